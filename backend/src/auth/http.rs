@@ -1,0 +1,98 @@
+//! `/api/v1/auth/*`: thin handlers over [`super::sessions`].
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use pos_wire::{
+    LoginRequest, LogoutRequest, RefreshRequest, SignupRequest, SignupResponse, TokenPair,
+};
+
+use super::{jwt::TokenType, sessions};
+use crate::{
+    error::{Error, Result},
+    http::{client_ip::client_ip, json::Json},
+    state::AppState,
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/auth")
+            .route("/signup", web::post().to(signup))
+            .route("/login", web::post().to(login))
+            .route("/refresh", web::post().to(refresh))
+            .route("/logout", web::post().to(logout)),
+    );
+}
+
+/// Self-serve sign-up: creates a tenant (brand) and its owner.
+#[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupRequest,
+    responses((status = 201, body = SignupResponse), (status = 422, body = pos_wire::Problem), (status = 429)))]
+pub async fn signup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<SignupRequest>,
+) -> Result<HttpResponse> {
+    let ip = client_ip(&req, state.settings.trust_proxy);
+    let s = &state.settings;
+    state
+        .limiter
+        .check_and_hit(
+            &format!("signup:ip:{ip}"),
+            s.login_limit_per_ip,
+            s.login_limit_window,
+        )
+        .await?;
+    let created = sessions::sign_up(&state, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(created))
+}
+
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = TokenPair), (status = 401, body = pos_wire::Problem),
+              (status = 409, description = "the email opens several brands: send tenant_id"),
+              (status = 429, description = "too many attempts; see Retry-After")))]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<LoginRequest>,
+) -> Result<web::Json<TokenPair>> {
+    let ip = client_ip(&req, state.settings.trust_proxy);
+    Ok(web::Json(
+        sessions::log_in(&state, body.into_inner(), &ip).await?,
+    ))
+}
+
+/// Rotates a refresh token. A reused token ends its whole session family.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = TokenPair), (status = 401, body = pos_wire::Problem)))]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<web::Json<TokenPair>> {
+    Ok(web::Json(
+        sessions::refresh_session(&state, &body.0.refresh_token).await?,
+    ))
+}
+
+/// Ends the session of `refresh_token`, or with only a bearer token every
+/// session of the caller.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body(content = LogoutRequest, description = "optional"),
+    responses((status = 204), (status = 401, body = pos_wire::Problem)))]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Option<Json<LogoutRequest>>,
+) -> Result<HttpResponse> {
+    let staff = match super::principal::bearer_token(&req) {
+        Some(token) => {
+            let claims = state.keyring.verify(&token)?;
+            if claims.typ != TokenType::Staff {
+                return Err(Error::Forbidden(
+                    "devices do not log out; revoke them instead",
+                ));
+            }
+            Some((claims.tid, claims.sub))
+        }
+        None => None,
+    };
+    let refresh_token = body.and_then(|b| b.0.refresh_token);
+    sessions::log_out(&state, staff, refresh_token.as_deref()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,17 @@
+//! Who is calling: staff sign-up, login, refresh-token rotation and logout;
+//! access and device tokens (JWT with `kid`); and the [`principal::Scoped`]
+//! extractor that turns a token into a scoped transaction and an [`Actor`].
+
+pub mod actor;
+pub mod email;
+pub mod http;
+pub mod jwt;
+pub mod password;
+pub mod principal;
+pub mod rate_limit;
+pub mod refresh;
+pub mod sessions;
+
+pub use actor::{Actor, ActorKind};
+pub use email::Email;
+pub use password::Password;

@@ -1,0 +1,185 @@
+//! From a bearer token to a scoped transaction: the [`Scoped`] extractor.
+//!
+//! The token is verified without the database; then one transaction is
+//! opened with the token's tenant, and the principal is re-read inside it
+//! (a deactivated user or a revoked device gets 401 on its next request,
+//! and role or membership changes apply at once). The outlet scope of the
+//! transaction is set from what the database says: every outlet for owners,
+//! the memberships of other staff, the bound outlet of a device.
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
+use pos_wire::{DeviceKind, Role};
+use sea_orm::FromQueryResult;
+use tracing_actix_web::RequestId;
+use uuid::Uuid;
+
+use super::{
+    Actor, ActorKind,
+    jwt::{Claims, TokenType},
+};
+use crate::{
+    db::{OutletScope, PrincipalId, ScopedTx},
+    error::{Error, Result},
+    state::AppState,
+};
+
+/// The request's scoped transaction and who is acting.
+pub struct Scoped {
+    pub tx: ScopedTx,
+    pub actor: Actor,
+}
+
+/// The verified claims of the request's bearer token, without the database.
+pub struct BearerClaims(pub Claims);
+
+/// The token from `Authorization: Bearer`, or `?access_token=` (EventSource
+/// cannot set headers).
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
+    if let Some(value) = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let (scheme, token) = value.split_once(' ')?;
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_string());
+    }
+    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("access_token").cloned())
+}
+
+fn claims_of(req: &HttpRequest) -> Result<Claims> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| Error::internal("no app state"))?;
+    let token = bearer_token(req).ok_or(Error::Unauthorized("a bearer token is required"))?;
+    state.keyring.verify(&token)
+}
+
+impl FromRequest for BearerClaims {
+    type Error = Error;
+    type Future = std::future::Ready<Result<Self>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(claims_of(req).map(BearerClaims))
+    }
+}
+
+impl FromRequest for Scoped {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let claims = claims_of(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        Box::pin(async move {
+            let claims = claims?;
+            let state = state.ok_or_else(|| Error::internal("no app state"))?;
+            let (tx, kind) = open_for(&state, &claims).await?;
+            tracing::Span::current().record("tenant_id", tracing::field::display(claims.tid));
+            Ok(Scoped {
+                tx,
+                actor: Actor {
+                    tenant_id: claims.tid,
+                    kind,
+                    request_id,
+                },
+            })
+        })
+    }
+}
+
+#[derive(FromQueryResult)]
+struct StaffRow {
+    role: String,
+    outlet_ids: Vec<Uuid>,
+}
+
+#[derive(FromQueryResult)]
+struct DeviceRow {
+    outlet_id: Uuid,
+    kind: String,
+}
+
+/// Opens the scoped transaction for a verified token.
+pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind)> {
+    match claims.typ {
+        TokenType::Staff => {
+            let mut tx = state
+                .db
+                .begin_scoped(
+                    claims.tid,
+                    OutletScope::Only(vec![]),
+                    PrincipalId::User(claims.sub),
+                )
+                .await?;
+            let row: StaffRow = tx
+                .query_one(
+                    "SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m \
+                                        WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids \
+                       FROM users u WHERE u.id = $1 AND u.active",
+                    [claims.sub.into()],
+                )
+                .await?
+                .ok_or(Error::Unauthorized("this account is no longer active"))?;
+            let role = Role::parse(&row.role)
+                .ok_or_else(|| Error::internal("unknown role in database"))?;
+            let outlets = if role == Role::Owner {
+                OutletScope::All
+            } else {
+                OutletScope::Only(row.outlet_ids)
+            };
+            tx.set_outlets(outlets).await?;
+            Ok((
+                tx,
+                ActorKind::Staff {
+                    user_id: claims.sub,
+                    role,
+                },
+            ))
+        }
+        TokenType::Device => {
+            let bound = claims
+                .oid
+                .ok_or(Error::Unauthorized("device token without an outlet"))?;
+            let tx = state
+                .db
+                .begin_scoped(
+                    claims.tid,
+                    OutletScope::Only(vec![bound]),
+                    PrincipalId::Device(claims.sub),
+                )
+                .await?;
+            let row: DeviceRow = tx
+                .query_one(
+                    "WITH d AS (SELECT outlet_id, kind, last_seen_at FROM devices \
+                                 WHERE id = $1 AND paired_at IS NOT NULL AND revoked_at IS NULL), \
+                          touch AS (UPDATE devices SET last_seen_at = now() WHERE id = $1 AND EXISTS \
+                                     (SELECT 1 FROM d WHERE last_seen_at IS NULL \
+                                                         OR last_seen_at < now() - interval '60 seconds')) \
+                     SELECT outlet_id, kind FROM d",
+                    [claims.sub.into()],
+                )
+                .await?
+                .ok_or(Error::Unauthorized("this device has been revoked"))?;
+            if row.outlet_id != bound {
+                return Err(Error::Unauthorized("this device token is stale"));
+            }
+            let kind = DeviceKind::parse(&row.kind)
+                .ok_or_else(|| Error::internal("unknown device kind"))?;
+            Ok((
+                tx,
+                ActorKind::Device {
+                    device_id: claims.sub,
+                    outlet_id: bound,
+                    kind,
+                },
+            ))
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! Configuration, read once at start-up from the environment (and an optional
+//! `.env`). Development gets safe defaults; production refuses dev secrets.
+
+use std::{fmt, net::SocketAddr, str::FromStr, time::Duration};
+
+use anyhow::{Context, bail};
+
+/// A value that never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    pub fn new(value: T) -> Self {
+        Secret(value)
+    }
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunMode {
+    Development,
+    Test,
+    Production,
+}
+
+/// One signing key of the JWT keyring: an Ed25519 seed and its id.
+#[derive(Debug, Clone)]
+pub struct JwtKeyConfig {
+    pub kid: String,
+    pub seed: Secret<[u8; 32]>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub mode: RunMode,
+    pub bind: SocketAddr,
+    /// The app role's connection (RLS applies): what the server uses.
+    pub database_url: Secret<String>,
+    /// The owner role's connection, for migrations only.
+    pub owner_database_url: Option<Secret<String>>,
+    pub db_max_connections: u32,
+    pub redis_url: Option<Secret<String>>,
+    pub jwt_keys: Vec<JwtKeyConfig>,
+    pub jwt_current_kid: String,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    /// A refresh retried within this window gets the same new pair instead
+    /// of tripping reuse detection (a tablet that lost the first response).
+    pub refresh_grace: Duration,
+    pub device_token_ttl: Duration,
+    pub pairing_code_ttl: Duration,
+    /// Keys refresh-token hashing and derivation.
+    pub token_secret: Secret<Vec<u8>>,
+    /// Keys admin session cookies.
+    pub session_secret: Secret<Vec<u8>>,
+    pub login_limit_per_account: u32,
+    pub login_limit_per_ip: u32,
+    pub login_limit_window: Duration,
+    pub json_body_limit: usize,
+    /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    pub log_json: bool,
+}
+
+/// The development keyring. Public knowledge: production refuses to start with it.
+pub const DEV_JWT_SEED: [u8; 32] = *b"pos-dev-jwt-seed-not-for-prod!!!";
+const DEV_TOKEN_SECRET: &str = "pos-dev-token-secret-not-for-production";
+const DEV_SESSION_SECRET: &str = "pos-dev-session-secret-not-for-production";
+
+impl Settings {
+    /// Reads `.env` (if present) and the environment.
+    pub fn from_env() -> anyhow::Result<Settings> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads settings through `get` (the environment, or a map in tests).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
+        let var = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let mode = match var("POS_ENV").as_deref().unwrap_or("development") {
+            "development" | "dev" => RunMode::Development,
+            "test" => RunMode::Test,
+            "production" | "prod" => RunMode::Production,
+            other => bail!("POS_ENV must be development, test or production, not {other:?}"),
+        };
+        let parse = |k: &str, default: u64| -> anyhow::Result<u64> {
+            match var(k) {
+                Some(v) => v
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("{k} must be a whole number")),
+                None => Ok(default),
+            }
+        };
+        let secs = |k: &str, default: u64| parse(k, default).map(Duration::from_secs);
+
+        let bind = var("POS_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let bind = SocketAddr::from_str(&bind).with_context(|| format!("POS_BIND {bind:?}"))?;
+
+        let (jwt_keys, jwt_current_kid) = match var("POS_JWT_KEYS") {
+            Some(spec) => {
+                let keys = parse_jwt_keys(&spec)?;
+                let current = var("POS_JWT_CURRENT_KID").unwrap_or_else(|| keys[0].kid.clone());
+                (keys, current)
+            }
+            None => (
+                vec![JwtKeyConfig {
+                    kid: "dev".into(),
+                    seed: Secret::new(DEV_JWT_SEED),
+                }],
+                "dev".to_string(),
+            ),
+        };
+        if !jwt_keys.iter().any(|k| k.kid == jwt_current_kid) {
+            bail!("POS_JWT_CURRENT_KID {jwt_current_kid:?} is not in POS_JWT_KEYS");
+        }
+
+        let settings = Settings {
+            mode,
+            bind,
+            database_url: Secret::new(
+                var("POS_DATABASE_URL")
+                    .unwrap_or_else(|| "postgres://pos_app:pos_app@127.0.0.1:5432/pos".into()),
+            ),
+            owner_database_url: var("POS_OWNER_DATABASE_URL").map(Secret::new),
+            db_max_connections: parse("POS_DB_MAX_CONNECTIONS", 16)? as u32,
+            redis_url: var("POS_REDIS_URL").map(Secret::new),
+            jwt_keys,
+            jwt_current_kid,
+            jwt_issuer: var("POS_JWT_ISSUER").unwrap_or_else(|| "pos".into()),
+            jwt_audience: var("POS_JWT_AUDIENCE").unwrap_or_else(|| "pos-api".into()),
+            access_token_ttl: secs("POS_ACCESS_TOKEN_TTL_SECS", 900)?,
+            refresh_token_ttl: secs("POS_REFRESH_TOKEN_TTL_SECS", 30 * 24 * 3600)?,
+            refresh_grace: secs("POS_REFRESH_GRACE_SECS", 30)?,
+            device_token_ttl: secs("POS_DEVICE_TOKEN_TTL_SECS", 365 * 24 * 3600)?,
+            pairing_code_ttl: secs("POS_PAIRING_CODE_TTL_SECS", 15 * 60)?,
+            token_secret: Secret::new(
+                var("POS_TOKEN_SECRET")
+                    .unwrap_or_else(|| DEV_TOKEN_SECRET.into())
+                    .into_bytes(),
+            ),
+            session_secret: Secret::new(
+                var("POS_SESSION_SECRET")
+                    .unwrap_or_else(|| DEV_SESSION_SECRET.into())
+                    .into_bytes(),
+            ),
+            login_limit_per_account: parse("POS_LOGIN_LIMIT_PER_ACCOUNT", 10)? as u32,
+            login_limit_per_ip: parse("POS_LOGIN_LIMIT_PER_IP", 60)? as u32,
+            login_limit_window: secs("POS_LOGIN_LIMIT_WINDOW_SECS", 15 * 60)?,
+            json_body_limit: parse("POS_JSON_BODY_LIMIT", 256 * 1024)? as usize,
+            trust_proxy: matches!(var("POS_TRUST_PROXY").as_deref(), Some("1" | "true")),
+            log_json: !matches!(var("POS_LOG_FORMAT").as_deref(), Some("pretty")),
+        };
+        settings.refuse_dev_secrets_in_production()?;
+        Ok(settings)
+    }
+
+    fn refuse_dev_secrets_in_production(&self) -> anyhow::Result<()> {
+        if self.mode != RunMode::Production {
+            return Ok(());
+        }
+        let mut problems = Vec::new();
+        if self
+            .jwt_keys
+            .iter()
+            .any(|k| k.seed.expose() == &DEV_JWT_SEED)
+        {
+            problems.push("POS_JWT_KEYS is unset or holds the development key");
+        }
+        if self.token_secret.expose().as_slice() == DEV_TOKEN_SECRET.as_bytes()
+            || self.token_secret.expose().len() < 32
+        {
+            problems
+                .push("POS_TOKEN_SECRET is unset, the development value, or shorter than 32 bytes");
+        }
+        if self.session_secret.expose().as_slice() == DEV_SESSION_SECRET.as_bytes()
+            || self.session_secret.expose().len() < 32
+        {
+            problems.push(
+                "POS_SESSION_SECRET is unset, the development value, or shorter than 32 bytes",
+            );
+        }
+        if self.database_url.expose().contains("pos_app:pos_app@") {
+            problems.push("POS_DATABASE_URL is unset or uses the development password");
+        }
+        if !problems.is_empty() {
+            bail!("refusing to start in production: {}", problems.join("; "));
+        }
+        Ok(())
+    }
+}
+
+/// `kid:base64url-seed[,kid:base64url-seed...]`; the seed is 32 bytes.
+fn parse_jwt_keys(spec: &str) -> anyhow::Result<Vec<JwtKeyConfig>> {
+    use base64::Engine;
+    let mut keys = Vec::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (kid, b64) = part
+            .split_once(':')
+            .context("POS_JWT_KEYS entries look like kid:base64url-seed")?;
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(b64.trim().trim_end_matches('='))
+            .with_context(|| format!("POS_JWT_KEYS key {kid:?} is not base64url"))?;
+        let seed: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("POS_JWT_KEYS key {kid:?} must decode to 32 bytes"))?;
+        keys.push(JwtKeyConfig {
+            kid: kid.trim().to_string(),
+            seed: Secret::new(seed),
+        });
+    }
+    if keys.is_empty() {
+        bail!("POS_JWT_KEYS holds no key");
+    }
+    Ok(keys)
+}
+
+/// A fresh `kid:seed` line for `POS_JWT_KEYS`.
+pub fn generate_jwt_key_line(kid: &str) -> String {
+    use base64::Engine;
+    let seed: [u8; 32] = rand::random();
+    format!(
+        "{kid}:{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(seed)
+    )
+}
+
+/// A fresh 32-byte secret, hex encoded, for `POS_TOKEN_SECRET` and `POS_SESSION_SECRET`.
+pub fn generate_secret_hex() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn development_defaults_start() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.mode, RunMode::Development);
+        assert_eq!(s.jwt_current_kid, "dev");
+    }
+
+    #[test]
+    fn production_refuses_dev_secrets() {
+        let err = settings(&[("POS_ENV", "production")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("POS_JWT_KEYS"), "{err}");
+        assert!(err.contains("POS_TOKEN_SECRET"), "{err}");
+        assert!(err.contains("POS_DATABASE_URL"), "{err}");
+    }
+
+    #[test]
+    fn production_starts_with_real_secrets() {
+        let line = generate_jwt_key_line("k1");
+        let long = "x".repeat(40);
+        let s = settings(&[
+            ("POS_ENV", "production"),
+            ("POS_JWT_KEYS", &line),
+            ("POS_TOKEN_SECRET", &long),
+            ("POS_SESSION_SECRET", &long),
+            ("POS_DATABASE_URL", "postgres://pos_app:s3cret@db/pos"),
+        ])
+        .unwrap();
+        assert_eq!(s.jwt_current_kid, "k1");
+        assert!(
+            !format!("{s:?}").contains("s3cret"),
+            "secrets must not print"
+        );
+    }
+
+    #[test]
+    fn bad_keyring_is_refused() {
+        assert!(settings(&[("POS_JWT_KEYS", "k1:short")]).is_err());
+        let line = generate_jwt_key_line("k1");
+        assert!(settings(&[("POS_JWT_KEYS", &line), ("POS_JWT_CURRENT_KID", "k2")]).is_err());
+    }
+}

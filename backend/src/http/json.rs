@@ -1,0 +1,169 @@
+//! JSON request bodies: a size limit (413), a content type check (415),
+//! malformed JSON (400) and shape errors with the offending field (422).
+
+use std::{future::Future, pin::Pin};
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, FieldErrors};
+
+/// The largest JSON body accepted, in bytes; set as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonLimit(pub usize);
+
+/// A JSON body parsed into `T`, with problem+json errors.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<JsonLimit>>()
+            .map(|l| l.0)
+            .unwrap_or(256 * 1024);
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let mime = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                mime == "application/json" || mime.ends_with("+json")
+            })
+            .unwrap_or(false);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_len.is_some_and(|n| n > limit) {
+                return Err(Error::PayloadTooLarge { limit });
+            }
+            if !content_type_ok {
+                return Err(Error::UnsupportedMediaType);
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk
+                    .map_err(|e| Error::BadRequest(format!("could not read the body: {e}")))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(Error::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(Json)
+        })
+    }
+}
+
+/// Parses `bytes` as `T`, naming the field at fault when the shape is wrong.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(value) => Ok(value),
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let mut errors = FieldErrors::new();
+                    let message = inner.to_string();
+                    // Serde reports these at the parent; name the field itself.
+                    let field = field_from_message(&message)
+                        .map(|f| {
+                            if path == "." {
+                                f
+                            } else {
+                                format!("{path}.{f}")
+                            }
+                        })
+                        .unwrap_or_else(|| if path == "." { "body".into() } else { path });
+                    errors.add(&field, strip_position(&message));
+                    Err(Error::Validation(errors))
+                }
+                _ => Err(Error::BadRequest(format!(
+                    "The body is not valid JSON: {inner}"
+                ))),
+            }
+        }
+    }
+}
+
+/// `missing field `x``, `unknown field `x`` → `x`.
+fn field_from_message(message: &str) -> Option<String> {
+    for prefix in ["missing field `", "unknown field `"] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            return rest.split('`').next().map(str::to_string);
+        }
+    }
+    None
+}
+
+fn strip_position(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        qty: i32,
+    }
+
+    fn field_errors(r: Result<Body, Error>) -> Vec<(String, Vec<String>)> {
+        match r {
+            Err(Error::Validation(f)) => f.0.into_iter().collect(),
+            other => panic!("expected validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_type_names_the_field() {
+        let errs = field_errors(parse_json(br#"{"name":"a","qty":"x"}"#));
+        assert_eq!(errs[0].0, "qty");
+        assert!(errs[0].1[0].contains("invalid type"), "{errs:?}");
+    }
+
+    #[test]
+    fn missing_and_unknown_fields_are_named() {
+        assert_eq!(field_errors(parse_json(br#"{"name":"a"}"#))[0].0, "qty");
+        assert_eq!(
+            field_errors(parse_json(br#"{"name":"a","qty":1,"evil":1}"#))[0].0,
+            "evil"
+        );
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        assert!(matches!(
+            parse_json::<Body>(b"{not json"),
+            Err(Error::BadRequest(_))
+        ));
+    }
+}

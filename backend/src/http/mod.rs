@@ -1,0 +1,7 @@
+//! The HTTP edge: problem+json, JSON extraction settings, client addresses.
+
+pub mod client_ip;
+pub mod json;
+pub mod problem;
+
+pub use problem::problem_response;

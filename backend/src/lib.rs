@@ -1,0 +1,18 @@
+//! The POS platform's server side: domain, JSON API and start-up.
+//!
+//! Areas of the business each have a module with their domain types, their
+//! queries (taking a [`db::ScopedTx`], never a pool) and their HTTP handlers.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod ops;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod tenancy;
+
+pub use error::{Error, Result};

@@ -1,0 +1,5 @@
+//! Operations endpoints: health, readiness, metrics and the API documents.
+
+pub mod health;
+pub mod metrics;
+pub mod openapi;

@@ -1,0 +1,176 @@
+//! Start-up: state from settings, migrations, and the HTTP server.
+
+use std::{net::TcpListener, path::PathBuf};
+
+use actix_web::{
+    App, HttpMessage, HttpResponse, HttpServer,
+    body::{EitherBody, MessageBody},
+    dev::{Server, ServiceRequest, ServiceResponse},
+    http::header::{self, HeaderName, HeaderValue},
+    middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Next, from_fn},
+    web,
+};
+use anyhow::Context;
+use pos_migrations::{Migrator, MigratorTrait};
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::{
+    auth::{self, jwt::Keyring, rate_limit::RateLimiter},
+    config::Settings,
+    db::Db,
+    error::{Error, FieldErrors},
+    http::{json::JsonLimit, problem_response},
+    ops,
+    state::AppState,
+    telemetry::PosRootSpan,
+    tenancy,
+};
+
+/// Connects to PostgreSQL (and Redis when configured) and builds the shared state.
+pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppState>> {
+    let db = Db::connect(settings.database_url.expose(), settings.db_max_connections)
+        .await
+        .context("connecting to PostgreSQL as the app role (POS_DATABASE_URL)")?;
+    let redis = match &settings.redis_url {
+        Some(url) => Some(
+            deadpool_redis::Config::from_url(url.expose())
+                .create_pool(Some(deadpool_redis::Runtime::Tokio1))
+                .context("POS_REDIS_URL")?,
+        ),
+        None => None,
+    };
+    let keyring = Keyring::from_settings(&settings);
+    let limiter = RateLimiter::new(redis.clone());
+    ops::metrics::handle();
+    Ok(web::Data::new(AppState {
+        settings,
+        db,
+        keyring,
+        limiter,
+        redis,
+    }))
+}
+
+/// Applies pending migrations as the owner role.
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let url = settings.owner_database_url.as_ref().context(
+        "POS_OWNER_DATABASE_URL is needed to migrate (the owner role, not the app role)",
+    )?;
+    let conn = sea_orm::Database::connect(url.expose().as_str())
+        .await
+        .context("connecting as the owner role")?;
+    Migrator::up(&conn, None)
+        .await
+        .context("applying migrations")?;
+    conn.close().await.ok();
+    Ok(())
+}
+
+/// Every JSON API route under `/api/v1`.
+pub fn api_routes(cfg: &mut web::ServiceConfig) {
+    cfg.configure(auth::http::routes)
+        .configure(tenancy::outlets::http::routes)
+        .configure(tenancy::users::http::routes)
+        .configure(tenancy::devices::http::routes)
+        .configure(tenancy::audit::http::routes);
+}
+
+/// Where `static/`, `templates/` and the built kiosk live: `POS_ASSETS_DIR`,
+/// or the source tree this binary was built from.
+pub fn assets_dir() -> PathBuf {
+    std::env::var_os("POS_ASSETS_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")))
+}
+
+/// Builds the server on `listener`. `extra` adds routes of other crates (the web admin).
+pub fn server(
+    state: web::Data<AppState>,
+    listener: TcpListener,
+    extra: fn(&mut web::ServiceConfig),
+) -> std::io::Result<Server> {
+    let json_limit = web::Data::new(JsonLimit(state.settings.json_body_limit));
+    let assets = assets_dir();
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+            .wrap(from_fn(ops::metrics::record))
+            .wrap(from_fn(request_id_header))
+            .wrap(TracingLogger::<PosRootSpan>::new())
+            .app_data(state.clone())
+            .app_data(json_limit.clone())
+            .app_data(web::PathConfig::default().error_handler(|_, _| Error::NotFound.into()))
+            .app_data(
+                web::QueryConfig::default().error_handler(|e, _| {
+                    Error::field("query", strip_prefix(&e.to_string())).into()
+                }),
+            )
+            .configure(ops::health::routes)
+            .configure(ops::metrics::routes)
+            .configure(ops::openapi::routes)
+            .service(web::scope("/api/v1").configure(api_routes))
+            .configure(extra)
+            .service(
+                web::scope("/static")
+                    .wrap(
+                        DefaultHeaders::new().add((header::CACHE_CONTROL, "public, max-age=3600")),
+                    )
+                    .service(actix_files::Files::new("", assets.join("static")).use_etag(true)),
+            )
+            .default_service(web::to(not_found))
+    })
+    .listen(listener)?
+    .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}
+
+fn strip_prefix(message: &str) -> String {
+    message
+        .trim_start_matches("Query deserialize error: ")
+        .to_string()
+}
+
+async fn not_found() -> Result<HttpResponse, Error> {
+    Err(Error::NotFound)
+}
+
+/// Echoes the request id (also on every log line) as `X-Request-Id`.
+async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let mut res = next.call(req).await?;
+    if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
+    }
+    Ok(res)
+}
+
+/// Errors raised by the framework itself (405, a body the router refused...)
+/// come without a problem document; give them one.
+fn problem_for_bare_errors<B: MessageBody + 'static>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json") || v.starts_with("text/html"));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, old) = res.into_parts();
+    let mut fresh = problem_response(status, None, FieldErrors::new());
+    for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
+        if let Some(v) = old.headers().get(&name) {
+            fresh.headers_mut().insert(name, v.clone());
+        }
+    }
+    let res: ServiceResponse<EitherBody<B>> =
+        ServiceResponse::new(req, fresh).map_into_right_body();
+    Ok(ErrorHandlerResponse::Response(res))
+}

@@ -1,0 +1,30 @@
+use deadpool_redis::Pool;
+
+use crate::{
+    auth::{jwt::Keyring, rate_limit::RateLimiter, refresh::RefreshPolicy},
+    config::Settings,
+    db::Db,
+};
+
+/// What every handler can reach; shared as `web::Data<AppState>`.
+pub struct AppState {
+    pub settings: Settings,
+    pub db: Db,
+    pub keyring: Keyring,
+    pub limiter: RateLimiter,
+    pub redis: Option<Pool>,
+}
+
+impl AppState {
+    pub fn refresh_policy(&self) -> RefreshPolicy<'_> {
+        RefreshPolicy {
+            key: self.settings.token_secret.expose(),
+            ttl_secs: self.settings.refresh_token_ttl.as_secs() as i64,
+            grace_secs: self.settings.refresh_grace.as_secs() as i64,
+        }
+    }
+
+    pub fn access_ttl_secs(&self) -> u64 {
+        self.settings.access_token_ttl.as_secs()
+    }
+}

@@ -1,0 +1,41 @@
+/// A display name: trimmed, non-empty, at most `max` characters, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(String);
+
+impl Name {
+    pub fn parse(raw: &str, max: usize) -> Result<Name, String> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err("is required".into());
+        }
+        if name.chars().count() > max {
+            return Err(format!("must be at most {max} characters"));
+        }
+        if name.chars().any(char::is_control) {
+            return Err("must not contain control characters".into());
+        }
+        Ok(Name(name.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Name;
+
+    #[test]
+    fn trims_and_bounds() {
+        assert_eq!(
+            Name::parse("  Kopi Kenangan ", 20).unwrap().as_str(),
+            "Kopi Kenangan"
+        );
+        assert!(Name::parse("   ", 20).is_err());
+        assert!(Name::parse("abcdef", 5).is_err());
+        assert!(Name::parse("a\u{0}b", 5).is_err());
+        // Markup is kept as text; escaping is the renderer's job.
+        assert!(Name::parse("<script>alert(1)</script>", 60).is_ok());
+    }
+}

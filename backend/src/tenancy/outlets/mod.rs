@@ -1,0 +1,258 @@
+//! Outlets: a brand's shops, each with its own tax, service charge and time zone.
+
+pub mod http;
+
+use chrono::{DateTime, Utc};
+use pos_wire::{CreateOutlet, Outlet, Page, PageQuery, Role, UpdateOutlet};
+use sea_orm::FromQueryResult;
+use uuid::Uuid;
+
+use super::{
+    audit::{self, snapshot},
+    names::Name,
+    paging::PageRequest,
+};
+use crate::{
+    auth::Actor,
+    db::ScopedTx,
+    error::{Error, FieldErrors, Result},
+};
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct OutletRow {
+    id: Uuid,
+    name: String,
+    address: String,
+    timezone: String,
+    tax_rate_bp: i32,
+    service_charge_bp: i32,
+    is_open: bool,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<OutletRow> for Outlet {
+    fn from(r: OutletRow) -> Outlet {
+        Outlet {
+            id: r.id,
+            name: r.name,
+            address: r.address,
+            timezone: r.timezone,
+            tax_rate_bp: r.tax_rate_bp,
+            service_charge_bp: r.service_charge_bp,
+            is_open: r.is_open,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, created_at, updated_at";
+
+/// Basis points between 0 and 10000 (0% to 100%).
+fn basis_points(v: i32) -> Result<i32, String> {
+    if (0..=10_000).contains(&v) {
+        Ok(v)
+    } else {
+        Err("must be between 0 and 10000 (0% to 100%)".into())
+    }
+}
+
+fn address(v: &str) -> Result<String, String> {
+    let v = v.trim();
+    if v.chars().count() > 300 {
+        Err("must be at most 300 characters".into())
+    } else {
+        Ok(v.to_string())
+    }
+}
+
+async fn check_timezone(tx: &ScopedTx, tz: &str, errors: &mut FieldErrors) -> Result<()> {
+    let found = tx
+        .query_raw(
+            "SELECT 1 AS one FROM pg_timezone_names WHERE name = $1 LIMIT 1",
+            [tz.into()],
+        )
+        .await?;
+    if found.is_empty() {
+        errors.add(
+            "timezone",
+            "is not a known time zone (for example Asia/Jakarta)",
+        );
+    }
+    Ok(())
+}
+
+fn name_taken(e: Error) -> Error {
+    if e.is_unique_violation() {
+        Error::field("name", "another outlet of this brand already has this name")
+    } else {
+        e
+    }
+}
+
+/// Outlets in the caller's scope (owners: all; others: their memberships).
+pub async fn list(tx: &ScopedTx, q: &PageQuery) -> Result<Page<Outlet>> {
+    let page = PageRequest::parse(q)?;
+    let rows: Vec<OutletRow> = tx
+        .query_all(
+            &format!(
+                "SELECT {COLUMNS} FROM outlets WHERE archived_at IS NULL AND ($1::uuid IS NULL OR id > $1) \
+                 ORDER BY id LIMIT $2"
+            ),
+            [page.after.into(), page.fetch().into()],
+        )
+        .await?;
+    Ok(page.page(rows.into_iter().map(Outlet::from).collect(), |o| o.id))
+}
+
+/// One outlet in scope, or 404.
+pub async fn get(tx: &ScopedTx, id: Uuid) -> Result<Outlet> {
+    tx.query_one::<OutletRow>(
+        &format!("SELECT {COLUMNS} FROM outlets WHERE id = $1 AND archived_at IS NULL"),
+        [id.into()],
+    )
+    .await?
+    .map(Outlet::from)
+    .ok_or(Error::NotFound)
+}
+
+pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<Outlet> {
+    actor.require_role(&[Role::Owner])?;
+    let mut errors = FieldErrors::new();
+    let name = errors.take("name", Name::parse(&req.name, 120));
+    let address = errors.take("address", address(req.address.as_deref().unwrap_or("")));
+    let tax = errors.take("tax_rate_bp", basis_points(req.tax_rate_bp.unwrap_or(1100)));
+    let service = errors.take(
+        "service_charge_bp",
+        basis_points(req.service_charge_bp.unwrap_or(0)),
+    );
+    let timezone = req.timezone.unwrap_or_else(|| "Asia/Jakarta".into());
+    check_timezone(tx, &timezone, &mut errors).await?;
+    errors.finish()?;
+
+    let id = Uuid::now_v7();
+    let row: OutletRow = tx
+        .query_one(
+            &format!(
+                "INSERT INTO outlets (tenant_id, id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+            ),
+            [
+                tx.tenant_id().into(),
+                id.into(),
+                name.unwrap().as_str().into(),
+                address.unwrap().into(),
+                timezone.into(),
+                tax.unwrap().into(),
+                service.unwrap().into(),
+                req.is_open.unwrap_or(true).into(),
+            ],
+        )
+        .await
+        .map_err(name_taken)?
+        .ok_or_else(|| Error::internal("insert returned nothing"))?;
+    let outlet = Outlet::from(row);
+    audit::record(
+        tx,
+        actor,
+        "outlet.create",
+        "outlet",
+        Some(id),
+        Some(id),
+        None,
+        snapshot(&outlet),
+    )
+    .await?;
+    Ok(outlet)
+}
+
+/// Owners, and managers for their own outlets.
+pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -> Result<Outlet> {
+    actor.require_role(&[Role::Owner, Role::Manager])?;
+    let before = get(tx, id).await?;
+    let mut errors = FieldErrors::new();
+    let name = req
+        .name
+        .as_deref()
+        .and_then(|n| errors.take("name", Name::parse(n, 120)));
+    let address = req
+        .address
+        .as_deref()
+        .and_then(|a| errors.take("address", address(a)));
+    let tax = req
+        .tax_rate_bp
+        .and_then(|v| errors.take("tax_rate_bp", basis_points(v)));
+    let service = req
+        .service_charge_bp
+        .and_then(|v| errors.take("service_charge_bp", basis_points(v)));
+    if let Some(tz) = &req.timezone {
+        check_timezone(tx, tz, &mut errors).await?;
+    }
+    errors.finish()?;
+
+    let row: OutletRow = tx
+        .query_one(
+            &format!(
+                "UPDATE outlets SET name = coalesce($2, name), address = coalesce($3, address), \
+                        timezone = coalesce($4, timezone), tax_rate_bp = coalesce($5, tax_rate_bp), \
+                        service_charge_bp = coalesce($6, service_charge_bp), is_open = coalesce($7, is_open), \
+                        updated_at = now() \
+                  WHERE id = $1 AND archived_at IS NULL RETURNING {COLUMNS}"
+            ),
+            [
+                id.into(),
+                name.map(|n| n.as_str().to_string()).into(),
+                address.into(),
+                req.timezone.into(),
+                tax.into(),
+                service.into(),
+                req.is_open.into(),
+            ],
+        )
+        .await
+        .map_err(name_taken)?
+        .ok_or(Error::NotFound)?;
+    let after = Outlet::from(row);
+    audit::record(
+        tx,
+        actor,
+        "outlet.update",
+        "outlet",
+        Some(id),
+        Some(id),
+        snapshot(&before),
+        snapshot(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// Archives an outlet (its history stays) and revokes its devices. Owners only.
+pub async fn archive(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
+    actor.require_role(&[Role::Owner])?;
+    let before = get(tx, id).await?;
+    tx.execute(
+        "UPDATE outlets SET archived_at = now(), updated_at = now() WHERE id = $1",
+        [id.into()],
+    )
+    .await?;
+    tx.execute(
+        "UPDATE devices SET revoked_at = now(), pairing_code_hash = NULL WHERE outlet_id = $1 AND revoked_at IS NULL",
+        [id.into()],
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        "outlet.archive",
+        "outlet",
+        Some(id),
+        Some(id),
+        snapshot(&before),
+        None,
+    )
+    .await?;
+    Ok(())
+}

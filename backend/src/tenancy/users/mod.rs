@@ -1,0 +1,318 @@
+//! Staff accounts with a role and outlet memberships.
+//!
+//! Owners manage everyone. Managers manage cashiers and kitchen staff of
+//! their own outlets; the database only shows them memberships of those
+//! outlets, so they cannot see or touch the rest.
+
+pub mod http;
+
+use chrono::{DateTime, Utc};
+use pos_wire::{CreateUser, Locale, Page, PageQuery, Role, UpdateUser, User};
+use sea_orm::FromQueryResult;
+use uuid::Uuid;
+
+use super::{
+    audit::{self, snapshot},
+    names::Name,
+    paging::PageRequest,
+};
+use crate::{
+    auth::{Actor, Email, Password, refresh},
+    db::ScopedTx,
+    error::{Error, FieldErrors, Result},
+};
+
+#[derive(Debug, Clone, FromQueryResult)]
+struct UserRow {
+    id: Uuid,
+    email: String,
+    name: String,
+    role: String,
+    locale: String,
+    active: bool,
+    outlet_ids: Vec<Uuid>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<User> {
+        Ok(User {
+            id: self.id,
+            email: self.email,
+            name: self.name,
+            role: Role::parse(&self.role).ok_or_else(|| Error::internal("unknown role"))?,
+            locale: Locale::parse(&self.locale).unwrap_or(Locale::Id),
+            active: self.active,
+            outlet_ids: self.outlet_ids,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// Users the caller may see: owners see all; managers see themselves and
+/// everyone with a membership in one of their outlets.
+const SELECT_VISIBLE: &str = "SELECT u.id, u.email, u.name, u.role, u.locale, u.active, \
+        ARRAY(SELECT m.outlet_id FROM user_outlets m WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids, \
+        u.created_at, u.updated_at \
+   FROM users u \
+  WHERE ($1 OR u.id = $2 OR EXISTS (SELECT 1 FROM user_outlets m WHERE m.user_id = u.id))";
+
+fn may_manage(actor: &Actor, target_role: Role) -> Result<()> {
+    match actor.require_role(&[Role::Owner, Role::Manager])? {
+        Role::Owner => Ok(()),
+        _ if matches!(target_role, Role::Cashier | Role::Kitchen) => Ok(()),
+        _ => Err(Error::Forbidden(
+            "managers manage cashiers and kitchen staff only",
+        )),
+    }
+}
+
+fn is_owner(actor: &Actor) -> bool {
+    actor.role() == Some(Role::Owner)
+}
+
+pub async fn list(tx: &ScopedTx, actor: &Actor, q: &PageQuery) -> Result<Page<User>> {
+    actor.require_role(&[Role::Owner, Role::Manager])?;
+    let page = PageRequest::parse(q)?;
+    let rows: Vec<UserRow> = tx
+        .query_all(
+            &format!("{SELECT_VISIBLE} AND ($3::uuid IS NULL OR u.id > $3) ORDER BY u.id LIMIT $4"),
+            [
+                is_owner(actor).into(),
+                actor.user_id().into(),
+                page.after.into(),
+                page.fetch().into(),
+            ],
+        )
+        .await?;
+    let users = rows
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(page.page(users, |u| u.id))
+}
+
+pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<User> {
+    actor.require_role(&[Role::Owner, Role::Manager])?;
+    tx.query_one::<UserRow>(
+        &format!("{SELECT_VISIBLE} AND u.id = $3"),
+        [is_owner(actor).into(), actor.user_id().into(), id.into()],
+    )
+    .await?
+    .ok_or(Error::NotFound)?
+    .into_user()
+}
+
+/// Every id must be an outlet the caller can see; non-owners need at least one.
+async fn check_outlets(
+    tx: &ScopedTx,
+    role: Role,
+    ids: &[Uuid],
+    errors: &mut FieldErrors,
+) -> Result<Vec<Uuid>> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    if role != Role::Owner && ids.is_empty() {
+        errors.add("outlet_ids", "choose at least one outlet");
+    }
+    if !ids.is_empty() {
+        let found = tx
+            .query_raw(
+                "SELECT count(*) AS n FROM outlets WHERE id = ANY($1) AND archived_at IS NULL",
+                [ids.clone().into()],
+            )
+            .await?;
+        let n: i64 = crate::db::opt_row(&found, "n")?.unwrap_or(0);
+        if n as usize != ids.len() {
+            errors.add("outlet_ids", "contains an outlet that does not exist");
+        }
+    }
+    Ok(ids)
+}
+
+async fn set_memberships(tx: &ScopedTx, user_id: Uuid, ids: &[Uuid]) -> Result<()> {
+    // Only memberships in the caller's scope are visible, so only those are replaced.
+    tx.execute(
+        "DELETE FROM user_outlets WHERE user_id = $1",
+        [user_id.into()],
+    )
+    .await?;
+    if !ids.is_empty() {
+        tx.execute(
+            "INSERT INTO user_outlets (tenant_id, user_id, outlet_id) SELECT $1, $2, unnest($3::uuid[])",
+            [tx.tenant_id().into(), user_id.into(), ids.to_vec().into()],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn email_taken(e: Error) -> Error {
+    if e.is_unique_violation() {
+        Error::field("email", "is already used by another account of this brand")
+    } else {
+        e
+    }
+}
+
+pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateUser) -> Result<User> {
+    may_manage(actor, req.role)?;
+    let mut errors = FieldErrors::new();
+    let email = errors.take("email", Email::parse(&req.email));
+    let name = errors.take("name", Name::parse(&req.name, 120));
+    let password = errors.take("password", Password::parse(&req.password));
+    let outlet_ids = check_outlets(tx, req.role, &req.outlet_ids, &mut errors).await?;
+    errors.finish()?;
+
+    let hash = password.unwrap().hash().await?;
+    let id = Uuid::now_v7();
+    tx.execute(
+        "INSERT INTO users (tenant_id, id, email, name, password_hash, role, locale) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        [
+            tx.tenant_id().into(),
+            id.into(),
+            email.unwrap().as_str().into(),
+            name.unwrap().as_str().into(),
+            hash.into(),
+            req.role.as_str().into(),
+            req.locale.unwrap_or(Locale::Id).as_str().into(),
+        ],
+    )
+    .await
+    .map_err(email_taken)?;
+    set_memberships(tx, id, &outlet_ids).await?;
+    let user = get(tx, actor, id).await?;
+    audit::record(
+        tx,
+        actor,
+        "user.create",
+        "user",
+        Some(id),
+        None,
+        None,
+        snapshot(&user),
+    )
+    .await?;
+    Ok(user)
+}
+
+async fn active_owners(tx: &ScopedTx) -> Result<i64> {
+    let rows = tx
+        .query_raw(
+            "SELECT count(*) AS n FROM users WHERE role = 'owner' AND active",
+            [],
+        )
+        .await?;
+    Ok(crate::db::opt_row(&rows, "n")?.unwrap_or(0))
+}
+
+pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateUser) -> Result<User> {
+    let before = get(tx, actor, id).await?;
+    may_manage(actor, before.role)?;
+    let new_role = req.role.unwrap_or(before.role);
+    may_manage(actor, new_role)?;
+
+    let mut errors = FieldErrors::new();
+    let email = req
+        .email
+        .as_deref()
+        .and_then(|e| errors.take("email", Email::parse(e)));
+    let name = req
+        .name
+        .as_deref()
+        .and_then(|n| errors.take("name", Name::parse(n, 120)));
+    let password = req
+        .password
+        .as_deref()
+        .and_then(|p| errors.take("password", Password::parse(p)));
+    let outlet_ids = match &req.outlet_ids {
+        Some(ids) => Some(check_outlets(tx, new_role, ids, &mut errors).await?),
+        None => None,
+    };
+    let stops_owning =
+        before.role == Role::Owner && (new_role != Role::Owner || req.active == Some(false));
+    if stops_owning && before.active && active_owners(tx).await? <= 1 {
+        errors.add(
+            if new_role != Role::Owner {
+                "role"
+            } else {
+                "active"
+            },
+            "the brand must keep at least one active owner",
+        );
+    }
+    if Some(id) == actor.user_id() && req.active == Some(false) {
+        errors.add("active", "you cannot deactivate yourself");
+    }
+    errors.finish()?;
+
+    let hash = match password {
+        Some(p) => Some(p.hash().await?),
+        None => None,
+    };
+    tx.execute(
+        "UPDATE users SET email = coalesce($2, email), name = coalesce($3, name), password_hash = coalesce($4, password_hash), \
+                role = $5, locale = coalesce($6, locale), active = coalesce($7, active), updated_at = now() \
+          WHERE id = $1",
+        [
+            id.into(),
+            email.map(|e| e.as_str().to_string()).into(),
+            name.map(|n| n.as_str().to_string()).into(),
+            hash.clone().into(),
+            new_role.as_str().into(),
+            req.locale.map(|l| l.as_str().to_string()).into(),
+            req.active.into(),
+        ],
+    )
+    .await
+    .map_err(email_taken)?;
+    if let Some(ids) = &outlet_ids {
+        set_memberships(tx, id, ids).await?;
+    }
+    if hash.is_some() || req.active == Some(false) {
+        refresh::revoke_all_of_user(tx, id).await?;
+    }
+    let after = get(tx, actor, id).await?;
+    audit::record(
+        tx,
+        actor,
+        "user.update",
+        "user",
+        Some(id),
+        None,
+        snapshot(&before),
+        snapshot(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
+    let before = get(tx, actor, id).await?;
+    may_manage(actor, before.role)?;
+    if Some(id) == actor.user_id() {
+        return Err(Error::Conflict("you cannot delete your own account".into()));
+    }
+    if before.role == Role::Owner && before.active && active_owners(tx).await? <= 1 {
+        return Err(Error::Conflict(
+            "the brand must keep at least one active owner".into(),
+        ));
+    }
+    tx.execute("DELETE FROM users WHERE id = $1", [id.into()])
+        .await?;
+    audit::record(
+        tx,
+        actor,
+        "user.delete",
+        "user",
+        Some(id),
+        None,
+        snapshot(&before),
+        None,
+    )
+    .await?;
+    Ok(())
+}

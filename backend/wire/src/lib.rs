@@ -1,0 +1,17 @@
+//! JSON shapes of the public API (see API.md), shared by the server and the
+//! WASM apps so the two can never disagree. Request types refuse unknown
+//! fields; validation beyond shape happens in the server's domain types.
+
+pub mod auth;
+pub mod devices;
+pub mod outlets;
+pub mod page;
+pub mod problem;
+pub mod users;
+
+pub use auth::*;
+pub use devices::*;
+pub use outlets::*;
+pub use page::*;
+pub use problem::*;
+pub use users::*;

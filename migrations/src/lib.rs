@@ -1,0 +1,25 @@
+//! Database migrations. Each migration is plain SQL (tables, row-level
+//! security policies, grants) applied by SeaORM's migrator as the owner role.
+//!
+//! `sql/bootstrap-roles.sql` creates the roles these migrations expect; it is
+//! run once per cluster by a superuser, not by the migrator.
+
+use sea_orm_migration::prelude::*;
+
+mod sql_migration;
+
+pub use sea_orm_migration::MigratorTrait;
+pub use sql_migration::SqlMigration;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(SqlMigration {
+            name: "m20261122_000001_foundation",
+            up: include_str!("../sql/0001_foundation.up.sql"),
+            down: include_str!("../sql/0001_foundation.down.sql"),
+        })]
+    }
+}

@@ -1,0 +1,246 @@
+//! Test support: spawns the real server (API and admin) on a random port
+//! against the database the test command prepared, and gives per-endpoint
+//! helpers. Each test signs up its own tenants, so tests are independent and
+//! run in parallel on one fresh database.
+
+use std::net::TcpListener;
+
+use actix_web::web;
+use pos_backend::{config::Settings, startup, state::AppState};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: web::Data<AppState>,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_value(self.body.clone()).unwrap_or_else(|e| panic!("{e}: {}", self.text))
+    }
+
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Reply {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A signed-up tenant and its owner's tokens.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub tenant_id: Uuid,
+    pub owner_id: Uuid,
+    pub email: String,
+    pub token: String,
+    pub refresh_token: String,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Spawns with settings from the environment, adjusted by `adjust`.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        pos_backend::telemetry::init(false);
+        let mut settings = Settings::from_env().expect("settings from the environment");
+        // Every test logs in from 127.0.0.1: limits are tested on their own.
+        settings.login_limit_per_ip = 1_000_000;
+        settings.login_limit_per_account = 1_000;
+        adjust(&mut settings);
+        let state = startup::build_state(settings)
+            .await
+            .expect("state (is the test database up?)");
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = startup::server(state.clone(), listener, pos_web_admin::configure).unwrap();
+        tokio::spawn(server);
+        TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            state,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends `method path` with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        Self::read(req.send().await.expect("request sent")).await
+    }
+
+    pub async fn read(res: reqwest::Response) -> Reply {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::DELETE, path, Some(token), None).await
+    }
+
+    /// Signs up a new brand with a unique owner email.
+    pub async fn signup(&self) -> Tenant {
+        let email = format!("owner-{}@test.example", Uuid::now_v7().simple());
+        let r = self
+            .post(
+                "/api/v1/auth/signup",
+                None,
+                json!({"brand_name": "Warung Test", "owner_name": "Owner", "email": email, "password": PASSWORD}),
+            )
+            .await
+            .expect(201);
+        Tenant {
+            tenant_id: r.body["tenant_id"].as_str().unwrap().parse().unwrap(),
+            owner_id: r.body["user_id"].as_str().unwrap().parse().unwrap(),
+            email,
+            token: r.body["access_token"].as_str().unwrap().into(),
+            refresh_token: r.body["refresh_token"].as_str().unwrap().into(),
+        }
+    }
+
+    pub async fn create_outlet(&self, token: &str, name: &str) -> Uuid {
+        let r = self
+            .post("/api/v1/outlets", Some(token), json!({"name": name}))
+            .await
+            .expect(201);
+        r.body["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Creates a staff member and logs them in; returns (user id, access token).
+    pub async fn create_staff(&self, token: &str, role: &str, outlets: &[Uuid]) -> (Uuid, String) {
+        let email = format!("{role}-{}@test.example", Uuid::now_v7().simple());
+        let r = self
+            .post(
+                "/api/v1/users",
+                Some(token),
+                json!({"email": email, "name": role, "password": PASSWORD, "role": role, "outlet_ids": outlets}),
+            )
+            .await
+            .expect(201);
+        let id = r.body["id"].as_str().unwrap().parse().unwrap();
+        (
+            id,
+            self.login(&email).await["access_token"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        )
+    }
+
+    pub async fn login(&self, email: &str) -> Value {
+        self.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": PASSWORD}),
+        )
+        .await
+        .expect(200)
+        .body
+    }
+
+    /// Creates and pairs a device; returns (device id, device token).
+    pub async fn pair_device(&self, token: &str, outlet: Uuid, kind: &str) -> (Uuid, String) {
+        let code = self
+            .post(
+                &format!("/api/v1/outlets/{outlet}/devices"),
+                Some(token),
+                json!({"kind": kind, "name": "Tablet"}),
+            )
+            .await
+            .expect(201);
+        let r = self
+            .post(
+                "/api/v1/devices/pair",
+                None,
+                json!({"pairing_code": code.body["pairing_code"]}),
+            )
+            .await
+            .expect(200);
+        (
+            r.body["device_id"].as_str().unwrap().parse().unwrap(),
+            r.body["device_token"].as_str().unwrap().into(),
+        )
+    }
+
+    /// A direct connection as the app role (RLS applies), for SQL-level tests.
+    pub async fn app_role_connection(&self) -> sea_orm::DatabaseConnection {
+        let url = std::env::var("POS_DATABASE_URL").expect("POS_DATABASE_URL");
+        sea_orm::Database::connect(url)
+            .await
+            .expect("connect as app role")
+    }
+}
+
+/// The ids of a list response's items.
+pub fn ids(reply: &Reply) -> Vec<Uuid> {
+    reply.body["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {}", reply.text))
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().parse().unwrap())
+        .collect()
+}
