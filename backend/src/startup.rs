@@ -154,12 +154,9 @@ async fn request_id_header(
 fn problem_for_bare_errors<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/problem+json") || v.starts_with("text/html"));
-    if is_problem {
+    // Anything that already has a body of its own (problem documents, the
+    // readiness report, admin pages) is left alone.
+    if res.headers().contains_key(header::CONTENT_TYPE) {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

@@ -1,1 +1,10 @@
+//! Black-box tests over HTTP (and, for row-level security, over SQL as the
+//! app role) against the fresh database the test command prepared.
 
+mod auth;
+mod devices;
+mod isolation;
+mod ops;
+mod outlets;
+mod sql_rls;
+mod staff;

@@ -84,7 +84,9 @@ impl Keyring {
         }
     }
 
-    fn sign(&self, claims: &Claims) -> Result<String> {
+    /// Signs arbitrary claims with the current key (tools and tests; the
+    /// server itself uses [`Keyring::sign_staff`] and [`Keyring::sign_device`]).
+    pub fn sign_claims(&self, claims: &Claims) -> Result<String> {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.current_kid.clone());
         jsonwebtoken::encode(&header, claims, &self.signing)
@@ -117,7 +119,7 @@ impl Keyring {
     ) -> Result<String> {
         let mut claims = self.claims(user_id, tenant_id, TokenType::Staff, ttl_secs);
         claims.role = Some(role);
-        self.sign(&claims)
+        self.sign_claims(&claims)
     }
 
     pub fn sign_device(
@@ -131,7 +133,7 @@ impl Keyring {
         let mut claims = self.claims(device_id, tenant_id, TokenType::Device, ttl_secs);
         claims.oid = Some(outlet_id);
         claims.kind = Some(kind);
-        self.sign(&claims)
+        self.sign_claims(&claims)
     }
 
     /// Verifies signature (by `kid`), issuer, audience and expiry.
@@ -231,7 +233,7 @@ mod tests {
         let ring = keyring(&[("k1", 1)], "k1");
         let mut claims = ring.claims(Uuid::now_v7(), Uuid::now_v7(), TokenType::Staff, 0);
         claims.exp -= 3600;
-        let expired = ring.sign(&claims).unwrap();
+        let expired = ring.sign_claims(&claims).unwrap();
         assert!(matches!(
             ring.verify(&expired),
             Err(Error::Unauthorized("token expired"))

@@ -3,10 +3,8 @@ use actix_web::HttpRequest;
 /// The caller's address: the peer, or the first `X-Forwarded-For` hop when
 /// the server runs behind a proxy we trust.
 pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(ip) = req.connection_info().realip_remote_addr() {
-            return strip_port(ip).to_string();
-        }
+    if trust_proxy && let Some(ip) = req.connection_info().realip_remote_addr() {
+        return strip_port(ip).to_string();
     }
     req.peer_addr()
         .map(|a| a.ip().to_string())

@@ -86,15 +86,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
                     let mut errors = FieldErrors::new();
                     let message = inner.to_string();
                     // Serde reports these at the parent; name the field itself.
-                    let field = field_from_message(&message)
-                        .map(|f| {
-                            if path == "." {
-                                f
-                            } else {
-                                format!("{path}.{f}")
-                            }
-                        })
-                        .unwrap_or_else(|| if path == "." { "body".into() } else { path });
+                    let field = match field_from_message(&message) {
+                        // Unknown fields are already in the path; missing ones are not.
+                        Some(f) if path == "." => f,
+                        Some(f) if !path.ends_with(&f) => format!("{path}.{f}"),
+                        _ if path == "." => "body".into(),
+                        _ => path,
+                    };
                     errors.add(&field, strip_position(&message));
                     Err(Error::Validation(errors))
                 }

@@ -1,0 +1,241 @@
+//! Tenant A's tokens against tenant B's ids, and outlet-scoped staff and
+//! devices against a sibling outlet: every endpoint answers 404 or 403,
+//! lists never contain foreign rows, and nothing foreign changes.
+
+use std::collections::BTreeSet;
+
+use pos_tests::{Reply, Tenant, TestApp, ids};
+use reqwest::Method;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+/// Every endpoint that takes an id, with a body that would be valid.
+/// `{outlet}`, `{user}` and `{device}` are replaced by the victim's ids.
+fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
+    vec![
+        (Method::GET, "/api/v1/outlets/{outlet}", None),
+        (
+            Method::PATCH,
+            "/api/v1/outlets/{outlet}",
+            Some(json!({"name": "Hijacked", "is_open": false})),
+        ),
+        (Method::DELETE, "/api/v1/outlets/{outlet}", None),
+        (Method::GET, "/api/v1/outlets/{outlet}/devices", None),
+        (
+            Method::POST,
+            "/api/v1/outlets/{outlet}/devices",
+            Some(json!({"kind": "kiosk", "name": "Spy"})),
+        ),
+        (Method::DELETE, "/api/v1/devices/{device}", None),
+        (Method::GET, "/api/v1/users/{user}", None),
+        (
+            Method::PATCH,
+            "/api/v1/users/{user}",
+            Some(json!({"name": "Hijacked", "password": "hijacked password"})),
+        ),
+        (Method::DELETE, "/api/v1/users/{user}", None),
+    ]
+}
+
+/// Paths of the OpenAPI document that take an id must all be in the table
+/// above, so a new endpoint cannot skip this suite.
+#[tokio::test]
+async fn every_endpoint_with_an_id_is_covered() {
+    let app = TestApp::spawn().await;
+    let doc = app
+        .call(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .expect(200);
+    let covered: BTreeSet<(String, String)> = targeted_endpoints()
+        .iter()
+        .map(|(m, p, _)| {
+            (
+                m.as_str().to_lowercase(),
+                p.replace("{outlet}", "{id}")
+                    .replace("{user}", "{id}")
+                    .replace("{device}", "{id}"),
+            )
+        })
+        .collect();
+    for (path, ops) in doc.body["paths"].as_object().unwrap() {
+        if !path.contains('{') {
+            continue;
+        }
+        for method in ops.as_object().unwrap().keys() {
+            assert!(
+                covered.contains(&(method.clone(), path.clone())),
+                "{method} {path} is not in the isolation suite"
+            );
+        }
+    }
+}
+
+struct Victim {
+    tenant: Tenant,
+    outlet: Uuid,
+    user: Uuid,
+    device: Uuid,
+}
+
+async fn victim(app: &TestApp, name: &str) -> Victim {
+    let tenant = app.signup().await;
+    let outlet = app.create_outlet(&tenant.token, name).await;
+    let (user, _) = app.create_staff(&tenant.token, "cashier", &[outlet]).await;
+    let (device, _) = app.pair_device(&tenant.token, outlet, "kiosk").await;
+    Victim {
+        tenant,
+        outlet,
+        user,
+        device,
+    }
+}
+
+async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
+    vec![
+        app.get(&format!("/api/v1/outlets/{}", v.outlet), owner_token)
+            .await
+            .text,
+        app.get(&format!("/api/v1/users/{}", v.user), owner_token)
+            .await
+            .text,
+        app.get(
+            &format!("/api/v1/outlets/{}/devices", v.outlet),
+            owner_token,
+        )
+        .await
+        .text,
+    ]
+}
+
+async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim) {
+    for (method, template, body) in targeted_endpoints() {
+        let path = template
+            .replace("{outlet}", &v.outlet.to_string())
+            .replace("{user}", &v.user.to_string())
+            .replace("{device}", &v.device.to_string());
+        let r: Reply = app.call(method.clone(), &path, Some(token), body).await;
+        assert!(
+            matches!(r.status.as_u16(), 403 | 404),
+            "{who}: {method} {path} answered {}: {}",
+            r.status,
+            r.text
+        );
+    }
+}
+
+async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[Uuid]) {
+    for path in ["/api/v1/outlets", "/api/v1/users", "/api/v1/audit-log"] {
+        let r = app.get(path, token).await;
+        if r.status == 403 {
+            continue;
+        }
+        assert_eq!(r.status, 200, "{who}: {path}: {}", r.text);
+        for id in foreign {
+            assert!(
+                !r.text.contains(&id.to_string()),
+                "{who}: {path} leaks {id}: {}",
+                r.text
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn another_tenant_is_invisible_and_untouchable() {
+    let app = TestApp::spawn().await;
+    let b = victim(&app, "Victim outlet").await;
+    let before = snapshot(&app, &b.tenant.token, &b).await;
+
+    let a = app.signup().await;
+    let a_outlet = app.create_outlet(&a.token, "Attacker outlet").await;
+    let (_, a_manager) = app.create_staff(&a.token, "manager", &[a_outlet]).await;
+    let (_, a_cashier) = app.create_staff(&a.token, "cashier", &[a_outlet]).await;
+    let (_, a_kitchen) = app.create_staff(&a.token, "kitchen", &[a_outlet]).await;
+    let (_, a_kiosk) = app.pair_device(&a.token, a_outlet, "kiosk").await;
+    let (_, a_kds) = app.pair_device(&a.token, a_outlet, "kds").await;
+
+    let attackers = [
+        ("owner", a.token.as_str()),
+        ("manager", &a_manager),
+        ("cashier", &a_cashier),
+        ("kitchen", &a_kitchen),
+        ("kiosk", &a_kiosk),
+        ("kds", &a_kds),
+    ];
+    let foreign = [
+        b.tenant.tenant_id,
+        b.tenant.owner_id,
+        b.outlet,
+        b.user,
+        b.device,
+    ];
+    for (who, token) in attackers {
+        attack(&app, who, token, &b).await;
+        assert_lists_exclude(&app, who, token, &foreign).await;
+    }
+    // Naming a foreign outlet in a membership is "no such outlet".
+    let r = app
+        .post(
+            "/api/v1/users",
+            Some(&a.token),
+            json!({"email": format!("x{}@test.example", Uuid::now_v7().simple()), "name": "X",
+                   "password": pos_tests::PASSWORD, "role": "cashier", "outlet_ids": [b.outlet]}),
+        )
+        .await
+        .expect(422);
+    assert!(r.body["errors"]["outlet_ids"].is_array());
+
+    assert_eq!(
+        snapshot(&app, &b.tenant.token, &b).await,
+        before,
+        "the victim's data is unchanged"
+    );
+}
+
+#[tokio::test]
+async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    let home = app.create_outlet(&t.token, "Home").await;
+    let sibling = Victim {
+        outlet: app.create_outlet(&t.token, "Sibling").await,
+        user: Uuid::nil(),
+        device: Uuid::nil(),
+        tenant: t.clone(),
+    };
+    let (sibling_user, _) = app
+        .create_staff(&t.token, "cashier", &[sibling.outlet])
+        .await;
+    let (sibling_device, _) = app.pair_device(&t.token, sibling.outlet, "kds").await;
+    let sibling = Victim {
+        user: sibling_user,
+        device: sibling_device,
+        ..sibling
+    };
+    let before = snapshot(&app, &t.token, &sibling).await;
+
+    let (_, manager) = app.create_staff(&t.token, "manager", &[home]).await;
+    let (_, cashier) = app.create_staff(&t.token, "cashier", &[home]).await;
+    let (_, kitchen) = app.create_staff(&t.token, "kitchen", &[home]).await;
+    let (_, kiosk) = app.pair_device(&t.token, home, "kiosk").await;
+    let (_, kds) = app.pair_device(&t.token, home, "kds").await;
+    for (who, token) in [
+        ("manager", &manager),
+        ("cashier", &cashier),
+        ("kitchen", &kitchen),
+        ("kiosk", &kiosk),
+        ("kds", &kds),
+    ] {
+        attack(&app, who, token, &sibling).await;
+        assert_lists_exclude(
+            &app,
+            who,
+            token,
+            &[sibling.outlet, sibling.user, sibling.device],
+        )
+        .await;
+        let visible = app.get("/api/v1/outlets", token).await.expect(200);
+        assert_eq!(ids(&visible), vec![home], "{who} sees only its outlet");
+    }
+    assert_eq!(snapshot(&app, &t.token, &sibling).await, before);
+}

@@ -1,0 +1,284 @@
+//! Row-level security at the SQL level, as the server's own database role.
+
+use pos_tests::TestApp;
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+async fn app_role(max: u32) -> DatabaseConnection {
+    let mut opts =
+        ConnectOptions::new(std::env::var("POS_DATABASE_URL").expect("POS_DATABASE_URL"));
+    opts.max_connections(max)
+        .min_connections(1)
+        .sqlx_logging(false);
+    Database::connect(opts).await.unwrap()
+}
+
+fn sql(s: &str) -> Statement {
+    Statement::from_string(DbBackend::Postgres, s.to_string())
+}
+
+async fn count<C: ConnectionTrait>(c: &C, query: &str) -> i64 {
+    let row = c.query_one_raw(sql(query)).await.unwrap().unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+async fn tenant_tables(c: &DatabaseConnection) -> Vec<String> {
+    c.query_all_raw(sql(
+        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+          WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'seaql_migrations' ORDER BY 1",
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.try_get_by_index::<String>(0).unwrap())
+    .collect()
+}
+
+async fn scope<C: ConnectionTrait>(c: &C, tenant: Uuid) {
+    c.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', '*', true)",
+        [tenant.to_string().into()],
+    ))
+    .await
+    .unwrap();
+}
+
+/// One valid-looking row per table, owned by `tenant`.
+fn insert_for(table: &str, tenant: Uuid) -> String {
+    let id = Uuid::now_v7();
+    match table {
+        "tenants" => format!("INSERT INTO tenants (id, name) VALUES ('{tenant}', 'X')"),
+        "outlets" => {
+            format!("INSERT INTO outlets (tenant_id, id, name) VALUES ('{tenant}', '{id}', 'X')")
+        }
+        "users" => format!(
+            "INSERT INTO users (tenant_id, id, email, name, password_hash, role) VALUES ('{tenant}', '{id}', 'x@y.z', 'X', 'h', 'owner')"
+        ),
+        "user_outlets" => format!(
+            "INSERT INTO user_outlets (tenant_id, user_id, outlet_id) VALUES ('{tenant}', '{id}', '{id}')"
+        ),
+        "refresh_tokens" => format!(
+            "INSERT INTO refresh_tokens (tenant_id, id, family_id, user_id, token_hash, expires_at) VALUES ('{tenant}', '{id}', '{id}', '{id}', '\\x00', now())"
+        ),
+        "devices" => format!(
+            "INSERT INTO devices (tenant_id, id, outlet_id, kind, name) VALUES ('{tenant}', '{id}', '{id}', 'kiosk', 'X')"
+        ),
+        "audit_log" => format!(
+            "INSERT INTO audit_log (tenant_id, id, actor_kind, action, entity) VALUES ('{tenant}', '{id}', 'system', 'x', 'x')"
+        ),
+        other => panic!("table {other} has no insert in the RLS suite: add one"),
+    }
+}
+
+#[tokio::test]
+async fn every_table_forces_rls_and_shows_nothing_without_a_scope() {
+    let app = TestApp::spawn().await;
+    // Make sure every table holds rows of some tenant.
+    let t = app.signup().await;
+    let outlet = app.create_outlet(&t.token, "Main").await;
+    app.create_staff(&t.token, "cashier", &[outlet]).await;
+    app.pair_device(&t.token, outlet, "kds").await;
+
+    let c = app_role(2).await;
+    let tables = tenant_tables(&c).await;
+    assert!(tables.len() >= 7, "{tables:?}");
+    for table in &tables {
+        let flags = c
+            .query_one_raw(sql(&format!(
+                "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = 'public.{table}'::regclass"
+            )))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            flags.try_get_by_index::<bool>(0).unwrap(),
+            "{table}: RLS not enabled"
+        );
+        assert!(
+            flags.try_get_by_index::<bool>(1).unwrap(),
+            "{table}: RLS not forced"
+        );
+        assert_eq!(
+            count(&c, &format!("SELECT count(*) FROM {table}")).await,
+            0,
+            "{table} visible without scope"
+        );
+
+        // With an empty (reset) setting: still nothing, and no cast error.
+        let tx = c.begin().await.unwrap();
+        tx.execute_unprepared("SELECT set_config('app.tenant_id', '', true)")
+            .await
+            .unwrap();
+        assert_eq!(
+            count(&tx, &format!("SELECT count(*) FROM {table}")).await,
+            0
+        );
+        tx.rollback().await.unwrap();
+
+        let err = c
+            .execute_unprepared(&insert_for(table, t.tenant_id))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("row-level security"),
+            "{table}: insert without scope: {err}"
+        );
+    }
+    // Scoped, the same tables do hold rows.
+    let tx = c.begin().await.unwrap();
+    scope(&tx, t.tenant_id).await;
+    for table in [
+        "tenants",
+        "outlets",
+        "users",
+        "user_outlets",
+        "refresh_tokens",
+        "devices",
+        "audit_log",
+    ] {
+        assert!(
+            count(&tx, &format!("SELECT count(*) FROM {table}")).await > 0,
+            "{table} empty under its tenant's scope"
+        );
+    }
+    tx.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_scope_cannot_write_into_another_tenant() {
+    let app = TestApp::spawn().await;
+    let a = app.signup().await;
+    let b = app.signup().await;
+    app.create_outlet(&b.token, "B's").await;
+    let c = app_role(2).await;
+    for table in tenant_tables(&c).await {
+        let tx = c.begin().await.unwrap();
+        scope(&tx, a.tenant_id).await;
+        let err = tx
+            .execute_unprepared(&insert_for(&table, b.tenant_id))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("row-level security"),
+            "{table}: cross-tenant insert: {err}"
+        );
+        tx.rollback().await.unwrap();
+    }
+    // Updates and deletes of B's rows under A's scope touch nothing.
+    let tx = c.begin().await.unwrap();
+    scope(&tx, a.tenant_id).await;
+    let upd = tx
+        .execute_unprepared(&format!(
+            "UPDATE outlets SET name = 'pwned' WHERE tenant_id = '{}'",
+            b.tenant_id
+        ))
+        .await
+        .unwrap();
+    assert_eq!(upd.rows_affected(), 0);
+    let del = tx
+        .execute_unprepared(&format!(
+            "DELETE FROM users WHERE tenant_id = '{}'",
+            b.tenant_id
+        ))
+        .await
+        .unwrap();
+    assert_eq!(del.rows_affected(), 0);
+    // Moving an own row into B is refused too.
+    let err = tx
+        .execute_unprepared(&format!(
+            "UPDATE users SET tenant_id = '{}' WHERE tenant_id = '{}'",
+            b.tenant_id, a.tenant_id
+        ))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("row-level security") || err.contains("foreign key"),
+        "{err}"
+    );
+    tx.rollback().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_scope_never_outlives_its_transaction() {
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    // One connection: whatever the next "request" gets is the same session.
+    let c = app_role(1).await;
+    let tx = c.begin().await.unwrap();
+    scope(&tx, t.tenant_id).await;
+    assert_eq!(count(&tx, "SELECT count(*) FROM tenants").await, 1);
+    tx.commit().await.unwrap();
+    assert_eq!(
+        count(&c, "SELECT count(*) FROM tenants").await,
+        0,
+        "scope leaked past commit"
+    );
+    assert_eq!(count(&c, "SELECT count(*) FROM users").await, 0);
+}
+
+#[tokio::test]
+async fn the_app_role_cannot_escape() {
+    let c = app_role(1).await;
+    let me = c
+        .query_one_raw(sql(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !me.try_get_by_index::<bool>(0).unwrap(),
+        "app role is superuser"
+    );
+    assert!(
+        !me.try_get_by_index::<bool>(1).unwrap(),
+        "app role bypasses RLS"
+    );
+    assert_eq!(
+        count(
+            &c,
+            "SELECT count(*) FROM pg_tables WHERE tableowner = current_user"
+        )
+        .await,
+        0,
+        "app role owns tables"
+    );
+
+    for attempt in [
+        "SET ROLE pos_owner",
+        "SET ROLE pos_xt",
+        "SET ROLE postgres",
+        "SET SESSION AUTHORIZATION pos_owner",
+        "ALTER TABLE outlets DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE outlets NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY outlet_isolation ON outlets",
+        "CREATE POLICY open_door ON outlets USING (true)",
+        "SELECT * FROM seaql_migrations",
+        "DELETE FROM audit_log",
+        "UPDATE audit_log SET action = 'x'",
+    ] {
+        let tx = c.begin().await.unwrap();
+        let r = tx.execute_unprepared(attempt).await;
+        assert!(r.is_err(), "the app role could run: {attempt}");
+        tx.rollback().await.unwrap();
+    }
+    // Turning row security off makes queries on protected tables fail, not open.
+    let tx = c.begin().await.unwrap();
+    tx.execute_unprepared("SET LOCAL row_security = off")
+        .await
+        .unwrap();
+    let err = tx
+        .execute_unprepared("SELECT * FROM outlets")
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("row-level security"), "{err}");
+    tx.rollback().await.unwrap();
+}
