@@ -110,6 +110,7 @@ pub fn server(
             .configure(ops::openapi::routes)
             .service(web::scope("/api/v1").configure(api_routes))
             .configure(extra)
+            .configure(|cfg| device_apps(cfg, &assets))
             .service(
                 web::scope("/static")
                     .wrap(
@@ -123,6 +124,39 @@ pub fn server(
     .shutdown_timeout(10)
     .run();
     Ok(server)
+}
+
+/// The kiosk and KDS app (built into `kiosk-pwa/dist`): its shell at
+/// `/kiosk/` and `/kds/` (every sub-path, for client-side routing), and its
+/// code at `/app/`.
+fn device_apps(cfg: &mut web::ServiceConfig, assets: &std::path::Path) {
+    let dist = assets.join("kiosk-pwa/dist");
+    let index = dist.join("index.html");
+    for prefix in ["/kiosk", "/kds"] {
+        let index = index.clone();
+        let shell = move || {
+            let index = index.clone();
+            async move {
+                match tokio::fs::read(&index).await {
+                    Ok(html) => HttpResponse::Ok()
+                        .content_type("text/html; charset=utf-8")
+                        .insert_header((header::CACHE_CONTROL, "no-cache"))
+                        .body(html),
+                    Err(_) => HttpResponse::ServiceUnavailable()
+                        .content_type("text/plain; charset=utf-8")
+                        .body("The kiosk app is not built: run kiosk-pwa/build.sh"),
+                }
+            }
+        };
+        cfg.route(prefix, web::get().to(shell.clone()))
+            .route(&format!("{prefix}/"), web::get().to(shell.clone()))
+            .route(&format!("{prefix}/{{rest:.*}}"), web::get().to(shell));
+    }
+    cfg.service(
+        web::scope("/app")
+            .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
+            .service(actix_files::Files::new("", dist.join("app")).use_etag(true)),
+    );
 }
 
 fn strip_prefix(message: &str) -> String {
