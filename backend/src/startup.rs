@@ -72,7 +72,8 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(tenancy::outlets::http::routes)
         .configure(tenancy::users::http::routes)
         .configure(tenancy::devices::http::routes)
-        .configure(tenancy::audit::http::routes);
+        .configure(tenancy::audit::http::routes)
+        .configure(tenancy::brand::http::routes);
 }
 
 /// Where `static/`, `templates/` and the built kiosk live: `POS_ASSETS_DIR`,

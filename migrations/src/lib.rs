@@ -16,10 +16,17 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(SqlMigration {
-            name: "m20261122_000001_foundation",
-            up: include_str!("../sql/0001_foundation.up.sql"),
-            down: include_str!("../sql/0001_foundation.down.sql"),
-        })]
+        vec![
+            Box::new(SqlMigration {
+                name: "m20261122_000001_foundation",
+                up: include_str!("../sql/0001_foundation.up.sql"),
+                down: include_str!("../sql/0001_foundation.down.sql"),
+            }),
+            Box::new(SqlMigration {
+                name: "m20261122_000002_admin_sessions",
+                up: include_str!("../sql/0002_admin_sessions.up.sql"),
+                down: include_str!("../sql/0002_admin_sessions.down.sql"),
+            }),
+        ]
     }
 }

@@ -124,7 +124,12 @@ async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim) {
 }
 
 async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[Uuid]) {
-    for path in ["/api/v1/outlets", "/api/v1/users", "/api/v1/audit-log"] {
+    for path in [
+        "/api/v1/outlets",
+        "/api/v1/users",
+        "/api/v1/audit-log",
+        "/api/v1/brand",
+    ] {
         let r = app.get(path, token).await;
         if r.status == 403 {
             continue;

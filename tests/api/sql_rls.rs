@@ -67,6 +67,9 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
         "devices" => format!(
             "INSERT INTO devices (tenant_id, id, outlet_id, kind, name) VALUES ('{tenant}', '{id}', '{id}', 'kiosk', 'X')"
         ),
+        "admin_sessions" => format!(
+            "INSERT INTO admin_sessions (tenant_id, id, user_id, token_hash, csrf_token, expires_at) VALUES ('{tenant}', '{id}', '{id}', '\\x00', 'x', now())"
+        ),
         "audit_log" => format!(
             "INSERT INTO audit_log (tenant_id, id, actor_kind, action, entity) VALUES ('{tenant}', '{id}', 'system', 'x', 'x')"
         ),

@@ -30,12 +30,18 @@ fn args() -> HashMap<String, String> {
 async fn main() -> anyhow::Result<()> {
     match std::env::args().nth(1).as_deref() {
         Some("outlets") => outlets(args()).await,
-        _ => bail!("usage: pos-bench outlets --base URL --db-url URL [--connections N] [--seconds S]"),
+        _ => bail!(
+            "usage: pos-bench outlets --base URL --db-url URL [--connections N] [--seconds S]"
+        ),
     }
 }
 
 async fn outlets(a: HashMap<String, String>) -> anyhow::Result<()> {
-    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let base = a
+        .get("base")
+        .context("--base")?
+        .trim_end_matches('/')
+        .to_string();
     let db_url = a.get("db-url").context("--db-url")?;
     let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
     let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
@@ -50,7 +56,10 @@ async fn outlets(a: HashMap<String, String>) -> anyhow::Result<()> {
         .error_for_status()?
         .json()
         .await?;
-    let token = signup["access_token"].as_str().context("token")?.to_string();
+    let token = signup["access_token"]
+        .as_str()
+        .context("token")?
+        .to_string();
     let tenant = signup["tenant_id"].as_str().context("tenant")?.to_string();
     let user = signup["user_id"].as_str().context("user")?.to_string();
     for i in 0..10 {
@@ -68,16 +77,33 @@ async fn outlets(a: HashMap<String, String>) -> anyhow::Result<()> {
     let sql = run_pgbench(db_url, &tenant, &user, conns, secs)?;
 
     println!("GET /api/v1/outlets (10 outlets), {conns} connections, {secs} s each, same machine");
-    println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
-    println!("{:<28} {:>12.0} {:>10.2} {:>10.2}", "HTTP (wrk)", http.rps, http.p50_ms, http.p99_ms);
-    println!("{:<28} {:>12.0} {:>10.2} {:>10.2}", "same SQL (pgbench)", sql.rps, sql.p50_ms, sql.p99_ms);
+    println!(
+        "{:<28} {:>12} {:>10} {:>10}",
+        "", "requests/s", "p50 ms", "p99 ms"
+    );
+    println!(
+        "{:<28} {:>12.0} {:>10.2} {:>10.2}",
+        "HTTP (wrk)", http.rps, http.p50_ms, http.p99_ms
+    );
+    println!(
+        "{:<28} {:>12.0} {:>10.2} {:>10.2}",
+        "same SQL (pgbench)", sql.rps, sql.p50_ms, sql.p99_ms
+    );
     println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / sql.rps);
     Ok(())
 }
 
 fn run_wrk(base: &str, token: &str, conns: u32, secs: u32) -> anyhow::Result<Figures> {
     let out = Command::new("wrk")
-        .args(["-t", "2", "-c", &conns.to_string(), "-d", &format!("{secs}s"), "--latency"])
+        .args([
+            "-t",
+            "2",
+            "-c",
+            &conns.to_string(),
+            "-d",
+            &format!("{secs}s"),
+            "--latency",
+        ])
         .args(["-H", &format!("Authorization: Bearer {token}")])
         .arg(format!("{base}/api/v1/outlets"))
         .output()
@@ -86,7 +112,11 @@ fn run_wrk(base: &str, token: &str, conns: u32, secs: u32) -> anyhow::Result<Fig
     if text.contains("Non-2xx") {
         bail!("wrk saw errors:\n{text}");
     }
-    let mut f = Figures { rps: 0.0, p50_ms: 0.0, p99_ms: 0.0 };
+    let mut f = Figures {
+        rps: 0.0,
+        p50_ms: 0.0,
+        p99_ms: 0.0,
+    };
     for line in text.lines().map(str::trim) {
         let mut parts = line.split_whitespace();
         match (parts.next(), parts.next()) {
@@ -129,14 +159,31 @@ fn pgbench_script(tenant: &str, user: &str) -> String {
     )
 }
 
-fn run_pgbench(db_url: &str, tenant: &str, user: &str, conns: u32, secs: u32) -> anyhow::Result<Figures> {
+fn run_pgbench(
+    db_url: &str,
+    tenant: &str,
+    user: &str,
+    conns: u32,
+    secs: u32,
+) -> anyhow::Result<Figures> {
     let dir = std::env::temp_dir().join(format!("pos-pgbench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let script = dir.join("outlets.sql");
     std::fs::write(&script, pgbench_script(tenant, user))?;
     let out = Command::new("pgbench")
         .current_dir(&dir)
-        .args(["-n", "-M", "prepared", "-j", "2", "-c", &conns.to_string(), "-T", &secs.to_string(), "-l"])
+        .args([
+            "-n",
+            "-M",
+            "prepared",
+            "-j",
+            "2",
+            "-c",
+            &conns.to_string(),
+            "-T",
+            &secs.to_string(),
+            "-l",
+        ])
         .arg("-f")
         .arg(&script)
         .arg(db_url)
@@ -144,7 +191,11 @@ fn run_pgbench(db_url: &str, tenant: &str, user: &str, conns: u32, secs: u32) ->
         .context("running pgbench")?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     if !out.status.success() {
-        bail!("pgbench failed: {}{}", text, String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "pgbench failed: {}{}",
+            text,
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let tps = text
         .lines()
@@ -156,7 +207,11 @@ fn run_pgbench(db_url: &str, tenant: &str, user: &str, conns: u32, secs: u32) ->
     std::fs::remove_dir_all(&dir).ok();
     lat.sort_by(|a, b| a.total_cmp(b));
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
-    Ok(Figures { rps: tps, p50_ms: pct(0.50), p99_ms: pct(0.99) })
+    Ok(Figures {
+        rps: tps,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+    })
 }
 
 /// Per-transaction latencies from pgbench's `-l` logs (third column, µs).
@@ -164,11 +219,19 @@ fn latencies_ms(dir: &Path) -> anyhow::Result<Vec<f64>> {
     let mut lat = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("pgbench_log")) {
+        if !path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("pgbench_log"))
+        {
             continue;
         }
         for line in std::fs::read_to_string(&path)?.lines() {
-            if let Some(us) = line.split_whitespace().nth(2).and_then(|v| v.parse::<f64>().ok()) {
+            if let Some(us) = line
+                .split_whitespace()
+                .nth(2)
+                .and_then(|v| v.parse::<f64>().ok())
+            {
                 lat.push(us / 1000.0);
             }
         }

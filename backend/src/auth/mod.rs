@@ -3,6 +3,7 @@
 //! extractor that turns a token into a scoped transaction and an [`Actor`].
 
 pub mod actor;
+pub mod admin_session;
 pub mod email;
 pub mod http;
 pub mod jwt;

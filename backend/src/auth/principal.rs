@@ -106,6 +106,29 @@ struct DeviceRow {
     kind: String,
 }
 
+/// Reads the staff member's current role and memberships inside `tx` (whose
+/// `app.user_id` is already `user_id`) and narrows the outlet scope to them:
+/// every outlet for owners, their memberships for everyone else.
+pub async fn attach_staff(tx: &mut ScopedTx, user_id: Uuid) -> Result<Role> {
+    let row: StaffRow = tx
+        .query_one(
+            "SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m \
+                                WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids \
+               FROM users u WHERE u.id = $1 AND u.active",
+            [user_id.into()],
+        )
+        .await?
+        .ok_or(Error::Unauthorized("this account is no longer active"))?;
+    let role = Role::parse(&row.role).ok_or_else(|| Error::internal("unknown role in database"))?;
+    let outlets = if role == Role::Owner {
+        OutletScope::All
+    } else {
+        OutletScope::Only(row.outlet_ids)
+    };
+    tx.set_outlets(outlets).await?;
+    Ok(role)
+}
+
 /// Opens the scoped transaction for a verified token.
 pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind)> {
     match claims.typ {
@@ -118,23 +141,7 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
                     PrincipalId::User(claims.sub),
                 )
                 .await?;
-            let row: StaffRow = tx
-                .query_one(
-                    "SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m \
-                                        WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids \
-                       FROM users u WHERE u.id = $1 AND u.active",
-                    [claims.sub.into()],
-                )
-                .await?
-                .ok_or(Error::Unauthorized("this account is no longer active"))?;
-            let role = Role::parse(&row.role)
-                .ok_or_else(|| Error::internal("unknown role in database"))?;
-            let outlets = if role == Role::Owner {
-                OutletScope::All
-            } else {
-                OutletScope::Only(row.outlet_ids)
-            };
-            tx.set_outlets(outlets).await?;
+            let role = attach_staff(&mut tx, claims.sub).await?;
             Ok((
                 tx,
                 ActorKind::Staff {

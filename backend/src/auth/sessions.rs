@@ -94,6 +94,29 @@ async fn issue_pair(
 
 /// Email and password to a token pair. Rate limited per account and per IP.
 pub async fn log_in(state: &AppState, req: LoginRequest, client_ip: &str) -> Result<TokenPair> {
+    let (tenant_id, user_id) = authenticate(state, &req, client_ip).await?;
+    let tx = state
+        .db
+        .begin_scoped(
+            tenant_id,
+            OutletScope::Only(vec![]),
+            PrincipalId::User(user_id),
+        )
+        .await?;
+    let role = current_role(&tx, user_id).await?;
+    let pair = issue_pair(state, &tx, user_id, role).await?;
+    tx.commit().await?;
+    Ok(pair)
+}
+
+/// Checks email and password, with the per-account and per-IP limits, and
+/// returns (tenant, user). Several matching brands without a `tenant_id`
+/// choice is a conflict that lists them.
+pub async fn authenticate(
+    state: &AppState,
+    req: &LoginRequest,
+    client_ip: &str,
+) -> Result<(Uuid, Uuid)> {
     let s = &state.settings;
     let window = s.login_limit_window;
     state
@@ -134,20 +157,7 @@ pub async fn log_in(state: &AppState, req: LoginRequest, client_ip: &str) -> Res
             state.limiter.hit(&account_key, window).await;
             Err(Error::Unauthorized("wrong email or password"))
         }
-        [one] => {
-            let tx = state
-                .db
-                .begin_scoped(
-                    one.tenant_id,
-                    OutletScope::Only(vec![]),
-                    PrincipalId::User(one.user_id),
-                )
-                .await?;
-            let role = current_role(&tx, one.user_id).await?;
-            let pair = issue_pair(state, &tx, one.user_id, role).await?;
-            tx.commit().await?;
-            Ok(pair)
-        }
+        [one] => Ok((one.tenant_id, one.user_id)),
         several => Err(Error::Conflict(format!(
             "This email opens accounts in several brands; log in again with tenant_id set to one of: {}",
             several
@@ -164,7 +174,7 @@ struct RoleRow {
     role: String,
 }
 
-async fn current_role(tx: &ScopedTx, user_id: Uuid) -> Result<Role> {
+pub(crate) async fn current_role(tx: &ScopedTx, user_id: Uuid) -> Result<Role> {
     let row: RoleRow = tx
         .query_one(
             "SELECT role FROM users WHERE id = $1 AND active",

@@ -23,6 +23,7 @@ use crate::{auth, tenancy};
         tenancy::devices::http::revoke_device, tenancy::devices::http::pair_device,
         tenancy::devices::http::device_me,
         tenancy::audit::http::list_audit_log,
+        tenancy::brand::http::get_brand, tenancy::brand::http::update_brand,
     ),
     components(schemas(pos_wire::Problem)),
     modifiers(&BearerAuth),

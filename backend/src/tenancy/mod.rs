@@ -2,6 +2,7 @@
 //! devices, and the audit log of changes.
 
 pub mod audit;
+pub mod brand;
 pub mod devices;
 pub mod names;
 pub mod outlets;

@@ -316,3 +316,16 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     .await?;
     Ok(())
 }
+
+/// Anyone signed in may choose their own interface language.
+pub async fn set_own_locale(tx: &ScopedTx, actor: &Actor, locale: Locale) -> Result<()> {
+    let id = actor
+        .user_id()
+        .ok_or(Error::Forbidden("only staff have a language setting"))?;
+    tx.execute(
+        "UPDATE users SET locale = $2, updated_at = now() WHERE id = $1",
+        [id.into(), locale.as_str().into()],
+    )
+    .await?;
+    Ok(())
+}
