@@ -19,7 +19,7 @@ pos_install_deps() {
   command -v psql >/dev/null || want+=(postgresql-client-15)
   if [ -z "${REDIS_URL:-}" ]; then command -v redis-server >/dev/null || want+=(redis-server); fi
   command -v redis-cli >/dev/null || want+=(redis-tools)
-  python3 -c 'import aiosmtpd' 2>/dev/null || want+=(python3-aiosmtpd)
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || want+=(python3-aiosmtpd)
   command -v curl >/dev/null || want+=(curl)
   local extra
   for extra in "$@"; do
@@ -127,7 +127,7 @@ pos_redis_start() {
 pos_smtp_start() {
   local dir="$1" port="$2"
   mkdir -p "$dir/maildir"
-  python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$dir/maildir" >"$dir/smtp.log" 2>&1 &
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$dir/maildir" >"$dir/smtp.log" 2>&1 &
   _POS_STARTED+=("pid:$!")
   export POS_SMTP_URL="smtp://127.0.0.1:$port" POS_TEST_MAILDIR="$dir/maildir"
 }
