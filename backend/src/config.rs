@@ -70,6 +70,8 @@ pub struct Settings {
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
     pub log_json: bool,
+    /// Where uploaded images are stored (served at `/media/`).
+    pub media_dir: std::path::PathBuf,
 }
 
 /// The development keyring. Public knowledge: production refuses to start with it.
@@ -160,6 +162,12 @@ impl Settings {
             json_body_limit: parse("POS_JSON_BODY_LIMIT", 256 * 1024)? as usize,
             trust_proxy: matches!(var("POS_TRUST_PROXY").as_deref(), Some("1" | "true")),
             log_json: !matches!(var("POS_LOG_FORMAT").as_deref(), Some("pretty")),
+            media_dir: var("POS_MEDIA_DIR").map(Into::into).unwrap_or_else(|| {
+                let base = var("XDG_DATA_HOME")
+                    .or_else(|| var("HOME").map(|h| format!("{h}/.local/share")))
+                    .unwrap_or_else(|| "/tmp".into());
+                std::path::PathBuf::from(base).join("pos/media")
+            }),
         };
         settings.refuse_dev_secrets_in_production()?;
         Ok(settings)

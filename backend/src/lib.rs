@@ -4,6 +4,7 @@
 //! queries (taking a [`db::ScopedTx`], never a pool) and their HTTP handlers.
 
 pub mod auth;
+pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -16,6 +16,7 @@ use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::{
     auth::{self, jwt::Keyring, rate_limit::RateLimiter},
+    catalog,
     config::Settings,
     db::Db,
     error::{Error, FieldErrors},
@@ -39,6 +40,12 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         ),
         None => None,
     };
+    std::fs::create_dir_all(&settings.media_dir).with_context(|| {
+        format!(
+            "creating the media directory {}",
+            settings.media_dir.display()
+        )
+    })?;
     let keyring = Keyring::from_settings(&settings);
     let limiter = RateLimiter::new(redis.clone());
     ops::metrics::handle();
@@ -73,7 +80,8 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(tenancy::users::http::routes)
         .configure(tenancy::devices::http::routes)
         .configure(tenancy::audit::http::routes)
-        .configure(tenancy::brand::http::routes);
+        .configure(tenancy::brand::http::routes)
+        .configure(catalog::http::routes);
 }
 
 /// Where `static/`, `templates/` and the built kiosk live: `POS_ASSETS_DIR`,
@@ -92,6 +100,7 @@ pub fn server(
 ) -> std::io::Result<Server> {
     let json_limit = web::Data::new(JsonLimit(state.settings.json_body_limit));
     let assets = assets_dir();
+    let media = state.settings.media_dir.clone();
     let server = HttpServer::new(move || {
         App::new()
             .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
@@ -112,6 +121,14 @@ pub fn server(
             .service(web::scope("/api/v1").configure(api_routes))
             .configure(extra)
             .configure(|cfg| device_apps(cfg, &assets))
+            .service(
+                web::scope("/media")
+                    .wrap(
+                        DefaultHeaders::new()
+                            .add((header::CACHE_CONTROL, "public, max-age=31536000, immutable")),
+                    )
+                    .service(actix_files::Files::new("", &media)),
+            )
             .service(
                 web::scope("/static")
                     .wrap(

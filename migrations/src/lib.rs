@@ -27,6 +27,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0002_admin_sessions.up.sql"),
                 down: include_str!("../sql/0002_admin_sessions.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000003_catalog",
+                up: include_str!("../sql/0003_catalog.up.sql"),
+                down: include_str!("../sql/0003_catalog.down.sql"),
+            }),
         ]
     }
 }

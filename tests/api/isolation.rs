@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// Every endpoint that takes an id, with a body that would be valid.
-/// `{outlet}`, `{user}` and `{device}` are replaced by the victim's ids.
+/// `{outlet}`, `{user}`, `{device}`, `{category}` and `{item}` are replaced by the victim's ids.
 fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
     vec![
         (Method::GET, "/api/v1/outlets/{outlet}", None),
@@ -34,6 +34,33 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
             Some(json!({"name": "Hijacked", "password": "hijacked password"})),
         ),
         (Method::DELETE, "/api/v1/users/{user}", None),
+        (Method::GET, "/api/v1/categories/{category}", None),
+        (
+            Method::PATCH,
+            "/api/v1/categories/{category}",
+            Some(json!({"name": "Hijacked"})),
+        ),
+        (Method::DELETE, "/api/v1/categories/{category}", None),
+        (Method::GET, "/api/v1/menu-items/{item}", None),
+        (
+            Method::PATCH,
+            "/api/v1/menu-items/{item}",
+            Some(json!({"price_minor": 1})),
+        ),
+        (Method::DELETE, "/api/v1/menu-items/{item}", None),
+        (Method::GET, "/api/v1/outlets/{outlet}/menu", None),
+        (
+            Method::PATCH,
+            "/api/v1/outlets/{outlet}/menu-items/{item}",
+            Some(json!({"available": false})),
+        ),
+        // Endpoints that take the id in the query string.
+        (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
+        (
+            Method::GET,
+            "/api/v1/menu-items?category_id={category}",
+            None,
+        ),
     ]
 }
 
@@ -48,26 +75,46 @@ async fn every_endpoint_with_an_id_is_covered() {
         .expect(200);
     let covered: BTreeSet<(String, String)> = targeted_endpoints()
         .iter()
-        .map(|(m, p, _)| {
-            (
-                m.as_str().to_lowercase(),
-                p.replace("{outlet}", "{id}")
-                    .replace("{user}", "{id}")
-                    .replace("{device}", "{id}"),
-            )
-        })
+        .map(|(m, p, _)| (m.as_str().to_lowercase(), normalise(p)))
         .collect();
     for (path, ops) in doc.body["paths"].as_object().unwrap() {
-        if !path.contains('{') {
+        let takes_id = path.contains('{')
+            || ops.as_object().unwrap().values().any(|op| {
+                op["parameters"].as_array().is_some_and(|ps| {
+                    ps.iter().any(|p| {
+                        p["in"] == "query" && p["name"].as_str().is_some_and(|n| n.ends_with("_id"))
+                    })
+                })
+            });
+        if !takes_id {
             continue;
         }
         for method in ops.as_object().unwrap().keys() {
             assert!(
-                covered.contains(&(method.clone(), path.clone())),
+                covered.contains(&(method.clone(), normalise(path))),
                 "{method} {path} is not in the isolation suite"
             );
         }
     }
+}
+
+/// `/a/{x}/b/{y}?q={z}` -> `/a/{id}/b/{id}`: the shape of a path, for coverage.
+fn normalise(path: &str) -> String {
+    let path = path.split('?').next().unwrap_or(path);
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                out.push_str("{id}");
+            }
+            '}' => in_param = false,
+            _ if !in_param => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 struct Victim {
@@ -75,6 +122,8 @@ struct Victim {
     outlet: Uuid,
     user: Uuid,
     device: Uuid,
+    category: Uuid,
+    item: Uuid,
 }
 
 async fn victim(app: &TestApp, name: &str) -> Victim {
@@ -82,11 +131,22 @@ async fn victim(app: &TestApp, name: &str) -> Victim {
     let outlet = app.create_outlet(&tenant.token, name).await;
     let (user, _) = app.create_staff(&tenant.token, "cashier", &[outlet]).await;
     let (device, _) = app.pair_device(&tenant.token, outlet, "kiosk").await;
+    let item = pos_tests::menu_item(app, &tenant.token, "Victim coffee").await;
+    let category = app
+        .get(&format!("/api/v1/menu-items/{item}"), &tenant.token)
+        .await
+        .body["category_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     Victim {
         tenant,
         outlet,
         user,
         device,
+        category,
+        item,
     }
 }
 
@@ -107,13 +167,35 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
     ]
 }
 
-async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim) {
+/// Tries every targeted endpoint; `outlet_scoped` keeps only those naming an
+/// outlet, staff member or device (the sibling-outlet case: the catalogue
+/// itself is shared by the brand's outlets).
+async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped: bool) {
     for (method, template, body) in targeted_endpoints() {
+        if outlet_scoped
+            && !["{outlet}", "{user}", "{device}"]
+                .iter()
+                .any(|p| template.contains(p))
+        {
+            continue;
+        }
         let path = template
             .replace("{outlet}", &v.outlet.to_string())
             .replace("{user}", &v.user.to_string())
-            .replace("{device}", &v.device.to_string());
+            .replace("{device}", &v.device.to_string())
+            .replace("{category}", &v.category.to_string())
+            .replace("{item}", &v.item.to_string());
         let r: Reply = app.call(method.clone(), &path, Some(token), body).await;
+        // A list filtered by a foreign id may answer, but must be empty.
+        if r.status == 200 && path.contains("category_id=") {
+            assert_eq!(
+                r.body["items"],
+                json!([]),
+                "{who}: {path} leaks: {}",
+                r.text
+            );
+            continue;
+        }
         assert!(
             matches!(r.status.as_u16(), 403 | 404),
             "{who}: {method} {path} answered {}: {}",
@@ -175,7 +257,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
         b.device,
     ];
     for (who, token) in attackers {
-        attack(&app, who, token, &b).await;
+        attack(&app, who, token, &b, false).await;
         assert_lists_exclude(&app, who, token, &foreign).await;
     }
     // Naming a foreign outlet in a membership is "no such outlet".
@@ -206,15 +288,20 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         outlet: app.create_outlet(&t.token, "Sibling").await,
         user: Uuid::nil(),
         device: Uuid::nil(),
+        category: Uuid::nil(),
+        item: Uuid::nil(),
         tenant: t.clone(),
     };
     let (sibling_user, _) = app
         .create_staff(&t.token, "cashier", &[sibling.outlet])
         .await;
     let (sibling_device, _) = app.pair_device(&t.token, sibling.outlet, "kds").await;
+    // The catalogue is brand-wide: the item is shared, its outlet settings are not.
+    let item = pos_tests::menu_item(&app, &t.token, "Shared coffee").await;
     let sibling = Victim {
         user: sibling_user,
         device: sibling_device,
+        item,
         ..sibling
     };
     let before = snapshot(&app, &t.token, &sibling).await;
@@ -231,7 +318,7 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         ("kiosk", &kiosk),
         ("kds", &kds),
     ] {
-        attack(&app, who, token, &sibling).await;
+        attack(&app, who, token, &sibling, true).await;
         assert_lists_exclude(
             &app,
             who,

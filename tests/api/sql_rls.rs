@@ -70,6 +70,18 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
         "admin_sessions" => format!(
             "INSERT INTO admin_sessions (tenant_id, id, user_id, token_hash, csrf_token, expires_at) VALUES ('{tenant}', '{id}', '{id}', '\\x00', 'x', now())"
         ),
+        "catalog_versions" => {
+            format!("INSERT INTO catalog_versions (tenant_id, version) VALUES ('{tenant}', 1)")
+        }
+        "categories" => format!(
+            "INSERT INTO categories (tenant_id, id, name, version) VALUES ('{tenant}', '{id}', 'X', 1)"
+        ),
+        "menu_items" => format!(
+            "INSERT INTO menu_items (tenant_id, id, category_id, name, price_minor, version) VALUES ('{tenant}', '{id}', '{id}', 'X', 1, 1)"
+        ),
+        "outlet_item_overrides" => format!(
+            "INSERT INTO outlet_item_overrides (tenant_id, outlet_id, item_id, version) VALUES ('{tenant}', '{id}', '{id}', 1)"
+        ),
         "audit_log" => format!(
             "INSERT INTO audit_log (tenant_id, id, actor_kind, action, entity) VALUES ('{tenant}', '{id}', 'system', 'x', 'x')"
         ),
@@ -85,6 +97,14 @@ async fn every_table_forces_rls_and_shows_nothing_without_a_scope() {
     let outlet = app.create_outlet(&t.token, "Main").await;
     app.create_staff(&t.token, "cashier", &[outlet]).await;
     app.pair_device(&t.token, outlet, "kds").await;
+    let item = pos_tests::menu_item(&app, &t.token, "Kopi").await;
+    app.patch(
+        &format!("/api/v1/outlets/{outlet}/menu-items/{item}"),
+        &t.token,
+        serde_json::json!({"available": false}),
+    )
+    .await
+    .expect(200);
 
     let c = app_role(2).await;
     let tables = tenant_tables(&c).await;

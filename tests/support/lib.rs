@@ -244,3 +244,26 @@ pub fn ids(reply: &Reply) -> Vec<Uuid> {
         .map(|i| i["id"].as_str().unwrap().parse().unwrap())
         .collect()
 }
+
+/// Creates a category (named after the item) and an item in it; returns the item id.
+pub async fn menu_item(app: &TestApp, token: &str, name: &str) -> Uuid {
+    let cat = app
+        .post(
+            "/api/v1/categories",
+            Some(token),
+            json!({"name": format!("{name} {}", Uuid::now_v7().simple())}),
+        )
+        .await
+        .expect(201);
+    let r = app
+        .post(
+            "/api/v1/menu-items",
+            Some(token),
+            json!({"category_id": cat.body["id"], "name": name, "price_minor": 25000,
+                   "modifier_groups": [{"name": "Size", "min": 1, "max": 1,
+                                        "options": [{"name": "Regular", "price_minor": 0}, {"name": "Large", "price_minor": 5000}]}]}),
+        )
+        .await
+        .expect(201);
+    r.body["id"].as_str().unwrap().parse().unwrap()
+}

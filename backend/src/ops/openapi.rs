@@ -7,7 +7,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use crate::{auth, tenancy};
+use crate::{auth, catalog, tenancy};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +24,12 @@ use crate::{auth, tenancy};
         tenancy::devices::http::device_me,
         tenancy::audit::http::list_audit_log,
         tenancy::brand::http::get_brand, tenancy::brand::http::update_brand,
+        catalog::http::list_categories, catalog::http::create_category, catalog::http::get_category,
+        catalog::http::update_category, catalog::http::delete_category,
+        catalog::http::list_items, catalog::http::create_item, catalog::http::get_item,
+        catalog::http::update_item, catalog::http::delete_item,
+        catalog::http::outlet_menu, catalog::http::update_outlet_item, catalog::http::sync_pull,
+        catalog::http::upload_image,
     ),
     components(schemas(pos_wire::Problem)),
     modifiers(&BearerAuth),

@@ -3,6 +3,7 @@
 //! fields; validation beyond shape happens in the server's domain types.
 
 pub mod auth;
+pub mod catalog;
 pub mod devices;
 pub mod outlets;
 pub mod page;
@@ -10,6 +11,7 @@ pub mod problem;
 pub mod users;
 
 pub use auth::*;
+pub use catalog::*;
 pub use devices::*;
 pub use outlets::*;
 pub use page::*;

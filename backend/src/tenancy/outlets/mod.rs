@@ -136,8 +136,8 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<O
     let row: OutletRow = tx
         .query_one(
             &format!(
-                "INSERT INTO outlets (tenant_id, id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+                "INSERT INTO outlets (tenant_id, id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, app.next_catalog_version(1)) RETURNING {COLUMNS}"
             ),
             [
                 tx.tenant_id().into(),
@@ -198,7 +198,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
                 "UPDATE outlets SET name = coalesce($2, name), address = coalesce($3, address), \
                         timezone = coalesce($4, timezone), tax_rate_bp = coalesce($5, tax_rate_bp), \
                         service_charge_bp = coalesce($6, service_charge_bp), is_open = coalesce($7, is_open), \
-                        updated_at = now() \
+                        version = app.next_catalog_version(1), updated_at = now() \
                   WHERE id = $1 AND archived_at IS NULL RETURNING {COLUMNS}"
             ),
             [
@@ -234,7 +234,7 @@ pub async fn archive(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     actor.require_role(&[Role::Owner])?;
     let before = get(tx, id).await?;
     tx.execute(
-        "UPDATE outlets SET archived_at = now(), updated_at = now() WHERE id = $1",
+        "UPDATE outlets SET archived_at = now(), updated_at = now(), version = app.next_catalog_version(1) WHERE id = $1",
         [id.into()],
     )
     .await?;
@@ -255,4 +255,23 @@ pub async fn archive(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     )
     .await?;
     Ok(())
+}
+
+#[derive(FromQueryResult)]
+struct VersionedOutlet {
+    #[sea_orm(nested)]
+    outlet: OutletRow,
+    version: i64,
+    archived: bool,
+}
+
+/// The outlet (archived or not) with its catalogue version, for device sync.
+pub async fn versioned(tx: &ScopedTx, id: Uuid) -> Result<Option<(Outlet, i64, bool)>> {
+    let row: Option<VersionedOutlet> = tx
+        .query_one(
+            &format!("SELECT {COLUMNS}, version, archived_at IS NOT NULL AS archived FROM outlets WHERE id = $1"),
+            [id.into()],
+        )
+        .await?;
+    Ok(row.map(|r| (Outlet::from(r.outlet), r.version, r.archived)))
 }

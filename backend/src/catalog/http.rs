@@ -1,0 +1,247 @@
+//! Catalogue endpoints: thin handlers over the catalogue domain functions.
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::header::{self, ETag, EntityTag, IfNoneMatch},
+    web,
+};
+use futures_util::StreamExt;
+use pos_wire::{
+    Category, CreateCategory, CreateMenuItem, ItemOverride, MenuItem, OutletMenu, Page, PageQuery,
+    PullResponse, UpdateCategory, UpdateMenuItem, UpdateOutletItem, UploadedImage,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{categories, images, items, menu, overrides, pull};
+use crate::{
+    auth::principal::Scoped,
+    error::{Error, Result},
+    http::json::Json,
+    state::AppState,
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/categories")
+            .route(web::get().to(list_categories))
+            .route(web::post().to(create_category)),
+    )
+    .service(
+        web::resource("/categories/{id}")
+            .route(web::get().to(get_category))
+            .route(web::patch().to(update_category))
+            .route(web::delete().to(delete_category)),
+    )
+    .service(
+        web::resource("/menu-items")
+            .route(web::get().to(list_items))
+            .route(web::post().to(create_item)),
+    )
+    .service(
+        web::resource("/menu-items/{id}")
+            .route(web::get().to(get_item))
+            .route(web::patch().to(update_item))
+            .route(web::delete().to(delete_item)),
+    )
+    .route("/outlets/{id}/menu", web::get().to(outlet_menu))
+    .route(
+        "/outlets/{id}/menu-items/{item_id}",
+        web::patch().to(update_outlet_item),
+    )
+    .route("/sync/pull", web::get().to(sync_pull))
+    .route("/images", web::post().to(upload_image));
+}
+
+#[utoipa::path(get, path = "/api/v1/categories", tag = "catalogue",
+    responses((status = 200, body = Vec<Category>)), security(("bearer" = [])))]
+pub async fn list_categories(s: Scoped) -> Result<web::Json<Vec<Category>>> {
+    let list = categories::list(&s.tx).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(list))
+}
+
+#[utoipa::path(post, path = "/api/v1/categories", tag = "catalogue", request_body = CreateCategory,
+    responses((status = 201, body = Category), (status = 403), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
+pub async fn create_category(s: Scoped, body: Json<CreateCategory>) -> Result<HttpResponse> {
+    let c = categories::create(&s.tx, &s.actor, body.into_inner()).await?;
+    s.tx.commit().await?;
+    Ok(HttpResponse::Created().json(c))
+}
+
+#[utoipa::path(get, path = "/api/v1/categories/{id}", tag = "catalogue",
+    responses((status = 200, body = Category), (status = 404)), security(("bearer" = [])))]
+pub async fn get_category(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Category>> {
+    let c = categories::get(&s.tx, *id).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(c))
+}
+
+#[utoipa::path(patch, path = "/api/v1/categories/{id}", tag = "catalogue", request_body = UpdateCategory,
+    responses((status = 200, body = Category), (status = 404), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
+pub async fn update_category(
+    s: Scoped,
+    id: web::Path<Uuid>,
+    body: Json<UpdateCategory>,
+) -> Result<web::Json<Category>> {
+    let c = categories::update(&s.tx, &s.actor, *id, body.into_inner()).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(c))
+}
+
+#[utoipa::path(delete, path = "/api/v1/categories/{id}", tag = "catalogue",
+    responses((status = 204), (status = 404), (status = 409, description = "the category still has items")), security(("bearer" = [])))]
+pub async fn delete_category(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
+    categories::delete(&s.tx, &s.actor, *id).await?;
+    s.tx.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ItemQuery {
+    pub category_id: Option<Uuid>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/menu-items", tag = "catalogue", params(ItemQuery),
+    responses((status = 200, body = Page<MenuItem>)), security(("bearer" = [])))]
+pub async fn list_items(s: Scoped, q: web::Query<ItemQuery>) -> Result<web::Json<Page<MenuItem>>> {
+    let q = q.into_inner();
+    let page = items::list(
+        &s.tx,
+        q.category_id,
+        &PageQuery {
+            limit: q.limit,
+            cursor: q.cursor,
+        },
+    )
+    .await?;
+    s.tx.commit().await?;
+    Ok(web::Json(page))
+}
+
+#[utoipa::path(post, path = "/api/v1/menu-items", tag = "catalogue", request_body = CreateMenuItem,
+    responses((status = 201, body = MenuItem), (status = 403), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
+pub async fn create_item(s: Scoped, body: Json<CreateMenuItem>) -> Result<HttpResponse> {
+    let item = items::create(&s.tx, &s.actor, body.into_inner()).await?;
+    s.tx.commit().await?;
+    Ok(HttpResponse::Created().json(item))
+}
+
+#[utoipa::path(get, path = "/api/v1/menu-items/{id}", tag = "catalogue",
+    responses((status = 200, body = MenuItem), (status = 404)), security(("bearer" = [])))]
+pub async fn get_item(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<MenuItem>> {
+    let item = items::get(&s.tx, *id).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(item))
+}
+
+#[utoipa::path(patch, path = "/api/v1/menu-items/{id}", tag = "catalogue", request_body = UpdateMenuItem,
+    responses((status = 200, body = MenuItem), (status = 404), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
+pub async fn update_item(
+    s: Scoped,
+    id: web::Path<Uuid>,
+    body: Json<UpdateMenuItem>,
+) -> Result<web::Json<MenuItem>> {
+    let item = items::update(&s.tx, &s.actor, *id, body.into_inner()).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(item))
+}
+
+#[utoipa::path(delete, path = "/api/v1/menu-items/{id}", tag = "catalogue",
+    responses((status = 204), (status = 404)), security(("bearer" = [])))]
+pub async fn delete_item(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
+    items::delete(&s.tx, &s.actor, *id).await?;
+    s.tx.commit().await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The outlet's effective menu. Answers 304 when `If-None-Match` holds the current `ETag`.
+#[utoipa::path(get, path = "/api/v1/outlets/{id}/menu", tag = "catalogue",
+    responses((status = 200, body = OutletMenu), (status = 304), (status = 404)), security(("bearer" = [])))]
+pub async fn outlet_menu(req: HttpRequest, s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
+    let stamp = menu::stamp(&s.tx, *id).await?;
+    let etag = stamp.etag();
+    let tag = EntityTag::new_strong(etag.trim_matches('"').to_string());
+    let cache = (header::CACHE_CONTROL, "private, no-cache");
+    if let Ok(IfNoneMatch::Items(tags)) = <IfNoneMatch as header::Header>::parse(&req)
+        && tags.iter().any(|t| t.weak_eq(&tag))
+    {
+        s.tx.commit().await?;
+        return Ok(HttpResponse::NotModified()
+            .insert_header(ETag(tag))
+            .insert_header(cache)
+            .finish());
+    }
+    let body = menu::outlet_menu(&s.tx, *id, &stamp).await?;
+    s.tx.commit().await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(ETag(tag))
+        .insert_header(cache)
+        .json(body))
+}
+
+/// 86 an item at one outlet (until turned back on, a time, or the end of the day), or set the outlet's price.
+#[utoipa::path(patch, path = "/api/v1/outlets/{id}/menu-items/{item_id}", tag = "catalogue", request_body = UpdateOutletItem,
+    responses((status = 200, body = ItemOverride), (status = 403), (status = 404), (status = 422, body = pos_wire::Problem)),
+    security(("bearer" = [])))]
+pub async fn update_outlet_item(
+    s: Scoped,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<UpdateOutletItem>,
+) -> Result<web::Json<ItemOverride>> {
+    let (outlet, item) = path.into_inner();
+    let o = overrides::set(&s.tx, &s.actor, outlet, item, body.into_inner()).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(o))
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct PullQuery {
+    pub outlet_id: Uuid,
+    /// A cursor from an earlier pull; omitted for a full snapshot.
+    pub since: Option<String>,
+    pub limit: Option<u32>,
+}
+
+#[utoipa::path(get, path = "/api/v1/sync/pull", tag = "sync", params(PullQuery),
+    responses((status = 200, body = PullResponse), (status = 404), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
+pub async fn sync_pull(s: Scoped, q: web::Query<PullQuery>) -> Result<web::Json<PullResponse>> {
+    let since = pull::parse_cursor(q.since.as_deref())?;
+    let page = pull::pull_changes(
+        &s.tx,
+        q.outlet_id,
+        since,
+        q.limit.unwrap_or(pull::DEFAULT_LIMIT),
+    )
+    .await?;
+    s.tx.commit().await?;
+    Ok(web::Json(page))
+}
+
+/// Upload an item image as the raw body (`Content-Type: image/jpeg|png|webp`, at most 2 MiB).
+#[utoipa::path(post, path = "/api/v1/images", tag = "catalogue",
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = UploadedImage), (status = 413), (status = 422, body = pos_wire::Problem)),
+    security(("bearer" = [])))]
+pub async fn upload_image(
+    state: web::Data<AppState>,
+    s: Scoped,
+    mut payload: web::Payload,
+) -> Result<HttpResponse> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk =
+            chunk.map_err(|e| Error::BadRequest(format!("could not read the upload: {e}")))?;
+        if body.len() + chunk.len() > images::MAX_BYTES {
+            return Err(Error::PayloadTooLarge {
+                limit: images::MAX_BYTES,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    let uploaded = images::store(&state.settings.media_dir, &s.actor, &body).await?;
+    s.tx.commit().await?;
+    Ok(HttpResponse::Created().json(uploaded))
+}

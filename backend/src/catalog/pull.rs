@@ -1,0 +1,194 @@
+//! `GET /sync/pull`: everything a device caches for its outlet (categories,
+//! items, the outlet's overrides, the outlet's settings), changed after a
+//! cursor, in version (= commit) order, paged. Without a cursor it is a full
+//! snapshot of live rows; with one it also carries tombstones.
+
+use pos_wire::{Change, ChangeOp, PullResponse};
+use sea_orm::{DbErr, FromQueryResult, QueryResult};
+use uuid::Uuid;
+
+use super::{categories, items, overrides};
+use crate::{
+    db::ScopedTx,
+    error::{Error, Result as AppResult},
+};
+
+pub const DEFAULT_LIMIT: u32 = 500;
+pub const MAX_LIMIT: u32 = 2000;
+
+/// A cursor as handed out: `v<version>`.
+pub fn parse_cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
+    match raw.filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) => c
+            .strip_prefix('v')
+            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|v| *v >= 0)
+            .map(Some)
+            .ok_or_else(|| Error::field("since", "is not a cursor from sync/pull")),
+    }
+}
+
+/// A row with its catalogue version and whether it is a tombstone.
+struct Versioned<T> {
+    row: T,
+    version: i64,
+    deleted: bool,
+}
+
+impl<T: FromQueryResult> FromQueryResult for Versioned<T> {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Versioned {
+            row: T::from_query_result(res, pre)?,
+            version: res.try_get(pre, "version")?,
+            deleted: res.try_get(pre, "deleted")?,
+        })
+    }
+}
+
+struct Pending {
+    version: i64,
+    change: Change,
+}
+
+fn change<T: serde::Serialize>(
+    entity: &str,
+    id: Uuid,
+    deleted: bool,
+    data: T,
+) -> AppResult<Change> {
+    Ok(Change {
+        entity: entity.into(),
+        id,
+        op: if deleted {
+            ChangeOp::Delete
+        } else {
+            ChangeOp::Upsert
+        },
+        data: if deleted {
+            None
+        } else {
+            Some(serde_json::to_value(data).map_err(anyhow::Error::from)?)
+        },
+    })
+}
+
+/// One page of changes for `outlet_id` after `since` (None: snapshot).
+pub async fn pull_changes(
+    tx: &ScopedTx,
+    outlet_id: Uuid,
+    since: Option<i64>,
+    limit: u32,
+) -> AppResult<PullResponse> {
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(Error::field(
+            "limit",
+            format!("must be between 1 and {MAX_LIMIT}"),
+        ));
+    }
+    // The outlet must be visible (a device sees only its own).
+    crate::tenancy::outlets::get(tx, outlet_id).await?;
+    let after = since.unwrap_or(0);
+    let snapshot = since.is_none();
+    let n = i64::from(limit) + 1;
+    let live = if snapshot {
+        "AND deleted_at IS NULL"
+    } else {
+        ""
+    };
+    let mut pending: Vec<Pending> = Vec::new();
+
+    let cats: Vec<Versioned<categories::CategoryRow>> = tx
+        .query_all(
+            &format!(
+                "SELECT {}, version, deleted_at IS NOT NULL AS deleted FROM categories \
+                  WHERE version > $1 {live} ORDER BY version LIMIT $2",
+                categories::COLUMNS
+            ),
+            [after.into(), n.into()],
+        )
+        .await?;
+    for c in cats {
+        let id = c.row.id;
+        pending.push(Pending {
+            version: c.version,
+            change: change("category", id, c.deleted, pos_wire::Category::from(c.row))?,
+        });
+    }
+    let rows: Vec<Versioned<items::ItemRow>> = tx
+        .query_all(
+            &format!(
+                "SELECT {}, version, deleted_at IS NOT NULL AS deleted FROM menu_items \
+                  WHERE version > $1 {live} ORDER BY version LIMIT $2",
+                items::COLUMNS
+            ),
+            [after.into(), n.into()],
+        )
+        .await?;
+    for i in rows {
+        let id = i.row.id;
+        pending.push(Pending {
+            version: i.version,
+            change: change("menu_item", id, i.deleted, pos_wire::MenuItem::from(i.row))?,
+        });
+    }
+    let rows: Vec<Versioned<overrides::OverrideRow>> = tx
+        .query_all(
+            &format!(
+                "SELECT {}, version, deleted_at IS NOT NULL AS deleted FROM outlet_item_overrides \
+                  WHERE outlet_id = $3 AND version > $1 {live} ORDER BY version LIMIT $2",
+                overrides::COLUMNS
+            ),
+            [after.into(), n.into(), outlet_id.into()],
+        )
+        .await?;
+    for o in rows {
+        let id = o.row.item_id;
+        pending.push(Pending {
+            version: o.version,
+            change: change(
+                "item_override",
+                id,
+                o.deleted,
+                pos_wire::ItemOverride::from(o.row),
+            )?,
+        });
+    }
+    if let Some((outlet, version, archived)) =
+        crate::tenancy::outlets::versioned(tx, outlet_id).await?
+        && version > after
+    {
+        pending.push(Pending {
+            version,
+            change: change("outlet", outlet_id, archived, outlet)?,
+        });
+    }
+
+    pending.sort_by_key(|p| p.version);
+    let has_more = pending.len() > limit as usize;
+    pending.truncate(limit as usize);
+    let cursor = pending.last().map(|p| p.version).unwrap_or(after);
+    let total = if snapshot {
+        Some(snapshot_size(tx, outlet_id).await?)
+    } else {
+        None
+    };
+    Ok(PullResponse {
+        changes: pending.into_iter().map(|p| p.change).collect(),
+        cursor: format!("v{cursor}"),
+        has_more,
+        total,
+    })
+}
+
+async fn snapshot_size(tx: &ScopedTx, outlet_id: Uuid) -> AppResult<i64> {
+    let rows = tx
+        .query_raw(
+            "SELECT (SELECT count(*) FROM categories WHERE deleted_at IS NULL) \
+                  + (SELECT count(*) FROM menu_items WHERE deleted_at IS NULL) \
+                  + (SELECT count(*) FROM outlet_item_overrides WHERE outlet_id = $1 AND deleted_at IS NULL) + 1 AS n",
+            [outlet_id.into()],
+        )
+        .await?;
+    Ok(crate::db::opt_row::<i64>(&rows, "n")?.unwrap_or(0))
+}
