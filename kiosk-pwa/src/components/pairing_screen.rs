@@ -1,0 +1,156 @@
+use leptos::{ev::SubmitEvent, prelude::*};
+use pos_wire::PairedDevice;
+
+use crate::api::{self, ApiError};
+use crate::app::Surface;
+use crate::i18n::{Locale, Text, t};
+use crate::storage;
+
+/// The field the server names in a problem document for a bad code.
+const CODE_FIELD: &str = "pairing_code";
+
+/// Asks for the pairing code made in the admin and trades it for a device
+/// token, which is stored before `on_paired` hears of it.
+#[component]
+pub fn PairingScreen(
+    surface: Surface,
+    #[prop(into)] locale: Signal<Locale>,
+    on_paired: Callback<PairedDevice>,
+) -> impl IntoView {
+    let heading = match surface {
+        Surface::Kiosk => Text::PairKioskHeading,
+        Surface::Kds => Text::PairKdsHeading,
+    };
+    let code = RwSignal::new(String::new());
+    let pair = Action::new_unsync(move |code: &String| {
+        let code = code.clone();
+        async move {
+            let device = api::pair_device(&code)
+                .await
+                .map_err(PairingFailure::Refused)?;
+            storage::remember_device(&device).map_err(|_| PairingFailure::NotSaved)?;
+            on_paired.run(device);
+            Ok::<(), PairingFailure>(())
+        }
+    });
+    let pending = pair.pending();
+    // A new attempt hides the last one's failure until it has its own answer.
+    let failure = move || {
+        if pending.get() {
+            None
+        } else {
+            pair.value().get().and_then(Result::err)
+        }
+    };
+    let code_error = move || {
+        failure()
+            .and_then(|f| f.code_error())
+            .map(|message| format!("{}: {message}", t(locale.get(), Text::PairingCodeLabel)))
+    };
+    let message = move || failure().and_then(|f| f.message(locale.get()));
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let typed = code.get_untracked().trim().to_owned();
+        if !typed.is_empty() && !pending.get_untracked() {
+            pair.dispatch(typed);
+        }
+    };
+    let cannot_submit = move || pending.get() || code.with(|c| c.trim().is_empty());
+
+    view! {
+        <section class="pairing">
+            <h2>{move || t(locale.get(), heading)}</h2>
+            <p class="hint">{move || t(locale.get(), Text::PairHint)}</p>
+            <form on:submit=submit novalidate>
+                <label for="pairing-code">{move || t(locale.get(), Text::PairingCodeLabel)}</label>
+                <input
+                    id="pairing-code"
+                    class="code-input"
+                    type="text"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    enterkeyhint="go"
+                    maxlength="16"
+                    placeholder="ABCD-2345"
+                    autofocus
+                    aria-invalid=move || code_error().is_some().to_string()
+                    aria-describedby="pairing-code-error"
+                    bind:value=code
+                />
+                <p id="pairing-code-error" class="field-error" aria-live="polite">
+                    {code_error}
+                </p>
+                <button type="submit" class="primary" disabled=cannot_submit>
+                    {move || {
+                        t(locale.get(), if pending.get() { Text::Pairing } else { Text::PairButton })
+                    }}
+                </button>
+            </form>
+            <Show when=move || message().is_some()>
+                <p class="alert" role="alert">
+                    {message}
+                </p>
+            </Show>
+        </section>
+    }
+}
+
+/// Why pairing did not complete.
+#[derive(Debug, Clone, PartialEq)]
+enum PairingFailure {
+    Refused(ApiError),
+    /// Paired on the server, but the token could not be kept in this browser.
+    NotSaved,
+}
+
+impl PairingFailure {
+    /// The server's complaint about the code itself, shown under the input.
+    fn code_error(&self) -> Option<String> {
+        match self {
+            PairingFailure::Refused(ApiError::Problem(problem)) => problem
+                .errors
+                .get(CODE_FIELD)
+                .and_then(|messages| messages.first())
+                .cloned(),
+            _ => None,
+        }
+    }
+
+    /// Everything else worth saying, shown below the form.
+    fn message(&self, locale: Locale) -> Option<String> {
+        match self {
+            PairingFailure::Refused(ApiError::Problem(problem)) => {
+                let other_fields: Vec<String> = problem
+                    .errors
+                    .iter()
+                    .filter(|(field, _)| field.as_str() != CODE_FIELD)
+                    .flat_map(|(field, messages)| {
+                        messages.iter().map(move |m| format!("{field}: {m}"))
+                    })
+                    .collect();
+                if !other_fields.is_empty() {
+                    Some(other_fields.join("; "))
+                } else if problem.errors.contains_key(CODE_FIELD) {
+                    None
+                } else {
+                    Some(
+                        problem
+                            .detail
+                            .clone()
+                            .unwrap_or_else(|| problem.title.clone()),
+                    )
+                }
+            }
+            PairingFailure::Refused(ApiError::Unreachable) => {
+                Some(t(locale, Text::ServerUnreachable).to_owned())
+            }
+            PairingFailure::Refused(ApiError::Unexpected { status }) => Some(format!(
+                "{} (HTTP {status}).",
+                t(locale, Text::PairingFailed)
+            )),
+            PairingFailure::NotSaved => Some(t(locale, Text::StorageUnavailable).to_owned()),
+        }
+    }
+}
