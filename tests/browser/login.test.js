@@ -1,0 +1,88 @@
+// Signing in and out, and the messages a refused sign-in shows.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  api, assertClean, createOutlet, launch, PASSWORD, screenshots, signIn, signUpBrand, uniqueEmail,
+} from './helpers.js';
+
+describe('sign in', () => {
+  let browser;
+  let brand;
+
+  before(async () => {
+    brand = await signUpBrand('Kopi Login');
+    browser = await launch();
+  });
+  after(async () => browser?.close());
+
+  test('an admin page without a session goes to the login page and back', async () => {
+    const { page } = browser;
+    await page.goto('/admin/staff');
+    assert.equal(new URL(page.url()).pathname, '/admin/login');
+    assert.equal(await page.inputValue('input[name=next]'), '/admin/staff');
+    await screenshots(page, 'login');
+  });
+
+  test('a wrong password is shown inline and the typed email is kept', async () => {
+    const { page } = browser;
+    await page.goto('/admin/login');
+    await page.fill('#f-email', brand.email);
+    await page.fill('#f-password', 'not-the-password');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/admin/login') && r.request().method() === 'POST'),
+      page.click('button[type=submit]'),
+    ]);
+    assert.equal(response.status(), 401);
+    await page.waitForSelector('#login-message');
+    assert.match(await page.textContent('#login-message'), /Email atau kata sandi salah/);
+    assert.equal(await page.inputValue('#f-email'), brand.email);
+    assert.equal(await page.inputValue('#f-password'), '', 'the password is never sent back');
+    await screenshots(page, 'login-wrong-password');
+  });
+
+  test('the right password opens the dashboard; signing out ends the session', async () => {
+    const { page, problems } = browser;
+    await signIn(page, brand.email);
+    assert.match(await page.textContent('h1'), /Selamat datang, Ibu Pemilik/);
+    assert.equal(await page.textContent('header .brand'), 'Kopi Login');
+    const cookie = (await browser.context.cookies()).find((c) => c.name === 'pos_admin');
+    assert.ok(cookie, 'session cookie set');
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Lax');
+    assert.equal(cookie.path, '/admin');
+    await screenshots(page, 'dashboard');
+
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/admin/login'),
+      page.click('header button.link'),
+    ]);
+    await page.goto('/admin/outlets');
+    assert.equal(new URL(page.url()).pathname, '/admin/login', 'the old session is gone');
+    assertClean(problems);
+  });
+
+  test('cashiers are told kindly that the admin is not for them', async () => {
+    const { page } = browser;
+    const outlet = await createOutlet(brand, 'Outlet Kasir');
+    const email = uniqueEmail('cashier');
+    await api('POST', '/users', {
+      token: brand.token,
+      body: { email, name: 'Pak Kasir', password: PASSWORD, role: 'cashier', outlet_ids: [outlet.id] },
+    });
+    await page.goto('/admin/login');
+    await page.fill('#f-email', email);
+    await page.fill('#f-password', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('#login-message');
+    assert.match(await page.textContent('#login-message'), /Kasir dan staf dapur memakai kiosk/);
+    assert.equal(await page.inputValue('#f-email'), email);
+  });
+
+  test('the login page speaks English on request', async () => {
+    const { page } = browser;
+    await page.goto('/admin/login?lang=en');
+    assert.equal(await page.textContent('h1'), 'Sign in to the admin');
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  });
+});
