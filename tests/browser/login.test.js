@@ -79,6 +79,59 @@ describe('sign in', () => {
     assert.equal(await page.inputValue('#f-email'), email);
   });
 
+  test('an email that opens two brands gets a brand picker', async () => {
+    const { page } = browser;
+    const shared = await signUpBrand('Kopi Pertama');
+    await api('POST', '/auth/signup', {
+      body: { brand_name: 'Teh (Kedua), Bandung', owner_name: 'Ibu Dua', email: shared.email, password: PASSWORD },
+    });
+    await page.goto('/admin/login');
+    await page.fill('#f-email', shared.email);
+    await page.fill('#f-password', PASSWORD);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('button[type=submit]'),
+    ]);
+    assert.equal(res.status(), 409);
+    await page.waitForSelector('input[name=tenant_id]');
+    const choices = await page.locator('label.choice').allTextContents();
+    assert.deepEqual(choices.map((c) => c.trim()).sort(), ['Kopi Pertama', 'Teh (Kedua), Bandung']);
+    assert.equal(await page.inputValue('#f-email'), shared.email);
+    await screenshots(page, 'login-brand-picker');
+    await page.locator('label.choice', { hasText: 'Teh (Kedua)' }).locator('input').check();
+    await page.fill('#f-password', PASSWORD);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/admin'),
+      page.click('button[type=submit]'),
+    ]);
+    assert.equal(await page.textContent('header .brand'), 'Teh (Kedua), Bandung');
+    await page.click('header button.link');
+    await page.waitForURL((u) => u.pathname === '/admin/login');
+  });
+
+  test('too many wrong passwords are refused with a wait time', async () => {
+    const { page } = browser;
+    const target = await signUpBrand('Kopi Terkunci');
+    for (let i = 0; i < 10; i += 1) {
+      const r = await page.request.post('/admin/login', {
+        form: { email: target.email, password: `wrong-${i}` },
+        maxRedirects: 0,
+      });
+      assert.equal(r.status(), 401);
+    }
+    await page.goto('/admin/login');
+    await page.fill('#f-email', target.email);
+    await page.fill('#f-password', PASSWORD);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('button[type=submit]'),
+    ]);
+    assert.equal(res.status(), 429);
+    await page.waitForSelector('#login-message');
+    assert.match(await page.textContent('#login-message'), /Terlalu banyak percobaan masuk\. Coba lagi dalam \d+ menit/);
+    assert.equal(await page.inputValue('#f-email'), target.email);
+  });
+
   test('the login page speaks English on request', async () => {
     const { page } = browser;
     await page.goto('/admin/login?lang=en');

@@ -149,6 +149,19 @@ describe('outlets', () => {
     assertClean(problems);
   });
 
+  test('archiving takes an outlet off the list', async () => {
+    const { page, problems } = browser;
+    await page.goto('/admin/outlets');
+    await page.locator('#outlets a.strong', { hasText: 'Kopi Senja Blok M' }).click();
+    await page.waitForSelector('#outlet-form');
+    await page.click('details.danger-zone summary');
+    await page.click('details.danger-zone button.danger');
+    await page.waitForSelector('.notice');
+    assert.equal(await page.textContent('.notice'), 'Outlet diarsipkan.');
+    assert.equal(await page.locator('#outlets a.strong', { hasText: 'Kopi Senja Blok M' }).count(), 0);
+    assertClean(problems);
+  });
+
   test('the audit log shows who did what, with before and after', async () => {
     const { page, problems } = browser;
     await page.click('nav a[href="/admin/audit"]');
@@ -157,6 +170,8 @@ describe('outlets', () => {
     assert.ok((await entries.count()) >= 5);
     const update = entries.filter({ hasText: 'mengubah outlet' }).first();
     assert.match(await update.textContent(), /Ibu Pemilik/);
+    assert.match(await update.textContent(), /Kopi Senja Kemang/);
+    assert.match(await update.locator('ul.changes').textContent(), /tax_rate_bp: 1100 → 1050/);
     await update.locator('summary').click();
     const panes = update.locator('pre');
     assert.equal(await panes.count(), 2);

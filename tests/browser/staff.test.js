@@ -104,6 +104,25 @@ describe('staff', () => {
     assertClean(problems);
   });
 
+  test('an account can be deleted from its page', async () => {
+    const { page, problems } = browser;
+    const email = uniqueEmail('kitchen');
+    await api('POST', '/users', {
+      token: brand.token,
+      body: { email, name: 'Mas Dapur', password: PASSWORD, role: 'kitchen', outlet_ids: [outletB.id] },
+    });
+    await page.goto('/admin/staff');
+    await page.locator('#staff tbody tr', { hasText: email }).locator('td.actions a').click();
+    await page.waitForSelector('#staff-form');
+    assert.equal(await page.isChecked(`input[name=outlet_ids][value="${outletB.id}"]`), true);
+    await page.click('details.danger-zone summary');
+    await page.click('details.danger-zone button.danger');
+    await page.waitForSelector('.notice');
+    assert.equal(await page.textContent('.notice'), 'Akun staf dihapus.');
+    assert.equal(await page.locator('#staff tbody tr', { hasText: email }).count(), 0);
+    assertClean(problems);
+  });
+
   test('the manager sees only their outlet and no owner pages', async () => {
     const { page, problems } = browser;
     await Promise.all([

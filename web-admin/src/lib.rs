@@ -1,24 +1,105 @@
 //! The server-rendered web admin (askama + htmx), mounted at `/admin`.
-//! This crate holds the admin's handlers; templates live in `templates/`.
+//!
+//! Pages are plain HTML forms that work without JavaScript; htmx boosts
+//! links and forms (no full reloads, validation errors re-rendered in
+//! place) and swaps single rows for toggles. Every page runs in the
+//! signed-in user's scoped transaction, so the database decides what an
+//! owner or a manager sees. Templates live in `templates/admin/`, assets
+//! in `static/`.
 
-use actix_web::web;
-use askama::Template;
-use askama_web::WebTemplate;
+mod audit;
+mod brand;
+mod coming_soon;
+mod csrf;
+mod dashboard;
+mod devices;
+mod error;
+mod fields;
+mod htmx;
+pub mod i18n;
+mod locale;
+mod login;
+pub mod money;
+mod outlets;
+mod percent;
+mod qr;
+mod render;
+mod session;
+mod staff;
+
+use actix_web::{
+    HttpResponse,
+    http::{StatusCode, header},
+    middleware::DefaultHeaders,
+    web,
+};
+
+/// No inline script or style anywhere in the admin; QR codes are `data:` images.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+     script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+     form-action 'self'; frame-ancestors 'none'";
 
 /// Mounts the admin's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin", web::get().to(home))
-        .route("/", web::get().to(home));
+    cfg.route("/", web::get().to(|| async { htmx::see_other("/admin") }))
+        .service(
+            web::scope("/admin")
+                .app_data(web::PayloadConfig::new(csrf::BODY_LIMIT))
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(csrf::BODY_LIMIT)
+                        .error_handler(|_, _| bad_request().into()),
+                )
+                .wrap(
+                    DefaultHeaders::new()
+                        // Pages carry the CSRF token and, once, pairing codes.
+                        .add((header::CACHE_CONTROL, "no-store"))
+                        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+                        .add((header::X_FRAME_OPTIONS, "DENY"))
+                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                        .add((header::REFERRER_POLICY, "same-origin"))
+                        .add((header::VARY, "HX-Request")),
+                )
+                .route("", web::get().to(dashboard::show))
+                .route("/", web::get().to(dashboard::show))
+                .route("/login", web::get().to(login::login_form))
+                .route("/login", web::post().to(login::login))
+                .route("/logout", web::post().to(login::logout))
+                .route("/locale", web::post().to(locale::switch))
+                .route("/brand", web::get().to(brand::show))
+                .route("/brand", web::post().to(brand::update))
+                .route("/outlets", web::get().to(outlets::list))
+                .route("/outlets", web::post().to(outlets::create))
+                .route("/outlets/new", web::get().to(outlets::new_form))
+                .route("/outlets/{id}", web::get().to(outlets::edit_form))
+                .route("/outlets/{id}", web::post().to(outlets::update))
+                .route("/outlets/{id}/open", web::post().to(outlets::set_open))
+                .route("/outlets/{id}/archive", web::post().to(outlets::archive))
+                .route("/outlets/{id}/devices", web::get().to(devices::for_outlet))
+                .route("/outlets/{id}/devices", web::post().to(devices::create))
+                .route("/devices", web::get().to(devices::overview))
+                .route("/devices/{id}/revoke", web::post().to(devices::revoke))
+                .route("/staff", web::get().to(staff::list))
+                .route("/staff", web::post().to(staff::create))
+                .route("/staff/new", web::get().to(staff::new_form))
+                .route("/staff/{id}", web::get().to(staff::edit_form))
+                .route("/staff/{id}", web::post().to(staff::update))
+                .route("/staff/{id}/active", web::post().to(staff::set_active))
+                .route("/staff/{id}/delete", web::post().to(staff::delete))
+                .route("/audit", web::get().to(audit::list))
+                // LEAD: the catalogue and order pages replace these.
+                .route("/menu", web::get().to(coming_soon::menu))
+                .route("/orders", web::get().to(coming_soon::orders))
+                .default_service(web::to(|| async {
+                    Err::<HttpResponse, _>(error::AdminError::not_found(i18n::Tr::default()))
+                })),
+        );
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "admin/home.html")]
-struct Home {
-    version: &'static str,
-}
-
-async fn home() -> Home {
-    Home {
-        version: env!("CARGO_PKG_VERSION"),
-    }
+fn bad_request() -> error::AdminError {
+    error::AdminError::page(
+        i18n::Tr::default(),
+        StatusCode::BAD_REQUEST,
+        "error.bad_request",
+    )
 }

@@ -1,0 +1,49 @@
+//! The first page after signing in: counts and quick links.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use pos_backend::tenancy::devices;
+
+use crate::{
+    error::{AdminError, OrPage},
+    outlets::all_outlets,
+    session::{Admin, Ctx},
+    staff::all_users,
+};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/dashboard.html")]
+pub(crate) struct Dashboard {
+    ctx: Ctx,
+    outlets: usize,
+    open_outlets: usize,
+    staff: usize,
+    active_staff: usize,
+    devices: usize,
+    paired_devices: usize,
+}
+
+pub async fn show(admin: Admin) -> Result<Dashboard, AdminError> {
+    let Admin { tx, actor, ctx } = admin;
+    let tr = ctx.tr;
+    let outlets = all_outlets(&tx).await.or_page(tr)?;
+    let users = all_users(&tx, &actor).await.or_page(tr)?;
+    let (mut devices_total, mut paired) = (0, 0);
+    for o in &outlets {
+        let list = devices::list_for_outlet(&tx, &actor, o.id)
+            .await
+            .or_page(tr)?;
+        devices_total += list.iter().filter(|d| d.status != "revoked").count();
+        paired += list.iter().filter(|d| d.status == "paired").count();
+    }
+    tx.commit().await.or_page(tr)?;
+    Ok(Dashboard {
+        ctx: ctx.at("dashboard"),
+        outlets: outlets.len(),
+        open_outlets: outlets.iter().filter(|o| o.is_open).count(),
+        staff: users.len(),
+        active_staff: users.iter().filter(|u| u.active).count(),
+        devices: devices_total,
+        paired_devices: paired,
+    })
+}

@@ -1,0 +1,104 @@
+//! Field errors as forms show them: next to their field, in the user's
+//! language, from the domain's `Error::Validation` or the admin's own parsing.
+
+use std::collections::BTreeMap;
+
+use pos_backend::error::FieldErrors;
+
+use crate::i18n::{Tr, translate_message};
+
+/// Field name -> messages, ready to show.
+#[derive(Debug, Clone)]
+pub struct FormErrors {
+    tr: Tr,
+    fields: BTreeMap<String, Vec<String>>,
+}
+
+impl FormErrors {
+    pub fn new(tr: Tr) -> FormErrors {
+        FormErrors {
+            tr,
+            fields: BTreeMap::new(),
+        }
+    }
+
+    /// The domain's messages (English), translated where known.
+    pub fn from_domain(tr: Tr, errors: FieldErrors) -> FormErrors {
+        let mut out = FormErrors::new(tr);
+        out.merge(errors);
+        out
+    }
+
+    pub fn merge(&mut self, errors: FieldErrors) {
+        for (field, messages) in errors.0 {
+            for m in messages {
+                let m = translate_message(self.tr, &m);
+                self.fields.entry(field.clone()).or_default().push(m);
+            }
+        }
+    }
+
+    /// Adds the message of i18n `key` to `field`.
+    pub fn add_key(&mut self, field: &str, key: &str) {
+        self.fields
+            .entry(field.to_string())
+            .or_default()
+            .push(self.tr.t(key).to_string());
+    }
+
+    /// Moves the messages of the domain's `from` field to the form's `to`
+    /// (the form asks for a percent where the domain takes basis points).
+    pub fn rename(&mut self, from: &str, to: &str) {
+        if let Some(messages) = self.fields.remove(from) {
+            self.fields
+                .entry(to.to_string())
+                .or_default()
+                .extend(messages);
+        }
+    }
+
+    pub fn of(&self, field: &str) -> &[String] {
+        self.fields.get(field).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.fields.contains_key(field)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// Messages of fields the form does not show, so none is ever lost.
+    pub fn others(&self, shown: &[&str]) -> Vec<&String> {
+        self.fields
+            .iter()
+            .filter(|(f, _)| !shown.contains(&f.as_str()))
+            .flat_map(|(_, m)| m)
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pos_wire::Locale;
+
+    use super::*;
+
+    #[test]
+    fn domain_errors_are_translated_and_renamed() {
+        let mut fe = FieldErrors::new();
+        fe.add("name", "is required");
+        fe.add("tax_rate_bp", "must be between 0 and 10000 (0% to 100%)");
+        fe.add("mystery", "something odd");
+        let mut errors = FormErrors::from_domain(Tr(Locale::Id), fe);
+        errors.rename("tax_rate_bp", "tax_percent");
+        assert_eq!(errors.of("name"), ["Wajib diisi"]);
+        assert!(errors.has("tax_percent") && !errors.has("tax_rate_bp"));
+        assert!(errors.of("address").is_empty());
+        assert_eq!(
+            errors.others(&["name", "tax_percent"]),
+            vec!["Something odd"]
+        );
+    }
+}

@@ -1,0 +1,657 @@
+//! The admin's words in Indonesian (the default) and English.
+//!
+//! Templates call `ctx.t("key")` (or `tr.t("key")` on pages without a
+//! session). A unit test checks that every key used in a template or in
+//! the code has both languages.
+
+use std::{collections::HashMap, sync::LazyLock};
+
+use chrono::{DateTime, Utc};
+use pos_wire::Locale;
+
+/// The interface language of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr(pub Locale);
+
+impl Default for Tr {
+    fn default() -> Tr {
+        Tr(Locale::Id)
+    }
+}
+
+impl Tr {
+    /// The text of `key`; a visible marker for a key nobody wrote.
+    pub fn t(&self, key: &str) -> &'static str {
+        self.try_t(key).unwrap_or("⟨?⟩")
+    }
+
+    pub fn try_t(&self, key: &str) -> Option<&'static str> {
+        t_opt(self.0, key)
+    }
+
+    /// The text of a `?notice=` name, only for known notices.
+    pub fn notice(&self, name: &str) -> Option<&'static str> {
+        if !name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return None;
+        }
+        self.try_t(&format!("notice.{name}"))
+    }
+
+    /// The `lang` attribute value.
+    pub fn lang(&self) -> &'static str {
+        self.0.as_str()
+    }
+}
+
+/// The text of `key` in `locale`.
+pub fn t(locale: Locale, key: &str) -> &'static str {
+    Tr(locale).t(key)
+}
+
+fn t_opt(locale: Locale, key: &str) -> Option<&'static str> {
+    static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
+        LazyLock::new(|| STRINGS.iter().map(|(k, id, en)| (*k, (*id, *en))).collect());
+    TABLE.get(key).map(|(id, en)| match locale {
+        Locale::Id => *id,
+        Locale::En => *en,
+    })
+}
+
+/// A time for people who have not set up time zones: UTC, stated as such.
+/// (`static/admin.js` rewrites `<time datetime>` to the browser's zone.)
+pub fn format_utc(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// The domain's validation and conflict messages are English phrases
+/// ("is required"); show them in the user's language, as a sentence.
+pub fn translate_message(tr: Tr, message: &str) -> String {
+    let text = match tr.0 {
+        Locale::En => english_sentence(message),
+        Locale::Id => indonesian(message).unwrap_or_else(|| message.to_string()),
+    };
+    capitalise(&text)
+}
+
+fn english_sentence(message: &str) -> String {
+    let subjectless = ["is ", "must ", "contains "]
+        .iter()
+        .any(|p| message.starts_with(p));
+    if subjectless {
+        format!("This field {message}")
+    } else {
+        message.to_string()
+    }
+}
+
+fn indonesian(message: &str) -> Option<String> {
+    let fixed = match message {
+        "is required" => "wajib diisi",
+        "is too long" => "terlalu panjang",
+        "must not contain control characters" => "tidak boleh berisi karakter kontrol",
+        "must be between 0 and 10000 (0% to 100%)" => "harus antara 0% dan 100%",
+        "is not a known time zone (for example Asia/Jakarta)" => {
+            "bukan zona waktu yang dikenal (misalnya Asia/Jakarta)"
+        }
+        "another outlet of this brand already has this name" => {
+            "outlet lain di brand ini sudah memakai nama ini"
+        }
+        "must look like name@example.com" => "harus berbentuk nama@contoh.com",
+        "is already used by another account of this brand" => {
+            "sudah dipakai akun lain di brand ini"
+        }
+        "choose at least one outlet" => "pilih minimal satu outlet",
+        "contains an outlet that does not exist" => "berisi outlet yang tidak ada",
+        "the brand must keep at least one active owner" => {
+            "brand harus tetap memiliki minimal satu pemilik aktif"
+        }
+        "you cannot deactivate yourself" => "Anda tidak dapat menonaktifkan akun sendiri",
+        "you cannot delete your own account" => "Anda tidak dapat menghapus akun sendiri",
+        "is not a supported currency" => "bukan mata uang yang didukung",
+        _ => {
+            let count = |prefix: &str| {
+                message
+                    .strip_prefix(prefix)?
+                    .strip_suffix(" characters")?
+                    .parse::<u32>()
+                    .ok()
+            };
+            if let Some(n) = count("must be at most ") {
+                return Some(format!("paling banyak {n} karakter"));
+            }
+            if let Some(n) = count("must be at least ") {
+                return Some(format!("paling sedikit {n} karakter"));
+            }
+            return None;
+        }
+    };
+    Some(fixed.to_string())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// key, Indonesian, English.
+const STRINGS: &[(&str, &str, &str)] = &[
+    // Navigation and chrome
+    ("nav.label", "Menu utama", "Main menu"),
+    ("nav.skip", "Langsung ke isi", "Skip to content"),
+    ("nav.dashboard", "Beranda", "Dashboard"),
+    ("nav.outlets", "Outlet", "Outlets"),
+    ("nav.menu", "Menu", "Menu"),
+    ("nav.orders", "Pesanan", "Orders"),
+    ("nav.devices", "Perangkat", "Devices"),
+    ("nav.staff", "Staf", "Staff"),
+    ("nav.brand", "Brand", "Brand"),
+    ("nav.audit", "Log audit", "Audit log"),
+    ("nav.logout", "Keluar", "Sign out"),
+    ("role.owner", "Pemilik", "Owner"),
+    ("role.manager", "Manajer", "Manager"),
+    ("role.cashier", "Kasir", "Cashier"),
+    ("role.kitchen", "Dapur", "Kitchen"),
+    // Forms
+    ("form.save", "Simpan", "Save"),
+    ("form.cancel", "Batal", "Cancel"),
+    ("form.edit", "Ubah", "Edit"),
+    ("form.actions", "Tindakan", "Actions"),
+    (
+        "form.fix_errors",
+        "Periksa kembali isian yang ditandai.",
+        "Please correct the marked fields.",
+    ),
+    ("field.email", "Email", "Email"),
+    ("field.password", "Kata sandi", "Password"),
+    ("field.required", "Wajib diisi", "This field is required"),
+    (
+        "field.percent_format",
+        "Tulis persentase, misalnya 11 atau 2,5",
+        "Enter a percentage, for example 11 or 2.5",
+    ),
+    (
+        "field.percent_decimals",
+        "Paling banyak dua angka di belakang koma",
+        "At most two decimal places",
+    ),
+    (
+        "field.percent_range",
+        "Harus antara 0% dan 100%",
+        "Must be between 0% and 100%",
+    ),
+    (
+        "field.choose_one",
+        "Pilih salah satu",
+        "Choose one of the options",
+    ),
+    (
+        "field.unknown_outlet",
+        "Berisi outlet yang tidak ada",
+        "Contains an outlet that does not exist",
+    ),
+    // Sign in
+    ("login.title", "Masuk ke admin", "Sign in to the admin"),
+    (
+        "login.intro",
+        "Untuk pemilik dan manajer brand.",
+        "For brand owners and managers.",
+    ),
+    ("login.submit", "Masuk", "Sign in"),
+    ("login.brand", "Brand", "Brand"),
+    (
+        "login.wrong",
+        "Email atau kata sandi salah.",
+        "Wrong email or password.",
+    ),
+    (
+        "login.staff_only",
+        "Admin hanya untuk pemilik dan manajer. Kasir dan staf dapur memakai kiosk dan layar dapur.",
+        "The admin is for owners and managers. Cashiers and kitchen staff use the kiosk and the kitchen display.",
+    ),
+    (
+        "login.rate_limited",
+        "Terlalu banyak percobaan masuk.",
+        "Too many sign-in attempts.",
+    ),
+    ("login.retry_in", "Coba lagi dalam", "Try again in"),
+    ("login.minutes", "menit", "minutes"),
+    (
+        "login.choose_brand",
+        "Email ini terdaftar di beberapa brand. Pilih brand, lalu masukkan kata sandi lagi.",
+        "This email opens several brands. Choose one and enter your password again.",
+    ),
+    // Errors
+    ("error.title", "Tidak dapat ditampilkan", "Cannot show this"),
+    ("error.back", "Kembali ke beranda", "Back to the dashboard"),
+    (
+        "error.not_found",
+        "Halaman atau data ini tidak ditemukan.",
+        "This page or item was not found.",
+    ),
+    (
+        "error.forbidden",
+        "Anda tidak diizinkan melakukan ini.",
+        "You are not allowed to do this.",
+    ),
+    (
+        "error.signed_out",
+        "Sesi Anda sudah berakhir. Silakan masuk lagi.",
+        "Your session has ended. Please sign in again.",
+    ),
+    (
+        "error.conflict",
+        "Perubahan ini tidak dapat dilakukan.",
+        "This change cannot be made.",
+    ),
+    (
+        "error.bad_request",
+        "Permintaan ini tidak valid.",
+        "This request is not valid.",
+    ),
+    (
+        "error.rate_limited",
+        "Terlalu banyak permintaan. Coba lagi sebentar lagi.",
+        "Too many requests. Please try again shortly.",
+    ),
+    (
+        "error.unavailable",
+        "Layanan sedang tidak tersedia. Coba lagi sebentar lagi.",
+        "The service is unavailable. Please try again shortly.",
+    ),
+    (
+        "error.internal",
+        "Terjadi kesalahan di server. Coba lagi; jika berulang, hubungi dukungan.",
+        "Something went wrong on the server. Try again; if it keeps happening, contact support.",
+    ),
+    ("error.csrf_title", "Permintaan ditolak", "Request refused"),
+    (
+        "error.csrf",
+        "Formulir ini kedaluwarsa atau tidak berasal dari halaman admin. Muat ulang halaman lalu coba lagi.",
+        "This form has expired or did not come from an admin page. Reload the page and try again.",
+    ),
+    // Notices after a redirect
+    ("notice.outlet_created", "Outlet dibuat.", "Outlet created."),
+    ("notice.outlet_saved", "Outlet disimpan.", "Outlet saved."),
+    (
+        "notice.outlet_archived",
+        "Outlet diarsipkan.",
+        "Outlet archived.",
+    ),
+    (
+        "notice.device_revoked",
+        "Perangkat dicabut.",
+        "Device revoked.",
+    ),
+    (
+        "notice.staff_created",
+        "Akun staf dibuat.",
+        "Staff account created.",
+    ),
+    (
+        "notice.staff_saved",
+        "Akun staf disimpan.",
+        "Staff account saved.",
+    ),
+    (
+        "notice.staff_deleted",
+        "Akun staf dihapus.",
+        "Staff account deleted.",
+    ),
+    (
+        "notice.brand_saved",
+        "Pengaturan brand disimpan.",
+        "Brand settings saved.",
+    ),
+    // Dashboard
+    ("dashboard.welcome", "Selamat datang", "Welcome"),
+    ("dashboard.open_now", "buka", "open"),
+    ("dashboard.active", "aktif", "active"),
+    ("dashboard.paired", "terhubung", "paired"),
+    ("dashboard.quick", "Pintasan", "Quick links"),
+    (
+        "dashboard.pair_device",
+        "Hubungkan kiosk atau layar dapur",
+        "Pair a kiosk or kitchen display",
+    ),
+    (
+        "dashboard.open_kiosk",
+        "Buka aplikasi kiosk",
+        "Open the kiosk app",
+    ),
+    (
+        "dashboard.open_kds",
+        "Buka layar dapur",
+        "Open the kitchen display",
+    ),
+    (
+        "coming.text",
+        "Halaman ini segera hadir.",
+        "This page is coming soon.",
+    ),
+    // Brand
+    ("brand.title", "Pengaturan brand", "Brand settings"),
+    ("brand.name", "Nama brand", "Brand name"),
+    ("brand.currency", "Mata uang", "Currency"),
+    (
+        "brand.currency_hint",
+        "Semua harga brand memakai mata uang ini.",
+        "Every price of the brand is in this currency.",
+    ),
+    ("brand.locale", "Bahasa bawaan", "Default language"),
+    (
+        "brand.locale_hint",
+        "Bahasa utama brand; setiap pengguna admin dapat memilih bahasanya sendiri.",
+        "The brand's main language; every admin user can choose their own.",
+    ),
+    (
+        "brand.owners_only",
+        "Hanya pemilik yang dapat mengubah pengaturan brand.",
+        "Only owners can change the brand settings.",
+    ),
+    // Outlets
+    ("outlets.new", "Outlet baru", "New outlet"),
+    ("outlets.edit", "Ubah outlet", "Edit outlet"),
+    ("outlets.create", "Buat outlet", "Create outlet"),
+    ("outlets.none", "Belum ada outlet.", "No outlets yet."),
+    ("outlets.name", "Nama", "Name"),
+    ("outlets.address", "Alamat", "Address"),
+    ("outlets.timezone", "Zona waktu", "Time zone"),
+    ("outlets.tax", "Pajak", "Tax"),
+    ("outlets.service", "Biaya layanan", "Service charge"),
+    ("outlets.status", "Status", "Status"),
+    ("outlets.is_open", "Buka untuk pesanan", "Open for orders"),
+    ("outlets.open", "Buka", "Open"),
+    ("outlets.closed", "Tutup", "Closed"),
+    ("outlets.open_now", "Buka sekarang", "Open now"),
+    ("outlets.close_now", "Tutup sekarang", "Close now"),
+    (
+        "outlets.manage_devices",
+        "Kelola perangkat outlet ini",
+        "Manage this outlet's devices",
+    ),
+    ("outlets.archive", "Arsipkan outlet", "Archive outlet"),
+    (
+        "outlets.archive_warning",
+        "Outlet hilang dari daftar dan semua perangkatnya dicabut. Riwayatnya tetap tersimpan.",
+        "The outlet leaves the list and all its devices are revoked. Its history is kept.",
+    ),
+    (
+        "outlets.archive_confirm",
+        "Ya, arsipkan outlet ini",
+        "Yes, archive this outlet",
+    ),
+    // Devices
+    (
+        "devices.intro",
+        "Kiosk menerima pesanan pelanggan; layar dapur (KDS) menampilkan pesanan ke dapur. Setiap perangkat terhubung ke satu outlet dengan kode sekali pakai.",
+        "Kiosks take customers' orders; kitchen displays (KDS) show them to the kitchen. Each device is paired to one outlet with a single-use code.",
+    ),
+    ("devices.all_outlets", "Semua outlet", "All outlets"),
+    (
+        "devices.no_outlets",
+        "Buat outlet terlebih dahulu.",
+        "Create an outlet first.",
+    ),
+    ("devices.none", "Belum ada perangkat.", "No devices yet."),
+    ("devices.name", "Nama perangkat", "Device name"),
+    (
+        "devices.name_example",
+        "misalnya Kiosk depan",
+        "for example Front kiosk",
+    ),
+    ("devices.kind", "Jenis", "Type"),
+    ("devices.status", "Status", "Status"),
+    ("devices.last_seen", "Terakhir aktif", "Last seen"),
+    ("devices.new", "Tambah perangkat", "Add a device"),
+    (
+        "devices.create",
+        "Buat dan tampilkan kode",
+        "Create and show the pairing code",
+    ),
+    ("devices.revoke", "Cabut", "Revoke"),
+    ("device.kiosk", "Kiosk", "Kiosk"),
+    ("device.kds", "Layar dapur", "Kitchen display"),
+    ("device.status_pending", "Menunggu", "Waiting to pair"),
+    ("device.status_paired", "Terhubung", "Paired"),
+    ("device.status_expired", "Kode kedaluwarsa", "Code expired"),
+    ("device.status_revoked", "Dicabut", "Revoked"),
+    ("pairing.title", "Kode pemasangan", "Pairing code"),
+    ("pairing.qr_alt", "Kode QR pemasangan", "Pairing QR code"),
+    ("pairing.valid_for", "Berlaku", "Valid for"),
+    ("pairing.minutes", "menit", "minutes"),
+    (
+        "pairing.single_use",
+        "Hanya sekali pakai; kode ini tidak ditampilkan lagi.",
+        "Single use; this code is not shown again.",
+    ),
+    (
+        "pairing.step_open",
+        "Di tablet, pindai kode QR atau buka",
+        "On the tablet, scan the QR code or open",
+    ),
+    (
+        "pairing.step_enter",
+        "Masukkan kode di atas bila diminta.",
+        "Enter the code above when asked.",
+    ),
+    ("pairing.done", "Selesai", "Done"),
+    // Staff
+    ("staff.new", "Tambah staf", "Add staff"),
+    ("staff.edit", "Ubah staf", "Edit staff"),
+    ("staff.create", "Buat akun", "Create account"),
+    ("staff.name", "Nama", "Name"),
+    ("staff.role", "Peran", "Role"),
+    ("staff.status", "Status", "Status"),
+    ("staff.you", "Anda", "you"),
+    ("staff.all_outlets", "Semua outlet", "All outlets"),
+    ("staff.active", "Aktif", "Active"),
+    ("staff.inactive", "Nonaktif", "Inactive"),
+    ("staff.activate", "Aktifkan", "Activate"),
+    ("staff.deactivate", "Nonaktifkan", "Deactivate"),
+    ("staff.new_password", "Kata sandi baru", "New password"),
+    (
+        "staff.password_keep",
+        "Kosongkan untuk tetap memakai kata sandi lama.",
+        "Leave empty to keep the current password.",
+    ),
+    (
+        "staff.password_hint",
+        "Minimal 8 karakter.",
+        "At least 8 characters.",
+    ),
+    (
+        "staff.own_role",
+        "Anda tidak dapat mengubah peran Anda sendiri.",
+        "You cannot change your own role.",
+    ),
+    (
+        "staff.outlets_hint",
+        "Manajer, kasir, dan staf dapur hanya melihat outlet yang dicentang. Pemilik melihat semua outlet.",
+        "Managers, cashiers and kitchen staff see only the ticked outlets. Owners see every outlet.",
+    ),
+    ("staff.delete", "Hapus akun", "Delete account"),
+    (
+        "staff.delete_warning",
+        "Akun ini tidak dapat masuk lagi. Riwayat perubahannya tetap ada di log audit.",
+        "This account can no longer sign in. Its changes stay in the audit log.",
+    ),
+    (
+        "staff.delete_confirm",
+        "Ya, hapus akun ini",
+        "Yes, delete this account",
+    ),
+    // Audit log
+    (
+        "audit.intro",
+        "Siapa mengubah apa dan kapan, terbaru di atas.",
+        "Who changed what and when, newest first.",
+    ),
+    ("audit.none", "Belum ada catatan.", "No entries yet."),
+    ("audit.changes", "Perubahan", "Changes"),
+    ("audit.before", "Sebelum", "Before"),
+    ("audit.after", "Sesudah", "After"),
+    ("audit.request", "Permintaan", "Request"),
+    ("audit.older", "Catatan lebih lama", "Older entries"),
+    ("audit.actor_user", "Pengguna", "User"),
+    ("audit.actor_device", "Perangkat", "Device"),
+    ("audit.actor_system", "Sistem", "System"),
+    (
+        "audit.tenant.signup",
+        "mendaftarkan brand",
+        "signed the brand up",
+    ),
+    (
+        "audit.brand.update",
+        "mengubah pengaturan brand",
+        "changed the brand settings",
+    ),
+    ("audit.outlet.create", "membuat outlet", "created an outlet"),
+    (
+        "audit.outlet.update",
+        "mengubah outlet",
+        "changed an outlet",
+    ),
+    (
+        "audit.outlet.archive",
+        "mengarsipkan outlet",
+        "archived an outlet",
+    ),
+    (
+        "audit.user.create",
+        "membuat akun staf",
+        "created a staff account",
+    ),
+    (
+        "audit.user.update",
+        "mengubah akun staf",
+        "changed a staff account",
+    ),
+    (
+        "audit.user.delete",
+        "menghapus akun staf",
+        "deleted a staff account",
+    ),
+    (
+        "audit.device.create",
+        "membuat perangkat",
+        "created a device",
+    ),
+    (
+        "audit.device.revoke",
+        "mencabut perangkat",
+        "revoked a device",
+    ),
+    (
+        "audit.device.pair",
+        "memasangkan perangkat",
+        "paired a device",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use std::{collections::HashSet, fs, path::Path};
+
+    use super::*;
+
+    /// Every `t("...")` in the templates and every i18n key named in the code.
+    fn used_keys() -> HashSet<String> {
+        let mut keys = HashSet::new();
+        let mut files = Vec::new();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        collect(&root.join("../templates/admin"), &mut files);
+        collect(&root.join("src"), &mut files);
+        let prefixes = [
+            "nav.",
+            "role.",
+            "form.",
+            "field.",
+            "login.",
+            "error.",
+            "dashboard.",
+            "coming.",
+            "brand.",
+            "outlets.",
+            "devices.",
+            "device.",
+            "pairing.",
+            "staff.",
+            "audit.",
+        ];
+        for file in files {
+            let text = fs::read_to_string(&file).unwrap();
+            for piece in text.split('"').skip(1).step_by(2) {
+                let is_key = prefixes.iter().any(|p| piece.starts_with(p))
+                    && piece
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_');
+                if is_key {
+                    keys.insert(piece.to_string());
+                }
+            }
+        }
+        keys
+    }
+
+    fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                collect(&path, out);
+            } else if path.file_name().unwrap() != "i18n.rs" {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_used_key_has_both_languages() {
+        let keys = used_keys();
+        assert!(keys.len() > 100, "found only {} keys", keys.len());
+        let missing: Vec<_> = keys
+            .iter()
+            .filter(|k| t_opt(Locale::Id, k).is_none() || t_opt(Locale::En, k).is_none())
+            .collect();
+        assert!(missing.is_empty(), "keys without text: {missing:?}");
+    }
+
+    #[test]
+    fn no_key_is_written_twice() {
+        let mut seen = HashSet::new();
+        for (k, id, en) in STRINGS {
+            assert!(seen.insert(k), "{k} twice");
+            assert!(!id.is_empty() && !en.is_empty(), "{k} empty");
+        }
+    }
+
+    #[test]
+    fn notices_are_known_names_only() {
+        let tr = Tr(Locale::En);
+        assert_eq!(tr.notice("outlet_saved"), Some("Outlet saved."));
+        assert_eq!(tr.notice("nav.label"), None);
+        assert_eq!(tr.notice("<script>"), None);
+        assert_eq!(t(Locale::Id, "nav.staff"), "Staf");
+    }
+
+    #[test]
+    fn domain_messages_read_as_sentences() {
+        let (id, en) = (Tr(Locale::Id), Tr(Locale::En));
+        assert_eq!(translate_message(id, "is required"), "Wajib diisi");
+        assert_eq!(
+            translate_message(en, "is required"),
+            "This field is required"
+        );
+        assert_eq!(
+            translate_message(id, "must be at most 120 characters"),
+            "Paling banyak 120 karakter"
+        );
+        assert_eq!(
+            translate_message(en, "you cannot delete your own account"),
+            "You cannot delete your own account"
+        );
+        assert_eq!(translate_message(id, "brand new words"), "Brand new words");
+    }
+}

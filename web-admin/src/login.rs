@@ -1,0 +1,265 @@
+//! Signing in and out. The session lives server-side; the browser holds an
+//! HttpOnly, SameSite=Lax cookie scoped to `/admin`.
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    cookie::{Cookie, SameSite, time::Duration},
+    http::StatusCode,
+    web,
+};
+use askama::Template;
+use pos_backend::{
+    Error,
+    auth::admin_session::{self, COOKIE},
+    config::RunMode,
+    http::client_ip::client_ip,
+    state::AppState,
+};
+use pos_wire::{Locale, LoginRequest};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    csrf, error::AdminError, fields::FormErrors, htmx, i18n::Tr, render::render_with_status,
+    session::state_of,
+};
+
+/// `/admin/login?next=...`, for a page that needs a session.
+pub fn login_url(next: &str) -> String {
+    let query = serde_html_form::to_string([("next", safe_next(next))]).unwrap_or_default();
+    format!("/admin/login?{query}")
+}
+
+/// Where to go after signing in: only admin pages of this site.
+pub fn safe_next(next: &str) -> &str {
+    let ok = (next == "/admin" || next.starts_with("/admin/") || next.starts_with("/admin?"))
+        && !next.starts_with("/admin/login")
+        && !next.starts_with("/admin/logout")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if ok { next } else { "/admin" }
+}
+
+#[derive(Template)]
+#[template(path = "admin/login.html")]
+pub(crate) struct LoginPage {
+    tr: Tr,
+    email: String,
+    next: String,
+    /// An i18n key of the message above the form.
+    message: Option<&'static str>,
+    /// Minutes to wait, for the rate-limit message.
+    retry_minutes: Option<u64>,
+    errors: FormErrors,
+    /// Brands to choose from when the email opens several.
+    brands: Vec<(Uuid, String)>,
+}
+
+impl LoginPage {
+    fn other_lang(&self) -> (&'static str, &'static str) {
+        match self.tr.0 {
+            Locale::Id => ("en", "English"),
+            Locale::En => ("id", "Bahasa Indonesia"),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    lang: Option<String>,
+}
+
+fn tr_of(lang: Option<&str>) -> Tr {
+    Tr(lang.and_then(Locale::parse).unwrap_or(Locale::Id))
+}
+
+pub async fn login_form(q: web::Query<LoginQuery>) -> Result<HttpResponse, AdminError> {
+    let tr = tr_of(q.lang.as_deref());
+    let page = LoginPage {
+        tr,
+        email: String::new(),
+        next: safe_next(q.next.as_deref().unwrap_or("/admin")).to_string(),
+        message: None,
+        retry_minutes: None,
+        errors: FormErrors::new(tr),
+        brands: Vec::new(),
+    };
+    render_with_status(&page, StatusCode::OK, tr)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    tenant_id: Option<String>,
+    next: Option<String>,
+    lang: Option<String>,
+}
+
+pub async fn login(
+    req: HttpRequest,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AdminError> {
+    let state = state_of(&req)?;
+    let form = form.into_inner();
+    let tr = tr_of(form.lang.as_deref());
+    let next = safe_next(form.next.as_deref().unwrap_or("/admin")).to_string();
+    let login = LoginRequest {
+        email: form.email.trim().to_string(),
+        password: form.password,
+        tenant_id: form
+            .tenant_id
+            .as_deref()
+            .and_then(|t| Uuid::parse_str(t).ok()),
+    };
+    let ip = client_ip(&req, state.settings.trust_proxy);
+    let mut page = LoginPage {
+        tr,
+        email: login.email.clone(),
+        next: next.clone(),
+        message: None,
+        retry_minutes: None,
+        errors: FormErrors::new(tr),
+        brands: Vec::new(),
+    };
+    let status = match admin_session::sign_in(&state, &login, &ip).await {
+        Ok(cookie) => {
+            return Ok(HttpResponse::SeeOther()
+                .cookie(session_cookie(&state, cookie))
+                .insert_header(("Location", next))
+                .finish());
+        }
+        Err(Error::Unauthorized(_)) => {
+            page.message = Some("login.wrong");
+            StatusCode::UNAUTHORIZED
+        }
+        Err(Error::Forbidden(_)) => {
+            page.message = Some("login.staff_only");
+            StatusCode::FORBIDDEN
+        }
+        Err(Error::RateLimited { retry_after_secs }) => {
+            page.message = Some("login.rate_limited");
+            page.retry_minutes = Some(retry_after_secs.div_ceil(60).max(1));
+            StatusCode::TOO_MANY_REQUESTS
+        }
+        Err(Error::Validation(errors)) => {
+            page.errors = FormErrors::from_domain(tr, errors);
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(Error::Conflict(detail)) => {
+            page.brands = parse_brand_choices(&detail);
+            page.message = Some("login.choose_brand");
+            StatusCode::CONFLICT
+        }
+        Err(e) => return Err(AdminError::domain(e, tr)),
+    };
+    render_with_status(&page, status, tr)
+}
+
+/// Ends the session (a CSRF-checked POST) and forgets the cookie.
+pub async fn logout(req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, AdminError> {
+    let state = state_of(&req)?;
+    let cookie = req.cookie(COOKIE).map(|c| c.value().to_string());
+    let request_id = None;
+    if let Ok(session) = admin_session::open(&state, cookie.as_deref(), request_id).await {
+        let header = req
+            .headers()
+            .get(csrf::HEADER)
+            .and_then(|v| v.to_str().ok());
+        if !csrf::token_ok(&session.csrf_token, header, &body) {
+            return Err(AdminError::Csrf {
+                tr: Tr(session.locale),
+            });
+        }
+        drop(session);
+        admin_session::sign_out(&state, cookie.as_deref())
+            .await
+            .map_err(|e| AdminError::domain(e, Tr::default()))?;
+    }
+    let mut gone = session_cookie(&state, String::new());
+    gone.set_max_age(Duration::ZERO);
+    let mut res = htmx::full_redirect(&req, "/admin/login");
+    res.add_cookie(&gone).ok();
+    Ok(res)
+}
+
+fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build(COOKIE, value)
+        .path("/admin")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.mode == RunMode::Production)
+        .finish()
+}
+
+/// The brands listed by the 409 of an email that opens several:
+/// "... one of: <uuid> (<name>), <uuid> (<name>)".
+fn parse_brand_choices(detail: &str) -> Vec<(Uuid, String)> {
+    let Some((_, mut rest)) = detail.split_once("one of: ") else {
+        return Vec::new();
+    };
+    let entry_start = |s: &str| -> Option<(Uuid, usize)> {
+        let id = Uuid::parse_str(s.get(..36)?).ok()?;
+        s.get(36..)?.starts_with(" (").then_some((id, 38))
+    };
+    let mut brands = Vec::new();
+    while let Some((id, skip)) = entry_start(rest) {
+        let after = &rest[skip..];
+        // The name ends at the ")" followed by the end or by the next entry,
+        // so names with parentheses or commas survive.
+        let end = after.match_indices(')').map(|(i, _)| i).find(|&i| {
+            let tail = &after[i + 1..];
+            tail.is_empty() || tail.strip_prefix(", ").and_then(entry_start).is_some()
+        });
+        let Some(end) = end else { break };
+        brands.push((id, after[..end].to_string()));
+        rest = after[end + 1..].strip_prefix(", ").unwrap_or("");
+    }
+    brands
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_inside_the_admin() {
+        assert_eq!(safe_next("/admin/outlets?x=1"), "/admin/outlets?x=1");
+        assert_eq!(safe_next("/admin"), "/admin");
+        for bad in [
+            "https://evil.example/admin",
+            "//evil",
+            "/administrator",
+            "/admin/login",
+            "/admin/logout",
+            "/admin/\\evil",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/admin", "{bad}");
+        }
+        assert_eq!(
+            login_url("/admin/staff?a=b"),
+            "/admin/login?next=%2Fadmin%2Fstaff%3Fa%3Db"
+        );
+    }
+
+    #[test]
+    fn brand_choices_are_read_from_the_conflict() {
+        let a = Uuid::now_v7();
+        let b = Uuid::now_v7();
+        let detail = format!(
+            "This email opens accounts in several brands; log in again with tenant_id set to one of: {a} (Kopi (Pusat), Jakarta), {b} (Teh)"
+        );
+        assert_eq!(
+            parse_brand_choices(&detail),
+            vec![
+                (a, "Kopi (Pusat), Jakarta".to_string()),
+                (b, "Teh".to_string())
+            ]
+        );
+        assert!(parse_brand_choices("something else").is_empty());
+    }
+}

@@ -1,0 +1,353 @@
+//! Outlets: list, create, edit (rates typed as percent), open/closed
+//! toggle and archive.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use askama_web::WebTemplate;
+use pos_backend::{
+    Error,
+    db::ScopedTx,
+    tenancy::{names::Name, outlets},
+};
+use pos_wire::{CreateOutlet, Outlet, PageQuery, UpdateOutlet};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    csrf::AdminForm,
+    error::{AdminError, OrPage, parse_id},
+    fields::FormErrors,
+    htmx,
+    percent::{format_percent, parse_percent},
+    render::invalid,
+    session::{Admin, Ctx, NoticeQuery},
+};
+
+/// Suggestions for the time zone field (any IANA zone is accepted).
+pub const TIMEZONES: &[&str] = &[
+    "Asia/Jakarta",
+    "Asia/Makassar",
+    "Asia/Jayapura",
+    "Asia/Singapore",
+    "Asia/Kuala_Lumpur",
+    "Asia/Bangkok",
+    "Asia/Manila",
+    "Asia/Ho_Chi_Minh",
+    "Australia/Perth",
+    "UTC",
+];
+
+/// An outlet as the list shows it.
+pub struct OutletView {
+    pub id: Uuid,
+    pub name: String,
+    pub address: String,
+    pub timezone: String,
+    pub tax: String,
+    pub service: String,
+    pub is_open: bool,
+}
+
+impl From<Outlet> for OutletView {
+    fn from(o: Outlet) -> OutletView {
+        OutletView {
+            id: o.id,
+            name: o.name,
+            address: o.address,
+            timezone: o.timezone,
+            tax: format_percent(o.tax_rate_bp),
+            service: format_percent(o.service_charge_bp),
+            is_open: o.is_open,
+        }
+    }
+}
+
+/// Every outlet in the caller's scope, in creation order.
+pub async fn all_outlets(tx: &ScopedTx) -> pos_backend::Result<Vec<Outlet>> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = outlets::list(
+            tx,
+            &PageQuery {
+                limit: Some(200),
+                cursor,
+            },
+        )
+        .await?;
+        out.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok(out),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/outlets/list.html")]
+pub(crate) struct OutletList {
+    ctx: Ctx,
+    outlets: Vec<OutletView>,
+}
+
+pub async fn list(admin: Admin, q: web::Query<NoticeQuery>) -> Result<OutletList, AdminError> {
+    let Admin { tx, ctx, .. } = admin;
+    let tr = ctx.tr;
+    let outlets = all_outlets(&tx).await.or_page(tr)?;
+    tx.commit().await.or_page(tr)?;
+    Ok(OutletList {
+        ctx: ctx.at("outlets").with_notice(&q),
+        outlets: outlets.into_iter().map(OutletView::from).collect(),
+    })
+}
+
+/// The outlet form as typed: strings, so nothing typed is lost on errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct OutletForm {
+    pub name: String,
+    pub address: String,
+    pub timezone: String,
+    pub tax_percent: String,
+    pub service_percent: String,
+    pub is_open: Option<String>,
+}
+
+impl OutletForm {
+    fn blank() -> OutletForm {
+        OutletForm {
+            timezone: "Asia/Jakarta".into(),
+            tax_percent: "11".into(),
+            service_percent: "0".into(),
+            is_open: Some("on".into()),
+            ..OutletForm::default()
+        }
+    }
+
+    fn of(o: &Outlet) -> OutletForm {
+        OutletForm {
+            name: o.name.clone(),
+            address: o.address.clone(),
+            timezone: o.timezone.clone(),
+            tax_percent: format_percent(o.tax_rate_bp),
+            service_percent: format_percent(o.service_charge_bp),
+            is_open: o.is_open.then(|| "on".into()),
+        }
+    }
+
+    /// The admin's own checks (percent syntax); the domain checks the rest.
+    fn parse(&self, errors: &mut FormErrors) -> Option<UpdateOutlet> {
+        let mut rate = |field: &str, raw: &str| match parse_percent(raw) {
+            Ok(bp) => Some(bp),
+            Err(key) => {
+                errors.add_key(field, key);
+                None
+            }
+        };
+        let tax = rate("tax_percent", &self.tax_percent);
+        let service = rate("service_percent", &self.service_percent);
+        if !errors.is_empty() {
+            // Show the name's problem too, rather than one error per submit.
+            if let Err(m) = Name::parse(&self.name, 120) {
+                let mut fe = pos_backend::error::FieldErrors::new();
+                fe.add("name", m);
+                errors.merge(fe);
+            }
+            return None;
+        }
+        Some(UpdateOutlet {
+            name: Some(self.name.clone()),
+            address: Some(self.address.clone()),
+            timezone: Some(self.timezone.trim().to_string()),
+            tax_rate_bp: tax,
+            service_charge_bp: service,
+            is_open: Some(self.is_open.is_some()),
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/outlets/form.html")]
+pub(crate) struct OutletFormPage {
+    ctx: Ctx,
+    /// `None` while creating.
+    id: Option<Uuid>,
+    form: OutletForm,
+    errors: FormErrors,
+    timezones: &'static [&'static str],
+}
+
+impl OutletFormPage {
+    fn new(ctx: Ctx, id: Option<Uuid>, form: OutletForm, errors: FormErrors) -> OutletFormPage {
+        OutletFormPage {
+            ctx: ctx.at("outlets"),
+            id,
+            form,
+            errors,
+            timezones: TIMEZONES,
+        }
+    }
+
+    fn other_errors(&self) -> Vec<&String> {
+        self.errors.others(&[
+            "name",
+            "address",
+            "timezone",
+            "tax_percent",
+            "service_percent",
+        ])
+    }
+
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/admin/outlets/{id}"),
+            None => "/admin/outlets".into(),
+        }
+    }
+}
+
+pub async fn new_form(admin: Admin) -> Result<OutletFormPage, AdminError> {
+    let tr = admin.ctx.tr;
+    if !admin.ctx.is_owner() {
+        return Err(AdminError::forbidden(tr));
+    }
+    admin.tx.commit().await.or_page(tr)?;
+    Ok(OutletFormPage::new(
+        admin.ctx,
+        None,
+        OutletForm::blank(),
+        FormErrors::new(tr),
+    ))
+}
+
+/// Domain errors a form can show become field errors; others a page.
+fn form_errors(e: Error, ctx: &Ctx) -> Result<FormErrors, AdminError> {
+    match e {
+        Error::Validation(fe) => {
+            let mut errors = FormErrors::from_domain(ctx.tr, fe);
+            errors.rename("tax_rate_bp", "tax_percent");
+            errors.rename("service_charge_bp", "service_percent");
+            Ok(errors)
+        }
+        e => Err(AdminError::domain(e, ctx.tr)),
+    }
+}
+
+pub async fn create(post: AdminForm<OutletForm>) -> Result<HttpResponse, AdminError> {
+    let AdminForm { admin, form } = post;
+    let Admin { tx, actor, ctx } = admin;
+    let tr = ctx.tr;
+    let mut errors = FormErrors::new(tr);
+    let Some(parsed) = form.parse(&mut errors) else {
+        return invalid(&OutletFormPage::new(ctx, None, form, errors), tr);
+    };
+    let req = CreateOutlet {
+        name: parsed.name.unwrap_or_default(),
+        address: parsed.address,
+        timezone: parsed.timezone,
+        tax_rate_bp: parsed.tax_rate_bp,
+        service_charge_bp: parsed.service_charge_bp,
+        is_open: parsed.is_open,
+    };
+    match outlets::create(&tx, &actor, req).await {
+        Ok(_) => {
+            tx.commit().await.or_page(tr)?;
+            Ok(htmx::see_other("/admin/outlets?notice=outlet_created"))
+        }
+        Err(e) => {
+            let errors = form_errors(e, &ctx)?;
+            invalid(&OutletFormPage::new(ctx, None, form, errors), tr)
+        }
+    }
+}
+
+pub async fn edit_form(admin: Admin, id: web::Path<String>) -> Result<OutletFormPage, AdminError> {
+    let Admin { tx, ctx, .. } = admin;
+    let tr = ctx.tr;
+    let id = parse_id(&id, tr)?;
+    let outlet = outlets::get(&tx, id).await.or_page(tr)?;
+    tx.commit().await.or_page(tr)?;
+    Ok(OutletFormPage::new(
+        ctx,
+        Some(id),
+        OutletForm::of(&outlet),
+        FormErrors::new(tr),
+    ))
+}
+
+pub async fn update(
+    post: AdminForm<OutletForm>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let AdminForm { admin, form } = post;
+    let Admin { tx, actor, ctx } = admin;
+    let tr = ctx.tr;
+    let id = parse_id(&id, tr)?;
+    let mut errors = FormErrors::new(tr);
+    let Some(req) = form.parse(&mut errors) else {
+        return invalid(&OutletFormPage::new(ctx, Some(id), form, errors), tr);
+    };
+    match outlets::update(&tx, &actor, id, req).await {
+        Ok(_) => {
+            tx.commit().await.or_page(tr)?;
+            Ok(htmx::see_other("/admin/outlets?notice=outlet_saved"))
+        }
+        Err(e) => {
+            let errors = form_errors(e, &ctx)?;
+            invalid(&OutletFormPage::new(ctx, Some(id), form, errors), tr)
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/outlets/row.html")]
+pub(crate) struct OutletRow {
+    ctx: Ctx,
+    o: OutletView,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OpenForm {
+    open: Option<String>,
+}
+
+/// The open/closed switch of a row: htmx swaps the row, plain forms return
+/// to the list.
+pub async fn set_open(
+    req: HttpRequest,
+    post: AdminForm<OpenForm>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let AdminForm { admin, form } = post;
+    let Admin { tx, actor, ctx } = admin;
+    let tr = ctx.tr;
+    let id = parse_id(&id, tr)?;
+    let change = UpdateOutlet {
+        is_open: Some(form.open.as_deref() == Some("true")),
+        ..UpdateOutlet::default()
+    };
+    let outlet = outlets::update(&tx, &actor, id, change).await.or_page(tr)?;
+    tx.commit().await.or_page(tr)?;
+    if htmx::wants_fragment(&req) {
+        let row = OutletRow {
+            ctx,
+            o: outlet.into(),
+        };
+        crate::render::render_with_status(&row, actix_web::http::StatusCode::OK, tr)
+    } else {
+        Ok(htmx::see_other("/admin/outlets?notice=outlet_saved"))
+    }
+}
+
+/// Archives the outlet (owners); its devices stop working.
+pub async fn archive(
+    post: AdminForm<crate::csrf::NoFields>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let Admin { tx, actor, ctx } = post.admin;
+    let tr = ctx.tr;
+    let id = parse_id(&id, tr)?;
+    outlets::archive(&tx, &actor, id).await.or_page(tr)?;
+    tx.commit().await.or_page(tr)?;
+    Ok(htmx::see_other("/admin/outlets?notice=outlet_archived"))
+}

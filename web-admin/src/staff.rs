@@ -1,0 +1,414 @@
+//! Staff accounts: list, create, edit (role, outlets, password), activate
+//! or deactivate, delete. Managers get the cashiers and kitchen staff of
+//! their outlets; the domain and the database enforce it, the pages only
+//! avoid offering what would be refused.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use askama::Template;
+use askama_web::WebTemplate;
+use pos_backend::{Error, db::ScopedTx, tenancy::users};
+use pos_wire::{CreateUser, PageQuery, Role, UpdateUser, User};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    csrf::{AdminForm, NoFields},
+    error::{AdminError, OrPage, parse_id},
+    fields::FormErrors,
+    htmx,
+    i18n::translate_message,
+    outlets::all_outlets,
+    render::{invalid, render_with_status},
+    session::{Admin, Ctx, NoticeQuery},
+};
+
+/// The roles an owner may give, and the ones a manager may.
+const OWNER_ROLES: &[Role] = &[Role::Owner, Role::Manager, Role::Cashier, Role::Kitchen];
+const MANAGER_ROLES: &[Role] = &[Role::Cashier, Role::Kitchen];
+
+fn assignable(ctx: &Ctx) -> &'static [Role] {
+    if ctx.is_owner() {
+        OWNER_ROLES
+    } else {
+        MANAGER_ROLES
+    }
+}
+
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Owner => "role.owner",
+        Role::Manager => "role.manager",
+        Role::Cashier => "role.cashier",
+        Role::Kitchen => "role.kitchen",
+    }
+}
+
+/// A staff member as the list shows them.
+pub struct StaffView {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+    pub outlets: Vec<String>,
+    pub all_outlets: bool,
+    pub active: bool,
+    /// The signed-in user may edit this account.
+    pub manageable: bool,
+    pub is_self: bool,
+}
+
+impl StaffView {
+    fn new(u: User, ctx: &Ctx, me: Option<Uuid>, names: &HashMap<Uuid, String>) -> StaffView {
+        StaffView {
+            manageable: assignable(ctx).contains(&u.role),
+            is_self: Some(u.id) == me,
+            id: u.id,
+            role: role_key(u.role),
+            all_outlets: u.role == Role::Owner,
+            outlets: u
+                .outlet_ids
+                .iter()
+                .filter_map(|id| names.get(id).cloned())
+                .collect(),
+            name: u.name,
+            email: u.email,
+            active: u.active,
+        }
+    }
+}
+
+pub(crate) async fn all_users(
+    tx: &ScopedTx,
+    actor: &pos_backend::auth::Actor,
+) -> pos_backend::Result<Vec<User>> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let q = PageQuery {
+            limit: Some(200),
+            cursor,
+        };
+        let page = users::list(tx, actor, &q).await?;
+        out.extend(page.items);
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn outlet_names(tx: &ScopedTx) -> pos_backend::Result<Vec<(Uuid, String)>> {
+    Ok(all_outlets(tx)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/staff/list.html")]
+pub(crate) struct StaffList {
+    ctx: Ctx,
+    staff: Vec<StaffView>,
+    /// Rows render the same template as a single swapped row, which may
+    /// carry an error; the full list never does.
+    row_error: Option<String>,
+}
+
+pub async fn list(admin: Admin, q: web::Query<NoticeQuery>) -> Result<StaffList, AdminError> {
+    let Admin { tx, actor, ctx } = admin;
+    let tr = ctx.tr;
+    let names: HashMap<_, _> = outlet_names(&tx).await.or_page(tr)?.into_iter().collect();
+    let users = all_users(&tx, &actor).await.or_page(tr)?;
+    tx.commit().await.or_page(tr)?;
+    let staff = users
+        .into_iter()
+        .map(|u| StaffView::new(u, &ctx, actor.user_id(), &names))
+        .collect();
+    Ok(StaffList {
+        ctx: ctx.at("staff").with_notice(&q),
+        staff,
+        row_error: None,
+    })
+}
+
+/// The staff form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StaffForm {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    pub role: String,
+    pub outlet_ids: Vec<String>,
+}
+
+impl StaffForm {
+    fn of(u: &User) -> StaffForm {
+        StaffForm {
+            email: u.email.clone(),
+            name: u.name.clone(),
+            password: String::new(),
+            role: u.role.as_str().into(),
+            outlet_ids: u.outlet_ids.iter().map(Uuid::to_string).collect(),
+        }
+    }
+
+    fn parse(&self, errors: &mut FormErrors) -> (Option<Role>, Vec<Uuid>) {
+        let role = Role::parse(&self.role);
+        if role.is_none() {
+            errors.add_key("role", "field.choose_one");
+        }
+        let mut ids = Vec::new();
+        for raw in &self.outlet_ids {
+            match Uuid::parse_str(raw) {
+                Ok(id) => ids.push(id),
+                Err(_) => errors.add_key("outlet_ids", "field.unknown_outlet"),
+            }
+        }
+        (role, ids)
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/staff/form.html")]
+pub(crate) struct StaffFormPage {
+    ctx: Ctx,
+    /// `None` while creating.
+    id: Option<Uuid>,
+    is_self: bool,
+    form: StaffForm,
+    errors: FormErrors,
+    roles: &'static [Role],
+    outlets: Vec<(Uuid, String)>,
+    /// A problem with the whole account (the last owner, oneself...).
+    problem: Option<String>,
+}
+
+impl StaffFormPage {
+    fn new(
+        ctx: Ctx,
+        id: Option<Uuid>,
+        form: StaffForm,
+        outlets: Vec<(Uuid, String)>,
+    ) -> StaffFormPage {
+        StaffFormPage {
+            errors: FormErrors::new(ctx.tr),
+            roles: assignable(&ctx),
+            ctx: ctx.at("staff"),
+            id,
+            is_self: false,
+            form,
+            outlets,
+            problem: None,
+        }
+    }
+
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/admin/staff/{id}"),
+            None => "/admin/staff".into(),
+        }
+    }
+
+    fn checked(&self, id: &Uuid) -> bool {
+        let id = id.to_string();
+        self.form.outlet_ids.contains(&id)
+    }
+
+    fn role_label(&self, role: &Role) -> &'static str {
+        self.ctx.t(role_key(*role))
+    }
+
+    fn role_value(&self, role: &Role) -> &'static str {
+        role.as_str()
+    }
+
+    fn other_errors(&self) -> Vec<&String> {
+        self.errors
+            .others(&["email", "name", "password", "role", "outlet_ids"])
+    }
+}
+
+pub async fn new_form(admin: Admin) -> Result<StaffFormPage, AdminError> {
+    let Admin { tx, ctx, .. } = admin;
+    let tr = ctx.tr;
+    let outlets = outlet_names(&tx).await.or_page(tr)?;
+    tx.commit().await.or_page(tr)?;
+    let form = StaffForm {
+        role: "cashier".into(),
+        ..StaffForm::default()
+    };
+    Ok(StaffFormPage::new(ctx, None, form, outlets))
+}
+
+pub async fn create(post: AdminForm<StaffForm>) -> Result<HttpResponse, AdminError> {
+    let AdminForm { admin, form } = post;
+    let Admin { tx, actor, ctx } = admin;
+    let tr = ctx.tr;
+    // Read before any write: a refused insert spoils the transaction.
+    let outlets = outlet_names(&tx).await.or_page(tr)?;
+    let mut page = StaffFormPage::new(ctx, None, form, outlets);
+    let (role, outlet_ids) = page.form.parse(&mut page.errors);
+    let Some(role) = role.filter(|_| page.errors.is_empty()) else {
+        return invalid(&page, tr);
+    };
+    let req = CreateUser {
+        email: page.form.email.clone(),
+        name: page.form.name.clone(),
+        password: page.form.password.clone(),
+        role,
+        outlet_ids,
+        locale: None,
+    };
+    match users::create(&tx, &actor, req).await {
+        Ok(_) => {
+            tx.commit().await.or_page(tr)?;
+            Ok(htmx::see_other("/admin/staff?notice=staff_created"))
+        }
+        Err(Error::Validation(fe)) => {
+            page.errors.merge(fe);
+            page.form.password.clear();
+            invalid(&page, tr)
+        }
+        Err(e) => Err(AdminError::domain(e, tr)),
+    }
+}
+
+pub async fn edit_form(admin: Admin, id: web::Path<String>) -> Result<StaffFormPage, AdminError> {
+    let Admin { tx, actor, ctx } = admin;
+    let tr = ctx.tr;
+    let id = parse_id(&id, tr)?;
+    let user = users::get(&tx, &actor, id).await.or_page(tr)?;
+    let outlets = outlet_names(&tx).await.or_page(tr)?;
+    tx.commit().await.or_page(tr)?;
+    if !assignable(&ctx).contains(&user.role) {
+        return Err(AdminError::forbidden(tr));
+    }
+    let mut page = StaffFormPage::new(ctx, Some(id), StaffForm::of(&user), outlets);
+    page.is_self = actor.user_id() == Some(id);
+    Ok(page)
+}
+
+pub async fn update(
+    post: AdminForm<StaffForm>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let AdminForm { admin, form } = post;
+    let Admin { tx, actor, ctx } = admin;
+    let tr = ctx.tr;
+    let id = parse_id(&id, tr)?;
+    let outlets = outlet_names(&tx).await.or_page(tr)?;
+    let mut page = StaffFormPage::new(ctx, Some(id), form, outlets);
+    page.is_self = actor.user_id() == Some(id);
+    let (role, outlet_ids) = page.form.parse(&mut page.errors);
+    let Some(role) = role.filter(|_| page.errors.is_empty()) else {
+        return invalid(&page, tr);
+    };
+    let password = Some(page.form.password.clone()).filter(|p| !p.is_empty());
+    let req = UpdateUser {
+        email: Some(page.form.email.clone()),
+        name: Some(page.form.name.clone()),
+        password,
+        role: Some(role),
+        outlet_ids: Some(outlet_ids),
+        locale: None,
+        active: None,
+    };
+    match users::update(&tx, &actor, id, req).await {
+        Ok(_) => {
+            tx.commit().await.or_page(tr)?;
+            Ok(htmx::see_other("/admin/staff?notice=staff_saved"))
+        }
+        Err(Error::Validation(fe)) => {
+            page.errors.merge(fe);
+            page.form.password.clear();
+            invalid(&page, tr)
+        }
+        Err(e) => Err(AdminError::domain(e, tr)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/staff/row.html")]
+pub(crate) struct StaffRow {
+    ctx: Ctx,
+    s: StaffView,
+    /// Why the last change was refused, shown in the row.
+    row_error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ActiveForm {
+    active: Option<String>,
+}
+
+/// Activates or deactivates an account; htmx swaps its row.
+pub async fn set_active(
+    req: HttpRequest,
+    post: AdminForm<ActiveForm>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let AdminForm { admin, form } = post;
+    let Admin { tx, actor, ctx } = admin;
+    let tr = ctx.tr;
+    let id = parse_id(&id, tr)?;
+    let names: HashMap<_, _> = outlet_names(&tx).await.or_page(tr)?.into_iter().collect();
+    let before = users::get(&tx, &actor, id).await.or_page(tr)?;
+    let change = UpdateUser {
+        active: Some(form.active.as_deref() == Some("true")),
+        ..UpdateUser::default()
+    };
+    let (user, row_error) = match users::update(&tx, &actor, id, change).await {
+        Ok(user) => {
+            tx.commit().await.or_page(tr)?;
+            (user, None)
+        }
+        Err(Error::Validation(fe)) => {
+            let message = fe.0.values().flatten().next().cloned().unwrap_or_default();
+            (before, Some(translate_message(tr, &message)))
+        }
+        Err(e) => return Err(AdminError::domain(e, tr)),
+    };
+    if !htmx::wants_fragment(&req) {
+        return match row_error {
+            None => Ok(htmx::see_other("/admin/staff?notice=staff_saved")),
+            Some(detail) => Err(AdminError::Page {
+                tr,
+                status: StatusCode::CONFLICT,
+                message: "error.conflict",
+                detail: Some(detail),
+            }),
+        };
+    }
+    let s = StaffView::new(user, &ctx, actor.user_id(), &names);
+    render_with_status(&StaffRow { ctx, s, row_error }, StatusCode::OK, tr)
+}
+
+/// Deletes an account; a refusal (oneself, the last owner) is shown on
+/// the account's page.
+pub async fn delete(
+    post: AdminForm<NoFields>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let Admin { tx, actor, ctx } = post.admin;
+    let tr = ctx.tr;
+    let id = parse_id(&id, tr)?;
+    let user = users::get(&tx, &actor, id).await.or_page(tr)?;
+    let outlets = outlet_names(&tx).await.or_page(tr)?;
+    match users::delete(&tx, &actor, id).await {
+        Ok(()) => {
+            tx.commit().await.or_page(tr)?;
+            Ok(htmx::see_other("/admin/staff?notice=staff_deleted"))
+        }
+        Err(Error::Conflict(detail)) => {
+            let mut page = StaffFormPage::new(ctx, Some(id), StaffForm::of(&user), outlets);
+            page.is_self = actor.user_id() == Some(id);
+            page.problem = Some(translate_message(tr, &detail));
+            render_with_status(&page, StatusCode::CONFLICT, tr)
+        }
+        Err(e) => Err(AdminError::domain(e, tr)),
+    }
+}
