@@ -40,35 +40,22 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         ),
         None => None,
     };
-    std::fs::create_dir_all(&settings.media_dir).with_context(|| {
-        format!(
-            "creating the media directory {}",
-            settings.media_dir.display()
-        )
-    })?;
+    std::fs::create_dir_all(&settings.media_dir)
+        .with_context(|| format!("creating the media directory {}", settings.media_dir.display()))?;
     let keyring = Keyring::from_settings(&settings);
     let limiter = RateLimiter::new(redis.clone());
     ops::metrics::handle();
-    Ok(web::Data::new(AppState {
-        settings,
-        db,
-        keyring,
-        limiter,
-        redis,
-    }))
+    Ok(web::Data::new(AppState { settings, db, keyring, limiter, redis }))
 }
 
 /// Applies pending migrations as the owner role.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    let url = settings.owner_database_url.as_ref().context(
-        "POS_OWNER_DATABASE_URL is needed to migrate (the owner role, not the app role)",
-    )?;
-    let conn = sea_orm::Database::connect(url.expose().as_str())
-        .await
-        .context("connecting as the owner role")?;
-    Migrator::up(&conn, None)
-        .await
-        .context("applying migrations")?;
+    let url = settings
+        .owner_database_url
+        .as_ref()
+        .context("POS_OWNER_DATABASE_URL is needed to migrate (the owner role, not the app role)")?;
+    let conn = sea_orm::Database::connect(url.expose().as_str()).await.context("connecting as the owner role")?;
+    Migrator::up(&conn, None).await.context("applying migrations")?;
     conn.close().await.ok();
     Ok(())
 }
@@ -111,9 +98,8 @@ pub fn server(
             .app_data(json_limit.clone())
             .app_data(web::PathConfig::default().error_handler(|_, _| Error::NotFound.into()))
             .app_data(
-                web::QueryConfig::default().error_handler(|e, _| {
-                    Error::field("query", strip_prefix(&e.to_string())).into()
-                }),
+                web::QueryConfig::default()
+                    .error_handler(|e, _| Error::field("query", strip_prefix(&e.to_string())).into()),
             )
             .configure(ops::health::routes)
             .configure(ops::metrics::routes)
@@ -123,17 +109,12 @@ pub fn server(
             .configure(|cfg| device_apps(cfg, &assets))
             .service(
                 web::scope("/media")
-                    .wrap(
-                        DefaultHeaders::new()
-                            .add((header::CACHE_CONTROL, "public, max-age=31536000, immutable")),
-                    )
+                    .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "public, max-age=31536000, immutable")))
                     .service(actix_files::Files::new("", &media)),
             )
             .service(
                 web::scope("/static")
-                    .wrap(
-                        DefaultHeaders::new().add((header::CACHE_CONTROL, "public, max-age=3600")),
-                    )
+                    .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "public, max-age=3600")))
                     .service(actix_files::Files::new("", assets.join("static")).use_etag(true)),
             )
             .default_service(web::to(not_found))
@@ -178,9 +159,7 @@ fn device_apps(cfg: &mut web::ServiceConfig, assets: &std::path::Path) {
 }
 
 fn strip_prefix(message: &str) -> String {
-    message
-        .trim_start_matches("Query deserialize error: ")
-        .to_string()
+    message.trim_start_matches("Query deserialize error: ").to_string()
 }
 
 async fn not_found() -> Result<HttpResponse, Error> {
@@ -195,8 +174,7 @@ async fn request_id_header(
     let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
     let mut res = next.call(req).await?;
     if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-        res.headers_mut()
-            .insert(HeaderName::from_static("x-request-id"), value);
+        res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
     }
     Ok(res)
 }
@@ -219,7 +197,6 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(
             fresh.headers_mut().insert(name, v.clone());
         }
     }
-    let res: ServiceResponse<EitherBody<B>> =
-        ServiceResponse::new(req, fresh).map_into_right_body();
+    let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, fresh).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }

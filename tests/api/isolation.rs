@@ -14,53 +14,25 @@ use uuid::Uuid;
 fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
     vec![
         (Method::GET, "/api/v1/outlets/{outlet}", None),
-        (
-            Method::PATCH,
-            "/api/v1/outlets/{outlet}",
-            Some(json!({"name": "Hijacked", "is_open": false})),
-        ),
+        (Method::PATCH, "/api/v1/outlets/{outlet}", Some(json!({"name": "Hijacked", "is_open": false}))),
         (Method::DELETE, "/api/v1/outlets/{outlet}", None),
         (Method::GET, "/api/v1/outlets/{outlet}/devices", None),
-        (
-            Method::POST,
-            "/api/v1/outlets/{outlet}/devices",
-            Some(json!({"kind": "kiosk", "name": "Spy"})),
-        ),
+        (Method::POST, "/api/v1/outlets/{outlet}/devices", Some(json!({"kind": "kiosk", "name": "Spy"}))),
         (Method::DELETE, "/api/v1/devices/{device}", None),
         (Method::GET, "/api/v1/users/{user}", None),
-        (
-            Method::PATCH,
-            "/api/v1/users/{user}",
-            Some(json!({"name": "Hijacked", "password": "hijacked password"})),
-        ),
+        (Method::PATCH, "/api/v1/users/{user}", Some(json!({"name": "Hijacked", "password": "hijacked password"}))),
         (Method::DELETE, "/api/v1/users/{user}", None),
         (Method::GET, "/api/v1/categories/{category}", None),
-        (
-            Method::PATCH,
-            "/api/v1/categories/{category}",
-            Some(json!({"name": "Hijacked"})),
-        ),
+        (Method::PATCH, "/api/v1/categories/{category}", Some(json!({"name": "Hijacked"}))),
         (Method::DELETE, "/api/v1/categories/{category}", None),
         (Method::GET, "/api/v1/menu-items/{item}", None),
-        (
-            Method::PATCH,
-            "/api/v1/menu-items/{item}",
-            Some(json!({"price_minor": 1})),
-        ),
+        (Method::PATCH, "/api/v1/menu-items/{item}", Some(json!({"price_minor": 1}))),
         (Method::DELETE, "/api/v1/menu-items/{item}", None),
         (Method::GET, "/api/v1/outlets/{outlet}/menu", None),
-        (
-            Method::PATCH,
-            "/api/v1/outlets/{outlet}/menu-items/{item}",
-            Some(json!({"available": false})),
-        ),
+        (Method::PATCH, "/api/v1/outlets/{outlet}/menu-items/{item}", Some(json!({"available": false}))),
         // Endpoints that take the id in the query string.
         (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
-        (
-            Method::GET,
-            "/api/v1/menu-items?category_id={category}",
-            None,
-        ),
+        (Method::GET, "/api/v1/menu-items?category_id={category}", None),
     ]
 }
 
@@ -69,21 +41,14 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
 #[tokio::test]
 async fn every_endpoint_with_an_id_is_covered() {
     let app = TestApp::spawn().await;
-    let doc = app
-        .call(Method::GET, "/api/v1/openapi.json", None, None)
-        .await
-        .expect(200);
-    let covered: BTreeSet<(String, String)> = targeted_endpoints()
-        .iter()
-        .map(|(m, p, _)| (m.as_str().to_lowercase(), normalise(p)))
-        .collect();
+    let doc = app.call(Method::GET, "/api/v1/openapi.json", None, None).await.expect(200);
+    let covered: BTreeSet<(String, String)> =
+        targeted_endpoints().iter().map(|(m, p, _)| (m.as_str().to_lowercase(), normalise(p))).collect();
     for (path, ops) in doc.body["paths"].as_object().unwrap() {
         let takes_id = path.contains('{')
             || ops.as_object().unwrap().values().any(|op| {
                 op["parameters"].as_array().is_some_and(|ps| {
-                    ps.iter().any(|p| {
-                        p["in"] == "query" && p["name"].as_str().is_some_and(|n| n.ends_with("_id"))
-                    })
+                    ps.iter().any(|p| p["in"] == "query" && p["name"].as_str().is_some_and(|n| n.ends_with("_id")))
                 })
             });
         if !takes_id {
@@ -132,38 +97,19 @@ async fn victim(app: &TestApp, name: &str) -> Victim {
     let (user, _) = app.create_staff(&tenant.token, "cashier", &[outlet]).await;
     let (device, _) = app.pair_device(&tenant.token, outlet, "kiosk").await;
     let item = pos_tests::menu_item(app, &tenant.token, "Victim coffee").await;
-    let category = app
-        .get(&format!("/api/v1/menu-items/{item}"), &tenant.token)
-        .await
-        .body["category_id"]
+    let category = app.get(&format!("/api/v1/menu-items/{item}"), &tenant.token).await.body["category_id"]
         .as_str()
         .unwrap()
         .parse()
         .unwrap();
-    Victim {
-        tenant,
-        outlet,
-        user,
-        device,
-        category,
-        item,
-    }
+    Victim { tenant, outlet, user, device, category, item }
 }
 
 async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
     vec![
-        app.get(&format!("/api/v1/outlets/{}", v.outlet), owner_token)
-            .await
-            .text,
-        app.get(&format!("/api/v1/users/{}", v.user), owner_token)
-            .await
-            .text,
-        app.get(
-            &format!("/api/v1/outlets/{}/devices", v.outlet),
-            owner_token,
-        )
-        .await
-        .text,
+        app.get(&format!("/api/v1/outlets/{}", v.outlet), owner_token).await.text,
+        app.get(&format!("/api/v1/users/{}", v.user), owner_token).await.text,
+        app.get(&format!("/api/v1/outlets/{}/devices", v.outlet), owner_token).await.text,
     ]
 }
 
@@ -172,11 +118,7 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
 /// itself is shared by the brand's outlets).
 async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped: bool) {
     for (method, template, body) in targeted_endpoints() {
-        if outlet_scoped
-            && !["{outlet}", "{user}", "{device}"]
-                .iter()
-                .any(|p| template.contains(p))
-        {
+        if outlet_scoped && !["{outlet}", "{user}", "{device}"].iter().any(|p| template.contains(p)) {
             continue;
         }
         let path = template
@@ -188,41 +130,22 @@ async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped
         let r: Reply = app.call(method.clone(), &path, Some(token), body).await;
         // A list filtered by a foreign id may answer, but must be empty.
         if r.status == 200 && path.contains("category_id=") {
-            assert_eq!(
-                r.body["items"],
-                json!([]),
-                "{who}: {path} leaks: {}",
-                r.text
-            );
+            assert_eq!(r.body["items"], json!([]), "{who}: {path} leaks: {}", r.text);
             continue;
         }
-        assert!(
-            matches!(r.status.as_u16(), 403 | 404),
-            "{who}: {method} {path} answered {}: {}",
-            r.status,
-            r.text
-        );
+        assert!(matches!(r.status.as_u16(), 403 | 404), "{who}: {method} {path} answered {}: {}", r.status, r.text);
     }
 }
 
 async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[Uuid]) {
-    for path in [
-        "/api/v1/outlets",
-        "/api/v1/users",
-        "/api/v1/audit-log",
-        "/api/v1/brand",
-    ] {
+    for path in ["/api/v1/outlets", "/api/v1/users", "/api/v1/audit-log", "/api/v1/brand"] {
         let r = app.get(path, token).await;
         if r.status == 403 {
             continue;
         }
         assert_eq!(r.status, 200, "{who}: {path}: {}", r.text);
         for id in foreign {
-            assert!(
-                !r.text.contains(&id.to_string()),
-                "{who}: {path} leaks {id}: {}",
-                r.text
-            );
+            assert!(!r.text.contains(&id.to_string()), "{who}: {path} leaks {id}: {}", r.text);
         }
     }
 }
@@ -249,13 +172,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
         ("kiosk", &a_kiosk),
         ("kds", &a_kds),
     ];
-    let foreign = [
-        b.tenant.tenant_id,
-        b.tenant.owner_id,
-        b.outlet,
-        b.user,
-        b.device,
-    ];
+    let foreign = [b.tenant.tenant_id, b.tenant.owner_id, b.outlet, b.user, b.device];
     for (who, token) in attackers {
         attack(&app, who, token, &b, false).await;
         assert_lists_exclude(&app, who, token, &foreign).await;
@@ -272,11 +189,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
         .expect(422);
     assert!(r.body["errors"]["outlet_ids"].is_array());
 
-    assert_eq!(
-        snapshot(&app, &b.tenant.token, &b).await,
-        before,
-        "the victim's data is unchanged"
-    );
+    assert_eq!(snapshot(&app, &b.tenant.token, &b).await, before, "the victim's data is unchanged");
 }
 
 #[tokio::test]
@@ -292,18 +205,11 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         item: Uuid::nil(),
         tenant: t.clone(),
     };
-    let (sibling_user, _) = app
-        .create_staff(&t.token, "cashier", &[sibling.outlet])
-        .await;
+    let (sibling_user, _) = app.create_staff(&t.token, "cashier", &[sibling.outlet]).await;
     let (sibling_device, _) = app.pair_device(&t.token, sibling.outlet, "kds").await;
     // The catalogue is brand-wide: the item is shared, its outlet settings are not.
     let item = pos_tests::menu_item(&app, &t.token, "Shared coffee").await;
-    let sibling = Victim {
-        user: sibling_user,
-        device: sibling_device,
-        item,
-        ..sibling
-    };
+    let sibling = Victim { user: sibling_user, device: sibling_device, item, ..sibling };
     let before = snapshot(&app, &t.token, &sibling).await;
 
     let (_, manager) = app.create_staff(&t.token, "manager", &[home]).await;
@@ -311,21 +217,11 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
     let (_, kitchen) = app.create_staff(&t.token, "kitchen", &[home]).await;
     let (_, kiosk) = app.pair_device(&t.token, home, "kiosk").await;
     let (_, kds) = app.pair_device(&t.token, home, "kds").await;
-    for (who, token) in [
-        ("manager", &manager),
-        ("cashier", &cashier),
-        ("kitchen", &kitchen),
-        ("kiosk", &kiosk),
-        ("kds", &kds),
-    ] {
+    for (who, token) in
+        [("manager", &manager), ("cashier", &cashier), ("kitchen", &kitchen), ("kiosk", &kiosk), ("kds", &kds)]
+    {
         attack(&app, who, token, &sibling, true).await;
-        assert_lists_exclude(
-            &app,
-            who,
-            token,
-            &[sibling.outlet, sibling.user, sibling.device],
-        )
-        .await;
+        assert_lists_exclude(&app, who, token, &[sibling.outlet, sibling.user, sibling.device]).await;
         let visible = app.get("/api/v1/outlets", token).await.expect(200);
         assert_eq!(ids(&visible), vec![home], "{who} sees only its outlet");
     }

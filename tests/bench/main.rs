@@ -2,11 +2,14 @@
 //! server, `wrk` and `pgbench`; `tests/bench/run.sh` sets all of that up.
 //!
 //! ```text
-//! pos-bench outlets --base http://127.0.0.1:18080 --db-url postgres://pos_app:...@127.0.0.1:5432/pos
-//!                   [--connections 32] [--seconds 15]
+//! pos-bench outlets --base URL --db-url URL [--connections 32] [--seconds 15]
+//! pos-bench menu    --base URL [--connections 32] [--seconds 15] [--items 200]
+//! pos-bench pull    --base URL --db-url URL [--items 20000] [--page 2000]
 //! ```
-//! Compares authenticated `GET /api/v1/outlets` over HTTP with `pgbench`
-//! running the same scoped SQL the server runs for that request.
+//! `outlets` compares authenticated `GET /api/v1/outlets` over HTTP with
+//! `pgbench` running the same scoped SQL the server runs for that request.
+//! `menu` loads an outlet's effective menu cold and with `If-None-Match`.
+//! `pull` times a device's full `sync/pull` of a large catalogue.
 
 use std::{collections::HashMap, path::Path, process::Command};
 
@@ -21,31 +24,21 @@ struct Figures {
 
 fn args() -> HashMap<String, String> {
     let raw: Vec<String> = std::env::args().skip(2).collect();
-    raw.chunks(2)
-        .filter_map(|c| Some((c[0].trim_start_matches("--").to_string(), c.get(1)?.clone())))
-        .collect()
+    raw.chunks(2).filter_map(|c| Some((c[0].trim_start_matches("--").to_string(), c.get(1)?.clone()))).collect()
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match std::env::args().nth(1).as_deref() {
         Some("outlets") => outlets(args()).await,
-        _ => bail!(
-            "usage: pos-bench outlets --base URL --db-url URL [--connections N] [--seconds S]"
-        ),
+        Some("menu") => menu(args()).await,
+        Some("pull") => pull(args()).await,
+        _ => bail!("usage: pos-bench outlets|menu|pull --base URL [--db-url URL] [--connections N] [--seconds S]"),
     }
 }
 
-async fn outlets(a: HashMap<String, String>) -> anyhow::Result<()> {
-    let base = a
-        .get("base")
-        .context("--base")?
-        .trim_end_matches('/')
-        .to_string();
-    let db_url = a.get("db-url").context("--db-url")?;
-    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
-    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
-
+/// A fresh brand: (client, access token, tenant id, user id).
+async fn bench_brand(base: &str) -> anyhow::Result<(reqwest::Client, String, String, String)> {
     let client = reqwest::Client::new();
     let email = format!("bench-{}@bench.example", uuid::Uuid::now_v7().simple());
     let signup: Value = client
@@ -56,67 +49,56 @@ async fn outlets(a: HashMap<String, String>) -> anyhow::Result<()> {
         .error_for_status()?
         .json()
         .await?;
-    let token = signup["access_token"]
-        .as_str()
-        .context("token")?
-        .to_string();
-    let tenant = signup["tenant_id"].as_str().context("tenant")?.to_string();
-    let user = signup["user_id"].as_str().context("user")?.to_string();
+    let field = |k: &str| signup[k].as_str().map(str::to_string).context("signup answer");
+    Ok((client, field("access_token")?, field("tenant_id")?, field("user_id")?))
+}
+
+async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> anyhow::Result<Value> {
+    Ok(client.post(url).bearer_auth(token).json(&body).send().await?.error_for_status()?.json().await?)
+}
+
+fn print_row(label: &str, f: &Figures) {
+    println!("{label:<28} {:>12.0} {:>10.2} {:>10.2}", f.rps, f.p50_ms, f.p99_ms);
+}
+
+async fn outlets(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let db_url = a.get("db-url").context("--db-url")?;
+    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
+    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
+
+    let (client, token, tenant, user) = bench_brand(&base).await?;
     for i in 0..10 {
-        client
-            .post(format!("{base}/api/v1/outlets"))
-            .bearer_auth(&token)
-            .json(&json!({"name": format!("Outlet {i}")}))
-            .send()
-            .await?
-            .error_for_status()?;
+        post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": format!("Outlet {i}")})).await?;
     }
+    let url = format!("{base}/api/v1/outlets");
     // Warm up, then measure.
-    run_wrk(&base, &token, conns, 3)?;
-    let http = run_wrk(&base, &token, conns, secs)?;
+    run_wrk(&url, &token, None, conns, 3)?;
+    let http = run_wrk(&url, &token, None, conns, secs)?;
     let sql = run_pgbench(db_url, &tenant, &user, conns, secs)?;
 
     println!("GET /api/v1/outlets (10 outlets), {conns} connections, {secs} s each, same machine");
-    println!(
-        "{:<28} {:>12} {:>10} {:>10}",
-        "", "requests/s", "p50 ms", "p99 ms"
-    );
-    println!(
-        "{:<28} {:>12.0} {:>10.2} {:>10.2}",
-        "HTTP (wrk)", http.rps, http.p50_ms, http.p99_ms
-    );
-    println!(
-        "{:<28} {:>12.0} {:>10.2} {:>10.2}",
-        "same SQL (pgbench)", sql.rps, sql.p50_ms, sql.p99_ms
-    );
+    println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
+    print_row("HTTP (wrk)", &http);
+    print_row("same SQL (pgbench)", &sql);
     println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / sql.rps);
     Ok(())
 }
 
-fn run_wrk(base: &str, token: &str, conns: u32, secs: u32) -> anyhow::Result<Figures> {
-    let out = Command::new("wrk")
-        .args([
-            "-t",
-            "2",
-            "-c",
-            &conns.to_string(),
-            "-d",
-            &format!("{secs}s"),
-            "--latency",
-        ])
-        .args(["-H", &format!("Authorization: Bearer {token}")])
-        .arg(format!("{base}/api/v1/outlets"))
-        .output()
-        .context("running wrk")?;
+fn run_wrk(url: &str, token: &str, if_none_match: Option<&str>, conns: u32, secs: u32) -> anyhow::Result<Figures> {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t", "2", "-c", &conns.to_string(), "-d", &format!("{secs}s"), "--latency"])
+        .args(["-H", &format!("Authorization: Bearer {token}")]);
+    if let Some(etag) = if_none_match {
+        cmd.args(["-H", &format!("If-None-Match: {etag}")]);
+    }
+    let out = cmd.arg(url).output().context("running wrk")?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    if text.contains("Non-2xx") {
+    // 304s count as "non-2xx" for wrk; only plain loads must be all 2xx.
+    if text.contains("Non-2xx") && if_none_match.is_none() {
         bail!("wrk saw errors:\n{text}");
     }
-    let mut f = Figures {
-        rps: 0.0,
-        p50_ms: 0.0,
-        p99_ms: 0.0,
-    };
+    let mut f = Figures { rps: 0.0, p50_ms: 0.0, p99_ms: 0.0 };
     for line in text.lines().map(str::trim) {
         let mut parts = line.split_whitespace();
         match (parts.next(), parts.next()) {
@@ -159,31 +141,14 @@ fn pgbench_script(tenant: &str, user: &str) -> String {
     )
 }
 
-fn run_pgbench(
-    db_url: &str,
-    tenant: &str,
-    user: &str,
-    conns: u32,
-    secs: u32,
-) -> anyhow::Result<Figures> {
+fn run_pgbench(db_url: &str, tenant: &str, user: &str, conns: u32, secs: u32) -> anyhow::Result<Figures> {
     let dir = std::env::temp_dir().join(format!("pos-pgbench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let script = dir.join("outlets.sql");
     std::fs::write(&script, pgbench_script(tenant, user))?;
     let out = Command::new("pgbench")
         .current_dir(&dir)
-        .args([
-            "-n",
-            "-M",
-            "prepared",
-            "-j",
-            "2",
-            "-c",
-            &conns.to_string(),
-            "-T",
-            &secs.to_string(),
-            "-l",
-        ])
+        .args(["-n", "-M", "prepared", "-j", "2", "-c", &conns.to_string(), "-T", &secs.to_string(), "-l"])
         .arg("-f")
         .arg(&script)
         .arg(db_url)
@@ -191,11 +156,7 @@ fn run_pgbench(
         .context("running pgbench")?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     if !out.status.success() {
-        bail!(
-            "pgbench failed: {}{}",
-            text,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("pgbench failed: {}{}", text, String::from_utf8_lossy(&out.stderr));
     }
     let tps = text
         .lines()
@@ -207,11 +168,7 @@ fn run_pgbench(
     std::fs::remove_dir_all(&dir).ok();
     lat.sort_by(|a, b| a.total_cmp(b));
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
-    Ok(Figures {
-        rps: tps,
-        p50_ms: pct(0.50),
-        p99_ms: pct(0.99),
-    })
+    Ok(Figures { rps: tps, p50_ms: pct(0.50), p99_ms: pct(0.99) })
 }
 
 /// Per-transaction latencies from pgbench's `-l` logs (third column, µs).
@@ -219,19 +176,11 @@ fn latencies_ms(dir: &Path) -> anyhow::Result<Vec<f64>> {
     let mut lat = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if !path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("pgbench_log"))
-        {
+        if !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("pgbench_log")) {
             continue;
         }
         for line in std::fs::read_to_string(&path)?.lines() {
-            if let Some(us) = line
-                .split_whitespace()
-                .nth(2)
-                .and_then(|v| v.parse::<f64>().ok())
-            {
+            if let Some(us) = line.split_whitespace().nth(2).and_then(|v| v.parse::<f64>().ok()) {
                 lat.push(us / 1000.0);
             }
         }
@@ -240,4 +189,117 @@ fn latencies_ms(dir: &Path) -> anyhow::Result<Vec<f64>> {
         bail!("pgbench wrote no latency log");
     }
     Ok(lat)
+}
+
+async fn menu(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
+    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
+    let n_items: usize = a.get("items").map_or(Ok(200), |v| v.parse())?;
+    let (client, token, _, _) = bench_brand(&base).await?;
+    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
+    let outlet = outlet["id"].as_str().context("outlet id")?.to_string();
+    let per_category = 20;
+    let mut category = String::new();
+    for i in 0..n_items {
+        if i % per_category == 0 {
+            let c =
+                post(&client, format!("{base}/api/v1/categories"), &token, json!({"name": format!("Category {i}")}))
+                    .await?;
+            category = c["id"].as_str().context("category id")?.to_string();
+        }
+        let item = json!({
+            "category_id": category, "name": format!("Item {i}"), "description": "A realistic description of a dish",
+            "price_minor": 25_000 + i as i64 * 500,
+            "modifier_groups": [
+                {"name": "Size", "min": 1, "max": 1, "options": [{"name": "Regular"}, {"name": "Large", "price_minor": 5000}]},
+                {"name": "Extra", "min": 0, "max": 2, "options": [{"name": "Cheese", "price_minor": 4000}, {"name": "Egg", "price_minor": 5000}]}
+            ]
+        });
+        post(&client, format!("{base}/api/v1/menu-items"), &token, item).await?;
+    }
+    let url = format!("{base}/api/v1/outlets/{outlet}/menu");
+    let first = client.get(&url).bearer_auth(&token).send().await?.error_for_status()?;
+    let etag = first.headers().get("etag").context("etag")?.to_str()?.to_string();
+    let bytes = first.bytes().await?.len();
+    run_wrk(&url, &token, None, conns, 3)?;
+    let cold = run_wrk(&url, &token, None, conns, secs)?;
+    let cached = run_wrk(&url, &token, Some(&etag), conns, secs)?;
+    println!(
+        "GET /api/v1/outlets/{{id}}/menu, {n_items} items ({bytes} bytes of JSON), {conns} connections, {secs} s each"
+    );
+    println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
+    print_row("full menu", &cold);
+    print_row("If-None-Match (304)", &cached);
+    Ok(())
+}
+
+async fn pull(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let db_url = a.get("db-url").context("--db-url")?;
+    let n_items: i64 = a.get("items").map_or(Ok(20_000), |v| v.parse())?;
+    let page: u32 = a.get("page").map_or(Ok(2000), |v| v.parse())?;
+    let (client, token, tenant, _) = bench_brand(&base).await?;
+    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
+    let outlet = outlet["id"].as_str().context("outlet id")?.to_string();
+    let device = post(
+        &client,
+        format!("{base}/api/v1/outlets/{outlet}/devices"),
+        &token,
+        json!({"kind": "kiosk", "name": "Bench"}),
+    )
+    .await?;
+    let paired: Value = client
+        .post(format!("{base}/api/v1/devices/pair"))
+        .json(&json!({"pairing_code": device["pairing_code"]}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let device_token = paired["device_token"].as_str().context("device token")?.to_string();
+
+    // Bulk-load the catalogue as the app role, under the tenant's scope.
+    let seed = format!(
+        "BEGIN;\n\
+         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '*', true);\n\
+         INSERT INTO categories (tenant_id, id, name, position, version) \
+           SELECT '{tenant}', gen_random_uuid(), 'Category ' || g, g, app.next_catalog_version(1) FROM generate_series(1, 100) g;\n\
+         INSERT INTO menu_items (tenant_id, id, category_id, name, description, price_minor, position, modifier_groups, version) \
+           SELECT '{tenant}', gen_random_uuid(), c.id, 'Item ' || g, 'A realistic description of a dish', 20000 + g, g, \
+                  '[{{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"name\":\"Size\",\"min\":1,\"max\":1,\"options\":[{{\"id\":\"0190a0a0-0000-7000-8000-000000000002\",\"name\":\"Regular\",\"price_minor\":0}},{{\"id\":\"0190a0a0-0000-7000-8000-000000000003\",\"name\":\"Large\",\"price_minor\":5000}}]}}]', \
+                  app.next_catalog_version(1) \
+             FROM generate_series(1, {n_items}) g \
+             JOIN LATERAL (SELECT id FROM categories WHERE position = 1 + g % 100 LIMIT 1) c ON true;\n\
+         COMMIT;\n"
+    );
+    let out = Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", db_url, "-c", &seed]).output()?;
+    if !out.status.success() {
+        bail!("seeding failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let started = std::time::Instant::now();
+    let mut since: Option<String> = None;
+    let (mut pages, mut rows, mut bytes) = (0, 0usize, 0usize);
+    loop {
+        let mut url = format!("{base}/api/v1/sync/pull?outlet_id={outlet}&limit={page}");
+        if let Some(s) = &since {
+            url.push_str(&format!("&since={s}"));
+        }
+        let body = client.get(&url).bearer_auth(&device_token).send().await?.error_for_status()?.bytes().await?;
+        bytes += body.len();
+        let v: Value = serde_json::from_slice(&body)?;
+        pages += 1;
+        rows += v["changes"].as_array().map_or(0, Vec::len);
+        since = v["cursor"].as_str().map(str::to_string);
+        if !v["has_more"].as_bool().unwrap_or(false) {
+            break;
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "full sync/pull of {n_items} items: {rows} rows in {pages} pages of {page}, {:.1} MB, {secs:.2} s ({:.0} rows/s)",
+        bytes as f64 / 1e6,
+        rows as f64 / secs
+    );
+    Ok(())
 }

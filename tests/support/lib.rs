@@ -36,12 +36,7 @@ impl Reply {
 
     #[track_caller]
     pub fn expect(self, status: u16) -> Reply {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "unexpected status; body: {}",
-            self.text
-        );
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
         self
     }
 
@@ -73,19 +68,14 @@ impl TestApp {
         settings.login_limit_per_ip = 1_000_000;
         settings.login_limit_per_account = 1_000;
         adjust(&mut settings);
-        let state = startup::build_state(settings)
-            .await
-            .expect("state (is the test database up?)");
+        let state = startup::build_state(settings).await.expect("state (is the test database up?)");
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = startup::server(state.clone(), listener, pos_web_admin::configure).unwrap();
         tokio::spawn(server);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             state,
         }
     }
@@ -95,13 +85,7 @@ impl TestApp {
     }
 
     /// Sends `method path` with an optional bearer token and JSON body.
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -117,12 +101,7 @@ impl TestApp {
         let headers = res.headers().clone();
         let text = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            text,
-        }
+        Reply { status, headers, body, text }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Reply {
@@ -134,8 +113,7 @@ impl TestApp {
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.call(Method::PATCH, path, Some(token), Some(body))
-            .await
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Reply {
@@ -163,10 +141,7 @@ impl TestApp {
     }
 
     pub async fn create_outlet(&self, token: &str, name: &str) -> Uuid {
-        let r = self
-            .post("/api/v1/outlets", Some(token), json!({"name": name}))
-            .await
-            .expect(201);
+        let r = self.post("/api/v1/outlets", Some(token), json!({"name": name})).await.expect(201);
         r.body["id"].as_str().unwrap().parse().unwrap()
     }
 
@@ -182,56 +157,30 @@ impl TestApp {
             .await
             .expect(201);
         let id = r.body["id"].as_str().unwrap().parse().unwrap();
-        (
-            id,
-            self.login(&email).await["access_token"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        )
+        (id, self.login(&email).await["access_token"].as_str().unwrap().to_string())
     }
 
     pub async fn login(&self, email: &str) -> Value {
-        self.post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": email, "password": PASSWORD}),
-        )
-        .await
-        .expect(200)
-        .body
+        self.post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD})).await.expect(200).body
     }
 
     /// Creates and pairs a device; returns (device id, device token).
     pub async fn pair_device(&self, token: &str, outlet: Uuid, kind: &str) -> (Uuid, String) {
         let code = self
-            .post(
-                &format!("/api/v1/outlets/{outlet}/devices"),
-                Some(token),
-                json!({"kind": kind, "name": "Tablet"}),
-            )
+            .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(token), json!({"kind": kind, "name": "Tablet"}))
             .await
             .expect(201);
         let r = self
-            .post(
-                "/api/v1/devices/pair",
-                None,
-                json!({"pairing_code": code.body["pairing_code"]}),
-            )
+            .post("/api/v1/devices/pair", None, json!({"pairing_code": code.body["pairing_code"]}))
             .await
             .expect(200);
-        (
-            r.body["device_id"].as_str().unwrap().parse().unwrap(),
-            r.body["device_token"].as_str().unwrap().into(),
-        )
+        (r.body["device_id"].as_str().unwrap().parse().unwrap(), r.body["device_token"].as_str().unwrap().into())
     }
 
     /// A direct connection as the app role (RLS applies), for SQL-level tests.
     pub async fn app_role_connection(&self) -> sea_orm::DatabaseConnection {
         let url = std::env::var("POS_DATABASE_URL").expect("POS_DATABASE_URL");
-        sea_orm::Database::connect(url)
-            .await
-            .expect("connect as app role")
+        sea_orm::Database::connect(url).await.expect("connect as app role")
     }
 }
 
@@ -248,11 +197,7 @@ pub fn ids(reply: &Reply) -> Vec<Uuid> {
 /// Creates a category (named after the item) and an item in it; returns the item id.
 pub async fn menu_item(app: &TestApp, token: &str, name: &str) -> Uuid {
     let cat = app
-        .post(
-            "/api/v1/categories",
-            Some(token),
-            json!({"name": format!("{name} {}", Uuid::now_v7().simple())}),
-        )
+        .post("/api/v1/categories", Some(token), json!({"name": format!("{name} {}", Uuid::now_v7().simple())}))
         .await
         .expect(201);
     let r = app

@@ -17,18 +17,9 @@ async fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
     let flags: Vec<String> = std::env::args().skip(2).collect();
     if command == "gen-keys" {
-        println!(
-            "POS_JWT_KEYS={}",
-            pos_backend::config::generate_jwt_key_line("k1")
-        );
-        println!(
-            "POS_TOKEN_SECRET={}",
-            pos_backend::config::generate_secret_hex()
-        );
-        println!(
-            "POS_SESSION_SECRET={}",
-            pos_backend::config::generate_secret_hex()
-        );
+        println!("POS_JWT_KEYS={}", pos_backend::config::generate_jwt_key_line("k1"));
+        println!("POS_TOKEN_SECRET={}", pos_backend::config::generate_secret_hex());
+        println!("POS_SESSION_SECRET={}", pos_backend::config::generate_secret_hex());
         return Ok(());
     }
     let settings = Settings::from_env()?;

@@ -80,20 +80,17 @@ pub async fn outlet_menu(tx: &ScopedTx, outlet_id: Uuid, stamp: &MenuStamp) -> R
     let rows: Vec<EffectiveItem> = tx.query_all(EFFECTIVE_ITEMS, [outlet_id.into()]).await?;
     let mut by_category: HashMap<Uuid, Vec<OutletMenuItem>> = HashMap::new();
     for r in rows {
-        by_category
-            .entry(r.category_id)
-            .or_default()
-            .push(OutletMenuItem {
-                id: r.id,
-                name: r.name,
-                description: r.description,
-                price_minor: r.price_minor,
-                base_price_minor: r.base_price_minor,
-                image_url: r.image_url,
-                available: r.available,
-                unavailable_until: r.unavailable_until,
-                modifier_groups: groups_of(r.modifier_groups),
-            });
+        by_category.entry(r.category_id).or_default().push(OutletMenuItem {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            price_minor: r.price_minor,
+            base_price_minor: r.base_price_minor,
+            image_url: r.image_url,
+            available: r.available,
+            unavailable_until: r.unavailable_until,
+            modifier_groups: groups_of(r.modifier_groups),
+        });
     }
     Ok(OutletMenu {
         outlet_id,

@@ -19,9 +19,6 @@ use crate::{db::ScopedTx, error::Result};
 /// The next catalogue version of the caller's tenant; holds the counter's
 /// row lock until the transaction ends.
 pub(crate) async fn next_version(tx: &ScopedTx) -> Result<i64> {
-    let rows = tx
-        .query_raw("SELECT app.next_catalog_version(1) AS v", [])
-        .await?;
-    crate::db::opt_row::<i64>(&rows, "v")?
-        .ok_or_else(|| crate::error::Error::internal("no catalogue version"))
+    let rows = tx.query_raw("SELECT app.next_catalog_version(1) AS v", []).await?;
+    crate::db::opt_row::<i64>(&rows, "v")?.ok_or_else(|| crate::error::Error::internal("no catalogue version"))
 }

@@ -12,8 +12,8 @@ mod rows;
 use std::time::Duration;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, ExecResult, FromQueryResult, QueryResult, Statement, TransactionTrait, Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    FromQueryResult, QueryResult, Statement, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
@@ -39,11 +39,7 @@ impl OutletScope {
     fn setting(&self) -> String {
         match self {
             OutletScope::All => "*".into(),
-            OutletScope::Only(ids) => ids
-                .iter()
-                .map(Uuid::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
+            OutletScope::Only(ids) => ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","),
         }
     }
 }
@@ -71,9 +67,7 @@ impl Db {
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(5))
             .sqlx_logging(false);
-        Ok(Db {
-            conn: Database::connect(opts).await?,
-        })
+        Ok(Db { conn: Database::connect(opts).await? })
     }
 
     /// Opens a transaction scoped to one tenant, a set of its outlets, and a principal.
@@ -93,19 +87,10 @@ impl Db {
             DbBackend::Postgres,
             "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', $2, true), \
                     set_config('app.user_id', $3, true), set_config('app.device_id', $4, true)",
-            [
-                tenant_id.to_string().into(),
-                outlets.setting().into(),
-                user.into(),
-                device.into(),
-            ],
+            [tenant_id.to_string().into(), outlets.setting().into(), user.into(), device.into()],
         ))
         .await?;
-        Ok(ScopedTx {
-            txn,
-            tenant_id,
-            outlets,
-        })
+        Ok(ScopedTx { txn, tenant_id, outlets })
     }
 
     /// A cheap round trip, for readiness checks.
@@ -137,11 +122,7 @@ impl ScopedTx {
 
     /// Narrows (or sets) the outlet scope for the rest of the transaction.
     pub async fn set_outlets(&mut self, outlets: OutletScope) -> Result<()> {
-        self.execute(
-            "SELECT set_config('app.outlet_ids', $1, true)",
-            [outlets.setting().into()],
-        )
-        .await?;
+        self.execute("SELECT set_config('app.outlet_ids', $1, true)", [outlets.setting().into()]).await?;
         self.outlets = outlets;
         Ok(())
     }
@@ -150,11 +131,7 @@ impl ScopedTx {
         Ok(self.txn.commit().await?)
     }
 
-    pub async fn execute(
-        &self,
-        sql: &str,
-        values: impl IntoIterator<Item = Value>,
-    ) -> Result<ExecResult> {
+    pub async fn execute(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Result<ExecResult> {
         Ok(self.txn.execute_raw(stmt(sql, values)).await?)
     }
 
@@ -163,9 +140,7 @@ impl ScopedTx {
         sql: &str,
         values: impl IntoIterator<Item = Value>,
     ) -> Result<Option<T>> {
-        Ok(T::find_by_statement(stmt(sql, values))
-            .one(&self.txn)
-            .await?)
+        Ok(T::find_by_statement(stmt(sql, values)).one(&self.txn).await?)
     }
 
     pub async fn query_all<T: FromQueryResult>(
@@ -173,16 +148,10 @@ impl ScopedTx {
         sql: &str,
         values: impl IntoIterator<Item = Value>,
     ) -> Result<Vec<T>> {
-        Ok(T::find_by_statement(stmt(sql, values))
-            .all(&self.txn)
-            .await?)
+        Ok(T::find_by_statement(stmt(sql, values)).all(&self.txn).await?)
     }
 
-    pub async fn query_raw(
-        &self,
-        sql: &str,
-        values: impl IntoIterator<Item = Value>,
-    ) -> Result<Vec<QueryResult>> {
+    pub async fn query_raw(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Result<Vec<QueryResult>> {
         Ok(self.txn.query_all_raw(stmt(sql, values)).await?)
     }
 

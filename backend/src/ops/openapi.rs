@@ -43,19 +43,13 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/openapi.json", web::get().to(document))
-        .route("/api/docs", web::get().to(docs_ui));
+    cfg.route("/api/v1/openapi.json", web::get().to(document)).route("/api/docs", web::get().to(docs_ui));
 }
 
 pub async fn document() -> HttpResponse {
@@ -63,9 +57,7 @@ pub async fn document() -> HttpResponse {
 }
 
 pub async fn docs_ui() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(DOCS_HTML)
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(DOCS_HTML)
 }
 
 const DOCS_HTML: &str = r##"<!doctype html>
