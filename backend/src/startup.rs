@@ -45,7 +45,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
     let keyring = Keyring::from_settings(&settings);
     let limiter = RateLimiter::new(redis.clone());
     ops::metrics::handle();
-    Ok(web::Data::new(AppState { settings, db, keyring, limiter, redis }))
+    Ok(web::Data::new(AppState { settings, db, keyring, limiter, redis, menu_cache: Default::default() }))
 }
 
 /// Applies pending migrations as the owner role.
@@ -151,11 +151,13 @@ fn device_apps(cfg: &mut web::ServiceConfig, assets: &std::path::Path) {
             .route(&format!("{prefix}/"), web::get().to(shell.clone()))
             .route(&format!("{prefix}/{{rest:.*}}"), web::get().to(shell));
     }
-    cfg.service(
-        web::scope("/app")
-            .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
-            .service(actix_files::Files::new("", dist.join("app")).use_etag(true)),
-    );
+    if dist.join("app").is_dir() {
+        cfg.service(
+            web::scope("/app")
+                .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
+                .service(actix_files::Files::new("", dist.join("app")).use_etag(true)),
+        );
+    }
 }
 
 fn strip_prefix(message: &str) -> String {

@@ -13,6 +13,7 @@ pub struct AppState {
     pub keyring: Keyring,
     pub limiter: RateLimiter,
     pub redis: Option<Pool>,
+    pub menu_cache: crate::catalog::menu::MenuCache,
 }
 
 impl AppState {

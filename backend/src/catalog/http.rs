@@ -139,7 +139,12 @@ pub async fn delete_item(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse>
 /// The outlet's effective menu. Answers 304 when `If-None-Match` holds the current `ETag`.
 #[utoipa::path(get, path = "/api/v1/outlets/{id}/menu", tag = "catalogue",
     responses((status = 200, body = OutletMenu), (status = 304), (status = 404)), security(("bearer" = [])))]
-pub async fn outlet_menu(req: HttpRequest, s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
+pub async fn outlet_menu(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    s: Scoped,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse> {
     let stamp = menu::stamp(&s.tx, *id).await?;
     let etag = stamp.etag();
     let tag = EntityTag::new_strong(etag.trim_matches('"').to_string());
@@ -150,9 +155,20 @@ pub async fn outlet_menu(req: HttpRequest, s: Scoped, id: web::Path<Uuid>) -> Re
         s.tx.commit().await?;
         return Ok(HttpResponse::NotModified().insert_header(ETag(tag)).insert_header(cache).finish());
     }
-    let body = menu::outlet_menu(&s.tx, *id, &stamp).await?;
-    s.tx.commit().await?;
-    Ok(HttpResponse::Ok().insert_header(ETag(tag)).insert_header(cache).json(body))
+    let body = match state.menu_cache.get(*id, &etag) {
+        Some(body) => {
+            s.tx.commit().await?;
+            body
+        }
+        None => {
+            let menu = menu::outlet_menu(&s.tx, *id, &stamp).await?;
+            s.tx.commit().await?;
+            let body = bytes::Bytes::from(serde_json::to_vec(&menu).map_err(anyhow::Error::from)?);
+            state.menu_cache.put(*id, &etag, body.clone());
+            body
+        }
+    };
+    Ok(HttpResponse::Ok().insert_header(ETag(tag)).insert_header(cache).content_type("application/json").body(body))
 }
 
 /// 86 an item at one outlet (until turned back on, a time, or the end of the day), or set the outlet's price.

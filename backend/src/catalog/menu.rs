@@ -108,3 +108,30 @@ pub async fn outlet_menu(tx: &ScopedTx, outlet_id: Uuid, stamp: &MenuStamp) -> R
             .collect(),
     })
 }
+
+/// Serialised menus by (outlet, ETag). An ETag names one exact menu, so an
+/// entry can never be stale; the cache only saves rebuilding and
+/// re-serialising a menu that has not changed.
+#[derive(Default)]
+pub struct MenuCache {
+    entries: std::sync::Mutex<HashMap<(Uuid, String), bytes::Bytes>>,
+}
+
+impl MenuCache {
+    const MAX_ENTRIES: usize = 128;
+
+    pub fn get(&self, outlet_id: Uuid, etag: &str) -> Option<bytes::Bytes> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.get(&(outlet_id, etag.to_string())).cloned()
+    }
+
+    pub fn put(&self, outlet_id: Uuid, etag: &str, body: bytes::Bytes) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        // Older versions of this outlet's menu will not be asked for again.
+        entries.retain(|(o, _), _| *o != outlet_id);
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert((outlet_id, etag.to_string()), body);
+    }
+}
