@@ -72,6 +72,9 @@ pub struct Settings {
     pub log_json: bool,
     /// Where uploaded images are stored (served at `/media/`).
     pub media_dir: std::path::PathBuf,
+    /// How often each process re-reads the event log of outlets it streams,
+    /// to deliver events a publish lost (Redis away, a crashed publisher).
+    pub event_sweep_interval: Duration,
 }
 
 /// The development keyring. Public knowledge: production refuses to start with it.
@@ -152,6 +155,7 @@ impl Settings {
                     .unwrap_or_else(|| "/tmp".into());
                 std::path::PathBuf::from(base).join("pos/media")
             }),
+            event_sweep_interval: Duration::from_millis(parse("POS_EVENT_SWEEP_MS", 1000)?),
         };
         settings.refuse_dev_secrets_in_production()?;
         Ok(settings)

@@ -29,9 +29,11 @@ use crate::{
 
 /// Connects to PostgreSQL (and Redis when configured) and builds the shared state.
 pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppState>> {
+    let events = std::sync::Arc::new(crate::events::EventBus::default());
     let db = Db::connect(settings.database_url.expose(), settings.db_max_connections)
         .await
-        .context("connecting to PostgreSQL as the app role (POS_DATABASE_URL)")?;
+        .context("connecting to PostgreSQL as the app role (POS_DATABASE_URL)")?
+        .with_bus(events.clone());
     let redis = match &settings.redis_url {
         Some(url) => Some(
             deadpool_redis::Config::from_url(url.expose())
@@ -45,7 +47,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
     let keyring = Keyring::from_settings(&settings);
     let limiter = RateLimiter::new(redis.clone());
     ops::metrics::handle();
-    Ok(web::Data::new(AppState { settings, db, keyring, limiter, redis, menu_cache: Default::default() }))
+    if let (Some(pool), Some(url)) = (&redis, &settings.redis_url) {
+        crate::events::redis_fanout::start(&events, pool.clone(), url.expose().clone());
+    }
+    events.spawn_sweeper(db.clone(), settings.event_sweep_interval);
+    Ok(web::Data::new(AppState { settings, db, keyring, limiter, redis, menu_cache: Default::default(), events }))
 }
 
 /// Applies pending migrations as the owner role.
@@ -68,7 +74,11 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(tenancy::devices::http::routes)
         .configure(tenancy::audit::http::routes)
         .configure(tenancy::brand::http::routes)
-        .configure(catalog::http::routes);
+        .configure(catalog::http::routes)
+        .configure(crate::orders::http::routes)
+        .configure(crate::kitchen::http::routes)
+        .configure(crate::sync::routes)
+        .configure(crate::events::http::routes);
 }
 
 /// Where `static/`, `templates/` and the built kiosk live: `POS_ASSETS_DIR`,
@@ -121,8 +131,35 @@ pub fn server(
     })
     .listen(listener)?
     .shutdown_timeout(10)
+    .disable_signals()
     .run();
     Ok(server)
+}
+
+/// Runs `server` until Ctrl-C or SIGTERM, then ends the live event streams
+/// (which would otherwise hold the shutdown for its whole timeout) and stops
+/// gracefully.
+pub async fn run_until_signal(server: Server, state: web::Data<AppState>) -> std::io::Result<()> {
+    let handle = server.handle();
+    let events = state.events.clone();
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        #[cfg(unix)]
+        let terminated = term.recv();
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = terminated => {}
+        }
+        tracing::info!("shutting down");
+        events.shutdown.cancel();
+        handle.stop(true).await;
+    });
+    server.await
 }
 
 /// The kiosk and KDS app (built into `kiosk-pwa/dist`): its shell at

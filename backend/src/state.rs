@@ -14,6 +14,7 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub redis: Option<Pool>,
     pub menu_cache: crate::catalog::menu::MenuCache,
+    pub events: std::sync::Arc<crate::events::EventBus>,
 }
 
 impl AppState {

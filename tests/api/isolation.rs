@@ -30,9 +30,16 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::DELETE, "/api/v1/menu-items/{item}", None),
         (Method::GET, "/api/v1/outlets/{outlet}/menu", None),
         (Method::PATCH, "/api/v1/outlets/{outlet}/menu-items/{item}", Some(json!({"available": false}))),
+        (Method::GET, "/api/v1/orders/{order}", None),
+        (Method::POST, "/api/v1/orders/{order}/status", Some(json!({"status": "cancelled", "reason": "hijacked"}))),
+        (Method::GET, "/api/v1/outlets/{outlet}/tickets", None),
+        (Method::POST, "/api/v1/tickets/{ticket}/bump", Some(json!({}))),
+        (Method::POST, "/api/v1/tickets/{ticket}/recall", Some(json!({}))),
+        (Method::GET, "/api/v1/outlets/{outlet}/events", None),
         // Endpoints that take the id in the query string.
         (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/menu-items?category_id={category}", None),
+        (Method::GET, "/api/v1/orders?outlet_id={outlet}", None),
     ]
 }
 
@@ -89,6 +96,8 @@ struct Victim {
     device: Uuid,
     category: Uuid,
     item: Uuid,
+    order: Uuid,
+    ticket: Uuid,
 }
 
 async fn victim(app: &TestApp, name: &str) -> Victim {
@@ -102,7 +111,17 @@ async fn victim(app: &TestApp, name: &str) -> Victim {
         .unwrap()
         .parse()
         .unwrap();
-    Victim { tenant, outlet, user, device, category, item }
+    let (order, ticket) = order_and_ticket(app, &tenant.token, outlet, item).await;
+    Victim { tenant, outlet, user, device, category, item, order, ticket }
+}
+
+async fn order_and_ticket(app: &TestApp, token: &str, outlet: Uuid, item: Uuid) -> (Uuid, Uuid) {
+    let body = pos_tests::order_body(app, token, outlet, item, 1).await;
+    let order: Uuid =
+        app.post("/api/v1/orders", Some(token), body).await.expect(201).body["id"].as_str().unwrap().parse().unwrap();
+    let tickets = app.get(&format!("/api/v1/outlets/{outlet}/tickets"), token).await.expect(200);
+    let ticket = tickets.body[0]["id"].as_str().unwrap().parse().unwrap();
+    (order, ticket)
 }
 
 async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
@@ -118,7 +137,9 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
 /// itself is shared by the brand's outlets).
 async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped: bool) {
     for (method, template, body) in targeted_endpoints() {
-        if outlet_scoped && !["{outlet}", "{user}", "{device}"].iter().any(|p| template.contains(p)) {
+        if outlet_scoped
+            && !["{outlet}", "{user}", "{device}", "{order}", "{ticket}"].iter().any(|p| template.contains(p))
+        {
             continue;
         }
         let path = template
@@ -126,10 +147,12 @@ async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped
             .replace("{user}", &v.user.to_string())
             .replace("{device}", &v.device.to_string())
             .replace("{category}", &v.category.to_string())
-            .replace("{item}", &v.item.to_string());
+            .replace("{item}", &v.item.to_string())
+            .replace("{order}", &v.order.to_string())
+            .replace("{ticket}", &v.ticket.to_string());
         let r: Reply = app.call(method.clone(), &path, Some(token), body).await;
         // A list filtered by a foreign id may answer, but must be empty.
-        if r.status == 200 && path.contains("category_id=") {
+        if r.status == 200 && (path.contains("category_id=") || path.contains("orders?outlet_id=")) {
             assert_eq!(r.body["items"], json!([]), "{who}: {path} leaks: {}", r.text);
             continue;
         }
@@ -138,7 +161,15 @@ async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped
 }
 
 async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[Uuid]) {
-    for path in ["/api/v1/outlets", "/api/v1/users", "/api/v1/audit-log", "/api/v1/brand"] {
+    for path in [
+        "/api/v1/outlets",
+        "/api/v1/users",
+        "/api/v1/audit-log",
+        "/api/v1/brand",
+        "/api/v1/categories",
+        "/api/v1/menu-items",
+        "/api/v1/orders",
+    ] {
         let r = app.get(path, token).await;
         if r.status == 403 {
             continue;
@@ -172,7 +203,8 @@ async fn another_tenant_is_invisible_and_untouchable() {
         ("kiosk", &a_kiosk),
         ("kds", &a_kds),
     ];
-    let foreign = [b.tenant.tenant_id, b.tenant.owner_id, b.outlet, b.user, b.device];
+    let foreign =
+        [b.tenant.tenant_id, b.tenant.owner_id, b.outlet, b.user, b.device, b.category, b.item, b.order, b.ticket];
     for (who, token) in attackers {
         attack(&app, who, token, &b, false).await;
         assert_lists_exclude(&app, who, token, &foreign).await;
@@ -203,13 +235,16 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         device: Uuid::nil(),
         category: Uuid::nil(),
         item: Uuid::nil(),
+        order: Uuid::nil(),
+        ticket: Uuid::nil(),
         tenant: t.clone(),
     };
     let (sibling_user, _) = app.create_staff(&t.token, "cashier", &[sibling.outlet]).await;
     let (sibling_device, _) = app.pair_device(&t.token, sibling.outlet, "kds").await;
     // The catalogue is brand-wide: the item is shared, its outlet settings are not.
     let item = pos_tests::menu_item(&app, &t.token, "Shared coffee").await;
-    let sibling = Victim { user: sibling_user, device: sibling_device, item, ..sibling };
+    let (order, ticket) = order_and_ticket(&app, &t.token, sibling.outlet, item).await;
+    let sibling = Victim { user: sibling_user, device: sibling_device, item, order, ticket, ..sibling };
     let before = snapshot(&app, &t.token, &sibling).await;
 
     let (_, manager) = app.create_staff(&t.token, "manager", &[home]).await;

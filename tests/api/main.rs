@@ -6,6 +6,7 @@ mod catalog;
 mod devices;
 mod isolation;
 mod ops;
+mod orders;
 mod outlets;
 mod sql_rls;
 mod staff;

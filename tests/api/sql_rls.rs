@@ -74,6 +74,23 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
         "outlet_item_overrides" => format!(
             "INSERT INTO outlet_item_overrides (tenant_id, outlet_id, item_id, version) VALUES ('{tenant}', '{id}', '{id}', 1)"
         ),
+        "outlet_event_seq" => {
+            format!("INSERT INTO outlet_event_seq (tenant_id, outlet_id) VALUES ('{tenant}', '{id}')")
+        }
+        "outlet_events" => format!(
+            "INSERT INTO outlet_events (tenant_id, outlet_id, seq, kind, data) VALUES ('{tenant}', '{id}', 1, 'x', '{{}}')"
+        ),
+        "order_counters" => format!(
+            "INSERT INTO order_counters (tenant_id, outlet_id, business_date) VALUES ('{tenant}', '{id}', current_date)"
+        ),
+        "orders" => format!(
+            "INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, channel, \
+             lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency, created_at_client) \
+             VALUES ('{tenant}', '{id}', '{id}', '{id}', '\\x00', '1', current_date, 'placed', 'kiosk', '[]', 0, 0, 0, 0, 'IDR', now())"
+        ),
+        "tickets" => format!(
+            "INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) VALUES ('{tenant}', '{id}', '{id}', '{id}', 'bar', 'open', '[]')"
+        ),
         "audit_log" => format!(
             "INSERT INTO audit_log (tenant_id, id, actor_kind, action, entity) VALUES ('{tenant}', '{id}', 'system', 'x', 'x')"
         ),

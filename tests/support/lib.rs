@@ -212,3 +212,83 @@ pub async fn menu_item(app: &TestApp, token: &str, name: &str) -> Uuid {
         .expect(201);
     r.body["id"].as_str().unwrap().parse().unwrap()
 }
+
+/// One server-sent event.
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: Value,
+}
+
+/// A minimal SSE client over reqwest, for tests.
+pub struct SseClient {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl SseClient {
+    /// Connects to `url` with a bearer token and optional `Last-Event-ID`.
+    pub async fn connect(url: &str, token: &str, last_event_id: Option<i64>) -> SseClient {
+        let mut req = reqwest::Client::new().get(url).bearer_auth(token).header("accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let response = req.send().await.expect("SSE connect");
+        assert_eq!(response.status(), 200, "SSE status");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        SseClient { response, buffer: String::new() }
+    }
+
+    /// The next event (comments skipped), or None when `wait` passes first or the stream ends.
+    pub async fn next(&mut self, wait: std::time::Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut id, mut event, mut data) = (None, "message".to_string(), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = Some(v.trim().to_string());
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.strip_prefix(' ').unwrap_or(v));
+                    }
+                }
+                if data.is_empty() && id.is_none() {
+                    continue; // keep-alive comment or retry hint
+                }
+                return Some(SseEvent { id, event, data: serde_json::from_str(&data).unwrap_or(Value::String(data)) });
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk).replace("\r\n", "\n"));
+        }
+    }
+
+    /// Every event until `wait` passes with nothing new.
+    pub async fn drain(&mut self, wait: std::time::Duration) -> Vec<SseEvent> {
+        let mut out = Vec::new();
+        while let Some(e) = self.next(wait).await {
+            out.push(e);
+        }
+        out
+    }
+}
+
+/// A counter order body for `item` with the first option of each required group.
+pub async fn order_body(app: &TestApp, token: &str, outlet: Uuid, item: Uuid, qty: i32) -> Value {
+    let detail = app.get(&format!("/api/v1/menu-items/{item}"), token).await.expect(200).body;
+    let options: Vec<Value> = detail["modifier_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["min"].as_u64().unwrap_or(0) > 0)
+        .map(|g| g["options"][0]["id"].clone())
+        .collect();
+    json!({
+        "client_order_id": Uuid::now_v7(), "outlet_id": outlet, "channel": "counter",
+        "created_at_client": chrono::Utc::now(),
+        "items": [{"menu_item_id": item, "qty": qty, "modifier_option_ids": options}]
+    })
+}

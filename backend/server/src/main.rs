@@ -40,7 +40,8 @@ async fn main() -> anyhow::Result<()> {
             let listener = TcpListener::bind(bind).with_context(|| format!("binding {bind}"))?;
             let state = startup::build_state(settings).await?;
             tracing::info!(%bind, "serving");
-            startup::server(state, listener, pos_web_admin::configure)?.await?;
+            let server = startup::server(state.clone(), listener, pos_web_admin::configure)?;
+            startup::run_until_signal(server, state).await?;
             Ok(())
         }
         other => {

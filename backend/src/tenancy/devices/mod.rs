@@ -109,8 +109,11 @@ pub async fn create(
     let row: DeviceRow = tx
         .query_one(
             &format!(
-                "INSERT INTO devices (tenant_id, id, outlet_id, kind, name, pairing_code_hash, pairing_expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7)) RETURNING {COLUMNS}"
+                "INSERT INTO devices (tenant_id, id, outlet_id, kind, name, pairing_code_hash, pairing_expires_at, number_prefix) \
+                 VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7), \
+                         CASE WHEN $4 = 'kiosk' THEN 'K' || (SELECT count(*) + 1 FROM devices \
+                                                            WHERE outlet_id = $3 AND kind = 'kiosk') END) \
+                 RETURNING {COLUMNS}"
             ),
             [
                 tx.tenant_id().into(),
@@ -159,6 +162,8 @@ pub async fn revoke(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     )
     .await?;
     let after = get(tx, id).await?;
+    // Ends the device's open event stream at once.
+    tx.append_event(before.outlet_id, "device.revoked", serde_json::json!({"device_id": id})).await?;
     audit::record(
         tx,
         actor,
@@ -207,6 +212,8 @@ pub async fn pair(state: &AppState, raw_code: &str, client_ip: &str) -> Result<P
         None,
     )
     .await?;
+    let prefix = tx.query_raw("SELECT number_prefix FROM devices WHERE id = $1", [claimed.device_id.into()]).await?;
+    let number_prefix: Option<String> = crate::db::opt_row::<Option<String>>(&prefix, "number_prefix")?.flatten();
     tx.commit().await?;
     let device_token = state.keyring.sign_device(
         claimed.device_id,
@@ -221,6 +228,7 @@ pub async fn pair(state: &AppState, raw_code: &str, client_ip: &str) -> Result<P
         outlet_id: claimed.outlet_id,
         tenant_id: claimed.tenant_id,
         kind,
+        number_prefix,
     })
 }
 
