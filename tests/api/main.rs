@@ -4,6 +4,7 @@
 mod auth;
 mod catalog;
 mod devices;
+mod fanout;
 mod isolation;
 mod ops;
 mod orders;

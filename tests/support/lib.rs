@@ -292,3 +292,95 @@ pub async fn order_body(app: &TestApp, token: &str, outlet: Uuid, item: Uuid, qt
         "items": [{"menu_item_id": item, "qty": qty, "modifier_option_ids": options}]
     })
 }
+
+/// A `pos-server serve` child process on a free port, killed on drop.
+pub struct ServerProcess {
+    pub base: String,
+    child: std::process::Child,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl ServerProcess {
+    /// Starts the server binary built next to this test, with extra environment.
+    pub async fn start(env: &[(&str, String)]) -> ServerProcess {
+        let exe = std::env::current_exe().unwrap();
+        let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("pos-server");
+        assert!(bin.exists(), "{} is missing: build the workspace first", bin.display());
+        let port = free_port();
+        let mut cmd = std::process::Command::new(bin);
+        cmd.arg("serve").env("POS_BIND", format!("127.0.0.1:{port}")).env("POS_LOG", "warn");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("start pos-server");
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+                return ServerProcess { base, child };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("pos-server did not come up on {base}");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A private `redis-server` on a free port that a test can stop and start.
+pub struct RedisProcess {
+    pub port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl RedisProcess {
+    pub async fn start() -> RedisProcess {
+        let mut r = RedisProcess { port: free_port(), child: None };
+        r.restart().await;
+        r
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn restart(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string(), "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server (apt-get install redis-server)");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("redis-server did not start");
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for RedisProcess {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}

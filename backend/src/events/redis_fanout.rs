@@ -81,6 +81,7 @@ async fn subscribe_once(bus: &EventBus, url: &str) -> anyhow::Result<()> {
     let mut pubsub = client.get_async_pubsub().await?;
     pubsub.subscribe(CHANNEL).await?;
     tracing::info!("Redis subscriber connected");
+    metrics::gauge!("events_redis_subscriber_connected").set(1.0);
     let mut messages = pubsub.into_on_message();
     while let Some(msg) = messages.next().await {
         let Ok(message) = serde_json::from_slice::<Message>(msg.get_payload_bytes()) else {
@@ -91,5 +92,6 @@ async fn subscribe_once(bus: &EventBus, url: &str) -> anyhow::Result<()> {
             bus.deliver_local(&message.events);
         }
     }
+    metrics::gauge!("events_redis_subscriber_connected").set(0.0);
     anyhow::bail!("Redis closed the subscription")
 }
