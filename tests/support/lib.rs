@@ -315,11 +315,12 @@ impl ServerProcess {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("start pos-server");
         let base = format!("http://127.0.0.1:{port}");
+        // Owned at once, so every path (a panic included) kills and reaps it.
+        let server = ServerProcess { base: base.clone(), child: cmd.spawn().expect("start pos-server") };
         for _ in 0..100 {
             if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
-                return ServerProcess { base, child };
+                return server;
             }
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
