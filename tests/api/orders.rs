@@ -445,3 +445,28 @@ async fn a_revoked_device_loses_its_stream() {
     let r = reqwest::Client::new().get(&url).bearer_auth(&kds).send().await.unwrap();
     assert_eq!(r.status(), 401);
 }
+
+#[tokio::test]
+async fn the_admin_board_streams_with_the_session_cookie_only() {
+    let s = shop().await;
+    let owner_email =
+        s.app.get("/api/v1/users", &s.token).await.body["items"][0]["email"].as_str().unwrap().to_string();
+    let login = pos_wire::LoginRequest { email: owner_email, password: pos_tests::PASSWORD.into(), tenant_id: None };
+    let cookie = pos_backend::auth::admin_session::sign_in(&s.app.state, &login, "127.0.0.1").await.unwrap();
+    let url = s.app.url(&format!("/api/v1/outlets/{}/events", s.outlet));
+    let res = reqwest::Client::new().get(&url).header("cookie", format!("pos_admin={cookie}")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    drop(res);
+    let res = reqwest::Client::new().get(&url).header("cookie", "pos_admin=as1.forged.cookie").send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    // Other API endpoints do not take the cookie (no CSRF exposure).
+    let res = reqwest::Client::new()
+        .post(s.app.url("/api/v1/outlets"))
+        .header("cookie", format!("pos_admin={cookie}"))
+        .json(&json!({"name": "Via cookie"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}

@@ -5,7 +5,12 @@
 //! pos-bench outlets --base URL --db-url URL [--connections 32] [--seconds 15]
 //! pos-bench menu    --base URL [--connections 32] [--seconds 15] [--items 200]
 //! pos-bench pull    --base URL --db-url URL [--items 20000] [--page 2000]
+//! pos-bench orders  --base URL --db-url URL [--connections 32] [--seconds 15]
+//! pos-bench fanout  --base URL [--subscribers 1000] [--orders 20] [--server-pid PID]
 //! ```
+//! `orders` compares create-order over HTTP with `pgbench` running the same
+//! statements. `fanout` measures create-order response → receipt by each of
+//! N SSE subscribers of one outlet, and the server's memory meanwhile.
 //! `outlets` compares authenticated `GET /api/v1/outlets` over HTTP with
 //! `pgbench` running the same scoped SQL the server runs for that request.
 //! `menu` loads an outlet's effective menu cold and with `If-None-Match`.
@@ -33,6 +38,8 @@ async fn main() -> anyhow::Result<()> {
         Some("outlets") => outlets(args()).await,
         Some("menu") => menu(args()).await,
         Some("pull") => pull(args()).await,
+        Some("orders") => orders(args()).await,
+        Some("fanout") => fanout(args()).await,
         _ => bail!("usage: pos-bench outlets|menu|pull --base URL [--db-url URL] [--connections N] [--seconds S]"),
     }
 }
@@ -93,9 +100,12 @@ fn run_wrk(url: &str, token: &str, if_none_match: Option<&str>, conns: u32, secs
         cmd.args(["-H", &format!("If-None-Match: {etag}")]);
     }
     let out = cmd.arg(url).output().context("running wrk")?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
     // 304s count as "non-2xx" for wrk; only plain loads must be all 2xx.
-    if text.contains("Non-2xx") && if_none_match.is_none() {
+    parse_wrk(&String::from_utf8_lossy(&out.stdout), if_none_match.is_none())
+}
+
+fn parse_wrk(text: &str, all_2xx: bool) -> anyhow::Result<Figures> {
+    if all_2xx && text.contains("Non-2xx") {
         bail!("wrk saw errors:\n{text}");
     }
     let mut f = Figures { rps: 0.0, p50_ms: 0.0, p99_ms: 0.0 };
@@ -142,15 +152,23 @@ fn pgbench_script(tenant: &str, user: &str) -> String {
 }
 
 fn run_pgbench(db_url: &str, tenant: &str, user: &str, conns: u32, secs: u32) -> anyhow::Result<Figures> {
-    let dir = std::env::temp_dir().join(format!("pos-pgbench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let script = dir.join("outlets.sql");
+    let script = std::env::temp_dir().join(format!("pos-bench-outlets-{}.sql", std::process::id()));
     std::fs::write(&script, pgbench_script(tenant, user))?;
+    let figures = run_pgbench_file(db_url, &script, conns, secs);
+    std::fs::remove_file(&script).ok();
+    figures
+}
+
+/// Runs a pgbench script file; p50 and p99 from its per-transaction log.
+fn run_pgbench_file(db_url: &str, script: &Path, conns: u32, secs: u32) -> anyhow::Result<Figures> {
+    let dir =
+        std::env::temp_dir().join(format!("pos-pgbench-{}-{}", std::process::id(), uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir)?;
     let out = Command::new("pgbench")
         .current_dir(&dir)
         .args(["-n", "-M", "prepared", "-j", "2", "-c", &conns.to_string(), "-T", &secs.to_string(), "-l"])
         .arg("-f")
-        .arg(&script)
+        .arg(script)
         .arg(db_url)
         .output()
         .context("running pgbench")?;
@@ -301,5 +319,188 @@ async fn pull(a: HashMap<String, String>) -> anyhow::Result<()> {
         bytes as f64 / 1e6,
         rows as f64 / secs
     );
+    Ok(())
+}
+
+/// A brand with an outlet and one simple item: (client, token, tenant, user, outlet, item).
+async fn order_shop(base: &str) -> anyhow::Result<(reqwest::Client, String, String, String, String, String)> {
+    let (client, token, tenant, user) = bench_brand(base).await?;
+    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
+    let cat =
+        post(&client, format!("{base}/api/v1/categories"), &token, json!({"name": "Kopi", "station": "bar"})).await?;
+    let item = post(
+        &client,
+        format!("{base}/api/v1/menu-items"),
+        &token,
+        json!({"category_id": cat["id"], "name": "Kopi Susu", "price_minor": 25000}),
+    )
+    .await?;
+    let id = |v: &Value| v["id"].as_str().map(str::to_string).context("id");
+    Ok((client, token, tenant, user, id(&outlet)?, id(&item)?))
+}
+
+async fn orders(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let db_url = a.get("db-url").context("--db-url")?;
+    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
+    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
+    let (_, token, tenant, user, outlet, item) = order_shop(&base).await?;
+
+    let dir = std::env::temp_dir().join(format!("pos-bench-orders-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    // wrk: every request a fresh client_order_id.
+    let lua = format!(
+        r#"math.randomseed(os.time() + tonumber(tostring({{}}):sub(8), 16))
+local function uuid()
+  return string.format("%08x-%04x-4%03x-%04x-%012x", math.random(0, 0xffffffff), math.random(0, 0xffff),
+    math.random(0, 0xfff), math.random(0x8000, 0xbfff), math.random(0, 0xffffffffffff))
+end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local body = '{{"client_order_id":"' .. uuid() .. '","outlet_id":"{outlet}","channel":"counter",' ..
+    '"created_at_client":"2026-11-22T10:00:00Z","items":[{{"menu_item_id":"{item}","qty":2}}]}}'
+  return wrk.format(nil, nil, nil, body)
+end
+"#
+    );
+    let script = dir.join("orders.lua");
+    std::fs::write(&script, lua)?;
+    let url = format!("{base}/api/v1/orders");
+    let wrk = |seconds: u32| -> anyhow::Result<Figures> {
+        let out = Command::new("wrk")
+            .args(["-t", "2", "-c", &conns.to_string(), "-d", &format!("{seconds}s"), "--latency", "-s"])
+            .arg(&script)
+            .args(["-H", &format!("Authorization: Bearer {token}")])
+            .arg(&url)
+            .output()?;
+        parse_wrk(&String::from_utf8_lossy(&out.stdout), true)
+    };
+    wrk(3)?;
+    let http = wrk(secs)?;
+
+    // pgbench: the statements the server runs for one new order (same lock,
+    // reads, counter, insert, ticket and event), each transaction a new order.
+    let sql = format!(
+        "BEGIN;\n\
+         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '', true), set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
+         SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids FROM users u WHERE u.id = '{user}' AND u.active;\n\
+         SELECT set_config('app.outlet_ids', '*', true);\n\
+         \\set k random(1, 2000000000)\n\
+         SELECT pg_advisory_xact_lock(hashtextextended(:k::text, 0));\n\
+         SELECT id FROM orders WHERE client_order_id = md5(:k::text || '{outlet}')::uuid;\n\
+         SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text, (now() AT TIME ZONE o.timezone)::date FROM outlets o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = '{outlet}' AND o.archived_at IS NULL;\n\
+         SELECT i.id, i.name, coalesce(o.price_minor, i.price_minor), (o.available IS DISTINCT FROM false OR o.unavailable_until <= now()) IS TRUE, i.deleted_at IS NOT NULL, i.modifier_groups, c.station FROM menu_items i JOIN categories c ON c.tenant_id = i.tenant_id AND c.id = i.category_id LEFT JOIN outlet_item_overrides o ON o.tenant_id = i.tenant_id AND o.outlet_id = '{outlet}' AND o.item_id = i.id AND o.deleted_at IS NULL WHERE i.id = ANY(ARRAY['{item}'::uuid]);\n\
+         INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) VALUES ('{tenant}', '{outlet}', current_date, 1) ON CONFLICT (tenant_id, outlet_id, business_date) DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number;\n\
+         INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, channel, lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency, created_at_client) VALUES ('{tenant}', gen_random_uuid(), '{outlet}', gen_random_uuid(), '\\\\x00', 'pg' || :k || '-' || :client_id, current_date, 'placed', 'counter', '[{{\"name\":\"Kopi Susu\",\"qty\":2}}]', 50000, 0, 5500, 55500, 'IDR', now()) RETURNING id;\n\
+         INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) SELECT '{tenant}', gen_random_uuid(), id, '{outlet}', 'bar', 'open', lines FROM orders WHERE tenant_id = '{tenant}' ORDER BY created_at DESC LIMIT 1;\n\
+         SELECT app.append_outlet_event('{outlet}', 'order.created', '{{\"bench\":true}}'), now();\n\
+         COMMIT;\n"
+    );
+    let sql_file = dir.join("orders.sql");
+    std::fs::write(&sql_file, sql)?;
+    let pg = run_pgbench_file(db_url, &sql_file, conns, secs)?;
+    std::fs::remove_dir_all(&dir).ok();
+
+    println!("POST /api/v1/orders (1 line), {conns} connections, {secs} s each, same machine");
+    println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
+    print_row("HTTP (wrk)", &http);
+    print_row("same SQL (pgbench)", &pg);
+    println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / pg.rps);
+    Ok(())
+}
+
+async fn fanout(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let n: usize = a.get("subscribers").map_or(Ok(1000), |v| v.parse())?;
+    let rounds: usize = a.get("orders").map_or(Ok(20), |v| v.parse())?;
+    let pid = a.get("server-pid").cloned();
+    let (client, token, _, _, outlet, item) = order_shop(&base).await?;
+    let rss = |pid: &Option<String>| -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", pid.as_ref()?)).ok()?;
+        status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+    };
+    let before_kb = rss(&pid);
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, String, std::time::Instant)>();
+    let ready = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let url = format!("{base}/api/v1/outlets/{outlet}/events");
+    let sse_client = reqwest::Client::builder().pool_max_idle_per_host(0).build()?;
+    for i in 0..n {
+        let (tx, ready, url, token, sse_client) =
+            (tx.clone(), ready.clone(), url.clone(), token.clone(), sse_client.clone());
+        tokio::spawn(async move {
+            let Ok(mut res) = sse_client.get(&url).bearer_auth(&token).send().await else { return };
+            ready.add_permits(1);
+            let mut buf = String::new();
+            while let Ok(Some(chunk)) = res.chunk().await {
+                let now = std::time::Instant::now();
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buf.find("\n\n") {
+                    let block: String = buf.drain(..end + 2).collect();
+                    if block.contains("event: order.created") {
+                        let number =
+                            block.split("\"number\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+                        let _ = tx.send((i, number.to_string(), now));
+                    }
+                }
+            }
+        });
+    }
+    drop(tx);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(60), ready.acquire_many(n as u32)).await;
+    let open_kb = rss(&pid);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    let mut latencies = Vec::with_capacity(n * rounds);
+    for _ in 0..rounds {
+        let body = json!({"client_order_id": uuid::Uuid::now_v7(), "outlet_id": outlet, "channel": "counter",
+                          "created_at_client": chrono::Utc::now(), "items": [{"menu_item_id": item, "qty": 1}]});
+        let res: Value = client
+            .post(format!("{base}/api/v1/orders"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let answered = std::time::Instant::now();
+        let number = res["number"].as_str().unwrap_or("").to_string();
+        let mut got = 0;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while got < n {
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some((_, num, at))) if num == number => {
+                    latencies.push(at.saturating_duration_since(answered).as_secs_f64() * 1000.0);
+                    got += 1;
+                }
+                Ok(Some(_)) => {}
+                _ => break,
+            }
+        }
+        if got < n {
+            bail!("only {got} of {n} subscribers got order {number}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    println!("SSE fan-out: {n} subscribers of one outlet, {rounds} orders, create-order response -> receipt");
+    println!(
+        "  p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} deliveries)",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0),
+        latencies.len()
+    );
+    if let (Some(b), Some(o)) = (before_kb, open_kb) {
+        println!(
+            "  server RSS: {:.1} MiB before, {:.1} MiB with {n} streams open ({:.1} KiB per stream)",
+            b as f64 / 1024.0,
+            o as f64 / 1024.0,
+            (o.saturating_sub(b)) as f64 / n as f64
+        );
+    }
     Ok(())
 }

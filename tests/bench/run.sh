@@ -8,6 +8,7 @@ cd "$POS_ROOT"
 WHICH="${1:-all}"; shift || true
 
 pos_install_deps bench
+ulimit -n 65536 2>/dev/null || true
 STATE="$(mktemp -d /tmp/pos-bench.XXXXXX)"
 SERVER_PID=""
 cleanup() {
@@ -27,9 +28,9 @@ POS_BIND="127.0.0.1:$PORT" POS_LOG=warn POS_DB_MAX_CONNECTIONS="${POS_DB_MAX_CON
   POS_LOGIN_LIMIT_PER_IP=100000 POS_MEDIA_DIR="$STATE/media" "$BIN/pos-server" serve &
 SERVER_PID=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-run() { echo; "$BIN/pos-bench" "$1" --base "http://127.0.0.1:$PORT" --db-url "$POS_DATABASE_URL" "${@:2}"; }
+run() { echo; "$BIN/pos-bench" "$1" --base "http://127.0.0.1:$PORT" --db-url "$POS_DATABASE_URL" --server-pid "$SERVER_PID" "${@:2}"; }
 if [ "$WHICH" = all ]; then
-  run outlets "$@"; run menu "$@"; run pull "$@"
+  run outlets "$@"; run menu "$@"; run pull "$@"; run orders "$@"; run fanout "$@"
 else
   run "$WHICH" "$@"
 fi

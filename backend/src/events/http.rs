@@ -58,9 +58,9 @@ fn to_sse(event: &OutletEvent) -> sse::Event {
 pub async fn outlet_events(
     req: HttpRequest,
     state: web::Data<AppState>,
-    s: Scoped,
     outlet: web::Path<Uuid>,
 ) -> Result<impl Responder> {
+    let s = stream_principal(&req, &state).await?;
     let outlet_id = *outlet;
     let resume = last_event_id(&req)?;
     crate::tenancy::outlets::get(&s.tx, outlet_id).await?;
@@ -87,6 +87,19 @@ pub async fn outlet_events(
     Ok(sse::Sse::from_infallible_receiver(receiver)
         .with_keep_alive(KEEP_ALIVE)
         .with_retry_duration(Duration::from_secs(2)))
+}
+
+/// A bearer token (header or `?access_token=`, as EventSource cannot set
+/// headers), or else the admin session cookie (the admin's live board). The
+/// cookie is accepted here only: this endpoint changes nothing, so it needs
+/// no CSRF token, and no other API endpoint takes cookies.
+async fn stream_principal(req: &HttpRequest, state: &AppState) -> Result<Scoped> {
+    if crate::auth::principal::bearer_token(req).is_some() {
+        return <Scoped as actix_web::FromRequest>::extract(req).await;
+    }
+    let cookie = req.cookie(crate::auth::admin_session::COOKIE);
+    let session = crate::auth::admin_session::open(state, cookie.as_ref().map(|c| c.value()), None).await?;
+    Ok(Scoped { tx: session.tx, actor: session.actor })
 }
 
 struct Stream {
