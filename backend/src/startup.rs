@@ -184,6 +184,28 @@ fn device_apps(cfg: &mut web::ServiceConfig, assets: &std::path::Path) {
                 }
             }
         };
+        for (file, content_type) in
+            [("sw.js", "application/javascript; charset=utf-8"), ("manifest.webmanifest", "application/manifest+json")]
+        {
+            let path = dist.join(file);
+            cfg.route(
+                &format!("{prefix}/{file}"),
+                web::get().to(move || {
+                    let path = path.clone();
+                    async move {
+                        match tokio::fs::read(&path).await {
+                            // The worker lives under /kiosk/ or /kds/ but controls the whole app.
+                            Ok(body) => HttpResponse::Ok()
+                                .content_type(content_type)
+                                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                                .insert_header(("Service-Worker-Allowed", "/"))
+                                .body(body),
+                            Err(_) => HttpResponse::NotFound().finish(),
+                        }
+                    }
+                }),
+            );
+        }
         cfg.route(prefix, web::get().to(shell.clone()))
             .route(&format!("{prefix}/"), web::get().to(shell.clone()))
             .route(&format!("{prefix}/{{rest:.*}}"), web::get().to(shell));

@@ -376,3 +376,27 @@ async fn items_list_by_category_and_devices_read_their_menu() {
     app.get(&format!("/api/v1/outlets/{sibling}/menu"), &kiosk).await.expect(404);
     app.post("/api/v1/categories", Some(&kiosk), json!({"name": "X"})).await.expect(403);
 }
+
+#[tokio::test]
+async fn menu_changes_reach_the_outlet_streams() {
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    let a = app.create_outlet(&t.token, "A").await;
+    let b = app.create_outlet(&t.token, "B").await;
+    let item = pos_tests::menu_item(&app, &t.token, "Kopi").await;
+    let (_, kiosk_a) = app.pair_device(&t.token, a, "kiosk").await;
+    let (_, kiosk_b) = app.pair_device(&t.token, b, "kiosk").await;
+    let mut on_a =
+        pos_tests::SseClient::connect(&app.url(&format!("/api/v1/outlets/{a}/events")), &kiosk_a, None).await;
+    let mut on_b =
+        pos_tests::SseClient::connect(&app.url(&format!("/api/v1/outlets/{b}/events")), &kiosk_b, None).await;
+    app.patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &t.token, json!({"available": false}))
+        .await
+        .expect(200);
+    app.patch(&format!("/api/v1/menu-items/{item}"), &t.token, json!({"price_minor": 30000})).await.expect(200);
+    let wait = std::time::Duration::from_millis(700);
+    let kinds_a: Vec<String> = on_a.drain(wait).await.into_iter().map(|e| e.event).collect();
+    let kinds_b: Vec<String> = on_b.drain(wait).await.into_iter().map(|e| e.event).collect();
+    assert_eq!(kinds_a, ["menu.availability_changed", "menu.item_updated"], "86 at A, price for all");
+    assert_eq!(kinds_b, ["menu.item_updated"], "B hears only the brand-wide change");
+}

@@ -97,6 +97,12 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateCategory) -> Result
         .map_err(name_taken)?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let category = Category::from(row);
+    super::announce_everywhere(
+        tx,
+        "menu.category_updated",
+        serde_json::json!({"category_id": id, "op": "upsert", "category": category}),
+    )
+    .await?;
     audit::record(tx, actor, "category.create", "category", Some(id), None, None, snapshot(&category)).await?;
     Ok(category)
 }
@@ -127,6 +133,12 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateCategory)
         .map_err(name_taken)?
         .ok_or(Error::NotFound)?;
     let after = Category::from(row);
+    super::announce_everywhere(
+        tx,
+        "menu.category_updated",
+        serde_json::json!({"category_id": id, "op": "upsert", "category": after}),
+    )
+    .await?;
     audit::record(tx, actor, "category.update", "category", Some(id), None, snapshot(&before), snapshot(&after))
         .await?;
     Ok(after)
@@ -148,6 +160,8 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         [id.into(), version.into()],
     )
     .await?;
+    super::announce_everywhere(tx, "menu.category_updated", serde_json::json!({"category_id": id, "op": "delete"}))
+        .await?;
     audit::record(tx, actor, "category.delete", "category", Some(id), None, snapshot(&before), None).await?;
     Ok(())
 }

@@ -147,6 +147,12 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateMenuItem) -> Result
         .await?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let item = MenuItem::from(row);
+    super::announce_everywhere(
+        tx,
+        "menu.item_updated",
+        serde_json::json!({"item_id": id, "op": "upsert", "item": item}),
+    )
+    .await?;
     audit::record(tx, actor, "menu_item.create", "menu_item", Some(id), None, None, snapshot(&item)).await?;
     Ok(item)
 }
@@ -204,6 +210,12 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateMenuItem)
         .await?
         .ok_or(Error::NotFound)?;
     let after = MenuItem::from(row);
+    super::announce_everywhere(
+        tx,
+        "menu.item_updated",
+        serde_json::json!({"item_id": id, "op": "upsert", "item": after}),
+    )
+    .await?;
     audit::record(tx, actor, "menu_item.update", "menu_item", Some(id), None, snapshot(&before), snapshot(&after))
         .await?;
     Ok(after)
@@ -219,6 +231,7 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         [id.into(), version.into()],
     )
     .await?;
+    super::announce_everywhere(tx, "menu.item_updated", serde_json::json!({"item_id": id, "op": "delete"})).await?;
     audit::record(tx, actor, "menu_item.delete", "menu_item", Some(id), None, snapshot(&before), None).await?;
     Ok(())
 }

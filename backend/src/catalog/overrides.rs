@@ -120,6 +120,8 @@ pub async fn set(
         .await?
         .ok_or_else(|| Error::internal("upsert returned nothing"))?;
     let after = ItemOverride::from(row);
+    tx.append_event(outlet_id, "menu.availability_changed", serde_json::to_value(&after).map_err(anyhow::Error::from)?)
+        .await?;
     let action = if before.as_ref().map(|b| b.available) != Some(after.available) && !after.available {
         "menu_item.86"
     } else {

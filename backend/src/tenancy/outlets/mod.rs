@@ -171,6 +171,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
         .map_err(name_taken)?
         .ok_or(Error::NotFound)?;
     let after = Outlet::from(row);
+    tx.append_event(id, "outlet.updated", serde_json::to_value(&after).map_err(anyhow::Error::from)?).await?;
     audit::record(tx, actor, "outlet.update", "outlet", Some(id), Some(id), snapshot(&before), snapshot(&after))
         .await?;
     Ok(after)
