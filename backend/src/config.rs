@@ -72,6 +72,9 @@ pub struct Settings {
     pub log_json: bool,
     /// Where uploaded images are stored (served at `/media/`).
     pub media_dir: std::path::PathBuf,
+    /// How often each process re-reads the event log of outlets it streams,
+    /// to deliver events a publish lost (Redis away, a crashed publisher).
+    pub event_sweep_interval: Duration,
 }
 
 /// The development keyring. Public knowledge: production refuses to start with it.
@@ -97,10 +100,7 @@ impl Settings {
         };
         let parse = |k: &str, default: u64| -> anyhow::Result<u64> {
             match var(k) {
-                Some(v) => v
-                    .trim()
-                    .parse()
-                    .with_context(|| format!("{k} must be a whole number")),
+                Some(v) => v.trim().parse().with_context(|| format!("{k} must be a whole number")),
                 None => Ok(default),
             }
         };
@@ -115,13 +115,7 @@ impl Settings {
                 let current = var("POS_JWT_CURRENT_KID").unwrap_or_else(|| keys[0].kid.clone());
                 (keys, current)
             }
-            None => (
-                vec![JwtKeyConfig {
-                    kid: "dev".into(),
-                    seed: Secret::new(DEV_JWT_SEED),
-                }],
-                "dev".to_string(),
-            ),
+            None => (vec![JwtKeyConfig { kid: "dev".into(), seed: Secret::new(DEV_JWT_SEED) }], "dev".to_string()),
         };
         if !jwt_keys.iter().any(|k| k.kid == jwt_current_kid) {
             bail!("POS_JWT_CURRENT_KID {jwt_current_kid:?} is not in POS_JWT_KEYS");
@@ -131,8 +125,7 @@ impl Settings {
             mode,
             bind,
             database_url: Secret::new(
-                var("POS_DATABASE_URL")
-                    .unwrap_or_else(|| "postgres://pos_app:pos_app@127.0.0.1:5432/pos".into()),
+                var("POS_DATABASE_URL").unwrap_or_else(|| "postgres://pos_app:pos_app@127.0.0.1:5432/pos".into()),
             ),
             owner_database_url: var("POS_OWNER_DATABASE_URL").map(Secret::new),
             db_max_connections: parse("POS_DB_MAX_CONNECTIONS", 16)? as u32,
@@ -146,15 +139,9 @@ impl Settings {
             refresh_grace: secs("POS_REFRESH_GRACE_SECS", 30)?,
             device_token_ttl: secs("POS_DEVICE_TOKEN_TTL_SECS", 365 * 24 * 3600)?,
             pairing_code_ttl: secs("POS_PAIRING_CODE_TTL_SECS", 15 * 60)?,
-            token_secret: Secret::new(
-                var("POS_TOKEN_SECRET")
-                    .unwrap_or_else(|| DEV_TOKEN_SECRET.into())
-                    .into_bytes(),
-            ),
+            token_secret: Secret::new(var("POS_TOKEN_SECRET").unwrap_or_else(|| DEV_TOKEN_SECRET.into()).into_bytes()),
             session_secret: Secret::new(
-                var("POS_SESSION_SECRET")
-                    .unwrap_or_else(|| DEV_SESSION_SECRET.into())
-                    .into_bytes(),
+                var("POS_SESSION_SECRET").unwrap_or_else(|| DEV_SESSION_SECRET.into()).into_bytes(),
             ),
             login_limit_per_account: parse("POS_LOGIN_LIMIT_PER_ACCOUNT", 10)? as u32,
             login_limit_per_ip: parse("POS_LOGIN_LIMIT_PER_IP", 60)? as u32,
@@ -168,6 +155,7 @@ impl Settings {
                     .unwrap_or_else(|| "/tmp".into());
                 std::path::PathBuf::from(base).join("pos/media")
             }),
+            event_sweep_interval: Duration::from_millis(parse("POS_EVENT_SWEEP_MS", 1000)?),
         };
         settings.refuse_dev_secrets_in_production()?;
         Ok(settings)
@@ -178,25 +166,17 @@ impl Settings {
             return Ok(());
         }
         let mut problems = Vec::new();
-        if self
-            .jwt_keys
-            .iter()
-            .any(|k| k.seed.expose() == &DEV_JWT_SEED)
-        {
+        if self.jwt_keys.iter().any(|k| k.seed.expose() == &DEV_JWT_SEED) {
             problems.push("POS_JWT_KEYS is unset or holds the development key");
         }
-        if self.token_secret.expose().as_slice() == DEV_TOKEN_SECRET.as_bytes()
-            || self.token_secret.expose().len() < 32
+        if self.token_secret.expose().as_slice() == DEV_TOKEN_SECRET.as_bytes() || self.token_secret.expose().len() < 32
         {
-            problems
-                .push("POS_TOKEN_SECRET is unset, the development value, or shorter than 32 bytes");
+            problems.push("POS_TOKEN_SECRET is unset, the development value, or shorter than 32 bytes");
         }
         if self.session_secret.expose().as_slice() == DEV_SESSION_SECRET.as_bytes()
             || self.session_secret.expose().len() < 32
         {
-            problems.push(
-                "POS_SESSION_SECRET is unset, the development value, or shorter than 32 bytes",
-            );
+            problems.push("POS_SESSION_SECRET is unset, the development value, or shorter than 32 bytes");
         }
         if self.database_url.expose().contains("pos_app:pos_app@") {
             problems.push("POS_DATABASE_URL is unset or uses the development password");
@@ -213,19 +193,13 @@ fn parse_jwt_keys(spec: &str) -> anyhow::Result<Vec<JwtKeyConfig>> {
     use base64::Engine;
     let mut keys = Vec::new();
     for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (kid, b64) = part
-            .split_once(':')
-            .context("POS_JWT_KEYS entries look like kid:base64url-seed")?;
+        let (kid, b64) = part.split_once(':').context("POS_JWT_KEYS entries look like kid:base64url-seed")?;
         let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(b64.trim().trim_end_matches('='))
             .with_context(|| format!("POS_JWT_KEYS key {kid:?} is not base64url"))?;
-        let seed: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("POS_JWT_KEYS key {kid:?} must decode to 32 bytes"))?;
-        keys.push(JwtKeyConfig {
-            kid: kid.trim().to_string(),
-            seed: Secret::new(seed),
-        });
+        let seed: [u8; 32] =
+            bytes.try_into().map_err(|_| anyhow::anyhow!("POS_JWT_KEYS key {kid:?} must decode to 32 bytes"))?;
+        keys.push(JwtKeyConfig { kid: kid.trim().to_string(), seed: Secret::new(seed) });
     }
     if keys.is_empty() {
         bail!("POS_JWT_KEYS holds no key");
@@ -237,10 +211,7 @@ fn parse_jwt_keys(spec: &str) -> anyhow::Result<Vec<JwtKeyConfig>> {
 pub fn generate_jwt_key_line(kid: &str) -> String {
     use base64::Engine;
     let seed: [u8; 32] = rand::random();
-    format!(
-        "{kid}:{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(seed)
-    )
+    format!("{kid}:{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(seed))
 }
 
 /// A fresh 32-byte secret, hex encoded, for `POS_TOKEN_SECRET` and `POS_SESSION_SECRET`.
@@ -254,10 +225,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(pairs: &[(&str, &str)]) -> anyhow::Result<Settings> {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Settings::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -270,9 +238,7 @@ mod tests {
 
     #[test]
     fn production_refuses_dev_secrets() {
-        let err = settings(&[("POS_ENV", "production")])
-            .unwrap_err()
-            .to_string();
+        let err = settings(&[("POS_ENV", "production")]).unwrap_err().to_string();
         assert!(err.contains("POS_JWT_KEYS"), "{err}");
         assert!(err.contains("POS_TOKEN_SECRET"), "{err}");
         assert!(err.contains("POS_DATABASE_URL"), "{err}");
@@ -291,10 +257,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(s.jwt_current_kid, "k1");
-        assert!(
-            !format!("{s:?}").contains("s3cret"),
-            "secrets must not print"
-        );
+        assert!(!format!("{s:?}").contains("s3cret"), "secrets must not print");
     }
 
     #[test]

@@ -1,16 +1,19 @@
 //! The demo brand that `pos-server seed-demo` creates (and refreshes when run
 //! again): two outlets, staff of every role, and fresh pairing codes for a
-//! kiosk and a kitchen display. It goes through the same domain functions as
+//! kiosk and a kitchen display, and an Indonesian café menu of about 30 items
+//! with modifiers. It goes through the same domain functions as
 //! the API, as the app role, so it is also a smoke test of the real path.
 
 use pos_wire::{
-    CreateDevice, CreateOutlet, CreateUser, DeviceKind, PageQuery, Role, SignupRequest,
+    CreateCategory, CreateDevice, CreateMenuItem, CreateOutlet, CreateUser, DeviceKind, ModifierGroup, ModifierOption,
+    PageQuery, Role, SignupRequest,
 };
 use uuid::Uuid;
 
 use crate::{
     auth::{Actor, ActorKind, sessions},
-    db::{OutletScope, PrincipalId},
+    catalog::{categories, items},
+    db::{OutletScope, PrincipalId, ScopedTx},
     state::AppState,
     tenancy::{devices, outlets, users},
 };
@@ -20,12 +23,7 @@ pub const PASSWORD: &str = "nusantara-demo";
 pub const OWNER_EMAIL: &str = "owner@kopinusantara.id";
 
 const OUTLETS: [(&str, &str, i32, i32); 2] = [
-    (
-        "Kopi Nusantara Kemang",
-        "Jl. Kemang Raya No. 8, Jakarta Selatan",
-        1100,
-        500,
-    ),
+    ("Kopi Nusantara Kemang", "Jl. Kemang Raya No. 8, Jakarta Selatan", 1100, 500),
     ("Kopi Nusantara Braga", "Jl. Braga No. 41, Bandung", 1100, 0),
 ];
 
@@ -57,11 +55,7 @@ impl Demo {
 
 /// Creates what is missing of the demo brand; safe to run again.
 pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
-    let existing = state
-        .db
-        .cross_tenant()
-        .login_candidates(OWNER_EMAIL)
-        .await?;
+    let existing = state.db.cross_tenant().login_candidates(OWNER_EMAIL).await?;
     let (tenant_id, owner_id) = match existing.first() {
         Some(c) => (c.tenant_id, c.user_id),
         None => {
@@ -78,28 +72,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
             (s.tenant_id, s.user_id)
         }
     };
-    let owner = Actor {
-        tenant_id,
-        kind: ActorKind::Staff {
-            user_id: owner_id,
-            role: Role::Owner,
-        },
-        request_id: None,
-    };
-    let tx = state
-        .db
-        .begin_scoped(tenant_id, OutletScope::All, PrincipalId::User(owner_id))
-        .await?;
+    let owner = Actor { tenant_id, kind: ActorKind::Staff { user_id: owner_id, role: Role::Owner }, request_id: None };
+    let tx = state.db.begin_scoped(tenant_id, OutletScope::All, PrincipalId::User(owner_id)).await?;
 
-    let present = outlets::list(
-        &tx,
-        &PageQuery {
-            limit: Some(200),
-            cursor: None,
-        },
-    )
-    .await?
-    .items;
+    let present = outlets::list(&tx, &PageQuery { limit: Some(200), cursor: None }).await?.items;
     let mut outlet_ids = Vec::new();
     for (name, address, tax, service) in OUTLETS {
         let id = match present.iter().find(|o| o.name == name) {
@@ -119,16 +95,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
         outlet_ids.push(id);
     }
 
-    let people = users::list(
-        &tx,
-        &owner,
-        &PageQuery {
-            limit: Some(200),
-            cursor: None,
-        },
-    )
-    .await?
-    .items;
+    let people = users::list(&tx, &owner, &PageQuery { limit: Some(200), cursor: None }).await?.items;
     for (email, name, role) in STAFF {
         if people.iter().any(|u| u.email == email) {
             continue;
@@ -138,32 +105,161 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
             name: name.into(),
             password: PASSWORD.into(),
             role,
-            outlet_ids: if role == Role::Manager {
-                outlet_ids.clone()
-            } else {
-                vec![outlet_ids[0]]
-            },
+            outlet_ids: if role == Role::Manager { outlet_ids.clone() } else { vec![outlet_ids[0]] },
             locale: None,
         };
         users::create(&tx, &owner, req).await?;
     }
 
+    seed_menu(&tx, &owner).await?;
+
     let ttl = state.settings.pairing_code_ttl.as_secs();
     let key = state.settings.token_secret.expose();
     let code = |kind: DeviceKind, name: &str| {
-        let req = CreateDevice {
-            kind,
-            name: name.into(),
-        };
+        let req = CreateDevice { kind, name: name.into() };
         devices::create(&tx, &owner, key, ttl, outlet_ids[0], req)
     };
     let kiosk_code = code(DeviceKind::Kiosk, "Kiosk 1").await?.pairing_code;
     let kds_code = code(DeviceKind::Kds, "Kitchen display").await?.pairing_code;
     tx.commit().await?;
-    Ok(Demo {
-        tenant_id,
-        outlet_ids,
-        kiosk_code,
-        kds_code,
-    })
+    Ok(Demo { tenant_id, outlet_ids, kiosk_code, kds_code })
+}
+
+/// (category, station, [(item, description, price in rupiah, modifier set)]).
+type MenuSection = (&'static str, &'static str, &'static [(&'static str, &'static str, i64, Mods)]);
+
+#[derive(Clone, Copy)]
+enum Mods {
+    None,
+    Coffee,
+    Tea,
+    Rice,
+    Spicy,
+    Sweet,
+}
+
+const MENU: &[MenuSection] = &[
+    (
+        "Kopi",
+        "bar",
+        &[
+            ("Kopi Susu Gula Aren", "Espresso, fresh milk and palm sugar", 28_000, Mods::Coffee),
+            ("Es Kopi Susu", "Iced coffee with condensed milk", 25_000, Mods::Coffee),
+            ("Americano", "Double espresso, hot water", 24_000, Mods::Coffee),
+            ("Cappuccino", "Espresso, steamed milk, foam", 30_000, Mods::Coffee),
+            ("Kopi Tubruk", "Traditional Javanese coffee, grounds in the cup", 18_000, Mods::Sweet),
+            ("V60 Gayo", "Pour-over of Aceh Gayo single origin", 35_000, Mods::None),
+            ("Kopi Pandan Latte", "Latte with house pandan syrup", 32_000, Mods::Coffee),
+        ],
+    ),
+    (
+        "Non-Kopi",
+        "bar",
+        &[
+            ("Es Teh Manis", "Sweet iced jasmine tea", 12_000, Mods::Tea),
+            ("Teh Tarik", "Pulled milk tea", 20_000, Mods::Tea),
+            ("Es Jeruk", "Fresh-squeezed orange", 18_000, Mods::Sweet),
+            ("Matcha Latte", "Matcha and fresh milk", 32_000, Mods::Sweet),
+            ("Cokelat Panas", "Hot chocolate", 28_000, Mods::Sweet),
+            ("Es Kelapa Muda", "Young coconut, served in the shell", 22_000, Mods::Sweet),
+        ],
+    ),
+    (
+        "Makanan",
+        "kitchen",
+        &[
+            ("Nasi Goreng Kampung", "Village fried rice, fried egg, kerupuk", 38_000, Mods::Rice),
+            ("Mie Goreng Jawa", "Javanese fried noodles", 36_000, Mods::Spicy),
+            ("Nasi Ayam Geprek", "Smashed fried chicken, sambal bawang, rice", 35_000, Mods::Spicy),
+            ("Sate Ayam", "Ten chicken skewers, peanut sauce, lontong", 40_000, Mods::Spicy),
+            ("Soto Ayam", "Turmeric chicken soup with rice", 32_000, Mods::Rice),
+            ("Gado-Gado", "Vegetables, tofu, tempeh, peanut sauce", 30_000, Mods::Spicy),
+            ("Nasi Uduk Komplit", "Coconut rice, chicken, egg, tempeh", 38_000, Mods::Rice),
+            ("Indomie Goreng Telur", "Fried instant noodles with egg", 22_000, Mods::Spicy),
+        ],
+    ),
+    (
+        "Camilan",
+        "kitchen",
+        &[
+            ("Pisang Goreng", "Fried banana, palm sugar dip", 18_000, Mods::Sweet),
+            ("Tahu Crispy", "Crispy tofu, chilli salt", 16_000, Mods::Spicy),
+            ("Singkong Goreng", "Fried cassava, sambal", 16_000, Mods::Spicy),
+            ("Roti Bakar Cokelat Keju", "Toast with chocolate and cheese", 24_000, Mods::None),
+            ("Kentang Goreng", "French fries", 20_000, Mods::None),
+        ],
+    ),
+    (
+        "Kue & Dessert",
+        "bar",
+        &[
+            ("Klepon", "Pandan rice cake, palm sugar, coconut", 15_000, Mods::None),
+            ("Es Cendol", "Rice-flour jelly, coconut milk, palm sugar", 20_000, Mods::None),
+            ("Martabak Manis Mini", "Sweet thick pancake, chocolate and peanut", 26_000, Mods::None),
+            ("Bolu Pandan", "Pandan chiffon slice", 18_000, Mods::None),
+        ],
+    ),
+];
+
+fn option(name: &str, price_minor: i64) -> ModifierOption {
+    ModifierOption { id: None, name: name.into(), price_minor }
+}
+
+fn group(name: &str, min: u32, max: u32, options: Vec<ModifierOption>) -> ModifierGroup {
+    ModifierGroup { id: None, name: name.into(), min, max, options }
+}
+
+fn modifier_groups(mods: Mods) -> Vec<ModifierGroup> {
+    let sugar = || group("Gula", 1, 1, vec![option("Normal", 0), option("Less sugar", 0), option("No sugar", 0)]);
+    let ice = || group("Es", 1, 1, vec![option("Normal ice", 0), option("Less ice", 0), option("Hot", 0)]);
+    match mods {
+        Mods::None => vec![],
+        Mods::Coffee => vec![
+            ice(),
+            sugar(),
+            group(
+                "Extra",
+                0,
+                3,
+                vec![option("Extra shot", 6_000), option("Oat milk", 8_000), option("Vanilla syrup", 5_000)],
+            ),
+        ],
+        Mods::Tea => vec![ice(), sugar()],
+        Mods::Sweet => vec![sugar()],
+        Mods::Rice => vec![
+            group("Telur", 0, 1, vec![option("Telur ceplok", 5_000), option("Telur dadar", 5_000)]),
+            group("Pedas", 1, 1, vec![option("Tidak pedas", 0), option("Sedang", 0), option("Pedas", 0)]),
+        ],
+        Mods::Spicy => {
+            vec![group("Pedas", 1, 1, vec![option("Tidak pedas", 0), option("Sedang", 0), option("Pedas", 0)])]
+        }
+    }
+}
+
+/// The demo café menu (about 30 items), created once.
+async fn seed_menu(tx: &ScopedTx, owner: &Actor) -> Result<(), crate::Error> {
+    if !categories::list(tx).await?.is_empty() {
+        return Ok(());
+    }
+    for (position, (name, station, dishes)) in MENU.iter().enumerate() {
+        let category = categories::create(
+            tx,
+            owner,
+            CreateCategory { name: (*name).into(), position: Some(position as i32), station: Some((*station).into()) },
+        )
+        .await?;
+        for (i, (dish, description, rupiah, mods)) in dishes.iter().enumerate() {
+            let req = CreateMenuItem {
+                category_id: category.id,
+                name: (*dish).into(),
+                description: (*description).into(),
+                price_minor: *rupiah,
+                image_url: None,
+                position: Some(i as i32),
+                modifier_groups: modifier_groups(*mods),
+            };
+            items::create(tx, owner, req).await?;
+        }
+    }
+    Ok(())
 }

@@ -13,10 +13,7 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0
-            .entry(field.to_string())
-            .or_default()
-            .push(message.into());
+        self.0.entry(field.to_string()).or_default().push(message.into());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -25,11 +22,7 @@ impl FieldErrors {
 
     /// `Ok(())` when nothing was added, else the validation error.
     pub fn finish(self) -> Result<()> {
-        if self.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::Validation(self))
-        }
+        if self.is_empty() { Ok(()) } else { Err(Error::Validation(self)) }
     }
 
     /// Records the error of a parse, if any, and returns its value.

@@ -9,10 +9,14 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod http;
+pub mod kitchen;
 pub mod ops;
+pub mod orders;
 pub mod startup;
 pub mod state;
+pub mod sync;
 pub mod telemetry;
 pub mod tenancy;
 

@@ -29,9 +29,11 @@ use crate::{
 
 /// Connects to PostgreSQL (and Redis when configured) and builds the shared state.
 pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppState>> {
+    let events = std::sync::Arc::new(crate::events::EventBus::default());
     let db = Db::connect(settings.database_url.expose(), settings.db_max_connections)
         .await
-        .context("connecting to PostgreSQL as the app role (POS_DATABASE_URL)")?;
+        .context("connecting to PostgreSQL as the app role (POS_DATABASE_URL)")?
+        .with_bus(events.clone());
     let redis = match &settings.redis_url {
         Some(url) => Some(
             deadpool_redis::Config::from_url(url.expose())
@@ -40,35 +42,26 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         ),
         None => None,
     };
-    std::fs::create_dir_all(&settings.media_dir).with_context(|| {
-        format!(
-            "creating the media directory {}",
-            settings.media_dir.display()
-        )
-    })?;
+    std::fs::create_dir_all(&settings.media_dir)
+        .with_context(|| format!("creating the media directory {}", settings.media_dir.display()))?;
     let keyring = Keyring::from_settings(&settings);
     let limiter = RateLimiter::new(redis.clone());
     ops::metrics::handle();
-    Ok(web::Data::new(AppState {
-        settings,
-        db,
-        keyring,
-        limiter,
-        redis,
-    }))
+    if let (Some(pool), Some(url)) = (&redis, &settings.redis_url) {
+        crate::events::redis_fanout::start(&events, pool.clone(), url.expose().clone());
+    }
+    events.spawn_sweeper(db.clone(), settings.event_sweep_interval);
+    Ok(web::Data::new(AppState { settings, db, keyring, limiter, redis, menu_cache: Default::default(), events }))
 }
 
 /// Applies pending migrations as the owner role.
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    let url = settings.owner_database_url.as_ref().context(
-        "POS_OWNER_DATABASE_URL is needed to migrate (the owner role, not the app role)",
-    )?;
-    let conn = sea_orm::Database::connect(url.expose().as_str())
-        .await
-        .context("connecting as the owner role")?;
-    Migrator::up(&conn, None)
-        .await
-        .context("applying migrations")?;
+    let url = settings
+        .owner_database_url
+        .as_ref()
+        .context("POS_OWNER_DATABASE_URL is needed to migrate (the owner role, not the app role)")?;
+    let conn = sea_orm::Database::connect(url.expose().as_str()).await.context("connecting as the owner role")?;
+    Migrator::up(&conn, None).await.context("applying migrations")?;
     conn.close().await.ok();
     Ok(())
 }
@@ -81,7 +74,11 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(tenancy::devices::http::routes)
         .configure(tenancy::audit::http::routes)
         .configure(tenancy::brand::http::routes)
-        .configure(catalog::http::routes);
+        .configure(catalog::http::routes)
+        .configure(crate::orders::http::routes)
+        .configure(crate::kitchen::http::routes)
+        .configure(crate::sync::routes)
+        .configure(crate::events::http::routes);
 }
 
 /// Where `static/`, `templates/` and the built kiosk live: `POS_ASSETS_DIR`,
@@ -111,9 +108,8 @@ pub fn server(
             .app_data(json_limit.clone())
             .app_data(web::PathConfig::default().error_handler(|_, _| Error::NotFound.into()))
             .app_data(
-                web::QueryConfig::default().error_handler(|e, _| {
-                    Error::field("query", strip_prefix(&e.to_string())).into()
-                }),
+                web::QueryConfig::default()
+                    .error_handler(|e, _| Error::field("query", strip_prefix(&e.to_string())).into()),
             )
             .configure(ops::health::routes)
             .configure(ops::metrics::routes)
@@ -123,25 +119,47 @@ pub fn server(
             .configure(|cfg| device_apps(cfg, &assets))
             .service(
                 web::scope("/media")
-                    .wrap(
-                        DefaultHeaders::new()
-                            .add((header::CACHE_CONTROL, "public, max-age=31536000, immutable")),
-                    )
+                    .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "public, max-age=31536000, immutable")))
                     .service(actix_files::Files::new("", &media)),
             )
             .service(
                 web::scope("/static")
-                    .wrap(
-                        DefaultHeaders::new().add((header::CACHE_CONTROL, "public, max-age=3600")),
-                    )
+                    .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "public, max-age=3600")))
                     .service(actix_files::Files::new("", assets.join("static")).use_etag(true)),
             )
             .default_service(web::to(not_found))
     })
     .listen(listener)?
     .shutdown_timeout(10)
+    .disable_signals()
     .run();
     Ok(server)
+}
+
+/// Runs `server` until Ctrl-C or SIGTERM, then ends the live event streams
+/// (which would otherwise hold the shutdown for its whole timeout) and stops
+/// gracefully.
+pub async fn run_until_signal(server: Server, state: web::Data<AppState>) -> std::io::Result<()> {
+    let handle = server.handle();
+    let events = state.events.clone();
+    tokio::spawn(async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        #[cfg(unix)]
+        let terminated = term.recv();
+        #[cfg(not(unix))]
+        let terminated = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = terminated => {}
+        }
+        tracing::info!("shutting down");
+        events.shutdown.cancel();
+        handle.stop(true).await;
+    });
+    server.await
 }
 
 /// The kiosk and KDS app (built into `kiosk-pwa/dist`): its shell at
@@ -166,21 +184,43 @@ fn device_apps(cfg: &mut web::ServiceConfig, assets: &std::path::Path) {
                 }
             }
         };
+        for (file, content_type) in
+            [("sw.js", "application/javascript; charset=utf-8"), ("manifest.webmanifest", "application/manifest+json")]
+        {
+            let path = dist.join(file);
+            cfg.route(
+                &format!("{prefix}/{file}"),
+                web::get().to(move || {
+                    let path = path.clone();
+                    async move {
+                        match tokio::fs::read(&path).await {
+                            // The worker lives under /kiosk/ or /kds/ but controls the whole app.
+                            Ok(body) => HttpResponse::Ok()
+                                .content_type(content_type)
+                                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                                .insert_header(("Service-Worker-Allowed", "/"))
+                                .body(body),
+                            Err(_) => HttpResponse::NotFound().finish(),
+                        }
+                    }
+                }),
+            );
+        }
         cfg.route(prefix, web::get().to(shell.clone()))
             .route(&format!("{prefix}/"), web::get().to(shell.clone()))
             .route(&format!("{prefix}/{{rest:.*}}"), web::get().to(shell));
     }
-    cfg.service(
-        web::scope("/app")
-            .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
-            .service(actix_files::Files::new("", dist.join("app")).use_etag(true)),
-    );
+    if dist.join("app").is_dir() {
+        cfg.service(
+            web::scope("/app")
+                .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
+                .service(actix_files::Files::new("", dist.join("app")).use_etag(true)),
+        );
+    }
 }
 
 fn strip_prefix(message: &str) -> String {
-    message
-        .trim_start_matches("Query deserialize error: ")
-        .to_string()
+    message.trim_start_matches("Query deserialize error: ").to_string()
 }
 
 async fn not_found() -> Result<HttpResponse, Error> {
@@ -195,8 +235,7 @@ async fn request_id_header(
     let id = req.extensions().get::<RequestId>().map(|id| id.to_string());
     let mut res = next.call(req).await?;
     if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-        res.headers_mut()
-            .insert(HeaderName::from_static("x-request-id"), value);
+        res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
     }
     Ok(res)
 }
@@ -219,7 +258,6 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(
             fresh.headers_mut().insert(name, v.clone());
         }
     }
-    let res: ServiceResponse<EitherBody<B>> =
-        ServiceResponse::new(req, fresh).map_into_right_body();
+    let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, fresh).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }

@@ -13,6 +13,8 @@ pub struct AppState {
     pub keyring: Keyring,
     pub limiter: RateLimiter,
     pub redis: Option<Pool>,
+    pub menu_cache: crate::catalog::menu::MenuCache,
+    pub events: std::sync::Arc<crate::events::EventBus>,
 }
 
 impl AppState {

@@ -16,15 +16,7 @@ pub fn init(json: bool) {
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,actix_server=warn"));
     let registry = tracing_subscriber::registry().with(filter);
     let _ = if json {
-        registry
-            .with(
-                fmt::layer()
-                    .json()
-                    .with_current_span(true)
-                    .with_span_list(false)
-                    .flatten_event(true),
-            )
-            .try_init()
+        registry.with(fmt::layer().json().with_current_span(true).with_span_list(false).flatten_event(true)).try_init()
     } else {
         registry.with(fmt::layer().compact()).try_init()
     };

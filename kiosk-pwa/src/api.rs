@@ -25,9 +25,7 @@ pub enum ApiError {
 /// Trades a pairing code, as typed, for this device's token. The server
 /// ignores case, spaces and dashes in the code.
 pub async fn pair_device(pairing_code: &str) -> Result<PairedDevice, ApiError> {
-    let body = PairDevice {
-        pairing_code: pairing_code.to_owned(),
-    };
+    let body = PairDevice { pairing_code: pairing_code.to_owned() };
     let response = Request::post("/api/v1/devices/pair")
         .abort_signal(Some(&AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS)))
         .json(&body)
@@ -42,10 +40,7 @@ pub async fn pair_device(pairing_code: &str) -> Result<PairedDevice, ApiError> {
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
     if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|_| ApiError::Unexpected { status });
+        return response.json::<T>().await.map_err(|_| ApiError::Unexpected { status });
     }
     match response.json::<Problem>().await {
         Ok(problem) => Err(ApiError::Problem(problem)),

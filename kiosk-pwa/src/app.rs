@@ -19,11 +19,7 @@ impl Surface {
     /// `/kds` and below is the kitchen display; any other path the kiosk.
     pub fn from_path(path: &str) -> Surface {
         let path = path.trim_end_matches('/');
-        if path == "/kds" || path.starts_with("/kds/") {
-            Surface::Kds
-        } else {
-            Surface::Kiosk
-        }
+        if path == "/kds" || path.starts_with("/kds/") { Surface::Kds } else { Surface::Kiosk }
     }
 
     pub fn for_device(kind: DeviceKind) -> Surface {

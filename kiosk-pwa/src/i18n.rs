@@ -63,9 +63,7 @@ fn indonesian(text: Text) -> &'static str {
         Text::PairingCodeLabel => "Kode pemasangan",
         Text::PairButton => "Pasangkan",
         Text::Pairing => "Memasangkan…",
-        Text::ServerUnreachable => {
-            "Server tidak dapat dihubungi. Periksa koneksi internet, lalu coba lagi."
-        }
+        Text::ServerUnreachable => "Server tidak dapat dihubungi. Periksa koneksi internet, lalu coba lagi.",
         Text::PairingFailed => "Pemasangan gagal",
         Text::StorageUnavailable => {
             "Browser ini tidak dapat menyimpan pemasangan. Izinkan penyimpanan situs, lalu coba lagi."
@@ -80,9 +78,7 @@ fn indonesian(text: Text) -> &'static str {
         Text::PairedForOtherScreen => "Perangkat ini dipasangkan untuk layar lain.",
         Text::OpenItsScreen => "Buka layarnya",
         Text::UnpairButton => "Lepas pemasangan",
-        Text::UnpairConfirm => {
-            "Lepas pemasangan perangkat ini? Untuk memakainya lagi diperlukan kode pemasangan baru."
-        }
+        Text::UnpairConfirm => "Lepas pemasangan perangkat ini? Untuk memakainya lagi diperlukan kode pemasangan baru.",
     }
 }
 
@@ -97,13 +93,9 @@ fn english(text: Text) -> &'static str {
         Text::PairingCodeLabel => "Pairing code",
         Text::PairButton => "Pair",
         Text::Pairing => "Pairing…",
-        Text::ServerUnreachable => {
-            "The server cannot be reached. Check the internet connection and try again."
-        }
+        Text::ServerUnreachable => "The server cannot be reached. Check the internet connection and try again.",
         Text::PairingFailed => "Pairing failed",
-        Text::StorageUnavailable => {
-            "This browser cannot save the pairing. Allow site storage and try again."
-        }
+        Text::StorageUnavailable => "This browser cannot save the pairing. Allow site storage and try again.",
         Text::PairedAs => "Paired as",
         Text::KindKiosk => "Kiosk",
         Text::KindKds => "Kitchen display (KDS)",

@@ -32,6 +32,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0003_catalog.up.sql"),
                 down: include_str!("../sql/0003_catalog.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000004_orders",
+                up: include_str!("../sql/0004_orders.up.sql"),
+                down: include_str!("../sql/0004_orders.down.sql"),
+            }),
         ]
     }
 }

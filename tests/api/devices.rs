@@ -7,55 +7,35 @@ async fn pairing_is_single_use_and_revocation_is_immediate() {
     let t = app.signup().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let code = app
-        .post(
-            &format!("/api/v1/outlets/{outlet}/devices"),
-            Some(&t.token),
-            json!({"kind": "kiosk", "name": "Kiosk 1"}),
-        )
+        .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&t.token), json!({"kind": "kiosk", "name": "Kiosk 1"}))
         .await
         .expect(201);
     let raw = code.body["pairing_code"].as_str().unwrap().to_string();
     assert_eq!(raw.len(), 8);
-    let listed = app
-        .get(&format!("/api/v1/outlets/{outlet}/devices"), &t.token)
-        .await
-        .expect(200);
+    let listed = app.get(&format!("/api/v1/outlets/{outlet}/devices"), &t.token).await.expect(200);
     assert_eq!(listed.body[0]["status"], "pending");
 
     // Typed in lower case with a dash: still the same code.
     let typed = format!("{}-{}", raw[..4].to_lowercase(), &raw[4..]);
-    let paired = app
-        .post("/api/v1/devices/pair", None, json!({"pairing_code": typed}))
-        .await
-        .expect(200);
+    let paired = app.post("/api/v1/devices/pair", None, json!({"pairing_code": typed})).await.expect(200);
     assert_eq!(paired.body["outlet_id"], outlet.to_string());
     assert_eq!(paired.body["tenant_id"], t.tenant_id.to_string());
     assert_eq!(paired.body["kind"], "kiosk");
     let token = paired.body["device_token"].as_str().unwrap().to_string();
 
     // Single use.
-    let again = app
-        .post("/api/v1/devices/pair", None, json!({"pairing_code": raw}))
-        .await
-        .expect(422);
+    let again = app.post("/api/v1/devices/pair", None, json!({"pairing_code": raw})).await.expect(422);
     assert!(again.body["errors"]["pairing_code"].is_array());
 
     let me = app.get("/api/v1/devices/me", &token).await.expect(200);
     assert_eq!(me.body["status"], "paired");
-    app.get(&format!("/api/v1/outlets/{outlet}"), &token)
-        .await
-        .expect(200);
+    app.get(&format!("/api/v1/outlets/{outlet}"), &token).await.expect(200);
 
     let device_id = paired.body["device_id"].as_str().unwrap();
-    app.delete(&format!("/api/v1/devices/{device_id}"), &t.token)
-        .await
-        .expect(204);
+    app.delete(&format!("/api/v1/devices/{device_id}"), &t.token).await.expect(204);
     let r = app.get("/api/v1/devices/me", &token).await.expect(401);
     assert!(r.text.contains("revoked"), "{}", r.text);
-    let listed = app
-        .get(&format!("/api/v1/outlets/{outlet}/devices"), &t.token)
-        .await
-        .expect(200);
+    let listed = app.get(&format!("/api/v1/outlets/{outlet}/devices"), &t.token).await.expect(200);
     assert_eq!(listed.body[0]["status"], "revoked");
 }
 
@@ -65,41 +45,15 @@ async fn expired_and_unknown_codes_are_refused() {
     let t = app.signup().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let code = app
-        .post(
-            &format!("/api/v1/outlets/{outlet}/devices"),
-            Some(&t.token),
-            json!({"kind": "kds", "name": "Grill"}),
-        )
+        .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&t.token), json!({"kind": "kds", "name": "Grill"}))
         .await
         .expect(201);
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    app.post(
-        "/api/v1/devices/pair",
-        None,
-        json!({"pairing_code": code.body["pairing_code"]}),
-    )
-    .await
-    .expect(422);
-    app.post(
-        "/api/v1/devices/pair",
-        None,
-        json!({"pairing_code": "ZZZZZZZZ"}),
-    )
-    .await
-    .expect(422);
-    app.post(
-        "/api/v1/devices/pair",
-        None,
-        json!({"pairing_code": "short"}),
-    )
-    .await
-    .expect(422);
+    app.post("/api/v1/devices/pair", None, json!({"pairing_code": code.body["pairing_code"]})).await.expect(422);
+    app.post("/api/v1/devices/pair", None, json!({"pairing_code": "ZZZZZZZZ"})).await.expect(422);
+    app.post("/api/v1/devices/pair", None, json!({"pairing_code": "short"})).await.expect(422);
     let r = app
-        .post(
-            &format!("/api/v1/outlets/{outlet}/devices"),
-            Some(&t.token),
-            json!({"kind": "toaster", "name": "X"}),
-        )
+        .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&t.token), json!({"kind": "toaster", "name": "X"}))
         .await
         .expect(422);
     assert!(r.body["errors"]["kind"].is_array(), "{}", r.text);
@@ -112,9 +66,7 @@ async fn archiving_an_outlet_revokes_its_devices() {
     let outlet = app.create_outlet(&t.token, "Closing down").await;
     let (_, token) = app.pair_device(&t.token, outlet, "kds").await;
     app.get("/api/v1/devices/me", &token).await.expect(200);
-    app.delete(&format!("/api/v1/outlets/{outlet}"), &t.token)
-        .await
-        .expect(204);
+    app.delete(&format!("/api/v1/outlets/{outlet}"), &t.token).await.expect(204);
     app.get("/api/v1/devices/me", &token).await.expect(401);
 }
 
@@ -125,29 +77,13 @@ async fn devices_cannot_manage_anything() {
     let outlet = app.create_outlet(&t.token, "Main").await;
     let (device_id, token) = app.pair_device(&t.token, outlet, "kiosk").await;
     app.get("/api/v1/users", &token).await.expect(403);
-    app.post("/api/v1/outlets", Some(&token), json!({"name": "X"}))
+    app.post("/api/v1/outlets", Some(&token), json!({"name": "X"})).await.expect(403);
+    app.patch(&format!("/api/v1/outlets/{outlet}"), &token, json!({"is_open": false})).await.expect(403);
+    app.post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&token), json!({"kind": "kiosk", "name": "X"}))
         .await
         .expect(403);
-    app.patch(
-        &format!("/api/v1/outlets/{outlet}"),
-        &token,
-        json!({"is_open": false}),
-    )
-    .await
-    .expect(403);
-    app.post(
-        &format!("/api/v1/outlets/{outlet}/devices"),
-        Some(&token),
-        json!({"kind": "kiosk", "name": "X"}),
-    )
-    .await
-    .expect(403);
-    app.delete(&format!("/api/v1/devices/{device_id}"), &token)
-        .await
-        .expect(403);
+    app.delete(&format!("/api/v1/devices/{device_id}"), &token).await.expect(403);
     app.get("/api/v1/audit-log", &token).await.expect(403);
-    let r = app
-        .post("/api/v1/auth/logout", Some(&token), json!({}))
-        .await;
+    let r = app.post("/api/v1/auth/logout", Some(&token), json!({})).await;
     assert_eq!(r.status, 403);
 }

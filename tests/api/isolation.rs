@@ -14,53 +14,32 @@ use uuid::Uuid;
 fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
     vec![
         (Method::GET, "/api/v1/outlets/{outlet}", None),
-        (
-            Method::PATCH,
-            "/api/v1/outlets/{outlet}",
-            Some(json!({"name": "Hijacked", "is_open": false})),
-        ),
+        (Method::PATCH, "/api/v1/outlets/{outlet}", Some(json!({"name": "Hijacked", "is_open": false}))),
         (Method::DELETE, "/api/v1/outlets/{outlet}", None),
         (Method::GET, "/api/v1/outlets/{outlet}/devices", None),
-        (
-            Method::POST,
-            "/api/v1/outlets/{outlet}/devices",
-            Some(json!({"kind": "kiosk", "name": "Spy"})),
-        ),
+        (Method::POST, "/api/v1/outlets/{outlet}/devices", Some(json!({"kind": "kiosk", "name": "Spy"}))),
         (Method::DELETE, "/api/v1/devices/{device}", None),
         (Method::GET, "/api/v1/users/{user}", None),
-        (
-            Method::PATCH,
-            "/api/v1/users/{user}",
-            Some(json!({"name": "Hijacked", "password": "hijacked password"})),
-        ),
+        (Method::PATCH, "/api/v1/users/{user}", Some(json!({"name": "Hijacked", "password": "hijacked password"}))),
         (Method::DELETE, "/api/v1/users/{user}", None),
         (Method::GET, "/api/v1/categories/{category}", None),
-        (
-            Method::PATCH,
-            "/api/v1/categories/{category}",
-            Some(json!({"name": "Hijacked"})),
-        ),
+        (Method::PATCH, "/api/v1/categories/{category}", Some(json!({"name": "Hijacked"}))),
         (Method::DELETE, "/api/v1/categories/{category}", None),
         (Method::GET, "/api/v1/menu-items/{item}", None),
-        (
-            Method::PATCH,
-            "/api/v1/menu-items/{item}",
-            Some(json!({"price_minor": 1})),
-        ),
+        (Method::PATCH, "/api/v1/menu-items/{item}", Some(json!({"price_minor": 1}))),
         (Method::DELETE, "/api/v1/menu-items/{item}", None),
         (Method::GET, "/api/v1/outlets/{outlet}/menu", None),
-        (
-            Method::PATCH,
-            "/api/v1/outlets/{outlet}/menu-items/{item}",
-            Some(json!({"available": false})),
-        ),
+        (Method::PATCH, "/api/v1/outlets/{outlet}/menu-items/{item}", Some(json!({"available": false}))),
+        (Method::GET, "/api/v1/orders/{order}", None),
+        (Method::POST, "/api/v1/orders/{order}/status", Some(json!({"status": "cancelled", "reason": "hijacked"}))),
+        (Method::GET, "/api/v1/outlets/{outlet}/tickets", None),
+        (Method::POST, "/api/v1/tickets/{ticket}/bump", Some(json!({}))),
+        (Method::POST, "/api/v1/tickets/{ticket}/recall", Some(json!({}))),
+        (Method::GET, "/api/v1/outlets/{outlet}/events", None),
         // Endpoints that take the id in the query string.
         (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
-        (
-            Method::GET,
-            "/api/v1/menu-items?category_id={category}",
-            None,
-        ),
+        (Method::GET, "/api/v1/menu-items?category_id={category}", None),
+        (Method::GET, "/api/v1/orders?outlet_id={outlet}", None),
     ]
 }
 
@@ -69,21 +48,14 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
 #[tokio::test]
 async fn every_endpoint_with_an_id_is_covered() {
     let app = TestApp::spawn().await;
-    let doc = app
-        .call(Method::GET, "/api/v1/openapi.json", None, None)
-        .await
-        .expect(200);
-    let covered: BTreeSet<(String, String)> = targeted_endpoints()
-        .iter()
-        .map(|(m, p, _)| (m.as_str().to_lowercase(), normalise(p)))
-        .collect();
+    let doc = app.call(Method::GET, "/api/v1/openapi.json", None, None).await.expect(200);
+    let covered: BTreeSet<(String, String)> =
+        targeted_endpoints().iter().map(|(m, p, _)| (m.as_str().to_lowercase(), normalise(p))).collect();
     for (path, ops) in doc.body["paths"].as_object().unwrap() {
         let takes_id = path.contains('{')
             || ops.as_object().unwrap().values().any(|op| {
                 op["parameters"].as_array().is_some_and(|ps| {
-                    ps.iter().any(|p| {
-                        p["in"] == "query" && p["name"].as_str().is_some_and(|n| n.ends_with("_id"))
-                    })
+                    ps.iter().any(|p| p["in"] == "query" && p["name"].as_str().is_some_and(|n| n.ends_with("_id")))
                 })
             });
         if !takes_id {
@@ -124,6 +96,8 @@ struct Victim {
     device: Uuid,
     category: Uuid,
     item: Uuid,
+    order: Uuid,
+    ticket: Uuid,
 }
 
 async fn victim(app: &TestApp, name: &str) -> Victim {
@@ -132,38 +106,29 @@ async fn victim(app: &TestApp, name: &str) -> Victim {
     let (user, _) = app.create_staff(&tenant.token, "cashier", &[outlet]).await;
     let (device, _) = app.pair_device(&tenant.token, outlet, "kiosk").await;
     let item = pos_tests::menu_item(app, &tenant.token, "Victim coffee").await;
-    let category = app
-        .get(&format!("/api/v1/menu-items/{item}"), &tenant.token)
-        .await
-        .body["category_id"]
+    let category = app.get(&format!("/api/v1/menu-items/{item}"), &tenant.token).await.body["category_id"]
         .as_str()
         .unwrap()
         .parse()
         .unwrap();
-    Victim {
-        tenant,
-        outlet,
-        user,
-        device,
-        category,
-        item,
-    }
+    let (order, ticket) = order_and_ticket(app, &tenant.token, outlet, item).await;
+    Victim { tenant, outlet, user, device, category, item, order, ticket }
+}
+
+async fn order_and_ticket(app: &TestApp, token: &str, outlet: Uuid, item: Uuid) -> (Uuid, Uuid) {
+    let body = pos_tests::order_body(app, token, outlet, item, 1).await;
+    let order: Uuid =
+        app.post("/api/v1/orders", Some(token), body).await.expect(201).body["id"].as_str().unwrap().parse().unwrap();
+    let tickets = app.get(&format!("/api/v1/outlets/{outlet}/tickets"), token).await.expect(200);
+    let ticket = tickets.body[0]["id"].as_str().unwrap().parse().unwrap();
+    (order, ticket)
 }
 
 async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
     vec![
-        app.get(&format!("/api/v1/outlets/{}", v.outlet), owner_token)
-            .await
-            .text,
-        app.get(&format!("/api/v1/users/{}", v.user), owner_token)
-            .await
-            .text,
-        app.get(
-            &format!("/api/v1/outlets/{}/devices", v.outlet),
-            owner_token,
-        )
-        .await
-        .text,
+        app.get(&format!("/api/v1/outlets/{}", v.outlet), owner_token).await.text,
+        app.get(&format!("/api/v1/users/{}", v.user), owner_token).await.text,
+        app.get(&format!("/api/v1/outlets/{}/devices", v.outlet), owner_token).await.text,
     ]
 }
 
@@ -173,9 +138,7 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
 async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped: bool) {
     for (method, template, body) in targeted_endpoints() {
         if outlet_scoped
-            && !["{outlet}", "{user}", "{device}"]
-                .iter()
-                .any(|p| template.contains(p))
+            && !["{outlet}", "{user}", "{device}", "{order}", "{ticket}"].iter().any(|p| template.contains(p))
         {
             continue;
         }
@@ -184,24 +147,16 @@ async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped
             .replace("{user}", &v.user.to_string())
             .replace("{device}", &v.device.to_string())
             .replace("{category}", &v.category.to_string())
-            .replace("{item}", &v.item.to_string());
+            .replace("{item}", &v.item.to_string())
+            .replace("{order}", &v.order.to_string())
+            .replace("{ticket}", &v.ticket.to_string());
         let r: Reply = app.call(method.clone(), &path, Some(token), body).await;
         // A list filtered by a foreign id may answer, but must be empty.
-        if r.status == 200 && path.contains("category_id=") {
-            assert_eq!(
-                r.body["items"],
-                json!([]),
-                "{who}: {path} leaks: {}",
-                r.text
-            );
+        if r.status == 200 && (path.contains("category_id=") || path.contains("orders?outlet_id=")) {
+            assert_eq!(r.body["items"], json!([]), "{who}: {path} leaks: {}", r.text);
             continue;
         }
-        assert!(
-            matches!(r.status.as_u16(), 403 | 404),
-            "{who}: {method} {path} answered {}: {}",
-            r.status,
-            r.text
-        );
+        assert!(matches!(r.status.as_u16(), 403 | 404), "{who}: {method} {path} answered {}: {}", r.status, r.text);
     }
 }
 
@@ -211,6 +166,9 @@ async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[
         "/api/v1/users",
         "/api/v1/audit-log",
         "/api/v1/brand",
+        "/api/v1/categories",
+        "/api/v1/menu-items",
+        "/api/v1/orders",
     ] {
         let r = app.get(path, token).await;
         if r.status == 403 {
@@ -218,11 +176,7 @@ async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[
         }
         assert_eq!(r.status, 200, "{who}: {path}: {}", r.text);
         for id in foreign {
-            assert!(
-                !r.text.contains(&id.to_string()),
-                "{who}: {path} leaks {id}: {}",
-                r.text
-            );
+            assert!(!r.text.contains(&id.to_string()), "{who}: {path} leaks {id}: {}", r.text);
         }
     }
 }
@@ -249,13 +203,8 @@ async fn another_tenant_is_invisible_and_untouchable() {
         ("kiosk", &a_kiosk),
         ("kds", &a_kds),
     ];
-    let foreign = [
-        b.tenant.tenant_id,
-        b.tenant.owner_id,
-        b.outlet,
-        b.user,
-        b.device,
-    ];
+    let foreign =
+        [b.tenant.tenant_id, b.tenant.owner_id, b.outlet, b.user, b.device, b.category, b.item, b.order, b.ticket];
     for (who, token) in attackers {
         attack(&app, who, token, &b, false).await;
         assert_lists_exclude(&app, who, token, &foreign).await;
@@ -272,11 +221,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
         .expect(422);
     assert!(r.body["errors"]["outlet_ids"].is_array());
 
-    assert_eq!(
-        snapshot(&app, &b.tenant.token, &b).await,
-        before,
-        "the victim's data is unchanged"
-    );
+    assert_eq!(snapshot(&app, &b.tenant.token, &b).await, before, "the victim's data is unchanged");
 }
 
 #[tokio::test]
@@ -290,20 +235,16 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         device: Uuid::nil(),
         category: Uuid::nil(),
         item: Uuid::nil(),
+        order: Uuid::nil(),
+        ticket: Uuid::nil(),
         tenant: t.clone(),
     };
-    let (sibling_user, _) = app
-        .create_staff(&t.token, "cashier", &[sibling.outlet])
-        .await;
+    let (sibling_user, _) = app.create_staff(&t.token, "cashier", &[sibling.outlet]).await;
     let (sibling_device, _) = app.pair_device(&t.token, sibling.outlet, "kds").await;
     // The catalogue is brand-wide: the item is shared, its outlet settings are not.
     let item = pos_tests::menu_item(&app, &t.token, "Shared coffee").await;
-    let sibling = Victim {
-        user: sibling_user,
-        device: sibling_device,
-        item,
-        ..sibling
-    };
+    let (order, ticket) = order_and_ticket(&app, &t.token, sibling.outlet, item).await;
+    let sibling = Victim { user: sibling_user, device: sibling_device, item, order, ticket, ..sibling };
     let before = snapshot(&app, &t.token, &sibling).await;
 
     let (_, manager) = app.create_staff(&t.token, "manager", &[home]).await;
@@ -311,21 +252,11 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
     let (_, kitchen) = app.create_staff(&t.token, "kitchen", &[home]).await;
     let (_, kiosk) = app.pair_device(&t.token, home, "kiosk").await;
     let (_, kds) = app.pair_device(&t.token, home, "kds").await;
-    for (who, token) in [
-        ("manager", &manager),
-        ("cashier", &cashier),
-        ("kitchen", &kitchen),
-        ("kiosk", &kiosk),
-        ("kds", &kds),
-    ] {
+    for (who, token) in
+        [("manager", &manager), ("cashier", &cashier), ("kitchen", &kitchen), ("kiosk", &kiosk), ("kds", &kds)]
+    {
         attack(&app, who, token, &sibling, true).await;
-        assert_lists_exclude(
-            &app,
-            who,
-            token,
-            &[sibling.outlet, sibling.user, sibling.device],
-        )
-        .await;
+        assert_lists_exclude(&app, who, token, &[sibling.outlet, sibling.user, sibling.device]).await;
         let visible = app.get("/api/v1/outlets", token).await.expect(200);
         assert_eq!(ids(&visible), vec![home], "{who} sees only its outlet");
     }

@@ -4,8 +4,10 @@
 mod auth;
 mod catalog;
 mod devices;
+mod fanout;
 mod isolation;
 mod ops;
+mod orders;
 mod outlets;
 mod sql_rls;
 mod staff;

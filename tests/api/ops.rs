@@ -5,48 +5,23 @@ use serde_json::json;
 #[tokio::test]
 async fn health_readiness_and_metrics() {
     let app = TestApp::spawn().await;
-    let r = app
-        .call(Method::GET, "/healthz", None, None)
-        .await
-        .expect(200);
-    assert!(
-        r.header("x-request-id").is_some_and(|id| !id.is_empty()),
-        "every response names its request"
-    );
-    let r = app
-        .call(Method::GET, "/readyz", None, None)
-        .await
-        .expect(200);
+    let r = app.call(Method::GET, "/healthz", None, None).await.expect(200);
+    assert!(r.header("x-request-id").is_some_and(|id| !id.is_empty()), "every response names its request");
+    let r = app.call(Method::GET, "/readyz", None, None).await.expect(200);
     assert_eq!(r.body["postgres"], "ok");
     assert_eq!(r.body["redis"], "ok", "the test command runs Redis");
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(text.contains("http_requests_total"), "{text}");
-    assert!(
-        text.contains("route=\"/healthz\""),
-        "routes are labelled by pattern: {text}"
-    );
+    assert!(text.contains("route=\"/healthz\""), "routes are labelled by pattern: {text}");
 }
 
 #[tokio::test]
 async fn readiness_fails_when_redis_is_unreachable() {
     let app = TestApp::spawn_with(|s| {
-        s.redis_url = Some(pos_backend::config::Secret::new(
-            "redis://127.0.0.1:1".into(),
-        ));
+        s.redis_url = Some(pos_backend::config::Secret::new("redis://127.0.0.1:1".into()));
     })
     .await;
-    let r = app
-        .call(Method::GET, "/readyz", None, None)
-        .await
-        .expect(503);
+    let r = app.call(Method::GET, "/readyz", None, None).await.expect(503);
     assert_eq!(r.body["redis"], "down");
     assert!(r.header("retry-after").is_some());
 }
@@ -54,36 +29,16 @@ async fn readiness_fails_when_redis_is_unreachable() {
 #[tokio::test]
 async fn openapi_document_and_docs_ui() {
     let app = TestApp::spawn().await;
-    let r = app
-        .call(Method::GET, "/api/v1/openapi.json", None, None)
-        .await
-        .expect(200);
+    let r = app.call(Method::GET, "/api/v1/openapi.json", None, None).await.expect(200);
     let paths = r.body["paths"].as_object().unwrap();
-    for p in [
-        "/api/v1/auth/login",
-        "/api/v1/outlets/{id}",
-        "/api/v1/devices/pair",
-        "/api/v1/users",
-    ] {
-        assert!(
-            paths.contains_key(p),
-            "{p} missing from the OpenAPI document"
-        );
+    for p in ["/api/v1/auth/login", "/api/v1/outlets/{id}", "/api/v1/devices/pair", "/api/v1/users"] {
+        assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
     let html = app.client.get(app.url("/api/docs")).send().await.unwrap();
     assert_eq!(html.status(), 200);
     assert!(html.text().await.unwrap().contains("/api/v1/openapi.json"));
-    let asset = app
-        .client
-        .get(app.url("/static/vendor/swagger-ui/swagger-ui-bundle.js"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        asset.status(),
-        200,
-        "the docs UI's script is served locally"
-    );
+    let asset = app.client.get(app.url("/static/vendor/swagger-ui/swagger-ui-bundle.js")).send().await.unwrap();
+    assert_eq!(asset.status(), 200, "the docs UI's script is served locally");
     assert!(asset.headers().get("cache-control").is_some());
 }
 
@@ -96,15 +51,7 @@ async fn errors_are_problem_documents() {
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
     assert_eq!(r.body["status"], 404);
 
-    let r = app
-        .call(
-            Method::PUT,
-            "/api/v1/outlets",
-            Some(&t.token),
-            Some(json!({})),
-        )
-        .await
-        .expect(405);
+    let r = app.call(Method::PUT, "/api/v1/outlets", Some(&t.token), Some(json!({}))).await.expect(405);
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
 
     // Malformed JSON: 400.
@@ -120,59 +67,28 @@ async fn errors_are_problem_documents() {
     TestApp::read(res).await.expect(400);
 
     // Wrong type and unknown field: 422 naming the field.
-    let r = app
-        .post(
-            "/api/v1/outlets",
-            Some(&t.token),
-            json!({"name": "A", "tax_rate_bp": "eleven"}),
-        )
-        .await
-        .expect(422);
+    let r =
+        app.post("/api/v1/outlets", Some(&t.token), json!({"name": "A", "tax_rate_bp": "eleven"})).await.expect(422);
     assert!(r.body["errors"]["tax_rate_bp"].is_array(), "{}", r.text);
-    let r = app
-        .post(
-            "/api/v1/outlets",
-            Some(&t.token),
-            json!({"name": "A", "owner": "me"}),
-        )
-        .await
-        .expect(422);
+    let r = app.post("/api/v1/outlets", Some(&t.token), json!({"name": "A", "owner": "me"})).await.expect(422);
     assert!(r.body["errors"]["owner"].is_array(), "{}", r.text);
 
     // Not JSON at all: 415.
-    let res = app
-        .client
-        .post(app.url("/api/v1/outlets"))
-        .bearer_auth(&t.token)
-        .body("name=A")
-        .send()
-        .await
-        .unwrap();
+    let res = app.client.post(app.url("/api/v1/outlets")).bearer_auth(&t.token).body("name=A").send().await.unwrap();
     TestApp::read(res).await.expect(415);
 
     // Over the body limit: 413, and nothing stored.
     let huge = "x".repeat(300 * 1024);
-    let r = app
-        .post("/api/v1/outlets", Some(&t.token), json!({"name": huge}))
-        .await
-        .expect(413);
+    let r = app.post("/api/v1/outlets", Some(&t.token), json!({"name": huge})).await.expect(413);
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
     let list = app.get("/api/v1/outlets", &t.token).await.expect(200);
     assert!(list.body["items"].as_array().unwrap().is_empty());
 
     // A path id that is not a UUID is simply not found.
-    app.get("/api/v1/outlets/not-a-uuid", &t.token)
-        .await
-        .expect(404);
+    app.get("/api/v1/outlets/not-a-uuid", &t.token).await.expect(404);
     // Bad paging input: 422 naming the parameter.
-    let r = app
-        .get("/api/v1/outlets?limit=0", &t.token)
-        .await
-        .expect(422);
+    let r = app.get("/api/v1/outlets?limit=0", &t.token).await.expect(422);
     assert!(r.body["errors"]["limit"].is_array());
-    let r = app
-        .get("/api/v1/outlets?limit=abc", &t.token)
-        .await
-        .expect(422);
+    let r = app.get("/api/v1/outlets?limit=abc", &t.token).await.expect(422);
     assert!(r.body["errors"]["query"].is_array());
 }

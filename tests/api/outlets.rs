@@ -31,62 +31,30 @@ async fn outlet_crud_with_validation() {
     assert_eq!(r.body["is_open"], true);
 
     // Names are unique per brand.
-    let r = app
-        .post("/api/v1/outlets", Some(&t.token), json!({"name": "kemang"}))
-        .await
-        .expect(422);
+    let r = app.post("/api/v1/outlets", Some(&t.token), json!({"name": "kemang"})).await.expect(422);
     assert!(r.body["errors"]["name"].is_array());
     // ...but another brand may use the same name.
     let other = app.signup().await;
-    app.post(
-        "/api/v1/outlets",
-        Some(&other.token),
-        json!({"name": "Kemang"}),
-    )
-    .await
-    .expect(201);
+    app.post("/api/v1/outlets", Some(&other.token), json!({"name": "Kemang"})).await.expect(201);
 
     let r = app
-        .patch(
-            &format!("/api/v1/outlets/{id}"),
-            &t.token,
-            json!({"is_open": false, "tax_rate_bp": 1000}),
-        )
+        .patch(&format!("/api/v1/outlets/{id}"), &t.token, json!({"is_open": false, "tax_rate_bp": 1000}))
         .await
         .expect(200);
-    assert_eq!(
-        (r.body["is_open"].as_bool(), r.body["tax_rate_bp"].as_i64()),
-        (Some(false), Some(1000))
-    );
+    assert_eq!((r.body["is_open"].as_bool(), r.body["tax_rate_bp"].as_i64()), (Some(false), Some(1000)));
     assert_eq!(r.body["name"], "Kemang", "absent fields stay");
-    let r = app
-        .patch(
-            &format!("/api/v1/outlets/{id}"),
-            &t.token,
-            json!({"tax_rate_bp": -5}),
-        )
-        .await
-        .expect(422);
+    let r = app.patch(&format!("/api/v1/outlets/{id}"), &t.token, json!({"tax_rate_bp": -5})).await.expect(422);
     assert!(r.body["errors"]["tax_rate_bp"].is_array());
     assert_eq!(
-        app.get(&format!("/api/v1/outlets/{id}"), &t.token)
-            .await
-            .expect(200)
-            .body["tax_rate_bp"],
+        app.get(&format!("/api/v1/outlets/{id}"), &t.token).await.expect(200).body["tax_rate_bp"],
         1000,
         "a refused change stores nothing"
     );
 
-    app.delete(&format!("/api/v1/outlets/{id}"), &t.token)
-        .await
-        .expect(204);
-    app.get(&format!("/api/v1/outlets/{id}"), &t.token)
-        .await
-        .expect(404);
+    app.delete(&format!("/api/v1/outlets/{id}"), &t.token).await.expect(204);
+    app.get(&format!("/api/v1/outlets/{id}"), &t.token).await.expect(404);
     // The name is free again once archived.
-    app.post("/api/v1/outlets", Some(&t.token), json!({"name": "Kemang"}))
-        .await
-        .expect(201);
+    app.post("/api/v1/outlets", Some(&t.token), json!({"name": "Kemang"})).await.expect(201);
 }
 
 #[tokio::test]
@@ -97,34 +65,16 @@ async fn outlet_list_pages_with_a_cursor() {
     for i in 0..5 {
         created.push(app.create_outlet(&t.token, &format!("Outlet {i}")).await);
     }
-    let first = app
-        .get("/api/v1/outlets?limit=2", &t.token)
-        .await
-        .expect(200);
+    let first = app.get("/api/v1/outlets?limit=2", &t.token).await.expect(200);
     assert_eq!(ids(&first), created[..2]);
     let cursor = first.body["next_cursor"].as_str().unwrap().to_string();
-    let second = app
-        .get(
-            &format!("/api/v1/outlets?limit=2&cursor={cursor}"),
-            &t.token,
-        )
-        .await
-        .expect(200);
+    let second = app.get(&format!("/api/v1/outlets?limit=2&cursor={cursor}"), &t.token).await.expect(200);
     assert_eq!(ids(&second), created[2..4]);
     let cursor = second.body["next_cursor"].as_str().unwrap().to_string();
-    let last = app
-        .get(
-            &format!("/api/v1/outlets?limit=2&cursor={cursor}"),
-            &t.token,
-        )
-        .await
-        .expect(200);
+    let last = app.get(&format!("/api/v1/outlets?limit=2&cursor={cursor}"), &t.token).await.expect(200);
     assert_eq!(ids(&last), created[4..]);
     assert!(last.body["next_cursor"].is_null());
-    let r = app
-        .get("/api/v1/outlets?cursor=garbage", &t.token)
-        .await
-        .expect(422);
+    let r = app.get("/api/v1/outlets?cursor=garbage", &t.token).await.expect(422);
     assert!(r.body["errors"]["cursor"].is_array());
 }
 
@@ -137,35 +87,10 @@ async fn roles_limit_outlet_changes() {
     let (_, manager) = app.create_staff(&t.token, "manager", &[a]).await;
     let (_, cashier) = app.create_staff(&t.token, "cashier", &[a]).await;
 
-    app.patch(
-        &format!("/api/v1/outlets/{a}"),
-        &manager,
-        json!({"is_open": false}),
-    )
-    .await
-    .expect(200);
-    app.patch(
-        &format!("/api/v1/outlets/{b}"),
-        &manager,
-        json!({"is_open": false}),
-    )
-    .await
-    .expect(404);
-    app.post("/api/v1/outlets", Some(&manager), json!({"name": "C"}))
-        .await
-        .expect(403);
-    app.delete(&format!("/api/v1/outlets/{a}"), &manager)
-        .await
-        .expect(403);
-    app.patch(
-        &format!("/api/v1/outlets/{a}"),
-        &cashier,
-        json!({"is_open": true}),
-    )
-    .await
-    .expect(403);
-    assert_eq!(
-        ids(&app.get("/api/v1/outlets", &cashier).await.expect(200)),
-        vec![a]
-    );
+    app.patch(&format!("/api/v1/outlets/{a}"), &manager, json!({"is_open": false})).await.expect(200);
+    app.patch(&format!("/api/v1/outlets/{b}"), &manager, json!({"is_open": false})).await.expect(404);
+    app.post("/api/v1/outlets", Some(&manager), json!({"name": "C"})).await.expect(403);
+    app.delete(&format!("/api/v1/outlets/{a}"), &manager).await.expect(403);
+    app.patch(&format!("/api/v1/outlets/{a}"), &cashier, json!({"is_open": true})).await.expect(403);
+    assert_eq!(ids(&app.get("/api/v1/outlets", &cashier).await.expect(200)), vec![a]);
 }

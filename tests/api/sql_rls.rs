@@ -1,18 +1,12 @@
 //! Row-level security at the SQL level, as the server's own database role.
 
 use pos_tests::TestApp;
-use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
-    TransactionTrait,
-};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use uuid::Uuid;
 
 async fn app_role(max: u32) -> DatabaseConnection {
-    let mut opts =
-        ConnectOptions::new(std::env::var("POS_DATABASE_URL").expect("POS_DATABASE_URL"));
-    opts.max_connections(max)
-        .min_connections(1)
-        .sqlx_logging(false);
+    let mut opts = ConnectOptions::new(std::env::var("POS_DATABASE_URL").expect("POS_DATABASE_URL"));
+    opts.max_connections(max).min_connections(1).sqlx_logging(false);
     Database::connect(opts).await.unwrap()
 }
 
@@ -26,15 +20,13 @@ async fn count<C: ConnectionTrait>(c: &C, query: &str) -> i64 {
 }
 
 async fn tenant_tables(c: &DatabaseConnection) -> Vec<String> {
-    c.query_all_raw(sql(
-        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
-          WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'seaql_migrations' ORDER BY 1",
-    ))
-    .await
-    .unwrap()
-    .iter()
-    .map(|r| r.try_get_by_index::<String>(0).unwrap())
-    .collect()
+    c.query_all_raw(sql("SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+          WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname <> 'seaql_migrations' ORDER BY 1"))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0).unwrap())
+        .collect()
 }
 
 async fn scope<C: ConnectionTrait>(c: &C, tenant: Uuid) {
@@ -58,9 +50,9 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
         "users" => format!(
             "INSERT INTO users (tenant_id, id, email, name, password_hash, role) VALUES ('{tenant}', '{id}', 'x@y.z', 'X', 'h', 'owner')"
         ),
-        "user_outlets" => format!(
-            "INSERT INTO user_outlets (tenant_id, user_id, outlet_id) VALUES ('{tenant}', '{id}', '{id}')"
-        ),
+        "user_outlets" => {
+            format!("INSERT INTO user_outlets (tenant_id, user_id, outlet_id) VALUES ('{tenant}', '{id}', '{id}')")
+        }
         "refresh_tokens" => format!(
             "INSERT INTO refresh_tokens (tenant_id, id, family_id, user_id, token_hash, expires_at) VALUES ('{tenant}', '{id}', '{id}', '{id}', '\\x00', now())"
         ),
@@ -73,14 +65,31 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
         "catalog_versions" => {
             format!("INSERT INTO catalog_versions (tenant_id, version) VALUES ('{tenant}', 1)")
         }
-        "categories" => format!(
-            "INSERT INTO categories (tenant_id, id, name, version) VALUES ('{tenant}', '{id}', 'X', 1)"
-        ),
+        "categories" => {
+            format!("INSERT INTO categories (tenant_id, id, name, version) VALUES ('{tenant}', '{id}', 'X', 1)")
+        }
         "menu_items" => format!(
             "INSERT INTO menu_items (tenant_id, id, category_id, name, price_minor, version) VALUES ('{tenant}', '{id}', '{id}', 'X', 1, 1)"
         ),
         "outlet_item_overrides" => format!(
             "INSERT INTO outlet_item_overrides (tenant_id, outlet_id, item_id, version) VALUES ('{tenant}', '{id}', '{id}', 1)"
+        ),
+        "outlet_event_seq" => {
+            format!("INSERT INTO outlet_event_seq (tenant_id, outlet_id) VALUES ('{tenant}', '{id}')")
+        }
+        "outlet_events" => format!(
+            "INSERT INTO outlet_events (tenant_id, outlet_id, seq, kind, data) VALUES ('{tenant}', '{id}', 1, 'x', '{{}}')"
+        ),
+        "order_counters" => format!(
+            "INSERT INTO order_counters (tenant_id, outlet_id, business_date) VALUES ('{tenant}', '{id}', current_date)"
+        ),
+        "orders" => format!(
+            "INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, channel, \
+             lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency, created_at_client) \
+             VALUES ('{tenant}', '{id}', '{id}', '{id}', '\\x00', '1', current_date, 'placed', 'kiosk', '[]', 0, 0, 0, 0, 'IDR', now())"
+        ),
+        "tickets" => format!(
+            "INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) VALUES ('{tenant}', '{id}', '{id}', '{id}', 'bar', 'open', '[]')"
         ),
         "audit_log" => format!(
             "INSERT INTO audit_log (tenant_id, id, actor_kind, action, entity) VALUES ('{tenant}', '{id}', 'system', 'x', 'x')"
@@ -117,53 +126,23 @@ async fn every_table_forces_rls_and_shows_nothing_without_a_scope() {
             .await
             .unwrap()
             .unwrap();
-        assert!(
-            flags.try_get_by_index::<bool>(0).unwrap(),
-            "{table}: RLS not enabled"
-        );
-        assert!(
-            flags.try_get_by_index::<bool>(1).unwrap(),
-            "{table}: RLS not forced"
-        );
-        assert_eq!(
-            count(&c, &format!("SELECT count(*) FROM {table}")).await,
-            0,
-            "{table} visible without scope"
-        );
+        assert!(flags.try_get_by_index::<bool>(0).unwrap(), "{table}: RLS not enabled");
+        assert!(flags.try_get_by_index::<bool>(1).unwrap(), "{table}: RLS not forced");
+        assert_eq!(count(&c, &format!("SELECT count(*) FROM {table}")).await, 0, "{table} visible without scope");
 
         // With an empty (reset) setting: still nothing, and no cast error.
         let tx = c.begin().await.unwrap();
-        tx.execute_unprepared("SELECT set_config('app.tenant_id', '', true)")
-            .await
-            .unwrap();
-        assert_eq!(
-            count(&tx, &format!("SELECT count(*) FROM {table}")).await,
-            0
-        );
+        tx.execute_unprepared("SELECT set_config('app.tenant_id', '', true)").await.unwrap();
+        assert_eq!(count(&tx, &format!("SELECT count(*) FROM {table}")).await, 0);
         tx.rollback().await.unwrap();
 
-        let err = c
-            .execute_unprepared(&insert_for(table, t.tenant_id))
-            .await
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("row-level security"),
-            "{table}: insert without scope: {err}"
-        );
+        let err = c.execute_unprepared(&insert_for(table, t.tenant_id)).await.unwrap_err().to_string();
+        assert!(err.contains("row-level security"), "{table}: insert without scope: {err}");
     }
     // Scoped, the same tables do hold rows.
     let tx = c.begin().await.unwrap();
     scope(&tx, t.tenant_id).await;
-    for table in [
-        "tenants",
-        "outlets",
-        "users",
-        "user_outlets",
-        "refresh_tokens",
-        "devices",
-        "audit_log",
-    ] {
+    for table in ["tenants", "outlets", "users", "user_outlets", "refresh_tokens", "devices", "audit_log"] {
         assert!(
             count(&tx, &format!("SELECT count(*) FROM {table}")).await > 0,
             "{table} empty under its tenant's scope"
@@ -182,35 +161,19 @@ async fn a_scope_cannot_write_into_another_tenant() {
     for table in tenant_tables(&c).await {
         let tx = c.begin().await.unwrap();
         scope(&tx, a.tenant_id).await;
-        let err = tx
-            .execute_unprepared(&insert_for(&table, b.tenant_id))
-            .await
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("row-level security"),
-            "{table}: cross-tenant insert: {err}"
-        );
+        let err = tx.execute_unprepared(&insert_for(&table, b.tenant_id)).await.unwrap_err().to_string();
+        assert!(err.contains("row-level security"), "{table}: cross-tenant insert: {err}");
         tx.rollback().await.unwrap();
     }
     // Updates and deletes of B's rows under A's scope touch nothing.
     let tx = c.begin().await.unwrap();
     scope(&tx, a.tenant_id).await;
     let upd = tx
-        .execute_unprepared(&format!(
-            "UPDATE outlets SET name = 'pwned' WHERE tenant_id = '{}'",
-            b.tenant_id
-        ))
+        .execute_unprepared(&format!("UPDATE outlets SET name = 'pwned' WHERE tenant_id = '{}'", b.tenant_id))
         .await
         .unwrap();
     assert_eq!(upd.rows_affected(), 0);
-    let del = tx
-        .execute_unprepared(&format!(
-            "DELETE FROM users WHERE tenant_id = '{}'",
-            b.tenant_id
-        ))
-        .await
-        .unwrap();
+    let del = tx.execute_unprepared(&format!("DELETE FROM users WHERE tenant_id = '{}'", b.tenant_id)).await.unwrap();
     assert_eq!(del.rows_affected(), 0);
     // Moving an own row into B is refused too.
     let err = tx
@@ -221,10 +184,7 @@ async fn a_scope_cannot_write_into_another_tenant() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(
-        err.contains("row-level security") || err.contains("foreign key"),
-        "{err}"
-    );
+    assert!(err.contains("row-level security") || err.contains("foreign key"), "{err}");
     tx.rollback().await.unwrap();
 }
 
@@ -238,11 +198,7 @@ async fn the_scope_never_outlives_its_transaction() {
     scope(&tx, t.tenant_id).await;
     assert_eq!(count(&tx, "SELECT count(*) FROM tenants").await, 1);
     tx.commit().await.unwrap();
-    assert_eq!(
-        count(&c, "SELECT count(*) FROM tenants").await,
-        0,
-        "scope leaked past commit"
-    );
+    assert_eq!(count(&c, "SELECT count(*) FROM tenants").await, 0, "scope leaked past commit");
     assert_eq!(count(&c, "SELECT count(*) FROM users").await, 0);
 }
 
@@ -250,26 +206,14 @@ async fn the_scope_never_outlives_its_transaction() {
 async fn the_app_role_cannot_escape() {
     let c = app_role(1).await;
     let me = c
-        .query_one_raw(sql(
-            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
-        ))
+        .query_one_raw(sql("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"))
         .await
         .unwrap()
         .unwrap();
-    assert!(
-        !me.try_get_by_index::<bool>(0).unwrap(),
-        "app role is superuser"
-    );
-    assert!(
-        !me.try_get_by_index::<bool>(1).unwrap(),
-        "app role bypasses RLS"
-    );
+    assert!(!me.try_get_by_index::<bool>(0).unwrap(), "app role is superuser");
+    assert!(!me.try_get_by_index::<bool>(1).unwrap(), "app role bypasses RLS");
     assert_eq!(
-        count(
-            &c,
-            "SELECT count(*) FROM pg_tables WHERE tableowner = current_user"
-        )
-        .await,
+        count(&c, "SELECT count(*) FROM pg_tables WHERE tableowner = current_user").await,
         0,
         "app role owns tables"
     );
@@ -294,14 +238,8 @@ async fn the_app_role_cannot_escape() {
     }
     // Turning row security off makes queries on protected tables fail, not open.
     let tx = c.begin().await.unwrap();
-    tx.execute_unprepared("SET LOCAL row_security = off")
-        .await
-        .unwrap();
-    let err = tx
-        .execute_unprepared("SELECT * FROM outlets")
-        .await
-        .unwrap_err()
-        .to_string();
+    tx.execute_unprepared("SET LOCAL row_security = off").await.unwrap();
+    let err = tx.execute_unprepared("SELECT * FROM outlets").await.unwrap_err().to_string();
     assert!(err.contains("row-level security"), "{err}");
     tx.rollback().await.unwrap();
 }

@@ -13,18 +13,18 @@ async fn owners_manage_staff_with_validation() {
     let a = app.create_outlet(&t.token, "A").await;
 
     let r = app
-        .post(
-            "/api/v1/users",
-            Some(&t.token),
-            json!({"email": "bad", "name": "", "password": "x", "role": "cashier"}),
-        )
+        .post("/api/v1/users", Some(&t.token), json!({"email": "bad", "name": "", "password": "x", "role": "cashier"}))
         .await
         .expect(422);
     for f in ["email", "name", "password", "outlet_ids"] {
         assert!(r.body["errors"][f].is_array(), "{f}: {}", r.text);
     }
     let r = app
-        .post("/api/v1/users", Some(&t.token), json!({"email": email(), "name": "X", "password": PASSWORD, "role": "chef", "outlet_ids": [a]}))
+        .post(
+            "/api/v1/users",
+            Some(&t.token),
+            json!({"email": email(), "name": "X", "password": PASSWORD, "role": "chef", "outlet_ids": [a]}),
+        )
         .await
         .expect(422);
     assert!(r.body["errors"]["role"].is_array());
@@ -47,67 +47,26 @@ async fn owners_manage_staff_with_validation() {
         .post("/api/v1/users", Some(&t.token), json!({"email": e.to_uppercase(), "name": "Dup", "password": PASSWORD, "role": "cashier", "outlet_ids": [a]}))
         .await
         .expect(422);
-    assert!(
-        r.body["errors"]["email"].is_array(),
-        "emails are unique per brand"
-    );
+    assert!(r.body["errors"]["email"].is_array(), "emails are unique per brand");
 
     // A password change ends the user's sessions.
     let session = app.login(&e).await;
-    app.patch(
-        &format!("/api/v1/users/{id}"),
-        &t.token,
-        json!({"password": "a brand new secret"}),
-    )
-    .await
-    .expect(200);
-    app.post(
-        "/api/v1/auth/refresh",
-        None,
-        json!({"refresh_token": session["refresh_token"]}),
-    )
-    .await
-    .expect(401);
-    app.post(
-        "/api/v1/auth/login",
-        None,
-        json!({"email": e, "password": "a brand new secret"}),
-    )
-    .await
-    .expect(200);
+    app.patch(&format!("/api/v1/users/{id}"), &t.token, json!({"password": "a brand new secret"})).await.expect(200);
+    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": session["refresh_token"]})).await.expect(401);
+    app.post("/api/v1/auth/login", None, json!({"email": e, "password": "a brand new secret"})).await.expect(200);
 
-    app.delete(&format!("/api/v1/users/{id}"), &t.token)
-        .await
-        .expect(204);
-    app.get(&format!("/api/v1/users/{id}"), &t.token)
-        .await
-        .expect(404);
+    app.delete(&format!("/api/v1/users/{id}"), &t.token).await.expect(204);
+    app.get(&format!("/api/v1/users/{id}"), &t.token).await.expect(404);
 }
 
 #[tokio::test]
 async fn the_last_owner_stays() {
     let app = TestApp::spawn().await;
     let t = app.signup().await;
-    let r = app
-        .patch(
-            &format!("/api/v1/users/{}", t.owner_id),
-            &t.token,
-            json!({"role": "manager"}),
-        )
-        .await
-        .expect(422);
+    let r = app.patch(&format!("/api/v1/users/{}", t.owner_id), &t.token, json!({"role": "manager"})).await.expect(422);
     assert!(r.body["errors"]["role"].is_array());
-    app.delete(&format!("/api/v1/users/{}", t.owner_id), &t.token)
-        .await
-        .expect(409);
-    let r = app
-        .patch(
-            &format!("/api/v1/users/{}", t.owner_id),
-            &t.token,
-            json!({"active": false}),
-        )
-        .await
-        .expect(422);
+    app.delete(&format!("/api/v1/users/{}", t.owner_id), &t.token).await.expect(409);
+    let r = app.patch(&format!("/api/v1/users/{}", t.owner_id), &t.token, json!({"active": false})).await.expect(422);
     assert!(r.body["errors"]["active"].is_array());
 }
 
@@ -123,16 +82,28 @@ async fn managers_manage_their_outlets_crew_only() {
 
     // Managers create cashiers and cooks for their outlets only.
     let r = app
-        .post("/api/v1/users", Some(&manager), json!({"email": email(), "name": "C", "password": PASSWORD, "role": "cashier", "outlet_ids": [a]}))
+        .post(
+            "/api/v1/users",
+            Some(&manager),
+            json!({"email": email(), "name": "C", "password": PASSWORD, "role": "cashier", "outlet_ids": [a]}),
+        )
         .await
         .expect(201);
     let a_cashier: Uuid = r.body["id"].as_str().unwrap().parse().unwrap();
-    app.post("/api/v1/users", Some(&manager), json!({"email": email(), "name": "C", "password": PASSWORD, "role": "cashier", "outlet_ids": [b]}))
-        .await
-        .expect(422);
-    app.post("/api/v1/users", Some(&manager), json!({"email": email(), "name": "M", "password": PASSWORD, "role": "manager", "outlet_ids": [a]}))
-        .await
-        .expect(403);
+    app.post(
+        "/api/v1/users",
+        Some(&manager),
+        json!({"email": email(), "name": "C", "password": PASSWORD, "role": "cashier", "outlet_ids": [b]}),
+    )
+    .await
+    .expect(422);
+    app.post(
+        "/api/v1/users",
+        Some(&manager),
+        json!({"email": email(), "name": "M", "password": PASSWORD, "role": "manager", "outlet_ids": [a]}),
+    )
+    .await
+    .expect(403);
     app.post(
         "/api/v1/users",
         Some(&manager),
@@ -146,55 +117,21 @@ async fn managers_manage_their_outlets_crew_only() {
     let seen = ids(&listed);
     assert!(seen.contains(&manager_id) && seen.contains(&a_cashier) && seen.contains(&ab_cook));
     assert!(!seen.contains(&b_cashier) && !seen.contains(&t.owner_id));
-    let cook = listed.body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["id"] == ab_cook.to_string())
-        .unwrap();
-    assert_eq!(
-        cook["outlet_ids"],
-        json!([a]),
-        "a sibling outlet's membership stays hidden"
-    );
-    app.get(&format!("/api/v1/users/{b_cashier}"), &manager)
-        .await
-        .expect(404);
-    app.patch(
-        &format!("/api/v1/users/{b_cashier}"),
-        &manager,
-        json!({"name": "X"}),
-    )
-    .await
-    .expect(404);
-    app.delete(&format!("/api/v1/users/{b_cashier}"), &manager)
-        .await
-        .expect(404);
+    let cook = listed.body["items"].as_array().unwrap().iter().find(|u| u["id"] == ab_cook.to_string()).unwrap();
+    assert_eq!(cook["outlet_ids"], json!([a]), "a sibling outlet's membership stays hidden");
+    app.get(&format!("/api/v1/users/{b_cashier}"), &manager).await.expect(404);
+    app.patch(&format!("/api/v1/users/{b_cashier}"), &manager, json!({"name": "X"})).await.expect(404);
+    app.delete(&format!("/api/v1/users/{b_cashier}"), &manager).await.expect(404);
 
     // Re-assigning the shared cook keeps the membership the manager cannot see.
-    app.patch(
-        &format!("/api/v1/users/{ab_cook}"),
-        &manager,
-        json!({"outlet_ids": [a]}),
-    )
-    .await
-    .expect(200);
-    let owner_view = app
-        .get(&format!("/api/v1/users/{ab_cook}"), &t.token)
-        .await
-        .expect(200);
+    app.patch(&format!("/api/v1/users/{ab_cook}"), &manager, json!({"outlet_ids": [a]})).await.expect(200);
+    let owner_view = app.get(&format!("/api/v1/users/{ab_cook}"), &t.token).await.expect(200);
     let mut expected = vec![a, b];
     expected.sort();
     assert_eq!(owner_view.body["outlet_ids"], json!(expected));
 
     // No promotions by managers; cashiers and cooks get no staff admin.
-    app.patch(
-        &format!("/api/v1/users/{a_cashier}"),
-        &manager,
-        json!({"role": "manager"}),
-    )
-    .await
-    .expect(403);
+    app.patch(&format!("/api/v1/users/{a_cashier}"), &manager, json!({"role": "manager"})).await.expect(403);
     let (_, cashier) = app.create_staff(&t.token, "cashier", &[a]).await;
     app.get("/api/v1/users", &cashier).await.expect(403);
 }
@@ -204,13 +141,7 @@ async fn owners_read_the_audit_log() {
     let app = TestApp::spawn().await;
     let t = app.signup().await;
     let a = app.create_outlet(&t.token, "Audited").await;
-    app.patch(
-        &format!("/api/v1/outlets/{a}"),
-        &t.token,
-        json!({"tax_rate_bp": 1000}),
-    )
-    .await
-    .expect(200);
+    app.patch(&format!("/api/v1/outlets/{a}"), &t.token, json!({"tax_rate_bp": 1000})).await.expect(200);
     let log = app.get("/api/v1/audit-log", &t.token).await.expect(200);
     let first = &log.body["items"][0];
     assert_eq!(first["action"], "outlet.update");

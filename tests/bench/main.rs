@@ -2,11 +2,19 @@
 //! server, `wrk` and `pgbench`; `tests/bench/run.sh` sets all of that up.
 //!
 //! ```text
-//! pos-bench outlets --base http://127.0.0.1:18080 --db-url postgres://pos_app:...@127.0.0.1:5432/pos
-//!                   [--connections 32] [--seconds 15]
+//! pos-bench outlets --base URL --db-url URL [--connections 32] [--seconds 15]
+//! pos-bench menu    --base URL [--connections 32] [--seconds 15] [--items 200]
+//! pos-bench pull    --base URL --db-url URL [--items 20000] [--page 2000]
+//! pos-bench orders  --base URL --db-url URL [--connections 32] [--seconds 15]
+//! pos-bench fanout  --base URL [--subscribers 1000] [--orders 20] [--server-pid PID]
 //! ```
-//! Compares authenticated `GET /api/v1/outlets` over HTTP with `pgbench`
-//! running the same scoped SQL the server runs for that request.
+//! `orders` compares create-order over HTTP with `pgbench` running the same
+//! statements. `fanout` measures create-order response → receipt by each of
+//! N SSE subscribers of one outlet, and the server's memory meanwhile.
+//! `outlets` compares authenticated `GET /api/v1/outlets` over HTTP with
+//! `pgbench` running the same scoped SQL the server runs for that request.
+//! `menu` loads an outlet's effective menu cold and with `If-None-Match`.
+//! `pull` times a device's full `sync/pull` of a large catalogue.
 
 use std::{collections::HashMap, path::Path, process::Command};
 
@@ -21,31 +29,23 @@ struct Figures {
 
 fn args() -> HashMap<String, String> {
     let raw: Vec<String> = std::env::args().skip(2).collect();
-    raw.chunks(2)
-        .filter_map(|c| Some((c[0].trim_start_matches("--").to_string(), c.get(1)?.clone())))
-        .collect()
+    raw.chunks(2).filter_map(|c| Some((c[0].trim_start_matches("--").to_string(), c.get(1)?.clone()))).collect()
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     match std::env::args().nth(1).as_deref() {
         Some("outlets") => outlets(args()).await,
-        _ => bail!(
-            "usage: pos-bench outlets --base URL --db-url URL [--connections N] [--seconds S]"
-        ),
+        Some("menu") => menu(args()).await,
+        Some("pull") => pull(args()).await,
+        Some("orders") => orders(args()).await,
+        Some("fanout") => fanout(args()).await,
+        _ => bail!("usage: pos-bench outlets|menu|pull --base URL [--db-url URL] [--connections N] [--seconds S]"),
     }
 }
 
-async fn outlets(a: HashMap<String, String>) -> anyhow::Result<()> {
-    let base = a
-        .get("base")
-        .context("--base")?
-        .trim_end_matches('/')
-        .to_string();
-    let db_url = a.get("db-url").context("--db-url")?;
-    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
-    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
-
+/// A fresh brand: (client, access token, tenant id, user id).
+async fn bench_brand(base: &str) -> anyhow::Result<(reqwest::Client, String, String, String)> {
     let client = reqwest::Client::new();
     let email = format!("bench-{}@bench.example", uuid::Uuid::now_v7().simple());
     let signup: Value = client
@@ -56,67 +56,59 @@ async fn outlets(a: HashMap<String, String>) -> anyhow::Result<()> {
         .error_for_status()?
         .json()
         .await?;
-    let token = signup["access_token"]
-        .as_str()
-        .context("token")?
-        .to_string();
-    let tenant = signup["tenant_id"].as_str().context("tenant")?.to_string();
-    let user = signup["user_id"].as_str().context("user")?.to_string();
+    let field = |k: &str| signup[k].as_str().map(str::to_string).context("signup answer");
+    Ok((client, field("access_token")?, field("tenant_id")?, field("user_id")?))
+}
+
+async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> anyhow::Result<Value> {
+    Ok(client.post(url).bearer_auth(token).json(&body).send().await?.error_for_status()?.json().await?)
+}
+
+fn print_row(label: &str, f: &Figures) {
+    println!("{label:<28} {:>12.0} {:>10.2} {:>10.2}", f.rps, f.p50_ms, f.p99_ms);
+}
+
+async fn outlets(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let db_url = a.get("db-url").context("--db-url")?;
+    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
+    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
+
+    let (client, token, tenant, user) = bench_brand(&base).await?;
     for i in 0..10 {
-        client
-            .post(format!("{base}/api/v1/outlets"))
-            .bearer_auth(&token)
-            .json(&json!({"name": format!("Outlet {i}")}))
-            .send()
-            .await?
-            .error_for_status()?;
+        post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": format!("Outlet {i}")})).await?;
     }
+    let url = format!("{base}/api/v1/outlets");
     // Warm up, then measure.
-    run_wrk(&base, &token, conns, 3)?;
-    let http = run_wrk(&base, &token, conns, secs)?;
+    run_wrk(&url, &token, None, conns, 3)?;
+    let http = run_wrk(&url, &token, None, conns, secs)?;
     let sql = run_pgbench(db_url, &tenant, &user, conns, secs)?;
 
     println!("GET /api/v1/outlets (10 outlets), {conns} connections, {secs} s each, same machine");
-    println!(
-        "{:<28} {:>12} {:>10} {:>10}",
-        "", "requests/s", "p50 ms", "p99 ms"
-    );
-    println!(
-        "{:<28} {:>12.0} {:>10.2} {:>10.2}",
-        "HTTP (wrk)", http.rps, http.p50_ms, http.p99_ms
-    );
-    println!(
-        "{:<28} {:>12.0} {:>10.2} {:>10.2}",
-        "same SQL (pgbench)", sql.rps, sql.p50_ms, sql.p99_ms
-    );
+    println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
+    print_row("HTTP (wrk)", &http);
+    print_row("same SQL (pgbench)", &sql);
     println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / sql.rps);
     Ok(())
 }
 
-fn run_wrk(base: &str, token: &str, conns: u32, secs: u32) -> anyhow::Result<Figures> {
-    let out = Command::new("wrk")
-        .args([
-            "-t",
-            "2",
-            "-c",
-            &conns.to_string(),
-            "-d",
-            &format!("{secs}s"),
-            "--latency",
-        ])
-        .args(["-H", &format!("Authorization: Bearer {token}")])
-        .arg(format!("{base}/api/v1/outlets"))
-        .output()
-        .context("running wrk")?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    if text.contains("Non-2xx") {
+fn run_wrk(url: &str, token: &str, if_none_match: Option<&str>, conns: u32, secs: u32) -> anyhow::Result<Figures> {
+    let mut cmd = Command::new("wrk");
+    cmd.args(["-t", "2", "-c", &conns.to_string(), "-d", &format!("{secs}s"), "--latency"])
+        .args(["-H", &format!("Authorization: Bearer {token}")]);
+    if let Some(etag) = if_none_match {
+        cmd.args(["-H", &format!("If-None-Match: {etag}")]);
+    }
+    let out = cmd.arg(url).output().context("running wrk")?;
+    // 304s count as "non-2xx" for wrk; only plain loads must be all 2xx.
+    parse_wrk(&String::from_utf8_lossy(&out.stdout), if_none_match.is_none())
+}
+
+fn parse_wrk(text: &str, all_2xx: bool) -> anyhow::Result<Figures> {
+    if all_2xx && text.contains("Non-2xx") {
         bail!("wrk saw errors:\n{text}");
     }
-    let mut f = Figures {
-        rps: 0.0,
-        p50_ms: 0.0,
-        p99_ms: 0.0,
-    };
+    let mut f = Figures { rps: 0.0, p50_ms: 0.0, p99_ms: 0.0 };
     for line in text.lines().map(str::trim) {
         let mut parts = line.split_whitespace();
         match (parts.next(), parts.next()) {
@@ -159,43 +151,30 @@ fn pgbench_script(tenant: &str, user: &str) -> String {
     )
 }
 
-fn run_pgbench(
-    db_url: &str,
-    tenant: &str,
-    user: &str,
-    conns: u32,
-    secs: u32,
-) -> anyhow::Result<Figures> {
-    let dir = std::env::temp_dir().join(format!("pos-pgbench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let script = dir.join("outlets.sql");
+fn run_pgbench(db_url: &str, tenant: &str, user: &str, conns: u32, secs: u32) -> anyhow::Result<Figures> {
+    let script = std::env::temp_dir().join(format!("pos-bench-outlets-{}.sql", std::process::id()));
     std::fs::write(&script, pgbench_script(tenant, user))?;
+    let figures = run_pgbench_file(db_url, &script, conns, secs);
+    std::fs::remove_file(&script).ok();
+    figures
+}
+
+/// Runs a pgbench script file; p50 and p99 from its per-transaction log.
+fn run_pgbench_file(db_url: &str, script: &Path, conns: u32, secs: u32) -> anyhow::Result<Figures> {
+    let dir =
+        std::env::temp_dir().join(format!("pos-pgbench-{}-{}", std::process::id(), uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir)?;
     let out = Command::new("pgbench")
         .current_dir(&dir)
-        .args([
-            "-n",
-            "-M",
-            "prepared",
-            "-j",
-            "2",
-            "-c",
-            &conns.to_string(),
-            "-T",
-            &secs.to_string(),
-            "-l",
-        ])
+        .args(["-n", "-M", "prepared", "-j", "2", "-c", &conns.to_string(), "-T", &secs.to_string(), "-l"])
         .arg("-f")
-        .arg(&script)
+        .arg(script)
         .arg(db_url)
         .output()
         .context("running pgbench")?;
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     if !out.status.success() {
-        bail!(
-            "pgbench failed: {}{}",
-            text,
-            String::from_utf8_lossy(&out.stderr)
-        );
+        bail!("pgbench failed: {}{}", text, String::from_utf8_lossy(&out.stderr));
     }
     let tps = text
         .lines()
@@ -207,11 +186,7 @@ fn run_pgbench(
     std::fs::remove_dir_all(&dir).ok();
     lat.sort_by(|a, b| a.total_cmp(b));
     let pct = |p: f64| lat[((lat.len() as f64 - 1.0) * p).round() as usize];
-    Ok(Figures {
-        rps: tps,
-        p50_ms: pct(0.50),
-        p99_ms: pct(0.99),
-    })
+    Ok(Figures { rps: tps, p50_ms: pct(0.50), p99_ms: pct(0.99) })
 }
 
 /// Per-transaction latencies from pgbench's `-l` logs (third column, µs).
@@ -219,19 +194,11 @@ fn latencies_ms(dir: &Path) -> anyhow::Result<Vec<f64>> {
     let mut lat = Vec::new();
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
-        if !path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("pgbench_log"))
-        {
+        if !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("pgbench_log")) {
             continue;
         }
         for line in std::fs::read_to_string(&path)?.lines() {
-            if let Some(us) = line
-                .split_whitespace()
-                .nth(2)
-                .and_then(|v| v.parse::<f64>().ok())
-            {
+            if let Some(us) = line.split_whitespace().nth(2).and_then(|v| v.parse::<f64>().ok()) {
                 lat.push(us / 1000.0);
             }
         }
@@ -240,4 +207,300 @@ fn latencies_ms(dir: &Path) -> anyhow::Result<Vec<f64>> {
         bail!("pgbench wrote no latency log");
     }
     Ok(lat)
+}
+
+async fn menu(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
+    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
+    let n_items: usize = a.get("items").map_or(Ok(200), |v| v.parse())?;
+    let (client, token, _, _) = bench_brand(&base).await?;
+    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
+    let outlet = outlet["id"].as_str().context("outlet id")?.to_string();
+    let per_category = 20;
+    let mut category = String::new();
+    for i in 0..n_items {
+        if i % per_category == 0 {
+            let c =
+                post(&client, format!("{base}/api/v1/categories"), &token, json!({"name": format!("Category {i}")}))
+                    .await?;
+            category = c["id"].as_str().context("category id")?.to_string();
+        }
+        let item = json!({
+            "category_id": category, "name": format!("Item {i}"), "description": "A realistic description of a dish",
+            "price_minor": 25_000 + i as i64 * 500,
+            "modifier_groups": [
+                {"name": "Size", "min": 1, "max": 1, "options": [{"name": "Regular"}, {"name": "Large", "price_minor": 5000}]},
+                {"name": "Extra", "min": 0, "max": 2, "options": [{"name": "Cheese", "price_minor": 4000}, {"name": "Egg", "price_minor": 5000}]}
+            ]
+        });
+        post(&client, format!("{base}/api/v1/menu-items"), &token, item).await?;
+    }
+    let url = format!("{base}/api/v1/outlets/{outlet}/menu");
+    let first = client.get(&url).bearer_auth(&token).send().await?.error_for_status()?;
+    let etag = first.headers().get("etag").context("etag")?.to_str()?.to_string();
+    let bytes = first.bytes().await?.len();
+    run_wrk(&url, &token, None, conns, 3)?;
+    let cold = run_wrk(&url, &token, None, conns, secs)?;
+    let cached = run_wrk(&url, &token, Some(&etag), conns, secs)?;
+    println!(
+        "GET /api/v1/outlets/{{id}}/menu, {n_items} items ({bytes} bytes of JSON), {conns} connections, {secs} s each"
+    );
+    println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
+    print_row("full menu", &cold);
+    print_row("If-None-Match (304)", &cached);
+    Ok(())
+}
+
+async fn pull(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let db_url = a.get("db-url").context("--db-url")?;
+    let n_items: i64 = a.get("items").map_or(Ok(20_000), |v| v.parse())?;
+    let page: u32 = a.get("page").map_or(Ok(2000), |v| v.parse())?;
+    let (client, token, tenant, _) = bench_brand(&base).await?;
+    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
+    let outlet = outlet["id"].as_str().context("outlet id")?.to_string();
+    let device = post(
+        &client,
+        format!("{base}/api/v1/outlets/{outlet}/devices"),
+        &token,
+        json!({"kind": "kiosk", "name": "Bench"}),
+    )
+    .await?;
+    let paired: Value = client
+        .post(format!("{base}/api/v1/devices/pair"))
+        .json(&json!({"pairing_code": device["pairing_code"]}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let device_token = paired["device_token"].as_str().context("device token")?.to_string();
+
+    // Bulk-load the catalogue as the app role, under the tenant's scope.
+    let seed = format!(
+        "BEGIN;\n\
+         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '*', true);\n\
+         INSERT INTO categories (tenant_id, id, name, position, version) \
+           SELECT '{tenant}', gen_random_uuid(), 'Category ' || g, g, app.next_catalog_version(1) FROM generate_series(1, 100) g;\n\
+         INSERT INTO menu_items (tenant_id, id, category_id, name, description, price_minor, position, modifier_groups, version) \
+           SELECT '{tenant}', gen_random_uuid(), c.id, 'Item ' || g, 'A realistic description of a dish', 20000 + g, g, \
+                  '[{{\"id\":\"0190a0a0-0000-7000-8000-000000000001\",\"name\":\"Size\",\"min\":1,\"max\":1,\"options\":[{{\"id\":\"0190a0a0-0000-7000-8000-000000000002\",\"name\":\"Regular\",\"price_minor\":0}},{{\"id\":\"0190a0a0-0000-7000-8000-000000000003\",\"name\":\"Large\",\"price_minor\":5000}}]}}]', \
+                  app.next_catalog_version(1) \
+             FROM generate_series(1, {n_items}) g \
+             JOIN LATERAL (SELECT id FROM categories WHERE position = 1 + g % 100 LIMIT 1) c ON true;\n\
+         COMMIT;\n"
+    );
+    let out = Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", db_url, "-c", &seed]).output()?;
+    if !out.status.success() {
+        bail!("seeding failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let started = std::time::Instant::now();
+    let mut since: Option<String> = None;
+    let (mut pages, mut rows, mut bytes) = (0, 0usize, 0usize);
+    loop {
+        let mut url = format!("{base}/api/v1/sync/pull?outlet_id={outlet}&limit={page}");
+        if let Some(s) = &since {
+            url.push_str(&format!("&since={s}"));
+        }
+        let body = client.get(&url).bearer_auth(&device_token).send().await?.error_for_status()?.bytes().await?;
+        bytes += body.len();
+        let v: Value = serde_json::from_slice(&body)?;
+        pages += 1;
+        rows += v["changes"].as_array().map_or(0, Vec::len);
+        since = v["cursor"].as_str().map(str::to_string);
+        if !v["has_more"].as_bool().unwrap_or(false) {
+            break;
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "full sync/pull of {n_items} items: {rows} rows in {pages} pages of {page}, {:.1} MB, {secs:.2} s ({:.0} rows/s)",
+        bytes as f64 / 1e6,
+        rows as f64 / secs
+    );
+    Ok(())
+}
+
+/// A brand with an outlet and one simple item: (client, token, tenant, user, outlet, item).
+async fn order_shop(base: &str) -> anyhow::Result<(reqwest::Client, String, String, String, String, String)> {
+    let (client, token, tenant, user) = bench_brand(base).await?;
+    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
+    let cat =
+        post(&client, format!("{base}/api/v1/categories"), &token, json!({"name": "Kopi", "station": "bar"})).await?;
+    let item = post(
+        &client,
+        format!("{base}/api/v1/menu-items"),
+        &token,
+        json!({"category_id": cat["id"], "name": "Kopi Susu", "price_minor": 25000}),
+    )
+    .await?;
+    let id = |v: &Value| v["id"].as_str().map(str::to_string).context("id");
+    Ok((client, token, tenant, user, id(&outlet)?, id(&item)?))
+}
+
+async fn orders(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let db_url = a.get("db-url").context("--db-url")?;
+    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
+    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
+    let (_, token, tenant, user, outlet, item) = order_shop(&base).await?;
+
+    let dir = std::env::temp_dir().join(format!("pos-bench-orders-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    // wrk: every request a fresh client_order_id.
+    let lua = format!(
+        r#"math.randomseed(os.time() + tonumber(tostring({{}}):sub(8), 16))
+local function uuid()
+  return string.format("%08x-%04x-4%03x-%04x-%012x", math.random(0, 0xffffffff), math.random(0, 0xffff),
+    math.random(0, 0xfff), math.random(0x8000, 0xbfff), math.random(0, 0xffffffffffff))
+end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local body = '{{"client_order_id":"' .. uuid() .. '","outlet_id":"{outlet}","channel":"counter",' ..
+    '"created_at_client":"2026-11-22T10:00:00Z","items":[{{"menu_item_id":"{item}","qty":2}}]}}'
+  return wrk.format(nil, nil, nil, body)
+end
+"#
+    );
+    let script = dir.join("orders.lua");
+    std::fs::write(&script, lua)?;
+    let url = format!("{base}/api/v1/orders");
+    let wrk = |seconds: u32| -> anyhow::Result<Figures> {
+        let out = Command::new("wrk")
+            .args(["-t", "2", "-c", &conns.to_string(), "-d", &format!("{seconds}s"), "--latency", "-s"])
+            .arg(&script)
+            .args(["-H", &format!("Authorization: Bearer {token}")])
+            .arg(&url)
+            .output()?;
+        parse_wrk(&String::from_utf8_lossy(&out.stdout), true)
+    };
+    wrk(3)?;
+    let http = wrk(secs)?;
+
+    // pgbench: the statements the server runs for one new order (same lock,
+    // reads, counter, insert, ticket and event), each transaction a new order.
+    let sql = format!(
+        "BEGIN;\n\
+         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '', true), set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
+         SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids FROM users u WHERE u.id = '{user}' AND u.active;\n\
+         SELECT set_config('app.outlet_ids', '*', true);\n\
+         \\set k random(1, 2000000000)\n\
+         SELECT pg_advisory_xact_lock(hashtextextended(:k::text, 0));\n\
+         SELECT id FROM orders WHERE client_order_id = md5(:k::text || '{outlet}')::uuid;\n\
+         SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text, (now() AT TIME ZONE o.timezone)::date FROM outlets o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = '{outlet}' AND o.archived_at IS NULL;\n\
+         SELECT i.id, i.name, coalesce(o.price_minor, i.price_minor), (o.available IS DISTINCT FROM false OR o.unavailable_until <= now()) IS TRUE, i.deleted_at IS NOT NULL, i.modifier_groups, c.station FROM menu_items i JOIN categories c ON c.tenant_id = i.tenant_id AND c.id = i.category_id LEFT JOIN outlet_item_overrides o ON o.tenant_id = i.tenant_id AND o.outlet_id = '{outlet}' AND o.item_id = i.id AND o.deleted_at IS NULL WHERE i.id = ANY(ARRAY['{item}'::uuid]);\n\
+         INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) VALUES ('{tenant}', '{outlet}', current_date, 1) ON CONFLICT (tenant_id, outlet_id, business_date) DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number;\n\
+         INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, channel, lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency, created_at_client) VALUES ('{tenant}', gen_random_uuid(), '{outlet}', gen_random_uuid(), '\\\\x00', 'pg' || :k || '-' || :client_id, current_date, 'placed', 'counter', jsonb_build_array(jsonb_build_object('name', 'Kopi Susu', 'qty', 2)), 50000, 0, 5500, 55500, 'IDR', now()) RETURNING id;\n\
+         INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) SELECT '{tenant}', gen_random_uuid(), id, '{outlet}', 'bar', 'open', lines FROM orders WHERE tenant_id = '{tenant}' ORDER BY created_at DESC LIMIT 1;\n\
+         SELECT app.append_outlet_event('{outlet}', 'order.created', jsonb_build_object('bench', 1)), now();\n\
+         COMMIT;\n"
+    );
+    let sql_file = dir.join("orders.sql");
+    std::fs::write(&sql_file, sql)?;
+    let pg = run_pgbench_file(db_url, &sql_file, conns, secs)?;
+    std::fs::remove_dir_all(&dir).ok();
+
+    println!("POST /api/v1/orders (1 line), {conns} connections, {secs} s each, same machine");
+    println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
+    print_row("HTTP (wrk)", &http);
+    print_row("same SQL (pgbench)", &pg);
+    println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / pg.rps);
+    Ok(())
+}
+
+async fn fanout(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let n: usize = a.get("subscribers").map_or(Ok(1000), |v| v.parse())?;
+    let rounds: usize = a.get("orders").map_or(Ok(20), |v| v.parse())?;
+    let pid = a.get("server-pid").cloned();
+    let (client, token, _, _, outlet, item) = order_shop(&base).await?;
+    let rss = |pid: &Option<String>| -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", pid.as_ref()?)).ok()?;
+        status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+    };
+    let before_kb = rss(&pid);
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, String, std::time::Instant)>();
+    let ready = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
+    let url = format!("{base}/api/v1/outlets/{outlet}/events");
+    let sse_client = reqwest::Client::builder().pool_max_idle_per_host(0).build()?;
+    for i in 0..n {
+        let (tx, ready, url, token, sse_client) =
+            (tx.clone(), ready.clone(), url.clone(), token.clone(), sse_client.clone());
+        tokio::spawn(async move {
+            let Ok(mut res) = sse_client.get(&url).bearer_auth(&token).send().await else { return };
+            ready.add_permits(1);
+            let mut buf = String::new();
+            while let Ok(Some(chunk)) = res.chunk().await {
+                let now = std::time::Instant::now();
+                buf.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = buf.find("\n\n") {
+                    let block: String = buf.drain(..end + 2).collect();
+                    if block.contains("event: order.created") {
+                        let number =
+                            block.split("\"number\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
+                        let _ = tx.send((i, number.to_string(), now));
+                    }
+                }
+            }
+        });
+    }
+    drop(tx);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(60), ready.acquire_many(n as u32)).await;
+    let open_kb = rss(&pid);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    let mut latencies = Vec::with_capacity(n * rounds);
+    for _ in 0..rounds {
+        let body = json!({"client_order_id": uuid::Uuid::now_v7(), "outlet_id": outlet, "channel": "counter",
+                          "created_at_client": chrono::Utc::now(), "items": [{"menu_item_id": item, "qty": 1}]});
+        let res: Value = client
+            .post(format!("{base}/api/v1/orders"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let answered = std::time::Instant::now();
+        let number = res["number"].as_str().unwrap_or("").to_string();
+        let mut got = 0;
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while got < n {
+            match tokio::time::timeout_at(deadline, rx.recv()).await {
+                Ok(Some((_, num, at))) if num == number => {
+                    latencies.push(at.saturating_duration_since(answered).as_secs_f64() * 1000.0);
+                    got += 1;
+                }
+                Ok(Some(_)) => {}
+                _ => break,
+            }
+        }
+        if got < n {
+            bail!("only {got} of {n} subscribers got order {number}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    latencies.sort_by(|a, b| a.total_cmp(b));
+    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    println!("SSE fan-out: {n} subscribers of one outlet, {rounds} orders, create-order response -> receipt");
+    println!(
+        "  p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} deliveries)",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0),
+        latencies.len()
+    );
+    if let (Some(b), Some(o)) = (before_kb, open_kb) {
+        println!(
+            "  server RSS: {:.1} MiB before, {:.1} MiB with {n} streams open ({:.1} KiB per stream)",
+            b as f64 / 1024.0,
+            o as f64 / 1024.0,
+            (o.saturating_sub(b)) as f64 / n as f64
+        );
+    }
+    Ok(())
 }

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Benchmarks (figures, not pass/fail): starts private PostgreSQL and Redis,
 # a release build of the server, and runs pos-bench against it.
-#   bash tests/bench/run.sh [outlets] [--connections 32] [--seconds 15]
+#   bash tests/bench/run.sh [outlets|menu|pull|all] [pos-bench flags...]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../backend/scripts/lib.sh"
 cd "$POS_ROOT"
-WHICH="${1:-outlets}"; shift || true
+WHICH="${1:-all}"; shift || true
 
 pos_install_deps bench
+ulimit -n 65536 2>/dev/null || true
 STATE="$(mktemp -d /tmp/pos-bench.XXXXXX)"
 SERVER_PID=""
 cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; fi
   pos_services_stop
   rm -rf "$STATE"
 }
@@ -24,7 +25,12 @@ BIN="$CARGO_TARGET_DIR/release"
 "$BIN/pos-server" migrate
 PORT="$(pos_free_port)"
 POS_BIND="127.0.0.1:$PORT" POS_LOG=warn POS_DB_MAX_CONNECTIONS="${POS_DB_MAX_CONNECTIONS:-32}" \
-  POS_LOGIN_LIMIT_PER_IP=100000 "$BIN/pos-server" serve &
+  POS_LOGIN_LIMIT_PER_IP=100000 POS_MEDIA_DIR="$STATE/media" "$BIN/pos-server" serve &
 SERVER_PID=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-"$BIN/pos-bench" "$WHICH" --base "http://127.0.0.1:$PORT" --db-url "$POS_DATABASE_URL" "$@"
+run() { echo; "$BIN/pos-bench" "$1" --base "http://127.0.0.1:$PORT" --db-url "$POS_DATABASE_URL" --server-pid "$SERVER_PID" "${@:2}"; }
+if [ "$WHICH" = all ]; then
+  run outlets "$@"; run menu "$@"; run pull "$@"; run orders "$@"; run fanout "$@"
+else
+  run "$WHICH" "$@"
+fi

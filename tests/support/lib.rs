@@ -36,12 +36,7 @@ impl Reply {
 
     #[track_caller]
     pub fn expect(self, status: u16) -> Reply {
-        assert_eq!(
-            self.status.as_u16(),
-            status,
-            "unexpected status; body: {}",
-            self.text
-        );
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.text);
         self
     }
 
@@ -73,19 +68,14 @@ impl TestApp {
         settings.login_limit_per_ip = 1_000_000;
         settings.login_limit_per_account = 1_000;
         adjust(&mut settings);
-        let state = startup::build_state(settings)
-            .await
-            .expect("state (is the test database up?)");
+        let state = startup::build_state(settings).await.expect("state (is the test database up?)");
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = startup::server(state.clone(), listener, pos_web_admin::configure).unwrap();
         tokio::spawn(server);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             state,
         }
     }
@@ -95,13 +85,7 @@ impl TestApp {
     }
 
     /// Sends `method path` with an optional bearer token and JSON body.
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
         let mut req = self.client.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -117,12 +101,7 @@ impl TestApp {
         let headers = res.headers().clone();
         let text = res.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            text,
-        }
+        Reply { status, headers, body, text }
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Reply {
@@ -134,8 +113,7 @@ impl TestApp {
     }
 
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.call(Method::PATCH, path, Some(token), Some(body))
-            .await
+        self.call(Method::PATCH, path, Some(token), Some(body)).await
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Reply {
@@ -163,10 +141,7 @@ impl TestApp {
     }
 
     pub async fn create_outlet(&self, token: &str, name: &str) -> Uuid {
-        let r = self
-            .post("/api/v1/outlets", Some(token), json!({"name": name}))
-            .await
-            .expect(201);
+        let r = self.post("/api/v1/outlets", Some(token), json!({"name": name})).await.expect(201);
         r.body["id"].as_str().unwrap().parse().unwrap()
     }
 
@@ -182,56 +157,30 @@ impl TestApp {
             .await
             .expect(201);
         let id = r.body["id"].as_str().unwrap().parse().unwrap();
-        (
-            id,
-            self.login(&email).await["access_token"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        )
+        (id, self.login(&email).await["access_token"].as_str().unwrap().to_string())
     }
 
     pub async fn login(&self, email: &str) -> Value {
-        self.post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": email, "password": PASSWORD}),
-        )
-        .await
-        .expect(200)
-        .body
+        self.post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD})).await.expect(200).body
     }
 
     /// Creates and pairs a device; returns (device id, device token).
     pub async fn pair_device(&self, token: &str, outlet: Uuid, kind: &str) -> (Uuid, String) {
         let code = self
-            .post(
-                &format!("/api/v1/outlets/{outlet}/devices"),
-                Some(token),
-                json!({"kind": kind, "name": "Tablet"}),
-            )
+            .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(token), json!({"kind": kind, "name": "Tablet"}))
             .await
             .expect(201);
         let r = self
-            .post(
-                "/api/v1/devices/pair",
-                None,
-                json!({"pairing_code": code.body["pairing_code"]}),
-            )
+            .post("/api/v1/devices/pair", None, json!({"pairing_code": code.body["pairing_code"]}))
             .await
             .expect(200);
-        (
-            r.body["device_id"].as_str().unwrap().parse().unwrap(),
-            r.body["device_token"].as_str().unwrap().into(),
-        )
+        (r.body["device_id"].as_str().unwrap().parse().unwrap(), r.body["device_token"].as_str().unwrap().into())
     }
 
     /// A direct connection as the app role (RLS applies), for SQL-level tests.
     pub async fn app_role_connection(&self) -> sea_orm::DatabaseConnection {
         let url = std::env::var("POS_DATABASE_URL").expect("POS_DATABASE_URL");
-        sea_orm::Database::connect(url)
-            .await
-            .expect("connect as app role")
+        sea_orm::Database::connect(url).await.expect("connect as app role")
     }
 }
 
@@ -248,11 +197,7 @@ pub fn ids(reply: &Reply) -> Vec<Uuid> {
 /// Creates a category (named after the item) and an item in it; returns the item id.
 pub async fn menu_item(app: &TestApp, token: &str, name: &str) -> Uuid {
     let cat = app
-        .post(
-            "/api/v1/categories",
-            Some(token),
-            json!({"name": format!("{name} {}", Uuid::now_v7().simple())}),
-        )
+        .post("/api/v1/categories", Some(token), json!({"name": format!("{name} {}", Uuid::now_v7().simple())}))
         .await
         .expect(201);
     let r = app
@@ -266,4 +211,177 @@ pub async fn menu_item(app: &TestApp, token: &str, name: &str) -> Uuid {
         .await
         .expect(201);
     r.body["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// One server-sent event.
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    pub id: Option<String>,
+    pub event: String,
+    pub data: Value,
+}
+
+/// A minimal SSE client over reqwest, for tests.
+pub struct SseClient {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl SseClient {
+    /// Connects to `url` with a bearer token and optional `Last-Event-ID`.
+    pub async fn connect(url: &str, token: &str, last_event_id: Option<i64>) -> SseClient {
+        let mut req = reqwest::Client::new().get(url).bearer_auth(token).header("accept", "text/event-stream");
+        if let Some(id) = last_event_id {
+            req = req.header("last-event-id", id.to_string());
+        }
+        let response = req.send().await.expect("SSE connect");
+        assert_eq!(response.status(), 200, "SSE status");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        SseClient { response, buffer: String::new() }
+    }
+
+    /// The next event (comments skipped), or None when `wait` passes first or the stream ends.
+    pub async fn next(&mut self, wait: std::time::Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let (mut id, mut event, mut data) = (None, "message".to_string(), String::new());
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("id:") {
+                        id = Some(v.trim().to_string());
+                    } else if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim().to_string();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data.push_str(v.strip_prefix(' ').unwrap_or(v));
+                    }
+                }
+                if data.is_empty() && id.is_none() {
+                    continue; // keep-alive comment or retry hint
+                }
+                return Some(SseEvent { id, event, data: serde_json::from_str(&data).unwrap_or(Value::String(data)) });
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.ok()??;
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk).replace("\r\n", "\n"));
+        }
+    }
+
+    /// Every event until `wait` passes with nothing new.
+    pub async fn drain(&mut self, wait: std::time::Duration) -> Vec<SseEvent> {
+        let mut out = Vec::new();
+        while let Some(e) = self.next(wait).await {
+            out.push(e);
+        }
+        out
+    }
+}
+
+/// A counter order body for `item` with the first option of each required group.
+pub async fn order_body(app: &TestApp, token: &str, outlet: Uuid, item: Uuid, qty: i32) -> Value {
+    let detail = app.get(&format!("/api/v1/menu-items/{item}"), token).await.expect(200).body;
+    let options: Vec<Value> = detail["modifier_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["min"].as_u64().unwrap_or(0) > 0)
+        .map(|g| g["options"][0]["id"].clone())
+        .collect();
+    json!({
+        "client_order_id": Uuid::now_v7(), "outlet_id": outlet, "channel": "counter",
+        "created_at_client": chrono::Utc::now(),
+        "items": [{"menu_item_id": item, "qty": qty, "modifier_option_ids": options}]
+    })
+}
+
+/// A `pos-server serve` child process on a free port, killed on drop.
+pub struct ServerProcess {
+    pub base: String,
+    child: std::process::Child,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl ServerProcess {
+    /// Starts the server binary built next to this test, with extra environment.
+    pub async fn start(env: &[(&str, String)]) -> ServerProcess {
+        let exe = std::env::current_exe().unwrap();
+        let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("pos-server");
+        assert!(bin.exists(), "{} is missing: build the workspace first", bin.display());
+        let port = free_port();
+        let mut cmd = std::process::Command::new(bin);
+        cmd.arg("serve").env("POS_BIND", format!("127.0.0.1:{port}")).env("POS_LOG", "warn");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let base = format!("http://127.0.0.1:{port}");
+        // Owned at once, so every path (a panic included) kills and reaps it.
+        let server = ServerProcess { base: base.clone(), child: cmd.spawn().expect("start pos-server") };
+        for _ in 0..100 {
+            if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("pos-server did not come up on {base}");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A private `redis-server` on a free port that a test can stop and start.
+pub struct RedisProcess {
+    pub port: u16,
+    child: Option<std::process::Child>,
+}
+
+impl RedisProcess {
+    pub async fn start() -> RedisProcess {
+        let mut r = RedisProcess { port: free_port(), child: None };
+        r.restart().await;
+        r
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn restart(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string(), "--save", "", "--appendonly", "no"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server (apt-get install redis-server)");
+        self.child = Some(child);
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("redis-server did not start");
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for RedisProcess {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }

@@ -17,18 +17,9 @@ async fn main() -> anyhow::Result<()> {
     let command = std::env::args().nth(1).unwrap_or_else(|| "serve".into());
     let flags: Vec<String> = std::env::args().skip(2).collect();
     if command == "gen-keys" {
-        println!(
-            "POS_JWT_KEYS={}",
-            pos_backend::config::generate_jwt_key_line("k1")
-        );
-        println!(
-            "POS_TOKEN_SECRET={}",
-            pos_backend::config::generate_secret_hex()
-        );
-        println!(
-            "POS_SESSION_SECRET={}",
-            pos_backend::config::generate_secret_hex()
-        );
+        println!("POS_JWT_KEYS={}", pos_backend::config::generate_jwt_key_line("k1"));
+        println!("POS_TOKEN_SECRET={}", pos_backend::config::generate_secret_hex());
+        println!("POS_SESSION_SECRET={}", pos_backend::config::generate_secret_hex());
         return Ok(());
     }
     let settings = Settings::from_env()?;
@@ -49,7 +40,8 @@ async fn main() -> anyhow::Result<()> {
             let listener = TcpListener::bind(bind).with_context(|| format!("binding {bind}"))?;
             let state = startup::build_state(settings).await?;
             tracing::info!(%bind, "serving");
-            startup::server(state, listener, pos_web_admin::configure)?.await?;
+            let server = startup::server(state.clone(), listener, pos_web_admin::configure)?;
+            startup::run_until_signal(server, state).await?;
             Ok(())
         }
         other => {

@@ -14,15 +14,8 @@ pub struct Actor {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActorKind {
-    Staff {
-        user_id: Uuid,
-        role: Role,
-    },
-    Device {
-        device_id: Uuid,
-        outlet_id: Uuid,
-        kind: DeviceKind,
-    },
+    Staff { user_id: Uuid, role: Role },
+    Device { device_id: Uuid, outlet_id: Uuid, kind: DeviceKind },
 }
 
 impl Actor {

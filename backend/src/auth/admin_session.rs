@@ -41,24 +41,15 @@ struct CookieToken {
 impl CookieToken {
     fn parse(raw: &str) -> Option<CookieToken> {
         let mut parts = raw.split('.');
-        let (Some("as1"), Some(t), Some(s), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some("as1"), Some(t), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return None;
         };
         let secret = URL_SAFE_NO_PAD.decode(s).ok()?.try_into().ok()?;
-        Some(CookieToken {
-            tenant_id: Uuid::parse_str(t).ok()?,
-            secret,
-        })
+        Some(CookieToken { tenant_id: Uuid::parse_str(t).ok()?, secret })
     }
 
     fn encode(&self) -> String {
-        format!(
-            "as1.{}.{}",
-            self.tenant_id.simple(),
-            URL_SAFE_NO_PAD.encode(self.secret)
-        )
+        format!("as1.{}.{}", self.tenant_id.simple(), URL_SAFE_NO_PAD.encode(self.secret))
     }
 
     fn hash(&self, key: &[u8]) -> Vec<u8> {
@@ -73,24 +64,14 @@ impl CookieToken {
 /// session; returns the cookie value.
 pub async fn sign_in(state: &AppState, req: &LoginRequest, client_ip: &str) -> Result<String> {
     let (tenant_id, user_id) = authenticate(state, req, client_ip).await?;
-    let tx = state
-        .db
-        .begin_scoped(
-            tenant_id,
-            OutletScope::Only(vec![]),
-            PrincipalId::User(user_id),
-        )
-        .await?;
+    let tx = state.db.begin_scoped(tenant_id, OutletScope::Only(vec![]), PrincipalId::User(user_id)).await?;
     let role = super::sessions::current_role(&tx, user_id).await?;
     if !matches!(role, Role::Owner | Role::Manager) {
         return Err(Error::Forbidden(
             "the admin is for owners and managers; cashiers and kitchen staff use the devices",
         ));
     }
-    let token = CookieToken {
-        tenant_id,
-        secret: rand::random(),
-    };
+    let token = CookieToken { tenant_id, secret: rand::random() };
     let csrf = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>());
     tx.execute(
         "INSERT INTO admin_sessions (tenant_id, id, user_id, token_hash, csrf_token, expires_at) \
@@ -120,22 +101,9 @@ struct SessionRow {
 
 /// Opens the request's scoped transaction from the session cookie. 401 when
 /// the cookie is missing, unknown, expired or revoked, or the user is gone.
-pub async fn open(
-    state: &AppState,
-    cookie: Option<&str>,
-    request_id: Option<String>,
-) -> Result<AdminSession> {
-    let token = cookie
-        .and_then(CookieToken::parse)
-        .ok_or(Error::Unauthorized("please sign in"))?;
-    let mut tx = state
-        .db
-        .begin_scoped(
-            token.tenant_id,
-            OutletScope::Only(vec![]),
-            PrincipalId::System,
-        )
-        .await?;
+pub async fn open(state: &AppState, cookie: Option<&str>, request_id: Option<String>) -> Result<AdminSession> {
+    let token = cookie.and_then(CookieToken::parse).ok_or(Error::Unauthorized("please sign in"))?;
+    let mut tx = state.db.begin_scoped(token.tenant_id, OutletScope::Only(vec![]), PrincipalId::System).await?;
     let row: SessionRow = tx
         .query_one(
             "UPDATE admin_sessions s SET last_seen_at = now(), expires_at = now() + make_interval(secs => $2) \
@@ -146,25 +114,14 @@ pub async fn open(
         )
         .await?
         .ok_or(Error::Unauthorized("your session has ended; please sign in again"))?;
-    tx.execute(
-        "SELECT set_config('app.user_id', $1, true)",
-        [row.user_id.to_string().into()],
-    )
-    .await?;
+    tx.execute("SELECT set_config('app.user_id', $1, true)", [row.user_id.to_string().into()]).await?;
     let role = attach_staff(&mut tx, row.user_id).await?;
     if !matches!(role, Role::Owner | Role::Manager) {
         return Err(Error::Forbidden("the admin is for owners and managers"));
     }
     Ok(AdminSession {
         tx,
-        actor: Actor {
-            tenant_id: token.tenant_id,
-            kind: ActorKind::Staff {
-                user_id: row.user_id,
-                role,
-            },
-            request_id,
-        },
+        actor: Actor { tenant_id: token.tenant_id, kind: ActorKind::Staff { user_id: row.user_id, role }, request_id },
         csrf_token: row.csrf_token,
         user_name: row.name,
         locale: Locale::parse(&row.locale).unwrap_or(Locale::Id),
@@ -177,14 +134,7 @@ pub async fn sign_out(state: &AppState, cookie: Option<&str>) -> Result<()> {
     let Some(token) = cookie.and_then(CookieToken::parse) else {
         return Ok(());
     };
-    let tx = state
-        .db
-        .begin_scoped(
-            token.tenant_id,
-            OutletScope::Only(vec![]),
-            PrincipalId::System,
-        )
-        .await?;
+    let tx = state.db.begin_scoped(token.tenant_id, OutletScope::Only(vec![]), PrincipalId::System).await?;
     tx.execute(
         "UPDATE admin_sessions SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL",
         [token.hash(state.settings.session_secret.expose()).into()],

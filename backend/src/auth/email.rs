@@ -16,10 +16,8 @@ impl Email {
         let Some((local, domain)) = email.split_once('@') else {
             return Err("must look like name@example.com".into());
         };
-        let domain_ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains('@');
+        let domain_ok =
+            domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@');
         if local.is_empty() || !domain_ok || email.chars().any(char::is_whitespace) {
             return Err("must look like name@example.com".into());
         }
@@ -43,23 +41,12 @@ mod tests {
 
     #[test]
     fn accepts_and_normalises() {
-        assert_eq!(
-            Email::parse("  Ana@Kopi.ID ").unwrap().as_str(),
-            "ana@kopi.id"
-        );
+        assert_eq!(Email::parse("  Ana@Kopi.ID ").unwrap().as_str(), "ana@kopi.id");
     }
 
     #[test]
     fn refuses_garbage() {
-        for bad in [
-            "",
-            "ana",
-            "ana@",
-            "@kopi.id",
-            "ana@kopi",
-            "a b@kopi.id",
-            "a@b@kopi.id",
-        ] {
+        for bad in ["", "ana", "ana@", "@kopi.id", "ana@kopi", "a b@kopi.id", "a@b@kopi.id"] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -1,9 +1,7 @@
 //! `/api/v1/auth/*`: thin handlers over [`super::sessions`].
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use pos_wire::{
-    LoginRequest, LogoutRequest, RefreshRequest, SignupRequest, SignupResponse, TokenPair,
-};
+use pos_wire::{LoginRequest, LogoutRequest, RefreshRequest, SignupRequest, SignupResponse, TokenPair};
 
 use super::{jwt::TokenType, sessions};
 use crate::{
@@ -25,21 +23,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Self-serve sign-up: creates a tenant (brand) and its owner.
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupRequest,
     responses((status = 201, body = SignupResponse), (status = 422, body = pos_wire::Problem), (status = 429)))]
-pub async fn signup(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    body: Json<SignupRequest>,
-) -> Result<HttpResponse> {
+pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: Json<SignupRequest>) -> Result<HttpResponse> {
     let ip = client_ip(&req, state.settings.trust_proxy);
     let s = &state.settings;
-    state
-        .limiter
-        .check_and_hit(
-            &format!("signup:ip:{ip}"),
-            s.login_limit_per_ip,
-            s.login_limit_window,
-        )
-        .await?;
+    state.limiter.check_and_hit(&format!("signup:ip:{ip}"), s.login_limit_per_ip, s.login_limit_window).await?;
     let created = sessions::sign_up(&state, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -54,21 +41,14 @@ pub async fn login(
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenPair>> {
     let ip = client_ip(&req, state.settings.trust_proxy);
-    Ok(web::Json(
-        sessions::log_in(&state, body.into_inner(), &ip).await?,
-    ))
+    Ok(web::Json(sessions::log_in(&state, body.into_inner(), &ip).await?))
 }
 
 /// Rotates a refresh token. A reused token ends its whole session family.
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = TokenPair), (status = 401, body = pos_wire::Problem)))]
-pub async fn refresh(
-    state: web::Data<AppState>,
-    body: Json<RefreshRequest>,
-) -> Result<web::Json<TokenPair>> {
-    Ok(web::Json(
-        sessions::refresh_session(&state, &body.0.refresh_token).await?,
-    ))
+pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> Result<web::Json<TokenPair>> {
+    Ok(web::Json(sessions::refresh_session(&state, &body.0.refresh_token).await?))
 }
 
 /// Ends the session of `refresh_token`, or with only a bearer token every
@@ -84,9 +64,7 @@ pub async fn logout(
         Some(token) => {
             let claims = state.keyring.verify(&token)?;
             if claims.typ != TokenType::Staff {
-                return Err(Error::Forbidden(
-                    "devices do not log out; revoke them instead",
-                ));
+                return Err(Error::Forbidden("devices do not log out; revoke them instead"));
             }
             Some((claims.tid, claims.sub))
         }

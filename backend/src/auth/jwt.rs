@@ -52,10 +52,7 @@ pub struct Keyring {
 
 /// PKCS#8 v1 DER of an Ed25519 private key: a fixed prefix, then the seed.
 fn ed25519_pkcs8(seed: &[u8; 32]) -> Vec<u8> {
-    let mut der = vec![
-        0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04,
-        0x20,
-    ];
+    let mut der = vec![0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
     der.extend_from_slice(seed);
     der
 }
@@ -89,8 +86,7 @@ impl Keyring {
     pub fn sign_claims(&self, claims: &Claims) -> Result<String> {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.current_kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.signing)
-            .map_err(|e| Error::internal(format!("jwt sign: {e}")))
+        jsonwebtoken::encode(&header, claims, &self.signing).map_err(|e| Error::internal(format!("jwt sign: {e}")))
     }
 
     fn claims(&self, sub: Uuid, tid: Uuid, typ: TokenType, ttl_secs: u64) -> Claims {
@@ -110,13 +106,7 @@ impl Keyring {
         }
     }
 
-    pub fn sign_staff(
-        &self,
-        user_id: Uuid,
-        tenant_id: Uuid,
-        role: Role,
-        ttl_secs: u64,
-    ) -> Result<String> {
+    pub fn sign_staff(&self, user_id: Uuid, tenant_id: Uuid, role: Role, ttl_secs: u64) -> Result<String> {
         let mut claims = self.claims(user_id, tenant_id, TokenType::Staff, ttl_secs);
         claims.role = Some(role);
         self.sign_claims(&claims)
@@ -138,31 +128,21 @@ impl Keyring {
 
     /// Verifies signature (by `kid`), issuer, audience and expiry.
     pub fn verify(&self, token: &str) -> Result<Claims> {
-        let header = jsonwebtoken::decode_header(token)
-            .map_err(|_| Error::Unauthorized("malformed token"))?;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| Error::Unauthorized("malformed token"))?;
         if header.alg != Algorithm::EdDSA {
             return Err(Error::Unauthorized("unexpected token algorithm"));
         }
-        let kid = header
-            .kid
-            .ok_or(Error::Unauthorized("token names no key"))?;
-        let key = self
-            .verifying
-            .get(&kid)
-            .ok_or(Error::Unauthorized("token signed by an unknown key"))?;
+        let kid = header.kid.ok_or(Error::Unauthorized("token names no key"))?;
+        let key = self.verifying.get(&kid).ok_or(Error::Unauthorized("token signed by an unknown key"))?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 30;
-        jsonwebtoken::decode::<Claims>(token, key, &validation)
-            .map(|d| d.claims)
-            .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                    Error::Unauthorized("token expired")
-                }
-                _ => Error::Unauthorized("invalid token"),
-            })
+        jsonwebtoken::decode::<Claims>(token, key, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => Error::Unauthorized("token expired"),
+            _ => Error::Unauthorized("invalid token"),
+        })
     }
 }
 
@@ -173,13 +153,8 @@ mod tests {
 
     fn keyring(keys: &[(&str, u8)], current: &str) -> Keyring {
         let mut settings = Settings::from_lookup(|_| None).unwrap();
-        settings.jwt_keys = keys
-            .iter()
-            .map(|(kid, b)| JwtKeyConfig {
-                kid: kid.to_string(),
-                seed: Secret::new([*b; 32]),
-            })
-            .collect();
+        settings.jwt_keys =
+            keys.iter().map(|(kid, b)| JwtKeyConfig { kid: kid.to_string(), seed: Secret::new([*b; 32]) }).collect();
         settings.jwt_current_kid = current.into();
         Keyring::from_settings(&settings)
     }
@@ -188,43 +163,27 @@ mod tests {
     fn round_trip_staff_and_device() {
         let ring = keyring(&[("k1", 1)], "k1");
         let (u, t, o) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let c = ring
-            .verify(&ring.sign_staff(u, t, Role::Manager, 60).unwrap())
-            .unwrap();
-        assert_eq!(
-            (c.sub, c.tid, c.typ, c.role),
-            (u, t, TokenType::Staff, Some(Role::Manager))
-        );
-        let c = ring
-            .verify(&ring.sign_device(u, t, o, DeviceKind::Kds, 60).unwrap())
-            .unwrap();
-        assert_eq!(
-            (c.typ, c.oid, c.kind),
-            (TokenType::Device, Some(o), Some(DeviceKind::Kds))
-        );
+        let c = ring.verify(&ring.sign_staff(u, t, Role::Manager, 60).unwrap()).unwrap();
+        assert_eq!((c.sub, c.tid, c.typ, c.role), (u, t, TokenType::Staff, Some(Role::Manager)));
+        let c = ring.verify(&ring.sign_device(u, t, o, DeviceKind::Kds, 60).unwrap()).unwrap();
+        assert_eq!((c.typ, c.oid, c.kind), (TokenType::Device, Some(o), Some(DeviceKind::Kds)));
     }
 
     #[test]
     fn rotation_keeps_old_tokens_valid_and_unknown_kids_fail() {
         let old = keyring(&[("k1", 1)], "k1");
-        let token = old
-            .sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, 60)
-            .unwrap();
+        let token = old.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, 60).unwrap();
         let rotated = keyring(&[("k2", 2), ("k1", 1)], "k2");
         assert!(rotated.verify(&token).is_ok());
         let retired = keyring(&[("k2", 2)], "k2");
-        assert!(
-            matches!(retired.verify(&token), Err(Error::Unauthorized(m)) if m.contains("unknown key"))
-        );
+        assert!(matches!(retired.verify(&token), Err(Error::Unauthorized(m)) if m.contains("unknown key")));
     }
 
     #[test]
     fn same_kid_other_key_fails() {
         let a = keyring(&[("k1", 1)], "k1");
         let b = keyring(&[("k1", 9)], "k1");
-        let token = a
-            .sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, 60)
-            .unwrap();
+        let token = a.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, 60).unwrap();
         assert!(b.verify(&token).is_err());
     }
 
@@ -234,19 +193,12 @@ mod tests {
         let mut claims = ring.claims(Uuid::now_v7(), Uuid::now_v7(), TokenType::Staff, 0);
         claims.exp -= 3600;
         let expired = ring.sign_claims(&claims).unwrap();
-        assert!(matches!(
-            ring.verify(&expired),
-            Err(Error::Unauthorized("token expired"))
-        ));
+        assert!(matches!(ring.verify(&expired), Err(Error::Unauthorized("token expired"))));
 
-        let token = ring
-            .sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Cashier, 60)
-            .unwrap();
+        let token = ring.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Cashier, 60).unwrap();
         let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
         // Swap the payload for one claiming owner, keep the signature.
-        let forged = ring
-            .sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, 60)
-            .unwrap();
+        let forged = ring.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, 60).unwrap();
         parts[1] = forged.split('.').nth(1).unwrap().to_string();
         assert!(ring.verify(&parts.join(".")).is_err());
     }

@@ -45,9 +45,7 @@ impl Password {
 /// Checks `password` against a stored PHC hash on the blocking pool.
 pub async fn verify(password: String, phc_hash: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .verify_password(password.as_bytes(), phc_hash.as_str())
-            .is_ok()
+        Argon2::default().verify_password(password.as_bytes(), phc_hash.as_str()).is_ok()
     })
     .await
     .map_err(|e| Error::internal(format!("verify task: {e}")))
@@ -65,11 +63,7 @@ mod tests {
 
     #[tokio::test]
     async fn hash_then_verify() {
-        let hash = Password::parse("kopi-susu-2026")
-            .unwrap()
-            .hash()
-            .await
-            .unwrap();
+        let hash = Password::parse("kopi-susu-2026").unwrap().hash().await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify("kopi-susu-2026".into(), hash.clone()).await.unwrap());
         assert!(!verify("kopi-susu-2027".into(), hash).await.unwrap());
@@ -84,10 +78,6 @@ mod tests {
 
     #[tokio::test]
     async fn decoy_is_a_parseable_hash() {
-        assert!(
-            !verify("anything".into(), decoy_hash().into())
-                .await
-                .unwrap()
-        );
+        assert!(!verify("anything".into(), decoy_hash().into()).await.unwrap());
     }
 }

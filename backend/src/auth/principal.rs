@@ -37,15 +37,9 @@ pub struct BearerClaims(pub Claims);
 /// The token from `Authorization: Bearer`, or `?access_token=` (EventSource
 /// cannot set headers).
 pub fn bearer_token(req: &HttpRequest) -> Option<String> {
-    if let Some(value) = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let (scheme, token) = value.split_once(' ')?;
-        return scheme
-            .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim().to_string());
+        return scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string());
     }
     web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()
@@ -53,9 +47,7 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
 }
 
 fn claims_of(req: &HttpRequest) -> Result<Claims> {
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| Error::internal("no app state"))?;
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| Error::internal("no app state"))?;
     let token = bearer_token(req).ok_or(Error::Unauthorized("a bearer token is required"))?;
     state.keyring.verify(&token)
 }
@@ -82,14 +74,7 @@ impl FromRequest for Scoped {
             let state = state.ok_or_else(|| Error::internal("no app state"))?;
             let (tx, kind) = open_for(&state, &claims).await?;
             tracing::Span::current().record("tenant_id", tracing::field::display(claims.tid));
-            Ok(Scoped {
-                tx,
-                actor: Actor {
-                    tenant_id: claims.tid,
-                    kind,
-                    request_id,
-                },
-            })
+            Ok(Scoped { tx, actor: Actor { tenant_id: claims.tid, kind, request_id } })
         })
     }
 }
@@ -120,11 +105,7 @@ pub async fn attach_staff(tx: &mut ScopedTx, user_id: Uuid) -> Result<Role> {
         .await?
         .ok_or(Error::Unauthorized("this account is no longer active"))?;
     let role = Role::parse(&row.role).ok_or_else(|| Error::internal("unknown role in database"))?;
-    let outlets = if role == Role::Owner {
-        OutletScope::All
-    } else {
-        OutletScope::Only(row.outlet_ids)
-    };
+    let outlets = if role == Role::Owner { OutletScope::All } else { OutletScope::Only(row.outlet_ids) };
     tx.set_outlets(outlets).await?;
     Ok(role)
 }
@@ -133,34 +114,16 @@ pub async fn attach_staff(tx: &mut ScopedTx, user_id: Uuid) -> Result<Role> {
 pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind)> {
     match claims.typ {
         TokenType::Staff => {
-            let mut tx = state
-                .db
-                .begin_scoped(
-                    claims.tid,
-                    OutletScope::Only(vec![]),
-                    PrincipalId::User(claims.sub),
-                )
-                .await?;
+            let mut tx =
+                state.db.begin_scoped(claims.tid, OutletScope::Only(vec![]), PrincipalId::User(claims.sub)).await?;
             let role = attach_staff(&mut tx, claims.sub).await?;
-            Ok((
-                tx,
-                ActorKind::Staff {
-                    user_id: claims.sub,
-                    role,
-                },
-            ))
+            Ok((tx, ActorKind::Staff { user_id: claims.sub, role }))
         }
         TokenType::Device => {
-            let bound = claims
-                .oid
-                .ok_or(Error::Unauthorized("device token without an outlet"))?;
+            let bound = claims.oid.ok_or(Error::Unauthorized("device token without an outlet"))?;
             let tx = state
                 .db
-                .begin_scoped(
-                    claims.tid,
-                    OutletScope::Only(vec![bound]),
-                    PrincipalId::Device(claims.sub),
-                )
+                .begin_scoped(claims.tid, OutletScope::Only(vec![bound]), PrincipalId::Device(claims.sub))
                 .await?;
             let row: DeviceRow = tx
                 .query_one(
@@ -177,16 +140,8 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
             if row.outlet_id != bound {
                 return Err(Error::Unauthorized("this device token is stale"));
             }
-            let kind = DeviceKind::parse(&row.kind)
-                .ok_or_else(|| Error::internal("unknown device kind"))?;
-            Ok((
-                tx,
-                ActorKind::Device {
-                    device_id: claims.sub,
-                    outlet_id: bound,
-                    kind,
-                },
-            ))
+            let kind = DeviceKind::parse(&row.kind).ok_or_else(|| Error::internal("unknown device kind"))?;
+            Ok((tx, ActorKind::Device { device_id: claims.sub, outlet_id: bound, kind }))
         }
     }
 }

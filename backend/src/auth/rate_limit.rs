@@ -26,10 +26,7 @@ pub struct Window {
 
 impl RateLimiter {
     pub fn new(redis: Option<Pool>) -> Self {
-        RateLimiter {
-            redis,
-            memory: Mutex::new(HashMap::new()),
-        }
+        RateLimiter { redis, memory: Mutex::new(HashMap::new()) }
     }
 
     /// Counts one hit on `key` and returns the window after it.
@@ -46,9 +43,7 @@ impl RateLimiter {
     pub async fn check_and_hit(&self, key: &str, limit: u32, window: Duration) -> Result<()> {
         let w = self.hit(key, window).await;
         if w.count > limit {
-            return Err(Error::RateLimited {
-                retry_after_secs: w.resets_in_secs.max(1),
-            });
+            return Err(Error::RateLimited { retry_after_secs: w.resets_in_secs.max(1) });
         }
         Ok(())
     }
@@ -57,9 +52,7 @@ impl RateLimiter {
     pub async fn check(&self, key: &str, limit: u32, window: Duration) -> Result<()> {
         let w = self.peek(key, window).await;
         if w.count >= limit {
-            return Err(Error::RateLimited {
-                retry_after_secs: w.resets_in_secs.max(1),
-            });
+            return Err(Error::RateLimited { retry_after_secs: w.resets_in_secs.max(1) });
         }
         Ok(())
     }
@@ -88,10 +81,7 @@ impl RateLimiter {
         }
         entry.0 = entry.0.saturating_add(by);
         let elapsed = now.duration_since(entry.1);
-        Window {
-            count: entry.0,
-            resets_in_secs: window.saturating_sub(elapsed).as_secs().max(1),
-        }
+        Window { count: entry.0, resets_in_secs: window.saturating_sub(elapsed).as_secs().max(1) }
     }
 }
 
@@ -115,10 +105,7 @@ async fn bump_redis(pool: &Pool, key: &str, window: Duration, by: u32) -> anyhow
         .arg(&key)
         .query_async(&mut *conn)
         .await?;
-    Ok(Window {
-        count,
-        resets_in_secs: ttl.max(1) as u64,
-    })
+    Ok(Window { count, resets_in_secs: ttl.max(1) as u64 })
 }
 
 #[cfg(test)]
@@ -132,10 +119,7 @@ mod tests {
         for _ in 0..3 {
             rl.check_and_hit("k", 3, w).await.unwrap();
         }
-        assert!(matches!(
-            rl.check_and_hit("k", 3, w).await,
-            Err(Error::RateLimited { .. })
-        ));
+        assert!(matches!(rl.check_and_hit("k", 3, w).await, Err(Error::RateLimited { .. })));
         assert!(rl.check("other", 3, w).await.is_ok());
         tokio::time::sleep(Duration::from_millis(250)).await;
         assert!(rl.check_and_hit("k", 3, w).await.is_ok());

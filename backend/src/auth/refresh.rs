@@ -31,8 +31,7 @@ impl RefreshToken {
     pub fn parse(raw: &str) -> Result<RefreshToken> {
         let invalid = || Error::Unauthorized("invalid refresh token");
         let mut parts = raw.trim().split('.');
-        let (Some("rt1"), Some(tenant), Some(secret), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some("rt1"), Some(tenant), Some(secret), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(invalid());
         };
@@ -43,20 +42,14 @@ impl RefreshToken {
     }
 
     fn random(tenant_id: Uuid) -> RefreshToken {
-        RefreshToken {
-            tenant_id,
-            secret: rand::random(),
-        }
+        RefreshToken { tenant_id, secret: rand::random() }
     }
 
     fn child(&self, key: &[u8]) -> RefreshToken {
         let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
         mac.update(b"child:");
         mac.update(&self.secret);
-        RefreshToken {
-            tenant_id: self.tenant_id,
-            secret: mac.finalize().into_bytes().into(),
-        }
+        RefreshToken { tenant_id: self.tenant_id, secret: mac.finalize().into_bytes().into() }
     }
 
     fn hash(&self, key: &[u8]) -> Vec<u8> {
@@ -67,11 +60,7 @@ impl RefreshToken {
     }
 
     pub fn encode(&self) -> String {
-        format!(
-            "rt1.{}.{}",
-            self.tenant_id.simple(),
-            URL_SAFE_NO_PAD.encode(self.secret)
-        )
+        format!("rt1.{}.{}", self.tenant_id.simple(), URL_SAFE_NO_PAD.encode(self.secret))
     }
 }
 
@@ -84,11 +73,7 @@ pub struct RefreshPolicy<'a> {
 }
 
 /// Starts a new family (a new session) for `user_id`.
-pub async fn start_family(
-    tx: &ScopedTx,
-    policy: &RefreshPolicy<'_>,
-    user_id: Uuid,
-) -> Result<RefreshToken> {
+pub async fn start_family(tx: &ScopedTx, policy: &RefreshPolicy<'_>, user_id: Uuid) -> Result<RefreshToken> {
     let token = RefreshToken::random(tx.tenant_id());
     let family = Uuid::now_v7();
     insert(tx, policy, &token, family, None, user_id).await?;
@@ -140,11 +125,7 @@ pub enum Rotation {
 }
 
 /// Rotates `presented` inside `tx` (scoped to the token's tenant).
-pub async fn rotate(
-    tx: &ScopedTx,
-    policy: &RefreshPolicy<'_>,
-    presented: &RefreshToken,
-) -> Result<Rotation> {
+pub async fn rotate(tx: &ScopedTx, policy: &RefreshPolicy<'_>, presented: &RefreshToken) -> Result<Rotation> {
     let stored: StoredToken = tx
         .query_one(
             "SELECT id, family_id, user_id, expires_at <= now() AS expired, revoked_at IS NOT NULL AS revoked, \
@@ -162,24 +143,9 @@ pub async fn rotate(
     }
     let child = presented.child(policy.key);
     if stored.used_at.is_none() {
-        tx.execute(
-            "UPDATE refresh_tokens SET used_at = now() WHERE id = $1",
-            [stored.id.into()],
-        )
-        .await?;
-        insert(
-            tx,
-            policy,
-            &child,
-            stored.family_id,
-            Some(stored.id),
-            stored.user_id,
-        )
-        .await?;
-        return Ok(Rotation::Rotated {
-            user_id: stored.user_id,
-            token: child,
-        });
+        tx.execute("UPDATE refresh_tokens SET used_at = now() WHERE id = $1", [stored.id.into()]).await?;
+        insert(tx, policy, &child, stored.family_id, Some(stored.id), stored.user_id).await?;
+        return Ok(Rotation::Rotated { user_id: stored.user_id, token: child });
     }
     if stored.within_grace {
         // A retry of the same refresh: hand out the same child while it is unused.
@@ -191,10 +157,7 @@ pub async fn rotate(
             )
             .await?;
         if !child_unused.is_empty() {
-            return Ok(Rotation::Rotated {
-                user_id: stored.user_id,
-                token: child,
-            });
+            return Ok(Rotation::Rotated { user_id: stored.user_id, token: child });
         }
     }
     tracing::warn!(family_id = %stored.family_id, "refresh token reuse: revoking the family");
@@ -260,13 +223,7 @@ mod tests {
 
     #[test]
     fn garbage_is_refused() {
-        for bad in [
-            "",
-            "rt1",
-            "rt1.x.y",
-            "rt2.00000000000000000000000000000000.AAAA",
-            "a.b.c.d",
-        ] {
+        for bad in ["", "rt1", "rt1.x.y", "rt2.00000000000000000000000000000000.AAAA", "a.b.c.d"] {
             assert!(RefreshToken::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -25,25 +25,13 @@ pub async fn sign_up(state: &AppState, req: SignupRequest) -> Result<SignupRespo
     let email = errors.take("email", Email::parse(&req.email));
     let password = errors.take("password", Password::parse(&req.password));
     errors.finish()?;
-    let (brand, owner, email, password) = (
-        brand.unwrap(),
-        owner.unwrap(),
-        email.unwrap(),
-        password.unwrap(),
-    );
+    let (brand, owner, email, password) = (brand.unwrap(), owner.unwrap(), email.unwrap(), password.unwrap());
 
     let password_hash = password.hash().await?;
     let tenant_id = Uuid::now_v7();
     let user_id = Uuid::now_v7();
-    let tx = state
-        .db
-        .begin_scoped(tenant_id, OutletScope::All, PrincipalId::System)
-        .await?;
-    tx.execute(
-        "INSERT INTO tenants (id, name) VALUES ($1, $2)",
-        [tenant_id.into(), brand.as_str().into()],
-    )
-    .await?;
+    let tx = state.db.begin_scoped(tenant_id, OutletScope::All, PrincipalId::System).await?;
+    tx.execute("INSERT INTO tenants (id, name) VALUES ($1, $2)", [tenant_id.into(), brand.as_str().into()]).await?;
     tx.execute(
         "INSERT INTO users (tenant_id, id, email, name, password_hash, role) VALUES ($1, $2, $3, $4, $5, 'owner')",
         [tenant_id.into(), user_id.into(), email.as_str().into(), owner.as_str().into(), password_hash.into()],
@@ -73,20 +61,10 @@ pub async fn sign_up(state: &AppState, req: SignupRequest) -> Result<SignupRespo
     })
 }
 
-async fn issue_pair(
-    state: &AppState,
-    tx: &ScopedTx,
-    user_id: Uuid,
-    role: Role,
-) -> Result<TokenPair> {
+async fn issue_pair(state: &AppState, tx: &ScopedTx, user_id: Uuid, role: Role) -> Result<TokenPair> {
     let refresh = refresh::start_family(tx, &state.refresh_policy(), user_id).await?;
     Ok(TokenPair {
-        access_token: state.keyring.sign_staff(
-            user_id,
-            tx.tenant_id(),
-            role,
-            state.access_ttl_secs(),
-        )?,
+        access_token: state.keyring.sign_staff(user_id, tx.tenant_id(), role, state.access_ttl_secs())?,
         refresh_token: refresh.encode(),
         expires_in: state.access_ttl_secs(),
     })
@@ -95,14 +73,7 @@ async fn issue_pair(
 /// Email and password to a token pair. Rate limited per account and per IP.
 pub async fn log_in(state: &AppState, req: LoginRequest, client_ip: &str) -> Result<TokenPair> {
     let (tenant_id, user_id) = authenticate(state, &req, client_ip).await?;
-    let tx = state
-        .db
-        .begin_scoped(
-            tenant_id,
-            OutletScope::Only(vec![]),
-            PrincipalId::User(user_id),
-        )
-        .await?;
+    let tx = state.db.begin_scoped(tenant_id, OutletScope::Only(vec![]), PrincipalId::User(user_id)).await?;
     let role = current_role(&tx, user_id).await?;
     let pair = issue_pair(state, &tx, user_id, role).await?;
     tx.commit().await?;
@@ -112,33 +83,15 @@ pub async fn log_in(state: &AppState, req: LoginRequest, client_ip: &str) -> Res
 /// Checks email and password, with the per-account and per-IP limits, and
 /// returns (tenant, user). Several matching brands without a `tenant_id`
 /// choice is a conflict that lists them.
-pub async fn authenticate(
-    state: &AppState,
-    req: &LoginRequest,
-    client_ip: &str,
-) -> Result<(Uuid, Uuid)> {
+pub async fn authenticate(state: &AppState, req: &LoginRequest, client_ip: &str) -> Result<(Uuid, Uuid)> {
     let s = &state.settings;
     let window = s.login_limit_window;
-    state
-        .limiter
-        .check_and_hit(
-            &format!("login:ip:{client_ip}"),
-            s.login_limit_per_ip,
-            window,
-        )
-        .await?;
+    state.limiter.check_and_hit(&format!("login:ip:{client_ip}"), s.login_limit_per_ip, window).await?;
     let email = Email::parse(&req.email).map_err(|m| Error::field("email", m))?;
     let account_key = format!("login:account:{email}");
-    state
-        .limiter
-        .check(&account_key, s.login_limit_per_account, window)
-        .await?;
+    state.limiter.check(&account_key, s.login_limit_per_account, window).await?;
 
-    let candidates = state
-        .db
-        .cross_tenant()
-        .login_candidates(email.as_str())
-        .await?;
+    let candidates = state.db.cross_tenant().login_candidates(email.as_str()).await?;
     let mut matches = Vec::new();
     if candidates.is_empty() {
         // Same cost as a real check, so timing does not reveal unknown emails.
@@ -160,11 +113,7 @@ pub async fn authenticate(
         [one] => Ok((one.tenant_id, one.user_id)),
         several => Err(Error::Conflict(format!(
             "This email opens accounts in several brands; log in again with tenant_id set to one of: {}",
-            several
-                .iter()
-                .map(|c| format!("{} ({})", c.tenant_id, c.tenant_name))
-                .collect::<Vec<_>>()
-                .join(", ")
+            several.iter().map(|c| format!("{} ({})", c.tenant_id, c.tenant_name)).collect::<Vec<_>>().join(", ")
         ))),
     }
 }
@@ -176,10 +125,7 @@ struct RoleRow {
 
 pub(crate) async fn current_role(tx: &ScopedTx, user_id: Uuid) -> Result<Role> {
     let row: RoleRow = tx
-        .query_one(
-            "SELECT role FROM users WHERE id = $1 AND active",
-            [user_id.into()],
-        )
+        .query_one("SELECT role FROM users WHERE id = $1 AND active", [user_id.into()])
         .await?
         .ok_or(Error::Unauthorized("this account is no longer active"))?;
     Role::parse(&row.role).ok_or_else(|| Error::internal("unknown role in database"))
@@ -188,59 +134,36 @@ pub(crate) async fn current_role(tx: &ScopedTx, user_id: Uuid) -> Result<Role> {
 /// Rotates a refresh token into a new pair (see [`refresh`]).
 pub async fn refresh_session(state: &AppState, raw: &str) -> Result<TokenPair> {
     let presented = RefreshToken::parse(raw)?;
-    let tx = state
-        .db
-        .begin_scoped(
-            presented.tenant_id,
-            OutletScope::Only(vec![]),
-            PrincipalId::System,
-        )
-        .await?;
+    let tx = state.db.begin_scoped(presented.tenant_id, OutletScope::Only(vec![]), PrincipalId::System).await?;
     match refresh::rotate(&tx, &state.refresh_policy(), &presented).await? {
         Rotation::Rotated { user_id, token } => {
             let role = current_role(&tx, user_id).await?;
             tx.commit().await?;
             Ok(TokenPair {
-                access_token: state.keyring.sign_staff(
-                    user_id,
-                    presented.tenant_id,
-                    role,
-                    state.access_ttl_secs(),
-                )?,
+                access_token: state.keyring.sign_staff(user_id, presented.tenant_id, role, state.access_ttl_secs())?,
                 refresh_token: token.encode(),
                 expires_in: state.access_ttl_secs(),
             })
         }
         Rotation::ReuseDetected => {
             tx.commit().await?;
-            Err(Error::Unauthorized(
-                "refresh token reuse detected; every session of this login has been ended",
-            ))
+            Err(Error::Unauthorized("refresh token reuse detected; every session of this login has been ended"))
         }
     }
 }
 
 /// Ends the session of `refresh_token`, or every session of the signed-in user.
-pub async fn log_out(
-    state: &AppState,
-    staff: Option<(Uuid, Uuid)>,
-    refresh_token: Option<&str>,
-) -> Result<()> {
+pub async fn log_out(state: &AppState, staff: Option<(Uuid, Uuid)>, refresh_token: Option<&str>) -> Result<()> {
     let presented = refresh_token.map(RefreshToken::parse).transpose()?;
     let tenant_id = match (&staff, &presented) {
         (Some((tenant, _)), _) => *tenant,
         (None, Some(p)) => p.tenant_id,
         (None, None) => {
-            return Err(Error::Unauthorized(
-                "send a bearer token or a refresh_token",
-            ));
+            return Err(Error::Unauthorized("send a bearer token or a refresh_token"));
         }
     };
     let user_id = staff.map(|(_, u)| u);
-    let tx = state
-        .db
-        .begin_scoped(tenant_id, OutletScope::Only(vec![]), PrincipalId::System)
-        .await?;
+    let tx = state.db.begin_scoped(tenant_id, OutletScope::Only(vec![]), PrincipalId::System).await?;
     match (&presented, user_id) {
         (Some(p), _) if p.tenant_id == tenant_id => {
             refresh::revoke_family_of(&tx, &state.refresh_policy(), p, user_id).await?

@@ -25,13 +25,7 @@ pub(crate) struct CategoryRow {
 
 impl From<CategoryRow> for Category {
     fn from(r: CategoryRow) -> Category {
-        Category {
-            id: r.id,
-            name: r.name,
-            position: r.position,
-            station: r.station,
-            updated_at: r.updated_at,
-        }
+        Category { id: r.id, name: r.name, position: r.position, station: r.station, updated_at: r.updated_at }
     }
 }
 
@@ -49,30 +43,17 @@ fn station(raw: &str) -> Result<Option<String>, String> {
 }
 
 fn position(p: i32) -> Result<i32, String> {
-    if (0..=100_000).contains(&p) {
-        Ok(p)
-    } else {
-        Err("must be between 0 and 100000".into())
-    }
+    if (0..=100_000).contains(&p) { Ok(p) } else { Err("must be between 0 and 100000".into()) }
 }
 
 fn name_taken(e: Error) -> Error {
-    if e.is_unique_violation() {
-        Error::field("name", "another category already has this name")
-    } else {
-        e
-    }
+    if e.is_unique_violation() { Error::field("name", "another category already has this name") } else { e }
 }
 
 /// All live categories, in menu order.
 pub async fn list(tx: &ScopedTx) -> Result<Vec<Category>> {
     let rows: Vec<CategoryRow> = tx
-        .query_all(
-            &format!(
-                "SELECT {COLUMNS} FROM categories WHERE deleted_at IS NULL ORDER BY position, name"
-            ),
-            [],
-        )
+        .query_all(&format!("SELECT {COLUMNS} FROM categories WHERE deleted_at IS NULL ORDER BY position, name"), [])
         .await?;
     Ok(rows.into_iter().map(Category::from).collect())
 }
@@ -116,36 +97,22 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateCategory) -> Result
         .map_err(name_taken)?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let category = Category::from(row);
-    audit::record(
+    super::announce_everywhere(
         tx,
-        actor,
-        "category.create",
-        "category",
-        Some(id),
-        None,
-        None,
-        snapshot(&category),
+        "menu.category_updated",
+        serde_json::json!({"category_id": id, "op": "upsert", "category": category}),
     )
     .await?;
+    audit::record(tx, actor, "category.create", "category", Some(id), None, None, snapshot(&category)).await?;
     Ok(category)
 }
 
-pub async fn update(
-    tx: &ScopedTx,
-    actor: &Actor,
-    id: Uuid,
-    req: UpdateCategory,
-) -> Result<Category> {
+pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateCategory) -> Result<Category> {
     actor.require_role(&[Role::Owner])?;
     let before = get(tx, id).await?;
     let mut errors = FieldErrors::new();
-    let name = req
-        .name
-        .as_deref()
-        .and_then(|n| errors.take("name", Name::parse(n, 80)));
-    let pos = req
-        .position
-        .and_then(|p| errors.take("position", position(p)));
+    let name = req.name.as_deref().and_then(|n| errors.take("name", Name::parse(n, 80)));
+    let pos = req.position.and_then(|p| errors.take("position", position(p)));
     let new_station = match &req.station {
         None => before.station.clone(),
         Some(None) => None,
@@ -166,17 +133,14 @@ pub async fn update(
         .map_err(name_taken)?
         .ok_or(Error::NotFound)?;
     let after = Category::from(row);
-    audit::record(
+    super::announce_everywhere(
         tx,
-        actor,
-        "category.update",
-        "category",
-        Some(id),
-        None,
-        snapshot(&before),
-        snapshot(&after),
+        "menu.category_updated",
+        serde_json::json!({"category_id": id, "op": "upsert", "category": after}),
     )
     .await?;
+    audit::record(tx, actor, "category.update", "category", Some(id), None, snapshot(&before), snapshot(&after))
+        .await?;
     Ok(after)
 }
 
@@ -185,15 +149,10 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     actor.require_role(&[Role::Owner])?;
     let before = get(tx, id).await?;
     let items = tx
-        .query_raw(
-            "SELECT 1 AS one FROM menu_items WHERE category_id = $1 AND deleted_at IS NULL LIMIT 1",
-            [id.into()],
-        )
+        .query_raw("SELECT 1 AS one FROM menu_items WHERE category_id = $1 AND deleted_at IS NULL LIMIT 1", [id.into()])
         .await?;
     if !items.is_empty() {
-        return Err(Error::Conflict(
-            "this category still has items: move or delete them first".into(),
-        ));
+        return Err(Error::Conflict("this category still has items: move or delete them first".into()));
     }
     let version = next_version(tx).await?;
     tx.execute(
@@ -201,16 +160,8 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         [id.into(), version.into()],
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "category.delete",
-        "category",
-        Some(id),
-        None,
-        snapshot(&before),
-        None,
-    )
-    .await?;
+    super::announce_everywhere(tx, "menu.category_updated", serde_json::json!({"category_id": id, "op": "delete"}))
+        .await?;
+    audit::record(tx, actor, "category.delete", "category", Some(id), None, snapshot(&before), None).await?;
     Ok(())
 }

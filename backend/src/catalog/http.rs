@@ -7,8 +7,8 @@ use actix_web::{
 };
 use futures_util::StreamExt;
 use pos_wire::{
-    Category, CreateCategory, CreateMenuItem, ItemOverride, MenuItem, OutletMenu, Page, PageQuery,
-    PullResponse, UpdateCategory, UpdateMenuItem, UpdateOutletItem, UploadedImage,
+    Category, CreateCategory, CreateMenuItem, ItemOverride, MenuItem, OutletMenu, Page, PageQuery, PullResponse,
+    UpdateCategory, UpdateMenuItem, UpdateOutletItem, UploadedImage,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -23,9 +23,7 @@ use crate::{
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/categories")
-            .route(web::get().to(list_categories))
-            .route(web::post().to(create_category)),
+        web::resource("/categories").route(web::get().to(list_categories)).route(web::post().to(create_category)),
     )
     .service(
         web::resource("/categories/{id}")
@@ -33,11 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(update_category))
             .route(web::delete().to(delete_category)),
     )
-    .service(
-        web::resource("/menu-items")
-            .route(web::get().to(list_items))
-            .route(web::post().to(create_item)),
-    )
+    .service(web::resource("/menu-items").route(web::get().to(list_items)).route(web::post().to(create_item)))
     .service(
         web::resource("/menu-items/{id}")
             .route(web::get().to(get_item))
@@ -45,10 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::delete().to(delete_item)),
     )
     .route("/outlets/{id}/menu", web::get().to(outlet_menu))
-    .route(
-        "/outlets/{id}/menu-items/{item_id}",
-        web::patch().to(update_outlet_item),
-    )
+    .route("/outlets/{id}/menu-items/{item_id}", web::patch().to(update_outlet_item))
     .route("/sync/pull", web::get().to(sync_pull))
     .route("/images", web::post().to(upload_image));
 }
@@ -108,15 +99,7 @@ pub struct ItemQuery {
     responses((status = 200, body = Page<MenuItem>)), security(("bearer" = [])))]
 pub async fn list_items(s: Scoped, q: web::Query<ItemQuery>) -> Result<web::Json<Page<MenuItem>>> {
     let q = q.into_inner();
-    let page = items::list(
-        &s.tx,
-        q.category_id,
-        &PageQuery {
-            limit: q.limit,
-            cursor: q.cursor,
-        },
-    )
-    .await?;
+    let page = items::list(&s.tx, q.category_id, &PageQuery { limit: q.limit, cursor: q.cursor }).await?;
     s.tx.commit().await?;
     Ok(web::Json(page))
 }
@@ -139,11 +122,7 @@ pub async fn get_item(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<MenuIt
 
 #[utoipa::path(patch, path = "/api/v1/menu-items/{id}", tag = "catalogue", request_body = UpdateMenuItem,
     responses((status = 200, body = MenuItem), (status = 404), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
-pub async fn update_item(
-    s: Scoped,
-    id: web::Path<Uuid>,
-    body: Json<UpdateMenuItem>,
-) -> Result<web::Json<MenuItem>> {
+pub async fn update_item(s: Scoped, id: web::Path<Uuid>, body: Json<UpdateMenuItem>) -> Result<web::Json<MenuItem>> {
     let item = items::update(&s.tx, &s.actor, *id, body.into_inner()).await?;
     s.tx.commit().await?;
     Ok(web::Json(item))
@@ -160,7 +139,12 @@ pub async fn delete_item(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse>
 /// The outlet's effective menu. Answers 304 when `If-None-Match` holds the current `ETag`.
 #[utoipa::path(get, path = "/api/v1/outlets/{id}/menu", tag = "catalogue",
     responses((status = 200, body = OutletMenu), (status = 304), (status = 404)), security(("bearer" = [])))]
-pub async fn outlet_menu(req: HttpRequest, s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
+pub async fn outlet_menu(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    s: Scoped,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse> {
     let stamp = menu::stamp(&s.tx, *id).await?;
     let etag = stamp.etag();
     let tag = EntityTag::new_strong(etag.trim_matches('"').to_string());
@@ -169,17 +153,22 @@ pub async fn outlet_menu(req: HttpRequest, s: Scoped, id: web::Path<Uuid>) -> Re
         && tags.iter().any(|t| t.weak_eq(&tag))
     {
         s.tx.commit().await?;
-        return Ok(HttpResponse::NotModified()
-            .insert_header(ETag(tag))
-            .insert_header(cache)
-            .finish());
+        return Ok(HttpResponse::NotModified().insert_header(ETag(tag)).insert_header(cache).finish());
     }
-    let body = menu::outlet_menu(&s.tx, *id, &stamp).await?;
-    s.tx.commit().await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(ETag(tag))
-        .insert_header(cache)
-        .json(body))
+    let body = match state.menu_cache.get(*id, &etag) {
+        Some(body) => {
+            s.tx.commit().await?;
+            body
+        }
+        None => {
+            let menu = menu::outlet_menu(&s.tx, *id, &stamp).await?;
+            s.tx.commit().await?;
+            let body = bytes::Bytes::from(serde_json::to_vec(&menu).map_err(anyhow::Error::from)?);
+            state.menu_cache.put(*id, &etag, body.clone());
+            body
+        }
+    };
+    Ok(HttpResponse::Ok().insert_header(ETag(tag)).insert_header(cache).content_type("application/json").body(body))
 }
 
 /// 86 an item at one outlet (until turned back on, a time, or the end of the day), or set the outlet's price.
@@ -209,13 +198,7 @@ pub struct PullQuery {
     responses((status = 200, body = PullResponse), (status = 404), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
 pub async fn sync_pull(s: Scoped, q: web::Query<PullQuery>) -> Result<web::Json<PullResponse>> {
     let since = pull::parse_cursor(q.since.as_deref())?;
-    let page = pull::pull_changes(
-        &s.tx,
-        q.outlet_id,
-        since,
-        q.limit.unwrap_or(pull::DEFAULT_LIMIT),
-    )
-    .await?;
+    let page = pull::pull_changes(&s.tx, q.outlet_id, since, q.limit.unwrap_or(pull::DEFAULT_LIMIT)).await?;
     s.tx.commit().await?;
     Ok(web::Json(page))
 }
@@ -225,19 +208,12 @@ pub async fn sync_pull(s: Scoped, q: web::Query<PullQuery>) -> Result<web::Json<
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses((status = 201, body = UploadedImage), (status = 413), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
-pub async fn upload_image(
-    state: web::Data<AppState>,
-    s: Scoped,
-    mut payload: web::Payload,
-) -> Result<HttpResponse> {
+pub async fn upload_image(state: web::Data<AppState>, s: Scoped, mut payload: web::Payload) -> Result<HttpResponse> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|e| Error::BadRequest(format!("could not read the upload: {e}")))?;
+        let chunk = chunk.map_err(|e| Error::BadRequest(format!("could not read the upload: {e}")))?;
         if body.len() + chunk.len() > images::MAX_BYTES {
-            return Err(Error::PayloadTooLarge {
-                limit: images::MAX_BYTES,
-            });
+            return Err(Error::PayloadTooLarge { limit: images::MAX_BYTES });
         }
         body.extend_from_slice(&chunk);
     }

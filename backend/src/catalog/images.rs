@@ -34,20 +34,13 @@ pub async fn store(media_dir: &Path, actor: &Actor, bytes: &[u8]) -> Result<Uplo
     if bytes.len() > MAX_BYTES {
         return Err(Error::PayloadTooLarge { limit: MAX_BYTES });
     }
-    let (content_type, ext) =
-        sniff(bytes).ok_or_else(|| Error::field("image", "must be a JPEG, PNG or WebP image"))?;
+    let (content_type, ext) = sniff(bytes).ok_or_else(|| Error::field("image", "must be a JPEG, PNG or WebP image"))?;
     let dir = media_dir.join(actor.tenant_id.simple().to_string());
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| Error::internal(format!("media dir: {e}")))?;
+    tokio::fs::create_dir_all(&dir).await.map_err(|e| Error::internal(format!("media dir: {e}")))?;
     let name = format!("{}.{ext}", Uuid::now_v7().simple());
     let tmp = dir.join(format!(".{name}.part"));
-    tokio::fs::write(&tmp, bytes)
-        .await
-        .map_err(|e| Error::internal(format!("write image: {e}")))?;
-    tokio::fs::rename(&tmp, dir.join(&name))
-        .await
-        .map_err(|e| Error::internal(format!("store image: {e}")))?;
+    tokio::fs::write(&tmp, bytes).await.map_err(|e| Error::internal(format!("write image: {e}")))?;
+    tokio::fs::rename(&tmp, dir.join(&name)).await.map_err(|e| Error::internal(format!("store image: {e}")))?;
     Ok(UploadedImage {
         url: format!("/media/{}/{name}", actor.tenant_id.simple()),
         content_type: content_type.into(),

@@ -50,23 +50,16 @@ impl From<ItemRow> for MenuItem {
     }
 }
 
-pub(crate) const COLUMNS: &str = "id, category_id, name, description, price_minor, image_url, position, modifier_groups, updated_at";
+pub(crate) const COLUMNS: &str =
+    "id, category_id, name, description, price_minor, image_url, position, modifier_groups, updated_at";
 
 pub fn price(p: i64) -> Result<i64, String> {
-    if (0..=MAX_PRICE_MINOR).contains(&p) {
-        Ok(p)
-    } else {
-        Err("must be between 0 and 10000000000".into())
-    }
+    if (0..=MAX_PRICE_MINOR).contains(&p) { Ok(p) } else { Err("must be between 0 and 10000000000".into()) }
 }
 
 fn description(d: &str) -> Result<String, String> {
     let d = d.trim();
-    if d.chars().count() > 500 {
-        Err("must be at most 500 characters".into())
-    } else {
-        Ok(d.to_string())
-    }
+    if d.chars().count() > 500 { Err("must be at most 500 characters".into()) } else { Ok(d.to_string()) }
 }
 
 /// Uploaded images (`/media/...`) or an https URL.
@@ -81,12 +74,8 @@ fn image_url(u: &str) -> Result<String, String> {
 }
 
 async fn check_category(tx: &ScopedTx, id: Uuid, errors: &mut FieldErrors) -> Result<()> {
-    let found = tx
-        .query_raw(
-            "SELECT 1 AS one FROM categories WHERE id = $1 AND deleted_at IS NULL",
-            [id.into()],
-        )
-        .await?;
+    let found =
+        tx.query_raw("SELECT 1 AS one FROM categories WHERE id = $1 AND deleted_at IS NULL", [id.into()]).await?;
     if found.is_empty() {
         errors.add("category_id", "no such category");
     }
@@ -124,11 +113,8 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateMenuItem) -> Result
     let name = errors.take("name", Name::parse(&req.name, 120));
     let desc = errors.take("description", description(&req.description));
     let price = errors.take("price_minor", price(req.price_minor));
-    let image = req
-        .image_url
-        .as_deref()
-        .filter(|u| !u.trim().is_empty())
-        .map(|u| errors.take("image_url", image_url(u)));
+    let image =
+        req.image_url.as_deref().filter(|u| !u.trim().is_empty()).map(|u| errors.take("image_url", image_url(u)));
     let position = req.position.unwrap_or(0);
     if !(0..=100_000).contains(&position) {
         errors.add("position", "must be between 0 and 100000");
@@ -161,40 +147,23 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateMenuItem) -> Result
         .await?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let item = MenuItem::from(row);
-    audit::record(
+    super::announce_everywhere(
         tx,
-        actor,
-        "menu_item.create",
-        "menu_item",
-        Some(id),
-        None,
-        None,
-        snapshot(&item),
+        "menu.item_updated",
+        serde_json::json!({"item_id": id, "op": "upsert", "item": item}),
     )
     .await?;
+    audit::record(tx, actor, "menu_item.create", "menu_item", Some(id), None, None, snapshot(&item)).await?;
     Ok(item)
 }
 
-pub async fn update(
-    tx: &ScopedTx,
-    actor: &Actor,
-    id: Uuid,
-    req: UpdateMenuItem,
-) -> Result<MenuItem> {
+pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateMenuItem) -> Result<MenuItem> {
     actor.require_role(&[Role::Owner])?;
     let before = get(tx, id).await?;
     let mut errors = FieldErrors::new();
-    let name = req
-        .name
-        .as_deref()
-        .and_then(|n| errors.take("name", Name::parse(n, 120)));
-    let desc = req
-        .description
-        .as_deref()
-        .and_then(|d| errors.take("description", description(d)));
-    let price = req
-        .price_minor
-        .and_then(|p| errors.take("price_minor", price(p)));
+    let name = req.name.as_deref().and_then(|n| errors.take("name", Name::parse(n, 120)));
+    let desc = req.description.as_deref().and_then(|d| errors.take("description", description(d)));
+    let price = req.price_minor.and_then(|p| errors.take("price_minor", price(p)));
     let image = match &req.image_url {
         None => before.image_url.clone(),
         Some(None) => None,
@@ -241,17 +210,14 @@ pub async fn update(
         .await?
         .ok_or(Error::NotFound)?;
     let after = MenuItem::from(row);
-    audit::record(
+    super::announce_everywhere(
         tx,
-        actor,
-        "menu_item.update",
-        "menu_item",
-        Some(id),
-        None,
-        snapshot(&before),
-        snapshot(&after),
+        "menu.item_updated",
+        serde_json::json!({"item_id": id, "op": "upsert", "item": after}),
     )
     .await?;
+    audit::record(tx, actor, "menu_item.update", "menu_item", Some(id), None, snapshot(&before), snapshot(&after))
+        .await?;
     Ok(after)
 }
 
@@ -265,16 +231,7 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         [id.into(), version.into()],
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "menu_item.delete",
-        "menu_item",
-        Some(id),
-        None,
-        snapshot(&before),
-        None,
-    )
-    .await?;
+    super::announce_everywhere(tx, "menu.item_updated", serde_json::json!({"item_id": id, "op": "delete"})).await?;
+    audit::record(tx, actor, "menu_item.delete", "menu_item", Some(id), None, snapshot(&before), None).await?;
     Ok(())
 }

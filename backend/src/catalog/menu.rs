@@ -80,20 +80,17 @@ pub async fn outlet_menu(tx: &ScopedTx, outlet_id: Uuid, stamp: &MenuStamp) -> R
     let rows: Vec<EffectiveItem> = tx.query_all(EFFECTIVE_ITEMS, [outlet_id.into()]).await?;
     let mut by_category: HashMap<Uuid, Vec<OutletMenuItem>> = HashMap::new();
     for r in rows {
-        by_category
-            .entry(r.category_id)
-            .or_default()
-            .push(OutletMenuItem {
-                id: r.id,
-                name: r.name,
-                description: r.description,
-                price_minor: r.price_minor,
-                base_price_minor: r.base_price_minor,
-                image_url: r.image_url,
-                available: r.available,
-                unavailable_until: r.unavailable_until,
-                modifier_groups: groups_of(r.modifier_groups),
-            });
+        by_category.entry(r.category_id).or_default().push(OutletMenuItem {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            price_minor: r.price_minor,
+            base_price_minor: r.base_price_minor,
+            image_url: r.image_url,
+            available: r.available,
+            unavailable_until: r.unavailable_until,
+            modifier_groups: groups_of(r.modifier_groups),
+        });
     }
     Ok(OutletMenu {
         outlet_id,
@@ -110,4 +107,31 @@ pub async fn outlet_menu(tx: &ScopedTx, outlet_id: Uuid, stamp: &MenuStamp) -> R
             })
             .collect(),
     })
+}
+
+/// Serialised menus by (outlet, ETag). An ETag names one exact menu, so an
+/// entry can never be stale; the cache only saves rebuilding and
+/// re-serialising a menu that has not changed.
+#[derive(Default)]
+pub struct MenuCache {
+    entries: std::sync::Mutex<HashMap<(Uuid, String), bytes::Bytes>>,
+}
+
+impl MenuCache {
+    const MAX_ENTRIES: usize = 128;
+
+    pub fn get(&self, outlet_id: Uuid, etag: &str) -> Option<bytes::Bytes> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries.get(&(outlet_id, etag.to_string())).cloned()
+    }
+
+    pub fn put(&self, outlet_id: Uuid, etag: &str, body: bytes::Bytes) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        // Older versions of this outlet's menu will not be asked for again.
+        entries.retain(|(o, _), _| *o != outlet_id);
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.clear();
+        }
+        entries.insert((outlet_id, etag.to_string()), body);
+    }
 }

@@ -19,9 +19,15 @@ use crate::{db::ScopedTx, error::Result};
 /// The next catalogue version of the caller's tenant; holds the counter's
 /// row lock until the transaction ends.
 pub(crate) async fn next_version(tx: &ScopedTx) -> Result<i64> {
-    let rows = tx
-        .query_raw("SELECT app.next_catalog_version(1) AS v", [])
-        .await?;
-    crate::db::opt_row::<i64>(&rows, "v")?
-        .ok_or_else(|| crate::error::Error::internal("no catalogue version"))
+    let rows = tx.query_raw("SELECT app.next_catalog_version(1) AS v", []).await?;
+    crate::db::opt_row::<i64>(&rows, "v")?.ok_or_else(|| crate::error::Error::internal("no catalogue version"))
+}
+
+/// Announces a brand-wide catalogue change on every live outlet's stream.
+pub(crate) async fn announce_everywhere(tx: &ScopedTx, kind: &str, data: serde_json::Value) -> Result<()> {
+    let rows = tx.query_raw("SELECT id FROM outlets WHERE archived_at IS NULL", []).await?;
+    for outlet in crate::db::rows::<uuid::Uuid>(&rows, "id")? {
+        tx.append_event(outlet, kind, data.clone()).await?;
+    }
+    Ok(())
 }

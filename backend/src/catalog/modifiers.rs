@@ -59,19 +59,9 @@ pub fn parse_groups(groups: Vec<ModifierGroup>, errors: &mut FieldErrors) -> Vec
             if !seen.insert(oid) {
                 errors.add(&at("id"), "is used twice");
             }
-            options.push(ModifierOption {
-                id: Some(oid),
-                name: oname,
-                price_minor: o.price_minor,
-            });
+            options.push(ModifierOption { id: Some(oid), name: oname, price_minor: o.price_minor });
         }
-        out.push(ModifierGroup {
-            id: Some(id),
-            name,
-            min: g.min,
-            max: g.max,
-            options,
-        });
+        out.push(ModifierGroup { id: Some(id), name, min: g.min, max: g.max, options });
     }
     out
 }
@@ -86,13 +76,7 @@ mod tests {
             name: "Sugar".into(),
             min,
             max,
-            options: (0..options)
-                .map(|i| ModifierOption {
-                    id: None,
-                    name: format!("O{i}"),
-                    price_minor: 0,
-                })
-                .collect(),
+            options: (0..options).map(|i| ModifierOption { id: None, name: format!("O{i}"), price_minor: 0 }).collect(),
         }
     }
 
@@ -107,10 +91,7 @@ mod tests {
         let mut e = FieldErrors::new();
         let g = parse_groups(vec![group(1, 1, 3), group(0, 2, 2)], &mut e);
         assert!(e.is_empty());
-        assert!(
-            g.iter()
-                .all(|g| g.id.is_some() && g.options.iter().all(|o| o.id.is_some()))
-        );
+        assert!(g.iter().all(|g| g.id.is_some() && g.options.iter().all(|o| o.id.is_some())));
     }
 
     #[test]

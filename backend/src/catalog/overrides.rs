@@ -49,19 +49,11 @@ pub async fn set(
     req: UpdateOutletItem,
 ) -> Result<ItemOverride> {
     actor.require_role(&[Role::Owner, Role::Manager])?;
-    let outlet = tx
-        .query_raw(
-            "SELECT timezone FROM outlets WHERE id = $1 AND archived_at IS NULL",
-            [outlet_id.into()],
-        )
-        .await?;
+    let outlet =
+        tx.query_raw("SELECT timezone FROM outlets WHERE id = $1 AND archived_at IS NULL", [outlet_id.into()]).await?;
     let timezone: String = crate::db::opt_row(&outlet, "timezone")?.ok_or(Error::NotFound)?;
-    let item = tx
-        .query_raw(
-            "SELECT 1 AS one FROM menu_items WHERE id = $1 AND deleted_at IS NULL",
-            [item_id.into()],
-        )
-        .await?;
+    let item =
+        tx.query_raw("SELECT 1 AS one FROM menu_items WHERE id = $1 AND deleted_at IS NULL", [item_id.into()]).await?;
     if item.is_empty() {
         return Err(Error::NotFound);
     }
@@ -73,35 +65,26 @@ pub async fn set(
         Some(None) => None,
         Some(Some(p)) => errors.take("price_minor", price(p)),
     };
-    let available = req
-        .available
-        .unwrap_or(before.as_ref().is_none_or(|b| b.available));
+    let available = req.available.unwrap_or(before.as_ref().is_none_or(|b| b.available));
     if available && (req.unavailable_until.is_some() || req.until_end_of_day) {
         errors.add("unavailable_until", "only applies when available is false");
     }
     if req.unavailable_until.is_some() && req.until_end_of_day {
-        errors.add(
-            "unavailable_until",
-            "give a time or until_end_of_day, not both",
-        );
+        errors.add("unavailable_until", "give a time or until_end_of_day, not both");
     }
     if let Some(t) = req.unavailable_until
         && t <= Utc::now()
     {
         errors.add("unavailable_until", "must be in the future");
     }
-    if req.available.is_none()
-        && req.price_minor.is_none()
-        && !req.until_end_of_day
-        && req.unavailable_until.is_none()
+    if req.available.is_none() && req.price_minor.is_none() && !req.until_end_of_day && req.unavailable_until.is_none()
     {
         errors.add("body", "send available and/or price_minor");
     }
     errors.finish()?;
 
     // A fresh 86 without an end time stays until turned back on.
-    let keep_until =
-        req.available.is_none() && req.unavailable_until.is_none() && !req.until_end_of_day;
+    let keep_until = req.available.is_none() && req.unavailable_until.is_none() && !req.until_end_of_day;
     let until = if available {
         None
     } else if keep_until {
@@ -137,23 +120,15 @@ pub async fn set(
         .await?
         .ok_or_else(|| Error::internal("upsert returned nothing"))?;
     let after = ItemOverride::from(row);
-    let action =
-        if before.as_ref().map(|b| b.available) != Some(after.available) && !after.available {
-            "menu_item.86"
-        } else {
-            "menu_item.outlet_update"
-        };
-    audit::record(
-        tx,
-        actor,
-        action,
-        "menu_item",
-        Some(item_id),
-        Some(outlet_id),
-        snapshot(&before),
-        snapshot(&after),
-    )
-    .await?;
+    tx.append_event(outlet_id, "menu.availability_changed", serde_json::to_value(&after).map_err(anyhow::Error::from)?)
+        .await?;
+    let action = if before.as_ref().map(|b| b.available) != Some(after.available) && !after.available {
+        "menu_item.86"
+    } else {
+        "menu_item.outlet_update"
+    };
+    audit::record(tx, actor, action, "menu_item", Some(item_id), Some(outlet_id), snapshot(&before), snapshot(&after))
+        .await?;
     Ok(after)
 }
 

@@ -51,51 +51,26 @@ struct Pending {
     change: Change,
 }
 
-fn change<T: serde::Serialize>(
-    entity: &str,
-    id: Uuid,
-    deleted: bool,
-    data: T,
-) -> AppResult<Change> {
+fn change<T: serde::Serialize>(entity: &str, id: Uuid, deleted: bool, data: T) -> AppResult<Change> {
     Ok(Change {
         entity: entity.into(),
         id,
-        op: if deleted {
-            ChangeOp::Delete
-        } else {
-            ChangeOp::Upsert
-        },
-        data: if deleted {
-            None
-        } else {
-            Some(serde_json::to_value(data).map_err(anyhow::Error::from)?)
-        },
+        op: if deleted { ChangeOp::Delete } else { ChangeOp::Upsert },
+        data: if deleted { None } else { Some(serde_json::to_value(data).map_err(anyhow::Error::from)?) },
     })
 }
 
 /// One page of changes for `outlet_id` after `since` (None: snapshot).
-pub async fn pull_changes(
-    tx: &ScopedTx,
-    outlet_id: Uuid,
-    since: Option<i64>,
-    limit: u32,
-) -> AppResult<PullResponse> {
+pub async fn pull_changes(tx: &ScopedTx, outlet_id: Uuid, since: Option<i64>, limit: u32) -> AppResult<PullResponse> {
     if limit == 0 || limit > MAX_LIMIT {
-        return Err(Error::field(
-            "limit",
-            format!("must be between 1 and {MAX_LIMIT}"),
-        ));
+        return Err(Error::field("limit", format!("must be between 1 and {MAX_LIMIT}")));
     }
     // The outlet must be visible (a device sees only its own).
     crate::tenancy::outlets::get(tx, outlet_id).await?;
     let after = since.unwrap_or(0);
     let snapshot = since.is_none();
     let n = i64::from(limit) + 1;
-    let live = if snapshot {
-        "AND deleted_at IS NULL"
-    } else {
-        ""
-    };
+    let live = if snapshot { "AND deleted_at IS NULL" } else { "" };
     let mut pending: Vec<Pending> = Vec::new();
 
     let cats: Vec<Versioned<categories::CategoryRow>> = tx
@@ -146,33 +121,20 @@ pub async fn pull_changes(
         let id = o.row.item_id;
         pending.push(Pending {
             version: o.version,
-            change: change(
-                "item_override",
-                id,
-                o.deleted,
-                pos_wire::ItemOverride::from(o.row),
-            )?,
+            change: change("item_override", id, o.deleted, pos_wire::ItemOverride::from(o.row))?,
         });
     }
-    if let Some((outlet, version, archived)) =
-        crate::tenancy::outlets::versioned(tx, outlet_id).await?
+    if let Some((outlet, version, archived)) = crate::tenancy::outlets::versioned(tx, outlet_id).await?
         && version > after
     {
-        pending.push(Pending {
-            version,
-            change: change("outlet", outlet_id, archived, outlet)?,
-        });
+        pending.push(Pending { version, change: change("outlet", outlet_id, archived, outlet)? });
     }
 
     pending.sort_by_key(|p| p.version);
     let has_more = pending.len() > limit as usize;
     pending.truncate(limit as usize);
     let cursor = pending.last().map(|p| p.version).unwrap_or(after);
-    let total = if snapshot {
-        Some(snapshot_size(tx, outlet_id).await?)
-    } else {
-        None
-    };
+    let total = if snapshot { Some(snapshot_size(tx, outlet_id).await?) } else { None };
     Ok(PullResponse {
         changes: pending.into_iter().map(|p| p.change).collect(),
         cursor: format!("v{cursor}"),

@@ -9,17 +9,22 @@
 pub mod cross_tenant;
 mod rows;
 
-use std::time::Duration;
+use std::{
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use pos_wire::OutletEvent;
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, ExecResult, FromQueryResult, QueryResult, Statement, TransactionTrait, Value,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    FromQueryResult, QueryResult, Statement, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
 pub use rows::{opt_row, rows};
 
-use crate::error::Result;
+use crate::{error::Result, events::EventBus};
 
 /// Which outlets of the tenant the transaction may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,11 +44,7 @@ impl OutletScope {
     fn setting(&self) -> String {
         match self {
             OutletScope::All => "*".into(),
-            OutletScope::Only(ids) => ids
-                .iter()
-                .map(Uuid::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
+            OutletScope::Only(ids) => ids.iter().map(Uuid::to_string).collect::<Vec<_>>().join(","),
         }
     }
 }
@@ -58,9 +59,11 @@ pub enum PrincipalId {
 }
 
 /// The connection pool of the app role. Cloning is cheap.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// Where committed events go; absent in tools that serve no one.
+    bus: Option<Arc<EventBus>>,
 }
 
 impl Db {
@@ -71,9 +74,13 @@ impl Db {
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(5))
             .sqlx_logging(false);
-        Ok(Db {
-            conn: Database::connect(opts).await?,
-        })
+        Ok(Db { conn: Database::connect(opts).await?, bus: None })
+    }
+
+    /// Routes the events of every committed transaction to `bus`.
+    pub fn with_bus(mut self, bus: Arc<EventBus>) -> Db {
+        self.bus = Some(bus);
+        self
     }
 
     /// Opens a transaction scoped to one tenant, a set of its outlets, and a principal.
@@ -93,19 +100,10 @@ impl Db {
             DbBackend::Postgres,
             "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', $2, true), \
                     set_config('app.user_id', $3, true), set_config('app.device_id', $4, true)",
-            [
-                tenant_id.to_string().into(),
-                outlets.setting().into(),
-                user.into(),
-                device.into(),
-            ],
+            [tenant_id.to_string().into(), outlets.setting().into(), user.into(), device.into()],
         ))
         .await?;
-        Ok(ScopedTx {
-            txn,
-            tenant_id,
-            outlets,
-        })
+        Ok(ScopedTx { txn, tenant_id, outlets, events: Mutex::new(Vec::new()), bus: self.bus.clone() })
     }
 
     /// A cheap round trip, for readiness checks.
@@ -124,6 +122,9 @@ pub struct ScopedTx {
     txn: DatabaseTransaction,
     tenant_id: Uuid,
     outlets: OutletScope,
+    /// Events appended in this transaction, published once it commits.
+    events: Mutex<Vec<OutletEvent>>,
+    bus: Option<Arc<EventBus>>,
 }
 
 impl ScopedTx {
@@ -137,24 +138,43 @@ impl ScopedTx {
 
     /// Narrows (or sets) the outlet scope for the rest of the transaction.
     pub async fn set_outlets(&mut self, outlets: OutletScope) -> Result<()> {
-        self.execute(
-            "SELECT set_config('app.outlet_ids', $1, true)",
-            [outlets.setting().into()],
-        )
-        .await?;
+        self.execute("SELECT set_config('app.outlet_ids', $1, true)", [outlets.setting().into()]).await?;
         self.outlets = outlets;
         Ok(())
     }
 
+    /// Commits, then hands the transaction's events to the live subscribers.
     pub async fn commit(self) -> Result<()> {
-        Ok(self.txn.commit().await?)
+        self.txn.commit().await?;
+        let events = self.events.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Some(bus) = &self.bus {
+            bus.publish(self.tenant_id, events);
+        }
+        Ok(())
     }
 
-    pub async fn execute(
-        &self,
-        sql: &str,
-        values: impl IntoIterator<Item = Value>,
-    ) -> Result<ExecResult> {
+    /// Appends an event to the outlet's log (the outbox) in this transaction;
+    /// it reaches subscribers only if and when the transaction commits.
+    pub async fn append_event(&self, outlet_id: Uuid, kind: &str, data: serde_json::Value) -> Result<i64> {
+        let rows = self
+            .query_raw(
+                "SELECT app.append_outlet_event($1, $2, $3) AS seq, now() AS at",
+                [outlet_id.into(), kind.into(), data.clone().into()],
+            )
+            .await?;
+        let seq: i64 = opt_row(&rows, "seq")?.ok_or_else(|| crate::Error::internal("no event sequence"))?;
+        let at: chrono::DateTime<chrono::Utc> = opt_row(&rows, "at")?.unwrap_or_else(chrono::Utc::now);
+        self.events.lock().unwrap_or_else(|p| p.into_inner()).push(OutletEvent {
+            seq,
+            outlet_id,
+            kind: kind.to_string(),
+            data,
+            at,
+        });
+        Ok(seq)
+    }
+
+    pub async fn execute(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Result<ExecResult> {
         Ok(self.txn.execute_raw(stmt(sql, values)).await?)
     }
 
@@ -163,9 +183,7 @@ impl ScopedTx {
         sql: &str,
         values: impl IntoIterator<Item = Value>,
     ) -> Result<Option<T>> {
-        Ok(T::find_by_statement(stmt(sql, values))
-            .one(&self.txn)
-            .await?)
+        Ok(T::find_by_statement(stmt(sql, values)).one(&self.txn).await?)
     }
 
     pub async fn query_all<T: FromQueryResult>(
@@ -173,16 +191,10 @@ impl ScopedTx {
         sql: &str,
         values: impl IntoIterator<Item = Value>,
     ) -> Result<Vec<T>> {
-        Ok(T::find_by_statement(stmt(sql, values))
-            .all(&self.txn)
-            .await?)
+        Ok(T::find_by_statement(stmt(sql, values)).all(&self.txn).await?)
     }
 
-    pub async fn query_raw(
-        &self,
-        sql: &str,
-        values: impl IntoIterator<Item = Value>,
-    ) -> Result<Vec<QueryResult>> {
+    pub async fn query_raw(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Result<Vec<QueryResult>> {
         Ok(self.txn.query_all_raw(stmt(sql, values)).await?)
     }
 

@@ -6,9 +6,7 @@ pub fn client_ip(req: &HttpRequest, trust_proxy: bool) -> String {
     if trust_proxy && let Some(ip) = req.connection_info().realip_remote_addr() {
         return strip_port(ip).to_string();
     }
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }
 
 fn strip_port(addr: &str) -> &str {

@@ -28,21 +28,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<JsonLimit>>()
-            .map(|l| l.0)
-            .unwrap_or(256 * 1024);
+        let limit = req.app_data::<web::Data<JsonLimit>>().map(|l| l.0).unwrap_or(256 * 1024);
         let content_type_ok = req
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|v| {
-                let mime = v
-                    .split(';')
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_ascii_lowercase();
+                let mime = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
                 mime == "application/json" || mime.ends_with("+json")
             })
             .unwrap_or(false);
@@ -61,8 +53,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk
-                    .map_err(|e| Error::BadRequest(format!("could not read the body: {e}")))?;
+                let chunk = chunk.map_err(|e| Error::BadRequest(format!("could not read the body: {e}")))?;
                 if body.len() + chunk.len() > limit {
                     return Err(Error::PayloadTooLarge { limit });
                 }
@@ -96,9 +87,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
                     errors.add(&field, strip_position(&message));
                     Err(Error::Validation(errors))
                 }
-                _ => Err(Error::BadRequest(format!(
-                    "The body is not valid JSON: {inner}"
-                ))),
+                _ => Err(Error::BadRequest(format!("The body is not valid JSON: {inner}"))),
             }
         }
     }
@@ -151,17 +140,11 @@ mod tests {
     #[test]
     fn missing_and_unknown_fields_are_named() {
         assert_eq!(field_errors(parse_json(br#"{"name":"a"}"#))[0].0, "qty");
-        assert_eq!(
-            field_errors(parse_json(br#"{"name":"a","qty":1,"evil":1}"#))[0].0,
-            "evil"
-        );
+        assert_eq!(field_errors(parse_json(br#"{"name":"a","qty":1,"evil":1}"#))[0].0, "evil");
     }
 
     #[test]
     fn malformed_json_is_a_bad_request() {
-        assert!(matches!(
-            parse_json::<Body>(b"{not json"),
-            Err(Error::BadRequest(_))
-        ));
+        assert!(matches!(parse_json::<Body>(b"{not json"), Err(Error::BadRequest(_))));
     }
 }

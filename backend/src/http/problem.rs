@@ -7,11 +7,7 @@ use pos_wire::Problem;
 use crate::error::{Error, FieldErrors};
 
 /// An RFC 9457 response with `application/problem+json`.
-pub fn problem_response(
-    status: StatusCode,
-    detail: Option<String>,
-    errors: FieldErrors,
-) -> HttpResponse {
+pub fn problem_response(status: StatusCode, detail: Option<String>, errors: FieldErrors) -> HttpResponse {
     let title = status.canonical_reason().unwrap_or("Error").to_string();
     let body = Problem {
         kind: format!("https://pos.example/problems/{}", status.as_u16()),
@@ -20,9 +16,7 @@ pub fn problem_response(
         detail,
         errors: errors.0,
     };
-    HttpResponse::build(status)
-        .content_type("application/problem+json")
-        .json(body)
+    HttpResponse::build(status).content_type("application/problem+json").json(body)
 }
 
 impl ResponseError for Error {
@@ -46,44 +40,26 @@ impl ResponseError for Error {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         let (detail, errors) = match self {
-            Error::Validation(errors) => (
-                Some("Some fields are not valid.".to_string()),
-                errors.clone(),
-            ),
-            Error::BadRequest(msg) | Error::Conflict(msg) => {
-                (Some(msg.clone()), FieldErrors::new())
-            }
+            Error::Validation(errors) => (Some("Some fields are not valid.".to_string()), errors.clone()),
+            Error::BadRequest(msg) | Error::Conflict(msg) => (Some(msg.clone()), FieldErrors::new()),
             Error::Unauthorized(msg) | Error::Forbidden(msg) | Error::Unavailable(msg) => {
                 (Some(msg.to_string()), FieldErrors::new())
             }
             Error::NotFound => (Some("No such resource.".into()), FieldErrors::new()),
-            Error::PayloadTooLarge { limit } => (
-                Some(format!("The request body is larger than {limit} bytes.")),
-                FieldErrors::new(),
-            ),
-            Error::UnsupportedMediaType => (
-                Some("Send the body as application/json.".into()),
-                FieldErrors::new(),
-            ),
-            Error::RateLimited { retry_after_secs } => (
-                Some(format!(
-                    "Too many attempts; try again in {retry_after_secs} s."
-                )),
-                FieldErrors::new(),
-            ),
+            Error::PayloadTooLarge { limit } => {
+                (Some(format!("The request body is larger than {limit} bytes.")), FieldErrors::new())
+            }
+            Error::UnsupportedMediaType => (Some("Send the body as application/json.".into()), FieldErrors::new()),
+            Error::RateLimited { retry_after_secs } => {
+                (Some(format!("Too many attempts; try again in {retry_after_secs} s.")), FieldErrors::new())
+            }
             Error::Db(_) | Error::Internal(_) => {
                 // The cause chain goes to the log, never to the client.
                 tracing::error!(error = ?self, "request failed");
                 if status == StatusCode::SERVICE_UNAVAILABLE {
-                    (
-                        Some("The database is unavailable; try again shortly.".into()),
-                        FieldErrors::new(),
-                    )
+                    (Some("The database is unavailable; try again shortly.".into()), FieldErrors::new())
                 } else {
-                    (
-                        Some("Something went wrong on our side.".into()),
-                        FieldErrors::new(),
-                    )
+                    (Some("Something went wrong on our side.".into()), FieldErrors::new())
                 }
             }
         };
@@ -94,23 +70,15 @@ impl ResponseError for Error {
             _ => None,
         };
         if let Some(secs) = retry_after {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, secs.max(1).into());
+            response.headers_mut().insert(header::RETRY_AFTER, secs.max(1).into());
         }
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
         }
         response
     }
 }
 
 fn is_connection_error(e: &sea_orm::DbErr) -> bool {
-    matches!(
-        e,
-        sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_)
-    )
+    matches!(e, sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_))
 }

@@ -5,8 +5,7 @@ use serde_json::json;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz));
+    cfg.route("/healthz", web::get().to(healthz)).route("/readyz", web::get().to(readyz));
 }
 
 /// 200 while the process is up.
@@ -17,19 +16,13 @@ pub async fn healthz() -> HttpResponse {
 /// 200 when PostgreSQL (and Redis, when configured) answer; 503 otherwise.
 pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let timeout = std::time::Duration::from_secs(2);
-    let db_ok = matches!(
-        tokio::time::timeout(timeout, state.db.ping()).await,
-        Ok(Ok(()))
-    );
+    let db_ok = matches!(tokio::time::timeout(timeout, state.db.ping()).await, Ok(Ok(())));
     let redis_ok = match &state.redis {
         None => None,
         Some(pool) => Some(
             tokio::time::timeout(timeout, async {
                 let mut conn = pool.get().await.ok()?;
-                redis::cmd("PING")
-                    .query_async::<String>(&mut *conn)
-                    .await
-                    .ok()
+                redis::cmd("PING").query_async::<String>(&mut *conn).await.ok()
             })
             .await
             .ok()
@@ -46,8 +39,6 @@ pub async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     if ready {
         HttpResponse::Ok().json(body)
     } else {
-        HttpResponse::ServiceUnavailable()
-            .insert_header(("Retry-After", "5"))
-            .json(body)
+        HttpResponse::ServiceUnavailable().insert_header(("Retry-After", "5")).json(body)
     }
 }

@@ -19,9 +19,7 @@ pub fn handle() -> &'static PrometheusHandle {
         PrometheusBuilder::new()
             .set_buckets_for_metric(
                 Matcher::Full("http_request_duration_seconds".into()),
-                &[
-                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-                ],
+                &[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0],
             )
             .expect("valid buckets")
             .install_recorder()
@@ -34,9 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 pub async fn render() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/plain; version=0.0.4")
-        .body(handle().render())
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(handle().render())
 }
 
 /// Middleware: counts every request and times it, labelled by route pattern
@@ -52,7 +48,6 @@ pub async fn record(
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("http_requests_total", &labels).increment(1);
-    metrics::histogram!("http_request_duration_seconds", &labels[..2])
-        .record(started.elapsed().as_secs_f64());
+    metrics::histogram!("http_request_duration_seconds", &labels[..2]).record(started.elapsed().as_secs_f64());
     Ok(res)
 }

@@ -30,6 +30,10 @@ use crate::{auth, catalog, tenancy};
         catalog::http::update_item, catalog::http::delete_item,
         catalog::http::outlet_menu, catalog::http::update_outlet_item, catalog::http::sync_pull,
         catalog::http::upload_image,
+        crate::orders::http::create_order, crate::orders::http::list_orders, crate::orders::http::get_order,
+        crate::orders::http::change_order_status,
+        crate::kitchen::http::list_tickets, crate::kitchen::http::bump_ticket, crate::kitchen::http::recall_ticket,
+        crate::sync::sync_push, crate::events::http::outlet_events,
     ),
     components(schemas(pos_wire::Problem)),
     modifiers(&BearerAuth),
@@ -43,19 +47,13 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/openapi.json", web::get().to(document))
-        .route("/api/docs", web::get().to(docs_ui));
+    cfg.route("/api/v1/openapi.json", web::get().to(document)).route("/api/docs", web::get().to(docs_ui));
 }
 
 pub async fn document() -> HttpResponse {
@@ -63,9 +61,7 @@ pub async fn document() -> HttpResponse {
 }
 
 pub async fn docs_ui() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(DOCS_HTML)
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(DOCS_HTML)
 }
 
 const DOCS_HTML: &str = r##"<!doctype html>

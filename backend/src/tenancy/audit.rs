@@ -23,19 +23,8 @@ pub async fn record(
     after: Option<serde_json::Value>,
 ) -> Result<()> {
     let (kind, id) = actor.audit_identity();
-    record_as(
-        tx,
-        kind,
-        Some(id),
-        actor.request_id.as_deref(),
-        action,
-        entity,
-        entity_id,
-        outlet_id,
-        before,
-        after,
-    )
-    .await
+    record_as(tx, kind, Some(id), actor.request_id.as_deref(), action, entity, entity_id, outlet_id, before, after)
+        .await
 }
 
 /// Records a change made by someone who is not yet an [`Actor`] (sign-up,
@@ -127,10 +116,7 @@ pub mod http {
 
     #[utoipa::path(get, path = "/api/v1/audit-log", tag = "audit", params(PageQuery),
         responses((status = 200, body = Page<AuditEntry>), (status = 403)), security(("bearer" = [])))]
-    pub async fn list_audit_log(
-        s: Scoped,
-        q: web::Query<PageQuery>,
-    ) -> Result<web::Json<Page<AuditEntry>>> {
+    pub async fn list_audit_log(s: Scoped, q: web::Query<PageQuery>) -> Result<web::Json<Page<AuditEntry>>> {
         let page = super::list(&s.tx, &s.actor, &q).await?;
         s.tx.commit().await?;
         Ok(web::Json(page))

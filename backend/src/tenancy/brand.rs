@@ -35,24 +35,14 @@ pub struct UpdateBrand {
 }
 
 /// Currencies the amount formatting knows (minor units per major unit).
-pub const CURRENCIES: &[(&str, u32)] = &[
-    ("IDR", 0),
-    ("SGD", 2),
-    ("MYR", 2),
-    ("USD", 2),
-    ("EUR", 2),
-    ("THB", 2),
-    ("PHP", 2),
-];
+pub const CURRENCIES: &[(&str, u32)] =
+    &[("IDR", 0), ("SGD", 2), ("MYR", 2), ("USD", 2), ("EUR", 2), ("THB", 2), ("PHP", 2)];
 
 /// The caller's brand.
 pub async fn get(tx: &ScopedTx) -> Result<Brand> {
-    tx.query_one(
-        "SELECT id, name, currency::text AS currency, locale, created_at FROM tenants",
-        [],
-    )
-    .await?
-    .ok_or(Error::NotFound)
+    tx.query_one("SELECT id, name, currency::text AS currency, locale, created_at FROM tenants", [])
+        .await?
+        .ok_or(Error::NotFound)
 }
 
 /// Owners only.
@@ -60,14 +50,8 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, req: UpdateBrand) -> Result<Br
     actor.require_role(&[Role::Owner])?;
     let before = get(tx).await?;
     let mut errors = FieldErrors::new();
-    let name = req
-        .name
-        .as_deref()
-        .and_then(|n| errors.take("name", Name::parse(n, 120)));
-    let currency = req
-        .currency
-        .as_deref()
-        .map(|c| c.trim().to_ascii_uppercase());
+    let name = req.name.as_deref().and_then(|n| errors.take("name", Name::parse(n, 120)));
+    let currency = req.currency.as_deref().map(|c| c.trim().to_ascii_uppercase());
     if let Some(c) = &currency
         && !CURRENCIES.iter().any(|(code, _)| code == c)
     {
@@ -85,17 +69,8 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, req: UpdateBrand) -> Result<Br
     )
     .await?;
     let after = get(tx).await?;
-    audit::record(
-        tx,
-        actor,
-        "brand.update",
-        "brand",
-        Some(after.id),
-        None,
-        snapshot(&before),
-        snapshot(&after),
-    )
-    .await?;
+    audit::record(tx, actor, "brand.update", "brand", Some(after.id), None, snapshot(&before), snapshot(&after))
+        .await?;
     Ok(after)
 }
 
@@ -108,11 +83,7 @@ pub mod http {
     use crate::{auth::principal::Scoped, error::Result, http::json::Json};
 
     pub fn routes(cfg: &mut web::ServiceConfig) {
-        cfg.service(
-            web::resource("/brand")
-                .route(web::get().to(get_brand))
-                .route(web::patch().to(update_brand)),
-        );
+        cfg.service(web::resource("/brand").route(web::get().to(get_brand)).route(web::patch().to(update_brand)));
     }
 
     #[utoipa::path(get, path = "/api/v1/brand", tag = "brand",

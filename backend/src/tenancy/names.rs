@@ -28,10 +28,7 @@ mod tests {
 
     #[test]
     fn trims_and_bounds() {
-        assert_eq!(
-            Name::parse("  Kopi Kenangan ", 20).unwrap().as_str(),
-            "Kopi Kenangan"
-        );
+        assert_eq!(Name::parse("  Kopi Kenangan ", 20).unwrap().as_str(), "Kopi Kenangan");
         assert!(Name::parse("   ", 20).is_err());
         assert!(Name::parse("abcdef", 5).is_err());
         assert!(Name::parse("a\u{0}b", 5).is_err());

@@ -18,16 +18,10 @@ impl PageRequest {
     pub fn parse(q: &PageQuery) -> Result<PageRequest> {
         let limit = q.limit.unwrap_or(Self::DEFAULT_LIMIT);
         if limit == 0 || limit > Self::MAX_LIMIT {
-            return Err(Error::field(
-                "limit",
-                format!("must be between 1 and {}", Self::MAX_LIMIT),
-            ));
+            return Err(Error::field("limit", format!("must be between 1 and {}", Self::MAX_LIMIT)));
         }
         let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-            Some(c) => Some(
-                Uuid::parse_str(c)
-                    .map_err(|_| Error::field("cursor", "is not a cursor from this list"))?,
-            ),
+            Some(c) => Some(Uuid::parse_str(c).map_err(|_| Error::field("cursor", "is not a cursor from this list"))?),
             None => None,
         };
         Ok(PageRequest { limit, after })
@@ -42,14 +36,7 @@ impl PageRequest {
     pub fn page<T>(&self, mut rows: Vec<T>, id_of: impl Fn(&T) -> Uuid) -> Page<T> {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
-        let next_cursor = if more {
-            rows.last().map(|r| id_of(r).to_string())
-        } else {
-            None
-        };
-        Page {
-            items: rows,
-            next_cursor,
-        }
+        let next_cursor = if more { rows.last().map(|r| id_of(r).to_string()) } else { None };
+        Page { items: rows, next_cursor }
     }
 }

@@ -3,9 +3,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use uuid::Uuid;
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
+pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -39,11 +37,7 @@ pub struct UpdateCategory {
     pub name: Option<String>,
     pub position: Option<i32>,
     /// `null` clears the station.
-    #[serde(
-        default,
-        deserialize_with = "double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub station: Option<Option<String>>,
 }
@@ -115,11 +109,7 @@ pub struct UpdateMenuItem {
     pub description: Option<String>,
     pub price_minor: Option<i64>,
     /// `null` removes the image.
-    #[serde(
-        default,
-        deserialize_with = "double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub image_url: Option<Option<String>>,
     pub position: Option<i32>,
@@ -140,11 +130,7 @@ pub struct UpdateOutletItem {
     #[serde(default)]
     pub until_end_of_day: bool,
     /// The outlet's own price; `null` returns to the brand price.
-    #[serde(
-        default,
-        deserialize_with = "double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub price_minor: Option<Option<i64>>,
 }

@@ -59,6 +59,9 @@ pub struct PairedDevice {
     pub outlet_id: Uuid,
     pub tenant_id: Uuid,
     pub kind: DeviceKind,
+    /// Kiosks number their own orders `<prefix>-<n>` (unique per outlet).
+    #[serde(default)]
+    pub number_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

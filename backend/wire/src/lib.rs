@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod devices;
+pub mod orders;
 pub mod outlets;
 pub mod page;
 pub mod problem;
@@ -13,6 +14,7 @@ pub mod users;
 pub use auth::*;
 pub use catalog::*;
 pub use devices::*;
+pub use orders::*;
 pub use outlets::*;
 pub use page::*;
 pub use problem::*;

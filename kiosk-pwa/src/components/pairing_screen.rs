@@ -25,9 +25,7 @@ pub fn PairingScreen(
     let pair = Action::new_unsync(move |code: &String| {
         let code = code.clone();
         async move {
-            let device = api::pair_device(&code)
-                .await
-                .map_err(PairingFailure::Refused)?;
+            let device = api::pair_device(&code).await.map_err(PairingFailure::Refused)?;
             storage::remember_device(&device).map_err(|_| PairingFailure::NotSaved)?;
             on_paired.run(device);
             Ok::<(), PairingFailure>(())
@@ -36,11 +34,7 @@ pub fn PairingScreen(
     let pending = pair.pending();
     // A new attempt hides the last one's failure until it has its own answer.
     let failure = move || {
-        if pending.get() {
-            None
-        } else {
-            pair.value().get().and_then(Result::err)
-        }
+        if pending.get() { None } else { pair.value().get().and_then(Result::err) }
     };
     let code_error = move || {
         failure()
@@ -109,11 +103,9 @@ impl PairingFailure {
     /// The server's complaint about the code itself, shown under the input.
     fn code_error(&self) -> Option<String> {
         match self {
-            PairingFailure::Refused(ApiError::Problem(problem)) => problem
-                .errors
-                .get(CODE_FIELD)
-                .and_then(|messages| messages.first())
-                .cloned(),
+            PairingFailure::Refused(ApiError::Problem(problem)) => {
+                problem.errors.get(CODE_FIELD).and_then(|messages| messages.first()).cloned()
+            }
             _ => None,
         }
     }
@@ -126,30 +118,20 @@ impl PairingFailure {
                     .errors
                     .iter()
                     .filter(|(field, _)| field.as_str() != CODE_FIELD)
-                    .flat_map(|(field, messages)| {
-                        messages.iter().map(move |m| format!("{field}: {m}"))
-                    })
+                    .flat_map(|(field, messages)| messages.iter().map(move |m| format!("{field}: {m}")))
                     .collect();
                 if !other_fields.is_empty() {
                     Some(other_fields.join("; "))
                 } else if problem.errors.contains_key(CODE_FIELD) {
                     None
                 } else {
-                    Some(
-                        problem
-                            .detail
-                            .clone()
-                            .unwrap_or_else(|| problem.title.clone()),
-                    )
+                    Some(problem.detail.clone().unwrap_or_else(|| problem.title.clone()))
                 }
             }
-            PairingFailure::Refused(ApiError::Unreachable) => {
-                Some(t(locale, Text::ServerUnreachable).to_owned())
+            PairingFailure::Refused(ApiError::Unreachable) => Some(t(locale, Text::ServerUnreachable).to_owned()),
+            PairingFailure::Refused(ApiError::Unexpected { status }) => {
+                Some(format!("{} (HTTP {status}).", t(locale, Text::PairingFailed)))
             }
-            PairingFailure::Refused(ApiError::Unexpected { status }) => Some(format!(
-                "{} (HTTP {status}).",
-                t(locale, Text::PairingFailed)
-            )),
             PairingFailure::NotSaved => Some(t(locale, Text::StorageUnavailable).to_owned()),
         }
     }

@@ -13,9 +13,7 @@ use crate::{
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/outlets/{id}/devices")
-            .route(web::get().to(list_devices))
-            .route(web::post().to(create_device)),
+        web::resource("/outlets/{id}/devices").route(web::get().to(list_devices)).route(web::post().to(create_device)),
     )
     .route("/devices/pair", web::post().to(pair_device))
     .route("/devices/me", web::get().to(device_me))
@@ -71,9 +69,7 @@ pub async fn pair_device(
     body: Json<PairDevice>,
 ) -> Result<web::Json<PairedDevice>> {
     let ip = client_ip(&req, state.settings.trust_proxy);
-    Ok(web::Json(
-        super::pair(&state, &body.0.pairing_code, &ip).await?,
-    ))
+    Ok(web::Json(super::pair(&state, &body.0.pairing_code, &ip).await?))
 }
 
 /// The calling device's own record (devices use it to check they are still paired).

@@ -29,18 +29,13 @@ const CODE_LEN: usize = 8;
 
 /// A pairing code as typed: case, spaces and dashes do not matter.
 pub fn normalise_code(raw: &str) -> Option<String> {
-    let code: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
+    let code: String =
+        raw.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
     (code.len() == CODE_LEN && code.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(code)
 }
 
 fn new_code() -> String {
-    (0..CODE_LEN)
-        .map(|_| CODE_ALPHABET[rand::random_range(0..CODE_ALPHABET.len())] as char)
-        .collect()
+    (0..CODE_LEN).map(|_| CODE_ALPHABET[rand::random_range(0..CODE_ALPHABET.len())] as char).collect()
 }
 
 fn code_hash(key: &[u8], code: &str) -> Vec<u8> {
@@ -92,17 +87,9 @@ impl From<DeviceRow> for Device {
 const COLUMNS: &str = "id, outlet_id, kind, name, pairing_expires_at, paired_at, last_seen_at, revoked_at, created_at";
 
 async fn require_outlet(tx: &ScopedTx, outlet_id: Uuid) -> Result<()> {
-    let found = tx
-        .query_raw(
-            "SELECT 1 AS one FROM outlets WHERE id = $1 AND archived_at IS NULL",
-            [outlet_id.into()],
-        )
-        .await?;
-    if found.is_empty() {
-        Err(Error::NotFound)
-    } else {
-        Ok(())
-    }
+    let found =
+        tx.query_raw("SELECT 1 AS one FROM outlets WHERE id = $1 AND archived_at IS NULL", [outlet_id.into()]).await?;
+    if found.is_empty() { Err(Error::NotFound) } else { Ok(()) }
 }
 
 /// Creates a device and its pairing code. Owners, and managers of the outlet.
@@ -122,8 +109,11 @@ pub async fn create(
     let row: DeviceRow = tx
         .query_one(
             &format!(
-                "INSERT INTO devices (tenant_id, id, outlet_id, kind, name, pairing_code_hash, pairing_expires_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7)) RETURNING {COLUMNS}"
+                "INSERT INTO devices (tenant_id, id, outlet_id, kind, name, pairing_code_hash, pairing_expires_at, number_prefix) \
+                 VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7), \
+                         CASE WHEN $4 = 'kiosk' THEN 'K' || (SELECT count(*) + 1 FROM devices \
+                                                            WHERE outlet_id = $3 AND kind = 'kiosk') END) \
+                 RETURNING {COLUMNS}"
             ),
             [
                 tx.tenant_id().into(),
@@ -138,17 +128,7 @@ pub async fn create(
         .await?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let device = Device::from(row);
-    audit::record(
-        tx,
-        actor,
-        "device.create",
-        "device",
-        Some(id),
-        Some(outlet_id),
-        None,
-        snapshot(&device),
-    )
-    .await?;
+    audit::record(tx, actor, "device.create", "device", Some(id), Some(outlet_id), None, snapshot(&device)).await?;
     Ok(DevicePairingCode {
         device_id: id,
         pairing_code: code,
@@ -160,22 +140,16 @@ pub async fn list_for_outlet(tx: &ScopedTx, actor: &Actor, outlet_id: Uuid) -> R
     actor.require_role(&[Role::Owner, Role::Manager])?;
     require_outlet(tx, outlet_id).await?;
     let rows: Vec<DeviceRow> = tx
-        .query_all(
-            &format!("SELECT {COLUMNS} FROM devices WHERE outlet_id = $1 ORDER BY id"),
-            [outlet_id.into()],
-        )
+        .query_all(&format!("SELECT {COLUMNS} FROM devices WHERE outlet_id = $1 ORDER BY id"), [outlet_id.into()])
         .await?;
     Ok(rows.into_iter().map(Device::from).collect())
 }
 
 pub async fn get(tx: &ScopedTx, id: Uuid) -> Result<Device> {
-    tx.query_one::<DeviceRow>(
-        &format!("SELECT {COLUMNS} FROM devices WHERE id = $1"),
-        [id.into()],
-    )
-    .await?
-    .map(Device::from)
-    .ok_or(Error::NotFound)
+    tx.query_one::<DeviceRow>(&format!("SELECT {COLUMNS} FROM devices WHERE id = $1"), [id.into()])
+        .await?
+        .map(Device::from)
+        .ok_or(Error::NotFound)
 }
 
 /// Revokes a device: its token stops working on its next request.
@@ -188,6 +162,8 @@ pub async fn revoke(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     )
     .await?;
     let after = get(tx, id).await?;
+    // Ends the device's open event stream at once.
+    tx.append_event(before.outlet_id, "device.revoked", serde_json::json!({"device_id": id})).await?;
     audit::record(
         tx,
         actor,
@@ -205,20 +181,8 @@ pub async fn revoke(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
 /// Trades a pairing code for a device token. Rate limited per IP.
 pub async fn pair(state: &AppState, raw_code: &str, client_ip: &str) -> Result<PairedDevice> {
     let s = &state.settings;
-    state
-        .limiter
-        .check_and_hit(
-            &format!("pair:ip:{client_ip}"),
-            s.login_limit_per_ip,
-            s.login_limit_window,
-        )
-        .await?;
-    let invalid = || {
-        Error::field(
-            "pairing_code",
-            "is not valid or has expired; create a new one in the admin",
-        )
-    };
+    state.limiter.check_and_hit(&format!("pair:ip:{client_ip}"), s.login_limit_per_ip, s.login_limit_window).await?;
+    let invalid = || Error::field("pairing_code", "is not valid or has expired; create a new one in the admin");
     let code = normalise_code(raw_code).ok_or_else(invalid)?;
     let claimed = state
         .db
@@ -226,8 +190,7 @@ pub async fn pair(state: &AppState, raw_code: &str, client_ip: &str) -> Result<P
         .claim_pairing_code(code_hash(s.token_secret.expose(), &code))
         .await?
         .ok_or_else(invalid)?;
-    let kind =
-        DeviceKind::parse(&claimed.kind).ok_or_else(|| Error::internal("unknown device kind"))?;
+    let kind = DeviceKind::parse(&claimed.kind).ok_or_else(|| Error::internal("unknown device kind"))?;
     let tx = state
         .db
         .begin_scoped(
@@ -249,6 +212,8 @@ pub async fn pair(state: &AppState, raw_code: &str, client_ip: &str) -> Result<P
         None,
     )
     .await?;
+    let prefix = tx.query_raw("SELECT number_prefix FROM devices WHERE id = $1", [claimed.device_id.into()]).await?;
+    let number_prefix: Option<String> = crate::db::opt_row::<Option<String>>(&prefix, "number_prefix")?.flatten();
     tx.commit().await?;
     let device_token = state.keyring.sign_device(
         claimed.device_id,
@@ -263,6 +228,7 @@ pub async fn pair(state: &AppState, raw_code: &str, client_ip: &str) -> Result<P
         outlet_id: claimed.outlet_id,
         tenant_id: claimed.tenant_id,
         kind,
+        number_prefix,
     })
 }
 
@@ -283,10 +249,7 @@ mod tests {
         for _ in 0..100 {
             let code = new_code();
             assert_eq!(normalise_code(&code).as_deref(), Some(code.as_str()));
-            assert_eq!(
-                normalise_code(&format!(" {}-{} ", &code[..4].to_lowercase(), &code[4..])),
-                Some(code)
-            );
+            assert_eq!(normalise_code(&format!(" {}-{} ", &code[..4].to_lowercase(), &code[4..])), Some(code));
         }
         assert_eq!(normalise_code("ABCD"), None);
         assert_eq!(normalise_code("ABCDEFG0"), None, "0 is not in the alphabet");

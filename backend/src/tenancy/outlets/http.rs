@@ -7,17 +7,13 @@ use uuid::Uuid;
 use crate::{auth::principal::Scoped, error::Result, http::json::Json};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/outlets")
-            .route(web::get().to(list_outlets))
-            .route(web::post().to(create_outlet)),
-    )
-    .service(
-        web::resource("/outlets/{id}")
-            .route(web::get().to(get_outlet))
-            .route(web::patch().to(update_outlet))
-            .route(web::delete().to(archive_outlet)),
-    );
+    cfg.service(web::resource("/outlets").route(web::get().to(list_outlets)).route(web::post().to(create_outlet)))
+        .service(
+            web::resource("/outlets/{id}")
+                .route(web::get().to(get_outlet))
+                .route(web::patch().to(update_outlet))
+                .route(web::delete().to(archive_outlet)),
+        );
 }
 
 #[utoipa::path(get, path = "/api/v1/outlets", tag = "outlets", params(PageQuery),
@@ -47,11 +43,7 @@ pub async fn get_outlet(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Outl
 #[utoipa::path(patch, path = "/api/v1/outlets/{id}", tag = "outlets", request_body = UpdateOutlet,
     responses((status = 200, body = Outlet), (status = 404), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
-pub async fn update_outlet(
-    s: Scoped,
-    id: web::Path<Uuid>,
-    body: Json<UpdateOutlet>,
-) -> Result<web::Json<Outlet>> {
+pub async fn update_outlet(s: Scoped, id: web::Path<Uuid>, body: Json<UpdateOutlet>) -> Result<web::Json<Outlet>> {
     let outlet = super::update(&s.tx, &s.actor, *id, body.into_inner()).await?;
     s.tx.commit().await?;
     Ok(web::Json(outlet))

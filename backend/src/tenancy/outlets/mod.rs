@@ -47,49 +47,28 @@ impl From<OutletRow> for Outlet {
     }
 }
 
-const COLUMNS: &str =
-    "id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, created_at, updated_at";
+const COLUMNS: &str = "id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, created_at, updated_at";
 
 /// Basis points between 0 and 10000 (0% to 100%).
 fn basis_points(v: i32) -> Result<i32, String> {
-    if (0..=10_000).contains(&v) {
-        Ok(v)
-    } else {
-        Err("must be between 0 and 10000 (0% to 100%)".into())
-    }
+    if (0..=10_000).contains(&v) { Ok(v) } else { Err("must be between 0 and 10000 (0% to 100%)".into()) }
 }
 
 fn address(v: &str) -> Result<String, String> {
     let v = v.trim();
-    if v.chars().count() > 300 {
-        Err("must be at most 300 characters".into())
-    } else {
-        Ok(v.to_string())
-    }
+    if v.chars().count() > 300 { Err("must be at most 300 characters".into()) } else { Ok(v.to_string()) }
 }
 
 async fn check_timezone(tx: &ScopedTx, tz: &str, errors: &mut FieldErrors) -> Result<()> {
-    let found = tx
-        .query_raw(
-            "SELECT 1 AS one FROM pg_timezone_names WHERE name = $1 LIMIT 1",
-            [tz.into()],
-        )
-        .await?;
+    let found = tx.query_raw("SELECT 1 AS one FROM pg_timezone_names WHERE name = $1 LIMIT 1", [tz.into()]).await?;
     if found.is_empty() {
-        errors.add(
-            "timezone",
-            "is not a known time zone (for example Asia/Jakarta)",
-        );
+        errors.add("timezone", "is not a known time zone (for example Asia/Jakarta)");
     }
     Ok(())
 }
 
 fn name_taken(e: Error) -> Error {
-    if e.is_unique_violation() {
-        Error::field("name", "another outlet of this brand already has this name")
-    } else {
-        e
-    }
+    if e.is_unique_violation() { Error::field("name", "another outlet of this brand already has this name") } else { e }
 }
 
 /// Outlets in the caller's scope (owners: all; others: their memberships).
@@ -124,10 +103,7 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<O
     let name = errors.take("name", Name::parse(&req.name, 120));
     let address = errors.take("address", address(req.address.as_deref().unwrap_or("")));
     let tax = errors.take("tax_rate_bp", basis_points(req.tax_rate_bp.unwrap_or(1100)));
-    let service = errors.take(
-        "service_charge_bp",
-        basis_points(req.service_charge_bp.unwrap_or(0)),
-    );
+    let service = errors.take("service_charge_bp", basis_points(req.service_charge_bp.unwrap_or(0)));
     let timezone = req.timezone.unwrap_or_else(|| "Asia/Jakarta".into());
     check_timezone(tx, &timezone, &mut errors).await?;
     errors.finish()?;
@@ -154,17 +130,7 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<O
         .map_err(name_taken)?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let outlet = Outlet::from(row);
-    audit::record(
-        tx,
-        actor,
-        "outlet.create",
-        "outlet",
-        Some(id),
-        Some(id),
-        None,
-        snapshot(&outlet),
-    )
-    .await?;
+    audit::record(tx, actor, "outlet.create", "outlet", Some(id), Some(id), None, snapshot(&outlet)).await?;
     Ok(outlet)
 }
 
@@ -173,20 +139,10 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
     actor.require_role(&[Role::Owner, Role::Manager])?;
     let before = get(tx, id).await?;
     let mut errors = FieldErrors::new();
-    let name = req
-        .name
-        .as_deref()
-        .and_then(|n| errors.take("name", Name::parse(n, 120)));
-    let address = req
-        .address
-        .as_deref()
-        .and_then(|a| errors.take("address", address(a)));
-    let tax = req
-        .tax_rate_bp
-        .and_then(|v| errors.take("tax_rate_bp", basis_points(v)));
-    let service = req
-        .service_charge_bp
-        .and_then(|v| errors.take("service_charge_bp", basis_points(v)));
+    let name = req.name.as_deref().and_then(|n| errors.take("name", Name::parse(n, 120)));
+    let address = req.address.as_deref().and_then(|a| errors.take("address", address(a)));
+    let tax = req.tax_rate_bp.and_then(|v| errors.take("tax_rate_bp", basis_points(v)));
+    let service = req.service_charge_bp.and_then(|v| errors.take("service_charge_bp", basis_points(v)));
     if let Some(tz) = &req.timezone {
         check_timezone(tx, tz, &mut errors).await?;
     }
@@ -215,17 +171,9 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
         .map_err(name_taken)?
         .ok_or(Error::NotFound)?;
     let after = Outlet::from(row);
-    audit::record(
-        tx,
-        actor,
-        "outlet.update",
-        "outlet",
-        Some(id),
-        Some(id),
-        snapshot(&before),
-        snapshot(&after),
-    )
-    .await?;
+    tx.append_event(id, "outlet.updated", serde_json::to_value(&after).map_err(anyhow::Error::from)?).await?;
+    audit::record(tx, actor, "outlet.update", "outlet", Some(id), Some(id), snapshot(&before), snapshot(&after))
+        .await?;
     Ok(after)
 }
 
@@ -243,17 +191,7 @@ pub async fn archive(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         [id.into()],
     )
     .await?;
-    audit::record(
-        tx,
-        actor,
-        "outlet.archive",
-        "outlet",
-        Some(id),
-        Some(id),
-        snapshot(&before),
-        None,
-    )
-    .await?;
+    audit::record(tx, actor, "outlet.archive", "outlet", Some(id), Some(id), snapshot(&before), None).await?;
     Ok(())
 }
 

@@ -7,12 +7,7 @@ use uuid::Uuid;
 use crate::{auth::principal::Scoped, error::Result, http::json::Json};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/users")
-            .route(web::get().to(list_users))
-            .route(web::post().to(create_user)),
-    )
-    .service(
+    cfg.service(web::resource("/users").route(web::get().to(list_users)).route(web::post().to(create_user))).service(
         web::resource("/users/{id}")
             .route(web::get().to(get_user))
             .route(web::patch().to(update_user))
@@ -48,11 +43,7 @@ pub async fn get_user(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<User>>
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UpdateUser,
     responses((status = 200, body = User), (status = 403), (status = 404), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
-pub async fn update_user(
-    s: Scoped,
-    id: web::Path<Uuid>,
-    body: Json<UpdateUser>,
-) -> Result<web::Json<User>> {
+pub async fn update_user(s: Scoped, id: web::Path<Uuid>, body: Json<UpdateUser>) -> Result<web::Json<User>> {
     let user = super::update(&s.tx, &s.actor, *id, body.into_inner()).await?;
     s.tx.commit().await?;
     Ok(web::Json(user))

@@ -63,9 +63,7 @@ fn may_manage(actor: &Actor, target_role: Role) -> Result<()> {
     match actor.require_role(&[Role::Owner, Role::Manager])? {
         Role::Owner => Ok(()),
         _ if matches!(target_role, Role::Cashier | Role::Kitchen) => Ok(()),
-        _ => Err(Error::Forbidden(
-            "managers manage cashiers and kitchen staff only",
-        )),
+        _ => Err(Error::Forbidden("managers manage cashiers and kitchen staff only")),
     }
 }
 
@@ -79,18 +77,10 @@ pub async fn list(tx: &ScopedTx, actor: &Actor, q: &PageQuery) -> Result<Page<Us
     let rows: Vec<UserRow> = tx
         .query_all(
             &format!("{SELECT_VISIBLE} AND ($3::uuid IS NULL OR u.id > $3) ORDER BY u.id LIMIT $4"),
-            [
-                is_owner(actor).into(),
-                actor.user_id().into(),
-                page.after.into(),
-                page.fetch().into(),
-            ],
+            [is_owner(actor).into(), actor.user_id().into(), page.after.into(), page.fetch().into()],
         )
         .await?;
-    let users = rows
-        .into_iter()
-        .map(UserRow::into_user)
-        .collect::<Result<Vec<_>>>()?;
+    let users = rows.into_iter().map(UserRow::into_user).collect::<Result<Vec<_>>>()?;
     Ok(page.page(users, |u| u.id))
 }
 
@@ -106,12 +96,7 @@ pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<User> {
 }
 
 /// Every id must be an outlet the caller can see; non-owners need at least one.
-async fn check_outlets(
-    tx: &ScopedTx,
-    role: Role,
-    ids: &[Uuid],
-    errors: &mut FieldErrors,
-) -> Result<Vec<Uuid>> {
+async fn check_outlets(tx: &ScopedTx, role: Role, ids: &[Uuid], errors: &mut FieldErrors) -> Result<Vec<Uuid>> {
     let mut ids = ids.to_vec();
     ids.sort();
     ids.dedup();
@@ -135,11 +120,7 @@ async fn check_outlets(
 
 async fn set_memberships(tx: &ScopedTx, user_id: Uuid, ids: &[Uuid]) -> Result<()> {
     // Only memberships in the caller's scope are visible, so only those are replaced.
-    tx.execute(
-        "DELETE FROM user_outlets WHERE user_id = $1",
-        [user_id.into()],
-    )
-    .await?;
+    tx.execute("DELETE FROM user_outlets WHERE user_id = $1", [user_id.into()]).await?;
     if !ids.is_empty() {
         tx.execute(
             "INSERT INTO user_outlets (tenant_id, user_id, outlet_id) SELECT $1, $2, unnest($3::uuid[])",
@@ -151,11 +132,7 @@ async fn set_memberships(tx: &ScopedTx, user_id: Uuid, ids: &[Uuid]) -> Result<(
 }
 
 fn email_taken(e: Error) -> Error {
-    if e.is_unique_violation() {
-        Error::field("email", "is already used by another account of this brand")
-    } else {
-        e
-    }
+    if e.is_unique_violation() { Error::field("email", "is already used by another account of this brand") } else { e }
 }
 
 pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateUser) -> Result<User> {
@@ -185,27 +162,12 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateUser) -> Result<Use
     .map_err(email_taken)?;
     set_memberships(tx, id, &outlet_ids).await?;
     let user = get(tx, actor, id).await?;
-    audit::record(
-        tx,
-        actor,
-        "user.create",
-        "user",
-        Some(id),
-        None,
-        None,
-        snapshot(&user),
-    )
-    .await?;
+    audit::record(tx, actor, "user.create", "user", Some(id), None, None, snapshot(&user)).await?;
     Ok(user)
 }
 
 async fn active_owners(tx: &ScopedTx) -> Result<i64> {
-    let rows = tx
-        .query_raw(
-            "SELECT count(*) AS n FROM users WHERE role = 'owner' AND active",
-            [],
-        )
-        .await?;
+    let rows = tx.query_raw("SELECT count(*) AS n FROM users WHERE role = 'owner' AND active", []).await?;
     Ok(crate::db::opt_row(&rows, "n")?.unwrap_or(0))
 }
 
@@ -216,31 +178,17 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateUser) -> 
     may_manage(actor, new_role)?;
 
     let mut errors = FieldErrors::new();
-    let email = req
-        .email
-        .as_deref()
-        .and_then(|e| errors.take("email", Email::parse(e)));
-    let name = req
-        .name
-        .as_deref()
-        .and_then(|n| errors.take("name", Name::parse(n, 120)));
-    let password = req
-        .password
-        .as_deref()
-        .and_then(|p| errors.take("password", Password::parse(p)));
+    let email = req.email.as_deref().and_then(|e| errors.take("email", Email::parse(e)));
+    let name = req.name.as_deref().and_then(|n| errors.take("name", Name::parse(n, 120)));
+    let password = req.password.as_deref().and_then(|p| errors.take("password", Password::parse(p)));
     let outlet_ids = match &req.outlet_ids {
         Some(ids) => Some(check_outlets(tx, new_role, ids, &mut errors).await?),
         None => None,
     };
-    let stops_owning =
-        before.role == Role::Owner && (new_role != Role::Owner || req.active == Some(false));
+    let stops_owning = before.role == Role::Owner && (new_role != Role::Owner || req.active == Some(false));
     if stops_owning && before.active && active_owners(tx).await? <= 1 {
         errors.add(
-            if new_role != Role::Owner {
-                "role"
-            } else {
-                "active"
-            },
+            if new_role != Role::Owner { "role" } else { "active" },
             "the brand must keep at least one active owner",
         );
     }
@@ -276,17 +224,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateUser) -> 
         refresh::revoke_all_of_user(tx, id).await?;
     }
     let after = get(tx, actor, id).await?;
-    audit::record(
-        tx,
-        actor,
-        "user.update",
-        "user",
-        Some(id),
-        None,
-        snapshot(&before),
-        snapshot(&after),
-    )
-    .await?;
+    audit::record(tx, actor, "user.update", "user", Some(id), None, snapshot(&before), snapshot(&after)).await?;
     Ok(after)
 }
 
@@ -297,35 +235,17 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         return Err(Error::Conflict("you cannot delete your own account".into()));
     }
     if before.role == Role::Owner && before.active && active_owners(tx).await? <= 1 {
-        return Err(Error::Conflict(
-            "the brand must keep at least one active owner".into(),
-        ));
+        return Err(Error::Conflict("the brand must keep at least one active owner".into()));
     }
-    tx.execute("DELETE FROM users WHERE id = $1", [id.into()])
-        .await?;
-    audit::record(
-        tx,
-        actor,
-        "user.delete",
-        "user",
-        Some(id),
-        None,
-        snapshot(&before),
-        None,
-    )
-    .await?;
+    tx.execute("DELETE FROM users WHERE id = $1", [id.into()]).await?;
+    audit::record(tx, actor, "user.delete", "user", Some(id), None, snapshot(&before), None).await?;
     Ok(())
 }
 
 /// Anyone signed in may choose their own interface language.
 pub async fn set_own_locale(tx: &ScopedTx, actor: &Actor, locale: Locale) -> Result<()> {
-    let id = actor
-        .user_id()
-        .ok_or(Error::Forbidden("only staff have a language setting"))?;
-    tx.execute(
-        "UPDATE users SET locale = $2, updated_at = now() WHERE id = $1",
-        [id.into(), locale.as_str().into()],
-    )
-    .await?;
+    let id = actor.user_id().ok_or(Error::Forbidden("only staff have a language setting"))?;
+    tx.execute("UPDATE users SET locale = $2, updated_at = now() WHERE id = $1", [id.into(), locale.as_str().into()])
+        .await?;
     Ok(())
 }

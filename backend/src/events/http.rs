@@ -1,0 +1,210 @@
+//! `GET /api/v1/outlets/{id}/events`: the outlet's live events over SSE.
+//!
+//! `id:` is the outlet's event sequence. A client reconnecting with
+//! `Last-Event-ID` first gets every event after it from the log, then the
+//! live feed; if that point is no longer in the log it gets `event: reset`
+//! and reloads. Each stream delivers strictly in sequence: duplicates are
+//! skipped and gaps are filled from the log. A subscriber too slow to keep
+//! up is dropped (it reconnects and replays) rather than holding others up.
+
+use std::{sync::Arc, time::Duration};
+
+use actix_web::{HttpRequest, Responder, web};
+use actix_web_lab::sse;
+use pos_wire::OutletEvent;
+use tokio::sync::{broadcast, mpsc};
+use uuid::Uuid;
+
+use super::log;
+use crate::{
+    auth::{ActorKind, principal::Scoped},
+    db::{Db, OutletScope, PrincipalId},
+    error::{Error, Result},
+    state::AppState,
+};
+
+/// Most events replayed on reconnect; older clients get `reset`.
+pub const MAX_REPLAY: i64 = 5_000;
+/// Events buffered per client before it counts as too slow.
+pub const CLIENT_BUFFER: usize = 256;
+pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/outlets/{id}/events", web::get().to(outlet_events));
+}
+
+fn last_event_id(req: &HttpRequest) -> Result<Option<i64>> {
+    let header = req.headers().get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let query = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
+        .ok()
+        .and_then(|q| q.get("last_event_id").cloned());
+    match header.or(query).filter(|v| !v.trim().is_empty()) {
+        None => Ok(None),
+        Some(v) => {
+            v.trim().parse::<i64>().map(Some).map_err(|_| Error::BadRequest("Last-Event-ID must be a number".into()))
+        }
+    }
+}
+
+fn to_sse(event: &OutletEvent) -> sse::Event {
+    sse::Event::Data(sse::Data::new(event.data.to_string()).id(event.seq.to_string()).event(event.kind.clone()))
+}
+
+/// Live events of one outlet (`text/event-stream`).
+#[utoipa::path(get, path = "/api/v1/outlets/{id}/events", tag = "events",
+    params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
+    responses((status = 200, content_type = "text/event-stream", description = "the outlet's events"), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn outlet_events(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    outlet: web::Path<Uuid>,
+) -> Result<impl Responder> {
+    let s = stream_principal(&req, &state).await?;
+    let outlet_id = *outlet;
+    let resume = last_event_id(&req)?;
+    crate::tenancy::outlets::get(&s.tx, outlet_id).await?;
+    let tenant_id = s.tx.tenant_id();
+    let bus = state.events.clone();
+    // Subscribe before reading the log, so nothing falls between the two.
+    let live = bus.subscribe(tenant_id, outlet_id);
+    let (lo, hi) = log::bounds(&s.tx, outlet_id).await?;
+    let (backlog, reset, start) = match resume {
+        None => (Vec::new(), false, hi),
+        Some(after) if after > hi || (lo > 0 && after < lo - 1) || hi - after > MAX_REPLAY => (Vec::new(), true, hi),
+        Some(after) => (log::events_between(&s.tx, outlet_id, after, Some(hi), MAX_REPLAY).await?, false, after),
+    };
+    s.tx.commit().await?;
+    let device = match s.actor.kind {
+        ActorKind::Device { device_id, .. } => Some(device_id),
+        _ => None,
+    };
+
+    let (sender, receiver) = mpsc::channel(CLIENT_BUFFER);
+    let stream = Stream { db: state.db.clone(), tenant_id, outlet_id, sender, last_sent: start, device };
+    metrics::gauge!("sse_streams_open").increment(1.0);
+    tokio::spawn(stream.run(backlog, reset, live, bus));
+    Ok(sse::Sse::from_infallible_receiver(receiver)
+        .with_keep_alive(KEEP_ALIVE)
+        .with_retry_duration(Duration::from_secs(2)))
+}
+
+/// A bearer token (header or `?access_token=`, as EventSource cannot set
+/// headers), or else the admin session cookie (the admin's live board). The
+/// cookie is accepted here only: this endpoint changes nothing, so it needs
+/// no CSRF token, and no other API endpoint takes cookies.
+async fn stream_principal(req: &HttpRequest, state: &AppState) -> Result<Scoped> {
+    if crate::auth::principal::bearer_token(req).is_some() {
+        return <Scoped as actix_web::FromRequest>::extract(req).await;
+    }
+    let cookie = req.cookie(crate::auth::admin_session::COOKIE);
+    let session = crate::auth::admin_session::open(state, cookie.as_ref().map(|c| c.value()), None).await?;
+    Ok(Scoped { tx: session.tx, actor: session.actor })
+}
+
+struct Stream {
+    db: Db,
+    tenant_id: Uuid,
+    outlet_id: Uuid,
+    sender: mpsc::Sender<sse::Event>,
+    last_sent: i64,
+    /// The device on the other end, if any: its revocation ends the stream.
+    device: Option<Uuid>,
+}
+
+enum Next {
+    Continue,
+    Stop,
+}
+
+impl Stream {
+    async fn run(
+        mut self,
+        backlog: Vec<OutletEvent>,
+        reset: bool,
+        mut live: broadcast::Receiver<Arc<OutletEvent>>,
+        bus: Arc<super::EventBus>,
+    ) {
+        let outcome = async {
+            if reset {
+                let data = serde_json::json!({"reason": "the events you missed are no longer kept; reload", "seq": self.last_sent});
+                self.send(sse::Event::Data(sse::Data::new(data.to_string()).id(self.last_sent.to_string()).event("reset")))?;
+            }
+            for event in &backlog {
+                self.deliver(event).await?;
+            }
+            loop {
+                tokio::select! {
+                    _ = bus.shutdown.cancelled() => break,
+                    received = live.recv() => match received {
+                        Ok(event) => {
+                            if let Next::Stop = self.deliver(&event).await? {
+                                break;
+                            }
+                        }
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            metrics::counter!("sse_streams_dropped_slow_total").increment(1);
+                            break;
+                        }
+                        Err(broadcast::error::RecvError::Closed) => break,
+                    },
+                    _ = self.sender.closed() => break,
+                }
+            }
+            Ok::<_, ()>(())
+        }
+        .await;
+        let _ = outcome;
+        metrics::gauge!("sse_streams_open").decrement(1.0);
+    }
+
+    fn send(&self, event: sse::Event) -> std::result::Result<(), ()> {
+        // A full buffer means the client is not reading: drop it, it will replay.
+        self.sender.try_send(event).map_err(|e| {
+            if matches!(e, mpsc::error::TrySendError::Full(_)) {
+                metrics::counter!("sse_streams_dropped_slow_total").increment(1);
+            }
+        })
+    }
+
+    /// Sends `event` in sequence: skips what was sent, fills a gap from the log.
+    async fn deliver(&mut self, event: &OutletEvent) -> std::result::Result<Next, ()> {
+        if event.seq <= self.last_sent {
+            return Ok(Next::Continue);
+        }
+        if event.seq > self.last_sent + 1 {
+            let missing = self.fill_gap(event.seq).await.map_err(|e| tracing::warn!(error = %e, "gap fill failed"))?;
+            for m in &missing {
+                self.send_one(m)?;
+            }
+            if self.last_sent + 1 < event.seq {
+                // Not committed yet as far as we can see; the event itself will
+                // come again from the sweep. Never send out of order.
+                return Ok(Next::Continue);
+            }
+        }
+        self.send_one(event)?;
+        let revoked = event.kind == "device.revoked"
+            && self
+                .device
+                .is_some_and(|d| event.data.get("device_id").and_then(|v| v.as_str()) == Some(&d.to_string()));
+        Ok(if revoked { Next::Stop } else { Next::Continue })
+    }
+
+    fn send_one(&mut self, event: &OutletEvent) -> std::result::Result<(), ()> {
+        if event.seq != self.last_sent + 1 {
+            return Ok(());
+        }
+        self.send(to_sse(event))?;
+        self.last_sent = event.seq;
+        Ok(())
+    }
+
+    async fn fill_gap(&self, upto: i64) -> Result<Vec<OutletEvent>> {
+        let tx =
+            self.db.begin_scoped(self.tenant_id, OutletScope::Only(vec![self.outlet_id]), PrincipalId::System).await?;
+        let events = log::events_between(&tx, self.outlet_id, self.last_sent, Some(upto - 1), MAX_REPLAY).await?;
+        tx.commit().await?;
+        Ok(events)
+    }
+}

@@ -1,0 +1,217 @@
+//! Kitchen tickets: each order's lines are routed to kitchen stations by
+//! their category's station; a ticket per station; bump per ticket (the
+//! order is ready when every ticket is bumped) and recall of bumped tickets.
+
+pub mod http;
+
+use chrono::{DateTime, Utc};
+use pos_wire::{DeviceKind, Order, OrderLine, OrderStatus, Role, Ticket, TicketStatus};
+use sea_orm::FromQueryResult;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    auth::{Actor, ActorKind},
+    db::ScopedTx,
+    error::{Error, Result},
+    orders::{self, status::set_status},
+};
+
+/// Lines without a station go to this one.
+pub const DEFAULT_STATION: &str = "kitchen";
+
+#[derive(Debug, FromQueryResult)]
+struct TicketRow {
+    id: Uuid,
+    order_id: Uuid,
+    outlet_id: Uuid,
+    number: String,
+    station: String,
+    status: String,
+    lines: serde_json::Value,
+    order_status: String,
+    created_at: DateTime<Utc>,
+    bumped_at: Option<DateTime<Utc>>,
+}
+
+impl From<TicketRow> for Ticket {
+    fn from(r: TicketRow) -> Ticket {
+        Ticket {
+            id: r.id,
+            order_id: r.order_id,
+            outlet_id: r.outlet_id,
+            number: r.number,
+            station: r.station,
+            status: match r.status.as_str() {
+                "bumped" => TicketStatus::Bumped,
+                "cancelled" => TicketStatus::Cancelled,
+                _ => TicketStatus::Open,
+            },
+            lines: Vec::<OrderLine>::deserialize(&r.lines).unwrap_or_default(),
+            order_status: OrderStatus::parse(&r.order_status).unwrap_or(OrderStatus::Placed),
+            created_at: r.created_at,
+            bumped_at: r.bumped_at,
+        }
+    }
+}
+
+const SELECT: &str = "SELECT t.id, t.order_id, t.outlet_id, o.number, t.station, t.status, t.lines, \
+        o.status AS order_status, t.created_at, t.bumped_at \
+   FROM tickets t JOIN orders o ON o.tenant_id = t.tenant_id AND o.id = t.order_id";
+
+/// Splits a new order into one ticket per station.
+pub async fn open_tickets(tx: &ScopedTx, order: &Order) -> Result<()> {
+    let mut stations: Vec<(String, Vec<&OrderLine>)> = Vec::new();
+    for line in &order.items {
+        let station = line.station.clone().unwrap_or_else(|| DEFAULT_STATION.into());
+        match stations.iter_mut().find(|(s, _)| *s == station) {
+            Some((_, lines)) => lines.push(line),
+            None => stations.push((station, vec![line])),
+        }
+    }
+    for (station, lines) in stations {
+        tx.execute(
+            "INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) VALUES ($1, $2, $3, $4, $5, 'open', $6)",
+            [
+                tx.tenant_id().into(),
+                Uuid::now_v7().into(),
+                order.id.into(),
+                order.outlet_id.into(),
+                station.into(),
+                serde_json::to_value(&lines).map_err(anyhow::Error::from)?.into(),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn require_kitchen(actor: &Actor) -> Result<()> {
+    match &actor.kind {
+        ActorKind::Device { kind: DeviceKind::Kds, .. } => Ok(()),
+        ActorKind::Device { .. } => Err(Error::Forbidden("only kitchen displays handle tickets")),
+        ActorKind::Staff { .. } => {
+            actor.require_role(&[Role::Owner, Role::Manager, Role::Cashier, Role::Kitchen]).map(|_| ())
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct TicketQuery {
+    pub station: Option<String>,
+    /// `open` (default), `bumped` (newest first, for recall) or `all`.
+    pub status: Option<String>,
+    pub limit: Option<u32>,
+}
+
+pub async fn list(tx: &ScopedTx, actor: &Actor, outlet_id: Uuid, q: &TicketQuery) -> Result<Vec<Ticket>> {
+    require_kitchen(actor)?;
+    crate::tenancy::outlets::get(tx, outlet_id).await?;
+    let status = q.status.as_deref().unwrap_or("open");
+    let (filter, order) = match status {
+        "open" => ("t.status = 'open'", "t.created_at, t.id"),
+        "bumped" => ("t.status = 'bumped'", "t.bumped_at DESC"),
+        "all" => ("o.status NOT IN ('completed') OR t.bumped_at > now() - interval '1 hour'", "t.created_at, t.id"),
+        _ => return Err(Error::field("status", "must be open, bumped or all")),
+    };
+    let limit = i64::from(q.limit.unwrap_or(200).clamp(1, 500));
+    let rows: Vec<TicketRow> = tx
+        .query_all(
+            &format!(
+                "{SELECT} WHERE t.outlet_id = $1 AND ($2::text IS NULL OR t.station = $2) AND ({filter}) ORDER BY {order} LIMIT $3"
+            ),
+            [outlet_id.into(), q.station.clone().into(), limit.into()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(Ticket::from).collect())
+}
+
+async fn locked(tx: &ScopedTx, id: Uuid) -> Result<Ticket> {
+    tx.query_one::<TicketRow>(&format!("{SELECT} WHERE t.id = $1 FOR UPDATE OF t"), [id.into()])
+        .await?
+        .map(Ticket::from)
+        .ok_or(Error::NotFound)
+}
+
+async fn announce(tx: &ScopedTx, ticket: &Ticket) -> Result<()> {
+    tx.append_event(ticket.outlet_id, "ticket.updated", serde_json::to_value(ticket).map_err(anyhow::Error::from)?)
+        .await?;
+    Ok(())
+}
+
+/// Marks a ticket done. When it was the order's last open ticket, the order
+/// becomes ready (through `preparing` if the kitchen had not said so).
+pub async fn bump(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Ticket> {
+    require_kitchen(actor)?;
+    let ticket = locked(tx, id).await?;
+    if ticket.status != TicketStatus::Open {
+        return Err(Error::Conflict("only open tickets can be bumped".into()));
+    }
+    tx.execute("UPDATE tickets SET status = 'bumped', bumped_at = now() WHERE id = $1", [id.into()]).await?;
+    let open = tx
+        .query_raw(
+            "SELECT 1 AS one FROM tickets WHERE order_id = $1 AND status = 'open' LIMIT 1",
+            [ticket.order_id.into()],
+        )
+        .await?;
+    if open.is_empty() {
+        let mut order = lock_order(tx, ticket.order_id).await?;
+        for next in [OrderStatus::Accepted, OrderStatus::Preparing, OrderStatus::Ready] {
+            if crate::orders::lifecycle::can_move(order.status, next) {
+                let from = order.status;
+                order = set_status(tx, order, from, next, None).await?;
+            }
+        }
+    }
+    let ticket = locked(tx, id).await?;
+    announce(tx, &ticket).await?;
+    Ok(ticket)
+}
+
+/// Reopens a bumped ticket; a ready order goes back to preparing.
+pub async fn recall(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Ticket> {
+    require_kitchen(actor)?;
+    let ticket = locked(tx, id).await?;
+    if ticket.status != TicketStatus::Bumped {
+        return Err(Error::Conflict("only bumped tickets can be recalled".into()));
+    }
+    if matches!(ticket.order_status, OrderStatus::Completed | OrderStatus::Cancelled) {
+        return Err(Error::Conflict("the order is already closed".into()));
+    }
+    tx.execute("UPDATE tickets SET status = 'open', bumped_at = NULL WHERE id = $1", [id.into()]).await?;
+    let order = lock_order(tx, ticket.order_id).await?;
+    if order.status == OrderStatus::Ready {
+        // Back to the kitchen: ready -> preparing is a recall, not a normal move.
+        let row: orders::OrderRow = tx
+            .query_one(
+                &format!(
+                    "UPDATE orders SET status = 'preparing', updated_at = now() WHERE id = $1 RETURNING {}",
+                    orders::COLUMNS
+                ),
+                [order.id.into()],
+            )
+            .await?
+            .ok_or(Error::NotFound)?;
+        let updated = row.into_order();
+        tx.append_event(
+            updated.outlet_id,
+            "order.status_changed",
+            serde_json::json!({"order_id": updated.id, "number": updated.number, "status": "preparing",
+                               "previous": "ready", "reason": "recalled", "order": updated}),
+        )
+        .await?;
+    }
+    let ticket = locked(tx, id).await?;
+    announce(tx, &ticket).await?;
+    Ok(ticket)
+}
+
+async fn lock_order(tx: &ScopedTx, id: Uuid) -> Result<Order> {
+    tx.query_one::<orders::OrderRow>(
+        &format!("SELECT {} FROM orders WHERE id = $1 FOR UPDATE", orders::COLUMNS),
+        [id.into()],
+    )
+    .await?
+    .map(orders::OrderRow::into_order)
+    .ok_or(Error::NotFound)
+}

@@ -1,0 +1,74 @@
+//! `/api/v1/orders`: thin handlers over intake, lifecycle and queries.
+
+use actix_web::{HttpResponse, web};
+use pos_wire::{ChangeOrderStatus, CreateOrder, Order, Page};
+use uuid::Uuid;
+
+use super::{
+    OrderQuery,
+    intake::{Intake, Placed, place_order},
+};
+use crate::{
+    auth::principal::Scoped,
+    error::{Error, Result},
+    http::json::Json,
+};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/orders").route(web::get().to(list_orders)).route(web::post().to(create_order)))
+        .route("/orders/{id}", web::get().to(get_order))
+        .route("/orders/{id}/status", web::post().to(change_order_status));
+}
+
+/// 201 with a new order; 200 with the same order for a replay of the same
+/// `client_order_id` and content; 409 for the same key with other content.
+#[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = CreateOrder,
+    responses((status = 201, body = Order), (status = 200, body = Order, description = "replay"),
+              (status = 409, body = pos_wire::Problem), (status = 422, body = pos_wire::Problem)),
+    security(("bearer" = [])))]
+pub async fn create_order(s: Scoped, body: Json<CreateOrder>) -> Result<HttpResponse> {
+    match place_order(&s.tx, &s.actor, body.into_inner(), Intake::Online).await? {
+        Placed::Created(order) => {
+            s.tx.commit().await?;
+            Ok(HttpResponse::Created().json(order))
+        }
+        Placed::Duplicate(order) => {
+            s.tx.commit().await?;
+            Ok(HttpResponse::Ok().json(order))
+        }
+        Placed::Conflict(_) => {
+            Err(Error::Conflict("this client_order_id was already used for an order with different content".into()))
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(OrderQuery),
+    responses((status = 200, body = Page<Order>)), security(("bearer" = [])))]
+pub async fn list_orders(s: Scoped, q: web::Query<OrderQuery>) -> Result<web::Json<Page<Order>>> {
+    let page = super::list(&s.tx, &s.actor, &q).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(page))
+}
+
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders",
+    responses((status = 200, body = Order), (status = 404)), security(("bearer" = [])))]
+pub async fn get_order(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Order>> {
+    let order = super::get(&s.tx, &s.actor, *id).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(order))
+}
+
+/// Lifecycle: placed → accepted → preparing → ready → completed; cancelled
+/// (with a reason) before completed. Any other move is 409.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/status", tag = "orders", request_body = ChangeOrderStatus,
+    responses((status = 200, body = Order), (status = 403), (status = 404), (status = 409), (status = 422)),
+    security(("bearer" = [])))]
+pub async fn change_order_status(
+    s: Scoped,
+    id: web::Path<Uuid>,
+    body: Json<ChangeOrderStatus>,
+) -> Result<web::Json<Order>> {
+    let order = super::status::change_status(&s.tx, &s.actor, *id, body.into_inner()).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(order))
+}

@@ -1,0 +1,133 @@
+//! Orders: intake (idempotent on `client_order_id`, priced by the server),
+//! the status lifecycle, and reading them back.
+
+pub mod http;
+pub mod intake;
+pub mod lifecycle;
+pub mod pricing;
+pub mod status;
+
+use chrono::{DateTime, Utc};
+use pos_wire::{Channel, Order, OrderLine, OrderStatus, Page};
+use sea_orm::FromQueryResult;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    auth::{Actor, ActorKind},
+    db::ScopedTx,
+    error::{Error, Result},
+    tenancy::paging::PageRequest,
+};
+
+#[derive(Debug, Clone, FromQueryResult)]
+pub(crate) struct OrderRow {
+    pub id: Uuid,
+    pub client_order_id: Uuid,
+    pub outlet_id: Uuid,
+    pub number: String,
+    pub status: String,
+    pub channel: String,
+    pub customer_name: Option<String>,
+    pub table_label: Option<String>,
+    pub lines: serde_json::Value,
+    pub subtotal_minor: i64,
+    pub service_charge_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub currency: String,
+    pub flags: Vec<String>,
+    pub cancel_reason: Option<String>,
+    pub created_at_client: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub(crate) const COLUMNS: &str = "id, client_order_id, outlet_id, number, status, channel, customer_name, table_label, \
+    lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency::text AS currency, flags, \
+    cancel_reason, created_at_client, created_at, updated_at";
+
+impl OrderRow {
+    pub fn into_order(self) -> Order {
+        Order {
+            id: self.id,
+            client_order_id: self.client_order_id,
+            outlet_id: self.outlet_id,
+            number: self.number,
+            status: OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Placed),
+            channel: if self.channel == "counter" { Channel::Counter } else { Channel::Kiosk },
+            customer_name: self.customer_name,
+            table: self.table_label,
+            items: Vec::<OrderLine>::deserialize(&self.lines).unwrap_or_default(),
+            subtotal_minor: self.subtotal_minor,
+            service_charge_minor: self.service_charge_minor,
+            tax_minor: self.tax_minor,
+            total_minor: self.total_minor,
+            currency: self.currency,
+            flags: self.flags,
+            cancel_reason: self.cancel_reason,
+            created_at_client: self.created_at_client,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+/// Everyone in the outlet may read its orders; kiosks only the ones they took.
+fn device_filter(actor: &Actor) -> Option<Uuid> {
+    match actor.kind {
+        ActorKind::Device { device_id, kind: pos_wire::DeviceKind::Kiosk, .. } => Some(device_id),
+        _ => None,
+    }
+}
+
+pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
+    tx.query_one::<OrderRow>(
+        &format!("SELECT {COLUMNS} FROM orders WHERE id = $1 AND ($2::uuid IS NULL OR device_id = $2)"),
+        [id.into(), device_filter(actor).into()],
+    )
+    .await?
+    .map(OrderRow::into_order)
+    .ok_or(Error::NotFound)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct OrderQuery {
+    pub outlet_id: Option<Uuid>,
+    pub status: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+/// Newest first.
+pub async fn list(tx: &ScopedTx, actor: &Actor, q: &OrderQuery) -> Result<Page<Order>> {
+    let page = PageRequest::parse(&pos_wire::PageQuery { limit: q.limit, cursor: q.cursor.clone() })?;
+    if let Some(s) = &q.status
+        && OrderStatus::parse(s).is_none()
+    {
+        return Err(Error::field("status", "is not an order status"));
+    }
+    let rows: Vec<OrderRow> = tx
+        .query_all(
+            &format!(
+                "SELECT {COLUMNS} FROM orders \
+                  WHERE ($1::uuid IS NULL OR outlet_id = $1) AND ($2::text IS NULL OR status = $2) \
+                    AND ($3::timestamptz IS NULL OR created_at >= $3) AND ($4::timestamptz IS NULL OR created_at < $4) \
+                    AND ($5::uuid IS NULL OR id < $5) AND ($6::uuid IS NULL OR device_id = $6) \
+                  ORDER BY id DESC LIMIT $7"
+            ),
+            [
+                q.outlet_id.into(),
+                q.status.clone().into(),
+                q.from.into(),
+                q.to.into(),
+                page.after.into(),
+                device_filter(actor).into(),
+                page.fetch().into(),
+            ],
+        )
+        .await?;
+    Ok(page.page(rows.into_iter().map(OrderRow::into_order).collect(), |o| o.id))
+}

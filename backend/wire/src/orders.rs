@@ -1,0 +1,218 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum OrderStatus {
+    Placed,
+    Accepted,
+    Preparing,
+    Ready,
+    Completed,
+    Cancelled,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Placed => "placed",
+            OrderStatus::Accepted => "accepted",
+            OrderStatus::Preparing => "preparing",
+            OrderStatus::Ready => "ready",
+            OrderStatus::Completed => "completed",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        Some(match s {
+            "placed" => OrderStatus::Placed,
+            "accepted" => OrderStatus::Accepted,
+            "preparing" => OrderStatus::Preparing,
+            "ready" => OrderStatus::Ready,
+            "completed" => OrderStatus::Completed,
+            "cancelled" => OrderStatus::Cancelled,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Kiosk,
+    Counter,
+}
+
+/// One line of an order as a device sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OrderLineRequest {
+    pub menu_item_id: Uuid,
+    pub qty: i32,
+    #[serde(default)]
+    pub modifier_option_ids: Vec<Uuid>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// What the device showed the customer for one unit (item and options).
+    /// Used, and the order flagged, when the item has since changed or gone.
+    #[serde(default)]
+    pub shown_unit_price_minor: Option<i64>,
+    /// The item's name as the device showed it (kept if the item was deleted).
+    #[serde(default)]
+    pub shown_name: Option<String>,
+}
+
+/// `POST /api/v1/orders` and each order of `POST /api/v1/sync/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrder {
+    pub client_order_id: Uuid,
+    pub outlet_id: Uuid,
+    pub channel: Channel,
+    #[serde(default)]
+    pub customer_name: Option<String>,
+    #[serde(default)]
+    pub table: Option<String>,
+    pub created_at_client: DateTime<Utc>,
+    pub items: Vec<OrderLineRequest>,
+    /// The pickup number the device already showed (offline devices number
+    /// their own orders with their prefix, e.g. `K1-7`).
+    #[serde(default)]
+    pub number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderModifier {
+    pub option_id: Uuid,
+    pub group: String,
+    pub name: String,
+    pub price_minor: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderLine {
+    pub menu_item_id: Uuid,
+    pub name: String,
+    pub qty: i32,
+    /// Item plus options, for one unit.
+    pub unit_price_minor: i64,
+    pub line_total_minor: i64,
+    pub modifiers: Vec<OrderModifier>,
+    pub note: Option<String>,
+    pub station: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Order {
+    pub id: Uuid,
+    pub client_order_id: Uuid,
+    pub outlet_id: Uuid,
+    pub number: String,
+    pub status: OrderStatus,
+    pub channel: Channel,
+    pub customer_name: Option<String>,
+    pub table: Option<String>,
+    pub items: Vec<OrderLine>,
+    pub subtotal_minor: i64,
+    pub service_charge_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub currency: String,
+    /// Things staff should look at: `price_changed`, `item_unavailable`,
+    /// `item_deleted`, `outlet_closed`, `late_sync`.
+    pub flags: Vec<String>,
+    pub cancel_reason: Option<String>,
+    pub created_at_client: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangeOrderStatus {
+    pub status: OrderStatus,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SyncPush {
+    pub device_id: Uuid,
+    pub orders: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum PushOutcome {
+    Created,
+    Duplicate,
+    Conflict,
+    Rejected,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushResult {
+    pub client_order_id: Option<Uuid>,
+    pub outcome: PushOutcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Order>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncPushResponse {
+    pub results: Vec<PushResult>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum TicketStatus {
+    Open,
+    Bumped,
+    Cancelled,
+}
+
+/// What one kitchen station makes for one order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ticket {
+    pub id: Uuid,
+    pub order_id: Uuid,
+    pub outlet_id: Uuid,
+    pub number: String,
+    pub station: String,
+    pub status: TicketStatus,
+    pub lines: Vec<OrderLine>,
+    pub order_status: OrderStatus,
+    pub created_at: DateTime<Utc>,
+    pub bumped_at: Option<DateTime<Utc>>,
+}
+
+/// A live event as sent over SSE (`id` = the outlet's sequence).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutletEvent {
+    pub seq: i64,
+    pub outlet_id: Uuid,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub at: DateTime<Utc>,
+}
