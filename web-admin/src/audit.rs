@@ -44,9 +44,7 @@ impl AuditView {
             at_iso: e.at.to_rfc3339(),
             who,
             action: action_label(tr, &e.action),
-            entity: e
-                .entity_id
-                .map_or(e.entity.clone(), |id| format!("{} {}", e.entity, short(id))),
+            entity: e.entity_id.map_or(e.entity.clone(), |id| format!("{} {}", e.entity, short(id))),
             subject: subject(e.after.as_ref().or(e.before.as_ref())),
             changes: changes(e.before.as_ref(), e.after.as_ref()),
             before: e.before.as_ref().map(pretty),
@@ -121,24 +119,13 @@ pub struct CursorQuery {
 pub async fn list(admin: Admin, q: web::Query<CursorQuery>) -> Result<AuditPage, AdminError> {
     let Admin { tx, actor, ctx } = admin;
     let tr = ctx.tr;
-    let page = audit::list(
-        &tx,
-        &actor,
-        &PageQuery {
-            limit: Some(PAGE_SIZE),
-            cursor: q.into_inner().cursor,
-        },
-    )
-    .await
-    .or_page(tr)?;
+    let page = audit::list(&tx, &actor, &PageQuery { limit: Some(PAGE_SIZE), cursor: q.into_inner().cursor })
+        .await
+        .or_page(tr)?;
     tx.commit().await.or_page(tr)?;
     Ok(AuditPage {
         ctx: ctx.at("audit"),
-        entries: page
-            .items
-            .into_iter()
-            .map(|e| AuditView::new(e, tr))
-            .collect(),
+        entries: page.items.into_iter().map(|e| AuditView::new(e, tr)).collect(),
         next_cursor: page.next_cursor,
     })
 }
@@ -151,17 +138,11 @@ mod tests {
 
     #[test]
     fn updates_list_what_changed() {
-        let before =
-            json!({"name": "Kemang", "tax_rate_bp": 1100, "is_open": true, "updated_at": "a"});
-        let after =
-            json!({"name": "Kemang", "tax_rate_bp": 1050, "is_open": true, "updated_at": "b"});
+        let before = json!({"name": "Kemang", "tax_rate_bp": 1100, "is_open": true, "updated_at": "a"});
+        let after = json!({"name": "Kemang", "tax_rate_bp": 1050, "is_open": true, "updated_at": "b"});
         assert_eq!(
             changes(Some(&before), Some(&after)),
-            vec![(
-                "tax_rate_bp".to_string(),
-                "1100".to_string(),
-                "1050".to_string()
-            )]
+            vec![("tax_rate_bp".to_string(), "1100".to_string(), "1050".to_string())]
         );
         assert!(changes(None, Some(&after)).is_empty());
         assert_eq!(subject(Some(&after)).as_deref(), Some("Kemang"));

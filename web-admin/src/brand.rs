@@ -32,11 +32,7 @@ pub struct BrandForm {
 
 impl BrandForm {
     fn of(b: &Brand) -> BrandForm {
-        BrandForm {
-            name: b.name.clone(),
-            currency: b.currency.clone(),
-            locale: b.locale.clone(),
-        }
+        BrandForm { name: b.name.clone(), currency: b.currency.clone(), locale: b.locale.clone() }
     }
 }
 
@@ -69,32 +65,20 @@ pub async fn show(admin: Admin, q: web::Query<NoticeQuery>) -> Result<BrandPage,
     let tr = ctx.tr;
     let brand = brand::get(&tx).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
-    Ok(BrandPage {
-        ctx: ctx.at("brand").with_notice(&q),
-        form: BrandForm::of(&brand),
-        errors: FormErrors::new(tr),
-    })
+    Ok(BrandPage { ctx: ctx.at("brand").with_notice(&q), form: BrandForm::of(&brand), errors: FormErrors::new(tr) })
 }
 
 pub async fn update(post: AdminForm<BrandForm>) -> Result<HttpResponse, AdminError> {
     let AdminForm { admin, form } = post;
     let Admin { tx, actor, ctx } = admin;
     let tr = ctx.tr;
-    let mut page = BrandPage {
-        ctx: ctx.at("brand"),
-        form,
-        errors: FormErrors::new(tr),
-    };
+    let mut page = BrandPage { ctx: ctx.at("brand"), form, errors: FormErrors::new(tr) };
     let locale = Locale::parse(&page.form.locale);
     if locale.is_none() {
         page.errors.add_key("locale", "field.choose_one");
         return invalid(&page, tr);
     }
-    let req = UpdateBrand {
-        name: Some(page.form.name.clone()),
-        currency: Some(page.form.currency.clone()),
-        locale,
-    };
+    let req = UpdateBrand { name: Some(page.form.name.clone()), currency: Some(page.form.currency.clone()), locale };
     match brand::update(&tx, &actor, req).await {
         Ok(_) => {
             tx.commit().await.or_page(tr)?;

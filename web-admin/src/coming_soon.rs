@@ -22,14 +22,7 @@ async fn coming(admin: Admin, section: &'static str) -> Result<ComingSoon, Admin
     let tr = admin.ctx.tr;
     admin.tx.commit().await.or_page(tr)?;
     let ctx = admin.ctx.at(section);
-    Ok(ComingSoon {
-        title: ctx.t(if section == "menu" {
-            "nav.menu"
-        } else {
-            "nav.orders"
-        }),
-        ctx,
-    })
+    Ok(ComingSoon { title: ctx.t(if section == "menu" { "nav.menu" } else { "nav.orders" }), ctx })
 }
 
 pub async fn menu(admin: Admin) -> Result<ComingSoon, AdminError> {

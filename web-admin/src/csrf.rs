@@ -33,9 +33,7 @@ struct TokenField {
 
 /// True when the header or the form field carries the expected token.
 pub fn token_ok(expected: &str, header: Option<&str>, body: &[u8]) -> bool {
-    let field = serde_html_form::from_bytes::<TokenField>(body)
-        .ok()
-        .and_then(|f| f.csrf_token);
+    let field = serde_html_form::from_bytes::<TokenField>(body).ok().and_then(|f| f.csrf_token);
     csrf_matches(expected, header) || csrf_matches(expected, field.as_deref())
 }
 
@@ -47,17 +45,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for AdminForm<T> {
         let admin = Admin::from_request(req, payload);
         // The `/admin` scope sets a small `PayloadConfig` (see `lib.rs`).
         let body = web::Bytes::from_request(req, payload);
-        let header = req
-            .headers()
-            .get(HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let header = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
         Box::pin(async move {
             let admin = admin.await?;
             let tr = admin.ctx.tr;
-            let body = body.await.map_err(|_| {
-                AdminError::page(tr, StatusCode::PAYLOAD_TOO_LARGE, "error.bad_request")
-            })?;
+            let body =
+                body.await.map_err(|_| AdminError::page(tr, StatusCode::PAYLOAD_TOO_LARGE, "error.bad_request"))?;
             if !token_ok(&admin.ctx.csrf_token, header.as_deref(), &body) {
                 return Err(AdminError::Csrf { tr });
             }

@@ -30,9 +30,7 @@ pub async fn show(admin: Admin) -> Result<Dashboard, AdminError> {
     let users = all_users(&tx, &actor).await.or_page(tr)?;
     let (mut devices_total, mut paired) = (0, 0);
     for o in &outlets {
-        let list = devices::list_for_outlet(&tx, &actor, o.id)
-            .await
-            .or_page(tr)?;
+        let list = devices::list_for_outlet(&tx, &actor, o.id).await.or_page(tr)?;
         devices_total += list.iter().filter(|d| d.status != "revoked").count();
         paired += list.iter().filter(|d| d.status == "paired").count();
     }

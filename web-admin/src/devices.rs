@@ -54,13 +54,7 @@ impl DeviceView {
 
 impl From<Device> for DeviceView {
     fn from(d: Device) -> DeviceView {
-        DeviceView {
-            id: d.id,
-            name: d.name,
-            kind: kind_key(d.kind),
-            status: d.status,
-            last_seen: d.last_seen_at,
-        }
+        DeviceView { id: d.id, name: d.name, kind: kind_key(d.kind), status: d.status, last_seen: d.last_seen_at }
     }
 }
 
@@ -108,10 +102,7 @@ async fn group(
         outlet_id: outlet.id,
         outlet_name: outlet.name,
         devices: list.into_iter().map(DeviceView::from).collect(),
-        form: DeviceForm {
-            kind: "kiosk".into(),
-            name: String::new(),
-        },
+        form: DeviceForm { kind: "kiosk".into(), name: String::new() },
         errors: FormErrors::new(ctx.tr),
     })
 }
@@ -125,11 +116,7 @@ pub async fn overview(admin: Admin, q: web::Query<NoticeQuery>) -> Result<Device
         groups.push(group(&tx, &ctx, &actor, outlet).await.or_page(tr)?);
     }
     tx.commit().await.or_page(tr)?;
-    Ok(DevicesPage {
-        ctx: ctx.at("devices").with_notice(&q),
-        groups,
-        single: false,
-    })
+    Ok(DevicesPage { ctx: ctx.at("devices").with_notice(&q), groups, single: false })
 }
 
 /// One outlet's devices.
@@ -141,16 +128,10 @@ pub async fn for_outlet(
     let Admin { tx, actor, ctx } = admin;
     let tr = ctx.tr;
     let id = parse_id(&id, tr)?;
-    let outlet = pos_backend::tenancy::outlets::get(&tx, id)
-        .await
-        .or_page(tr)?;
+    let outlet = pos_backend::tenancy::outlets::get(&tx, id).await.or_page(tr)?;
     let group = group(&tx, &ctx, &actor, outlet).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
-    Ok(DevicesPage {
-        ctx: ctx.at("devices").with_notice(&q),
-        groups: vec![group],
-        single: true,
-    })
+    Ok(DevicesPage { ctx: ctx.at("devices").with_notice(&q), groups: vec![group], single: true })
 }
 
 #[derive(Template, WebTemplate)]
@@ -191,9 +172,7 @@ pub async fn create(
     let tr = ctx.tr;
     let outlet_id = parse_id(&id, tr)?;
     let state = crate::session::state_of(&req)?;
-    let outlet = pos_backend::tenancy::outlets::get(&tx, outlet_id)
-        .await
-        .or_page(tr)?;
+    let outlet = pos_backend::tenancy::outlets::get(&tx, outlet_id).await.or_page(tr)?;
     let mut errors = FormErrors::new(tr);
     let kind = DeviceKind::parse(&form.kind);
     if kind.is_none() {
@@ -207,10 +186,7 @@ pub async fn create(
                 state.settings.token_secret.expose(),
                 state.settings.pairing_code_ttl.as_secs(),
                 outlet_id,
-                CreateDevice {
-                    kind,
-                    name: form.name.clone(),
-                },
+                CreateDevice { kind, name: form.name.clone() },
             )
             .await;
             match result {
@@ -265,24 +241,13 @@ async fn invalid_form(
     drop(tx);
     g.form = form;
     g.errors = errors;
-    invalid(
-        &DevicesPage {
-            ctx: ctx.at("devices"),
-            groups: vec![g],
-            single: true,
-        },
-        tr,
-    )
+    invalid(&DevicesPage { ctx: ctx.at("devices"), groups: vec![g], single: true }, tr)
 }
 
 /// What the QR code opens on a tablet: the device app, with the code.
 fn pair_url(req: &HttpRequest, state: &AppState, kind: DeviceKind, code: &str) -> String {
     let info = req.connection_info();
-    let scheme = if state.settings.mode == pos_backend::config::RunMode::Production {
-        "https"
-    } else {
-        info.scheme()
-    };
+    let scheme = if state.settings.mode == pos_backend::config::RunMode::Production { "https" } else { info.scheme() };
     let app = match kind {
         DeviceKind::Kiosk => "kiosk",
         DeviceKind::Kds => "kds",
@@ -310,18 +275,8 @@ pub async fn revoke(
     let device = devices::get(&tx, id).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
     if htmx::wants_fragment(&req) {
-        render_with_status(
-            &DeviceRow {
-                ctx,
-                d: device.into(),
-            },
-            StatusCode::OK,
-            tr,
-        )
+        render_with_status(&DeviceRow { ctx, d: device.into() }, StatusCode::OK, tr)
     } else {
-        Ok(htmx::see_other(&format!(
-            "/admin/outlets/{}/devices?notice=device_revoked",
-            device.outlet_id
-        )))
+        Ok(htmx::see_other(&format!("/admin/outlets/{}/devices?notice=device_revoked", device.outlet_id)))
     }
 }

@@ -30,12 +30,7 @@ pub enum AdminError {
 
 impl AdminError {
     pub fn page(tr: Tr, status: StatusCode, message: &'static str) -> AdminError {
-        AdminError::Page {
-            tr,
-            status,
-            message,
-            detail: None,
-        }
+        AdminError::Page { tr, status, message, detail: None }
     }
 
     pub fn not_found(tr: Tr) -> AdminError {
@@ -53,12 +48,9 @@ impl AdminError {
             Error::NotFound => AdminError::not_found(tr),
             Error::Forbidden(_) => AdminError::forbidden(tr),
             Error::Unauthorized(_) => page(StatusCode::UNAUTHORIZED, "error.signed_out"),
-            Error::Conflict(detail) => AdminError::Page {
-                tr,
-                status: StatusCode::CONFLICT,
-                message: "error.conflict",
-                detail: Some(detail),
-            },
+            Error::Conflict(detail) => {
+                AdminError::Page { tr, status: StatusCode::CONFLICT, message: "error.conflict", detail: Some(detail) }
+            }
             Error::Validation(_)
             | Error::BadRequest(_)
             | Error::PayloadTooLarge { .. }
@@ -95,9 +87,7 @@ impl fmt::Display for AdminError {
         match self {
             AdminError::SignIn { .. } => f.write_str("sign-in required"),
             AdminError::Csrf { .. } => f.write_str("missing or wrong CSRF token"),
-            AdminError::Page {
-                status, message, ..
-            } => write!(f, "{status}: {message}"),
+            AdminError::Page { status, message, .. } => write!(f, "{status}: {message}"),
         }
     }
 }
@@ -128,20 +118,13 @@ impl ResponseError for AdminError {
             AdminError::SignIn { htmx, next } => {
                 let location = crate::login::login_url(next);
                 return if *htmx {
-                    HttpResponse::Ok()
-                        .insert_header(("HX-Redirect", location))
-                        .finish()
+                    HttpResponse::Ok().insert_header(("HX-Redirect", location)).finish()
                 } else {
                     htmx::see_other(&location)
                 };
             }
             AdminError::Csrf { tr } => (*tr, "error.csrf_title", "error.csrf", None),
-            AdminError::Page {
-                tr,
-                message,
-                detail,
-                ..
-            } => (*tr, "error.title", *message, detail.clone()),
+            AdminError::Page { tr, message, detail, .. } => (*tr, "error.title", *message, detail.clone()),
         };
         let status = self.status_code();
         let page = ErrorPage {
@@ -153,14 +136,10 @@ impl ResponseError for AdminError {
             sign_in: status == StatusCode::UNAUTHORIZED,
         };
         match page.render() {
-            Ok(html) => HttpResponse::build(status)
-                .content_type("text/html; charset=utf-8")
-                .body(html),
+            Ok(html) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html),
             Err(e) => {
                 tracing::error!(error = %e, "rendering the error page failed");
-                HttpResponse::build(status)
-                    .content_type("text/plain; charset=utf-8")
-                    .body(tr.t(message))
+                HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(tr.t(message))
             }
         }
     }

@@ -16,10 +16,7 @@ pub struct FormErrors {
 
 impl FormErrors {
     pub fn new(tr: Tr) -> FormErrors {
-        FormErrors {
-            tr,
-            fields: BTreeMap::new(),
-        }
+        FormErrors { tr, fields: BTreeMap::new() }
     }
 
     /// The domain's messages (English), translated where known.
@@ -40,20 +37,14 @@ impl FormErrors {
 
     /// Adds the message of i18n `key` to `field`.
     pub fn add_key(&mut self, field: &str, key: &str) {
-        self.fields
-            .entry(field.to_string())
-            .or_default()
-            .push(self.tr.t(key).to_string());
+        self.fields.entry(field.to_string()).or_default().push(self.tr.t(key).to_string());
     }
 
     /// Moves the messages of the domain's `from` field to the form's `to`
     /// (the form asks for a percent where the domain takes basis points).
     pub fn rename(&mut self, from: &str, to: &str) {
         if let Some(messages) = self.fields.remove(from) {
-            self.fields
-                .entry(to.to_string())
-                .or_default()
-                .extend(messages);
+            self.fields.entry(to.to_string()).or_default().extend(messages);
         }
     }
 
@@ -71,11 +62,7 @@ impl FormErrors {
 
     /// Messages of fields the form does not show, so none is ever lost.
     pub fn others(&self, shown: &[&str]) -> Vec<&String> {
-        self.fields
-            .iter()
-            .filter(|(f, _)| !shown.contains(&f.as_str()))
-            .flat_map(|(_, m)| m)
-            .collect()
+        self.fields.iter().filter(|(f, _)| !shown.contains(&f.as_str())).flat_map(|(_, m)| m).collect()
     }
 }
 
@@ -96,9 +83,6 @@ mod tests {
         assert_eq!(errors.of("name"), ["Wajib diisi"]);
         assert!(errors.has("tax_percent") && !errors.has("tax_rate_bp"));
         assert!(errors.of("address").is_empty());
-        assert_eq!(
-            errors.others(&["name", "tax_percent"]),
-            vec!["Something odd"]
-        );
+        assert_eq!(errors.others(&["name", "tax_percent"]), vec!["Something odd"]);
     }
 }

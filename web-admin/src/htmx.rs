@@ -4,9 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, http::header};
 
 /// True for requests htmx made (boosted links and forms, `hx-post`...).
 pub fn is_htmx(req: &HttpRequest) -> bool {
-    req.headers()
-        .get("HX-Request")
-        .is_some_and(|v| v.as_bytes() == b"true")
+    req.headers().get("HX-Request").is_some_and(|v| v.as_bytes() == b"true")
 }
 
 /// True when htmx asked for a fragment (an element other than the body is
@@ -19,18 +17,14 @@ pub fn wants_fragment(req: &HttpRequest) -> bool {
 /// After a successful POST: 303 to `location`. Boosted requests follow it
 /// inside the XHR and htmx shows the final URL.
 pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish()
 }
 
 /// A redirect that leaves the current page whole: `HX-Redirect` for htmx
 /// (which otherwise would swap the target page into a fragment), 303 else.
 pub fn full_redirect(req: &HttpRequest, location: &str) -> HttpResponse {
     if is_htmx(req) {
-        HttpResponse::Ok()
-            .insert_header(("HX-Redirect", location))
-            .finish()
+        HttpResponse::Ok().insert_header(("HX-Redirect", location)).finish()
     } else {
         see_other(location)
     }

@@ -74,14 +74,8 @@ pub fn translate_message(tr: Tr, message: &str) -> String {
 }
 
 fn english_sentence(message: &str) -> String {
-    let subjectless = ["is ", "must ", "contains "]
-        .iter()
-        .any(|p| message.starts_with(p));
-    if subjectless {
-        format!("This field {message}")
-    } else {
-        message.to_string()
-    }
+    let subjectless = ["is ", "must ", "contains "].iter().any(|p| message.starts_with(p));
+    if subjectless { format!("This field {message}") } else { message.to_string() }
 }
 
 fn indonesian(message: &str) -> Option<String> {
@@ -93,29 +87,17 @@ fn indonesian(message: &str) -> Option<String> {
         "is not a known time zone (for example Asia/Jakarta)" => {
             "bukan zona waktu yang dikenal (misalnya Asia/Jakarta)"
         }
-        "another outlet of this brand already has this name" => {
-            "outlet lain di brand ini sudah memakai nama ini"
-        }
+        "another outlet of this brand already has this name" => "outlet lain di brand ini sudah memakai nama ini",
         "must look like name@example.com" => "harus berbentuk nama@contoh.com",
-        "is already used by another account of this brand" => {
-            "sudah dipakai akun lain di brand ini"
-        }
+        "is already used by another account of this brand" => "sudah dipakai akun lain di brand ini",
         "choose at least one outlet" => "pilih minimal satu outlet",
         "contains an outlet that does not exist" => "berisi outlet yang tidak ada",
-        "the brand must keep at least one active owner" => {
-            "brand harus tetap memiliki minimal satu pemilik aktif"
-        }
+        "the brand must keep at least one active owner" => "brand harus tetap memiliki minimal satu pemilik aktif",
         "you cannot deactivate yourself" => "Anda tidak dapat menonaktifkan akun sendiri",
         "you cannot delete your own account" => "Anda tidak dapat menghapus akun sendiri",
         "is not a supported currency" => "bukan mata uang yang didukung",
         _ => {
-            let count = |prefix: &str| {
-                message
-                    .strip_prefix(prefix)?
-                    .strip_suffix(" characters")?
-                    .parse::<u32>()
-                    .ok()
-            };
+            let count = |prefix: &str| message.strip_prefix(prefix)?.strip_suffix(" characters")?.parse::<u32>().ok();
             if let Some(n) = count("must be at most ") {
                 return Some(format!("paling banyak {n} karakter"));
             }
@@ -159,63 +141,27 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("form.cancel", "Batal", "Cancel"),
     ("form.edit", "Ubah", "Edit"),
     ("form.actions", "Tindakan", "Actions"),
-    (
-        "form.fix_errors",
-        "Periksa kembali isian yang ditandai.",
-        "Please correct the marked fields.",
-    ),
+    ("form.fix_errors", "Periksa kembali isian yang ditandai.", "Please correct the marked fields."),
     ("field.email", "Email", "Email"),
     ("field.password", "Kata sandi", "Password"),
     ("field.required", "Wajib diisi", "This field is required"),
-    (
-        "field.percent_format",
-        "Tulis persentase, misalnya 11 atau 2,5",
-        "Enter a percentage, for example 11 or 2.5",
-    ),
-    (
-        "field.percent_decimals",
-        "Paling banyak dua angka di belakang koma",
-        "At most two decimal places",
-    ),
-    (
-        "field.percent_range",
-        "Harus antara 0% dan 100%",
-        "Must be between 0% and 100%",
-    ),
-    (
-        "field.choose_one",
-        "Pilih salah satu",
-        "Choose one of the options",
-    ),
-    (
-        "field.unknown_outlet",
-        "Berisi outlet yang tidak ada",
-        "Contains an outlet that does not exist",
-    ),
+    ("field.percent_format", "Tulis persentase, misalnya 11 atau 2,5", "Enter a percentage, for example 11 or 2.5"),
+    ("field.percent_decimals", "Paling banyak dua angka di belakang koma", "At most two decimal places"),
+    ("field.percent_range", "Harus antara 0% dan 100%", "Must be between 0% and 100%"),
+    ("field.choose_one", "Pilih salah satu", "Choose one of the options"),
+    ("field.unknown_outlet", "Berisi outlet yang tidak ada", "Contains an outlet that does not exist"),
     // Sign in
     ("login.title", "Masuk ke admin", "Sign in to the admin"),
-    (
-        "login.intro",
-        "Untuk pemilik dan manajer brand.",
-        "For brand owners and managers.",
-    ),
+    ("login.intro", "Untuk pemilik dan manajer brand.", "For brand owners and managers."),
     ("login.submit", "Masuk", "Sign in"),
     ("login.brand", "Brand", "Brand"),
-    (
-        "login.wrong",
-        "Email atau kata sandi salah.",
-        "Wrong email or password.",
-    ),
+    ("login.wrong", "Email atau kata sandi salah.", "Wrong email or password."),
     (
         "login.staff_only",
         "Admin hanya untuk pemilik dan manajer. Kasir dan staf dapur memakai kiosk dan layar dapur.",
         "The admin is for owners and managers. Cashiers and kitchen staff use the kiosk and the kitchen display.",
     ),
-    (
-        "login.rate_limited",
-        "Terlalu banyak percobaan masuk.",
-        "Too many sign-in attempts.",
-    ),
+    ("login.rate_limited", "Terlalu banyak percobaan masuk.", "Too many sign-in attempts."),
     ("login.retry_in", "Coba lagi dalam", "Try again in"),
     ("login.minutes", "menit", "minutes"),
     (
@@ -226,31 +172,15 @@ const STRINGS: &[(&str, &str, &str)] = &[
     // Errors
     ("error.title", "Tidak dapat ditampilkan", "Cannot show this"),
     ("error.back", "Kembali ke beranda", "Back to the dashboard"),
-    (
-        "error.not_found",
-        "Halaman atau data ini tidak ditemukan.",
-        "This page or item was not found.",
-    ),
-    (
-        "error.forbidden",
-        "Anda tidak diizinkan melakukan ini.",
-        "You are not allowed to do this.",
-    ),
+    ("error.not_found", "Halaman atau data ini tidak ditemukan.", "This page or item was not found."),
+    ("error.forbidden", "Anda tidak diizinkan melakukan ini.", "You are not allowed to do this."),
     (
         "error.signed_out",
         "Sesi Anda sudah berakhir. Silakan masuk lagi.",
         "Your session has ended. Please sign in again.",
     ),
-    (
-        "error.conflict",
-        "Perubahan ini tidak dapat dilakukan.",
-        "This change cannot be made.",
-    ),
-    (
-        "error.bad_request",
-        "Permintaan ini tidak valid.",
-        "This request is not valid.",
-    ),
+    ("error.conflict", "Perubahan ini tidak dapat dilakukan.", "This change cannot be made."),
+    ("error.bad_request", "Permintaan ini tidak valid.", "This request is not valid."),
     (
         "error.rate_limited",
         "Terlalu banyak permintaan. Coba lagi sebentar lagi.",
@@ -275,62 +205,22 @@ const STRINGS: &[(&str, &str, &str)] = &[
     // Notices after a redirect
     ("notice.outlet_created", "Outlet dibuat.", "Outlet created."),
     ("notice.outlet_saved", "Outlet disimpan.", "Outlet saved."),
-    (
-        "notice.outlet_archived",
-        "Outlet diarsipkan.",
-        "Outlet archived.",
-    ),
-    (
-        "notice.device_revoked",
-        "Perangkat dicabut.",
-        "Device revoked.",
-    ),
-    (
-        "notice.staff_created",
-        "Akun staf dibuat.",
-        "Staff account created.",
-    ),
-    (
-        "notice.staff_saved",
-        "Akun staf disimpan.",
-        "Staff account saved.",
-    ),
-    (
-        "notice.staff_deleted",
-        "Akun staf dihapus.",
-        "Staff account deleted.",
-    ),
-    (
-        "notice.brand_saved",
-        "Pengaturan brand disimpan.",
-        "Brand settings saved.",
-    ),
+    ("notice.outlet_archived", "Outlet diarsipkan.", "Outlet archived."),
+    ("notice.device_revoked", "Perangkat dicabut.", "Device revoked."),
+    ("notice.staff_created", "Akun staf dibuat.", "Staff account created."),
+    ("notice.staff_saved", "Akun staf disimpan.", "Staff account saved."),
+    ("notice.staff_deleted", "Akun staf dihapus.", "Staff account deleted."),
+    ("notice.brand_saved", "Pengaturan brand disimpan.", "Brand settings saved."),
     // Dashboard
     ("dashboard.welcome", "Selamat datang", "Welcome"),
     ("dashboard.open_now", "buka", "open"),
     ("dashboard.active", "aktif", "active"),
     ("dashboard.paired", "terhubung", "paired"),
     ("dashboard.quick", "Pintasan", "Quick links"),
-    (
-        "dashboard.pair_device",
-        "Hubungkan kiosk atau layar dapur",
-        "Pair a kiosk or kitchen display",
-    ),
-    (
-        "dashboard.open_kiosk",
-        "Buka aplikasi kiosk",
-        "Open the kiosk app",
-    ),
-    (
-        "dashboard.open_kds",
-        "Buka layar dapur",
-        "Open the kitchen display",
-    ),
-    (
-        "coming.text",
-        "Halaman ini segera hadir.",
-        "This page is coming soon.",
-    ),
+    ("dashboard.pair_device", "Hubungkan kiosk atau layar dapur", "Pair a kiosk or kitchen display"),
+    ("dashboard.open_kiosk", "Buka aplikasi kiosk", "Open the kiosk app"),
+    ("dashboard.open_kds", "Buka layar dapur", "Open the kitchen display"),
+    ("coming.text", "Halaman ini segera hadir.", "This page is coming soon."),
     // Brand
     ("brand.title", "Pengaturan brand", "Brand settings"),
     ("brand.name", "Nama brand", "Brand name"),
@@ -367,22 +257,14 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("outlets.closed", "Tutup", "Closed"),
     ("outlets.open_now", "Buka sekarang", "Open now"),
     ("outlets.close_now", "Tutup sekarang", "Close now"),
-    (
-        "outlets.manage_devices",
-        "Kelola perangkat outlet ini",
-        "Manage this outlet's devices",
-    ),
+    ("outlets.manage_devices", "Kelola perangkat outlet ini", "Manage this outlet's devices"),
     ("outlets.archive", "Arsipkan outlet", "Archive outlet"),
     (
         "outlets.archive_warning",
         "Outlet hilang dari daftar dan semua perangkatnya dicabut. Riwayatnya tetap tersimpan.",
         "The outlet leaves the list and all its devices are revoked. Its history is kept.",
     ),
-    (
-        "outlets.archive_confirm",
-        "Ya, arsipkan outlet ini",
-        "Yes, archive this outlet",
-    ),
+    ("outlets.archive_confirm", "Ya, arsipkan outlet ini", "Yes, archive this outlet"),
     // Devices
     (
         "devices.intro",
@@ -390,27 +272,15 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Kiosks take customers' orders; kitchen displays (KDS) show them to the kitchen. Each device is paired to one outlet with a single-use code.",
     ),
     ("devices.all_outlets", "Semua outlet", "All outlets"),
-    (
-        "devices.no_outlets",
-        "Buat outlet terlebih dahulu.",
-        "Create an outlet first.",
-    ),
+    ("devices.no_outlets", "Buat outlet terlebih dahulu.", "Create an outlet first."),
     ("devices.none", "Belum ada perangkat.", "No devices yet."),
     ("devices.name", "Nama perangkat", "Device name"),
-    (
-        "devices.name_example",
-        "misalnya Kiosk depan",
-        "for example Front kiosk",
-    ),
+    ("devices.name_example", "misalnya Kiosk depan", "for example Front kiosk"),
     ("devices.kind", "Jenis", "Type"),
     ("devices.status", "Status", "Status"),
     ("devices.last_seen", "Terakhir aktif", "Last seen"),
     ("devices.new", "Tambah perangkat", "Add a device"),
-    (
-        "devices.create",
-        "Buat dan tampilkan kode",
-        "Create and show the pairing code",
-    ),
+    ("devices.create", "Buat dan tampilkan kode", "Create and show the pairing code"),
     ("devices.revoke", "Cabut", "Revoke"),
     ("device.kiosk", "Kiosk", "Kiosk"),
     ("device.kds", "Layar dapur", "Kitchen display"),
@@ -427,16 +297,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Hanya sekali pakai; kode ini tidak ditampilkan lagi.",
         "Single use; this code is not shown again.",
     ),
-    (
-        "pairing.step_open",
-        "Di tablet, pindai kode QR atau buka",
-        "On the tablet, scan the QR code or open",
-    ),
-    (
-        "pairing.step_enter",
-        "Masukkan kode di atas bila diminta.",
-        "Enter the code above when asked.",
-    ),
+    ("pairing.step_open", "Di tablet, pindai kode QR atau buka", "On the tablet, scan the QR code or open"),
+    ("pairing.step_enter", "Masukkan kode di atas bila diminta.", "Enter the code above when asked."),
     ("pairing.done", "Selesai", "Done"),
     // Staff
     ("staff.new", "Tambah staf", "Add staff"),
@@ -457,16 +319,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Kosongkan untuk tetap memakai kata sandi lama.",
         "Leave empty to keep the current password.",
     ),
-    (
-        "staff.password_hint",
-        "Minimal 8 karakter.",
-        "At least 8 characters.",
-    ),
-    (
-        "staff.own_role",
-        "Anda tidak dapat mengubah peran Anda sendiri.",
-        "You cannot change your own role.",
-    ),
+    ("staff.password_hint", "Minimal 8 karakter.", "At least 8 characters."),
+    ("staff.own_role", "Anda tidak dapat mengubah peran Anda sendiri.", "You cannot change your own role."),
     (
         "staff.outlets_hint",
         "Manajer, kasir, dan staf dapur hanya melihat outlet yang dicentang. Pemilik melihat semua outlet.",
@@ -478,17 +332,9 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Akun ini tidak dapat masuk lagi. Riwayat perubahannya tetap ada di log audit.",
         "This account can no longer sign in. Its changes stay in the audit log.",
     ),
-    (
-        "staff.delete_confirm",
-        "Ya, hapus akun ini",
-        "Yes, delete this account",
-    ),
+    ("staff.delete_confirm", "Ya, hapus akun ini", "Yes, delete this account"),
     // Audit log
-    (
-        "audit.intro",
-        "Siapa mengubah apa dan kapan, terbaru di atas.",
-        "Who changed what and when, newest first.",
-    ),
+    ("audit.intro", "Siapa mengubah apa dan kapan, terbaru di atas.", "Who changed what and when, newest first."),
     ("audit.none", "Belum ada catatan.", "No entries yet."),
     ("audit.changes", "Perubahan", "Changes"),
     ("audit.before", "Sebelum", "Before"),
@@ -498,57 +344,17 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("audit.actor_user", "Pengguna", "User"),
     ("audit.actor_device", "Perangkat", "Device"),
     ("audit.actor_system", "Sistem", "System"),
-    (
-        "audit.tenant.signup",
-        "mendaftarkan brand",
-        "signed the brand up",
-    ),
-    (
-        "audit.brand.update",
-        "mengubah pengaturan brand",
-        "changed the brand settings",
-    ),
+    ("audit.tenant.signup", "mendaftarkan brand", "signed the brand up"),
+    ("audit.brand.update", "mengubah pengaturan brand", "changed the brand settings"),
     ("audit.outlet.create", "membuat outlet", "created an outlet"),
-    (
-        "audit.outlet.update",
-        "mengubah outlet",
-        "changed an outlet",
-    ),
-    (
-        "audit.outlet.archive",
-        "mengarsipkan outlet",
-        "archived an outlet",
-    ),
-    (
-        "audit.user.create",
-        "membuat akun staf",
-        "created a staff account",
-    ),
-    (
-        "audit.user.update",
-        "mengubah akun staf",
-        "changed a staff account",
-    ),
-    (
-        "audit.user.delete",
-        "menghapus akun staf",
-        "deleted a staff account",
-    ),
-    (
-        "audit.device.create",
-        "membuat perangkat",
-        "created a device",
-    ),
-    (
-        "audit.device.revoke",
-        "mencabut perangkat",
-        "revoked a device",
-    ),
-    (
-        "audit.device.pair",
-        "memasangkan perangkat",
-        "paired a device",
-    ),
+    ("audit.outlet.update", "mengubah outlet", "changed an outlet"),
+    ("audit.outlet.archive", "mengarsipkan outlet", "archived an outlet"),
+    ("audit.user.create", "membuat akun staf", "created a staff account"),
+    ("audit.user.update", "mengubah akun staf", "changed a staff account"),
+    ("audit.user.delete", "menghapus akun staf", "deleted a staff account"),
+    ("audit.device.create", "membuat perangkat", "created a device"),
+    ("audit.device.revoke", "mencabut perangkat", "revoked a device"),
+    ("audit.device.pair", "memasangkan perangkat", "paired a device"),
 ];
 
 #[cfg(test)]
@@ -585,9 +391,7 @@ mod tests {
             let text = fs::read_to_string(&file).unwrap();
             for piece in text.split('"').skip(1).step_by(2) {
                 let is_key = prefixes.iter().any(|p| piece.starts_with(p))
-                    && piece
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_');
+                    && piece.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_');
                 if is_key {
                     keys.insert(piece.to_string());
                 }
@@ -611,10 +415,8 @@ mod tests {
     fn every_used_key_has_both_languages() {
         let keys = used_keys();
         assert!(keys.len() > 100, "found only {} keys", keys.len());
-        let missing: Vec<_> = keys
-            .iter()
-            .filter(|k| t_opt(Locale::Id, k).is_none() || t_opt(Locale::En, k).is_none())
-            .collect();
+        let missing: Vec<_> =
+            keys.iter().filter(|k| t_opt(Locale::Id, k).is_none() || t_opt(Locale::En, k).is_none()).collect();
         assert!(missing.is_empty(), "keys without text: {missing:?}");
     }
 
@@ -640,18 +442,9 @@ mod tests {
     fn domain_messages_read_as_sentences() {
         let (id, en) = (Tr(Locale::Id), Tr(Locale::En));
         assert_eq!(translate_message(id, "is required"), "Wajib diisi");
-        assert_eq!(
-            translate_message(en, "is required"),
-            "This field is required"
-        );
-        assert_eq!(
-            translate_message(id, "must be at most 120 characters"),
-            "Paling banyak 120 karakter"
-        );
-        assert_eq!(
-            translate_message(en, "you cannot delete your own account"),
-            "You cannot delete your own account"
-        );
+        assert_eq!(translate_message(en, "is required"), "This field is required");
+        assert_eq!(translate_message(id, "must be at most 120 characters"), "Paling banyak 120 karakter");
+        assert_eq!(translate_message(en, "you cannot delete your own account"), "You cannot delete your own account");
         assert_eq!(translate_message(id, "brand new words"), "Brand new words");
     }
 }

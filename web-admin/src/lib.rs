@@ -41,65 +41,56 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
 
 /// Mounts the admin's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(|| async { htmx::see_other("/admin") }))
-        .service(
-            web::scope("/admin")
-                .app_data(web::PayloadConfig::new(csrf::BODY_LIMIT))
-                .app_data(
-                    web::FormConfig::default()
-                        .limit(csrf::BODY_LIMIT)
-                        .error_handler(|_, _| bad_request().into()),
-                )
-                .wrap(
-                    DefaultHeaders::new()
-                        // Pages carry the CSRF token and, once, pairing codes.
-                        .add((header::CACHE_CONTROL, "no-store"))
-                        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
-                        .add((header::X_FRAME_OPTIONS, "DENY"))
-                        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                        .add((header::REFERRER_POLICY, "same-origin"))
-                        .add((header::VARY, "HX-Request")),
-                )
-                .route("", web::get().to(dashboard::show))
-                .route("/", web::get().to(dashboard::show))
-                .route("/login", web::get().to(login::login_form))
-                .route("/login", web::post().to(login::login))
-                .route("/logout", web::post().to(login::logout))
-                .route("/locale", web::post().to(locale::switch))
-                .route("/brand", web::get().to(brand::show))
-                .route("/brand", web::post().to(brand::update))
-                .route("/outlets", web::get().to(outlets::list))
-                .route("/outlets", web::post().to(outlets::create))
-                .route("/outlets/new", web::get().to(outlets::new_form))
-                .route("/outlets/{id}", web::get().to(outlets::edit_form))
-                .route("/outlets/{id}", web::post().to(outlets::update))
-                .route("/outlets/{id}/open", web::post().to(outlets::set_open))
-                .route("/outlets/{id}/archive", web::post().to(outlets::archive))
-                .route("/outlets/{id}/devices", web::get().to(devices::for_outlet))
-                .route("/outlets/{id}/devices", web::post().to(devices::create))
-                .route("/devices", web::get().to(devices::overview))
-                .route("/devices/{id}/revoke", web::post().to(devices::revoke))
-                .route("/staff", web::get().to(staff::list))
-                .route("/staff", web::post().to(staff::create))
-                .route("/staff/new", web::get().to(staff::new_form))
-                .route("/staff/{id}", web::get().to(staff::edit_form))
-                .route("/staff/{id}", web::post().to(staff::update))
-                .route("/staff/{id}/active", web::post().to(staff::set_active))
-                .route("/staff/{id}/delete", web::post().to(staff::delete))
-                .route("/audit", web::get().to(audit::list))
-                // LEAD: the catalogue and order pages replace these.
-                .route("/menu", web::get().to(coming_soon::menu))
-                .route("/orders", web::get().to(coming_soon::orders))
-                .default_service(web::to(|| async {
-                    Err::<HttpResponse, _>(error::AdminError::not_found(i18n::Tr::default()))
-                })),
-        );
+    cfg.route("/", web::get().to(|| async { htmx::see_other("/admin") })).service(
+        web::scope("/admin")
+            .app_data(web::PayloadConfig::new(csrf::BODY_LIMIT))
+            .app_data(web::FormConfig::default().limit(csrf::BODY_LIMIT).error_handler(|_, _| bad_request().into()))
+            .wrap(
+                DefaultHeaders::new()
+                    // Pages carry the CSRF token and, once, pairing codes.
+                    .add((header::CACHE_CONTROL, "no-store"))
+                    .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+                    .add((header::X_FRAME_OPTIONS, "DENY"))
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::REFERRER_POLICY, "same-origin"))
+                    .add((header::VARY, "HX-Request")),
+            )
+            .route("", web::get().to(dashboard::show))
+            .route("/", web::get().to(dashboard::show))
+            .route("/login", web::get().to(login::login_form))
+            .route("/login", web::post().to(login::login))
+            .route("/logout", web::post().to(login::logout))
+            .route("/locale", web::post().to(locale::switch))
+            .route("/brand", web::get().to(brand::show))
+            .route("/brand", web::post().to(brand::update))
+            .route("/outlets", web::get().to(outlets::list))
+            .route("/outlets", web::post().to(outlets::create))
+            .route("/outlets/new", web::get().to(outlets::new_form))
+            .route("/outlets/{id}", web::get().to(outlets::edit_form))
+            .route("/outlets/{id}", web::post().to(outlets::update))
+            .route("/outlets/{id}/open", web::post().to(outlets::set_open))
+            .route("/outlets/{id}/archive", web::post().to(outlets::archive))
+            .route("/outlets/{id}/devices", web::get().to(devices::for_outlet))
+            .route("/outlets/{id}/devices", web::post().to(devices::create))
+            .route("/devices", web::get().to(devices::overview))
+            .route("/devices/{id}/revoke", web::post().to(devices::revoke))
+            .route("/staff", web::get().to(staff::list))
+            .route("/staff", web::post().to(staff::create))
+            .route("/staff/new", web::get().to(staff::new_form))
+            .route("/staff/{id}", web::get().to(staff::edit_form))
+            .route("/staff/{id}", web::post().to(staff::update))
+            .route("/staff/{id}/active", web::post().to(staff::set_active))
+            .route("/staff/{id}/delete", web::post().to(staff::delete))
+            .route("/audit", web::get().to(audit::list))
+            // LEAD: the catalogue and order pages replace these.
+            .route("/menu", web::get().to(coming_soon::menu))
+            .route("/orders", web::get().to(coming_soon::orders))
+            .default_service(web::to(|| async {
+                Err::<HttpResponse, _>(error::AdminError::not_found(i18n::Tr::default()))
+            })),
+    );
 }
 
 fn bad_request() -> error::AdminError {
-    error::AdminError::page(
-        i18n::Tr::default(),
-        StatusCode::BAD_REQUEST,
-        "error.bad_request",
-    )
+    error::AdminError::page(i18n::Tr::default(), StatusCode::BAD_REQUEST, "error.bad_request")
 }

@@ -25,16 +25,9 @@ pub async fn switch(post: AdminForm<LocaleForm>) -> Result<HttpResponse, AdminEr
     let AdminForm { admin, form } = post;
     let Admin { tx, actor, ctx } = admin;
     let tr = ctx.tr;
-    let locale = Locale::parse(&form.locale).ok_or_else(|| {
-        AdminError::page(
-            tr,
-            actix_web::http::StatusCode::BAD_REQUEST,
-            "error.bad_request",
-        )
-    })?;
-    users::set_own_locale(&tx, &actor, locale)
-        .await
-        .or_page(tr)?;
+    let locale = Locale::parse(&form.locale)
+        .ok_or_else(|| AdminError::page(tr, actix_web::http::StatusCode::BAD_REQUEST, "error.bad_request"))?;
+    users::set_own_locale(&tx, &actor, locale).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
     Ok(htmx::see_other(safe_next(&form.back)))
 }

@@ -20,8 +20,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
-    csrf, error::AdminError, fields::FormErrors, htmx, i18n::Tr, render::render_with_status,
-    session::state_of,
+    csrf, error::AdminError, fields::FormErrors, htmx, i18n::Tr, render::render_with_status, session::state_of,
 };
 
 /// `/admin/login?next=...`, for a page that needs a session.
@@ -99,10 +98,7 @@ pub struct LoginForm {
     lang: Option<String>,
 }
 
-pub async fn login(
-    req: HttpRequest,
-    form: web::Form<LoginForm>,
-) -> Result<HttpResponse, AdminError> {
+pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, AdminError> {
     let state = state_of(&req)?;
     let form = form.into_inner();
     let tr = tr_of(form.lang.as_deref());
@@ -110,10 +106,7 @@ pub async fn login(
     let login = LoginRequest {
         email: form.email.trim().to_string(),
         password: form.password,
-        tenant_id: form
-            .tenant_id
-            .as_deref()
-            .and_then(|t| Uuid::parse_str(t).ok()),
+        tenant_id: form.tenant_id.as_deref().and_then(|t| Uuid::parse_str(t).ok()),
     };
     let ip = client_ip(&req, state.settings.trust_proxy);
     let mut page = LoginPage {
@@ -165,19 +158,12 @@ pub async fn logout(req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, 
     let cookie = req.cookie(COOKIE).map(|c| c.value().to_string());
     let request_id = None;
     if let Ok(session) = admin_session::open(&state, cookie.as_deref(), request_id).await {
-        let header = req
-            .headers()
-            .get(csrf::HEADER)
-            .and_then(|v| v.to_str().ok());
+        let header = req.headers().get(csrf::HEADER).and_then(|v| v.to_str().ok());
         if !csrf::token_ok(&session.csrf_token, header, &body) {
-            return Err(AdminError::Csrf {
-                tr: Tr(session.locale),
-            });
+            return Err(AdminError::Csrf { tr: Tr(session.locale) });
         }
         drop(session);
-        admin_session::sign_out(&state, cookie.as_deref())
-            .await
-            .map_err(|e| AdminError::domain(e, Tr::default()))?;
+        admin_session::sign_out(&state, cookie.as_deref()).await.map_err(|e| AdminError::domain(e, Tr::default()))?;
     }
     let mut gone = session_cookie(&state, String::new());
     gone.set_max_age(Duration::ZERO);
@@ -240,10 +226,7 @@ mod tests {
         ] {
             assert_eq!(safe_next(bad), "/admin", "{bad}");
         }
-        assert_eq!(
-            login_url("/admin/staff?a=b"),
-            "/admin/login?next=%2Fadmin%2Fstaff%3Fa%3Db"
-        );
+        assert_eq!(login_url("/admin/staff?a=b"), "/admin/login?next=%2Fadmin%2Fstaff%3Fa%3Db");
     }
 
     #[test]
@@ -255,10 +238,7 @@ mod tests {
         );
         assert_eq!(
             parse_brand_choices(&detail),
-            vec![
-                (a, "Kopi (Pusat), Jakarta".to_string()),
-                (b, "Teh".to_string())
-            ]
+            vec![(a, "Kopi (Pusat), Jakarta".to_string()), (b, "Teh".to_string())]
         );
         assert!(parse_brand_choices("something else").is_empty());
     }

@@ -5,10 +5,7 @@ use pos_backend::tenancy::brand::CURRENCIES;
 
 /// Digits after the decimal point of `currency` (2 for unknown codes).
 pub fn minor_digits(currency: &str) -> u32 {
-    CURRENCIES
-        .iter()
-        .find(|(code, _)| *code == currency)
-        .map_or(2, |(_, digits)| *digits)
+    CURRENCIES.iter().find(|(code, _)| *code == currency).map_or(2, |(_, digits)| *digits)
 }
 
 /// `format_money(2_500_000, "IDR")` is `"Rp 25.000"`: the rupiah has no
@@ -28,10 +25,7 @@ pub fn format_money(minor: i64, currency: &str) -> String {
         format!("{sign}{currency} {whole}")
     } else {
         let frac = abs % scale;
-        format!(
-            "{sign}{currency} {whole}.{frac:0width$}",
-            width = digits as usize
-        )
+        format!("{sign}{currency} {whole}.{frac:0width$}", width = digits as usize)
     }
 }
 
@@ -69,10 +63,7 @@ mod tests {
         assert_eq!(format_money(5, "SGD"), "SGD 0.05");
         assert_eq!(format_money(123_456_789, "USD"), "USD 1,234,567.89");
         assert_eq!(format_money(-1250, "MYR"), "-MYR 12.50");
-        assert_eq!(
-            format_money(i64::MIN, "EUR"),
-            "-EUR 92,233,720,368,547,758.08"
-        );
+        assert_eq!(format_money(i64::MIN, "EUR"), "-EUR 92,233,720,368,547,758.08");
     }
 
     #[test]

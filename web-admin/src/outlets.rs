@@ -67,14 +67,7 @@ pub async fn all_outlets(tx: &ScopedTx) -> pos_backend::Result<Vec<Outlet>> {
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
-        let page = outlets::list(
-            tx,
-            &PageQuery {
-                limit: Some(200),
-                cursor,
-            },
-        )
-        .await?;
+        let page = outlets::list(tx, &PageQuery { limit: Some(200), cursor }).await?;
         out.extend(page.items);
         match page.next_cursor {
             Some(c) => cursor = Some(c),
@@ -179,23 +172,11 @@ pub(crate) struct OutletFormPage {
 
 impl OutletFormPage {
     fn new(ctx: Ctx, id: Option<Uuid>, form: OutletForm, errors: FormErrors) -> OutletFormPage {
-        OutletFormPage {
-            ctx: ctx.at("outlets"),
-            id,
-            form,
-            errors,
-            timezones: TIMEZONES,
-        }
+        OutletFormPage { ctx: ctx.at("outlets"), id, form, errors, timezones: TIMEZONES }
     }
 
     fn other_errors(&self) -> Vec<&String> {
-        self.errors.others(&[
-            "name",
-            "address",
-            "timezone",
-            "tax_percent",
-            "service_percent",
-        ])
+        self.errors.others(&["name", "address", "timezone", "tax_percent", "service_percent"])
     }
 
     fn action(&self) -> String {
@@ -212,12 +193,7 @@ pub async fn new_form(admin: Admin) -> Result<OutletFormPage, AdminError> {
         return Err(AdminError::forbidden(tr));
     }
     admin.tx.commit().await.or_page(tr)?;
-    Ok(OutletFormPage::new(
-        admin.ctx,
-        None,
-        OutletForm::blank(),
-        FormErrors::new(tr),
-    ))
+    Ok(OutletFormPage::new(admin.ctx, None, OutletForm::blank(), FormErrors::new(tr)))
 }
 
 /// Domain errors a form can show become field errors; others a page.
@@ -267,18 +243,10 @@ pub async fn edit_form(admin: Admin, id: web::Path<String>) -> Result<OutletForm
     let id = parse_id(&id, tr)?;
     let outlet = outlets::get(&tx, id).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
-    Ok(OutletFormPage::new(
-        ctx,
-        Some(id),
-        OutletForm::of(&outlet),
-        FormErrors::new(tr),
-    ))
+    Ok(OutletFormPage::new(ctx, Some(id), OutletForm::of(&outlet), FormErrors::new(tr)))
 }
 
-pub async fn update(
-    post: AdminForm<OutletForm>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AdminError> {
+pub async fn update(post: AdminForm<OutletForm>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
     let AdminForm { admin, form } = post;
     let Admin { tx, actor, ctx } = admin;
     let tr = ctx.tr;
@@ -322,17 +290,11 @@ pub async fn set_open(
     let Admin { tx, actor, ctx } = admin;
     let tr = ctx.tr;
     let id = parse_id(&id, tr)?;
-    let change = UpdateOutlet {
-        is_open: Some(form.open.as_deref() == Some("true")),
-        ..UpdateOutlet::default()
-    };
+    let change = UpdateOutlet { is_open: Some(form.open.as_deref() == Some("true")), ..UpdateOutlet::default() };
     let outlet = outlets::update(&tx, &actor, id, change).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
     if htmx::wants_fragment(&req) {
-        let row = OutletRow {
-            ctx,
-            o: outlet.into(),
-        };
+        let row = OutletRow { ctx, o: outlet.into() };
         crate::render::render_with_status(&row, actix_web::http::StatusCode::OK, tr)
     } else {
         Ok(htmx::see_other("/admin/outlets?notice=outlet_saved"))

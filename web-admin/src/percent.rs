@@ -9,21 +9,13 @@ pub fn parse_percent(raw: &str) -> Result<i32, &'static str> {
     }
     let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
     let digits_only = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() && frac.is_empty()
-        || !digits_only(whole)
-        || !digits_only(frac)
-        || whole.len() > 3
-    {
+    if whole.is_empty() && frac.is_empty() || !digits_only(whole) || !digits_only(frac) || whole.len() > 3 {
         return Err("field.percent_format");
     }
     if frac.len() > 2 {
         return Err("field.percent_decimals");
     }
-    let whole: i32 = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| "field.percent_format")?
-    };
+    let whole: i32 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| "field.percent_format")? };
     let frac: i32 = format!("{frac:0<2}").parse().unwrap_or(0);
     let bp = whole * 100 + frac;
     if bp > 10_000 {
@@ -73,13 +65,7 @@ mod tests {
 
     #[test]
     fn formats_basis_points_round_trip() {
-        for (bp, s) in [
-            (1100, "11"),
-            (1150, "11.5"),
-            (5, "0.05"),
-            (0, "0"),
-            (10_000, "100"),
-        ] {
+        for (bp, s) in [(1100, "11"), (1150, "11.5"), (5, "0.05"), (0, "0"), (10_000, "100")] {
             assert_eq!(format_percent(bp), s);
             assert_eq!(parse_percent(s), Ok(bp));
         }

@@ -7,15 +7,8 @@ use qrcode::{QrCode, render::svg};
 /// embeds no markup it did not write itself).
 pub fn svg_data_uri(text: &str) -> Option<String> {
     let code = QrCode::new(text.as_bytes()).ok()?;
-    let svg = code
-        .render::<svg::Color<'_>>()
-        .min_dimensions(240, 240)
-        .quiet_zone(true)
-        .build();
-    Some(format!(
-        "data:image/svg+xml;base64,{}",
-        STANDARD.encode(svg)
-    ))
+    let svg = code.render::<svg::Color<'_>>().min_dimensions(240, 240).quiet_zone(true).build();
+    Some(format!("data:image/svg+xml;base64,{}", STANDARD.encode(svg)))
 }
 
 #[cfg(test)]
@@ -25,9 +18,7 @@ mod tests {
     #[test]
     fn encodes_an_svg() {
         let uri = svg_data_uri("https://pos.example/kiosk/?pair=ABCD2345").unwrap();
-        let svg = STANDARD
-            .decode(uri.strip_prefix("data:image/svg+xml;base64,").unwrap())
-            .unwrap();
+        let svg = STANDARD.decode(uri.strip_prefix("data:image/svg+xml;base64,").unwrap()).unwrap();
         let svg = String::from_utf8(svg).unwrap();
         assert!(svg.contains("<svg") && svg.contains("<path"));
     }

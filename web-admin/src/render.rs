@@ -6,20 +6,11 @@ use askama::Template;
 
 use crate::{error::AdminError, i18n::Tr};
 
-pub fn render_with_status<T: Template>(
-    page: &T,
-    status: StatusCode,
-    tr: Tr,
-) -> Result<HttpResponse, AdminError> {
-    let html = page.render().map_err(|e| {
-        AdminError::domain(
-            pos_backend::Error::internal(format!("rendering a page: {e}")),
-            tr,
-        )
-    })?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(html))
+pub fn render_with_status<T: Template>(page: &T, status: StatusCode, tr: Tr) -> Result<HttpResponse, AdminError> {
+    let html = page
+        .render()
+        .map_err(|e| AdminError::domain(pos_backend::Error::internal(format!("rendering a page: {e}")), tr))?;
+    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
 }
 
 /// A re-rendered form with field errors: 422, which htmx is told to swap.

@@ -93,22 +93,13 @@ impl FromRequest for Admin {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = state_of(req);
-        let cookie = req
-            .cookie(admin_session::COOKIE)
-            .map(|c| c.value().to_string());
+        let cookie = req.cookie(admin_session::COOKIE).map(|c| c.value().to_string());
         let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
-        let path = req
-            .uri()
-            .path_and_query()
-            .map_or("/admin".into(), |p| p.to_string());
+        let path = req.uri().path_and_query().map_or("/admin".into(), |p| p.to_string());
         let sign_in = AdminError::SignIn {
             htmx: htmx::is_htmx(req),
             // Back to the page asked for; after a refused POST, the dashboard.
-            next: if req.method() == Method::GET {
-                path.clone()
-            } else {
-                "/admin".into()
-            },
+            next: if req.method() == Method::GET { path.clone() } else { "/admin".into() },
         };
         Box::pin(async move {
             let state = state?;
@@ -117,10 +108,7 @@ impl FromRequest for Admin {
                 Err(Error::Unauthorized(_) | Error::Forbidden(_)) => return Err(sign_in),
                 Err(e) => return Err(AdminError::domain(e, Tr::default())),
             };
-            tracing::Span::current().record(
-                "tenant_id",
-                tracing::field::display(session.actor.tenant_id),
-            );
+            tracing::Span::current().record("tenant_id", tracing::field::display(session.actor.tenant_id));
             let tr = Tr(session.locale);
             let brand = brand::get(&session.tx).await.or_page(tr)?;
             let role = session.actor.role().unwrap_or(Role::Manager);

@@ -29,11 +29,7 @@ const OWNER_ROLES: &[Role] = &[Role::Owner, Role::Manager, Role::Cashier, Role::
 const MANAGER_ROLES: &[Role] = &[Role::Cashier, Role::Kitchen];
 
 fn assignable(ctx: &Ctx) -> &'static [Role] {
-    if ctx.is_owner() {
-        OWNER_ROLES
-    } else {
-        MANAGER_ROLES
-    }
+    if ctx.is_owner() { OWNER_ROLES } else { MANAGER_ROLES }
 }
 
 pub fn role_key(role: Role) -> &'static str {
@@ -67,11 +63,7 @@ impl StaffView {
             id: u.id,
             role: role_key(u.role),
             all_outlets: u.role == Role::Owner,
-            outlets: u
-                .outlet_ids
-                .iter()
-                .filter_map(|id| names.get(id).cloned())
-                .collect(),
+            outlets: u.outlet_ids.iter().filter_map(|id| names.get(id).cloned()).collect(),
             name: u.name,
             email: u.email,
             active: u.active,
@@ -79,17 +71,11 @@ impl StaffView {
     }
 }
 
-pub(crate) async fn all_users(
-    tx: &ScopedTx,
-    actor: &pos_backend::auth::Actor,
-) -> pos_backend::Result<Vec<User>> {
+pub(crate) async fn all_users(tx: &ScopedTx, actor: &pos_backend::auth::Actor) -> pos_backend::Result<Vec<User>> {
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
-        let q = PageQuery {
-            limit: Some(200),
-            cursor,
-        };
+        let q = PageQuery { limit: Some(200), cursor };
         let page = users::list(tx, actor, &q).await?;
         out.extend(page.items);
         match page.next_cursor {
@@ -100,11 +86,7 @@ pub(crate) async fn all_users(
 }
 
 async fn outlet_names(tx: &ScopedTx) -> pos_backend::Result<Vec<(Uuid, String)>> {
-    Ok(all_outlets(tx)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect())
+    Ok(all_outlets(tx).await?.into_iter().map(|o| (o.id, o.name)).collect())
 }
 
 #[derive(Template, WebTemplate)]
@@ -123,15 +105,8 @@ pub async fn list(admin: Admin, q: web::Query<NoticeQuery>) -> Result<StaffList,
     let names: HashMap<_, _> = outlet_names(&tx).await.or_page(tr)?.into_iter().collect();
     let users = all_users(&tx, &actor).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
-    let staff = users
-        .into_iter()
-        .map(|u| StaffView::new(u, &ctx, actor.user_id(), &names))
-        .collect();
-    Ok(StaffList {
-        ctx: ctx.at("staff").with_notice(&q),
-        staff,
-        row_error: None,
-    })
+    let staff = users.into_iter().map(|u| StaffView::new(u, &ctx, actor.user_id(), &names)).collect();
+    Ok(StaffList { ctx: ctx.at("staff").with_notice(&q), staff, row_error: None })
 }
 
 /// The staff form as typed.
@@ -188,12 +163,7 @@ pub(crate) struct StaffFormPage {
 }
 
 impl StaffFormPage {
-    fn new(
-        ctx: Ctx,
-        id: Option<Uuid>,
-        form: StaffForm,
-        outlets: Vec<(Uuid, String)>,
-    ) -> StaffFormPage {
+    fn new(ctx: Ctx, id: Option<Uuid>, form: StaffForm, outlets: Vec<(Uuid, String)>) -> StaffFormPage {
         StaffFormPage {
             errors: FormErrors::new(ctx.tr),
             roles: assignable(&ctx),
@@ -227,8 +197,7 @@ impl StaffFormPage {
     }
 
     fn other_errors(&self) -> Vec<&String> {
-        self.errors
-            .others(&["email", "name", "password", "role", "outlet_ids"])
+        self.errors.others(&["email", "name", "password", "role", "outlet_ids"])
     }
 }
 
@@ -237,10 +206,7 @@ pub async fn new_form(admin: Admin) -> Result<StaffFormPage, AdminError> {
     let tr = ctx.tr;
     let outlets = outlet_names(&tx).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
-    let form = StaffForm {
-        role: "cashier".into(),
-        ..StaffForm::default()
-    };
+    let form = StaffForm { role: "cashier".into(), ..StaffForm::default() };
     Ok(StaffFormPage::new(ctx, None, form, outlets))
 }
 
@@ -292,10 +258,7 @@ pub async fn edit_form(admin: Admin, id: web::Path<String>) -> Result<StaffFormP
     Ok(page)
 }
 
-pub async fn update(
-    post: AdminForm<StaffForm>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AdminError> {
+pub async fn update(post: AdminForm<StaffForm>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
     let AdminForm { admin, form } = post;
     let Admin { tx, actor, ctx } = admin;
     let tr = ctx.tr;
@@ -357,10 +320,7 @@ pub async fn set_active(
     let id = parse_id(&id, tr)?;
     let names: HashMap<_, _> = outlet_names(&tx).await.or_page(tr)?.into_iter().collect();
     let before = users::get(&tx, &actor, id).await.or_page(tr)?;
-    let change = UpdateUser {
-        active: Some(form.active.as_deref() == Some("true")),
-        ..UpdateUser::default()
-    };
+    let change = UpdateUser { active: Some(form.active.as_deref() == Some("true")), ..UpdateUser::default() };
     let (user, row_error) = match users::update(&tx, &actor, id, change).await {
         Ok(user) => {
             tx.commit().await.or_page(tr)?;
@@ -389,10 +349,7 @@ pub async fn set_active(
 
 /// Deletes an account; a refusal (oneself, the last owner) is shown on
 /// the account's page.
-pub async fn delete(
-    post: AdminForm<NoFields>,
-    id: web::Path<String>,
-) -> Result<HttpResponse, AdminError> {
+pub async fn delete(post: AdminForm<NoFields>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
     let Admin { tx, actor, ctx } = post.admin;
     let tr = ctx.tr;
     let id = parse_id(&id, tr)?;
