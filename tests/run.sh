@@ -8,7 +8,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../backend/scripts/lib.sh"
 cd "$POS_ROOT"
 
-pos_install_deps wasm
+pos_install_deps wasm browser
+ulimit -n 65536 2>/dev/null || true
 STATE="$(mktemp -d /tmp/pos-test.XXXXXX)"
 DB="pos_test_$(date +%s)_$$"
 cleanup() {
@@ -22,7 +23,7 @@ trap cleanup EXIT INT TERM
 
 POS_PG_FSYNC=off pos_pg_start "$STATE" "$(pos_free_port)" "$DB"
 pos_redis_start "$STATE" "$(pos_free_port)"
-export POS_ENV=test POS_LOG="${POS_LOG:-warn}"
+export POS_ENV=test POS_LOG="${POS_LOG:-error}" POS_MEDIA_DIR="$STATE/media"
 
 pos_log "checking format"
 cargo fmt --all -- --check
@@ -37,5 +38,7 @@ pos_log "seeding the demo brand (smoke test of the real path)"
 pos_log "building the kiosk/KDS app (wasm32)"
 bash kiosk-pwa/build.sh >/dev/null
 
-pos_log "running the tests"
+pos_log "running the Rust tests (unit, HTTP, SQL, multi-process)"
 cargo test --workspace --quiet -- --test-threads="${POS_TEST_THREADS:-4}"
+pos_log "running the browser tests (Debian Chromium)"
+POS_SERVER_BIN="$CARGO_TARGET_DIR/debug/pos-server" bash tests/browser/run.sh
