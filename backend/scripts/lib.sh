@@ -51,6 +51,16 @@ pos_install_deps() {
   done
 }
 
+# Runs a PostgreSQL server command as the postgres OS user when we are root
+# (initdb refuses root), as ourselves otherwise.
+_pos_pg() {
+  if [ "$(id -u)" -eq 0 ]; then
+    su postgres -s /bin/sh -c "$*"
+  else
+    sh -c "$*"
+  fi
+}
+
 pos_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
@@ -76,16 +86,15 @@ pos_pg_start() {
     POS_PG_ADMIN="$DATABASE_URL"
   else
     mkdir -p "$dir"
-    chown postgres:postgres "$dir" 2>/dev/null || true
     local data="$dir/pgdata"
     if [ ! -s "$data/PG_VERSION" ]; then
       pos_log "creating a private PostgreSQL cluster in $data"
-      install -d -o postgres -g postgres "$data"
-      su postgres -s /bin/sh -c "'$PG_BIN/initdb' -D '$data' -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8" >/dev/null
+      if [ "$(id -u)" -eq 0 ]; then install -d -o postgres -g postgres -m 700 "$data"; else install -d -m 700 "$data"; fi
+      _pos_pg "'$PG_BIN/initdb' -D '$data' -U postgres --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8" >/dev/null
     fi
-    if ! su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$data' status" >/dev/null 2>&1; then
+    if ! _pos_pg "'$PG_BIN/pg_ctl' -D '$data' status" >/dev/null 2>&1; then
       pos_log "starting PostgreSQL on 127.0.0.1:$port"
-      su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '$data' -l '$data/server.log' -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p $port -k '$data' -c max_connections=300 -c shared_buffers=256MB -c fsync=${POS_PG_FSYNC:-on}\" start" >/dev/null \
+      _pos_pg "'$PG_BIN/pg_ctl' -D '$data' -l '$data/server.log' -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p $port -k '$data' -c max_connections=300 -c shared_buffers=256MB -c fsync=${POS_PG_FSYNC:-on}\" start" >/dev/null \
         || { tail -20 "$data/server.log" >&2; pos_die "PostgreSQL did not start"; }
       _POS_STARTED+=("pg:$data")
     fi
@@ -136,7 +145,7 @@ pos_services_stop() {
   local item
   for item in "${_POS_STARTED[@]}"; do
     case "$item" in
-      pg:*) su postgres -s /bin/sh -c "'$PG_BIN/pg_ctl' -D '${item#pg:}' -m fast stop" >/dev/null 2>&1 || true ;;
+      pg:*) _pos_pg "'$PG_BIN/pg_ctl' -D '${item#pg:}' -m fast stop" >/dev/null 2>&1 || true ;;
       redis:*) redis-cli -p "${item#redis:}" shutdown nosave >/dev/null 2>&1 || true ;;
       pid:*) kill "${item#pid:}" 2>/dev/null || true ;;
     esac

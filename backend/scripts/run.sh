@@ -3,14 +3,15 @@
 # machine: installs what is missing, starts private PostgreSQL and Redis on
 # loopback (or uses DATABASE_URL / REDIS_URL), builds, migrates, seeds the
 # demo brand and serves on POS_BIND (default 127.0.0.1:8080).
-# Data persists in POS_STATE_DIR (default ~/.local/share/pos-demo), so running
-# it again is safe. Ctrl-C stops everything it started.
+# Data persists in POS_STATE_DIR (default /var/lib/pos-demo as root,
+# ~/.local/share/pos-demo otherwise), so running it again is safe. Ctrl-C stops everything it started.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$POS_ROOT"
 
 export POS_BIND="${POS_BIND:-127.0.0.1:8080}"
-STATE="${POS_STATE_DIR:-$HOME/.local/share/pos-demo}"
+# PostgreSQL runs as the postgres user when we are root, and cannot enter /root.
+if [ "$(id -u)" -eq 0 ]; then STATE="${POS_STATE_DIR:-/var/lib/pos-demo}"; else STATE="${POS_STATE_DIR:-$HOME/.local/share/pos-demo}"; fi
 PROFILE="${POS_PROFILE:-release}"
 export POS_LOG_FORMAT="${POS_LOG_FORMAT:-pretty}"
 
