@@ -86,6 +86,8 @@ pos_pg_start() {
     POS_PG_ADMIN="$DATABASE_URL"
   else
     mkdir -p "$dir"
+    # The postgres user must be able to enter the state dir (mktemp makes it 0700).
+    if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; fi
     local data="$dir/pgdata"
     if [ ! -s "$data/PG_VERSION" ]; then
       pos_log "creating a private PostgreSQL cluster in $data"
