@@ -31,13 +31,16 @@ bash kiosk-pwa/build.sh >/dev/null
 "$BIN" migrate
 SUMMARY="$("$BIN" seed-demo)"
 BASE="http://$POS_BIND"
+KIOSK_CODE="$(printf '%s\n' "$SUMMARY" | awk '/kiosk pairing code/ {print $NF}')"
+KDS_CODE="$(printf '%s\n' "$SUMMARY" | awk '/KDS pairing code/ {print $NF}')"
 cat <<TXT
 
 $SUMMARY
 
   Admin            $BASE/admin
-  Kiosk            $BASE/kiosk/   (enter the kiosk pairing code)
-  Kitchen display  $BASE/kds/     (enter the KDS pairing code)
+  Kiosk            $BASE/kiosk/?pair=$KIOSK_CODE   (pairs itself on first open)
+  Kitchen display  $BASE/kds/?pair=$KDS_CODE
+  Pickup board     $BASE/kds/board
   API docs         $BASE/api/docs
   Health           $BASE/healthz   Metrics $BASE/metrics
 
