@@ -60,6 +60,50 @@ fn change<T: serde::Serialize>(entity: &str, id: Uuid, deleted: bool, data: T) -
     })
 }
 
+/// Which rows a page reads: versions after `after`, at most `n`, only live
+/// rows for a snapshot (`live`), overrides of `outlet_id` only.
+struct Window<'a> {
+    after: i64,
+    n: i64,
+    live: &'a str,
+    outlet_id: Uuid,
+}
+
+impl Window<'_> {
+    /// Reads one table's rows in the window as changes of `entity`.
+    #[allow(clippy::too_many_arguments)]
+    async fn collect<R, W>(
+        &self,
+        tx: &ScopedTx,
+        entity: &str,
+        table: &str,
+        columns: &str,
+        filter: &str,
+        id_of: impl Fn(&R) -> Uuid,
+        out: &mut Vec<Pending>,
+    ) -> AppResult<()>
+    where
+        R: FromQueryResult,
+        W: From<R> + serde::Serialize,
+    {
+        let rows: Vec<Versioned<R>> = tx
+            .query_all(
+                &format!(
+                    "SELECT {columns}, version, deleted_at IS NOT NULL AS deleted FROM {table} \
+                      WHERE version > $1 {} {filter} ORDER BY version LIMIT $2",
+                    self.live
+                ),
+                [self.after.into(), self.n.into(), self.outlet_id.into()],
+            )
+            .await?;
+        for r in rows {
+            let id = id_of(&r.row);
+            out.push(Pending { version: r.version, change: change(entity, id, r.deleted, W::from(r.row))? });
+        }
+        Ok(())
+    }
+}
+
 /// One page of changes for `outlet_id` after `since` (None: snapshot).
 pub async fn pull_changes(tx: &ScopedTx, outlet_id: Uuid, since: Option<i64>, limit: u32) -> AppResult<PullResponse> {
     if limit == 0 || limit > MAX_LIMIT {
@@ -73,57 +117,37 @@ pub async fn pull_changes(tx: &ScopedTx, outlet_id: Uuid, since: Option<i64>, li
     let live = if snapshot { "AND deleted_at IS NULL" } else { "" };
     let mut pending: Vec<Pending> = Vec::new();
 
-    let cats: Vec<Versioned<categories::CategoryRow>> = tx
-        .query_all(
-            &format!(
-                "SELECT {}, version, deleted_at IS NOT NULL AS deleted FROM categories \
-                  WHERE version > $1 {live} ORDER BY version LIMIT $2",
-                categories::COLUMNS
-            ),
-            [after.into(), n.into()],
-        )
-        .await?;
-    for c in cats {
-        let id = c.row.id;
-        pending.push(Pending {
-            version: c.version,
-            change: change("category", id, c.deleted, pos_wire::Category::from(c.row))?,
-        });
-    }
-    let rows: Vec<Versioned<items::ItemRow>> = tx
-        .query_all(
-            &format!(
-                "SELECT {}, version, deleted_at IS NOT NULL AS deleted FROM menu_items \
-                  WHERE version > $1 {live} ORDER BY version LIMIT $2",
-                items::COLUMNS
-            ),
-            [after.into(), n.into()],
-        )
-        .await?;
-    for i in rows {
-        let id = i.row.id;
-        pending.push(Pending {
-            version: i.version,
-            change: change("menu_item", id, i.deleted, pos_wire::MenuItem::from(i.row))?,
-        });
-    }
-    let rows: Vec<Versioned<overrides::OverrideRow>> = tx
-        .query_all(
-            &format!(
-                "SELECT {}, version, deleted_at IS NOT NULL AS deleted FROM outlet_item_overrides \
-                  WHERE outlet_id = $3 AND version > $1 {live} ORDER BY version LIMIT $2",
-                overrides::COLUMNS
-            ),
-            [after.into(), n.into(), outlet_id.into()],
-        )
-        .await?;
-    for o in rows {
-        let id = o.row.item_id;
-        pending.push(Pending {
-            version: o.version,
-            change: change("item_override", id, o.deleted, pos_wire::ItemOverride::from(o.row))?,
-        });
-    }
+    let page = Window { after, n, live, outlet_id };
+    page.collect::<categories::CategoryRow, pos_wire::Category>(
+        tx,
+        "category",
+        "categories",
+        categories::COLUMNS,
+        "",
+        |r| r.id,
+        &mut pending,
+    )
+    .await?;
+    page.collect::<items::ItemRow, pos_wire::MenuItem>(
+        tx,
+        "menu_item",
+        "menu_items",
+        items::COLUMNS,
+        "",
+        |r| r.id,
+        &mut pending,
+    )
+    .await?;
+    page.collect::<overrides::OverrideRow, pos_wire::ItemOverride>(
+        tx,
+        "item_override",
+        "outlet_item_overrides",
+        overrides::COLUMNS,
+        "AND outlet_id = $3",
+        |r| r.item_id,
+        &mut pending,
+    )
+    .await?;
     if let Some((outlet, version, archived)) = crate::tenancy::outlets::versioned(tx, outlet_id).await?
         && version > after
     {
