@@ -7,6 +7,7 @@
 //! pos-bench pull    --base URL --db-url URL [--items 20000] [--page 2000]
 //! pos-bench orders  --base URL --db-url URL [--connections 32] [--seconds 15]
 //! pos-bench fanout  --base URL [--subscribers 1000] [--orders 20] [--server-pid PID]
+//! pos-bench admin-page --base URL [--path /admin/menu] [--connections 32] [--seconds 15]
 //! ```
 //! `orders` compares create-order over HTTP with `pgbench` running the same
 //! statements. `fanout` measures create-order response → receipt by each of
@@ -40,6 +41,7 @@ async fn main() -> anyhow::Result<()> {
         Some("pull") => pull(args()).await,
         Some("orders") => orders(args()).await,
         Some("fanout") => fanout(args()).await,
+        Some("admin-page") => admin_page(args()).await,
         _ => bail!("usage: pos-bench outlets|menu|pull --base URL [--db-url URL] [--connections N] [--seconds S]"),
     }
 }
@@ -209,18 +211,15 @@ fn latencies_ms(dir: &Path) -> anyhow::Result<Vec<f64>> {
     Ok(lat)
 }
 
-async fn menu(a: HashMap<String, String>) -> anyhow::Result<()> {
-    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
-    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
-    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
-    let n_items: usize = a.get("items").map_or(Ok(200), |v| v.parse())?;
-    let (client, token, _, _) = bench_brand(&base).await?;
+/// A brand whose menu has `n_items` items with modifiers, 20 per category:
+/// (client, owner token, outlet id).
+async fn menu_brand(base: &str, n_items: usize) -> anyhow::Result<(reqwest::Client, String, String)> {
+    let (client, token, _, _) = bench_brand(base).await?;
     let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
     let outlet = outlet["id"].as_str().context("outlet id")?.to_string();
-    let per_category = 20;
     let mut category = String::new();
     for i in 0..n_items {
-        if i % per_category == 0 {
+        if i % 20 == 0 {
             let c =
                 post(&client, format!("{base}/api/v1/categories"), &token, json!({"name": format!("Category {i}")}))
                     .await?;
@@ -236,6 +235,61 @@ async fn menu(a: HashMap<String, String>) -> anyhow::Result<()> {
         });
         post(&client, format!("{base}/api/v1/menu-items"), &token, item).await?;
     }
+    Ok((client, token, outlet))
+}
+
+/// p50/p99 of an admin page (default: the menu page) for a 200-item menu,
+/// signed in as the owner through the admin's own login form.
+async fn admin_page(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
+    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
+    let path = a.get("path").cloned().unwrap_or_else(|| "/admin/menu".into());
+    let (client, token, _) = menu_brand(&base, 200).await?;
+    let me: Value = client.get(format!("{base}/api/v1/users")).bearer_auth(&token).send().await?.json().await?;
+    let email = me["items"][0]["email"].as_str().context("owner email")?.to_string();
+    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let res = no_redirect
+        .post(format!("{base}/admin/login"))
+        .form(&[("email", email.as_str()), ("password", "bench-password")])
+        .send()
+        .await?;
+    let cookie = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("pos_admin="))
+        .and_then(|v| v.split(';').next())
+        .context("the admin login set no session cookie")?
+        .to_string();
+    let page = no_redirect.get(format!("{base}{path}")).header("cookie", &cookie).send().await?;
+    if page.status() != 200 {
+        bail!("{path} answered {}", page.status());
+    }
+    let bytes = page.bytes().await?.len();
+    let run = |seconds: u32| -> anyhow::Result<Figures> {
+        let out = Command::new("wrk")
+            .args(["-t", "2", "-c", &conns.to_string(), "-d", &format!("{seconds}s"), "--latency"])
+            .args(["-H", &format!("Cookie: {cookie}")])
+            .arg(format!("{base}{path}"))
+            .output()?;
+        parse_wrk(&String::from_utf8_lossy(&out.stdout), true)
+    };
+    run(3)?;
+    let f = run(secs)?;
+    println!("admin page {path} for a 200-item menu ({bytes} bytes of HTML), {conns} connections, {secs} s");
+    println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
+    print_row("admin page", &f);
+    Ok(())
+}
+
+async fn menu(a: HashMap<String, String>) -> anyhow::Result<()> {
+    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
+    let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
+    let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
+    let n_items: usize = a.get("items").map_or(Ok(200), |v| v.parse())?;
+    let (client, token, outlet) = menu_brand(&base, n_items).await?;
     let url = format!("{base}/api/v1/outlets/{outlet}/menu");
     let first = client.get(&url).bearer_auth(&token).send().await?.error_for_status()?;
     let etag = first.headers().get("etag").context("etag")?.to_str()?.to_string();
