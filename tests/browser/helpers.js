@@ -4,6 +4,8 @@
 // screenshots for people to look at.
 
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { crc32, deflateSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
@@ -122,13 +124,17 @@ export async function signIn(page, email, password = PASSWORD) {
   ]);
 }
 
-/** Full-page screenshots at desktop and phone width. */
+/**
+ * Full-page screenshots at desktop and phone width. `caret: 'initial'`:
+ * hiding the caret leaves `style=""` on a focused input, which htmx then
+ * copies onto its replacement (a CSP violation our pages never cause).
+ */
 export async function screenshots(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-desktop.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-desktop.png`), fullPage: true, caret: 'initial' });
   await page.setViewportSize(PHONE);
-  await page.screenshot({ path: join(ARTIFACTS, `${name}-phone.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}-phone.png`), fullPage: true, caret: 'initial' });
   await noHorizontalScroll(page, name);
   await page.setViewportSize(DESKTOP);
 }
@@ -150,4 +156,72 @@ export async function htmxSettled(page) {
 export function assertClean(problems) {
   assert.deepEqual(problems.dialogs, [], 'no dialog may open');
   assert.deepEqual(problems.errors, [], 'no script or console error');
+}
+
+/** A small solid-colour PNG (for the item photo upload). */
+export function solidPng(width = 64, height = 64, [r, g, b] = [200, 120, 40]) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3).map((_, i) => [r, g, b][i % 3])]);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** A category and an item with one required modifier group, through the API. */
+export async function createMenuItem(brand, { category = 'Minuman', name, price = 25000 } = {}) {
+  const cats = await api('GET', '/categories', { token: brand.token });
+  const list = Array.isArray(cats.json) ? cats.json : cats.json.items;
+  let cat = list.find((c) => c.name === category);
+  if (!cat) {
+    cat = (await api('POST', '/categories', { token: brand.token, body: { name: category } })).json;
+  }
+  const { json } = await api('POST', '/menu-items', {
+    token: brand.token,
+    body: {
+      category_id: cat.id,
+      name,
+      description: '',
+      price_minor: price,
+      modifier_groups: [{
+        name: 'Ukuran', min: 1, max: 1,
+        options: [{ name: 'Reguler', price_minor: 0 }, { name: 'Besar', price_minor: 5000 }],
+      }],
+    },
+  });
+  return json;
+}
+
+/** Places an order through the API (as a cashier at the counter would). */
+export async function placeOrder(brand, outletId, items) {
+  const { json } = await api('POST', '/orders', {
+    token: brand.token,
+    body: {
+      client_order_id: randomUUID(),
+      outlet_id: outletId,
+      channel: 'counter',
+      created_at_client: new Date().toISOString(),
+      items: items.map((item) => ({
+        menu_item_id: item.id,
+        qty: 1,
+        modifier_option_ids: item.modifier_groups.filter((g) => g.min > 0).map((g) => g.options[0].id),
+      })),
+    },
+  });
+  return json;
 }

@@ -50,7 +50,8 @@ describe('sign in', () => {
     assert.ok(cookie, 'session cookie set');
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Lax');
-    assert.equal(cookie.path, '/admin');
+    // Path `/`: the live board's event stream under /api/v1 needs it too.
+    assert.equal(cookie.path, '/');
     await screenshots(page, 'dashboard');
 
     await Promise.all([

@@ -21,6 +21,8 @@ pub(crate) struct Dashboard {
     active_staff: usize,
     devices: usize,
     paired_devices: usize,
+    /// (id, name) of each outlet, for its live board link.
+    boards: Vec<(uuid::Uuid, String)>,
 }
 
 pub async fn show(admin: Admin) -> Result<Dashboard, AdminError> {
@@ -43,5 +45,6 @@ pub async fn show(admin: Admin) -> Result<Dashboard, AdminError> {
         active_staff: users.iter().filter(|u| u.active).count(),
         devices: devices_total,
         paired_devices: paired,
+        boards: outlets.into_iter().map(|o| (o.id, o.name)).collect(),
     })
 }

@@ -48,6 +48,16 @@ impl FormErrors {
         }
     }
 
+    /// Renames every field ending in `from` to end in `to` instead
+    /// (`modifier_groups[0].options[1].price_minor` -> `...price`).
+    pub fn rename_suffix(&mut self, from: &str, to: &str) {
+        let keys: Vec<String> = self.fields.keys().filter(|k| k.ends_with(from)).cloned().collect();
+        for key in keys {
+            let renamed = format!("{}{to}", &key[..key.len() - from.len()]);
+            self.rename(&key, &renamed);
+        }
+    }
+
     pub fn of(&self, field: &str) -> &[String] {
         self.fields.get(field).map_or(&[], Vec::as_slice)
     }

@@ -8,8 +8,8 @@
 //! in `static/`.
 
 mod audit;
+mod availability;
 mod brand;
-mod coming_soon;
 mod csrf;
 mod dashboard;
 mod devices;
@@ -17,11 +17,16 @@ mod error;
 mod fields;
 mod htmx;
 pub mod i18n;
+mod item_form;
 mod locale;
+mod localtime;
 mod login;
+mod menu;
 pub mod money;
+mod orders;
 mod outlets;
 mod percent;
+mod posted;
 mod qr;
 mod render;
 mod session;
@@ -82,9 +87,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/staff/{id}/active", web::post().to(staff::set_active))
             .route("/staff/{id}/delete", web::post().to(staff::delete))
             .route("/audit", web::get().to(audit::list))
-            // LEAD: the catalogue and order pages replace these.
-            .route("/menu", web::get().to(coming_soon::menu))
-            .route("/orders", web::get().to(coming_soon::orders))
+            .route("/menu", web::get().to(menu::show))
+            .route("/menu/categories", web::post().to(menu::create_category))
+            .route("/menu/categories/{id}", web::post().to(menu::update_category))
+            .route("/menu/categories/{id}/move", web::post().to(menu::move_category))
+            .route("/menu/categories/{id}/delete", web::post().to(menu::delete_category))
+            .route("/menu/items/new", web::get().to(menu::new_item))
+            .route("/menu/items", web::post().to(menu::create_item))
+            .route("/menu/items/{id}", web::get().to(menu::edit_item))
+            .route("/menu/items/{id}", web::post().to(menu::update_item))
+            .route("/menu/items/{id}/delete", web::post().to(menu::delete_item))
+            .route("/availability", web::get().to(availability::index))
+            .route("/outlets/{id}/availability", web::get().to(availability::show))
+            .route("/outlets/{id}/availability/{item}/toggle", web::post().to(availability::toggle))
+            .route("/outlets/{id}/availability/{item}/price", web::post().to(availability::set_price))
+            .route("/orders", web::get().to(orders::index))
+            .route("/orders/{id}", web::get().to(orders::detail))
+            .route("/orders/{id}/status", web::post().to(orders::set_status))
+            .route("/outlets/{id}/orders", web::get().to(orders::list))
+            .route("/outlets/{id}/board", web::get().to(orders::board))
+            .route("/outlets/{id}/board/columns", web::get().to(orders::board_columns))
             .default_service(web::to(|| async {
                 Err::<HttpResponse, _>(error::AdminError::not_found(i18n::Tr::default()))
             })),

@@ -1,5 +1,7 @@
 //! Signing in and out. The session lives server-side; the browser holds an
-//! HttpOnly, SameSite=Lax cookie scoped to `/admin`.
+//! HttpOnly, SameSite=Lax cookie for the whole site (path `/`), so the
+//! admin's live board can open the outlet's event stream under `/api/v1`,
+//! the one API endpoint that accepts it.
 
 use actix_web::{
     HttpRequest, HttpResponse,
@@ -122,6 +124,7 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
         Ok(cookie) => {
             return Ok(HttpResponse::SeeOther()
                 .cookie(session_cookie(&state, cookie))
+                .cookie(legacy_cookie_gone(&state))
                 .insert_header(("Location", next))
                 .finish());
         }
@@ -169,16 +172,26 @@ pub async fn logout(req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, 
     gone.set_max_age(Duration::ZERO);
     let mut res = htmx::full_redirect(&req, "/admin/login");
     res.add_cookie(&gone).ok();
+    res.add_cookie(&legacy_cookie_gone(&state)).ok();
     Ok(res)
 }
 
 fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
     Cookie::build(COOKIE, value)
-        .path("/admin")
+        .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.settings.mode == RunMode::Production)
         .finish()
+}
+
+/// Sessions used to be scoped to `/admin`; a leftover cookie there would be
+/// sent before the new one and hide it, so signing in or out removes it.
+fn legacy_cookie_gone(state: &AppState) -> Cookie<'static> {
+    let mut gone = session_cookie(state, String::new());
+    gone.set_path("/admin");
+    gone.set_max_age(Duration::ZERO);
+    gone
 }
 
 /// The brands listed by the 409 of an email that opens several:
