@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up everything on a fresh Debian machine and runs every test:
-# format and lint checks, Rust unit and integration tests (over HTTP and SQL,
-# against a fresh throw-away database), and the kiosk's WASM build.
+# format and lint checks, the kiosk's WASM build, Rust unit and integration
+# tests (over HTTP and SQL against a fresh throw-away database, and with real
+# server processes and Redis for the live events), and the browser tests in
+# Debian's Chromium.
 # Uses DATABASE_URL (a superuser URL) / REDIS_URL when set; otherwise starts
 # private PostgreSQL and Redis instances on loopback and stops them at the end.
 set -euo pipefail
