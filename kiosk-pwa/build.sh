@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the kiosk/KDS bundle into kiosk-pwa/dist/:
 #   dist/index.html        served for /kiosk/ and /kds/
-#   dist/app/              served at /app/ (pos_kiosk_pwa.js, its .wasm, app.css)
+#   dist/app/              served at /app/ (pos_kiosk_pwa.js, its .wasm, app.css, icons/)
+#   dist/sw.js, dist/manifest.webmanifest
+#                          served at /kiosk/… and /kds/… (the service worker and web manifest)
 # Needs only rustup, cargo and gzip; installs the matching wasm-bindgen CLI if missing.
 set -euo pipefail
 
@@ -39,6 +41,13 @@ mkdir -p dist/app
 wasm-bindgen --target web --no-typescript --remove-name-section --out-dir dist/app "$wasm"
 cp assets/index.html dist/index.html
 cp assets/app.css dist/app/app.css
+cp assets/manifest.webmanifest dist/manifest.webmanifest
+mkdir -p dist/app/icons
+cp assets/icons/*.png dist/app/icons/
+# The service worker (served at /kiosk/sw.js and /kds/sw.js) names its cache
+# after this build, so a new build replaces the cached app as a whole.
+version=$(cat dist/index.html dist/manifest.webmanifest dist/app/*.js dist/app/*.wasm dist/app/*.css | sha256sum | cut -c1-16)
+sed "s/__BUILD_VERSION__/$version/" assets/sw.js >dist/sw.js
 
 bundle=dist/app/pos_kiosk_pwa_bg.wasm
 echo "wasm: $(wc -c <"$bundle") bytes, $(gzip -9 -c "$bundle" | wc -c) bytes gzipped ($bundle)"

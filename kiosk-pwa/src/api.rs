@@ -1,14 +1,21 @@
 //! Calls to the server's JSON API (see API.md). Plain async functions, so
-//! components never build requests or parse responses themselves.
+//! components never build requests or parse responses themselves. Every call
+//! but pairing authenticates as the paired device.
 
-use gloo_net::http::{Request, Response};
-use pos_wire::{PairDevice, PairedDevice, Problem};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use pos_wire::{
+    CreateOrder, Device, Order, OrderStatus, OutletMenu, Page, PairDevice, PairedDevice, Problem, PullResponse,
+    SyncPush, SyncPushResponse, Ticket,
+};
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
 use web_sys::AbortSignal;
 
 /// A request with no answer by then counts as unreachable, rather than
 /// leaving a spinner on a kiosk forever.
 const REQUEST_TIMEOUT_MS: u32 = 15_000;
+/// A batch of queued orders may take the server a while.
+const PUSH_TIMEOUT_MS: u32 = 30_000;
 
 /// Why a call did not return what was asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,18 +29,160 @@ pub enum ApiError {
     Unexpected { status: u16 },
 }
 
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Problem(p) => Some(p.status),
+            ApiError::Unreachable => None,
+            ApiError::Unexpected { status } => Some(*status),
+        }
+    }
+
+    /// The device token is no longer accepted (revoked): pair again.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(401)
+    }
+
+    /// Worth trying again later: no answer, or the server or a proxy in trouble.
+    pub fn is_transient(&self) -> bool {
+        match self.status() {
+            None => true,
+            Some(s) => s == 408 || s == 429 || s >= 500,
+        }
+    }
+
+    /// One line for logs and the staff screen.
+    pub fn summary(&self) -> String {
+        match self {
+            ApiError::Problem(p) => format!("{} {}: {}", p.status, p.title, p.detail.clone().unwrap_or_default()),
+            ApiError::Unreachable => "no answer from the server".into(),
+            ApiError::Unexpected { status } => format!("HTTP {status}"),
+        }
+    }
+}
+
+fn timeout(ms: u32) -> AbortSignal {
+    AbortSignal::timeout_with_u32(ms)
+}
+
+fn authed(builder: RequestBuilder, device: &PairedDevice, timeout_ms: u32) -> RequestBuilder {
+    builder
+        .header("Authorization", &format!("Bearer {}", device.device_token))
+        .header("Accept", "application/json")
+        .abort_signal(Some(&timeout(timeout_ms)))
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    request.map_err(|_| ApiError::Unexpected { status: 0 })?.send().await.map_err(|_| ApiError::Unreachable)
+}
+
 /// Trades a pairing code, as typed, for this device's token. The server
 /// ignores case, spaces and dashes in the code.
 pub async fn pair_device(pairing_code: &str) -> Result<PairedDevice, ApiError> {
     let body = PairDevice { pairing_code: pairing_code.to_owned() };
-    let response = Request::post("/api/v1/devices/pair")
-        .abort_signal(Some(&AbortSignal::timeout_with_u32(REQUEST_TIMEOUT_MS)))
-        .json(&body)
-        .map_err(|_| ApiError::Unexpected { status: 0 })?
-        .send()
-        .await
-        .map_err(|_| ApiError::Unreachable)?;
-    read_json(response).await
+    let request = Request::post("/api/v1/devices/pair").abort_signal(Some(&timeout(REQUEST_TIMEOUT_MS))).json(&body);
+    read_json(send(request).await?).await
+}
+
+/// This device as the server knows it; 401 once it has been revoked.
+pub async fn device_me(device: &PairedDevice) -> Result<Device, ApiError> {
+    let request = authed(Request::get("/api/v1/devices/me"), device, REQUEST_TIMEOUT_MS).build();
+    read_json(send(request).await?).await
+}
+
+/// The outlet's menu as served now (used for its currency).
+pub async fn outlet_menu(device: &PairedDevice) -> Result<OutletMenu, ApiError> {
+    let url = format!("/api/v1/outlets/{}/menu", device.outlet_id);
+    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+/// One page of catalogue changes after `since` (`None`: the full snapshot).
+pub async fn pull_changes(device: &PairedDevice, since: Option<&str>, limit: u32) -> Result<PullResponse, ApiError> {
+    let outlet = device.outlet_id.to_string();
+    let limit = limit.to_string();
+    let mut query = vec![("outlet_id", outlet.as_str()), ("limit", limit.as_str())];
+    if let Some(since) = since {
+        query.push(("since", since));
+    }
+    let request = authed(Request::get("/api/v1/sync/pull").query(query), device, REQUEST_TIMEOUT_MS).build();
+    read_json(send(request).await?).await
+}
+
+/// Sends queued orders; safe to resend (replays come back `duplicate`).
+pub async fn push_orders(device: &PairedDevice, orders: &[CreateOrder]) -> Result<SyncPushResponse, ApiError> {
+    let orders = orders.iter().map(|o| serde_json::to_value(o).unwrap_or_default()).collect();
+    let body = SyncPush { device_id: device.device_id, orders };
+    let request = authed(Request::post("/api/v1/sync/push"), device, PUSH_TIMEOUT_MS).json(&body);
+    read_json(send(request).await?).await
+}
+
+pub async fn order(device: &PairedDevice, id: Uuid) -> Result<Order, ApiError> {
+    let url = format!("/api/v1/orders/{id}");
+    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+/// The outlet's orders in `status` created after `from` (newest first).
+pub async fn orders_in_status(
+    device: &PairedDevice,
+    status: OrderStatus,
+    from: chrono::DateTime<chrono::Utc>,
+) -> Result<Page<Order>, ApiError> {
+    let outlet = device.outlet_id.to_string();
+    let from = from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let query = [("outlet_id", outlet.as_str()), ("status", status.as_str()), ("from", &from), ("limit", "100")];
+    let request = authed(Request::get("/api/v1/orders").query(query), device, REQUEST_TIMEOUT_MS).build();
+    read_json(send(request).await?).await
+}
+
+/// The outlet's open kitchen tickets (every station), with the server's
+/// clock (`Date` header, ms) so ticket ages do not depend on the tablet's.
+pub async fn open_tickets(device: &PairedDevice) -> Result<(Vec<Ticket>, Option<f64>), ApiError> {
+    let url = format!("/api/v1/outlets/{}/tickets", device.outlet_id);
+    let request = authed(Request::get(&url).query([("status", "open"), ("limit", "500")]), device, REQUEST_TIMEOUT_MS);
+    let response = send(request.build()).await?;
+    let server_ms = response.headers().get("date").map(|d| js_sys::Date::parse(&d)).filter(|ms| ms.is_finite());
+    Ok((read_json(response).await?, server_ms))
+}
+
+/// Recently bumped tickets, newest first (what a cook may recall).
+pub async fn bumped_tickets(device: &PairedDevice) -> Result<Vec<Ticket>, ApiError> {
+    let url = format!("/api/v1/outlets/{}/tickets", device.outlet_id);
+    let request = authed(Request::get(&url).query([("status", "bumped"), ("limit", "20")]), device, REQUEST_TIMEOUT_MS);
+    read_json(send(request.build()).await?).await
+}
+
+/// Which way a cook moves a ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TicketMove {
+    Bump,
+    Recall,
+}
+
+impl TicketMove {
+    fn path(self) -> &'static str {
+        match self {
+            TicketMove::Bump => "bump",
+            TicketMove::Recall => "recall",
+        }
+    }
+}
+
+/// Bumps or recalls a ticket; 409 when it is no longer in a state that allows it.
+pub async fn move_ticket(device: &PairedDevice, ticket_id: Uuid, step: TicketMove) -> Result<Ticket, ApiError> {
+    let url = format!("/api/v1/tickets/{ticket_id}/{}", step.path());
+    read_json(send(authed(Request::post(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+/// The live event stream's address; EventSource cannot send headers, so the
+/// token rides in the query (as the API allows for this endpoint only).
+pub fn events_url(device: &PairedDevice, last_event_id: Option<i64>) -> String {
+    let token = js_sys::encode_uri_component(&device.device_token);
+    let mut url = format!("/api/v1/outlets/{}/events?access_token={token}", device.outlet_id);
+    if let Some(id) = last_event_id {
+        url.push_str(&format!("&last_event_id={id}"));
+    }
+    url
 }
 
 /// The body as `T` on success, otherwise the problem document the server sent.

@@ -1,10 +1,11 @@
-//! The one Leptos app: picks the kiosk or KDS screen from the URL and holds
-//! the state the screens share (this device's pairing and the language).
+//! The one Leptos app: picks the kiosk, kitchen display or pickup board
+//! from the URL, and holds what they share (this device's pairing and the
+//! language).
 
 use leptos::prelude::*;
 use pos_wire::{DeviceKind, PairedDevice};
 
-use crate::components::{LanguageSwitch, PairedDeviceScreen, PairingScreen};
+use crate::components::{KioskScreen, KitchenDisplay, LanguageSwitch, PairingScreen, PickupBoard};
 use crate::i18n::{Text, t};
 use crate::storage;
 
@@ -13,27 +14,29 @@ use crate::storage;
 pub enum Surface {
     Kiosk,
     Kds,
+    /// `/kds/board`: the numbers being prepared and ready (uses the KDS pairing).
+    Board,
 }
 
 impl Surface {
-    /// `/kds` and below is the kitchen display; any other path the kiosk.
+    /// `/kds/board` is the pickup board, `/kds` and below the kitchen
+    /// display; any other path the kiosk.
     pub fn from_path(path: &str) -> Surface {
         let path = path.trim_end_matches('/');
-        if path == "/kds" || path.starts_with("/kds/") { Surface::Kds } else { Surface::Kiosk }
-    }
-
-    pub fn for_device(kind: DeviceKind) -> Surface {
-        match kind {
-            DeviceKind::Kiosk => Surface::Kiosk,
-            DeviceKind::Kds => Surface::Kds,
+        if path == "/kds/board" || path.starts_with("/kds/board/") {
+            Surface::Board
+        } else if path == "/kds" || path.starts_with("/kds/") {
+            Surface::Kds
+        } else {
+            Surface::Kiosk
         }
     }
 
-    /// Where the server serves this screen.
-    pub fn path(self) -> &'static str {
+    /// The kind of device that may show this screen.
+    pub fn device_kind(self) -> DeviceKind {
         match self {
-            Surface::Kiosk => "/kiosk/",
-            Surface::Kds => "/kds/",
+            Surface::Kiosk => DeviceKind::Kiosk,
+            Surface::Kds | Surface::Board => DeviceKind::Kds,
         }
     }
 
@@ -41,15 +44,27 @@ impl Surface {
         match self {
             Surface::Kiosk => Text::KioskTitle,
             Surface::Kds => Text::KdsTitle,
+            Surface::Board => Text::BoardTitle,
         }
+    }
+}
+
+/// Where a device of `kind` has its screen.
+pub fn home_path(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Kiosk => "/kiosk/",
+        DeviceKind::Kds => "/kds/",
     }
 }
 
 #[component]
 pub fn App() -> impl IntoView {
+    storage::migrate_legacy_pairing();
     let surface = Surface::from_path(&location().pathname().unwrap_or_default());
+    let kind = surface.device_kind();
     let locale = RwSignal::new(storage::locale());
-    let device = RwSignal::new(storage::paired_device());
+    let device = RwSignal::new(storage::paired_device(kind));
+    crate::pwa::keep_storage();
 
     // Screen readers and the browser's own text handling follow the choice.
     Effect::new(move || {
@@ -57,27 +72,41 @@ pub fn App() -> impl IntoView {
             let _ = root.set_attribute("lang", locale.get().as_str());
         }
     });
+    Effect::new(move || {
+        document().set_title(&format!("POS · {}", t(locale.get(), surface.title())));
+    });
 
     let on_paired = Callback::new(move |paired: PairedDevice| device.set(Some(paired)));
-    let on_unpair = Callback::new(move |()| {
-        storage::forget_device();
+    // Revoked on the server, or unpaired by staff: back to pairing. Queued
+    // orders stay in IndexedDB and are sent once the device is paired again.
+    let on_unpaired = Callback::new(move |()| {
+        storage::forget_device(kind);
         device.set(None);
     });
 
     view! {
-        <div class="app" class:kds=surface == Surface::Kds>
-            <header class="top-bar">
-                <h1>{move || t(locale.get(), surface.title())}</h1>
-                <LanguageSwitch locale />
-            </header>
-            <main class="screen">
-                {move || match device.get() {
-                    None => view! { <PairingScreen surface locale on_paired /> }.into_any(),
-                    Some(device) => {
-                        view! { <PairedDeviceScreen device surface locale on_unpair /> }.into_any()
-                    }
-                }}
-            </main>
-        </div>
+        {move || match device.get() {
+            None => {
+                view! {
+                    <div class="app" class:kds=kind == DeviceKind::Kds>
+                        <header class="top-bar">
+                            <h1>{move || t(locale.get(), surface.title())}</h1>
+                            <LanguageSwitch locale />
+                        </header>
+                        <main class="screen">
+                            <PairingScreen kind locale on_paired />
+                        </main>
+                    </div>
+                }
+                    .into_any()
+            }
+            Some(device) => {
+                match surface {
+                    Surface::Kiosk => view! { <KioskScreen device locale on_unpaired /> }.into_any(),
+                    Surface::Kds => view! { <KitchenDisplay device locale on_unpaired /> }.into_any(),
+                    Surface::Board => view! { <PickupBoard device locale on_unpaired /> }.into_any(),
+                }
+            }
+        }}
     }
 }

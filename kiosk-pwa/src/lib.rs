@@ -1,14 +1,30 @@
-//! Kiosk and kitchen display (KDS) screens, one Leptos CSR app compiled to
-//! WASM. The server serves this bundle at `/app/` and `index.html` at
-//! `/kiosk/` and `/kds/`; the path decides which screen shows.
+//! Kiosk, kitchen display (KDS) and pickup board screens: one Leptos CSR app
+//! compiled to WASM. The server serves this bundle at `/app/` and
+//! `index.html` at `/kiosk/` and `/kds/`; the path decides which screen
+//! shows.
 //!
-//! Components (in `components/`) only render and react; network calls live
-//! in `api`, browser storage in `storage`, strings in `i18n`.
+//! Components (in `components/`) only render and react. Plain modules do
+//! the rest: `api` (HTTP), `db` (IndexedDB), `menu` (the menu cache and its
+//! sync), `queue` (the kiosk's outgoing orders), `events` (live SSE),
+//! `kitchen` and `board` (the KDS's and pickup board's state), `storage`
+//! (small settings), `i18n` (strings).
 
 mod api;
 mod app;
+mod board;
+mod cart;
+mod clock;
 mod components;
+mod db;
+mod events;
 mod i18n;
+mod kitchen;
+mod menu;
+mod money;
+mod net;
+mod pwa;
+mod queue;
+mod sound;
 mod storage;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,27 +1,56 @@
-//! Small settings kept in the browser's localStorage: this device's pairing
-//! and the chosen language. (Menus and the order queue will go to IndexedDB.)
+//! Small settings kept in the browser's localStorage (gloo-storage): this
+//! device's pairing, the language, the kiosk's staff PIN and order counter,
+//! the kitchen display's preferences. Menus and queues live in IndexedDB
+//! (`db`).
+
+use std::hash::{Hash, Hasher};
 
 use gloo_storage::{LocalStorage, Storage, errors::StorageError};
-use pos_wire::{Locale, PairedDevice};
+use pos_wire::{DeviceKind, Locale, PairedDevice};
+use serde::{Deserialize, Serialize};
 
 use crate::i18n::DEFAULT_LOCALE;
 
-/// Holds the [`PairedDevice`] JSON the server returned when pairing.
-const DEVICE_KEY: &str = "pos.device";
 const LOCALE_KEY: &str = "pos.locale";
+const PIN_KEY: &str = "pos.kiosk.pin";
+const COUNTER_KEY: &str = "pos.kiosk.counter";
+const KDS_SETTINGS_KEY: &str = "pos.kds.settings";
 
-/// The pairing this browser holds. An unreadable entry counts as none, so the
-/// device simply asks to be paired again.
-pub fn paired_device() -> Option<PairedDevice> {
-    LocalStorage::get(DEVICE_KEY).ok()
+/// Kiosk and KDS pairings are kept apart, so one browser (a manager's
+/// laptop, a test) can be both without one pairing replacing the other.
+fn device_key(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Kiosk => "pos.device.kiosk",
+        DeviceKind::Kds => "pos.device.kds",
+    }
+}
+
+/// The pairing this browser holds for `kind`. An unreadable entry counts as
+/// none, so the device simply asks to be paired again.
+pub fn paired_device(kind: DeviceKind) -> Option<PairedDevice> {
+    LocalStorage::get(device_key(kind)).ok()
+}
+
+/// Earlier builds kept one pairing under `pos.device`: move it to its kind's key.
+pub fn migrate_legacy_pairing() {
+    const LEGACY_KEY: &str = "pos.device";
+    if let Ok(device) = LocalStorage::get::<PairedDevice>(LEGACY_KEY) {
+        if paired_device(device.kind).is_none() {
+            let _ = remember_device(&device);
+        }
+        LocalStorage::delete(LEGACY_KEY);
+    }
 }
 
 pub fn remember_device(device: &PairedDevice) -> Result<(), StorageError> {
-    LocalStorage::set(DEVICE_KEY, device)
+    LocalStorage::set(device_key(device.kind), device)
 }
 
-pub fn forget_device() {
-    LocalStorage::delete(DEVICE_KEY);
+pub fn forget_device(kind: DeviceKind) {
+    LocalStorage::delete(device_key(kind));
+    if kind == DeviceKind::Kiosk {
+        LocalStorage::delete(PIN_KEY);
+    }
 }
 
 pub fn locale() -> Locale {
@@ -31,4 +60,84 @@ pub fn locale() -> Locale {
 /// Best effort: if storage is full or blocked, the choice lasts until reload.
 pub fn remember_locale(locale: Locale) {
     let _ = LocalStorage::set(LOCALE_KEY, locale);
+}
+
+/// The staff PIN, stored salted and hashed: not a vault (whoever holds the
+/// tablet's developer tools owns it anyway), just not readable at a glance.
+#[derive(Serialize, Deserialize)]
+struct StoredPin {
+    salt: u64,
+    hash: u64,
+}
+
+fn pin_hash(salt: u64, pin: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (salt, pin.trim()).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A PIN is exactly four digits.
+pub fn valid_pin(pin: &str) -> bool {
+    pin.len() == 4 && pin.chars().all(|c| c.is_ascii_digit())
+}
+
+pub fn has_staff_pin() -> bool {
+    LocalStorage::get::<StoredPin>(PIN_KEY).is_ok()
+}
+
+pub fn set_staff_pin(pin: &str) -> Result<(), StorageError> {
+    let salt = (js_sys::Math::random() * u32::MAX as f64) as u64 ^ (crate::clock::now_ms() as u64);
+    LocalStorage::set(PIN_KEY, StoredPin { salt, hash: pin_hash(salt, pin) })
+}
+
+pub fn check_staff_pin(pin: &str) -> bool {
+    LocalStorage::get::<StoredPin>(PIN_KEY).is_ok_and(|stored| stored.hash == pin_hash(stored.salt, pin))
+}
+
+/// The kiosk's own pickup numbers (`K1-17`) restart every local day.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct OrderCounter {
+    day: String,
+    last: u32,
+}
+
+/// The next number of the day, counted and stored before it is shown. Never
+/// below `at_least` (what the order store says was already used today, in
+/// case this setting was lost).
+pub fn next_order_number(today: &str, at_least: u32) -> Result<u32, StorageError> {
+    let last = match LocalStorage::get::<OrderCounter>(COUNTER_KEY) {
+        Ok(counter) if counter.day == today => counter.last,
+        _ => 0,
+    };
+    // The server takes at most four digits after the prefix.
+    let next = (last.max(at_least) % 9_999) + 1;
+    LocalStorage::set(COUNTER_KEY, OrderCounter { day: today.to_owned(), last: next })?;
+    Ok(next)
+}
+
+/// What the cook chose on this kitchen display.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KdsSettings {
+    /// `None` shows every station.
+    pub station: Option<String>,
+    /// A ticket older than this turns amber.
+    pub warn_after_min: u32,
+    /// ... and this, red.
+    pub late_after_min: u32,
+    pub sound: bool,
+}
+
+impl Default for KdsSettings {
+    fn default() -> Self {
+        KdsSettings { station: None, warn_after_min: 5, late_after_min: 10, sound: true }
+    }
+}
+
+pub fn kds_settings() -> KdsSettings {
+    LocalStorage::get(KDS_SETTINGS_KEY).unwrap_or_default()
+}
+
+pub fn remember_kds_settings(settings: &KdsSettings) {
+    let _ = LocalStorage::set(KDS_SETTINGS_KEY, settings);
 }

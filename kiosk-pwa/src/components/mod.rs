@@ -1,9 +1,15 @@
 //! What the customer or cook sees, one component per file.
 
+mod connection_badge;
+mod kds;
+mod kiosk;
 mod language_switch;
-mod paired_device_screen;
 mod pairing_screen;
+mod pickup_board;
 
+pub use connection_badge::ConnectionBadge;
+pub use kds::{BehindBanner, KitchenDisplay};
+pub use kiosk::KioskScreen;
 pub use language_switch::LanguageSwitch;
-pub use paired_device_screen::PairedDeviceScreen;
 pub use pairing_screen::PairingScreen;
+pub use pickup_board::PickupBoard;

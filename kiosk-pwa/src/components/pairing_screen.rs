@@ -1,8 +1,8 @@
 use leptos::{ev::SubmitEvent, prelude::*};
-use pos_wire::PairedDevice;
+use pos_wire::{DeviceKind, PairedDevice};
 
 use crate::api::{self, ApiError};
-use crate::app::Surface;
+use crate::app::home_path;
 use crate::i18n::{Locale, Text, t};
 use crate::storage;
 
@@ -10,16 +10,18 @@ use crate::storage;
 const CODE_FIELD: &str = "pairing_code";
 
 /// Asks for the pairing code made in the admin and trades it for a device
-/// token, which is stored before `on_paired` hears of it.
+/// token, which is stored before `on_paired` hears of it. A code in the
+/// address (`?pair=CODE`, as a setup link or QR code carries it) is used at
+/// once.
 #[component]
 pub fn PairingScreen(
-    surface: Surface,
+    kind: DeviceKind,
     #[prop(into)] locale: Signal<Locale>,
     on_paired: Callback<PairedDevice>,
 ) -> impl IntoView {
-    let heading = match surface {
-        Surface::Kiosk => Text::PairKioskHeading,
-        Surface::Kds => Text::PairKdsHeading,
+    let heading = match kind {
+        DeviceKind::Kiosk => Text::PairKioskHeading,
+        DeviceKind::Kds => Text::PairKdsHeading,
     };
     let code = RwSignal::new(String::new());
     let pair = Action::new_unsync(move |code: &String| {
@@ -27,10 +29,17 @@ pub fn PairingScreen(
         async move {
             let device = api::pair_device(&code).await.map_err(PairingFailure::Refused)?;
             storage::remember_device(&device).map_err(|_| PairingFailure::NotSaved)?;
+            if device.kind != kind {
+                return Err(PairingFailure::OtherScreen(device.kind));
+            }
             on_paired.run(device);
             Ok::<(), PairingFailure>(())
         }
     });
+    if let Some(from_link) = code_in_address() {
+        code.set(from_link.clone());
+        pair.dispatch(from_link);
+    }
     let pending = pair.pending();
     // A new attempt hides the last one's failure until it has its own answer.
     let failure = move || {
@@ -42,6 +51,10 @@ pub fn PairingScreen(
             .map(|message| format!("{}: {message}", t(locale.get(), Text::PairingCodeLabel)))
     };
     let message = move || failure().and_then(|f| f.message(locale.get()));
+    let other_screen = move || match failure() {
+        Some(PairingFailure::OtherScreen(kind)) => Some(home_path(kind)),
+        _ => None,
+    };
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -85,10 +98,33 @@ pub fn PairingScreen(
             <Show when=move || message().is_some()>
                 <p class="alert" role="alert">
                     {message}
+                    {move || {
+                        other_screen()
+                            .map(|href| {
+                                view! {
+                                    " "
+                                    <a href=href>{move || t(locale.get(), Text::OpenItsScreen)}</a>
+                                }
+                            })
+                    }}
                 </p>
             </Show>
         </section>
     }
+}
+
+/// `?pair=CODE` in the address, taken out of it (and of the history) so a
+/// reload or a revoked pairing does not try the used code again.
+fn code_in_address() -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let url = web_sys::Url::new(&location.href().ok()?).ok()?;
+    let params = url.search_params();
+    let code = params.get("pair").map(|c| c.trim().to_owned()).filter(|c| !c.is_empty())?;
+    params.delete("pair");
+    let clean = format!("{}{}{}", url.pathname(), url.search(), url.hash());
+    let _ = window.history().ok()?.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&clean));
+    Some(code)
 }
 
 /// Why pairing did not complete.
@@ -97,6 +133,8 @@ enum PairingFailure {
     Refused(ApiError),
     /// Paired on the server, but the token could not be kept in this browser.
     NotSaved,
+    /// A code for the other kind of screen (kept: that screen is now paired).
+    OtherScreen(DeviceKind),
 }
 
 impl PairingFailure {
@@ -133,6 +171,7 @@ impl PairingFailure {
                 Some(format!("{} (HTTP {status}).", t(locale, Text::PairingFailed)))
             }
             PairingFailure::NotSaved => Some(t(locale, Text::StorageUnavailable).to_owned()),
+            PairingFailure::OtherScreen(_) => Some(t(locale, Text::PairedForOtherScreen).to_owned()),
         }
     }
 }

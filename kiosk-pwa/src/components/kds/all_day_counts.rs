@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+
+use crate::i18n::{Locale, Text, t};
+
+/// How many of each item the open tickets still need ("all day").
+#[component]
+pub fn AllDayCounts(
+    #[prop(into)] counts: Signal<Vec<(String, i32)>>,
+    #[prop(into)] locale: Signal<Locale>,
+) -> impl IntoView {
+    let rows = move || {
+        counts
+            .get()
+            .into_iter()
+            .map(|(name, qty)| {
+                view! {
+                    <li>
+                        <span>{name}</span>
+                        <strong>{qty}</strong>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="all-day-section">
+            <h2>{move || t(locale.get(), Text::AllDay)}</h2>
+            <ul class="all-day">{rows}</ul>
+        </section>
+    }
+}

@@ -1,0 +1,172 @@
+use leptos::prelude::*;
+use pos_wire::PushOutcome;
+
+use super::PinPad;
+use crate::{
+    clock,
+    i18n::{Locale, Text, orders_waiting, t},
+    menu::MenuSync,
+    money::format_money,
+    queue::{OrderQueue, QueuedOrder},
+    storage,
+};
+
+/// Behind the staff PIN: orders the server refused ("needs attention"),
+/// the send queue, menu refresh, PIN change and unpairing.
+#[component]
+pub fn StaffPanel(
+    queue: StoredValue<OrderQueue, LocalStorage>,
+    sync: StoredValue<MenuSync, LocalStorage>,
+    #[prop(into)] locale: Signal<Locale>,
+    on_close: Callback<()>,
+    on_unpair: Callback<()>,
+    on_change_pin: Callback<()>,
+) -> impl IntoView {
+    let unlocked = RwSignal::new(false);
+    let pin_error = RwSignal::new(None::<String>);
+    let check = Callback::new(move |pin: String| {
+        if storage::check_staff_pin(&pin) {
+            unlocked.set(true);
+        } else {
+            pin_error.set(Some(t(locale.get_untracked(), Text::WrongPin).to_owned()));
+        }
+    });
+    let attention = queue.with_value(|q| q.attention);
+    let pending = queue.with_value(|q| q.pending);
+    let last_error = queue.with_value(|q| q.last_error);
+    let last_synced = sync.with_value(|s| s.last_synced_ms);
+
+    let attention_list =
+        move || attention.get().into_iter().map(|order| view! { <AttentionOrder order queue locale /> }).collect_view();
+    let refresh_menu = move |_| {
+        let sync = sync.get_value();
+        leptos::task::spawn_local(async move { sync.pull().await });
+    };
+    let unpair = move |_| {
+        if window().confirm_with_message(t(locale.get_untracked(), Text::UnpairConfirm)).unwrap_or(false) {
+            on_unpair.run(());
+        }
+    };
+    view! {
+        <div class="sheet-backdrop">
+            <div class="staff-panel" role="dialog" aria-modal="true">
+                <header class="panel-head">
+                    <h2>{move || t(locale.get(), Text::Staff)}</h2>
+                    <button type="button" class="secondary narrow" on:click=move |_| on_close.run(())>
+                        {move || t(locale.get(), Text::Close)}
+                    </button>
+                </header>
+                <Show
+                    when=move || unlocked.get()
+                    fallback=move || {
+                        view! {
+                            <PinPad
+                                label=Signal::derive(move || t(locale.get(), Text::EnterPin).to_owned())
+                                error=pin_error
+                                locale
+                                on_complete=check
+                            />
+                        }
+                    }
+                >
+                    <section class="attention">
+                        <h3>{move || t(locale.get(), Text::NeedsAttention)}</h3>
+                        <Show
+                            when=move || attention.with(|a| !a.is_empty())
+                            fallback=move || view! { <p class="hint">{move || t(locale.get(), Text::NothingNeedsAttention)}</p> }
+                        >
+                            <ul class="attention-list">{attention_list}</ul>
+                        </Show>
+                    </section>
+                    <section class="queue-facts">
+                        <h3>{move || t(locale.get(), Text::WaitingToSend)}</h3>
+                        <p class="queue-count">{move || orders_waiting(locale.get(), pending.get())}</p>
+                        <Show when=move || last_error.get().is_some()>
+                            <p class="hint">
+                                {move || t(locale.get(), Text::LastError)} ": " {move || last_error.get()}
+                            </p>
+                        </Show>
+                        <p class="hint">
+                            {move || t(locale.get(), Text::MenuUpdatedAt)} ": "
+                            {move || last_synced.get().map(clock::local_time_of).unwrap_or_else(|| "—".into())}
+                        </p>
+                    </section>
+                    <div class="panel-actions">
+                        <button type="button" class="secondary" on:click=refresh_menu>
+                            {move || t(locale.get(), Text::RefreshMenu)}
+                        </button>
+                        <button type="button" class="secondary" on:click=move |_| on_change_pin.run(())>
+                            {move || t(locale.get(), Text::ChangePin)}
+                        </button>
+                        <button type="button" class="secondary danger" on:click=unpair>
+                            {move || t(locale.get(), Text::UnpairButton)}
+                        </button>
+                    </div>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+/// One refused order: what it was, why, and what staff can do.
+#[component]
+fn AttentionOrder(
+    order: QueuedOrder,
+    queue: StoredValue<OrderQueue, LocalStorage>,
+    #[prop(into)] locale: Signal<Locale>,
+) -> impl IntoView {
+    let id = order.client_order_id;
+    let outcome = match order.outcome {
+        Some(PushOutcome::Conflict) => Text::OutcomeConflict,
+        _ => Text::OutcomeRejected,
+    };
+    let why = order
+        .problem
+        .as_ref()
+        .map(|p| {
+            let fields: Vec<String> =
+                p.errors.iter().flat_map(|(f, m)| m.iter().map(move |m| format!("{f}: {m}"))).collect();
+            if fields.is_empty() { p.detail.clone().unwrap_or_else(|| p.title.clone()) } else { fields.join("; ") }
+        })
+        .unwrap_or_default();
+    let items = order
+        .body
+        .items
+        .iter()
+        .map(|l| format!("{} × {}", l.qty, l.shown_name.clone().unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let who = order.body.customer_name.clone().or(order.body.table.clone()).unwrap_or_default();
+    let handled = move |_| {
+        let queue = queue.get_value();
+        leptos::task::spawn_local(async move {
+            let _ = queue.mark_handled(id).await;
+        });
+    };
+    let again = move |_| {
+        let queue = queue.get_value();
+        leptos::task::spawn_local(async move {
+            let _ = queue.send_again(id).await;
+        });
+    };
+    view! {
+        <li class="attention-order" data-client-order-id=id.to_string()>
+            <div class="attention-head">
+                <strong class="number">{order.number().unwrap_or_default()}</strong>
+                <span>{clock::local_time_of(order.queued_at_ms)}</span>
+                <span>{who}</span>
+                <span class="outcome">{move || t(locale.get(), outcome)}</span>
+            </div>
+            <p>{items} " · " {format_money(order.shown_total_minor, &order.currency)}</p>
+            <p class="hint">{why}</p>
+            <div class="panel-actions">
+                <button type="button" class="secondary" on:click=again>
+                    {move || t(locale.get(), Text::SendAgain)}
+                </button>
+                <button type="button" class="primary" on:click=handled>
+                    {move || t(locale.get(), Text::MarkHandled)}
+                </button>
+            </div>
+        </li>
+    }
+}

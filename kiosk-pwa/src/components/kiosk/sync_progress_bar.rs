@@ -1,0 +1,25 @@
+use leptos::prelude::*;
+
+use crate::{
+    i18n::{Locale, Text, t},
+    menu::SyncProgress,
+};
+
+/// The first full menu download, as a bar.
+#[component]
+pub fn SyncProgressBar(
+    #[prop(into)] progress: Signal<Option<SyncProgress>>,
+    #[prop(into)] locale: Signal<Locale>,
+) -> impl IntoView {
+    let percent = move || progress.get().and_then(|p| (p.done * 100).checked_div(p.total)).unwrap_or(0).min(100);
+    view! {
+        <Show when=move || progress.get().is_some()>
+            <div class="sync-progress">
+                <span>{move || t(locale.get(), Text::SyncingMenu)}</span>
+                <progress max="100" value=percent>
+                    {move || format!("{}%", percent())}
+                </progress>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,268 @@
+//! The outlet's live events over SSE (`EventSource`), kept connected.
+//!
+//! The browser reconnects by itself after a dropped connection and resends
+//! `Last-Event-ID`. When the stream is closed for good (an error status, the
+//! device going offline) or has been silent too long (the server's
+//! keep-alives are comments, which a page cannot see, so silence may hide a
+//! dead connection), this module opens a new `EventSource` with
+//! `&last_event_id=` so the server replays the gap. `reset` means the gap is
+//! too old: the screen reloads its state.
+
+use std::{
+    cell::{Cell, RefCell},
+    rc::{Rc, Weak},
+};
+
+use leptos::prelude::*;
+use pos_wire::{Order, PairedDevice, Ticket};
+use uuid::Uuid;
+use wasm_bindgen::{JsCast, closure::Closure};
+use web_sys::{EventSource, MessageEvent};
+
+use crate::{api, clock};
+
+/// Reconnect when nothing has arrived for this long (just under the 20 s
+/// after which screens say they are behind).
+const SILENCE_RECONNECT_MS: f64 = 18_000.0;
+const WATCHDOG_MS: u64 = 2_000;
+
+/// Event types the server sends (`event:` field); `ping` is a heartbeat
+/// (no data to act on) should the server send named ones.
+const TYPES: [&str; 11] = [
+    "order.created",
+    "order.status_changed",
+    "ticket.updated",
+    "menu.item_updated",
+    "menu.availability_changed",
+    "menu.category_updated",
+    "outlet.updated",
+    "device.revoked",
+    "reset",
+    "ping",
+    "message",
+];
+
+/// What a screen may act on.
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    OrderCreated(Box<Order>),
+    /// The order as it is after the change.
+    OrderStatusChanged(Box<Order>),
+    TicketUpdated(Box<Ticket>),
+    /// Something in the catalogue or the outlet's settings changed.
+    MenuChanged,
+    DeviceRevoked(Uuid),
+    /// The missed events are no longer kept: reload everything.
+    Reset,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    Connecting,
+    Open,
+    Down,
+}
+
+fn parse(kind: &str, data: &str) -> Option<LiveEvent> {
+    let value: serde_json::Value = serde_json::from_str(data).ok()?;
+    Some(match kind {
+        "order.created" => LiveEvent::OrderCreated(Box::new(serde_json::from_value(value).ok()?)),
+        "order.status_changed" => {
+            LiveEvent::OrderStatusChanged(Box::new(serde_json::from_value(value.get("order")?.clone()).ok()?))
+        }
+        "ticket.updated" => LiveEvent::TicketUpdated(Box::new(serde_json::from_value(value).ok()?)),
+        "menu.item_updated" | "menu.availability_changed" | "menu.category_updated" | "outlet.updated" => {
+            LiveEvent::MenuChanged
+        }
+        "device.revoked" => LiveEvent::DeviceRevoked(Uuid::parse_str(value.get("device_id")?.as_str()?).ok()?),
+        "reset" => LiveEvent::Reset,
+        _ => return None,
+    })
+}
+
+type Listener = Closure<dyn FnMut(web_sys::Event)>;
+/// The open `EventSource` and the listeners attached to it (kept alive with it).
+type OpenSource = (EventSource, Vec<(&'static str, Listener)>);
+
+struct Inner {
+    device: PairedDevice,
+    on_event: Box<dyn Fn(LiveEvent)>,
+    /// Called on every (re)connection: screens reload what may have been missed.
+    on_open: Box<dyn Fn()>,
+    source: RefCell<Option<OpenSource>>,
+    last_event_id: Cell<Option<i64>>,
+    failures: Cell<u32>,
+    retry_at_ms: Cell<Option<f64>>,
+    stopped: Cell<bool>,
+    /// Last sign of life from the server (open or any event), ms.
+    pub last_contact_ms: RwSignal<f64>,
+    pub state: RwSignal<LinkState>,
+}
+
+/// A live connection to one outlet's events. Dropping it does not stop it;
+/// call [`LiveStream::stop`].
+#[derive(Clone)]
+pub struct LiveStream {
+    inner: Rc<Inner>,
+    pub last_contact_ms: RwSignal<f64>,
+    pub state: RwSignal<LinkState>,
+}
+
+impl LiveStream {
+    pub fn connect(device: PairedDevice, on_event: impl Fn(LiveEvent) + 'static, on_open: impl Fn() + 'static) -> Self {
+        let last_contact_ms = RwSignal::new(clock::now_ms());
+        let state = RwSignal::new(LinkState::Connecting);
+        let inner = Rc::new(Inner {
+            device,
+            on_event: Box::new(on_event),
+            on_open: Box::new(on_open),
+            source: RefCell::new(None),
+            last_event_id: Cell::new(None),
+            failures: Cell::new(0),
+            retry_at_ms: Cell::new(None),
+            stopped: Cell::new(false),
+            last_contact_ms,
+            state,
+        });
+        open(&inner);
+        watch(&inner);
+        LiveStream { inner, last_contact_ms, state }
+    }
+
+    /// The network is back: connect now instead of at the next retry.
+    pub fn reconnect_now(&self) {
+        if self.inner.state.get_untracked() != LinkState::Open {
+            self.inner.failures.set(0);
+            open(&self.inner);
+        }
+    }
+
+    /// The device went offline: nothing can arrive, say so at once.
+    pub fn went_offline(&self) {
+        close(&self.inner);
+        self.inner.state.set(LinkState::Down);
+    }
+
+    pub fn stop(&self) {
+        self.inner.stopped.set(true);
+        close(&self.inner);
+    }
+}
+
+fn close(inner: &Inner) {
+    if let Some((source, listeners)) = inner.source.borrow_mut().take() {
+        for (kind, listener) in &listeners {
+            let _ = source.remove_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+        }
+        source.close();
+    }
+}
+
+fn open(inner: &Rc<Inner>) {
+    close(inner);
+    if inner.stopped.get() {
+        return;
+    }
+    inner.retry_at_ms.set(None);
+    let url = api::events_url(&inner.device, inner.last_event_id.get());
+    let Ok(source) = EventSource::new(&url) else {
+        schedule_retry(inner);
+        return;
+    };
+    inner.state.set(LinkState::Connecting);
+    let mut listeners: Vec<(&'static str, Listener)> = Vec::new();
+
+    let weak = Rc::downgrade(inner);
+    let on_open: Listener = Closure::new(move |_: web_sys::Event| {
+        if let Some(inner) = weak.upgrade() {
+            inner.failures.set(0);
+            inner.state.set(LinkState::Open);
+            inner.last_contact_ms.set(clock::now_ms());
+            (inner.on_open)();
+        }
+    });
+    listeners.push(("open", on_open));
+
+    let weak = Rc::downgrade(inner);
+    let on_error: Listener = Closure::new(move |_: web_sys::Event| {
+        if let Some(inner) = weak.upgrade() {
+            on_stream_error(&inner);
+        }
+    });
+    listeners.push(("error", on_error));
+
+    for kind in TYPES {
+        let weak: Weak<Inner> = Rc::downgrade(inner);
+        let listener: Listener = Closure::new(move |event: web_sys::Event| {
+            let (Some(inner), Ok(message)) = (weak.upgrade(), event.dyn_into::<MessageEvent>()) else { return };
+            inner.last_contact_ms.set(clock::now_ms());
+            if let Ok(id) = message.last_event_id().parse::<i64>() {
+                inner.last_event_id.set(Some(id));
+            }
+            if let Some(event) = message.data().as_string().and_then(|data| parse(kind, &data)) {
+                (inner.on_event)(event);
+            }
+        });
+        listeners.push((kind, listener));
+    }
+    for (kind, listener) in &listeners {
+        let _ = source.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+    }
+    *inner.source.borrow_mut() = Some((source, listeners));
+}
+
+fn on_stream_error(inner: &Rc<Inner>) {
+    let closed = inner.source.borrow().as_ref().is_none_or(|(s, _)| s.ready_state() == EventSource::CLOSED);
+    if !closed {
+        // The browser is reconnecting by itself (and resends Last-Event-ID).
+        inner.state.set(LinkState::Connecting);
+        return;
+    }
+    inner.state.set(LinkState::Down);
+    close(inner);
+    // Closed for good: an error status. Find out whether this device was revoked.
+    let weak = Rc::downgrade(inner);
+    let device = inner.device.clone();
+    leptos::task::spawn_local(async move {
+        let answer = api::device_me(&device).await;
+        let Some(inner) = weak.upgrade() else { return };
+        if answer.as_ref().is_err_and(|e| e.is_unauthorized()) {
+            inner.stopped.set(true);
+            (inner.on_event)(LiveEvent::DeviceRevoked(device.device_id));
+        } else {
+            schedule_retry(&inner);
+        }
+    });
+}
+
+fn schedule_retry(inner: &Rc<Inner>) {
+    let failures = inner.failures.get() + 1;
+    inner.failures.set(failures);
+    inner.retry_at_ms.set(Some(clock::now_ms() + f64::from(clock::backoff_ms(failures))));
+}
+
+/// Retries when due, and reconnects a stream that has gone quiet.
+fn watch(inner: &Rc<Inner>) {
+    let weak = Rc::downgrade(inner);
+    let handle: Rc<Cell<Option<IntervalHandle>>> = Rc::default();
+    let handle_in = handle.clone();
+    let interval = set_interval_with_handle(
+        move || {
+            let Some(inner) = weak.upgrade().filter(|i| !i.stopped.get()) else {
+                if let Some(h) = handle_in.take() {
+                    h.clear();
+                }
+                return;
+            };
+            let now = clock::now_ms();
+            let silent_for = now - inner.last_contact_ms.get_untracked();
+            let due = inner.retry_at_ms.get().is_some_and(|at| at <= now);
+            let quiet = inner.state.get_untracked() == LinkState::Open && silent_for > SILENCE_RECONNECT_MS;
+            if (due || quiet) && crate::net::browser_online() {
+                open(&inner);
+            }
+        },
+        std::time::Duration::from_millis(WATCHDOG_MS),
+    );
+    handle.set(interval.ok());
+}

@@ -1,0 +1,42 @@
+//! Whether the server can be reached: the browser's own online flag plus
+//! what the last calls saw, shown as the online/offline indicator.
+
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Connectivity {
+    /// `navigator.onLine`, kept current by the `online`/`offline` events.
+    pub browser_online: RwSignal<bool>,
+    /// The last call reached the server (any answer counts).
+    pub server_reachable: RwSignal<bool>,
+}
+
+impl Connectivity {
+    pub fn new() -> Connectivity {
+        Connectivity { browser_online: RwSignal::new(browser_online()), server_reachable: RwSignal::new(true) }
+    }
+
+    pub fn online(&self) -> bool {
+        self.browser_online.get() && self.server_reachable.get()
+    }
+
+    /// Records what a call saw: an answer of any kind means the server is there.
+    pub fn report<T>(&self, result: &Result<T, ApiError>) {
+        let reachable = !matches!(result, Err(ApiError::Unreachable));
+        if self.server_reachable.get_untracked() != reachable {
+            self.server_reachable.set(reachable);
+        }
+    }
+}
+
+impl Default for Connectivity {
+    fn default() -> Self {
+        Connectivity::new()
+    }
+}
+
+pub fn browser_online() -> bool {
+    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+}

@@ -1,0 +1,286 @@
+//! The kiosk's outgoing orders. An order is written to IndexedDB before
+//! anything is sent or the customer is told it is placed; a background loop
+//! sends what is pending through `sync/push` (safe to resend) with
+//! exponential backoff and jitter until the server answers `created` or
+//! `duplicate`. `conflict` and `rejected` go to the staff's "needs
+//! attention" list; nothing is ever dropped. The queue survives reloads and
+//! browser restarts because it is the database.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use pos_wire::{CreateOrder, Order, PairedDevice, Problem, PushOutcome};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    api::{self, ApiError},
+    clock::{self, Alarm},
+    db::{self, DbResult},
+    net::Connectivity,
+};
+
+/// Orders per `sync/push` call (the server takes up to 500; this keeps each
+/// request small and quick on a weak connection).
+const BATCH: usize = 100;
+/// With nothing to send, look again this often anyway.
+const IDLE_CHECK_MS: u32 = 60_000;
+/// Delivered orders are kept this long (for the day's numbering and staff).
+const KEEP_DELIVERED_MS: f64 = 3.0 * 24.0 * 3600.0 * 1000.0;
+
+/// Where an order stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Delivery {
+    /// Saved on the device, not yet confirmed by the server.
+    Pending,
+    /// The server has it (`created` or `duplicate`).
+    Confirmed,
+    /// The server answered `conflict` or `rejected`: staff must look.
+    Attention,
+    /// Staff dealt with it.
+    Handled,
+}
+
+/// One order as kept in [`db::ORDERS`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedOrder {
+    pub client_order_id: Uuid,
+    pub state: Delivery,
+    /// Exactly what is sent (and resent) to the server.
+    pub body: CreateOrder,
+    /// The total the customer was shown.
+    pub shown_total_minor: i64,
+    pub currency: String,
+    pub queued_at_ms: f64,
+    #[serde(default)]
+    pub attempts: u32,
+    /// The server's order, once it has it.
+    #[serde(default)]
+    pub order: Option<Order>,
+    #[serde(default)]
+    pub outcome: Option<PushOutcome>,
+    /// Why the server refused it.
+    #[serde(default)]
+    pub problem: Option<Problem>,
+}
+
+impl QueuedOrder {
+    /// The pickup number the customer holds: the server's once it has the
+    /// order (it may have had to renumber it), else the kiosk's own. (On a
+    /// conflict the server's order is another one: its number is not ours.)
+    pub fn number(&self) -> Option<String> {
+        match (&self.order, self.state) {
+            (Some(order), Delivery::Confirmed) => Some(order.number.clone()),
+            _ => self.body.number.clone(),
+        }
+    }
+}
+
+/// The queue and its sender. Clones share it.
+#[derive(Clone)]
+pub struct OrderQueue {
+    device: Rc<PairedDevice>,
+    connectivity: Connectivity,
+    alarm: Alarm,
+    on_update: Rc<dyn Fn(&QueuedOrder)>,
+    /// Orders saved but not yet confirmed by the server.
+    pub pending: RwSignal<usize>,
+    /// Orders staff must look at, oldest first.
+    pub attention: RwSignal<Vec<QueuedOrder>>,
+    /// Why the last send failed, while it keeps failing.
+    pub last_error: RwSignal<Option<String>>,
+    /// Set when the server no longer accepts this device.
+    pub revoked: RwSignal<bool>,
+}
+
+impl OrderQueue {
+    /// `on_update` hears of every order whose state changed.
+    pub fn new(device: PairedDevice, connectivity: Connectivity, on_update: impl Fn(&QueuedOrder) + 'static) -> Self {
+        OrderQueue {
+            device: Rc::new(device),
+            connectivity,
+            alarm: Alarm::default(),
+            on_update: Rc::new(on_update),
+            pending: RwSignal::new(0),
+            attention: RwSignal::new(Vec::new()),
+            last_error: RwSignal::new(None),
+            revoked: RwSignal::new(false),
+        }
+    }
+
+    /// Saves `order`; only once this returns `Ok` may the customer be told
+    /// it is placed. Sending starts at once.
+    pub async fn save(&self, order: QueuedOrder) -> DbResult<()> {
+        db::put(db::ORDERS, &order).await?;
+        self.pending.update(|n| *n += 1);
+        self.alarm.ring();
+        Ok(())
+    }
+
+    /// Sends now rather than at the next backoff step (the network is back).
+    pub fn send_now(&self) {
+        self.alarm.ring();
+    }
+
+    /// The highest number this kiosk gave out today, from the orders it keeps.
+    pub async fn highest_number_today(&self, prefix: &str, today: &str) -> u32 {
+        let orders: Vec<QueuedOrder> = db::all(db::ORDERS).await.unwrap_or_default();
+        orders
+            .iter()
+            .filter(|o| crate::clock::local_day_of(o.queued_at_ms) == today)
+            .filter_map(|o| o.body.number.as_deref()?.strip_prefix(prefix)?.strip_prefix('-')?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Staff dealt with an order that needed attention.
+    pub async fn mark_handled(&self, client_order_id: Uuid) -> DbResult<()> {
+        self.set_state(client_order_id, Delivery::Handled).await
+    }
+
+    /// Staff want an order that needed attention sent again as it is.
+    pub async fn send_again(&self, client_order_id: Uuid) -> DbResult<()> {
+        self.set_state(client_order_id, Delivery::Pending).await?;
+        self.alarm.ring();
+        Ok(())
+    }
+
+    async fn set_state(&self, client_order_id: Uuid, state: Delivery) -> DbResult<()> {
+        if let Some(mut order) = db::get::<QueuedOrder>(db::ORDERS, &client_order_id.to_string()).await? {
+            order.state = state;
+            db::put(db::ORDERS, &order).await?;
+            (self.on_update)(&order);
+        }
+        self.refresh_counts().await;
+        Ok(())
+    }
+
+    async fn refresh_counts(&self) {
+        if let Ok(orders) = db::all::<QueuedOrder>(db::ORDERS).await {
+            self.publish(&orders);
+        }
+    }
+
+    fn publish(&self, orders: &[QueuedOrder]) {
+        let pending = orders.iter().filter(|o| o.state == Delivery::Pending).count();
+        let mut attention: Vec<QueuedOrder> =
+            orders.iter().filter(|o| o.state == Delivery::Attention).cloned().collect();
+        attention.sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
+        if self.pending.get_untracked() != pending {
+            self.pending.set(pending);
+        }
+        if self.attention.with_untracked(|a| *a != attention) {
+            self.attention.set(attention);
+        }
+    }
+
+    /// Runs the sender for as long as the page lives.
+    pub fn start(&self) {
+        let queue = self.clone();
+        leptos::task::spawn_local(async move {
+            queue.forget_old_orders().await;
+            queue.run().await;
+        });
+    }
+
+    async fn forget_old_orders(&self) {
+        let Ok(orders) = db::all::<QueuedOrder>(db::ORDERS).await else { return };
+        let cutoff = clock::now_ms() - KEEP_DELIVERED_MS;
+        for order in orders {
+            if matches!(order.state, Delivery::Confirmed | Delivery::Handled) && order.queued_at_ms < cutoff {
+                let _ = db::delete(db::ORDERS, &order.client_order_id.to_string()).await;
+            }
+        }
+    }
+
+    async fn run(&self) {
+        let mut failures: u32 = 0;
+        loop {
+            let orders = match db::all::<QueuedOrder>(db::ORDERS).await {
+                Ok(orders) => orders,
+                Err(e) => {
+                    self.last_error.set(Some(e.to_string()));
+                    self.alarm.wait(5_000).await;
+                    continue;
+                }
+            };
+            self.publish(&orders);
+            let mut due: Vec<QueuedOrder> = orders.into_iter().filter(|o| o.state == Delivery::Pending).collect();
+            if due.is_empty() {
+                failures = 0;
+                self.alarm.wait(IDLE_CHECK_MS).await;
+                continue;
+            }
+            if !self.connectivity.browser_online.get_untracked() {
+                // The `online` event rings the alarm.
+                self.alarm.wait(IDLE_CHECK_MS).await;
+                continue;
+            }
+            due.sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
+            due.truncate(BATCH);
+            match self.send_batch(due).await {
+                Ok(()) => {
+                    failures = 0;
+                    if self.last_error.get_untracked().is_some() {
+                        self.last_error.set(None);
+                    }
+                }
+                Err(e) if e.is_unauthorized() => {
+                    self.revoked.set(true);
+                    return;
+                }
+                Err(e) => {
+                    failures += 1;
+                    self.last_error.set(Some(e.summary()));
+                    self.alarm.wait(clock::backoff_ms(failures)).await;
+                }
+            }
+        }
+    }
+
+    async fn send_batch(&self, mut batch: Vec<QueuedOrder>) -> Result<(), ApiError> {
+        let bodies: Vec<CreateOrder> = batch.iter().map(|o| o.body.clone()).collect();
+        let result = api::push_orders(&self.device, &bodies).await;
+        self.connectivity.report(&result);
+        let response = match result {
+            Ok(response) => response,
+            Err(e) => {
+                for order in &mut batch {
+                    order.attempts += 1;
+                }
+                let _ = db::put_all(db::ORDERS, &batch).await;
+                return Err(e);
+            }
+        };
+        let mut changed = Vec::new();
+        for (index, result) in response.results.into_iter().enumerate() {
+            // Results come in request order; the id (when the server could read it) confirms which.
+            let position = match result.client_order_id {
+                Some(id) => batch.iter().position(|o| o.client_order_id == id),
+                None => Some(index).filter(|i| *i < batch.len()),
+            };
+            let Some(order) = position.and_then(|i| batch.get_mut(i)) else { continue };
+            order.attempts += 1;
+            order.outcome = Some(result.outcome);
+            order.state = match result.outcome {
+                PushOutcome::Created | PushOutcome::Duplicate => Delivery::Confirmed,
+                PushOutcome::Conflict | PushOutcome::Rejected => Delivery::Attention,
+            };
+            if result.order.is_some() {
+                order.order = result.order;
+            }
+            order.problem = result.error;
+            changed.push(order.clone());
+        }
+        db::put_all(db::ORDERS, &changed).await.map_err(|e| {
+            leptos::logging::error!("push results not saved: {e}");
+            // They stay pending and are resent: the server answers duplicate.
+            ApiError::Unexpected { status: 0 }
+        })?;
+        for order in &changed {
+            (self.on_update)(order);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,166 @@
+// Offline: orders taken with no network are kept (across reloads) and
+// delivered exactly once; a sold-out item leaves the open kiosk at once; a
+// kitchen display that was offline shows every ticket it missed, and a bump
+// made offline reaches the server later.
+
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+
+import { Device, Server, allOrders, eventually, idbRows, pairingCode, seedBrand, sleep } from "../support/harness.mjs";
+import { addItem, newOrder, pairKds, pairKiosk, placeOrder, startOrder } from "../support/screens.mjs";
+
+let server;
+let brand;
+let kiosk;
+let kds;
+
+before(async () => {
+  server = await new Server().start();
+  brand = await seedBrand(server.base);
+  kiosk = new Device("kiosk-offline");
+  kds = new Device("kds-offline");
+  await kiosk.launch();
+  await kds.launch();
+  await pairKiosk(kiosk.page, server.base, await pairingCode(brand.owner, brand.outlet.id, "kiosk"));
+  await pairKds(kds.page, server.base, await pairingCode(brand.owner, brand.outlet.id, "kds"));
+  // The service worker must control the page before it can start it offline.
+  await kiosk.page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
+});
+
+after(async () => {
+  for (const d of [kiosk, kds]) {
+    if (process.env.DEBUG_TESTS) console.log(d.name, d.consoleLog.join("\n"));
+    await d?.close();
+  }
+  await server?.stop();
+});
+
+const pendingCount = async (page) => Number((await page.locator(".connection .pending").getAttribute("data-pending")) || 0);
+
+test("five orders placed offline, a reload while offline, then online: exactly five orders on the server", async () => {
+  const kp = kiosk.page;
+  await kiosk.goOffline();
+  await kp.locator(".connection.offline").waitFor();
+  const numbers = [];
+  const tapToConfirmation = [];
+  for (let i = 0; i < 5; i++) {
+    await startOrder(kp);
+    await addItem(kp, "Nasi Goreng", { options: ["Pedas"] });
+    await addItem(kp, "Es Teh Manis", { options: ["Normal"], category: "Minuman" });
+    await kp.locator(".checkout-button").click();
+    await kp.locator("#pickup-name").fill(`Tamu ${i + 1}`);
+    const t0 = Date.now();
+    await kp.locator(".place-order").click();
+    await kp.locator('.confirmation[data-state="saved"]').waitFor();
+    tapToConfirmation.push(Date.now() - t0);
+    numbers.push((await kp.locator(".pickup-number").textContent()).trim());
+    if (i === 0) await kiosk.screenshot("kiosk-offline-confirmation");
+    await newOrder(kp);
+  }
+  console.log(`# offline: tap "place order" -> confirmation: ${tapToConfirmation.join(", ")} ms`);
+  assert.equal(new Set(numbers).size, 5, `distinct numbers: ${numbers}`);
+  assert.equal(await pendingCount(kp), 5);
+  const saved = await idbRows(kp, "orders");
+  assert.equal(saved.filter((o) => o.state === "pending").length, 5);
+
+  // Reload with no network: the service worker starts the app, the queue is still there.
+  await kp.reload();
+  await kp.locator(".start-button").waitFor({ timeout: 15000 });
+  await eventually(async () => (await pendingCount(kp)) === 5, { what: "5 pending after reload" });
+  await kiosk.screenshot("kiosk-offline-pending");
+  assert.equal((await allOrders(brand.owner, brand.outlet.id)).length, 0, "nothing reached the server yet");
+
+  await kiosk.goOnline();
+  await eventually(async () => (await allOrders(brand.owner, brand.outlet.id)).length === 5, {
+    timeout: 20000,
+    what: "5 orders on the server",
+  });
+  await kp.locator(".connection .pending").waitFor({ state: "detached", timeout: 10000 });
+  await sleep(1500); // any duplicate push would have landed by now
+  const orders = await allOrders(brand.owner, brand.outlet.id);
+  assert.equal(orders.length, 5);
+  assert.deepEqual(orders.map((o) => o.number).sort(), [...numbers].sort(), "the kiosk's own numbers kept");
+  const rows = await idbRows(kp, "orders");
+  assert.ok(rows.every((o) => o.state === "confirmed"), JSON.stringify(rows.map((o) => o.state)));
+});
+
+test("an item 86ed in the admin disappears from the open kiosk", async () => {
+  const kp = kiosk.page;
+  await startOrder(kp);
+  const card = kp.locator(".item-card", { hasText: "Sate Ayam" });
+  await card.waitFor();
+  const t0 = Date.now();
+  await brand.owner.patch(`/api/v1/outlets/${brand.outlet.id}/menu-items/${brand.items.sate.id}`, { available: false });
+  await card.waitFor({ state: "detached", timeout: 5000 });
+  console.log(`# 86 -> gone from the kiosk: ${Date.now() - t0} ms`);
+  // Back on: it returns.
+  await brand.owner.patch(`/api/v1/outlets/${brand.outlet.id}/menu-items/${brand.items.sate.id}`, { available: true });
+  await card.waitFor({ timeout: 5000 });
+  // In the cart when 86ed: removed, and the customer is told.
+  await addItem(kp, "Mie Ayam");
+  await brand.owner.patch(`/api/v1/outlets/${brand.outlet.id}/menu-items/${brand.items.mieAyam.id}`, { available: false });
+  await kp.locator(".cart-drawer .notice", { hasText: "Mie Ayam" }).waitFor({ timeout: 5000 });
+  assert.equal(await kp.locator(".cart-line").count(), 0);
+  await kiosk.screenshot("kiosk-sold-out");
+  await brand.owner.patch(`/api/v1/outlets/${brand.outlet.id}/menu-items/${brand.items.mieAyam.id}`, { available: true });
+  await kp.locator(".cart-drawer .secondary").click();
+});
+
+async function counterOrder(name) {
+  return brand.owner.post("/api/v1/orders", {
+    client_order_id: randomUUID(),
+    outlet_id: brand.outlet.id,
+    channel: "counter",
+    customer_name: name,
+    created_at_client: new Date().toISOString(),
+    items: [{ menu_item_id: brand.items.kopi.id, qty: 1, modifier_option_ids: [] }],
+  });
+}
+
+test("a KDS offline while three orders arrive shows all three after reconnecting", async () => {
+  const dp = kds.page;
+  // Clear what earlier tests left on the screen.
+  while ((await dp.locator(".ticket .bump-button").count()) > 0) await dp.locator(".ticket .bump-button").first().click();
+  await kds.goOffline();
+  await dp.locator(".behind-banner").waitFor({ timeout: 5000 });
+  const missed = [];
+  for (const name of ["Rina", "Joko", "Dewi"]) missed.push((await counterOrder(name)).number);
+  await sleep(1500);
+  for (const number of missed) assert.equal(await dp.locator(`.ticket[data-number="${number}"]`).count(), 0);
+  await kds.screenshot("kds-offline-behind");
+  const t0 = Date.now();
+  await kds.goOnline();
+  for (const number of missed) await dp.locator(`.ticket[data-number="${number}"]`).waitFor({ timeout: 10000 });
+  console.log(`# KDS back online -> 3 missed tickets shown: ${Date.now() - t0} ms`);
+  await dp.locator(".behind-banner").waitFor({ state: "detached", timeout: 5000 });
+});
+
+test("a bump made offline is queued and reaches the server once back online", async () => {
+  const dp = kds.page;
+  // Bumps queued by the previous test's clean-up are through.
+  await dp.locator(".connection .pending").waitFor({ state: "detached", timeout: 15000 });
+  const order = await counterOrder("Tono");
+  const ticket = dp.locator(`.ticket[data-number="${order.number}"]`);
+  await ticket.waitFor();
+  await kds.goOffline();
+  await dp.locator(".connection.offline").waitFor();
+  kds.consoleLog.push("--- bump offline");
+  await ticket.locator(".bump-button").click();
+  await ticket.waitFor({ state: "detached" });
+  assert.equal(await pendingCount(dp), 1);
+  assert.equal((await idbRows(dp, "kitchen_moves")).length, 1);
+  // A reload while offline keeps the queued bump (and the ticket stays bumped on screen).
+  kds.consoleLog.push("--- reload");
+  await dp.reload();
+  await dp.locator(".kds-main").waitFor({ timeout: 15000 });
+  await eventually(async () => (await pendingCount(dp)) === 1, { what: "bump still queued" });
+  assert.equal((await brand.owner.get(`/api/v1/orders/${order.id}`)).status, "placed");
+  await kds.goOnline();
+  await eventually(async () => (await brand.owner.get(`/api/v1/orders/${order.id}`)).status === "ready", {
+    timeout: 15000,
+    what: "order ready on the server",
+  });
+  await dp.locator(".connection .pending").waitFor({ state: "detached" });
+  assert.equal(await ticket.count(), 0);
+});

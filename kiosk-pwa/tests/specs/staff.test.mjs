@@ -1,0 +1,84 @@
+// Orders the server refuses (rejected) or that clash with an earlier one
+// (conflict) are never dropped: they go to the staff's "needs attention"
+// list behind the PIN. A revoked kiosk goes back to pairing.
+
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+
+import {
+  Device,
+  Server,
+  allOrders,
+  idbPut,
+  idbRows,
+  pairingCode,
+  queuedOrder,
+  seedBrand,
+} from "../support/harness.mjs";
+import { STAFF_PIN, addItem, pairKiosk, placeOrder, startOrder } from "../support/screens.mjs";
+
+let server;
+let brand;
+let kiosk;
+
+before(async () => {
+  server = await new Server().start();
+  brand = await seedBrand(server.base, { pictures: false });
+  kiosk = new Device("kiosk-staff");
+  await kiosk.launch();
+  await pairKiosk(kiosk.page, server.base, await pairingCode(brand.owner, brand.outlet.id, "kiosk"));
+});
+
+after(async () => {
+  if (process.env.DEBUG_TESTS) console.log(kiosk.consoleLog.join("\n"));
+  await kiosk?.close();
+  await server?.stop();
+});
+
+test("rejected and conflicting orders wait for staff behind the PIN", async () => {
+  const page = kiosk.page;
+  await startOrder(page);
+  await addItem(page, "Kopi Susu", { category: "Minuman" });
+  const number = await placeOrder(page, "Ani");
+  await page.locator('.confirmation[data-state="sent"]').waitFor();
+  const [first] = await idbRows(page, "orders");
+  const prefix = number.split("-")[0];
+
+  // A queued order the server must refuse (qty over its limit), and one that
+  // reuses the first order's id with other content.
+  const rejected = queuedOrder({ id: randomUUID(), outletId: brand.outlet.id, item: brand.items.sate, number: `${prefix}-50`, qty: 500 });
+  const conflict = queuedOrder({ id: first.client_order_id, outletId: brand.outlet.id, item: brand.items.sate, number: `${prefix}-51` });
+  await idbPut(page, "orders", [rejected, conflict]);
+  await page.reload();
+  await page.locator(".staff-button .badge", { hasText: "2" }).waitFor({ timeout: 15000 });
+  assert.equal((await allOrders(brand.owner, brand.outlet.id)).length, 1, "neither reached the server as an order");
+
+  await page.locator(".staff-button").click();
+  await page.locator(".staff-panel #pin-input").fill("0000");
+  await page.locator(".staff-panel .field-error", { hasText: /PIN salah|Wrong PIN/ }).waitFor();
+  assert.equal(await page.locator(".attention-order").count(), 0, "nothing shown without the PIN");
+  await page.locator(".staff-panel #pin-input").fill(STAFF_PIN);
+  await page.locator(".attention-order").nth(1).waitFor();
+  const outcomes = await page.locator(".attention-order .outcome").allTextContents();
+  assert.deepEqual(outcomes.sort(), ["Ditolak", "Konflik"]);
+  assert.match(await page.locator(`.attention-order[data-client-order-id="${rejected.client_order_id}"]`).textContent(), /qty|99/i);
+  await kiosk.screenshot("kiosk-needs-attention");
+
+  await page.locator(`.attention-order[data-client-order-id="${rejected.client_order_id}"] .primary`).click();
+  await page.locator(`.attention-order[data-client-order-id="${rejected.client_order_id}"]`).waitFor({ state: "detached" });
+  const rows = await idbRows(page, "orders");
+  assert.equal(rows.find((r) => r.client_order_id === rejected.client_order_id).state, "handled", "kept, marked handled");
+  assert.equal(await page.locator(".staff-button .badge").textContent(), "1");
+  await page.locator(".staff-panel .panel-head button").click();
+});
+
+test("a revoked kiosk goes back to the pairing screen", async () => {
+  const page = kiosk.page;
+  const device = await page.evaluate(() => JSON.parse(localStorage.getItem("pos.device.kiosk")));
+  await brand.owner.call("DELETE", `/api/v1/devices/${device.device_id}`);
+  await page.locator("#pairing-code").waitFor({ timeout: 10000 });
+  assert.equal(await page.evaluate(() => localStorage.getItem("pos.device.kiosk")), null);
+  // Its orders stay on the device.
+  assert.equal((await idbRows(page, "orders")).length, 2);
+});
