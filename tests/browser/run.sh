@@ -44,7 +44,7 @@ if ! command -v node >/dev/null; then
 fi
 
 if [[ ! -d "$here/node_modules/playwright-core" ]]; then
-  # Never `npx playwright install`: the tests use the system Chromium.
+  # No browser download: the tests use the system Chromium.
   if [[ -f "$here/package-lock.json" ]]; then
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
   else
