@@ -323,7 +323,7 @@ impl MenuSync {
     }
 
     async fn pull_all_pages(&self) -> Result<(), ApiError> {
-        let mut cursor: Option<String> = db::meta::<Option<String>>(CURSOR_KEY).await.ok().flatten().flatten();
+        let cursor: Option<String> = db::meta::<Option<String>>(CURSOR_KEY).await.ok().flatten().flatten();
         let full = cursor.is_none();
         if full && db::meta::<String>(CURRENCY_KEY).await.ok().flatten().is_none() {
             let menu = api::outlet_menu(&self.device).await?;
@@ -331,12 +331,25 @@ impl MenuSync {
             let _ = db::set_meta(CURRENCY_KEY, &menu.currency).await;
         }
         let mut done: u64 = 0;
+        if full {
+            // The bar shows from the first request (the total comes with the first page).
+            self.progress.set(Some(SyncProgress { done: 0, total: 0 }));
+        }
+        let result = self.pull_pages(cursor, full, &mut done).await;
+        if full {
+            self.progress.set(None);
+        }
+        result
+    }
+
+    async fn pull_pages(&self, mut cursor: Option<String>, full: bool, done: &mut u64) -> Result<(), ApiError> {
         loop {
             let page = api::pull_changes(&self.device, cursor.as_deref(), PAGE_SIZE).await?;
             if full {
-                let total = page.total.map(|t| t.max(0) as u64).or(self.progress.get_untracked().map(|p| p.total));
-                done += page.changes.len() as u64;
-                self.progress.set(Some(SyncProgress { done, total: total.unwrap_or(done).max(done) }));
+                let known = self.progress.get_untracked().map(|p| p.total).filter(|t| *t > 0);
+                let total = page.total.map(|t| t.max(0) as u64).or(known);
+                *done += page.changes.len() as u64;
+                self.progress.set(Some(SyncProgress { done: *done, total: total.unwrap_or(*done).max(*done) }));
             }
             let mut upserts = Vec::new();
             let mut deletes = Vec::new();
@@ -362,13 +375,9 @@ impl MenuSync {
             }
             cursor = Some(page.cursor);
             if !page.has_more {
-                break;
+                return Ok(());
             }
         }
-        if full {
-            self.progress.set(None);
-        }
-        Ok(())
     }
 }
 

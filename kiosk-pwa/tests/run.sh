@@ -43,7 +43,7 @@ if [[ ! -f "$repo_root/kiosk-pwa/dist/index.html" || ! -f "$repo_root/kiosk-pwa/
 fi
 
 if [[ ! -d node_modules/playwright-core ]]; then
-  # Only the library: the browser is the system chromium (no browser download).
+  # Only the library: the browser is the system's chromium (no browser download).
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
 

@@ -15,8 +15,9 @@ import {
   pairingCode,
   queuedOrder,
   seedBrand,
+  sleep,
 } from "../support/harness.mjs";
-import { STAFF_PIN, addItem, pairKiosk, placeOrder, startOrder } from "../support/screens.mjs";
+import { STAFF_PIN, addItem, placeOrder, setStaffPin, startOrder } from "../support/screens.mjs";
 
 let server;
 let brand;
@@ -27,13 +28,28 @@ before(async () => {
   brand = await seedBrand(server.base, { pictures: false });
   kiosk = new Device("kiosk-staff");
   await kiosk.launch();
-  await pairKiosk(kiosk.page, server.base, await pairingCode(brand.owner, brand.outlet.id, "kiosk"));
 });
 
 after(async () => {
   if (process.env.DEBUG_TESTS) console.log(kiosk.consoleLog.join("\n"));
   await kiosk?.close();
   await server?.stop();
+});
+
+test("the first menu download shows a progress bar", async () => {
+  const page = kiosk.page;
+  // A slow network: each page of the menu takes a while.
+  await page.route("**/api/v1/sync/pull?*", async (route) => {
+    await sleep(1500);
+    await route.continue().catch(() => {});
+  });
+  await page.goto(`${server.base}/kiosk/?pair=${await pairingCode(brand.owner, brand.outlet.id, "kiosk")}`);
+  await page.locator(".sync-progress progress").waitFor({ timeout: 5000 });
+  await kiosk.screenshot("kiosk-first-sync");
+  await setStaffPin(page);
+  await page.locator(".sync-progress").waitFor({ state: "detached", timeout: 10000 });
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await page.locator(".start-button").waitFor();
 });
 
 test("rejected and conflicting orders wait for staff behind the PIN", async () => {

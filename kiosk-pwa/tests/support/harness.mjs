@@ -325,7 +325,9 @@ export class Device {
     if (process.env.DEBUG_TESTS) {
       const t0 = Date.now();
       const note = (what) => (r) => {
-        if (r.url().includes("/api/")) this.consoleLog.push(`${Date.now() - t0} ${what} ${r.method()} ${r.url()}`);
+        if (!r.url().includes("/api/")) return;
+        const answer = what === "finished" ? r.response().then((x) => x?.status()) : Promise.resolve(r.failure()?.errorText ?? "");
+        answer.then((status) => this.consoleLog.push(`${Date.now() - t0} ${what} ${r.method()} ${r.url()} ${status ?? ""}`));
       };
       this.context.on("request", note("request"));
       this.context.on("requestfailed", note("failed"));
@@ -335,18 +337,16 @@ export class Device {
   }
 
   /**
-   * Cuts the device off the network (`context.setOffline`). The API is also
-   * refused at the route level: right after a reload Chromium's offline
-   * emulation has been seen to let a request through, which would make the
-   * tests flaky, not the app wrong.
+   * Cuts the device off the network (`context.setOffline`: requests fail,
+   * `navigator.onLine` is false, `offline` fires). Beware: right after a
+   * reload, Chromium's emulation has been seen to let a request through;
+   * tests that need "unreachable" across a reload stop the server instead.
    */
   async goOffline() {
-    await this.context.route("**/api/**", (route) => route.abort("internetdisconnected"));
     await this.context.setOffline(true);
   }
 
   async goOnline() {
-    await this.context.unroute("**/api/**");
     await this.context.setOffline(false);
   }
 

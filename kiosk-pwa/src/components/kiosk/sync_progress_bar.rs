@@ -16,9 +16,19 @@ pub fn SyncProgressBar(
         <Show when=move || progress.get().is_some()>
             <div class="sync-progress">
                 <span>{move || t(locale.get(), Text::SyncingMenu)}</span>
-                <progress max="100" value=percent>
-                    {move || format!("{}%", percent())}
-                </progress>
+                // Until the first page says how much there is, the bar just moves.
+                {move || {
+                    if progress.get().is_some_and(|p| p.total > 0) {
+                        view! {
+                            <progress max="100" value=percent>
+                                {move || format!("{}%", percent())}
+                            </progress>
+                        }
+                            .into_any()
+                    } else {
+                        view! { <progress></progress> }.into_any()
+                    }
+                }}
             </div>
         </Show>
     }
