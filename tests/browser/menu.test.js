@@ -49,6 +49,8 @@ describe('menu', () => {
     await createCategory(page, 'Minuman', 'Bar');
     await createCategory(page, 'Makanan', 'kitchen');
     const names = () => page.locator('section.category h2').allTextContents();
+    // The second category's row arrives by an htmx swap: wait for it, not for time.
+    await page.waitForFunction(() => document.querySelectorAll('section.category h2').length === 2);
     assert.deepEqual(await names(), ['Minuman', 'Makanan']);
     assert.equal(await section(page, 'Minuman').locator('.badge.station').textContent(), 'bar');
 
