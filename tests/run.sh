@@ -44,3 +44,5 @@ pos_log "running the Rust tests (unit, HTTP, SQL, multi-process)"
 cargo test --workspace --quiet -- --test-threads="${POS_TEST_THREADS:-4}"
 pos_log "running the browser tests (Debian Chromium)"
 POS_SERVER_BIN="$CARGO_TARGET_DIR/debug/pos-server" bash tests/browser/run.sh
+pos_log "running the kiosk, KDS and pickup board browser tests (Debian Chromium)"
+POS_SERVER_BIN="$CARGO_TARGET_DIR/debug/pos-server" bash kiosk-pwa/tests/run.sh
