@@ -29,6 +29,7 @@ export POS_ENV=test POS_LOG="${POS_LOG:-error}" POS_MEDIA_DIR="$STATE/media"
 
 pos_log "checking format"
 cargo fmt --all -- --check
+(cd kiosk-pwa && cargo fmt --all -- --check)
 pos_log "building"
 cargo build --workspace --all-targets --quiet
 pos_log "clippy"
@@ -39,6 +40,13 @@ pos_log "seeding the demo brand (smoke test of the real path)"
 "$CARGO_TARGET_DIR/debug/pos-server" seed-demo >/dev/null
 pos_log "building the kiosk/KDS app (wasm32)"
 bash kiosk-pwa/build.sh >/dev/null
+pos_log "clippy and host unit tests of the kiosk/KDS app"
+(
+  cd kiosk-pwa
+  CARGO_TARGET_DIR="${CARGO_TARGET_DIR_WASM:-$HOME/.cache/pos-target-wasm}" \
+    cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+  CARGO_TARGET_DIR="${CARGO_TARGET_DIR_WASM:-$HOME/.cache/pos-target-wasm}" cargo test --quiet --lib
+)
 
 pos_log "running the Rust tests (unit, HTTP, SQL, multi-process)"
 cargo test --workspace --quiet -- --test-threads="${POS_TEST_THREADS:-4}"

@@ -75,6 +75,8 @@ pub struct Settings {
     /// How often each process re-reads the event log of outlets it streams,
     /// to deliver events a publish lost (Redis away, a crashed publisher).
     pub event_sweep_interval: Duration,
+    /// How often a live stream sends its keep-alive comment and `ping` event.
+    pub sse_heartbeat: Duration,
 }
 
 /// The development keyring. Public knowledge: production refuses to start with it.
@@ -156,6 +158,7 @@ impl Settings {
                 std::path::PathBuf::from(base).join("pos/media")
             }),
             event_sweep_interval: Duration::from_millis(parse("POS_EVENT_SWEEP_MS", 1000)?),
+            sse_heartbeat: Duration::from_millis(parse("POS_SSE_HEARTBEAT_MS", 15_000u64)?.max(100)),
         };
         settings.refuse_dev_secrets_in_production()?;
         Ok(settings)

@@ -4,8 +4,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use pos_wire::{
-    CreateOrder, Device, Order, OrderStatus, OutletMenu, Page, PairDevice, PairedDevice, Problem, PullResponse,
-    SyncPush, SyncPushResponse, Ticket,
+    CreateOrder, Device, Order, OrderStatus, Page, PairDevice, PairedDevice, Problem, PullResponse, SyncPush,
+    SyncPushResponse, Ticket,
 };
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -88,12 +88,6 @@ pub async fn pair_device(pairing_code: &str) -> Result<PairedDevice, ApiError> {
 pub async fn device_me(device: &PairedDevice) -> Result<Device, ApiError> {
     let request = authed(Request::get("/api/v1/devices/me"), device, REQUEST_TIMEOUT_MS).build();
     read_json(send(request).await?).await
-}
-
-/// The outlet's menu as served now (used for its currency).
-pub async fn outlet_menu(device: &PairedDevice) -> Result<OutletMenu, ApiError> {
-    let url = format!("/api/v1/outlets/{}/menu", device.outlet_id);
-    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
 }
 
 /// One page of catalogue changes after `since` (`None`: the full snapshot).

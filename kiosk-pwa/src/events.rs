@@ -2,9 +2,9 @@
 //!
 //! The browser reconnects by itself after a dropped connection and resends
 //! `Last-Event-ID`. When the stream is closed for good (an error status, the
-//! device going offline) or has been silent too long (the server's
-//! keep-alives are comments, which a page cannot see, so silence may hide a
-//! dead connection), this module opens a new `EventSource` with
+//! device going offline) or has been silent too long (the server sends a
+//! named `ping` every 15 s, so longer silence means a dead connection the
+//! browser has not noticed), this module opens a new `EventSource` with
 //! `&last_event_id=` so the server replays the gap. `reset` means the gap is
 //! too old: the screen reloads its state.
 
@@ -21,16 +21,17 @@ use web_sys::{EventSource, MessageEvent};
 
 use crate::{api, clock};
 
-/// Reconnect when nothing has arrived for this long (just under the 20 s
-/// after which screens say they are behind).
+/// Reconnect when nothing has arrived for this long: a live stream carries
+/// a `ping` every 15 s (screens say they are behind after 20 s).
 const SILENCE_RECONNECT_MS: f64 = 18_000.0;
 const WATCHDOG_MS: u64 = 2_000;
 
-/// Event types the server sends (`event:` field); `ping` is a heartbeat
-/// (no data to act on) should the server send named ones.
-const TYPES: [&str; 11] = [
+/// Event types the server sends (`event:` field); `ping` is the heartbeat
+/// (a sign of life, nothing to act on).
+const TYPES: [&str; 12] = [
     "order.created",
     "order.status_changed",
+    "ticket.created",
     "ticket.updated",
     "menu.item_updated",
     "menu.availability_changed",
@@ -70,7 +71,7 @@ fn parse(kind: &str, data: &str) -> Option<LiveEvent> {
         "order.status_changed" => {
             LiveEvent::OrderStatusChanged(Box::new(serde_json::from_value(value.get("order")?.clone()).ok()?))
         }
-        "ticket.updated" => LiveEvent::TicketUpdated(Box::new(serde_json::from_value(value).ok()?)),
+        "ticket.created" | "ticket.updated" => LiveEvent::TicketUpdated(Box::new(serde_json::from_value(value).ok()?)),
         "menu.item_updated" | "menu.availability_changed" | "menu.category_updated" | "outlet.updated" => {
             LiveEvent::MenuChanged
         }

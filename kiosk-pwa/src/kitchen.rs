@@ -3,7 +3,11 @@
 //! cook's bumps and recalls, which are saved in IndexedDB and sent in order,
 //! with backoff, so a bump made while offline is not lost.
 
-use std::{cell::Cell, collections::HashSet, rc::Rc};
+use std::{
+    cell::{Cell, RefCell},
+    collections::HashSet,
+    rc::Rc,
+};
 
 use leptos::prelude::*;
 use pos_wire::{Order, OrderStatus, PairedDevice, Ticket, TicketStatus};
@@ -50,6 +54,10 @@ pub struct Kitchen {
     alarm: Alarm,
     reload_scheduled: Rc<Cell<bool>>,
     loaded_once: Rc<Cell<bool>>,
+    /// Reloads under way, and the live events applied meanwhile: a reload's
+    /// answer may predate them, so they are applied again on top of it.
+    reloading: Rc<Cell<u32>>,
+    during_reload: Rc<RefCell<Vec<LiveEvent>>>,
     /// Open and cancelled tickets, oldest first.
     pub tickets: RwSignal<Vec<ShownTicket>>,
     /// Bumped tickets, newest first.
@@ -74,6 +82,8 @@ impl Kitchen {
             alarm: Alarm::default(),
             reload_scheduled: Rc::default(),
             loaded_once: Rc::default(),
+            reloading: Rc::default(),
+            during_reload: Rc::default(),
             tickets: RwSignal::new(Vec::new()),
             bumped: RwSignal::new(Vec::new()),
             queued: RwSignal::new(Vec::new()),
@@ -112,6 +122,20 @@ impl Kitchen {
     /// Replaces the open tickets with the server's, keeping what the cook
     /// did that the server has not heard of yet.
     pub async fn reload(&self) {
+        if self.reloading.get() == 0 {
+            self.during_reload.borrow_mut().clear();
+        }
+        self.reloading.set(self.reloading.get() + 1);
+        self.reload_once().await;
+        // What arrived live while the answer was on its way wins over it.
+        let replay = self.during_reload.borrow().clone();
+        for event in &replay {
+            self.apply_live(event, false);
+        }
+        self.reloading.set(self.reloading.get() - 1);
+    }
+
+    async fn reload_once(&self) {
         let result = api::open_tickets(&self.device).await;
         self.connectivity.report(&result);
         let (open, server_ms) = match result {
@@ -171,15 +195,23 @@ impl Kitchen {
 
     /// Applies a live event.
     pub fn apply(&self, event: &LiveEvent) {
+        if self.reloading.get() > 0 && matches!(event, LiveEvent::TicketUpdated(_) | LiveEvent::OrderStatusChanged(_)) {
+            self.during_reload.borrow_mut().push(event.clone());
+        }
+        self.apply_live(event, true);
+    }
+
+    fn apply_live(&self, event: &LiveEvent, chime: bool) {
         match event {
-            LiveEvent::OrderCreated(_) | LiveEvent::Reset => self.reload_soon(),
-            LiveEvent::TicketUpdated(ticket) => self.apply_ticket((**ticket).clone()),
+            // New orders arrive as their tickets (`ticket.created`).
+            LiveEvent::Reset => self.reload_soon(),
+            LiveEvent::TicketUpdated(ticket) => self.apply_ticket((**ticket).clone(), chime),
             LiveEvent::OrderStatusChanged(order) => self.apply_order(order),
             _ => {}
         }
     }
 
-    fn apply_ticket(&self, ticket: Ticket) {
+    fn apply_ticket(&self, ticket: Ticket, chime: bool) {
         let now = clock::now_ms();
         match ticket.status {
             TicketStatus::Open => {
@@ -193,7 +225,7 @@ impl Kitchen {
                     }
                 });
                 self.bumped.update(|b| b.retain(|t| t.id != ticket.id));
-                if arrived {
+                if arrived && chime {
                     self.new_ticket_chime.update(|n| *n += 1);
                 }
             }
@@ -305,7 +337,7 @@ impl Kitchen {
             match result {
                 Ok(ticket) => {
                     self.done(&next).await;
-                    self.apply_ticket(ticket);
+                    self.apply(&LiveEvent::TicketUpdated(Box::new(ticket)));
                     failures = 0;
                     self.last_error.set(None);
                 }

@@ -126,7 +126,7 @@ impl Catalogue {
 
     /// The menu as sold at `now_ms`: outlet prices, 86ed items hidden until
     /// their `unavailable_until` passes.
-    fn effective(&self, currency: &str, now_ms: f64) -> Menu {
+    fn effective(&self, now_ms: f64) -> Menu {
         let mut categories: Vec<&Category> = self.categories.values().collect();
         categories.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.name.cmp(&b.name)));
         let mut items: Vec<&MenuItem> = self.items.values().collect();
@@ -151,7 +151,12 @@ impl Catalogue {
                 tax_rate_bp: o.tax_rate_bp,
                 service_charge_bp: o.service_charge_bp,
             }),
-            currency: currency.to_owned(),
+            currency: self
+                .outlet
+                .as_ref()
+                .map(|o| o.currency.clone())
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| DEFAULT_CURRENCY.to_owned()),
             categories,
         }
     }
@@ -197,7 +202,6 @@ pub struct MenuSync {
     device: Rc<PairedDevice>,
     connectivity: Connectivity,
     catalogue: Rc<RefCell<Catalogue>>,
-    currency: Rc<RefCell<String>>,
     running: Rc<Cell<bool>>,
     again: Rc<Cell<bool>>,
     warmed: Rc<RefCell<HashSet<String>>>,
@@ -214,7 +218,6 @@ pub struct MenuSync {
 
 const CURSOR_KEY: &str = "menu_cursor";
 const OUTLET_KEY: &str = "menu_outlet";
-const CURRENCY_KEY: &str = "currency";
 
 impl MenuSync {
     pub fn new(device: PairedDevice, connectivity: Connectivity) -> MenuSync {
@@ -222,7 +225,6 @@ impl MenuSync {
             device: Rc::new(device),
             connectivity,
             catalogue: Rc::default(),
-            currency: Rc::new(RefCell::new(DEFAULT_CURRENCY.to_owned())),
             running: Rc::default(),
             again: Rc::default(),
             warmed: Rc::default(),
@@ -250,9 +252,6 @@ impl MenuSync {
             db::set_meta::<Option<String>>(CURSOR_KEY, &None).await?;
             db::set_meta(OUTLET_KEY, &outlet).await?;
         }
-        if let Some(currency) = db::meta::<String>(CURRENCY_KEY).await? {
-            *self.currency.borrow_mut() = currency;
-        }
         let rows: Vec<CachedRow> = db::all(db::MENU).await?;
         {
             let mut catalogue = self.catalogue.borrow_mut();
@@ -271,7 +270,7 @@ impl MenuSync {
 
     /// Recomputes the visible menu (also when an `unavailable_until` passes).
     pub fn publish(&self) {
-        let menu = self.catalogue.borrow().effective(&self.currency.borrow(), clock::now_ms());
+        let menu = self.catalogue.borrow().effective(clock::now_ms());
         if self.menu.with_untracked(|m| *m != menu) {
             self.menu.set(menu);
         }
@@ -325,11 +324,6 @@ impl MenuSync {
     async fn pull_all_pages(&self) -> Result<(), ApiError> {
         let cursor: Option<String> = db::meta::<Option<String>>(CURSOR_KEY).await.ok().flatten().flatten();
         let full = cursor.is_none();
-        if full && db::meta::<String>(CURRENCY_KEY).await.ok().flatten().is_none() {
-            let menu = api::outlet_menu(&self.device).await?;
-            *self.currency.borrow_mut() = menu.currency.clone();
-            let _ = db::set_meta(CURRENCY_KEY, &menu.currency).await;
-        }
         let mut done: u64 = 0;
         if full {
             // The bar shows from the first request (the total comes with the first page).
@@ -414,7 +408,7 @@ mod tests {
     fn outlet_price_and_86_until() {
         let (mut c, _, item) = catalogue();
         let now = ms(T0);
-        assert_eq!(c.effective("IDR", now).item(item).map(|i| i.price_minor), Some(20000));
+        assert_eq!(c.effective(now).item(item).map(|i| i.price_minor), Some(20000));
         let until = "2026-11-22T12:00:00Z";
         c.apply(
             "item_override",
@@ -422,18 +416,18 @@ mod tests {
             Some(&json!({"outlet_id": Uuid::new_v4(), "item_id": item, "price_minor": 18000,
                           "available": false, "unavailable_until": until})),
         );
-        assert!(c.effective("IDR", now).is_empty(), "86ed: hidden, and so is its empty category");
-        let later = c.effective("IDR", ms(until) + 1.0);
+        assert!(c.effective(now).is_empty(), "86ed: hidden, and so is its empty category");
+        let later = c.effective(ms(until) + 1.0);
         assert_eq!(later.item(item).map(|i| i.price_minor), Some(18000), "back by itself, at the outlet price");
         c.apply("item_override", item, None);
-        assert_eq!(c.effective("IDR", now).item(item).map(|i| i.price_minor), Some(20000));
+        assert_eq!(c.effective(now).item(item).map(|i| i.price_minor), Some(20000));
     }
 
     #[test]
     fn deleted_rows_leave() {
         let (mut c, cat, item) = catalogue();
         c.apply("menu_item", item, None);
-        assert!(c.effective("IDR", 0.0).is_empty());
+        assert!(c.effective(0.0).is_empty());
         c.apply("category", cat, None);
         assert!(c.categories.is_empty());
     }

@@ -6,7 +6,7 @@
 //! attention" list; nothing is ever dropped. The queue survives reloads and
 //! browser restarts because it is the database.
 
-use std::rc::Rc;
+use std::{cell::RefCell, rc::Rc};
 
 use leptos::prelude::*;
 use pos_wire::{CreateOrder, Order, PairedDevice, Problem, PushOutcome};
@@ -92,6 +92,9 @@ pub struct OrderQueue {
     pub last_error: RwSignal<Option<String>>,
     /// Set when the server no longer accepts this device.
     pub revoked: RwSignal<bool>,
+    /// The highest pickup number given out today (day, number), once known:
+    /// the stored orders are read for it once, not on every tap.
+    numbers_floor: Rc<RefCell<Option<(String, u32)>>>,
 }
 
 impl OrderQueue {
@@ -106,7 +109,22 @@ impl OrderQueue {
             attention: RwSignal::new(Vec::new()),
             last_error: RwSignal::new(None),
             revoked: RwSignal::new(false),
+            numbers_floor: Rc::default(),
         }
+    }
+
+    /// The kiosk's next pickup number today (`K1-17`), never below what
+    /// today's stored orders used (should the counter in localStorage be lost).
+    pub async fn next_number(&self, prefix: &str) -> Option<String> {
+        let today = clock::local_day();
+        let known = self.numbers_floor.borrow().as_ref().filter(|(day, _)| *day == today).map(|(_, n)| *n);
+        let floor = match known {
+            Some(n) => n,
+            None => self.highest_number_today(prefix, &today).await,
+        };
+        let n = crate::storage::next_order_number(&today, floor).ok()?;
+        *self.numbers_floor.borrow_mut() = Some((today, n));
+        Some(format!("{prefix}-{n}"))
     }
 
     /// Saves `order`; only once this returns `Ok` may the customer be told
@@ -124,7 +142,7 @@ impl OrderQueue {
     }
 
     /// The highest number this kiosk gave out today, from the orders it keeps.
-    pub async fn highest_number_today(&self, prefix: &str, today: &str) -> u32 {
+    async fn highest_number_today(&self, prefix: &str, today: &str) -> u32 {
         let orders: Vec<QueuedOrder> = db::all(db::ORDERS).await.unwrap_or_default();
         orders
             .iter()
@@ -180,6 +198,12 @@ impl OrderQueue {
         let queue = self.clone();
         leptos::task::spawn_local(async move {
             queue.forget_old_orders().await;
+            if let Some(prefix) = queue.device.number_prefix.clone() {
+                // Ready before the first tap, so placing an order reads no list.
+                let today = clock::local_day();
+                let used = queue.highest_number_today(&prefix, &today).await;
+                queue.numbers_floor.borrow_mut().get_or_insert((today, used));
+            }
             queue.run().await;
         });
     }

@@ -90,20 +90,50 @@ try {
   // 4. Offline: tap "place order" until the confirmation shows.
   await kiosk.goOffline();
   const taps = [];
+  const driverTaps = [];
   for (let i = 0; i < OFFLINE_ORDERS; i++) {
     await startOrder(page);
     await addItem(page, "Nasi Goreng", { options: ["Pedas"] });
     await page.locator(".checkout-button").click();
     await page.locator("#pickup-name").fill(`Bench ${i}`);
+    // Measured in the page: from the click event's timestamp to the next
+    // frame after the confirmation is in the DOM (what the customer sees),
+    // without the test driver's own round trips.
+    await page.evaluate(() => {
+      window.__tapToConfirmation = new Promise((resolve) => {
+        const button = document.querySelector(".place-order");
+        button.addEventListener(
+          "click",
+          (event) => {
+            const t0 = event.timeStamp;
+            const seen = () => document.querySelector('.confirmation[data-state="saved"]');
+            const observer = new MutationObserver(() => {
+              if (seen()) {
+                observer.disconnect();
+                requestAnimationFrame(() => resolve(performance.now() - t0));
+              }
+            });
+            observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+          },
+          { capture: true, once: true },
+        );
+      });
+    });
     const t0 = Date.now();
     await page.locator(".place-order").click();
     await page.locator('.confirmation[data-state="saved"]').waitFor();
-    taps.push(Date.now() - t0);
+    driverTaps.push(Date.now() - t0);
+    taps.push(await page.evaluate(() => window.__tapToConfirmation));
     await page.locator(".new-order").click();
   }
+  const fixed = (xs) => xs.map((x) => x.toFixed(1));
   report(
-    `offline "place order" tap -> confirmation (${OFFLINE_ORDERS} orders)`,
-    `median ${median(taps)} ms, p95 ${p95(taps)} ms`,
+    `offline "place order" tap -> confirmation painted, in the page (${OFFLINE_ORDERS} orders)`,
+    `median ${median(taps).toFixed(1)} ms, p95 ${p95(taps).toFixed(1)} ms (${fixed(taps).join(", ")})`,
+  );
+  report(
+    `  same, as the test driver sees it (click round trip + wait)`,
+    `median ${median(driverTaps)} ms, p95 ${p95(driverTaps)} ms`,
   );
 
   // 5. Flush: N more orders queued (written straight into the kiosk's queue

@@ -309,6 +309,7 @@ async fn pull_gives_snapshots_pages_increments_and_tombstones() {
     assert_eq!(page.body["changes"][1]["data"]["price_minor"], 1000);
     assert!(page.body["changes"][2].get("data").is_none());
     assert_eq!(page.body["changes"][3]["data"]["service_charge_bp"], 500);
+    assert_eq!(page.body["changes"][3]["data"]["currency"], "IDR", "devices learn the currency from their outlet");
 
     // Another outlet's overrides never reach this outlet's devices.
     let other = app.create_outlet(&t.token, "Other").await;
@@ -321,6 +322,12 @@ async fn pull_gives_snapshots_pages_increments_and_tombstones() {
     app.get(&format!("/api/v1/sync/pull?outlet_id={other}"), &device).await.expect(404);
     let r = app.get(&format!("/api/v1/sync/pull?outlet_id={outlet}&since=garbage"), &device).await.expect(422);
     assert!(r.body["errors"]["since"].is_array());
+
+    // A new brand currency reaches devices as a change of their outlet.
+    app.patch("/api/v1/brand", &t.token, json!({"currency": "SGD"})).await.expect(200);
+    let page = app.get(&format!("/api/v1/sync/pull?outlet_id={outlet}&since={cursor}"), &device).await.expect(200);
+    assert_eq!(entities(&page.body), vec![("outlet".into(), outlet.to_string(), "upsert".into())]);
+    assert_eq!(page.body["changes"][0]["data"]["currency"], "SGD");
 }
 
 #[tokio::test]

@@ -390,15 +390,24 @@ async fn events_stream_live_replay_by_last_event_id_and_reset() {
         let body = order_body(&s.app, &s.token, s.outlet, s.snack, 1).await;
         numbers.push(s.app.post("/api/v1/orders", Some(&s.token), body).await.expect(201).body["number"].clone());
     }
-    let mut created = Vec::new();
-    while created.len() < 3 {
+    // Each order's ticket follows it on the stream, so a KDS needs no reload.
+    let (mut created, mut opened) = (Vec::new(), Vec::new());
+    while created.len() < 3 || opened.len() < 3 {
         let e = live.next(Duration::from_secs(3)).await.expect("an event within 3 s");
-        if e.event == "order.created" {
-            created.push(e);
+        match e.event.as_str() {
+            "order.created" => created.push(e),
+            "ticket.created" => opened.push(e),
+            _ => {}
         }
     }
     let got: Vec<Value> = created.iter().map(|e| e.data["number"].clone()).collect();
     assert_eq!(got, numbers);
+    for (ticket, order) in opened.iter().zip(&created) {
+        assert_eq!(ticket.data["order_id"], order.data["id"]);
+        assert_eq!(ticket.data["number"], order.data["number"]);
+        assert_eq!(ticket.data["status"], "open");
+        assert_eq!(ticket.data["lines"][0]["qty"], 1);
+    }
     let ids: Vec<i64> = created.iter().map(|e| e.id.as_ref().unwrap().parse().unwrap()).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids increase: {ids:?}");
 
@@ -430,6 +439,26 @@ async fn events_stream_live_replay_by_last_event_id_and_reset() {
     };
     assert_eq!(e.data["status"], "cancelled");
     assert_eq!(e.data["reason"], "out of bananas");
+    let e = live.next(Duration::from_secs(3)).await.expect("the ticket's cancellation");
+    assert_eq!(e.event, "ticket.updated");
+    assert_eq!(e.data["id"], opened[0].data["id"]);
+    assert_eq!(e.data["status"], "cancelled");
+    assert_eq!(e.data["order_status"], "cancelled");
+}
+
+#[tokio::test]
+async fn a_quiet_stream_sends_named_pings_pages_can_see() {
+    let app = TestApp::spawn_with(|s| s.sse_heartbeat = Duration::from_millis(300)).await;
+    let token = app.signup().await.token;
+    let outlet = app.create_outlet(&token, "Quiet").await;
+    let (_, kds) = app.pair_device(&token, outlet, "kds").await;
+    let url = app.url(&format!("/api/v1/outlets/{outlet}/events"));
+    let mut stream = SseClient::connect(&url, &kds, None).await;
+    let e = stream.next(Duration::from_secs(2)).await.expect("a ping within 2 s");
+    assert_eq!(e.event, "ping");
+    assert!(e.id.is_none(), "a ping moves no resume point");
+    assert_eq!(e.data["seq"], 0);
+    assert!(e.data["at"].as_str().is_some_and(|at| at.parse::<chrono::DateTime<chrono::Utc>>().is_ok()));
 }
 
 #[tokio::test]

@@ -174,6 +174,36 @@ impl ScopedTx {
         Ok(seq)
     }
 
+    /// Appends several events of one outlet in one round trip, in order.
+    pub async fn append_events(&self, outlet_id: Uuid, events: Vec<(&str, serde_json::Value)>) -> Result<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let batch: Vec<serde_json::Value> =
+            events.iter().map(|(kind, data)| serde_json::json!({"kind": kind, "data": data})).collect();
+        #[derive(sea_orm::FromQueryResult)]
+        struct Appended {
+            seq: i64,
+            at: chrono::DateTime<chrono::Utc>,
+        }
+        // The function runs row by row in ordinality order, so sequences follow the batch.
+        let appended: Vec<Appended> = self
+            .query_all(
+                "SELECT app.append_outlet_event($1, e.value->>'kind', e.value->'data') AS seq, now() AS at \
+                   FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord",
+                [outlet_id.into(), serde_json::Value::Array(batch).into()],
+            )
+            .await?;
+        if appended.len() != events.len() {
+            return Err(crate::Error::internal("event batch not fully appended"));
+        }
+        let mut pending = self.events.lock().unwrap_or_else(|p| p.into_inner());
+        for ((kind, data), a) in events.into_iter().zip(appended) {
+            pending.push(OutletEvent { seq: a.seq, outlet_id, kind: kind.to_string(), data, at: a.at });
+        }
+        Ok(())
+    }
+
     pub async fn execute(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Result<ExecResult> {
         Ok(self.txn.execute_raw(stmt(sql, values)).await?)
     }

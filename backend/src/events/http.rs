@@ -6,6 +6,8 @@
 //! and reloads. Each stream delivers strictly in sequence: duplicates are
 //! skipped and gaps are filled from the log. A subscriber too slow to keep
 //! up is dropped (it reconnects and replays) rather than holding others up.
+//! Every 15 s (POS_SSE_HEARTBEAT_MS) the stream carries a comment (keep-alive) and an `event: ping`
+//! with `{at, seq}` that pages can observe.
 
 use std::{sync::Arc, time::Duration};
 
@@ -27,7 +29,6 @@ use crate::{
 pub const MAX_REPLAY: i64 = 5_000;
 /// Events buffered per client before it counts as too slow.
 pub const CLIENT_BUFFER: usize = 256;
-pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/outlets/{id}/events", web::get().to(outlet_events));
@@ -81,11 +82,12 @@ pub async fn outlet_events(
     };
 
     let (sender, receiver) = mpsc::channel(CLIENT_BUFFER);
-    let stream = Stream { db: state.db.clone(), tenant_id, outlet_id, sender, last_sent: start, device };
+    let heartbeat = state.settings.sse_heartbeat;
+    let stream = Stream { db: state.db.clone(), tenant_id, outlet_id, sender, last_sent: start, device, heartbeat };
     metrics::gauge!("sse_streams_open").increment(1.0);
     tokio::spawn(stream.run(backlog, reset, live, bus));
     Ok(sse::Sse::from_infallible_receiver(receiver)
-        .with_keep_alive(KEEP_ALIVE)
+        .with_keep_alive(heartbeat)
         .with_retry_duration(Duration::from_secs(2)))
 }
 
@@ -110,6 +112,7 @@ struct Stream {
     last_sent: i64,
     /// The device on the other end, if any: its revocation ends the stream.
     device: Option<Uuid>,
+    heartbeat: Duration,
 }
 
 enum Next {
@@ -133,9 +136,12 @@ impl Stream {
             for event in &backlog {
                 self.deliver(event).await?;
             }
+            let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + self.heartbeat, self.heartbeat);
+            heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tokio::select! {
                     _ = bus.shutdown.cancelled() => break,
+                    _ = heartbeat.tick() => self.send(self.ping())?,
                     received = live.recv() => match received {
                         Ok(event) => {
                             if let Next::Stop = self.deliver(&event).await? {
@@ -156,6 +162,14 @@ impl Stream {
         .await;
         let _ = outcome;
         metrics::gauge!("sse_streams_open").decrement(1.0);
+    }
+
+    /// A named heartbeat pages can see (comments are invisible to
+    /// EventSource): the server's time and the last sequence sent, so a
+    /// client can tell it is current. No `id:`, so it moves no resume point.
+    fn ping(&self) -> sse::Event {
+        let data = serde_json::json!({"at": chrono::Utc::now(), "seq": self.last_sent});
+        sse::Event::Data(sse::Data::new(data.to_string()).event("ping"))
     }
 
     fn send(&self, event: sse::Event) -> std::result::Result<(), ()> {

@@ -59,31 +59,75 @@ const SELECT: &str = "SELECT t.id, t.order_id, t.outlet_id, o.number, t.station,
         o.status AS order_status, t.created_at, t.bumped_at \
    FROM tickets t JOIN orders o ON o.tenant_id = t.tenant_id AND o.id = t.order_id";
 
-/// Splits a new order into one ticket per station.
-pub async fn open_tickets(tx: &ScopedTx, order: &Order) -> Result<()> {
-    let mut stations: Vec<(String, Vec<&OrderLine>)> = Vec::new();
+/// Splits a new order into one ticket per station (one statement) and
+/// returns them, for the caller to announce with the order.
+pub async fn open_tickets(tx: &ScopedTx, order: &Order) -> Result<Vec<Ticket>> {
+    let mut stations: Vec<(String, Vec<OrderLine>)> = Vec::new();
     for line in &order.items {
         let station = line.station.clone().unwrap_or_else(|| DEFAULT_STATION.into());
         match stations.iter_mut().find(|(s, _)| *s == station) {
-            Some((_, lines)) => lines.push(line),
-            None => stations.push((station, vec![line])),
+            Some((_, lines)) => lines.push(line.clone()),
+            None => stations.push((station, vec![line.clone()])),
         }
     }
-    for (station, lines) in stations {
-        tx.execute(
-            "INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) VALUES ($1, $2, $3, $4, $5, 'open', $6)",
-            [
-                tx.tenant_id().into(),
-                Uuid::now_v7().into(),
-                order.id.into(),
-                order.outlet_id.into(),
-                station.into(),
-                serde_json::to_value(&lines).map_err(anyhow::Error::from)?.into(),
-            ],
+    let tickets: Vec<Ticket> = stations
+        .into_iter()
+        .map(|(station, lines)| Ticket {
+            id: Uuid::now_v7(),
+            order_id: order.id,
+            outlet_id: order.outlet_id,
+            number: order.number.clone(),
+            station,
+            status: TicketStatus::Open,
+            lines,
+            order_status: order.status,
+            created_at: order.created_at,
+            bumped_at: None,
+        })
+        .collect();
+    let rows = serde_json::to_value(
+        tickets
+            .iter()
+            .map(|t| serde_json::json!({"id": t.id, "station": t.station, "lines": t.lines}))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(anyhow::Error::from)?;
+    #[derive(FromQueryResult)]
+    struct Opened {
+        created_at: Option<DateTime<Utc>>,
+    }
+    let opened: Option<Opened> = tx
+        .query_one(
+            "WITH t AS (INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) \
+                 SELECT $1, (r->>'id')::uuid, $2, $3, r->>'station', 'open', r->'lines' \
+                   FROM jsonb_array_elements($4::jsonb) r RETURNING created_at) \
+             SELECT max(created_at) AS created_at FROM t",
+            [tx.tenant_id().into(), order.id.into(), order.outlet_id.into(), rows.into()],
         )
         .await?;
-    }
-    Ok(())
+    let created_at = opened.and_then(|o| o.created_at).unwrap_or(order.created_at);
+    Ok(tickets.into_iter().map(|t| Ticket { created_at, ..t }).collect())
+}
+
+/// The events announcing a new ticket.
+pub fn created_events(tickets: &[Ticket]) -> Result<Vec<(&'static str, serde_json::Value)>> {
+    tickets.iter().map(|t| Ok(("ticket.created", serde_json::to_value(t).map_err(anyhow::Error::from)?))).collect()
+}
+
+/// Cancels the order's tickets (the order row already says cancelled) and
+/// returns them as they are now, to be announced.
+pub async fn cancel_tickets(tx: &ScopedTx, order_id: Uuid) -> Result<Vec<Ticket>> {
+    let rows: Vec<TicketRow> = tx
+        .query_all(
+            "WITH t AS (UPDATE tickets SET status = 'cancelled' WHERE order_id = $1 AND status <> 'cancelled' \
+                        RETURNING id, order_id, outlet_id, tenant_id, station, status, lines, created_at, bumped_at) \
+             SELECT t.id, t.order_id, t.outlet_id, o.number, t.station, t.status, t.lines, \
+                    o.status AS order_status, t.created_at, t.bumped_at \
+               FROM t JOIN orders o ON o.tenant_id = t.tenant_id AND o.id = t.order_id ORDER BY t.created_at, t.id",
+            [order_id.into()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(Ticket::from).collect())
 }
 
 fn require_kitchen(actor: &Actor) -> Result<()> {

@@ -205,7 +205,7 @@ pub async fn place_order(tx: &ScopedTx, actor: &Actor, req: CreateOrder, intake:
             }
         };
         let deltas: Vec<i64> = modifiers.iter().map(|m| m.price_minor).collect();
-        let mut unit = pricing::unit_price(item.price_minor, &deltas);
+        let mut unit = pricing::unit_price(item.price_minor, deltas.iter().copied());
         if let Some(shown) = shown
             && intake == Intake::Offline
             && shown != unit
@@ -269,9 +269,10 @@ pub async fn place_order(tx: &ScopedTx, actor: &Actor, req: CreateOrder, intake:
         .await?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let order = row.into_order();
-    crate::kitchen::open_tickets(tx, &order).await?;
-    tx.append_event(order.outlet_id, "order.created", serde_json::to_value(&order).map_err(anyhow::Error::from)?)
-        .await?;
+    let tickets = crate::kitchen::open_tickets(tx, &order).await?;
+    let mut events = vec![("order.created", serde_json::to_value(&order).map_err(anyhow::Error::from)?)];
+    events.extend(crate::kitchen::created_events(&tickets)?);
+    tx.append_events(order.outlet_id, events).await?;
     metrics::counter!("orders_created_total", "intake" => if intake == Intake::Online { "online" } else { "offline" })
         .increment(1);
     Ok(Placed::Created(order))

@@ -4,7 +4,7 @@
 pub mod http;
 pub mod intake;
 pub mod lifecycle;
-pub mod pricing;
+pub use pos_wire::pricing;
 pub mod status;
 
 use chrono::{DateTime, Utc};

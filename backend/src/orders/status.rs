@@ -58,22 +58,19 @@ pub(crate) async fn set_status(
         )
         .await?
         .ok_or(Error::NotFound)?;
-    if to == OrderStatus::Cancelled {
-        tx.execute(
-            "UPDATE tickets SET status = 'cancelled' WHERE order_id = $1 AND status <> 'cancelled'",
-            [order.id.into()],
-        )
-        .await?;
-    }
+    let cancelled =
+        if to == OrderStatus::Cancelled { crate::kitchen::cancel_tickets(tx, order.id).await? } else { Vec::new() };
     let updated = row.into_order();
-    tx.append_event(
-        updated.outlet_id,
+    let mut events = vec![(
         "order.status_changed",
         serde_json::json!({
             "order_id": updated.id, "number": updated.number, "status": to, "previous": from,
             "reason": reason, "order": updated,
         }),
-    )
-    .await?;
+    )];
+    for ticket in &cancelled {
+        events.push(("ticket.updated", serde_json::to_value(ticket).map_err(anyhow::Error::from)?));
+    }
+    tx.append_events(updated.outlet_id, events).await?;
     Ok(updated)
 }

@@ -69,6 +69,9 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, req: UpdateBrand) -> Result<Br
     )
     .await?;
     let after = get(tx).await?;
+    if after.currency != before.currency {
+        super::outlets::touch_all(tx).await?;
+    }
     audit::record(tx, actor, "brand.update", "brand", Some(after.id), None, snapshot(&before), snapshot(&after))
         .await?;
     Ok(after)

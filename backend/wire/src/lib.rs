@@ -8,6 +8,7 @@ pub mod devices;
 pub mod orders;
 pub mod outlets;
 pub mod page;
+pub mod pricing;
 pub mod problem;
 pub mod users;
 

@@ -14,6 +14,9 @@ pub struct Outlet {
     pub tax_rate_bp: i32,
     pub service_charge_bp: i32,
     pub is_open: bool,
+    /// The brand's currency (ISO 4217), for showing prices.
+    #[serde(default)]
+    pub currency: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -118,22 +118,67 @@ async function counterOrder(name) {
   });
 }
 
-test("a KDS offline while three orders arrive shows all three after reconnecting", async () => {
+// The issue asks for a minute offline (POS_KDS_OFFLINE_MS shortens it by hand).
+const KDS_OFFLINE_MS = Number(process.env.POS_KDS_OFFLINE_MS || 60_000);
+
+test("a KDS offline for a minute while three orders arrive shows all three after reconnecting", async () => {
   const dp = kds.page;
   // Clear what earlier tests left on the screen.
   while ((await dp.locator(".ticket .bump-button").count()) > 0) await dp.locator(".ticket .bump-button").first().click();
   await kds.goOffline();
   await dp.locator(".behind-banner").waitFor({ timeout: 5000 });
+  const offlineAt = Date.now();
   const missed = [];
-  for (const name of ["Rina", "Joko", "Dewi"]) missed.push((await counterOrder(name)).number);
-  await sleep(1500);
+  for (const name of ["Rina", "Joko", "Dewi"]) {
+    missed.push((await counterOrder(name)).number);
+    await sleep(KDS_OFFLINE_MS / 4);
+  }
+  await sleep(Math.max(0, KDS_OFFLINE_MS - (Date.now() - offlineAt)));
   for (const number of missed) assert.equal(await dp.locator(`.ticket[data-number="${number}"]`).count(), 0);
+  assert.match(await dp.locator(".behind-banner").textContent(), /\d:\d\d/);
   await kds.screenshot("kds-offline-behind");
   const t0 = Date.now();
   await kds.goOnline();
   for (const number of missed) await dp.locator(`.ticket[data-number="${number}"]`).waitFor({ timeout: 10000 });
   console.log(`# KDS back online -> 3 missed tickets shown: ${Date.now() - t0} ms`);
   await dp.locator(".behind-banner").waitFor({ state: "detached", timeout: 5000 });
+});
+
+test("a KDS whose resume point is no longer kept gets a reset and shows every open ticket", async () => {
+  const dp = kds.page;
+  await kds.goOffline();
+  await dp.locator(".behind-banner").waitFor({ timeout: 5000 });
+  const missed = [];
+  for (const name of ["Sari", "Budi"]) missed.push((await counterOrder(name)).number);
+  // The display resumes from a point the server's log does not have (as after
+  // the log was trimmed): the server answers `reset`, not a replay.
+  const resumes = [];
+  await kds.context.route(/\/api\/v1\/outlets\/[^/]+\/events\?/, (route) => {
+    const url = new URL(route.request().url());
+    if (url.searchParams.has("last_event_id")) {
+      resumes.push(url.searchParams.get("last_event_id"));
+      url.searchParams.set("last_event_id", "999999999");
+    }
+    return route.continue({ url: url.toString() });
+  });
+  const reloads = [];
+  const onRequest = (r) => {
+    if (/\/tickets(\?|$)/.test(r.url()) && r.method() === "GET") reloads.push(r.url());
+  };
+  kds.context.on("request", onRequest);
+  try {
+    await kds.goOnline();
+    for (const number of missed) await dp.locator(`.ticket[data-number="${number}"]`).waitFor({ timeout: 10000 });
+    assert.ok(resumes.length > 0, "the display asked to resume from where it was");
+    assert.ok(reloads.length > 0, "it reloaded the open tickets");
+    await dp.locator(".behind-banner").waitFor({ state: "detached", timeout: 5000 });
+  } finally {
+    kds.context.off("request", onRequest);
+    await kds.context.unrouteAll({ behavior: "ignoreErrors" });
+  }
+  // Live again: the next order arrives as an event.
+  const next = await counterOrder("Wati");
+  await dp.locator(`.ticket[data-number="${next.number}"]`).waitFor({ timeout: 5000 });
 });
 
 test("a bump made offline is queued and reaches the server once back online", async () => {

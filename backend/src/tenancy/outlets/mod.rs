@@ -27,6 +27,7 @@ struct OutletRow {
     tax_rate_bp: i32,
     service_charge_bp: i32,
     is_open: bool,
+    currency: String,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -41,13 +42,16 @@ impl From<OutletRow> for Outlet {
             tax_rate_bp: r.tax_rate_bp,
             service_charge_bp: r.service_charge_bp,
             is_open: r.is_open,
+            currency: r.currency,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
     }
 }
 
-const COLUMNS: &str = "id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, created_at, updated_at";
+/// The brand's currency rides along, so a device syncing its outlet knows how to show prices.
+const COLUMNS: &str = "id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, \
+                       (SELECT currency::text FROM tenants) AS currency, created_at, updated_at";
 
 /// Basis points between 0 and 10000 (0% to 100%).
 fn basis_points(v: i32) -> Result<i32, String> {
@@ -175,6 +179,25 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
     audit::record(tx, actor, "outlet.update", "outlet", Some(id), Some(id), snapshot(&before), snapshot(&after))
         .await?;
     Ok(after)
+}
+
+/// After a brand-wide change outlets carry (the currency): every live
+/// outlet gets a new version for devices to pull and an `outlet.updated`.
+pub async fn touch_all(tx: &ScopedTx) -> Result<()> {
+    let rows: Vec<OutletRow> = tx
+        .query_all(
+            &format!(
+                "UPDATE outlets SET version = app.next_catalog_version(1), updated_at = now() \
+                  WHERE archived_at IS NULL RETURNING {COLUMNS}"
+            ),
+            [],
+        )
+        .await?;
+    for outlet in rows.into_iter().map(Outlet::from) {
+        tx.append_event(outlet.id, "outlet.updated", serde_json::to_value(&outlet).map_err(anyhow::Error::from)?)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Archives an outlet (its history stays) and revokes its devices. Owners only.

@@ -240,11 +240,7 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
             let lines = cart.get_untracked();
             let menu = menu.get_untracked();
             let number = match prefix.as_deref() {
-                Some(prefix) => {
-                    let today = clock::local_day();
-                    let used = queue.highest_number_today(prefix, &today).await;
-                    storage::next_order_number(&today, used).ok().map(|n| format!("{prefix}-{n}"))
-                }
+                Some(prefix) => queue.next_number(prefix).await,
                 None => None,
             };
             let client_order_id = Uuid::now_v7();

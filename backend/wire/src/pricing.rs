@@ -1,5 +1,7 @@
 //! Prices, tax and service charge, in integer minor units with explicit
-//! rounding. Pure functions: the table tests below are the specification.
+//! rounding. Pure functions shared by the server (which prices orders) and
+//! the kiosk (which shows the same totals before sending them): the table
+//! tests below are the specification.
 
 /// `amount × bp / 10000`, rounded half up (amounts are never negative here).
 pub fn apply_basis_points(amount_minor: i64, bp: i32) -> i64 {
@@ -9,7 +11,7 @@ pub fn apply_basis_points(amount_minor: i64, bp: i32) -> i64 {
 
 /// Service charge on the subtotal; tax on subtotal plus service charge (as
 /// Indonesian restaurant tax, PB1, is levied).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Totals {
     pub subtotal_minor: i64,
     pub service_charge_minor: i64,
@@ -29,8 +31,8 @@ pub fn totals(subtotal_minor: i64, service_charge_bp: i32, tax_rate_bp: i32) -> 
 }
 
 /// One unit: item price plus option deltas, never below zero.
-pub fn unit_price(item_minor: i64, option_deltas: &[i64]) -> i64 {
-    (item_minor + option_deltas.iter().sum::<i64>()).max(0)
+pub fn unit_price(item_minor: i64, option_deltas: impl IntoIterator<Item = i64>) -> i64 {
+    (item_minor + option_deltas.into_iter().sum::<i64>()).max(0)
 }
 
 #[cfg(test)]
@@ -78,9 +80,9 @@ mod tests {
 
     #[test]
     fn unit_prices() {
-        assert_eq!(unit_price(28_000, &[]), 28_000);
-        assert_eq!(unit_price(28_000, &[6_000, 8_000]), 42_000);
-        assert_eq!(unit_price(10_000, &[-2_000]), 8_000);
-        assert_eq!(unit_price(1_000, &[-2_000]), 0);
+        assert_eq!(unit_price(28_000, []), 28_000);
+        assert_eq!(unit_price(28_000, [6_000, 8_000]), 42_000);
+        assert_eq!(unit_price(10_000, [-2_000]), 8_000);
+        assert_eq!(unit_price(1_000, [-2_000]), 0);
     }
 }
