@@ -434,7 +434,8 @@ end
     let http = wrk(secs)?;
 
     // pgbench: the statements the server runs for one new order (same lock,
-    // reads, counter, insert, ticket and event), each transaction a new order.
+    // reads, one statement for counter + order + ticket, then both events),
+    // each transaction a new order.
     let sql = format!(
         "BEGIN;\n\
          SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '', true), set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
@@ -445,10 +446,11 @@ end
          SELECT id FROM orders WHERE client_order_id = md5(:k::text || '{outlet}')::uuid;\n\
          SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text, (now() AT TIME ZONE o.timezone)::date FROM outlets o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = '{outlet}' AND o.archived_at IS NULL;\n\
          SELECT i.id, i.name, coalesce(o.price_minor, i.price_minor), (o.available IS DISTINCT FROM false OR o.unavailable_until <= now()) IS TRUE, i.deleted_at IS NOT NULL, i.modifier_groups, c.station FROM menu_items i JOIN categories c ON c.tenant_id = i.tenant_id AND c.id = i.category_id LEFT JOIN outlet_item_overrides o ON o.tenant_id = i.tenant_id AND o.outlet_id = '{outlet}' AND o.item_id = i.id AND o.deleted_at IS NULL WHERE i.id = ANY(ARRAY['{item}'::uuid]);\n\
-         INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) VALUES ('{tenant}', '{outlet}', current_date, 1) ON CONFLICT (tenant_id, outlet_id, business_date) DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number;\n\
-         INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, channel, lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency, created_at_client) VALUES ('{tenant}', gen_random_uuid(), '{outlet}', gen_random_uuid(), '\\\\x00', 'pg' || :k || '-' || :client_id, current_date, 'placed', 'counter', jsonb_build_array(jsonb_build_object('name', 'Kopi Susu', 'qty', 2)), 50000, 0, 5500, 55500, 'IDR', now()) RETURNING id AS order_id \\gset\n\
-         INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) VALUES ('{tenant}', gen_random_uuid(), :order_id::uuid, '{outlet}', 'bar', 'open', jsonb_build_array(jsonb_build_object('name', 'Kopi Susu', 'qty', 2)));\n\
-         SELECT app.append_outlet_event('{outlet}', 'order.created', jsonb_build_object('bench', 1)), now();\n\
+         WITH n AS (INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) VALUES ('{tenant}', '{outlet}', current_date, 1) ON CONFLICT (tenant_id, outlet_id, business_date) DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number), \
+           o AS (INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, channel, lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency, created_at_client) SELECT '{tenant}', md5(:k::text || 'order')::uuid, '{outlet}', gen_random_uuid(), '\\\\x00', 'pg' || :k || '-' || :client_id || '-' || n.last_number, current_date, 'placed', 'counter', jsonb_build_array(jsonb_build_object('name', 'Kopi Susu', 'qty', 2)), 50000, 0, 5500, 55500, 'IDR', now() FROM n RETURNING id), \
+           t AS (INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) SELECT '{tenant}', gen_random_uuid(), md5(:k::text || 'order')::uuid, '{outlet}', r->>'station', 'open', r->'lines' FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('station', 'bar', 'lines', jsonb_build_array(jsonb_build_object('name', 'Kopi Susu', 'qty', 2))))) r) \
+         SELECT id FROM o;\n\
+         SELECT app.append_outlet_event('{outlet}', e.value->>'kind', e.value->'data'), now() FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('kind', 'order.created', 'data', 1), jsonb_build_object('kind', 'ticket.created', 'data', 1))) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord;\n\
          COMMIT;\n"
     );
     let sql_file = dir.join("orders.sql");

@@ -59,54 +59,52 @@ const SELECT: &str = "SELECT t.id, t.order_id, t.outlet_id, o.number, t.station,
         o.status AS order_status, t.created_at, t.bumped_at \
    FROM tickets t JOIN orders o ON o.tenant_id = t.tenant_id AND o.id = t.order_id";
 
-/// Splits a new order into one ticket per station (one statement) and
-/// returns them, for the caller to announce with the order.
-pub async fn open_tickets(tx: &ScopedTx, order: &Order) -> Result<Vec<Ticket>> {
-    let mut stations: Vec<(String, Vec<OrderLine>)> = Vec::new();
-    for line in &order.items {
+/// A ticket of an order being placed: one per station, lines in order.
+#[derive(Debug, Clone)]
+pub struct PlannedTicket {
+    pub id: Uuid,
+    pub station: String,
+    pub lines: Vec<OrderLine>,
+}
+
+/// Splits an order's lines into one ticket per station (stations in the
+/// order their first line appears; lines without one go to the kitchen).
+pub fn plan_tickets(lines: &[OrderLine]) -> Vec<PlannedTicket> {
+    let mut tickets: Vec<PlannedTicket> = Vec::new();
+    for line in lines {
         let station = line.station.clone().unwrap_or_else(|| DEFAULT_STATION.into());
-        match stations.iter_mut().find(|(s, _)| *s == station) {
-            Some((_, lines)) => lines.push(line.clone()),
-            None => stations.push((station, vec![line.clone()])),
+        match tickets.iter_mut().find(|t| t.station == station) {
+            Some(ticket) => ticket.lines.push(line.clone()),
+            None => tickets.push(PlannedTicket { id: Uuid::now_v7(), station, lines: vec![line.clone()] }),
         }
     }
-    let tickets: Vec<Ticket> = stations
+    tickets
+}
+
+/// The planned tickets as the JSON rows the intake statement inserts.
+pub fn planned_rows(tickets: &[PlannedTicket]) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> =
+        tickets.iter().map(|t| serde_json::json!({"id": t.id, "station": t.station, "lines": t.lines})).collect();
+    serde_json::Value::Array(rows)
+}
+
+/// The planned tickets as stored with `order` (same transaction, same time).
+pub fn opened(order: &Order, tickets: Vec<PlannedTicket>) -> Vec<Ticket> {
+    tickets
         .into_iter()
-        .map(|(station, lines)| Ticket {
-            id: Uuid::now_v7(),
+        .map(|t| Ticket {
+            id: t.id,
             order_id: order.id,
             outlet_id: order.outlet_id,
             number: order.number.clone(),
-            station,
+            station: t.station,
             status: TicketStatus::Open,
-            lines,
+            lines: t.lines,
             order_status: order.status,
             created_at: order.created_at,
             bumped_at: None,
         })
-        .collect();
-    let rows = serde_json::to_value(
-        tickets
-            .iter()
-            .map(|t| serde_json::json!({"id": t.id, "station": t.station, "lines": t.lines}))
-            .collect::<Vec<_>>(),
-    )
-    .map_err(anyhow::Error::from)?;
-    #[derive(FromQueryResult)]
-    struct Opened {
-        created_at: Option<DateTime<Utc>>,
-    }
-    let opened: Option<Opened> = tx
-        .query_one(
-            "WITH t AS (INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) \
-                 SELECT $1, (r->>'id')::uuid, $2, $3, r->>'station', 'open', r->'lines' \
-                   FROM jsonb_array_elements($4::jsonb) r RETURNING created_at) \
-             SELECT max(created_at) AS created_at FROM t",
-            [tx.tenant_id().into(), order.id.into(), order.outlet_id.into(), rows.into()],
-        )
-        .await?;
-    let created_at = opened.and_then(|o| o.created_at).unwrap_or(order.created_at);
-    Ok(tickets.into_iter().map(|t| Ticket { created_at, ..t }).collect())
+        .collect()
 }
 
 /// The events announcing a new ticket.

@@ -232,16 +232,35 @@ pub async fn place_order(tx: &ScopedTx, actor: &Actor, req: CreateOrder, intake:
     let totals = pricing::totals(subtotal, outlet.service_charge_bp, outlet.tax_rate_bp);
     let (number, business_date) =
         pickup_number(tx, &req, prefix.as_deref(), &outlet, &mut flags, req.created_at_client).await?;
+    let tickets = crate::kitchen::plan_tickets(&lines);
 
+    // One statement takes the outlet's number (when the device did not bring
+    // one), stores the order and opens its tickets, so the counter row stays
+    // locked only for that statement, the events and the commit.
+    let (counter, from_counter, number_sql) = match number {
+        Some(_) => ("", "", "$6::text"),
+        None => (
+            "n AS (INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) \
+                   VALUES ($1, $3, $7, 1) ON CONFLICT (tenant_id, outlet_id, business_date) \
+                   DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number), ",
+            " FROM n",
+            "coalesce($6::text, n.last_number::text)",
+        ),
+    };
     let id = Uuid::now_v7();
     let row: OrderRow = tx
         .query_one(
             &format!(
-                "INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, \
-                        channel, customer_name, table_label, lines, subtotal_minor, service_charge_minor, tax_minor, \
-                        total_minor, currency, flags, device_id, user_id, created_at_client) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'placed', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
-                 RETURNING {COLUMNS}"
+                "WITH {counter}o AS (INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, \
+                        business_date, status, channel, customer_name, table_label, lines, subtotal_minor, \
+                        service_charge_minor, tax_minor, total_minor, currency, flags, device_id, user_id, created_at_client) \
+                 SELECT $1, $2, $3, $4, $5, {number_sql}, $7, 'placed', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+                        $18, $19, $20{from_counter} \
+                 RETURNING {COLUMNS}), \
+                 t AS (INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) \
+                 SELECT $1, (r->>'id')::uuid, $2, $3, r->>'station', 'open', r->'lines' \
+                   FROM jsonb_array_elements($21::jsonb) r) \
+                 SELECT * FROM o"
             ),
             [
                 tx.tenant_id().into(),
@@ -264,12 +283,13 @@ pub async fn place_order(tx: &ScopedTx, actor: &Actor, req: CreateOrder, intake:
                 device_id.into(),
                 actor.user_id().into(),
                 req.created_at_client.into(),
+                crate::kitchen::planned_rows(&tickets).into(),
             ],
         )
         .await?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let order = row.into_order();
-    let tickets = crate::kitchen::open_tickets(tx, &order).await?;
+    let tickets = crate::kitchen::opened(&order, tickets);
     let mut events = vec![("order.created", serde_json::to_value(&order).map_err(anyhow::Error::from)?)];
     events.extend(crate::kitchen::created_events(&tickets)?);
     tx.append_events(order.outlet_id, events).await?;
@@ -298,7 +318,8 @@ async fn device_prefix(tx: &ScopedTx, device_id: Uuid) -> Result<Option<String>>
 }
 
 /// The device's own number (`<prefix>-<n>`) when it sent a valid one for its
-/// prefix and it is free that day; otherwise the outlet's next number.
+/// prefix and it is free that day (`Some`); otherwise `None`: the order gets
+/// the outlet's next number for its local day, taken as it is stored.
 async fn pickup_number(
     tx: &ScopedTx,
     req: &CreateOrder,
@@ -306,7 +327,7 @@ async fn pickup_number(
     outlet: &OutletInfo,
     flags: &mut Vec<String>,
     created_at_client: DateTime<Utc>,
-) -> Result<(String, chrono::NaiveDate)> {
+) -> Result<(Option<String>, chrono::NaiveDate)> {
     if let Some(number) = req.number.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
         let valid = prefix.is_some_and(|p| {
             number
@@ -323,23 +344,14 @@ async fn pickup_number(
                 )
                 .await?;
             if taken.is_empty() {
-                return Ok((number.to_string(), date));
+                return Ok((Some(number.to_string()), date));
             }
         }
         flags.push("number_reassigned".into());
         flags.sort();
         flags.dedup();
     }
-    let rows = tx
-        .query_raw(
-            "INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) VALUES ($1, $2, $3, 1) \
-             ON CONFLICT (tenant_id, outlet_id, business_date) DO UPDATE SET last_number = c.last_number + 1 \
-             RETURNING last_number",
-            [tx.tenant_id().into(), req.outlet_id.into(), outlet.today.into()],
-        )
-        .await?;
-    let n: i32 = crate::db::opt_row(&rows, "last_number")?.unwrap_or(1);
-    Ok((n.to_string(), outlet.today))
+    Ok((None, outlet.today))
 }
 
 async fn local_date(tx: &ScopedTx, at: DateTime<Utc>, timezone: &str) -> Result<chrono::NaiveDate> {

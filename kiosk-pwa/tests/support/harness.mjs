@@ -59,6 +59,10 @@ export class Server {
       POS_ENV: process.env.POS_ENV || "test",
       POS_LOG: process.env.POS_LOG || "warn",
       POS_MEDIA_DIR: process.env.POS_MEDIA_DIR || path.join(os.tmpdir(), "pos-kiosk-tests-media"),
+      // Every brand here signs up and pairs from 127.0.0.1, and the limits'
+      // counters live in Redis, shared with the rest of the test run.
+      POS_LOGIN_LIMIT_PER_IP: process.env.POS_LOGIN_LIMIT_PER_IP || "100000",
+      POS_LOGIN_LIMIT_PER_ACCOUNT: process.env.POS_LOGIN_LIMIT_PER_ACCOUNT || "100000",
     };
     this.proc = spawn(serverBin(), ["serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk) => {
