@@ -1,7 +1,10 @@
 //! The pickup board's state: which numbers are being prepared and which are
 //! ready, loaded from the orders list and kept current by live events.
 
-use std::rc::Rc;
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+};
 
 use leptos::prelude::*;
 use pos_wire::{Order, OrderStatus, PairedDevice};
@@ -31,6 +34,10 @@ pub struct Board {
     /// The number that turned ready last, highlighted for a while.
     pub just_ready: RwSignal<Option<(Uuid, f64)>>,
     pub revoked: RwSignal<bool>,
+    /// Reloads under way, and the orders events brought meanwhile: a reload's
+    /// answers may predate them, so they are applied again on top.
+    reloading: Rc<Cell<u32>>,
+    during_reload: Rc<RefCell<Vec<Order>>>,
 }
 
 fn on_board(status: OrderStatus) -> bool {
@@ -46,11 +53,26 @@ impl Board {
             chime: RwSignal::new(0),
             just_ready: RwSignal::new(None),
             revoked: RwSignal::new(false),
+            reloading: Rc::default(),
+            during_reload: Rc::default(),
         }
     }
 
     /// Reloads every order still in progress or ready.
     pub async fn reload(&self) {
+        if self.reloading.get() == 0 {
+            self.during_reload.borrow_mut().clear();
+        }
+        self.reloading.set(self.reloading.get() + 1);
+        self.reload_once().await;
+        let replay = self.during_reload.borrow().clone();
+        for order in &replay {
+            self.apply_order(order, false);
+        }
+        self.reloading.set(self.reloading.get() - 1);
+    }
+
+    async fn reload_once(&self) {
         let from = chrono::DateTime::from_timestamp_millis(clock::now_ms() as i64 - LOOKBACK_MS).unwrap_or_default();
         let mut entries = Vec::new();
         for status in [OrderStatus::Placed, OrderStatus::Accepted, OrderStatus::Preparing, OrderStatus::Ready] {
@@ -66,8 +88,16 @@ impl Board {
                 }
             }
         }
-        entries.sort_by(|a, b| a.number.cmp(&b.number));
-        self.entries.set(entries);
+        // The lists are read one after another: an order that moved on in
+        // between is in two of them, and the later read is the newer.
+        let mut latest: Vec<BoardEntry> = Vec::with_capacity(entries.len());
+        for entry in entries.into_iter().rev() {
+            if !latest.iter().any(|e| e.order_id == entry.order_id) {
+                latest.push(entry);
+            }
+        }
+        latest.sort_by(|a, b| a.number.cmp(&b.number));
+        self.entries.set(latest);
     }
 
     fn entry_for(&self, order: &Order) -> BoardEntry {
@@ -82,7 +112,12 @@ impl Board {
 
     pub fn apply(&self, event: &LiveEvent) {
         match event {
-            LiveEvent::OrderCreated(order) | LiveEvent::OrderStatusChanged(order) => self.apply_order(order),
+            LiveEvent::OrderCreated(order) | LiveEvent::OrderStatusChanged(order) => {
+                if self.reloading.get() > 0 {
+                    self.during_reload.borrow_mut().push((**order).clone());
+                }
+                self.apply_order(order, true);
+            }
             LiveEvent::Reset => {
                 let board = self.clone();
                 leptos::task::spawn_local(async move { board.reload().await });
@@ -91,7 +126,7 @@ impl Board {
         }
     }
 
-    fn apply_order(&self, order: &Order) {
+    fn apply_order(&self, order: &Order, chime: bool) {
         let was_ready = self.entries.with_untracked(|e| e.iter().any(|x| x.order_id == order.id && x.ready));
         let turned_ready = order.status == OrderStatus::Ready && !was_ready;
         let mut entry = self.entry_for(order);
@@ -105,7 +140,7 @@ impl Board {
                 entries.sort_by(|a, b| a.number.cmp(&b.number));
             }
         });
-        if turned_ready {
+        if turned_ready && chime {
             self.just_ready.set(Some((order.id, clock::now_ms())));
             self.chime.update(|n| *n += 1);
         }

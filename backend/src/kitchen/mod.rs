@@ -227,7 +227,7 @@ pub async fn recall(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Ticket> {
         let row: orders::OrderRow = tx
             .query_one(
                 &format!(
-                    "UPDATE orders SET status = 'preparing', updated_at = now() WHERE id = $1 RETURNING {}",
+                    "UPDATE orders SET status = 'preparing', updated_at = clock_timestamp() WHERE id = $1 RETURNING {}",
                     orders::COLUMNS
                 ),
                 [order.id.into()],

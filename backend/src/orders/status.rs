@@ -52,7 +52,7 @@ pub(crate) async fn set_status(
         .query_one(
             &format!(
                 "UPDATE orders SET status = $2, cancel_reason = CASE WHEN $2 = 'cancelled' THEN $3 ELSE cancel_reason END, \
-                        updated_at = now() WHERE id = $1 RETURNING {COLUMNS}"
+                        updated_at = clock_timestamp() WHERE id = $1 RETURNING {COLUMNS}"
             ),
             [order.id.into(), to.as_str().into(), reason.clone().into()],
         )

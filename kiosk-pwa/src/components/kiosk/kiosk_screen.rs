@@ -49,10 +49,17 @@ pub struct Confirmation {
     pub status: Option<OrderStatus>,
     pub total_minor: i64,
     pub currency: String,
+    /// The server's `updated_at` of the newest state followed: an older
+    /// answer (a reload racing a live event) never takes the screen back.
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Confirmation {
     fn follow_order(&mut self, order: &Order) {
+        if self.updated_at.is_some_and(|seen| order.updated_at < seen) {
+            return;
+        }
+        self.updated_at = Some(order.updated_at);
         self.order_id = Some(order.id);
         self.number = Some(order.number.clone());
         self.status = Some(order.status);
@@ -269,6 +276,7 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                         status: None,
                         total_minor: total,
                         currency: menu.currency,
+                        updated_at: None,
                     }));
                     cart.set(Vec::new());
                     last_touch.set(clock::now_ms());
