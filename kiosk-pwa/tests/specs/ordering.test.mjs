@@ -2,6 +2,7 @@
 // bumps it, and the kiosk (and the pickup board) say it is ready.
 
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 
 import { Device, Server, allOrders, eventually, idbRows, pairingCode, seedBrand, sleep } from "../support/harness.mjs";
@@ -130,6 +131,59 @@ test("the pickup board shows ready numbers and a recalled ticket goes back to pr
   await board.locator(".board-column.ready li.just-ready", { hasText: order.number }).waitFor({ timeout: 5000 });
   await board.screenshot({ path: `${process.env.POS_ARTIFACTS || "/tmp/pos-artifacts"}/board.png` });
   await board.close();
+});
+
+test("the pickup board keeps a number that turned ready while its lists were reloading", async () => {
+  const boardDevice = new Device("board", { viewport: { width: 1280, height: 800 } });
+  try {
+    const board = await boardDevice.launch();
+    await pairKds(board, server.base, await pairingCode(brand.owner, brand.outlet.id, "kds", "Papan"), "/kds/board");
+    const order = await brand.owner.post("/api/v1/orders", {
+      client_order_id: randomUUID(),
+      outlet_id: brand.outlet.id,
+      channel: "counter",
+      customer_name: "Rudi",
+      created_at_client: new Date().toISOString(),
+      items: [{ menu_item_id: brand.items.kopi.id, qty: 1, modifier_option_ids: [] }],
+    });
+    await board.locator(`.board-column.preparing li[data-order-id="${order.id}"]`).waitFor({ timeout: 5000 });
+    // The next reload reads its "ready" list before the order is ready, and
+    // that answer lands only after the live events said it is.
+    let armed = false;
+    let caught;
+    const reloading = new Promise((r) => (caught = r));
+    let release;
+    const released = new Promise((r) => (release = r));
+    await board.route(/\/api\/v1\/orders\?.*status=ready/, async (route) => {
+      if (!armed) return route.continue();
+      armed = false;
+      const response = await route.fetch();
+      const stale = await response.json();
+      caught();
+      await released;
+      await route.fulfill({ response, json: stale }).catch(() => {});
+    });
+    try {
+      await boardDevice.goOffline();
+      armed = true;
+      await boardDevice.goOnline();
+      await reloading;
+      for (const status of ["accepted", "preparing", "ready"]) {
+        await brand.owner.post(`/api/v1/orders/${order.id}/status`, { status });
+      }
+      const ready = board.locator(`.board-column.ready li[data-order-id="${order.id}"]`);
+      await ready.waitFor({ timeout: 5000 });
+      release();
+      await sleep(1000);
+      assert.equal(await ready.count(), 1, "still ready after the older answer landed");
+      assert.equal(await board.locator(`.board-column.preparing li[data-order-id="${order.id}"]`).count(), 0);
+    } finally {
+      release();
+      await board.unrouteAll({ behavior: "ignoreErrors" });
+    }
+  } finally {
+    await boardDevice.close();
+  }
 });
 
 test("a cancelled order is struck through on the KDS at once", async () => {

@@ -267,7 +267,13 @@ export async function seedBrand(base, { pictures = true } = {}) {
     [120, 60, 20],
   );
   const kopi = await item(drinks, "Kopi Susu", 18000, [], [160, 110, 70]);
-  return { owner, outlet, categories: { food, drinks }, items: { nasiGoreng, mieAyam, sate, esTeh, kopi } };
+  return {
+    owner,
+    credentials: { email, password },
+    outlet,
+    categories: { food, drinks },
+    items: { nasiGoreng, mieAyam, sate, esTeh, kopi },
+  };
 }
 
 export async function pairingCode(owner, outletId, kind, name) {
