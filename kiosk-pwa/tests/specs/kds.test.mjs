@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 
-import { Device, Server, pairingCode, seedBrand, sleep } from "../support/harness.mjs";
+import { Device, Server, holdNextAnswer, pairingCode, seedBrand, sleep } from "../support/harness.mjs";
 import { pairKds } from "../support/screens.mjs";
 
 let server;
@@ -123,33 +123,20 @@ test("a ticket that arrives live while the open tickets reload is not hidden by 
   await page.locator(".behind-banner").waitFor({ state: "detached", timeout: 70000 });
   // Hold the answer of the next reload (taken before the order exists) until
   // the new ticket has arrived over the stream.
-  let release;
-  const released = new Promise((r) => (release = r));
-  let caught;
-  const reloading = new Promise((r) => (caught = r));
-  let held = false;
-  await page.route(/\/api\/v1\/outlets\/[^/]+\/tickets\?status=open/, async (route) => {
-    if (held) return route.continue();
-    held = true;
-    const response = await route.fetch();
-    const stale = await response.json();
-    caught();
-    await released;
-    await route.fulfill({ response, json: stale }).catch(() => {});
-  });
+  const hold = await holdNextAnswer(page, /\/api\/v1\/outlets\/[^/]+\/tickets\?status=open/);
   try {
     await kds.goOffline();
     await page.locator(".behind-banner").waitFor({ timeout: 5000 });
+    hold.arm();
     await kds.goOnline();
-    await reloading;
+    await hold.fetched;
     const order = await counterOrder([[brand.items.mieAyam, 1]]);
     const ticket = page.locator(`.ticket[data-number="${order.number}"]`);
     await ticket.waitFor({ timeout: 5000 });
-    release();
+    hold.release();
     await sleep(1000);
     assert.equal(await ticket.count(), 1, "still shown after the older answer landed");
   } finally {
-    release();
-    await page.unrouteAll({ behavior: "ignoreErrors" });
+    await hold.done();
   }
 });

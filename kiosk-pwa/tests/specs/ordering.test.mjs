@@ -5,7 +5,17 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 
-import { Device, Server, allOrders, eventually, idbRows, pairingCode, seedBrand, sleep } from "../support/harness.mjs";
+import {
+  Device,
+  Server,
+  allOrders,
+  eventually,
+  holdNextAnswer,
+  idbRows,
+  pairingCode,
+  seedBrand,
+  sleep,
+} from "../support/harness.mjs";
 import { addItem, newOrder, pairKds, pairKiosk, placeOrder, startOrder } from "../support/screens.mjs";
 
 let server;
@@ -149,37 +159,23 @@ test("the pickup board keeps a number that turned ready while its lists were rel
     await board.locator(`.board-column.preparing li[data-order-id="${order.id}"]`).waitFor({ timeout: 5000 });
     // The next reload reads its "ready" list before the order is ready, and
     // that answer lands only after the live events said it is.
-    let armed = false;
-    let caught;
-    const reloading = new Promise((r) => (caught = r));
-    let release;
-    const released = new Promise((r) => (release = r));
-    await board.route(/\/api\/v1\/orders\?.*status=ready/, async (route) => {
-      if (!armed) return route.continue();
-      armed = false;
-      const response = await route.fetch();
-      const stale = await response.json();
-      caught();
-      await released;
-      await route.fulfill({ response, json: stale }).catch(() => {});
-    });
+    const hold = await holdNextAnswer(board, /\/api\/v1\/orders\?.*status=ready/);
     try {
       await boardDevice.goOffline();
-      armed = true;
+      hold.arm();
       await boardDevice.goOnline();
-      await reloading;
+      await hold.fetched;
       for (const status of ["accepted", "preparing", "ready"]) {
         await brand.owner.post(`/api/v1/orders/${order.id}/status`, { status });
       }
       const ready = board.locator(`.board-column.ready li[data-order-id="${order.id}"]`);
       await ready.waitFor({ timeout: 5000 });
-      release();
+      hold.release();
       await sleep(1000);
       assert.equal(await ready.count(), 1, "still ready after the older answer landed");
       assert.equal(await board.locator(`.board-column.preparing li[data-order-id="${order.id}"]`).count(), 0);
     } finally {
-      release();
-      await board.unrouteAll({ behavior: "ignoreErrors" });
+      await hold.done();
     }
   } finally {
     await boardDevice.close();

@@ -378,6 +378,40 @@ export class Device {
   }
 }
 
+/**
+ * Holds back the answer to the next request matching `pattern` once armed:
+ * the request reaches the server at once (so the answer is the server as it
+ * was then) but the page gets it only after `release()`. For races between
+ * a reload and live events.
+ */
+export async function holdNextAnswer(page, pattern) {
+  let armed = false;
+  let caught;
+  const fetched = new Promise((r) => (caught = r));
+  let release;
+  const released = new Promise((r) => (release = r));
+  await page.route(pattern, async (route) => {
+    if (!armed) return route.continue();
+    armed = false;
+    const response = await route.fetch();
+    const json = await response.json();
+    caught();
+    await released;
+    await route.fulfill({ response, json }).catch(() => {});
+  });
+  return {
+    arm: () => {
+      armed = true;
+    },
+    fetched,
+    release: () => release(),
+    done: () => {
+      release();
+      return page.unrouteAll({ behavior: "ignoreErrors" });
+    },
+  };
+}
+
 /** Polls `fn` until it returns a truthy value (returned), or throws after `timeout` ms. */
 export async function eventually(fn, { timeout = 10000, interval = 50, what = "condition" } = {}) {
   const start = Date.now();
