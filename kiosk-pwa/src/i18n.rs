@@ -104,6 +104,8 @@ pub enum Text {
     LastError,
     RefreshMenu,
     MenuUpdatedAt,
+    StoragePersistent,
+    StorageEvictable,
     ChangePin,
     // Kitchen display
     Station,
@@ -235,6 +237,10 @@ fn indonesian(text: Text) -> &'static str {
         Text::LastError => "Kesalahan terakhir",
         Text::RefreshMenu => "Perbarui menu",
         Text::MenuUpdatedAt => "Menu diperbarui",
+        Text::StoragePersistent => "Penyimpanan tablet: permanen (pesanan antre tidak akan dihapus browser)",
+        Text::StorageEvictable => {
+            "Penyimpanan tablet: bisa dihapus browser saat ruang penuh; pasang aplikasi ini ke layar utama"
+        }
         Text::ChangePin => "Ubah PIN",
         Text::Station => "Stasiun",
         Text::AllStations => "Semua",
@@ -347,6 +353,10 @@ fn english(text: Text) -> &'static str {
         Text::LastError => "Last error",
         Text::RefreshMenu => "Refresh menu",
         Text::MenuUpdatedAt => "Menu updated",
+        Text::StoragePersistent => "Tablet storage: persistent (the browser will not evict queued orders)",
+        Text::StorageEvictable => {
+            "Tablet storage: the browser may evict it when space runs low; install this app to the home screen"
+        }
         Text::ChangePin => "Change PIN",
         Text::Station => "Station",
         Text::AllStations => "All",

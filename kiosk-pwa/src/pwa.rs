@@ -11,6 +11,12 @@ pub fn keep_storage() {
     }
 }
 
+/// Whether the browser has granted persistent storage (None: cannot tell).
+pub async fn storage_is_persistent() -> Option<bool> {
+    let promise = web_sys::window()?.navigator().storage().persisted().ok()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_bool()
+}
+
 /// A new version of the app has taken over (the page script sets the flag
 /// on `controllerchange`): reload, at a moment when nobody is mid-order.
 pub fn reload_if_updated() {

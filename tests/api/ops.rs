@@ -34,9 +34,11 @@ async fn openapi_document_and_docs_ui() {
     for p in ["/api/v1/auth/login", "/api/v1/outlets/{id}", "/api/v1/devices/pair", "/api/v1/users"] {
         assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
     }
-    let html = app.client.get(app.url("/api/docs")).send().await.unwrap();
-    assert_eq!(html.status(), 200);
-    assert!(html.text().await.unwrap().contains("/api/v1/openapi.json"));
+    for docs in ["/api/docs", "/api/docs/"] {
+        let html = app.client.get(app.url(docs)).send().await.unwrap();
+        assert_eq!(html.status(), 200, "{docs}");
+        assert!(html.text().await.unwrap().contains("/api/v1/openapi.json"));
+    }
     let asset = app.client.get(app.url("/static/vendor/swagger-ui/swagger-ui-bundle.js")).send().await.unwrap();
     assert_eq!(asset.status(), 200, "the docs UI's script is served locally");
     assert!(asset.headers().get("cache-control").is_some());

@@ -53,7 +53,9 @@ impl Modify for BearerAuth {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/openapi.json", web::get().to(document)).route("/api/docs", web::get().to(docs_ui));
+    cfg.route("/api/v1/openapi.json", web::get().to(document))
+        .route("/api/docs", web::get().to(docs_ui))
+        .route("/api/docs/", web::get().to(docs_ui));
 }
 
 pub async fn document() -> HttpResponse {

@@ -86,6 +86,11 @@ test("rejected and conflicting orders wait for staff behind the PIN", async () =
   const rows = await idbRows(page, "orders");
   assert.equal(rows.find((r) => r.client_order_id === rejected.client_order_id).state, "handled", "kept, marked handled");
   assert.equal(await page.locator(".staff-button .badge").textContent(), "1");
+  // Staff see whether the browser may evict the queue: what the browser says.
+  const state = page.locator(".staff-panel .storage-state");
+  await state.waitFor();
+  const granted = await page.evaluate(() => navigator.storage.persisted());
+  assert.equal(await state.getAttribute("data-persistent"), String(granted));
   await page.locator(".staff-panel .panel-head button").click();
 });
 

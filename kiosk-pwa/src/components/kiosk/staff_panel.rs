@@ -35,6 +35,9 @@ pub fn StaffPanel(
     let pending = queue.with_value(|q| q.pending);
     let last_error = queue.with_value(|q| q.last_error);
     let last_synced = sync.with_value(|s| s.last_synced_ms);
+    // Staff should know whether the browser may evict queued orders.
+    let persistent = RwSignal::new(None::<bool>);
+    leptos::task::spawn_local(async move { persistent.set(crate::pwa::storage_is_persistent().await) });
 
     let attention_list =
         move || attention.get().into_iter().map(|order| view! { <AttentionOrder order queue locale /> }).collect_view();
@@ -90,6 +93,21 @@ pub fn StaffPanel(
                             {move || t(locale.get(), Text::MenuUpdatedAt)} ": "
                             {move || last_synced.get().map(clock::local_time_of).unwrap_or_else(|| "—".into())}
                         </p>
+                        <Show when=move || persistent.get().is_some()>
+                            <p
+                                class="hint storage-state"
+                                data-persistent=move || persistent.get().unwrap_or(false).to_string()
+                            >
+                                {move || {
+                                    let text = if persistent.get() == Some(true) {
+                                        Text::StoragePersistent
+                                    } else {
+                                        Text::StorageEvictable
+                                    };
+                                    t(locale.get(), text)
+                                }}
+                            </p>
+                        </Show>
                     </section>
                     <div class="panel-actions">
                         <button type="button" class="secondary" on:click=refresh_menu>
