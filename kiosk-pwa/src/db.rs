@@ -14,7 +14,7 @@ const DB_VERSION: u32 = 1;
 
 /// Cached catalogue rows, keyed `"<entity>:<id>"` (see `menu`).
 pub const MENU: &str = "menu";
-/// Small values, keyed by name: the pull cursor, the currency.
+/// Small values, keyed by name: the pull cursor and the outlet it is for.
 pub const META: &str = "meta";
 /// The kiosk's orders, keyed by `client_order_id` (see `queue`).
 pub const ORDERS: &str = "orders";
