@@ -66,6 +66,35 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Trims every outlet's event log (see migration 0005) as the owner role;
+/// returns how many events went. `outlet` limits it to one outlet. Meant to
+/// run daily (cron, a systemd timer).
+pub async fn prune_events(
+    settings: &Settings,
+    keep_days: i32,
+    keep_last: i64,
+    outlet: Option<uuid::Uuid>,
+) -> anyhow::Result<i64> {
+    let url = settings
+        .owner_database_url
+        .as_ref()
+        .context("POS_OWNER_DATABASE_URL is needed to prune events (the owner role, not the app role)")?;
+    let conn = sea_orm::Database::connect(url.expose().as_str()).await.context("connecting as the owner role")?;
+    let row = sea_orm::ConnectionTrait::query_one_raw(
+        &conn,
+        sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Postgres,
+            "SELECT app.prune_outlet_events($1, $2, $3) AS pruned",
+            [keep_days.into(), keep_last.into(), outlet.into()],
+        ),
+    )
+    .await
+    .context("pruning the event log")?;
+    conn.close().await.ok();
+    let pruned: i64 = row.map(|r| r.try_get("", "pruned")).transpose()?.unwrap_or(0);
+    Ok(pruned)
+}
+
 /// Every JSON API route under `/api/v1`.
 pub fn api_routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(auth::http::routes)

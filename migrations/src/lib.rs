@@ -37,6 +37,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0004_orders.up.sql"),
                 down: include_str!("../sql/0004_orders.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261123_000005_event_retention",
+                up: include_str!("../sql/0005_event_retention.up.sql"),
+                down: include_str!("../sql/0005_event_retention.down.sql"),
+            }),
         ]
     }
 }

@@ -499,3 +499,57 @@ async fn the_admin_board_streams_with_the_session_cookie_only() {
         .unwrap();
     assert_eq!(res.status(), 401);
 }
+
+#[tokio::test]
+async fn the_owner_trims_the_event_log_and_late_clients_get_reset() {
+    let s = shop().await;
+    let (_, kds) = s.app.pair_device(&s.token, s.outlet, "kds").await;
+    let url = s.app.url(&format!("/api/v1/outlets/{}/events", s.outlet));
+    let mut live = SseClient::connect(&url, &kds, None).await;
+    for _ in 0..3 {
+        let body = order_body(&s.app, &s.token, s.outlet, s.snack, 1).await;
+        s.app.post("/api/v1/orders", Some(&s.token), body).await.expect(201);
+    }
+    let ids: Vec<i64> = live
+        .drain(Duration::from_millis(500))
+        .await
+        .iter()
+        .filter_map(|e| e.id.as_deref().and_then(|id| id.parse().ok()))
+        .collect();
+    assert_eq!(ids.len(), 6, "three orders and their tickets");
+    let (first, last) = (ids[0], ids[5]);
+
+    // The server's own role cannot trim the log.
+    let app_db = sea_orm::Database::connect(std::env::var("POS_DATABASE_URL").unwrap()).await.unwrap();
+    let refused = sea_orm::ConnectionTrait::execute_unprepared(
+        &app_db,
+        &format!("SELECT app.prune_outlet_events(0, 0, '{}')", s.outlet),
+    )
+    .await;
+    assert!(refused.is_err_and(|e| e.to_string().contains("permission denied")), "pos_app may not prune");
+
+    // Young events are kept whatever the count.
+    let settings = &s.app.state.settings;
+    assert_eq!(pos_backend::startup::prune_events(settings, 7, 0, Some(s.outlet)).await.unwrap(), 0);
+    // Past their age, all but the newest two go (a prefix: the menu's events
+    // from setting the shop up and the first orders').
+    assert_eq!(pos_backend::startup::prune_events(settings, 0, 2, Some(s.outlet)).await.unwrap(), last - 2);
+
+    // A client resuming inside what is left gets exactly the rest.
+    let mut resumed = SseClient::connect(&url, &kds, Some(last - 2)).await;
+    let replay: Vec<i64> = resumed
+        .drain(Duration::from_millis(500))
+        .await
+        .iter()
+        .filter_map(|e| e.id.as_deref().and_then(|id| id.parse().ok()))
+        .collect();
+    assert_eq!(replay, vec![last - 1, last]);
+    // One resuming from before it is told to reload.
+    let mut late = SseClient::connect(&url, &kds, Some(first)).await;
+    assert_eq!(late.next(Duration::from_secs(2)).await.unwrap().event, "reset");
+    // New events still flow, numbered on.
+    let body = order_body(&s.app, &s.token, s.outlet, s.snack, 1).await;
+    s.app.post("/api/v1/orders", Some(&s.token), body).await.expect(201);
+    let next = live.next(Duration::from_secs(3)).await.expect("the next event");
+    assert_eq!(next.id.as_deref(), Some((last + 1).to_string().as_str()));
+}

@@ -4,6 +4,8 @@
 //! pos-server serve [--migrate]   serve on POS_BIND (default 127.0.0.1:8080)
 //! pos-server migrate             apply migrations (needs POS_OWNER_DATABASE_URL)
 //! pos-server seed-demo           create or refresh the demo brand, print its logins
+//! pos-server prune-events [--keep-days 7] [--keep-last 20000] [--outlet ID]
+//!                                trim the outlet event logs (owner role; run daily)
 //! pos-server gen-keys            print fresh secrets for production
 //! ```
 
@@ -26,6 +28,28 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init(settings.log_json);
     match command.as_str() {
         "migrate" => startup::migrate(&settings).await,
+        "prune-events" => {
+            let flag = |name: &str, default: i64| -> anyhow::Result<i64> {
+                match flags.iter().position(|f| f == name) {
+                    Some(i) => flags
+                        .get(i + 1)
+                        .with_context(|| format!("{name} needs a number"))?
+                        .parse()
+                        .with_context(|| format!("{name} needs a number")),
+                    None => Ok(default),
+                }
+            };
+            let keep_days = i32::try_from(flag("--keep-days", 7)?).context("--keep-days is too large")?;
+            let outlet = match flags.iter().position(|f| f == "--outlet") {
+                Some(i) => {
+                    Some(flags.get(i + 1).context("--outlet needs an id")?.parse().context("--outlet needs an id")?)
+                }
+                None => None,
+            };
+            let pruned = startup::prune_events(&settings, keep_days, flag("--keep-last", 20_000)?, outlet).await?;
+            println!("pruned {pruned} events");
+            Ok(())
+        }
         "seed-demo" => {
             let state = startup::build_state(settings).await?;
             let demo = pos_backend::demo::seed(&state).await?;
@@ -45,7 +69,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         other => {
-            anyhow::bail!("unknown command {other:?}; use serve, migrate, seed-demo or gen-keys")
+            anyhow::bail!("unknown command {other:?}; use serve, migrate, seed-demo, prune-events or gen-keys")
         }
     }
 }
