@@ -7,7 +7,7 @@ use actix_web::{
     body::{EitherBody, MessageBody},
     dev::{Server, ServiceRequest, ServiceResponse},
     http::header::{self, HeaderName, HeaderValue},
-    middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Next, from_fn},
+    middleware::{Compress, DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Next, from_fn},
     web,
 };
 use anyhow::Context;
@@ -153,6 +153,7 @@ pub fn server(
             )
             .service(
                 web::scope("/static")
+                    .wrap(Compress::default())
                     .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "public, max-age=3600")))
                     .service(actix_files::Files::new("", assets.join("static")).use_etag(true)),
             )
@@ -242,6 +243,8 @@ fn device_apps(cfg: &mut web::ServiceConfig, assets: &std::path::Path) {
     if dist.join("app").is_dir() {
         cfg.service(
             web::scope("/app")
+                // The WASM bundle is a third of its size gzipped (pictures are never compressed).
+                .wrap(Compress::default())
                 .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
                 .service(actix_files::Files::new("", dist.join("app")).use_etag(true)),
         );

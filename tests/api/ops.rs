@@ -42,6 +42,18 @@ async fn openapi_document_and_docs_ui() {
     let asset = app.client.get(app.url("/static/vendor/swagger-ui/swagger-ui-bundle.js")).send().await.unwrap();
     assert_eq!(asset.status(), 200, "the docs UI's script is served locally");
     assert!(asset.headers().get("cache-control").is_some());
+    assert!(asset.headers().get("content-encoding").is_none(), "not compressed unless asked");
+    let plain_len = asset.bytes().await.unwrap().len();
+    let gzipped = app
+        .client
+        .get(app.url("/static/vendor/swagger-ui/swagger-ui-bundle.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    let gz_len = gzipped.bytes().await.unwrap().len();
+    assert!(gz_len * 2 < plain_len, "gzip: {gz_len} of {plain_len} bytes");
 }
 
 #[tokio::test]

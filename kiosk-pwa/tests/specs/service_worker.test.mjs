@@ -40,6 +40,11 @@ test("the manifest and worker are served for the kiosk, with icons", async () =>
   assert.equal(sw.status, 200);
   assert.match(sw.headers.get("content-type"), /javascript/);
   assert.doesNotMatch(await sw.text(), /__BUILD_VERSION__/);
+  // The bundle travels gzipped to a browser that accepts it.
+  const wasm = await fetch(`${server.base}/app/pos_kiosk_pwa_bg.wasm`, { headers: { "accept-encoding": "gzip" } });
+  assert.equal(wasm.status, 200);
+  assert.equal(wasm.headers.get("content-encoding"), "gzip");
+  assert.equal(wasm.headers.get("content-type"), "application/wasm");
 });
 
 test("with the server stopped the kiosk still starts, takes an order, and keeps it across a browser restart", async () => {
