@@ -143,7 +143,9 @@ pub fn server(
             .configure(ops::health::routes)
             .configure(ops::metrics::routes)
             .configure(ops::openapi::routes)
-            .service(web::scope("/api/v1").configure(api_routes))
+            // JSON is gzipped for clients that ask; the event stream marks
+            // itself `Content-Encoding: identity`, which the compressor leaves alone.
+            .service(web::scope("/api/v1").wrap(Compress::default()).configure(api_routes))
             .configure(extra)
             .configure(|cfg| device_apps(cfg, &assets))
             .service(

@@ -106,3 +106,35 @@ async fn errors_are_problem_documents() {
     let r = app.get("/api/v1/outlets?limit=abc", &t.token).await.expect(422);
     assert!(r.body["errors"]["query"].is_array());
 }
+
+#[tokio::test]
+async fn json_is_gzipped_when_asked_and_the_event_stream_never_is() {
+    let app = TestApp::spawn().await;
+    let token = app.signup().await.token;
+    let outlet = app.create_outlet(&token, "Zip").await;
+    let menu = app.url(&format!("/api/v1/outlets/{outlet}/menu"));
+    let plain = app.client.get(&menu).bearer_auth(&token).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none(), "not compressed unless asked");
+    let r = app.client.get(&menu).bearer_auth(&token).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+
+    // The stream is never compressed (a compressor would hold events back), and events arrive at once.
+    let (_, kds) = app.pair_device(&token, outlet, "kds").await;
+    let mut stream = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/outlets/{outlet}/events")))
+        .bearer_auth(&kds)
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    assert_eq!(stream.headers()["content-encoding"], "identity", "never gzip");
+    app.patch(&format!("/api/v1/outlets/{outlet}"), &token, serde_json::json!({"name": "Zip 2"})).await.expect(200);
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(3);
+    while !seen.contains("event: outlet.updated") {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk()).await.expect("the event within 3 s").unwrap();
+        seen.push_str(&String::from_utf8_lossy(&chunk.expect("stream open")));
+    }
+}
