@@ -1,16 +1,13 @@
 //! The pickup board's state: which numbers are being prepared and which are
 //! ready, loaded from the orders list and kept current by live events.
 
-use std::{
-    cell::{Cell, RefCell},
-    rc::Rc,
-};
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use pos_wire::{Order, OrderStatus, PairedDevice};
 use uuid::Uuid;
 
-use crate::{api, clock, events::LiveEvent, net::Connectivity};
+use crate::{api, clock, events::LiveEvent, net::Connectivity, replay::ReloadReplay};
 
 /// Orders older than this are not on the board (a forgotten one from yesterday).
 const LOOKBACK_MS: i64 = 12 * 3600 * 1000;
@@ -34,10 +31,8 @@ pub struct Board {
     /// The number that turned ready last, highlighted for a while.
     pub just_ready: RwSignal<Option<(Uuid, f64)>>,
     pub revoked: RwSignal<bool>,
-    /// Reloads under way, and the orders events brought meanwhile: a reload's
-    /// answers may predate them, so they are applied again on top.
-    reloading: Rc<Cell<u32>>,
-    during_reload: Rc<RefCell<Vec<Order>>>,
+    /// Orders events bring while the lists reload.
+    replay: Rc<ReloadReplay<Order>>,
 }
 
 fn on_board(status: OrderStatus) -> bool {
@@ -53,23 +48,15 @@ impl Board {
             chime: RwSignal::new(0),
             just_ready: RwSignal::new(None),
             revoked: RwSignal::new(false),
-            reloading: Rc::default(),
-            during_reload: Rc::default(),
+            replay: Rc::default(),
         }
     }
 
     /// Reloads every order still in progress or ready.
     pub async fn reload(&self) {
-        if self.reloading.get() == 0 {
-            self.during_reload.borrow_mut().clear();
-        }
-        self.reloading.set(self.reloading.get() + 1);
-        self.reload_once().await;
-        let replay = self.during_reload.borrow().clone();
-        for order in &replay {
+        for order in &self.replay.around(self.reload_once()).await {
             self.apply_order(order, false);
         }
-        self.reloading.set(self.reloading.get() - 1);
     }
 
     async fn reload_once(&self) {
@@ -113,9 +100,7 @@ impl Board {
     pub fn apply(&self, event: &LiveEvent) {
         match event {
             LiveEvent::OrderCreated(order) | LiveEvent::OrderStatusChanged(order) => {
-                if self.reloading.get() > 0 {
-                    self.during_reload.borrow_mut().push((**order).clone());
-                }
+                self.replay.record(order);
                 self.apply_order(order, true);
             }
             LiveEvent::Reset => {

@@ -3,11 +3,7 @@
 //! cook's bumps and recalls, which are saved in IndexedDB and sent in order,
 //! with backoff, so a bump made while offline is not lost.
 
-use std::{
-    cell::{Cell, RefCell},
-    collections::HashSet,
-    rc::Rc,
-};
+use std::{cell::Cell, collections::HashSet, rc::Rc};
 
 use leptos::prelude::*;
 use pos_wire::{Order, OrderStatus, PairedDevice, Ticket, TicketStatus};
@@ -20,6 +16,7 @@ use crate::{
     db,
     events::LiveEvent,
     net::Connectivity,
+    replay::ReloadReplay,
 };
 
 /// How long a new ticket stays highlighted.
@@ -54,10 +51,8 @@ pub struct Kitchen {
     alarm: Alarm,
     reload_scheduled: Rc<Cell<bool>>,
     loaded_once: Rc<Cell<bool>>,
-    /// Reloads under way, and the live events applied meanwhile: a reload's
-    /// answer may predate them, so they are applied again on top of it.
-    reloading: Rc<Cell<u32>>,
-    during_reload: Rc<RefCell<Vec<LiveEvent>>>,
+    /// Ticket events that arrive while the open tickets reload.
+    replay: Rc<ReloadReplay<LiveEvent>>,
     /// Open and cancelled tickets, oldest first.
     pub tickets: RwSignal<Vec<ShownTicket>>,
     /// Bumped tickets, newest first.
@@ -82,8 +77,7 @@ impl Kitchen {
             alarm: Alarm::default(),
             reload_scheduled: Rc::default(),
             loaded_once: Rc::default(),
-            reloading: Rc::default(),
-            during_reload: Rc::default(),
+            replay: Rc::default(),
             tickets: RwSignal::new(Vec::new()),
             bumped: RwSignal::new(Vec::new()),
             queued: RwSignal::new(Vec::new()),
@@ -122,17 +116,10 @@ impl Kitchen {
     /// Replaces the open tickets with the server's, keeping what the cook
     /// did that the server has not heard of yet.
     pub async fn reload(&self) {
-        if self.reloading.get() == 0 {
-            self.during_reload.borrow_mut().clear();
-        }
-        self.reloading.set(self.reloading.get() + 1);
-        self.reload_once().await;
         // What arrived live while the answer was on its way wins over it.
-        let replay = self.during_reload.borrow().clone();
-        for event in &replay {
+        for event in &self.replay.around(self.reload_once()).await {
             self.apply_live(event, false);
         }
-        self.reloading.set(self.reloading.get() - 1);
     }
 
     async fn reload_once(&self) {
@@ -195,8 +182,8 @@ impl Kitchen {
 
     /// Applies a live event.
     pub fn apply(&self, event: &LiveEvent) {
-        if self.reloading.get() > 0 && matches!(event, LiveEvent::TicketUpdated(_) | LiveEvent::OrderStatusChanged(_)) {
-            self.during_reload.borrow_mut().push(event.clone());
+        if matches!(event, LiveEvent::TicketUpdated(_) | LiveEvent::OrderStatusChanged(_)) {
+            self.replay.record(event);
         }
         self.apply_live(event, true);
     }

@@ -24,6 +24,7 @@ mod money;
 mod net;
 mod pwa;
 mod queue;
+mod replay;
 mod sound;
 mod storage;
 

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use pos_tests::{SseClient, TestApp, menu_item, order_body};
+use pos_tests::{SseClient, SseEvent, TestApp, menu_item, order_body};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -51,6 +51,21 @@ async fn shop() -> Shop {
         .parse()
         .unwrap();
     Shop { app, token: t.token, outlet, coffee, size, snack }
+}
+
+impl Shop {
+    /// A kitchen display of the outlet with its live stream open: (device, token, stream URL, stream).
+    async fn kds_stream(&self) -> (Uuid, String, String, SseClient) {
+        let (device, kds) = self.app.pair_device(&self.token, self.outlet, "kds").await;
+        let url = self.app.url(&format!("/api/v1/outlets/{}/events", self.outlet));
+        let stream = SseClient::connect(&url, &kds, None).await;
+        (device, kds, url, stream)
+    }
+}
+
+/// The sequence numbers (`id:`) of events.
+fn event_ids(events: &[SseEvent]) -> Vec<i64> {
+    events.iter().filter_map(|e| e.id.as_deref().and_then(|id| id.parse().ok())).collect()
 }
 
 fn order(s: &Shop, lines: Value) -> Value {
@@ -382,9 +397,7 @@ async fn kiosk_numbers_stay_unique_per_outlet_day() {
 #[tokio::test]
 async fn events_stream_live_replay_by_last_event_id_and_reset() {
     let s = shop().await;
-    let (_, kds) = s.app.pair_device(&s.token, s.outlet, "kds").await;
-    let url = s.app.url(&format!("/api/v1/outlets/{}/events", s.outlet));
-    let mut live = SseClient::connect(&url, &kds, None).await;
+    let (_, kds, url, mut live) = s.kds_stream().await;
     let mut numbers = Vec::new();
     for _ in 0..3 {
         let body = order_body(&s.app, &s.token, s.outlet, s.snack, 1).await;
@@ -464,9 +477,7 @@ async fn a_quiet_stream_sends_named_pings_pages_can_see() {
 #[tokio::test]
 async fn a_revoked_device_loses_its_stream() {
     let s = shop().await;
-    let (device, kds) = s.app.pair_device(&s.token, s.outlet, "kds").await;
-    let url = s.app.url(&format!("/api/v1/outlets/{}/events", s.outlet));
-    let mut stream = SseClient::connect(&url, &kds, None).await;
+    let (device, kds, url, mut stream) = s.kds_stream().await;
     s.app.delete(&format!("/api/v1/devices/{device}"), &s.token).await.expect(204);
     let e = stream.next(Duration::from_secs(3)).await.expect("the revocation");
     assert_eq!(e.event, "device.revoked");
@@ -503,19 +514,12 @@ async fn the_admin_board_streams_with_the_session_cookie_only() {
 #[tokio::test]
 async fn the_owner_trims_the_event_log_and_late_clients_get_reset() {
     let s = shop().await;
-    let (_, kds) = s.app.pair_device(&s.token, s.outlet, "kds").await;
-    let url = s.app.url(&format!("/api/v1/outlets/{}/events", s.outlet));
-    let mut live = SseClient::connect(&url, &kds, None).await;
+    let (_, kds, url, mut live) = s.kds_stream().await;
     for _ in 0..3 {
         let body = order_body(&s.app, &s.token, s.outlet, s.snack, 1).await;
         s.app.post("/api/v1/orders", Some(&s.token), body).await.expect(201);
     }
-    let ids: Vec<i64> = live
-        .drain(Duration::from_millis(500))
-        .await
-        .iter()
-        .filter_map(|e| e.id.as_deref().and_then(|id| id.parse().ok()))
-        .collect();
+    let ids = event_ids(&live.drain(Duration::from_millis(500)).await);
     assert_eq!(ids.len(), 6, "three orders and their tickets");
     let (first, last) = (ids[0], ids[5]);
 
@@ -537,12 +541,7 @@ async fn the_owner_trims_the_event_log_and_late_clients_get_reset() {
 
     // A client resuming inside what is left gets exactly the rest.
     let mut resumed = SseClient::connect(&url, &kds, Some(last - 2)).await;
-    let replay: Vec<i64> = resumed
-        .drain(Duration::from_millis(500))
-        .await
-        .iter()
-        .filter_map(|e| e.id.as_deref().and_then(|id| id.parse().ok()))
-        .collect();
+    let replay = event_ids(&resumed.drain(Duration::from_millis(500)).await);
     assert_eq!(replay, vec![last - 1, last]);
     // One resuming from before it is told to reload.
     let mut late = SseClient::connect(&url, &kds, Some(first)).await;

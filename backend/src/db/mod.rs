@@ -156,28 +156,15 @@ impl ScopedTx {
     /// Appends an event to the outlet's log (the outbox) in this transaction;
     /// it reaches subscribers only if and when the transaction commits.
     pub async fn append_event(&self, outlet_id: Uuid, kind: &str, data: serde_json::Value) -> Result<i64> {
-        let rows = self
-            .query_raw(
-                "SELECT app.append_outlet_event($1, $2, $3) AS seq, now() AS at",
-                [outlet_id.into(), kind.into(), data.clone().into()],
-            )
-            .await?;
-        let seq: i64 = opt_row(&rows, "seq")?.ok_or_else(|| crate::Error::internal("no event sequence"))?;
-        let at: chrono::DateTime<chrono::Utc> = opt_row(&rows, "at")?.unwrap_or_else(chrono::Utc::now);
-        self.events.lock().unwrap_or_else(|p| p.into_inner()).push(OutletEvent {
-            seq,
-            outlet_id,
-            kind: kind.to_string(),
-            data,
-            at,
-        });
-        Ok(seq)
+        let seqs = self.append_events(outlet_id, vec![(kind, data)]).await?;
+        seqs.last().copied().ok_or_else(|| crate::Error::internal("no event sequence"))
     }
 
-    /// Appends several events of one outlet in one round trip, in order.
-    pub async fn append_events(&self, outlet_id: Uuid, events: Vec<(&str, serde_json::Value)>) -> Result<()> {
+    /// Appends several events of one outlet in one round trip, in order;
+    /// returns their sequence numbers.
+    pub async fn append_events(&self, outlet_id: Uuid, events: Vec<(&str, serde_json::Value)>) -> Result<Vec<i64>> {
         if events.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         let batch: Vec<serde_json::Value> =
             events.iter().map(|(kind, data)| serde_json::json!({"kind": kind, "data": data})).collect();
@@ -197,11 +184,12 @@ impl ScopedTx {
         if appended.len() != events.len() {
             return Err(crate::Error::internal("event batch not fully appended"));
         }
+        let seqs = appended.iter().map(|a| a.seq).collect();
         let mut pending = self.events.lock().unwrap_or_else(|p| p.into_inner());
         for ((kind, data), a) in events.into_iter().zip(appended) {
             pending.push(OutletEvent { seq: a.seq, outlet_id, kind: kind.to_string(), data, at: a.at });
         }
-        Ok(())
+        Ok(seqs)
     }
 
     pub async fn execute(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Result<ExecResult> {

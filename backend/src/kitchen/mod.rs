@@ -113,7 +113,8 @@ pub fn created_events(tickets: &[Ticket]) -> Result<Vec<(&'static str, serde_jso
 }
 
 /// Cancels the order's tickets (the order row already says cancelled) and
-/// returns them as they are now, to be announced.
+/// returns them as they are now, to be announced. (Not `{SELECT}` over the
+/// updated ids: the outer query of one statement sees the rows as they were.)
 pub async fn cancel_tickets(tx: &ScopedTx, order_id: Uuid) -> Result<Vec<Ticket>> {
     let rows: Vec<TicketRow> = tx
         .query_all(
