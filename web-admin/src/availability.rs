@@ -48,7 +48,7 @@ impl AvailRow {
             name: item.name.clone(),
             available: item.available,
             back_at: item.unavailable_until.map(|u| localtime::back_at(&u, tz, &Utc::now())),
-            brand_price: format_money(item.base_price_minor, currency),
+            brand_price: format_money(item.base_price_minor, currency, ctx.tr),
             price: if own { amount_input(item.price_minor, currency) } else { String::new() },
             has_own_price: own,
             errors: FormErrors::new(ctx.tr),

@@ -6,9 +6,10 @@ use askama::Template;
 use askama_web::WebTemplate;
 use pos_backend::{
     Error,
-    tenancy::brand::{self, Brand, CURRENCIES, UpdateBrand},
+    tenancy::brand::{self, Brand, UpdateBrand},
 };
 use pos_wire::Locale;
+use pos_wire::money::CURRENCIES;
 use serde::Deserialize;
 
 use crate::{
@@ -46,7 +47,7 @@ pub(crate) struct BrandPage {
 
 impl BrandPage {
     fn currencies(&self) -> Vec<&'static str> {
-        CURRENCIES.iter().map(|(code, _)| *code).collect()
+        CURRENCIES.iter().map(|c| c.code).collect()
     }
 
     fn other_errors(&self) -> Vec<&String> {
@@ -56,7 +57,7 @@ impl BrandPage {
     /// How a typical price looks in `code`.
     fn example(&self, code: &str) -> String {
         let major = if code == "IDR" { 25_000 } else { 25 };
-        format_money(major * 10i64.pow(crate::money::minor_digits(code)), code)
+        format_money(major * 10i64.pow(crate::money::minor_digits(code)), code, self.ctx.tr)
     }
 }
 

@@ -154,7 +154,7 @@ async fn menu_page(tx: &ScopedTx, ctx: Ctx, pending: Pending) -> Result<MenuPage
                         id: i.id,
                         name: i.name.clone(),
                         description: i.description.clone(),
-                        price: format_money(i.price_minor, &currency),
+                        price: format_money(i.price_minor, &currency, tr),
                         image_url: i.image_url.clone(),
                         groups: i.modifier_groups.len(),
                     })
@@ -426,7 +426,11 @@ impl ItemFormPage {
     }
 
     fn currency_hint(&self) -> String {
-        format_money(if crate::money::minor_digits(&self.currency) == 0 { 25_000 } else { 1250 }, &self.currency)
+        format_money(
+            if crate::money::minor_digits(&self.currency) == 0 { 25_000 } else { 1250 },
+            &self.currency,
+            self.ctx.tr,
+        )
     }
 }
 

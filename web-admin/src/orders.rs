@@ -99,7 +99,7 @@ pub struct OrderView {
 
 impl OrderView {
     pub fn of(o: Order, tz: Tz, ctx: &Ctx) -> OrderView {
-        let money = |m: i64| format_money(m, &o.currency);
+        let money = |m: i64| format_money(m, &o.currency, ctx.tr);
         OrderView {
             id: o.id,
             status: o.status.as_str(),

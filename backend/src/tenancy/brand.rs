@@ -34,10 +34,6 @@ pub struct UpdateBrand {
     pub locale: Option<Locale>,
 }
 
-/// Currencies the amount formatting knows (minor units per major unit).
-pub const CURRENCIES: &[(&str, u32)] =
-    &[("IDR", 0), ("SGD", 2), ("MYR", 2), ("USD", 2), ("EUR", 2), ("THB", 2), ("PHP", 2)];
-
 /// The caller's brand.
 pub async fn get(tx: &ScopedTx) -> Result<Brand> {
     tx.query_one("SELECT id, name, currency::text AS currency, locale, created_at FROM tenants", [])
@@ -53,7 +49,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, req: UpdateBrand) -> Result<Br
     let name = req.name.as_deref().and_then(|n| errors.take("name", Name::parse(n, 120)));
     let currency = req.currency.as_deref().map(|c| c.trim().to_ascii_uppercase());
     if let Some(c) = &currency
-        && !CURRENCIES.iter().any(|(code, _)| code == c)
+        && pos_wire::money::Currency::of(c).is_none()
     {
         errors.add("currency", "is not a supported currency");
     }

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod devices;
+pub mod money;
 pub mod orders;
 pub mod outlets;
 pub mod page;
