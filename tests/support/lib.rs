@@ -184,6 +184,36 @@ impl TestApp {
     }
 }
 
+/// Moves a brand's price history back by `by`, as if every price it has had
+/// so far had been set that long ago (the test cannot wait days). Through
+/// the owner's connection: the server's role cannot write price history.
+pub async fn backdate_prices(tenant_id: Uuid, by: chrono::Duration) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+    let url = std::env::var("POS_OWNER_DATABASE_URL").expect("POS_OWNER_DATABASE_URL");
+    let owner = sea_orm::Database::connect(url).await.expect("connect as owner");
+    let tx = owner.begin().await.unwrap();
+    tx.execute_raw(Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', '*', true)",
+        [tenant_id.to_string().into()],
+    ))
+    .await
+    .unwrap();
+    for table in ["item_price_history", "outlet_price_history"] {
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "UPDATE {table} SET valid_from = valid_from - make_interval(secs => $1), \
+                                    valid_to = valid_to - make_interval(secs => $1)"
+            ),
+            [(by.num_seconds() as f64).into()],
+        ))
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
 /// The ids of a list response's items.
 pub fn ids(reply: &Reply) -> Vec<Uuid> {
     reply.body["items"]
