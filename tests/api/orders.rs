@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use pos_tests::{SseClient, SseEvent, TestApp, menu_item, order_body};
+use pos_tests::{SseClient, SseEvent, TestApp, menu_item, order_body, plain_menu_item};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -33,23 +33,7 @@ async fn shop() -> Shop {
     .await
     .expect(200);
     let size = detail["modifier_groups"][0]["options"].as_array().unwrap().iter().map(|o| o["id"].clone()).collect();
-    let cat = app
-        .post("/api/v1/categories", Some(&t.token), json!({"name": "Snacks", "station": "kitchen"}))
-        .await
-        .expect(201);
-    let snack = app
-        .post(
-            "/api/v1/menu-items",
-            Some(&t.token),
-            json!({"category_id": cat.body["id"], "name": "Pisang Goreng", "price_minor": 18000}),
-        )
-        .await
-        .expect(201)
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let snack = plain_menu_item(&app, &t.token, "Pisang Goreng", 18000, Some("kitchen")).await;
     Shop { app, token: t.token, outlet, coffee, size, snack }
 }
 

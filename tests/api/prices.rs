@@ -4,7 +4,7 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use pos_tests::{Reply, SseClient, TestApp, backdate_prices, menu_item};
+use pos_tests::{Reply, SseClient, TestApp, backdate_prices, menu_item, plain_menu_item, scope_to};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -31,7 +31,7 @@ async fn shop() -> Shop {
     let coffee = menu_item(&app, &t.token, "Kopi").await;
     let detail = app.get(&format!("/api/v1/menu-items/{coffee}"), &t.token).await.expect(200).body;
     let options = &detail["modifier_groups"][0]["options"];
-    let snack = menu_item_plain(&app, &t.token, "Pisang Goreng", 18_000).await;
+    let snack = plain_menu_item(&app, &t.token, "Pisang Goreng", 18_000, None).await;
     let (device, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
     Shop {
         tenant: t.tenant_id,
@@ -45,25 +45,6 @@ async fn shop() -> Shop {
         kiosk,
         app,
     }
-}
-
-async fn menu_item_plain(app: &TestApp, token: &str, name: &str, price: i64) -> Uuid {
-    let cat = app
-        .post("/api/v1/categories", Some(token), json!({"name": format!("{name} {}", Uuid::now_v7().simple())}))
-        .await
-        .expect(201);
-    app.post(
-        "/api/v1/menu-items",
-        Some(token),
-        json!({"category_id": cat.body["id"], "name": name, "price_minor": price}),
-    )
-    .await
-    .expect(201)
-    .body["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap()
 }
 
 impl Shop {
@@ -168,7 +149,7 @@ async fn a_free_order_from_a_kiosk_token_is_rejected_and_nothing_reaches_the_kit
 async fn item_ids_that_never_existed_are_rejected_and_names_are_the_servers() {
     let s = shop().await;
     let other = s.app.signup().await;
-    let foreign = menu_item_plain(&s.app, &other.token, "Their Special", 1_000).await;
+    let foreign = plain_menu_item(&s.app, &other.token, "Their Special", 1_000, None).await;
     for id in [Uuid::now_v7(), foreign] {
         let body = s.order(
             json!([{"menu_item_id": id, "qty": 1, "shown_unit_price_minor": 1000, "shown_name": "Free Lunch"}]),
@@ -424,12 +405,7 @@ async fn price_history_is_written_by_the_database_and_read_only_for_the_server()
     s.set_outlet_price(s.snack, 17_000).await;
     let c = s.app.app_role_connection().await;
     let tx = c.begin().await.unwrap();
-    tx.execute_unprepared(&format!(
-        "SELECT set_config('app.tenant_id', '{}', true), set_config('app.outlet_ids', '*', true)",
-        s.tenant
-    ))
-    .await
-    .unwrap();
+    scope_to(&tx, s.tenant).await;
     let rows = tx
         .query_all_raw(sea_orm::Statement::from_string(
             sea_orm::DbBackend::Postgres,
@@ -461,12 +437,7 @@ async fn price_history_is_written_by_the_database_and_read_only_for_the_server()
     // Another brand's scope sees none of it.
     let other = s.app.signup().await;
     let tx = c.begin().await.unwrap();
-    tx.execute_unprepared(&format!(
-        "SELECT set_config('app.tenant_id', '{}', true), set_config('app.outlet_ids', '*', true)",
-        other.tenant_id
-    ))
-    .await
-    .unwrap();
+    scope_to(&tx, other.tenant_id).await;
     for table in ["item_price_history", "outlet_price_history"] {
         let n = tx
             .query_one_raw(sea_orm::Statement::from_string(

@@ -1,6 +1,6 @@
 //! Row-level security at the SQL level, as the server's own database role.
 
-use pos_tests::TestApp;
+use pos_tests::{TestApp, scope_to};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use uuid::Uuid;
 
@@ -27,16 +27,6 @@ async fn tenant_tables(c: &DatabaseConnection) -> Vec<String> {
         .iter()
         .map(|r| r.try_get_by_index::<String>(0).unwrap())
         .collect()
-}
-
-async fn scope<C: ConnectionTrait>(c: &C, tenant: Uuid) {
-    c.execute_raw(Statement::from_sql_and_values(
-        DbBackend::Postgres,
-        "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', '*', true)",
-        [tenant.to_string().into()],
-    ))
-    .await
-    .unwrap();
 }
 
 /// Tables only the database's own triggers write: the app role may not even try.
@@ -158,7 +148,7 @@ async fn every_table_forces_rls_and_shows_nothing_without_a_scope() {
     }
     // Scoped, the same tables do hold rows.
     let tx = c.begin().await.unwrap();
-    scope(&tx, t.tenant_id).await;
+    scope_to(&tx, t.tenant_id).await;
     for table in ["tenants", "outlets", "users", "user_outlets", "refresh_tokens", "devices", "audit_log"] {
         assert!(
             count(&tx, &format!("SELECT count(*) FROM {table}")).await > 0,
@@ -177,14 +167,14 @@ async fn a_scope_cannot_write_into_another_tenant() {
     let c = app_role(2).await;
     for table in tenant_tables(&c).await {
         let tx = c.begin().await.unwrap();
-        scope(&tx, a.tenant_id).await;
+        scope_to(&tx, a.tenant_id).await;
         let err = tx.execute_unprepared(&insert_for(&table, b.tenant_id)).await.unwrap_err().to_string();
         assert!(refused_as_expected(&table, &err), "{table}: cross-tenant insert: {err}");
         tx.rollback().await.unwrap();
     }
     // Updates and deletes of B's rows under A's scope touch nothing.
     let tx = c.begin().await.unwrap();
-    scope(&tx, a.tenant_id).await;
+    scope_to(&tx, a.tenant_id).await;
     let upd = tx
         .execute_unprepared(&format!("UPDATE outlets SET name = 'pwned' WHERE tenant_id = '{}'", b.tenant_id))
         .await
@@ -212,7 +202,7 @@ async fn the_scope_never_outlives_its_transaction() {
     // One connection: whatever the next "request" gets is the same session.
     let c = app_role(1).await;
     let tx = c.begin().await.unwrap();
-    scope(&tx, t.tenant_id).await;
+    scope_to(&tx, t.tenant_id).await;
     assert_eq!(count(&tx, "SELECT count(*) FROM tenants").await, 1);
     tx.commit().await.unwrap();
     assert_eq!(count(&c, "SELECT count(*) FROM tenants").await, 0, "scope leaked past commit");
