@@ -77,6 +77,9 @@ pub struct Settings {
     pub event_sweep_interval: Duration,
     /// How often a live stream sends its keep-alive comment and `ping` event.
     pub sse_heartbeat: Duration,
+    /// How long an order taken offline may take to reach the server, and how
+    /// far back its shown prices may be honoured.
+    pub offline_order_window: Duration,
 }
 
 /// The development keyring. Public knowledge: production refuses to start with it.
@@ -159,6 +162,7 @@ impl Settings {
             }),
             event_sweep_interval: Duration::from_millis(parse("POS_EVENT_SWEEP_MS", 1000)?),
             sse_heartbeat: Duration::from_millis(parse("POS_SSE_HEARTBEAT_MS", 15_000u64)?.max(100)),
+            offline_order_window: secs("POS_OFFLINE_ORDER_WINDOW_SECS", 72 * 3600)?.max(Duration::from_secs(60)),
         };
         settings.refuse_dev_secrets_in_production()?;
         Ok(settings)

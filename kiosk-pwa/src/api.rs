@@ -16,6 +16,8 @@ use web_sys::AbortSignal;
 const REQUEST_TIMEOUT_MS: u32 = 15_000;
 /// A batch of queued orders may take the server a while.
 const PUSH_TIMEOUT_MS: u32 = 30_000;
+/// A customer waits for this one: past it, the order goes to the queue.
+const PLACE_TIMEOUT_MS: u32 = 8_000;
 
 /// Why a call did not return what was asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +101,14 @@ pub async fn pull_changes(device: &PairedDevice, since: Option<&str>, limit: u32
         query.push(("since", since));
     }
     let request = authed(Request::get("/api/v1/sync/pull").query(query), device, REQUEST_TIMEOUT_MS).build();
+    read_json(send(request).await?).await
+}
+
+/// Places an order while the customer waits, with the server's strict
+/// checks (sold out, price changed: 422 with the reasons). Safe to repeat,
+/// also through [`push_orders`]: the same `client_order_id` is one order.
+pub async fn place_order(device: &PairedDevice, order: &CreateOrder) -> Result<Order, ApiError> {
+    let request = authed(Request::post("/api/v1/orders"), device, PLACE_TIMEOUT_MS).json(order);
     read_json(send(request).await?).await
 }
 

@@ -165,13 +165,15 @@ pub enum PickupBy {
     Table(String),
 }
 
-/// The order as saved and sent, from the cart as shown.
+/// The order as saved and sent, from the cart as shown (priced from the
+/// menu of the `priced_from` pull cursor).
 pub fn order_body(
     client_order_id: Uuid,
     outlet_id: Uuid,
     number: Option<String>,
     pickup: &PickupBy,
     lines: &[CartLine],
+    priced_from: Option<String>,
 ) -> CreateOrder {
     let (customer_name, table) = match pickup {
         PickupBy::Name(name) => (Some(name.trim().to_owned()), None),
@@ -196,6 +198,7 @@ pub fn order_body(
             })
             .collect(),
         number,
+        priced_from,
     }
 }
 

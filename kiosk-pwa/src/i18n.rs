@@ -68,6 +68,7 @@ pub enum Text {
     Placing,
     BackToMenu,
     OrderNotSaved,
+    OrderRefused,
     // Confirmation
     ThankYou,
     YourNumber,
@@ -204,6 +205,7 @@ fn indonesian(text: Text) -> &'static str {
         Text::Placing => "Menyimpan…",
         Text::BackToMenu => "Kembali ke menu",
         Text::OrderNotSaved => "Pesanan tidak dapat disimpan di perangkat ini. Silakan pesan di kasir.",
+        Text::OrderRefused => "Pesanan belum bisa dibuat. Silakan periksa pesanan Anda:",
         Text::ThankYou => "Terima kasih!",
         Text::YourNumber => "Nomor pesanan Anda",
         Text::NumberFollows => "Nomor menyusul",
@@ -320,6 +322,7 @@ fn english(text: Text) -> &'static str {
         Text::Placing => "Saving…",
         Text::BackToMenu => "Back to the menu",
         Text::OrderNotSaved => "The order could not be saved on this device. Please order at the counter.",
+        Text::OrderRefused => "We could not place this order. Please check it:",
         Text::ThankYou => "Thank you!",
         Text::YourNumber => "Your order number",
         Text::NumberFollows => "Number to follow",

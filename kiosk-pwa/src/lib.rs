@@ -5,9 +5,9 @@
 //!
 //! Components (in `components/`) only render and react. Plain modules do
 //! the rest: `api` (HTTP), `db` (IndexedDB), `menu` (the menu cache and its
-//! sync), `queue` (the kiosk's outgoing orders), `events` (live SSE),
-//! `kitchen` and `board` (the KDS's and pickup board's state), `storage`
-//! (small settings), `i18n` (strings).
+//! sync), `queue` (the kiosk's outgoing orders), `refusal` (why the server
+//! refused one), `events` (live SSE), `kitchen` and `board` (the KDS's and
+//! pickup board's state), `storage` (small settings), `i18n` (strings).
 
 mod api;
 mod app;
@@ -24,6 +24,7 @@ mod money;
 mod net;
 mod pwa;
 mod queue;
+mod refusal;
 mod replay;
 mod sound;
 mod storage;

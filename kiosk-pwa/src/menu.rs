@@ -214,10 +214,14 @@ pub struct MenuSync {
     pub last_synced_ms: RwSignal<Option<f64>>,
     /// Set when the server no longer accepts this device.
     pub revoked: RwSignal<bool>,
+    /// The cursor of the last pull that went through to the end: every
+    /// price shown was the server's at that point or later.
+    priced_from: Rc<RefCell<Option<String>>>,
 }
 
 const CURSOR_KEY: &str = "menu_cursor";
 const OUTLET_KEY: &str = "menu_outlet";
+const PRICED_FROM_KEY: &str = "menu_priced_from";
 
 impl MenuSync {
     pub fn new(device: PairedDevice, connectivity: Connectivity) -> MenuSync {
@@ -233,7 +237,13 @@ impl MenuSync {
             ready: RwSignal::new(false),
             last_synced_ms: RwSignal::new(None),
             revoked: RwSignal::new(false),
+            priced_from: Rc::default(),
         }
+    }
+
+    /// What orders name as the menu their prices come from (`priced_from`).
+    pub fn priced_from(&self) -> Option<String> {
+        self.priced_from.borrow().clone()
     }
 
     /// Shows what the cache holds (works offline), then brings it up to date.
@@ -250,8 +260,10 @@ impl MenuSync {
             // A cache of another outlet (the device was paired again): start over.
             db::clear(db::MENU).await?;
             db::set_meta::<Option<String>>(CURSOR_KEY, &None).await?;
+            db::set_meta::<Option<String>>(PRICED_FROM_KEY, &None).await?;
             db::set_meta(OUTLET_KEY, &outlet).await?;
         }
+        *self.priced_from.borrow_mut() = db::meta::<Option<String>>(PRICED_FROM_KEY).await?.flatten();
         let rows: Vec<CachedRow> = db::all(db::MENU).await?;
         {
             let mut catalogue = self.catalogue.borrow_mut();
@@ -337,6 +349,7 @@ impl MenuSync {
     }
 
     async fn pull_pages(&self, mut cursor: Option<String>, full: bool, done: &mut u64) -> Result<(), ApiError> {
+        let mut cached = true;
         loop {
             let page = api::pull_changes(&self.device, cursor.as_deref(), PAGE_SIZE).await?;
             if full {
@@ -359,6 +372,7 @@ impl MenuSync {
             if let Err(e) = db::apply_menu_page(&upserts, &deletes, CURSOR_KEY, &page.cursor).await {
                 // Keep going in memory; the next start pulls again from the old cursor.
                 leptos::logging::warn!("menu page not cached: {e}");
+                cached = false;
             }
             {
                 let mut catalogue = self.catalogue.borrow_mut();
@@ -367,10 +381,15 @@ impl MenuSync {
                     catalogue.apply(&change.entity, change.id, data);
                 }
             }
-            cursor = Some(page.cursor);
             if !page.has_more {
+                self.priced_from.replace(Some(page.cursor.clone()));
+                // What a restart shows is the cache: it may name this menu only if it holds all of it.
+                if cached && let Err(e) = db::set_meta(PRICED_FROM_KEY, &Some(page.cursor)).await {
+                    leptos::logging::warn!("menu cursor not kept: {e}");
+                }
                 return Ok(());
             }
+            cursor = Some(page.cursor);
         }
     }
 }

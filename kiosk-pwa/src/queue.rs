@@ -1,12 +1,16 @@
 //! The kiosk's outgoing orders. An order is written to IndexedDB before
-//! anything is sent or the customer is told it is placed; a background loop
-//! sends what is pending through `sync/push` (safe to resend) with
-//! exponential backoff and jitter until the server answers `created` or
+//! anything is sent or the customer is told it is placed. Online, it is then
+//! placed at once with `POST /orders` (strict: a sold-out item or a changed
+//! price is refused while the customer can still fix the cart). Offline, or
+//! when that call gets no answer, it waits in the queue: a background loop
+//! sends what is pending through `sync/push` (safe to resend, also after a
+//! `POST /orders` whose answer was lost: one `client_order_id` is one order)
+//! with exponential backoff and jitter until the server answers `created` or
 //! `duplicate`. `conflict` and `rejected` go to the staff's "needs
 //! attention" list; nothing is ever dropped. The queue survives reloads and
 //! browser restarts because it is the database.
 
-use std::{cell::RefCell, rc::Rc};
+use std::{cell::RefCell, collections::HashSet, rc::Rc};
 
 use leptos::prelude::*;
 use pos_wire::{CreateOrder, Order, PairedDevice, Problem, PushOutcome};
@@ -32,6 +36,9 @@ const KEEP_DELIVERED_MS: f64 = 3.0 * 24.0 * 3600.0 * 1000.0;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Delivery {
+    /// Saved on the device and being placed online while the customer waits
+    /// (left so by a reload mid-call, it is sent like a pending one).
+    Placing,
     /// Saved on the device, not yet confirmed by the server.
     Pending,
     /// The server has it (`created` or `duplicate`).
@@ -77,6 +84,18 @@ impl QueuedOrder {
     }
 }
 
+/// How placing an order ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Placement {
+    /// The server has it.
+    Placed(Order),
+    /// Saved, and on its way through the queue (offline, or no answer).
+    Queued,
+    /// The server refused it as it stands (sold out, another price...):
+    /// nothing was stored anywhere; the customer can change the cart.
+    Refused(Problem),
+}
+
 /// The queue and its sender. Clones share it.
 #[derive(Clone)]
 pub struct OrderQueue {
@@ -95,6 +114,8 @@ pub struct OrderQueue {
     /// The highest pickup number given out today (day, number), once known:
     /// the stored orders are read for it once, not on every tap.
     numbers_floor: Rc<RefCell<Option<(String, u32)>>>,
+    /// Orders being placed online right now: the sender leaves them alone.
+    in_flight: Rc<RefCell<HashSet<Uuid>>>,
 }
 
 impl OrderQueue {
@@ -110,6 +131,16 @@ impl OrderQueue {
             last_error: RwSignal::new(None),
             revoked: RwSignal::new(false),
             numbers_floor: Rc::default(),
+            in_flight: Rc::default(),
+        }
+    }
+
+    /// Waiting to be sent through the queue.
+    fn is_due(&self, order: &QueuedOrder) -> bool {
+        match order.state {
+            Delivery::Pending => true,
+            Delivery::Placing => !self.in_flight.borrow().contains(&order.client_order_id),
+            _ => false,
         }
     }
 
@@ -127,13 +158,61 @@ impl OrderQueue {
         Some(format!("{prefix}-{n}"))
     }
 
-    /// Saves `order`; only once this returns `Ok` may the customer be told
-    /// it is placed. Sending starts at once.
-    pub async fn save(&self, order: QueuedOrder) -> DbResult<()> {
-        db::put(db::ORDERS, &order).await?;
+    /// Saves `order` and, when the browser is online, places it with the
+    /// server's strict checks while the customer waits; otherwise (or with
+    /// no answer) it goes out through the queue. Only once this returns
+    /// `Placed` or `Queued` may the customer be told the order is placed.
+    pub async fn place(&self, mut order: QueuedOrder) -> DbResult<Placement> {
+        let id = order.client_order_id;
+        let online = self.connectivity.browser_online.get_untracked();
+        order.state = if online { Delivery::Placing } else { Delivery::Pending };
+        if online {
+            self.in_flight.borrow_mut().insert(id);
+        }
+        if let Err(e) = db::put(db::ORDERS, &order).await {
+            self.in_flight.borrow_mut().remove(&id);
+            return Err(e);
+        }
+        if !online {
+            self.queued();
+            return Ok(Placement::Queued);
+        }
+        let result = api::place_order(&self.device, &order.body).await;
+        self.connectivity.report(&result);
+        order.attempts += 1;
+        let placement = match result {
+            Ok(server) => {
+                order.state = Delivery::Confirmed;
+                order.outcome = Some(PushOutcome::Created);
+                order.order = Some(server.clone());
+                Placement::Placed(server)
+            }
+            Err(ApiError::Problem(problem)) if problem.status == 422 => Placement::Refused(problem),
+            // No answer, server trouble, anything else: the queue sends it
+            // (the push says `duplicate` if this call did get through).
+            Err(_) => {
+                order.state = Delivery::Pending;
+                Placement::Queued
+            }
+        };
+        let kept = match placement {
+            Placement::Refused(_) => db::delete(db::ORDERS, &id.to_string()).await,
+            _ => db::put(db::ORDERS, &order).await,
+        };
+        if let Err(e) = kept {
+            // Still `placing` in the store: the sender pushes it, and the server answers.
+            leptos::logging::warn!("order {id} not updated after placing: {e}");
+        }
+        self.in_flight.borrow_mut().remove(&id);
+        if placement == Placement::Queued {
+            self.queued();
+        }
+        Ok(placement)
+    }
+
+    fn queued(&self) {
         self.pending.update(|n| *n += 1);
         self.alarm.ring();
-        Ok(())
     }
 
     /// Sends now rather than at the next backoff step (the network is back).
@@ -181,7 +260,7 @@ impl OrderQueue {
     }
 
     fn publish(&self, orders: &[QueuedOrder]) {
-        let pending = orders.iter().filter(|o| o.state == Delivery::Pending).count();
+        let pending = orders.iter().filter(|o| self.is_due(o)).count();
         let mut attention: Vec<QueuedOrder> =
             orders.iter().filter(|o| o.state == Delivery::Attention).cloned().collect();
         attention.sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
@@ -230,7 +309,7 @@ impl OrderQueue {
                 }
             };
             self.publish(&orders);
-            let mut due: Vec<QueuedOrder> = orders.into_iter().filter(|o| o.state == Delivery::Pending).collect();
+            let mut due: Vec<QueuedOrder> = orders.into_iter().filter(|o| self.is_due(o)).collect();
             if due.is_empty() {
                 failures = 0;
                 self.alarm.wait(IDLE_CHECK_MS).await;

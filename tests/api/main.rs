@@ -9,5 +9,6 @@ mod isolation;
 mod ops;
 mod orders;
 mod outlets;
+mod prices;
 mod sql_rls;
 mod staff;

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use pos_tests::{SseClient, SseEvent, TestApp, menu_item, order_body};
+use pos_tests::{SseClient, SseEvent, TestApp, menu_item, order_body, plain_menu_item};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -33,23 +33,7 @@ async fn shop() -> Shop {
     .await
     .expect(200);
     let size = detail["modifier_groups"][0]["options"].as_array().unwrap().iter().map(|o| o["id"].clone()).collect();
-    let cat = app
-        .post("/api/v1/categories", Some(&t.token), json!({"name": "Snacks", "station": "kitchen"}))
-        .await
-        .expect(201);
-    let snack = app
-        .post(
-            "/api/v1/menu-items",
-            Some(&t.token),
-            json!({"category_id": cat.body["id"], "name": "Pisang Goreng", "price_minor": 18000}),
-        )
-        .await
-        .expect(201)
-        .body["id"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let snack = plain_menu_item(&app, &t.token, "Pisang Goreng", 18000, Some("kitchen")).await;
     Shop { app, token: t.token, outlet, coffee, size, snack }
 }
 
@@ -324,16 +308,21 @@ async fn a_pushed_batch_reports_each_order_and_is_safe_to_resend() {
     let list = s.app.get("/api/v1/orders", &s.token).await.expect(200);
     assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
     // Another device's id is refused.
-    s.app.post("/api/v1/sync/push", Some(&kiosk), json!({"device_id": Uuid::now_v7(), "orders": []})).await.expect(422);
+    s.app.post("/api/v1/sync/push", Some(&kiosk), json!({"device_id": Uuid::now_v7(), "orders": []})).await.expect(403);
 }
 
 #[tokio::test]
 async fn offline_orders_for_changed_menus_are_kept_and_flagged() {
     let s = shop().await;
     let (device, kiosk) = s.app.pair_device(&s.token, s.outlet, "kiosk").await;
-    // The menu changes while the kiosk is offline: price up, 86, a deletion.
-    s.app.patch(&format!("/api/v1/menu-items/{}", s.snack), &s.token, json!({"price_minor": 20000})).await.expect(200);
     let gone = menu_item(&s.app, &s.token, "Seasonal").await;
+    let gone_size =
+        s.app.get(&format!("/api/v1/menu-items/{gone}"), &s.token).await.body["modifier_groups"][0]["options"][0]["id"]
+            .clone();
+    // The kiosk's menu, then changes while it is offline: price up, 86, a deletion.
+    let pulled = s.app.get(&format!("/api/v1/sync/pull?outlet_id={}", s.outlet), &kiosk).await.expect(200);
+    let cursor = pulled.body["cursor"].clone();
+    s.app.patch(&format!("/api/v1/menu-items/{}", s.snack), &s.token, json!({"price_minor": 20000})).await.expect(200);
     s.app.delete(&format!("/api/v1/menu-items/{gone}"), &s.token).await.expect(204);
     s.app
         .patch(&format!("/api/v1/outlets/{}/menu-items/{}", s.outlet, s.coffee), &s.token, json!({"available": false}))
@@ -348,14 +337,15 @@ async fn offline_orders_for_changed_menus_are_kept_and_flagged() {
             25000,
         ),
         (
-            json!({"menu_item_id": gone, "qty": 1, "modifier_option_ids": [], "shown_unit_price_minor": 25000, "shown_name": "Seasonal"}),
+            json!({"menu_item_id": gone, "qty": 1, "modifier_option_ids": [gone_size], "shown_unit_price_minor": 25000,
+                   "shown_name": "Anything"}),
             "item_deleted",
             25000,
         ),
     ];
     for (line, flag, price) in lines {
         let body = json!({"client_order_id": Uuid::now_v7(), "outlet_id": s.outlet, "channel": "kiosk",
-                          "created_at_client": chrono::Utc::now(), "items": [line]});
+                          "created_at_client": chrono::Utc::now(), "priced_from": cursor, "items": [line]});
         let r = s
             .app
             .post("/api/v1/sync/push", Some(&kiosk), json!({"device_id": device, "orders": [body]}))
@@ -369,7 +359,8 @@ async fn offline_orders_for_changed_menus_are_kept_and_flagged() {
         assert_eq!(result["order"]["items"][0]["unit_price_minor"], price);
     }
     let deleted = s.app.get("/api/v1/orders?status=placed", &s.token).await.body;
-    assert!(deleted.to_string().contains("Seasonal"), "the deleted item keeps the name the customer saw");
+    assert!(deleted.to_string().contains("Seasonal"), "the deleted item keeps the name it had");
+    assert!(!deleted.to_string().contains("Anything"), "never the device's name");
 }
 
 #[tokio::test]

@@ -184,6 +184,57 @@ impl TestApp {
     }
 }
 
+/// Creates a category (with a kitchen `station`, if given) and an item
+/// without options in it; returns the item id.
+pub async fn plain_menu_item(app: &TestApp, token: &str, name: &str, price: i64, station: Option<&str>) -> Uuid {
+    item_in_new_category(app, token, station, json!({"name": name, "price_minor": price})).await
+}
+
+/// Creates a category named after the item, then the item (`item` is its
+/// body without the category); returns the item id.
+async fn item_in_new_category(app: &TestApp, token: &str, station: Option<&str>, mut item: Value) -> Uuid {
+    let name = format!("{} {}", item["name"].as_str().unwrap_or("Item"), Uuid::now_v7().simple());
+    let cat = app.post("/api/v1/categories", Some(token), json!({"name": name, "station": station})).await.expect(201);
+    item["category_id"] = cat.body["id"].clone();
+    let r = app.post("/api/v1/menu-items", Some(token), item).await.expect(201);
+    r.body["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// Scopes the transaction `c` to `tenant` (every outlet), as the server does.
+pub async fn scope_to<C: sea_orm::ConnectionTrait>(c: &C, tenant: Uuid) {
+    c.execute_raw(sea_orm::Statement::from_sql_and_values(
+        sea_orm::DbBackend::Postgres,
+        "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', '*', true)",
+        [tenant.to_string().into()],
+    ))
+    .await
+    .unwrap();
+}
+
+/// Moves a brand's price history back by `by`, as if every price it has had
+/// so far had been set that long ago (the test cannot wait days). Through
+/// the owner's connection: the server's role cannot write price history.
+pub async fn backdate_prices(tenant_id: Uuid, by: chrono::Duration) {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+    let url = std::env::var("POS_OWNER_DATABASE_URL").expect("POS_OWNER_DATABASE_URL");
+    let owner = sea_orm::Database::connect(url).await.expect("connect as owner");
+    let tx = owner.begin().await.unwrap();
+    scope_to(&tx, tenant_id).await;
+    for table in ["item_price_history", "outlet_price_history"] {
+        tx.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "UPDATE {table} SET valid_from = valid_from - make_interval(secs => $1), \
+                                    valid_to = valid_to - make_interval(secs => $1)"
+            ),
+            [(by.num_seconds() as f64).into()],
+        ))
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
 /// The ids of a list response's items.
 pub fn ids(reply: &Reply) -> Vec<Uuid> {
     reply.body["items"]
@@ -194,23 +245,14 @@ pub fn ids(reply: &Reply) -> Vec<Uuid> {
         .collect()
 }
 
-/// Creates a category (named after the item) and an item in it; returns the item id.
+/// Creates a category (named after the item) and an item in it at 25,000
+/// with a required Size group (Regular +0, Large +5,000); returns the item id.
 pub async fn menu_item(app: &TestApp, token: &str, name: &str) -> Uuid {
-    let cat = app
-        .post("/api/v1/categories", Some(token), json!({"name": format!("{name} {}", Uuid::now_v7().simple())}))
-        .await
-        .expect(201);
-    let r = app
-        .post(
-            "/api/v1/menu-items",
-            Some(token),
-            json!({"category_id": cat.body["id"], "name": name, "price_minor": 25000,
-                   "modifier_groups": [{"name": "Size", "min": 1, "max": 1,
-                                        "options": [{"name": "Regular", "price_minor": 0}, {"name": "Large", "price_minor": 5000}]}]}),
-        )
-        .await
-        .expect(201);
-    r.body["id"].as_str().unwrap().parse().unwrap()
+    let item = json!({"name": name, "price_minor": 25000,
+                      "modifier_groups": [{"name": "Size", "min": 1, "max": 1,
+                                           "options": [{"name": "Regular", "price_minor": 0},
+                                                       {"name": "Large", "price_minor": 5000}]}]});
+    item_in_new_category(app, token, None, item).await
 }
 
 /// One server-sent event.

@@ -6,12 +6,13 @@ use uuid::Uuid;
 
 use super::{
     OrderQuery,
-    intake::{Intake, Placed, place_order},
+    intake::{Intake, IntakePolicy, Placed, place_order},
 };
 use crate::{
     auth::principal::Scoped,
     error::{Error, Result},
     http::json::Json,
+    state::AppState,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -21,13 +22,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// 201 with a new order; 200 with the same order for a replay of the same
-/// `client_order_id` and content; 409 for the same key with other content.
+/// `client_order_id` and content; 409 for the same key with other content;
+/// 422 when anything cannot be sold now as sent (sold out, gone, another
+/// price than `shown_unit_price_minor`).
 #[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = CreateOrder,
     responses((status = 201, body = Order), (status = 200, body = Order, description = "replay"),
               (status = 409, body = pos_wire::Problem), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
-pub async fn create_order(s: Scoped, body: Json<CreateOrder>) -> Result<HttpResponse> {
-    match place_order(&s.tx, &s.actor, body.into_inner(), Intake::Online).await? {
+pub async fn create_order(state: web::Data<AppState>, s: Scoped, body: Json<CreateOrder>) -> Result<HttpResponse> {
+    let policy = IntakePolicy::from_settings(&state.settings);
+    match place_order(&s.tx, &s.actor, body.into_inner(), Intake::Online, &policy).await? {
         Placed::Created(order) => {
             s.tx.commit().await?;
             Ok(HttpResponse::Created().json(order))

@@ -2,24 +2,38 @@
 //! numbered for pickup, split into kitchen tickets, announced on the outlet's
 //! event log, all in one transaction.
 //!
-//! Online intake (`POST /orders`) refuses what cannot be sold now (an 86ed
-//! or deleted item, a closed outlet for kiosks). Offline intake (`sync/push`)
-//! never drops an order the customer already placed on a device: it prices
-//! lines as the device showed them when the menu has changed since, and
-//! flags the order for staff instead.
+//! Online intake (`POST /orders`) is strict: it refuses what cannot be sold
+//! now (an 86ed or deleted item, a closed outlet for kiosks) and a shown
+//! price that is not today's, so the customer hears at once and can fix the
+//! cart. Offline intake (`sync/push`, kiosks only) keeps an order a customer
+//! already placed on a device whose menu has changed since: an 86ed or
+//! deleted item, or a past price that the price history proves the device
+//! showed, is kept and flagged for staff; anything else is rejected with the
+//! reason, and nothing reaches the kitchen (`line_pricing`, `shown_price`).
+//!
+//! `created_at_client` more than [`MAX_CLOCK_AHEAD`] ahead of the server's
+//! clock, or older than the offline window, is rejected on both intakes; an
+//! offline order arriving more than [`LATE_AFTER`] after it is flagged
+//! `late_sync`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
-use pos_wire::{Channel, CreateOrder, DeviceKind, ModifierGroup, Order, OrderLine, OrderModifier, Role};
+use chrono::{DateTime, Duration, Utc};
+use pos_wire::{Channel, CreateOrder, DeviceKind, Order, OrderLine, Role};
 use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::{COLUMNS, OrderRow, pricing};
+use super::{
+    COLUMNS, OrderRow,
+    line_pricing::{CurrentItem, LineOutcome, PastPrices, price_line},
+    price_history, pricing,
+    shown_price::{ItemHistory, ShownWhen},
+};
 use crate::{
     auth::{Actor, ActorKind},
-    catalog::items::groups_of,
+    catalog::{items::groups_of, pull::parse_cursor},
+    config::Settings,
     db::ScopedTx,
     error::{Error, FieldErrors, Result},
 };
@@ -41,8 +55,26 @@ pub enum Placed {
     Conflict(Order),
 }
 
+/// What intake needs from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct IntakePolicy {
+    /// How old an order may be, and how far back shown prices are honoured.
+    pub offline_window: Duration,
+}
+
+impl IntakePolicy {
+    pub fn from_settings(settings: &Settings) -> IntakePolicy {
+        IntakePolicy {
+            offline_window: Duration::from_std(settings.offline_order_window).unwrap_or(Duration::hours(72)),
+        }
+    }
+}
+
 pub const MAX_LINES: usize = 100;
-pub const MAX_QTY: i32 = 99;
+/// A device clock may run this far ahead of the server's.
+pub const MAX_CLOCK_AHEAD: Duration = Duration::minutes(10);
+/// An offline order arriving this long after it was taken is flagged `late_sync`.
+pub const LATE_AFTER: Duration = Duration::minutes(30);
 
 #[derive(Debug, FromQueryResult)]
 struct OutletInfo {
@@ -65,13 +97,33 @@ struct ItemInfo {
     station: Option<String>,
 }
 
-fn text(raw: &Option<String>, max: usize, field: &str, errors: &mut FieldErrors) -> Option<String> {
-    let v = raw.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+/// Trimmed free text of at most `max` characters; `None` when empty.
+fn text(raw: &Option<String>, max: usize) -> std::result::Result<Option<String>, String> {
+    let Some(v) = raw.as_deref().map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
     if v.chars().count() > max || v.chars().any(char::is_control) {
-        errors.add(field, format!("must be at most {max} characters of text"));
-        return None;
+        return Err(format!("must be at most {max} characters of text"));
     }
-    Some(v.to_string())
+    Ok(Some(v.to_string()))
+}
+
+/// Checks `created_at_client` against the server's `now`: the flag to add
+/// (`late_sync`), or why the order is refused.
+pub fn order_time(
+    created_at_client: DateTime<Utc>,
+    now: DateTime<Utc>,
+    window: Duration,
+    intake: Intake,
+) -> std::result::Result<Option<&'static str>, String> {
+    if created_at_client > now + MAX_CLOCK_AHEAD {
+        return Err("is in the future: check the device's clock".into());
+    }
+    if created_at_client < now - window {
+        return Err(format!(
+            "is more than {} h ago: too old to send to the kitchen; settle it at the counter",
+            window.num_hours()
+        ));
+    }
+    Ok((intake == Intake::Offline && created_at_client < now - LATE_AFTER).then_some("late_sync"))
 }
 
 /// What identifies the content of an order, for replay detection.
@@ -80,25 +132,44 @@ pub fn payload_hash(req: &CreateOrder) -> Vec<u8> {
     Sha256::digest(&canonical).to_vec()
 }
 
-/// Places `req` for `actor` (see the module docs for the two intakes).
-pub async fn place_order(tx: &ScopedTx, actor: &Actor, req: CreateOrder, intake: Intake) -> Result<Placed> {
-    let (device_id, prefix) = match &actor.kind {
+/// Who takes the order: (device, its number prefix) for a kiosk, nothing
+/// for staff. Kiosks take kiosk orders at their own outlet; staff take
+/// counter orders; kitchen displays and kitchen staff take none.
+async fn taken_by(tx: &ScopedTx, actor: &Actor, req: &CreateOrder) -> Result<(Option<Uuid>, Option<String>)> {
+    match &actor.kind {
         ActorKind::Device { device_id, outlet_id, kind } => {
             if *kind != DeviceKind::Kiosk {
-                return Err(Error::Forbidden("kitchen displays do not take orders"));
+                return Err(Error::Forbidden("only kiosks take orders"));
             }
             if *outlet_id != req.outlet_id {
                 return Err(Error::field("outlet_id", "is not the outlet this kiosk belongs to"));
             }
-            (Some(*device_id), device_prefix(tx, *device_id).await?)
+            if req.channel != Channel::Kiosk {
+                return Err(Error::field("channel", "a kiosk takes kiosk orders"));
+            }
+            Ok((Some(*device_id), device_prefix(tx, *device_id).await?))
         }
         ActorKind::Staff { role, .. } => {
             if *role == Role::Kitchen {
                 return Err(Error::Forbidden("kitchen staff do not take orders"));
             }
-            (None, None)
+            if req.channel != Channel::Counter {
+                return Err(Error::field("channel", "staff take counter orders"));
+            }
+            Ok((None, None))
         }
-    };
+    }
+}
+
+/// Places `req` for `actor` (see the module docs for the two intakes).
+pub async fn place_order(
+    tx: &ScopedTx,
+    actor: &Actor,
+    req: CreateOrder,
+    intake: Intake,
+    policy: &IntakePolicy,
+) -> Result<Placed> {
+    let (device_id, prefix) = taken_by(tx, actor, &req).await?;
 
     // Replays: one at a time per key, then answer from what is stored.
     tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [req.client_order_id.to_string().into()])
@@ -113,15 +184,29 @@ pub async fn place_order(tx: &ScopedTx, actor: &Actor, req: CreateOrder, intake:
         });
     }
 
+    let now = Utc::now();
     let mut errors = FieldErrors::new();
-    let customer_name = text(&req.customer_name, 60, "customer_name", &mut errors);
-    let table = text(&req.table, 20, "table", &mut errors);
+    let mut flags: Vec<String> = Vec::new();
+    let customer_name = errors.take("customer_name", text(&req.customer_name, 60)).flatten();
+    let table = errors.take("table", text(&req.table, 20)).flatten();
     if req.items.is_empty() {
         errors.add("items", "an order needs at least one item");
     }
     if req.items.len() > MAX_LINES {
         errors.add("items", format!("at most {MAX_LINES} lines"));
     }
+    if let Some(flag) = errors
+        .take("created_at_client", order_time(req.created_at_client, now, policy.offline_window, intake))
+        .flatten()
+    {
+        flags.push(flag.into());
+    }
+    let menu_version = errors
+        .take(
+            "priced_from",
+            parse_cursor(req.priced_from.as_deref()).map_err(|_| "is not a cursor from sync/pull".into()),
+        )
+        .flatten();
     let outlet: Option<OutletInfo> = tx
         .query_one(
             "SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text AS currency, \
@@ -134,7 +219,6 @@ pub async fn place_order(tx: &ScopedTx, actor: &Actor, req: CreateOrder, intake:
         errors.add("outlet_id", "no such outlet");
         return Err(Error::Validation(errors));
     };
-    let mut flags = Vec::new();
     if !outlet.is_open {
         match (intake, req.channel) {
             (Intake::Online, Channel::Kiosk) => errors.add("outlet_id", "the outlet is closed"),
@@ -142,89 +226,12 @@ pub async fn place_order(tx: &ScopedTx, actor: &Actor, req: CreateOrder, intake:
         }
     }
 
-    let ids: Vec<Uuid> = req.items.iter().map(|l| l.menu_item_id).collect();
-    let found: Vec<ItemInfo> = tx
-        .query_all(
-            "SELECT i.id, i.name, coalesce(o.price_minor, i.price_minor) AS price_minor, \
-                    (o.available IS DISTINCT FROM false OR o.unavailable_until <= now()) IS TRUE AS available, \
-                    i.deleted_at IS NOT NULL AS deleted, i.modifier_groups, c.station \
-               FROM menu_items i JOIN categories c ON c.tenant_id = i.tenant_id AND c.id = i.category_id \
-               LEFT JOIN outlet_item_overrides o \
-                      ON o.tenant_id = i.tenant_id AND o.outlet_id = $2 AND o.item_id = i.id AND o.deleted_at IS NULL \
-              WHERE i.id = ANY($1)",
-            [ids.into(), req.outlet_id.into()],
-        )
-        .await?;
-    let items: HashMap<Uuid, ItemInfo> = found.into_iter().map(|i| (i.id, i)).collect();
-
-    let mut lines = Vec::with_capacity(req.items.len());
-    for (i, line) in req.items.iter().enumerate() {
-        let at = |f: &str| format!("items[{i}].{f}");
-        if !(1..=MAX_QTY).contains(&line.qty) {
-            errors.add(&at("qty"), format!("must be between 1 and {MAX_QTY}"));
-            continue;
-        }
-        let note = text(&line.note, 140, &at("note"), &mut errors);
-        let shown = line.shown_unit_price_minor.filter(|p| (0..=crate::catalog::items::MAX_PRICE_MINOR).contains(p));
-        let lenient = intake == Intake::Offline && shown.is_some();
-        let Some(item) = items.get(&line.menu_item_id) else {
-            if lenient {
-                flags.push("item_deleted".into());
-                lines.push(unknown_line(line, shown.unwrap_or(0), note));
-            } else {
-                errors.add(&at("menu_item_id"), "no such item");
-            }
-            continue;
-        };
-        if item.deleted {
-            if lenient {
-                flags.push("item_deleted".into());
-            } else {
-                errors.add(&at("menu_item_id"), "this item is no longer on the menu");
-                continue;
-            }
-        } else if !item.available {
-            if intake == Intake::Offline {
-                flags.push("item_unavailable".into());
-            } else {
-                errors.add(&at("menu_item_id"), "this item is sold out");
-                continue;
-            }
-        }
-        let groups = groups_of(item.modifier_groups.clone());
-        let modifiers = match chosen_modifiers(&groups, &line.modifier_option_ids) {
-            Ok(m) => m,
-            Err(msg) if lenient => {
-                flags.push("modifiers_changed".into());
-                tracing::info!(%msg, "offline order with modifiers the menu no longer has");
-                chosen_modifiers_known(&groups, &line.modifier_option_ids)
-            }
-            Err(msg) => {
-                errors.add(&at("modifier_option_ids"), msg);
-                continue;
-            }
-        };
-        let deltas: Vec<i64> = modifiers.iter().map(|m| m.price_minor).collect();
-        let mut unit = pricing::unit_price(item.price_minor, deltas.iter().copied());
-        if let Some(shown) = shown
-            && intake == Intake::Offline
-            && shown != unit
-        {
-            flags.push("price_changed".into());
-            unit = shown;
-        }
-        lines.push(OrderLine {
-            menu_item_id: item.id,
-            name: item.name.clone(),
-            qty: line.qty,
-            unit_price_minor: unit,
-            line_total_minor: unit * i64::from(line.qty),
-            modifiers,
-            note,
-            station: item.station.clone(),
-        });
-    }
+    let when =
+        ShownWhen { menu_version, taken_at: req.created_at_client.min(now), not_before: now - policy.offline_window };
+    let past = PastTerms { when, window_hours: policy.offline_window.num_hours() };
+    let (lines, line_flags) = price_lines(tx, &req, intake, &past, &mut errors).await?;
     errors.finish()?;
+    flags.extend(line_flags.into_iter().map(String::from));
     flags.sort();
     flags.dedup();
 
@@ -360,114 +367,125 @@ async fn local_date(tx: &ScopedTx, at: DateTime<Utc>, timezone: &str) -> Result<
     crate::db::opt_row(&rows, "d")?.ok_or_else(|| Error::internal("no date"))
 }
 
-/// The chosen options, checked against the item's groups (each option known
-/// and chosen once; each group within its min and max).
-pub fn chosen_modifiers(groups: &[ModifierGroup], chosen: &[Uuid]) -> std::result::Result<Vec<OrderModifier>, String> {
-    let mut per_group: BTreeMap<usize, u32> = BTreeMap::new();
-    let mut out = Vec::new();
-    for (n, option_id) in chosen.iter().enumerate() {
-        if chosen[..n].contains(option_id) {
-            return Err("an option is chosen twice".into());
-        }
-        let found = groups
-            .iter()
-            .enumerate()
-            .find_map(|(gi, g)| g.options.iter().find(|o| o.id == Some(*option_id)).map(|o| (gi, g, o)));
-        let Some((gi, group, option)) = found else {
-            return Err(format!("option {option_id} is not an option of this item"));
-        };
-        *per_group.entry(gi).or_default() += 1;
-        out.push(OrderModifier {
-            option_id: *option_id,
-            group: group.name.clone(),
-            name: option.name.clone(),
-            price_minor: option.price_minor,
-        });
-    }
-    for (gi, group) in groups.iter().enumerate() {
-        let n = per_group.get(&gi).copied().unwrap_or(0);
-        if n < group.min {
-            return Err(format!("choose at least {} of {}", group.min, group.name));
-        }
-        if n > group.max {
-            return Err(format!("choose at most {} of {}", group.max, group.name));
-        }
-    }
-    Ok(out)
+/// The terms a past price is checked under.
+struct PastTerms {
+    when: ShownWhen,
+    window_hours: i64,
 }
 
-/// The options of `chosen` the item still has (for lenient offline intake).
-fn chosen_modifiers_known(groups: &[ModifierGroup], chosen: &[Uuid]) -> Vec<OrderModifier> {
-    chosen
+/// Prices every line (see `line_pricing`), reading the price history only
+/// for offline lines whose shown price is not today's. Refusals go to
+/// `errors` under `items[i].<field>`.
+async fn price_lines(
+    tx: &ScopedTx,
+    req: &CreateOrder,
+    intake: Intake,
+    past: &PastTerms,
+    errors: &mut FieldErrors,
+) -> Result<(Vec<OrderLine>, Vec<&'static str>)> {
+    let items = current_items(tx, req).await?;
+    let notes: Vec<_> = req.items.iter().map(|l| text(&l.note, 140)).collect();
+    let price = |i: usize, history: Option<&ItemHistory>| {
+        let line = &req.items[i];
+        match &notes[i] {
+            Err(msg) => LineOutcome::Refused { field: "note", message: msg.clone() },
+            Ok(note) => {
+                let past =
+                    history.map(|history| PastPrices { history, when: &past.when, window_hours: past.window_hours });
+                price_line(line, note.clone(), items.get(&line.menu_item_id), intake, past)
+            }
+        }
+    };
+    let mut outcomes: Vec<LineOutcome> = (0..req.items.len()).map(|i| price(i, None)).collect();
+    let waiting: Vec<Uuid> = outcomes
         .iter()
-        .filter_map(|id| {
-            groups.iter().find_map(|g| {
-                g.options.iter().find(|o| o.id == Some(*id)).map(|o| OrderModifier {
-                    option_id: *id,
-                    group: g.name.clone(),
-                    name: o.name.clone(),
-                    price_minor: o.price_minor,
-                })
-            })
-        })
-        .collect()
+        .zip(&req.items)
+        .filter(|(o, _)| **o == LineOutcome::NeedsHistory)
+        .map(|(_, l)| l.menu_item_id)
+        .collect();
+    if !waiting.is_empty() {
+        let history = price_history::load(tx, req.outlet_id, &waiting, past.when.not_before).await?;
+        let none = ItemHistory::default();
+        for (i, outcome) in outcomes.iter_mut().enumerate() {
+            if *outcome == LineOutcome::NeedsHistory {
+                *outcome = price(i, Some(history.get(&req.items[i].menu_item_id).unwrap_or(&none)));
+            }
+        }
+    }
+    let (mut lines, mut flags) = (Vec::with_capacity(outcomes.len()), Vec::new());
+    for (i, outcome) in outcomes.into_iter().enumerate() {
+        match outcome {
+            LineOutcome::Priced { line, flags: f } => {
+                lines.push(line);
+                flags.extend(f);
+            }
+            LineOutcome::Refused { field, message } => errors.add(&format!("items[{i}].{field}"), message),
+            LineOutcome::NeedsHistory => return Err(Error::internal("a line was left unpriced")),
+        }
+    }
+    Ok((lines, flags))
 }
 
-fn unknown_line(line: &pos_wire::OrderLineRequest, unit: i64, note: Option<String>) -> OrderLine {
-    OrderLine {
-        menu_item_id: line.menu_item_id,
-        name: line
-            .shown_name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| "(item no longer on the menu)".into()),
-        qty: line.qty,
-        unit_price_minor: unit,
-        line_total_minor: unit * i64::from(line.qty),
-        modifiers: Vec::new(),
-        note,
-        station: None,
-    }
+/// The order's items as its outlet sells them now (deleted ones included:
+/// items are only ever soft-deleted, so an id not here never existed).
+async fn current_items(tx: &ScopedTx, req: &CreateOrder) -> Result<HashMap<Uuid, CurrentItem>> {
+    let ids: Vec<Uuid> = req.items.iter().map(|l| l.menu_item_id).collect();
+    let found: Vec<ItemInfo> = tx
+        .query_all(
+            "SELECT i.id, i.name, coalesce(o.price_minor, i.price_minor) AS price_minor, \
+                    (o.available IS DISTINCT FROM false OR o.unavailable_until <= now()) IS TRUE AS available, \
+                    i.deleted_at IS NOT NULL AS deleted, i.modifier_groups, c.station \
+               FROM menu_items i JOIN categories c ON c.tenant_id = i.tenant_id AND c.id = i.category_id \
+               LEFT JOIN outlet_item_overrides o \
+                      ON o.tenant_id = i.tenant_id AND o.outlet_id = $2 AND o.item_id = i.id AND o.deleted_at IS NULL \
+              WHERE i.id = ANY($1)",
+            [ids.into(), req.outlet_id.into()],
+        )
+        .await?;
+    Ok(found
+        .into_iter()
+        .map(|i| {
+            let item = CurrentItem {
+                id: i.id,
+                name: i.name,
+                price_minor: i.price_minor,
+                available: i.available,
+                deleted: i.deleted,
+                groups: groups_of(i.modifier_groups),
+                station: i.station,
+            };
+            (item.id, item)
+        })
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pos_wire::ModifierOption;
 
-    fn groups() -> (Vec<ModifierGroup>, [Uuid; 4]) {
-        let ids = [Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7()];
-        let opt = |i: usize, price| ModifierOption { id: Some(ids[i]), name: format!("o{i}"), price_minor: price };
-        (
-            vec![
-                ModifierGroup {
-                    id: Some(Uuid::now_v7()),
-                    name: "Ice".into(),
-                    min: 1,
-                    max: 1,
-                    options: vec![opt(0, 0), opt(1, 0)],
-                },
-                ModifierGroup {
-                    id: Some(Uuid::now_v7()),
-                    name: "Extra".into(),
-                    min: 0,
-                    max: 1,
-                    options: vec![opt(2, 6000), opt(3, 8000)],
-                },
-            ],
-            ids,
-        )
+    #[test]
+    fn order_times() {
+        let now = Utc::now();
+        let window = Duration::hours(72);
+        let check = |ago: Duration, intake| order_time(now - ago, now, window, intake);
+        assert_eq!(check(Duration::zero(), Intake::Online), Ok(None));
+        assert_eq!(check(Duration::minutes(-9), Intake::Offline), Ok(None), "a clock a little ahead");
+        assert!(check(Duration::minutes(-11), Intake::Offline).unwrap_err().contains("future"));
+        assert!(check(Duration::days(365), Intake::Online).unwrap_err().contains("too old"));
+        assert_eq!(check(Duration::minutes(29), Intake::Offline), Ok(None));
+        assert_eq!(check(Duration::minutes(31), Intake::Offline), Ok(Some("late_sync")));
+        assert_eq!(check(Duration::minutes(31), Intake::Online), Ok(None));
+        assert_eq!(check(Duration::hours(71), Intake::Offline), Ok(Some("late_sync")));
+        assert!(check(Duration::hours(73), Intake::Offline).unwrap_err().contains("72 h"));
+        assert!(check(Duration::hours(73), Intake::Online).is_err());
     }
 
     #[test]
-    fn modifier_rules() {
-        let (g, ids) = groups();
-        assert_eq!(chosen_modifiers(&g, &[ids[0]]).unwrap().len(), 1);
-        assert_eq!(chosen_modifiers(&g, &[ids[1], ids[3]]).unwrap()[1].price_minor, 8000);
-        assert!(chosen_modifiers(&g, &[]).unwrap_err().contains("at least 1 of Ice"));
-        assert!(chosen_modifiers(&g, &[ids[0], ids[1]]).unwrap_err().contains("at most 1 of Ice"));
-        assert!(chosen_modifiers(&g, &[ids[0], ids[2], ids[3]]).unwrap_err().contains("at most 1 of Extra"));
-        assert!(chosen_modifiers(&g, &[ids[0], ids[0]]).unwrap_err().contains("twice"));
-        assert!(chosen_modifiers(&g, &[ids[0], Uuid::now_v7()]).unwrap_err().contains("not an option"));
+    fn free_text() {
+        assert_eq!(text(&Some("  Siti ".into()), 60), Ok(Some("Siti".into())));
+        assert_eq!(text(&Some("   ".into()), 60), Ok(None));
+        assert_eq!(text(&None, 60), Ok(None));
+        assert!(text(&Some("x".repeat(61)), 60).is_err());
+        assert!(text(&Some("a\u{0}b".into()), 60).is_err());
     }
 }

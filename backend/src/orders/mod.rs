@@ -1,10 +1,14 @@
-//! Orders: intake (idempotent on `client_order_id`, priced by the server),
-//! the status lifecycle, and reading them back.
+//! Orders: intake (idempotent on `client_order_id`, priced by the server,
+//! offline orders checked against the price history), the status
+//! lifecycle, and reading them back.
 
 pub mod http;
 pub mod intake;
 pub mod lifecycle;
+pub mod line_pricing;
+pub mod price_history;
 pub use pos_wire::pricing;
+pub mod shown_price;
 pub mod status;
 
 use chrono::{DateTime, Utc};

@@ -1,9 +1,13 @@
-//! `POST /sync/push`: a device's queued orders in one batch. Each order runs
+//! `POST /sync/push`: a kiosk's queued orders in one batch. Each order runs
 //! in its own transaction, so one bad order never blocks the rest, and the
 //! whole batch is safe to resend after a timeout (replays are `duplicate`).
+//!
+//! Only a kiosk's own token may push, and only under its own `device_id`:
+//! this is the lenient path for orders really taken offline (see
+//! `orders::intake`); staff place orders with `POST /orders`.
 
 use actix_web::{ResponseError, web};
-use pos_wire::{CreateOrder, Problem, PushOutcome, PushResult, SyncPush, SyncPushResponse};
+use pos_wire::{CreateOrder, DeviceKind, Problem, PushOutcome, PushResult, SyncPush, SyncPushResponse};
 use uuid::Uuid;
 
 use crate::{
@@ -11,7 +15,7 @@ use crate::{
     db::PrincipalId,
     error::{Error, Result},
     http::json::{Json, parse_json},
-    orders::intake::{Intake, Placed, place_order},
+    orders::intake::{Intake, IntakePolicy, Placed, place_order},
     state::AppState,
 };
 
@@ -24,7 +28,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 fn problem_of(e: &Error) -> Problem {
     let status = e.status_code();
     let (detail, errors) = match e {
-        Error::Validation(f) => (Some("Some fields are not valid.".to_string()), f.0.clone()),
+        Error::Validation(f) => {
+            let why: Vec<String> = f.0.iter().map(|(field, msgs)| format!("{field}: {}", msgs.join("; "))).collect();
+            (Some(format!("Not accepted: {}", why.join(". "))), f.0.clone())
+        }
         Error::Db(_) | Error::Internal(_) => (Some("Something went wrong on our side.".into()), Default::default()),
         other => (Some(other.to_string()), Default::default()),
     };
@@ -38,20 +45,26 @@ fn problem_of(e: &Error) -> Problem {
 }
 
 #[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", request_body = SyncPush,
-    responses((status = 200, body = SyncPushResponse), (status = 403), (status = 422)), security(("bearer" = [])))]
+    responses((status = 200, body = SyncPushResponse), (status = 403, description = "not a kiosk token, or another device's id"),
+              (status = 422)), security(("bearer" = [])))]
 pub async fn sync_push(
     state: web::Data<AppState>,
     s: Scoped,
     body: Json<SyncPush>,
 ) -> Result<web::Json<SyncPushResponse>> {
     let push = body.into_inner();
-    let (device_id, principal) = match s.actor.kind {
-        ActorKind::Device { device_id, .. } => (device_id, PrincipalId::Device(device_id)),
-        ActorKind::Staff { user_id, .. } => (push.device_id, PrincipalId::User(user_id)),
+    let device_id = match s.actor.kind {
+        ActorKind::Device { device_id, kind: DeviceKind::Kiosk, .. } => device_id,
+        ActorKind::Device { .. } => return Err(Error::Forbidden("only kiosks push orders")),
+        ActorKind::Staff { .. } => {
+            return Err(Error::Forbidden("sync/push takes device tokens only; staff place orders with POST /orders"));
+        }
     };
     if device_id != push.device_id {
-        return Err(Error::field("device_id", "is not the device making this request"));
+        return Err(Error::Forbidden("a kiosk pushes only its own orders"));
     }
+    let principal = PrincipalId::Device(device_id);
+    let policy = IntakePolicy::from_settings(&state.settings);
     if push.orders.len() > MAX_BATCH {
         return Err(Error::field("orders", format!("send at most {MAX_BATCH} orders per batch")));
     }
@@ -78,7 +91,7 @@ pub async fn sync_push(
             }
         };
         let tx = state.db.begin_scoped(tenant_id, outlets.clone(), principal).await?;
-        let result = match place_order(&tx, &actor, order, Intake::Offline).await {
+        let result = match place_order(&tx, &actor, order, Intake::Offline, &policy).await {
             Ok(Placed::Created(o)) => {
                 tx.commit().await?;
                 PushResult { client_order_id, outcome: PushOutcome::Created, order: Some(o), error: None }
@@ -98,6 +111,7 @@ pub async fn sync_push(
             // The database itself failing is not the order's fault: fail the batch, the device retries.
             Err(e @ (Error::Db(_) | Error::Internal(_))) => return Err(e),
             Err(e) => {
+                tracing::info!(?client_order_id, error = ?e, "pushed order rejected");
                 PushResult { client_order_id, outcome: PushOutcome::Rejected, order: None, error: Some(problem_of(&e)) }
             }
         };

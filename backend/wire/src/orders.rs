@@ -59,10 +59,14 @@ pub struct OrderLineRequest {
     #[serde(default)]
     pub note: Option<String>,
     /// What the device showed the customer for one unit (item and options).
-    /// Used, and the order flagged, when the item has since changed or gone.
+    /// `POST /orders` refuses the line when it is not the price now; an
+    /// offline order (`sync/push`) is charged it, and flagged, only when the
+    /// server's price history proves the item had it at the outlet while the
+    /// device's menu (`priced_from`) was current.
     #[serde(default)]
     pub shown_unit_price_minor: Option<i64>,
-    /// The item's name as the device showed it (kept if the item was deleted).
+    /// The item's name as the device showed it, for the device's own lists.
+    /// The server ignores it: names on orders are always the server's.
     #[serde(default)]
     pub shown_name: Option<String>,
 }
@@ -85,6 +89,11 @@ pub struct CreateOrder {
     /// their own orders with their prefix, e.g. `K1-7`).
     #[serde(default)]
     pub number: Option<String>,
+    /// The `sync/pull` cursor of the menu the device priced the order from
+    /// (the shown prices were that menu's). Bounds which past prices an
+    /// offline order may be charged at.
+    #[serde(default)]
+    pub priced_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -128,7 +137,8 @@ pub struct Order {
     pub total_minor: i64,
     pub currency: String,
     /// Things staff should look at: `price_changed`, `item_unavailable`,
-    /// `item_deleted`, `outlet_closed`, `late_sync`.
+    /// `item_deleted`, `modifiers_changed`, `outlet_closed`, `late_sync`,
+    /// `number_reassigned`.
     pub flags: Vec<String>,
     pub cancel_reason: Option<String>,
     pub created_at_client: DateTime<Utc>,

@@ -85,6 +85,39 @@ test("five orders placed offline, a reload while offline, then online: exactly f
   assert.ok(rows.every((o) => o.state === "confirmed"), JSON.stringify(rows.map((o) => o.state)));
 });
 
+test("an order at the price shown before a price change, sent later, is kept at that price and flagged", async () => {
+  const kp = kiosk.page;
+  await kiosk.goOffline();
+  await kp.locator(".connection.offline").waitFor();
+  await startOrder(kp);
+  await addItem(kp, "Mie Ayam");
+  await kp.locator(".checkout-button").click();
+  await kp.locator("#pickup-name").fill("Lama");
+  await kp.locator(".place-order").click();
+  await kp.locator('.confirmation[data-state="saved"]').waitFor();
+  const number = (await kp.locator(".pickup-number").textContent()).trim();
+  // While the kiosk is offline the price goes up.
+  await brand.owner.patch(`/api/v1/menu-items/${brand.items.mieAyam.id}`, { price_minor: 30000 });
+  await kiosk.goOnline();
+  const order = await eventually(
+    async () => (await allOrders(brand.owner, brand.outlet.id)).find((o) => o.number === number),
+    { timeout: 20000, what: "the offline order on the server" },
+  );
+  assert.equal(order.items[0].unit_price_minor, 28000, "the price the customer was shown");
+  assert.equal(order.items[0].name, "Mie Ayam");
+  assert.deepEqual(order.flags, ["price_changed"]);
+  const [queued] = (await idbRows(kp, "orders")).filter((o) => o.client_order_id === order.client_order_id);
+  assert.match(queued.body.priced_from, /^v\d+$/, "the order names the menu it was priced from");
+  await kp.locator('.confirmation[data-state="sent"]').waitFor();
+  await newOrder(kp);
+  // The kiosk's menu follows: new orders are at the new price, online.
+  await startOrder(kp);
+  await addItem(kp, "Mie Ayam");
+  assert.match(await kp.locator(".cart-subtotal").textContent(), /Rp 30\.000/);
+  await kp.locator(".cart-drawer .secondary").click();
+  await brand.owner.patch(`/api/v1/menu-items/${brand.items.mieAyam.id}`, { price_minor: 28000 });
+});
+
 test("an item 86ed in the admin disappears from the open kiosk", async () => {
   const kp = kiosk.page;
   await startOrder(kp);

@@ -199,6 +199,51 @@ test("a cancelled order is struck through on the KDS at once", async () => {
   await ticket.waitFor({ state: "detached" });
 });
 
+test("online, a price changed since the kiosk's menu is refused at once; the cart follows and the order goes through", async () => {
+  const kp = kiosk.page;
+  await newOrder(kp);
+  await startOrder(kp);
+  await addItem(kp, "Kopi Susu", { category: "Minuman" });
+  // The kiosk does not hear of the change before the customer taps: its
+  // menu pulls fail until it has sent the order.
+  const sent = [];
+  await kp.route("**/api/v1/sync/pull?*", (route) => (sent.length === 0 ? route.abort() : route.continue()));
+  const onRequest = (r) => {
+    if (r.method() === "POST" && /\/api\/v1\/(orders|sync\/push)$/.test(new URL(r.url()).pathname)) sent.push(new URL(r.url()).pathname);
+  };
+  kiosk.context.on("request", onRequest);
+  try {
+    await brand.owner.patch(`/api/v1/menu-items/${brand.items.kopi.id}`, { price_minor: 20000 });
+    await sleep(500); // the change's event reaches the kiosk, whose pull fails
+    await kp.locator(".checkout-button").click();
+    assert.match(await kp.locator(".grand-total").textContent(), /Rp 20\.979/, "18.000 + 5% + 11%");
+    await kp.locator("#pickup-name").fill("Rina");
+    const refusal = kp.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api/v1/orders"));
+    await kp.locator(".place-order").click();
+    assert.equal((await refusal).status(), 422);
+    const alert = kp.locator(".checkout .alert.refused");
+    await alert.waitFor();
+    assert.match(await alert.textContent(), /Kopi Susu: .*20000/);
+    await kiosk.screenshot("kiosk-order-refused");
+    // The kiosk pulls the menu again: the cart is at the new price.
+    await eventually(async () => /Rp 23\.310/.test(await kp.locator(".grand-total").textContent()), {
+      what: "the checkout at the new price",
+    });
+    await kp.locator(".place-order").click();
+    await kp.locator('.confirmation[data-state="sent"]').waitFor();
+    const number = (await kp.locator(".pickup-number").textContent()).trim();
+    const order = (await allOrders(brand.owner, brand.outlet.id)).find((o) => o.number === number);
+    assert.equal(order.total_minor, 23310);
+    assert.deepEqual(order.flags, []);
+    assert.deepEqual(sent, ["/api/v1/orders", "/api/v1/orders"], "placed online both times, never queued");
+    assert.equal((await idbRows(kp, "orders")).filter((o) => o.body.customer_name === "Rina").length, 1, "the refused try left nothing");
+  } finally {
+    kiosk.context.off("request", onRequest);
+    await kp.unrouteAll({ behavior: "ignoreErrors" });
+    await brand.owner.patch(`/api/v1/menu-items/${brand.items.kopi.id}`, { price_minor: 18000 });
+  }
+});
+
 test("the kiosk speaks English when asked, and goes back to welcome when left idle", async () => {
   const kp = kiosk.page;
   await newOrder(kp);

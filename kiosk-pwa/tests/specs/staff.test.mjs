@@ -61,31 +61,41 @@ test("rejected and conflicting orders wait for staff behind the PIN", async () =
   const [first] = await idbRows(page, "orders");
   const prefix = number.split("-")[0];
 
-  // A queued order the server must refuse (qty over its limit), and one that
-  // reuses the first order's id with other content.
+  // Queued orders the server must refuse (qty over its limit; a price the
+  // item never had, as a tampered tablet would send), and one that reuses
+  // the first order's id with other content.
   const rejected = queuedOrder({ id: randomUUID(), outletId: brand.outlet.id, item: brand.items.sate, number: `${prefix}-50`, qty: 500 });
+  const free = queuedOrder({ id: randomUUID(), outletId: brand.outlet.id, item: brand.items.sate, number: `${prefix}-52`, qty: 5, shown: 0 });
   const conflict = queuedOrder({ id: first.client_order_id, outletId: brand.outlet.id, item: brand.items.sate, number: `${prefix}-51` });
-  await idbPut(page, "orders", [rejected, conflict]);
+  await idbPut(page, "orders", [rejected, free, conflict]);
   await page.reload();
-  await page.locator(".staff-button .badge", { hasText: "2" }).waitFor({ timeout: 15000 });
-  assert.equal((await allOrders(brand.owner, brand.outlet.id)).length, 1, "neither reached the server as an order");
+  await page.locator(".staff-button .badge", { hasText: "3" }).waitFor({ timeout: 15000 });
+  assert.equal((await allOrders(brand.owner, brand.outlet.id)).length, 1, "none reached the server as an order");
 
   await page.locator(".staff-button").click();
   await page.locator(".staff-panel #pin-input").fill("0000");
   await page.locator(".staff-panel .field-error", { hasText: /PIN salah|Wrong PIN/ }).waitFor();
   assert.equal(await page.locator(".attention-order").count(), 0, "nothing shown without the PIN");
   await page.locator(".staff-panel #pin-input").fill(STAFF_PIN);
-  await page.locator(".attention-order").nth(1).waitFor();
+  await page.locator(".attention-order").nth(2).waitFor();
   const outcomes = await page.locator(".attention-order .outcome").allTextContents();
-  assert.deepEqual(outcomes.sort(), ["Ditolak", "Konflik"]);
+  assert.deepEqual(outcomes.sort(), ["Ditolak", "Ditolak", "Konflik"]);
   assert.match(await page.locator(`.attention-order[data-client-order-id="${rejected.client_order_id}"]`).textContent(), /qty|99/i);
+  // Staff read why, by item: the server's price history never had Sate Ayam for free.
+  assert.match(
+    await page.locator(`.attention-order[data-client-order-id="${free.client_order_id}"] .hint`).textContent(),
+    /Sate Ayam: .*did not cost 0/,
+  );
+  // Nothing of them reached the kitchen.
+  const tickets = await brand.owner.get(`/api/v1/outlets/${brand.outlet.id}/tickets?status=open`);
+  assert.equal(tickets.length, 1, "only the real order's ticket");
   await kiosk.screenshot("kiosk-needs-attention");
 
   await page.locator(`.attention-order[data-client-order-id="${rejected.client_order_id}"] .primary`).click();
   await page.locator(`.attention-order[data-client-order-id="${rejected.client_order_id}"]`).waitFor({ state: "detached" });
   const rows = await idbRows(page, "orders");
   assert.equal(rows.find((r) => r.client_order_id === rejected.client_order_id).state, "handled", "kept, marked handled");
-  assert.equal(await page.locator(".staff-button .badge").textContent(), "1");
+  assert.equal(await page.locator(".staff-button .badge").textContent(), "2");
   // Staff see whether the browser may evict the queue: what the browser says.
   const state = page.locator(".staff-panel .storage-state");
   await state.waitFor();
@@ -101,5 +111,5 @@ test("a revoked kiosk goes back to the pairing screen", async () => {
   await page.locator("#pairing-code").waitFor({ timeout: 10000 });
   assert.equal(await page.evaluate(() => localStorage.getItem("pos.device.kiosk")), null);
   // Its orders stay on the device.
-  assert.equal((await idbRows(page, "orders")).length, 2);
+  assert.equal((await idbRows(page, "orders")).length, 3);
 });

@@ -475,7 +475,7 @@ export async function idbPut(page, store, rows) {
 }
 
 /** A queued order as the kiosk keeps it (see src/queue.rs), for tests that fill the queue directly. */
-export function queuedOrder({ id, outletId, item, number, qty = 1, customer = "Tamu", at = Date.now() }) {
+export function queuedOrder({ id, outletId, item, number, qty = 1, customer = "Tamu", at = Date.now(), shown = item.price_minor }) {
   return {
     client_order_id: id,
     state: "pending",
@@ -492,13 +492,13 @@ export function queuedOrder({ id, outletId, item, number, qty = 1, customer = "T
           qty,
           modifier_option_ids: [],
           note: null,
-          shown_unit_price_minor: item.price_minor,
+          shown_unit_price_minor: shown,
           shown_name: item.name,
         },
       ],
       number,
     },
-    shown_total_minor: item.price_minor * qty,
+    shown_total_minor: shown * qty,
     currency: "IDR",
     queued_at_ms: at,
     attempts: 0,

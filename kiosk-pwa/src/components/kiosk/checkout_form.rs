@@ -8,7 +8,8 @@ use crate::{
 };
 
 /// Takeaway with a name, or eat in at a table; pay at the counter; the
-/// totals as the counter will ask for them; place the order.
+/// totals as the counter will ask for them; place the order, and why the
+/// server refused it if it did.
 #[component]
 pub fn CheckoutForm(
     #[prop(into)] cart: Signal<Vec<CartLine>>,
@@ -16,6 +17,9 @@ pub fn CheckoutForm(
     #[prop(into)] locale: Signal<Locale>,
     #[prop(into)] placing: Signal<bool>,
     #[prop(into)] failed: Signal<bool>,
+    /// Why the server refused the order just tried (empty: it did not).
+    #[prop(into)]
+    refused: Signal<Vec<String>>,
     on_place: Callback<PickupBy>,
     on_back: Callback<()>,
 ) -> impl IntoView {
@@ -126,6 +130,12 @@ pub fn CheckoutForm(
                     </button>
                 </fieldset>
                 <div class="totals">{summary}</div>
+                <Show when=move || refused.with(|r| !r.is_empty())>
+                    <div class="alert refused" role="alert">
+                        <p>{move || t(locale.get(), Text::OrderRefused)}</p>
+                        <ul>{move || refused.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}</ul>
+                    </div>
+                </Show>
                 <Show when=move || failed.get()>
                     <p class="alert" role="alert">
                         {move || t(locale.get(), Text::OrderNotSaved)}

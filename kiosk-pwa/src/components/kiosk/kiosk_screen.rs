@@ -18,8 +18,8 @@ use crate::{
     menu::MenuSync,
     money,
     net::Connectivity,
-    queue::{Delivery, OrderQueue, QueuedOrder},
-    storage,
+    queue::{Delivery, OrderQueue, Placement, QueuedOrder},
+    refusal, storage,
 };
 
 /// Back to the welcome screen after this long without a touch.
@@ -84,6 +84,8 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
     let staff_open = RwSignal::new(false);
     let placing = RwSignal::new(false);
     let place_failed = RwSignal::new(false);
+    // Why the server just refused the order, while the customer fixes it.
+    let refused = RwSignal::new(Vec::<String>::new());
     let last_touch = RwSignal::new(clock::now_ms());
     let now = RwSignal::new(clock::now_ms());
 
@@ -167,6 +169,7 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
         removed_notice.set(Vec::new());
         open_item.set(None);
         place_failed.set(false);
+        refused.set(Vec::new());
         step.set(KioskStep::Welcome);
         crate::pwa::reload_if_updated();
     };
@@ -241,7 +244,9 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
         }
         placing.set(true);
         place_failed.set(false);
+        refused.set(Vec::new());
         let queue = queue.get_value();
+        let sync = sync.get_value();
         let prefix = prefix.clone();
         leptos::task::spawn_local(async move {
             let lines = cart.get_untracked();
@@ -251,7 +256,8 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                 None => None,
             };
             let client_order_id = Uuid::now_v7();
-            let body = cart::order_body(client_order_id, outlet_id, number.clone(), &pickup, &lines);
+            let body =
+                cart::order_body(client_order_id, outlet_id, number.clone(), &pickup, &lines, sync.priced_from());
             let (sc, tax) = menu.outlet.as_ref().map_or((0, 0), |o| (o.service_charge_bp, o.tax_rate_bp));
             let total = money::totals(cart::subtotal(&lines), sc, tax).total_minor;
             let queued = QueuedOrder {
@@ -266,18 +272,29 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                 outcome: None,
                 problem: None,
             };
-            match queue.save(queued).await {
-                Ok(()) => {
-                    confirmation.set(Some(Confirmation {
-                        client_order_id,
-                        number,
-                        order_id: None,
-                        delivery: Delivery::Pending,
-                        status: None,
-                        total_minor: total,
-                        currency: menu.currency,
-                        updated_at: None,
-                    }));
+            let mut shown = Confirmation {
+                client_order_id,
+                number,
+                order_id: None,
+                delivery: Delivery::Pending,
+                status: None,
+                total_minor: total,
+                currency: menu.currency,
+                updated_at: None,
+            };
+            match queue.place(queued).await {
+                Ok(Placement::Refused(problem)) => {
+                    let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
+                    refused.set(refusal::reasons(&problem, &names));
+                    // The cart follows the menu as it is now (sold-out lines go, prices update).
+                    leptos::task::spawn_local(async move { sync.pull().await });
+                }
+                Ok(placement) => {
+                    if let Placement::Placed(order) = &placement {
+                        shown.delivery = Delivery::Confirmed;
+                        shown.follow_order(order);
+                    }
+                    confirmation.set(Some(shown));
                     cart.set(Vec::new());
                     last_touch.set(clock::now_ms());
                     step.set(KioskStep::Confirmation);
@@ -361,8 +378,12 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                                     locale
                                     placing
                                     failed=place_failed
+                                    refused
                                     on_place=place_order
-                                    on_back=Callback::new(move |()| step.set(KioskStep::Menu))
+                                    on_back=Callback::new(move |()| {
+                                        refused.set(Vec::new());
+                                        step.set(KioskStep::Menu);
+                                    })
                                 />
                             }
                                 .into_any()

@@ -25,7 +25,7 @@ pub fn OrderConfirmation(
                 (_, Some(OrderStatus::Cancelled)) => Text::StatusCancelled,
                 (_, Some(OrderStatus::Preparing | OrderStatus::Accepted)) => Text::StatusPreparing,
                 (Delivery::Confirmed, _) => Text::StatusSent,
-                (Delivery::Pending, _) => Text::StatusSaved,
+                (Delivery::Pending | Delivery::Placing, _) => Text::StatusSaved,
             })
         })
     };

@@ -8,7 +8,7 @@ use crate::{
     menu::MenuSync,
     money::format_money,
     queue::{OrderQueue, QueuedOrder},
-    storage,
+    refusal, storage,
 };
 
 /// Behind the staff PIN: orders the server refused ("needs attention"),
@@ -138,15 +138,8 @@ fn AttentionOrder(
         Some(PushOutcome::Conflict) => Text::OutcomeConflict,
         _ => Text::OutcomeRejected,
     };
-    let why = order
-        .problem
-        .as_ref()
-        .map(|p| {
-            let fields: Vec<String> =
-                p.errors.iter().flat_map(|(f, m)| m.iter().map(move |m| format!("{f}: {m}"))).collect();
-            if fields.is_empty() { p.detail.clone().unwrap_or_else(|| p.title.clone()) } else { fields.join("; ") }
-        })
-        .unwrap_or_default();
+    let names: Vec<String> = order.body.items.iter().map(|l| l.shown_name.clone().unwrap_or_default()).collect();
+    let why = order.problem.as_ref().map(|p| refusal::reasons(p, &names).join("; ")).unwrap_or_default();
     let items = order
         .body
         .items
