@@ -55,7 +55,17 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         crate::events::redis_fanout::start(&events, pool.clone(), url.expose().clone());
     }
     events.spawn_sweeper(db.clone(), settings.event_sweep_interval);
-    Ok(web::Data::new(AppState { settings, db, keyring, limiter, redis, menu_cache: Default::default(), events }))
+    let stream_slots = crate::events::slots::StreamSlots::new(redis.clone());
+    Ok(web::Data::new(AppState {
+        settings,
+        db,
+        keyring,
+        limiter,
+        redis,
+        menu_cache: Default::default(),
+        events,
+        stream_slots,
+    }))
 }
 
 /// Applies pending migrations as the owner role.
@@ -110,6 +120,7 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(catalog::http::routes)
         .configure(crate::orders::http::routes)
         .configure(crate::kitchen::http::routes)
+        .configure(crate::pickup::http::routes)
         .configure(crate::sync::routes)
         .configure(crate::events::http::routes);
 }
@@ -173,7 +184,12 @@ pub fn server(state: web::Data<AppState>, listener: TcpListener, extra: Mount) -
             .configure(ops::openapi::routes)
             // JSON is gzipped for clients that ask; the event stream marks
             // itself `Content-Encoding: identity`, which the compressor leaves alone.
-            .service(web::scope("/api/v1").wrap(Compress::default()).configure(api_routes))
+            .service(
+                web::scope("/api/v1")
+                    .wrap(from_fn(tenancy::devices::board::refuse_elsewhere))
+                    .wrap(Compress::default())
+                    .configure(api_routes),
+            )
             .configure(extra.routes)
             .configure(|cfg| device_apps(cfg, &assets))
             .service(
@@ -191,6 +207,9 @@ pub fn server(state: web::Data<AppState>, listener: TcpListener, extra: Mount) -
     })
     // A client that dribbles its headers is cut off (408) after this.
     .client_request_timeout(header_timeout)
+    // A client that closes its side is gone: its live streams end (and free
+    // their slots) at once, not at their next write.
+    .h1_allow_half_closed(false)
     .listen(listener)?
     .shutdown_timeout(10)
     .disable_signals()

@@ -42,6 +42,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0005_event_retention.up.sql"),
                 down: include_str!("../sql/0005_event_retention.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261124_000007_stream_audiences",
+                up: include_str!("../sql/0007_stream_audiences.up.sql"),
+                down: include_str!("../sql/0007_stream_audiences.down.sql"),
+            }),
         ]
     }
 }

@@ -12,3 +12,4 @@ mod orders;
 mod outlets;
 mod sql_rls;
 mod staff;
+mod streams;

@@ -461,6 +461,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("devices.revoke", "Cabut", "Revoke"),
     ("device.kiosk", "Kiosk", "Kiosk"),
     ("device.kds", "Layar dapur", "Kitchen display"),
+    ("device.board", "Papan pengambilan", "Pickup board"),
     ("device.status_pending", "Menunggu", "Waiting to pair"),
     ("device.status_paired", "Terhubung", "Paired"),
     ("device.status_expired", "Kode kedaluwarsa", "Code expired"),

@@ -75,11 +75,15 @@ impl FromRequest for Scoped {
         let claims = claims_of(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        let (method, route) = (req.method().clone(), req.match_pattern());
         Box::pin(async move {
             body_read?;
             let claims = claims?;
             let state = state.ok_or_else(|| Error::internal("no app state"))?;
             let (tx, kind) = open_for(&state, &claims).await?;
+            if let ActorKind::Device { kind: DeviceKind::Board, .. } = kind {
+                crate::tenancy::devices::board::may_use(&method, route.as_deref())?;
+            }
             tracing::Span::current().record("tenant_id", tracing::field::display(claims.tid));
             Ok(Scoped { tx, actor: Actor { tenant_id: claims.tid, kind, request_id } })
         })
