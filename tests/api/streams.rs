@@ -312,3 +312,102 @@ async fn a_kiosk_does_not_get_the_pickup_board() {
     o.app.get(&format!("/api/v1/outlets/{}/pickup", o.outlet), &kds).await.expect(200);
     o.app.get(&format!("/api/v1/outlets/{}/pickup", o.outlet), &o.token).await.expect(200);
 }
+
+/// Every piece of client text an event carries is bounded where it is
+/// accepted: one character too many is refused (422, naming the field), and
+/// nothing reaches the outlet's stream.
+#[tokio::test]
+async fn client_text_that_reaches_events_is_bounded() {
+    let o = outlet_with(TestApp::spawn().await).await;
+    let (_, kds) = o.app.pair_device(&o.token, o.outlet, "kds").await;
+    let (_, kiosk) = o.app.pair_device(&o.token, o.outlet, "kiosk").await;
+    let placed = o.order(&o.token, "counter", "Ani").await;
+    let category = o.app.get(&format!("/api/v1/menu-items/{}", o.item), &o.token).await.body["category_id"].clone();
+    let mut stream = SseClient::connect(&o.events_url(), &kds, None).await;
+    let long = |n: usize| "x".repeat(n);
+    let order = order_body(&o.app, &o.token, o.outlet, o.item, 1).await;
+    let with = |path: &str, value: Value| {
+        let mut body = order.clone();
+        let mut at = &mut body;
+        let parts: Vec<&str> = path.split('.').collect();
+        for p in &parts[..parts.len() - 1] {
+            at = match p.parse::<usize>() {
+                Ok(i) => &mut at[i],
+                Err(_) => &mut at[*p],
+            };
+        }
+        at[parts[parts.len() - 1]] = value;
+        body
+    };
+    let group = |name: String, options: usize| {
+        json!({"name": name, "min": 0, "max": 1,
+               "options": (0..options).map(|i| json!({"name": format!("o{i}"), "price_minor": 0})).collect::<Vec<_>>()})
+    };
+    let item = |extra: Value| {
+        let mut body = json!({"category_id": category, "name": "Teh", "price_minor": 1000});
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let order_path = format!("/api/v1/orders/{}/status", placed["id"].as_str().unwrap());
+    let outlet_path = format!("/api/v1/outlets/{}", o.outlet);
+    let devices_path = format!("/api/v1/outlets/{}/devices", o.outlet);
+    let category_path = format!("/api/v1/categories/{}", category.as_str().unwrap());
+    let cases: Vec<(reqwest::Method, &str, &str, Value, &str)> = vec![
+        (reqwest::Method::POST, "/api/v1/orders", &o.token, with("customer_name", json!(long(61))), "customer_name"),
+        (reqwest::Method::POST, "/api/v1/orders", &o.token, with("table", json!(long(21))), "table"),
+        (reqwest::Method::POST, "/api/v1/orders", &kiosk, with("items.0.note", json!(long(141))), "items[0].note"),
+        (
+            reqwest::Method::POST,
+            "/api/v1/orders",
+            &kiosk,
+            with("items.0.shown_name", json!(long(121))),
+            "items[0].shown_name",
+        ),
+        (reqwest::Method::POST, &order_path, &o.token, json!({"status": "cancelled", "reason": long(201)}), "reason"),
+        (reqwest::Method::POST, "/api/v1/categories", &o.token, json!({"name": long(81)}), "name"),
+        (reqwest::Method::PATCH, &category_path, &o.token, json!({"station": long(41)}), "station"),
+        (reqwest::Method::POST, "/api/v1/menu-items", &o.token, item(json!({"name": long(121)})), "name"),
+        (reqwest::Method::POST, "/api/v1/menu-items", &o.token, item(json!({"description": long(501)})), "description"),
+        (
+            reqwest::Method::POST,
+            "/api/v1/menu-items",
+            &o.token,
+            item(json!({"image_url": format!("https://{}", long(500))})),
+            "image_url",
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/menu-items",
+            &o.token,
+            item(json!({"modifier_groups": [group(long(61), 1)]})),
+            "modifier_groups[0].name",
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/menu-items",
+            &o.token,
+            item(json!({"modifier_groups": [group("Size".into(), 31)]})),
+            "modifier_groups[0].options",
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/menu-items",
+            &o.token,
+            item(json!({"modifier_groups": (0..21).map(|i| group(format!("g{i}"), 1)).collect::<Vec<_>>()})),
+            "modifier_groups",
+        ),
+        (reqwest::Method::PATCH, &outlet_path, &o.token, json!({"name": long(121)}), "name"),
+        (reqwest::Method::PATCH, &outlet_path, &o.token, json!({"address": long(301)}), "address"),
+        (reqwest::Method::POST, &devices_path, &o.token, json!({"kind": "kiosk", "name": long(81)}), "name"),
+    ];
+    for (method, path, token, body, field) in cases {
+        let r = o.app.call(method.clone(), path, Some(token), Some(body)).await;
+        assert_eq!(r.status, 422, "{method} {path} {field}: {}", r.text);
+        assert!(r.body["errors"][field].is_array(), "{method} {path}: names {field}: {}", r.text);
+    }
+    let reached: Vec<SseEvent> =
+        stream.drain(Duration::from_millis(800)).await.into_iter().filter(|e| e.event != "ping").collect();
+    assert!(reached.is_empty(), "refused text reached the stream: {reached:?}");
+}

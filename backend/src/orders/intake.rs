@@ -165,12 +165,14 @@ pub async fn place_order(tx: &ScopedTx, actor: &Actor, req: CreateOrder, intake:
             continue;
         }
         let note = text(&line.note, 140, &at("note"), &mut errors);
+        // Kept as the line's name if the item is gone: as bounded as item names.
+        let shown_name = text(&line.shown_name, 120, &at("shown_name"), &mut errors);
         let shown = line.shown_unit_price_minor.filter(|p| (0..=crate::catalog::items::MAX_PRICE_MINOR).contains(p));
         let lenient = intake == Intake::Offline && shown.is_some();
         let Some(item) = items.get(&line.menu_item_id) else {
             if lenient {
                 flags.push("item_deleted".into());
-                lines.push(unknown_line(line, shown.unwrap_or(0), note));
+                lines.push(unknown_line(line, shown.unwrap_or(0), note, shown_name));
             } else {
                 errors.add(&at("menu_item_id"), "no such item");
             }
@@ -413,14 +415,15 @@ fn chosen_modifiers_known(groups: &[ModifierGroup], chosen: &[Uuid]) -> Vec<Orde
         .collect()
 }
 
-fn unknown_line(line: &pos_wire::OrderLineRequest, unit: i64, note: Option<String>) -> OrderLine {
+fn unknown_line(
+    line: &pos_wire::OrderLineRequest,
+    unit: i64,
+    note: Option<String>,
+    shown_name: Option<String>,
+) -> OrderLine {
     OrderLine {
         menu_item_id: line.menu_item_id,
-        name: line
-            .shown_name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or_else(|| "(item no longer on the menu)".into()),
+        name: shown_name.unwrap_or_else(|| "(item no longer on the menu)".into()),
         qty: line.qty,
         unit_price_minor: unit,
         line_total_minor: unit * i64::from(line.qty),
