@@ -61,13 +61,18 @@ async fn admin_cookie(app: &TestApp, email: &str) -> String {
     pos_backend::auth::admin_session::sign_in(&app.state, &login, "127.0.0.1").await.expect("admin session")
 }
 
+/// A server whose bodies and uploads must all arrive within `deadline`.
+async fn spawn_with_deadline(deadline: Duration) -> TestApp {
+    TestApp::spawn_with(|s| {
+        s.body_timeout = deadline;
+        s.upload_timeout = deadline;
+    })
+    .await
+}
+
 #[tokio::test]
 async fn trickling_bodies_from_one_tenant_never_hold_up_another() {
-    let app = TestApp::spawn_with(|s| {
-        s.body_timeout = Duration::from_secs(5);
-        s.upload_timeout = Duration::from_secs(5);
-    })
-    .await;
+    let app = spawn_with_deadline(Duration::from_secs(5)).await;
     let pool = app.state.settings.db_max_connections as usize;
 
     // The attacker: one kiosk token, plus its owner's uploads and admin forms.
@@ -169,11 +174,7 @@ async fn a_late_body_gets_408_as_problem_json_and_the_connection_closes() {
 
 #[tokio::test]
 async fn a_late_admin_form_gets_a_408_page() {
-    let app = TestApp::spawn_with(|s| {
-        s.body_timeout = Duration::from_secs(1);
-        s.upload_timeout = Duration::from_secs(1);
-    })
-    .await;
+    let app = spawn_with_deadline(Duration::from_secs(1)).await;
     let t = app.signup().await;
     let cookie = format!("Cookie: pos_admin={}", admin_cookie(&app, &t.email).await);
     for (path, content_type) in [
