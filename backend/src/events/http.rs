@@ -204,11 +204,14 @@ impl Stream {
     async fn replay(&mut self, upto: i64) -> std::result::Result<(), ()> {
         while self.last_sent < upto {
             let page = self.page(upto).await.map_err(|e| tracing::warn!(error = %e, "replay failed"))?;
-            if page.is_empty() {
-                return Ok(());
-            }
+            let before = self.last_sent;
             for event in &page {
                 self.send_one(event, Pace::Wait).await?;
+            }
+            if self.last_sent == before {
+                // Nothing follows on from what was sent (not visible yet):
+                // never out of order; the live feed or the sweep brings it.
+                return Ok(());
             }
         }
         Ok(())
