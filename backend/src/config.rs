@@ -66,7 +66,18 @@ pub struct Settings {
     pub login_limit_per_account: u32,
     pub login_limit_per_ip: u32,
     pub login_limit_window: Duration,
+    /// The largest request body read into memory (uploads aside).
     pub json_body_limit: usize,
+    /// How long a client may take to send a request body (then 408).
+    pub body_timeout: Duration,
+    /// How long a client may take to send an upload (then 408).
+    pub upload_timeout: Duration,
+    /// How long a client may take to send a request's headers (then 408).
+    pub header_timeout: Duration,
+    /// Live event streams one device may hold open at once (then 429).
+    pub sse_streams_per_device: usize,
+    /// Live event streams one staff member may hold open at once (then 429).
+    pub sse_streams_per_user: usize,
     /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy: bool,
     pub log_json: bool,
@@ -152,6 +163,11 @@ impl Settings {
             login_limit_per_ip: parse("POS_LOGIN_LIMIT_PER_IP", 60)? as u32,
             login_limit_window: secs("POS_LOGIN_LIMIT_WINDOW_SECS", 15 * 60)?,
             json_body_limit: parse("POS_JSON_BODY_LIMIT", 256 * 1024)? as usize,
+            body_timeout: Duration::from_millis(parse("POS_BODY_TIMEOUT_MS", 10_000)?.max(1)),
+            upload_timeout: Duration::from_millis(parse("POS_UPLOAD_TIMEOUT_MS", 60_000)?.max(1)),
+            header_timeout: Duration::from_millis(parse("POS_HEADER_TIMEOUT_MS", 5_000)?.max(1)),
+            sse_streams_per_device: parse("POS_SSE_STREAMS_PER_DEVICE", 4)?.max(1) as usize,
+            sse_streams_per_user: parse("POS_SSE_STREAMS_PER_USER", 8)?.max(1) as usize,
             trust_proxy: matches!(var("POS_TRUST_PROXY").as_deref(), Some("1" | "true")),
             log_json: !matches!(var("POS_LOG_FORMAT").as_deref(), Some("pretty")),
             media_dir: var("POS_MEDIA_DIR").map(Into::into).unwrap_or_else(|| {

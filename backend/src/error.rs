@@ -43,6 +43,9 @@ pub enum Error {
     Validation(FieldErrors),
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// The request body did not arrive within its deadline.
+    #[error("request body too slow")]
+    RequestTimeout,
     #[error("request body too large")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]

@@ -20,7 +20,11 @@ use crate::{
     config::Settings,
     db::Db,
     error::{Error, FieldErrors},
-    http::{json::JsonLimit, problem_response},
+    http::{
+        body::{BodyRules, read_body_first},
+        json::JsonLimit,
+        problem_response,
+    },
     ops,
     state::AppState,
     telemetry::PosRootSpan,
@@ -51,7 +55,17 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         crate::events::redis_fanout::start(&events, pool.clone(), url.expose().clone());
     }
     events.spawn_sweeper(db.clone(), settings.event_sweep_interval);
-    Ok(web::Data::new(AppState { settings, db, keyring, limiter, redis, menu_cache: Default::default(), events }))
+    let stream_slots = crate::events::slots::StreamSlots::new(redis.clone());
+    Ok(web::Data::new(AppState {
+        settings,
+        db,
+        keyring,
+        limiter,
+        redis,
+        menu_cache: Default::default(),
+        events,
+        stream_slots,
+    }))
 }
 
 /// Applies pending migrations as the owner role.
@@ -106,6 +120,7 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(catalog::http::routes)
         .configure(crate::orders::http::routes)
         .configure(crate::kitchen::http::routes)
+        .configure(crate::pickup::http::routes)
         .configure(crate::sync::routes)
         .configure(crate::events::http::routes);
 }
@@ -118,23 +133,47 @@ pub fn assets_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/..")))
 }
 
-/// Builds the server on `listener`. `extra` adds routes of other crates (the web admin).
-pub fn server(
-    state: web::Data<AppState>,
-    listener: TcpListener,
-    extra: fn(&mut web::ServiceConfig),
-) -> std::io::Result<Server> {
-    let json_limit = web::Data::new(JsonLimit(state.settings.json_body_limit));
+/// Routes another crate adds to the server (the web admin).
+#[derive(Clone, Copy)]
+pub struct Mount {
+    pub routes: fn(&mut web::ServiceConfig),
+    /// Its upload routes (see [`crate::http::body`]): `POST` paths whose
+    /// handlers authorise before reading the body.
+    pub uploads: &'static [&'static str],
+}
+
+/// The API's upload routes (see [`crate::http::body`]).
+const API_UPLOADS: &[&str] = &["/api/v1/images"];
+
+/// Builds the server on `listener`, with `extra`'s routes.
+pub fn server(state: web::Data<AppState>, listener: TcpListener, extra: Mount) -> std::io::Result<Server> {
+    let settings = &state.settings;
+    let json_limit = web::Data::new(JsonLimit(settings.json_body_limit));
+    let body_rules = web::Data::new(
+        BodyRules::new(
+            settings.json_body_limit,
+            settings.body_timeout,
+            catalog::images::UPLOAD_LIMIT,
+            settings.upload_timeout,
+        )
+        .with_uploads(API_UPLOADS)
+        .with_uploads(extra.uploads),
+    );
+    let header_timeout = settings.header_timeout;
     let assets = assets_dir();
     let media = state.settings.media_dir.clone();
     let server = HttpServer::new(move || {
         App::new()
+            // Innermost: every body is in memory (or bounded, for uploads)
+            // before routing, so no extractor waits on a client.
+            .wrap(from_fn(read_body_first))
             .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
             .wrap(from_fn(ops::metrics::record))
             .wrap(from_fn(request_id_header))
             .wrap(TracingLogger::<PosRootSpan>::new())
             .app_data(state.clone())
             .app_data(json_limit.clone())
+            .app_data(body_rules.clone())
             .app_data(web::PathConfig::default().error_handler(|_, _| Error::NotFound.into()))
             .app_data(
                 web::QueryConfig::default()
@@ -145,8 +184,13 @@ pub fn server(
             .configure(ops::openapi::routes)
             // JSON is gzipped for clients that ask; the event stream marks
             // itself `Content-Encoding: identity`, which the compressor leaves alone.
-            .service(web::scope("/api/v1").wrap(Compress::default()).configure(api_routes))
-            .configure(extra)
+            .service(
+                web::scope("/api/v1")
+                    .wrap(from_fn(tenancy::devices::board::refuse_elsewhere))
+                    .wrap(Compress::default())
+                    .configure(api_routes),
+            )
+            .configure(extra.routes)
             .configure(|cfg| device_apps(cfg, &assets))
             .service(
                 web::scope("/media")
@@ -161,6 +205,11 @@ pub fn server(
             )
             .default_service(web::to(not_found))
     })
+    // A client that dribbles its headers is cut off (408) after this.
+    .client_request_timeout(header_timeout)
+    // A client that closes its side is gone: its live streams end (and free
+    // their slots) at once, not at their next write.
+    .h1_allow_half_closed(false)
     .listen(listener)?
     .shutdown_timeout(10)
     .disable_signals()

@@ -15,6 +15,8 @@ pub struct AppState {
     pub redis: Option<Pool>,
     pub menu_cache: crate::catalog::menu::MenuCache,
     pub events: std::sync::Arc<crate::events::EventBus>,
+    /// Live event streams held per device and per staff member.
+    pub stream_slots: std::sync::Arc<crate::events::slots::StreamSlots>,
 }
 
 impl AppState {

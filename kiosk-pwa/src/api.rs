@@ -4,7 +4,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use pos_wire::{
-    CreateOrder, Device, Order, OrderStatus, Page, PairDevice, PairedDevice, Problem, PullResponse, SyncPush,
+    CreateOrder, Device, Order, PairDevice, PairedDevice, PickupEntry, Problem, PullResponse, SyncPush,
     SyncPushResponse, Ticket,
 };
 use serde::de::DeserializeOwned;
@@ -125,17 +125,11 @@ pub async fn order(device: &PairedDevice, id: Uuid) -> Result<Order, ApiError> {
     read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
 }
 
-/// The outlet's orders in `status` created after `from` (newest first).
-pub async fn orders_in_status(
-    device: &PairedDevice,
-    status: OrderStatus,
-    from: chrono::DateTime<chrono::Utc>,
-) -> Result<Page<Order>, ApiError> {
-    let outlet = device.outlet_id.to_string();
-    let from = from.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let query = [("outlet_id", outlet.as_str()), ("status", status.as_str()), ("from", &from), ("limit", "100")];
-    let request = authed(Request::get("/api/v1/orders").query(query), device, REQUEST_TIMEOUT_MS).build();
-    read_json(send(request).await?).await
+/// What the pickup board shows: the outlet's orders in progress or ready
+/// (numbers and states only).
+pub async fn pickup_board(device: &PairedDevice) -> Result<Vec<PickupEntry>, ApiError> {
+    let url = format!("/api/v1/outlets/{}/pickup", device.outlet_id);
+    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
 }
 
 /// The outlet's open kitchen tickets (every station), with the server's

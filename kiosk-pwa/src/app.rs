@@ -14,7 +14,8 @@ use crate::storage;
 pub enum Surface {
     Kiosk,
     Kds,
-    /// `/kds/board`: the numbers being prepared and ready (uses the KDS pairing).
+    /// `/kds/board`: the numbers being prepared and ready (a pickup board
+    /// device of its own: read-only, it sees numbers and states only).
     Board,
 }
 
@@ -36,7 +37,8 @@ impl Surface {
     pub fn device_kind(self) -> DeviceKind {
         match self {
             Surface::Kiosk => DeviceKind::Kiosk,
-            Surface::Kds | Surface::Board => DeviceKind::Kds,
+            Surface::Kds => DeviceKind::Kds,
+            Surface::Board => DeviceKind::Board,
         }
     }
 
@@ -54,6 +56,7 @@ pub fn home_path(kind: DeviceKind) -> &'static str {
     match kind {
         DeviceKind::Kiosk => "/kiosk/",
         DeviceKind::Kds => "/kds/",
+        DeviceKind::Board => "/kds/board",
     }
 }
 
@@ -88,7 +91,7 @@ pub fn App() -> impl IntoView {
         {move || match device.get() {
             None => {
                 view! {
-                    <div class="app" class:kds=kind == DeviceKind::Kds>
+                    <div class="app" class:kds=kind != DeviceKind::Kiosk>
                         <header class="top-bar">
                             <h1>{move || t(locale.get(), surface.title())}</h1>
                             <LanguageSwitch locale />

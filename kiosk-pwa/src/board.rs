@@ -1,16 +1,14 @@
 //! The pickup board's state: which numbers are being prepared and which are
-//! ready, loaded from the orders list and kept current by live events.
+//! ready, loaded from the board's list (`GET /outlets/{id}/pickup`: numbers
+//! and states only) and kept current by `pickup.updated` events.
 
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use pos_wire::{Order, OrderStatus, PairedDevice};
+use pos_wire::{OrderStatus, PairedDevice, PickupEntry};
 use uuid::Uuid;
 
 use crate::{api, clock, events::LiveEvent, net::Connectivity, replay::ReloadReplay};
-
-/// Orders older than this are not on the board (a forgotten one from yesterday).
-const LOOKBACK_MS: i64 = 12 * 3600 * 1000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoardEntry {
@@ -31,8 +29,8 @@ pub struct Board {
     /// The number that turned ready last, highlighted for a while.
     pub just_ready: RwSignal<Option<(Uuid, f64)>>,
     pub revoked: RwSignal<bool>,
-    /// Orders events bring while the lists reload.
-    replay: Rc<ReloadReplay<Order>>,
+    /// Changes events bring while the list reloads.
+    replay: Rc<ReloadReplay<PickupEntry>>,
 }
 
 fn on_board(status: OrderStatus) -> bool {
@@ -54,54 +52,45 @@ impl Board {
 
     /// Reloads every order still in progress or ready.
     pub async fn reload(&self) {
-        for order in &self.replay.around(self.reload_once()).await {
-            self.apply_order(order, false);
+        for entry in &self.replay.around(self.reload_once()).await {
+            self.apply_entry(entry, false);
         }
     }
 
     async fn reload_once(&self) {
-        let from = chrono::DateTime::from_timestamp_millis(clock::now_ms() as i64 - LOOKBACK_MS).unwrap_or_default();
-        let mut entries = Vec::new();
-        for status in [OrderStatus::Placed, OrderStatus::Accepted, OrderStatus::Preparing, OrderStatus::Ready] {
-            let result = api::orders_in_status(&self.device, status, from).await;
-            self.connectivity.report(&result);
-            match result {
-                Ok(page) => entries.extend(page.items.iter().map(|o| self.entry_for(o))),
-                Err(e) => {
-                    if e.is_unauthorized() {
-                        self.revoked.set(true);
-                    }
-                    return;
+        let result = api::pickup_board(&self.device).await;
+        self.connectivity.report(&result);
+        match result {
+            Ok(list) => {
+                let mut latest: Vec<BoardEntry> =
+                    list.iter().filter(|e| on_board(e.status)).map(|e| self.entry_for(e)).collect();
+                latest.sort_by(|a, b| a.number.cmp(&b.number));
+                self.entries.set(latest);
+            }
+            Err(e) => {
+                if e.is_unauthorized() {
+                    self.revoked.set(true);
                 }
             }
         }
-        // The lists are read one after another: an order that moved on in
-        // between is in two of them, and the later read is the newer.
-        let mut latest: Vec<BoardEntry> = Vec::with_capacity(entries.len());
-        for entry in entries.into_iter().rev() {
-            if !latest.iter().any(|e| e.order_id == entry.order_id) {
-                latest.push(entry);
-            }
-        }
-        latest.sort_by(|a, b| a.number.cmp(&b.number));
-        self.entries.set(latest);
     }
 
-    fn entry_for(&self, order: &Order) -> BoardEntry {
-        let known = self.entries.with_untracked(|e| e.iter().find(|x| x.order_id == order.id).map(|x| x.ready_at_ms));
+    fn entry_for(&self, entry: &PickupEntry) -> BoardEntry {
+        let known =
+            self.entries.with_untracked(|e| e.iter().find(|x| x.order_id == entry.order_id).map(|x| x.ready_at_ms));
         BoardEntry {
-            order_id: order.id,
-            number: order.number.clone(),
-            ready: order.status == OrderStatus::Ready,
-            ready_at_ms: known.unwrap_or_else(|| clock::ms_of(&order.updated_at)),
+            order_id: entry.order_id,
+            number: entry.number.clone(),
+            ready: entry.status == OrderStatus::Ready,
+            ready_at_ms: known.unwrap_or_else(|| clock::ms_of(&entry.updated_at)),
         }
     }
 
     pub fn apply(&self, event: &LiveEvent) {
         match event {
-            LiveEvent::OrderCreated(order) | LiveEvent::OrderStatusChanged(order) => {
-                self.replay.record(order);
-                self.apply_order(order, true);
+            LiveEvent::PickupUpdated(entry) => {
+                self.replay.record(entry);
+                self.apply_entry(entry, true);
             }
             LiveEvent::Reset => {
                 let board = self.clone();
@@ -111,22 +100,22 @@ impl Board {
         }
     }
 
-    fn apply_order(&self, order: &Order, chime: bool) {
-        let was_ready = self.entries.with_untracked(|e| e.iter().any(|x| x.order_id == order.id && x.ready));
-        let turned_ready = order.status == OrderStatus::Ready && !was_ready;
-        let mut entry = self.entry_for(order);
+    fn apply_entry(&self, entry: &PickupEntry, chime: bool) {
+        let was_ready = self.entries.with_untracked(|e| e.iter().any(|x| x.order_id == entry.order_id && x.ready));
+        let turned_ready = entry.status == OrderStatus::Ready && !was_ready;
+        let mut shown = self.entry_for(entry);
         if turned_ready {
-            entry.ready_at_ms = clock::now_ms();
+            shown.ready_at_ms = clock::now_ms();
         }
         self.entries.update(|entries| {
-            entries.retain(|x| x.order_id != order.id);
-            if on_board(order.status) {
-                entries.push(entry);
+            entries.retain(|x| x.order_id != entry.order_id);
+            if on_board(entry.status) {
+                entries.push(shown);
                 entries.sort_by(|a, b| a.number.cmp(&b.number));
             }
         });
         if turned_ready && chime {
-            self.just_ready.set(Some((order.id, clock::now_ms())));
+            self.just_ready.set(Some((entry.order_id, clock::now_ms())));
             self.chime.update(|n| *n += 1);
         }
     }

@@ -14,7 +14,7 @@ use std::{
 };
 
 use leptos::prelude::*;
-use pos_wire::{Order, PairedDevice, Ticket};
+use pos_wire::{Order, PairedDevice, PickupEntry, Ticket};
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{EventSource, MessageEvent};
@@ -28,11 +28,12 @@ const WATCHDOG_MS: u64 = 2_000;
 
 /// Event types the server sends (`event:` field); `ping` is the heartbeat
 /// (a sign of life, nothing to act on).
-const TYPES: [&str; 12] = [
+const TYPES: [&str; 13] = [
     "order.created",
     "order.status_changed",
     "ticket.created",
     "ticket.updated",
+    "pickup.updated",
     "menu.item_updated",
     "menu.availability_changed",
     "menu.category_updated",
@@ -50,6 +51,8 @@ pub enum LiveEvent {
     /// The order as it is after the change.
     OrderStatusChanged(Box<Order>),
     TicketUpdated(Box<Ticket>),
+    /// An order's number and state, as the pickup board sees them.
+    PickupUpdated(PickupEntry),
     /// Something in the catalogue or the outlet's settings changed.
     MenuChanged,
     DeviceRevoked(Uuid),
@@ -72,6 +75,7 @@ fn parse(kind: &str, data: &str) -> Option<LiveEvent> {
             LiveEvent::OrderStatusChanged(Box::new(serde_json::from_value(value.get("order")?.clone()).ok()?))
         }
         "ticket.created" | "ticket.updated" => LiveEvent::TicketUpdated(Box::new(serde_json::from_value(value).ok()?)),
+        "pickup.updated" => LiveEvent::PickupUpdated(serde_json::from_value(value).ok()?),
         "menu.item_updated" | "menu.availability_changed" | "menu.category_updated" | "outlet.updated" => {
             LiveEvent::MenuChanged
         }

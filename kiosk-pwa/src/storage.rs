@@ -16,12 +16,14 @@ const PIN_KEY: &str = "pos.kiosk.pin";
 const COUNTER_KEY: &str = "pos.kiosk.counter";
 const KDS_SETTINGS_KEY: &str = "pos.kds.settings";
 
-/// Kiosk and KDS pairings are kept apart, so one browser (a manager's
-/// laptop, a test) can be both without one pairing replacing the other.
+/// Kiosk, KDS and pickup board pairings are kept apart, so one browser (a
+/// manager's laptop, a test) can be all three without one pairing replacing
+/// another.
 fn device_key(kind: DeviceKind) -> &'static str {
     match kind {
         DeviceKind::Kiosk => "pos.device.kiosk",
         DeviceKind::Kds => "pos.device.kds",
+        DeviceKind::Board => "pos.device.board",
     }
 }
 

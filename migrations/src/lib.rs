@@ -47,6 +47,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0006_price_history.up.sql"),
                 down: include_str!("../sql/0006_price_history.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261124_000007_stream_audiences",
+                up: include_str!("../sql/0007_stream_audiences.up.sql"),
+                down: include_str!("../sql/0007_stream_audiences.down.sql"),
+            }),
         ]
     }
 }

@@ -36,6 +36,7 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::POST, "/api/v1/tickets/{ticket}/bump", Some(json!({}))),
         (Method::POST, "/api/v1/tickets/{ticket}/recall", Some(json!({}))),
         (Method::GET, "/api/v1/outlets/{outlet}/events", None),
+        (Method::GET, "/api/v1/outlets/{outlet}/pickup", None),
         // Endpoints that take the id in the query string.
         (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/menu-items?category_id={category}", None),
@@ -194,6 +195,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
     let (_, a_kitchen) = app.create_staff(&a.token, "kitchen", &[a_outlet]).await;
     let (_, a_kiosk) = app.pair_device(&a.token, a_outlet, "kiosk").await;
     let (_, a_kds) = app.pair_device(&a.token, a_outlet, "kds").await;
+    let (_, a_board) = app.pair_device(&a.token, a_outlet, "board").await;
 
     let attackers = [
         ("owner", a.token.as_str()),
@@ -202,6 +204,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
         ("kitchen", &a_kitchen),
         ("kiosk", &a_kiosk),
         ("kds", &a_kds),
+        ("board", &a_board),
     ];
     let foreign =
         [b.tenant.tenant_id, b.tenant.owner_id, b.outlet, b.user, b.device, b.category, b.item, b.order, b.ticket];
@@ -252,11 +255,22 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
     let (_, kitchen) = app.create_staff(&t.token, "kitchen", &[home]).await;
     let (_, kiosk) = app.pair_device(&t.token, home, "kiosk").await;
     let (_, kds) = app.pair_device(&t.token, home, "kds").await;
-    for (who, token) in
-        [("manager", &manager), ("cashier", &cashier), ("kitchen", &kitchen), ("kiosk", &kiosk), ("kds", &kds)]
-    {
+    let (_, board) = app.pair_device(&t.token, home, "board").await;
+    for (who, token) in [
+        ("manager", &manager),
+        ("cashier", &cashier),
+        ("kitchen", &kitchen),
+        ("kiosk", &kiosk),
+        ("kds", &kds),
+        ("board", &board),
+    ] {
         attack(&app, who, token, &sibling, true).await;
         assert_lists_exclude(&app, who, token, &[sibling.outlet, sibling.user, sibling.device]).await;
+        if who == "board" {
+            // The pickup board lists nothing at all (see `streams.rs`).
+            app.get("/api/v1/outlets", token).await.expect(403);
+            continue;
+        }
         let visible = app.get("/api/v1/outlets", token).await.expect(200);
         assert_eq!(ids(&visible), vec![home], "{who} sees only its outlet");
     }

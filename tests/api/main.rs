@@ -2,6 +2,7 @@
 //! app role) against the fresh database the test command prepared.
 
 mod auth;
+mod bodies;
 mod catalog;
 mod devices;
 mod fanout;
@@ -12,3 +13,4 @@ mod outlets;
 mod prices;
 mod sql_rls;
 mod staff;
+mod streams;

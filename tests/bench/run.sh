@@ -24,8 +24,10 @@ cargo build --release -p pos-server -p pos-tests --quiet
 BIN="$CARGO_TARGET_DIR/release"
 "$BIN/pos-server" migrate
 PORT="$(pos_free_port)"
+# The fan-out benchmark opens its 1,000 streams with one staff token.
 POS_BIND="127.0.0.1:$PORT" POS_LOG=warn POS_DB_MAX_CONNECTIONS="${POS_DB_MAX_CONNECTIONS:-32}" \
-  POS_LOGIN_LIMIT_PER_IP=100000 POS_MEDIA_DIR="$STATE/media" "$BIN/pos-server" serve &
+  POS_LOGIN_LIMIT_PER_IP=100000 POS_SSE_STREAMS_PER_USER=100000 POS_MEDIA_DIR="$STATE/media" \
+  "$BIN/pos-server" serve &
 SERVER_PID=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 run() { echo; "$BIN/pos-bench" "$1" --base "http://127.0.0.1:$PORT" --db-url "$POS_DATABASE_URL" --server-pid "$SERVER_PID" "${@:2}"; }

@@ -91,4 +91,22 @@ describe('devices', () => {
     const row = page.locator('table.devices tbody tr', { hasText: 'Dapur utama' });
     assert.equal(await row.locator('.badge').textContent(), 'Menunggu');
   });
+
+  test('a pickup board gets a code for the board screen, and pairs as a board', async () => {
+    const { page } = browser;
+    await page.goto(`/admin/outlets/${outlet.id}/devices`);
+    await page.selectOption('select[name=kind]', 'board');
+    await page.fill('input[name=name]', 'Papan depan');
+    await page.click('form.inline-form button[type=submit]');
+    await page.waitForSelector('#pairing-code');
+    assert.match(await page.textContent('.pairing'), /Papan pengambilan/);
+    assert.match(await page.textContent('.pairing code'), /\/kds\/board\/\?pair=/);
+    const code = await page.getAttribute('#pairing-code', 'data-code');
+    const paired = await api('POST', '/devices/pair', { body: { pairing_code: code } });
+    assert.equal(paired.json.kind, 'board');
+    await page.goto(`/admin/outlets/${outlet.id}/devices`);
+    const row = page.locator('table.devices tbody tr', { hasText: 'Papan depan' });
+    assert.equal(await row.locator('.badge').textContent(), 'Terhubung');
+    assert.match(await row.textContent(), /Papan pengambilan/);
+  });
 });

@@ -71,7 +71,7 @@ impl TestApp {
         let state = startup::build_state(settings).await.expect("state (is the test database up?)");
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let server = startup::server(state.clone(), listener, pos_web_admin::configure).unwrap();
+        let server = startup::server(state.clone(), listener, pos_web_admin::MOUNT).unwrap();
         tokio::spawn(server);
         TestApp {
             base: format!("http://127.0.0.1:{port}"),

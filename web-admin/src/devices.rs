@@ -62,6 +62,7 @@ fn kind_key(kind: DeviceKind) -> &'static str {
     match kind {
         DeviceKind::Kiosk => "device.kiosk",
         DeviceKind::Kds => "device.kds",
+        DeviceKind::Board => "device.board",
     }
 }
 
@@ -251,6 +252,7 @@ fn pair_url(req: &HttpRequest, state: &AppState, kind: DeviceKind, code: &str) -
     let app = match kind {
         DeviceKind::Kiosk => "kiosk",
         DeviceKind::Kds => "kds",
+        DeviceKind::Board => "kds/board",
     };
     format!("{scheme}://{}/{app}/?pair={code}", info.host())
 }

@@ -51,10 +51,11 @@ impl AdminError {
             Error::Conflict(detail) => {
                 AdminError::Page { tr, status: StatusCode::CONFLICT, message: "error.conflict", detail: Some(detail) }
             }
-            Error::Validation(_)
-            | Error::BadRequest(_)
-            | Error::PayloadTooLarge { .. }
-            | Error::UnsupportedMediaType => page(StatusCode::BAD_REQUEST, "error.bad_request"),
+            Error::Validation(_) | Error::BadRequest(_) | Error::UnsupportedMediaType => {
+                page(StatusCode::BAD_REQUEST, "error.bad_request")
+            }
+            Error::PayloadTooLarge { .. } => page(StatusCode::PAYLOAD_TOO_LARGE, "error.too_large"),
+            Error::RequestTimeout => page(StatusCode::REQUEST_TIMEOUT, "error.too_slow"),
             Error::RateLimited { .. } => page(StatusCode::TOO_MANY_REQUESTS, "error.rate_limited"),
             Error::Unavailable(_) => page(StatusCode::SERVICE_UNAVAILABLE, "error.unavailable"),
             e @ (Error::Db(_) | Error::Internal(_)) => {
@@ -64,6 +65,11 @@ impl AdminError {
             }
         }
     }
+}
+
+/// The page for a body refused before any handler ran (too slow, too large).
+pub fn refused_body(_: &actix_web::HttpRequest, refusal: pos_backend::http::body::Refusal) -> HttpResponse {
+    AdminError::domain(refusal.into_error(), Tr::default()).error_response()
 }
 
 /// An id from the path; anything else is a page that does not exist.

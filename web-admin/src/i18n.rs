@@ -202,6 +202,16 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("error.conflict", "Perubahan ini tidak dapat dilakukan.", "This change cannot be made."),
     ("error.bad_request", "Permintaan ini tidak valid.", "This request is not valid."),
     (
+        "error.too_slow",
+        "Formulir tidak terkirim utuh tepat waktu. Periksa koneksi lalu kirim lagi.",
+        "The form did not arrive in time. Check the connection and send it again.",
+    ),
+    (
+        "error.too_large",
+        "Yang dikirim terlalu besar. Kirim berkas yang lebih kecil.",
+        "What was sent is too large. Send a smaller file.",
+    ),
+    (
         "error.rate_limited",
         "Terlalu banyak permintaan. Coba lagi sebentar lagi.",
         "Too many requests. Please try again shortly.",
@@ -451,6 +461,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("devices.revoke", "Cabut", "Revoke"),
     ("device.kiosk", "Kiosk", "Kiosk"),
     ("device.kds", "Layar dapur", "Kitchen display"),
+    ("device.board", "Papan pengambilan", "Pickup board"),
     ("device.status_pending", "Menunggu", "Waiting to pair"),
     ("device.status_paired", "Terhubung", "Paired"),
     ("device.status_expired", "Kode kedaluwarsa", "Code expired"),

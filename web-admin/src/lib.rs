@@ -44,8 +44,14 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:;
      script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
      form-action 'self'; frame-ancestors 'none'";
 
+/// The admin, as the server mounts it: its routes, and its upload routes
+/// (forms with an image, whose handlers read the body themselves).
+pub const MOUNT: pos_backend::startup::Mount =
+    pos_backend::startup::Mount { routes: configure, uploads: &["/admin/menu/items", "/admin/menu/items/{id}"] };
+
 /// Mounts the admin's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(pos_backend::http::body::RefusalPage(error::refused_body));
     cfg.route("/", web::get().to(|| async { htmx::see_other("/admin") })).service(
         web::scope("/admin")
             .app_data(web::PayloadConfig::new(csrf::BODY_LIMIT))

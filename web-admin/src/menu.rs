@@ -2,7 +2,7 @@
 //! and their items, with the item form (price in major units, image,
 //! modifier groups as editable rows). Owners edit; managers read.
 
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use pos_backend::{
@@ -474,11 +474,17 @@ async fn save_item(
     payload: web::Payload,
     id: Option<Uuid>,
 ) -> Result<HttpResponse, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
+    let tr = admin.ctx.tr;
+    require_owner(&admin.ctx)?;
+    // The form may carry an image that takes a while to arrive: the
+    // session's transaction is given back before reading it, and the
+    // session opened again once the whole form is here.
+    let csrf_token = admin.ctx.csrf_token.clone();
+    admin.tx.commit().await.or_page(tr)?;
+    let posted = posted::read(&req, payload, &csrf_token, "image", tr).await?;
+    let Admin { tx, actor, ctx } = Admin::extract(&req).await?;
     require_owner(&ctx)?;
     let state = state_of(&req)?;
-    let posted = posted::read(&req, payload, &ctx.csrf_token, "image", tr).await?;
     let action = RowAction::parse(posted.get("action"));
     let mut form = ItemForm::from_fields(&posted.fields, action.is_some());
     let currency = brand::get(&tx).await.or_page(tr)?.currency;

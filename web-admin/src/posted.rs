@@ -3,11 +3,15 @@
 //! was involved, into ordered name/value pairs plus the file's bytes. The
 //! CSRF token is checked here, as [`crate::csrf::AdminForm`] does for
 //! ordinary forms.
+//!
+//! These are upload routes (see `pos_backend::http::body`): their bodies
+//! arrive here unread, bounded by the upload limit and deadline, and the
+//! caller must hold no transaction while this reads them.
 
-use actix_multipart::Multipart;
-use actix_web::{HttpRequest, http::StatusCode, web};
+use actix_multipart::{Multipart, MultipartError};
+use actix_web::{HttpRequest, error::PayloadError, http::StatusCode, web};
 use futures_util::StreamExt;
-use pos_backend::{auth::admin_session::csrf_matches, catalog::images};
+use pos_backend::{auth::admin_session::csrf_matches, catalog::images, http::body::Refusal};
 
 use crate::{csrf, error::AdminError, i18n::Tr};
 
@@ -15,7 +19,7 @@ use crate::{csrf, error::AdminError, i18n::Tr};
 /// [`images::MAX_BYTES`].
 const TEXT_LIMIT: usize = csrf::BODY_LIMIT;
 /// Past this the request is refused outright rather than read to the end.
-const HARD_LIMIT: usize = 4 * images::MAX_BYTES;
+const HARD_LIMIT: usize = images::UPLOAD_LIMIT;
 
 /// What a form posted.
 #[derive(Debug, Default)]
@@ -42,6 +46,22 @@ fn bad(tr: Tr) -> AdminError {
     AdminError::page(tr, StatusCode::BAD_REQUEST, "error.bad_request")
 }
 
+/// A body that stopped arriving: too slow (408), too large (413) or broken.
+fn unread(e: &PayloadError, tr: Tr) -> AdminError {
+    match Refusal::of_payload_error(e, HARD_LIMIT) {
+        Refusal::TooSlow => AdminError::page(tr, StatusCode::REQUEST_TIMEOUT, "error.too_slow"),
+        Refusal::TooLarge { .. } => too_large(tr),
+        Refusal::Broken => bad(tr),
+    }
+}
+
+fn unread_part(e: MultipartError, tr: Tr) -> AdminError {
+    match e {
+        MultipartError::Payload(e) => unread(&e, tr),
+        _ => bad(tr),
+    }
+}
+
 /// Reads the form (its file from the field `file_field`) and checks the
 /// CSRF token against `expected`.
 pub async fn read(
@@ -61,13 +81,13 @@ pub async fn read(
         let mut parts = Multipart::new(req.headers(), payload);
         let (mut text, mut total) = (0usize, 0usize);
         while let Some(field) = parts.next().await {
-            let mut field = field.map_err(|_| bad(tr))?;
+            let mut field = field.map_err(|e| unread_part(e, tr))?;
             let name = field.name().unwrap_or_default().to_string();
             let is_file = field.content_disposition().and_then(|d| d.get_filename()).is_some();
             let mut bytes = Vec::new();
             let mut dropped = false;
             while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|_| bad(tr))?;
+                let chunk = chunk.map_err(|e| unread_part(e, tr))?;
                 total += chunk.len();
                 if total > HARD_LIMIT {
                     return Err(too_large(tr));
@@ -101,7 +121,7 @@ pub async fn read(
     } else {
         let mut body = Vec::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|_| bad(tr))?;
+            let chunk = chunk.map_err(|e| unread(&e, tr))?;
             if body.len() + chunk.len() > TEXT_LIMIT {
                 return Err(too_large(tr));
             }

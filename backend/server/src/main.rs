@@ -64,7 +64,7 @@ async fn main() -> anyhow::Result<()> {
             let listener = TcpListener::bind(bind).with_context(|| format!("binding {bind}"))?;
             let state = startup::build_state(settings).await?;
             tracing::info!(%bind, "serving");
-            let server = startup::server(state.clone(), listener, pos_web_admin::configure)?;
+            let server = startup::server(state.clone(), listener, pos_web_admin::MOUNT)?;
             startup::run_until_signal(server, state).await?;
             Ok(())
         }

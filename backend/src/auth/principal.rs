@@ -6,6 +6,10 @@
 //! and role or membership changes apply at once). The outlet scope of the
 //! transaction is set from what the database says: every outlet for owners,
 //! the memberships of other staff, the bound outlet of a device.
+//!
+//! No transaction is opened for a request whose body has not been read
+//! first (see [`crate::http::body`]): otherwise the transaction, and its
+//! pooled connection, would wait on however slowly the client sends.
 
 use std::{future::Future, pin::Pin};
 
@@ -22,6 +26,7 @@ use super::{
 use crate::{
     db::{OutletScope, PrincipalId, ScopedTx},
     error::{Error, Result},
+    http::body::BodyState,
     state::AppState,
 };
 
@@ -66,16 +71,32 @@ impl FromRequest for Scoped {
     type Future = Pin<Box<dyn Future<Output = Result<Self>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let body_read = body_read_first(req);
         let claims = claims_of(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
+        let (method, route) = (req.method().clone(), req.match_pattern());
         Box::pin(async move {
+            body_read?;
             let claims = claims?;
             let state = state.ok_or_else(|| Error::internal("no app state"))?;
             let (tx, kind) = open_for(&state, &claims).await?;
+            if let ActorKind::Device { kind: DeviceKind::Board, .. } = kind {
+                crate::tenancy::devices::board::may_use(&method, route.as_deref())?;
+            }
             tracing::Span::current().record("tenant_id", tracing::field::display(claims.tid));
             Ok(Scoped { tx, actor: Actor { tenant_id: claims.tid, kind, request_id } })
         })
+    }
+}
+
+/// Refuses (as a server fault) a request whose body the body middleware has
+/// not dealt with: a route mounted outside it would hold a transaction open
+/// while the client sends its body.
+pub fn body_read_first(req: &HttpRequest) -> Result<()> {
+    match req.extensions().get::<BodyState>() {
+        Some(_) => Ok(()),
+        None => Err(Error::internal("a transaction was asked for before the request body was read")),
     }
 }
 

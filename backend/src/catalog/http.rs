@@ -5,7 +5,6 @@ use actix_web::{
     http::header::{self, ETag, EntityTag, IfNoneMatch},
     web,
 };
-use futures_util::StreamExt;
 use pos_wire::{
     Category, CreateCategory, CreateMenuItem, ItemOverride, MenuItem, OutletMenu, Page, PageQuery, PullResponse,
     UpdateCategory, UpdateMenuItem, UpdateOutletItem, UploadedImage,
@@ -16,8 +15,8 @@ use uuid::Uuid;
 use super::{categories, images, items, menu, overrides, pull};
 use crate::{
     auth::principal::Scoped,
-    error::{Error, Result},
-    http::json::Json,
+    error::Result,
+    http::{body::read_upload, json::Json},
     state::AppState,
 };
 
@@ -209,15 +208,11 @@ pub async fn sync_pull(s: Scoped, q: web::Query<PullQuery>) -> Result<web::Json<
     responses((status = 201, body = UploadedImage), (status = 413), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
 pub async fn upload_image(state: web::Data<AppState>, s: Scoped, mut payload: web::Payload) -> Result<HttpResponse> {
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| Error::BadRequest(format!("could not read the upload: {e}")))?;
-        if body.len() + chunk.len() > images::MAX_BYTES {
-            return Err(Error::PayloadTooLarge { limit: images::MAX_BYTES });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    let uploaded = images::store(&state.settings.media_dir, &s.actor, &body).await?;
+    // Who may upload is settled, and the connection given back, before a
+    // byte of the body is read: the body may take a while to arrive.
+    images::may_upload(&s.actor)?;
     s.tx.commit().await?;
+    let body = read_upload(&mut payload, images::MAX_BYTES).await?;
+    let uploaded = images::store(&state.settings.media_dir, &s.actor, &body).await?;
     Ok(HttpResponse::Created().json(uploaded))
 }

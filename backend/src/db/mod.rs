@@ -171,13 +171,16 @@ impl ScopedTx {
         #[derive(sea_orm::FromQueryResult)]
         struct Appended {
             seq: i64,
+            order_device_id: Option<Uuid>,
             at: chrono::DateTime<chrono::Utc>,
         }
         // The function runs row by row in ordinality order, so sequences follow the batch.
         let appended: Vec<Appended> = self
             .query_all(
-                "SELECT app.append_outlet_event($1, e.value->>'kind', e.value->'data') AS seq, now() AS at \
-                   FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord",
+                "SELECT a.seq, a.order_device_id, now() AS at \
+                   FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord) \
+                   CROSS JOIN LATERAL app.append_outlet_event($1, e.value->>'kind', e.value->'data') a \
+                  ORDER BY e.ord",
                 [outlet_id.into(), serde_json::Value::Array(batch).into()],
             )
             .await?;
@@ -187,7 +190,14 @@ impl ScopedTx {
         let seqs = appended.iter().map(|a| a.seq).collect();
         let mut pending = self.events.lock().unwrap_or_else(|p| p.into_inner());
         for ((kind, data), a) in events.into_iter().zip(appended) {
-            pending.push(OutletEvent { seq: a.seq, outlet_id, kind: kind.to_string(), data, at: a.at });
+            pending.push(OutletEvent {
+                seq: a.seq,
+                outlet_id,
+                kind: kind.to_string(),
+                data,
+                at: a.at,
+                order_device_id: a.order_device_id,
+            });
         }
         Ok(seqs)
     }

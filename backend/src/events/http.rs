@@ -8,6 +8,12 @@
 //! up is dropped (it reconnects and replays) rather than holding others up.
 //! Every 15 s (POS_SSE_HEARTBEAT_MS) the stream carries a comment (keep-alive) and an `event: ping`
 //! with `{at, seq}` that pages can observe.
+//!
+//! Bounded: one principal holds at most a few streams at once (429 beyond,
+//! see [`super::slots`]); a replay is read from the log a page at a time,
+//! as fast as the client takes it; and what each stream shows depends on
+//! who is listening (see [`super::audience`]): `seq` and `id:` count every
+//! event of the outlet, shown or not.
 
 use std::{sync::Arc, time::Duration};
 
@@ -17,9 +23,13 @@ use pos_wire::OutletEvent;
 use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
-use super::log;
+use super::{
+    audience::{Audience, revoked_device},
+    log,
+    slots::Slot,
+};
 use crate::{
-    auth::{ActorKind, principal::Scoped},
+    auth::{Actor, ActorKind, principal::Scoped},
     db::{Db, OutletScope, PrincipalId},
     error::{Error, Result},
     state::AppState,
@@ -27,8 +37,12 @@ use crate::{
 
 /// Most events replayed on reconnect; older clients get `reset`.
 pub const MAX_REPLAY: i64 = 5_000;
+/// Events read from the log at a time, for a replay or to fill a gap.
+pub const PAGE: i64 = 200;
 /// Events buffered per client before it counts as too slow.
 pub const CLIENT_BUFFER: usize = 256;
+/// How long a replay waits for the client to take the next event.
+const REPLAY_WAIT: Duration = Duration::from_secs(30);
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/outlets/{id}/events", web::get().to(outlet_events));
@@ -47,8 +61,12 @@ fn last_event_id(req: &HttpRequest) -> Result<Option<i64>> {
     }
 }
 
-fn to_sse(event: &OutletEvent) -> sse::Event {
-    sse::Event::Data(sse::Data::new(event.data.to_string()).id(event.seq.to_string()).event(event.kind.clone()))
+/// The principal a stream counts against, and how many it may hold.
+fn principal(actor: &Actor, state: &AppState) -> (String, usize) {
+    match actor.kind {
+        ActorKind::Device { device_id, .. } => (format!("device:{device_id}"), state.settings.sse_streams_per_device),
+        ActorKind::Staff { user_id, .. } => (format!("user:{user_id}"), state.settings.sse_streams_per_user),
+    }
 }
 
 /// Live events of one outlet (`text/event-stream`).
@@ -70,12 +88,14 @@ pub async fn outlet_events(
     // Subscribe before reading the log, so nothing falls between the two.
     let live = bus.subscribe(tenant_id, outlet_id);
     let (lo, hi) = log::bounds(&s.tx, outlet_id).await?;
-    let (backlog, reset, start) = match resume {
-        None => (Vec::new(), false, hi),
-        Some(after) if after > hi || (lo > 0 && after < lo - 1) || hi - after > MAX_REPLAY => (Vec::new(), true, hi),
-        Some(after) => (log::events_between(&s.tx, outlet_id, after, Some(hi), MAX_REPLAY).await?, false, after),
+    let (reset, start) = match resume {
+        None => (false, hi),
+        Some(after) if after > hi || (lo > 0 && after < lo - 1) || hi - after > MAX_REPLAY => (true, hi),
+        Some(after) => (false, after),
     };
     s.tx.commit().await?;
+    let (who, cap) = principal(&s.actor, &state);
+    let slot = state.stream_slots.acquire(&who, cap).await?;
     let device = match s.actor.kind {
         ActorKind::Device { device_id, .. } => Some(device_id),
         _ => None,
@@ -83,9 +103,19 @@ pub async fn outlet_events(
 
     let (sender, receiver) = mpsc::channel(CLIENT_BUFFER);
     let heartbeat = state.settings.sse_heartbeat;
-    let stream = Stream { db: state.db.clone(), tenant_id, outlet_id, sender, last_sent: start, device, heartbeat };
+    let stream = Stream {
+        db: state.db.clone(),
+        tenant_id,
+        outlet_id,
+        sender,
+        last_sent: start,
+        device,
+        audience: Audience::of(&s.actor),
+        heartbeat,
+        _slot: slot,
+    };
     metrics::gauge!("sse_streams_open").increment(1.0);
-    tokio::spawn(stream.run(backlog, reset, live, bus));
+    tokio::spawn(stream.run(reset, hi, live, bus));
     Ok(sse::Sse::from_infallible_receiver(receiver)
         .with_keep_alive(heartbeat)
         .with_retry_duration(Duration::from_secs(2)))
@@ -109,10 +139,14 @@ struct Stream {
     tenant_id: Uuid,
     outlet_id: Uuid,
     sender: mpsc::Sender<sse::Event>,
+    /// The newest sequence dealt with: sent, or withheld from this audience.
     last_sent: i64,
     /// The device on the other end, if any: its revocation ends the stream.
     device: Option<Uuid>,
+    audience: Audience,
     heartbeat: Duration,
+    /// Given back when the stream ends, however it ends.
+    _slot: Slot,
 }
 
 enum Next {
@@ -123,8 +157,8 @@ enum Next {
 impl Stream {
     async fn run(
         mut self,
-        backlog: Vec<OutletEvent>,
         reset: bool,
+        replay_to: i64,
         mut live: broadcast::Receiver<Arc<OutletEvent>>,
         bus: Arc<super::EventBus>,
     ) {
@@ -133,8 +167,9 @@ impl Stream {
                 let data = serde_json::json!({"reason": "the events you missed are no longer kept; reload", "seq": self.last_sent});
                 self.send(sse::Event::Data(sse::Data::new(data.to_string()).id(self.last_sent.to_string()).event("reset")))?;
             }
-            for event in &backlog {
-                self.deliver(event).await?;
+            tokio::select! {
+                _ = bus.shutdown.cancelled() => return Ok(()),
+                replayed = self.replay(replay_to) => replayed?,
             }
             let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + self.heartbeat, self.heartbeat);
             heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -164,6 +199,24 @@ impl Stream {
         metrics::gauge!("sse_streams_open").decrement(1.0);
     }
 
+    /// Sends what the log holds up to `upto`, a page at a time, each page
+    /// read only once the client has taken the one before.
+    async fn replay(&mut self, upto: i64) -> std::result::Result<(), ()> {
+        while self.last_sent < upto {
+            let page = self.page(upto).await.map_err(|e| tracing::warn!(error = %e, "replay failed"))?;
+            let before = self.last_sent;
+            for event in &page {
+                self.send_one(event, Pace::Wait).await?;
+            }
+            if self.last_sent == before {
+                // Nothing follows on from what was sent (not visible yet):
+                // never out of order; the live feed or the sweep brings it.
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
     /// A named heartbeat pages can see (comments are invisible to
     /// EventSource): the server's time and the last sequence sent, so a
     /// client can tell it is current. No `id:`, so it moves no resume point.
@@ -187,38 +240,54 @@ impl Stream {
             return Ok(Next::Continue);
         }
         if event.seq > self.last_sent + 1 {
-            let missing = self.fill_gap(event.seq).await.map_err(|e| tracing::warn!(error = %e, "gap fill failed"))?;
-            for m in &missing {
-                self.send_one(m)?;
-            }
+            // Up to the event before this one, a page at a time.
+            self.replay(event.seq - 1).await.map_err(|_| tracing::warn!("gap fill failed"))?;
             if self.last_sent + 1 < event.seq {
                 // Not committed yet as far as we can see; the event itself will
                 // come again from the sweep. Never send out of order.
                 return Ok(Next::Continue);
             }
         }
-        self.send_one(event)?;
-        let revoked = event.kind == "device.revoked"
-            && self
-                .device
-                .is_some_and(|d| event.data.get("device_id").and_then(|v| v.as_str()) == Some(&d.to_string()));
+        self.send_one(event, Pace::Live).await?;
+        let revoked = self.device.is_some_and(|d| revoked_device(event) == Some(d));
         Ok(if revoked { Next::Stop } else { Next::Continue })
     }
 
-    fn send_one(&mut self, event: &OutletEvent) -> std::result::Result<(), ()> {
+    /// Sends `event` if it is the next in sequence and this audience may see it.
+    async fn send_one(&mut self, event: &OutletEvent, pace: Pace) -> std::result::Result<(), ()> {
         if event.seq != self.last_sent + 1 {
             return Ok(());
         }
-        self.send(to_sse(event))?;
+        if let Some(shown) = self.audience.show(event) {
+            let sse =
+                sse::Event::Data(sse::Data::new(shown.data.to_string()).id(event.seq.to_string()).event(shown.kind));
+            match pace {
+                Pace::Live => self.send(sse)?,
+                Pace::Wait => match tokio::time::timeout(REPLAY_WAIT, self.sender.send(sse)).await {
+                    Ok(Ok(())) => {}
+                    _ => return Err(()),
+                },
+            }
+        }
         self.last_sent = event.seq;
         Ok(())
     }
 
-    async fn fill_gap(&self, upto: i64) -> Result<Vec<OutletEvent>> {
+    /// The next page of the log after what was sent, up to `upto`.
+    async fn page(&self, upto: i64) -> Result<Vec<OutletEvent>> {
         let tx =
             self.db.begin_scoped(self.tenant_id, OutletScope::Only(vec![self.outlet_id]), PrincipalId::System).await?;
-        let events = log::events_between(&tx, self.outlet_id, self.last_sent, Some(upto - 1), MAX_REPLAY).await?;
+        let events = log::events_between(&tx, self.outlet_id, self.last_sent, Some(upto), PAGE).await?;
         tx.commit().await?;
         Ok(events)
     }
+}
+
+/// How an event goes to the client: live events must fit its buffer at
+/// once (a client that is not reading is dropped); replayed ones wait,
+/// within limits, for it to take them.
+#[derive(Clone, Copy)]
+enum Pace {
+    Live,
+    Wait,
 }

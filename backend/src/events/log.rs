@@ -14,11 +14,19 @@ struct EventRow {
     kind: String,
     data: serde_json::Value,
     at: DateTime<Utc>,
+    order_device_id: Option<Uuid>,
 }
 
 impl From<EventRow> for OutletEvent {
     fn from(r: EventRow) -> OutletEvent {
-        OutletEvent { seq: r.seq, outlet_id: r.outlet_id, kind: r.kind, data: r.data, at: r.at }
+        OutletEvent {
+            seq: r.seq,
+            outlet_id: r.outlet_id,
+            kind: r.kind,
+            data: r.data,
+            at: r.at,
+            order_device_id: r.order_device_id,
+        }
     }
 }
 
@@ -32,7 +40,7 @@ pub async fn events_between(
 ) -> Result<Vec<OutletEvent>> {
     let rows: Vec<EventRow> = tx
         .query_all(
-            "SELECT seq, outlet_id, kind, data, at FROM outlet_events \
+            "SELECT seq, outlet_id, kind, data, at, order_device_id FROM outlet_events \
               WHERE outlet_id = $1 AND seq > $2 AND ($3::bigint IS NULL OR seq <= $3) ORDER BY seq LIMIT $4",
             [outlet_id.into(), after.into(), upto.into(), limit.into()],
         )

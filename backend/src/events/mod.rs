@@ -6,9 +6,11 @@
 //! (Redis away, a crash between commit and publish), and clients that
 //! reconnect replay what they missed by `Last-Event-ID`.
 
+pub mod audience;
 pub mod bus;
 pub mod http;
 pub mod log;
 pub mod redis_fanout;
+pub mod slots;
 
 pub use bus::EventBus;

@@ -24,6 +24,7 @@ impl ResponseError for Error {
         match self {
             Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Error::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -46,6 +47,7 @@ impl ResponseError for Error {
                 (Some(msg.to_string()), FieldErrors::new())
             }
             Error::NotFound => (Some("No such resource.".into()), FieldErrors::new()),
+            Error::RequestTimeout => (Some("The request body did not arrive in time.".into()), FieldErrors::new()),
             Error::PayloadTooLarge { limit } => {
                 (Some(format!("The request body is larger than {limit} bytes.")), FieldErrors::new())
             }

@@ -33,6 +33,7 @@ use crate::{auth, catalog, tenancy};
         crate::orders::http::create_order, crate::orders::http::list_orders, crate::orders::http::get_order,
         crate::orders::http::change_order_status,
         crate::kitchen::http::list_tickets, crate::kitchen::http::bump_ticket, crate::kitchen::http::recall_ticket,
+        crate::pickup::http::pickup_board,
         crate::sync::sync_push, crate::events::http::outlet_events,
     ),
     components(schemas(pos_wire::Problem)),

@@ -8,6 +8,8 @@ use uuid::Uuid;
 pub enum DeviceKind {
     Kiosk,
     Kds,
+    /// The pickup board: read-only, it sees order numbers and states only.
+    Board,
 }
 
 impl DeviceKind {
@@ -15,6 +17,7 @@ impl DeviceKind {
         match self {
             DeviceKind::Kiosk => "kiosk",
             DeviceKind::Kds => "kds",
+            DeviceKind::Board => "board",
         }
     }
 
@@ -22,6 +25,7 @@ impl DeviceKind {
         match s {
             "kiosk" => Some(DeviceKind::Kiosk),
             "kds" => Some(DeviceKind::Kds),
+            "board" => Some(DeviceKind::Board),
             _ => None,
         }
     }

@@ -225,4 +225,8 @@ pub struct OutletEvent {
     pub kind: String,
     pub data: serde_json::Value,
     pub at: DateTime<Utc>,
+    /// The device that placed the order this event is about, if any (a
+    /// kiosk's stream carries only its own orders' events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_device_id: Option<Uuid>,
 }

@@ -22,6 +22,7 @@ pub fn PairingScreen(
     let heading = match kind {
         DeviceKind::Kiosk => Text::PairKioskHeading,
         DeviceKind::Kds => Text::PairKdsHeading,
+        DeviceKind::Board => Text::PairBoardHeading,
     };
     let code = RwSignal::new(String::new());
     let pair = Action::new_unsync(move |code: &String| {

@@ -124,8 +124,9 @@ test("an order with modifiers reaches the KDS within a second; bumping makes the
 });
 
 test("the pickup board shows ready numbers and a recalled ticket goes back to preparing", async () => {
+  // The board is a device of its own (read-only), paired with a board code.
   const board = await kds.context.newPage();
-  await board.goto(`${server.base}/kds/board`);
+  await pairKds(board, server.base, await pairingCode(brand.owner, brand.outlet.id, "board", "Papan"), "/kds/board");
   const [order] = await allOrders(brand.owner, brand.outlet.id);
   await board.locator(".board-column.ready li", { hasText: order.number }).waitFor();
 
@@ -143,11 +144,11 @@ test("the pickup board shows ready numbers and a recalled ticket goes back to pr
   await board.close();
 });
 
-test("the pickup board keeps a number that turned ready while its lists were reloading", async () => {
+test("the pickup board keeps a number that turned ready while its list was reloading", async () => {
   const boardDevice = new Device("board", { viewport: { width: 1280, height: 800 } });
   try {
     const board = await boardDevice.launch();
-    await pairKds(board, server.base, await pairingCode(brand.owner, brand.outlet.id, "kds", "Papan"), "/kds/board");
+    await pairKds(board, server.base, await pairingCode(brand.owner, brand.outlet.id, "board", "Papan"), "/kds/board");
     const order = await brand.owner.post("/api/v1/orders", {
       client_order_id: randomUUID(),
       outlet_id: brand.outlet.id,
@@ -157,9 +158,9 @@ test("the pickup board keeps a number that turned ready while its lists were rel
       items: [{ menu_item_id: brand.items.kopi.id, qty: 1, modifier_option_ids: [] }],
     });
     await board.locator(`.board-column.preparing li[data-order-id="${order.id}"]`).waitFor({ timeout: 5000 });
-    // The next reload reads its "ready" list before the order is ready, and
-    // that answer lands only after the live events said it is.
-    const hold = await holdNextAnswer(board, /\/api\/v1\/orders\?.*status=ready/);
+    // The next reload reads the list before the order is ready, and that
+    // answer lands only after the live events said it is.
+    const hold = await holdNextAnswer(board, /\/api\/v1\/outlets\/[^/]+\/pickup/);
     try {
       await boardDevice.goOffline();
       hold.arm();

@@ -1,8 +1,9 @@
-//! Kiosks and kitchen displays. An owner or manager creates a device for an
+//! Kiosks, kitchen displays and pickup boards. An owner or manager creates a device for an
 //! outlet and gets a short, single-use, expiring pairing code; the device
 //! trades the code for a device token bound to that outlet. Revoking the
 //! device makes its next request fail with 401.
 
+pub mod board;
 pub mod http;
 
 use chrono::{DateTime, Utc};
