@@ -51,7 +51,18 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         crate::events::redis_fanout::start(&events, pool.clone(), url.expose().clone());
     }
     events.spawn_sweeper(db.clone(), settings.event_sweep_interval);
-    Ok(web::Data::new(AppState { settings, db, keyring, limiter, redis, menu_cache: Default::default(), events }))
+    let stream_guard = std::sync::Arc::new(auth::stream_guard::StreamGuard::default());
+    stream_guard.spawn(db.clone(), settings.stream_recheck_interval, events.shutdown.clone());
+    Ok(web::Data::new(AppState {
+        settings,
+        db,
+        keyring,
+        limiter,
+        redis,
+        menu_cache: Default::default(),
+        events,
+        stream_guard,
+    }))
 }
 
 /// Applies pending migrations as the owner role.
@@ -133,6 +144,8 @@ pub fn server(
             .wrap(from_fn(ops::metrics::record))
             .wrap(from_fn(request_id_header))
             .wrap(TracingLogger::<PosRootSpan>::new())
+            // Outermost: `?access_token=` leaves the URI before anything logs it.
+            .wrap(from_fn(auth::query_token::take_query_token))
             .app_data(state.clone())
             .app_data(json_limit.clone())
             .app_data(web::PathConfig::default().error_handler(|_, _| Error::NotFound.into()))

@@ -1,7 +1,7 @@
 use deadpool_redis::Pool;
 
 use crate::{
-    auth::{jwt::Keyring, rate_limit::RateLimiter, refresh::RefreshPolicy},
+    auth::{jwt::Keyring, password::SaltKey, rate_limit::RateLimiter, refresh::RefreshPolicy, stream_guard::StreamGuard},
     config::Settings,
     db::Db,
 };
@@ -15,6 +15,8 @@ pub struct AppState {
     pub redis: Option<Pool>,
     pub menu_cache: crate::catalog::menu::MenuCache,
     pub events: std::sync::Arc<crate::events::EventBus>,
+    /// The open event streams of this process, re-checked every few seconds.
+    pub stream_guard: std::sync::Arc<StreamGuard>,
 }
 
 impl AppState {
@@ -24,6 +26,11 @@ impl AppState {
             ttl_secs: self.settings.refresh_token_ttl.as_secs() as i64,
             grace_secs: self.settings.refresh_grace.as_secs() as i64,
         }
+    }
+
+    /// The key staff password salts are derived from (see [`crate::auth::password`]).
+    pub fn salt_key(&self) -> SaltKey<'_> {
+        SaltKey(self.settings.token_secret.expose())
     }
 
     pub fn access_ttl_secs(&self) -> u64 {

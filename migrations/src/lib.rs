@@ -42,6 +42,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0005_event_retention.up.sql"),
                 down: include_str!("../sql/0005_event_retention.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261124_000008_auth_hardening",
+                up: include_str!("../sql/0008_auth_hardening.up.sql"),
+                down: include_str!("../sql/0008_auth_hardening.down.sql"),
+            }),
         ]
     }
 }

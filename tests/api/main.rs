@@ -9,5 +9,7 @@ mod isolation;
 mod ops;
 mod orders;
 mod outlets;
+mod sessions;
 mod sql_rls;
 mod staff;
+mod startup;

@@ -19,7 +19,7 @@ use uuid::Uuid;
 
 use super::log;
 use crate::{
-    auth::{ActorKind, principal::Scoped},
+    auth::{ActorKind, stream_guard::StreamLease},
     db::{Db, OutletScope, PrincipalId},
     error::{Error, Result},
     state::AppState,
@@ -61,8 +61,8 @@ pub async fn outlet_events(
     state: web::Data<AppState>,
     outlet: web::Path<Uuid>,
 ) -> Result<impl Responder> {
-    let s = stream_principal(&req, &state).await?;
     let outlet_id = *outlet;
+    let (s, lease) = crate::auth::stream_guard::open_stream(&req, &state, outlet_id).await?;
     let resume = last_event_id(&req)?;
     crate::tenancy::outlets::get(&s.tx, outlet_id).await?;
     let tenant_id = s.tx.tenant_id();
@@ -85,23 +85,10 @@ pub async fn outlet_events(
     let heartbeat = state.settings.sse_heartbeat;
     let stream = Stream { db: state.db.clone(), tenant_id, outlet_id, sender, last_sent: start, device, heartbeat };
     metrics::gauge!("sse_streams_open").increment(1.0);
-    tokio::spawn(stream.run(backlog, reset, live, bus));
+    tokio::spawn(stream.run(backlog, reset, live, bus, lease));
     Ok(sse::Sse::from_infallible_receiver(receiver)
         .with_keep_alive(heartbeat)
         .with_retry_duration(Duration::from_secs(2)))
-}
-
-/// A bearer token (header or `?access_token=`, as EventSource cannot set
-/// headers), or else the admin session cookie (the admin's live board). The
-/// cookie is accepted here only: this endpoint changes nothing, so it needs
-/// no CSRF token, and no other API endpoint takes cookies.
-async fn stream_principal(req: &HttpRequest, state: &AppState) -> Result<Scoped> {
-    if crate::auth::principal::bearer_token(req).is_some() {
-        return <Scoped as actix_web::FromRequest>::extract(req).await;
-    }
-    let cookie = req.cookie(crate::auth::admin_session::COOKIE);
-    let session = crate::auth::admin_session::open(state, cookie.as_ref().map(|c| c.value()), None).await?;
-    Ok(Scoped { tx: session.tx, actor: session.actor })
 }
 
 struct Stream {
@@ -127,6 +114,7 @@ impl Stream {
         reset: bool,
         mut live: broadcast::Receiver<Arc<OutletEvent>>,
         bus: Arc<super::EventBus>,
+        lease: StreamLease,
     ) {
         let outcome = async {
             if reset {
@@ -141,6 +129,8 @@ impl Stream {
             loop {
                 tokio::select! {
                     _ = bus.shutdown.cancelled() => break,
+                    // Its token expired or was revoked, its user signed out...
+                    _ = lease.ended() => break,
                     _ = heartbeat.tick() => self.send(self.ping())?,
                     received = live.recv() => match received {
                         Ok(event) => {
