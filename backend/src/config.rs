@@ -300,7 +300,8 @@ mod tests {
 
     #[test]
     fn trusted_proxies_are_networks_and_the_old_switch_is_refused() {
-        let s = settings(&[("POS_ENV", "test"), ("POS_TRUSTED_PROXIES", "10.1.2.3/8, 127.0.0.1 ,::1,fd00::/8")]).unwrap();
+        let s =
+            settings(&[("POS_ENV", "test"), ("POS_TRUSTED_PROXIES", "10.1.2.3/8, 127.0.0.1 ,::1,fd00::/8")]).unwrap();
         let nets: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
         assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32", "::1/128", "fd00::/8"]);
         assert!(settings(&[("POS_ENV", "test"), ("POS_TRUSTED_PROXIES", "10.0.0.0/33")]).is_err());

@@ -1,7 +1,9 @@
 use deadpool_redis::Pool;
 
 use crate::{
-    auth::{jwt::Keyring, password::SaltKey, rate_limit::RateLimiter, refresh::RefreshPolicy, stream_guard::StreamGuard},
+    auth::{
+        jwt::Keyring, password::SaltKey, rate_limit::RateLimiter, refresh::RefreshPolicy, stream_guard::StreamGuard,
+    },
     config::Settings,
     db::Db,
 };

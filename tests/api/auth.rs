@@ -198,8 +198,7 @@ async fn access_tokens_are_taken_from_the_query_by_the_event_stream_only() {
 }
 
 fn foreign_keyring(kid: &str, seed: u8) -> Keyring {
-    let mut settings =
-        pos_backend::config::Settings::from_lookup(|k| (k == "POS_ENV").then(|| "test".into())).unwrap();
+    let mut settings = pos_backend::config::Settings::from_lookup(|k| (k == "POS_ENV").then(|| "test".into())).unwrap();
     settings.jwt_keys = vec![JwtKeyConfig { kid: kid.into(), seed: Secret::new([seed; 32]) }];
     settings.jwt_current_kid = kid.into();
     Keyring::from_settings(&settings)
@@ -459,7 +458,12 @@ async fn an_email_changed_without_a_new_password_still_signs_in() {
     app.patch(&format!("/api/v1/users/{id}"), &t.token, json!({"email": new_email})).await.expect(200);
     // Its hash was made under the old email: checked on its own, then replaced.
     let hash_of = || async {
-        let tx = app.state.db.begin_scoped(t.tenant_id, pos_backend::db::OutletScope::All, pos_backend::db::PrincipalId::System).await.unwrap();
+        let tx = app
+            .state
+            .db
+            .begin_scoped(t.tenant_id, pos_backend::db::OutletScope::All, pos_backend::db::PrincipalId::System)
+            .await
+            .unwrap();
         let rows = tx.query_raw("SELECT password_hash FROM users WHERE id = $1", [id.into()]).await.unwrap();
         let hash: String = pos_backend::db::opt_row(&rows, "password_hash").unwrap().unwrap();
         tx.commit().await.unwrap();

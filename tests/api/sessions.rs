@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use pos_tests::{PASSWORD, ServerProcess, SseClient, TestApp, Tenant};
+use pos_tests::{PASSWORD, ServerProcess, SseClient, Tenant, TestApp};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -120,13 +120,7 @@ async fn signing_out_of_the_admin_ends_its_board_stream() {
     let cookie = app.admin_sign_in(&t.email, PASSWORD).await.unwrap();
     let mut board = SseClient::open(app.client.get(events_url(&app, outlet)).header("cookie", &cookie)).await;
     let page = app.client.get(app.url("/admin")).header("cookie", &cookie).send().await.unwrap();
-    let html = page.text().await.unwrap();
-    let csrf = html
-        .split("name=\"csrf_token\" value=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("the page's token")
-        .to_string();
+    let csrf = pos_tests::csrf_field(&page.text().await.unwrap()).expect("the page's token");
     let res = app
         .client
         .post(app.url("/admin/logout"))
@@ -168,8 +162,7 @@ async fn streams_end_when_their_token_expires() {
     // A device token about to expire (the server's own key, two seconds).
     let owner_token = app.login(&t.email).await["access_token"].as_str().unwrap().to_string();
     let (device_id, _) = app.pair_device(&owner_token, outlet, "kds").await;
-    let short =
-        app.state.keyring.sign_device(device_id, t.tenant_id, outlet, pos_wire::DeviceKind::Kds, 2).unwrap();
+    let short = app.state.keyring.sign_device(device_id, t.tenant_id, outlet, pos_wire::DeviceKind::Kds, 2).unwrap();
     let mut device = SseClient::connect(&events_url(&app, outlet), &short, None).await;
     let started = std::time::Instant::now();
     assert!(staff.closed_within(ENDS_WITHIN).await, "the staff stream ends at its token's expiry");
@@ -215,11 +208,9 @@ async fn the_query_token_never_reaches_the_logs() {
     let app = app().await;
     let t = app.signup().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
-    let server = ServerProcess::start_logged(&[
-        ("POS_LOG", "warn,pos_backend=debug".into()),
-        ("POS_LOG_FORMAT", "json".into()),
-    ])
-    .await;
+    let server =
+        ServerProcess::start_logged(&[("POS_LOG", "warn,pos_backend=debug".into()), ("POS_LOG_FORMAT", "json".into())])
+            .await;
     let url = server.url(&format!("/api/v1/outlets/{outlet}/events?last_event_id=0&access_token={}", t.token));
     let _stream = SseClient::open(reqwest::Client::new().get(url)).await;
     // Other endpoints refuse it, and do not log it either.
@@ -259,9 +250,7 @@ async fn the_login_form_takes_only_its_own_csrf_token() {
         }
         req.form(&form).send()
     };
-    let form_of = |html: &str| {
-        html.split("name=\"csrf_token\" value=\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string()
-    };
+    let form_of = |html: &str| pos_tests::csrf_field(html).unwrap();
     let session_cookie = pos_backend::auth::admin_session::COOKIE;
 
     // Another site posting the form: no cookie, no token.
@@ -287,7 +276,7 @@ async fn the_login_form_takes_only_its_own_csrf_token() {
     // The refusal hands out a fresh form that works.
     let fresh_seed = pos_tests::set_cookie(&res, pos_web_admin::LOGIN_COOKIE).expect("a fresh seed");
     let html = res.text().await.unwrap();
-    assert!(html.contains("expired"), "{html}");
+    assert!(html.contains("Formulir masuk ini sudah kedaluwarsa"), "{html}");
     let res = post(Some(fresh_seed), Some(form_of(&html))).await.unwrap();
     assert_eq!(res.status(), 303);
     // And so does the first form, with its own cookie.
@@ -334,4 +323,48 @@ async fn admin_sessions_end_when_left_idle() {
     assert_eq!(admin_page_status(&app, &cookie).await, 200);
     tokio::time::sleep(Duration::from_millis(1600)).await;
     assert_eq!(admin_page_status(&app, &cookie).await, 303);
+}
+
+#[tokio::test]
+async fn every_admin_form_needs_the_csrf_token() {
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    let cookie = app.admin_sign_in(&t.email, PASSWORD).await.unwrap();
+    let id = Uuid::now_v7();
+    let paths = [
+        "/admin/logout".to_string(),
+        "/admin/locale".into(),
+        "/admin/brand".into(),
+        "/admin/outlets".into(),
+        format!("/admin/outlets/{id}"),
+        format!("/admin/outlets/{id}/open"),
+        format!("/admin/outlets/{id}/archive"),
+        format!("/admin/outlets/{id}/devices"),
+        format!("/admin/devices/{id}/revoke"),
+        "/admin/staff".into(),
+        format!("/admin/staff/{id}"),
+        format!("/admin/staff/{id}/active"),
+        format!("/admin/staff/{id}/delete"),
+        "/admin/menu/categories".into(),
+        format!("/admin/menu/categories/{id}"),
+        format!("/admin/menu/categories/{id}/move"),
+        format!("/admin/menu/categories/{id}/delete"),
+        "/admin/menu/items".into(),
+        format!("/admin/menu/items/{id}"),
+        format!("/admin/menu/items/{id}/delete"),
+        format!("/admin/outlets/{id}/availability/{id}/toggle"),
+        format!("/admin/outlets/{id}/availability/{id}/price"),
+        format!("/admin/orders/{id}/status"),
+    ];
+    for path in paths {
+        for token in [None, Some("not-the-token")] {
+            let mut req = app.client.post(app.url(&path)).header("cookie", &cookie).form(&[("name", "x")]);
+            if let Some(token) = token {
+                req = req.header("x-csrf-token", token);
+            }
+            let res = req.send().await.unwrap();
+            assert_eq!(res.status(), 403, "{path} without its CSRF token ({token:?})");
+        }
+    }
+    assert_eq!(admin_page_status(&app, &cookie).await, 200, "still signed in: the logout was refused too");
 }

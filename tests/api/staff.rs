@@ -142,7 +142,7 @@ async fn managers_manage_their_outlets_crew_only() {
     assert_eq!(owner_view.body["outlet_ids"], json!(expected));
     assert_eq!(owner_view.body["name"], "kitchen");
     assert_eq!(owner_view.body["active"], true);
-    app.login(&owner_view.body["email"].as_str().unwrap().to_string()).await;
+    app.login(owner_view.body["email"].as_str().unwrap()).await;
     // Once the owner keeps them at A only, they are the manager's.
     app.patch(&cook, &t.token, json!({"outlet_ids": [a]})).await.expect(200);
     app.patch(&cook, &manager, json!({"name": "Koki A"})).await.expect(200);

@@ -249,20 +249,9 @@ async fn admin_page(a: HashMap<String, String>) -> anyhow::Result<()> {
     let me: Value = client.get(format!("{base}/api/v1/users")).bearer_auth(&token).send().await?.json().await?;
     let email = me["items"][0]["email"].as_str().context("owner email")?.to_string();
     let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-    let res = no_redirect
-        .post(format!("{base}/admin/login"))
-        .form(&[("email", email.as_str()), ("password", "bench-password")])
-        .send()
-        .await?;
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("pos_admin="))
-        .and_then(|v| v.split(';').next())
-        .context("the admin login set no session cookie")?
-        .to_string();
+    let cookie = pos_tests::admin_sign_in(&no_redirect, &base, &email, "bench-password")
+        .await
+        .map_err(|r| anyhow::anyhow!("the admin login answered {}", r.status))?;
     let page = no_redirect.get(format!("{base}{path}")).header("cookie", &cookie).send().await?;
     if page.status() != 200 {
         bail!("{path} answered {}", page.status());

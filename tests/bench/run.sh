@@ -6,6 +6,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../backend/scripts/lib.sh"
 cd "$POS_ROOT"
 WHICH="${1:-all}"; shift || true
+# Development defaults (the server uses them only when told so).
+export POS_ENV="${POS_ENV:-development}"
 
 pos_install_deps bench
 ulimit -n 65536 2>/dev/null || true

@@ -166,31 +166,9 @@ impl TestApp {
         self.post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD})).await.expect(200).body
     }
 
-    /// Signs in through the admin's login form, as a browser does (the
-    /// form's CSRF cookie and token included); returns the `Cookie` header
-    /// value of the session, or the refused response.
+    /// Signs in through the admin's login form (see [`admin_sign_in`]).
     pub async fn admin_sign_in(&self, email: &str, password: &str) -> Result<String, Reply> {
-        let form = self.client.get(self.url("/admin/login")).send().await.unwrap();
-        let seed = set_cookie(&form, pos_web_admin::LOGIN_COOKIE).expect("the login form sets its CSRF cookie");
-        let html = form.text().await.unwrap();
-        let token = html
-            .split("name=\"csrf_token\" value=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .expect("the login form carries a CSRF token")
-            .to_string();
-        let res = self
-            .client
-            .post(self.url("/admin/login"))
-            .header("cookie", seed)
-            .form(&[("email", email), ("password", password), ("csrf_token", &token)])
-            .send()
-            .await
-            .unwrap();
-        match set_cookie(&res, pos_backend::auth::admin_session::COOKIE) {
-            Some(session) if res.status() == 303 => Ok(session),
-            _ => Err(Self::read(res).await),
-        }
+        admin_sign_in(&self.client, &self.base, email, password).await
     }
 
     /// Creates and pairs a device; returns (device id, device token).
@@ -211,6 +189,31 @@ impl TestApp {
         let url = std::env::var("POS_DATABASE_URL").expect("POS_DATABASE_URL");
         sea_orm::Database::connect(url).await.expect("connect as app role")
     }
+}
+
+/// Signs in at `base` through the admin's login form, as a browser does (the
+/// form's CSRF cookie and token included); returns the `Cookie` header value
+/// of the session, or the refused response. `client` must not follow redirects.
+pub async fn admin_sign_in(client: &reqwest::Client, base: &str, email: &str, password: &str) -> Result<String, Reply> {
+    let form = client.get(format!("{base}/admin/login")).send().await.unwrap();
+    let seed = set_cookie(&form, pos_web_admin::LOGIN_COOKIE).expect("the login form sets its CSRF cookie");
+    let token = csrf_field(&form.text().await.unwrap()).expect("the login form carries a CSRF token");
+    let res = client
+        .post(format!("{base}/admin/login"))
+        .header("cookie", seed)
+        .form(&[("email", email), ("password", password), ("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    match set_cookie(&res, pos_backend::auth::admin_session::COOKIE) {
+        Some(session) if res.status() == 303 => Ok(session),
+        _ => Err(TestApp::read(res).await),
+    }
+}
+
+/// The value of the first `csrf_token` field of an admin page.
+pub fn csrf_field(html: &str) -> Option<String> {
+    html.split("name=\"csrf_token\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).map(str::to_string)
 }
 
 /// `name=value` of the cookie `name` that `res` sets, if it does.
@@ -399,8 +402,11 @@ impl ServerProcess {
         }
         let base = format!("http://127.0.0.1:{port}");
         // Owned at once, so every path (a panic included) kills and reaps it.
-        let mut server =
-            ServerProcess { base: base.clone(), child: cmd.spawn().expect("start pos-server"), log: Default::default() };
+        let mut server = ServerProcess {
+            base: base.clone(),
+            child: cmd.spawn().expect("start pos-server"),
+            log: Default::default(),
+        };
         if let Some(stdout) = server.child.stdout.take() {
             let log = server.log.clone();
             std::thread::spawn(move || {

@@ -76,8 +76,7 @@ impl LoginCsrf {
 
     /// True when `submitted` is the token of the seed the browser sent.
     pub fn matches(req: &HttpRequest, state: &AppState, submitted: Option<&str>) -> bool {
-        req.cookie(LOGIN_COOKIE)
-            .is_some_and(|seed| csrf_matches(&login_csrf_token(state, seed.value()), submitted))
+        req.cookie(LOGIN_COOKIE).is_some_and(|seed| csrf_matches(&login_csrf_token(state, seed.value()), submitted))
     }
 }
 

@@ -116,8 +116,7 @@ pub async fn list(admin: Admin, q: web::Query<NoticeQuery>) -> Result<StaffList,
     let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
     let elsewhere = users::working_beyond_scope(&tx, &ids).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
-    let staff =
-        users.into_iter().map(|u| StaffView::new(u, &ctx, actor.user_id(), &names, &elsewhere)).collect();
+    let staff = users.into_iter().map(|u| StaffView::new(u, &ctx, actor.user_id(), &names, &elsewhere)).collect();
     Ok(StaffList { ctx: ctx.at("staff").with_notice(&q), staff, row_error: None })
 }
 

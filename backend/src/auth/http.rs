@@ -26,7 +26,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: Json<SignupRequest>) -> Result<HttpResponse> {
     let s = &state.settings;
     let client = client_ip(&req, &s.trusted_proxies);
-    state.limiter.check_and_hit(&format!("signup:ip:{}", client.bucket()), s.login_limit_per_ip, s.login_limit_window).await?;
+    state
+        .limiter
+        .check_and_hit(&format!("signup:ip:{}", client.bucket()), s.login_limit_per_ip, s.login_limit_window)
+        .await?;
     let created = sessions::sign_up(&state, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }

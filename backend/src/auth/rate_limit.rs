@@ -77,12 +77,7 @@ impl RateLimiter {
         if let Some(pool) = &self.redis {
             let done: anyhow::Result<()> = async {
                 let mut conn = pool.get().await?;
-                redis::cmd("EVAL")
-                    .arg(RELEASE)
-                    .arg(1)
-                    .arg(redis_key(&slot.key))
-                    .query_async::<i64>(&mut *conn)
-                    .await?;
+                redis::cmd("EVAL").arg(RELEASE).arg(1).arg(redis_key(&slot.key)).query_async::<i64>(&mut *conn).await?;
                 Ok(())
             }
             .await;

@@ -78,10 +78,8 @@ async fn issue_pair(state: &AppState, tx: &ScopedTx, user_id: Uuid, role: Role) 
 /// Email and password to a token pair. Rate limited per account and per IP.
 pub async fn log_in(state: &AppState, req: LoginRequest, client: ClientIp) -> Result<TokenPair> {
     let account = authenticate(state, &req, client).await?;
-    let tx = state
-        .db
-        .begin_scoped(account.tenant_id, OutletScope::Only(vec![]), PrincipalId::User(account.user_id))
-        .await?;
+    let tx =
+        state.db.begin_scoped(account.tenant_id, OutletScope::Only(vec![]), PrincipalId::User(account.user_id)).await?;
     account.store_current_hash(&tx).await?;
     let role = current_role(&tx, account.user_id).await?;
     let pair = issue_pair(state, &tx, account.user_id, role).await?;
@@ -160,14 +158,14 @@ pub async fn authenticate(state: &AppState, req: &LoginRequest, client: ClientIp
     let email = Email::parse(&req.email).map_err(|m| Error::field("email", m))?;
     let limiter = &state.limiter;
     let ip_slot = limiter.acquire(&format!("login:ip:{}", client.bucket()), s.login_limit_per_ip, window).await?;
-    let account_slot =
-        match limiter.acquire(&format!("login:account:{email}"), s.login_limit_per_account, window).await {
-            Ok(slot) => slot,
-            Err(e) => {
-                limiter.release(ip_slot).await;
-                return Err(e);
-            }
-        };
+    let account_slot = match limiter.acquire(&format!("login:account:{email}"), s.login_limit_per_account, window).await
+    {
+        Ok(slot) => slot,
+        Err(e) => {
+            limiter.release(ip_slot).await;
+            return Err(e);
+        }
+    };
     let found = find_accounts(state, &email, &req.password, req.tenant_id).await;
     // Only a wrong password counts; a right one (or a failure that tells
     // the caller nothing) gives the slots back.

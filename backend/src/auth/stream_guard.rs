@@ -46,10 +46,18 @@ const CHECK_BATCH: usize = 5_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Credential {
     /// A staff access token of a session (its refresh token).
-    Staff { user_id: Uuid, session_id: Uuid },
+    Staff {
+        user_id: Uuid,
+        session_id: Uuid,
+    },
     /// The admin session cookie (the admin's live board).
-    Admin { user_id: Uuid, session_id: Uuid },
-    Device { device_id: Uuid },
+    Admin {
+        user_id: Uuid,
+        session_id: Uuid,
+    },
+    Device {
+        device_id: Uuid,
+    },
 }
 
 impl Credential {

@@ -44,12 +44,8 @@ impl fmt::Display for ClientIp {
 /// The client of `req`, reading `X-Forwarded-For` only from `trusted` peers.
 pub fn client_ip(req: &HttpRequest, trusted: &[IpNet]) -> ClientIp {
     let peer = req.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-    let forwarded = req
-        .headers()
-        .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .collect::<Vec<_>>()
-        .join(",");
+    let forwarded =
+        req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
     ClientIp(resolve(peer, &forwarded, trusted))
 }
 
