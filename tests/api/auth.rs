@@ -458,12 +458,7 @@ async fn an_email_changed_without_a_new_password_still_signs_in() {
     app.patch(&format!("/api/v1/users/{id}"), &t.token, json!({"email": new_email})).await.expect(200);
     // Its hash was made under the old email: checked on its own, then replaced.
     let hash_of = || async {
-        let tx = app
-            .state
-            .db
-            .begin_scoped(t.tenant_id, pos_backend::db::OutletScope::All, pos_backend::db::PrincipalId::System)
-            .await
-            .unwrap();
+        let tx = app.tenant_tx(t.tenant_id).await;
         let rows = tx.query_raw("SELECT password_hash FROM users WHERE id = $1", [id.into()]).await.unwrap();
         let hash: String = pos_backend::db::opt_row(&rows, "password_hash").unwrap().unwrap();
         tx.commit().await.unwrap();

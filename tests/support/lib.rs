@@ -184,6 +184,13 @@ impl TestApp {
         (r.body["device_id"].as_str().unwrap().parse().unwrap(), r.body["device_token"].as_str().unwrap().into())
     }
 
+    /// A transaction of the app role scoped to all of `tenant_id`, for
+    /// looking at (or changing) what the API does not show.
+    pub async fn tenant_tx(&self, tenant_id: Uuid) -> pos_backend::db::ScopedTx {
+        use pos_backend::db::{OutletScope, PrincipalId};
+        self.state.db.begin_scoped(tenant_id, OutletScope::All, PrincipalId::System).await.expect("scoped transaction")
+    }
+
     /// A direct connection as the app role (RLS applies), for SQL-level tests.
     pub async fn app_role_connection(&self) -> sea_orm::DatabaseConnection {
         let url = std::env::var("POS_DATABASE_URL").expect("POS_DATABASE_URL");
