@@ -46,7 +46,23 @@ pub fn client_ip(req: &HttpRequest, trusted: &[IpNet]) -> ClientIp {
     let peer = req.peer_addr().map(|a| a.ip()).unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
     let forwarded =
         req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).collect::<Vec<_>>().join(",");
+    if trusted.is_empty() && !forwarded.is_empty() {
+        warn_once_ignored(peer);
+    }
     ClientIp(resolve(peer, &forwarded, trusted))
+}
+
+/// Behind a proxy nobody declared, every client looks like the proxy and
+/// shares its limits: say so once, for the operator.
+fn warn_once_ignored(peer: IpAddr) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        tracing::warn!(
+            %peer,
+            "X-Forwarded-For ignored: no POS_TRUSTED_PROXIES are set. Behind a reverse proxy, set it to the \
+             proxy's address, or every client counts as the proxy for rate limits"
+        );
+    }
 }
 
 /// The rightmost hop of `peer` and the `X-Forwarded-For` chain before it
