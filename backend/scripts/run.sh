@@ -10,6 +10,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$POS_ROOT"
 
 export POS_BIND="${POS_BIND:-127.0.0.1:8080}"
+# The demo runs on the development defaults (a published JWT key and
+# secrets); the server uses them only when told so.
+export POS_ENV="${POS_ENV:-development}"
 # PostgreSQL runs as the postgres user when we are root, and cannot enter /root.
 if [ "$(id -u)" -eq 0 ]; then STATE="${POS_STATE_DIR:-/var/lib/pos-demo}"; else STATE="${POS_STATE_DIR:-$HOME/.local/share/pos-demo}"; fi
 PROFILE="${POS_PROFILE:-release}"

@@ -1,5 +1,7 @@
 //! Configuration, read once at start-up from the environment (and an optional
-//! `.env`). Development gets safe defaults; production refuses dev secrets.
+//! `.env`). The development defaults (a published JWT key and secrets) apply
+//! only when `POS_ENV` says `development` or `test` explicitly: unset, the
+//! production rules apply and the server refuses to start without real secrets.
 
 use std::{fmt, net::SocketAddr, str::FromStr, time::Duration};
 
@@ -63,7 +65,10 @@ pub struct Settings {
     pub token_secret: Secret<Vec<u8>>,
     /// Keys admin session cookies.
     pub session_secret: Secret<Vec<u8>>,
+    /// Wrong passwords per email (every brand's account of it) per window.
     pub login_limit_per_account: u32,
+    /// Failed sign-ins per client address (an IPv6 /64) per window;
+    /// successful ones do not count, so a whole shop can sign in behind one NAT.
     pub login_limit_per_ip: u32,
     pub login_limit_window: Duration,
     /// The largest request body read into memory (uploads aside).
@@ -78,8 +83,23 @@ pub struct Settings {
     pub sse_streams_per_device: usize,
     /// Live event streams one staff member may hold open at once (then 429).
     pub sse_streams_per_user: usize,
-    /// Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// Wrong pairing codes per client address per window.
+    pub pair_limit_per_ip: u32,
+    /// Wrong pairing codes from everyone together per window: what a
+    /// botnet can try however many addresses it has.
+    pub pair_limit_global: u32,
+    pub pair_limit_window: Duration,
+    /// An admin session ends after this long without a request...
+    pub admin_session_idle: Duration,
+    /// ...and this long after sign-in, whatever happens.
+    pub admin_session_lifetime: Duration,
+    /// How often each process re-checks the credentials of its open event
+    /// streams (revoked, expired, deactivated, signed out).
+    pub stream_recheck_interval: Duration,
+    /// The proxies whose `X-Forwarded-For` is believed (CIDRs). The client is
+    /// the rightmost address in that header that is not one of them; with
+    /// none configured, the TCP peer is the client and the header is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub log_json: bool,
     /// Where uploaded images are stored (served at `/media/`).
     pub media_dir: std::path::PathBuf,
@@ -108,12 +128,19 @@ impl Settings {
     /// Reads settings through `get` (the environment, or a map in tests).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> anyhow::Result<Settings> {
         let var = |k: &str| get(k).filter(|v| !v.trim().is_empty());
-        let mode = match var("POS_ENV").as_deref().unwrap_or("development") {
-            "development" | "dev" => RunMode::Development,
-            "test" => RunMode::Test,
-            "production" | "prod" => RunMode::Production,
-            other => bail!("POS_ENV must be development, test or production, not {other:?}"),
+        let mode = match var("POS_ENV").as_deref().map(str::trim) {
+            Some("development" | "dev") => RunMode::Development,
+            Some("test") => RunMode::Test,
+            // Unset is production: development secrets are never a default.
+            Some("production" | "prod") | None => RunMode::Production,
+            Some(other) => bail!("POS_ENV must be development, test or production, not {other:?}"),
         };
+        if var("POS_TRUST_PROXY").is_some() {
+            bail!(
+                "POS_TRUST_PROXY is gone: set POS_TRUSTED_PROXIES to the addresses of your proxies \
+                 (CIDRs, e.g. 10.0.0.0/8,127.0.0.1/32)"
+            );
+        }
         let parse = |k: &str, default: u64| -> anyhow::Result<u64> {
             match var(k) {
                 Some(v) => v.trim().parse().with_context(|| format!("{k} must be a whole number")),
@@ -162,13 +189,19 @@ impl Settings {
             login_limit_per_account: parse("POS_LOGIN_LIMIT_PER_ACCOUNT", 10)? as u32,
             login_limit_per_ip: parse("POS_LOGIN_LIMIT_PER_IP", 60)? as u32,
             login_limit_window: secs("POS_LOGIN_LIMIT_WINDOW_SECS", 15 * 60)?,
+            pair_limit_per_ip: parse("POS_PAIR_LIMIT_PER_IP", 20)? as u32,
+            pair_limit_global: parse("POS_PAIR_LIMIT_GLOBAL", 1000)? as u32,
+            pair_limit_window: secs("POS_PAIR_LIMIT_WINDOW_SECS", 15 * 60)?,
+            admin_session_idle: secs("POS_ADMIN_SESSION_IDLE_SECS", 4 * 3600)?,
+            admin_session_lifetime: secs("POS_ADMIN_SESSION_MAX_SECS", 12 * 3600)?,
+            stream_recheck_interval: Duration::from_millis(parse("POS_STREAM_RECHECK_MS", 2000)?.max(100)),
             json_body_limit: parse("POS_JSON_BODY_LIMIT", 256 * 1024)? as usize,
             body_timeout: Duration::from_millis(parse("POS_BODY_TIMEOUT_MS", 10_000)?.max(1)),
             upload_timeout: Duration::from_millis(parse("POS_UPLOAD_TIMEOUT_MS", 60_000)?.max(1)),
             header_timeout: Duration::from_millis(parse("POS_HEADER_TIMEOUT_MS", 5_000)?.max(1)),
             sse_streams_per_device: parse("POS_SSE_STREAMS_PER_DEVICE", 4)?.max(1) as usize,
             sse_streams_per_user: parse("POS_SSE_STREAMS_PER_USER", 8)?.max(1) as usize,
-            trust_proxy: matches!(var("POS_TRUST_PROXY").as_deref(), Some("1" | "true")),
+            trusted_proxies: parse_cidrs(var("POS_TRUSTED_PROXIES").as_deref().unwrap_or(""))?,
             log_json: !matches!(var("POS_LOG_FORMAT").as_deref(), Some("pretty")),
             media_dir: var("POS_MEDIA_DIR").map(Into::into).unwrap_or_else(|| {
                 let base = var("XDG_DATA_HOME")
@@ -180,11 +213,11 @@ impl Settings {
             sse_heartbeat: Duration::from_millis(parse("POS_SSE_HEARTBEAT_MS", 15_000u64)?.max(100)),
             offline_order_window: secs("POS_OFFLINE_ORDER_WINDOW_SECS", 72 * 3600)?.max(Duration::from_secs(60)),
         };
-        settings.refuse_dev_secrets_in_production()?;
+        settings.refuse_dev_secrets_in_production(var("POS_ENV").is_none())?;
         Ok(settings)
     }
 
-    fn refuse_dev_secrets_in_production(&self) -> anyhow::Result<()> {
+    fn refuse_dev_secrets_in_production(&self, env_unset: bool) -> anyhow::Result<()> {
         if self.mode != RunMode::Production {
             return Ok(());
         }
@@ -204,11 +237,34 @@ impl Settings {
         if self.database_url.expose().contains("pos_app:pos_app@") {
             problems.push("POS_DATABASE_URL is unset or uses the development password");
         }
-        if !problems.is_empty() {
-            bail!("refusing to start in production: {}", problems.join("; "));
+        if problems.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        if env_unset {
+            bail!(
+                "POS_ENV is not set, so the production rules apply and {}. Set POS_ENV=development (or test) \
+                 to use the development defaults, or give real secrets (`pos-server gen-keys` prints them)",
+                problems.join("; ")
+            );
+        }
+        bail!("refusing to start in production: {}", problems.join("; "))
     }
+}
+
+/// `10.0.0.0/8, 127.0.0.1, ::1/128`: networks, or single addresses.
+fn parse_cidrs(spec: &str) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    let mut nets = Vec::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let net = match part.parse::<ipnet::IpNet>() {
+            Ok(net) => net,
+            Err(_) => part
+                .parse::<std::net::IpAddr>()
+                .map(ipnet::IpNet::from)
+                .with_context(|| format!("POS_TRUSTED_PROXIES: {part:?} is not an address or CIDR"))?,
+        };
+        nets.push(net.trunc());
+    }
+    Ok(nets)
 }
 
 /// `kid:base64url-seed[,kid:base64url-seed...]`; the seed is 32 bytes.
@@ -253,10 +309,26 @@ mod tests {
     }
 
     #[test]
-    fn development_defaults_start() {
-        let s = settings(&[]).unwrap();
+    fn development_defaults_need_an_explicit_pos_env() {
+        let s = settings(&[("POS_ENV", "development")]).unwrap();
         assert_eq!(s.mode, RunMode::Development);
         assert_eq!(s.jwt_current_kid, "dev");
+        assert_eq!(settings(&[("POS_ENV", "test")]).unwrap().mode, RunMode::Test);
+        let err = settings(&[]).unwrap_err().to_string();
+        assert!(err.contains("POS_ENV is not set") && err.contains("POS_JWT_KEYS"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_networks_and_the_old_switch_is_refused() {
+        let s =
+            settings(&[("POS_ENV", "test"), ("POS_TRUSTED_PROXIES", "10.1.2.3/8, 127.0.0.1 ,::1,fd00::/8")]).unwrap();
+        let nets: Vec<String> = s.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(nets, ["10.0.0.0/8", "127.0.0.1/32", "::1/128", "fd00::/8"]);
+        assert!(settings(&[("POS_ENV", "test"), ("POS_TRUSTED_PROXIES", "10.0.0.0/33")]).is_err());
+        assert!(settings(&[("POS_ENV", "test"), ("POS_TRUSTED_PROXIES", "proxy.local")]).is_err());
+        let err = settings(&[("POS_ENV", "test"), ("POS_TRUST_PROXY", "1")]).unwrap_err().to_string();
+        assert!(err.contains("POS_TRUSTED_PROXIES"), "{err}");
+        assert!(settings(&[("POS_ENV", "test")]).unwrap().trusted_proxies.is_empty());
     }
 
     #[test]
@@ -285,8 +357,8 @@ mod tests {
 
     #[test]
     fn bad_keyring_is_refused() {
-        assert!(settings(&[("POS_JWT_KEYS", "k1:short")]).is_err());
+        assert!(settings(&[("POS_ENV", "test"), ("POS_JWT_KEYS", "k1:short")]).is_err());
         let line = generate_jwt_key_line("k1");
-        assert!(settings(&[("POS_JWT_KEYS", &line), ("POS_JWT_CURRENT_KID", "k2")]).is_err());
+        assert!(settings(&[("POS_ENV", "test"), ("POS_JWT_KEYS", &line), ("POS_JWT_CURRENT_KID", "k2")]).is_err());
     }
 }

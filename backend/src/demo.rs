@@ -11,8 +11,9 @@ use pos_wire::{
 use uuid::Uuid;
 
 use crate::{
-    auth::{Actor, ActorKind, sessions},
+    auth::{Actor, ActorKind, Email, sessions},
     catalog::{categories, items},
+    config::RunMode,
     db::{OutletScope, PrincipalId, ScopedTx},
     state::AppState,
     tenancy::{devices, outlets, users},
@@ -53,9 +54,17 @@ impl Demo {
     }
 }
 
-/// Creates what is missing of the demo brand; safe to run again.
+/// Creates what is missing of the demo brand; safe to run again. Refused in
+/// production: its logins have a published password.
 pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
-    let existing = state.db.cross_tenant().login_candidates(OWNER_EMAIL).await?;
+    if state.settings.mode == RunMode::Production {
+        anyhow::bail!(
+            "seed-demo refuses to run in production (POS_ENV=production or unset): the demo logins have a \
+             published password. Seed a development or test database (POS_ENV=development) instead"
+        );
+    }
+    let owner_email = Email::parse(OWNER_EMAIL).map_err(anyhow::Error::msg)?;
+    let existing = sessions::find_accounts(state, &owner_email, PASSWORD, None).await?;
     let (tenant_id, owner_id) = match existing.first() {
         Some(c) => (c.tenant_id, c.user_id),
         None => {
@@ -108,7 +117,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
             outlet_ids: if role == Role::Manager { outlet_ids.clone() } else { vec![outlet_ids[0]] },
             locale: None,
         };
-        users::create(&tx, &owner, req).await?;
+        users::create(&tx, &owner, state.salt_key(), req).await?;
     }
 
     seed_menu(&tx, &owner).await?;

@@ -56,6 +56,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
     }
     events.spawn_sweeper(db.clone(), settings.event_sweep_interval);
     let stream_slots = crate::events::slots::StreamSlots::new(redis.clone());
+    let stream_guard = std::sync::Arc::new(auth::stream_guard::StreamGuard::default());
+    stream_guard.spawn(db.clone(), settings.stream_recheck_interval, events.shutdown.clone());
     Ok(web::Data::new(AppState {
         settings,
         db,
@@ -65,6 +67,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         menu_cache: Default::default(),
         events,
         stream_slots,
+        stream_guard,
     }))
 }
 
@@ -171,6 +174,8 @@ pub fn server(state: web::Data<AppState>, listener: TcpListener, extra: Mount) -
             .wrap(from_fn(ops::metrics::record))
             .wrap(from_fn(request_id_header))
             .wrap(TracingLogger::<PosRootSpan>::new())
+            // Outermost: `?access_token=` leaves the URI before anything logs it.
+            .wrap(from_fn(auth::query_token::take_query_token))
             .app_data(state.clone())
             .app_data(json_limit.clone())
             .app_data(body_rules.clone())

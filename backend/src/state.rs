@@ -1,7 +1,9 @@
 use deadpool_redis::Pool;
 
 use crate::{
-    auth::{jwt::Keyring, rate_limit::RateLimiter, refresh::RefreshPolicy},
+    auth::{
+        jwt::Keyring, password::SaltKey, rate_limit::RateLimiter, refresh::RefreshPolicy, stream_guard::StreamGuard,
+    },
     config::Settings,
     db::Db,
 };
@@ -17,6 +19,8 @@ pub struct AppState {
     pub events: std::sync::Arc<crate::events::EventBus>,
     /// Live event streams held per device and per staff member.
     pub stream_slots: std::sync::Arc<crate::events::slots::StreamSlots>,
+    /// The open event streams of this process, re-checked every few seconds.
+    pub stream_guard: std::sync::Arc<StreamGuard>,
 }
 
 impl AppState {
@@ -26,6 +30,11 @@ impl AppState {
             ttl_secs: self.settings.refresh_token_ttl.as_secs() as i64,
             grace_secs: self.settings.refresh_grace.as_secs() as i64,
         }
+    }
+
+    /// The key staff password salts are derived from (see [`crate::auth::password`]).
+    pub fn salt_key(&self) -> SaltKey<'_> {
+        SaltKey(self.settings.token_secret.expose())
     }
 
     pub fn access_ttl_secs(&self) -> u64 {

@@ -52,6 +52,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0007_stream_audiences.up.sql"),
                 down: include_str!("../sql/0007_stream_audiences.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261124_000008_auth_hardening",
+                up: include_str!("../sql/0008_auth_hardening.up.sql"),
+                down: include_str!("../sql/0008_auth_hardening.down.sql"),
+            }),
         ]
     }
 }

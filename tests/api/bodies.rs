@@ -58,7 +58,13 @@ fn status_of(response: &str) -> Option<u16> {
 async fn admin_cookie(app: &TestApp, email: &str) -> String {
     let login =
         pos_wire::LoginRequest { email: email.to_string(), password: pos_tests::PASSWORD.into(), tenant_id: None };
-    pos_backend::auth::admin_session::sign_in(&app.state, &login, "127.0.0.1").await.expect("admin session")
+    pos_backend::auth::admin_session::sign_in(
+        &app.state,
+        &login,
+        pos_backend::http::client_ip::ClientIp("127.0.0.1".parse().unwrap()),
+    )
+    .await
+    .expect("admin session")
 }
 
 /// A server whose bodies and uploads must all arrive within `deadline`.

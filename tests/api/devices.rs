@@ -1,4 +1,4 @@
-use pos_tests::TestApp;
+use pos_tests::{Reply, TestApp};
 use serde_json::json;
 
 #[tokio::test]
@@ -86,4 +86,51 @@ async fn devices_cannot_manage_anything() {
     app.get("/api/v1/audit-log", &token).await.expect(403);
     let r = app.post("/api/v1/auth/logout", Some(&token), json!({})).await;
     assert_eq!(r.status, 403);
+}
+
+#[tokio::test]
+async fn pairing_code_guessing_is_limited_per_address_and_for_everyone() {
+    let app = TestApp::spawn_with(|s| {
+        s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+        s.redis_url = None; // counters of this instance alone
+        s.pair_limit_per_ip = 3;
+        s.pair_limit_global = 5;
+    })
+    .await;
+    let t = app.signup().await;
+    let outlet = app.create_outlet(&t.token, "Main").await;
+    let new_code = || async {
+        let r = app
+            .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&t.token), json!({"kind": "kiosk", "name": "K"}))
+            .await
+            .expect(201);
+        r.body["pairing_code"].as_str().unwrap().to_string()
+    };
+    let pair = |code: String, from: &'static str| {
+        let req = app
+            .client
+            .post(app.url("/api/v1/devices/pair"))
+            .header("x-forwarded-for", from)
+            .json(&json!({"pairing_code": code}));
+        async move { TestApp::read(req.send().await.unwrap()).await }
+    };
+    let wrong = || "ZZZZ2345".to_string();
+
+    // Pairing a shop's tablets never counts.
+    for _ in 0..4 {
+        pair(new_code().await, "198.51.100.1").await.expect(200);
+    }
+    // Three wrong codes from one address, then it waits, even with a right code.
+    for _ in 0..3 {
+        pair(wrong(), "198.51.100.1").await.expect(422);
+    }
+    let r: Reply = pair(new_code().await, "198.51.100.1").await.expect(429);
+    assert!(r.header("retry-after").is_some_and(|s| s.parse::<u64>().unwrap() > 0));
+    // Typos that cannot be a code cost nothing and are told so.
+    pair("nope".into(), "198.51.100.1").await.expect(422);
+    // Other addresses go on, until everyone together has made five wrong guesses.
+    pair(wrong(), "198.51.100.2").await.expect(422);
+    pair(wrong(), "198.51.100.3").await.expect(422);
+    pair(wrong(), "198.51.100.4").await.expect(429);
+    pair(new_code().await, "198.51.100.5").await.expect(429);
 }

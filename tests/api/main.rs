@@ -11,6 +11,8 @@ mod ops;
 mod orders;
 mod outlets;
 mod prices;
+mod sessions;
 mod sql_rls;
 mod staff;
+mod startup;
 mod streams;

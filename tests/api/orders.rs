@@ -483,18 +483,21 @@ async fn the_admin_board_streams_with_the_session_cookie_only() {
     let owner_email =
         s.app.get("/api/v1/users", &s.token).await.body["items"][0]["email"].as_str().unwrap().to_string();
     let login = pos_wire::LoginRequest { email: owner_email, password: pos_tests::PASSWORD.into(), tenant_id: None };
-    let cookie = pos_backend::auth::admin_session::sign_in(&s.app.state, &login, "127.0.0.1").await.unwrap();
+    let local = pos_backend::http::client_ip::ClientIp("127.0.0.1".parse().unwrap());
+    let cookie = pos_backend::auth::admin_session::sign_in(&s.app.state, &login, local).await.unwrap();
+    let cookie = format!("{}={cookie}", pos_backend::auth::admin_session::COOKIE);
     let url = s.app.url(&format!("/api/v1/outlets/{}/events", s.outlet));
-    let res = reqwest::Client::new().get(&url).header("cookie", format!("pos_admin={cookie}")).send().await.unwrap();
+    let res = reqwest::Client::new().get(&url).header("cookie", &cookie).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
     drop(res);
-    let res = reqwest::Client::new().get(&url).header("cookie", "pos_admin=as1.forged.cookie").send().await.unwrap();
+    let forged = format!("{}=as1.forged.cookie", pos_backend::auth::admin_session::COOKIE);
+    let res = reqwest::Client::new().get(&url).header("cookie", forged).send().await.unwrap();
     assert_eq!(res.status(), 401);
     // Other API endpoints do not take the cookie (no CSRF exposure).
     let res = reqwest::Client::new()
         .post(s.app.url("/api/v1/outlets"))
-        .header("cookie", format!("pos_admin={cookie}"))
+        .header("cookie", &cookie)
         .json(&json!({"name": "Via cookie"}))
         .send()
         .await

@@ -123,12 +123,29 @@ async fn managers_manage_their_outlets_crew_only() {
     app.patch(&format!("/api/v1/users/{b_cashier}"), &manager, json!({"name": "X"})).await.expect(404);
     app.delete(&format!("/api/v1/users/{b_cashier}"), &manager).await.expect(404);
 
-    // Re-assigning the shared cook keeps the membership the manager cannot see.
-    app.patch(&format!("/api/v1/users/{ab_cook}"), &manager, json!({"outlet_ids": [a]})).await.expect(200);
-    let owner_view = app.get(&format!("/api/v1/users/{ab_cook}"), &t.token).await.expect(200);
+    // The cook who also works at B is the manager's to see, not to change: a
+    // new password, say, would hand them the cook's account at B as well.
+    let cook = format!("/api/v1/users/{ab_cook}");
+    for change in [
+        json!({"name": "X"}),
+        json!({"password": "taken over at B"}),
+        json!({"active": false}),
+        json!({"outlet_ids": [a]}),
+    ] {
+        let r = app.patch(&cook, &manager, change.clone()).await.expect(403);
+        assert!(r.text.contains("outlets you do not manage"), "{change}: {}", r.text);
+    }
+    app.delete(&cook, &manager).await.expect(403);
+    let owner_view = app.get(&cook, &t.token).await.expect(200);
     let mut expected = vec![a, b];
     expected.sort();
     assert_eq!(owner_view.body["outlet_ids"], json!(expected));
+    assert_eq!(owner_view.body["name"], "kitchen");
+    assert_eq!(owner_view.body["active"], true);
+    app.login(owner_view.body["email"].as_str().unwrap()).await;
+    // Once the owner keeps them at A only, they are the manager's.
+    app.patch(&cook, &t.token, json!({"outlet_ids": [a]})).await.expect(200);
+    app.patch(&cook, &manager, json!({"name": "Koki A"})).await.expect(200);
 
     // No promotions by managers; cashiers and cooks get no staff admin.
     app.patch(&format!("/api/v1/users/{a_cashier}"), &manager, json!({"role": "manager"})).await.expect(403);

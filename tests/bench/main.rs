@@ -8,7 +8,11 @@
 //! pos-bench orders  --base URL --db-url URL [--connections 32] [--seconds 15]
 //! pos-bench fanout  --base URL [--subscribers 1000] [--orders 20] [--server-pid PID]
 //! pos-bench admin-page --base URL [--path /admin/menu] [--connections 32] [--seconds 15]
+//! pos-bench stream-check --db-url URL [--streams 10000] [--tenants 500]
 //! ```
+//! `stream-check` times one pass of the per-process check that ends event
+//! streams whose credential was revoked (the query every process runs every
+//! `POS_STREAM_RECHECK_MS` for all its open streams), over synthetic brands.
 //! `orders` compares create-order over HTTP with `pgbench` running the same
 //! statements. `fanout` measures create-order response → receipt by each of
 //! N SSE subscribers of one outlet, and the server's memory meanwhile.
@@ -42,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         Some("orders") => orders(args()).await,
         Some("fanout") => fanout(args()).await,
         Some("admin-page") => admin_page(args()).await,
+        Some("stream-check") => stream_check(args()).await,
         _ => bail!("usage: pos-bench outlets|menu|pull --base URL [--db-url URL] [--connections N] [--seconds S]"),
     }
 }
@@ -249,20 +254,9 @@ async fn admin_page(a: HashMap<String, String>) -> anyhow::Result<()> {
     let me: Value = client.get(format!("{base}/api/v1/users")).bearer_auth(&token).send().await?.json().await?;
     let email = me["items"][0]["email"].as_str().context("owner email")?.to_string();
     let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-    let res = no_redirect
-        .post(format!("{base}/admin/login"))
-        .form(&[("email", email.as_str()), ("password", "bench-password")])
-        .send()
-        .await?;
-    let cookie = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("pos_admin="))
-        .and_then(|v| v.split(';').next())
-        .context("the admin login set no session cookie")?
-        .to_string();
+    let cookie = pos_tests::admin_sign_in(&no_redirect, &base, &email, "bench-password")
+        .await
+        .map_err(|r| anyhow::anyhow!("the admin login answered {}", r.status))?;
     let page = no_redirect.get(format!("{base}{path}")).header("cookie", &cookie).send().await?;
     if page.status() != 200 {
         bail!("{path} answered {}", page.status());
@@ -558,5 +552,90 @@ async fn fanout(a: HashMap<String, String>) -> anyhow::Result<()> {
             (o.saturating_sub(b)) as f64 / n as f64
         );
     }
+    Ok(())
+}
+
+/// One pass of [`pos_backend::auth::stream_guard::StreamGuard::recheck`] over
+/// `streams` open streams (half staff tokens, half devices) of `tenants` brands.
+async fn stream_check(a: HashMap<String, String>) -> anyhow::Result<()> {
+    use pos_backend::{
+        auth::stream_guard::{Credential, StreamGuard},
+        db::{Db, OutletScope, PrincipalId},
+    };
+    let db_url = a.get("db-url").context("--db-url")?;
+    let streams: usize = a.get("streams").map_or(Ok(10_000), |v| v.parse())?;
+    let tenants: usize = a.get("tenants").map_or(Ok(500), |v| v.parse())?.max(1);
+    let per_tenant = streams.div_ceil(tenants);
+    let db = Db::connect(db_url, 8).await?;
+    let guard = std::sync::Arc::new(StreamGuard::default());
+    let mut leases = Vec::with_capacity(streams);
+    let mut devices = Vec::new();
+    let ends_at = Some(chrono::Utc::now() + chrono::Duration::hours(1));
+    for _ in 0..tenants {
+        let (tenant, outlet, user) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let tx = db.begin_scoped(tenant, OutletScope::All, PrincipalId::System).await?;
+        tx.execute("INSERT INTO tenants (id, name) VALUES ($1, 'Bench streams')", [tenant.into()]).await?;
+        tx.execute(
+            "INSERT INTO outlets (tenant_id, id, name) VALUES ($1, $2, 'Outlet')",
+            [tenant.into(), outlet.into()],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO users (tenant_id, id, email, name, password_hash, role) \
+             VALUES ($1, $2, 'bench@bench.example', 'Bench', 'x', 'owner')",
+            [tenant.into(), user.into()],
+        )
+        .await?;
+        let staff = tx
+            .query_raw(
+                "INSERT INTO refresh_tokens (tenant_id, id, family_id, user_id, token_hash, expires_at) \
+                 SELECT $1, gen_random_uuid(), gen_random_uuid(), $2, decode(md5(random()::text || g), 'hex'), \
+                        now() + interval '1 day' FROM generate_series(1, $3) g RETURNING id",
+                [tenant.into(), user.into(), ((per_tenant / 2) as i32).into()],
+            )
+            .await?;
+        let kds = tx
+            .query_raw(
+                "INSERT INTO devices (tenant_id, id, outlet_id, kind, name, paired_at) \
+                 SELECT $1, gen_random_uuid(), $2, 'kds', 'Bench', now() \
+                   FROM generate_series(1, $3) RETURNING id",
+                [tenant.into(), outlet.into(), ((per_tenant - per_tenant / 2) as i32).into()],
+            )
+            .await?;
+        tx.commit().await?;
+        for session_id in pos_backend::db::rows::<uuid::Uuid>(&staff, "id")? {
+            leases.push(guard.watch(tenant, outlet, Credential::Staff { user_id: user, session_id }, ends_at));
+        }
+        for device_id in pos_backend::db::rows::<uuid::Uuid>(&kds, "id")? {
+            leases.push(guard.watch(tenant, outlet, Credential::Device { device_id }, ends_at));
+            devices.push((tenant, device_id));
+        }
+    }
+    let mut ms = Vec::new();
+    for _ in 0..7 {
+        let started = std::time::Instant::now();
+        let ended = guard.recheck(&db).await?;
+        ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        if ended != 0 {
+            bail!("{ended} valid streams were ended");
+        }
+    }
+    // The check does find a revoked one.
+    let (tenant, device) = devices[devices.len() / 2];
+    let tx = db.begin_scoped(tenant, OutletScope::All, PrincipalId::System).await?;
+    tx.execute("UPDATE devices SET revoked_at = now() WHERE id = $1", [device.into()]).await?;
+    tx.commit().await?;
+    let ended = guard.recheck(&db).await?;
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "stream credential check: {} open streams of {tenants} brands, one query per pass: \
+         median {:.1} ms, fastest {:.1} ms, slowest {:.1} ms (7 passes); a revoked device found: {}",
+        guard.open_count(),
+        ms[ms.len() / 2],
+        ms[0],
+        ms[ms.len() - 1],
+        ended == 1
+    );
+    drop(leases);
     Ok(())
 }

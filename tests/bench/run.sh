@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks (figures, not pass/fail): starts private PostgreSQL and Redis,
 # a release build of the server, and runs pos-bench against it.
-#   bash tests/bench/run.sh [outlets|menu|pull|admin-page|orders|fanout|all] [pos-bench flags...]
+#   bash tests/bench/run.sh [outlets|menu|pull|admin-page|orders|fanout|stream-check|all] [pos-bench flags...]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../backend/scripts/lib.sh"
 cd "$POS_ROOT"
 WHICH="${1:-all}"; shift || true
+# Development defaults (the server uses them only when told so).
+export POS_ENV="${POS_ENV:-development}"
 
 pos_install_deps bench
 ulimit -n 65536 2>/dev/null || true
@@ -33,6 +35,7 @@ for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && 
 run() { echo; "$BIN/pos-bench" "$1" --base "http://127.0.0.1:$PORT" --db-url "$POS_DATABASE_URL" --server-pid "$SERVER_PID" "${@:2}"; }
 if [ "$WHICH" = all ]; then
   run outlets "$@"; run menu "$@"; run pull "$@"; run admin-page "$@"; run orders "$@"; run fanout "$@"
+  run stream-check "$@"
 else
   run "$WHICH" "$@"
 fi

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  api, assertClean, createOutlet, launch, PASSWORD, screenshots, signIn, signUpBrand, uniqueEmail,
+  api, assertClean, BASE_URL, createOutlet, launch, PASSWORD, screenshots, signIn, signUpBrand, uniqueEmail,
 } from './helpers.js';
 
 describe('sign in', () => {
@@ -46,12 +46,14 @@ describe('sign in', () => {
     await signIn(page, brand.email);
     assert.match(await page.textContent('h1'), /Selamat datang, Ibu Pemilik/);
     assert.equal(await page.textContent('header .brand'), 'Kopi Login');
-    const cookie = (await browser.context.cookies()).find((c) => c.name === 'pos_admin');
-    assert.ok(cookie, 'session cookie set');
+    const cookie = (await browser.context.cookies()).find((c) => c.name === '__Host-pos_admin');
+    assert.ok(cookie, 'session cookie set (Chromium keeps Secure cookies of http://127.0.0.1)');
     assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.secure, true);
     assert.equal(cookie.sameSite, 'Lax');
     // Path `/`: the live board's event stream under /api/v1 needs it too.
     assert.equal(cookie.path, '/');
+    assert.ok(cookie.expires > Date.now() / 1000, 'kept no longer than the session lives');
     await screenshots(page, 'dashboard');
 
     await Promise.all([
@@ -113,9 +115,11 @@ describe('sign in', () => {
   test('too many wrong passwords are refused with a wait time', async () => {
     const { page } = browser;
     const target = await signUpBrand('Kopi Terkunci');
+    await page.goto('/admin/login');
+    const token = await page.inputValue('input[name=csrf_token]');
     for (let i = 0; i < 10; i += 1) {
       const r = await page.request.post('/admin/login', {
-        form: { email: target.email, password: `wrong-${i}` },
+        form: { email: target.email, password: `wrong-${i}`, csrf_token: token },
         maxRedirects: 0,
       });
       assert.equal(r.status(), 401);
@@ -131,6 +135,40 @@ describe('sign in', () => {
     await page.waitForSelector('#login-message');
     assert.match(await page.textContent('#login-message'), /Terlalu banyak percobaan masuk\. Coba lagi dalam \d+ menit/);
     assert.equal(await page.inputValue('#f-email'), target.email);
+  });
+
+  test('another site cannot sign a browser in (login CSRF)', async () => {
+    const { page } = browser;
+    const attacker = await signUpBrand('Kopi Penyerang');
+    // A page of another site (localhost is another site than 127.0.0.1)
+    // posts the attacker's credentials to our login form.
+    const evil = new URL(BASE_URL);
+    evil.hostname = 'localhost';
+    await page.goto(new URL('/healthz', evil).href);
+    await page.setContent(`<form id="f" method="post" action="${BASE_URL}/admin/login">
+      <input name="email" value="${attacker.email}"><input name="password" value="${PASSWORD}">
+      <input name="csrf_token" value="guessed"></form>`);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url() === `${BASE_URL}/admin/login`),
+      page.evaluate(() => document.getElementById('f').submit()),
+    ]);
+    assert.equal(res.status(), 403);
+    await page.waitForSelector('#login-message');
+    assert.match(await page.textContent('#login-message'), /Formulir masuk ini sudah kedaluwarsa/);
+    const cookies = await browser.context.cookies(BASE_URL);
+    assert.equal(cookies.find((c) => c.name === '__Host-pos_admin'), undefined, 'nobody was signed in');
+    await page.goto('/admin');
+    assert.equal(new URL(page.url()).pathname, '/admin/login');
+    // The form it answered with works for the person at the keyboard.
+    await page.goto('/admin/login');
+    await page.fill('#f-email', attacker.email);
+    await page.fill('#f-password', PASSWORD);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/admin'),
+      page.click('button[type=submit]'),
+    ]);
+    await page.click('header button.link');
+    await page.waitForURL((u) => u.pathname === '/admin/login');
   });
 
   test('the login page speaks English on request', async () => {

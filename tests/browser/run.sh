@@ -62,10 +62,14 @@ port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()
 base_url="http://127.0.0.1:$port"
 server_log="$artifacts/browser-server.log"
 
-# The tests sign in often from one address; the per-IP login limit is the
-# API suite's business, not theirs.
+# The tests sign in and pair often from one address; the per-IP limits are
+# the API suite's business, not theirs. POS_ENV: the development secrets,
+# unless the caller (tests/run.sh: test) says otherwise.
 POS_BIND="127.0.0.1:$port" \
+POS_ENV="${POS_ENV:-test}" \
 POS_LOGIN_LIMIT_PER_IP="${POS_LOGIN_LIMIT_PER_IP:-100000}" \
+POS_PAIR_LIMIT_PER_IP="${POS_PAIR_LIMIT_PER_IP:-100000}" \
+POS_PAIR_LIMIT_GLOBAL="${POS_PAIR_LIMIT_GLOBAL:-100000}" \
 POS_LOG="${POS_LOG:-warn}" \
   "$server_bin" serve >"$server_log" 2>&1 &
 server_pid=$!

@@ -147,4 +147,38 @@ describe('staff', () => {
     await screenshots(page, 'manager-staff-form');
     assertClean(problems);
   });
+
+  test('a manager sees, but cannot change, someone who also works elsewhere', async () => {
+    const { page, problems } = browser; // still the manager of Outlet Menteng only
+    const email = uniqueEmail('shared');
+    const { json: cook } = await api('POST', '/users', {
+      token: brand.token,
+      body: { email, name: 'Mas Bersama', password: PASSWORD, role: 'kitchen', outlet_ids: [outletA.id, outletB.id] },
+    });
+    await page.goto('/admin/staff');
+    const row = page.locator('#staff tbody tr', { hasText: email });
+    assert.match(await row.textContent(), /Outlet Menteng/);
+    assert.doesNotMatch(await row.textContent(), /Outlet Tebet/);
+    assert.equal(await row.locator('td.actions a').count(), 0, 'no edit link');
+    assert.equal(await row.locator('button.toggle').count(), 0, 'no switch');
+    const token = await page.inputValue('header input[name=csrf_token]');
+    await screenshots(page, 'manager-staff-shared');
+    // Asking anyway is refused, and nothing changes.
+    const edit = await page.goto(`/admin/staff/${cook.id}`);
+    assert.equal(edit.status(), 403);
+    for (const [path, form] of [
+      [`/admin/staff/${cook.id}/active`, { active: 'false' }],
+      [`/admin/staff/${cook.id}`, { email, name: 'Diambil alih', password: 'taken-over-pw', role: 'kitchen', outlet_ids: outletA.id }],
+      [`/admin/staff/${cook.id}/delete`, {}],
+    ]) {
+      const res = await page.request.post(path, { form: { csrf_token: token, ...form }, maxRedirects: 0 });
+      assert.equal(res.status(), 403, path);
+    }
+    const { json: after } = await api('GET', `/users/${cook.id}`, { token: brand.token });
+    assert.equal(after.active, true);
+    assert.equal(after.name, 'Mas Bersama');
+    assert.deepEqual([...after.outlet_ids].sort(), [outletA.id, outletB.id].sort());
+    await api('POST', '/auth/login', { body: { email, password: PASSWORD } });
+    assertClean(problems);
+  });
 });

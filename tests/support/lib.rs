@@ -64,9 +64,11 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         pos_backend::telemetry::init(false);
         let mut settings = Settings::from_env().expect("settings from the environment");
-        // Every test logs in from 127.0.0.1: limits are tested on their own.
+        // Every test logs in and pairs from 127.0.0.1: limits are tested on their own.
         settings.login_limit_per_ip = 1_000_000;
         settings.login_limit_per_account = 1_000;
+        settings.pair_limit_per_ip = 1_000_000;
+        settings.pair_limit_global = 1_000_000;
         adjust(&mut settings);
         let state = startup::build_state(settings).await.expect("state (is the test database up?)");
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -164,6 +166,11 @@ impl TestApp {
         self.post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD})).await.expect(200).body
     }
 
+    /// Signs in through the admin's login form (see [`admin_sign_in`]).
+    pub async fn admin_sign_in(&self, email: &str, password: &str) -> Result<String, Reply> {
+        admin_sign_in(&self.client, &self.base, email, password).await
+    }
+
     /// Creates and pairs a device; returns (device id, device token).
     pub async fn pair_device(&self, token: &str, outlet: Uuid, kind: &str) -> (Uuid, String) {
         let code = self
@@ -175,6 +182,13 @@ impl TestApp {
             .await
             .expect(200);
         (r.body["device_id"].as_str().unwrap().parse().unwrap(), r.body["device_token"].as_str().unwrap().into())
+    }
+
+    /// A transaction of the app role scoped to all of `tenant_id`, for
+    /// looking at (or changing) what the API does not show.
+    pub async fn tenant_tx(&self, tenant_id: Uuid) -> pos_backend::db::ScopedTx {
+        use pos_backend::db::{OutletScope, PrincipalId};
+        self.state.db.begin_scoped(tenant_id, OutletScope::All, PrincipalId::System).await.expect("scoped transaction")
     }
 
     /// A direct connection as the app role (RLS applies), for SQL-level tests.
@@ -235,6 +249,42 @@ pub async fn backdate_prices(tenant_id: Uuid, by: chrono::Duration) {
     tx.commit().await.unwrap();
 }
 
+/// Signs in at `base` through the admin's login form, as a browser does (the
+/// form's CSRF cookie and token included); returns the `Cookie` header value
+/// of the session, or the refused response. `client` must not follow redirects.
+pub async fn admin_sign_in(client: &reqwest::Client, base: &str, email: &str, password: &str) -> Result<String, Reply> {
+    let form = client.get(format!("{base}/admin/login")).send().await.unwrap();
+    let seed = set_cookie(&form, pos_web_admin::LOGIN_COOKIE).expect("the login form sets its CSRF cookie");
+    let token = csrf_field(&form.text().await.unwrap()).expect("the login form carries a CSRF token");
+    let res = client
+        .post(format!("{base}/admin/login"))
+        .header("cookie", seed)
+        .form(&[("email", email), ("password", password), ("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    match set_cookie(&res, pos_backend::auth::admin_session::COOKIE) {
+        Some(session) if res.status() == 303 => Ok(session),
+        _ => Err(TestApp::read(res).await),
+    }
+}
+
+/// The value of the first `csrf_token` field of an admin page.
+pub fn csrf_field(html: &str) -> Option<String> {
+    html.split("name=\"csrf_token\" value=\"").nth(1).and_then(|rest| rest.split('"').next()).map(str::to_string)
+}
+
+/// `name=value` of the cookie `name` that `res` sets, if it does.
+pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.split_once('=').is_some_and(|(n, v)| n == name && !v.is_empty()))
+        .map(str::to_string)
+}
+
 /// The ids of a list response's items.
 pub fn ids(reply: &Reply) -> Vec<Uuid> {
     reply.body["items"]
@@ -272,14 +322,32 @@ pub struct SseClient {
 impl SseClient {
     /// Connects to `url` with a bearer token and optional `Last-Event-ID`.
     pub async fn connect(url: &str, token: &str, last_event_id: Option<i64>) -> SseClient {
-        let mut req = reqwest::Client::new().get(url).bearer_auth(token).header("accept", "text/event-stream");
+        let mut req = reqwest::Client::new().get(url).bearer_auth(token);
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id.to_string());
         }
-        let response = req.send().await.expect("SSE connect");
+        Self::open(req).await
+    }
+
+    /// Connects with `req` as built (a query token, a cookie...); asserts a 200 stream.
+    pub async fn open(req: reqwest::RequestBuilder) -> SseClient {
+        let response = req.header("accept", "text/event-stream").send().await.expect("SSE connect");
         assert_eq!(response.status(), 200, "SSE status");
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
         SseClient { response, buffer: String::new() }
+    }
+
+    /// True when the server ends the stream within `wait` (whatever it
+    /// sends before), false when it is still open then.
+    pub async fn closed_within(&mut self, wait: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+                Err(_) => return false,
+                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(None) | Err(_)) => return true,
+            }
+        }
     }
 
     /// The next event (comments skipped), or None when `wait` passes first or the stream ends.
@@ -339,6 +407,8 @@ pub async fn order_body(app: &TestApp, token: &str, outlet: Uuid, item: Uuid, qt
 pub struct ServerProcess {
     pub base: String,
     child: std::process::Child,
+    /// Its standard output, line by line, when started with [`ServerProcess::start_logged`].
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 fn free_port() -> u16 {
@@ -346,20 +416,55 @@ fn free_port() -> u16 {
 }
 
 impl ServerProcess {
-    /// Starts the server binary built next to this test, with extra environment.
-    pub async fn start(env: &[(&str, String)]) -> ServerProcess {
+    /// The `pos-server` binary built next to this test.
+    pub fn binary() -> std::path::PathBuf {
         let exe = std::env::current_exe().unwrap();
         let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("pos-server");
         assert!(bin.exists(), "{} is missing: build the workspace first", bin.display());
+        bin
+    }
+
+    /// Starts the server binary built next to this test, with extra environment.
+    pub async fn start(env: &[(&str, String)]) -> ServerProcess {
+        Self::spawn(env, false).await
+    }
+
+    /// [`ServerProcess::start`], keeping what it writes to standard output (its log).
+    pub async fn start_logged(env: &[(&str, String)]) -> ServerProcess {
+        Self::spawn(env, true).await
+    }
+
+    /// The lines of its log so far (with [`ServerProcess::start_logged`]).
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    async fn spawn(env: &[(&str, String)], keep_log: bool) -> ServerProcess {
         let port = free_port();
-        let mut cmd = std::process::Command::new(bin);
+        let mut cmd = std::process::Command::new(Self::binary());
         cmd.arg("serve").env("POS_BIND", format!("127.0.0.1:{port}")).env("POS_LOG", "warn");
         for (k, v) in env {
             cmd.env(k, v);
         }
+        if keep_log {
+            cmd.stdout(std::process::Stdio::piped());
+        }
         let base = format!("http://127.0.0.1:{port}");
         // Owned at once, so every path (a panic included) kills and reaps it.
-        let server = ServerProcess { base: base.clone(), child: cmd.spawn().expect("start pos-server") };
+        let mut server = ServerProcess {
+            base: base.clone(),
+            child: cmd.spawn().expect("start pos-server"),
+            log: Default::default(),
+        };
+        if let Some(stdout) = server.child.stdout.take() {
+            let log = server.log.clone();
+            std::thread::spawn(move || {
+                use std::io::BufRead;
+                for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+                    log.lock().unwrap().push(line);
+                }
+            });
+        }
         for _ in 0..100 {
             if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
                 return server;

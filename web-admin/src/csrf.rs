@@ -1,12 +1,23 @@
-//! Every state-changing admin request (all POSTs but the login) must echo
-//! the session's CSRF token, in the `X-CSRF-Token` header (htmx sends it
-//! from `hx-headers` on `<body>`) or the `csrf_token` form field (plain
-//! forms). [`AdminForm`] checks it before the handler runs.
+//! Every state-changing admin request must echo a CSRF token: the session's
+//! one, in the `X-CSRF-Token` header (htmx sends it from `hx-headers` on
+//! `<body>`) or the `csrf_token` form field (plain forms); [`AdminForm`]
+//! checks it before the handler runs, `posted.rs` for file forms and the
+//! logout handler for itself. The sign-in form, which has no session yet,
+//! uses [`LoginCsrf`]: a seed in a `__Host-` cookie and its MAC in the form.
 
 use std::{future::Future, pin::Pin};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::StatusCode, web};
-use pos_backend::auth::admin_session::csrf_matches;
+use actix_web::{
+    FromRequest, HttpRequest,
+    cookie::{Cookie, SameSite, time::Duration},
+    dev::Payload,
+    http::StatusCode,
+    web,
+};
+use pos_backend::{
+    auth::admin_session::{csrf_matches, login_csrf_token, new_login_seed},
+    state::AppState,
+};
 use serde::{Deserialize, de::DeserializeOwned};
 
 use crate::{error::AdminError, session::Admin};
@@ -29,6 +40,44 @@ pub struct NoFields {}
 #[derive(Deserialize)]
 struct TokenField {
     csrf_token: Option<String>,
+}
+
+/// The cookie holding the sign-in form's CSRF seed.
+pub const LOGIN_COOKIE: &str = "__Host-pos_login";
+
+/// The sign-in form's CSRF token, and the cookie to set when the browser
+/// had no seed yet.
+pub struct LoginCsrf {
+    pub token: String,
+    pub new_cookie: Option<Cookie<'static>>,
+}
+
+impl LoginCsrf {
+    /// The token for this browser's seed, or a new seed and its token.
+    pub fn for_request(req: &HttpRequest, state: &AppState) -> LoginCsrf {
+        match req.cookie(LOGIN_COOKIE).map(|c| c.value().to_string()).filter(|v| !v.is_empty()) {
+            Some(seed) => LoginCsrf { token: login_csrf_token(state, &seed), new_cookie: None },
+            None => Self::fresh(state),
+        }
+    }
+
+    /// A new seed (after a refused sign-in: the form's token will match it).
+    pub fn fresh(state: &AppState) -> LoginCsrf {
+        let seed = new_login_seed();
+        let cookie = Cookie::build(LOGIN_COOKIE, seed.clone())
+            .path("/")
+            .secure(true)
+            .http_only(true)
+            .same_site(SameSite::Strict)
+            .max_age(Duration::hours(12))
+            .finish();
+        LoginCsrf { token: login_csrf_token(state, &seed), new_cookie: Some(cookie) }
+    }
+
+    /// True when `submitted` is the token of the seed the browser sent.
+    pub fn matches(req: &HttpRequest, state: &AppState, submitted: Option<&str>) -> bool {
+        req.cookie(LOGIN_COOKIE).is_some_and(|seed| csrf_matches(&login_csrf_token(state, seed.value()), submitted))
+    }
 }
 
 /// True when the header or the form field carries the expected token.

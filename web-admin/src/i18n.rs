@@ -182,6 +182,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "The admin is for owners and managers. Cashiers and kitchen staff use the kiosk and the kitchen display.",
     ),
     ("login.rate_limited", "Terlalu banyak percobaan masuk.", "Too many sign-in attempts."),
+    (
+        "login.expired",
+        "Formulir masuk ini sudah kedaluwarsa. Silakan masuk lagi.",
+        "This sign-in form has expired. Please sign in again.",
+    ),
     ("login.retry_in", "Coba lagi dalam", "Try again in"),
     ("login.minutes", "menit", "minutes"),
     (

@@ -32,6 +32,8 @@ mod render;
 mod session;
 mod staff;
 
+pub use csrf::LOGIN_COOKIE;
+
 use actix_web::{
     HttpResponse,
     http::{StatusCode, header},

@@ -1,7 +1,10 @@
 //! Signing in and out. The session lives server-side; the browser holds an
-//! HttpOnly, SameSite=Lax cookie for the whole site (path `/`), so the
-//! admin's live board can open the outlet's event stream under `/api/v1`,
-//! the one API endpoint that accepts it.
+//! HttpOnly, SameSite=Lax, `__Host-` cookie (so `Secure`, with no `Domain`)
+//! for the whole site (path `/`), so the admin's live board can open the
+//! outlet's event stream under `/api/v1`, the one API endpoint that accepts
+//! it. Browsers keep `Secure` cookies only over HTTPS, or plain HTTP to
+//! `localhost` / `127.0.0.1`. The sign-in form carries a CSRF token of its
+//! own (see [`LoginCsrf`]), so no other site can sign a browser in.
 
 use actix_web::{
     HttpRequest, HttpResponse,
@@ -13,7 +16,6 @@ use askama::Template;
 use pos_backend::{
     Error,
     auth::admin_session::{self, COOKIE},
-    config::RunMode,
     http::client_ip::client_ip,
     state::AppState,
 };
@@ -22,7 +24,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
-    csrf, error::AdminError, fields::FormErrors, htmx, i18n::Tr, render::render_with_status, session::state_of,
+    csrf::{self, LoginCsrf},
+    error::AdminError,
+    fields::FormErrors,
+    htmx,
+    i18n::Tr,
+    render::render_with_status,
+    session::state_of,
 };
 
 /// `/admin/login?next=...`, for a page that needs a session.
@@ -54,6 +62,7 @@ pub(crate) struct LoginPage {
     errors: FormErrors,
     /// Brands to choose from when the email opens several.
     brands: Vec<(Uuid, String)>,
+    csrf_token: String,
 }
 
 impl LoginPage {
@@ -75,8 +84,10 @@ fn tr_of(lang: Option<&str>) -> Tr {
     Tr(lang.and_then(Locale::parse).unwrap_or(Locale::Id))
 }
 
-pub async fn login_form(q: web::Query<LoginQuery>) -> Result<HttpResponse, AdminError> {
+pub async fn login_form(req: HttpRequest, q: web::Query<LoginQuery>) -> Result<HttpResponse, AdminError> {
+    let state = state_of(&req)?;
     let tr = tr_of(q.lang.as_deref());
+    let csrf = LoginCsrf::for_request(&req, &state);
     let page = LoginPage {
         tr,
         email: String::new(),
@@ -85,8 +96,16 @@ pub async fn login_form(q: web::Query<LoginQuery>) -> Result<HttpResponse, Admin
         retry_minutes: None,
         errors: FormErrors::new(tr),
         brands: Vec::new(),
+        csrf_token: csrf.token,
     };
-    render_with_status(&page, StatusCode::OK, tr)
+    with_cookie(render_with_status(&page, StatusCode::OK, tr)?, csrf.new_cookie)
+}
+
+fn with_cookie(mut res: HttpResponse, cookie: Option<Cookie<'static>>) -> Result<HttpResponse, AdminError> {
+    if let Some(c) = cookie {
+        res.add_cookie(&c).map_err(|e| AdminError::domain(Error::internal(format!("cookie: {e}")), Tr::default()))?;
+    }
+    Ok(res)
 }
 
 #[derive(Deserialize)]
@@ -98,6 +117,7 @@ pub struct LoginForm {
     tenant_id: Option<String>,
     next: Option<String>,
     lang: Option<String>,
+    csrf_token: Option<String>,
 }
 
 pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, AdminError> {
@@ -105,12 +125,13 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
     let form = form.into_inner();
     let tr = tr_of(form.lang.as_deref());
     let next = safe_next(form.next.as_deref().unwrap_or("/admin")).to_string();
+    let token_ok = LoginCsrf::matches(&req, &state, form.csrf_token.as_deref());
+    let csrf = if token_ok { LoginCsrf::for_request(&req, &state) } else { LoginCsrf::fresh(&state) };
     let login = LoginRequest {
         email: form.email.trim().to_string(),
         password: form.password,
         tenant_id: form.tenant_id.as_deref().and_then(|t| Uuid::parse_str(t).ok()),
     };
-    let ip = client_ip(&req, state.settings.trust_proxy);
     let mut page = LoginPage {
         tr,
         email: login.email.clone(),
@@ -119,14 +140,23 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
         retry_minutes: None,
         errors: FormErrors::new(tr),
         brands: Vec::new(),
+        csrf_token: csrf.token,
     };
-    let status = match admin_session::sign_in(&state, &login, &ip).await {
+    if !token_ok {
+        // Posted from elsewhere, or the form outlived its cookie: nothing is
+        // checked; a fresh form (with a fresh token) asks to try again.
+        page.message = Some("login.expired");
+        return with_cookie(render_with_status(&page, StatusCode::FORBIDDEN, tr)?, csrf.new_cookie);
+    }
+    let client = client_ip(&req, &state.settings.trusted_proxies);
+    let status = match admin_session::sign_in(&state, &login, client).await {
         Ok(cookie) => {
-            return Ok(HttpResponse::SeeOther()
-                .cookie(session_cookie(&state, cookie))
-                .cookie(legacy_cookie_gone(&state))
-                .insert_header(("Location", next))
-                .finish());
+            let mut res = HttpResponse::SeeOther();
+            res.cookie(session_cookie(&state, cookie));
+            for gone in legacy_cookies_gone() {
+                res.cookie(gone);
+            }
+            return Ok(res.insert_header(("Location", next)).finish());
         }
         Err(Error::Unauthorized(_)) => {
             page.message = Some("login.wrong");
@@ -152,7 +182,7 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
         }
         Err(e) => return Err(AdminError::domain(e, tr)),
     };
-    render_with_status(&page, status, tr)
+    with_cookie(render_with_status(&page, status, tr)?, csrf.new_cookie)
 }
 
 /// Ends the session (a CSRF-checked POST) and forgets the cookie.
@@ -172,26 +202,29 @@ pub async fn logout(req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, 
     gone.set_max_age(Duration::ZERO);
     let mut res = htmx::full_redirect(&req, "/admin/login");
     res.add_cookie(&gone).ok();
-    res.add_cookie(&legacy_cookie_gone(&state)).ok();
+    for legacy in legacy_cookies_gone() {
+        res.add_cookie(&legacy).ok();
+    }
     Ok(res)
 }
 
+/// The session cookie: `__Host-` (Secure, path `/`, no Domain), HttpOnly,
+/// SameSite=Lax, kept by the browser no longer than the session can live.
 fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    let lifetime = state.settings.admin_session_lifetime.as_secs() as i64;
     Cookie::build(COOKIE, value)
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
-        .secure(state.settings.mode == RunMode::Production)
+        .secure(true)
+        .max_age(Duration::seconds(lifetime))
         .finish()
 }
 
-/// Sessions used to be scoped to `/admin`; a leftover cookie there would be
-/// sent before the new one and hide it, so signing in or out removes it.
-fn legacy_cookie_gone(state: &AppState) -> Cookie<'static> {
-    let mut gone = session_cookie(state, String::new());
-    gone.set_path("/admin");
-    gone.set_max_age(Duration::ZERO);
-    gone
+/// Sessions used to live in `pos_admin` (scoped to `/admin` at first, then
+/// `/`); signing in or out removes what is left of them.
+fn legacy_cookies_gone() -> [Cookie<'static>; 2] {
+    ["/", "/admin"].map(|path| Cookie::build("pos_admin", "").path(path).max_age(Duration::ZERO).finish())
 }
 
 /// The brands listed by the 409 of an email that opens several:

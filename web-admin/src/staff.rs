@@ -1,14 +1,15 @@
 //! Staff accounts: list, create, edit (role, outlets, password), activate
 //! or deactivate, delete. Managers get the cashiers and kitchen staff of
-//! their outlets; the domain and the database enforce it, the pages only
-//! avoid offering what would be refused.
+//! their outlets, and may change only those who work at none but theirs;
+//! the domain and the database enforce it, the pages only avoid offering
+//! what would be refused.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use askama_web::WebTemplate;
-use pos_backend::{Error, db::ScopedTx, tenancy::users};
+use pos_backend::{Error, db::ScopedTx, state::AppState, tenancy::users};
 use pos_wire::{CreateUser, PageQuery, Role, UpdateUser, User};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -56,9 +57,17 @@ pub struct StaffView {
 }
 
 impl StaffView {
-    fn new(u: User, ctx: &Ctx, me: Option<Uuid>, names: &HashMap<Uuid, String>) -> StaffView {
+    /// `elsewhere`: people who also work at outlets the signed-in manager
+    /// does not manage (theirs to see, not to change).
+    fn new(
+        u: User,
+        ctx: &Ctx,
+        me: Option<Uuid>,
+        names: &HashMap<Uuid, String>,
+        elsewhere: &HashSet<Uuid>,
+    ) -> StaffView {
         StaffView {
-            manageable: assignable(ctx).contains(&u.role),
+            manageable: assignable(ctx).contains(&u.role) && !elsewhere.contains(&u.id),
             is_self: Some(u.id) == me,
             id: u.id,
             role: role_key(u.role),
@@ -104,8 +113,10 @@ pub async fn list(admin: Admin, q: web::Query<NoticeQuery>) -> Result<StaffList,
     let tr = ctx.tr;
     let names: HashMap<_, _> = outlet_names(&tx).await.or_page(tr)?.into_iter().collect();
     let users = all_users(&tx, &actor).await.or_page(tr)?;
+    let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+    let elsewhere = users::working_beyond_scope(&tx, &ids).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
-    let staff = users.into_iter().map(|u| StaffView::new(u, &ctx, actor.user_id(), &names)).collect();
+    let staff = users.into_iter().map(|u| StaffView::new(u, &ctx, actor.user_id(), &names, &elsewhere)).collect();
     Ok(StaffList { ctx: ctx.at("staff").with_notice(&q), staff, row_error: None })
 }
 
@@ -210,7 +221,7 @@ pub async fn new_form(admin: Admin) -> Result<StaffFormPage, AdminError> {
     Ok(StaffFormPage::new(ctx, None, form, outlets))
 }
 
-pub async fn create(post: AdminForm<StaffForm>) -> Result<HttpResponse, AdminError> {
+pub async fn create(state: web::Data<AppState>, post: AdminForm<StaffForm>) -> Result<HttpResponse, AdminError> {
     let AdminForm { admin, form } = post;
     let Admin { tx, actor, ctx } = admin;
     let tr = ctx.tr;
@@ -229,7 +240,7 @@ pub async fn create(post: AdminForm<StaffForm>) -> Result<HttpResponse, AdminErr
         outlet_ids,
         locale: None,
     };
-    match users::create(&tx, &actor, req).await {
+    match users::create(&tx, &actor, state.salt_key(), req).await {
         Ok(_) => {
             tx.commit().await.or_page(tr)?;
             Ok(htmx::see_other("/admin/staff?notice=staff_created"))
@@ -249,8 +260,9 @@ pub async fn edit_form(admin: Admin, id: web::Path<String>) -> Result<StaffFormP
     let id = parse_id(&id, tr)?;
     let user = users::get(&tx, &actor, id).await.or_page(tr)?;
     let outlets = outlet_names(&tx).await.or_page(tr)?;
+    let elsewhere = users::working_beyond_scope(&tx, &[id]).await.or_page(tr)?;
     tx.commit().await.or_page(tr)?;
-    if !assignable(&ctx).contains(&user.role) {
+    if !assignable(&ctx).contains(&user.role) || !elsewhere.is_empty() {
         return Err(AdminError::forbidden(tr));
     }
     let mut page = StaffFormPage::new(ctx, Some(id), StaffForm::of(&user), outlets);
@@ -258,7 +270,11 @@ pub async fn edit_form(admin: Admin, id: web::Path<String>) -> Result<StaffFormP
     Ok(page)
 }
 
-pub async fn update(post: AdminForm<StaffForm>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
+pub async fn update(
+    state: web::Data<AppState>,
+    post: AdminForm<StaffForm>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
     let AdminForm { admin, form } = post;
     let Admin { tx, actor, ctx } = admin;
     let tr = ctx.tr;
@@ -280,7 +296,7 @@ pub async fn update(post: AdminForm<StaffForm>, id: web::Path<String>) -> Result
         locale: None,
         active: None,
     };
-    match users::update(&tx, &actor, id, req).await {
+    match users::update(&tx, &actor, state.salt_key(), id, req).await {
         Ok(_) => {
             tx.commit().await.or_page(tr)?;
             Ok(htmx::see_other("/admin/staff?notice=staff_saved"))
@@ -311,6 +327,7 @@ pub struct ActiveForm {
 /// Activates or deactivates an account; htmx swaps its row.
 pub async fn set_active(
     req: HttpRequest,
+    state: web::Data<AppState>,
     post: AdminForm<ActiveForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
@@ -321,7 +338,7 @@ pub async fn set_active(
     let names: HashMap<_, _> = outlet_names(&tx).await.or_page(tr)?.into_iter().collect();
     let before = users::get(&tx, &actor, id).await.or_page(tr)?;
     let change = UpdateUser { active: Some(form.active.as_deref() == Some("true")), ..UpdateUser::default() };
-    let (user, row_error) = match users::update(&tx, &actor, id, change).await {
+    let (user, row_error) = match users::update(&tx, &actor, state.salt_key(), id, change).await {
         Ok(user) => {
             tx.commit().await.or_page(tr)?;
             (user, None)
@@ -343,7 +360,7 @@ pub async fn set_active(
             }),
         };
     }
-    let s = StaffView::new(user, &ctx, actor.user_id(), &names);
+    let s = StaffView::new(user, &ctx, actor.user_id(), &names, &HashSet::new());
     render_with_status(&StaffRow { ctx, s, row_error }, StatusCode::OK, tr)
 }
 

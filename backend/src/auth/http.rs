@@ -24,9 +24,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignupRequest,
     responses((status = 201, body = SignupResponse), (status = 422, body = pos_wire::Problem), (status = 429)))]
 pub async fn signup(state: web::Data<AppState>, req: HttpRequest, body: Json<SignupRequest>) -> Result<HttpResponse> {
-    let ip = client_ip(&req, state.settings.trust_proxy);
     let s = &state.settings;
-    state.limiter.check_and_hit(&format!("signup:ip:{ip}"), s.login_limit_per_ip, s.login_limit_window).await?;
+    let client = client_ip(&req, &s.trusted_proxies);
+    state
+        .limiter
+        .check_and_hit(&format!("signup:ip:{}", client.bucket()), s.login_limit_per_ip, s.login_limit_window)
+        .await?;
     let created = sessions::sign_up(&state, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -40,8 +43,8 @@ pub async fn login(
     req: HttpRequest,
     body: Json<LoginRequest>,
 ) -> Result<web::Json<TokenPair>> {
-    let ip = client_ip(&req, state.settings.trust_proxy);
-    Ok(web::Json(sessions::log_in(&state, body.into_inner(), &ip).await?))
+    let client = client_ip(&req, &state.settings.trusted_proxies);
+    Ok(web::Json(sessions::log_in(&state, body.into_inner(), client).await?))
 }
 
 /// Rotates a refresh token. A reused token ends its whole session family.
@@ -66,6 +69,8 @@ pub async fn logout(
             if claims.typ != TokenType::Staff {
                 return Err(Error::Forbidden("devices do not log out; revoke them instead"));
             }
+            // A token whose session already ended ends no others.
+            drop(super::principal::open_for(&state, &claims).await?);
             Some((claims.tid, claims.sub))
         }
         None => None,

@@ -35,6 +35,11 @@ pub struct Claims {
     pub role: Option<Role>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<DeviceKind>,
+    /// Staff: the refresh token issued with this access token. Ending its
+    /// session (logout, reuse, a password change, deactivation) ends the
+    /// access token too: every request checks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
     pub jti: Uuid,
     pub iss: String,
     pub aud: String,
@@ -98,6 +103,7 @@ impl Keyring {
             oid: None,
             role: None,
             kind: None,
+            sid: None,
             jti: Uuid::now_v7(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -106,9 +112,18 @@ impl Keyring {
         }
     }
 
-    pub fn sign_staff(&self, user_id: Uuid, tenant_id: Uuid, role: Role, ttl_secs: u64) -> Result<String> {
+    /// A staff access token of the session `session_id` (its refresh token).
+    pub fn sign_staff(
+        &self,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        role: Role,
+        session_id: Uuid,
+        ttl_secs: u64,
+    ) -> Result<String> {
         let mut claims = self.claims(user_id, tenant_id, TokenType::Staff, ttl_secs);
         claims.role = Some(role);
+        claims.sid = Some(session_id);
         self.sign_claims(&claims)
     }
 
@@ -152,7 +167,7 @@ mod tests {
     use crate::config::{JwtKeyConfig, Secret};
 
     fn keyring(keys: &[(&str, u8)], current: &str) -> Keyring {
-        let mut settings = Settings::from_lookup(|_| None).unwrap();
+        let mut settings = Settings::from_lookup(|k| (k == "POS_ENV").then(|| "test".into())).unwrap();
         settings.jwt_keys =
             keys.iter().map(|(kid, b)| JwtKeyConfig { kid: kid.to_string(), seed: Secret::new([*b; 32]) }).collect();
         settings.jwt_current_kid = current.into();
@@ -163,8 +178,9 @@ mod tests {
     fn round_trip_staff_and_device() {
         let ring = keyring(&[("k1", 1)], "k1");
         let (u, t, o) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
-        let c = ring.verify(&ring.sign_staff(u, t, Role::Manager, 60).unwrap()).unwrap();
-        assert_eq!((c.sub, c.tid, c.typ, c.role), (u, t, TokenType::Staff, Some(Role::Manager)));
+        let sid = Uuid::now_v7();
+        let c = ring.verify(&ring.sign_staff(u, t, Role::Manager, sid, 60).unwrap()).unwrap();
+        assert_eq!((c.sub, c.tid, c.typ, c.role, c.sid), (u, t, TokenType::Staff, Some(Role::Manager), Some(sid)));
         let c = ring.verify(&ring.sign_device(u, t, o, DeviceKind::Kds, 60).unwrap()).unwrap();
         assert_eq!((c.typ, c.oid, c.kind), (TokenType::Device, Some(o), Some(DeviceKind::Kds)));
     }
@@ -172,7 +188,7 @@ mod tests {
     #[test]
     fn rotation_keeps_old_tokens_valid_and_unknown_kids_fail() {
         let old = keyring(&[("k1", 1)], "k1");
-        let token = old.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, 60).unwrap();
+        let token = old.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, Uuid::now_v7(), 60).unwrap();
         let rotated = keyring(&[("k2", 2), ("k1", 1)], "k2");
         assert!(rotated.verify(&token).is_ok());
         let retired = keyring(&[("k2", 2)], "k2");
@@ -183,7 +199,7 @@ mod tests {
     fn same_kid_other_key_fails() {
         let a = keyring(&[("k1", 1)], "k1");
         let b = keyring(&[("k1", 9)], "k1");
-        let token = a.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, 60).unwrap();
+        let token = a.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, Uuid::now_v7(), 60).unwrap();
         assert!(b.verify(&token).is_err());
     }
 
@@ -195,10 +211,10 @@ mod tests {
         let expired = ring.sign_claims(&claims).unwrap();
         assert!(matches!(ring.verify(&expired), Err(Error::Unauthorized("token expired"))));
 
-        let token = ring.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Cashier, 60).unwrap();
+        let token = ring.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Cashier, Uuid::now_v7(), 60).unwrap();
         let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
         // Swap the payload for one claiming owner, keep the signature.
-        let forged = ring.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, 60).unwrap();
+        let forged = ring.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Owner, Uuid::now_v7(), 60).unwrap();
         parts[1] = forged.split('.').nth(1).unwrap().to_string();
         assert!(ring.verify(&parts.join(".")).is_err());
     }

@@ -9,9 +9,11 @@ pub mod http;
 pub mod jwt;
 pub mod password;
 pub mod principal;
+pub mod query_token;
 pub mod rate_limit;
 pub mod refresh;
 pub mod sessions;
+pub mod stream_guard;
 
 pub use actor::{Actor, ActorKind};
 pub use email::Email;

@@ -2,8 +2,9 @@
 //!
 //! The token is verified without the database; then one transaction is
 //! opened with the token's tenant, and the principal is re-read inside it
-//! (a deactivated user or a revoked device gets 401 on its next request,
-//! and role or membership changes apply at once). The outlet scope of the
+//! (a deactivated user, a revoked device, or a staff token whose session
+//! ended gets 401 on its next request, and role or membership changes apply
+//! at once). The outlet scope of the
 //! transaction is set from what the database says: every outlet for owners,
 //! the memberships of other staff, the bound outlet of a device.
 //!
@@ -39,16 +40,12 @@ pub struct Scoped {
 /// The verified claims of the request's bearer token, without the database.
 pub struct BearerClaims(pub Claims);
 
-/// The token from `Authorization: Bearer`, or `?access_token=` (EventSource
-/// cannot set headers).
+/// The token from `Authorization: Bearer`. (`?access_token=` is for the
+/// event stream only; see [`super::query_token`].)
 pub fn bearer_token(req: &HttpRequest) -> Option<String> {
-    if let Some(value) = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
-        let (scheme, token) = value.split_once(' ')?;
-        return scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string());
-    }
-    web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
-        .ok()
-        .and_then(|q| q.get("access_token").cloned())
+    let value = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok())?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
 }
 
 fn claims_of(req: &HttpRequest) -> Result<Claims> {
@@ -117,14 +114,33 @@ struct DeviceRow {
 /// every outlet for owners, their memberships for everyone else.
 pub async fn attach_staff(tx: &mut ScopedTx, user_id: Uuid) -> Result<Role> {
     let row: StaffRow = tx
-        .query_one(
-            "SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m \
-                                WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids \
-               FROM users u WHERE u.id = $1 AND u.active",
-            [user_id.into()],
-        )
+        .query_one(&format!("{STAFF} WHERE u.id = $1 AND u.active"), [user_id.into()])
         .await?
         .ok_or(Error::Unauthorized("this account is no longer active"))?;
+    scope_to(tx, row).await
+}
+
+const STAFF: &str = "SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m \
+                                        WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids \
+                       FROM users u";
+
+/// [`attach_staff`] for an access token of session `session_id` (its
+/// refresh token): 401 once that session has ended.
+async fn attach_staff_session(tx: &mut ScopedTx, user_id: Uuid, session_id: Uuid) -> Result<Role> {
+    let row: StaffRow = tx
+        .query_one(
+            &format!(
+                "{STAFF} WHERE u.id = $1 AND u.active AND EXISTS \
+                   (SELECT 1 FROM refresh_tokens r WHERE r.id = $2 AND r.user_id = u.id AND r.revoked_at IS NULL)"
+            ),
+            [user_id.into(), session_id.into()],
+        )
+        .await?
+        .ok_or(Error::Unauthorized("this session has ended; please sign in again"))?;
+    scope_to(tx, row).await
+}
+
+async fn scope_to(tx: &mut ScopedTx, row: StaffRow) -> Result<Role> {
     let role = Role::parse(&row.role).ok_or_else(|| Error::internal("unknown role in database"))?;
     let outlets = if role == Role::Owner { OutletScope::All } else { OutletScope::Only(row.outlet_ids) };
     tx.set_outlets(outlets).await?;
@@ -135,9 +151,10 @@ pub async fn attach_staff(tx: &mut ScopedTx, user_id: Uuid) -> Result<Role> {
 pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind)> {
     match claims.typ {
         TokenType::Staff => {
+            let session = claims.sid.ok_or(Error::Unauthorized("this token belongs to no session; sign in again"))?;
             let mut tx =
                 state.db.begin_scoped(claims.tid, OutletScope::Only(vec![]), PrincipalId::User(claims.sub)).await?;
-            let role = attach_staff(&mut tx, claims.sub).await?;
+            let role = attach_staff_session(&mut tx, claims.sub, session).await?;
             Ok((tx, ActorKind::Staff { user_id: claims.sub, role }))
         }
         TokenType::Device => {

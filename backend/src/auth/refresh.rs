@@ -72,12 +72,19 @@ pub struct RefreshPolicy<'a> {
     pub grace_secs: i64,
 }
 
+/// A refresh token just issued, and its row id (the `sid` of the access
+/// token issued with it).
+#[derive(Debug)]
+pub struct Issued {
+    pub id: Uuid,
+    pub token: RefreshToken,
+}
+
 /// Starts a new family (a new session) for `user_id`.
-pub async fn start_family(tx: &ScopedTx, policy: &RefreshPolicy<'_>, user_id: Uuid) -> Result<RefreshToken> {
+pub async fn start_family(tx: &ScopedTx, policy: &RefreshPolicy<'_>, user_id: Uuid) -> Result<Issued> {
     let token = RefreshToken::random(tx.tenant_id());
-    let family = Uuid::now_v7();
-    insert(tx, policy, &token, family, None, user_id).await?;
-    Ok(token)
+    let id = insert(tx, policy, &token, Uuid::now_v7(), None, user_id).await?;
+    Ok(Issued { id, token })
 }
 
 async fn insert(
@@ -87,13 +94,14 @@ async fn insert(
     family_id: Uuid,
     parent_id: Option<Uuid>,
     user_id: Uuid,
-) -> Result<()> {
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
     tx.execute(
         "INSERT INTO refresh_tokens (tenant_id, id, family_id, parent_id, user_id, token_hash, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))",
         [
             tx.tenant_id().into(),
-            Uuid::now_v7().into(),
+            id.into(),
             family_id.into(),
             parent_id.into(),
             user_id.into(),
@@ -102,7 +110,7 @@ async fn insert(
         ],
     )
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -120,7 +128,7 @@ struct StoredToken {
 /// family is revoked in the transaction) before answering 401.
 #[derive(Debug)]
 pub enum Rotation {
-    Rotated { user_id: Uuid, token: RefreshToken },
+    Rotated { user_id: Uuid, issued: Issued },
     ReuseDetected,
 }
 
@@ -144,20 +152,20 @@ pub async fn rotate(tx: &ScopedTx, policy: &RefreshPolicy<'_>, presented: &Refre
     let child = presented.child(policy.key);
     if stored.used_at.is_none() {
         tx.execute("UPDATE refresh_tokens SET used_at = now() WHERE id = $1", [stored.id.into()]).await?;
-        insert(tx, policy, &child, stored.family_id, Some(stored.id), stored.user_id).await?;
-        return Ok(Rotation::Rotated { user_id: stored.user_id, token: child });
+        let id = insert(tx, policy, &child, stored.family_id, Some(stored.id), stored.user_id).await?;
+        return Ok(Rotation::Rotated { user_id: stored.user_id, issued: Issued { id, token: child } });
     }
     if stored.within_grace {
         // A retry of the same refresh: hand out the same child while it is unused.
         let child_unused = tx
             .query_raw(
-                "SELECT 1 AS one FROM refresh_tokens WHERE token_hash = $1 AND parent_id = $2 \
+                "SELECT id FROM refresh_tokens WHERE token_hash = $1 AND parent_id = $2 \
                     AND used_at IS NULL AND revoked_at IS NULL",
                 [child.hash(policy.key).into(), stored.id.into()],
             )
             .await?;
-        if !child_unused.is_empty() {
-            return Ok(Rotation::Rotated { user_id: stored.user_id, token: child });
+        if let Some(id) = crate::db::opt_row::<Uuid>(&child_unused, "id")? {
+            return Ok(Rotation::Rotated { user_id: stored.user_id, issued: Issued { id, token: child } });
         }
     }
     tracing::warn!(family_id = %stored.family_id, "refresh token reuse: revoking the family");

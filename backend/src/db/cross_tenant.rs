@@ -2,11 +2,12 @@
 //!
 //! Before a request knows its tenant, it can do exactly these things, each
 //! through one `SECURITY DEFINER` function owned by the `pos_xt` role (see
-//! the foundation migration): look up login candidates by email, and claim
-//! a device pairing code. Nothing else in the server reads a tenant table
-//! without a tenant scope.
+//! the foundation and auth-hardening migrations): find the accounts an email
+//! and password hash open, claim a device pairing code, and ask which of the
+//! process's open event streams have lost their credential. Nothing else in
+//! the server reads a tenant table without a tenant scope.
 
-use sea_orm::{DatabaseConnection, FromQueryResult};
+use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult};
 use uuid::Uuid;
 
 use super::stmt;
@@ -16,13 +17,34 @@ pub struct CrossTenant<'a> {
     conn: &'a DatabaseConnection,
 }
 
-/// An active account that might be the one logging in.
+/// An active account whose password hash matched.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct LoginMatch {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
+    pub tenant_name: String,
+}
+
+/// An active account whose password must be checked against its own hash.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct LoginCandidate {
     pub tenant_id: Uuid,
     pub user_id: Uuid,
     pub password_hash: String,
     pub tenant_name: String,
+}
+
+/// One open event stream, as [`CrossTenant::ended_streams`] checks it.
+#[derive(Debug, Clone)]
+pub struct StreamCheck {
+    pub tenant_id: Uuid,
+    pub outlet_id: Uuid,
+    /// `staff`, `admin` or `device`.
+    pub kind: &'static str,
+    /// The user or device.
+    pub principal: Uuid,
+    /// The refresh token or admin session it was opened with; `None` for devices.
+    pub session: Option<Uuid>,
 }
 
 /// The device a pairing code belonged to, now claimed.
@@ -39,14 +61,60 @@ impl<'a> CrossTenant<'a> {
         CrossTenant { conn }
     }
 
-    /// Every active account with this email, in any tenant (at most 10).
-    pub async fn login_candidates(&self, email: &str) -> Result<Vec<LoginCandidate>> {
-        Ok(LoginCandidate::find_by_statement(stmt(
-            "SELECT tenant_id, user_id, password_hash, tenant_name FROM app.login_candidates($1)",
-            [email.into()],
+    /// The active accounts of `email` (in `tenant`, or any) whose stored hash is `hash`.
+    pub async fn login_matches(&self, email: &str, hash: &str, tenant: Option<Uuid>) -> Result<Vec<LoginMatch>> {
+        Ok(LoginMatch::find_by_statement(stmt(
+            "SELECT tenant_id, user_id, tenant_name FROM app.login_matches($1, $2, $3)",
+            [email.into(), hash.into(), tenant.into()],
         ))
         .all(self.conn)
         .await?)
+    }
+
+    /// At most `limit` active accounts of `email` (oldest first) whose hash
+    /// does not start with `current_prefix`: made before hashes were keyed
+    /// by email, or kept through an email change.
+    pub async fn login_legacy_candidates(
+        &self,
+        email: &str,
+        current_prefix: &str,
+        tenant: Option<Uuid>,
+        limit: u32,
+    ) -> Result<Vec<LoginCandidate>> {
+        Ok(LoginCandidate::find_by_statement(stmt(
+            "SELECT tenant_id, user_id, password_hash, tenant_name FROM app.login_legacy_candidates($1, $2, $3, $4)",
+            [email.into(), current_prefix.into(), tenant.into(), (limit as i32).into()],
+        ))
+        .all(self.conn)
+        .await?)
+    }
+
+    /// Positions (0-based) of the streams in `streams` whose credential no
+    /// longer holds: revoked, signed out, deactivated, deleted, or no longer
+    /// allowed at the outlet.
+    pub async fn ended_streams(&self, streams: &[StreamCheck]) -> Result<Vec<usize>> {
+        if streams.is_empty() {
+            return Ok(Vec::new());
+        }
+        let column = |f: fn(&StreamCheck) -> Uuid| streams.iter().map(f).collect::<Vec<_>>();
+        let kinds: Vec<String> = streams.iter().map(|s| s.kind.to_string()).collect();
+        let rows = self
+            .conn
+            .query_all_raw(stmt(
+                "SELECT i FROM app.ended_streams($1, $2, $3, $4, $5) AS i",
+                [
+                    column(|s| s.tenant_id).into(),
+                    column(|s| s.outlet_id).into(),
+                    kinds.into(),
+                    column(|s| s.principal).into(),
+                    column(|s| s.session.unwrap_or_default()).into(),
+                ],
+            ))
+            .await?;
+        rows.iter()
+            .map(|r| Ok(r.try_get::<i32>("", "i")? as usize - 1))
+            .collect::<std::result::Result<Vec<_>, sea_orm::DbErr>>()
+            .map_err(Into::into)
     }
 
     /// Claims an unexpired, unused pairing code (by its hash) exactly once.

@@ -29,7 +29,7 @@ use super::{
     slots::Slot,
 };
 use crate::{
-    auth::{Actor, ActorKind, principal::Scoped},
+    auth::{Actor, ActorKind, stream_guard::StreamLease},
     db::{Db, OutletScope, PrincipalId},
     error::{Error, Result},
     state::AppState,
@@ -79,8 +79,8 @@ pub async fn outlet_events(
     state: web::Data<AppState>,
     outlet: web::Path<Uuid>,
 ) -> Result<impl Responder> {
-    let s = stream_principal(&req, &state).await?;
     let outlet_id = *outlet;
+    let (s, lease) = crate::auth::stream_guard::open_stream(&req, &state, outlet_id).await?;
     let resume = last_event_id(&req)?;
     crate::tenancy::outlets::get(&s.tx, outlet_id).await?;
     let tenant_id = s.tx.tenant_id();
@@ -115,23 +115,10 @@ pub async fn outlet_events(
         _slot: slot,
     };
     metrics::gauge!("sse_streams_open").increment(1.0);
-    tokio::spawn(stream.run(reset, hi, live, bus));
+    tokio::spawn(stream.run(reset, hi, live, bus, lease));
     Ok(sse::Sse::from_infallible_receiver(receiver)
         .with_keep_alive(heartbeat)
         .with_retry_duration(Duration::from_secs(2)))
-}
-
-/// A bearer token (header or `?access_token=`, as EventSource cannot set
-/// headers), or else the admin session cookie (the admin's live board). The
-/// cookie is accepted here only: this endpoint changes nothing, so it needs
-/// no CSRF token, and no other API endpoint takes cookies.
-async fn stream_principal(req: &HttpRequest, state: &AppState) -> Result<Scoped> {
-    if crate::auth::principal::bearer_token(req).is_some() {
-        return <Scoped as actix_web::FromRequest>::extract(req).await;
-    }
-    let cookie = req.cookie(crate::auth::admin_session::COOKIE);
-    let session = crate::auth::admin_session::open(state, cookie.as_ref().map(|c| c.value()), None).await?;
-    Ok(Scoped { tx: session.tx, actor: session.actor })
 }
 
 struct Stream {
@@ -161,6 +148,7 @@ impl Stream {
         replay_to: i64,
         mut live: broadcast::Receiver<Arc<OutletEvent>>,
         bus: Arc<super::EventBus>,
+        lease: StreamLease,
     ) {
         let outcome = async {
             if reset {
@@ -176,6 +164,8 @@ impl Stream {
             loop {
                 tokio::select! {
                     _ = bus.shutdown.cancelled() => break,
+                    // Its token expired or was revoked, its user signed out...
+                    _ = lease.ended() => break,
                     _ = heartbeat.tick() => self.send(self.ping())?,
                     received = live.recv() => match received {
                         Ok(event) => {

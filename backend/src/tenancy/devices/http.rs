@@ -68,8 +68,8 @@ pub async fn pair_device(
     req: HttpRequest,
     body: Json<PairDevice>,
 ) -> Result<web::Json<PairedDevice>> {
-    let ip = client_ip(&req, state.settings.trust_proxy);
-    Ok(web::Json(super::pair(&state, &body.0.pairing_code, &ip).await?))
+    let client = client_ip(&req, &state.settings.trusted_proxies);
+    Ok(web::Json(super::pair(&state, &body.0.pairing_code, client).await?))
 }
 
 /// The calling device's own record (devices use it to check they are still paired).

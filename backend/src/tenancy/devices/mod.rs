@@ -21,6 +21,7 @@ use crate::{
     auth::Actor,
     db::{OutletScope, PrincipalId, ScopedTx},
     error::{Error, Result},
+    http::client_ip::ClientIp,
     state::AppState,
 };
 
@@ -179,18 +180,34 @@ pub async fn revoke(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// Trades a pairing code for a device token. Rate limited per IP.
-pub async fn pair(state: &AppState, raw_code: &str, client_ip: &str) -> Result<PairedDevice> {
+/// Trades a pairing code for a device token.
+///
+/// Codes are 8 of 32 symbols (2^40), live 15 minutes and work once, so
+/// guessing one needs very many tries: wrong codes are limited per client
+/// address (an IPv6 /64) and, against many addresses at once, for everyone
+/// together. Each try takes a slot of both limits before the code is looked
+/// up (so concurrent tries cannot overrun them) and a right code gives them
+/// back: pairing a shop's tablets never counts.
+pub async fn pair(state: &AppState, raw_code: &str, client: ClientIp) -> Result<PairedDevice> {
     let s = &state.settings;
-    state.limiter.check_and_hit(&format!("pair:ip:{client_ip}"), s.login_limit_per_ip, s.login_limit_window).await?;
     let invalid = || Error::field("pairing_code", "is not valid or has expired; create a new one in the admin");
     let code = normalise_code(raw_code).ok_or_else(invalid)?;
-    let claimed = state
-        .db
-        .cross_tenant()
-        .claim_pairing_code(code_hash(s.token_secret.expose(), &code))
-        .await?
-        .ok_or_else(invalid)?;
+    let (limiter, window) = (&state.limiter, s.pair_limit_window);
+    let ip_slot = limiter.acquire(&format!("pair:ip:{}", client.bucket()), s.pair_limit_per_ip, window).await?;
+    let global_slot = match limiter.acquire("pair:all", s.pair_limit_global, window).await {
+        Ok(slot) => slot,
+        Err(e) => {
+            tracing::warn!("pairing: the limit of wrong codes for everyone together is reached");
+            limiter.release(ip_slot).await;
+            return Err(e);
+        }
+    };
+    let claimed = state.db.cross_tenant().claim_pairing_code(code_hash(s.token_secret.expose(), &code)).await;
+    if !matches!(claimed, Ok(None)) {
+        limiter.release(ip_slot).await;
+        limiter.release(global_slot).await;
+    }
+    let claimed = claimed?.ok_or_else(invalid)?;
     let kind = DeviceKind::parse(&claimed.kind).ok_or_else(|| Error::internal("unknown device kind"))?;
     let tx = state
         .db

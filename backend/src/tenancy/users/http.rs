@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use pos_wire::{CreateUser, Page, PageQuery, UpdateUser, User};
 use uuid::Uuid;
 
-use crate::{auth::principal::Scoped, error::Result, http::json::Json};
+use crate::{auth::principal::Scoped, error::Result, http::json::Json, state::AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/users").route(web::get().to(list_users)).route(web::post().to(create_user))).service(
@@ -26,8 +26,8 @@ pub async fn list_users(s: Scoped, q: web::Query<PageQuery>) -> Result<web::Json
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUser,
     responses((status = 201, body = User), (status = 403), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
-pub async fn create_user(s: Scoped, body: Json<CreateUser>) -> Result<HttpResponse> {
-    let user = super::create(&s.tx, &s.actor, body.into_inner()).await?;
+pub async fn create_user(state: web::Data<AppState>, s: Scoped, body: Json<CreateUser>) -> Result<HttpResponse> {
+    let user = super::create(&s.tx, &s.actor, state.salt_key(), body.into_inner()).await?;
     s.tx.commit().await?;
     Ok(HttpResponse::Created().json(user))
 }
@@ -43,8 +43,13 @@ pub async fn get_user(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<User>>
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UpdateUser,
     responses((status = 200, body = User), (status = 403), (status = 404), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
-pub async fn update_user(s: Scoped, id: web::Path<Uuid>, body: Json<UpdateUser>) -> Result<web::Json<User>> {
-    let user = super::update(&s.tx, &s.actor, *id, body.into_inner()).await?;
+pub async fn update_user(
+    state: web::Data<AppState>,
+    s: Scoped,
+    id: web::Path<Uuid>,
+    body: Json<UpdateUser>,
+) -> Result<web::Json<User>> {
+    let user = super::update(&s.tx, &s.actor, state.salt_key(), *id, body.into_inner()).await?;
     s.tx.commit().await?;
     Ok(web::Json(user))
 }

@@ -1,8 +1,14 @@
 //! Staff accounts with a role and outlet memberships.
 //!
-//! Owners manage everyone. Managers manage cashiers and kitchen staff of
-//! their own outlets; the database only shows them memberships of those
-//! outlets, so they cannot see or touch the rest.
+//! Owners manage everyone. Managers manage cashiers and kitchen staff whose
+//! outlets all lie within their own; the database only shows them
+//! memberships of their outlets, so they cannot see or touch the rest, and
+//! someone who also works at another outlet is theirs to see, not to edit
+//! (a new password would hand them that person's account elsewhere).
+//!
+//! A new password, deactivation or deletion ends every session of the
+//! account: its API sessions and their access tokens, its admin sessions,
+//! and (within seconds) its open event streams.
 
 pub mod http;
 
@@ -17,7 +23,7 @@ use super::{
     paging::PageRequest,
 };
 use crate::{
-    auth::{Actor, Email, Password, refresh},
+    auth::{Actor, Email, Password, password::SaltKey, sessions::end_all_sessions},
     db::ScopedTx,
     error::{Error, FieldErrors, Result},
 };
@@ -69,6 +75,26 @@ fn may_manage(actor: &Actor, target_role: Role) -> Result<()> {
 
 fn is_owner(actor: &Actor) -> bool {
     actor.role() == Some(Role::Owner)
+}
+
+/// The users among `ids` with a membership outside the caller's outlets
+/// (none for owners, who have every outlet).
+pub async fn working_beyond_scope(tx: &ScopedTx, ids: &[Uuid]) -> Result<std::collections::HashSet<Uuid>> {
+    if ids.is_empty() || *tx.outlets() == crate::db::OutletScope::All {
+        return Ok(Default::default());
+    }
+    let rows = tx
+        .query_raw("SELECT id FROM unnest($1::uuid[]) AS id WHERE app.works_beyond_scope(id)", [ids.to_vec().into()])
+        .await?;
+    Ok(crate::db::rows::<Uuid>(&rows, "id")?.into_iter().collect())
+}
+
+/// Managers may change only people whose outlets all lie within their own.
+async fn within_reach(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
+    if is_owner(actor) || working_beyond_scope(tx, &[id]).await?.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Forbidden("this person also works at outlets you do not manage; an owner can change them"))
 }
 
 pub async fn list(tx: &ScopedTx, actor: &Actor, q: &PageQuery) -> Result<Page<User>> {
@@ -135,7 +161,7 @@ fn email_taken(e: Error) -> Error {
     if e.is_unique_violation() { Error::field("email", "is already used by another account of this brand") } else { e }
 }
 
-pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateUser) -> Result<User> {
+pub async fn create(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, req: CreateUser) -> Result<User> {
     may_manage(actor, req.role)?;
     let mut errors = FieldErrors::new();
     let email = errors.take("email", Email::parse(&req.email));
@@ -144,14 +170,15 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateUser) -> Result<Use
     let outlet_ids = check_outlets(tx, req.role, &req.outlet_ids, &mut errors).await?;
     errors.finish()?;
 
-    let hash = password.unwrap().hash().await?;
+    let email = email.unwrap();
+    let hash = password.unwrap().hash_for(&email, salt).await?;
     let id = Uuid::now_v7();
     tx.execute(
         "INSERT INTO users (tenant_id, id, email, name, password_hash, role, locale) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         [
             tx.tenant_id().into(),
             id.into(),
-            email.unwrap().as_str().into(),
+            email.as_str().into(),
             name.unwrap().as_str().into(),
             hash.into(),
             req.role.as_str().into(),
@@ -171,11 +198,12 @@ async fn active_owners(tx: &ScopedTx) -> Result<i64> {
     Ok(crate::db::opt_row(&rows, "n")?.unwrap_or(0))
 }
 
-pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateUser) -> Result<User> {
+pub async fn update(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, id: Uuid, req: UpdateUser) -> Result<User> {
     let before = get(tx, actor, id).await?;
     may_manage(actor, before.role)?;
     let new_role = req.role.unwrap_or(before.role);
     may_manage(actor, new_role)?;
+    within_reach(tx, actor, id).await?;
 
     let mut errors = FieldErrors::new();
     let email = req.email.as_deref().and_then(|e| errors.take("email", Email::parse(e)));
@@ -198,7 +226,13 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateUser) -> 
     errors.finish()?;
 
     let hash = match password {
-        Some(p) => Some(p.hash().await?),
+        Some(p) => {
+            let login_email = match &email {
+                Some(e) => e.clone(),
+                None => Email::parse(&before.email).map_err(|_| Error::internal("stored email does not parse"))?,
+            };
+            Some(p.hash_for(&login_email, salt).await?)
+        }
         None => None,
     };
     tx.execute(
@@ -221,7 +255,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateUser) -> 
         set_memberships(tx, id, ids).await?;
     }
     if hash.is_some() || req.active == Some(false) {
-        refresh::revoke_all_of_user(tx, id).await?;
+        end_all_sessions(tx, id).await?;
     }
     let after = get(tx, actor, id).await?;
     audit::record(tx, actor, "user.update", "user", Some(id), None, snapshot(&before), snapshot(&after)).await?;
@@ -231,12 +265,14 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateUser) -> 
 pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     let before = get(tx, actor, id).await?;
     may_manage(actor, before.role)?;
+    within_reach(tx, actor, id).await?;
     if Some(id) == actor.user_id() {
         return Err(Error::Conflict("you cannot delete your own account".into()));
     }
     if before.role == Role::Owner && before.active && active_owners(tx).await? <= 1 {
         return Err(Error::Conflict("the brand must keep at least one active owner".into()));
     }
+    // Its refresh tokens and admin sessions go with it (ON DELETE CASCADE).
     tx.execute("DELETE FROM users WHERE id = $1", [id.into()]).await?;
     audit::record(tx, actor, "user.delete", "user", Some(id), None, snapshot(&before), None).await?;
     Ok(())
