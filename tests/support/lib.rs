@@ -299,18 +299,34 @@ pub struct ServerProcess {
     child: std::process::Child,
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The `pos-server` binary built next to the running test.
+pub fn pos_server_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("pos-server");
+    assert!(bin.exists(), "{} is missing: build the workspace first", bin.display());
+    bin
+}
+
+/// Waits (up to 10 s) for `/healthz` at `base` to answer 200.
+pub async fn wait_until_up(base: &str) -> bool {
+    for _ in 0..100 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
 }
 
 impl ServerProcess {
     /// Starts the server binary built next to this test, with extra environment.
     pub async fn start(env: &[(&str, String)]) -> ServerProcess {
-        let exe = std::env::current_exe().unwrap();
-        let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("pos-server");
-        assert!(bin.exists(), "{} is missing: build the workspace first", bin.display());
         let port = free_port();
-        let mut cmd = std::process::Command::new(bin);
+        let mut cmd = std::process::Command::new(pos_server_binary());
         cmd.arg("serve").env("POS_BIND", format!("127.0.0.1:{port}")).env("POS_LOG", "warn");
         for (k, v) in env {
             cmd.env(k, v);
@@ -318,13 +334,8 @@ impl ServerProcess {
         let base = format!("http://127.0.0.1:{port}");
         // Owned at once, so every path (a panic included) kills and reaps it.
         let server = ServerProcess { base: base.clone(), child: cmd.spawn().expect("start pos-server") };
-        for _ in 0..100 {
-            if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
-                return server;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("pos-server did not come up on {base}");
+        assert!(wait_until_up(&base).await, "pos-server did not come up on {base}");
+        server
     }
 
     pub fn url(&self, path: &str) -> String {

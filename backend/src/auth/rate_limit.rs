@@ -12,6 +12,9 @@ use deadpool_redis::{Pool, redis};
 
 use crate::error::{Error, Result};
 
+/// The longest a count may wait for Redis before it is kept in memory instead.
+const REDIS_TIMEOUT: Duration = Duration::from_millis(500);
+
 pub struct RateLimiter {
     redis: Option<Pool>,
     memory: Mutex<HashMap<String, (u32, Instant)>>,
@@ -59,11 +62,13 @@ impl RateLimiter {
 
     async fn bump(&self, key: &str, window: Duration, by: u32) -> Window {
         if let Some(pool) = &self.redis {
-            match bump_redis(pool, key, window, by).await {
-                Ok(w) => return w,
-                Err(e) => {
+            // A Redis that hangs (rather than refusing) must not hold sign-in up.
+            match tokio::time::timeout(REDIS_TIMEOUT, bump_redis(pool, key, window, by)).await {
+                Ok(Ok(w)) => return w,
+                Ok(Err(e)) => {
                     tracing::warn!(error = %e, "rate limiter: Redis unavailable, counting in memory")
                 }
+                Err(_) => tracing::warn!("rate limiter: Redis did not answer in time, counting in memory"),
             }
         }
         self.bump_memory(key, window, by)

@@ -6,14 +6,17 @@
 //! a device pairing code. Nothing else in the server reads a tenant table
 //! without a tenant scope.
 
+use std::sync::Arc;
+
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use uuid::Uuid;
 
-use super::stmt;
+use super::{Availability, stmt};
 use crate::error::Result;
 
 pub struct CrossTenant<'a> {
     conn: &'a DatabaseConnection,
+    availability: &'a Arc<Availability>,
 }
 
 /// An active account that might be the one logging in.
@@ -35,27 +38,25 @@ pub struct ClaimedDevice {
 }
 
 impl<'a> CrossTenant<'a> {
-    pub(super) fn new(conn: &'a DatabaseConnection) -> Self {
-        CrossTenant { conn }
+    pub(super) fn new(conn: &'a DatabaseConnection, availability: &'a Arc<Availability>) -> Self {
+        CrossTenant { conn, availability }
     }
 
     /// Every active account with this email, in any tenant (at most 10).
     pub async fn login_candidates(&self, email: &str) -> Result<Vec<LoginCandidate>> {
-        Ok(LoginCandidate::find_by_statement(stmt(
+        let query = LoginCandidate::find_by_statement(stmt(
             "SELECT tenant_id, user_id, password_hash, tenant_name FROM app.login_candidates($1)",
             [email.into()],
-        ))
-        .all(self.conn)
-        .await?)
+        ));
+        self.availability.guard(query.all(self.conn)).await
     }
 
     /// Claims an unexpired, unused pairing code (by its hash) exactly once.
     pub async fn claim_pairing_code(&self, code_hash: Vec<u8>) -> Result<Option<ClaimedDevice>> {
-        Ok(ClaimedDevice::find_by_statement(stmt(
+        let query = ClaimedDevice::find_by_statement(stmt(
             "SELECT tenant_id, device_id, outlet_id, kind FROM app.claim_pairing_code($1)",
             [code_hash.into()],
-        ))
-        .one(self.conn)
-        .await?)
+        ));
+        self.availability.guard(query.one(self.conn)).await
     }
 }
