@@ -7,7 +7,7 @@
 //! the rest: `api` (HTTP), `db` (IndexedDB), `menu` (the menu cache and its
 //! sync), `queue` (the kiosk's outgoing orders), `events` (live SSE),
 //! `kitchen` and `board` (the KDS's and pickup board's state), `storage`
-//! (small settings), `i18n` (strings).
+//! (small settings), `staff_pin` (how the staff PIN is hashed), `i18n` (strings).
 
 mod api;
 mod app;
@@ -26,6 +26,7 @@ mod pwa;
 mod queue;
 mod replay;
 mod sound;
+mod staff_pin;
 mod storage;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -98,8 +98,16 @@ async fn a_push_cut_by_sigkill_and_resent_leaves_every_order_exactly_once() {
     assert!(per_order.values().all(|n| *n == 1), "no ticket doubled");
 
     // The event log holds one order.created and one ticket.created per order.
-    let mut replay = SseClient::connect(&server.url(&format!("/api/v1/outlets/{outlet}/events")), &kds, Some(0)).await;
-    let events = replay.drain(Duration::from_secs(2)).await;
+    // Read as a KDS does: a stream that ends is resumed from its last id.
+    let url = server.url(&format!("/api/v1/outlets/{outlet}/events"));
+    let mut events = Vec::new();
+    let mut last = 0;
+    loop {
+        let got = SseClient::connect(&url, &kds, Some(last)).await.drain(Duration::from_secs(1)).await;
+        let Some(id) = got.iter().rev().find_map(|e| e.id.as_ref()) else { break };
+        last = id.parse().unwrap();
+        events.extend(got);
+    }
     let mut created: BTreeMap<String, usize> = BTreeMap::new();
     let mut ticketed: BTreeMap<String, usize> = BTreeMap::new();
     for e in &events {
@@ -109,7 +117,15 @@ async fn a_push_cut_by_sigkill_and_resent_leaves_every_order_exactly_once() {
             _ => {}
         }
     }
-    assert_eq!(created.keys().cloned().collect::<BTreeSet<_>>(), sent, "one order.created per order");
+    let announced: BTreeSet<String> = created.keys().cloned().collect();
+    assert_eq!(
+        announced,
+        sent,
+        "one order.created per order; {} events replayed, missing {:?}, extra {:?}",
+        events.len(),
+        sent.difference(&announced).collect::<Vec<_>>(),
+        announced.difference(&sent).collect::<Vec<_>>()
+    );
     assert!(created.values().all(|n| *n == 1), "no order.created doubled");
     assert_eq!(ticketed.len(), BATCH);
     assert!(ticketed.values().all(|n| *n == 1), "no ticket.created doubled");
