@@ -60,7 +60,10 @@ impl StoredPin {
         match self {
             StoredPin::Pbkdf2 { kdf, iterations, salt, hash } => {
                 let Some(salt) = unhex(salt) else { return Verdict::Wrong };
-                if kdf != KDF || *iterations == 0 || !same(hex(&derive(pin, &salt, *iterations)).as_bytes(), hash.as_bytes()) {
+                if kdf != KDF
+                    || *iterations == 0
+                    || !same(hex(&derive(pin, &salt, *iterations)).as_bytes(), hash.as_bytes())
+                {
                     Verdict::Wrong
                 } else if *iterations < ITERATIONS {
                     Verdict::RightButOutdated
@@ -152,11 +155,16 @@ mod tests {
     #[test]
     fn a_pin_stored_with_fewer_rounds_still_opens_and_asks_to_be_rehashed() {
         let salt = [1u8; SALT_BYTES];
-        let weak =
-            StoredPin::Pbkdf2 { kdf: KDF.into(), iterations: 1000, salt: hex(&salt), hash: hex(&derive("1234", &salt, 1000)) };
+        let weak = StoredPin::Pbkdf2 {
+            kdf: KDF.into(),
+            iterations: 1000,
+            salt: hex(&salt),
+            hash: hex(&derive("1234", &salt, 1000)),
+        };
         assert_eq!(weak.check("1234"), Verdict::RightButOutdated);
         assert_eq!(weak.check("4321"), Verdict::Wrong);
-        let broken = StoredPin::Pbkdf2 { kdf: "md5".into(), iterations: ITERATIONS, salt: "zz".into(), hash: "00".into() };
+        let broken =
+            StoredPin::Pbkdf2 { kdf: "md5".into(), iterations: ITERATIONS, salt: "zz".into(), hash: "00".into() };
         assert_eq!(broken.check("1234"), Verdict::Wrong, "an unreadable record opens nothing");
     }
 
@@ -172,7 +180,9 @@ mod tests {
             (salt, pin).hash(&mut std_hasher);
             assert_eq!(legacy_hash(salt, pin), std_hasher.finish(), "{salt} {pin}");
         }
-        let fixed = legacy_hash(1_234_567_890_123, "4821");
+        // What a build of late 2026 stored for salt 1234567890123 and PIN 4821.
+        let fixed = 9_435_496_587_122_423_225;
+        assert_eq!(legacy_hash(1_234_567_890_123, "4821"), fixed);
         let old: StoredPin = serde_json::from_str(&format!(r#"{{"salt":1234567890123,"hash":{fixed}}}"#)).unwrap();
         assert_eq!(old, StoredPin::Legacy { salt: 1_234_567_890_123, hash: fixed });
         assert_eq!(old.check("4821"), Verdict::RightButOutdated);

@@ -76,7 +76,7 @@ pub fn has_staff_pin() -> bool {
 /// UUID's 16 bytes (122 of them random, from `crypto.getRandomValues`, as
 /// for every order id): unique per device, which is all a salt must be.
 pub fn set_staff_pin(pin: &str) -> Result<(), StorageError> {
-    let salt = uuid::Uuid::new_v4().into_bytes();
+    let salt: [u8; staff_pin::SALT_BYTES] = uuid::Uuid::new_v4().into_bytes();
     LocalStorage::set(PIN_KEY, StoredPin::new(pin, &salt))
 }
 

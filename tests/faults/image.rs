@@ -16,9 +16,9 @@ use std::{
 
 use pos_tests::{TestApp, pos_server_binary};
 
-use crate::procs::{Scratch, Server, account, is_root};
+use pos_fault_tests::{Scratch, Server, account, is_root};
 
-const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+const REPO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
 /// What the final stage of the Dockerfile says about how the server runs.
 #[derive(Debug, Default)]

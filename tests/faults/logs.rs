@@ -9,7 +9,7 @@ use pos_tests::TestApp;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::procs::{Scratch, Server};
+use pos_fault_tests::{Scratch, Server};
 
 /// The levels of every log line written while serving request `id`.
 fn levels_of(log: &str, id: &str) -> Vec<String> {

@@ -7,7 +7,6 @@
 mod image;
 mod logs;
 mod postgres_restart;
-mod procs;
 mod redis_down;
 mod sigkill_push;
 

@@ -19,10 +19,9 @@ use pos_tests::{TestApp, menu_item, order_body};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::{
-    procs::{PgCluster, Server},
-    stored_orders,
-};
+use pos_fault_tests::{PgCluster, Server};
+
+use crate::stored_orders;
 
 /// The bound: requests succeed again within this of PostgreSQL's return.
 const RECOVERY_BOUND: Duration = Duration::from_secs(5);

@@ -1,4 +1,4 @@
-//! The processes fault tests kill: `pos-server` (restartable on the same
+//! Support for the fault tests (`main.rs`): the processes they kill: `pos-server` (restartable on the same
 //! port, its output kept in a file) and a private PostgreSQL cluster, so a
 //! restart never disturbs the database the other tests share.
 
@@ -172,7 +172,7 @@ impl PgCluster {
         let mut file = std::fs::OpenOptions::new().append(true).open(cluster.data.join("postgresql.conf")).unwrap();
         std::io::Write::write_all(&mut file, conf.as_bytes()).unwrap();
         cluster.start_server();
-        let bootstrap = concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/sql/bootstrap-roles.sql");
+        let bootstrap = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/sql/bootstrap-roles.sql");
         let status = Command::new("psql")
             .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-v", "db=pos"])
             .args(["-v", &format!("owner_pw={OWNER_PW}"), "-v", &format!("app_pw={APP_PW}")])

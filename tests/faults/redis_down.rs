@@ -11,7 +11,7 @@ use pos_tests::{PASSWORD, RedisProcess, SseClient, TestApp, menu_item, order_bod
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::procs::{Server, eventually};
+use pos_fault_tests::{Server, eventually};
 
 /// The pickup numbers of the next `order.created` events, up to `n` of them.
 async fn created(stream: &mut SseClient, n: usize, wait: Duration) -> Vec<(i64, String)> {

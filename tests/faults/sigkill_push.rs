@@ -11,10 +11,9 @@ use pos_tests::{SseClient, TestApp, menu_item, order_body};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::{
-    procs::{Server, eventually},
-    stored_orders,
-};
+use pos_fault_tests::{Server, eventually};
+
+use crate::stored_orders;
 
 const BATCH: usize = 300;
 
