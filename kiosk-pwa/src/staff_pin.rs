@@ -12,7 +12,7 @@ use std::hash::Hasher;
 
 use serde::{Deserialize, Serialize};
 
-/// PBKDF2 rounds for new PINs (about a tenth of a second in a kiosk's
+/// PBKDF2 rounds for new PINs (0.1 to 0.3 s in a kiosk's
 /// browser). Stored with each PIN, so raising it later leaves old PINs valid.
 pub const ITERATIONS: u32 = 100_000;
 pub const SALT_BYTES: usize = 16;

@@ -13,18 +13,6 @@ use uuid::Uuid;
 
 use pos_fault_tests::{Server, eventually};
 
-/// The pickup numbers of the next `order.created` events, up to `n` of them.
-async fn created(stream: &mut SseClient, n: usize, wait: Duration) -> Vec<(i64, String)> {
-    let mut out = Vec::new();
-    while out.len() < n {
-        let Some(e) = stream.next(wait).await else { break };
-        if e.event == "order.created" {
-            out.push((e.id.unwrap().parse().unwrap(), e.data["number"].as_str().unwrap().to_string()));
-        }
-    }
-    out
-}
-
 async fn login(server: &Server, email: &str, password: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(server.url("/api/v1/auth/login"))
@@ -52,8 +40,6 @@ async fn with_redis_killed_events_still_arrive_and_sign_in_limits_fall_back() {
     let outlet = app.create_outlet(&t.token, "Main").await;
     let item = menu_item(&app, &t.token, "Kopi").await;
     let (_, kds) = app.pair_device(&t.token, outlet, "kds").await;
-    let (_, cashier_token) = app.create_staff(&t.token, "cashier", &[outlet]).await;
-    assert!(!cashier_token.is_empty());
     let template = order_body(&app, &t.token, outlet, item, 1).await;
     let place = async |server: &Server| -> String {
         let mut order = template.clone();
@@ -75,20 +61,20 @@ async fn with_redis_killed_events_still_arrive_and_sign_in_limits_fall_back() {
     tokio::time::sleep(Duration::from_millis(300)).await; // every subscriber is on Redis
 
     let mut expected = vec![place(&a).await];
-    let first_on_c = created(&mut on_c, 1, Duration::from_secs(2)).await;
+    let first_on_c = on_c.created_numbers(1, Duration::from_secs(2)).await;
     assert_eq!(first_on_c.len(), 1, "with Redis up, c hears of a's order");
 
     redis.stop(); // SIGKILL
     for _ in 0..3 {
         expected.push(place(&a).await);
     }
-    let on_a_during = created(&mut on_a, 4, Duration::from_secs(3)).await;
-    let on_b_during = created(&mut on_b, 4, Duration::from_secs(3)).await;
+    let on_a_during = on_a.created_numbers(4, Duration::from_secs(3)).await;
+    let on_b_during = on_b.created_numbers(4, Duration::from_secs(3)).await;
     let numbers = |got: &[(i64, String)]| got.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>();
     assert_eq!(numbers(&on_a_during), expected, "the process that made them delivers its own events");
     assert_eq!(numbers(&on_b_during), expected, "another process delivers them through the event-log sweep");
     assert!(
-        created(&mut on_c, 1, Duration::from_millis(800)).await.is_empty(),
+        on_c.created_numbers(1, Duration::from_millis(800)).await.is_empty(),
         "c (no sweep) only hears through Redis"
     );
 
@@ -97,13 +83,14 @@ async fn with_redis_killed_events_still_arrive_and_sign_in_limits_fall_back() {
     assert_eq!(ready["redis"], "down");
 
     // Sign-in limits count in process memory: still enforced, sign-in still works.
-    let (victim, _) = app.create_staff(&t.token, "manager", &[outlet]).await;
-    assert!(!victim.is_nil());
-    let victim_email = {
-        let users = app.get("/api/v1/users", &t.token).await.expect(200);
-        let list = users.body["items"].as_array().cloned().unwrap_or_else(|| users.body.as_array().cloned().unwrap());
-        list.iter().find(|u| u["id"] == json!(victim)).unwrap()["email"].as_str().unwrap().to_string()
-    };
+    let victim_email = format!("victim-{}@test.example", Uuid::now_v7().simple());
+    app.post(
+        "/api/v1/users",
+        Some(&t.token),
+        json!({"email": victim_email, "name": "Victim", "password": PASSWORD, "role": "manager", "outlet_ids": [outlet]}),
+    )
+    .await
+    .expect(201);
     for _ in 0..3 {
         assert_eq!(login(&a, &victim_email, "not the password").await.status(), 401);
     }
@@ -119,30 +106,34 @@ async fn with_redis_killed_events_still_arrive_and_sign_in_limits_fall_back() {
     })
     .await;
     assert!(resubscribed, "c's subscriber reconnected to Redis by itself");
-    let ready: Value = reqwest::get(a.url("/readyz")).await.unwrap().json().await.unwrap();
-    assert_eq!(ready["status"], "ready", "{ready}");
+    let ready_again = eventually(Duration::from_secs(5), async || {
+        let ready: Value = reqwest::get(a.url("/readyz")).await.unwrap().json().await.unwrap();
+        ready["status"] == "ready"
+    })
+    .await;
+    assert!(ready_again, "a is ready (not degraded) again once Redis answers");
     // A publish right after the restart can still meet a stale pooled
     // connection; fan-out has resumed once one goes through.
     let mut after = Vec::new();
     let mut on_c_after = Vec::new();
     for _ in 0..5 {
         after.push(place(&a).await);
-        on_c_after.extend(created(&mut on_c, 1, Duration::from_millis(1500)).await);
+        on_c_after.extend(on_c.created_numbers(1, Duration::from_millis(1500)).await);
         if !on_c_after.is_empty() {
             break;
         }
     }
     expected.extend(after.iter().cloned());
     // c fills the gap from the log as soon as Redis brings it a newer event.
-    on_c_after.extend(created(&mut on_c, expected.len() - 1 - on_c_after.len(), Duration::from_secs(2)).await);
+    on_c_after.extend(on_c.created_numbers(expected.len() - 1 - on_c_after.len(), Duration::from_secs(2)).await);
     assert_eq!(numbers(&on_c_after), expected[1..].to_vec(), "c gets everything it missed, once, in order");
 
     let rest = after.len();
-    let on_a_after = created(&mut on_a, rest, Duration::from_secs(3)).await;
-    let on_b_after = created(&mut on_b, rest, Duration::from_secs(3)).await;
+    let on_a_after = on_a.created_numbers(rest, Duration::from_secs(3)).await;
+    let on_b_after = on_b.created_numbers(rest, Duration::from_secs(3)).await;
     assert_eq!(numbers(&on_a_after), after);
     assert_eq!(numbers(&on_b_after), after);
     for stream in [&mut on_a, &mut on_b, &mut on_c] {
-        assert!(created(stream, 1, Duration::from_millis(500)).await.is_empty(), "nothing twice");
+        assert!(stream.created_numbers(1, Duration::from_millis(500)).await.is_empty(), "nothing twice");
     }
 }

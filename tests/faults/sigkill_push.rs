@@ -7,9 +7,8 @@ use std::{
     time::Duration,
 };
 
-use pos_tests::{SseClient, TestApp, menu_item, order_body};
+use pos_tests::{SseClient, TestApp, kiosk_orders, menu_item, order_body};
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use pos_fault_tests::{Server, eventually};
 
@@ -28,16 +27,7 @@ async fn a_push_cut_by_sigkill_and_resent_leaves_every_order_exactly_once() {
     let (device, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
     let (_, kds) = app.pair_device(&t.token, outlet, "kds").await;
     let template = order_body(&app, &t.token, outlet, item, 1).await;
-    let orders: Vec<Value> = (1..=BATCH)
-        .map(|n| {
-            let mut o = template.clone();
-            o["client_order_id"] = json!(Uuid::now_v7());
-            o["channel"] = json!("kiosk");
-            o["number"] = json!(format!("K1-{n}"));
-            o
-        })
-        .collect();
-    let batch = json!({"device_id": device, "orders": orders});
+    let batch = json!({"device_id": device, "orders": kiosk_orders(&template, BATCH)});
 
     let mut server = Server::start(&[]).await;
     let push = {

@@ -266,6 +266,19 @@ impl SseClient {
         }
     }
 
+    /// The (sequence, pickup number) of the next `order.created` events, up
+    /// to `n`, each waited for at most `wait`; other events are skipped.
+    pub async fn created_numbers(&mut self, n: usize, wait: std::time::Duration) -> Vec<(i64, String)> {
+        let mut out = Vec::new();
+        while out.len() < n {
+            let Some(e) = self.next(wait).await else { break };
+            if e.event == "order.created" {
+                out.push((e.id.unwrap().parse().unwrap(), e.data["number"].as_str().unwrap().to_string()));
+            }
+        }
+        out
+    }
+
     /// Every event until `wait` passes with nothing new.
     pub async fn drain(&mut self, wait: std::time::Duration) -> Vec<SseEvent> {
         let mut out = Vec::new();
@@ -291,6 +304,20 @@ pub async fn order_body(app: &TestApp, token: &str, outlet: Uuid, item: Uuid, qt
         "created_at_client": chrono::Utc::now(),
         "items": [{"menu_item_id": item, "qty": qty, "modifier_option_ids": options}]
     })
+}
+
+/// `n` kiosk orders made from `template` (an [`order_body`]), each with a
+/// fresh `client_order_id` and the kiosk's own pickup number `K1-1`...
+pub fn kiosk_orders(template: &Value, n: usize) -> Vec<Value> {
+    (1..=n)
+        .map(|i| {
+            let mut o = template.clone();
+            o["client_order_id"] = json!(Uuid::now_v7());
+            o["channel"] = json!("kiosk");
+            o["number"] = json!(format!("K1-{i}"));
+            o
+        })
+        .collect()
 }
 
 /// A `pos-server serve` child process on a free port, killed on drop.
