@@ -146,6 +146,7 @@ async fn watch_database(this: Weak<Availability>, options: PgConnectOptions) {
                 // one killed backend is not an outage.
                 break;
             }
+            metrics::gauge!("db_available").set(1.0);
         }
     }
 }
