@@ -14,8 +14,11 @@ pos_install_deps wasm browser
 ulimit -n 65536 2>/dev/null || true
 STATE="$(mktemp -d /tmp/pos-test.XXXXXX)"
 DB="pos_test_$(date +%s)_$$"
+FAULTS_PID=""
 cleanup() {
   local rc=$?
+  # The fault tests run in their own process group (see below).
+  [ -n "$FAULTS_PID" ] && kill -- -"$FAULTS_PID" 2>/dev/null
   [ -n "${DATABASE_URL:-}" ] && pos_pg_drop_db "$DB"
   pos_services_stop
   rm -rf "$STATE"
@@ -51,8 +54,26 @@ pos_log "clippy and host unit tests of the kiosk/KDS app"
   CARGO_TARGET_DIR="${CARGO_TARGET_DIR_WASM:-$HOME/.cache/pos-target-wasm}" cargo test --quiet --lib
 )
 
-pos_log "running the Rust tests (unit, HTTP, SQL, multi-process)"
-cargo test --workspace --quiet -- --test-threads="${POS_TEST_THREADS:-4}"
+# The fault tests (tests/faults: real server, PostgreSQL and Redis processes
+# killed and restarted, each test with its own) run next to the other Rust
+# tests, from their built binary so cargo's lock does not serialise them.
+pos_log "running the fault tests (in the background) and the Rust tests (unit, HTTP, SQL, multi-process)"
+FAULTS_BIN="$(cargo test -p pos-fault-tests --test faults --no-run --message-format=json 2>/dev/null |
+  python3 -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("executable") and m["target"]["name"] == "faults": print(m["executable"])')"
+[ -x "$FAULTS_BIN" ] || pos_die "the fault test binary was not built"
+setsid "$FAULTS_BIN" --test-threads=1 >"$STATE/faults.log" 2>&1 &
+FAULTS_PID=$!
+cargo test --workspace --exclude pos-fault-tests --quiet -- --test-threads="${POS_TEST_THREADS:-4}"
+if ! wait "$FAULTS_PID"; then
+  FAULTS_PID=""
+  cat "$STATE/faults.log" >&2
+  pos_die "the fault tests failed"
+fi
+FAULTS_PID=""
+grep -E '^test |^test result' "$STATE/faults.log" >&2
 pos_log "running the browser tests (Debian Chromium)"
 POS_SERVER_BIN="$CARGO_TARGET_DIR/debug/pos-server" bash tests/browser/run.sh
 pos_log "running the kiosk, KDS and pickup board browser tests (Debian Chromium)"

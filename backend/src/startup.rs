@@ -46,8 +46,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         ),
         None => None,
     };
-    std::fs::create_dir_all(&settings.media_dir)
-        .with_context(|| format!("creating the media directory {}", settings.media_dir.display()))?;
+    catalog::images::prepare_media_dir(&settings.media_dir)?;
     let keyring = Keyring::from_settings(&settings);
     let limiter = RateLimiter::new(redis.clone());
     ops::metrics::handle();

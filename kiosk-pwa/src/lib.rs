@@ -7,7 +7,8 @@
 //! the rest: `api` (HTTP), `db` (IndexedDB), `menu` (the menu cache and its
 //! sync), `queue` (the kiosk's outgoing orders), `refusal` (why the server
 //! refused one), `events` (live SSE), `kitchen` and `board` (the KDS's and
-//! pickup board's state), `storage` (small settings), `i18n` (strings).
+//! pickup board's state), `storage` (small settings), `staff_pin` (how the
+//! staff PIN is hashed), `i18n` (strings).
 
 mod api;
 mod app;
@@ -27,6 +28,7 @@ mod queue;
 mod refusal;
 mod replay;
 mod sound;
+mod staff_pin;
 mod storage;
 
 use wasm_bindgen::prelude::wasm_bindgen;

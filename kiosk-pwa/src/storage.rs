@@ -3,13 +3,14 @@
 //! the kitchen display's preferences. Menus and queues live in IndexedDB
 //! (`db`).
 
-use std::hash::{Hash, Hasher};
-
 use gloo_storage::{LocalStorage, Storage, errors::StorageError};
 use pos_wire::{DeviceKind, Locale, PairedDevice};
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::DEFAULT_LOCALE;
+use crate::{
+    i18n::DEFAULT_LOCALE,
+    staff_pin::{self, StoredPin, Verdict},
+};
 
 const LOCALE_KEY: &str = "pos.locale";
 const PIN_KEY: &str = "pos.kiosk.pin";
@@ -64,20 +65,6 @@ pub fn remember_locale(locale: Locale) {
     let _ = LocalStorage::set(LOCALE_KEY, locale);
 }
 
-/// The staff PIN, stored salted and hashed: not a vault (whoever holds the
-/// tablet's developer tools owns it anyway), just not readable at a glance.
-#[derive(Serialize, Deserialize)]
-struct StoredPin {
-    salt: u64,
-    hash: u64,
-}
-
-fn pin_hash(salt: u64, pin: &str) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (salt, pin.trim()).hash(&mut hasher);
-    hasher.finish()
-}
-
 /// A PIN is exactly four digits.
 pub fn valid_pin(pin: &str) -> bool {
     pin.len() == 4 && pin.chars().all(|c| c.is_ascii_digit())
@@ -87,13 +74,27 @@ pub fn has_staff_pin() -> bool {
     LocalStorage::get::<StoredPin>(PIN_KEY).is_ok()
 }
 
+/// Stores `pin` salted and hashed (see `staff_pin`). The salt is a v4
+/// UUID's 16 bytes (122 of them random, from `crypto.getRandomValues`, as
+/// for every order id): unique per device, which is all a salt must be.
 pub fn set_staff_pin(pin: &str) -> Result<(), StorageError> {
-    let salt = (js_sys::Math::random() * u32::MAX as f64) as u64 ^ (crate::clock::now_ms() as u64);
-    LocalStorage::set(PIN_KEY, StoredPin { salt, hash: pin_hash(salt, pin) })
+    let salt: [u8; staff_pin::SALT_BYTES] = uuid::Uuid::new_v4().into_bytes();
+    LocalStorage::set(PIN_KEY, StoredPin::new(pin, &salt))
 }
 
+/// Whether `pin` is the staff PIN. A PIN stored by an earlier build (or
+/// with fewer rounds) is stored again in the current form once it opens.
 pub fn check_staff_pin(pin: &str) -> bool {
-    LocalStorage::get::<StoredPin>(PIN_KEY).is_ok_and(|stored| stored.hash == pin_hash(stored.salt, pin))
+    let Ok(stored) = LocalStorage::get::<StoredPin>(PIN_KEY) else { return false };
+    match stored.check(pin) {
+        Verdict::Wrong => false,
+        Verdict::Right => true,
+        Verdict::RightButOutdated => {
+            // Best effort: if this fails, the old record still opens next time.
+            let _ = set_staff_pin(pin);
+            true
+        }
+    }
 }
 
 /// The kiosk's own pickup numbers (`K1-17`) restart every local day.

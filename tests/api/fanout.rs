@@ -2,7 +2,7 @@
 
 use std::{collections::BTreeSet, time::Duration};
 
-use pos_tests::{RedisProcess, ServerProcess, SseClient, TestApp, menu_item, order_body};
+use pos_tests::{RedisProcess, ServerProcess, SseClient, TestApp, kiosk_orders, menu_item, order_body};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -34,17 +34,6 @@ async fn create(base: &str, s: &Setup, app: &TestApp) -> Value {
     r.json().await.unwrap()
 }
 
-async fn created_numbers(stream: &mut SseClient, n: usize, wait: Duration) -> Vec<(i64, String)> {
-    let mut out = Vec::new();
-    while out.len() < n {
-        let Some(e) = stream.next(wait).await else { break };
-        if e.event == "order.created" {
-            out.push((e.id.unwrap().parse().unwrap(), e.data["number"].as_str().unwrap().to_string()));
-        }
-    }
-    out
-}
-
 #[tokio::test]
 async fn an_order_on_process_a_reaches_a_subscriber_on_process_b_through_redis() {
     let redis = RedisProcess::start().await;
@@ -57,7 +46,7 @@ async fn an_order_on_process_a_reaches_a_subscriber_on_process_b_through_redis()
     let mut on_b = SseClient::connect(&b.url(&format!("/api/v1/outlets/{}/events", s.outlet)), &s.kds, None).await;
     tokio::time::sleep(Duration::from_millis(300)).await; // B's subscriber is connected to Redis
     let order = create(&a.base, &s, &app).await;
-    let got = created_numbers(&mut on_b, 1, Duration::from_secs(2)).await;
+    let got = on_b.created_numbers(1, Duration::from_secs(2)).await;
     assert_eq!(got.len(), 1, "the order made on A reached B");
     assert_eq!(got[0].1, order["number"].as_str().unwrap());
 }
@@ -79,13 +68,13 @@ async fn with_redis_stopped_midway_no_event_is_lost() {
     for _ in 0..3 {
         expected.push(create(&a.base, &s, &app).await);
     }
-    let during = created_numbers(&mut on_b, 4, Duration::from_secs(3)).await;
+    let during = on_b.created_numbers(4, Duration::from_secs(3)).await;
     redis.restart().await;
     tokio::time::sleep(Duration::from_secs(6)).await; // both processes reconnect by themselves
     for _ in 0..2 {
         expected.push(create(&a.base, &s, &app).await);
     }
-    let after = created_numbers(&mut on_b, 2, Duration::from_secs(3)).await;
+    let after = on_b.created_numbers(2, Duration::from_secs(3)).await;
 
     let numbers: Vec<String> = during.iter().chain(&after).map(|(_, n)| n.clone()).collect();
     let want: Vec<String> = expected.iter().map(|o| o["number"].as_str().unwrap().to_string()).collect();
@@ -124,7 +113,7 @@ async fn replay_by_last_event_id_is_exact_under_concurrent_orders() {
             numbers
         }));
     }
-    let seen_first = created_numbers(&mut first, 5, Duration::from_secs(3)).await;
+    let seen_first = first.created_numbers(5, Duration::from_secs(3)).await;
     drop(first);
     let mut all: BTreeSet<String> = BTreeSet::new();
     for w in writers {
@@ -132,7 +121,7 @@ async fn replay_by_last_event_id_is_exact_under_concurrent_orders() {
     }
     let last_id = seen_first.last().unwrap().0;
     let mut resumed = SseClient::connect(&url, &s.kds, Some(last_id)).await;
-    let rest = created_numbers(&mut resumed, 40 - seen_first.len(), Duration::from_secs(3)).await;
+    let rest = resumed.created_numbers(40 - seen_first.len(), Duration::from_secs(3)).await;
     let ids: Vec<i64> = seen_first.iter().chain(&rest).map(|(id, _)| *id).collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "in sequence: {ids:?}");
     let got: BTreeSet<String> = seen_first.iter().chain(&rest).map(|(_, n)| n.clone()).collect();
@@ -157,15 +146,7 @@ async fn three_hundred_offline_orders_pushed_twice_arrive_once_each() {
         subscribers.push(SseClient::connect(&url, &s.kds, None).await);
     }
     let template = order_body(&app, &s.token, s.outlet, s.item, 1).await;
-    let orders: Vec<Value> = (1..=300)
-        .map(|n| {
-            let mut o = template.clone();
-            o["client_order_id"] = json!(Uuid::now_v7());
-            o["channel"] = json!("kiosk");
-            o["number"] = json!(format!("K1-{n}"));
-            o
-        })
-        .collect();
+    let orders = kiosk_orders(&template, 300);
     // A fixed shuffle, so a failure can be replayed.
     let mut shuffled = orders.clone();
     let mut state = 0x2545F4914F6CDD1Du64;
@@ -202,7 +183,7 @@ async fn three_hundred_offline_orders_pushed_twice_arrive_once_each() {
     let sent: BTreeSet<String> = orders.iter().map(|o| o["client_order_id"].as_str().unwrap().to_string()).collect();
     assert_eq!(stored, sent, "exactly the 300 orders");
     for sub in &mut subscribers {
-        let seen = created_numbers(sub, 300, Duration::from_secs(5)).await;
+        let seen = sub.created_numbers(300, Duration::from_secs(5)).await;
         assert_eq!(seen.len(), 300);
         let ids: Vec<i64> = seen.iter().map(|(id, _)| *id).collect();
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "in sequence");

@@ -376,6 +376,19 @@ impl SseClient {
         }
     }
 
+    /// The (sequence, pickup number) of the next `order.created` events, up
+    /// to `n`, each waited for at most `wait`; other events are skipped.
+    pub async fn created_numbers(&mut self, n: usize, wait: std::time::Duration) -> Vec<(i64, String)> {
+        let mut out = Vec::new();
+        while out.len() < n {
+            let Some(e) = self.next(wait).await else { break };
+            if e.event == "order.created" {
+                out.push((e.id.unwrap().parse().unwrap(), e.data["number"].as_str().unwrap().to_string()));
+            }
+        }
+        out
+    }
+
     /// Every event until `wait` passes with nothing new.
     pub async fn drain(&mut self, wait: std::time::Duration) -> Vec<SseEvent> {
         let mut out = Vec::new();
@@ -403,6 +416,20 @@ pub async fn order_body(app: &TestApp, token: &str, outlet: Uuid, item: Uuid, qt
     })
 }
 
+/// `n` kiosk orders made from `template` (an [`order_body`]), each with a
+/// fresh `client_order_id` and the kiosk's own pickup number `K1-1`...
+pub fn kiosk_orders(template: &Value, n: usize) -> Vec<Value> {
+    (1..=n)
+        .map(|i| {
+            let mut o = template.clone();
+            o["client_order_id"] = json!(Uuid::now_v7());
+            o["channel"] = json!("kiosk");
+            o["number"] = json!(format!("K1-{i}"));
+            o
+        })
+        .collect()
+}
+
 /// A `pos-server serve` child process on a free port, killed on drop.
 pub struct ServerProcess {
     pub base: String,
@@ -411,17 +438,33 @@ pub struct ServerProcess {
     log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The `pos-server` binary built next to the running test.
+pub fn pos_server_binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("pos-server");
+    assert!(bin.exists(), "{} is missing: build the workspace first", bin.display());
+    bin
+}
+
+/// Waits (up to 10 s) for `/healthz` at `base` to answer 200.
+pub async fn wait_until_up(base: &str) -> bool {
+    for _ in 0..100 {
+        if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
 }
 
 impl ServerProcess {
     /// The `pos-server` binary built next to this test.
     pub fn binary() -> std::path::PathBuf {
-        let exe = std::env::current_exe().unwrap();
-        let bin = exe.parent().and_then(|d| d.parent()).unwrap().join("pos-server");
-        assert!(bin.exists(), "{} is missing: build the workspace first", bin.display());
-        bin
+        pos_server_binary()
     }
 
     /// Starts the server binary built next to this test, with extra environment.
@@ -465,13 +508,8 @@ impl ServerProcess {
                 }
             });
         }
-        for _ in 0..100 {
-            if reqwest::get(format!("{base}/healthz")).await.is_ok_and(|r| r.status() == 200) {
-                return server;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("pos-server did not come up on {base}");
+        assert!(wait_until_up(&base).await, "pos-server did not come up on {base}");
+        server
     }
 
     pub fn url(&self, path: &str) -> String {

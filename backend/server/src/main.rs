@@ -7,6 +7,8 @@
 //! pos-server prune-events [--keep-days 7] [--keep-last 20000] [--outlet ID]
 //!                                trim the outlet event logs (owner role; run daily)
 //! pos-server gen-keys            print fresh secrets for production
+//! pos-server healthcheck         exit 0 when the server on POS_BIND is ready
+//!                                (for container health checks; no curl needed)
 //! ```
 
 use std::net::TcpListener;
@@ -25,6 +27,10 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     let settings = Settings::from_env()?;
+    if command == "healthcheck" {
+        return pos_backend::ops::health::probe(settings.bind, std::time::Duration::from_secs(3))
+            .map_err(|e| anyhow::anyhow!("not ready: {e}"));
+    }
     telemetry::init(settings.log_json);
     match command.as_str() {
         "migrate" => startup::migrate(&settings).await,
@@ -69,7 +75,9 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         other => {
-            anyhow::bail!("unknown command {other:?}; use serve, migrate, seed-demo, prune-events or gen-keys")
+            anyhow::bail!(
+                "unknown command {other:?}; use serve, migrate, seed-demo, prune-events, gen-keys or healthcheck"
+            )
         }
     }
 }

@@ -50,6 +50,9 @@ if n > 0 then redis.call('DECR', KEYS[1]) end
 return 0
 ";
 
+/// A Redis that hangs (rather than refusing) must not hold sign-in up.
+const REDIS_TIMEOUT: Duration = Duration::from_millis(500);
+
 fn redis_key(key: &str) -> String {
     format!("pos:rl:{key}")
 }
@@ -75,15 +78,16 @@ impl RateLimiter {
     /// Gives `slot` back: the attempt it guarded does not count.
     pub async fn release(&self, slot: Slot) {
         if let Some(pool) = &self.redis {
-            let done: anyhow::Result<()> = async {
+            let done = tokio::time::timeout(REDIS_TIMEOUT, async {
                 let mut conn = pool.get().await?;
                 redis::cmd("EVAL").arg(RELEASE).arg(1).arg(redis_key(&slot.key)).query_async::<i64>(&mut *conn).await?;
-                Ok(())
-            }
+                anyhow::Ok(())
+            })
             .await;
             match done {
-                Ok(()) => return,
-                Err(e) => tracing::warn!(error = %e, "rate limiter: Redis unavailable, counting in memory"),
+                Ok(Ok(())) => return,
+                Ok(Err(e)) => tracing::warn!(error = %e, "rate limiter: Redis unavailable, counting in memory"),
+                Err(_) => tracing::warn!("rate limiter: Redis did not answer in time, counting in memory"),
             }
         }
         let mut map = self.memory.lock().unwrap_or_else(|p| p.into_inner());
@@ -101,22 +105,28 @@ impl RateLimiter {
 
     async fn acquire_redis(&self, key: &str, limit: u32, window: Duration) -> Option<(bool, Duration)> {
         let pool = self.redis.as_ref()?;
-        let answer: anyhow::Result<(i64, i64)> = async {
+        let answer = tokio::time::timeout(REDIS_TIMEOUT, async {
             let mut conn = pool.get().await?;
-            Ok(redis::cmd("EVAL")
-                .arg(ACQUIRE)
-                .arg(1)
-                .arg(redis_key(key))
-                .arg(limit)
-                .arg(window.as_millis().max(1) as u64)
-                .query_async(&mut *conn)
-                .await?)
-        }
+            anyhow::Ok(
+                redis::cmd("EVAL")
+                    .arg(ACQUIRE)
+                    .arg(1)
+                    .arg(redis_key(key))
+                    .arg(limit)
+                    .arg(window.as_millis().max(1) as u64)
+                    .query_async::<(i64, i64)>(&mut *conn)
+                    .await?,
+            )
+        })
         .await;
         match answer {
-            Ok((granted, ttl_ms)) => Some((granted == 1, Duration::from_millis(ttl_ms.max(0) as u64))),
-            Err(e) => {
+            Ok(Ok((granted, ttl_ms))) => Some((granted == 1, Duration::from_millis(ttl_ms.max(0) as u64))),
+            Ok(Err(e)) => {
                 tracing::warn!(error = %e, "rate limiter: Redis unavailable, counting in memory");
+                None
+            }
+            Err(_) => {
+                tracing::warn!("rate limiter: Redis did not answer in time, counting in memory");
                 None
             }
         }

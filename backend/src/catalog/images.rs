@@ -18,6 +18,20 @@ pub const MAX_BYTES: usize = 2 * 1024 * 1024;
 /// oversized image to its end to say so next to the field, keeping none of it).
 pub const UPLOAD_LIMIT: usize = 4 * MAX_BYTES;
 
+/// Creates the media directory if needed and proves this process can write
+/// there, so a read-only or foreign-owned directory stops the server at start
+/// with a clear message instead of failing each upload later.
+pub fn prepare_media_dir(dir: &Path) -> anyhow::Result<()> {
+    let hint =
+        "set POS_MEDIA_DIR to a directory this user can write (the Docker image keeps a volume at /var/lib/pos/media)";
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the media directory {}: {e}; {hint}", dir.display()))?;
+    let probe = dir.join(format!(".write-test-{}", Uuid::now_v7().simple()));
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| anyhow::anyhow!("cannot write to the media directory {}: {e}; {hint}", dir.display()))
+}
+
 /// The image type of `bytes` by their signature, if it is one we take.
 pub fn sniff(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -58,7 +72,20 @@ pub async fn store(media_dir: &Path, actor: &Actor, bytes: &[u8]) -> Result<Uplo
 
 #[cfg(test)]
 mod tests {
-    use super::sniff;
+    use super::{prepare_media_dir, sniff};
+    use uuid::Uuid;
+
+    #[test]
+    fn media_dir_is_created_and_a_file_in_its_place_is_refused() {
+        let root = std::env::temp_dir().join(format!("pos-media-test-{}", Uuid::now_v7().simple()));
+        prepare_media_dir(&root.join("media")).unwrap();
+        assert!(root.join("media").is_dir());
+        assert_eq!(std::fs::read_dir(root.join("media")).unwrap().count(), 0, "the probe file is removed");
+        std::fs::write(root.join("file"), b"").unwrap();
+        let err = prepare_media_dir(&root.join("file")).unwrap_err().to_string();
+        assert!(err.contains("POS_MEDIA_DIR"), "{err}");
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn sniffs_by_signature_not_name() {

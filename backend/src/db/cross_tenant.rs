@@ -7,14 +7,17 @@
 //! process's open event streams have lost their credential. Nothing else in
 //! the server reads a tenant table without a tenant scope.
 
+use std::sync::Arc;
+
 use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult};
 use uuid::Uuid;
 
-use super::stmt;
+use super::{Availability, stmt};
 use crate::error::Result;
 
 pub struct CrossTenant<'a> {
     conn: &'a DatabaseConnection,
+    availability: &'a Arc<Availability>,
 }
 
 /// An active account whose password hash matched.
@@ -57,18 +60,17 @@ pub struct ClaimedDevice {
 }
 
 impl<'a> CrossTenant<'a> {
-    pub(super) fn new(conn: &'a DatabaseConnection) -> Self {
-        CrossTenant { conn }
+    pub(super) fn new(conn: &'a DatabaseConnection, availability: &'a Arc<Availability>) -> Self {
+        CrossTenant { conn, availability }
     }
 
     /// The active accounts of `email` (in `tenant`, or any) whose stored hash is `hash`.
     pub async fn login_matches(&self, email: &str, hash: &str, tenant: Option<Uuid>) -> Result<Vec<LoginMatch>> {
-        Ok(LoginMatch::find_by_statement(stmt(
+        let query = LoginMatch::find_by_statement(stmt(
             "SELECT tenant_id, user_id, tenant_name FROM app.login_matches($1, $2, $3)",
             [email.into(), hash.into(), tenant.into()],
-        ))
-        .all(self.conn)
-        .await?)
+        ));
+        self.availability.guard(query.all(self.conn)).await
     }
 
     /// At most `limit` active accounts of `email` (oldest first) whose hash
@@ -81,12 +83,11 @@ impl<'a> CrossTenant<'a> {
         tenant: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<LoginCandidate>> {
-        Ok(LoginCandidate::find_by_statement(stmt(
+        let query = LoginCandidate::find_by_statement(stmt(
             "SELECT tenant_id, user_id, password_hash, tenant_name FROM app.login_legacy_candidates($1, $2, $3, $4)",
             [email.into(), current_prefix.into(), tenant.into(), (limit as i32).into()],
-        ))
-        .all(self.conn)
-        .await?)
+        ));
+        self.availability.guard(query.all(self.conn)).await
     }
 
     /// Positions (0-based) of the streams in `streams` whose credential no
@@ -99,8 +100,8 @@ impl<'a> CrossTenant<'a> {
         let column = |f: fn(&StreamCheck) -> Uuid| streams.iter().map(f).collect::<Vec<_>>();
         let kinds: Vec<String> = streams.iter().map(|s| s.kind.to_string()).collect();
         let rows = self
-            .conn
-            .query_all_raw(stmt(
+            .availability
+            .guard(self.conn.query_all_raw(stmt(
                 "SELECT i FROM app.ended_streams($1, $2, $3, $4, $5) AS i",
                 [
                     column(|s| s.tenant_id).into(),
@@ -109,7 +110,7 @@ impl<'a> CrossTenant<'a> {
                     column(|s| s.principal).into(),
                     column(|s| s.session.unwrap_or_default()).into(),
                 ],
-            ))
+            )))
             .await?;
         rows.iter()
             .map(|r| Ok(r.try_get::<i32>("", "i")? as usize - 1))
@@ -119,11 +120,10 @@ impl<'a> CrossTenant<'a> {
 
     /// Claims an unexpired, unused pairing code (by its hash) exactly once.
     pub async fn claim_pairing_code(&self, code_hash: Vec<u8>) -> Result<Option<ClaimedDevice>> {
-        Ok(ClaimedDevice::find_by_statement(stmt(
+        let query = ClaimedDevice::find_by_statement(stmt(
             "SELECT tenant_id, device_id, outlet_id, kind FROM app.claim_pairing_code($1)",
             [code_hash.into()],
-        ))
-        .one(self.conn)
-        .await?)
+        ));
+        self.availability.guard(query.one(self.conn)).await
     }
 }

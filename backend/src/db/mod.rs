@@ -5,7 +5,10 @@
 //! there is no way to query tenant tables from a bare pool.
 //!
 //! The few operations that must cross tenants live in [`cross_tenant`].
+//! While PostgreSQL is unreachable, both fail at once with 503 (see
+//! [`availability`]).
 
+pub mod availability;
 pub mod cross_tenant;
 mod rows;
 
@@ -22,6 +25,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+pub use availability::Availability;
 pub use rows::{opt_row, rows};
 
 use crate::{error::Result, events::EventBus};
@@ -64,6 +68,7 @@ pub struct Db {
     conn: DatabaseConnection,
     /// Where committed events go; absent in tools that serve no one.
     bus: Option<Arc<EventBus>>,
+    availability: Arc<Availability>,
 }
 
 impl Db {
@@ -74,7 +79,8 @@ impl Db {
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(5))
             .sqlx_logging(false);
-        Ok(Db { conn: Database::connect(opts).await?, bus: None })
+        let conn = Database::connect(opts).await?;
+        Ok(Db { availability: Availability::watch(url)?, conn, bus: None })
     }
 
     /// Routes the events of every committed transaction to `bus`.
@@ -90,30 +96,45 @@ impl Db {
         outlets: OutletScope,
         principal: PrincipalId,
     ) -> Result<ScopedTx> {
-        let txn = self.conn.begin().await?;
+        let txn = self.availability.guard(self.conn.begin()).await?;
         let (user, device) = match principal {
             PrincipalId::User(id) => (id.to_string(), String::new()),
             PrincipalId::Device(id) => (String::new(), id.to_string()),
             PrincipalId::System => (String::new(), String::new()),
         };
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', $2, true), \
-                    set_config('app.user_id', $3, true), set_config('app.device_id', $4, true)",
-            [tenant_id.to_string().into(), outlets.setting().into(), user.into(), device.into()],
-        ))
-        .await?;
-        Ok(ScopedTx { txn, tenant_id, outlets, events: Mutex::new(Vec::new()), bus: self.bus.clone() })
+        let scope = txn
+            .execute_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', $2, true), \
+                        set_config('app.user_id', $3, true), set_config('app.device_id', $4, true)",
+                [tenant_id.to_string().into(), outlets.setting().into(), user.into(), device.into()],
+            ))
+            .await;
+        self.availability.observe(scope)?;
+        Ok(ScopedTx {
+            txn,
+            tenant_id,
+            outlets,
+            events: Mutex::new(Vec::new()),
+            bus: self.bus.clone(),
+            availability: self.availability.clone(),
+        })
     }
 
-    /// A cheap round trip, for readiness checks.
-    pub async fn ping(&self) -> Result<(), DbErr> {
-        self.conn.ping().await
+    /// A round trip of at most `timeout`, for readiness checks; false at
+    /// once while the database is known to be down.
+    pub async fn ping(&self, timeout: Duration) -> bool {
+        self.availability.ping(&self.conn, timeout).await
+    }
+
+    /// True while PostgreSQL is known to be unreachable.
+    pub fn is_down(&self) -> bool {
+        self.availability.is_down()
     }
 
     /// The cross-tenant path; see [`cross_tenant`].
     pub fn cross_tenant(&self) -> cross_tenant::CrossTenant<'_> {
-        cross_tenant::CrossTenant::new(&self.conn)
+        cross_tenant::CrossTenant::new(&self.conn, &self.availability)
     }
 }
 
@@ -125,6 +146,7 @@ pub struct ScopedTx {
     /// Events appended in this transaction, published once it commits.
     events: Mutex<Vec<OutletEvent>>,
     bus: Option<Arc<EventBus>>,
+    availability: Arc<Availability>,
 }
 
 impl ScopedTx {
@@ -145,7 +167,7 @@ impl ScopedTx {
 
     /// Commits, then hands the transaction's events to the live subscribers.
     pub async fn commit(self) -> Result<()> {
-        self.txn.commit().await?;
+        self.availability.observe(self.txn.commit().await)?;
         let events = self.events.into_inner().unwrap_or_else(|p| p.into_inner());
         if let Some(bus) = &self.bus {
             bus.publish(self.tenant_id, events);
@@ -203,7 +225,7 @@ impl ScopedTx {
     }
 
     pub async fn execute(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Result<ExecResult> {
-        Ok(self.txn.execute_raw(stmt(sql, values)).await?)
+        self.availability.observe(self.txn.execute_raw(stmt(sql, values)).await)
     }
 
     pub async fn query_one<T: FromQueryResult>(
@@ -211,7 +233,7 @@ impl ScopedTx {
         sql: &str,
         values: impl IntoIterator<Item = Value>,
     ) -> Result<Option<T>> {
-        Ok(T::find_by_statement(stmt(sql, values)).one(&self.txn).await?)
+        self.availability.observe(T::find_by_statement(stmt(sql, values)).one(&self.txn).await)
     }
 
     pub async fn query_all<T: FromQueryResult>(
@@ -219,16 +241,16 @@ impl ScopedTx {
         sql: &str,
         values: impl IntoIterator<Item = Value>,
     ) -> Result<Vec<T>> {
-        Ok(T::find_by_statement(stmt(sql, values)).all(&self.txn).await?)
+        self.availability.observe(T::find_by_statement(stmt(sql, values)).all(&self.txn).await)
     }
 
     pub async fn query_raw(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Result<Vec<QueryResult>> {
-        Ok(self.txn.query_all_raw(stmt(sql, values)).await?)
+        self.availability.observe(self.txn.query_all_raw(stmt(sql, values)).await)
     }
 
     /// A savepoint; its own failure does not abort the outer transaction.
     pub async fn savepoint(&self) -> Result<DatabaseTransaction> {
-        Ok(self.txn.begin().await?)
+        self.availability.observe(self.txn.begin().await)
     }
 }
 

@@ -82,5 +82,5 @@ impl ResponseError for Error {
 }
 
 fn is_connection_error(e: &sea_orm::DbErr) -> bool {
-    matches!(e, sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_))
+    crate::db::availability::is_connection_loss(e)
 }

@@ -104,6 +104,43 @@ test("rejected and conflicting orders wait for staff behind the PIN", async () =
   await page.locator(".staff-panel .panel-head button").click();
 });
 
+test("the staff PIN is stored salted with PBKDF2; a PIN stored by an earlier build opens once and is stored again", async () => {
+  const page = kiosk.page;
+  const pinRecord = () => page.evaluate(() => JSON.parse(localStorage.getItem("pos.kiosk.pin")));
+  const stored = await pinRecord();
+  assert.equal(stored.kdf, "pbkdf2-sha256");
+  assert.ok(stored.iterations >= 100000, `${stored.iterations} rounds`);
+  assert.match(stored.salt, /^[0-9a-f]{32}$/);
+  assert.match(stored.hash, /^[0-9a-f]{64}$/);
+  assert.ok(!JSON.stringify(stored).includes(STAFF_PIN), "the PIN itself is not stored");
+
+  // What earlier builds stored for PIN 4821 with salt 1234567890123 (std's
+  // DefaultHasher; src/staff_pin.rs keeps a frozen copy to open it once).
+  await page.evaluate(() => localStorage.setItem("pos.kiosk.pin", '{"salt":1234567890123,"hash":9435496587122423225}'));
+  await page.reload();
+  await page.locator(".staff-button").click();
+  await page.locator(".staff-panel #pin-input").fill("4822");
+  await page.locator(".staff-panel .field-error", { hasText: /PIN salah|Wrong PIN/ }).waitFor();
+  assert.equal((await pinRecord()).hash, 9435496587122423225, "a wrong PIN changes nothing");
+  const started = Date.now();
+  await page.locator(".staff-panel #pin-input").fill("4821");
+  await page.locator(".staff-panel .queue-facts").waitFor();
+  console.log(`staff PIN check (legacy check + PBKDF2 re-hash): ${Date.now() - started} ms`);
+  const migrated = await pinRecord();
+  assert.equal(migrated.kdf, "pbkdf2-sha256", "stored again in the current form");
+  assert.equal(migrated.hash.length, 64);
+  await page.locator(".staff-panel .panel-head button").click();
+
+  // The re-hashed PIN opens the panel; the old record is gone.
+  await page.reload();
+  await page.locator(".staff-button").click();
+  const again = Date.now();
+  await page.locator(".staff-panel #pin-input").fill("4821");
+  await page.locator(".staff-panel .queue-facts").waitFor();
+  console.log(`staff PIN check (PBKDF2, ${migrated.iterations} rounds): ${Date.now() - again} ms`);
+  await page.locator(".staff-panel .panel-head button").click();
+});
+
 test("a revoked kiosk goes back to the pairing screen", async () => {
   const page = kiosk.page;
   const device = await page.evaluate(() => JSON.parse(localStorage.getItem("pos.device.kiosk")));
