@@ -55,6 +55,8 @@ fn status_of(response: &str) -> Option<u16> {
     response.split_whitespace().nth(1)?.parse().ok()
 }
 
+use pos_backend::auth::admin_session::COOKIE as ADMIN_COOKIE;
+
 async fn admin_cookie(app: &TestApp, email: &str) -> String {
     let login =
         pos_wire::LoginRequest { email: email.to_string(), password: pos_tests::PASSWORD.into(), tenant_id: None };
@@ -87,7 +89,7 @@ async fn trickling_bodies_from_one_tenant_never_hold_up_another() {
     let (_, kiosk) = app.pair_device(&attacker.token, a_outlet, "kiosk").await;
     let cookie = admin_cookie(&app, &attacker.email).await;
     let bearer = |t: &str| format!("Authorization: Bearer {t}");
-    let cookie_header = format!("Cookie: pos_admin={cookie}");
+    let cookie_header = format!("Cookie: {ADMIN_COOKIE}={cookie}");
     let mut heads = Vec::new();
     for _ in 0..40 {
         heads.push(post_head("/api/v1/orders", &bearer(&kiosk), "application/json", 10_000));
@@ -127,7 +129,7 @@ async fn trickling_bodies_from_one_tenant_never_hold_up_another() {
         let page = app
             .client
             .get(app.url("/admin/outlets"))
-            .header("cookie", format!("pos_admin={v_cookie}"))
+            .header("cookie", format!("{ADMIN_COOKIE}={v_cookie}"))
             .send()
             .await
             .unwrap();
@@ -182,7 +184,7 @@ async fn a_late_body_gets_408_as_problem_json_and_the_connection_closes() {
 async fn a_late_admin_form_gets_a_408_page() {
     let app = spawn_with_deadline(Duration::from_secs(1)).await;
     let t = app.signup().await;
-    let cookie = format!("Cookie: pos_admin={}", admin_cookie(&app, &t.email).await);
+    let cookie = format!("Cookie: {ADMIN_COOKIE}={}", admin_cookie(&app, &t.email).await);
     for (path, content_type) in [
         ("/admin/outlets", "application/x-www-form-urlencoded"),
         ("/admin/menu/items", "multipart/form-data; boundary=xyz"),
@@ -222,7 +224,7 @@ async fn uploads_are_refused_by_role_before_their_body_is_read() {
     )
     .await
     .expect(201);
-    let cookie = format!("Cookie: pos_admin={}", admin_cookie(&app, &email).await);
+    let cookie = format!("Cookie: {ADMIN_COOKIE}={}", admin_cookie(&app, &email).await);
     let s = trickle(
         &app.base,
         post_head("/admin/menu/items", &cookie, "multipart/form-data; boundary=xyz", 2_000_000),

@@ -357,7 +357,7 @@ async fn client_text_that_reaches_events_is_bounded() {
     let cases: Vec<(reqwest::Method, &str, &str, Value, &str)> = vec![
         (reqwest::Method::POST, "/api/v1/orders", &o.token, with("customer_name", json!(long(61))), "customer_name"),
         (reqwest::Method::POST, "/api/v1/orders", &o.token, with("table", json!(long(21))), "table"),
-        (reqwest::Method::POST, "/api/v1/orders", &kiosk, with("items.0.note", json!(long(141))), "items[0].note"),
+        (reqwest::Method::POST, "/api/v1/orders", &o.token, with("items.0.note", json!(long(141))), "items[0].note"),
         (reqwest::Method::POST, &order_path, &o.token, json!({"status": "cancelled", "reason": long(201)}), "reason"),
         (reqwest::Method::POST, "/api/v1/categories", &o.token, json!({"name": long(81)}), "name"),
         (reqwest::Method::PATCH, &category_path, &o.token, json!({"station": long(41)}), "station"),
