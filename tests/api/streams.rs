@@ -320,7 +320,6 @@ async fn a_kiosk_does_not_get_the_pickup_board() {
 async fn client_text_that_reaches_events_is_bounded() {
     let o = outlet_with(TestApp::spawn().await).await;
     let (_, kds) = o.app.pair_device(&o.token, o.outlet, "kds").await;
-    let (_, kiosk) = o.app.pair_device(&o.token, o.outlet, "kiosk").await;
     let placed = o.order(&o.token, "counter", "Ani").await;
     let category = o.app.get(&format!("/api/v1/menu-items/{}", o.item), &o.token).await.body["category_id"].clone();
     let mut stream = SseClient::connect(&o.events_url(), &kds, None).await;
