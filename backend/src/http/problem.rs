@@ -130,3 +130,44 @@ impl ResponseError for Error {
 fn is_connection_error(e: &sea_orm::DbErr) -> bool {
     crate::db::availability::is_connection_loss(e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_maps_to_its_code_and_english() {
+        let p = problem_of(&Error::Unavailable(Code::DatabaseUnavailable));
+        assert_eq!((p.status, p.code), (503, Some(Code::DatabaseUnavailable)));
+        assert_eq!(p.detail.as_deref(), Some("The database is unavailable; try again shortly."));
+        let p = problem_of(&Error::internal("secret table name"));
+        assert_eq!((p.status, p.code), (500, Some(Code::Internal)));
+        assert!(!format!("{p:?}").contains("secret"), "nothing internal reaches the client");
+        let p = problem_of(&Error::RateLimited { code: Code::TooManyStreams, retry_after_secs: 7 });
+        assert_eq!(p.coded(), Some(CodedError::retry_after(Code::TooManyStreams, 7)));
+        assert_eq!(problem_of(&Error::Forbidden(Code::BoardReadOnly)).code, Some(Code::BoardReadOnly));
+        assert_eq!(code_of_status(StatusCode::IM_A_TEAPOT), CodedError::http_error(418));
+    }
+
+    #[test]
+    fn field_errors_keep_the_english_next_to_the_codes() {
+        let mut fields = FieldErrors::new();
+        fields.add("name", Code::Required);
+        fields.add("name", CodedError::too_long(60));
+        fields.add("items[0].qty", CodedError::qty_out_of_range(1, 99));
+        let e = Error::Validation(fields.clone());
+        let p = problem_of(&e);
+        assert_eq!((p.status, p.code), (422, Some(Code::ValidationFailed)));
+        assert_eq!(p.errors["name"], ["is required", "must be at most 60 characters"]);
+        assert_eq!(p.error_codes, fields.0);
+        assert_eq!(p.detail.as_deref(), Some("Some fields are not valid."));
+        let listed = itemised_problem_of(&e);
+        assert_eq!(
+            listed.detail.as_deref(),
+            Some(
+                "Not accepted: items[0].qty: must be between 1 and 99. name: is required; must be at most 60 characters"
+            )
+        );
+        assert_eq!(listed.error_codes, p.error_codes);
+    }
+}
