@@ -264,3 +264,20 @@ async fn sync_push_rejections_carry_codes_per_order() {
     let r = s.app.post("/api/v1/sync/push", Some(&s.owner), json!({"device_id": s.device, "orders": []})).await;
     assert_eq!(problem(&r.expect(403)).code, Some(Code::PushDeviceTokensOnly));
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_code_and_the_problem_shape() {
+    let app = TestApp::spawn().await;
+    let r = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    let doc: Value = r.json().await.unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let listed: Vec<&str> = schemas["Code"]["enum"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let all: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(listed, all);
+    let description = schemas["Code"]["description"].as_str().unwrap();
+    assert!(description.contains("- `price_not_offered` (item, shown_minor, window_hours):"), "{description}");
+    for field in ["code", "params", "error_codes", "errors", "detail"] {
+        assert!(schemas["Problem"]["properties"].get(field).is_some(), "Problem.{field}");
+    }
+    assert_eq!(schemas["CodedError"]["properties"]["code"]["$ref"], "#/components/schemas/Code");
+}

@@ -345,8 +345,9 @@ impl<'de> Deserialize<'de> for Code {
     }
 }
 
-/// A refusal: its code and parameters. English for logs and old clients
-/// comes from `Display`; people read it through [`describe`](super::describe).
+/// A refusal: its code and parameters (`{"code": "too_long", "params": {"max": 60}}`).
+// Its `Display` is the English the server writes in `detail` and `errors`;
+// screens use `describe` with their language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodedError {

@@ -177,3 +177,14 @@ fn problem_documents_serialise_codes_next_to_the_old_fields() {
     assert_eq!(v["params"], json!({}));
     assert!(v.get("error_codes").is_none() && v.get("errors").is_none());
 }
+
+#[test]
+fn the_readme_lists_every_code_with_its_parameters_and_meaning() {
+    let readme = include_str!("../../../../README.md");
+    for &code in Code::ALL {
+        let params: Vec<String> = code.params().iter().map(|p| format!("`{p}`")).collect();
+        let row = format!("| `{}` | {} | {} |", code.as_str(), params.join(", "), code.meaning().trim());
+        let row = row.replace("|  |", "| |");
+        assert!(readme.contains(&row), "README.md lacks (or has another wording of) the row\n{row}");
+    }
+}
