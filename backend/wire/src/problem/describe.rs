@@ -12,388 +12,296 @@ use serde_json::Value;
 use super::{Code, CodedError};
 use crate::Locale;
 
+/// The Indonesian or the English words, formatted with the arguments.
+macro_rules! w {
+    ($en:expr, $id:literal, $english:literal $(, $arg:expr)* $(,)?) => {
+        if $en { format!($english $(, $arg)*) } else { format!($id $(, $arg)*) }
+    };
+}
+
 /// `error` for people, in `locale`. A missing parameter shows as `?`.
 pub fn describe(error: &CodedError, locale: Locale) -> String {
     let p = |name: &str| param(error, name);
     let en = locale == Locale::En;
-    let pick = |id: &str, en_text: &str| if en { en_text.to_owned() } else { id.to_owned() };
     use Code as C;
     match error.code {
-        C::NotFound => pick("Data ini tidak ditemukan.", "No such resource."),
-        C::MethodNotAllowed => pick("Metode ini tidak diizinkan di sini.", "This method is not allowed here."),
-        C::BadRequest => pick("Permintaan ini tidak valid.", "The request is not valid."),
-        C::Unauthorized => pick("Perlu masuk terlebih dahulu.", "Authentication is required."),
-        C::Forbidden => pick("Anda tidak diizinkan melakukan ini.", "You are not allowed to do this."),
-        C::HttpError => {
-            if en {
-                format!("The request failed (HTTP {}).", p("status"))
-            } else {
-                format!("Permintaan gagal (HTTP {}).", p("status"))
-            }
+        C::NotFound => w!(en, "Data ini tidak ditemukan.", "No such resource."),
+        C::MethodNotAllowed => w!(en, "Metode ini tidak diizinkan di sini.", "This method is not allowed here."),
+        C::BadRequest => w!(en, "Permintaan ini tidak valid.", "The request is not valid."),
+        C::Unauthorized => w!(en, "Perlu masuk terlebih dahulu.", "Authentication is required."),
+        C::Forbidden => w!(en, "Anda tidak diizinkan melakukan ini.", "You are not allowed to do this."),
+        C::HttpError => w!(en, "Permintaan gagal (HTTP {}).", "The request failed (HTTP {}).", p("status")),
+        C::ValidationFailed => w!(en, "Beberapa isian tidak valid.", "Some fields are not valid."),
+        C::RequestTimeout => {
+            w!(en, "Isi permintaan tidak tiba tepat waktu.", "The request body did not arrive in time.")
         }
-        C::ValidationFailed => pick("Beberapa isian tidak valid.", "Some fields are not valid."),
-        C::RequestTimeout => pick("Isi permintaan tidak tiba tepat waktu.", "The request body did not arrive in time."),
         C::PayloadTooLarge => {
-            if en {
-                format!("The request body is larger than {} bytes.", p("limit"))
-            } else {
-                format!("Isi permintaan lebih besar dari {} byte.", p("limit"))
-            }
+            w!(en, "Isi permintaan lebih besar dari {} byte.", "The request body is larger than {} bytes.", p("limit"))
         }
         C::UnsupportedMediaType => {
-            pick("Kirim isi permintaan sebagai application/json.", "Send the body as application/json.")
+            w!(en, "Kirim isi permintaan sebagai application/json.", "Send the body as application/json.")
         }
-        C::BodyUnreadable => pick("Isi permintaan tidak dapat dibaca.", "The request body could not be read."),
-        C::JsonInvalid => {
-            if en {
-                format!("The body is not valid JSON: {}", p("detail"))
-            } else {
-                "Isi permintaan bukan JSON yang valid.".to_owned()
-            }
-        }
-        C::MissingField => {
-            if en {
-                p("detail")
-            } else {
-                "wajib ada".to_owned()
-            }
-        }
-        C::UnknownField => {
-            if en {
-                p("detail")
-            } else {
-                "isian ini tidak dikenal".to_owned()
-            }
-        }
-        C::InvalidValue => {
-            if en {
-                p("detail")
-            } else {
-                "nilainya tidak valid".to_owned()
-            }
-        }
+        C::BodyUnreadable => w!(en, "Isi permintaan tidak dapat dibaca.", "The request body could not be read."),
+        // The parser's own words are English only.
+        C::JsonInvalid if en => format!("The body is not valid JSON: {}", p("detail")),
+        C::JsonInvalid => "Isi permintaan bukan JSON yang valid.".to_owned(),
+        C::MissingField | C::UnknownField | C::InvalidValue if en => p("detail"),
+        C::MissingField => "wajib ada".to_owned(),
+        C::UnknownField => "isian ini tidak dikenal".to_owned(),
+        C::InvalidValue => "nilainya tidak valid".to_owned(),
         C::RateLimited => {
-            if en {
-                format!("Too many attempts; try again in {} s.", p("retry_after_secs"))
-            } else {
-                format!("Terlalu banyak percobaan; coba lagi dalam {} detik.", p("retry_after_secs"))
-            }
+            w!(
+                en,
+                "Terlalu banyak percobaan; coba lagi dalam {} detik.",
+                "Too many attempts; try again in {} s.",
+                p("retry_after_secs")
+            )
         }
         C::TooManyStreams => {
-            if en {
-                format!("Too many live streams are open; try again in {} s.", p("retry_after_secs"))
-            } else {
-                format!("Terlalu banyak siaran langsung yang terbuka; coba lagi dalam {} detik.", p("retry_after_secs"))
-            }
+            w!(
+                en,
+                "Terlalu banyak siaran langsung yang terbuka; coba lagi dalam {} detik.",
+                "Too many live streams are open; try again in {} s.",
+                p("retry_after_secs")
+            )
         }
-        C::DatabaseUnavailable => pick(
+        C::DatabaseUnavailable => w!(
+            en,
             "Basis data sedang tidak tersedia; coba lagi sebentar lagi.",
             "The database is unavailable; try again shortly.",
         ),
-        C::Internal => pick("Terjadi kesalahan di sisi kami.", "Something went wrong on our side."),
-        C::LastEventIdInvalid => pick("Last-Event-ID harus berupa angka", "Last-Event-ID must be a number"),
+        C::Internal => w!(en, "Terjadi kesalahan di sisi kami.", "Something went wrong on our side."),
+        C::LastEventIdInvalid => w!(en, "Last-Event-ID harus berupa angka", "Last-Event-ID must be a number"),
 
-        C::SignInRequired => pick("silakan masuk", "please sign in"),
-        C::BearerTokenRequired => pick("token bearer diperlukan", "a bearer token is required"),
-        C::WrongCredentials => pick("email atau kata sandi salah", "wrong email or password"),
-        C::AccountInactive => pick("akun ini sudah tidak aktif", "this account is no longer active"),
+        C::SignInRequired => w!(en, "silakan masuk", "please sign in"),
+        C::BearerTokenRequired => w!(en, "token bearer diperlukan", "a bearer token is required"),
+        C::WrongCredentials => w!(en, "email atau kata sandi salah", "wrong email or password"),
+        C::AccountInactive => w!(en, "akun ini sudah tidak aktif", "this account is no longer active"),
         C::SessionEnded => {
-            pick("sesi ini telah berakhir; silakan masuk lagi", "this session has ended; please sign in again")
+            w!(en, "sesi ini telah berakhir; silakan masuk lagi", "this session has ended; please sign in again")
         }
-        C::TokenWithoutSession => pick(
+        C::TokenWithoutSession => w!(
+            en,
             "token ini tidak terkait dengan sesi mana pun; silakan masuk lagi",
             "this token belongs to no session; sign in again",
         ),
-        C::TokenExpired => pick("token kedaluwarsa", "token expired"),
-        C::TokenInvalid => pick("token tidak valid", "invalid token"),
+        C::TokenExpired => w!(en, "token kedaluwarsa", "token expired"),
+        C::TokenInvalid => w!(en, "token tidak valid", "invalid token"),
         C::TokenKeyUnknown => {
-            pick("token ditandatangani dengan kunci yang tidak dikenal", "token signed by an unknown key")
+            w!(en, "token ditandatangani dengan kunci yang tidak dikenal", "token signed by an unknown key")
         }
         C::RefreshTokenRequired => {
-            pick("kirim token bearer atau refresh_token", "send a bearer token or a refresh_token")
+            w!(en, "kirim token bearer atau refresh_token", "send a bearer token or a refresh_token")
         }
-        C::RefreshTokenInvalid => pick("refresh token tidak valid", "invalid refresh token"),
+        C::RefreshTokenInvalid => w!(en, "refresh token tidak valid", "invalid refresh token"),
         C::RefreshTokenExpired => {
-            pick("refresh token kedaluwarsa; silakan masuk lagi", "refresh token expired; sign in again")
+            w!(en, "refresh token kedaluwarsa; silakan masuk lagi", "refresh token expired; sign in again")
         }
-        C::RefreshTokenReused => pick(
+        C::RefreshTokenReused => w!(
+            en,
             "refresh token dipakai ulang; semua sesi login ini telah diakhiri",
             "refresh token reuse detected; every session of this login has been ended",
         ),
-        C::DeviceRevoked => pick("perangkat ini telah dicabut", "this device has been revoked"),
-        C::DeviceTokenStale => pick("token perangkat ini sudah usang", "this device token is stale"),
+        C::DeviceRevoked => w!(en, "perangkat ini telah dicabut", "this device has been revoked"),
+        C::DeviceTokenStale => w!(en, "token perangkat ini sudah usang", "this device token is stale"),
 
-        C::RoleNotAllowed => pick("peran Anda tidak mengizinkan ini", "your role does not allow this"),
+        C::RoleNotAllowed => w!(en, "peran Anda tidak mengizinkan ini", "your role does not allow this"),
         C::ManagersManageStaffOnly => {
-            pick("manajer hanya mengelola kasir dan staf dapur", "managers manage cashiers and kitchen staff only")
+            w!(en, "manajer hanya mengelola kasir dan staf dapur", "managers manage cashiers and kitchen staff only")
         }
-        C::StaffOutsideYourOutlets => pick(
+        C::StaffOutsideYourOutlets => w!(
+            en,
             "orang ini juga bekerja di outlet yang tidak Anda kelola; pemilik dapat mengubahnya",
             "this person also works at outlets you do not manage; an owner can change them",
         ),
-        C::LanguageStaffOnly => pick("hanya staf yang punya pengaturan bahasa", "only staff have a language setting"),
-        C::NotADevice => pick("hanya perangkat yang punya profil perangkat", "only devices have a device profile"),
-        C::AdminForManagers => pick(
+        C::LanguageStaffOnly => w!(en, "hanya staf yang punya pengaturan bahasa", "only staff have a language setting"),
+        C::NotADevice => w!(en, "hanya perangkat yang punya profil perangkat", "only devices have a device profile"),
+        C::AdminForManagers => w!(
+            en,
             "admin untuk pemilik dan manajer; kasir dan staf dapur memakai perangkat",
             "the admin is for owners and managers; cashiers and kitchen staff use the devices",
         ),
         C::BoardReadOnly => {
-            pick("papan pengambilan hanya menampilkan nomor pesanan", "the pickup board only shows order numbers")
+            w!(en, "papan pengambilan hanya menampilkan nomor pesanan", "the pickup board only shows order numbers")
         }
         C::KitchenDisplaysOnly => {
-            pick("hanya layar dapur yang menangani tiket", "only kitchen displays handle tickets")
+            w!(en, "hanya layar dapur yang menangani tiket", "only kitchen displays handle tickets")
         }
         C::DevicesDoNotLogOut => {
-            pick("perangkat tidak keluar; cabut perangkatnya", "devices do not log out; revoke them instead")
+            w!(en, "perangkat tidak keluar; cabut perangkatnya", "devices do not log out; revoke them instead")
         }
-        C::KiosksOnlyTakeOrders => pick("hanya kios yang menerima pesanan", "only kiosks take orders"),
-        C::KitchenStaffTakeNoOrders => pick("staf dapur tidak menerima pesanan", "kitchen staff do not take orders"),
-        C::KiosksDoNotMoveOrders => pick("kios tidak mengubah status pesanan", "kiosks do not move orders"),
+        C::KiosksOnlyTakeOrders => w!(en, "hanya kios yang menerima pesanan", "only kiosks take orders"),
+        C::KitchenStaffTakeNoOrders => w!(en, "staf dapur tidak menerima pesanan", "kitchen staff do not take orders"),
+        C::KiosksDoNotMoveOrders => w!(en, "kios tidak mengubah status pesanan", "kiosks do not move orders"),
         C::KiosksDoNotShowPickup => {
-            pick("kios tidak menampilkan papan pengambilan", "kiosks do not show the pickup board")
+            w!(en, "kios tidak menampilkan papan pengambilan", "kiosks do not show the pickup board")
         }
-        C::PushKiosksOnly => pick("hanya kios yang mengirim pesanan antrean", "only kiosks push orders"),
-        C::PushDeviceTokensOnly => pick(
+        C::PushKiosksOnly => w!(en, "hanya kios yang mengirim pesanan antrean", "only kiosks push orders"),
+        C::PushDeviceTokensOnly => w!(
+            en,
             "sync/push hanya untuk token perangkat; staf membuat pesanan dengan POST /orders",
             "sync/push takes device tokens only; staff place orders with POST /orders",
         ),
-        C::PushOwnOrdersOnly => pick("kios hanya mengirim pesanannya sendiri", "a kiosk pushes only its own orders"),
+        C::PushOwnOrdersOnly => w!(en, "kios hanya mengirim pesanannya sendiri", "a kiosk pushes only its own orders"),
 
         C::EmailInSeveralBrands => {
             let brands: Vec<String> =
                 error.brands().iter().map(|(tenant_id, name)| format!("{tenant_id} ({name})")).collect();
-            if en {
-                format!(
-                    "This email opens accounts in several brands; log in again with tenant_id set to one of: {}",
-                    brands.join(", ")
-                )
-            } else {
-                format!(
-                    "Email ini membuka akun di beberapa brand; masuk lagi dengan tenant_id salah satu dari: {}",
-                    brands.join(", ")
-                )
-            }
+            w!(
+                en,
+                "Email ini membuka akun di beberapa brand; masuk lagi dengan tenant_id salah satu dari: {}",
+                "This email opens accounts in several brands; log in again with tenant_id set to one of: {}",
+                brands.join(", ")
+            )
         }
-        C::CategoryHasItems => pick(
+        C::CategoryHasItems => w!(
+            en,
             "kategori ini masih berisi item: pindahkan atau hapus dulu",
             "this category still has items: move or delete them first",
         ),
-        C::TicketNotOpen => pick("hanya tiket terbuka yang bisa diselesaikan", "only open tickets can be bumped"),
+        C::TicketNotOpen => w!(en, "hanya tiket terbuka yang bisa diselesaikan", "only open tickets can be bumped"),
         C::TicketNotBumped => {
-            pick("hanya tiket yang sudah selesai yang bisa dipanggil kembali", "only bumped tickets can be recalled")
+            w!(en, "hanya tiket yang sudah selesai yang bisa dipanggil kembali", "only bumped tickets can be recalled")
         }
-        C::OrderClosed => pick("pesanan ini sudah ditutup", "the order is already closed"),
-        C::CannotDeleteSelf => pick("Anda tidak dapat menghapus akun sendiri", "you cannot delete your own account"),
-        C::LastOwner => pick(
+        C::OrderClosed => w!(en, "pesanan ini sudah ditutup", "the order is already closed"),
+        C::CannotDeleteSelf => w!(en, "Anda tidak dapat menghapus akun sendiri", "you cannot delete your own account"),
+        C::LastOwner => w!(
+            en,
             "brand harus tetap memiliki minimal satu pemilik aktif",
             "the brand must keep at least one active owner",
         ),
-        C::ClientOrderIdReused => pick(
+        C::ClientOrderIdReused => w!(
+            en,
             "client_order_id ini sudah dipakai untuk pesanan dengan isi yang berbeda",
             "this client_order_id was already used for an order with different content",
         ),
         C::StatusTransition => {
             let (from, to) = (p("from"), p("to"));
-            if en {
-                format!("an order that is {from} cannot become {to}")
-            } else {
-                format!("pesanan berstatus {} tidak dapat menjadi {}", status_id(&from), status_id(&to))
-            }
+            let (from, to) = if en { (from, to) } else { (status_id(&from), status_id(&to)) };
+            w!(en, "pesanan berstatus {} tidak dapat menjadi {}", "an order that is {} cannot become {}", from, to)
         }
 
-        C::Required => pick("wajib diisi", "is required"),
-        C::TooLong => {
-            if en {
-                format!("must be at most {} characters", p("max"))
-            } else {
-                format!("paling banyak {} karakter", p("max"))
-            }
-        }
-        C::TooShort => {
-            if en {
-                format!("must be at least {} characters", p("min"))
-            } else {
-                format!("paling sedikit {} karakter", p("min"))
-            }
-        }
-        C::LengthOutOfRange => {
-            if en {
-                format!("must be {} to {} characters", p("min"), p("max"))
-            } else {
-                format!("harus {} sampai {} karakter", p("min"), p("max"))
-            }
-        }
-        C::ControlCharacters => pick("tidak boleh berisi karakter kontrol", "must not contain control characters"),
-        C::OutOfRange => {
-            if en {
-                format!("must be between {} and {}", p("min"), p("max"))
-            } else {
-                format!("harus antara {} dan {}", p("min"), p("max"))
-            }
-        }
-        C::TooSmall => {
-            if en {
-                format!("must be at least {}", p("min"))
-            } else {
-                format!("minimal {}", p("min"))
-            }
-        }
-        C::BasisPointsOutOfRange => pick("harus antara 0% dan 100%", "must be between 0 and 10000 (0% to 100%)"),
-        C::EmailInvalid => pick("harus berbentuk nama@contoh.com", "must look like name@example.com"),
+        C::Required => w!(en, "wajib diisi", "is required"),
+        C::TooLong => w!(en, "paling banyak {} karakter", "must be at most {} characters", p("max")),
+        C::TooShort => w!(en, "paling sedikit {} karakter", "must be at least {} characters", p("min")),
+        C::LengthOutOfRange => w!(en, "harus {} sampai {} karakter", "must be {} to {} characters", p("min"), p("max")),
+        C::ControlCharacters => w!(en, "tidak boleh berisi karakter kontrol", "must not contain control characters"),
+        C::OutOfRange => w!(en, "harus antara {} dan {}", "must be between {} and {}", p("min"), p("max")),
+        C::TooSmall => w!(en, "minimal {}", "must be at least {}", p("min")),
+        C::BasisPointsOutOfRange => w!(en, "harus antara 0% dan 100%", "must be between 0 and 10000 (0% to 100%)"),
+        C::EmailInvalid => w!(en, "harus berbentuk nama@contoh.com", "must look like name@example.com"),
         C::EmailTaken => {
-            pick("sudah dipakai akun lain di brand ini", "is already used by another account of this brand")
+            w!(en, "sudah dipakai akun lain di brand ini", "is already used by another account of this brand")
         }
-        C::CategoryNameTaken => pick("kategori lain sudah memakai nama ini", "another category already has this name"),
-        C::OutletNameTaken => pick(
+        C::CategoryNameTaken => {
+            w!(en, "kategori lain sudah memakai nama ini", "another category already has this name")
+        }
+        C::OutletNameTaken => w!(
+            en,
             "outlet lain di brand ini sudah memakai nama ini",
             "another outlet of this brand already has this name",
         ),
-        C::CategoryNotFound => pick("kategori tidak ditemukan", "no such category"),
-        C::OutletNotFound => pick("outlet tidak ditemukan", "no such outlet"),
-        C::UnknownOutlets => pick("berisi outlet yang tidak ada", "contains an outlet that does not exist"),
-        C::OutletsRequired => pick("pilih minimal satu outlet", "choose at least one outlet"),
+        C::CategoryNotFound => w!(en, "kategori tidak ditemukan", "no such category"),
+        C::OutletNotFound => w!(en, "outlet tidak ditemukan", "no such outlet"),
+        C::UnknownOutlets => w!(en, "berisi outlet yang tidak ada", "contains an outlet that does not exist"),
+        C::OutletsRequired => w!(en, "pilih minimal satu outlet", "choose at least one outlet"),
         C::CannotDeactivateSelf => {
-            pick("Anda tidak dapat menonaktifkan akun sendiri", "you cannot deactivate yourself")
+            w!(en, "Anda tidak dapat menonaktifkan akun sendiri", "you cannot deactivate yourself")
         }
-        C::CurrencyUnsupported => pick("bukan mata uang yang didukung", "is not a supported currency"),
-        C::TimezoneUnknown => pick(
+        C::CurrencyUnsupported => w!(en, "bukan mata uang yang didukung", "is not a supported currency"),
+        C::TimezoneUnknown => w!(
+            en,
             "bukan zona waktu yang dikenal (misalnya Asia/Jakarta)",
             "is not a known time zone (for example Asia/Jakarta)",
         ),
-        C::ImageType => pick("harus gambar JPEG, PNG, atau WebP", "must be a JPEG, PNG or WebP image"),
-        C::ImageUrl => pick(
+        C::ImageType => w!(en, "harus gambar JPEG, PNG, atau WebP", "must be a JPEG, PNG or WebP image"),
+        C::ImageUrl => w!(
+            en,
             "harus gambar yang diunggah atau URL https://",
             "must be an uploaded image (/media/...) or an https:// URL",
         ),
         C::UnavailableUntilNeedsUnavailable => {
-            pick("hanya berlaku bila item ditandai tidak tersedia", "only applies when available is false")
+            w!(en, "hanya berlaku bila item ditandai tidak tersedia", "only applies when available is false")
         }
         C::UnavailableUntilAmbiguous => {
-            pick("isi waktu atau sampai akhir hari, jangan keduanya", "give a time or until_end_of_day, not both")
+            w!(en, "isi waktu atau sampai akhir hari, jangan keduanya", "give a time or until_end_of_day, not both")
         }
-        C::MustBeFuture => pick("harus di masa depan", "must be in the future"),
-        C::NothingToChange => pick("kirim available dan/atau price_minor", "send available and/or price_minor"),
-        C::TooManyGroups => {
-            if en {
-                format!("at most {} groups", p("max"))
-            } else {
-                format!("paling banyak {} grup", p("max"))
-            }
-        }
-        C::TooManyOptions => {
-            if en {
-                format!("at most {} options", p("max"))
-            } else {
-                format!("paling banyak {} pilihan", p("max"))
-            }
-        }
-        C::TooManyLines => {
-            if en {
-                format!("at most {} lines", p("max"))
-            } else {
-                format!("paling banyak {} baris", p("max"))
-            }
-        }
+        C::MustBeFuture => w!(en, "harus di masa depan", "must be in the future"),
+        C::NothingToChange => w!(en, "kirim available dan/atau price_minor", "send available and/or price_minor"),
+        C::TooManyGroups => w!(en, "paling banyak {} grup", "at most {} groups", p("max")),
+        C::TooManyOptions => w!(en, "paling banyak {} pilihan", "at most {} options", p("max")),
+        C::TooManyLines => w!(en, "paling banyak {} baris", "at most {} lines", p("max")),
         C::TooManyOrders => {
-            if en {
-                format!("send at most {} orders per batch", p("max"))
-            } else {
-                format!("kirim paling banyak {} pesanan per kiriman", p("max"))
-            }
+            w!(en, "kirim paling banyak {} pesanan per kiriman", "send at most {} orders per batch", p("max"))
         }
-        C::OptionsRequired => pick("tambahkan minimal satu pilihan", "add at least one option"),
-        C::MinAboveMax => pick("tidak boleh lebih dari maksimum", "cannot be more than max"),
+        C::OptionsRequired => w!(en, "tambahkan minimal satu pilihan", "add at least one option"),
+        C::MinAboveMax => w!(en, "tidak boleh lebih dari maksimum", "cannot be more than max"),
         C::MaxAboveOptions => {
-            pick("tidak boleh lebih dari jumlah pilihan", "cannot be more than the number of options")
+            w!(en, "tidak boleh lebih dari jumlah pilihan", "cannot be more than the number of options")
         }
-        C::UsedTwice => pick("dipakai dua kali", "is used twice"),
-        C::CursorInvalid => pick("bukan kursor dari daftar ini", "is not a cursor from this list"),
-        C::PullCursorInvalid => pick("bukan kursor dari sync/pull", "is not a cursor from sync/pull"),
-        C::TicketStatusInvalid => pick("harus open, bumped, atau all", "must be open, bumped or all"),
-        C::OrderStatusInvalid => pick("bukan status pesanan", "is not an order status"),
-        C::ReasonRequired => pick("tuliskan alasan pembatalan", "say why the order is cancelled"),
-        C::PairingCodeInvalid => pick(
+        C::UsedTwice => w!(en, "dipakai dua kali", "is used twice"),
+        C::CursorInvalid => w!(en, "bukan kursor dari daftar ini", "is not a cursor from this list"),
+        C::PullCursorInvalid => w!(en, "bukan kursor dari sync/pull", "is not a cursor from sync/pull"),
+        C::TicketStatusInvalid => w!(en, "harus open, bumped, atau all", "must be open, bumped or all"),
+        C::OrderStatusInvalid => w!(en, "bukan status pesanan", "is not an order status"),
+        C::ReasonRequired => w!(en, "tuliskan alasan pembatalan", "say why the order is cancelled"),
+        C::PairingCodeInvalid => w!(
+            en,
             "tidak valid atau sudah kedaluwarsa; buat kode baru di admin",
             "is not valid or has expired; create a new one in the admin",
         ),
 
-        C::OutletNotThisKiosk => pick("bukan outlet kios ini", "is not the outlet this kiosk belongs to"),
-        C::KioskChannelOnly => pick("kios menerima pesanan kios", "a kiosk takes kiosk orders"),
-        C::CounterChannelOnly => pick("staf menerima pesanan kasir", "staff take counter orders"),
-        C::ItemsRequired => pick("pesanan perlu minimal satu item", "an order needs at least one item"),
-        C::ClockAhead => pick("ada di masa depan: periksa jam perangkat", "is in the future: check the device's clock"),
+        C::OutletNotThisKiosk => w!(en, "bukan outlet kios ini", "is not the outlet this kiosk belongs to"),
+        C::KioskChannelOnly => w!(en, "kios menerima pesanan kios", "a kiosk takes kiosk orders"),
+        C::CounterChannelOnly => w!(en, "staf menerima pesanan kasir", "staff take counter orders"),
+        C::ItemsRequired => w!(en, "pesanan perlu minimal satu item", "an order needs at least one item"),
+        C::ClockAhead => {
+            w!(en, "ada di masa depan: periksa jam perangkat", "is in the future: check the device's clock")
+        }
         C::OrderTooOld => {
             let hours = p("hours");
-            if en {
-                format!("is more than {hours} h ago: too old to send to the kitchen; settle it at the counter")
-            } else {
-                format!("lebih dari {hours} jam yang lalu: terlalu lama untuk dikirim ke dapur; selesaikan di kasir")
-            }
+            w!(
+                en,
+                "lebih dari {hours} jam yang lalu: terlalu lama untuk dikirim ke dapur; selesaikan di kasir",
+                "is more than {hours} h ago: too old to send to the kitchen; settle it at the counter"
+            )
         }
-        C::OutletClosed => pick("outlet sedang tutup", "the outlet is closed"),
-        C::ItemNotFound => pick("item tidak ditemukan", "no such item"),
-        C::ItemRemoved => pick("item ini sudah tidak ada di menu", "this item is no longer on the menu"),
-        C::ItemSoldOut => pick("item ini sedang habis", "this item is sold out"),
-        C::QtyOutOfRange => {
-            if en {
-                format!("must be between {} and {}", p("min"), p("max"))
-            } else {
-                format!("jumlahnya harus antara {} dan {}", p("min"), p("max"))
-            }
-        }
+        C::OutletClosed => w!(en, "outlet sedang tutup", "the outlet is closed"),
+        C::ItemNotFound => w!(en, "item tidak ditemukan", "no such item"),
+        C::ItemRemoved => w!(en, "item ini sudah tidak ada di menu", "this item is no longer on the menu"),
+        C::ItemSoldOut => w!(en, "item ini sedang habis", "this item is sold out"),
+        C::QtyOutOfRange => w!(en, "jumlahnya harus antara {} dan {}", "must be between {} and {}", p("min"), p("max")),
         C::PriceChanged => {
             let (price, shown) = (p("price_minor"), p("shown_minor"));
-            if en {
-                format!("the price is now {price}, not {shown}")
-            } else {
-                format!("harganya sekarang {price}, bukan {shown}")
-            }
+            w!(en, "harganya sekarang {price}, bukan {shown}", "the price is now {price}, not {shown}")
         }
         C::PriceNotOffered => {
             let (item, shown, hours) = (p("item"), p("shown_minor"), p("window_hours"));
-            if en {
-                format!(
-                    "{item} with these options did not cost {shown} at this outlet at any time between the \
+            w!(
+                en,
+                "{item} dengan pilihan ini tidak pernah berharga {shown} di outlet ini antara pembaruan menu \
+                     terakhir perangkat dan waktu pesanan ({hours} jam terakhir yang dihitung)",
+                "{item} with these options did not cost {shown} at this outlet at any time between the \
                      device's last menu update and the order's time (the last {hours} h count)"
-                )
-            } else {
-                format!(
-                    "{item} dengan pilihan ini tidak pernah berharga {shown} di outlet ini antara pembaruan menu \
-                     terakhir perangkat dan waktu pesanan ({hours} jam terakhir yang dihitung)"
-                )
-            }
+            )
         }
-        C::OptionChosenTwice => pick("ada pilihan yang dipilih dua kali", "an option is chosen twice"),
+        C::OptionChosenTwice => w!(en, "ada pilihan yang dipilih dua kali", "an option is chosen twice"),
         C::OptionUnknown => {
-            if en {
-                format!("option {} is not an option of this item", p("option_id"))
-            } else {
-                format!("pilihan {} bukan pilihan item ini", p("option_id"))
-            }
+            w!(en, "pilihan {} bukan pilihan item ini", "option {} is not an option of this item", p("option_id"))
         }
-        C::ChooseAtLeast => {
-            if en {
-                format!("choose at least {} of {}", p("min"), p("group"))
-            } else {
-                format!("pilih minimal {} dari {}", p("min"), p("group"))
-            }
-        }
-        C::ChooseAtMost => {
-            if en {
-                format!("choose at most {} of {}", p("max"), p("group"))
-            } else {
-                format!("pilih paling banyak {} dari {}", p("max"), p("group"))
-            }
-        }
+        C::ChooseAtLeast => w!(en, "pilih minimal {} dari {}", "choose at least {} of {}", p("min"), p("group")),
+        C::ChooseAtMost => w!(en, "pilih paling banyak {} dari {}", "choose at most {} of {}", p("max"), p("group")),
 
-        C::MoneyFormat => pick("tulis jumlah uang, misalnya 25000", "enter an amount, for example 25000"),
-        C::MoneyWhole => pick("tanpa angka desimal, misalnya 25000", "whole amounts only, for example 25000"),
-        C::MoneyNegative => pick("tidak boleh negatif", "must not be negative"),
-        C::MoneyRange => pick("jumlahnya terlalu besar", "the amount is too large"),
-        C::PercentFormat => pick("tulis persentase, misalnya 11 atau 2,5", "enter a percentage, for example 11 or 2.5"),
-        C::PercentDecimals => pick("paling banyak dua angka di belakang koma", "at most two decimal places"),
-        C::ChooseOne => pick("pilih salah satu", "choose one of the options"),
-        C::WholeNumber => pick("tulis bilangan bulat, misalnya 1", "enter a whole number, for example 1"),
+        C::MoneyFormat => w!(en, "tulis jumlah uang, misalnya 25000", "enter an amount, for example 25000"),
+        C::MoneyWhole => w!(en, "tanpa angka desimal, misalnya 25000", "whole amounts only, for example 25000"),
+        C::MoneyNegative => w!(en, "tidak boleh negatif", "must not be negative"),
+        C::MoneyRange => w!(en, "jumlahnya terlalu besar", "the amount is too large"),
+        C::PercentFormat => {
+            w!(en, "tulis persentase, misalnya 11 atau 2,5", "enter a percentage, for example 11 or 2.5")
+        }
+        C::PercentDecimals => w!(en, "paling banyak dua angka di belakang koma", "at most two decimal places"),
+        C::ChooseOne => w!(en, "pilih salah satu", "choose one of the options"),
+        C::WholeNumber => w!(en, "tulis bilangan bulat, misalnya 1", "enter a whole number, for example 1"),
     }
 }
 
