@@ -3,17 +3,19 @@
 
 use std::collections::BTreeMap;
 
-/// Field name -> messages, gathered while parsing a request.
+pub use pos_wire::problem::{Code, CodedError};
+
+/// Field name -> why each value was refused, gathered while parsing a request.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct FieldErrors(pub BTreeMap<String, Vec<String>>);
+pub struct FieldErrors(pub BTreeMap<String, Vec<CodedError>>);
 
 impl FieldErrors {
     pub fn new() -> Self {
         Self::default()
     }
 
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.entry(field.to_string()).or_default().push(message.into());
+    pub fn add(&mut self, field: &str, error: impl Into<CodedError>) {
+        self.0.entry(field.to_string()).or_default().push(error.into());
     }
 
     pub fn is_empty(&self) -> bool {
@@ -26,14 +28,19 @@ impl FieldErrors {
     }
 
     /// Records the error of a parse, if any, and returns its value.
-    pub fn take<T>(&mut self, field: &str, parsed: std::result::Result<T, String>) -> Option<T> {
+    pub fn take<T>(&mut self, field: &str, parsed: std::result::Result<T, CodedError>) -> Option<T> {
         match parsed {
             Ok(v) => Some(v),
-            Err(msg) => {
-                self.add(field, msg);
+            Err(e) => {
+                self.add(field, e);
                 None
             }
         }
+    }
+
+    /// The English words of each field, as `errors` carries them.
+    pub fn messages(&self) -> BTreeMap<String, Vec<String>> {
+        self.0.iter().map(|(field, errors)| (field.clone(), errors.iter().map(ToString::to_string).collect())).collect()
     }
 }
 
@@ -42,7 +49,7 @@ pub enum Error {
     #[error("validation failed")]
     Validation(FieldErrors),
     #[error("bad request: {0}")]
-    BadRequest(String),
+    BadRequest(CodedError),
     /// The request body did not arrive within its deadline.
     #[error("request body too slow")]
     RequestTimeout,
@@ -51,18 +58,19 @@ pub enum Error {
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("not authenticated: {0}")]
-    Unauthorized(&'static str),
+    Unauthorized(Code),
     #[error("not allowed: {0}")]
-    Forbidden(&'static str),
+    Forbidden(Code),
     /// Also for another tenant's or outlet's object: never reveal it exists.
     #[error("not found")]
     NotFound,
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(CodedError),
+    /// `code` is `rate_limited` or `too_many_streams`.
     #[error("too many requests")]
-    RateLimited { retry_after_secs: u64 },
+    RateLimited { code: Code, retry_after_secs: u64 },
     #[error("dependency unavailable: {0}")]
-    Unavailable(&'static str),
+    Unavailable(Code),
     #[error(transparent)]
     Db(#[from] sea_orm::DbErr),
     #[error(transparent)]
@@ -73,10 +81,15 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// A validation error on one field.
-    pub fn field(field: &str, message: impl Into<String>) -> Error {
+    pub fn field(field: &str, error: impl Into<CodedError>) -> Error {
         let mut errors = FieldErrors::new();
-        errors.add(field, message);
+        errors.add(field, error);
         Error::Validation(errors)
+    }
+
+    /// A conflict that needs no parameters.
+    pub fn conflict(code: Code) -> Error {
+        Error::Conflict(code.into())
     }
 
     pub fn internal(msg: impl Into<String>) -> Error {

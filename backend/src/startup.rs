@@ -19,11 +19,11 @@ use crate::{
     catalog,
     config::Settings,
     db::Db,
-    error::{Error, FieldErrors},
+    error::{Code, CodedError, Error, FieldErrors},
     http::{
         body::{BodyRules, read_body_first},
         json::JsonLimit,
-        problem_response,
+        problem::{code_of_status, problem_response},
     },
     ops,
     state::AppState,
@@ -179,10 +179,9 @@ pub fn server(state: web::Data<AppState>, listener: TcpListener, extra: Mount) -
             .app_data(json_limit.clone())
             .app_data(body_rules.clone())
             .app_data(web::PathConfig::default().error_handler(|_, _| Error::NotFound.into()))
-            .app_data(
-                web::QueryConfig::default()
-                    .error_handler(|e, _| Error::field("query", strip_prefix(&e.to_string())).into()),
-            )
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                Error::field("query", CodedError::parser(Code::InvalidValue, strip_prefix(&e.to_string()))).into()
+            }))
             .configure(ops::health::routes)
             .configure(ops::metrics::routes)
             .configure(ops::openapi::routes)
@@ -339,7 +338,7 @@ fn problem_for_bare_errors<B: MessageBody + 'static>(
     }
     let status = res.status();
     let (req, old) = res.into_parts();
-    let mut fresh = problem_response(status, None, FieldErrors::new());
+    let mut fresh = problem_response(status, &code_of_status(status), &FieldErrors::new());
     for name in [header::ALLOW, header::RETRY_AFTER, header::WWW_AUTHENTICATE] {
         if let Some(v) = old.headers().get(&name) {
             fresh.headers_mut().insert(name, v.clone());

@@ -11,6 +11,8 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use web_sys::AbortSignal;
 
+use crate::i18n::{Locale, Text, t};
+
 /// A request with no answer by then counts as unreachable, rather than
 /// leaving a spinner on a kiosk forever.
 const REQUEST_TIMEOUT_MS: u32 = 15_000;
@@ -53,12 +55,39 @@ impl ApiError {
         }
     }
 
-    /// One line for logs and the staff screen.
+    /// One line for logs.
     pub fn summary(&self) -> String {
         match self {
             ApiError::Problem(p) => format!("{} {}: {}", p.status, p.title, p.detail.clone().unwrap_or_default()),
             ApiError::Unreachable => "no answer from the server".into(),
             ApiError::Unexpected { status } => format!("HTTP {status}"),
+        }
+    }
+
+    /// What went wrong, for staff, in `locale` (the server's reason translated).
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            ApiError::Problem(p) => format!("{} ({})", p.message(locale), p.status),
+            ApiError::Unreachable => t(locale, Text::ServerUnreachable).to_owned(),
+            ApiError::Unexpected { status } => format!("HTTP {status}"),
+        }
+    }
+}
+
+/// A failure kept for the staff screen, worded when it is shown so that it
+/// follows the screen's language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    Api(ApiError),
+    /// This browser's own storage failed (its words).
+    Storage(String),
+}
+
+impl Failure {
+    pub fn message(&self, locale: Locale) -> String {
+        match self {
+            Failure::Api(e) => e.message(locale),
+            Failure::Storage(why) => why.clone(),
         }
     }
 }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    api::{self, ApiError},
+    api::{self, ApiError, Failure},
     clock::{self, Alarm},
     db::{self, DbResult},
     net::Connectivity,
@@ -108,7 +108,7 @@ pub struct OrderQueue {
     /// Orders staff must look at, oldest first.
     pub attention: RwSignal<Vec<QueuedOrder>>,
     /// Why the last send failed, while it keeps failing.
-    pub last_error: RwSignal<Option<String>>,
+    pub last_error: RwSignal<Option<Failure>>,
     /// Set when the server no longer accepts this device.
     pub revoked: RwSignal<bool>,
     /// The highest pickup number given out today (day, number), once known:
@@ -303,7 +303,7 @@ impl OrderQueue {
             let orders = match db::all::<QueuedOrder>(db::ORDERS).await {
                 Ok(orders) => orders,
                 Err(e) => {
-                    self.last_error.set(Some(e.to_string()));
+                    self.last_error.set(Some(Failure::Storage(e.to_string())));
                     self.alarm.wait(5_000).await;
                     continue;
                 }
@@ -335,7 +335,7 @@ impl OrderQueue {
                 }
                 Err(e) => {
                     failures += 1;
-                    self.last_error.set(Some(e.summary()));
+                    self.last_error.set(Some(Failure::Api(e)));
                     self.alarm.wait(clock::backoff_ms(failures)).await;
                 }
             }

@@ -164,6 +164,7 @@ async fn a_late_body_gets_408_as_problem_json_and_the_connection_closes() {
     assert_eq!(status_of(&s.response), Some(408), "{}", s.response);
     assert!(s.response.contains("application/problem+json"), "{}", s.response);
     assert!(s.response.contains("\"status\":408"), "{}", s.response);
+    assert!(s.response.contains("\"code\":\"request_timeout\""), "{}", s.response);
     assert!(started.elapsed() < Duration::from_secs(4), "cut off after {:?}", started.elapsed());
     // Nothing was created.
     let outlets = app.get("/api/v1/outlets", &t.token).await.expect(200);

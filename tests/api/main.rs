@@ -4,6 +4,7 @@
 mod auth;
 mod bodies;
 mod catalog;
+mod codes;
 mod devices;
 mod fanout;
 mod isolation;

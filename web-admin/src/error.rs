@@ -48,9 +48,12 @@ impl AdminError {
             Error::NotFound => AdminError::not_found(tr),
             Error::Forbidden(_) => AdminError::forbidden(tr),
             Error::Unauthorized(_) => page(StatusCode::UNAUTHORIZED, "error.signed_out"),
-            Error::Conflict(detail) => {
-                AdminError::Page { tr, status: StatusCode::CONFLICT, message: "error.conflict", detail: Some(detail) }
-            }
+            Error::Conflict(detail) => AdminError::Page {
+                tr,
+                status: StatusCode::CONFLICT,
+                message: "error.conflict",
+                detail: Some(detail.to_string()),
+            },
             Error::Validation(_) | Error::BadRequest(_) | Error::UnsupportedMediaType => {
                 page(StatusCode::BAD_REQUEST, "error.bad_request")
             }

@@ -29,7 +29,7 @@ impl FormErrors {
     pub fn merge(&mut self, errors: FieldErrors) {
         for (field, messages) in errors.0 {
             for m in messages {
-                let m = translate_message(self.tr, &m);
+                let m = translate_message(self.tr, &m.to_string());
                 self.fields.entry(field.clone()).or_default().push(m);
             }
         }
@@ -78,21 +78,21 @@ impl FormErrors {
 
 #[cfg(test)]
 mod tests {
-    use pos_wire::Locale;
+    use pos_wire::{Code, Locale};
 
     use super::*;
 
     #[test]
     fn domain_errors_are_translated_and_renamed() {
         let mut fe = FieldErrors::new();
-        fe.add("name", "is required");
-        fe.add("tax_rate_bp", "must be between 0 and 10000 (0% to 100%)");
-        fe.add("mystery", "something odd");
+        fe.add("name", Code::Required);
+        fe.add("tax_rate_bp", Code::BasisPointsOutOfRange);
+        fe.add("mystery", Code::OptionChosenTwice);
         let mut errors = FormErrors::from_domain(Tr(Locale::Id), fe);
         errors.rename("tax_rate_bp", "tax_percent");
         assert_eq!(errors.of("name"), ["Wajib diisi"]);
         assert!(errors.has("tax_percent") && !errors.has("tax_rate_bp"));
         assert!(errors.of("address").is_empty());
-        assert_eq!(errors.others(&["name", "tax_percent"]), vec!["Something odd"]);
+        assert_eq!(errors.others(&["name", "tax_percent"]), vec!["An option is chosen twice"]);
     }
 }

@@ -344,7 +344,7 @@ pub async fn set_active(
             (user, None)
         }
         Err(Error::Validation(fe)) => {
-            let message = fe.0.values().flatten().next().cloned().unwrap_or_default();
+            let message = fe.0.values().flatten().next().map(ToString::to_string).unwrap_or_default();
             (before, Some(translate_message(tr, &message)))
         }
         Err(e) => return Err(AdminError::domain(e, tr)),
@@ -380,7 +380,7 @@ pub async fn delete(post: AdminForm<NoFields>, id: web::Path<String>) -> Result<
         Err(Error::Conflict(detail)) => {
             let mut page = StaffFormPage::new(ctx, Some(id), StaffForm::of(&user), outlets);
             page.is_self = actor.user_id() == Some(id);
-            page.problem = Some(translate_message(tr, &detail));
+            page.problem = Some(translate_message(tr, &detail.to_string()));
             render_with_status(&page, StatusCode::CONFLICT, tr)
         }
         Err(e) => Err(AdminError::domain(e, tr)),

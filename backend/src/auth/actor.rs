@@ -1,7 +1,7 @@
 use pos_wire::{DeviceKind, Role};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// The authenticated caller of a request, as the database knows it now
 /// (role and memberships are read afresh every request, not from the token).
@@ -23,7 +23,7 @@ impl Actor {
     pub fn require_role(&self, roles: &[Role]) -> Result<Role> {
         match &self.kind {
             ActorKind::Staff { role, .. } if roles.contains(role) => Ok(*role),
-            _ => Err(Error::Forbidden("your role does not allow this")),
+            _ => Err(Error::Forbidden(Code::RoleNotAllowed)),
         }
     }
 

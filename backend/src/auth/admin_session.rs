@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{Actor, ActorKind, principal::attach_staff, sessions::authenticate};
 use crate::{
     db::{OutletScope, PrincipalId, ScopedTx},
-    error::{Error, Result},
+    error::{Code, Error, Result},
     http::client_ip::ClientIp,
     state::AppState,
 };
@@ -74,9 +74,7 @@ pub async fn sign_in(state: &AppState, req: &LoginRequest, client: ClientIp) -> 
     account.store_current_hash(&tx).await?;
     let role = super::sessions::current_role(&tx, user_id).await?;
     if !matches!(role, Role::Owner | Role::Manager) {
-        return Err(Error::Forbidden(
-            "the admin is for owners and managers; cashiers and kitchen staff use the devices",
-        ));
+        return Err(Error::Forbidden(Code::AdminForManagers));
     }
     let token = CookieToken { tenant_id, secret: rand::random() };
     let csrf = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 24]>());
@@ -118,7 +116,7 @@ struct SessionRow {
 /// Opens the request's scoped transaction from the session cookie. 401 when
 /// the cookie is missing, unknown, expired or revoked, or the user is gone.
 pub async fn open(state: &AppState, cookie: Option<&str>, request_id: Option<String>) -> Result<AdminSession> {
-    let token = cookie.and_then(CookieToken::parse).ok_or(Error::Unauthorized("please sign in"))?;
+    let token = cookie.and_then(CookieToken::parse).ok_or(Error::Unauthorized(Code::SignInRequired))?;
     let mut tx = state.db.begin_scoped(token.tenant_id, OutletScope::Only(vec![]), PrincipalId::System).await?;
     let row: SessionRow = tx
         .query_one(
@@ -131,11 +129,11 @@ pub async fn open(state: &AppState, cookie: Option<&str>, request_id: Option<Str
             [token.hash(state.settings.session_secret.expose()).into(), limits(state).0.into()],
         )
         .await?
-        .ok_or(Error::Unauthorized("your session has ended; please sign in again"))?;
+        .ok_or(Error::Unauthorized(Code::SessionEnded))?;
     tx.execute("SELECT set_config('app.user_id', $1, true)", [row.user_id.to_string().into()]).await?;
     let role = attach_staff(&mut tx, row.user_id).await?;
     if !matches!(role, Role::Owner | Role::Manager) {
-        return Err(Error::Forbidden("the admin is for owners and managers"));
+        return Err(Error::Forbidden(Code::AdminForManagers));
     }
     Ok(AdminSession {
         tx,

@@ -1,25 +1,30 @@
 use std::fmt;
 
+use crate::error::{Code, CodedError};
+
+/// The longest address (in bytes) SMTP carries.
+const MAX_LEN: usize = 254;
+
 /// A plausible email address, trimmed and lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Email(String);
 
 impl Email {
-    pub fn parse(raw: &str) -> Result<Email, String> {
+    pub fn parse(raw: &str) -> Result<Email, CodedError> {
         let email = raw.trim().to_lowercase();
         if email.is_empty() {
-            return Err("is required".into());
+            return Err(Code::Required.into());
         }
-        if email.len() > 254 {
-            return Err("is too long".into());
+        if email.len() > MAX_LEN {
+            return Err(CodedError::too_long(MAX_LEN));
         }
         let Some((local, domain)) = email.split_once('@') else {
-            return Err("must look like name@example.com".into());
+            return Err(Code::EmailInvalid.into());
         };
         let domain_ok =
             domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@');
         if local.is_empty() || !domain_ok || email.chars().any(char::is_whitespace) {
-            return Err("must look like name@example.com".into());
+            return Err(Code::EmailInvalid.into());
         }
         Ok(Email(email))
     }

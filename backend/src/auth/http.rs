@@ -5,7 +5,7 @@ use pos_wire::{LoginRequest, LogoutRequest, RefreshRequest, SignupRequest, Signu
 
 use super::{jwt::TokenType, sessions};
 use crate::{
-    error::{Error, Result},
+    error::{Code, Error, Result},
     http::{client_ip::client_ip, json::Json},
     state::AppState,
 };
@@ -67,7 +67,7 @@ pub async fn logout(
         Some(token) => {
             let claims = state.keyring.verify(&token)?;
             if claims.typ != TokenType::Staff {
-                return Err(Error::Forbidden("devices do not log out; revoke them instead"));
+                return Err(Error::Forbidden(Code::DevicesDoNotLogOut));
             }
             // A token whose session already ended ends no others.
             drop(super::principal::open_for(&state, &claims).await?);

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::config::Settings;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -143,20 +143,20 @@ impl Keyring {
 
     /// Verifies signature (by `kid`), issuer, audience and expiry.
     pub fn verify(&self, token: &str) -> Result<Claims> {
-        let header = jsonwebtoken::decode_header(token).map_err(|_| Error::Unauthorized("malformed token"))?;
+        let header = jsonwebtoken::decode_header(token).map_err(|_| Error::Unauthorized(Code::TokenInvalid))?;
         if header.alg != Algorithm::EdDSA {
-            return Err(Error::Unauthorized("unexpected token algorithm"));
+            return Err(Error::Unauthorized(Code::TokenInvalid));
         }
-        let kid = header.kid.ok_or(Error::Unauthorized("token names no key"))?;
-        let key = self.verifying.get(&kid).ok_or(Error::Unauthorized("token signed by an unknown key"))?;
+        let kid = header.kid.ok_or(Error::Unauthorized(Code::TokenInvalid))?;
+        let key = self.verifying.get(&kid).ok_or(Error::Unauthorized(Code::TokenKeyUnknown))?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = 30;
         jsonwebtoken::decode::<Claims>(token, key, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
-            jsonwebtoken::errors::ErrorKind::ExpiredSignature => Error::Unauthorized("token expired"),
-            _ => Error::Unauthorized("invalid token"),
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => Error::Unauthorized(Code::TokenExpired),
+            _ => Error::Unauthorized(Code::TokenInvalid),
         })
     }
 }
@@ -192,7 +192,7 @@ mod tests {
         let rotated = keyring(&[("k2", 2), ("k1", 1)], "k2");
         assert!(rotated.verify(&token).is_ok());
         let retired = keyring(&[("k2", 2)], "k2");
-        assert!(matches!(retired.verify(&token), Err(Error::Unauthorized(m)) if m.contains("unknown key")));
+        assert!(matches!(retired.verify(&token), Err(Error::Unauthorized(Code::TokenKeyUnknown))));
     }
 
     #[test]
@@ -209,7 +209,7 @@ mod tests {
         let mut claims = ring.claims(Uuid::now_v7(), Uuid::now_v7(), TokenType::Staff, 0);
         claims.exp -= 3600;
         let expired = ring.sign_claims(&claims).unwrap();
-        assert!(matches!(ring.verify(&expired), Err(Error::Unauthorized("token expired"))));
+        assert!(matches!(ring.verify(&expired), Err(Error::Unauthorized(Code::TokenExpired))));
 
         let token = ring.sign_staff(Uuid::now_v7(), Uuid::now_v7(), Role::Cashier, Uuid::now_v7(), 60).unwrap();
         let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();

@@ -19,7 +19,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::Email;
-use crate::error::{Error, Result};
+use crate::error::{CodedError, Error, Result};
 
 /// The server key login salts are derived from.
 #[derive(Clone, Copy)]
@@ -82,13 +82,13 @@ impl std::fmt::Debug for Password {
 }
 
 impl Password {
-    pub fn parse(raw: &str) -> Result<Password, String> {
+    pub fn parse(raw: &str) -> Result<Password, CodedError> {
         let n = raw.chars().count();
         if n < 8 {
-            return Err("must be at least 8 characters".into());
+            return Err(CodedError::too_short(8));
         }
         if n > 128 {
-            return Err("must be at most 128 characters".into());
+            return Err(CodedError::too_long(128));
         }
         Ok(Password(raw.to_string()))
     }

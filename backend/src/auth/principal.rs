@@ -26,7 +26,7 @@ use super::{
 };
 use crate::{
     db::{OutletScope, PrincipalId, ScopedTx},
-    error::{Error, Result},
+    error::{Code, Error, Result},
     http::body::BodyState,
     state::AppState,
 };
@@ -50,7 +50,7 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
 
 fn claims_of(req: &HttpRequest) -> Result<Claims> {
     let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| Error::internal("no app state"))?;
-    let token = bearer_token(req).ok_or(Error::Unauthorized("a bearer token is required"))?;
+    let token = bearer_token(req).ok_or(Error::Unauthorized(Code::BearerTokenRequired))?;
     state.keyring.verify(&token)
 }
 
@@ -116,7 +116,7 @@ pub async fn attach_staff(tx: &mut ScopedTx, user_id: Uuid) -> Result<Role> {
     let row: StaffRow = tx
         .query_one(&format!("{STAFF} WHERE u.id = $1 AND u.active"), [user_id.into()])
         .await?
-        .ok_or(Error::Unauthorized("this account is no longer active"))?;
+        .ok_or(Error::Unauthorized(Code::AccountInactive))?;
     scope_to(tx, row).await
 }
 
@@ -136,7 +136,7 @@ async fn attach_staff_session(tx: &mut ScopedTx, user_id: Uuid, session_id: Uuid
             [user_id.into(), session_id.into()],
         )
         .await?
-        .ok_or(Error::Unauthorized("this session has ended; please sign in again"))?;
+        .ok_or(Error::Unauthorized(Code::SessionEnded))?;
     scope_to(tx, row).await
 }
 
@@ -151,14 +151,14 @@ async fn scope_to(tx: &mut ScopedTx, row: StaffRow) -> Result<Role> {
 pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind)> {
     match claims.typ {
         TokenType::Staff => {
-            let session = claims.sid.ok_or(Error::Unauthorized("this token belongs to no session; sign in again"))?;
+            let session = claims.sid.ok_or(Error::Unauthorized(Code::TokenWithoutSession))?;
             let mut tx =
                 state.db.begin_scoped(claims.tid, OutletScope::Only(vec![]), PrincipalId::User(claims.sub)).await?;
             let role = attach_staff_session(&mut tx, claims.sub, session).await?;
             Ok((tx, ActorKind::Staff { user_id: claims.sub, role }))
         }
         TokenType::Device => {
-            let bound = claims.oid.ok_or(Error::Unauthorized("device token without an outlet"))?;
+            let bound = claims.oid.ok_or(Error::Unauthorized(Code::TokenInvalid))?;
             let tx = state
                 .db
                 .begin_scoped(claims.tid, OutletScope::Only(vec![bound]), PrincipalId::Device(claims.sub))
@@ -174,9 +174,9 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
                     [claims.sub.into()],
                 )
                 .await?
-                .ok_or(Error::Unauthorized("this device has been revoked"))?;
+                .ok_or(Error::Unauthorized(Code::DeviceRevoked))?;
             if row.outlet_id != bound {
-                return Err(Error::Unauthorized("this device token is stale"));
+                return Err(Error::Unauthorized(Code::DeviceTokenStale));
             }
             let kind = DeviceKind::parse(&row.kind).ok_or_else(|| Error::internal("unknown device kind"))?;
             Ok((tx, ActorKind::Device { device_id: claims.sub, outlet_id: bound, kind }))

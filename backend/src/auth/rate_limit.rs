@@ -16,7 +16,7 @@ use std::{
 
 use deadpool_redis::{Pool, redis};
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 pub struct RateLimiter {
     redis: Option<Pool>,
@@ -70,7 +70,7 @@ impl RateLimiter {
             None => self.acquire_memory(key, limit, window),
         };
         if !granted {
-            return Err(Error::RateLimited { retry_after_secs: resets_in.as_secs().max(1) });
+            return Err(Error::RateLimited { code: Code::RateLimited, retry_after_secs: resets_in.as_secs().max(1) });
         }
         Ok(Slot { key: key.to_string() })
     }
@@ -179,7 +179,7 @@ mod tests {
         let _kept = rl.acquire("ok", 2, w).await.unwrap();
         let _kept2 = rl.acquire("ok", 2, w).await.unwrap();
         let refused = rl.acquire("ok", 2, w).await.unwrap_err();
-        assert!(matches!(refused, Error::RateLimited { retry_after_secs } if retry_after_secs > 0));
+        assert!(matches!(refused, Error::RateLimited { retry_after_secs, .. } if retry_after_secs > 0));
     }
 
     #[tokio::test]

@@ -18,7 +18,7 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::db::ScopedTx;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// A refresh token as presented by a client, split into its parts.
 #[derive(Debug, Clone)]
@@ -29,7 +29,7 @@ pub struct RefreshToken {
 
 impl RefreshToken {
     pub fn parse(raw: &str) -> Result<RefreshToken> {
-        let invalid = || Error::Unauthorized("invalid refresh token");
+        let invalid = || Error::Unauthorized(Code::RefreshTokenInvalid);
         let mut parts = raw.trim().split('.');
         let (Some("rt1"), Some(tenant), Some(secret), None) = (parts.next(), parts.next(), parts.next(), parts.next())
         else {
@@ -142,12 +142,12 @@ pub async fn rotate(tx: &ScopedTx, policy: &RefreshPolicy<'_>, presented: &Refre
             [presented.hash(policy.key).into(), (policy.grace_secs as f64).into()],
         )
         .await?
-        .ok_or(Error::Unauthorized("invalid refresh token"))?;
+        .ok_or(Error::Unauthorized(Code::RefreshTokenInvalid))?;
     if stored.revoked {
-        return Err(Error::Unauthorized("this session has ended; sign in again"));
+        return Err(Error::Unauthorized(Code::SessionEnded));
     }
     if stored.expired {
-        return Err(Error::Unauthorized("refresh token expired; sign in again"));
+        return Err(Error::Unauthorized(Code::RefreshTokenExpired));
     }
     let child = presented.child(policy.key);
     if stored.used_at.is_none() {

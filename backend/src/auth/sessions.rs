@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     db::{OutletScope, PrincipalId, ScopedTx},
-    error::{Error, FieldErrors, Result},
+    error::{Code, CodedError, Error, FieldErrors, Result},
     http::client_ip::ClientIp,
     state::AppState,
     tenancy::names::Name,
@@ -155,7 +155,7 @@ pub async fn find_accounts(
 pub async fn authenticate(state: &AppState, req: &LoginRequest, client: ClientIp) -> Result<Account> {
     let s = &state.settings;
     let window = s.login_limit_window;
-    let email = Email::parse(&req.email).map_err(|m| Error::field("email", m))?;
+    let email = Email::parse(&req.email).map_err(|e| Error::field("email", e))?;
     let limiter = &state.limiter;
     let ip_slot = limiter.acquire(&format!("login:ip:{}", client.bucket()), s.login_limit_per_ip, window).await?;
     let account_slot = match limiter.acquire(&format!("login:account:{email}"), s.login_limit_per_account, window).await
@@ -174,11 +174,10 @@ pub async fn authenticate(state: &AppState, req: &LoginRequest, client: ClientIp
         limiter.release(account_slot).await;
     }
     match found?.as_slice() {
-        [] => Err(Error::Unauthorized("wrong email or password")),
+        [] => Err(Error::Unauthorized(Code::WrongCredentials)),
         [one] => Ok(one.clone()),
-        several => Err(Error::Conflict(format!(
-            "This email opens accounts in several brands; log in again with tenant_id set to one of: {}",
-            several.iter().map(|c| format!("{} ({})", c.tenant_id, c.tenant_name)).collect::<Vec<_>>().join(", ")
+        several => Err(Error::Conflict(CodedError::email_in_several_brands(
+            several.iter().map(|c| (c.tenant_id.to_string(), c.tenant_name.clone())),
         ))),
     }
 }
@@ -192,7 +191,7 @@ pub(crate) async fn current_role(tx: &ScopedTx, user_id: Uuid) -> Result<Role> {
     let row: RoleRow = tx
         .query_one("SELECT role FROM users WHERE id = $1 AND active", [user_id.into()])
         .await?
-        .ok_or(Error::Unauthorized("this account is no longer active"))?;
+        .ok_or(Error::Unauthorized(Code::AccountInactive))?;
     Role::parse(&row.role).ok_or_else(|| Error::internal("unknown role in database"))
 }
 
@@ -213,7 +212,7 @@ pub async fn refresh_session(state: &AppState, raw: &str) -> Result<TokenPair> {
         }
         Rotation::ReuseDetected => {
             tx.commit().await?;
-            Err(Error::Unauthorized("refresh token reuse detected; every session of this login has been ended"))
+            Err(Error::Unauthorized(Code::RefreshTokenReused))
         }
     }
 }
@@ -226,7 +225,7 @@ pub async fn log_out(state: &AppState, staff: Option<(Uuid, Uuid)>, refresh_toke
         (Some((tenant, _)), _) => *tenant,
         (None, Some(p)) => p.tenant_id,
         (None, None) => {
-            return Err(Error::Unauthorized("send a bearer token or a refresh_token"));
+            return Err(Error::Unauthorized(Code::RefreshTokenRequired));
         }
     };
     let user_id = staff.map(|(_, u)| u);
@@ -235,7 +234,7 @@ pub async fn log_out(state: &AppState, staff: Option<(Uuid, Uuid)>, refresh_toke
         (Some(p), _) if p.tenant_id == tenant_id => {
             refresh::revoke_family_of(&tx, &state.refresh_policy(), p, user_id).await?
         }
-        (Some(_), _) => return Err(Error::Unauthorized("invalid refresh token")),
+        (Some(_), _) => return Err(Error::Unauthorized(Code::RefreshTokenInvalid)),
         (None, Some(user)) => end_all_sessions(&tx, user).await?,
         (None, None) => unreachable!("checked above"),
     }

@@ -35,7 +35,7 @@ use super::{
 };
 use crate::{
     db::{Db, cross_tenant::StreamCheck},
-    error::{Error, Result},
+    error::{Code, Error, Result},
     state::AppState,
 };
 
@@ -203,7 +203,7 @@ pub async fn open_stream(req: &HttpRequest, state: &AppState, outlet_id: Uuid) -
             let credential = match kind {
                 ActorKind::Staff { user_id, .. } => Credential::Staff {
                     user_id,
-                    session_id: claims.sid.ok_or(Error::Unauthorized("this token belongs to no session"))?,
+                    session_id: claims.sid.ok_or(Error::Unauthorized(Code::TokenWithoutSession))?,
                 },
                 ActorKind::Device { device_id, .. } => Credential::Device { device_id },
             };

@@ -7,7 +7,7 @@ use super::next_version;
 use crate::{
     auth::Actor,
     db::ScopedTx,
-    error::{Error, FieldErrors, Result},
+    error::{Code, CodedError, Error, FieldErrors, Result},
     tenancy::{
         audit::{self, snapshot},
         names::Name,
@@ -31,23 +31,23 @@ impl From<CategoryRow> for Category {
 
 pub(crate) const COLUMNS: &str = "id, name, position, station, updated_at";
 
-fn station(raw: &str) -> Result<Option<String>, String> {
+fn station(raw: &str) -> Result<Option<String>, CodedError> {
     let s = raw.trim().to_lowercase();
     if s.is_empty() {
         return Ok(None);
     }
     if s.chars().count() > 40 {
-        return Err("must be at most 40 characters".into());
+        return Err(CodedError::too_long(40));
     }
     Ok(Some(s))
 }
 
-fn position(p: i32) -> Result<i32, String> {
-    if (0..=100_000).contains(&p) { Ok(p) } else { Err("must be between 0 and 100000".into()) }
+fn position(p: i32) -> Result<i32, CodedError> {
+    if (0..=100_000).contains(&p) { Ok(p) } else { Err(CodedError::out_of_range(0, 100_000)) }
 }
 
 fn name_taken(e: Error) -> Error {
-    if e.is_unique_violation() { Error::field("name", "another category already has this name") } else { e }
+    if e.is_unique_violation() { Error::field("name", Code::CategoryNameTaken) } else { e }
 }
 
 /// All live categories, in menu order.
@@ -152,7 +152,7 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         .query_raw("SELECT 1 AS one FROM menu_items WHERE category_id = $1 AND deleted_at IS NULL LIMIT 1", [id.into()])
         .await?;
     if !items.is_empty() {
-        return Err(Error::Conflict("this category still has items: move or delete them first".into()));
+        return Err(Error::conflict(Code::CategoryHasItems));
     }
     let version = next_version(tx).await?;
     tx.execute(

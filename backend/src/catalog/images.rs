@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::Actor,
-    error::{Error, Result},
+    error::{Code, Error, Result},
 };
 
 pub const MAX_BYTES: usize = 2 * 1024 * 1024;
@@ -56,7 +56,7 @@ pub async fn store(media_dir: &Path, actor: &Actor, bytes: &[u8]) -> Result<Uplo
     if bytes.len() > MAX_BYTES {
         return Err(Error::PayloadTooLarge { limit: MAX_BYTES });
     }
-    let (content_type, ext) = sniff(bytes).ok_or_else(|| Error::field("image", "must be a JPEG, PNG or WebP image"))?;
+    let (content_type, ext) = sniff(bytes).ok_or_else(|| Error::field("image", Code::ImageType))?;
     let dir = media_dir.join(actor.tenant_id.simple().to_string());
     tokio::fs::create_dir_all(&dir).await.map_err(|e| Error::internal(format!("media dir: {e}")))?;
     let name = format!("{}.{ext}", Uuid::now_v7().simple());

@@ -7,7 +7,7 @@ use super::{modifiers::parse_groups, next_version};
 use crate::{
     auth::Actor,
     db::ScopedTx,
-    error::{Error, FieldErrors, Result},
+    error::{Code, CodedError, Error, FieldErrors, Result},
     tenancy::{
         audit::{self, snapshot},
         names::Name,
@@ -53,23 +53,23 @@ impl From<ItemRow> for MenuItem {
 pub(crate) const COLUMNS: &str =
     "id, category_id, name, description, price_minor, image_url, position, modifier_groups, updated_at";
 
-pub fn price(p: i64) -> Result<i64, String> {
-    if (0..=MAX_PRICE_MINOR).contains(&p) { Ok(p) } else { Err("must be between 0 and 10000000000".into()) }
+pub fn price(p: i64) -> Result<i64, CodedError> {
+    if (0..=MAX_PRICE_MINOR).contains(&p) { Ok(p) } else { Err(CodedError::out_of_range(0, MAX_PRICE_MINOR)) }
 }
 
-fn description(d: &str) -> Result<String, String> {
+fn description(d: &str) -> Result<String, CodedError> {
     let d = d.trim();
-    if d.chars().count() > 500 { Err("must be at most 500 characters".into()) } else { Ok(d.to_string()) }
+    if d.chars().count() > 500 { Err(CodedError::too_long(500)) } else { Ok(d.to_string()) }
 }
 
 /// Uploaded images (`/media/...`) or an https URL.
-fn image_url(u: &str) -> Result<String, String> {
+fn image_url(u: &str) -> Result<String, CodedError> {
     let u = u.trim();
     let ok = (u.starts_with("/media/") && !u.contains("..")) || u.starts_with("https://");
     if ok && u.len() <= 500 && !u.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') {
         Ok(u.to_string())
     } else {
-        Err("must be an uploaded image (/media/...) or an https:// URL".into())
+        Err(Code::ImageUrl.into())
     }
 }
 
@@ -77,7 +77,7 @@ async fn check_category(tx: &ScopedTx, id: Uuid, errors: &mut FieldErrors) -> Re
     let found =
         tx.query_raw("SELECT 1 AS one FROM categories WHERE id = $1 AND deleted_at IS NULL", [id.into()]).await?;
     if found.is_empty() {
-        errors.add("category_id", "no such category");
+        errors.add("category_id", Code::CategoryNotFound);
     }
     Ok(())
 }
@@ -117,7 +117,7 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateMenuItem) -> Result
         req.image_url.as_deref().filter(|u| !u.trim().is_empty()).map(|u| errors.take("image_url", image_url(u)));
     let position = req.position.unwrap_or(0);
     if !(0..=100_000).contains(&position) {
-        errors.add("position", "must be between 0 and 100000");
+        errors.add("position", CodedError::out_of_range(0, 100_000));
     }
     let groups = parse_groups(req.modifier_groups, &mut errors);
     check_category(tx, req.category_id, &mut errors).await?;
@@ -173,7 +173,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateMenuItem)
     if let Some(p) = req.position
         && !(0..=100_000).contains(&p)
     {
-        errors.add("position", "must be between 0 and 100000");
+        errors.add("position", CodedError::out_of_range(0, 100_000));
     }
     let groups = req.modifier_groups.map(|g| parse_groups(g, &mut errors));
     if let Some(c) = req.category_id {

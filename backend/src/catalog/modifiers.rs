@@ -7,16 +7,18 @@ use std::collections::HashSet;
 use pos_wire::{ModifierGroup, ModifierOption};
 use uuid::Uuid;
 
-use crate::error::FieldErrors;
+use crate::error::{Code, CodedError, FieldErrors};
 
 pub const MAX_GROUPS: usize = 20;
 pub const MAX_OPTIONS: usize = 30;
+/// An option adds at most this much to an item's price (or takes it off).
+pub const MAX_OPTION_PRICE: i64 = 1_000_000_000;
 
 /// Checks every rule, reporting each fault under its path
 /// (`modifier_groups[1].max`), and fills in missing ids.
 pub fn parse_groups(groups: Vec<ModifierGroup>, errors: &mut FieldErrors) -> Vec<ModifierGroup> {
     if groups.len() > MAX_GROUPS {
-        errors.add("modifier_groups", format!("at most {MAX_GROUPS} groups"));
+        errors.add("modifier_groups", CodedError::too_many(Code::TooManyGroups, MAX_GROUPS));
     }
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(groups.len());
@@ -24,40 +26,40 @@ pub fn parse_groups(groups: Vec<ModifierGroup>, errors: &mut FieldErrors) -> Vec
         let at = |f: &str| format!("modifier_groups[{gi}].{f}");
         let name = g.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 60 {
-            errors.add(&at("name"), "must be 1 to 60 characters");
+            errors.add(&at("name"), CodedError::length_out_of_range(1, 60));
         }
         if g.options.is_empty() {
-            errors.add(&at("options"), "add at least one option");
+            errors.add(&at("options"), Code::OptionsRequired);
         }
         if g.options.len() > MAX_OPTIONS {
-            errors.add(&at("options"), format!("at most {MAX_OPTIONS} options"));
+            errors.add(&at("options"), CodedError::too_many(Code::TooManyOptions, MAX_OPTIONS));
         }
         if g.max == 0 {
-            errors.add(&at("max"), "must be at least 1");
+            errors.add(&at("max"), CodedError::too_small(1));
         }
         if g.min > g.max {
-            errors.add(&at("min"), "cannot be more than max");
+            errors.add(&at("min"), Code::MinAboveMax);
         }
         if !g.options.is_empty() && g.max as usize > g.options.len() {
-            errors.add(&at("max"), "cannot be more than the number of options");
+            errors.add(&at("max"), Code::MaxAboveOptions);
         }
         let id = g.id.unwrap_or_else(Uuid::now_v7);
         if !seen.insert(id) {
-            errors.add(&at("id"), "is used twice");
+            errors.add(&at("id"), Code::UsedTwice);
         }
         let mut options = Vec::with_capacity(g.options.len());
         for (oi, o) in g.options.into_iter().enumerate() {
             let at = |f: &str| format!("modifier_groups[{gi}].options[{oi}].{f}");
             let oname = o.name.trim().to_string();
             if oname.is_empty() || oname.chars().count() > 60 {
-                errors.add(&at("name"), "must be 1 to 60 characters");
+                errors.add(&at("name"), CodedError::length_out_of_range(1, 60));
             }
-            if o.price_minor.abs() > 1_000_000_000 {
-                errors.add(&at("price_minor"), "is out of range");
+            if o.price_minor.abs() > MAX_OPTION_PRICE {
+                errors.add(&at("price_minor"), CodedError::out_of_range(-MAX_OPTION_PRICE, MAX_OPTION_PRICE));
             }
             let oid = o.id.unwrap_or_else(Uuid::now_v7);
             if !seen.insert(oid) {
-                errors.add(&at("id"), "is used twice");
+                errors.add(&at("id"), Code::UsedTwice);
             }
             options.push(ModifierOption { id: Some(oid), name: oname, price_minor: o.price_minor });
         }

@@ -12,7 +12,7 @@ use super::{items::price, next_version};
 use crate::{
     auth::Actor,
     db::ScopedTx,
-    error::{Error, FieldErrors, Result},
+    error::{Code, Error, FieldErrors, Result},
     tenancy::audit::{self, snapshot},
 };
 
@@ -67,19 +67,19 @@ pub async fn set(
     };
     let available = req.available.unwrap_or(before.as_ref().is_none_or(|b| b.available));
     if available && (req.unavailable_until.is_some() || req.until_end_of_day) {
-        errors.add("unavailable_until", "only applies when available is false");
+        errors.add("unavailable_until", Code::UnavailableUntilNeedsUnavailable);
     }
     if req.unavailable_until.is_some() && req.until_end_of_day {
-        errors.add("unavailable_until", "give a time or until_end_of_day, not both");
+        errors.add("unavailable_until", Code::UnavailableUntilAmbiguous);
     }
     if let Some(t) = req.unavailable_until
         && t <= Utc::now()
     {
-        errors.add("unavailable_until", "must be in the future");
+        errors.add("unavailable_until", Code::MustBeFuture);
     }
     if req.available.is_none() && req.price_minor.is_none() && !req.until_end_of_day && req.unavailable_until.is_none()
     {
-        errors.add("body", "send available and/or price_minor");
+        errors.add("body", Code::NothingToChange);
     }
     errors.finish()?;
 

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::{categories, items, overrides};
 use crate::{
     db::ScopedTx,
-    error::{Error, Result as AppResult},
+    error::{Code, CodedError, Error, Result as AppResult},
 };
 
 pub const DEFAULT_LIMIT: u32 = 500;
@@ -25,7 +25,7 @@ pub fn parse_cursor(raw: Option<&str>) -> AppResult<Option<i64>> {
             .and_then(|v| v.parse::<i64>().ok())
             .filter(|v| *v >= 0)
             .map(Some)
-            .ok_or_else(|| Error::field("since", "is not a cursor from sync/pull")),
+            .ok_or_else(|| Error::field("since", Code::PullCursorInvalid)),
     }
 }
 
@@ -107,7 +107,7 @@ impl Window<'_> {
 /// One page of changes for `outlet_id` after `since` (None: snapshot).
 pub async fn pull_changes(tx: &ScopedTx, outlet_id: Uuid, since: Option<i64>, limit: u32) -> AppResult<PullResponse> {
     if limit == 0 || limit > MAX_LIMIT {
-        return Err(Error::field("limit", format!("must be between 1 and {MAX_LIMIT}")));
+        return Err(Error::field("limit", CodedError::out_of_range(1, MAX_LIMIT as i64)));
     }
     // The outlet must be visible (a device sees only its own).
     crate::tenancy::outlets::get(tx, outlet_id).await?;

@@ -24,7 +24,7 @@ use sea_orm::{
 };
 use tokio::sync::{Notify, watch};
 
-use crate::error::Error;
+use crate::error::{Code, Error};
 
 /// Between pings of the watcher's connection while the database answers.
 const HEARTBEAT: Duration = Duration::from_millis(500);
@@ -34,9 +34,6 @@ const PING_TIMEOUT: Duration = Duration::from_secs(1);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Between connection attempts while the database is down.
 const RETRY: Duration = Duration::from_millis(200);
-
-/// What a request sees while the gate is closed.
-pub const UNAVAILABLE: &str = "The database is unavailable; try again shortly.";
 
 /// The availability gate of one pool.
 pub struct Availability {
@@ -64,7 +61,7 @@ impl Availability {
 
     /// `Err(503)` at once while the database is known to be unreachable.
     pub fn check(&self) -> Result<(), Error> {
-        if self.is_down() { Err(Error::Unavailable(UNAVAILABLE)) } else { Ok(()) }
+        if self.is_down() { Err(Error::Unavailable(Code::DatabaseUnavailable)) } else { Ok(()) }
     }
 
     /// Runs `acquire` (work that needs a pooled connection) unless the gate
@@ -74,7 +71,7 @@ impl Availability {
         let mut up = self.up.subscribe();
         tokio::select! {
             result = acquire => self.observe(result),
-            _ = up.wait_for(|up| !*up) => Err(Error::Unavailable(UNAVAILABLE)),
+            _ = up.wait_for(|up| !*up) => Err(Error::Unavailable(Code::DatabaseUnavailable)),
         }
     }
 

@@ -31,7 +31,7 @@ use super::{
 use crate::{
     auth::{Actor, ActorKind, stream_guard::StreamLease},
     db::{Db, OutletScope, PrincipalId},
-    error::{Error, Result},
+    error::{Code, Error, Result},
     state::AppState,
 };
 
@@ -55,9 +55,7 @@ fn last_event_id(req: &HttpRequest) -> Result<Option<i64>> {
         .and_then(|q| q.get("last_event_id").cloned());
     match header.or(query).filter(|v| !v.trim().is_empty()) {
         None => Ok(None),
-        Some(v) => {
-            v.trim().parse::<i64>().map(Some).map_err(|_| Error::BadRequest("Last-Event-ID must be a number".into()))
-        }
+        Some(v) => v.trim().parse::<i64>().map(Some).map_err(|_| Error::BadRequest(Code::LastEventIdInvalid.into())),
     }
 }
 

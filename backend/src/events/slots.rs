@@ -15,7 +15,7 @@ use deadpool_redis::{Pool, redis};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 
 /// How long a stream's lease lasts in Redis without being renewed.
 pub const LEASE: Duration = Duration::from_secs(30);
@@ -103,7 +103,7 @@ impl StreamSlots {
 
 fn refused() -> Error {
     metrics::counter!("sse_streams_refused_total").increment(1);
-    Error::RateLimited { retry_after_secs: RETRY_AFTER_SECS }
+    Error::RateLimited { code: Code::TooManyStreams, retry_after_secs: RETRY_AFTER_SECS }
 }
 
 async fn lease(pool: &Pool, key: &str, member: &str, cap: usize) -> anyhow::Result<bool> {

@@ -25,7 +25,7 @@ use std::{
 };
 
 use actix_web::{
-    HttpMessage, HttpRequest, HttpResponse,
+    HttpMessage, HttpRequest, HttpResponse, ResponseError,
     body::{EitherBody, MessageBody},
     dev::{Payload, ResourceDef, ServiceRequest, ServiceResponse},
     error::PayloadError,
@@ -36,7 +36,7 @@ use actix_web::{
 use futures_util::{Stream, StreamExt};
 use tokio::time::Sleep;
 
-use crate::error::{Error, FieldErrors};
+use crate::error::{Code, Error};
 
 /// How bodies are read; set once as app data (see `startup::server`).
 #[derive(Debug, Clone)]
@@ -105,7 +105,7 @@ impl Refusal {
         match self {
             Refusal::TooSlow => Error::RequestTimeout,
             Refusal::TooLarge { limit } => Error::PayloadTooLarge { limit },
-            Refusal::Broken => Error::BadRequest("the request body could not be read".into()),
+            Refusal::Broken => Error::BadRequest(Code::BodyUnreadable.into()),
         }
     }
 
@@ -184,12 +184,7 @@ async fn read_whole(mut payload: Payload, limit: usize) -> Result<Bytes, Refusal
 
 fn refusal_response(req: &HttpRequest, refusal: Refusal) -> HttpResponse {
     if req.path().starts_with("/api/") {
-        let detail = match refusal {
-            Refusal::TooSlow => "The request body did not arrive in time.".to_string(),
-            Refusal::TooLarge { limit } => format!("The request body is larger than {limit} bytes."),
-            Refusal::Broken => "The request body could not be read.".to_string(),
-        };
-        return super::problem_response(refusal.status(), Some(detail), FieldErrors::new());
+        return refusal.into_error().error_response();
     }
     match req.app_data::<RefusalPage>() {
         Some(page) => (page.0)(req, refusal),

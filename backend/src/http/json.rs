@@ -7,7 +7,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, FieldErrors};
+use crate::error::{Code, CodedError, Error, FieldErrors};
 
 /// The largest JSON body accepted, in bytes; set as app data.
 #[derive(Debug, Clone, Copy)]
@@ -53,7 +53,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
             }
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| Error::BadRequest(format!("could not read the body: {e}")))?;
+                let chunk = chunk.map_err(|_| Error::BadRequest(Code::BodyUnreadable.into()))?;
                 if body.len() + chunk.len() > limit {
                     return Err(Error::PayloadTooLarge { limit });
                 }
@@ -84,12 +84,23 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
                         _ if path == "." => "body".into(),
                         _ => path,
                     };
-                    errors.add(&field, strip_position(&message));
+                    errors.add(&field, CodedError::parser(code_of_message(&message), strip_position(&message)));
                     Err(Error::Validation(errors))
                 }
-                _ => Err(Error::BadRequest(format!("The body is not valid JSON: {inner}"))),
+                _ => Err(Error::BadRequest(CodedError::parser(Code::JsonInvalid, inner.to_string()))),
             }
         }
+    }
+}
+
+/// The code of a shape error, from serde's message.
+fn code_of_message(message: &str) -> Code {
+    if message.starts_with("missing field `") {
+        Code::MissingField
+    } else if message.starts_with("unknown field `") {
+        Code::UnknownField
+    } else {
+        Code::InvalidValue
     }
 }
 
@@ -125,7 +136,7 @@ mod tests {
 
     fn field_errors(r: Result<Body, Error>) -> Vec<(String, Vec<String>)> {
         match r {
-            Err(Error::Validation(f)) => f.0.into_iter().collect(),
+            Err(Error::Validation(f)) => f.messages().into_iter().collect(),
             other => panic!("expected validation error, got {other:?}"),
         }
     }
@@ -141,6 +152,18 @@ mod tests {
     fn missing_and_unknown_fields_are_named() {
         assert_eq!(field_errors(parse_json(br#"{"name":"a"}"#))[0].0, "qty");
         assert_eq!(field_errors(parse_json(br#"{"name":"a","qty":1,"evil":1}"#))[0].0, "evil");
+    }
+
+    #[test]
+    fn shape_errors_carry_codes_with_the_parsers_words() {
+        let code = |body: &[u8]| match parse_json::<Body>(body) {
+            Err(Error::Validation(f)) => f.0.into_values().flatten().next().map(|e| e.code),
+            other => panic!("expected validation error, got {other:?}"),
+        };
+        assert_eq!(code(br#"{"name":"a"}"#), Some(Code::MissingField));
+        assert_eq!(code(br#"{"name":"a","qty":1,"evil":1}"#), Some(Code::UnknownField));
+        assert_eq!(code(br#"{"name":"a","qty":"x"}"#), Some(Code::InvalidValue));
+        assert!(matches!(parse_json::<Body>(b"{not"), Err(Error::BadRequest(e)) if e.code == Code::JsonInvalid));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Actor, ActorKind},
     db::ScopedTx,
-    error::{Error, Result},
+    error::{Code, Error, Result},
     orders::{self, status::set_status},
 };
 
@@ -132,7 +132,7 @@ pub async fn cancel_tickets(tx: &ScopedTx, order_id: Uuid) -> Result<Vec<Ticket>
 fn require_kitchen(actor: &Actor) -> Result<()> {
     match &actor.kind {
         ActorKind::Device { kind: DeviceKind::Kds, .. } => Ok(()),
-        ActorKind::Device { .. } => Err(Error::Forbidden("only kitchen displays handle tickets")),
+        ActorKind::Device { .. } => Err(Error::Forbidden(Code::KitchenDisplaysOnly)),
         ActorKind::Staff { .. } => {
             actor.require_role(&[Role::Owner, Role::Manager, Role::Cashier, Role::Kitchen]).map(|_| ())
         }
@@ -155,7 +155,7 @@ pub async fn list(tx: &ScopedTx, actor: &Actor, outlet_id: Uuid, q: &TicketQuery
         "open" => ("t.status = 'open'", "t.created_at, t.id"),
         "bumped" => ("t.status = 'bumped'", "t.bumped_at DESC"),
         "all" => ("o.status NOT IN ('completed') OR t.bumped_at > now() - interval '1 hour'", "t.created_at, t.id"),
-        _ => return Err(Error::field("status", "must be open, bumped or all")),
+        _ => return Err(Error::field("status", Code::TicketStatusInvalid)),
     };
     let limit = i64::from(q.limit.unwrap_or(200).clamp(1, 500));
     let rows: Vec<TicketRow> = tx
@@ -188,7 +188,7 @@ pub async fn bump(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Ticket> {
     require_kitchen(actor)?;
     let ticket = locked(tx, id).await?;
     if ticket.status != TicketStatus::Open {
-        return Err(Error::Conflict("only open tickets can be bumped".into()));
+        return Err(Error::conflict(Code::TicketNotOpen));
     }
     tx.execute("UPDATE tickets SET status = 'bumped', bumped_at = now() WHERE id = $1", [id.into()]).await?;
     let open = tx
@@ -216,10 +216,10 @@ pub async fn recall(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Ticket> {
     require_kitchen(actor)?;
     let ticket = locked(tx, id).await?;
     if ticket.status != TicketStatus::Bumped {
-        return Err(Error::Conflict("only bumped tickets can be recalled".into()));
+        return Err(Error::conflict(Code::TicketNotBumped));
     }
     if matches!(ticket.order_status, OrderStatus::Completed | OrderStatus::Cancelled) {
-        return Err(Error::Conflict("the order is already closed".into()));
+        return Err(Error::conflict(Code::OrderClosed));
     }
     tx.execute("UPDATE tickets SET status = 'open', bumped_at = NULL WHERE id = $1", [id.into()]).await?;
     let order = lock_order(tx, ticket.order_id).await?;

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     auth::principal::Scoped,
-    error::{Error, Result},
+    error::{Code, Error, Result},
     http::json::Json,
     state::AppState,
 };
@@ -40,9 +40,7 @@ pub async fn create_order(state: web::Data<AppState>, s: Scoped, body: Json<Crea
             s.tx.commit().await?;
             Ok(HttpResponse::Ok().json(order))
         }
-        Placed::Conflict(_) => {
-            Err(Error::Conflict("this client_order_id was already used for an order with different content".into()))
-        }
+        Placed::Conflict(_) => Err(Error::conflict(Code::ClientOrderIdReused)),
     }
 }
 

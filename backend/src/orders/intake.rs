@@ -35,7 +35,7 @@ use crate::{
     catalog::{items::groups_of, pull::parse_cursor},
     config::Settings,
     db::ScopedTx,
-    error::{Error, FieldErrors, Result},
+    error::{Code, CodedError, Error, FieldErrors, Result},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,10 +98,13 @@ struct ItemInfo {
 }
 
 /// Trimmed free text of at most `max` characters; `None` when empty.
-fn text(raw: &Option<String>, max: usize) -> std::result::Result<Option<String>, String> {
+fn text(raw: &Option<String>, max: usize) -> std::result::Result<Option<String>, CodedError> {
     let Some(v) = raw.as_deref().map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
-    if v.chars().count() > max || v.chars().any(char::is_control) {
-        return Err(format!("must be at most {max} characters of text"));
+    if v.chars().count() > max {
+        return Err(CodedError::too_long(max));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(Code::ControlCharacters.into());
     }
     Ok(Some(v.to_string()))
 }
@@ -113,15 +116,12 @@ pub fn order_time(
     now: DateTime<Utc>,
     window: Duration,
     intake: Intake,
-) -> std::result::Result<Option<&'static str>, String> {
+) -> std::result::Result<Option<&'static str>, CodedError> {
     if created_at_client > now + MAX_CLOCK_AHEAD {
-        return Err("is in the future: check the device's clock".into());
+        return Err(Code::ClockAhead.into());
     }
     if created_at_client < now - window {
-        return Err(format!(
-            "is more than {} h ago: too old to send to the kitchen; settle it at the counter",
-            window.num_hours()
-        ));
+        return Err(CodedError::order_too_old(window.num_hours()));
     }
     Ok((intake == Intake::Offline && created_at_client < now - LATE_AFTER).then_some("late_sync"))
 }
@@ -139,22 +139,22 @@ async fn taken_by(tx: &ScopedTx, actor: &Actor, req: &CreateOrder) -> Result<(Op
     match &actor.kind {
         ActorKind::Device { device_id, outlet_id, kind } => {
             if *kind != DeviceKind::Kiosk {
-                return Err(Error::Forbidden("only kiosks take orders"));
+                return Err(Error::Forbidden(Code::KiosksOnlyTakeOrders));
             }
             if *outlet_id != req.outlet_id {
-                return Err(Error::field("outlet_id", "is not the outlet this kiosk belongs to"));
+                return Err(Error::field("outlet_id", Code::OutletNotThisKiosk));
             }
             if req.channel != Channel::Kiosk {
-                return Err(Error::field("channel", "a kiosk takes kiosk orders"));
+                return Err(Error::field("channel", Code::KioskChannelOnly));
             }
             Ok((Some(*device_id), device_prefix(tx, *device_id).await?))
         }
         ActorKind::Staff { role, .. } => {
             if *role == Role::Kitchen {
-                return Err(Error::Forbidden("kitchen staff do not take orders"));
+                return Err(Error::Forbidden(Code::KitchenStaffTakeNoOrders));
             }
             if req.channel != Channel::Counter {
-                return Err(Error::field("channel", "staff take counter orders"));
+                return Err(Error::field("channel", Code::CounterChannelOnly));
             }
             Ok((None, None))
         }
@@ -190,10 +190,10 @@ pub async fn place_order(
     let customer_name = errors.take("customer_name", text(&req.customer_name, 60)).flatten();
     let table = errors.take("table", text(&req.table, 20)).flatten();
     if req.items.is_empty() {
-        errors.add("items", "an order needs at least one item");
+        errors.add("items", Code::ItemsRequired);
     }
     if req.items.len() > MAX_LINES {
-        errors.add("items", format!("at most {MAX_LINES} lines"));
+        errors.add("items", CodedError::too_many(Code::TooManyLines, MAX_LINES));
     }
     if let Some(flag) = errors
         .take("created_at_client", order_time(req.created_at_client, now, policy.offline_window, intake))
@@ -202,10 +202,7 @@ pub async fn place_order(
         flags.push(flag.into());
     }
     let menu_version = errors
-        .take(
-            "priced_from",
-            parse_cursor(req.priced_from.as_deref()).map_err(|_| "is not a cursor from sync/pull".into()),
-        )
+        .take("priced_from", parse_cursor(req.priced_from.as_deref()).map_err(|_| Code::PullCursorInvalid.into()))
         .flatten();
     let outlet: Option<OutletInfo> = tx
         .query_one(
@@ -216,12 +213,12 @@ pub async fn place_order(
         )
         .await?;
     let Some(outlet) = outlet else {
-        errors.add("outlet_id", "no such outlet");
+        errors.add("outlet_id", Code::OutletNotFound);
         return Err(Error::Validation(errors));
     };
     if !outlet.is_open {
         match (intake, req.channel) {
-            (Intake::Online, Channel::Kiosk) => errors.add("outlet_id", "the outlet is closed"),
+            (Intake::Online, Channel::Kiosk) => errors.add("outlet_id", Code::OutletClosed),
             _ => flags.push("outlet_closed".to_string()),
         }
     }
@@ -388,7 +385,7 @@ async fn price_lines(
     let price = |i: usize, history: Option<&ItemHistory>| {
         let line = &req.items[i];
         match &notes[i] {
-            Err(msg) => LineOutcome::Refused { field: "note", message: msg.clone() },
+            Err(why) => LineOutcome::Refused { field: "note", error: why.clone() },
             Ok(note) => {
                 let past =
                     history.map(|history| PastPrices { history, when: &past.when, window_hours: past.window_hours });
@@ -419,7 +416,7 @@ async fn price_lines(
                 lines.push(line);
                 flags.extend(f);
             }
-            LineOutcome::Refused { field, message } => errors.add(&format!("items[{i}].{field}"), message),
+            LineOutcome::Refused { field, error } => errors.add(&format!("items[{i}].{field}"), error),
             LineOutcome::NeedsHistory => return Err(Error::internal("a line was left unpriced")),
         }
     }
@@ -470,13 +467,13 @@ mod tests {
         let check = |ago: Duration, intake| order_time(now - ago, now, window, intake);
         assert_eq!(check(Duration::zero(), Intake::Online), Ok(None));
         assert_eq!(check(Duration::minutes(-9), Intake::Offline), Ok(None), "a clock a little ahead");
-        assert!(check(Duration::minutes(-11), Intake::Offline).unwrap_err().contains("future"));
-        assert!(check(Duration::days(365), Intake::Online).unwrap_err().contains("too old"));
+        assert_eq!(check(Duration::minutes(-11), Intake::Offline), Err(Code::ClockAhead.into()));
+        assert_eq!(check(Duration::days(365), Intake::Online), Err(CodedError::order_too_old(72)));
         assert_eq!(check(Duration::minutes(29), Intake::Offline), Ok(None));
         assert_eq!(check(Duration::minutes(31), Intake::Offline), Ok(Some("late_sync")));
         assert_eq!(check(Duration::minutes(31), Intake::Online), Ok(None));
         assert_eq!(check(Duration::hours(71), Intake::Offline), Ok(Some("late_sync")));
-        assert!(check(Duration::hours(73), Intake::Offline).unwrap_err().contains("72 h"));
+        assert!(check(Duration::hours(73), Intake::Offline).unwrap_err().to_string().contains("72 h"));
         assert!(check(Duration::hours(73), Intake::Online).is_err());
     }
 
@@ -485,7 +482,7 @@ mod tests {
         assert_eq!(text(&Some("  Siti ".into()), 60), Ok(Some("Siti".into())));
         assert_eq!(text(&Some("   ".into()), 60), Ok(None));
         assert_eq!(text(&None, 60), Ok(None));
-        assert!(text(&Some("x".repeat(61)), 60).is_err());
-        assert!(text(&Some("a\u{0}b".into()), 60).is_err());
+        assert_eq!(text(&Some("x".repeat(61)), 60), Err(CodedError::too_long(60)));
+        assert_eq!(text(&Some("a\u{0}b".into()), 60), Err(Code::ControlCharacters.into()));
     }
 }

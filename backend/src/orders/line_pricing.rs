@@ -12,9 +12,12 @@ use super::{
     intake::Intake,
     shown_price::{ItemHistory, ShownWhen, find_shown_price},
 };
-use crate::catalog::{
-    items::MAX_PRICE_MINOR,
-    modifiers::{MAX_GROUPS, MAX_OPTIONS},
+use crate::{
+    catalog::{
+        items::MAX_PRICE_MINOR,
+        modifiers::{MAX_GROUPS, MAX_OPTIONS},
+    },
+    error::{Code, CodedError},
 };
 
 pub const MAX_QTY: i32 = 99;
@@ -45,15 +48,15 @@ pub enum LineOutcome {
     /// Refused, with the field (of the line) and why.
     Refused {
         field: &'static str,
-        message: String,
+        error: CodedError,
     },
     /// An offline line whose shown price is not today's: only the price
     /// history can tell whether to honour it.
     NeedsHistory,
 }
 
-fn refused(field: &'static str, message: impl Into<String>) -> LineOutcome {
-    LineOutcome::Refused { field, message: message.into() }
+fn refused(field: &'static str, error: impl Into<CodedError>) -> LineOutcome {
+    LineOutcome::Refused { field, error: error.into() }
 }
 
 /// The history a line is checked against, and the moments that count.
@@ -61,7 +64,7 @@ fn refused(field: &'static str, message: impl Into<String>) -> LineOutcome {
 pub struct PastPrices<'a> {
     pub history: &'a ItemHistory,
     pub when: &'a ShownWhen,
-    /// For the refusal message.
+    /// For the refusal's parameters.
     pub window_hours: i64,
 }
 
@@ -76,17 +79,17 @@ pub fn price_line(
     past: Option<PastPrices<'_>>,
 ) -> LineOutcome {
     if !(1..=MAX_QTY).contains(&req.qty) {
-        return refused("qty", format!("must be between 1 and {MAX_QTY}"));
+        return refused("qty", CodedError::qty_out_of_range(1, MAX_QTY));
     }
     if req.modifier_option_ids.len() > MAX_CHOICES {
-        return refused("modifier_option_ids", format!("at most {MAX_CHOICES} options"));
+        return refused("modifier_option_ids", CodedError::too_many(Code::TooManyOptions, MAX_CHOICES));
     }
     if let Some(shown) = req.shown_unit_price_minor
         && !(0..=MAX_PRICE_MINOR).contains(&shown)
     {
-        return refused("shown_unit_price_minor", format!("must be between 0 and {MAX_PRICE_MINOR}"));
+        return refused("shown_unit_price_minor", CodedError::out_of_range(0, MAX_PRICE_MINOR));
     }
-    let Some(item) = item else { return refused("menu_item_id", "no such item") };
+    let Some(item) = item else { return refused("menu_item_id", Code::ItemNotFound) };
     let now = (!item.deleted).then(|| chosen_modifiers(&item.groups, &req.modifier_option_ids));
     let line = |name: &str, unit: i64, modifiers: Vec<OrderModifier>| OrderLine {
         menu_item_id: item.id,
@@ -103,16 +106,16 @@ pub fn price_line(
 
     if intake == Intake::Online {
         let modifiers = match now {
-            None => return refused("menu_item_id", "this item is no longer on the menu"),
-            Some(_) if !item.available => return refused("menu_item_id", "this item is sold out"),
-            Some(Err(msg)) => return refused("modifier_option_ids", msg),
+            None => return refused("menu_item_id", Code::ItemRemoved),
+            Some(_) if !item.available => return refused("menu_item_id", Code::ItemSoldOut),
+            Some(Err(why)) => return refused("modifier_option_ids", why),
             Some(Ok(modifiers)) => modifiers,
         };
         let unit = unit_of(&modifiers);
         if let Some(shown) = req.shown_unit_price_minor
             && shown != unit
         {
-            return refused("shown_unit_price_minor", format!("the price is now {unit}, not {shown}"));
+            return refused("shown_unit_price_minor", CodedError::price_changed(unit, shown));
         }
         return LineOutcome::Priced { line: line(&item.name, unit, modifiers), flags: Vec::new() };
     }
@@ -130,8 +133,8 @@ pub fn price_line(
     let Some(shown) = req.shown_unit_price_minor.filter(|shown| Some(*shown) != today) else {
         // Today's price (the device showed it, or showed none).
         return match now {
-            None => refused("menu_item_id", "this item is no longer on the menu"),
-            Some(Err(msg)) => refused("modifier_option_ids", msg),
+            None => refused("menu_item_id", Code::ItemRemoved),
+            Some(Err(why)) => refused("modifier_option_ids", why),
             Some(Ok(modifiers)) => {
                 LineOutcome::Priced { line: line(&item.name, unit_of(&modifiers), modifiers), flags }
             }
@@ -147,33 +150,26 @@ pub fn price_line(
             }
             LineOutcome::Priced { line: line(&honoured.name, shown, honoured.modifiers), flags }
         }
-        None => refused(
-            "shown_unit_price_minor",
-            format!(
-                "{} with these options did not cost {shown} at this outlet at any time between the device's last \
-                 menu update and the order's time (the last {} h count)",
-                item.name, past.window_hours
-            ),
-        ),
+        None => refused("shown_unit_price_minor", CodedError::price_not_offered(&item.name, shown, past.window_hours)),
     }
 }
 
 /// The chosen options, checked against the item's groups (each option known
 /// and chosen once; each group within its min and max).
-pub fn chosen_modifiers(groups: &[ModifierGroup], chosen: &[Uuid]) -> Result<Vec<OrderModifier>, String> {
+pub fn chosen_modifiers(groups: &[ModifierGroup], chosen: &[Uuid]) -> Result<Vec<OrderModifier>, CodedError> {
     let mut per_group: BTreeMap<usize, u32> = BTreeMap::new();
     let mut seen = HashSet::with_capacity(chosen.len());
     let mut out = Vec::with_capacity(chosen.len());
     for option_id in chosen {
         if !seen.insert(*option_id) {
-            return Err("an option is chosen twice".into());
+            return Err(Code::OptionChosenTwice.into());
         }
         let found = groups
             .iter()
             .enumerate()
             .find_map(|(gi, g)| g.options.iter().find(|o| o.id == Some(*option_id)).map(|o| (gi, g, o)));
         let Some((gi, group, option)) = found else {
-            return Err(format!("option {option_id} is not an option of this item"));
+            return Err(CodedError::option_unknown(option_id));
         };
         *per_group.entry(gi).or_default() += 1;
         out.push(OrderModifier {
@@ -186,10 +182,10 @@ pub fn chosen_modifiers(groups: &[ModifierGroup], chosen: &[Uuid]) -> Result<Vec
     for (gi, group) in groups.iter().enumerate() {
         let n = per_group.get(&gi).copied().unwrap_or(0);
         if n < group.min {
-            return Err(format!("choose at least {} of {}", group.min, group.name));
+            return Err(CodedError::choose_at_least(group.min, &group.name));
         }
         if n > group.max {
-            return Err(format!("choose at most {} of {}", group.max, group.name));
+            return Err(CodedError::choose_at_most(group.max, &group.name));
         }
     }
     Ok(out)
@@ -232,11 +228,12 @@ mod tests {
         let (g, ids) = groups();
         assert_eq!(chosen_modifiers(&g, &[ids[0]]).unwrap().len(), 1);
         assert_eq!(chosen_modifiers(&g, &[ids[1], ids[3]]).unwrap()[1].price_minor, 8000);
-        assert!(chosen_modifiers(&g, &[]).unwrap_err().contains("at least 1 of Ice"));
-        assert!(chosen_modifiers(&g, &[ids[0], ids[1]]).unwrap_err().contains("at most 1 of Ice"));
-        assert!(chosen_modifiers(&g, &[ids[0], ids[2], ids[3]]).unwrap_err().contains("at most 1 of Extra"));
-        assert!(chosen_modifiers(&g, &[ids[0], ids[0]]).unwrap_err().contains("twice"));
-        assert!(chosen_modifiers(&g, &[ids[0], Uuid::now_v7()]).unwrap_err().contains("not an option"));
+        let why = |chosen: &[Uuid]| chosen_modifiers(&g, chosen).unwrap_err();
+        assert_eq!(why(&[]), CodedError::choose_at_least(1, "Ice"));
+        assert_eq!(why(&[ids[0], ids[1]]), CodedError::choose_at_most(1, "Ice"));
+        assert_eq!(why(&[ids[0], ids[2], ids[3]]), CodedError::choose_at_most(1, "Extra"));
+        assert_eq!(why(&[ids[0], ids[0]]).code, Code::OptionChosenTwice);
+        assert!(why(&[ids[0], Uuid::now_v7()]).to_string().contains("not an option"));
     }
 
     /// "Es Teh" at 10,000 now (Ice required, Extra optional); it was 8,000
@@ -291,9 +288,10 @@ mod tests {
         }
     }
 
+    /// The field and the refusal in English.
     fn refusal(outcome: LineOutcome) -> (&'static str, String) {
         match outcome {
-            LineOutcome::Refused { field, message } => (field, message),
+            LineOutcome::Refused { field, error } => (field, error.to_string()),
             other => panic!("not refused: {other:?}"),
         }
     }

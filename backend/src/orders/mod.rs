@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Actor, ActorKind},
     db::ScopedTx,
-    error::{Error, Result},
+    error::{Code, Error, Result},
     tenancy::paging::PageRequest,
 };
 
@@ -111,7 +111,7 @@ pub async fn list(tx: &ScopedTx, actor: &Actor, q: &OrderQuery) -> Result<Page<O
     if let Some(s) = &q.status
         && OrderStatus::parse(s).is_none()
     {
-        return Err(Error::field("status", "is not an order status"));
+        return Err(Error::field("status", Code::OrderStatusInvalid));
     }
     let rows: Vec<OrderRow> = tx
         .query_all(

@@ -7,7 +7,7 @@ use super::{COLUMNS, OrderRow, lifecycle::can_move};
 use crate::{
     auth::{Actor, ActorKind},
     db::ScopedTx,
-    error::{Error, Result},
+    error::{Code, CodedError, Error, Result},
 };
 
 /// Kitchen staff and KDS devices move orders of their own outlet (the
@@ -15,7 +15,7 @@ use crate::{
 /// Kiosks move nothing. A move the lifecycle does not allow is 409.
 pub async fn change_status(tx: &ScopedTx, actor: &Actor, id: Uuid, req: ChangeOrderStatus) -> Result<Order> {
     match &actor.kind {
-        ActorKind::Device { kind: DeviceKind::Kiosk, .. } => return Err(Error::Forbidden("kiosks do not move orders")),
+        ActorKind::Device { kind: DeviceKind::Kiosk, .. } => return Err(Error::Forbidden(Code::KiosksDoNotMoveOrders)),
         ActorKind::Device { .. } => {}
         ActorKind::Staff { .. } => {
             actor.require_role(&[Role::Owner, Role::Manager, Role::Cashier, Role::Kitchen])?;
@@ -24,8 +24,8 @@ pub async fn change_status(tx: &ScopedTx, actor: &Actor, id: Uuid, req: ChangeOr
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);
     if req.status == OrderStatus::Cancelled {
         match &reason {
-            None => return Err(Error::field("reason", "say why the order is cancelled")),
-            Some(r) if r.chars().count() > 200 => return Err(Error::field("reason", "must be at most 200 characters")),
+            None => return Err(Error::field("reason", Code::ReasonRequired)),
+            Some(r) if r.chars().count() > 200 => return Err(Error::field("reason", CodedError::too_long(200))),
             _ => {}
         }
     }
@@ -46,7 +46,7 @@ pub(crate) async fn set_status(
     reason: Option<String>,
 ) -> Result<Order> {
     if !can_move(from, to) {
-        return Err(Error::Conflict(format!("an order that is {} cannot become {}", from.as_str(), to.as_str())));
+        return Err(Error::Conflict(CodedError::status_transition(from.as_str(), to.as_str())));
     }
     let row: OrderRow = tx
         .query_one(

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Actor, ActorKind},
     db::ScopedTx,
-    error::{Error, Result},
+    error::{Code, Error, Result},
 };
 
 /// Orders older than this are not on the board (a forgotten one from yesterday).
@@ -33,7 +33,7 @@ struct Row {
 /// hours, by number. Not for kiosks (they follow their own orders only).
 pub async fn board(tx: &ScopedTx, actor: &Actor, outlet_id: Uuid) -> Result<Vec<PickupEntry>> {
     if let ActorKind::Device { kind: DeviceKind::Kiosk, .. } = actor.kind {
-        return Err(Error::Forbidden("kiosks do not show the pickup board"));
+        return Err(Error::Forbidden(Code::KiosksDoNotShowPickup));
     }
     crate::tenancy::outlets::get(tx, outlet_id).await?;
     let rows: Vec<Row> = tx

@@ -6,15 +6,18 @@
 //! this is the lenient path for orders really taken offline (see
 //! `orders::intake`); staff place orders with `POST /orders`.
 
-use actix_web::{ResponseError, web};
-use pos_wire::{CreateOrder, DeviceKind, Problem, PushOutcome, PushResult, SyncPush, SyncPushResponse};
+use actix_web::web;
+use pos_wire::{CreateOrder, DeviceKind, PushOutcome, PushResult, SyncPush, SyncPushResponse};
 use uuid::Uuid;
 
 use crate::{
     auth::{ActorKind, principal::Scoped},
     db::PrincipalId,
-    error::{Error, Result},
-    http::json::{Json, parse_json},
+    error::{Code, CodedError, Error, Result},
+    http::{
+        json::{Json, parse_json},
+        problem::itemised_problem_of as problem_of,
+    },
     orders::intake::{Intake, IntakePolicy, Placed, place_order},
     state::AppState,
 };
@@ -23,25 +26,6 @@ pub const MAX_BATCH: usize = 500;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/sync/push", web::post().to(sync_push));
-}
-
-fn problem_of(e: &Error) -> Problem {
-    let status = e.status_code();
-    let (detail, errors) = match e {
-        Error::Validation(f) => {
-            let why: Vec<String> = f.0.iter().map(|(field, msgs)| format!("{field}: {}", msgs.join("; "))).collect();
-            (Some(format!("Not accepted: {}", why.join(". "))), f.0.clone())
-        }
-        Error::Db(_) | Error::Internal(_) => (Some("Something went wrong on our side.".into()), Default::default()),
-        other => (Some(other.to_string()), Default::default()),
-    };
-    Problem {
-        kind: format!("https://pos.example/problems/{}", status.as_u16()),
-        title: status.canonical_reason().unwrap_or("Error").into(),
-        status: status.as_u16(),
-        detail,
-        errors,
-    }
 }
 
 #[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", request_body = SyncPush,
@@ -55,18 +39,18 @@ pub async fn sync_push(
     let push = body.into_inner();
     let device_id = match s.actor.kind {
         ActorKind::Device { device_id, kind: DeviceKind::Kiosk, .. } => device_id,
-        ActorKind::Device { .. } => return Err(Error::Forbidden("only kiosks push orders")),
+        ActorKind::Device { .. } => return Err(Error::Forbidden(Code::PushKiosksOnly)),
         ActorKind::Staff { .. } => {
-            return Err(Error::Forbidden("sync/push takes device tokens only; staff place orders with POST /orders"));
+            return Err(Error::Forbidden(Code::PushDeviceTokensOnly));
         }
     };
     if device_id != push.device_id {
-        return Err(Error::Forbidden("a kiosk pushes only its own orders"));
+        return Err(Error::Forbidden(Code::PushOwnOrdersOnly));
     }
     let principal = PrincipalId::Device(device_id);
     let policy = IntakePolicy::from_settings(&state.settings);
     if push.orders.len() > MAX_BATCH {
-        return Err(Error::field("orders", format!("send at most {MAX_BATCH} orders per batch")));
+        return Err(Error::field("orders", CodedError::too_many(Code::TooManyOrders, MAX_BATCH)));
     }
     let (tenant_id, outlets, actor) = (s.tx.tenant_id(), s.tx.outlets().clone(), s.actor.clone());
     s.tx.commit().await?;
@@ -104,9 +88,7 @@ pub async fn sync_push(
                 client_order_id,
                 outcome: PushOutcome::Conflict,
                 order: Some(o),
-                error: Some(problem_of(&Error::Conflict(
-                    "this client_order_id was already used for an order with different content".into(),
-                ))),
+                error: Some(problem_of(&Error::conflict(Code::ClientOrderIdReused))),
             },
             // The database itself failing is not the order's fault: fail the batch, the device retries.
             Err(e @ (Error::Db(_) | Error::Internal(_))) => return Err(e),

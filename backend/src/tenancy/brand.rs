@@ -13,7 +13,7 @@ use super::{
 use crate::{
     auth::Actor,
     db::ScopedTx,
-    error::{Error, FieldErrors, Result},
+    error::{Code, Error, FieldErrors, Result},
 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, FromQueryResult, utoipa::ToSchema)]
@@ -51,7 +51,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, req: UpdateBrand) -> Result<Br
     if let Some(c) = &currency
         && pos_wire::money::Currency::of(c).is_none()
     {
-        errors.add("currency", "is not a supported currency");
+        errors.add("currency", Code::CurrencyUnsupported);
     }
     errors.finish()?;
     tx.execute(

@@ -1,18 +1,20 @@
+use crate::error::{Code, CodedError};
+
 /// A display name: trimmed, non-empty, at most `max` characters, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Name(String);
 
 impl Name {
-    pub fn parse(raw: &str, max: usize) -> Result<Name, String> {
+    pub fn parse(raw: &str, max: usize) -> Result<Name, CodedError> {
         let name = raw.trim();
         if name.is_empty() {
-            return Err("is required".into());
+            return Err(Code::Required.into());
         }
         if name.chars().count() > max {
-            return Err(format!("must be at most {max} characters"));
+            return Err(CodedError::too_long(max));
         }
         if name.chars().any(char::is_control) {
-            return Err("must not contain control characters".into());
+            return Err(Code::ControlCharacters.into());
         }
         Ok(Name(name.to_string()))
     }

@@ -1,7 +1,7 @@
 use pos_wire::{Page, PageQuery};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{Code, CodedError, Error, Result};
 
 /// A parsed `?limit=&cursor=`: rows come in id order (ids are UUIDv7, so
 /// creation order), after the cursor's id.
@@ -18,10 +18,10 @@ impl PageRequest {
     pub fn parse(q: &PageQuery) -> Result<PageRequest> {
         let limit = q.limit.unwrap_or(Self::DEFAULT_LIMIT);
         if limit == 0 || limit > Self::MAX_LIMIT {
-            return Err(Error::field("limit", format!("must be between 1 and {}", Self::MAX_LIMIT)));
+            return Err(Error::field("limit", CodedError::out_of_range(1, Self::MAX_LIMIT.into())));
         }
         let after = match q.cursor.as_deref().filter(|c| !c.is_empty()) {
-            Some(c) => Some(Uuid::parse_str(c).map_err(|_| Error::field("cursor", "is not a cursor from this list"))?),
+            Some(c) => Some(Uuid::parse_str(c).map_err(|_| Error::field("cursor", Code::CursorInvalid))?),
             None => None,
         };
         Ok(PageRequest { limit, after })

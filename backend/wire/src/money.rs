@@ -6,7 +6,7 @@
 //! Writing: `Rp 25.000` (rupiah are grouped with dots in either language, as
 //! Indonesia writes them), `US$4.50` in English and `US$4,50` in Indonesian.
 
-use crate::Locale;
+use crate::{Locale, problem::Code};
 
 /// A currency we price in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,14 +146,14 @@ pub enum ParseError {
 }
 
 impl ParseError {
-    /// A stable machine code for translations.
-    pub fn code(self) -> &'static str {
+    /// Its error code (translated by [`crate::problem::describe`]).
+    pub fn code(self) -> Code {
         match self {
-            ParseError::Required => "required",
-            ParseError::Negative => "money_negative",
-            ParseError::NotWhole => "money_whole",
-            ParseError::Format => "money_format",
-            ParseError::OutOfRange => "money_range",
+            ParseError::Required => Code::Required,
+            ParseError::Negative => Code::MoneyNegative,
+            ParseError::NotWhole => Code::MoneyWhole,
+            ParseError::Format => Code::MoneyFormat,
+            ParseError::OutOfRange => Code::MoneyRange,
         }
     }
 }

@@ -48,7 +48,7 @@ pub fn PairingScreen(
     };
     let code_error = move || {
         failure()
-            .and_then(|f| f.code_error())
+            .and_then(|f| f.code_error(locale.get()))
             .map(|message| format!("{}: {message}", t(locale.get(), Text::PairingCodeLabel)))
     };
     let message = move || failure().and_then(|f| f.message(locale.get()));
@@ -140,10 +140,10 @@ enum PairingFailure {
 
 impl PairingFailure {
     /// The server's complaint about the code itself, shown under the input.
-    fn code_error(&self) -> Option<String> {
+    fn code_error(&self, locale: Locale) -> Option<String> {
         match self {
             PairingFailure::Refused(ApiError::Problem(problem)) => {
-                problem.errors.get(CODE_FIELD).and_then(|messages| messages.first()).cloned()
+                problem.field_messages(locale).remove(CODE_FIELD).and_then(|messages| messages.into_iter().next())
             }
             _ => None,
         }
@@ -153,18 +153,18 @@ impl PairingFailure {
     fn message(&self, locale: Locale) -> Option<String> {
         match self {
             PairingFailure::Refused(ApiError::Problem(problem)) => {
-                let other_fields: Vec<String> = problem
-                    .errors
+                let fields = problem.field_messages(locale);
+                let other_fields: Vec<String> = fields
                     .iter()
                     .filter(|(field, _)| field.as_str() != CODE_FIELD)
                     .flat_map(|(field, messages)| messages.iter().map(move |m| format!("{field}: {m}")))
                     .collect();
                 if !other_fields.is_empty() {
                     Some(other_fields.join("; "))
-                } else if problem.errors.contains_key(CODE_FIELD) {
+                } else if fields.contains_key(CODE_FIELD) {
                     None
                 } else {
-                    Some(problem.detail.clone().unwrap_or_else(|| problem.title.clone()))
+                    Some(problem.message(locale))
                 }
             }
             PairingFailure::Refused(ApiError::Unreachable) => Some(t(locale, Text::ServerUnreachable).to_owned()),

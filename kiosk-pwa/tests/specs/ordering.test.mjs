@@ -224,7 +224,7 @@ test("online, a price changed since the kiosk's menu is refused at once; the car
     assert.equal((await refusal).status(), 422);
     const alert = kp.locator(".checkout .alert.refused");
     await alert.waitFor();
-    assert.match(await alert.textContent(), /Kopi Susu: .*20000/);
+    assert.match(await alert.textContent(), /Kopi Susu: harganya sekarang 20000, bukan 18000/, "the reason in the screen's language");
     await kiosk.screenshot("kiosk-order-refused");
     // The kiosk pulls the menu again: the cart is at the new price.
     await eventually(async () => /Rp 23\.310/.test(await kp.locator(".grand-total").textContent()), {

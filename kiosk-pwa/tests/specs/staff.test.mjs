@@ -81,10 +81,11 @@ test("rejected and conflicting orders wait for staff behind the PIN", async () =
   const outcomes = await page.locator(".attention-order .outcome").allTextContents();
   assert.deepEqual(outcomes.sort(), ["Ditolak", "Ditolak", "Konflik"]);
   assert.match(await page.locator(`.attention-order[data-client-order-id="${rejected.client_order_id}"]`).textContent(), /qty|99/i);
-  // Staff read why, by item: the server's price history never had Sate Ayam for free.
+  // Staff read why, by item, in the screen's language (the server's code
+  // translated): the server's price history never had Sate Ayam for free.
   assert.match(
     await page.locator(`.attention-order[data-client-order-id="${free.client_order_id}"] .hint`).textContent(),
-    /Sate Ayam: .*did not cost 0/,
+    /Sate Ayam: .*tidak pernah berharga 0/,
   );
   // Nothing of them reached the kitchen.
   const tickets = await brand.owner.get(`/api/v1/outlets/${brand.outlet.id}/tickets?status=open`);

@@ -18,7 +18,7 @@ use pos_wire::DeviceKind;
 
 use crate::{
     auth::principal::BearerClaims,
-    error::{Error, Result},
+    error::{Code, Error, Result},
 };
 
 /// (method, route pattern) pairs a pickup board may call.
@@ -28,7 +28,7 @@ const ROUTES: &[(&str, &str)] =
 /// 403 unless a pickup board may call `method` on the matched `route`.
 pub fn may_use(method: &Method, route: Option<&str>) -> Result<()> {
     let allowed = route.is_some_and(|route| ROUTES.iter().any(|(m, r)| method.as_str() == *m && route == *r));
-    if allowed { Ok(()) } else { Err(Error::Forbidden("the pickup board only shows order numbers")) }
+    if allowed { Ok(()) } else { Err(Error::Forbidden(Code::BoardReadOnly)) }
 }
 
 /// Middleware on the API: a pickup board's token on any other route gets 403.

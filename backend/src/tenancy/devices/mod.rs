@@ -20,7 +20,7 @@ use super::{
 use crate::{
     auth::Actor,
     db::{OutletScope, PrincipalId, ScopedTx},
-    error::{Error, Result},
+    error::{Code, Error, Result},
     http::client_ip::ClientIp,
     state::AppState,
 };
@@ -105,7 +105,7 @@ pub async fn create(
 ) -> Result<DevicePairingCode> {
     actor.require_role(&[Role::Owner, Role::Manager])?;
     require_outlet(tx, outlet_id).await?;
-    let name = Name::parse(&req.name, 80).map_err(|m| Error::field("name", m))?;
+    let name = Name::parse(&req.name, 80).map_err(|e| Error::field("name", e))?;
     let code = new_code();
     let id = Uuid::now_v7();
     let row: DeviceRow = tx
@@ -190,7 +190,7 @@ pub async fn revoke(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
 /// back: pairing a shop's tablets never counts.
 pub async fn pair(state: &AppState, raw_code: &str, client: ClientIp) -> Result<PairedDevice> {
     let s = &state.settings;
-    let invalid = || Error::field("pairing_code", "is not valid or has expired; create a new one in the admin");
+    let invalid = || Error::field("pairing_code", Code::PairingCodeInvalid);
     let code = normalise_code(raw_code).ok_or_else(invalid)?;
     let (limiter, window) = (&state.limiter, s.pair_limit_window);
     let ip_slot = limiter.acquire(&format!("pair:ip:{}", client.bucket()), s.pair_limit_per_ip, window).await?;
@@ -254,7 +254,7 @@ pub async fn pair(state: &AppState, raw_code: &str, client: ClientIp) -> Result<
 pub async fn me(tx: &ScopedTx, actor: &Actor) -> Result<Device> {
     match actor.kind {
         crate::auth::ActorKind::Device { device_id, .. } => get(tx, device_id).await,
-        _ => Err(Error::Forbidden("only devices have a device profile")),
+        _ => Err(Error::Forbidden(Code::NotADevice)),
     }
 }
 

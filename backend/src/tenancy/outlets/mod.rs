@@ -15,7 +15,7 @@ use super::{
 use crate::{
     auth::Actor,
     db::ScopedTx,
-    error::{Error, FieldErrors, Result},
+    error::{Code, CodedError, Error, FieldErrors, Result},
 };
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -54,25 +54,25 @@ const COLUMNS: &str = "id, name, address, timezone, tax_rate_bp, service_charge_
                        (SELECT currency::text FROM tenants) AS currency, created_at, updated_at";
 
 /// Basis points between 0 and 10000 (0% to 100%).
-fn basis_points(v: i32) -> Result<i32, String> {
-    if (0..=10_000).contains(&v) { Ok(v) } else { Err("must be between 0 and 10000 (0% to 100%)".into()) }
+fn basis_points(v: i32) -> Result<i32, CodedError> {
+    if (0..=10_000).contains(&v) { Ok(v) } else { Err(Code::BasisPointsOutOfRange.into()) }
 }
 
-fn address(v: &str) -> Result<String, String> {
+fn address(v: &str) -> Result<String, CodedError> {
     let v = v.trim();
-    if v.chars().count() > 300 { Err("must be at most 300 characters".into()) } else { Ok(v.to_string()) }
+    if v.chars().count() > 300 { Err(CodedError::too_long(300)) } else { Ok(v.to_string()) }
 }
 
 async fn check_timezone(tx: &ScopedTx, tz: &str, errors: &mut FieldErrors) -> Result<()> {
     let found = tx.query_raw("SELECT 1 AS one FROM pg_timezone_names WHERE name = $1 LIMIT 1", [tz.into()]).await?;
     if found.is_empty() {
-        errors.add("timezone", "is not a known time zone (for example Asia/Jakarta)");
+        errors.add("timezone", Code::TimezoneUnknown);
     }
     Ok(())
 }
 
 fn name_taken(e: Error) -> Error {
-    if e.is_unique_violation() { Error::field("name", "another outlet of this brand already has this name") } else { e }
+    if e.is_unique_violation() { Error::field("name", Code::OutletNameTaken) } else { e }
 }
 
 /// Outlets in the caller's scope (owners: all; others: their memberships).

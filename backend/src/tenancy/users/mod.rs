@@ -25,7 +25,7 @@ use super::{
 use crate::{
     auth::{Actor, Email, Password, password::SaltKey, sessions::end_all_sessions},
     db::ScopedTx,
-    error::{Error, FieldErrors, Result},
+    error::{Code, Error, FieldErrors, Result},
 };
 
 #[derive(Debug, Clone, FromQueryResult)]
@@ -69,7 +69,7 @@ fn may_manage(actor: &Actor, target_role: Role) -> Result<()> {
     match actor.require_role(&[Role::Owner, Role::Manager])? {
         Role::Owner => Ok(()),
         _ if matches!(target_role, Role::Cashier | Role::Kitchen) => Ok(()),
-        _ => Err(Error::Forbidden("managers manage cashiers and kitchen staff only")),
+        _ => Err(Error::Forbidden(Code::ManagersManageStaffOnly)),
     }
 }
 
@@ -94,7 +94,7 @@ async fn within_reach(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     if is_owner(actor) || working_beyond_scope(tx, &[id]).await?.is_empty() {
         return Ok(());
     }
-    Err(Error::Forbidden("this person also works at outlets you do not manage; an owner can change them"))
+    Err(Error::Forbidden(Code::StaffOutsideYourOutlets))
 }
 
 pub async fn list(tx: &ScopedTx, actor: &Actor, q: &PageQuery) -> Result<Page<User>> {
@@ -127,7 +127,7 @@ async fn check_outlets(tx: &ScopedTx, role: Role, ids: &[Uuid], errors: &mut Fie
     ids.sort();
     ids.dedup();
     if role != Role::Owner && ids.is_empty() {
-        errors.add("outlet_ids", "choose at least one outlet");
+        errors.add("outlet_ids", Code::OutletsRequired);
     }
     if !ids.is_empty() {
         let found = tx
@@ -138,7 +138,7 @@ async fn check_outlets(tx: &ScopedTx, role: Role, ids: &[Uuid], errors: &mut Fie
             .await?;
         let n: i64 = crate::db::opt_row(&found, "n")?.unwrap_or(0);
         if n as usize != ids.len() {
-            errors.add("outlet_ids", "contains an outlet that does not exist");
+            errors.add("outlet_ids", Code::UnknownOutlets);
         }
     }
     Ok(ids)
@@ -158,7 +158,7 @@ async fn set_memberships(tx: &ScopedTx, user_id: Uuid, ids: &[Uuid]) -> Result<(
 }
 
 fn email_taken(e: Error) -> Error {
-    if e.is_unique_violation() { Error::field("email", "is already used by another account of this brand") } else { e }
+    if e.is_unique_violation() { Error::field("email", Code::EmailTaken) } else { e }
 }
 
 pub async fn create(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, req: CreateUser) -> Result<User> {
@@ -215,13 +215,10 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, id: Uuid, r
     };
     let stops_owning = before.role == Role::Owner && (new_role != Role::Owner || req.active == Some(false));
     if stops_owning && before.active && active_owners(tx).await? <= 1 {
-        errors.add(
-            if new_role != Role::Owner { "role" } else { "active" },
-            "the brand must keep at least one active owner",
-        );
+        errors.add(if new_role != Role::Owner { "role" } else { "active" }, Code::LastOwner);
     }
     if Some(id) == actor.user_id() && req.active == Some(false) {
-        errors.add("active", "you cannot deactivate yourself");
+        errors.add("active", Code::CannotDeactivateSelf);
     }
     errors.finish()?;
 
@@ -267,10 +264,10 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     may_manage(actor, before.role)?;
     within_reach(tx, actor, id).await?;
     if Some(id) == actor.user_id() {
-        return Err(Error::Conflict("you cannot delete your own account".into()));
+        return Err(Error::conflict(Code::CannotDeleteSelf));
     }
     if before.role == Role::Owner && before.active && active_owners(tx).await? <= 1 {
-        return Err(Error::Conflict("the brand must keep at least one active owner".into()));
+        return Err(Error::conflict(Code::LastOwner));
     }
     // Its refresh tokens and admin sessions go with it (ON DELETE CASCADE).
     tx.execute("DELETE FROM users WHERE id = $1", [id.into()]).await?;
@@ -280,7 +277,7 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
 
 /// Anyone signed in may choose their own interface language.
 pub async fn set_own_locale(tx: &ScopedTx, actor: &Actor, locale: Locale) -> Result<()> {
-    let id = actor.user_id().ok_or(Error::Forbidden("only staff have a language setting"))?;
+    let id = actor.user_id().ok_or(Error::Forbidden(Code::LanguageStaffOnly))?;
     tx.execute("UPDATE users SET locale = $2, updated_at = now() WHERE id = $1", [id.into(), locale.as_str().into()])
         .await?;
     Ok(())

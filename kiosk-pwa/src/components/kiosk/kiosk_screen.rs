@@ -285,7 +285,7 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
             match queue.place(queued).await {
                 Ok(Placement::Refused(problem)) => {
                     let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
-                    refused.set(refusal::reasons(&problem, &names));
+                    refused.set(refusal::reasons(&problem, &names, locale.get_untracked()));
                     // The cart follows the menu as it is now (sold-out lines go, prices update).
                     leptos::task::spawn_local(async move { sync.pull().await });
                 }

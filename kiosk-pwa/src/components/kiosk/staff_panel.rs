@@ -86,7 +86,8 @@ pub fn StaffPanel(
                         <p class="queue-count">{move || orders_waiting(locale.get(), pending.get())}</p>
                         <Show when=move || last_error.get().is_some()>
                             <p class="hint">
-                                {move || t(locale.get(), Text::LastError)} ": " {move || last_error.get()}
+                                {move || t(locale.get(), Text::LastError)} ": "
+                                {move || last_error.get().map(|e| e.message(locale.get()))}
                             </p>
                         </Show>
                         <p class="hint">
@@ -139,7 +140,9 @@ fn AttentionOrder(
         _ => Text::OutcomeRejected,
     };
     let names: Vec<String> = order.body.items.iter().map(|l| l.shown_name.clone().unwrap_or_default()).collect();
-    let why = order.problem.as_ref().map(|p| refusal::reasons(p, &names).join("; ")).unwrap_or_default();
+    let problem = order.problem.clone();
+    let why =
+        move || problem.as_ref().map(|p| refusal::reasons(p, &names, locale.get()).join("; ")).unwrap_or_default();
     let items = order
         .body
         .items

@@ -1,0 +1,527 @@
+//! Every reason the server gives for refusing a request, as a stable machine
+//! code with typed parameters. Clients translate codes (see [`describe`]);
+//! the wording may change, a code does not.
+//!
+//! A code is added in one place, the [`codes!`] list below; [`describe`]
+//! then fails to compile until it has both languages.
+//!
+//! [`describe`]: super::describe
+
+use std::{collections::BTreeMap, fmt};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// A code's parameters by name (`{"max": 60}`), a JSON object on the wire.
+pub type Params = BTreeMap<String, Value>;
+
+/// Defines [`Code`] from one list: variant, wire name, parameters, meaning
+/// (the doc comment).
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = $wire:literal [$($param:ident),*], )+) => {
+        /// Why a request was refused; `snake_case` strings on the wire.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[doc = $doc])+ $variant, )+
+        }
+
+        impl Code {
+            /// Every code, in the order they are defined.
+            pub const ALL: &[Code] = &[$(Code::$variant),+];
+
+            /// The code as it is written on the wire.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $wire,)+
+                }
+            }
+
+            /// The parameters every problem with this code carries.
+            pub const fn params(self) -> &'static [&'static str] {
+                match self {
+                    $(Code::$variant => &[$(stringify!($param)),*],)+
+                }
+            }
+
+            /// What the code means, for API readers (README, OpenAPI).
+            pub const fn meaning(self) -> &'static str {
+                match self {
+                    $(Code::$variant => concat!($($doc),+),)+
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    // ----- Any request -----
+    /// No such resource, or one of another tenant or outlet (never revealed).
+    NotFound = "not_found" [],
+    /// The path exists but not with this HTTP method.
+    MethodNotAllowed = "method_not_allowed" [],
+    /// The request could not be understood (refused by the framework).
+    BadRequest = "bad_request" [],
+    /// The request needs credentials (refused by the framework).
+    Unauthorized = "unauthorized" [],
+    /// The credentials do not allow this (refused by the framework).
+    Forbidden = "forbidden" [],
+    /// Any other HTTP error the framework raised; `status` is its status code.
+    HttpError = "http_error" [status],
+    /// Some fields are not valid: see `error_codes` for each.
+    ValidationFailed = "validation_failed" [],
+    /// The request body did not arrive before the deadline (408).
+    RequestTimeout = "request_timeout" [],
+    /// The request body is larger than `limit` bytes (413).
+    PayloadTooLarge = "payload_too_large" [limit],
+    /// The body must be sent as `application/json` (415).
+    UnsupportedMediaType = "unsupported_media_type" [],
+    /// The connection broke or the body's framing was wrong while reading it.
+    BodyUnreadable = "body_unreadable" [],
+    /// The body is not JSON at all; `detail` is the parser's message.
+    JsonInvalid = "json_invalid" [detail],
+    /// A field the body must have is missing; `detail` is the parser's message.
+    MissingField = "missing_field" [detail],
+    /// The body has a field this request does not take; `detail` is the parser's message.
+    UnknownField = "unknown_field" [detail],
+    /// A value of the wrong type or not one of the allowed ones; `detail` is the parser's message.
+    InvalidValue = "invalid_value" [detail],
+    /// Too many attempts (sign-in, pairing); try again in `retry_after_secs` (429).
+    RateLimited = "rate_limited" [retry_after_secs],
+    /// This device or person holds as many live event streams as allowed; try again in `retry_after_secs` (429).
+    TooManyStreams = "too_many_streams" [retry_after_secs],
+    /// The database is not answering; retry after `Retry-After` (503).
+    DatabaseUnavailable = "database_unavailable" [],
+    /// An unexpected failure on the server (500); details are in its log.
+    Internal = "internal" [],
+    /// `Last-Event-ID` is not a number.
+    LastEventIdInvalid = "last_event_id_invalid" [],
+
+    // ----- Signing in and tokens (401) -----
+    /// The admin needs a signed-in session.
+    SignInRequired = "sign_in_required" [],
+    /// The request needs `Authorization: Bearer <token>`.
+    BearerTokenRequired = "bearer_token_required" [],
+    /// The email and password match no active account.
+    WrongCredentials = "wrong_credentials" [],
+    /// The account was deactivated or deleted.
+    AccountInactive = "account_inactive" [],
+    /// The session ended (signed out, password changed, deactivated): sign in again.
+    SessionEnded = "session_ended" [],
+    /// The token names no session: sign in again.
+    TokenWithoutSession = "token_without_session" [],
+    /// The access token has expired: refresh it.
+    TokenExpired = "token_expired" [],
+    /// The token is malformed, forged or not one of ours.
+    TokenInvalid = "token_invalid" [],
+    /// The token was signed by a key the server no longer has.
+    TokenKeyUnknown = "token_key_unknown" [],
+    /// `auth/refresh` needs a refresh token (or a bearer token).
+    RefreshTokenRequired = "refresh_token_required" [],
+    /// The refresh token is not one the server gave out.
+    RefreshTokenInvalid = "refresh_token_invalid" [],
+    /// The refresh token has expired: sign in again.
+    RefreshTokenExpired = "refresh_token_expired" [],
+    /// A rotated refresh token came back: every session of that login was ended.
+    RefreshTokenReused = "refresh_token_reused" [],
+    /// The device was revoked: pair it again.
+    DeviceRevoked = "device_revoked" [],
+    /// The device token was replaced by a newer one: pair again.
+    DeviceTokenStale = "device_token_stale" [],
+
+    // ----- Not allowed (403) -----
+    /// The role of the signed-in person does not allow this.
+    RoleNotAllowed = "role_not_allowed" [],
+    /// Managers manage cashiers and kitchen staff only.
+    ManagersManageStaffOnly = "managers_manage_staff_only" [],
+    /// The person also works at outlets the manager does not manage.
+    StaffOutsideYourOutlets = "staff_outside_your_outlets" [],
+    /// Only staff have a language setting.
+    LanguageStaffOnly = "language_staff_only" [],
+    /// Only devices have a device profile.
+    NotADevice = "not_a_device" [],
+    /// The admin is for owners and managers.
+    AdminForManagers = "admin_for_managers" [],
+    /// The pickup board only reads order numbers.
+    BoardReadOnly = "board_read_only" [],
+    /// Only kitchen displays (and staff) handle tickets.
+    KitchenDisplaysOnly = "kitchen_displays_only" [],
+    /// Devices do not log out; revoke them instead.
+    DevicesDoNotLogOut = "devices_do_not_log_out" [],
+    /// Of the devices, only kiosks take orders.
+    KiosksOnlyTakeOrders = "kiosks_only_take_orders" [],
+    /// Kitchen staff do not take orders.
+    KitchenStaffTakeNoOrders = "kitchen_staff_take_no_orders" [],
+    /// Kiosks do not move orders through their lifecycle.
+    KiosksDoNotMoveOrders = "kiosks_do_not_move_orders" [],
+    /// Kiosks do not show the pickup board.
+    KiosksDoNotShowPickup = "kiosks_do_not_show_pickup" [],
+    /// Of the devices, only kiosks push orders.
+    PushKiosksOnly = "push_kiosks_only" [],
+    /// `sync/push` takes device tokens only; staff use `POST /orders`.
+    PushDeviceTokensOnly = "push_device_tokens_only" [],
+    /// A kiosk pushes only under its own `device_id`.
+    PushOwnOrdersOnly = "push_own_orders_only" [],
+
+    // ----- Conflicts (409) -----
+    /// The email opens accounts in several brands; log in with one of `brands` (`[{tenant_id, name}]`) as `tenant_id`.
+    EmailInSeveralBrands = "email_in_several_brands" [brands],
+    /// A category that still has items cannot be deleted.
+    CategoryHasItems = "category_has_items" [],
+    /// Only open tickets can be bumped.
+    TicketNotOpen = "ticket_not_open" [],
+    /// Only bumped tickets can be recalled.
+    TicketNotBumped = "ticket_not_bumped" [],
+    /// The ticket's order is already completed or cancelled.
+    OrderClosed = "order_closed" [],
+    /// Nobody deletes their own account.
+    CannotDeleteSelf = "cannot_delete_self" [],
+    /// The brand must keep at least one active owner.
+    LastOwner = "last_owner" [],
+    /// The `client_order_id` was already used for an order with other content.
+    ClientOrderIdReused = "client_order_id_reused" [],
+    /// An order that is `from` cannot become `to` (statuses as on the wire).
+    StatusTransition = "status_transition" [from, to],
+
+    // ----- Field values (422, under `error_codes`) -----
+    /// A value is required.
+    Required = "required" [],
+    /// At most `max` characters.
+    TooLong = "too_long" [max],
+    /// At least `min` characters.
+    TooShort = "too_short" [min],
+    /// Between `min` and `max` characters.
+    LengthOutOfRange = "length_out_of_range" [min, max],
+    /// Control characters are not allowed.
+    ControlCharacters = "control_characters" [],
+    /// A number between `min` and `max`.
+    OutOfRange = "out_of_range" [min, max],
+    /// At least `min`.
+    TooSmall = "too_small" [min],
+    /// A rate in basis points between 0 and 10000 (0% to 100%).
+    BasisPointsOutOfRange = "basis_points_out_of_range" [],
+    /// Not an email address.
+    EmailInvalid = "email_invalid" [],
+    /// Another account of the brand has this email.
+    EmailTaken = "email_taken" [],
+    /// Another category of the brand has this name.
+    CategoryNameTaken = "category_name_taken" [],
+    /// Another outlet of the brand has this name.
+    OutletNameTaken = "outlet_name_taken" [],
+    /// No such category.
+    CategoryNotFound = "category_not_found" [],
+    /// No such outlet.
+    OutletNotFound = "outlet_not_found" [],
+    /// The list names an outlet that does not exist.
+    UnknownOutlets = "unknown_outlets" [],
+    /// Choose at least one outlet.
+    OutletsRequired = "outlets_required" [],
+    /// Nobody deactivates their own account.
+    CannotDeactivateSelf = "cannot_deactivate_self" [],
+    /// Not a currency the platform prices in.
+    CurrencyUnsupported = "currency_unsupported" [],
+    /// Not an IANA time zone (for example `Asia/Jakarta`).
+    TimezoneUnknown = "timezone_unknown" [],
+    /// An uploaded image must be JPEG, PNG or WebP.
+    ImageType = "image_type" [],
+    /// An image URL must be an uploaded image (`/media/...`) or `https://`.
+    ImageUrl = "image_url" [],
+    /// `unavailable_until` only applies when `available` is false.
+    UnavailableUntilNeedsUnavailable = "unavailable_until_needs_unavailable" [],
+    /// Give a time or `until_end_of_day`, not both.
+    UnavailableUntilAmbiguous = "unavailable_until_ambiguous" [],
+    /// The time must be in the future.
+    MustBeFuture = "must_be_future" [],
+    /// The request changes nothing: send `available` and/or `price_minor`.
+    NothingToChange = "nothing_to_change" [],
+    /// At most `max` modifier groups.
+    TooManyGroups = "too_many_groups" [max],
+    /// At most `max` options (in a group, or chosen on a line).
+    TooManyOptions = "too_many_options" [max],
+    /// At most `max` lines in an order.
+    TooManyLines = "too_many_lines" [max],
+    /// At most `max` orders in one `sync/push` batch.
+    TooManyOrders = "too_many_orders" [max],
+    /// A modifier group needs at least one option.
+    OptionsRequired = "options_required" [],
+    /// A group's `min` cannot be more than its `max`.
+    MinAboveMax = "min_above_max" [],
+    /// A group's `max` cannot be more than its number of options.
+    MaxAboveOptions = "max_above_options" [],
+    /// The same id is used twice.
+    UsedTwice = "used_twice" [],
+    /// Not a cursor from this list.
+    CursorInvalid = "cursor_invalid" [],
+    /// Not a cursor from `sync/pull`.
+    PullCursorInvalid = "pull_cursor_invalid" [],
+    /// A ticket filter is `open`, `bumped` or `all`.
+    TicketStatusInvalid = "ticket_status_invalid" [],
+    /// Not an order status.
+    OrderStatusInvalid = "order_status_invalid" [],
+    /// A cancellation needs a reason.
+    ReasonRequired = "reason_required" [],
+    /// The pairing code is wrong, used or expired.
+    PairingCodeInvalid = "pairing_code_invalid" [],
+
+    // ----- Orders (422, under `error_codes`) -----
+    /// A kiosk orders for its own outlet only.
+    OutletNotThisKiosk = "outlet_not_this_kiosk" [],
+    /// A kiosk takes `kiosk` orders.
+    KioskChannelOnly = "kiosk_channel_only" [],
+    /// Staff take `counter` orders.
+    CounterChannelOnly = "counter_channel_only" [],
+    /// An order needs at least one line.
+    ItemsRequired = "items_required" [],
+    /// `created_at_client` is ahead of the server's clock: the device's clock is wrong.
+    ClockAhead = "clock_ahead" [],
+    /// The order was taken more than `hours` ago: too old for the kitchen.
+    OrderTooOld = "order_too_old" [hours],
+    /// The outlet is closed (kiosk orders while online).
+    OutletClosed = "outlet_closed" [],
+    /// No such menu item, ever.
+    ItemNotFound = "item_not_found" [],
+    /// The item was deleted from the menu.
+    ItemRemoved = "item_removed" [],
+    /// The item is sold out (86ed) at this outlet.
+    ItemSoldOut = "item_sold_out" [],
+    /// A quantity between `min` and `max`.
+    QtyOutOfRange = "qty_out_of_range" [min, max],
+    /// The item costs `price_minor` now, not the `shown_minor` the device showed.
+    PriceChanged = "price_changed" [price_minor, shown_minor],
+    /// `item` with these options never cost `shown_minor` at this outlet in the
+    /// time the order could have been priced (the last `window_hours`).
+    PriceNotOffered = "price_not_offered" [item, shown_minor, window_hours],
+    /// An option is chosen twice on one line.
+    OptionChosenTwice = "option_chosen_twice" [],
+    /// `option_id` is not an option of this item.
+    OptionUnknown = "option_unknown" [option_id],
+    /// Choose at least `min` options of the group `group`.
+    ChooseAtLeast = "choose_at_least" [min, group],
+    /// Choose at most `max` options of the group `group`.
+    ChooseAtMost = "choose_at_most" [max, group],
+
+    // ----- The admin's own form checks -----
+    /// Not an amount of money.
+    MoneyFormat = "money_format" [],
+    /// The currency has no minor unit: whole amounts only.
+    MoneyWhole = "money_whole" [],
+    /// The amount must not be negative.
+    MoneyNegative = "money_negative" [],
+    /// The amount is too large.
+    MoneyRange = "money_range" [],
+    /// Not a percentage.
+    PercentFormat = "percent_format" [],
+    /// At most two decimal places in a percentage.
+    PercentDecimals = "percent_decimals" [],
+    /// Choose one of the options offered.
+    ChooseOne = "choose_one" [],
+    /// Not a whole number.
+    WholeNumber = "whole_number" [],
+}
+
+impl Code {
+    /// The code written as `s`, if this build knows it.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Code {
+    /// In English, as the server writes it in `detail` and `errors`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        CodedError::new(*self).fmt(f)
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Code, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Code::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown error code `{s}`")))
+    }
+}
+
+/// A refusal: its code and parameters (`{"code": "too_long", "params": {"max": 60}}`).
+// Its `Display` is the English the server writes in `detail` and `errors`;
+// screens use `describe` with their language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CodedError {
+    pub code: Code,
+    /// The code's parameters (see its description); `{}` when it has none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub params: Params,
+}
+
+impl From<Code> for CodedError {
+    fn from(code: Code) -> CodedError {
+        CodedError::new(code)
+    }
+}
+
+impl fmt::Display for CodedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&super::describe(self, crate::Locale::En))
+    }
+}
+
+impl std::error::Error for CodedError {}
+
+impl CodedError {
+    pub fn new(code: Code) -> CodedError {
+        CodedError { code, params: Params::new() }
+    }
+
+    /// Adds the parameter `name`.
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> CodedError {
+        self.params.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// Whether every parameter its code needs is there (a client falls back
+    /// to the server's own words when not).
+    pub fn is_complete(&self) -> bool {
+        self.code.params().iter().all(|p| self.params.contains_key(*p))
+    }
+
+    pub fn too_long(max: usize) -> CodedError {
+        CodedError::new(Code::TooLong).with("max", max)
+    }
+
+    pub fn too_short(min: usize) -> CodedError {
+        CodedError::new(Code::TooShort).with("min", min)
+    }
+
+    pub fn length_out_of_range(min: usize, max: usize) -> CodedError {
+        CodedError::new(Code::LengthOutOfRange).with("min", min).with("max", max)
+    }
+
+    pub fn out_of_range(min: i64, max: i64) -> CodedError {
+        CodedError::new(Code::OutOfRange).with("min", min).with("max", max)
+    }
+
+    pub fn too_small(min: i64) -> CodedError {
+        CodedError::new(Code::TooSmall).with("min", min)
+    }
+
+    pub fn qty_out_of_range(min: i32, max: i32) -> CodedError {
+        CodedError::new(Code::QtyOutOfRange).with("min", min).with("max", max)
+    }
+
+    /// One of the `too_many_*` codes with its `max`.
+    pub fn too_many(code: Code, max: usize) -> CodedError {
+        debug_assert!(matches!(
+            code,
+            Code::TooManyGroups | Code::TooManyOptions | Code::TooManyLines | Code::TooManyOrders
+        ));
+        CodedError::new(code).with("max", max)
+    }
+
+    /// A parser's complaint (`json_invalid`, `missing_field`, `unknown_field`,
+    /// `invalid_value`) with its own words.
+    pub fn parser(code: Code, detail: impl Into<String>) -> CodedError {
+        CodedError::new(code).with("detail", detail.into())
+    }
+
+    pub fn http_error(status: u16) -> CodedError {
+        CodedError::new(Code::HttpError).with("status", status)
+    }
+
+    pub fn payload_too_large(limit: usize) -> CodedError {
+        CodedError::new(Code::PayloadTooLarge).with("limit", limit)
+    }
+
+    /// `rate_limited` or `too_many_streams`.
+    pub fn retry_after(code: Code, secs: u64) -> CodedError {
+        CodedError::new(code).with("retry_after_secs", secs)
+    }
+
+    /// The brands (tenant id, brand name) an email opens accounts in.
+    pub fn email_in_several_brands(brands: impl IntoIterator<Item = (String, String)>) -> CodedError {
+        let brands: Vec<Value> = brands
+            .into_iter()
+            .map(|(tenant_id, name)| serde_json::json!({ "tenant_id": tenant_id, "name": name }))
+            .collect();
+        CodedError::new(Code::EmailInSeveralBrands).with("brands", brands)
+    }
+
+    pub fn status_transition(from: &str, to: &str) -> CodedError {
+        CodedError::new(Code::StatusTransition).with("from", from).with("to", to)
+    }
+
+    pub fn order_too_old(hours: i64) -> CodedError {
+        CodedError::new(Code::OrderTooOld).with("hours", hours)
+    }
+
+    pub fn price_changed(price_minor: i64, shown_minor: i64) -> CodedError {
+        CodedError::new(Code::PriceChanged).with("price_minor", price_minor).with("shown_minor", shown_minor)
+    }
+
+    pub fn price_not_offered(item: &str, shown_minor: i64, window_hours: i64) -> CodedError {
+        CodedError::new(Code::PriceNotOffered)
+            .with("item", item)
+            .with("shown_minor", shown_minor)
+            .with("window_hours", window_hours)
+    }
+
+    pub fn option_unknown(option_id: impl fmt::Display) -> CodedError {
+        CodedError::new(Code::OptionUnknown).with("option_id", option_id.to_string())
+    }
+
+    pub fn choose_at_least(min: u32, group: &str) -> CodedError {
+        CodedError::new(Code::ChooseAtLeast).with("min", min).with("group", group)
+    }
+
+    pub fn choose_at_most(max: u32, group: &str) -> CodedError {
+        CodedError::new(Code::ChooseAtMost).with("max", max).with("group", group)
+    }
+
+    /// The `brands` of `email_in_several_brands`: (tenant id, name).
+    pub fn brands(&self) -> Vec<(String, String)> {
+        let Some(Value::Array(brands)) = self.params.get("brands") else { return Vec::new() };
+        brands
+            .iter()
+            .filter_map(|b| Some((b.get("tenant_id")?.as_str()?.to_owned(), b.get("name")?.as_str()?.to_owned())))
+            .collect()
+    }
+}
+
+#[cfg(feature = "openapi")]
+mod schema {
+    use utoipa::openapi::{
+        RefOr, Type,
+        schema::{ObjectBuilder, Schema},
+    };
+
+    use super::Code;
+
+    impl utoipa::PartialSchema for Code {
+        fn schema() -> RefOr<Schema> {
+            let mut description = String::from(
+                "Why a request was refused: a stable machine code. Clients translate it (Indonesian and \
+                 English in `pos_wire::problem::describe`) and fall back to `detail` or the field's message \
+                 for a code they do not know. Each code, its parameters and meaning:\n\n",
+            );
+            for code in Code::ALL {
+                let params = code.params().join(", ");
+                description.push_str(&format!("- `{}`", code.as_str()));
+                if !params.is_empty() {
+                    description.push_str(&format!(" ({params})"));
+                }
+                description.push_str(&format!(":{}\n", code.meaning()));
+            }
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(Code::ALL.iter().map(|c| c.as_str())))
+                .description(Some(description))
+                .into()
+        }
+    }
+
+    impl utoipa::ToSchema for Code {}
+}

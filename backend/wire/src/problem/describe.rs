@@ -1,0 +1,329 @@
+//! The one translation table of refusals: every [`Code`] in Indonesian and
+//! English, with its parameters filled in. The match is exhaustive, so a
+//! code without both languages does not compile.
+//!
+//! Field messages are phrases that follow the field's name ("is required",
+//! "wajib diisi"); the others are sentences. The English is what the server
+//! writes in `detail` and `errors`, so clients that predate codes read the
+//! same words as before.
+
+use serde_json::Value;
+
+use super::{Code, CodedError};
+use crate::Locale;
+
+/// The Indonesian or the English words, formatted with the arguments.
+macro_rules! w {
+    ($en:expr, $id:literal, $english:literal $(, $arg:expr)* $(,)?) => {
+        if $en { format!($english $(, $arg)*) } else { format!($id $(, $arg)*) }
+    };
+}
+
+/// `error` for people, in `locale`. A missing parameter shows as `?`.
+pub fn describe(error: &CodedError, locale: Locale) -> String {
+    let p = |name: &str| param(error, name);
+    let en = locale == Locale::En;
+    use Code as C;
+    match error.code {
+        C::NotFound => w!(en, "Data ini tidak ditemukan.", "No such resource."),
+        C::MethodNotAllowed => w!(en, "Metode ini tidak diizinkan di sini.", "This method is not allowed here."),
+        C::BadRequest => w!(en, "Permintaan ini tidak valid.", "The request is not valid."),
+        C::Unauthorized => w!(en, "Perlu masuk terlebih dahulu.", "Authentication is required."),
+        C::Forbidden => w!(en, "Anda tidak diizinkan melakukan ini.", "You are not allowed to do this."),
+        C::HttpError => w!(en, "Permintaan gagal (HTTP {}).", "The request failed (HTTP {}).", p("status")),
+        C::ValidationFailed => w!(en, "Beberapa isian tidak valid.", "Some fields are not valid."),
+        C::RequestTimeout => {
+            w!(en, "Isi permintaan tidak tiba tepat waktu.", "The request body did not arrive in time.")
+        }
+        C::PayloadTooLarge => {
+            w!(en, "Isi permintaan lebih besar dari {} byte.", "The request body is larger than {} bytes.", p("limit"))
+        }
+        C::UnsupportedMediaType => {
+            w!(en, "Kirim isi permintaan sebagai application/json.", "Send the body as application/json.")
+        }
+        C::BodyUnreadable => w!(en, "Isi permintaan tidak dapat dibaca.", "The request body could not be read."),
+        // The parser's own words are English only.
+        C::JsonInvalid if en => format!("The body is not valid JSON: {}", p("detail")),
+        C::JsonInvalid => "Isi permintaan bukan JSON yang valid.".to_owned(),
+        C::MissingField | C::UnknownField | C::InvalidValue if en => p("detail"),
+        C::MissingField => "wajib ada".to_owned(),
+        C::UnknownField => "isian ini tidak dikenal".to_owned(),
+        C::InvalidValue => "nilainya tidak valid".to_owned(),
+        C::RateLimited => {
+            w!(
+                en,
+                "Terlalu banyak percobaan; coba lagi dalam {} detik.",
+                "Too many attempts; try again in {} s.",
+                p("retry_after_secs")
+            )
+        }
+        C::TooManyStreams => {
+            w!(
+                en,
+                "Terlalu banyak siaran langsung yang terbuka; coba lagi dalam {} detik.",
+                "Too many live streams are open; try again in {} s.",
+                p("retry_after_secs")
+            )
+        }
+        C::DatabaseUnavailable => w!(
+            en,
+            "Basis data sedang tidak tersedia; coba lagi sebentar lagi.",
+            "The database is unavailable; try again shortly.",
+        ),
+        C::Internal => w!(en, "Terjadi kesalahan di sisi kami.", "Something went wrong on our side."),
+        C::LastEventIdInvalid => w!(en, "Last-Event-ID harus berupa angka", "Last-Event-ID must be a number"),
+
+        C::SignInRequired => w!(en, "silakan masuk", "please sign in"),
+        C::BearerTokenRequired => w!(en, "token bearer diperlukan", "a bearer token is required"),
+        C::WrongCredentials => w!(en, "email atau kata sandi salah", "wrong email or password"),
+        C::AccountInactive => w!(en, "akun ini sudah tidak aktif", "this account is no longer active"),
+        C::SessionEnded => {
+            w!(en, "sesi ini telah berakhir; silakan masuk lagi", "this session has ended; please sign in again")
+        }
+        C::TokenWithoutSession => w!(
+            en,
+            "token ini tidak terkait dengan sesi mana pun; silakan masuk lagi",
+            "this token belongs to no session; sign in again",
+        ),
+        C::TokenExpired => w!(en, "token kedaluwarsa", "token expired"),
+        C::TokenInvalid => w!(en, "token tidak valid", "invalid token"),
+        C::TokenKeyUnknown => {
+            w!(en, "token ditandatangani dengan kunci yang tidak dikenal", "token signed by an unknown key")
+        }
+        C::RefreshTokenRequired => {
+            w!(en, "kirim token bearer atau refresh_token", "send a bearer token or a refresh_token")
+        }
+        C::RefreshTokenInvalid => w!(en, "refresh token tidak valid", "invalid refresh token"),
+        C::RefreshTokenExpired => {
+            w!(en, "refresh token kedaluwarsa; silakan masuk lagi", "refresh token expired; sign in again")
+        }
+        C::RefreshTokenReused => w!(
+            en,
+            "refresh token dipakai ulang; semua sesi login ini telah diakhiri",
+            "refresh token reuse detected; every session of this login has been ended",
+        ),
+        C::DeviceRevoked => w!(en, "perangkat ini telah dicabut", "this device has been revoked"),
+        C::DeviceTokenStale => w!(en, "token perangkat ini sudah usang", "this device token is stale"),
+
+        C::RoleNotAllowed => w!(en, "peran Anda tidak mengizinkan ini", "your role does not allow this"),
+        C::ManagersManageStaffOnly => {
+            w!(en, "manajer hanya mengelola kasir dan staf dapur", "managers manage cashiers and kitchen staff only")
+        }
+        C::StaffOutsideYourOutlets => w!(
+            en,
+            "orang ini juga bekerja di outlet yang tidak Anda kelola; pemilik dapat mengubahnya",
+            "this person also works at outlets you do not manage; an owner can change them",
+        ),
+        C::LanguageStaffOnly => w!(en, "hanya staf yang punya pengaturan bahasa", "only staff have a language setting"),
+        C::NotADevice => w!(en, "hanya perangkat yang punya profil perangkat", "only devices have a device profile"),
+        C::AdminForManagers => w!(
+            en,
+            "admin untuk pemilik dan manajer; kasir dan staf dapur memakai perangkat",
+            "the admin is for owners and managers; cashiers and kitchen staff use the devices",
+        ),
+        C::BoardReadOnly => {
+            w!(en, "papan pengambilan hanya menampilkan nomor pesanan", "the pickup board only shows order numbers")
+        }
+        C::KitchenDisplaysOnly => {
+            w!(en, "hanya layar dapur yang menangani tiket", "only kitchen displays handle tickets")
+        }
+        C::DevicesDoNotLogOut => {
+            w!(en, "perangkat tidak keluar; cabut perangkatnya", "devices do not log out; revoke them instead")
+        }
+        C::KiosksOnlyTakeOrders => w!(en, "hanya kios yang menerima pesanan", "only kiosks take orders"),
+        C::KitchenStaffTakeNoOrders => w!(en, "staf dapur tidak menerima pesanan", "kitchen staff do not take orders"),
+        C::KiosksDoNotMoveOrders => w!(en, "kios tidak mengubah status pesanan", "kiosks do not move orders"),
+        C::KiosksDoNotShowPickup => {
+            w!(en, "kios tidak menampilkan papan pengambilan", "kiosks do not show the pickup board")
+        }
+        C::PushKiosksOnly => w!(en, "hanya kios yang mengirim pesanan antrean", "only kiosks push orders"),
+        C::PushDeviceTokensOnly => w!(
+            en,
+            "sync/push hanya untuk token perangkat; staf membuat pesanan dengan POST /orders",
+            "sync/push takes device tokens only; staff place orders with POST /orders",
+        ),
+        C::PushOwnOrdersOnly => w!(en, "kios hanya mengirim pesanannya sendiri", "a kiosk pushes only its own orders"),
+
+        C::EmailInSeveralBrands => {
+            let brands: Vec<String> =
+                error.brands().iter().map(|(tenant_id, name)| format!("{tenant_id} ({name})")).collect();
+            w!(
+                en,
+                "Email ini membuka akun di beberapa brand; masuk lagi dengan tenant_id salah satu dari: {}",
+                "This email opens accounts in several brands; log in again with tenant_id set to one of: {}",
+                brands.join(", ")
+            )
+        }
+        C::CategoryHasItems => w!(
+            en,
+            "kategori ini masih berisi item: pindahkan atau hapus dulu",
+            "this category still has items: move or delete them first",
+        ),
+        C::TicketNotOpen => w!(en, "hanya tiket terbuka yang bisa diselesaikan", "only open tickets can be bumped"),
+        C::TicketNotBumped => {
+            w!(en, "hanya tiket yang sudah selesai yang bisa dipanggil kembali", "only bumped tickets can be recalled")
+        }
+        C::OrderClosed => w!(en, "pesanan ini sudah ditutup", "the order is already closed"),
+        C::CannotDeleteSelf => w!(en, "Anda tidak dapat menghapus akun sendiri", "you cannot delete your own account"),
+        C::LastOwner => w!(
+            en,
+            "brand harus tetap memiliki minimal satu pemilik aktif",
+            "the brand must keep at least one active owner",
+        ),
+        C::ClientOrderIdReused => w!(
+            en,
+            "client_order_id ini sudah dipakai untuk pesanan dengan isi yang berbeda",
+            "this client_order_id was already used for an order with different content",
+        ),
+        C::StatusTransition => {
+            let (from, to) = (p("from"), p("to"));
+            let (from, to) = if en { (from, to) } else { (status_id(&from), status_id(&to)) };
+            w!(en, "pesanan berstatus {} tidak dapat menjadi {}", "an order that is {} cannot become {}", from, to)
+        }
+
+        C::Required => w!(en, "wajib diisi", "is required"),
+        C::TooLong => w!(en, "paling banyak {} karakter", "must be at most {} characters", p("max")),
+        C::TooShort => w!(en, "paling sedikit {} karakter", "must be at least {} characters", p("min")),
+        C::LengthOutOfRange => w!(en, "harus {} sampai {} karakter", "must be {} to {} characters", p("min"), p("max")),
+        C::ControlCharacters => w!(en, "tidak boleh berisi karakter kontrol", "must not contain control characters"),
+        C::OutOfRange => w!(en, "harus antara {} dan {}", "must be between {} and {}", p("min"), p("max")),
+        C::TooSmall => w!(en, "minimal {}", "must be at least {}", p("min")),
+        C::BasisPointsOutOfRange => w!(en, "harus antara 0% dan 100%", "must be between 0 and 10000 (0% to 100%)"),
+        C::EmailInvalid => w!(en, "harus berbentuk nama@contoh.com", "must look like name@example.com"),
+        C::EmailTaken => {
+            w!(en, "sudah dipakai akun lain di brand ini", "is already used by another account of this brand")
+        }
+        C::CategoryNameTaken => {
+            w!(en, "kategori lain sudah memakai nama ini", "another category already has this name")
+        }
+        C::OutletNameTaken => w!(
+            en,
+            "outlet lain di brand ini sudah memakai nama ini",
+            "another outlet of this brand already has this name",
+        ),
+        C::CategoryNotFound => w!(en, "kategori tidak ditemukan", "no such category"),
+        C::OutletNotFound => w!(en, "outlet tidak ditemukan", "no such outlet"),
+        C::UnknownOutlets => w!(en, "berisi outlet yang tidak ada", "contains an outlet that does not exist"),
+        C::OutletsRequired => w!(en, "pilih minimal satu outlet", "choose at least one outlet"),
+        C::CannotDeactivateSelf => {
+            w!(en, "Anda tidak dapat menonaktifkan akun sendiri", "you cannot deactivate yourself")
+        }
+        C::CurrencyUnsupported => w!(en, "bukan mata uang yang didukung", "is not a supported currency"),
+        C::TimezoneUnknown => w!(
+            en,
+            "bukan zona waktu yang dikenal (misalnya Asia/Jakarta)",
+            "is not a known time zone (for example Asia/Jakarta)",
+        ),
+        C::ImageType => w!(en, "harus gambar JPEG, PNG, atau WebP", "must be a JPEG, PNG or WebP image"),
+        C::ImageUrl => w!(
+            en,
+            "harus gambar yang diunggah atau URL https://",
+            "must be an uploaded image (/media/...) or an https:// URL",
+        ),
+        C::UnavailableUntilNeedsUnavailable => {
+            w!(en, "hanya berlaku bila item ditandai tidak tersedia", "only applies when available is false")
+        }
+        C::UnavailableUntilAmbiguous => {
+            w!(en, "isi waktu atau sampai akhir hari, jangan keduanya", "give a time or until_end_of_day, not both")
+        }
+        C::MustBeFuture => w!(en, "harus di masa depan", "must be in the future"),
+        C::NothingToChange => w!(en, "kirim available dan/atau price_minor", "send available and/or price_minor"),
+        C::TooManyGroups => w!(en, "paling banyak {} grup", "at most {} groups", p("max")),
+        C::TooManyOptions => w!(en, "paling banyak {} pilihan", "at most {} options", p("max")),
+        C::TooManyLines => w!(en, "paling banyak {} baris", "at most {} lines", p("max")),
+        C::TooManyOrders => {
+            w!(en, "kirim paling banyak {} pesanan per kiriman", "send at most {} orders per batch", p("max"))
+        }
+        C::OptionsRequired => w!(en, "tambahkan minimal satu pilihan", "add at least one option"),
+        C::MinAboveMax => w!(en, "tidak boleh lebih dari maksimum", "cannot be more than max"),
+        C::MaxAboveOptions => {
+            w!(en, "tidak boleh lebih dari jumlah pilihan", "cannot be more than the number of options")
+        }
+        C::UsedTwice => w!(en, "dipakai dua kali", "is used twice"),
+        C::CursorInvalid => w!(en, "bukan kursor dari daftar ini", "is not a cursor from this list"),
+        C::PullCursorInvalid => w!(en, "bukan kursor dari sync/pull", "is not a cursor from sync/pull"),
+        C::TicketStatusInvalid => w!(en, "harus open, bumped, atau all", "must be open, bumped or all"),
+        C::OrderStatusInvalid => w!(en, "bukan status pesanan", "is not an order status"),
+        C::ReasonRequired => w!(en, "tuliskan alasan pembatalan", "say why the order is cancelled"),
+        C::PairingCodeInvalid => w!(
+            en,
+            "tidak valid atau sudah kedaluwarsa; buat kode baru di admin",
+            "is not valid or has expired; create a new one in the admin",
+        ),
+
+        C::OutletNotThisKiosk => w!(en, "bukan outlet kios ini", "is not the outlet this kiosk belongs to"),
+        C::KioskChannelOnly => w!(en, "kios menerima pesanan kios", "a kiosk takes kiosk orders"),
+        C::CounterChannelOnly => w!(en, "staf menerima pesanan kasir", "staff take counter orders"),
+        C::ItemsRequired => w!(en, "pesanan perlu minimal satu item", "an order needs at least one item"),
+        C::ClockAhead => {
+            w!(en, "ada di masa depan: periksa jam perangkat", "is in the future: check the device's clock")
+        }
+        C::OrderTooOld => {
+            let hours = p("hours");
+            w!(
+                en,
+                "lebih dari {hours} jam yang lalu: terlalu lama untuk dikirim ke dapur; selesaikan di kasir",
+                "is more than {hours} h ago: too old to send to the kitchen; settle it at the counter"
+            )
+        }
+        C::OutletClosed => w!(en, "outlet sedang tutup", "the outlet is closed"),
+        C::ItemNotFound => w!(en, "item tidak ditemukan", "no such item"),
+        C::ItemRemoved => w!(en, "item ini sudah tidak ada di menu", "this item is no longer on the menu"),
+        C::ItemSoldOut => w!(en, "item ini sedang habis", "this item is sold out"),
+        C::QtyOutOfRange => w!(en, "jumlahnya harus antara {} dan {}", "must be between {} and {}", p("min"), p("max")),
+        C::PriceChanged => {
+            let (price, shown) = (p("price_minor"), p("shown_minor"));
+            w!(en, "harganya sekarang {price}, bukan {shown}", "the price is now {price}, not {shown}")
+        }
+        C::PriceNotOffered => {
+            let (item, shown, hours) = (p("item"), p("shown_minor"), p("window_hours"));
+            w!(
+                en,
+                "{item} dengan pilihan ini tidak pernah berharga {shown} di outlet ini antara pembaruan menu \
+                     terakhir perangkat dan waktu pesanan ({hours} jam terakhir yang dihitung)",
+                "{item} with these options did not cost {shown} at this outlet at any time between the \
+                     device's last menu update and the order's time (the last {hours} h count)"
+            )
+        }
+        C::OptionChosenTwice => w!(en, "ada pilihan yang dipilih dua kali", "an option is chosen twice"),
+        C::OptionUnknown => {
+            w!(en, "pilihan {} bukan pilihan item ini", "option {} is not an option of this item", p("option_id"))
+        }
+        C::ChooseAtLeast => w!(en, "pilih minimal {} dari {}", "choose at least {} of {}", p("min"), p("group")),
+        C::ChooseAtMost => w!(en, "pilih paling banyak {} dari {}", "choose at most {} of {}", p("max"), p("group")),
+
+        C::MoneyFormat => w!(en, "tulis jumlah uang, misalnya 25000", "enter an amount, for example 25000"),
+        C::MoneyWhole => w!(en, "tanpa angka desimal, misalnya 25000", "whole amounts only, for example 25000"),
+        C::MoneyNegative => w!(en, "tidak boleh negatif", "must not be negative"),
+        C::MoneyRange => w!(en, "jumlahnya terlalu besar", "the amount is too large"),
+        C::PercentFormat => {
+            w!(en, "tulis persentase, misalnya 11 atau 2,5", "enter a percentage, for example 11 or 2.5")
+        }
+        C::PercentDecimals => w!(en, "paling banyak dua angka di belakang koma", "at most two decimal places"),
+        C::ChooseOne => w!(en, "pilih salah satu", "choose one of the options"),
+        C::WholeNumber => w!(en, "tulis bilangan bulat, misalnya 1", "enter a whole number, for example 1"),
+    }
+}
+
+/// A parameter as text: strings as they are, numbers as written, `?` when absent.
+fn param(error: &CodedError, name: &str) -> String {
+    match error.params.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => "?".to_owned(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// An order status (as on the wire) in Indonesian, as the screens name it.
+fn status_id(status: &str) -> String {
+    match status {
+        "placed" => "baru",
+        "accepted" => "diterima",
+        "preparing" => "disiapkan",
+        "ready" => "siap",
+        "completed" => "selesai",
+        "cancelled" => "dibatalkan",
+        other => other,
+    }
+    .to_owned()
+}
