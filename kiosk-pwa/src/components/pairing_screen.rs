@@ -4,6 +4,7 @@ use pos_wire::{DeviceKind, PairedDevice};
 use crate::api::{self, ApiError};
 use crate::app::home_path;
 use crate::i18n::{Locale, Text, t};
+use crate::locale::use_locale;
 use crate::storage;
 
 /// The field the server names in a problem document for a bad code.
@@ -14,11 +15,8 @@ const CODE_FIELD: &str = "pairing_code";
 /// address (`?pair=CODE`, as a setup link or QR code carries it) is used at
 /// once.
 #[component]
-pub fn PairingScreen(
-    kind: DeviceKind,
-    #[prop(into)] locale: Signal<Locale>,
-    on_paired: Callback<PairedDevice>,
-) -> impl IntoView {
+pub fn PairingScreen(kind: DeviceKind, on_paired: Callback<PairedDevice>) -> impl IntoView {
+    let locale = use_locale();
     let heading = match kind {
         DeviceKind::Kiosk => Text::PairKioskHeading,
         DeviceKind::Kds => Text::PairKdsHeading,

@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 
-use crate::i18n::{Locale, Text, t};
+use crate::{
+    i18n::{Text, t},
+    locale::use_locale,
+};
 
 /// How many of each item the open tickets still need ("all day").
 #[component]
-pub fn AllDayCounts(
-    #[prop(into)] counts: Signal<Vec<(String, i32)>>,
-    #[prop(into)] locale: Signal<Locale>,
-) -> impl IntoView {
+pub fn AllDayCounts(#[prop(into)] counts: Signal<Vec<(String, i32)>>) -> impl IntoView {
+    let locale = use_locale();
     let rows = move || {
         counts
             .get()

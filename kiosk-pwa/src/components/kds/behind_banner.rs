@@ -3,7 +3,8 @@ use leptos::prelude::*;
 use crate::{
     clock,
     events::LinkState,
-    i18n::{Locale, Text, t},
+    i18n::{Text, t},
+    locale::use_locale,
 };
 
 /// Silence beyond this (or a dropped stream) means tickets may be missing.
@@ -16,8 +17,8 @@ pub fn BehindBanner(
     #[prop(into)] state: Signal<LinkState>,
     #[prop(into)] last_contact_ms: Signal<f64>,
     #[prop(into)] now: Signal<f64>,
-    #[prop(into)] locale: Signal<Locale>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let silent_for = move || now.get() - last_contact_ms.get();
     let behind = move || state.get() == LinkState::Down || silent_for() > BEHIND_AFTER_MS;
     view! {

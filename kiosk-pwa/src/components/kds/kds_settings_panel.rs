@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    i18n::{Locale, Text, t},
+    i18n::{Text, t},
+    locale::use_locale,
     storage::{self, KdsSettings},
 };
 
@@ -9,10 +10,10 @@ use crate::{
 #[component]
 pub fn KdsSettingsPanel(
     settings: RwSignal<KdsSettings>,
-    #[prop(into)] locale: Signal<Locale>,
     on_close: Callback<()>,
     on_unpair: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let current = settings.get_untracked();
     let warn = RwSignal::new(current.warn_after_min.to_string());
     let late = RwSignal::new(current.late_after_min.to_string());

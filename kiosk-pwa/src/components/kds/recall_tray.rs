@@ -2,15 +2,15 @@ use leptos::prelude::*;
 use pos_wire::Ticket;
 use uuid::Uuid;
 
-use crate::i18n::{Locale, Text, t};
+use crate::{
+    i18n::{Text, t},
+    locale::use_locale,
+};
 
 /// Tickets bumped recently, newest first, each with a recall button.
 #[component]
-pub fn RecallTray(
-    #[prop(into)] bumped: Signal<Vec<Ticket>>,
-    #[prop(into)] locale: Signal<Locale>,
-    on_recall: Callback<Uuid>,
-) -> impl IntoView {
+pub fn RecallTray(#[prop(into)] bumped: Signal<Vec<Ticket>>, on_recall: Callback<Uuid>) -> impl IntoView {
+    let locale = use_locale();
     let rows = move || {
         bumped
             .get()

@@ -1,15 +1,18 @@
 use leptos::prelude::*;
 
-use crate::i18n::{Locale, Text, t};
+use crate::{
+    i18n::{Text, t},
+    locale::use_locale,
+};
 
 /// All stations, or one: the cook's choice, remembered on this display.
 #[component]
 pub fn StationFilter(
     #[prop(into)] stations: Signal<Vec<String>>,
     #[prop(into)] selected: Signal<Option<String>>,
-    #[prop(into)] locale: Signal<Locale>,
     on_select: Callback<Option<String>>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let buttons = move || {
         stations
             .get()

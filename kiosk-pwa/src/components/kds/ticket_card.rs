@@ -4,8 +4,9 @@ use uuid::Uuid;
 
 use crate::{
     clock,
-    i18n::{Locale, Text, t},
+    i18n::{Text, t},
     kitchen::{Kitchen, ShownTicket},
+    locale::use_locale,
     storage::KdsSettings,
 };
 
@@ -18,10 +19,10 @@ pub fn TicketCard(
     #[prop(into)] now: Signal<f64>,
     #[prop(into)] skew_ms: Signal<f64>,
     #[prop(into)] settings: Signal<KdsSettings>,
-    #[prop(into)] locale: Signal<Locale>,
     on_bump: Callback<Uuid>,
     on_dismiss: Callback<Uuid>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let ticket = shown.ticket.clone();
     let id = ticket.id;
     let cancelled = ticket.status == TicketStatus::Cancelled;

@@ -2,7 +2,8 @@ use leptos::prelude::*;
 
 use crate::{
     cart::{self, CartLine, MAX_QTY},
-    i18n::{Locale, Text, t, view_cart},
+    i18n::{Text, t, view_cart},
+    locale::use_locale,
     menu::Menu,
     money::format_money,
 };
@@ -14,10 +15,10 @@ pub fn CartDrawer(
     cart: RwSignal<Vec<CartLine>>,
     #[prop(into)] menu: Signal<Menu>,
     removed_notice: RwSignal<Vec<String>>,
-    #[prop(into)] locale: Signal<Locale>,
     on_checkout: Callback<()>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     // In portrait the cart folds away under a summary button.
     let expanded = RwSignal::new(false);
     let currency = move || menu.with(|m| m.currency.clone());

@@ -2,7 +2,8 @@ use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
     cart::{self, CartLine, PickupBy},
-    i18n::{Locale, Text, t},
+    i18n::{Text, t},
+    locale::use_locale,
     menu::Menu,
     money::{self, format_money},
 };
@@ -14,7 +15,6 @@ use crate::{
 pub fn CheckoutForm(
     #[prop(into)] cart: Signal<Vec<CartLine>>,
     #[prop(into)] menu: Signal<Menu>,
-    #[prop(into)] locale: Signal<Locale>,
     #[prop(into)] placing: Signal<bool>,
     #[prop(into)] failed: Signal<bool>,
     /// Why the server refused the order just tried (empty: it did not).
@@ -23,6 +23,7 @@ pub fn CheckoutForm(
     on_place: Callback<PickupBy>,
     on_back: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let dine_in = RwSignal::new(false);
     let name = RwSignal::new(String::new());
     let table = RwSignal::new(String::new());

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 
 use super::kiosk_screen::{IDLE_WARNING_MS, KioskStep};
-use crate::i18n::{Locale, Text, t};
+use crate::{
+    i18n::{Text, t},
+    locale::use_locale,
+};
 
 /// "Still there?" with a countdown, before an abandoned order is cleared.
 #[component]
@@ -10,9 +13,9 @@ pub fn IdleWarning(
     #[prop(into)] last_touch: Signal<f64>,
     #[prop(into)] now: Signal<f64>,
     limit_ms: f64,
-    #[prop(into)] locale: Signal<Locale>,
     on_stay: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let left_ms = move || limit_ms - (now.get() - last_touch.get());
     let showing = move || matches!(step.get(), KioskStep::Menu | KioskStep::Checkout) && left_ms() < IDLE_WARNING_MS;
     view! {

@@ -3,7 +3,8 @@ use uuid::Uuid;
 
 use crate::{
     cart::{CartLine, MAX_QTY, Selection},
-    i18n::{Locale, Text, choice_rule, t},
+    i18n::{Text, choice_rule, t},
+    locale::use_locale,
     menu::MenuEntry,
     money::format_money,
 };
@@ -14,10 +15,10 @@ use crate::{
 pub fn ItemSheet(
     item: MenuEntry,
     currency: String,
-    #[prop(into)] locale: Signal<Locale>,
     on_add: Callback<CartLine>,
     on_close: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let item = StoredValue::new(item);
     let currency = StoredValue::new(currency);
     let selection = RwSignal::new(Selection::default());
@@ -63,7 +64,7 @@ pub fn ItemSheet(
                             };
                             let price = (price != 0).then(|| {
                                 let sign = if price > 0 { "+" } else { "" };
-                                format!("{sign}{}", format_money(price, &currency.get_value()))
+                                move || format!("{sign}{}", format_money(price, &currency.get_value()))
                             });
                             view! {
                                 <button

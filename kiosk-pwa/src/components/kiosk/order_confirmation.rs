@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 use pos_wire::OrderStatus;
 
-use super::kiosk_screen::Confirmation;
 use crate::{
-    i18n::{Locale, Text, t},
+    confirmation::Confirmation,
+    i18n::{Text, t},
+    locale::use_locale,
     money::format_money,
     queue::Delivery,
 };
@@ -12,9 +13,9 @@ use crate::{
 #[component]
 pub fn OrderConfirmation(
     #[prop(into)] confirmation: Signal<Option<Confirmation>>,
-    #[prop(into)] locale: Signal<Locale>,
     on_done: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let status_text = move || {
         confirmation.with(|c| {
             let c = c.as_ref()?;

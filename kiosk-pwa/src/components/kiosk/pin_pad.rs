@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    i18n::{Locale, Text, t},
+    i18n::{Text, t},
+    locale::use_locale,
     storage,
 };
 
@@ -10,9 +11,9 @@ use crate::{
 pub fn PinPad(
     #[prop(into)] label: Signal<String>,
     #[prop(into)] error: Signal<Option<String>>,
-    #[prop(into)] locale: Signal<Locale>,
     on_complete: Callback<String>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let digits = RwSignal::new(String::new());
     let push = move |d: char| {
         let mut pin = digits.get_untracked();
@@ -72,7 +73,8 @@ pub fn PinPad(
 
 /// Right after pairing (or when staff change it): choose the staff PIN, twice.
 #[component]
-pub fn SetPinScreen(#[prop(into)] locale: Signal<Locale>, on_done: Callback<()>) -> impl IntoView {
+pub fn SetPinScreen(on_done: Callback<()>) -> impl IntoView {
+    let locale = use_locale();
     let first = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let label = Signal::derive(move || {
@@ -99,7 +101,7 @@ pub fn SetPinScreen(#[prop(into)] locale: Signal<Locale>, on_done: Callback<()>)
         <section class="set-pin card">
             <h2>{move || t(locale.get(), Text::SetPinTitle)}</h2>
             <p class="hint">{move || t(locale.get(), Text::SetPinHint)}</p>
-            <PinPad label error locale on_complete />
+            <PinPad label error on_complete />
         </section>
     }
 }

@@ -4,7 +4,8 @@ use pos_wire::PushOutcome;
 use super::PinPad;
 use crate::{
     clock,
-    i18n::{Locale, Text, orders_waiting, t},
+    i18n::{Text, orders_waiting, t},
+    locale::use_locale,
     menu::MenuSync,
     money::format_money,
     queue::{OrderQueue, QueuedOrder},
@@ -17,11 +18,11 @@ use crate::{
 pub fn StaffPanel(
     queue: StoredValue<OrderQueue, LocalStorage>,
     sync: StoredValue<MenuSync, LocalStorage>,
-    #[prop(into)] locale: Signal<Locale>,
     on_close: Callback<()>,
     on_unpair: Callback<()>,
     on_change_pin: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let unlocked = RwSignal::new(false);
     let pin_error = RwSignal::new(None::<String>);
     let check = Callback::new(move |pin: String| {
@@ -40,7 +41,7 @@ pub fn StaffPanel(
     leptos::task::spawn_local(async move { persistent.set(crate::pwa::storage_is_persistent().await) });
 
     let attention_list =
-        move || attention.get().into_iter().map(|order| view! { <AttentionOrder order queue locale /> }).collect_view();
+        move || attention.get().into_iter().map(|order| view! { <AttentionOrder order queue /> }).collect_view();
     let refresh_menu = move |_| {
         let sync = sync.get_value();
         leptos::task::spawn_local(async move { sync.pull().await });
@@ -66,7 +67,6 @@ pub fn StaffPanel(
                             <PinPad
                                 label=Signal::derive(move || t(locale.get(), Text::EnterPin).to_owned())
                                 error=pin_error
-                                locale
                                 on_complete=check
                             />
                         }
@@ -128,11 +128,8 @@ pub fn StaffPanel(
 
 /// One refused order: what it was, why, and what staff can do.
 #[component]
-fn AttentionOrder(
-    order: QueuedOrder,
-    queue: StoredValue<OrderQueue, LocalStorage>,
-    #[prop(into)] locale: Signal<Locale>,
-) -> impl IntoView {
+fn AttentionOrder(order: QueuedOrder, queue: StoredValue<OrderQueue, LocalStorage>) -> impl IntoView {
+    let locale = use_locale();
     let id = order.client_order_id;
     let outcome = match order.outcome {
         Some(PushOutcome::Conflict) => Text::OutcomeConflict,
@@ -147,6 +144,7 @@ fn AttentionOrder(
         .map(|l| format!("{} × {}", l.qty, l.shown_name.clone().unwrap_or_default()))
         .collect::<Vec<_>>()
         .join(", ");
+    let (total, currency) = (order.shown_total_minor, order.currency.clone());
     let who = order.body.customer_name.clone().or(order.body.table.clone()).unwrap_or_default();
     let handled = move |_| {
         let queue = queue.get_value();
@@ -168,7 +166,7 @@ fn AttentionOrder(
                 <span>{who}</span>
                 <span class="outcome">{move || t(locale.get(), outcome)}</span>
             </div>
-            <p>{items} " · " {format_money(order.shown_total_minor, &order.currency)}</p>
+            <p>{items} " · " {move || format_money(total, &currency)}</p>
             <p class="hint">{why}</p>
             <div class="panel-actions">
                 <button type="button" class="secondary" on:click=again>

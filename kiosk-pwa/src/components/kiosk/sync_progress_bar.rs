@@ -1,16 +1,15 @@
 use leptos::prelude::*;
 
 use crate::{
-    i18n::{Locale, Text, t},
+    i18n::{Text, t},
+    locale::use_locale,
     menu::SyncProgress,
 };
 
 /// The first full menu download, as a bar.
 #[component]
-pub fn SyncProgressBar(
-    #[prop(into)] progress: Signal<Option<SyncProgress>>,
-    #[prop(into)] locale: Signal<Locale>,
-) -> impl IntoView {
+pub fn SyncProgressBar(#[prop(into)] progress: Signal<Option<SyncProgress>>) -> impl IntoView {
+    let locale = use_locale();
     let percent = move || progress.get().and_then(|p| (p.done * 100).checked_div(p.total)).unwrap_or(0).min(100);
     view! {
         <Show when=move || progress.get().is_some()>

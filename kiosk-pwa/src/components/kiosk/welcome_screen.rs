@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    i18n::{Locale, Text, t},
+    i18n::{Text, t},
+    locale::use_locale,
     menu::Menu,
 };
 
@@ -10,9 +11,9 @@ use crate::{
 pub fn WelcomeScreen(
     #[prop(into)] menu: Signal<Menu>,
     #[prop(into)] ready: Signal<bool>,
-    #[prop(into)] locale: Signal<Locale>,
     on_start: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let closed = move || menu.with(|m| m.outlet.as_ref().is_some_and(|o| !o.is_open));
     let empty = move || menu.with(Menu::is_empty);
     view! {
