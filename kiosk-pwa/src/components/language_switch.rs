@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    i18n::{LOCALES, Text, language_name, t},
-    locale::{use_locale, use_locale_choice},
+    i18n::{LOCALES, Text, language_name},
+    locale::{tr, use_locale, use_locale_choice},
 };
 
 /// Buttons to switch the interface language; the choice is remembered.
@@ -27,7 +27,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="language-switch" role="group" aria-label=move || t(locale.get(), Text::LanguageLabel)>
+        <div class="language-switch" role="group" aria-label=tr(Text::LanguageLabel)>
             {buttons}
         </div>
     }

@@ -4,7 +4,7 @@ use pos_wire::{DeviceKind, PairedDevice};
 use crate::api::{self, ApiError};
 use crate::app::home_path;
 use crate::i18n::{Locale, Text, t};
-use crate::locale::use_locale;
+use crate::locale::{tr, use_locale};
 use crate::storage;
 
 /// The field the server names in a problem document for a bad code.
@@ -66,10 +66,10 @@ pub fn PairingScreen(kind: DeviceKind, on_paired: Callback<PairedDevice>) -> imp
 
     view! {
         <section class="pairing">
-            <h2>{move || t(locale.get(), heading)}</h2>
-            <p class="hint">{move || t(locale.get(), Text::PairHint)}</p>
+            <h2>{tr(heading)}</h2>
+            <p class="hint">{tr(Text::PairHint)}</p>
             <form on:submit=submit novalidate>
-                <label for="pairing-code">{move || t(locale.get(), Text::PairingCodeLabel)}</label>
+                <label for="pairing-code">{tr(Text::PairingCodeLabel)}</label>
                 <input
                     id="pairing-code"
                     class="code-input"
@@ -102,7 +102,7 @@ pub fn PairingScreen(kind: DeviceKind, on_paired: Callback<PairedDevice>) -> imp
                             .map(|href| {
                                 view! {
                                     " "
-                                    <a href=href>{move || t(locale.get(), Text::OpenItsScreen)}</a>
+                                    <a href=href>{tr(Text::OpenItsScreen)}</a>
                                 }
                             })
                     }}

@@ -5,8 +5,8 @@ use crate::{
     board::{Board, BoardEntry},
     components::BehindBanner,
     events::{LiveEvent, LiveStream},
-    i18n::{Text, t},
-    locale::use_locale,
+    i18n::Text,
+    locale::tr,
     mounted,
     net::{self, Connectivity},
     sound,
@@ -19,7 +19,6 @@ const JUST_READY_MS: f64 = 30_000.0;
 /// (newest first, with a chime as each turns ready).
 #[component]
 pub fn PickupBoard(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoView {
-    let locale = use_locale();
     let connectivity = Connectivity::new();
     let board = Board::new(device.clone(), connectivity);
     let (entries, chime, just_ready, revoked) = (board.entries, board.chime, board.just_ready, board.revoked);
@@ -75,16 +74,16 @@ pub fn PickupBoard(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
     view! {
         <div class="app kds board">
             <header class="top-bar">
-                <h1>{move || t(locale.get(), Text::BoardTitle)}</h1>
+                <h1>{tr(Text::BoardTitle)}</h1>
             </header>
             <BehindBanner state=link_state last_contact_ms=last_contact now />
             <main class="board-main">
                 <section class="board-column preparing">
-                    <h2>{move || t(locale.get(), Text::BoardPreparing)}</h2>
+                    <h2>{tr(Text::BoardPreparing)}</h2>
                     <ul class="board-numbers">{move || numbers(false)}</ul>
                 </section>
                 <section class="board-column ready">
-                    <h2>{move || t(locale.get(), Text::BoardReady)}</h2>
+                    <h2>{tr(Text::BoardReady)}</h2>
                     <ul class="board-numbers">{move || numbers(true)}</ul>
                 </section>
             </main>

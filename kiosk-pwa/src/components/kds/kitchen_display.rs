@@ -6,9 +6,9 @@ use super::{AllDayCounts, BehindBanner, KdsSettingsPanel, RecallTray, StationFil
 use crate::{
     components::{ConnectionBadge, LanguageSwitch},
     events::{LiveEvent, LiveStream},
-    i18n::{Text, t},
+    i18n::Text,
     kitchen::{self, Kitchen},
-    locale::use_locale,
+    locale::tr,
     mounted,
     net::{self, Connectivity},
     sound, storage,
@@ -19,7 +19,6 @@ use crate::{
 /// a flash for each new ticket; a banner whenever it may be behind.
 #[component]
 pub fn KitchenDisplay(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoView {
-    let locale = use_locale();
     let connectivity = Connectivity::new();
     let settings = RwSignal::new(storage::kds_settings());
     let show_settings = RwSignal::new(false);
@@ -100,26 +99,26 @@ pub fn KitchenDisplay(device: PairedDevice, on_unpaired: Callback<()>) -> impl I
     view! {
         <div class="app kds">
             <header class="top-bar">
-                <h1>{move || t(locale.get(), Text::KdsTitle)}</h1>
+                <h1>{tr(Text::KdsTitle)}</h1>
                 <StationFilter stations selected=station on_select=on_station />
                 <div class="top-actions">
                     <ConnectionBadge connectivity pending=pending_moves kitchen=true />
                     <LanguageSwitch />
                     <button type="button" class="kds-tool" on:click=move |_| show_settings.set(true)>
-                        {move || t(locale.get(), Text::Settings)}
+                        {tr(Text::Settings)}
                     </button>
                 </div>
             </header>
             <BehindBanner state=link_state last_contact_ms=last_contact now />
             <Show when=move || sound_locked.get() && settings.with(|s| s.sound)>
                 <button type="button" class="sound-gate">
-                    {move || t(locale.get(), Text::TapForSound)}
+                    {tr(Text::TapForSound)}
                 </button>
             </Show>
             <main class="kds-main" data-loaded=move || loaded.get().to_string()>
                 <section class="tickets" aria-live="polite">
                     <Show when=move || visible.with(Vec::is_empty)>
-                        <p class="no-tickets">{move || t(locale.get(), Text::NoTickets)}</p>
+                        <p class="no-tickets">{tr(Text::NoTickets)}</p>
                     </Show>
                     <For
                         each=move || visible.get()
@@ -142,7 +141,7 @@ pub fn KitchenDisplay(device: PairedDevice, on_unpaired: Callback<()>) -> impl I
                     <AllDayCounts counts />
                     <RecallTray bumped=recallable on_recall />
                     <a class="board-link" href="/kds/board">
-                        {move || t(locale.get(), Text::BoardTitle)}
+                        {tr(Text::BoardTitle)}
                     </a>
                 </aside>
             </main>

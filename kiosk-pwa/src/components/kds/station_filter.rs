@@ -1,9 +1,6 @@
 use leptos::prelude::*;
 
-use crate::{
-    i18n::{Text, t},
-    locale::use_locale,
-};
+use crate::{i18n::Text, locale::tr};
 
 /// All stations, or one: the cook's choice, remembered on this display.
 #[component]
@@ -12,7 +9,6 @@ pub fn StationFilter(
     #[prop(into)] selected: Signal<Option<String>>,
     on_select: Callback<Option<String>>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let buttons = move || {
         stations
             .get()
@@ -33,13 +29,13 @@ pub fn StationFilter(
             .collect_view()
     };
     view! {
-        <div class="station-filter" role="group" aria-label=move || t(locale.get(), Text::Station)>
+        <div class="station-filter" role="group" aria-label=tr(Text::Station)>
             <button
                 type="button"
                 aria-pressed=move || selected.get().is_none().to_string()
                 on:click=move |_| on_select.run(None)
             >
-                {move || t(locale.get(), Text::AllStations)}
+                {tr(Text::AllStations)}
             </button>
             {buttons}
         </div>

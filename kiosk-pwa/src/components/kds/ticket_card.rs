@@ -4,9 +4,9 @@ use uuid::Uuid;
 
 use crate::{
     clock,
-    i18n::{Text, t},
+    i18n::Text,
     kitchen::{Kitchen, ShownTicket},
-    locale::use_locale,
+    locale::tr,
     storage::KdsSettings,
 };
 
@@ -22,7 +22,6 @@ pub fn TicketCard(
     on_bump: Callback<Uuid>,
     on_dismiss: Callback<Uuid>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let ticket = shown.ticket.clone();
     let id = ticket.id;
     let cancelled = ticket.status == TicketStatus::Cancelled;
@@ -71,19 +70,19 @@ pub fn TicketCard(
             <div class="ticket-meta">
                 <span>{ticket.station.clone()}</span>
             </div>
-            {cancelled.then(|| view! { <div class="cancelled-label">{move || t(locale.get(), Text::Cancelled)}</div> })}
+            {cancelled.then(|| view! { <div class="cancelled-label">{tr(Text::Cancelled)}</div> })}
             <ul class="ticket-lines">{lines}</ul>
             {if cancelled {
                 view! {
                     <button type="button" class="bump-button" on:click=move |_| on_dismiss.run(id)>
-                        {move || t(locale.get(), Text::Dismiss)}
+                        {tr(Text::Dismiss)}
                     </button>
                 }
                     .into_any()
             } else {
                 view! {
                     <button type="button" class="bump-button" on:click=move |_| on_bump.run(id)>
-                        {move || t(locale.get(), Text::Bump)}
+                        {tr(Text::Bump)}
                     </button>
                 }
                     .into_any()

@@ -1,10 +1,7 @@
 use leptos::prelude::*;
 
 use super::kiosk_screen::{IDLE_WARNING_MS, KioskStep};
-use crate::{
-    i18n::{Text, t},
-    locale::use_locale,
-};
+use crate::{i18n::Text, locale::tr};
 
 /// "Still there?" with a countdown, before an abandoned order is cleared.
 #[component]
@@ -15,20 +12,19 @@ pub fn IdleWarning(
     limit_ms: f64,
     on_stay: Callback<()>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let left_ms = move || limit_ms - (now.get() - last_touch.get());
     let showing = move || matches!(step.get(), KioskStep::Menu | KioskStep::Checkout) && left_ms() < IDLE_WARNING_MS;
     view! {
         <Show when=showing>
             <div class="sheet-backdrop" on:click=move |_| on_stay.run(())>
                 <div class="idle-warning" role="alertdialog" aria-modal="true">
-                    <h2>{move || t(locale.get(), Text::StillThere)}</h2>
+                    <h2>{tr(Text::StillThere)}</h2>
                     <p>
-                        {move || t(locale.get(), Text::StartingOverIn)} " "
+                        {tr(Text::StartingOverIn)} " "
                         <strong>{move || format!("{}", (left_ms() / 1000.0).ceil().max(0.0))}</strong> " s"
                     </p>
                     <button type="button" class="primary" on:click=move |_| on_stay.run(())>
-                        {move || t(locale.get(), Text::ImHere)}
+                        {tr(Text::ImHere)}
                     </button>
                 </div>
             </div>

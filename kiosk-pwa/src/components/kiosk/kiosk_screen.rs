@@ -14,7 +14,7 @@ use crate::{
     confirmation::Confirmation,
     events::{LiveEvent, LiveStream},
     i18n::{Text, t},
-    locale::use_locale,
+    locale::{tr, use_locale},
     menu::{self, MenuSync},
     mounted,
     net::{self, Connectivity},
@@ -214,7 +214,7 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
                             class:alerting=move || { attention_count.get() > 0 }
                             on:click=move |_| staff_open.set(true)
                         >
-                            {move || t(locale.get(), Text::Staff)}
+                            {tr(Text::Staff)}
                             <Show when=move || { attention_count.get() > 0 }>
                                 <span class="badge">{move || attention_count.get()}</span>
                             </Show>

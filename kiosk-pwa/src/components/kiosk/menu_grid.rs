@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::{
-    i18n::{Text, t},
-    locale::use_locale,
+    i18n::Text,
+    locale::tr,
     menu::{Menu, MenuEntry},
     money::format_money,
 };
@@ -11,7 +11,6 @@ use crate::{
 /// Category tabs and the chosen category's items as large picture cards.
 #[component]
 pub fn MenuGrid(#[prop(into)] menu: Signal<Menu>, on_pick: Callback<Uuid>) -> impl IntoView {
-    let locale = use_locale();
     let chosen = RwSignal::new(None::<Uuid>);
     // The chosen category, or the first one if it went away (or none was chosen).
     let current = Memo::new(move |_| {
@@ -53,7 +52,7 @@ pub fn MenuGrid(#[prop(into)] menu: Signal<Menu>, on_pick: Callback<Uuid>) -> im
     };
     view! {
         <section class="menu-grid">
-            <nav class="category-tabs" aria-label=move || t(locale.get(), Text::Categories)>
+            <nav class="category-tabs" aria-label=tr(Text::Categories)>
                 {tabs}
             </nav>
             <div class="item-cards">{items}</div>

@@ -4,7 +4,7 @@ use pos_wire::OrderStatus;
 use crate::{
     confirmation::Confirmation,
     i18n::{Text, t},
-    locale::use_locale,
+    locale::{tr, use_locale},
     money::format_money,
     queue::Delivery,
 };
@@ -40,8 +40,8 @@ pub fn OrderConfirmation(
     let total = move || confirmation.with(|c| c.as_ref().map(|c| format_money(c.total_minor, &c.currency)));
     view! {
         <section class="confirmation" data-state=state>
-            <h2>{move || t(locale.get(), Text::ThankYou)}</h2>
-            <p class="eyebrow">{move || t(locale.get(), Text::YourNumber)}</p>
+            <h2>{tr(Text::ThankYou)}</h2>
+            <p class="eyebrow">{tr(Text::YourNumber)}</p>
             <p class="pickup-number">
                 {move || number().unwrap_or_else(|| t(locale.get(), Text::NumberFollows).to_owned())}
             </p>
@@ -49,10 +49,10 @@ pub fn OrderConfirmation(
                 {move || status_text().map(|text| t(locale.get(), text))}
             </p>
             <p class="pay-reminder">
-                {move || t(locale.get(), Text::PayAtCounterReminder)} ": " <strong>{total}</strong>
+                {tr(Text::PayAtCounterReminder)} ": " <strong>{total}</strong>
             </p>
             <button type="button" class="primary new-order" on:click=move |_| on_done.run(())>
-                {move || t(locale.get(), Text::NewOrder)}
+                {tr(Text::NewOrder)}
             </button>
         </section>
     }

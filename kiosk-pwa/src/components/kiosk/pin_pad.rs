@@ -2,18 +2,17 @@ use leptos::prelude::*;
 
 use crate::{
     i18n::{Text, t},
-    locale::use_locale,
+    locale::{tr, use_locale},
     storage,
 };
 
 /// Four digits, typed or tapped; `on_complete` hears them when all four are in.
 #[component]
 pub fn PinPad(
-    #[prop(into)] label: Signal<String>,
+    #[prop(into)] label: Signal<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
     on_complete: Callback<String>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let digits = RwSignal::new(String::new());
     let push = move |d: char| {
         let mut pin = digits.get_untracked();
@@ -63,7 +62,7 @@ pub fn PinPad(
             <div class="pin-keys">
                 {keys}
                 <button type="button" class="pin-key" on:click=move |_| digits.set(String::new())>
-                    {move || t(locale.get(), Text::ClearDigit)}
+                    {tr(Text::ClearDigit)}
                 </button>
                 <button type="button" class="pin-key" on:click=move |_| push('0')>"0"</button>
             </div>
@@ -78,7 +77,7 @@ pub fn SetPinScreen(on_done: Callback<()>) -> impl IntoView {
     let first = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let label = Signal::derive(move || {
-        t(locale.get(), if first.get().is_some() { Text::RepeatPin } else { Text::SetPinTitle }).to_owned()
+        t(locale.get(), if first.get().is_some() { Text::RepeatPin } else { Text::SetPinTitle })
     });
     let on_complete = Callback::new(move |pin: String| match first.get_untracked() {
         None => {
@@ -99,8 +98,8 @@ pub fn SetPinScreen(on_done: Callback<()>) -> impl IntoView {
     });
     view! {
         <section class="set-pin card">
-            <h2>{move || t(locale.get(), Text::SetPinTitle)}</h2>
-            <p class="hint">{move || t(locale.get(), Text::SetPinHint)}</p>
+            <h2>{tr(Text::SetPinTitle)}</h2>
+            <p class="hint">{tr(Text::SetPinHint)}</p>
             <PinPad label error on_complete />
         </section>
     }

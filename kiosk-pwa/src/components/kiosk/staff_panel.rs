@@ -4,8 +4,9 @@ use pos_wire::PushOutcome;
 use super::PinPad;
 use crate::{
     clock,
+    components::{StaffSheet, UnpairButton},
     i18n::{Text, orders_waiting, t},
-    locale::use_locale,
+    locale::{tr, use_locale},
     menu::MenuSync,
     money::format_money,
     queue::{OrderQueue, QueuedOrder},
@@ -46,90 +47,61 @@ pub fn StaffPanel(
         let sync = sync.get_value();
         leptos::task::spawn_local(async move { sync.pull().await });
     };
-    let unpair = move |_| {
-        if window().confirm_with_message(t(locale.get_untracked(), Text::UnpairConfirm)).unwrap_or(false) {
-            on_unpair.run(());
-        }
-    };
     view! {
-        <div class="sheet-backdrop">
-            <div class="staff-panel" role="dialog" aria-modal="true">
-                <header class="panel-head">
-                    <h2>{move || t(locale.get(), Text::Staff)}</h2>
-                    <button type="button" class="secondary narrow" on:click=move |_| on_close.run(())>
-                        {move || t(locale.get(), Text::Close)}
-                    </button>
-                </header>
-                <Show
-                    when=move || unlocked.get()
-                    fallback=move || {
-                        view! {
-                            <PinPad
-                                label=Signal::derive(move || t(locale.get(), Text::EnterPin).to_owned())
-                                error=pin_error
-                                on_complete=check
-                            />
-                        }
-                    }
-                >
-                    <section class="attention">
-                        <h3>{move || t(locale.get(), Text::NeedsAttention)}</h3>
-                        <Show
-                            when=move || attention.with(|a| !a.is_empty())
-                            fallback=move || view! { <p class="hint">{move || t(locale.get(), Text::NothingNeedsAttention)}</p> }
-                        >
-                            <ul class="attention-list">{attention_list}</ul>
-                        </Show>
-                    </section>
-                    <section class="queue-facts">
-                        <h3>{move || t(locale.get(), Text::WaitingToSend)}</h3>
-                        <p class="queue-count">{move || orders_waiting(locale.get(), pending.get())}</p>
-                        <Show when=move || last_error.get().is_some()>
-                            <p class="hint">
-                                {move || t(locale.get(), Text::LastError)} ": " {move || last_error.get()}
-                            </p>
-                        </Show>
-                        <p class="hint">
-                            {move || t(locale.get(), Text::MenuUpdatedAt)} ": "
-                            {move || last_synced.get().map(clock::local_time_of).unwrap_or_else(|| "—".into())}
+        <StaffSheet title=Text::Staff on_close>
+            <Show
+                when=move || unlocked.get()
+                fallback=move || view! { <PinPad label=Signal::derive(tr(Text::EnterPin)) error=pin_error on_complete=check /> }
+            >
+                <section class="attention">
+                    <h3>{tr(Text::NeedsAttention)}</h3>
+                    <Show
+                        when=move || attention.with(|a| !a.is_empty())
+                        fallback=move || view! { <p class="hint">{tr(Text::NothingNeedsAttention)}</p> }
+                    >
+                        <ul class="attention-list">{attention_list}</ul>
+                    </Show>
+                </section>
+                <section class="queue-facts">
+                    <h3>{tr(Text::WaitingToSend)}</h3>
+                    <p class="queue-count">{move || orders_waiting(locale.get(), pending.get())}</p>
+                    <Show when=move || last_error.get().is_some()>
+                        <p class="hint">{tr(Text::LastError)} ": " {move || last_error.get()}</p>
+                    </Show>
+                    <p class="hint">
+                        {tr(Text::MenuUpdatedAt)} ": "
+                        {move || last_synced.get().map(clock::local_time_of).unwrap_or_else(|| "—".into())}
+                    </p>
+                    <Show when=move || persistent.get().is_some()>
+                        <p class="hint storage-state" data-persistent=move || persistent.get().unwrap_or(false).to_string()>
+                            {move || {
+                                let text = if persistent.get() == Some(true) {
+                                    Text::StoragePersistent
+                                } else {
+                                    Text::StorageEvictable
+                                };
+                                t(locale.get(), text)
+                            }}
                         </p>
-                        <Show when=move || persistent.get().is_some()>
-                            <p
-                                class="hint storage-state"
-                                data-persistent=move || persistent.get().unwrap_or(false).to_string()
-                            >
-                                {move || {
-                                    let text = if persistent.get() == Some(true) {
-                                        Text::StoragePersistent
-                                    } else {
-                                        Text::StorageEvictable
-                                    };
-                                    t(locale.get(), text)
-                                }}
-                            </p>
-                        </Show>
-                    </section>
-                    <div class="panel-actions">
-                        <button type="button" class="secondary" on:click=refresh_menu>
-                            {move || t(locale.get(), Text::RefreshMenu)}
-                        </button>
-                        <button type="button" class="secondary" on:click=move |_| on_change_pin.run(())>
-                            {move || t(locale.get(), Text::ChangePin)}
-                        </button>
-                        <button type="button" class="secondary danger" on:click=unpair>
-                            {move || t(locale.get(), Text::UnpairButton)}
-                        </button>
-                    </div>
-                </Show>
-            </div>
-        </div>
+                    </Show>
+                </section>
+                <div class="panel-actions">
+                    <button type="button" class="secondary" on:click=refresh_menu>
+                        {tr(Text::RefreshMenu)}
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| on_change_pin.run(())>
+                        {tr(Text::ChangePin)}
+                    </button>
+                    <UnpairButton on_unpair />
+                </div>
+            </Show>
+        </StaffSheet>
     }
 }
 
 /// One refused order: what it was, why, and what staff can do.
 #[component]
 fn AttentionOrder(order: QueuedOrder, queue: StoredValue<OrderQueue, LocalStorage>) -> impl IntoView {
-    let locale = use_locale();
     let id = order.client_order_id;
     let outcome = match order.outcome {
         Some(PushOutcome::Conflict) => Text::OutcomeConflict,
@@ -164,16 +136,16 @@ fn AttentionOrder(order: QueuedOrder, queue: StoredValue<OrderQueue, LocalStorag
                 <strong class="number">{order.number().unwrap_or_default()}</strong>
                 <span>{clock::local_time_of(order.queued_at_ms)}</span>
                 <span>{who}</span>
-                <span class="outcome">{move || t(locale.get(), outcome)}</span>
+                <span class="outcome">{tr(outcome)}</span>
             </div>
             <p>{items} " · " {move || format_money(total, &currency)}</p>
             <p class="hint">{why}</p>
             <div class="panel-actions">
                 <button type="button" class="secondary" on:click=again>
-                    {move || t(locale.get(), Text::SendAgain)}
+                    {tr(Text::SendAgain)}
                 </button>
                 <button type="button" class="primary" on:click=handled>
-                    {move || t(locale.get(), Text::MarkHandled)}
+                    {tr(Text::MarkHandled)}
                 </button>
             </div>
         </li>

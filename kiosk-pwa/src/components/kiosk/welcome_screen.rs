@@ -1,10 +1,6 @@
 use leptos::prelude::*;
 
-use crate::{
-    i18n::{Text, t},
-    locale::use_locale,
-    menu::Menu,
-};
+use crate::{i18n::Text, locale::tr, menu::Menu};
 
 /// The idle screen: a single big button to start, or why ordering is not possible.
 #[component]
@@ -13,22 +9,21 @@ pub fn WelcomeScreen(
     #[prop(into)] ready: Signal<bool>,
     on_start: Callback<()>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let closed = move || menu.with(|m| m.outlet.as_ref().is_some_and(|o| !o.is_open));
     let empty = move || menu.with(Menu::is_empty);
     view! {
         <section class="welcome">
-            <h2 class="welcome-title">{move || t(locale.get(), Text::WelcomeTitle)}</h2>
+            <h2 class="welcome-title">{tr(Text::WelcomeTitle)}</h2>
             {move || {
                 if closed() {
-                    view! { <p class="welcome-note">{move || t(locale.get(), Text::OutletClosed)}</p> }.into_any()
+                    view! { <p class="welcome-note">{tr(Text::OutletClosed)}</p> }.into_any()
                 } else if empty() {
                     let text = if ready.get() { Text::MenuEmpty } else { Text::MenuLoading };
-                    view! { <p class="welcome-note">{move || t(locale.get(), text)}</p> }.into_any()
+                    view! { <p class="welcome-note">{tr(text)}</p> }.into_any()
                 } else {
                     view! {
                         <button type="button" class="start-button" on:click=move |_| on_start.run(())>
-                            {move || t(locale.get(), Text::TapToOrder)}
+                            {tr(Text::TapToOrder)}
                         </button>
                     }
                         .into_any()
