@@ -7,7 +7,10 @@ use pos_wire::{DeviceKind, PairedDevice};
 
 use crate::components::{KioskScreen, KitchenDisplay, LanguageSwitch, PairingScreen, PickupBoard};
 use crate::i18n::{Text, t};
-use crate::{locale, storage};
+use crate::{
+    locale::{self, tr},
+    storage,
+};
 
 /// Which screen this page is, decided by its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +96,7 @@ pub fn App() -> impl IntoView {
                 view! {
                     <div class="app" class:kds=kind != DeviceKind::Kiosk>
                         <header class="top-bar">
-                            <h1>{move || t(locale.get(), surface.title())}</h1>
+                            <h1>{tr(surface.title())}</h1>
                             <LanguageSwitch />
                         </header>
                         <main class="screen">
