@@ -1,13 +1,16 @@
 //! The one Leptos app: picks the kiosk, kitchen display or pickup board
-//! from the URL, and holds what they share (this device's pairing and the
-//! language).
+//! from the URL, and holds what they share (this device's pairing, and the
+//! language, which it provides to every component through context).
 
 use leptos::prelude::*;
 use pos_wire::{DeviceKind, PairedDevice};
 
 use crate::components::{KioskScreen, KitchenDisplay, LanguageSwitch, PairingScreen, PickupBoard};
 use crate::i18n::{Text, t};
-use crate::storage;
+use crate::{
+    locale::{self, tr},
+    storage,
+};
 
 /// Which screen this page is, decided by its path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +68,7 @@ pub fn App() -> impl IntoView {
     storage::migrate_legacy_pairing();
     let surface = Surface::from_path(&location().pathname().unwrap_or_default());
     let kind = surface.device_kind();
-    let locale = RwSignal::new(storage::locale());
+    let locale = locale::provide_locale();
     let device = RwSignal::new(storage::paired_device(kind));
     crate::pwa::keep_storage();
 
@@ -93,11 +96,11 @@ pub fn App() -> impl IntoView {
                 view! {
                     <div class="app" class:kds=kind != DeviceKind::Kiosk>
                         <header class="top-bar">
-                            <h1>{move || t(locale.get(), surface.title())}</h1>
-                            <LanguageSwitch locale />
+                            <h1>{tr(surface.title())}</h1>
+                            <LanguageSwitch />
                         </header>
                         <main class="screen">
-                            <PairingScreen kind locale on_paired />
+                            <PairingScreen kind on_paired />
                         </main>
                     </div>
                 }
@@ -105,9 +108,9 @@ pub fn App() -> impl IntoView {
             }
             Some(device) => {
                 match surface {
-                    Surface::Kiosk => view! { <KioskScreen device locale on_unpaired /> }.into_any(),
-                    Surface::Kds => view! { <KitchenDisplay device locale on_unpaired /> }.into_any(),
-                    Surface::Board => view! { <PickupBoard device locale on_unpaired /> }.into_any(),
+                    Surface::Kiosk => view! { <KioskScreen device on_unpaired /> }.into_any(),
+                    Surface::Kds => view! { <KitchenDisplay device on_unpaired /> }.into_any(),
+                    Surface::Board => view! { <PickupBoard device on_unpaired /> }.into_any(),
                 }
             }
         }}

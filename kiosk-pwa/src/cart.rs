@@ -1,7 +1,9 @@
 //! The customer's cart and choices, as plain data: modifier rules (min/max
-//! per group), line prices, and the order the kiosk saves and sends.
+//! per group), line prices, the totals the counter asks for, and the order
+//! the kiosk saves and sends.
 
-use pos_wire::{Channel, CreateOrder, ModifierGroup, OrderLineRequest};
+use chrono::{DateTime, Utc};
+use pos_wire::{Channel, CreateOrder, ModifierGroup, OrderLineRequest, pricing::Totals};
 use uuid::Uuid;
 
 use crate::{
@@ -165,40 +167,61 @@ pub enum PickupBy {
     Table(String),
 }
 
-/// The order as saved and sent, from the cart as shown (priced from the
-/// menu of the `priced_from` pull cursor).
-pub fn order_body(
-    client_order_id: Uuid,
-    outlet_id: Uuid,
-    number: Option<String>,
-    pickup: &PickupBy,
-    lines: &[CartLine],
-    priced_from: Option<String>,
-) -> CreateOrder {
-    let (customer_name, table) = match pickup {
-        PickupBy::Name(name) => (Some(name.trim().to_owned()), None),
-        PickupBy::Table(table) => (None, Some(table.trim().to_owned())),
-    };
-    CreateOrder {
-        client_order_id,
-        outlet_id,
-        channel: Channel::Kiosk,
-        customer_name,
-        table,
-        created_at_client: crate::clock::now_utc(),
-        items: lines
-            .iter()
-            .map(|line| OrderLineRequest {
-                menu_item_id: line.item_id,
-                qty: line.qty,
-                modifier_option_ids: line.options.iter().map(|o| o.id).collect(),
-                note: None,
-                shown_unit_price_minor: Some(line.unit_price_minor),
-                shown_name: Some(line.name.clone()),
-            })
-            .collect(),
-        number,
-        priced_from,
+/// What the counter will ask for `lines`: their subtotal, the outlet's
+/// service charge and tax on it (the server's rules), and the total.
+pub fn totals(lines: &[CartLine], menu: &Menu) -> Totals {
+    let (service_charge_bp, tax_rate_bp) =
+        menu.outlet.as_ref().map_or((0, 0), |o| (o.service_charge_bp, o.tax_rate_bp));
+    money::totals(subtotal(lines), service_charge_bp, tax_rate_bp)
+}
+
+/// The cart as the customer confirmed it at checkout.
+#[derive(Debug, Clone, Copy)]
+pub struct Checkout<'a> {
+    pub lines: &'a [CartLine],
+    /// The menu the lines were priced from (its currency, service charge and tax).
+    pub menu: &'a Menu,
+    pub pickup: &'a PickupBy,
+    /// The pull cursor of that menu (see `MenuSync::priced_from`).
+    pub priced_from: Option<&'a str>,
+}
+
+impl Checkout<'_> {
+    /// The order as saved and sent, from the cart as shown: each line with
+    /// the name and unit price the customer saw.
+    pub fn order_body(
+        &self,
+        client_order_id: Uuid,
+        outlet_id: Uuid,
+        number: Option<String>,
+        created_at_client: DateTime<Utc>,
+    ) -> CreateOrder {
+        let (customer_name, table) = match self.pickup {
+            PickupBy::Name(name) => (Some(name.trim().to_owned()), None),
+            PickupBy::Table(table) => (None, Some(table.trim().to_owned())),
+        };
+        CreateOrder {
+            client_order_id,
+            outlet_id,
+            channel: Channel::Kiosk,
+            customer_name,
+            table,
+            created_at_client,
+            items: self
+                .lines
+                .iter()
+                .map(|line| OrderLineRequest {
+                    menu_item_id: line.item_id,
+                    qty: line.qty,
+                    modifier_option_ids: line.options.iter().map(|o| o.id).collect(),
+                    note: None,
+                    shown_unit_price_minor: Some(line.unit_price_minor),
+                    shown_name: Some(line.name.clone()),
+                })
+                .collect(),
+            number,
+            priced_from: self.priced_from.map(str::to_owned),
+        }
     }
 }
 
@@ -274,5 +297,62 @@ mod tests {
         let key = lines[0].key;
         change_qty(&mut lines, key, -3);
         assert!(lines.is_empty());
+    }
+
+    fn line(price: i64, qty: i32) -> CartLine {
+        CartLine {
+            key: Uuid::new_v4(),
+            item_id: Uuid::new_v4(),
+            name: format!("item at {price}"),
+            options: vec![ChosenOption { id: Uuid::new_v4(), name: "pedas".into(), price_minor: 0 }],
+            unit_price_minor: price,
+            qty,
+        }
+    }
+
+    fn menu_with_charges(service_charge_bp: i32, tax_rate_bp: i32) -> Menu {
+        Menu {
+            outlet: Some(crate::menu::OutletInfo {
+                name: "Kemang".into(),
+                is_open: true,
+                tax_rate_bp,
+                service_charge_bp,
+            }),
+            currency: "IDR".into(),
+            categories: vec![],
+        }
+    }
+
+    #[test]
+    fn totals_add_the_outlet_service_charge_then_tax() {
+        let lines = [line(45_000, 2), line(8_000, 1)];
+        // 98.000 + 5% service (4.900) + 11% tax on both (11.319), as the counter asks.
+        let t = totals(&lines, &menu_with_charges(500, 1100));
+        assert_eq!(
+            (t.subtotal_minor, t.service_charge_minor, t.tax_minor, t.total_minor),
+            (98_000, 4_900, 11_319, 114_219)
+        );
+        assert_eq!(totals(&lines, &Menu::default()).total_minor, 98_000, "no outlet yet: no charges");
+    }
+
+    #[test]
+    fn the_order_body_carries_what_the_customer_was_shown() {
+        let lines = [line(45_000, 2), line(8_000, 1)];
+        let menu = menu_with_charges(0, 0);
+        let pickup = PickupBy::Table(" 12 ".into());
+        let checkout = Checkout { lines: &lines, menu: &menu, pickup: &pickup, priced_from: Some("c-7") };
+        let (id, outlet) = (Uuid::now_v7(), Uuid::new_v4());
+        let at = chrono::DateTime::from_timestamp_millis(1_790_000_000_000).unwrap();
+        let body = checkout.order_body(id, outlet, Some("K1-4".into()), at);
+        assert_eq!((body.client_order_id, body.outlet_id, body.channel), (id, outlet, Channel::Kiosk));
+        assert_eq!((body.customer_name, body.table.as_deref()), (None, Some("12")));
+        assert_eq!((body.number.as_deref(), body.priced_from.as_deref()), (Some("K1-4"), Some("c-7")));
+        assert_eq!(body.created_at_client, at);
+        assert_eq!(body.items.len(), 2);
+        assert_eq!(body.items[0].menu_item_id, lines[0].item_id);
+        assert_eq!(body.items[0].qty, 2);
+        assert_eq!(body.items[0].shown_unit_price_minor, Some(45_000));
+        assert_eq!(body.items[0].shown_name.as_deref(), Some("item at 45000"));
+        assert_eq!(body.items[0].modifier_option_ids, vec![lines[0].options[0].id]);
     }
 }

@@ -5,16 +5,18 @@
 use std::{cell::RefCell, rc::Rc};
 
 use chrono::{DateTime, Utc};
-use js_sys::{Date, Function, Promise};
-use wasm_bindgen_futures::JsFuture;
+use futures::{channel::oneshot, future};
+use gloo_timers::future::TimeoutFuture;
+use js_sys::Date;
 
 /// Milliseconds since the Unix epoch, from the device clock.
 pub fn now_ms() -> f64 {
     Date::now()
 }
 
-pub fn now_utc() -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(now_ms() as i64).unwrap_or_default()
+/// The instant `ms` milliseconds after the Unix epoch.
+pub fn utc_of(ms: f64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms as i64).unwrap_or_default()
 }
 
 pub fn ms_of(at: &DateTime<Utc>) -> f64 {
@@ -46,12 +48,7 @@ pub fn duration_label(ms: f64) -> String {
 
 /// Resolves after `ms` milliseconds.
 pub async fn sleep(ms: u32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
+    TimeoutFuture::new(ms).await;
 }
 
 /// Something a background loop waits on: it wakes at its deadline or as
@@ -59,35 +56,43 @@ pub async fn sleep(ms: u32) {
 /// Cloning shares the alarm.
 #[derive(Clone, Default)]
 pub struct Alarm {
-    waiting: Rc<RefCell<Option<Function>>>,
-    rung: Rc<RefCell<bool>>,
+    state: Rc<RefCell<AlarmState>>,
+}
+
+#[derive(Default)]
+struct AlarmState {
+    /// Wakes the loop that waits now.
+    waiter: Option<oneshot::Sender<()>>,
+    /// Rung while nobody waited: the next wait returns at once.
+    rung: bool,
 }
 
 impl Alarm {
     /// Wakes the waiter now; if nobody waits, the next [`Alarm::wait`] returns at once.
     pub fn ring(&self) {
-        match self.waiting.borrow_mut().take() {
-            Some(resolve) => {
-                let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        let mut state = self.state.borrow_mut();
+        match state.waiter.take() {
+            Some(waiter) => {
+                let _ = waiter.send(());
             }
-            None => *self.rung.borrow_mut() = true,
+            None => state.rung = true,
         }
     }
 
     /// Waits up to `ms`, or less if rung.
     pub async fn wait(&self, ms: u32) {
-        if std::mem::take(&mut *self.rung.borrow_mut()) {
-            return;
-        }
-        let waiting = self.waiting.clone();
-        let promise = Promise::new(&mut |resolve: Function, _| {
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        let woken = {
+            let mut state = self.state.borrow_mut();
+            if std::mem::take(&mut state.rung) {
+                return;
             }
-            *waiting.borrow_mut() = Some(resolve);
-        });
-        let _ = JsFuture::from(promise).await;
-        self.waiting.borrow_mut().take();
+            let (waiter, woken) = oneshot::channel();
+            state.waiter = Some(waiter);
+            woken
+        };
+        // Whichever comes first; the other is dropped (a dropped timeout is cleared).
+        future::select(TimeoutFuture::new(ms), woken).await;
+        self.state.borrow_mut().waiter = None;
     }
 }
 

@@ -5,10 +5,14 @@
 //!
 //! Components (in `components/`) only render and react. Plain modules do
 //! the rest: `api` (HTTP), `db` (IndexedDB), `menu` (the menu cache and its
-//! sync), `queue` (the kiosk's outgoing orders), `refusal` (why the server
+//! sync), `cart` (the customer's choices and totals), `queue` (the kiosk's
+//! outgoing orders: numbered by `numbering`, placed, queued), `confirmation`
+//! (the placed order as the customer follows it), `refusal` (why the server
 //! refused one), `events` (live SSE), `kitchen` and `board` (the KDS's and
 //! pickup board's state), `storage` (small settings), `staff_pin` (how the
-//! staff PIN is hashed), `i18n` (strings).
+//! staff PIN is hashed), `i18n` (strings), `locale` (the language shown,
+//! provided to every component by context), `mounted` (window listeners
+//! and timers that end with their component).
 
 mod api;
 mod app;
@@ -16,13 +20,17 @@ mod board;
 mod cart;
 mod clock;
 mod components;
+mod confirmation;
 mod db;
 mod events;
 mod i18n;
 mod kitchen;
+mod locale;
 mod menu;
 mod money;
+mod mounted;
 mod net;
+mod numbering;
 mod pwa;
 mod queue;
 mod refusal;

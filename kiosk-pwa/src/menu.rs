@@ -21,6 +21,8 @@ use crate::{
 };
 
 const PAGE_SIZE: u32 = 500;
+/// How often a screen calls [`MenuSync::poll`] (events make changes quicker).
+pub const POLL_MS: u32 = 30_000;
 const DEFAULT_CURRENCY: &str = "IDR";
 
 /// One cached catalogue row, as stored in [`db::MENU`].
@@ -278,6 +280,17 @@ impl MenuSync {
         }
         self.publish();
         Ok(())
+    }
+
+    /// The regular check between events: pulls while the browser is online;
+    /// offline, recomputes the menu (an `unavailable_until` may have passed).
+    pub fn poll(&self) {
+        if self.connectivity.browser_online.get_untracked() {
+            let sync = self.clone();
+            leptos::task::spawn_local(async move { sync.pull().await });
+        } else {
+            self.publish();
+        }
     }
 
     /// Recomputes the visible menu (also when an `unavailable_until` passes).

@@ -1,9 +1,10 @@
 //! Whether the server can be reached: the browser's own online flag plus
-//! what the last calls saw, shown as the online/offline indicator.
+//! what the last calls saw, shown as the online/offline indicator; and a
+//! screen's live stream following the browser's network events.
 
-use leptos::prelude::*;
+use leptos::{ev, prelude::*};
 
-use crate::api::ApiError;
+use crate::{api::ApiError, events::LiveStream, mounted};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Connectivity {
@@ -39,4 +40,24 @@ impl Default for Connectivity {
 
 pub fn browser_online() -> bool {
     web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+}
+
+/// Keeps `connectivity` and the screen's live `stream` in step with the
+/// browser's `online` and `offline` events while the calling component is
+/// mounted, and stops the stream when it unmounts. `back_online` runs too
+/// when the network returns (to send what waits, or catch up).
+pub fn follow_network(connectivity: Connectivity, stream: &LiveStream, back_online: impl Fn() + 'static) {
+    let reconnect = stream.clone();
+    mounted::on_window(ev::online, move |_| {
+        connectivity.browser_online.set(true);
+        reconnect.reconnect_now();
+        back_online();
+    });
+    let disconnect = stream.clone();
+    mounted::on_window(ev::offline, move |_| {
+        connectivity.browser_online.set(false);
+        disconnect.went_offline();
+    });
+    let stream = StoredValue::new_local(stream.clone());
+    on_cleanup(move || stream.with_value(LiveStream::stop));
 }

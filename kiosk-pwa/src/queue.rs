@@ -19,9 +19,11 @@ use uuid::Uuid;
 
 use crate::{
     api::{self, ApiError, Failure},
+    cart::{self, Checkout},
     clock::{self, Alarm},
     db::{self, DbResult},
     net::Connectivity,
+    numbering,
 };
 
 /// Orders per `sync/push` call (the server takes up to 500; this keeps each
@@ -73,6 +75,29 @@ pub struct QueuedOrder {
 }
 
 impl QueuedOrder {
+    /// The customer's order from `checkout`, numbered `number`, as it is
+    /// saved before anything is sent: with the total the customer was shown.
+    pub fn new(
+        checkout: &Checkout,
+        client_order_id: Uuid,
+        outlet_id: Uuid,
+        number: Option<String>,
+        now_ms: f64,
+    ) -> QueuedOrder {
+        QueuedOrder {
+            client_order_id,
+            state: Delivery::Pending,
+            body: checkout.order_body(client_order_id, outlet_id, number, clock::utc_of(now_ms)),
+            shown_total_minor: cart::totals(checkout.lines, checkout.menu).total_minor,
+            currency: checkout.menu.currency.clone(),
+            queued_at_ms: now_ms,
+            attempts: 0,
+            order: None,
+            outcome: None,
+            problem: None,
+        }
+    }
+
     /// The pickup number the customer holds: the server's once it has the
     /// order (it may have had to renumber it), else the kiosk's own. (On a
     /// conflict the server's order is another one: its number is not ours.)
@@ -145,8 +170,10 @@ impl OrderQueue {
     }
 
     /// The kiosk's next pickup number today (`K1-17`), never below what
-    /// today's stored orders used (should the counter in localStorage be lost).
-    pub async fn next_number(&self, prefix: &str) -> Option<String> {
+    /// today's stored orders used (should the counter in localStorage be
+    /// lost). `None` for a kiosk without a prefix: the server numbers its orders.
+    async fn next_number(&self) -> Option<String> {
+        let prefix = self.device.number_prefix.as_deref()?;
         let today = clock::local_day();
         let known = self.numbers_floor.borrow().as_ref().filter(|(day, _)| *day == today).map(|(_, n)| *n);
         let floor = match known {
@@ -155,14 +182,23 @@ impl OrderQueue {
         };
         let n = crate::storage::next_order_number(&today, floor).ok()?;
         *self.numbers_floor.borrow_mut() = Some((today, n));
-        Some(format!("{prefix}-{n}"))
+        Some(numbering::pickup_number(prefix, n))
+    }
+
+    /// Numbers the customer's order, saves it and places it (see
+    /// [`OrderQueue::place`]); the order as saved comes back with how it went.
+    pub async fn place_checkout(&self, checkout: &Checkout<'_>) -> DbResult<(QueuedOrder, Placement)> {
+        let number = self.next_number().await;
+        let order = QueuedOrder::new(checkout, Uuid::now_v7(), self.device.outlet_id, number, clock::now_ms());
+        let placement = self.place(order.clone()).await?;
+        Ok((order, placement))
     }
 
     /// Saves `order` and, when the browser is online, places it with the
     /// server's strict checks while the customer waits; otherwise (or with
     /// no answer) it goes out through the queue. Only once this returns
     /// `Placed` or `Queued` may the customer be told the order is placed.
-    pub async fn place(&self, mut order: QueuedOrder) -> DbResult<Placement> {
+    async fn place(&self, mut order: QueuedOrder) -> DbResult<Placement> {
         let id = order.client_order_id;
         let online = self.connectivity.browser_online.get_untracked();
         order.state = if online { Delivery::Placing } else { Delivery::Pending };
@@ -199,11 +235,22 @@ impl OrderQueue {
             Placement::Refused(_) => db::delete(db::ORDERS, &id.to_string()).await,
             _ => db::put(db::ORDERS, &order).await,
         };
-        if let Err(e) = kept {
-            // Still `placing` in the store: the sender pushes it, and the server answers.
-            leptos::logging::warn!("order {id} not updated after placing: {e}");
+        match kept {
+            Ok(()) => {
+                self.in_flight.borrow_mut().remove(&id);
+            }
+            // A refused order must never reach the kitchen through the push
+            // (which may accept what this call refused): the sender keeps
+            // leaving it alone.
+            Err(e) if matches!(placement, Placement::Refused(_)) => {
+                leptos::logging::error!("refused order {id} not removed: {e}");
+            }
+            Err(e) => {
+                // Still `placing` in the store: the sender pushes it, and the server answers.
+                leptos::logging::warn!("order {id} not updated after placing: {e}");
+                self.in_flight.borrow_mut().remove(&id);
+            }
         }
-        self.in_flight.borrow_mut().remove(&id);
         if placement == Placement::Queued {
             self.queued();
         }
@@ -223,12 +270,11 @@ impl OrderQueue {
     /// The highest number this kiosk gave out today, from the orders it keeps.
     async fn highest_number_today(&self, prefix: &str, today: &str) -> u32 {
         let orders: Vec<QueuedOrder> = db::all(db::ORDERS).await.unwrap_or_default();
-        orders
+        let today_numbers = orders
             .iter()
-            .filter(|o| crate::clock::local_day_of(o.queued_at_ms) == today)
-            .filter_map(|o| o.body.number.as_deref()?.strip_prefix(prefix)?.strip_prefix('-')?.parse::<u32>().ok())
-            .max()
-            .unwrap_or(0)
+            .filter(|o| clock::local_day_of(o.queued_at_ms) == today)
+            .filter_map(|o| o.body.number.as_deref());
+        numbering::highest_count(prefix, today_numbers)
     }
 
     /// Staff dealt with an order that needed attention.
@@ -385,5 +431,40 @@ impl OrderQueue {
             (self.on_update)(order);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        cart::{CartLine, PickupBy},
+        menu::{Menu, OutletInfo},
+    };
+
+    #[test]
+    fn a_new_order_is_pending_with_the_total_and_currency_shown() {
+        let lines = [CartLine {
+            key: Uuid::new_v4(),
+            item_id: Uuid::new_v4(),
+            name: "Sate Ayam".into(),
+            options: vec![],
+            unit_price_minor: 30_000,
+            qty: 1,
+        }];
+        let outlet = OutletInfo { name: "Kemang".into(), is_open: true, tax_rate_bp: 1100, service_charge_bp: 0 };
+        let menu = Menu { outlet: Some(outlet), currency: "IDR".into(), categories: vec![] };
+        let pickup = PickupBy::Name("Siti".into());
+        let checkout = Checkout { lines: &lines, menu: &menu, pickup: &pickup, priced_from: None };
+        let (id, outlet_id, at_ms) = (Uuid::now_v7(), Uuid::new_v4(), 1_790_000_000_000.0);
+        let order = QueuedOrder::new(&checkout, id, outlet_id, Some("K2-9".into()), at_ms);
+        assert_eq!((order.client_order_id, order.body.client_order_id), (id, id));
+        assert_eq!(order.state, Delivery::Pending);
+        assert_eq!(order.shown_total_minor, 33_300, "30.000 and 11% tax");
+        assert_eq!(order.currency, "IDR");
+        assert_eq!(order.queued_at_ms, at_ms);
+        assert_eq!(order.body.created_at_client.timestamp_millis(), at_ms as i64);
+        assert_eq!(order.number().as_deref(), Some("K2-9"));
+        assert_eq!((order.attempts, order.order, order.outcome, order.problem), (0, None, None, None));
     }
 }

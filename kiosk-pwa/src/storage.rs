@@ -112,8 +112,7 @@ pub fn next_order_number(today: &str, at_least: u32) -> Result<u32, StorageError
         Ok(counter) if counter.day == today => counter.last,
         _ => 0,
     };
-    // The server takes at most four digits after the prefix.
-    let next = (last.max(at_least) % 9_999) + 1;
+    let next = crate::numbering::next_count(last, at_least);
     LocalStorage::set(COUNTER_KEY, OrderCounter { day: today.to_owned(), last: next })?;
     Ok(next)
 }

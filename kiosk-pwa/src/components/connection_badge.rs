@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 
 use crate::{
-    i18n::{Locale, Text, moves_waiting, orders_waiting, t},
+    i18n::{Text, moves_waiting, orders_waiting, t},
+    locale::use_locale,
     net::Connectivity,
 };
 
@@ -11,9 +12,9 @@ use crate::{
 pub fn ConnectionBadge(
     connectivity: Connectivity,
     #[prop(into)] pending: Signal<usize>,
-    #[prop(into)] locale: Signal<Locale>,
     #[prop(optional)] kitchen: bool,
 ) -> impl IntoView {
+    let locale = use_locale();
     let online = move || connectivity.online();
     let waiting = move || {
         let n = pending.get();

@@ -6,6 +6,8 @@ mod kiosk;
 mod language_switch;
 mod pairing_screen;
 mod pickup_board;
+mod staff_sheet;
+mod unpair_button;
 
 pub use connection_badge::ConnectionBadge;
 pub use kds::{BehindBanner, KitchenDisplay};
@@ -13,3 +15,5 @@ pub use kiosk::KioskScreen;
 pub use language_switch::LanguageSwitch;
 pub use pairing_screen::PairingScreen;
 pub use pickup_board::PickupBoard;
+pub use staff_sheet::StaffSheet;
+pub use unpair_button::UnpairButton;

@@ -4,6 +4,7 @@ use pos_wire::{DeviceKind, PairedDevice};
 use crate::api::{self, ApiError};
 use crate::app::home_path;
 use crate::i18n::{Locale, Text, t};
+use crate::locale::{tr, use_locale};
 use crate::storage;
 
 /// The field the server names in a problem document for a bad code.
@@ -14,11 +15,8 @@ const CODE_FIELD: &str = "pairing_code";
 /// address (`?pair=CODE`, as a setup link or QR code carries it) is used at
 /// once.
 #[component]
-pub fn PairingScreen(
-    kind: DeviceKind,
-    #[prop(into)] locale: Signal<Locale>,
-    on_paired: Callback<PairedDevice>,
-) -> impl IntoView {
+pub fn PairingScreen(kind: DeviceKind, on_paired: Callback<PairedDevice>) -> impl IntoView {
+    let locale = use_locale();
     let heading = match kind {
         DeviceKind::Kiosk => Text::PairKioskHeading,
         DeviceKind::Kds => Text::PairKdsHeading,
@@ -68,10 +66,10 @@ pub fn PairingScreen(
 
     view! {
         <section class="pairing">
-            <h2>{move || t(locale.get(), heading)}</h2>
-            <p class="hint">{move || t(locale.get(), Text::PairHint)}</p>
+            <h2>{tr(heading)}</h2>
+            <p class="hint">{tr(Text::PairHint)}</p>
             <form on:submit=submit novalidate>
-                <label for="pairing-code">{move || t(locale.get(), Text::PairingCodeLabel)}</label>
+                <label for="pairing-code">{tr(Text::PairingCodeLabel)}</label>
                 <input
                     id="pairing-code"
                     class="code-input"
@@ -104,7 +102,7 @@ pub fn PairingScreen(
                             .map(|href| {
                                 view! {
                                     " "
-                                    <a href=href>{move || t(locale.get(), Text::OpenItsScreen)}</a>
+                                    <a href=href>{tr(Text::OpenItsScreen)}</a>
                                 }
                             })
                     }}

@@ -1,15 +1,14 @@
-use std::time::Duration;
-
 use leptos::{ev, prelude::*};
 use pos_wire::PairedDevice;
 
 use crate::{
     board::{Board, BoardEntry},
-    clock,
     components::BehindBanner,
     events::{LiveEvent, LiveStream},
-    i18n::{Locale, Text, t},
-    net::Connectivity,
+    i18n::Text,
+    locale::tr,
+    mounted,
+    net::{self, Connectivity},
     sound,
 };
 
@@ -19,11 +18,11 @@ const JUST_READY_MS: f64 = 30_000.0;
 /// The screen customers watch: numbers being prepared, and numbers ready
 /// (newest first, with a chime as each turns ready).
 #[component]
-pub fn PickupBoard(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: Callback<()>) -> impl IntoView {
+pub fn PickupBoard(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoView {
     let connectivity = Connectivity::new();
     let board = Board::new(device.clone(), connectivity);
     let (entries, chime, just_ready, revoked) = (board.entries, board.chime, board.just_ready, board.revoked);
-    let now = RwSignal::new(clock::now_ms());
+    let now = mounted::ticking_now();
 
     let board_for_events = board.clone();
     let own_id = device.device_id;
@@ -49,29 +48,9 @@ pub fn PickupBoard(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
         }
         rung
     });
-    let tick = set_interval_with_handle(move || now.set(clock::now_ms()), Duration::from_secs(1));
-    let gesture = window_event_listener(ev::pointerdown, move |_| sound::unlock());
-    let stream_for_online = stream.clone();
-    let online = window_event_listener(ev::online, move |_| {
-        connectivity.browser_online.set(true);
-        stream_for_online.reconnect_now();
-    });
-    let stream_for_offline = stream.clone();
-    let offline = window_event_listener(ev::offline, move |_| {
-        connectivity.browser_online.set(false);
-        stream_for_offline.went_offline();
-    });
+    mounted::on_window(ev::pointerdown, move |_| sound::unlock());
+    net::follow_network(connectivity, &stream, || {});
     let (link_state, last_contact) = (stream.state, stream.last_contact_ms);
-    let stream = StoredValue::new_local(stream);
-    on_cleanup(move || {
-        if let Ok(h) = tick {
-            h.clear();
-        }
-        gesture.remove();
-        online.remove();
-        offline.remove();
-        stream.with_value(LiveStream::stop);
-    });
 
     let numbers = move |ready: bool| {
         let mut list: Vec<BoardEntry> = entries.with(|e| e.iter().filter(|x| x.ready == ready).cloned().collect());
@@ -95,16 +74,16 @@ pub fn PickupBoard(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
     view! {
         <div class="app kds board">
             <header class="top-bar">
-                <h1>{move || t(locale.get(), Text::BoardTitle)}</h1>
+                <h1>{tr(Text::BoardTitle)}</h1>
             </header>
-            <BehindBanner state=link_state last_contact_ms=last_contact now locale />
+            <BehindBanner state=link_state last_contact_ms=last_contact now />
             <main class="board-main">
                 <section class="board-column preparing">
-                    <h2>{move || t(locale.get(), Text::BoardPreparing)}</h2>
+                    <h2>{tr(Text::BoardPreparing)}</h2>
                     <ul class="board-numbers">{move || numbers(false)}</ul>
                 </section>
                 <section class="board-column ready">
-                    <h2>{move || t(locale.get(), Text::BoardReady)}</h2>
+                    <h2>{tr(Text::BoardReady)}</h2>
                     <ul class="board-numbers">{move || numbers(true)}</ul>
                 </section>
             </main>

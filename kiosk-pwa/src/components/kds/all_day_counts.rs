@@ -1,13 +1,10 @@
 use leptos::prelude::*;
 
-use crate::i18n::{Locale, Text, t};
+use crate::{i18n::Text, locale::tr};
 
 /// How many of each item the open tickets still need ("all day").
 #[component]
-pub fn AllDayCounts(
-    #[prop(into)] counts: Signal<Vec<(String, i32)>>,
-    #[prop(into)] locale: Signal<Locale>,
-) -> impl IntoView {
+pub fn AllDayCounts(#[prop(into)] counts: Signal<Vec<(String, i32)>>) -> impl IntoView {
     let rows = move || {
         counts
             .get()
@@ -24,7 +21,7 @@ pub fn AllDayCounts(
     };
     view! {
         <section class="all-day-section">
-            <h2>{move || t(locale.get(), Text::AllDay)}</h2>
+            <h2>{tr(Text::AllDay)}</h2>
             <ul class="all-day">{rows}</ul>
         </section>
     }

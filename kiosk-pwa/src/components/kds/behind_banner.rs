@@ -1,10 +1,6 @@
 use leptos::prelude::*;
 
-use crate::{
-    clock,
-    events::LinkState,
-    i18n::{Locale, Text, t},
-};
+use crate::{clock, events::LinkState, i18n::Text, locale::tr};
 
 /// Silence beyond this (or a dropped stream) means tickets may be missing.
 const BEHIND_AFTER_MS: f64 = 20_000.0;
@@ -16,14 +12,13 @@ pub fn BehindBanner(
     #[prop(into)] state: Signal<LinkState>,
     #[prop(into)] last_contact_ms: Signal<f64>,
     #[prop(into)] now: Signal<f64>,
-    #[prop(into)] locale: Signal<Locale>,
 ) -> impl IntoView {
     let silent_for = move || now.get() - last_contact_ms.get();
     let behind = move || state.get() == LinkState::Down || silent_for() > BEHIND_AFTER_MS;
     view! {
         <Show when=behind>
             <div class="behind-banner" role="alert">
-                {move || t(locale.get(), Text::BehindFor)} " " {move || clock::duration_label(silent_for())}
+                {tr(Text::BehindFor)} " " {move || clock::duration_label(silent_for())}
             </div>
         </Show>
     }

@@ -1,7 +1,9 @@
 use leptos::prelude::*;
 
 use crate::{
-    i18n::{Locale, Text, t},
+    components::{StaffSheet, UnpairButton},
+    i18n::Text,
+    locale::tr,
     storage::{self, KdsSettings},
 };
 
@@ -9,7 +11,6 @@ use crate::{
 #[component]
 pub fn KdsSettingsPanel(
     settings: RwSignal<KdsSettings>,
-    #[prop(into)] locale: Signal<Locale>,
     on_close: Callback<()>,
     on_unpair: Callback<()>,
 ) -> impl IntoView {
@@ -27,38 +28,23 @@ pub fn KdsSettingsPanel(
         settings.set(next);
         on_close.run(());
     };
-    let unpair = move |_| {
-        if window().confirm_with_message(t(locale.get_untracked(), Text::UnpairConfirm)).unwrap_or(false) {
-            on_unpair.run(());
-        }
-    };
     view! {
-        <div class="sheet-backdrop">
-            <div class="staff-panel kds-settings" role="dialog" aria-modal="true">
-                <header class="panel-head">
-                    <h2>{move || t(locale.get(), Text::Settings)}</h2>
-                    <button type="button" class="secondary narrow" on:click=move |_| on_close.run(())>
-                        {move || t(locale.get(), Text::Close)}
-                    </button>
-                </header>
-                <label for="warn-after">{move || t(locale.get(), Text::AmberAfter)}</label>
-                <input id="warn-after" type="number" min="1" max="120" bind:value=warn />
-                <label for="late-after">{move || t(locale.get(), Text::RedAfter)}</label>
-                <input id="late-after" type="number" min="2" max="240" bind:value=late />
-                <label class="check">
-                    <input type="checkbox" bind:checked=sound />
-                    " "
-                    {move || t(locale.get(), Text::Sound)}
-                </label>
-                <div class="panel-actions">
-                    <button type="button" class="primary" on:click=save>
-                        {move || t(locale.get(), Text::Save)}
-                    </button>
-                    <button type="button" class="secondary danger" on:click=unpair>
-                        {move || t(locale.get(), Text::UnpairButton)}
-                    </button>
-                </div>
+        <StaffSheet title=Text::Settings class="kds-settings" on_close>
+            <label for="warn-after">{tr(Text::AmberAfter)}</label>
+            <input id="warn-after" type="number" min="1" max="120" bind:value=warn />
+            <label for="late-after">{tr(Text::RedAfter)}</label>
+            <input id="late-after" type="number" min="2" max="240" bind:value=late />
+            <label class="check">
+                <input type="checkbox" bind:checked=sound />
+                " "
+                {tr(Text::Sound)}
+            </label>
+            <div class="panel-actions">
+                <button type="button" class="primary" on:click=save>
+                    {tr(Text::Save)}
+                </button>
+                <UnpairButton on_unpair />
             </div>
-        </div>
+        </StaffSheet>
     }
 }

@@ -1,17 +1,16 @@
-use std::time::Duration;
-
 use leptos::{ev, prelude::*};
 use pos_wire::{PairedDevice, TicketStatus};
 use uuid::Uuid;
 
 use super::{AllDayCounts, BehindBanner, KdsSettingsPanel, RecallTray, StationFilter, TicketCard};
 use crate::{
-    clock,
     components::{ConnectionBadge, LanguageSwitch},
     events::{LiveEvent, LiveStream},
-    i18n::{Locale, Text, t},
+    i18n::Text,
     kitchen::{self, Kitchen},
-    net::Connectivity,
+    locale::tr,
+    mounted,
+    net::{self, Connectivity},
     sound, storage,
 };
 
@@ -19,11 +18,11 @@ use crate::{
 /// all; bump and recall (queued while offline); all-day counts; a sound and
 /// a flash for each new ticket; a banner whenever it may be behind.
 #[component]
-pub fn KitchenDisplay(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: Callback<()>) -> impl IntoView {
+pub fn KitchenDisplay(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoView {
     let connectivity = Connectivity::new();
     let settings = RwSignal::new(storage::kds_settings());
     let show_settings = RwSignal::new(false);
-    let now = RwSignal::new(clock::now_ms());
+    let now = mounted::ticking_now();
     let sound_locked = RwSignal::new(sound::is_locked());
     let kitchen = Kitchen::new(device.clone(), connectivity);
     let (tickets, bumped, queued, skew_ms, chime, revoked) =
@@ -55,33 +54,13 @@ pub fn KitchenDisplay(device: PairedDevice, locale: RwSignal<Locale>, on_unpaire
         rung
     });
 
-    let tick = set_interval_with_handle(move || now.set(clock::now_ms()), Duration::from_secs(1));
-    let gesture = window_event_listener(ev::pointerdown, move |_| {
+    mounted::on_window(ev::pointerdown, move |_| {
         sound::unlock();
         sound_locked.set(false);
     });
-    let (kitchen_for_online, stream_for_online) = (kitchen.clone(), stream.clone());
-    let online = window_event_listener(ev::online, move |_| {
-        connectivity.browser_online.set(true);
-        kitchen_for_online.send_now();
-        stream_for_online.reconnect_now();
-    });
-    let stream_for_offline = stream.clone();
-    let offline = window_event_listener(ev::offline, move |_| {
-        connectivity.browser_online.set(false);
-        stream_for_offline.went_offline();
-    });
+    let kitchen_for_online = kitchen.clone();
+    net::follow_network(connectivity, &stream, move || kitchen_for_online.send_now());
     let (link_state, last_contact) = (stream.state, stream.last_contact_ms);
-    let stream = StoredValue::new_local(stream);
-    on_cleanup(move || {
-        if let Ok(h) = tick {
-            h.clear();
-        }
-        gesture.remove();
-        online.remove();
-        offline.remove();
-        stream.with_value(LiveStream::stop);
-    });
 
     let kitchen = StoredValue::new_local(kitchen);
     let on_bump = Callback::new(move |id: Uuid| {
@@ -120,26 +99,26 @@ pub fn KitchenDisplay(device: PairedDevice, locale: RwSignal<Locale>, on_unpaire
     view! {
         <div class="app kds">
             <header class="top-bar">
-                <h1>{move || t(locale.get(), Text::KdsTitle)}</h1>
-                <StationFilter stations selected=station locale on_select=on_station />
+                <h1>{tr(Text::KdsTitle)}</h1>
+                <StationFilter stations selected=station on_select=on_station />
                 <div class="top-actions">
-                    <ConnectionBadge connectivity pending=pending_moves locale kitchen=true />
-                    <LanguageSwitch locale />
+                    <ConnectionBadge connectivity pending=pending_moves kitchen=true />
+                    <LanguageSwitch />
                     <button type="button" class="kds-tool" on:click=move |_| show_settings.set(true)>
-                        {move || t(locale.get(), Text::Settings)}
+                        {tr(Text::Settings)}
                     </button>
                 </div>
             </header>
-            <BehindBanner state=link_state last_contact_ms=last_contact now locale />
+            <BehindBanner state=link_state last_contact_ms=last_contact now />
             <Show when=move || sound_locked.get() && settings.with(|s| s.sound)>
                 <button type="button" class="sound-gate">
-                    {move || t(locale.get(), Text::TapForSound)}
+                    {tr(Text::TapForSound)}
                 </button>
             </Show>
             <main class="kds-main" data-loaded=move || loaded.get().to_string()>
                 <section class="tickets" aria-live="polite">
                     <Show when=move || visible.with(Vec::is_empty)>
-                        <p class="no-tickets">{move || t(locale.get(), Text::NoTickets)}</p>
+                        <p class="no-tickets">{tr(Text::NoTickets)}</p>
                     </Show>
                     <For
                         each=move || visible.get()
@@ -151,7 +130,6 @@ pub fn KitchenDisplay(device: PairedDevice, locale: RwSignal<Locale>, on_unpaire
                                     now
                                     skew_ms
                                     settings
-                                    locale
                                     on_bump
                                     on_dismiss
                                 />
@@ -160,17 +138,16 @@ pub fn KitchenDisplay(device: PairedDevice, locale: RwSignal<Locale>, on_unpaire
                     />
                 </section>
                 <aside class="kds-side">
-                    <AllDayCounts counts locale />
-                    <RecallTray bumped=recallable locale on_recall />
+                    <AllDayCounts counts />
+                    <RecallTray bumped=recallable on_recall />
                     <a class="board-link" href="/kds/board">
-                        {move || t(locale.get(), Text::BoardTitle)}
+                        {tr(Text::BoardTitle)}
                     </a>
                 </aside>
             </main>
             <Show when=move || show_settings.get()>
                 <KdsSettingsPanel
                     settings
-                    locale
                     on_close=Callback::new(move |()| show_settings.set(false))
                     on_unpair=on_unpaired
                 />

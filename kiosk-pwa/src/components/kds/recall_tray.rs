@@ -2,15 +2,11 @@ use leptos::prelude::*;
 use pos_wire::Ticket;
 use uuid::Uuid;
 
-use crate::i18n::{Locale, Text, t};
+use crate::{i18n::Text, locale::tr};
 
 /// Tickets bumped recently, newest first, each with a recall button.
 #[component]
-pub fn RecallTray(
-    #[prop(into)] bumped: Signal<Vec<Ticket>>,
-    #[prop(into)] locale: Signal<Locale>,
-    on_recall: Callback<Uuid>,
-) -> impl IntoView {
+pub fn RecallTray(#[prop(into)] bumped: Signal<Vec<Ticket>>, on_recall: Callback<Uuid>) -> impl IntoView {
     let rows = move || {
         bumped
             .get()
@@ -23,7 +19,7 @@ pub fn RecallTray(
                         <strong>{ticket.number.clone()}</strong>
                         <span>{ticket.station.clone()}</span>
                         <button type="button" class="recall-button" on:click=move |_| on_recall.run(id)>
-                            {move || t(locale.get(), Text::Recall)}
+                            {tr(Text::Recall)}
                         </button>
                     </li>
                 }
@@ -32,10 +28,10 @@ pub fn RecallTray(
     };
     view! {
         <section class="recall-section">
-            <h2>{move || t(locale.get(), Text::RecentlyBumped)}</h2>
+            <h2>{tr(Text::RecentlyBumped)}</h2>
             <Show
                 when=move || bumped.with(|b| !b.is_empty())
-                fallback=move || view! { <p class="hint">{move || t(locale.get(), Text::NothingToRecall)}</p> }
+                fallback=move || view! { <p class="hint">{tr(Text::NothingToRecall)}</p> }
             >
                 <ul class="recall-list">{rows}</ul>
             </Show>

@@ -1,13 +1,12 @@
 use leptos::prelude::*;
 
-use crate::i18n::{Locale, Text, t};
+use crate::{i18n::Text, locale::tr};
 
 /// All stations, or one: the cook's choice, remembered on this display.
 #[component]
 pub fn StationFilter(
     #[prop(into)] stations: Signal<Vec<String>>,
     #[prop(into)] selected: Signal<Option<String>>,
-    #[prop(into)] locale: Signal<Locale>,
     on_select: Callback<Option<String>>,
 ) -> impl IntoView {
     let buttons = move || {
@@ -30,13 +29,13 @@ pub fn StationFilter(
             .collect_view()
     };
     view! {
-        <div class="station-filter" role="group" aria-label=move || t(locale.get(), Text::Station)>
+        <div class="station-filter" role="group" aria-label=tr(Text::Station)>
             <button
                 type="button"
                 aria-pressed=move || selected.get().is_none().to_string()
                 on:click=move |_| on_select.run(None)
             >
-                {move || t(locale.get(), Text::AllStations)}
+                {tr(Text::AllStations)}
             </button>
             {buttons}
         </div>

@@ -4,8 +4,9 @@ use uuid::Uuid;
 
 use crate::{
     clock,
-    i18n::{Locale, Text, t},
+    i18n::Text,
     kitchen::{Kitchen, ShownTicket},
+    locale::tr,
     storage::KdsSettings,
 };
 
@@ -18,7 +19,6 @@ pub fn TicketCard(
     #[prop(into)] now: Signal<f64>,
     #[prop(into)] skew_ms: Signal<f64>,
     #[prop(into)] settings: Signal<KdsSettings>,
-    #[prop(into)] locale: Signal<Locale>,
     on_bump: Callback<Uuid>,
     on_dismiss: Callback<Uuid>,
 ) -> impl IntoView {
@@ -70,19 +70,19 @@ pub fn TicketCard(
             <div class="ticket-meta">
                 <span>{ticket.station.clone()}</span>
             </div>
-            {cancelled.then(|| view! { <div class="cancelled-label">{move || t(locale.get(), Text::Cancelled)}</div> })}
+            {cancelled.then(|| view! { <div class="cancelled-label">{tr(Text::Cancelled)}</div> })}
             <ul class="ticket-lines">{lines}</ul>
             {if cancelled {
                 view! {
                     <button type="button" class="bump-button" on:click=move |_| on_dismiss.run(id)>
-                        {move || t(locale.get(), Text::Dismiss)}
+                        {tr(Text::Dismiss)}
                     </button>
                 }
                     .into_any()
             } else {
                 view! {
                     <button type="button" class="bump-button" on:click=move |_| on_bump.run(id)>
-                        {move || t(locale.get(), Text::Bump)}
+                        {tr(Text::Bump)}
                     </button>
                 }
                     .into_any()

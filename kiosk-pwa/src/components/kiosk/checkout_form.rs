@@ -2,9 +2,10 @@ use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::{
     cart::{self, CartLine, PickupBy},
-    i18n::{Locale, Text, t},
+    i18n::{Text, t},
+    locale::{tr, use_locale},
     menu::Menu,
-    money::{self, format_money},
+    money::format_money,
 };
 
 /// Takeaway with a name, or eat in at a table; pay at the counter; the
@@ -14,7 +15,6 @@ use crate::{
 pub fn CheckoutForm(
     #[prop(into)] cart: Signal<Vec<CartLine>>,
     #[prop(into)] menu: Signal<Menu>,
-    #[prop(into)] locale: Signal<Locale>,
     #[prop(into)] placing: Signal<bool>,
     #[prop(into)] failed: Signal<bool>,
     /// Why the server refused the order just tried (empty: it did not).
@@ -23,19 +23,17 @@ pub fn CheckoutForm(
     on_place: Callback<PickupBy>,
     on_back: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let dine_in = RwSignal::new(false);
     let name = RwSignal::new(String::new());
     let table = RwSignal::new(String::new());
     let missing = RwSignal::new(false);
     let currency = move || menu.with(|m| m.currency.clone());
-    let totals = move || {
-        let (sc, tax) = menu.with(|m| m.outlet.as_ref().map_or((0, 0), |o| (o.service_charge_bp, o.tax_rate_bp)));
-        money::totals(cart.with(|c| cart::subtotal(c)), sc, tax)
-    };
+    let totals = move || menu.with(|m| cart.with(|c| cart::totals(c, m)));
     let row = move |label: Text, amount: i64, class: &'static str| {
         view! {
             <div class=format!("sum-row {class}")>
-                <span>{move || t(locale.get(), label)}</span>
+                <span>{tr(label)}</span>
                 <span>{format_money(amount, &currency())}</span>
             </div>
         }
@@ -69,7 +67,7 @@ pub fn CheckoutForm(
     };
     view! {
         <section class="checkout">
-            <h2>{move || t(locale.get(), Text::CheckoutTitle)}</h2>
+            <h2>{tr(Text::CheckoutTitle)}</h2>
             <form on:submit=submit novalidate>
                 <div class="choice-row" role="group">
                     <button
@@ -78,7 +76,7 @@ pub fn CheckoutForm(
                         aria-pressed=move || (!dine_in.get()).to_string()
                         on:click=move |_| dine_in.set(false)
                     >
-                        {move || t(locale.get(), Text::TakeAway)}
+                        {tr(Text::TakeAway)}
                     </button>
                     <button
                         type="button"
@@ -86,66 +84,56 @@ pub fn CheckoutForm(
                         aria-pressed=move || dine_in.get().to_string()
                         on:click=move |_| dine_in.set(true)
                     >
-                        {move || t(locale.get(), Text::DineIn)}
+                        {tr(Text::DineIn)}
                     </button>
                 </div>
                 {move || {
-                    if dine_in.get() {
-                        view! {
-                            <label for="pickup-table">{move || t(locale.get(), Text::TableLabel)}</label>
-                            <input
-                                id="pickup-table"
-                                class="big-input"
-                                type="text"
-                                inputmode="numeric"
-                                maxlength="20"
-                                autocomplete="off"
-                                bind:value=table
-                            />
-                        }
-                            .into_any()
+                    // A table number, or a name to call: one field, set up for what it takes.
+                    let (id, label, value, maxlength, numeric) = if dine_in.get() {
+                        ("pickup-table", Text::TableLabel, table, "20", true)
                     } else {
-                        view! {
-                            <label for="pickup-name">{move || t(locale.get(), Text::NameLabel)}</label>
-                            <input
-                                id="pickup-name"
-                                class="big-input"
-                                type="text"
-                                maxlength="60"
-                                autocomplete="off"
-                                autocapitalize="words"
-                                bind:value=name
-                            />
-                        }
-                            .into_any()
+                        ("pickup-name", Text::NameLabel, name, "60", false)
+                    };
+                    view! {
+                        <label for=id>{tr(label)}</label>
+                        <input
+                            id=id
+                            class="big-input"
+                            type="text"
+                            inputmode=numeric.then_some("numeric")
+                            maxlength=maxlength
+                            autocomplete="off"
+                            autocapitalize=(!numeric).then_some("words")
+                            bind:value=value
+                        />
                     }
                 }}
                 <p class="field-error" aria-live="polite">
                     {move || missing.get().then(|| t(locale.get(), Text::NeedNameOrTable))}
                 </p>
                 <fieldset class="payment">
-                    <legend>{move || t(locale.get(), Text::PaymentLabel)}</legend>
+                    <legend>{tr(Text::PaymentLabel)}</legend>
                     <button type="button" class="choice" aria-pressed="true">
-                        {move || t(locale.get(), Text::PayAtCounter)}
+                        {tr(Text::PayAtCounter)}
                     </button>
                 </fieldset>
                 <div class="totals">{summary}</div>
                 <Show when=move || refused.with(|r| !r.is_empty())>
                     <div class="alert refused" role="alert">
-                        <p>{move || t(locale.get(), Text::OrderRefused)}</p>
+                        <p>{tr(Text::OrderRefused)}</p>
                         <ul>{move || refused.get().into_iter().map(|why| view! { <li>{why}</li> }).collect_view()}</ul>
                     </div>
                 </Show>
                 <Show when=move || failed.get()>
                     <p class="alert" role="alert">
-                        {move || t(locale.get(), Text::OrderNotSaved)}
+                        {tr(Text::OrderNotSaved)}
                     </p>
                 </Show>
                 <button type="submit" class="primary place-order" disabled=move || placing.get()>
                     {move || t(locale.get(), if placing.get() { Text::Placing } else { Text::PlaceOrder })}
                 </button>
                 <button type="button" class="secondary" on:click=move |_| on_back.run(())>
-                    {move || t(locale.get(), Text::BackToMenu)}
+                    {tr(Text::BackToMenu)}
                 </button>
             </form>
         </section>

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use super::kiosk_screen::{IDLE_WARNING_MS, KioskStep};
-use crate::i18n::{Locale, Text, t};
+use crate::{i18n::Text, locale::tr};
 
 /// "Still there?" with a countdown, before an abandoned order is cleared.
 #[component]
@@ -10,7 +10,6 @@ pub fn IdleWarning(
     #[prop(into)] last_touch: Signal<f64>,
     #[prop(into)] now: Signal<f64>,
     limit_ms: f64,
-    #[prop(into)] locale: Signal<Locale>,
     on_stay: Callback<()>,
 ) -> impl IntoView {
     let left_ms = move || limit_ms - (now.get() - last_touch.get());
@@ -19,13 +18,13 @@ pub fn IdleWarning(
         <Show when=showing>
             <div class="sheet-backdrop" on:click=move |_| on_stay.run(())>
                 <div class="idle-warning" role="alertdialog" aria-modal="true">
-                    <h2>{move || t(locale.get(), Text::StillThere)}</h2>
+                    <h2>{tr(Text::StillThere)}</h2>
                     <p>
-                        {move || t(locale.get(), Text::StartingOverIn)} " "
+                        {tr(Text::StartingOverIn)} " "
                         <strong>{move || format!("{}", (left_ms() / 1000.0).ceil().max(0.0))}</strong> " s"
                     </p>
                     <button type="button" class="primary" on:click=move |_| on_stay.run(())>
-                        {move || t(locale.get(), Text::ImHere)}
+                        {tr(Text::ImHere)}
                     </button>
                 </div>
             </div>

@@ -1,9 +1,11 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::QtyStepper;
 use crate::{
     cart::{CartLine, MAX_QTY, Selection},
-    i18n::{Locale, Text, choice_rule, t},
+    i18n::{Text, choice_rule},
+    locale::{tr, use_locale},
     menu::MenuEntry,
     money::format_money,
 };
@@ -14,10 +16,10 @@ use crate::{
 pub fn ItemSheet(
     item: MenuEntry,
     currency: String,
-    #[prop(into)] locale: Signal<Locale>,
     on_add: Callback<CartLine>,
     on_close: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let item = StoredValue::new(item);
     let currency = StoredValue::new(currency);
     let selection = RwSignal::new(Selection::default());
@@ -63,7 +65,7 @@ pub fn ItemSheet(
                             };
                             let price = (price != 0).then(|| {
                                 let sign = if price > 0 { "+" } else { "" };
-                                format!("{sign}{}", format_money(price, &currency.get_value()))
+                                move || format!("{sign}{}", format_money(price, &currency.get_value()))
                             });
                             view! {
                                 <button
@@ -117,30 +119,16 @@ pub fn ItemSheet(
                 </Show>
                 <div class="groups">{groups}</div>
                 <div class="sheet-actions">
-                    <div class="stepper">
-                        <button
-                            type="button"
-                            aria-label=move || t(locale.get(), Text::Less)
-                            disabled=move || { qty.get() <= 1 }
-                            on:click=move |_| qty.update(|q| *q = (*q - 1).max(1))
-                        >
-                            "−"
-                        </button>
-                        <output class="qty">{qty}</output>
-                        <button
-                            type="button"
-                            aria-label=move || t(locale.get(), Text::More)
-                            disabled=move || { qty.get() >= MAX_QTY }
-                            on:click=move |_| qty.update(|q| *q = (*q + 1).min(MAX_QTY))
-                        >
-                            "+"
-                        </button>
-                    </div>
+                    <QtyStepper
+                        qty
+                        min=1
+                        on_step=Callback::new(move |delta: i32| qty.update(|q| *q = (*q + delta).clamp(1, MAX_QTY)))
+                    />
                     <button type="button" class="secondary" on:click=move |_| on_close.run(())>
-                        {move || t(locale.get(), Text::Cancel)}
+                        {tr(Text::Cancel)}
                     </button>
                     <button type="button" class="primary add-to-order" disabled=move || !complete() on:click=add>
-                        {move || t(locale.get(), Text::AddToOrder)}
+                        {tr(Text::AddToOrder)}
                         " · "
                         {line_total}
                     </button>

@@ -1,7 +1,5 @@
-use std::time::Duration;
-
 use leptos::{ev, prelude::*};
-use pos_wire::{Order, OrderStatus, PairedDevice};
+use pos_wire::PairedDevice;
 use uuid::Uuid;
 
 use super::{
@@ -10,15 +8,17 @@ use super::{
 };
 use crate::{
     api,
-    cart::{self, CartLine, PickupBy},
+    cart::{self, CartLine, Checkout, PickupBy},
     clock,
     components::{ConnectionBadge, LanguageSwitch},
+    confirmation::Confirmation,
     events::{LiveEvent, LiveStream},
-    i18n::{Locale, Text, t},
-    menu::MenuSync,
-    money,
-    net::Connectivity,
-    queue::{Delivery, OrderQueue, Placement, QueuedOrder},
+    i18n::{Text, t},
+    locale::{tr, use_locale},
+    menu::{self, MenuSync},
+    mounted,
+    net::{self, Connectivity},
+    queue::{OrderQueue, Placement, QueuedOrder},
     refusal, storage,
 };
 
@@ -28,8 +28,6 @@ const IDLE_MS: f64 = 90_000.0;
 const CONFIRMATION_IDLE_MS: f64 = 60_000.0;
 /// The "still there?" warning shows for the last part of the wait.
 pub const IDLE_WARNING_MS: f64 = 15_000.0;
-/// Re-pull the menu this often while online (events make it quicker).
-const MENU_POLL_MS: u64 = 30_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KioskStep {
@@ -39,33 +37,13 @@ pub enum KioskStep {
     Confirmation,
 }
 
-/// The order just placed, as the confirmation follows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Confirmation {
-    pub client_order_id: Uuid,
-    pub number: Option<String>,
-    pub order_id: Option<Uuid>,
-    pub delivery: Delivery,
-    pub status: Option<OrderStatus>,
-    pub total_minor: i64,
-    pub currency: String,
-    /// The server's `updated_at` of the newest state followed: an older
-    /// answer (a reload racing a live event) never takes the screen back.
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl Confirmation {
-    fn follow_order(&mut self, order: &Order) {
-        if self.updated_at.is_some_and(|seen| order.updated_at < seen) {
-            return;
-        }
-        self.updated_at = Some(order.updated_at);
-        self.order_id = Some(order.id);
-        self.number = Some(order.number.clone());
-        self.status = Some(order.status);
-        self.total_minor = order.total_minor;
-        if self.delivery == Delivery::Pending {
-            self.delivery = Delivery::Confirmed;
+impl KioskStep {
+    /// How long the kiosk waits untouched on this step before starting over.
+    fn idle_limit_ms(self) -> f64 {
+        match self {
+            KioskStep::Welcome => f64::INFINITY,
+            KioskStep::Confirmation => CONFIRMATION_IDLE_MS,
+            KioskStep::Menu | KioskStep::Checkout => IDLE_MS,
         }
     }
 }
@@ -73,7 +51,8 @@ impl Confirmation {
 /// The self-ordering kiosk: welcome, menu, cart, checkout and confirmation,
 /// with the menu cache, the order queue and the live stream running behind.
 #[component]
-pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: Callback<()>) -> impl IntoView {
+pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoView {
+    let locale = use_locale();
     let connectivity = Connectivity::new();
     let has_pin = RwSignal::new(storage::has_staff_pin());
     let step = RwSignal::new(KioskStep::Welcome);
@@ -87,30 +66,20 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
     // Why the server just refused the order, while the customer fixes it.
     let refused = RwSignal::new(Vec::<String>::new());
     let last_touch = RwSignal::new(clock::now_ms());
-    let now = RwSignal::new(clock::now_ms());
+    let now = mounted::ticking_now();
 
     let sync = MenuSync::new(device.clone(), connectivity);
     let menu = sync.menu;
     let queue = OrderQueue::new(device.clone(), connectivity, move |order: &QueuedOrder| {
-        confirmation.update(|c| {
-            if let Some(c) = c.as_mut().filter(|c| c.client_order_id == order.client_order_id) {
-                c.delivery = order.state;
-                // On a conflict the server's order is another one: do not follow it.
-                if let Some(server) = order.order.as_ref().filter(|_| order.state == Delivery::Confirmed) {
-                    c.follow_order(server);
-                }
-            }
-        });
+        confirmation.update(|c| c.iter_mut().for_each(|c| c.follow_delivery(order)));
     });
 
     let sync_for_events = sync.clone();
     let own_id = device.device_id;
     let on_event = move |event: LiveEvent| match event {
-        LiveEvent::OrderCreated(order) | LiveEvent::OrderStatusChanged(order) => confirmation.update(|c| {
-            if let Some(c) = c.as_mut().filter(|c| c.client_order_id == order.client_order_id) {
-                c.follow_order(&order);
-            }
-        }),
+        LiveEvent::OrderCreated(order) | LiveEvent::OrderStatusChanged(order) => {
+            confirmation.update(|c| c.iter_mut().for_each(|c| c.follow_order(&order)))
+        }
         LiveEvent::MenuChanged | LiveEvent::Reset => {
             let sync = sync_for_events.clone();
             leptos::task::spawn_local(async move { sync.pull().await });
@@ -128,11 +97,7 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
             sync.pull().await;
             let Some(order_id) = confirmation.with_untracked(|c| c.as_ref().and_then(|c| c.order_id)) else { return };
             if let Ok(order) = api::order(&device, order_id).await {
-                confirmation.update(|c| {
-                    if let Some(c) = c.as_mut().filter(|c| c.order_id == Some(order.id)) {
-                        c.follow_order(&order);
-                    }
-                });
+                confirmation.update(|c| c.iter_mut().for_each(|c| c.follow_order(&order)));
             }
         });
     };
@@ -142,6 +107,14 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
         let sync = sync.clone();
         leptos::task::spawn_local(async move { sync.start().await });
     }
+    let (queue_for_online, sync_for_online) = (queue.clone(), sync.clone());
+    net::follow_network(connectivity, &stream, move || {
+        queue_for_online.send_now();
+        let sync = sync_for_online.clone();
+        leptos::task::spawn_local(async move { sync.pull().await });
+    });
+    let sync_for_poll = sync.clone();
+    mounted::every(menu::POLL_MS, move || sync_for_poll.poll());
 
     // Revoked (seen by any of the three): back to pairing.
     let (sync_revoked, queue_revoked) = (sync.revoked, queue.revoked);
@@ -174,70 +147,19 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
         crate::pwa::reload_if_updated();
     };
 
-    // Background rhythm: the clock for timers and idle, the menu poll.
-    let tick = set_interval_with_handle(
-        move || {
-            let t = clock::now_ms();
-            now.set(t);
-            let idle_for = t - last_touch.get_untracked();
-            let limit = match step.get_untracked() {
-                KioskStep::Welcome => f64::INFINITY,
-                KioskStep::Confirmation => CONFIRMATION_IDLE_MS,
-                KioskStep::Menu | KioskStep::Checkout => IDLE_MS,
-            };
-            if idle_for > limit && !staff_open.get_untracked() {
-                start_over();
-            }
-        },
-        Duration::from_secs(1),
-    );
-    let sync_for_poll = sync.clone();
-    let poll = set_interval_with_handle(
-        move || {
-            if connectivity.browser_online.get_untracked() {
-                let sync = sync_for_poll.clone();
-                leptos::task::spawn_local(async move { sync.pull().await });
-            } else {
-                sync_for_poll.publish();
-            }
-        },
-        Duration::from_millis(MENU_POLL_MS),
-    );
+    // Left alone too long (and staff not at the panel): start over.
+    Effect::new(move || {
+        let idle_for = now.get() - last_touch.get_untracked();
+        if idle_for > step.get_untracked().idle_limit_ms() && !staff_open.get_untracked() {
+            start_over();
+        }
+    });
     let touch = move || last_touch.set(clock::now_ms());
-    let touches = window_event_listener(ev::pointerdown, move |_| touch());
-    let keys = window_event_listener(ev::keydown, move |_| touch());
-    let (queue_for_online, stream_for_online, sync_for_online) = (queue.clone(), stream.clone(), sync.clone());
-    let online = window_event_listener(ev::online, move |_| {
-        connectivity.browser_online.set(true);
-        queue_for_online.send_now();
-        stream_for_online.reconnect_now();
-        let sync = sync_for_online.clone();
-        leptos::task::spawn_local(async move { sync.pull().await });
-    });
-    let stream_for_offline = stream.clone();
-    let offline = window_event_listener(ev::offline, move |_| {
-        connectivity.browser_online.set(false);
-        stream_for_offline.went_offline();
-    });
-    let stream_for_cleanup = StoredValue::new_local(stream.clone());
-    on_cleanup(move || {
-        if let Ok(h) = tick {
-            h.clear();
-        }
-        if let Ok(h) = poll {
-            h.clear();
-        }
-        touches.remove();
-        keys.remove();
-        online.remove();
-        offline.remove();
-        stream_for_cleanup.with_value(LiveStream::stop);
-    });
+    mounted::on_window(ev::pointerdown, move |_| touch());
+    mounted::on_window(ev::keydown, move |_| touch());
 
     let queue = StoredValue::new_local(queue);
     let sync = StoredValue::new_local(sync);
-    let prefix = device.number_prefix.clone();
-    let outlet_id = device.outlet_id;
     let place_order = Callback::new(move |pickup: PickupBy| {
         if placing.get_untracked() {
             return;
@@ -245,56 +167,21 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
         placing.set(true);
         place_failed.set(false);
         refused.set(Vec::new());
-        let queue = queue.get_value();
-        let sync = sync.get_value();
-        let prefix = prefix.clone();
+        let (queue, sync) = (queue.get_value(), sync.get_value());
         leptos::task::spawn_local(async move {
-            let lines = cart.get_untracked();
-            let menu = menu.get_untracked();
-            let number = match prefix.as_deref() {
-                Some(prefix) => queue.next_number(prefix).await,
-                None => None,
-            };
-            let client_order_id = Uuid::now_v7();
-            let body =
-                cart::order_body(client_order_id, outlet_id, number.clone(), &pickup, &lines, sync.priced_from());
-            let (sc, tax) = menu.outlet.as_ref().map_or((0, 0), |o| (o.service_charge_bp, o.tax_rate_bp));
-            let total = money::totals(cart::subtotal(&lines), sc, tax).total_minor;
-            let queued = QueuedOrder {
-                client_order_id,
-                state: Delivery::Pending,
-                body,
-                shown_total_minor: total,
-                currency: menu.currency.clone(),
-                queued_at_ms: clock::now_ms(),
-                attempts: 0,
-                order: None,
-                outcome: None,
-                problem: None,
-            };
-            let mut shown = Confirmation {
-                client_order_id,
-                number,
-                order_id: None,
-                delivery: Delivery::Pending,
-                status: None,
-                total_minor: total,
-                currency: menu.currency,
-                updated_at: None,
-            };
-            match queue.place(queued).await {
-                Ok(Placement::Refused(problem)) => {
+            let (lines, menu) = (cart.get_untracked(), menu.get_untracked());
+            let priced_from = sync.priced_from();
+            let checkout =
+                Checkout { lines: &lines, menu: &menu, pickup: &pickup, priced_from: priced_from.as_deref() };
+            match queue.place_checkout(&checkout).await {
+                Ok((_, Placement::Refused(problem))) => {
                     let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
                     refused.set(refusal::reasons(&problem, &names, locale.get_untracked()));
                     // The cart follows the menu as it is now (sold-out lines go, prices update).
                     leptos::task::spawn_local(async move { sync.pull().await });
                 }
-                Ok(placement) => {
-                    if let Placement::Placed(order) = &placement {
-                        shown.delivery = Delivery::Confirmed;
-                        shown.follow_order(order);
-                    }
-                    confirmation.set(Some(shown));
+                Ok((order, placement)) => {
+                    confirmation.set(Some(Confirmation::placed(&order, &placement)));
                     cart.set(Vec::new());
                     last_touch.set(clock::now_ms());
                     step.set(KioskStep::Confirmation);
@@ -318,8 +205,8 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
             <header class="top-bar">
                 <h1>{move || outlet_name().unwrap_or_else(|| t(locale.get(), Text::KioskTitle).to_owned())}</h1>
                 <div class="top-actions">
-                    <ConnectionBadge connectivity pending locale />
-                    <LanguageSwitch locale />
+                    <ConnectionBadge connectivity pending />
+                    <LanguageSwitch />
                     <Show when=move || has_pin.get()>
                         <button
                             type="button"
@@ -327,7 +214,7 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                             class:alerting=move || { attention_count.get() > 0 }
                             on:click=move |_| staff_open.set(true)
                         >
-                            {move || t(locale.get(), Text::Staff)}
+                            {tr(Text::Staff)}
                             <Show when=move || { attention_count.get() > 0 }>
                                 <span class="badge">{move || attention_count.get()}</span>
                             </Show>
@@ -335,11 +222,11 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                     </Show>
                 </div>
             </header>
-            <SyncProgressBar progress locale />
+            <SyncProgressBar progress />
             <main class="kiosk-main">
                 {move || {
                     if !has_pin.get() {
-                        return view! { <SetPinScreen locale on_done=Callback::new(move |()| has_pin.set(true)) /> }
+                        return view! { <SetPinScreen on_done=Callback::new(move |()| has_pin.set(true)) /> }
                             .into_any();
                     }
                     match step.get() {
@@ -348,7 +235,6 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                                 <WelcomeScreen
                                     menu
                                     ready=sync.with_value(|s| s.ready)
-                                    locale
                                     on_start=Callback::new(move |()| step.set(KioskStep::Menu))
                                 />
                             }
@@ -357,12 +243,11 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                         KioskStep::Menu => {
                             view! {
                                 <div class="ordering">
-                                    <MenuGrid menu locale on_pick=Callback::new(move |id| open_item.set(Some(id))) />
+                                    <MenuGrid menu on_pick=Callback::new(move |id| open_item.set(Some(id))) />
                                     <CartDrawer
                                         cart
                                         menu
                                         removed_notice
-                                        locale
                                         on_checkout=Callback::new(move |()| step.set(KioskStep::Checkout))
                                         on_cancel=Callback::new(move |()| start_over())
                                     />
@@ -375,7 +260,6 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                                 <CheckoutForm
                                     cart
                                     menu
-                                    locale
                                     placing
                                     failed=place_failed
                                     refused
@@ -392,7 +276,6 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                             view! {
                                 <OrderConfirmation
                                     confirmation
-                                    locale
                                     on_done=Callback::new(move |()| start_over())
                                 />
                             }
@@ -410,7 +293,6 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                             <ItemSheet
                                 item
                                 currency=menu.with_untracked(|m| m.currency.clone())
-                                locale
                                 on_add=Callback::new(move |line: CartLine| {
                                     cart.update(|lines| cart::add_line(lines, line));
                                     open_item.set(None);
@@ -424,7 +306,6 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                 <StaffPanel
                     queue
                     sync
-                    locale
                     on_close=Callback::new(move |()| staff_open.set(false))
                     on_unpair=on_unpaired
                     on_change_pin=Callback::new(move |()| {
@@ -438,7 +319,6 @@ pub fn KioskScreen(device: PairedDevice, locale: RwSignal<Locale>, on_unpaired: 
                 last_touch
                 now
                 limit_ms=IDLE_MS
-                locale
                 on_stay=Callback::new(move |()| last_touch.set(clock::now_ms()))
             />
         </div>

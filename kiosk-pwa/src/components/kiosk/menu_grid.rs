@@ -2,18 +2,15 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use crate::{
-    i18n::{Locale, Text, t},
+    i18n::Text,
+    locale::tr,
     menu::{Menu, MenuEntry},
     money::format_money,
 };
 
 /// Category tabs and the chosen category's items as large picture cards.
 #[component]
-pub fn MenuGrid(
-    #[prop(into)] menu: Signal<Menu>,
-    #[prop(into)] locale: Signal<Locale>,
-    on_pick: Callback<Uuid>,
-) -> impl IntoView {
+pub fn MenuGrid(#[prop(into)] menu: Signal<Menu>, on_pick: Callback<Uuid>) -> impl IntoView {
     let chosen = RwSignal::new(None::<Uuid>);
     // The chosen category, or the first one if it went away (or none was chosen).
     let current = Memo::new(move |_| {
@@ -55,7 +52,7 @@ pub fn MenuGrid(
     };
     view! {
         <section class="menu-grid">
-            <nav class="category-tabs" aria-label=move || t(locale.get(), Text::Categories)>
+            <nav class="category-tabs" aria-label=tr(Text::Categories)>
                 {tabs}
             </nav>
             <div class="item-cards">{items}</div>
@@ -66,7 +63,7 @@ pub fn MenuGrid(
 /// One item: picture, name, price. Tapping opens its sheet.
 #[component]
 fn MenuCard(item: MenuEntry, currency: String, on_pick: Callback<Uuid>) -> impl IntoView {
-    let id = item.id;
+    let (id, price) = (item.id, item.price_minor);
     let initial = item.name.chars().next().unwrap_or('?').to_string();
     let picture = match item.image_url.clone() {
         Some(url) => view! { <img src=url alt="" loading="lazy" decoding="async" /> }.into_any(),
@@ -76,7 +73,7 @@ fn MenuCard(item: MenuEntry, currency: String, on_pick: Callback<Uuid>) -> impl 
         <button type="button" class="item-card" data-item-id=id.to_string() on:click=move |_| on_pick.run(id)>
             <span class="picture">{picture}</span>
             <span class="item-name">{item.name.clone()}</span>
-            <span class="item-price">{format_money(item.price_minor, &currency)}</span>
+            <span class="item-price">{move || format_money(price, &currency)}</span>
         </button>
     }
 }

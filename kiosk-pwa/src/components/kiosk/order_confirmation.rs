@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 use pos_wire::OrderStatus;
 
-use super::kiosk_screen::Confirmation;
 use crate::{
-    i18n::{Locale, Text, t},
+    confirmation::Confirmation,
+    i18n::{Text, t},
+    locale::{tr, use_locale},
     money::format_money,
     queue::Delivery,
 };
@@ -12,9 +13,9 @@ use crate::{
 #[component]
 pub fn OrderConfirmation(
     #[prop(into)] confirmation: Signal<Option<Confirmation>>,
-    #[prop(into)] locale: Signal<Locale>,
     on_done: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let status_text = move || {
         confirmation.with(|c| {
             let c = c.as_ref()?;
@@ -39,8 +40,8 @@ pub fn OrderConfirmation(
     let total = move || confirmation.with(|c| c.as_ref().map(|c| format_money(c.total_minor, &c.currency)));
     view! {
         <section class="confirmation" data-state=state>
-            <h2>{move || t(locale.get(), Text::ThankYou)}</h2>
-            <p class="eyebrow">{move || t(locale.get(), Text::YourNumber)}</p>
+            <h2>{tr(Text::ThankYou)}</h2>
+            <p class="eyebrow">{tr(Text::YourNumber)}</p>
             <p class="pickup-number">
                 {move || number().unwrap_or_else(|| t(locale.get(), Text::NumberFollows).to_owned())}
             </p>
@@ -48,10 +49,10 @@ pub fn OrderConfirmation(
                 {move || status_text().map(|text| t(locale.get(), text))}
             </p>
             <p class="pay-reminder">
-                {move || t(locale.get(), Text::PayAtCounterReminder)} ": " <strong>{total}</strong>
+                {tr(Text::PayAtCounterReminder)} ": " <strong>{total}</strong>
             </p>
             <button type="button" class="primary new-order" on:click=move |_| on_done.run(())>
-                {move || t(locale.get(), Text::NewOrder)}
+                {tr(Text::NewOrder)}
             </button>
         </section>
     }

@@ -1,16 +1,16 @@
 use leptos::prelude::*;
 
 use crate::{
-    i18n::{Locale, Text, t},
+    i18n::{Text, t},
+    locale::{tr, use_locale},
     storage,
 };
 
 /// Four digits, typed or tapped; `on_complete` hears them when all four are in.
 #[component]
 pub fn PinPad(
-    #[prop(into)] label: Signal<String>,
+    #[prop(into)] label: Signal<&'static str>,
     #[prop(into)] error: Signal<Option<String>>,
-    #[prop(into)] locale: Signal<Locale>,
     on_complete: Callback<String>,
 ) -> impl IntoView {
     let digits = RwSignal::new(String::new());
@@ -62,7 +62,7 @@ pub fn PinPad(
             <div class="pin-keys">
                 {keys}
                 <button type="button" class="pin-key" on:click=move |_| digits.set(String::new())>
-                    {move || t(locale.get(), Text::ClearDigit)}
+                    {tr(Text::ClearDigit)}
                 </button>
                 <button type="button" class="pin-key" on:click=move |_| push('0')>"0"</button>
             </div>
@@ -72,11 +72,12 @@ pub fn PinPad(
 
 /// Right after pairing (or when staff change it): choose the staff PIN, twice.
 #[component]
-pub fn SetPinScreen(#[prop(into)] locale: Signal<Locale>, on_done: Callback<()>) -> impl IntoView {
+pub fn SetPinScreen(on_done: Callback<()>) -> impl IntoView {
+    let locale = use_locale();
     let first = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let label = Signal::derive(move || {
-        t(locale.get(), if first.get().is_some() { Text::RepeatPin } else { Text::SetPinTitle }).to_owned()
+        t(locale.get(), if first.get().is_some() { Text::RepeatPin } else { Text::SetPinTitle })
     });
     let on_complete = Callback::new(move |pin: String| match first.get_untracked() {
         None => {
@@ -97,9 +98,9 @@ pub fn SetPinScreen(#[prop(into)] locale: Signal<Locale>, on_done: Callback<()>)
     });
     view! {
         <section class="set-pin card">
-            <h2>{move || t(locale.get(), Text::SetPinTitle)}</h2>
-            <p class="hint">{move || t(locale.get(), Text::SetPinHint)}</p>
-            <PinPad label error locale on_complete />
+            <h2>{tr(Text::SetPinTitle)}</h2>
+            <p class="hint">{tr(Text::SetPinHint)}</p>
+            <PinPad label error on_complete />
         </section>
     }
 }

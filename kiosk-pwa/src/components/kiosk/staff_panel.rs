@@ -4,7 +4,9 @@ use pos_wire::PushOutcome;
 use super::PinPad;
 use crate::{
     clock,
-    i18n::{Locale, Text, orders_waiting, t},
+    components::{StaffSheet, UnpairButton},
+    i18n::{Text, orders_waiting, t},
+    locale::{tr, use_locale},
     menu::MenuSync,
     money::format_money,
     queue::{OrderQueue, QueuedOrder},
@@ -17,11 +19,11 @@ use crate::{
 pub fn StaffPanel(
     queue: StoredValue<OrderQueue, LocalStorage>,
     sync: StoredValue<MenuSync, LocalStorage>,
-    #[prop(into)] locale: Signal<Locale>,
     on_close: Callback<()>,
     on_unpair: Callback<()>,
     on_change_pin: Callback<()>,
 ) -> impl IntoView {
+    let locale = use_locale();
     let unlocked = RwSignal::new(false);
     let pin_error = RwSignal::new(None::<String>);
     let check = Callback::new(move |pin: String| {
@@ -40,100 +42,66 @@ pub fn StaffPanel(
     leptos::task::spawn_local(async move { persistent.set(crate::pwa::storage_is_persistent().await) });
 
     let attention_list =
-        move || attention.get().into_iter().map(|order| view! { <AttentionOrder order queue locale /> }).collect_view();
+        move || attention.get().into_iter().map(|order| view! { <AttentionOrder order queue /> }).collect_view();
     let refresh_menu = move |_| {
         let sync = sync.get_value();
         leptos::task::spawn_local(async move { sync.pull().await });
     };
-    let unpair = move |_| {
-        if window().confirm_with_message(t(locale.get_untracked(), Text::UnpairConfirm)).unwrap_or(false) {
-            on_unpair.run(());
-        }
-    };
     view! {
-        <div class="sheet-backdrop">
-            <div class="staff-panel" role="dialog" aria-modal="true">
-                <header class="panel-head">
-                    <h2>{move || t(locale.get(), Text::Staff)}</h2>
-                    <button type="button" class="secondary narrow" on:click=move |_| on_close.run(())>
-                        {move || t(locale.get(), Text::Close)}
-                    </button>
-                </header>
-                <Show
-                    when=move || unlocked.get()
-                    fallback=move || {
-                        view! {
-                            <PinPad
-                                label=Signal::derive(move || t(locale.get(), Text::EnterPin).to_owned())
-                                error=pin_error
-                                locale
-                                on_complete=check
-                            />
-                        }
-                    }
-                >
-                    <section class="attention">
-                        <h3>{move || t(locale.get(), Text::NeedsAttention)}</h3>
-                        <Show
-                            when=move || attention.with(|a| !a.is_empty())
-                            fallback=move || view! { <p class="hint">{move || t(locale.get(), Text::NothingNeedsAttention)}</p> }
-                        >
-                            <ul class="attention-list">{attention_list}</ul>
-                        </Show>
-                    </section>
-                    <section class="queue-facts">
-                        <h3>{move || t(locale.get(), Text::WaitingToSend)}</h3>
-                        <p class="queue-count">{move || orders_waiting(locale.get(), pending.get())}</p>
-                        <Show when=move || last_error.get().is_some()>
-                            <p class="hint">
-                                {move || t(locale.get(), Text::LastError)} ": "
-                                {move || last_error.get().map(|e| e.message(locale.get()))}
-                            </p>
-                        </Show>
-                        <p class="hint">
-                            {move || t(locale.get(), Text::MenuUpdatedAt)} ": "
-                            {move || last_synced.get().map(clock::local_time_of).unwrap_or_else(|| "—".into())}
+        <StaffSheet title=Text::Staff on_close>
+            <Show
+                when=move || unlocked.get()
+                fallback=move || view! { <PinPad label=Signal::derive(tr(Text::EnterPin)) error=pin_error on_complete=check /> }
+            >
+                <section class="attention">
+                    <h3>{tr(Text::NeedsAttention)}</h3>
+                    <Show
+                        when=move || attention.with(|a| !a.is_empty())
+                        fallback=move || view! { <p class="hint">{tr(Text::NothingNeedsAttention)}</p> }
+                    >
+                        <ul class="attention-list">{attention_list}</ul>
+                    </Show>
+                </section>
+                <section class="queue-facts">
+                    <h3>{tr(Text::WaitingToSend)}</h3>
+                    <p class="queue-count">{move || orders_waiting(locale.get(), pending.get())}</p>
+                    <Show when=move || last_error.get().is_some()>
+                        <p class="hint">{tr(Text::LastError)} ": " {move || last_error.get().map(|e| e.message(locale.get()))}</p>
+                    </Show>
+                    <p class="hint">
+                        {tr(Text::MenuUpdatedAt)} ": "
+                        {move || last_synced.get().map(clock::local_time_of).unwrap_or_else(|| "—".into())}
+                    </p>
+                    <Show when=move || persistent.get().is_some()>
+                        <p class="hint storage-state" data-persistent=move || persistent.get().unwrap_or(false).to_string()>
+                            {move || {
+                                let text = if persistent.get() == Some(true) {
+                                    Text::StoragePersistent
+                                } else {
+                                    Text::StorageEvictable
+                                };
+                                t(locale.get(), text)
+                            }}
                         </p>
-                        <Show when=move || persistent.get().is_some()>
-                            <p
-                                class="hint storage-state"
-                                data-persistent=move || persistent.get().unwrap_or(false).to_string()
-                            >
-                                {move || {
-                                    let text = if persistent.get() == Some(true) {
-                                        Text::StoragePersistent
-                                    } else {
-                                        Text::StorageEvictable
-                                    };
-                                    t(locale.get(), text)
-                                }}
-                            </p>
-                        </Show>
-                    </section>
-                    <div class="panel-actions">
-                        <button type="button" class="secondary" on:click=refresh_menu>
-                            {move || t(locale.get(), Text::RefreshMenu)}
-                        </button>
-                        <button type="button" class="secondary" on:click=move |_| on_change_pin.run(())>
-                            {move || t(locale.get(), Text::ChangePin)}
-                        </button>
-                        <button type="button" class="secondary danger" on:click=unpair>
-                            {move || t(locale.get(), Text::UnpairButton)}
-                        </button>
-                    </div>
-                </Show>
-            </div>
-        </div>
+                    </Show>
+                </section>
+                <div class="panel-actions">
+                    <button type="button" class="secondary" on:click=refresh_menu>
+                        {tr(Text::RefreshMenu)}
+                    </button>
+                    <button type="button" class="secondary" on:click=move |_| on_change_pin.run(())>
+                        {tr(Text::ChangePin)}
+                    </button>
+                    <UnpairButton on_unpair />
+                </div>
+            </Show>
+        </StaffSheet>
     }
 }
 
 /// One refused order: what it was, why, and what staff can do.
 #[component]
-fn AttentionOrder(
-    order: QueuedOrder,
-    queue: StoredValue<OrderQueue, LocalStorage>,
-    #[prop(into)] locale: Signal<Locale>,
-) -> impl IntoView {
+fn AttentionOrder(order: QueuedOrder, queue: StoredValue<OrderQueue, LocalStorage>) -> impl IntoView {
     let id = order.client_order_id;
     let outcome = match order.outcome {
         Some(PushOutcome::Conflict) => Text::OutcomeConflict,
@@ -141,6 +109,7 @@ fn AttentionOrder(
     };
     let names: Vec<String> = order.body.items.iter().map(|l| l.shown_name.clone().unwrap_or_default()).collect();
     let problem = order.problem.clone();
+    let locale = crate::locale::use_locale();
     let why =
         move || problem.as_ref().map(|p| refusal::reasons(p, &names, locale.get()).join("; ")).unwrap_or_default();
     let items = order
@@ -150,6 +119,7 @@ fn AttentionOrder(
         .map(|l| format!("{} × {}", l.qty, l.shown_name.clone().unwrap_or_default()))
         .collect::<Vec<_>>()
         .join(", ");
+    let (total, currency) = (order.shown_total_minor, order.currency.clone());
     let who = order.body.customer_name.clone().or(order.body.table.clone()).unwrap_or_default();
     let handled = move |_| {
         let queue = queue.get_value();
@@ -169,16 +139,16 @@ fn AttentionOrder(
                 <strong class="number">{order.number().unwrap_or_default()}</strong>
                 <span>{clock::local_time_of(order.queued_at_ms)}</span>
                 <span>{who}</span>
-                <span class="outcome">{move || t(locale.get(), outcome)}</span>
+                <span class="outcome">{tr(outcome)}</span>
             </div>
-            <p>{items} " · " {format_money(order.shown_total_minor, &order.currency)}</p>
+            <p>{items} " · " {move || format_money(total, &currency)}</p>
             <p class="hint">{why}</p>
             <div class="panel-actions">
                 <button type="button" class="secondary" on:click=again>
-                    {move || t(locale.get(), Text::SendAgain)}
+                    {tr(Text::SendAgain)}
                 </button>
                 <button type="button" class="primary" on:click=handled>
-                    {move || t(locale.get(), Text::MarkHandled)}
+                    {tr(Text::MarkHandled)}
                 </button>
             </div>
         </li>

@@ -1,21 +1,15 @@
 use leptos::prelude::*;
 
-use crate::{
-    i18n::{Locale, Text, t},
-    menu::SyncProgress,
-};
+use crate::{i18n::Text, locale::tr, menu::SyncProgress};
 
 /// The first full menu download, as a bar.
 #[component]
-pub fn SyncProgressBar(
-    #[prop(into)] progress: Signal<Option<SyncProgress>>,
-    #[prop(into)] locale: Signal<Locale>,
-) -> impl IntoView {
+pub fn SyncProgressBar(#[prop(into)] progress: Signal<Option<SyncProgress>>) -> impl IntoView {
     let percent = move || progress.get().and_then(|p| (p.done * 100).checked_div(p.total)).unwrap_or(0).min(100);
     view! {
         <Show when=move || progress.get().is_some()>
             <div class="sync-progress">
-                <span>{move || t(locale.get(), Text::SyncingMenu)}</span>
+                <span>{tr(Text::SyncingMenu)}</span>
                 // Until the first page says how much there is, the bar just moves.
                 {move || {
                     if progress.get().is_some_and(|p| p.total > 0) {
