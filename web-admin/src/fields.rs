@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use pos_backend::error::FieldErrors;
 
-use crate::i18n::{Tr, translate_message};
+use crate::{i18n::Tr, problem_text::field_message};
 
 /// Field name -> messages, ready to show.
 #[derive(Debug, Clone)]
@@ -19,7 +19,7 @@ impl FormErrors {
         FormErrors { tr, fields: BTreeMap::new() }
     }
 
-    /// The domain's messages (English), translated where known.
+    /// The domain's field errors, in the user's language.
     pub fn from_domain(tr: Tr, errors: FieldErrors) -> FormErrors {
         let mut out = FormErrors::new(tr);
         out.merge(errors);
@@ -28,10 +28,8 @@ impl FormErrors {
 
     pub fn merge(&mut self, errors: FieldErrors) {
         for (field, messages) in errors.0 {
-            for m in messages {
-                let m = translate_message(self.tr, &m);
-                self.fields.entry(field.clone()).or_default().push(m);
-            }
+            let shown = messages.iter().map(|m| field_message(self.tr, m));
+            self.fields.entry(field).or_default().extend(shown);
         }
     }
 

@@ -7,7 +7,7 @@
 //! own (see [`LoginCsrf`]), so no other site can sign a browser in.
 
 use actix_web::{
-    HttpRequest, HttpResponse,
+    HttpMessage, HttpRequest, HttpResponse,
     cookie::{Cookie, SameSite, time::Duration},
     http::StatusCode,
     web,
@@ -80,13 +80,16 @@ pub struct LoginQuery {
     lang: Option<String>,
 }
 
-fn tr_of(lang: Option<&str>) -> Tr {
-    Tr(lang.and_then(Locale::parse).unwrap_or(Locale::Id))
+/// The sign-in page's language (`?lang=`), also for its error pages.
+fn tr_of(req: &HttpRequest, lang: Option<&str>) -> Tr {
+    let tr = Tr(lang.and_then(Locale::parse).unwrap_or(Locale::Id));
+    req.extensions_mut().insert(tr);
+    tr
 }
 
 pub async fn login_form(req: HttpRequest, q: web::Query<LoginQuery>) -> Result<HttpResponse, AdminError> {
     let state = state_of(&req)?;
-    let tr = tr_of(q.lang.as_deref());
+    let tr = tr_of(&req, q.lang.as_deref());
     let csrf = LoginCsrf::for_request(&req, &state);
     let page = LoginPage {
         tr,
@@ -98,12 +101,12 @@ pub async fn login_form(req: HttpRequest, q: web::Query<LoginQuery>) -> Result<H
         brands: Vec::new(),
         csrf_token: csrf.token,
     };
-    with_cookie(render_with_status(&page, StatusCode::OK, tr)?, csrf.new_cookie)
+    with_cookie(render_with_status(&page, StatusCode::OK)?, csrf.new_cookie)
 }
 
 fn with_cookie(mut res: HttpResponse, cookie: Option<Cookie<'static>>) -> Result<HttpResponse, AdminError> {
     if let Some(c) = cookie {
-        res.add_cookie(&c).map_err(|e| AdminError::domain(Error::internal(format!("cookie: {e}")), Tr::default()))?;
+        res.add_cookie(&c).map_err(|e| AdminError::internal(format!("cookie: {e}")))?;
     }
     Ok(res)
 }
@@ -123,7 +126,7 @@ pub struct LoginForm {
 pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, AdminError> {
     let state = state_of(&req)?;
     let form = form.into_inner();
-    let tr = tr_of(form.lang.as_deref());
+    let tr = tr_of(&req, form.lang.as_deref());
     let next = safe_next(form.next.as_deref().unwrap_or("/admin")).to_string();
     let token_ok = LoginCsrf::matches(&req, &state, form.csrf_token.as_deref());
     let csrf = if token_ok { LoginCsrf::for_request(&req, &state) } else { LoginCsrf::fresh(&state) };
@@ -146,7 +149,7 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
         // Posted from elsewhere, or the form outlived its cookie: nothing is
         // checked; a fresh form (with a fresh token) asks to try again.
         page.message = Some("login.expired");
-        return with_cookie(render_with_status(&page, StatusCode::FORBIDDEN, tr)?, csrf.new_cookie);
+        return with_cookie(render_with_status(&page, StatusCode::FORBIDDEN)?, csrf.new_cookie);
     }
     let client = client_ip(&req, &state.settings.trusted_proxies);
     let status = match admin_session::sign_in(&state, &login, client).await {
@@ -180,9 +183,9 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
             page.message = Some("login.choose_brand");
             StatusCode::CONFLICT
         }
-        Err(e) => return Err(AdminError::domain(e, tr)),
+        Err(e) => return Err(e.into()),
     };
-    with_cookie(render_with_status(&page, status, tr)?, csrf.new_cookie)
+    with_cookie(render_with_status(&page, status)?, csrf.new_cookie)
 }
 
 /// Ends the session (a CSRF-checked POST) and forgets the cookie.
@@ -193,10 +196,11 @@ pub async fn logout(req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, 
     if let Ok(session) = admin_session::open(&state, cookie.as_deref(), request_id).await {
         let header = req.headers().get(csrf::HEADER).and_then(|v| v.to_str().ok());
         if !csrf::token_ok(&session.csrf_token, header, &body) {
-            return Err(AdminError::Csrf { tr: Tr(session.locale) });
+            req.extensions_mut().insert(Tr(session.locale));
+            return Err(AdminError::Csrf);
         }
         drop(session);
-        admin_session::sign_out(&state, cookie.as_deref()).await.map_err(|e| AdminError::domain(e, Tr::default()))?;
+        admin_session::sign_out(&state, cookie.as_deref()).await?;
     }
     let mut gone = session_cookie(&state, String::new());
     gone.set_max_age(Duration::ZERO);

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::{
     csrf::AdminForm,
-    error::{AdminError, OrPage, parse_id},
+    error::{AdminError, field_errors, parse_id},
     fields::FormErrors,
     htmx,
     percent::{format_percent, parse_percent},
@@ -83,11 +83,9 @@ pub(crate) struct OutletList {
     outlets: Vec<OutletView>,
 }
 
-pub async fn list(admin: Admin, q: web::Query<NoticeQuery>) -> Result<OutletList, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
-    let outlets = all_outlets(&tx).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+pub async fn list(Admin { tx, ctx, .. }: Admin, q: web::Query<NoticeQuery>) -> Result<OutletList, AdminError> {
+    let outlets = all_outlets(&tx).await?;
+    tx.commit().await?;
     Ok(OutletList {
         ctx: ctx.at("outlets").with_notice(&q),
         outlets: outlets.into_iter().map(OutletView::from).collect(),
@@ -187,35 +185,27 @@ impl OutletFormPage {
     }
 }
 
-pub async fn new_form(admin: Admin) -> Result<OutletFormPage, AdminError> {
-    let tr = admin.ctx.tr;
-    if !admin.ctx.is_owner() {
-        return Err(AdminError::forbidden(tr));
+pub async fn new_form(Admin { tx, ctx, .. }: Admin) -> Result<OutletFormPage, AdminError> {
+    if !ctx.is_owner() {
+        return Err(AdminError::forbidden());
     }
-    admin.tx.commit().await.or_page(tr)?;
-    Ok(OutletFormPage::new(admin.ctx, None, OutletForm::blank(), FormErrors::new(tr)))
+    tx.commit().await?;
+    let errors = FormErrors::new(ctx.tr);
+    Ok(OutletFormPage::new(ctx, None, OutletForm::blank(), errors))
 }
 
 /// Domain errors a form can show become field errors; others a page.
 fn form_errors(e: Error, ctx: &Ctx) -> Result<FormErrors, AdminError> {
-    match e {
-        Error::Validation(fe) => {
-            let mut errors = FormErrors::from_domain(ctx.tr, fe);
-            errors.rename("tax_rate_bp", "tax_percent");
-            errors.rename("service_charge_bp", "service_percent");
-            Ok(errors)
-        }
-        e => Err(AdminError::domain(e, ctx.tr)),
-    }
+    let mut errors = FormErrors::from_domain(ctx.tr, field_errors(e)?);
+    errors.rename("tax_rate_bp", "tax_percent");
+    errors.rename("service_charge_bp", "service_percent");
+    Ok(errors)
 }
 
-pub async fn create(post: AdminForm<OutletForm>) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let mut errors = FormErrors::new(tr);
+pub async fn create(AdminForm { tx, actor, ctx, form }: AdminForm<OutletForm>) -> Result<HttpResponse, AdminError> {
+    let mut errors = FormErrors::new(ctx.tr);
     let Some(parsed) = form.parse(&mut errors) else {
-        return invalid(&OutletFormPage::new(ctx, None, form, errors), tr);
+        return invalid(&OutletFormPage::new(ctx, None, form, errors));
     };
     let req = CreateOutlet {
         name: parsed.name.unwrap_or_default(),
@@ -227,42 +217,41 @@ pub async fn create(post: AdminForm<OutletForm>) -> Result<HttpResponse, AdminEr
     };
     match outlets::create(&tx, &actor, req).await {
         Ok(_) => {
-            tx.commit().await.or_page(tr)?;
+            tx.commit().await?;
             Ok(htmx::see_other("/admin/outlets?notice=outlet_created"))
         }
         Err(e) => {
             let errors = form_errors(e, &ctx)?;
-            invalid(&OutletFormPage::new(ctx, None, form, errors), tr)
+            invalid(&OutletFormPage::new(ctx, None, form, errors))
         }
     }
 }
 
-pub async fn edit_form(admin: Admin, id: web::Path<String>) -> Result<OutletFormPage, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let outlet = outlets::get(&tx, id).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
-    Ok(OutletFormPage::new(ctx, Some(id), OutletForm::of(&outlet), FormErrors::new(tr)))
+pub async fn edit_form(Admin { tx, ctx, .. }: Admin, id: web::Path<String>) -> Result<OutletFormPage, AdminError> {
+    let id = parse_id(&id)?;
+    let outlet = outlets::get(&tx, id).await?;
+    tx.commit().await?;
+    let errors = FormErrors::new(ctx.tr);
+    Ok(OutletFormPage::new(ctx, Some(id), OutletForm::of(&outlet), errors))
 }
 
-pub async fn update(post: AdminForm<OutletForm>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let mut errors = FormErrors::new(tr);
+pub async fn update(
+    AdminForm { tx, actor, ctx, form }: AdminForm<OutletForm>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let id = parse_id(&id)?;
+    let mut errors = FormErrors::new(ctx.tr);
     let Some(req) = form.parse(&mut errors) else {
-        return invalid(&OutletFormPage::new(ctx, Some(id), form, errors), tr);
+        return invalid(&OutletFormPage::new(ctx, Some(id), form, errors));
     };
     match outlets::update(&tx, &actor, id, req).await {
         Ok(_) => {
-            tx.commit().await.or_page(tr)?;
+            tx.commit().await?;
             Ok(htmx::see_other("/admin/outlets?notice=outlet_saved"))
         }
         Err(e) => {
             let errors = form_errors(e, &ctx)?;
-            invalid(&OutletFormPage::new(ctx, Some(id), form, errors), tr)
+            invalid(&OutletFormPage::new(ctx, Some(id), form, errors))
         }
     }
 }
@@ -283,19 +272,16 @@ pub struct OpenForm {
 /// to the list.
 pub async fn set_open(
     req: HttpRequest,
-    post: AdminForm<OpenForm>,
+    AdminForm { tx, actor, ctx, form }: AdminForm<OpenForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
+    let id = parse_id(&id)?;
     let change = UpdateOutlet { is_open: Some(form.open.as_deref() == Some("true")), ..UpdateOutlet::default() };
-    let outlet = outlets::update(&tx, &actor, id, change).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let outlet = outlets::update(&tx, &actor, id, change).await?;
+    tx.commit().await?;
     if htmx::wants_fragment(&req) {
         let row = OutletRow { ctx, o: outlet.into() };
-        crate::render::render_with_status(&row, actix_web::http::StatusCode::OK, tr)
+        crate::render::render_with_status(&row, actix_web::http::StatusCode::OK)
     } else {
         Ok(htmx::see_other("/admin/outlets?notice=outlet_saved"))
     }
@@ -303,13 +289,11 @@ pub async fn set_open(
 
 /// Archives the outlet (owners); its devices stop working.
 pub async fn archive(
-    post: AdminForm<crate::csrf::NoFields>,
+    AdminForm { tx, actor, .. }: AdminForm<crate::csrf::NoFields>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let Admin { tx, actor, ctx } = post.admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    outlets::archive(&tx, &actor, id).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let id = parse_id(&id)?;
+    outlets::archive(&tx, &actor, id).await?;
+    tx.commit().await?;
     Ok(htmx::see_other("/admin/outlets?notice=outlet_archived"))
 }
