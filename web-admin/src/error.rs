@@ -136,6 +136,12 @@ pub fn refused_body(_: &actix_web::HttpRequest, refusal: pos_backend::http::body
     AdminError::from(refusal.into_error()).error_response()
 }
 
+/// The fallback route: a 404 page, in the user's language when signed in
+/// (the session, opened for that, is left uncommitted).
+pub async fn no_such_page(_signed_in: Option<crate::session::Admin>) -> Result<HttpResponse, AdminError> {
+    Err(AdminError::not_found())
+}
+
 /// An id from the path; anything else is a page that does not exist.
 pub fn parse_id(raw: &str) -> Result<uuid::Uuid, AdminError> {
     uuid::Uuid::parse_str(raw).map_err(|_| AdminError::not_found())

@@ -37,7 +37,6 @@ mod staff;
 pub use csrf::LOGIN_COOKIE;
 
 use actix_web::{
-    HttpResponse,
     http::header,
     middleware::{DefaultHeaders, from_fn},
     web,
@@ -123,6 +122,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/outlets/{id}/orders", web::get().to(orders::list))
             .route("/outlets/{id}/board", web::get().to(orders::board))
             .route("/outlets/{id}/board/columns", web::get().to(orders::board_columns))
-            .default_service(web::to(|| async { Err::<HttpResponse, _>(error::AdminError::not_found()) })),
+            .default_service(web::to(error::no_such_page)),
     );
 }
