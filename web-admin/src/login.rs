@@ -66,6 +66,20 @@ pub(crate) struct LoginPage {
 }
 
 impl LoginPage {
+    /// The form, with nothing to say yet.
+    fn new(tr: Tr, email: String, next: &str, csrf_token: String) -> LoginPage {
+        LoginPage {
+            tr,
+            email,
+            next: safe_next(next).to_string(),
+            message: None,
+            retry_minutes: None,
+            errors: FormErrors::new(tr),
+            brands: Vec::new(),
+            csrf_token,
+        }
+    }
+
     fn other_lang(&self) -> (&'static str, &'static str) {
         match self.tr.0 {
             Locale::Id => ("en", "English"),
@@ -91,16 +105,7 @@ pub async fn login_form(req: HttpRequest, q: web::Query<LoginQuery>) -> Result<H
     let state = state_of(&req)?;
     let tr = tr_of(&req, q.lang.as_deref());
     let csrf = LoginCsrf::for_request(&req, &state);
-    let page = LoginPage {
-        tr,
-        email: String::new(),
-        next: safe_next(q.next.as_deref().unwrap_or("/admin")).to_string(),
-        message: None,
-        retry_minutes: None,
-        errors: FormErrors::new(tr),
-        brands: Vec::new(),
-        csrf_token: csrf.token,
-    };
+    let page = LoginPage::new(tr, String::new(), q.next.as_deref().unwrap_or("/admin"), csrf.token);
     with_cookie(render_with_status(&page, StatusCode::OK)?, csrf.new_cookie)
 }
 
@@ -135,16 +140,7 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
         password: form.password,
         tenant_id: form.tenant_id.as_deref().and_then(|t| Uuid::parse_str(t).ok()),
     };
-    let mut page = LoginPage {
-        tr,
-        email: login.email.clone(),
-        next: next.clone(),
-        message: None,
-        retry_minutes: None,
-        errors: FormErrors::new(tr),
-        brands: Vec::new(),
-        csrf_token: csrf.token,
-    };
+    let mut page = LoginPage::new(tr, login.email.clone(), &next, csrf.token);
     if !token_ok {
         // Posted from elsewhere, or the form outlived its cookie: nothing is
         // checked; a fresh form (with a fresh token) asks to try again.

@@ -5,7 +5,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use pos_backend::{
-    Error,
     db::ScopedTx,
     tenancy::{names::Name, outlets},
 };
@@ -194,37 +193,8 @@ pub async fn new_form(Admin { tx, ctx, .. }: Admin) -> Result<OutletFormPage, Ad
     Ok(OutletFormPage::new(ctx, None, OutletForm::blank(), errors))
 }
 
-/// Domain errors a form can show become field errors; others a page.
-fn form_errors(e: Error, ctx: &Ctx) -> Result<FormErrors, AdminError> {
-    let mut errors = FormErrors::from_domain(ctx.tr, field_errors(e)?);
-    errors.rename("tax_rate_bp", "tax_percent");
-    errors.rename("service_charge_bp", "service_percent");
-    Ok(errors)
-}
-
-pub async fn create(AdminForm { tx, actor, ctx, form }: AdminForm<OutletForm>) -> Result<HttpResponse, AdminError> {
-    let mut errors = FormErrors::new(ctx.tr);
-    let Some(parsed) = form.parse(&mut errors) else {
-        return invalid(&OutletFormPage::new(ctx, None, form, errors));
-    };
-    let req = CreateOutlet {
-        name: parsed.name.unwrap_or_default(),
-        address: parsed.address,
-        timezone: parsed.timezone,
-        tax_rate_bp: parsed.tax_rate_bp,
-        service_charge_bp: parsed.service_charge_bp,
-        is_open: parsed.is_open,
-    };
-    match outlets::create(&tx, &actor, req).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(htmx::see_other("/admin/outlets?notice=outlet_created"))
-        }
-        Err(e) => {
-            let errors = form_errors(e, &ctx)?;
-            invalid(&OutletFormPage::new(ctx, None, form, errors))
-        }
-    }
+pub async fn create(post: AdminForm<OutletForm>) -> Result<HttpResponse, AdminError> {
+    save(post, None).await
 }
 
 pub async fn edit_form(Admin { tx, ctx, .. }: Admin, id: web::Path<String>) -> Result<OutletFormPage, AdminError> {
@@ -235,23 +205,45 @@ pub async fn edit_form(Admin { tx, ctx, .. }: Admin, id: web::Path<String>) -> R
     Ok(OutletFormPage::new(ctx, Some(id), OutletForm::of(&outlet), errors))
 }
 
-pub async fn update(
+pub async fn update(post: AdminForm<OutletForm>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
+    save(post, Some(parse_id(&id)?)).await
+}
+
+/// Create (`id` None) or update an outlet from the posted form.
+async fn save(
     AdminForm { tx, actor, ctx, form }: AdminForm<OutletForm>,
-    id: web::Path<String>,
+    id: Option<Uuid>,
 ) -> Result<HttpResponse, AdminError> {
-    let id = parse_id(&id)?;
     let mut errors = FormErrors::new(ctx.tr);
-    let Some(req) = form.parse(&mut errors) else {
-        return invalid(&OutletFormPage::new(ctx, Some(id), form, errors));
+    let Some(parsed) = form.parse(&mut errors) else {
+        return invalid(&OutletFormPage::new(ctx, id, form, errors));
     };
-    match outlets::update(&tx, &actor, id, req).await {
+    let saved = match id {
+        None => {
+            let req = CreateOutlet {
+                name: parsed.name.unwrap_or_default(),
+                address: parsed.address,
+                timezone: parsed.timezone,
+                tax_rate_bp: parsed.tax_rate_bp,
+                service_charge_bp: parsed.service_charge_bp,
+                is_open: parsed.is_open,
+            };
+            outlets::create(&tx, &actor, req).await
+        }
+        Some(id) => outlets::update(&tx, &actor, id, parsed).await,
+    };
+    match saved {
         Ok(_) => {
             tx.commit().await?;
-            Ok(htmx::see_other("/admin/outlets?notice=outlet_saved"))
+            let notice = if id.is_some() { "outlet_saved" } else { "outlet_created" };
+            Ok(htmx::see_other(&format!("/admin/outlets?notice={notice}")))
         }
         Err(e) => {
-            let errors = form_errors(e, &ctx)?;
-            invalid(&OutletFormPage::new(ctx, Some(id), form, errors))
+            // The form asks for percentages where the domain takes basis points.
+            let mut errors = FormErrors::from_domain(ctx.tr, field_errors(e)?);
+            errors.rename("tax_rate_bp", "tax_percent");
+            errors.rename("service_charge_bp", "service_percent");
+            invalid(&OutletFormPage::new(ctx, id, form, errors))
         }
     }
 }

@@ -217,36 +217,8 @@ pub async fn new_form(Admin { tx, ctx, .. }: Admin) -> Result<StaffFormPage, Adm
     Ok(StaffFormPage::new(ctx, None, form, outlets))
 }
 
-pub async fn create(
-    state: web::Data<AppState>,
-    AdminForm { tx, actor, ctx, form }: AdminForm<StaffForm>,
-) -> Result<HttpResponse, AdminError> {
-    // Read before any write: a refused insert spoils the transaction.
-    let outlets = outlet_names(&tx).await?;
-    let mut page = StaffFormPage::new(ctx, None, form, outlets);
-    let (role, outlet_ids) = page.form.parse(&mut page.errors);
-    let Some(role) = role.filter(|_| page.errors.is_empty()) else {
-        return invalid(&page);
-    };
-    let req = CreateUser {
-        email: page.form.email.clone(),
-        name: page.form.name.clone(),
-        password: page.form.password.clone(),
-        role,
-        outlet_ids,
-        locale: None,
-    };
-    match users::create(&tx, &actor, state.salt_key(), req).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(htmx::see_other("/admin/staff?notice=staff_created"))
-        }
-        Err(e) => {
-            page.errors.merge(field_errors(e)?);
-            page.form.password.clear();
-            invalid(&page)
-        }
-    }
+pub async fn create(state: web::Data<AppState>, post: AdminForm<StaffForm>) -> Result<HttpResponse, AdminError> {
+    save(&state, post, None).await
 }
 
 pub async fn edit_form(Admin { tx, actor, ctx }: Admin, id: web::Path<String>) -> Result<StaffFormPage, AdminError> {
@@ -265,31 +237,57 @@ pub async fn edit_form(Admin { tx, actor, ctx }: Admin, id: web::Path<String>) -
 
 pub async fn update(
     state: web::Data<AppState>,
-    AdminForm { tx, actor, ctx, form }: AdminForm<StaffForm>,
+    post: AdminForm<StaffForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let id = parse_id(&id)?;
+    save(&state, post, Some(parse_id(&id)?)).await
+}
+
+/// Create (`id` None) or update an account from the posted form.
+async fn save(
+    state: &AppState,
+    AdminForm { tx, actor, ctx, form }: AdminForm<StaffForm>,
+    id: Option<Uuid>,
+) -> Result<HttpResponse, AdminError> {
+    // Read before any write: a refused insert spoils the transaction.
     let outlets = outlet_names(&tx).await?;
-    let mut page = StaffFormPage::new(ctx, Some(id), form, outlets);
-    page.is_self = actor.user_id() == Some(id);
+    let mut page = StaffFormPage::new(ctx, id, form, outlets);
+    page.is_self = id.is_some() && actor.user_id() == id;
     let (role, outlet_ids) = page.form.parse(&mut page.errors);
     let Some(role) = role.filter(|_| page.errors.is_empty()) else {
         return invalid(&page);
     };
-    let password = Some(page.form.password.clone()).filter(|p| !p.is_empty());
-    let req = UpdateUser {
-        email: Some(page.form.email.clone()),
-        name: Some(page.form.name.clone()),
-        password,
-        role: Some(role),
-        outlet_ids: Some(outlet_ids),
-        locale: None,
-        active: None,
+    let f = &page.form;
+    let saved = match id {
+        None => {
+            let req = CreateUser {
+                email: f.email.clone(),
+                name: f.name.clone(),
+                password: f.password.clone(),
+                role,
+                outlet_ids,
+                locale: None,
+            };
+            users::create(&tx, &actor, state.salt_key(), req).await
+        }
+        Some(id) => {
+            let req = UpdateUser {
+                email: Some(f.email.clone()),
+                name: Some(f.name.clone()),
+                password: Some(f.password.clone()).filter(|p| !p.is_empty()),
+                role: Some(role),
+                outlet_ids: Some(outlet_ids),
+                locale: None,
+                active: None,
+            };
+            users::update(&tx, &actor, state.salt_key(), id, req).await
+        }
     };
-    match users::update(&tx, &actor, state.salt_key(), id, req).await {
+    match saved {
         Ok(_) => {
             tx.commit().await?;
-            Ok(htmx::see_other("/admin/staff?notice=staff_saved"))
+            let notice = if id.is_some() { "staff_saved" } else { "staff_created" };
+            Ok(htmx::see_other(&format!("/admin/staff?notice={notice}")))
         }
         Err(e) => {
             page.errors.merge(field_errors(e)?);
