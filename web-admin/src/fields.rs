@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use pos_backend::error::FieldErrors;
 
-use crate::{i18n::Tr, problem_text::field_message};
+use crate::{i18n::Tr, problem_text::refusal_message};
 
 /// Field name -> messages, ready to show.
 #[derive(Debug, Clone)]
@@ -28,7 +28,7 @@ impl FormErrors {
 
     pub fn merge(&mut self, errors: FieldErrors) {
         for (field, messages) in errors.0 {
-            let shown = messages.iter().map(|m| field_message(self.tr, m));
+            let shown = messages.iter().map(|m| refusal_message(self.tr, m));
             self.fields.entry(field).or_default().extend(shown);
         }
     }

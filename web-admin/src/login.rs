@@ -29,6 +29,7 @@ use crate::{
     fields::FormErrors,
     htmx,
     i18n::Tr,
+    problem_text::brand_choices,
     render::render_with_status,
     session::state_of,
 };
@@ -175,7 +176,7 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Err(Error::Conflict(detail)) => {
-            page.brands = parse_brand_choices(&detail);
+            page.brands = brand_choices(&detail);
             page.message = Some("login.choose_brand");
             StatusCode::CONFLICT
         }
@@ -227,32 +228,6 @@ fn legacy_cookies_gone() -> [Cookie<'static>; 2] {
     ["/", "/admin"].map(|path| Cookie::build("pos_admin", "").path(path).max_age(Duration::ZERO).finish())
 }
 
-/// The brands listed by the 409 of an email that opens several:
-/// "... one of: <uuid> (<name>), <uuid> (<name>)".
-fn parse_brand_choices(detail: &str) -> Vec<(Uuid, String)> {
-    let Some((_, mut rest)) = detail.split_once("one of: ") else {
-        return Vec::new();
-    };
-    let entry_start = |s: &str| -> Option<(Uuid, usize)> {
-        let id = Uuid::parse_str(s.get(..36)?).ok()?;
-        s.get(36..)?.starts_with(" (").then_some((id, 38))
-    };
-    let mut brands = Vec::new();
-    while let Some((id, skip)) = entry_start(rest) {
-        let after = &rest[skip..];
-        // The name ends at the ")" followed by the end or by the next entry,
-        // so names with parentheses or commas survive.
-        let end = after.match_indices(')').map(|(i, _)| i).find(|&i| {
-            let tail = &after[i + 1..];
-            tail.is_empty() || tail.strip_prefix(", ").and_then(entry_start).is_some()
-        });
-        let Some(end) = end else { break };
-        brands.push((id, after[..end].to_string()));
-        rest = after[end + 1..].strip_prefix(", ").unwrap_or("");
-    }
-    brands
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,19 +248,5 @@ mod tests {
             assert_eq!(safe_next(bad), "/admin", "{bad}");
         }
         assert_eq!(login_url("/admin/staff?a=b"), "/admin/login?next=%2Fadmin%2Fstaff%3Fa%3Db");
-    }
-
-    #[test]
-    fn brand_choices_are_read_from_the_conflict() {
-        let a = Uuid::now_v7();
-        let b = Uuid::now_v7();
-        let detail = format!(
-            "This email opens accounts in several brands; log in again with tenant_id set to one of: {a} (Kopi (Pusat), Jakarta), {b} (Teh)"
-        );
-        assert_eq!(
-            parse_brand_choices(&detail),
-            vec![(a, "Kopi (Pusat), Jakarta".to_string()), (b, "Teh".to_string())]
-        );
-        assert!(parse_brand_choices("something else").is_empty());
     }
 }
