@@ -25,6 +25,7 @@ mod menu;
 pub mod money;
 mod orders;
 mod outlets;
+mod paging;
 mod percent;
 mod posted;
 mod problem_standin;

@@ -11,7 +11,7 @@ use pos_backend::{
     db::ScopedTx,
     tenancy::brand,
 };
-use pos_wire::{Category, CreateCategory, MenuItem, Outlet, PageQuery, UpdateCategory};
+use pos_wire::{Category, CreateCategory, MenuItem, Outlet, UpdateCategory};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -30,16 +30,7 @@ use crate::{
 
 /// Every live item, in menu order (position, then name).
 pub async fn all_items(tx: &ScopedTx) -> pos_backend::Result<Vec<MenuItem>> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = items::list(tx, None, &PageQuery { limit: Some(200), cursor }).await?;
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
+    let mut out = crate::paging::every(|q| async move { items::list(tx, None, &q).await }).await?;
     out.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.name.cmp(&b.name)));
     Ok(out)
 }

@@ -8,7 +8,7 @@ use pos_backend::{
     db::ScopedTx,
     tenancy::{names::Name, outlets},
 };
-use pos_wire::{CreateOutlet, Outlet, PageQuery, UpdateOutlet};
+use pos_wire::{CreateOutlet, Outlet, UpdateOutlet};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -63,16 +63,7 @@ impl From<Outlet> for OutletView {
 
 /// Every outlet in the caller's scope, in creation order.
 pub async fn all_outlets(tx: &ScopedTx) -> pos_backend::Result<Vec<Outlet>> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = outlets::list(tx, &PageQuery { limit: Some(200), cursor }).await?;
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return Ok(out),
-        }
-    }
+    crate::paging::every(|q| async move { outlets::list(tx, &q).await }).await
 }
 
 #[derive(Template, WebTemplate)]

@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use pos_backend::{Error, db::ScopedTx, state::AppState, tenancy::users};
-use pos_wire::{CreateUser, PageQuery, Role, UpdateUser, User};
+use pos_wire::{CreateUser, Role, UpdateUser, User};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -81,17 +81,7 @@ impl StaffView {
 }
 
 pub(crate) async fn all_users(tx: &ScopedTx, actor: &pos_backend::auth::Actor) -> pos_backend::Result<Vec<User>> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let q = PageQuery { limit: Some(200), cursor };
-        let page = users::list(tx, actor, &q).await?;
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return Ok(out),
-        }
-    }
+    crate::paging::every(|q| async move { users::list(tx, actor, &q).await }).await
 }
 
 async fn outlet_names(tx: &ScopedTx) -> pos_backend::Result<Vec<(Uuid, String)>> {
