@@ -238,11 +238,10 @@ mod tests {
     fn domain_errors_become_pages_with_their_status() {
         let cases = [
             (Error::NotFound, StatusCode::NOT_FOUND),
-            (Error::Forbidden("no"), StatusCode::FORBIDDEN),
-            (Error::Conflict("taken".into()), StatusCode::CONFLICT),
-            (Error::field("name", "is required"), StatusCode::BAD_REQUEST),
+            (Error::Validation(pos_backend::error::FieldErrors::new()), StatusCode::BAD_REQUEST),
             (Error::RequestTimeout, StatusCode::REQUEST_TIMEOUT),
-            (Error::Unavailable("redis"), StatusCode::SERVICE_UNAVAILABLE),
+            (Error::PayloadTooLarge { limit: 1 }, StatusCode::PAYLOAD_TOO_LARGE),
+            (Error::UnsupportedMediaType, StatusCode::BAD_REQUEST),
         ];
         for (e, status) in cases {
             assert_eq!(AdminError::from(e).status_code(), status);

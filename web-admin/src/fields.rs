@@ -79,18 +79,20 @@ mod tests {
     use pos_wire::Locale;
 
     use super::*;
+    use crate::problem_text::test_refusal::{Code, CodedError, refusal};
 
     #[test]
     fn domain_errors_are_translated_and_renamed() {
         let mut fe = FieldErrors::new();
-        fe.add("name", "is required");
-        fe.add("tax_rate_bp", "must be between 0 and 10000 (0% to 100%)");
-        fe.add("mystery", "something odd");
+        fe.add("name", refusal(CodedError::new(Code::Required)));
+        fe.add("tax_rate_bp", refusal(CodedError::new(Code::BasisPointsOutOfRange)));
+        fe.add("mystery", refusal(CodedError::new(Code::UsedTwice)));
         let mut errors = FormErrors::from_domain(Tr(Locale::Id), fe);
         errors.rename("tax_rate_bp", "tax_percent");
         assert_eq!(errors.of("name"), ["Wajib diisi"]);
         assert!(errors.has("tax_percent") && !errors.has("tax_rate_bp"));
         assert!(errors.of("address").is_empty());
-        assert_eq!(errors.others(&["name", "tax_percent"]), vec!["Something odd"]);
+        assert_eq!(errors.of("tax_percent"), ["Harus antara 0% dan 100%"]);
+        assert_eq!(errors.others(&["name", "tax_percent"]), vec!["Dipakai dua kali"]);
     }
 }

@@ -166,7 +166,7 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
             page.message = Some("login.staff_only");
             StatusCode::FORBIDDEN
         }
-        Err(Error::RateLimited { retry_after_secs }) => {
+        Err(Error::RateLimited { retry_after_secs, .. }) => {
             page.message = Some("login.rate_limited");
             page.retry_minutes = Some(retry_after_secs.div_ceil(60).max(1));
             StatusCode::TOO_MANY_REQUESTS

@@ -3,10 +3,12 @@
 //! into words: by their problem code, through pos-wire's one table
 //! (`describe`), never by matching the English the API also sends.
 //!
-//! MERGE (issue 10, codes branch): import `CodedError` and `describe` from
-//! `pos_wire::problem` instead of `problem_standin`, make [`Refusal`] that
+//! MERGE (issue 10, codes branch), in this file only: import `CodedError`
+//! and `describe` from `pos_wire::problem` instead of `problem_standin`
+//! (and `Code`, `CodedError` in `test_refusal`), make [`Refusal`] that
 //! `CodedError` (the backend's `FieldErrors` and `Error::Conflict` hold it),
-//! make [`coded`] return the refusal itself, and delete `problem_standin.rs`.
+//! make [`coded`] and `test_refusal::refusal` return it as it is, and
+//! delete `problem_standin.rs` and its `mod` line.
 
 use crate::{
     i18n::Tr,
@@ -45,40 +47,48 @@ pub fn brand_choices(refusal: &Refusal) -> Vec<(uuid::Uuid, String)> {
     coded(refusal).brands().into_iter().filter_map(|(id, name)| Some((id.parse().ok()?, name))).collect()
 }
 
+/// Refusals as the backend makes them, for tests.
+#[cfg(test)]
+pub mod test_refusal {
+    pub use crate::problem_standin::{Code, CodedError};
+
+    /// MERGE: the `CodedError` itself (the stand-in's backend says it in English).
+    pub fn refusal(coded: CodedError) -> super::Refusal {
+        crate::problem_standin::describe(&coded, pos_wire::Locale::En)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use pos_wire::Locale;
+    use serde_json::json;
     use uuid::Uuid;
 
-    use super::*;
+    use super::{
+        test_refusal::{Code, CodedError, refusal},
+        *,
+    };
 
     #[test]
     fn refusals_read_as_sentences_in_both_languages() {
         let (id, en) = (Tr(Locale::Id), Tr(Locale::En));
-        assert_eq!(refusal_message(id, &"is required".into()), "Wajib diisi");
-        assert_eq!(refusal_message(en, &"is required".into()), "This field is required");
-        assert_eq!(refusal_message(id, &"must be at most 120 characters".into()), "Paling banyak 120 karakter");
-        assert_eq!(
-            refusal_message(en, &"must be at least 8 characters".into()),
-            "This field must be at least 8 characters"
-        );
-        assert_eq!(
-            refusal_message(id, &"the brand must keep at least one active owner".into()),
-            "Brand harus tetap memiliki minimal satu pemilik aktif"
-        );
-        assert_eq!(
-            refusal_message(en, &"you cannot delete your own account".into()),
-            "You cannot delete your own account"
-        );
+        let required = refusal(CodedError::new(Code::Required));
+        assert_eq!(refusal_message(id, &required), "Wajib diisi");
+        assert_eq!(refusal_message(en, &required), "This field is required");
+        let too_long = refusal(CodedError::new(Code::TooLong).with("max", 120));
+        assert_eq!(refusal_message(id, &too_long), "Paling banyak 120 karakter");
+        assert_eq!(refusal_message(en, &too_long), "This field must be at most 120 characters");
+        let last_owner = refusal(CodedError::new(Code::LastOwner));
+        assert_eq!(refusal_message(id, &last_owner), "Brand harus tetap memiliki minimal satu pemilik aktif");
+        assert_eq!(refusal_message(en, &last_owner), "The brand must keep at least one active owner");
     }
 
     #[test]
     fn brand_choices_come_from_the_refusals_parameters() {
         let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
-        let refusal = format!(
-            "This email opens accounts in several brands; log in again with tenant_id set to one of: {a} (Kopi (Pusat), Jakarta), {b} (Teh)"
-        );
-        assert_eq!(brand_choices(&refusal), vec![(a, "Kopi (Pusat), Jakarta".to_string()), (b, "Teh".to_string())]);
-        assert!(brand_choices(&"something else".to_string()).is_empty());
+        let brands = json!([{"tenant_id": a, "name": "Kopi (Pusat), Jakarta"}, {"tenant_id": b, "name": "Teh"}]);
+        let several = refusal(CodedError::new(Code::EmailInSeveralBrands).with("brands", brands));
+        assert_eq!(brand_choices(&several), vec![(a, "Kopi (Pusat), Jakarta".to_string()), (b, "Teh".to_string())]);
+        assert!(brand_choices(&refusal(CodedError::new(Code::LastOwner))).is_empty());
     }
 }

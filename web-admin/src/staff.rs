@@ -320,7 +320,7 @@ pub async fn set_active(
         Err(e) => {
             // "You cannot deactivate yourself": the field is the button.
             let refused = field_errors(e)?.0.into_values().flatten().next();
-            (before, Some(refused.unwrap_or_default()))
+            (before, Some(refused.ok_or_else(AdminError::bad_request)?))
         }
     };
     if !htmx::wants_fragment(&req) {
