@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::{
-    error::{AdminError, OrPage},
+    error::AdminError,
     i18n::{Tr, format_utc},
     session::{Admin, Ctx},
 };
@@ -116,13 +116,10 @@ pub struct CursorQuery {
     cursor: Option<String>,
 }
 
-pub async fn list(admin: Admin, q: web::Query<CursorQuery>) -> Result<AuditPage, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
+pub async fn list(Admin { tx, actor, ctx }: Admin, q: web::Query<CursorQuery>) -> Result<AuditPage, AdminError> {
     let tr = ctx.tr;
-    let page = audit::list(&tx, &actor, &PageQuery { limit: Some(PAGE_SIZE), cursor: q.into_inner().cursor })
-        .await
-        .or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let page = audit::list(&tx, &actor, &PageQuery { limit: Some(PAGE_SIZE), cursor: q.into_inner().cursor }).await?;
+    tx.commit().await?;
     Ok(AuditPage {
         ctx: ctx.at("audit"),
         entries: page.items.into_iter().map(|e| AuditView::new(e, tr)).collect(),

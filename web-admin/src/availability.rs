@@ -8,14 +8,14 @@ use askama::Template;
 use askama_web::WebTemplate;
 use chrono::Utc;
 use chrono_tz::Tz;
-use pos_backend::{Error, catalog::menu, catalog::overrides, db::ScopedTx, tenancy::outlets};
+use pos_backend::{catalog::menu, catalog::overrides, db::ScopedTx, tenancy::outlets};
 use pos_wire::{Outlet, OutletMenu, OutletMenuItem, UpdateOutletItem};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
     csrf::AdminForm,
-    error::{AdminError, OrPage, parse_id},
+    error::{AdminError, field_errors, parse_id},
     fields::FormErrors,
     htmx, localtime,
     money::{amount_input, format_money, parse_money},
@@ -83,11 +83,9 @@ async fn effective_menu(tx: &ScopedTx, outlet_id: Uuid) -> pos_backend::Result<O
 }
 
 /// `/admin/availability`: the first outlet's grid (the page links the others).
-pub async fn index(admin: Admin) -> Result<HttpResponse, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
-    let outlets = all_outlets(&tx).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+pub async fn index(Admin { tx, .. }: Admin) -> Result<HttpResponse, AdminError> {
+    let outlets = all_outlets(&tx).await?;
+    tx.commit().await?;
     match outlets.first() {
         Some(o) => Ok(htmx::see_other(&format!("/admin/outlets/{}/availability", o.id))),
         None => Ok(htmx::see_other("/admin/outlets")),
@@ -95,17 +93,15 @@ pub async fn index(admin: Admin) -> Result<HttpResponse, AdminError> {
 }
 
 pub async fn show(
-    admin: Admin,
+    Admin { tx, ctx, .. }: Admin,
     id: web::Path<String>,
     q: web::Query<NoticeQuery>,
 ) -> Result<AvailabilityPage, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let outlet = outlets::get(&tx, id).await.or_page(tr)?;
-    let outlets = all_outlets(&tx).await.or_page(tr)?;
-    let menu = effective_menu(&tx, id).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let id = parse_id(&id)?;
+    let outlet = outlets::get(&tx, id).await?;
+    let outlets = all_outlets(&tx).await?;
+    let menu = effective_menu(&tx, id).await?;
+    tx.commit().await?;
     let tz = localtime::zone(&outlet.timezone);
     let categories = menu
         .categories
@@ -120,25 +116,24 @@ pub async fn show(
 
 /// The row of `item_id` as the outlet sells it now.
 async fn current_row(tx: &ScopedTx, ctx: &Ctx, outlet: &Outlet, item_id: Uuid) -> Result<AvailRow, AdminError> {
-    let menu = effective_menu(tx, outlet.id).await.or_page(ctx.tr)?;
+    let menu = effective_menu(tx, outlet.id).await?;
     let tz = localtime::zone(&outlet.timezone);
     menu.categories
         .iter()
         .flat_map(|c| &c.items)
         .find(|i| i.id == item_id)
         .map(|i| AvailRow::of(outlet.id, i, &menu.currency, tz, ctx))
-        .ok_or_else(|| AdminError::not_found(ctx.tr))
+        .ok_or_else(AdminError::not_found)
 }
 
 /// htmx swaps the row; a plain form goes back to the grid.
 fn row_response(req: &HttpRequest, ctx: Ctx, r: AvailRow, status: StatusCode) -> Result<HttpResponse, AdminError> {
-    let tr = ctx.tr;
     if htmx::wants_fragment(req) {
-        render_with_status(&AvailRowFragment { ctx, r }, status, tr)
+        render_with_status(&AvailRowFragment { ctx, r }, status)
     } else if status.is_success() {
         Ok(htmx::see_other(&format!("/admin/outlets/{}/availability?notice=availability_saved", r.outlet_id)))
     } else {
-        Err(AdminError::page(tr, status, "avail.price_not_saved"))
+        Err(AdminError::page(status, "avail.price_not_saved"))
     }
 }
 
@@ -153,23 +148,20 @@ pub struct ToggleForm {
 
 pub async fn toggle(
     req: HttpRequest,
-    post: AdminForm<ToggleForm>,
+    AdminForm { tx, actor, ctx, form }: AdminForm<ToggleForm>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let (outlet_id, item_id) = (parse_id(&path.0, tr)?, parse_id(&path.1, tr)?);
-    let outlet = outlets::get(&tx, outlet_id).await.or_page(tr)?;
+    let (outlet_id, item_id) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    let outlet = outlets::get(&tx, outlet_id).await?;
     let available = form.available == "true";
     let change = UpdateOutletItem {
         available: Some(available),
         until_end_of_day: !available && form.until == "eod",
         ..UpdateOutletItem::default()
     };
-    overrides::set(&tx, &actor, outlet_id, item_id, change).await.or_page(tr)?;
+    overrides::set(&tx, &actor, outlet_id, item_id, change).await?;
     let row = current_row(&tx, &ctx, &outlet, item_id).await?;
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     row_response(&req, ctx, row, StatusCode::OK)
 }
 
@@ -181,16 +173,13 @@ pub struct PriceForm {
 
 pub async fn set_price(
     req: HttpRequest,
-    post: AdminForm<PriceForm>,
+    AdminForm { tx, actor, ctx, form }: AdminForm<PriceForm>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let (outlet_id, item_id) = (parse_id(&path.0, tr)?, parse_id(&path.1, tr)?);
-    let outlet = outlets::get(&tx, outlet_id).await.or_page(tr)?;
-    let currency = pos_backend::tenancy::brand::get(&tx).await.or_page(tr)?.currency;
-    let mut errors = FormErrors::new(tr);
+    let (outlet_id, item_id) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    let outlet = outlets::get(&tx, outlet_id).await?;
+    let currency = pos_backend::tenancy::brand::get(&tx).await?.currency;
+    let mut errors = FormErrors::new(ctx.tr);
     let price = match form.price.trim() {
         "" => Some(None),
         raw => match parse_money(raw, &currency, false) {
@@ -203,17 +192,13 @@ pub async fn set_price(
     };
     if let Some(price) = price {
         let change = UpdateOutletItem { price_minor: Some(price), ..UpdateOutletItem::default() };
-        match overrides::set(&tx, &actor, outlet_id, item_id, change).await {
-            Ok(_) => {}
-            Err(Error::Validation(fe)) => {
-                errors.merge(fe);
-                errors.rename("price_minor", "price");
-            }
-            Err(e) => return Err(AdminError::domain(e, tr)),
+        if let Err(e) = overrides::set(&tx, &actor, outlet_id, item_id, change).await {
+            errors.merge(field_errors(e)?);
+            errors.rename("price_minor", "price");
         }
     }
     let mut row = current_row(&tx, &ctx, &outlet, item_id).await?;
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     if errors.is_empty() {
         return row_response(&req, ctx, row, StatusCode::OK);
     }

@@ -4,17 +4,14 @@
 use actix_web::{HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
-use pos_backend::{
-    Error,
-    tenancy::brand::{self, Brand, UpdateBrand},
-};
+use pos_backend::tenancy::brand::{self, Brand, UpdateBrand};
 use pos_wire::Locale;
 use pos_wire::money::CURRENCIES;
 use serde::Deserialize;
 
 use crate::{
     csrf::AdminForm,
-    error::{AdminError, OrPage},
+    error::{AdminError, field_errors},
     fields::FormErrors,
     htmx,
     money::format_money,
@@ -61,34 +58,29 @@ impl BrandPage {
     }
 }
 
-pub async fn show(admin: Admin, q: web::Query<NoticeQuery>) -> Result<BrandPage, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
-    let brand = brand::get(&tx).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
-    Ok(BrandPage { ctx: ctx.at("brand").with_notice(&q), form: BrandForm::of(&brand), errors: FormErrors::new(tr) })
+pub async fn show(Admin { tx, ctx, .. }: Admin, q: web::Query<NoticeQuery>) -> Result<BrandPage, AdminError> {
+    let brand = brand::get(&tx).await?;
+    tx.commit().await?;
+    let errors = FormErrors::new(ctx.tr);
+    Ok(BrandPage { ctx: ctx.at("brand").with_notice(&q), form: BrandForm::of(&brand), errors })
 }
 
-pub async fn update(post: AdminForm<BrandForm>) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let mut page = BrandPage { ctx: ctx.at("brand"), form, errors: FormErrors::new(tr) };
+pub async fn update(AdminForm { tx, actor, ctx, form }: AdminForm<BrandForm>) -> Result<HttpResponse, AdminError> {
+    let mut page = BrandPage { errors: FormErrors::new(ctx.tr), ctx: ctx.at("brand"), form };
     let locale = Locale::parse(&page.form.locale);
     if locale.is_none() {
         page.errors.add_key("locale", "field.choose_one");
-        return invalid(&page, tr);
+        return invalid(&page);
     }
     let req = UpdateBrand { name: Some(page.form.name.clone()), currency: Some(page.form.currency.clone()), locale };
     match brand::update(&tx, &actor, req).await {
         Ok(_) => {
-            tx.commit().await.or_page(tr)?;
+            tx.commit().await?;
             Ok(htmx::see_other("/admin/brand?notice=brand_saved"))
         }
-        Err(Error::Validation(fe)) => {
-            page.errors.merge(fe);
-            invalid(&page, tr)
+        Err(e) => {
+            page.errors.merge(field_errors(e)?);
+            invalid(&page)
         }
-        Err(e) => Err(AdminError::domain(e, tr)),
     }
 }

@@ -15,21 +15,32 @@ use actix_web::{
     web,
 };
 use pos_backend::{
-    auth::admin_session::{csrf_matches, login_csrf_token, new_login_seed},
+    auth::{
+        Actor,
+        admin_session::{csrf_matches, login_csrf_token, new_login_seed},
+    },
+    db::ScopedTx,
     state::AppState,
 };
 use serde::{Deserialize, de::DeserializeOwned};
 
-use crate::{error::AdminError, session::Admin};
+use crate::{
+    error::AdminError,
+    session::{Admin, Ctx},
+};
 
 /// The header htmx sends with every request.
 pub const HEADER: &str = "X-CSRF-Token";
 /// Admin forms are small; anything larger is not one of ours.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
-/// A signed-in admin's form submission whose CSRF token matched.
+/// A signed-in admin's form submission whose CSRF token matched: the
+/// [`Admin`] request and its form, taken apart in the handler's signature
+/// (`AdminForm { tx, actor, ctx, form }: AdminForm<OutletForm>`).
 pub struct AdminForm<T> {
-    pub admin: Admin,
+    pub tx: ScopedTx,
+    pub actor: Actor,
+    pub ctx: Ctx,
     pub form: T,
 }
 
@@ -96,18 +107,15 @@ impl<T: DeserializeOwned + 'static> FromRequest for AdminForm<T> {
         let body = web::Bytes::from_request(req, payload);
         let header = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
         Box::pin(async move {
-            let admin = admin.await?;
-            let tr = admin.ctx.tr;
-            let body =
-                body.await.map_err(|_| AdminError::page(tr, StatusCode::PAYLOAD_TOO_LARGE, "error.bad_request"))?;
-            if !token_ok(&admin.ctx.csrf_token, header.as_deref(), &body) {
-                return Err(AdminError::Csrf { tr });
+            let Admin { tx, actor, ctx } = admin.await?;
+            let body = body.await.map_err(|_| AdminError::page(StatusCode::PAYLOAD_TOO_LARGE, "error.too_large"))?;
+            if !token_ok(&ctx.csrf_token, header.as_deref(), &body) {
+                return Err(AdminError::Csrf);
             }
             // Forms hold strings (parsed by the handlers, with field errors),
             // so this fails only for requests no page of ours makes.
-            let form = serde_html_form::from_bytes::<T>(&body)
-                .map_err(|_| AdminError::page(tr, StatusCode::BAD_REQUEST, "error.bad_request"))?;
-            Ok(AdminForm { admin, form })
+            let form = serde_html_form::from_bytes::<T>(&body).map_err(|_| AdminError::bad_request())?;
+            Ok(AdminForm { tx, actor, ctx, form })
         })
     }
 }

@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use pos_backend::tenancy::devices;
 
 use crate::{
-    error::{AdminError, OrPage},
+    error::AdminError,
     outlets::all_outlets,
     session::{Admin, Ctx},
     staff::all_users,
@@ -25,18 +25,16 @@ pub(crate) struct Dashboard {
     boards: Vec<(uuid::Uuid, String)>,
 }
 
-pub async fn show(admin: Admin) -> Result<Dashboard, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let outlets = all_outlets(&tx).await.or_page(tr)?;
-    let users = all_users(&tx, &actor).await.or_page(tr)?;
+pub async fn show(Admin { tx, actor, ctx }: Admin) -> Result<Dashboard, AdminError> {
+    let outlets = all_outlets(&tx).await?;
+    let users = all_users(&tx, &actor).await?;
     let (mut devices_total, mut paired) = (0, 0);
     for o in &outlets {
-        let list = devices::list_for_outlet(&tx, &actor, o.id).await.or_page(tr)?;
+        let list = devices::list_for_outlet(&tx, &actor, o.id).await?;
         devices_total += list.iter().filter(|d| d.status != "revoked").count();
         paired += list.iter().filter(|d| d.status == "paired").count();
     }
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     Ok(Dashboard {
         ctx: ctx.at("dashboard"),
         outlets: outlets.len(),

@@ -6,14 +6,14 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use chrono::{DateTime, Utc};
-use pos_backend::{Error, db::ScopedTx, state::AppState, tenancy::devices};
+use pos_backend::{db::ScopedTx, state::AppState, tenancy::devices};
 use pos_wire::{CreateDevice, Device, DeviceKind, Outlet};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
     csrf::{AdminForm, NoFields},
-    error::{AdminError, OrPage, parse_id},
+    error::{AdminError, field_errors, parse_id},
     fields::FormErrors,
     htmx,
     i18n::format_utc,
@@ -109,29 +109,25 @@ async fn group(
 }
 
 /// Every outlet in scope with its devices.
-pub async fn overview(admin: Admin, q: web::Query<NoticeQuery>) -> Result<DevicesPage, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
+pub async fn overview(Admin { tx, actor, ctx }: Admin, q: web::Query<NoticeQuery>) -> Result<DevicesPage, AdminError> {
     let mut groups = Vec::new();
-    for outlet in all_outlets(&tx).await.or_page(tr)? {
-        groups.push(group(&tx, &ctx, &actor, outlet).await.or_page(tr)?);
+    for outlet in all_outlets(&tx).await? {
+        groups.push(group(&tx, &ctx, &actor, outlet).await?);
     }
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     Ok(DevicesPage { ctx: ctx.at("devices").with_notice(&q), groups, single: false })
 }
 
 /// One outlet's devices.
 pub async fn for_outlet(
-    admin: Admin,
+    Admin { tx, actor, ctx }: Admin,
     id: web::Path<String>,
     q: web::Query<NoticeQuery>,
 ) -> Result<DevicesPage, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let outlet = pos_backend::tenancy::outlets::get(&tx, id).await.or_page(tr)?;
-    let group = group(&tx, &ctx, &actor, outlet).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let id = parse_id(&id)?;
+    let outlet = pos_backend::tenancy::outlets::get(&tx, id).await?;
+    let group = group(&tx, &ctx, &actor, outlet).await?;
+    tx.commit().await?;
     Ok(DevicesPage { ctx: ctx.at("devices").with_notice(&q), groups: vec![group], single: true })
 }
 
@@ -165,16 +161,13 @@ impl PairingPage {
 /// Creates a device and shows its pairing code once (it is stored hashed).
 pub async fn create(
     req: HttpRequest,
-    post: AdminForm<DeviceForm>,
+    AdminForm { tx, actor, ctx, form }: AdminForm<DeviceForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let outlet_id = parse_id(&id, tr)?;
+    let outlet_id = parse_id(&id)?;
     let state = crate::session::state_of(&req)?;
-    let outlet = pos_backend::tenancy::outlets::get(&tx, outlet_id).await.or_page(tr)?;
-    let mut errors = FormErrors::new(tr);
+    let outlet = pos_backend::tenancy::outlets::get(&tx, outlet_id).await?;
+    let mut errors = FormErrors::new(ctx.tr);
     let kind = DeviceKind::parse(&form.kind);
     if kind.is_none() {
         errors.add_key("kind", "field.choose_one");
@@ -192,11 +185,10 @@ pub async fn create(
             .await;
             match result {
                 Ok(code) => Some((kind, code)),
-                Err(Error::Validation(fe)) => {
-                    errors.merge(fe);
+                Err(e) => {
+                    errors.merge(field_errors(e)?);
                     None
                 }
-                Err(e) => return Err(AdminError::domain(e, tr)),
             }
         }
         None => None,
@@ -204,7 +196,7 @@ pub async fn create(
     let Some((kind, code)) = created else {
         return invalid_form(tx, actor, ctx, outlet, form, errors).await;
     };
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     let pair_url = pair_url(&req, &state, kind, &code.pairing_code);
     let page = PairingPage {
         ctx: ctx.at("devices"),
@@ -220,7 +212,7 @@ pub async fn create(
         pair_url,
     };
     // Never cached, never in htmx's history: the code is a secret until used.
-    let mut res = render_with_status(&page, StatusCode::OK, tr)?;
+    let mut res = render_with_status(&page, StatusCode::OK)?;
     res.headers_mut().insert(
         actix_web::http::header::HeaderName::from_static("hx-push-url"),
         actix_web::http::header::HeaderValue::from_static("false"),
@@ -236,13 +228,12 @@ async fn invalid_form(
     form: DeviceForm,
     errors: FormErrors,
 ) -> Result<HttpResponse, AdminError> {
-    let tr = ctx.tr;
     // Validation failed before any write, so the transaction is usable.
-    let mut g = group(&tx, &ctx, &actor, outlet).await.or_page(tr)?;
+    let mut g = group(&tx, &ctx, &actor, outlet).await?;
     drop(tx);
     g.form = form;
     g.errors = errors;
-    invalid(&DevicesPage { ctx: ctx.at("devices"), groups: vec![g], single: true }, tr)
+    invalid(&DevicesPage { ctx: ctx.at("devices"), groups: vec![g], single: true })
 }
 
 /// What the QR code opens on a tablet: the device app, with the code.
@@ -267,17 +258,15 @@ pub(crate) struct DeviceRow {
 /// Revokes a device: htmx swaps its row; plain forms go back to the outlet.
 pub async fn revoke(
     req: HttpRequest,
-    post: AdminForm<NoFields>,
+    AdminForm { tx, actor, ctx, .. }: AdminForm<NoFields>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let Admin { tx, actor, ctx } = post.admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    devices::revoke(&tx, &actor, id).await.or_page(tr)?;
-    let device = devices::get(&tx, id).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let id = parse_id(&id)?;
+    devices::revoke(&tx, &actor, id).await?;
+    let device = devices::get(&tx, id).await?;
+    tx.commit().await?;
     if htmx::wants_fragment(&req) {
-        render_with_status(&DeviceRow { ctx, d: device.into() }, StatusCode::OK, tr)
+        render_with_status(&DeviceRow { ctx, d: device.into() }, StatusCode::OK)
     } else {
         Ok(htmx::see_other(&format!("/admin/outlets/{}/devices?notice=device_revoked", device.outlet_id)))
     }

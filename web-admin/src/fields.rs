@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use pos_backend::error::FieldErrors;
 
-use crate::i18n::{Tr, translate_message};
+use crate::{i18n::Tr, problem_text::refusal_message};
 
 /// Field name -> messages, ready to show.
 #[derive(Debug, Clone)]
@@ -19,7 +19,7 @@ impl FormErrors {
         FormErrors { tr, fields: BTreeMap::new() }
     }
 
-    /// The domain's messages (English), translated where known.
+    /// The domain's field errors, in the user's language.
     pub fn from_domain(tr: Tr, errors: FieldErrors) -> FormErrors {
         let mut out = FormErrors::new(tr);
         out.merge(errors);
@@ -28,10 +28,8 @@ impl FormErrors {
 
     pub fn merge(&mut self, errors: FieldErrors) {
         for (field, messages) in errors.0 {
-            for m in messages {
-                let m = translate_message(self.tr, &m.to_string());
-                self.fields.entry(field.clone()).or_default().push(m);
-            }
+            let shown = messages.iter().map(|m| refusal_message(self.tr, m));
+            self.fields.entry(field).or_default().extend(shown);
         }
     }
 
@@ -78,21 +76,23 @@ impl FormErrors {
 
 #[cfg(test)]
 mod tests {
-    use pos_wire::{Code, Locale};
+    use pos_wire::Locale;
 
     use super::*;
+    use crate::problem_text::test_refusal::{Code, CodedError, refusal};
 
     #[test]
     fn domain_errors_are_translated_and_renamed() {
         let mut fe = FieldErrors::new();
-        fe.add("name", Code::Required);
-        fe.add("tax_rate_bp", Code::BasisPointsOutOfRange);
-        fe.add("mystery", Code::OptionChosenTwice);
+        fe.add("name", refusal(CodedError::new(Code::Required)));
+        fe.add("tax_rate_bp", refusal(CodedError::new(Code::BasisPointsOutOfRange)));
+        fe.add("mystery", refusal(CodedError::new(Code::UsedTwice)));
         let mut errors = FormErrors::from_domain(Tr(Locale::Id), fe);
         errors.rename("tax_rate_bp", "tax_percent");
         assert_eq!(errors.of("name"), ["Wajib diisi"]);
         assert!(errors.has("tax_percent") && !errors.has("tax_rate_bp"));
         assert!(errors.of("address").is_empty());
-        assert_eq!(errors.others(&["name", "tax_percent"]), vec!["An option is chosen twice"]);
+        assert_eq!(errors.of("tax_percent"), ["Harus antara 0% dan 100%"]);
+        assert_eq!(errors.others(&["name", "tax_percent"]), vec!["Dipakai dua kali"]);
     }
 }

@@ -63,76 +63,6 @@ pub fn format_utc(at: &DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// The domain's validation and conflict messages are English phrases
-/// ("is required"); show them in the user's language, as a sentence.
-pub fn translate_message(tr: Tr, message: &str) -> String {
-    let text = match tr.0 {
-        Locale::En => english_sentence(message),
-        Locale::Id => indonesian(message).unwrap_or_else(|| message.to_string()),
-    };
-    capitalise(&text)
-}
-
-fn english_sentence(message: &str) -> String {
-    let subjectless = ["is ", "must ", "contains "].iter().any(|p| message.starts_with(p));
-    if subjectless { format!("This field {message}") } else { message.to_string() }
-}
-
-fn indonesian(message: &str) -> Option<String> {
-    let fixed = match message {
-        "is required" => "wajib diisi",
-        "is too long" => "terlalu panjang",
-        "must not contain control characters" => "tidak boleh berisi karakter kontrol",
-        "must be between 0 and 10000 (0% to 100%)" => "harus antara 0% dan 100%",
-        "is not a known time zone (for example Asia/Jakarta)" => {
-            "bukan zona waktu yang dikenal (misalnya Asia/Jakarta)"
-        }
-        "another outlet of this brand already has this name" => "outlet lain di brand ini sudah memakai nama ini",
-        "must look like name@example.com" => "harus berbentuk nama@contoh.com",
-        "is already used by another account of this brand" => "sudah dipakai akun lain di brand ini",
-        "choose at least one outlet" => "pilih minimal satu outlet",
-        "contains an outlet that does not exist" => "berisi outlet yang tidak ada",
-        "the brand must keep at least one active owner" => "brand harus tetap memiliki minimal satu pemilik aktif",
-        "you cannot deactivate yourself" => "Anda tidak dapat menonaktifkan akun sendiri",
-        "you cannot delete your own account" => "Anda tidak dapat menghapus akun sendiri",
-        "is not a supported currency" => "bukan mata uang yang didukung",
-        "another category already has this name" => "kategori lain sudah memakai nama ini",
-        "no such category" => "kategori tidak ditemukan",
-        "must be 1 to 60 characters" => "harus 1 sampai 60 karakter",
-        "add at least one option" => "tambahkan minimal satu pilihan",
-        "must be at least 1" => "minimal 1",
-        "cannot be more than max" => "tidak boleh lebih dari maksimum",
-        "cannot be more than the number of options" => "tidak boleh lebih dari jumlah pilihan",
-        "is used twice" => "dipakai dua kali",
-        "is out of range" => "di luar batas",
-        "must be between 0 and 10000000000" => "di luar batas harga",
-        "must be between 0 and 100000" => "harus antara 0 dan 100000",
-        "must be a JPEG, PNG or WebP image" => "harus gambar JPEG, PNG, atau WebP",
-        "must be an uploaded image (/media/...) or an https:// URL" => "harus gambar yang diunggah atau URL https://",
-        "say why the order is cancelled" => "tuliskan alasan pembatalan",
-        "must be in the future" => "harus di masa depan",
-        _ => {
-            let count = |prefix: &str| message.strip_prefix(prefix)?.strip_suffix(" characters")?.parse::<u32>().ok();
-            if let Some(n) = count("must be at most ") {
-                return Some(format!("paling banyak {n} karakter"));
-            }
-            if let Some(n) = count("must be at least ") {
-                return Some(format!("paling sedikit {n} karakter"));
-            }
-            return None;
-        }
-    };
-    Some(fixed.to_string())
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// key, Indonesian, English.
 const STRINGS: &[(&str, &str, &str)] = &[
     // Navigation and chrome
@@ -626,15 +556,5 @@ mod tests {
         assert_eq!(tr.notice("nav.label"), None);
         assert_eq!(tr.notice("<script>"), None);
         assert_eq!(t(Locale::Id, "nav.staff"), "Staf");
-    }
-
-    #[test]
-    fn domain_messages_read_as_sentences() {
-        let (id, en) = (Tr(Locale::Id), Tr(Locale::En));
-        assert_eq!(translate_message(id, "is required"), "Wajib diisi");
-        assert_eq!(translate_message(en, "is required"), "This field is required");
-        assert_eq!(translate_message(id, "must be at most 120 characters"), "Paling banyak 120 karakter");
-        assert_eq!(translate_message(en, "you cannot delete your own account"), "You cannot delete your own account");
-        assert_eq!(translate_message(id, "brand new words"), "Brand new words");
     }
 }

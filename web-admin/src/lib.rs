@@ -25,8 +25,10 @@ mod menu;
 pub mod money;
 mod orders;
 mod outlets;
+mod paging;
 mod percent;
 mod posted;
+mod problem_text;
 mod qr;
 mod render;
 mod session;
@@ -35,9 +37,8 @@ mod staff;
 pub use csrf::LOGIN_COOKIE;
 
 use actix_web::{
-    HttpResponse,
-    http::{StatusCode, header},
-    middleware::DefaultHeaders,
+    http::header,
+    middleware::{DefaultHeaders, from_fn},
     web,
 };
 
@@ -57,7 +58,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(|| async { htmx::see_other("/admin") })).service(
         web::scope("/admin")
             .app_data(web::PayloadConfig::new(csrf::BODY_LIMIT))
-            .app_data(web::FormConfig::default().limit(csrf::BODY_LIMIT).error_handler(|_, _| bad_request().into()))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(csrf::BODY_LIMIT)
+                    .error_handler(|_, _| error::AdminError::bad_request().into()),
+            )
+            // Inside the default headers, so a page written again keeps them.
+            .wrap(from_fn(error::in_request_language))
             .wrap(
                 DefaultHeaders::new()
                     // Pages carry the CSRF token and, once, pairing codes.
@@ -115,12 +122,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/outlets/{id}/orders", web::get().to(orders::list))
             .route("/outlets/{id}/board", web::get().to(orders::board))
             .route("/outlets/{id}/board/columns", web::get().to(orders::board_columns))
-            .default_service(web::to(|| async {
-                Err::<HttpResponse, _>(error::AdminError::not_found(i18n::Tr::default()))
-            })),
+            .default_service(web::to(error::no_such_page)),
     );
-}
-
-fn bad_request() -> error::AdminError {
-    error::AdminError::page(i18n::Tr::default(), StatusCode::BAD_REQUEST, "error.bad_request")
 }

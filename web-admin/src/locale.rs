@@ -5,13 +5,7 @@ use pos_backend::tenancy::users;
 use pos_wire::Locale;
 use serde::Deserialize;
 
-use crate::{
-    csrf::AdminForm,
-    error::{AdminError, OrPage},
-    htmx,
-    login::safe_next,
-    session::Admin,
-};
+use crate::{csrf::AdminForm, error::AdminError, htmx, login::safe_next};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
@@ -21,13 +15,9 @@ pub struct LocaleForm {
     back: String,
 }
 
-pub async fn switch(post: AdminForm<LocaleForm>) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let locale = Locale::parse(&form.locale)
-        .ok_or_else(|| AdminError::page(tr, actix_web::http::StatusCode::BAD_REQUEST, "error.bad_request"))?;
-    users::set_own_locale(&tx, &actor, locale).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+pub async fn switch(AdminForm { tx, actor, form, .. }: AdminForm<LocaleForm>) -> Result<HttpResponse, AdminError> {
+    let locale = Locale::parse(&form.locale).ok_or_else(AdminError::bad_request)?;
+    users::set_own_locale(&tx, &actor, locale).await?;
+    tx.commit().await?;
     Ok(htmx::see_other(safe_next(&form.back)))
 }

@@ -7,7 +7,7 @@
 //! own (see [`LoginCsrf`]), so no other site can sign a browser in.
 
 use actix_web::{
-    HttpRequest, HttpResponse,
+    HttpMessage, HttpRequest, HttpResponse,
     cookie::{Cookie, SameSite, time::Duration},
     http::StatusCode,
     web,
@@ -29,6 +29,7 @@ use crate::{
     fields::FormErrors,
     htmx,
     i18n::Tr,
+    problem_text::brand_choices,
     render::render_with_status,
     session::state_of,
 };
@@ -66,6 +67,20 @@ pub(crate) struct LoginPage {
 }
 
 impl LoginPage {
+    /// The form, with nothing to say yet.
+    fn new(tr: Tr, email: String, next: &str, csrf_token: String) -> LoginPage {
+        LoginPage {
+            tr,
+            email,
+            next: safe_next(next).to_string(),
+            message: None,
+            retry_minutes: None,
+            errors: FormErrors::new(tr),
+            brands: Vec::new(),
+            csrf_token,
+        }
+    }
+
     fn other_lang(&self) -> (&'static str, &'static str) {
         match self.tr.0 {
             Locale::Id => ("en", "English"),
@@ -80,30 +95,24 @@ pub struct LoginQuery {
     lang: Option<String>,
 }
 
-fn tr_of(lang: Option<&str>) -> Tr {
-    Tr(lang.and_then(Locale::parse).unwrap_or(Locale::Id))
+/// The sign-in page's language (`?lang=`), also for its error pages.
+fn tr_of(req: &HttpRequest, lang: Option<&str>) -> Tr {
+    let tr = Tr(lang.and_then(Locale::parse).unwrap_or(Locale::Id));
+    req.extensions_mut().insert(tr);
+    tr
 }
 
 pub async fn login_form(req: HttpRequest, q: web::Query<LoginQuery>) -> Result<HttpResponse, AdminError> {
     let state = state_of(&req)?;
-    let tr = tr_of(q.lang.as_deref());
+    let tr = tr_of(&req, q.lang.as_deref());
     let csrf = LoginCsrf::for_request(&req, &state);
-    let page = LoginPage {
-        tr,
-        email: String::new(),
-        next: safe_next(q.next.as_deref().unwrap_or("/admin")).to_string(),
-        message: None,
-        retry_minutes: None,
-        errors: FormErrors::new(tr),
-        brands: Vec::new(),
-        csrf_token: csrf.token,
-    };
-    with_cookie(render_with_status(&page, StatusCode::OK, tr)?, csrf.new_cookie)
+    let page = LoginPage::new(tr, String::new(), q.next.as_deref().unwrap_or("/admin"), csrf.token);
+    with_cookie(render_with_status(&page, StatusCode::OK)?, csrf.new_cookie)
 }
 
 fn with_cookie(mut res: HttpResponse, cookie: Option<Cookie<'static>>) -> Result<HttpResponse, AdminError> {
     if let Some(c) = cookie {
-        res.add_cookie(&c).map_err(|e| AdminError::domain(Error::internal(format!("cookie: {e}")), Tr::default()))?;
+        res.add_cookie(&c).map_err(|e| AdminError::internal(format!("cookie: {e}")))?;
     }
     Ok(res)
 }
@@ -123,7 +132,7 @@ pub struct LoginForm {
 pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpResponse, AdminError> {
     let state = state_of(&req)?;
     let form = form.into_inner();
-    let tr = tr_of(form.lang.as_deref());
+    let tr = tr_of(&req, form.lang.as_deref());
     let next = safe_next(form.next.as_deref().unwrap_or("/admin")).to_string();
     let token_ok = LoginCsrf::matches(&req, &state, form.csrf_token.as_deref());
     let csrf = if token_ok { LoginCsrf::for_request(&req, &state) } else { LoginCsrf::fresh(&state) };
@@ -132,21 +141,12 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
         password: form.password,
         tenant_id: form.tenant_id.as_deref().and_then(|t| Uuid::parse_str(t).ok()),
     };
-    let mut page = LoginPage {
-        tr,
-        email: login.email.clone(),
-        next: next.clone(),
-        message: None,
-        retry_minutes: None,
-        errors: FormErrors::new(tr),
-        brands: Vec::new(),
-        csrf_token: csrf.token,
-    };
+    let mut page = LoginPage::new(tr, login.email.clone(), &next, csrf.token);
     if !token_ok {
         // Posted from elsewhere, or the form outlived its cookie: nothing is
         // checked; a fresh form (with a fresh token) asks to try again.
         page.message = Some("login.expired");
-        return with_cookie(render_with_status(&page, StatusCode::FORBIDDEN, tr)?, csrf.new_cookie);
+        return with_cookie(render_with_status(&page, StatusCode::FORBIDDEN)?, csrf.new_cookie);
     }
     let client = client_ip(&req, &state.settings.trusted_proxies);
     let status = match admin_session::sign_in(&state, &login, client).await {
@@ -176,13 +176,13 @@ pub async fn login(req: HttpRequest, form: web::Form<LoginForm>) -> Result<HttpR
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Err(Error::Conflict(detail)) => {
-            page.brands = parse_brand_choices(&detail.to_string());
+            page.brands = brand_choices(&detail);
             page.message = Some("login.choose_brand");
             StatusCode::CONFLICT
         }
-        Err(e) => return Err(AdminError::domain(e, tr)),
+        Err(e) => return Err(e.into()),
     };
-    with_cookie(render_with_status(&page, status, tr)?, csrf.new_cookie)
+    with_cookie(render_with_status(&page, status)?, csrf.new_cookie)
 }
 
 /// Ends the session (a CSRF-checked POST) and forgets the cookie.
@@ -193,10 +193,11 @@ pub async fn logout(req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, 
     if let Ok(session) = admin_session::open(&state, cookie.as_deref(), request_id).await {
         let header = req.headers().get(csrf::HEADER).and_then(|v| v.to_str().ok());
         if !csrf::token_ok(&session.csrf_token, header, &body) {
-            return Err(AdminError::Csrf { tr: Tr(session.locale) });
+            req.extensions_mut().insert(Tr(session.locale));
+            return Err(AdminError::Csrf);
         }
         drop(session);
-        admin_session::sign_out(&state, cookie.as_deref()).await.map_err(|e| AdminError::domain(e, Tr::default()))?;
+        admin_session::sign_out(&state, cookie.as_deref()).await?;
     }
     let mut gone = session_cookie(&state, String::new());
     gone.set_max_age(Duration::ZERO);
@@ -227,32 +228,6 @@ fn legacy_cookies_gone() -> [Cookie<'static>; 2] {
     ["/", "/admin"].map(|path| Cookie::build("pos_admin", "").path(path).max_age(Duration::ZERO).finish())
 }
 
-/// The brands listed by the 409 of an email that opens several:
-/// "... one of: <uuid> (<name>), <uuid> (<name>)".
-fn parse_brand_choices(detail: &str) -> Vec<(Uuid, String)> {
-    let Some((_, mut rest)) = detail.split_once("one of: ") else {
-        return Vec::new();
-    };
-    let entry_start = |s: &str| -> Option<(Uuid, usize)> {
-        let id = Uuid::parse_str(s.get(..36)?).ok()?;
-        s.get(36..)?.starts_with(" (").then_some((id, 38))
-    };
-    let mut brands = Vec::new();
-    while let Some((id, skip)) = entry_start(rest) {
-        let after = &rest[skip..];
-        // The name ends at the ")" followed by the end or by the next entry,
-        // so names with parentheses or commas survive.
-        let end = after.match_indices(')').map(|(i, _)| i).find(|&i| {
-            let tail = &after[i + 1..];
-            tail.is_empty() || tail.strip_prefix(", ").and_then(entry_start).is_some()
-        });
-        let Some(end) = end else { break };
-        brands.push((id, after[..end].to_string()));
-        rest = after[end + 1..].strip_prefix(", ").unwrap_or("");
-    }
-    brands
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,19 +248,5 @@ mod tests {
             assert_eq!(safe_next(bad), "/admin", "{bad}");
         }
         assert_eq!(login_url("/admin/staff?a=b"), "/admin/login?next=%2Fadmin%2Fstaff%3Fa%3Db");
-    }
-
-    #[test]
-    fn brand_choices_are_read_from_the_conflict() {
-        let a = Uuid::now_v7();
-        let b = Uuid::now_v7();
-        let detail = format!(
-            "This email opens accounts in several brands; log in again with tenant_id set to one of: {a} (Kopi (Pusat), Jakarta), {b} (Teh)"
-        );
-        assert_eq!(
-            parse_brand_choices(&detail),
-            vec![(a, "Kopi (Pusat), Jakarta".to_string()), (b, "Teh".to_string())]
-        );
-        assert!(parse_brand_choices("something else").is_empty());
     }
 }

@@ -11,16 +11,15 @@ use pos_backend::{
     db::ScopedTx,
     tenancy::brand,
 };
-use pos_wire::{Category, CreateCategory, MenuItem, Outlet, PageQuery, UpdateCategory};
+use pos_wire::{Category, CreateCategory, MenuItem, Outlet, UpdateCategory};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
     csrf::{AdminForm, NoFields},
-    error::{AdminError, OrPage, parse_id},
+    error::{AdminError, field_errors, parse_id},
     fields::FormErrors,
     htmx,
-    i18n::Tr,
     item_form::{GroupRow, ItemForm, OptionRow, RowAction, rename_domain_fields},
     money::format_money,
     outlets::all_outlets,
@@ -31,16 +30,7 @@ use crate::{
 
 /// Every live item, in menu order (position, then name).
 pub async fn all_items(tx: &ScopedTx) -> pos_backend::Result<Vec<MenuItem>> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = items::list(tx, None, &PageQuery { limit: Some(200), cursor }).await?;
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
+    let mut out = crate::paging::every(|q| async move { items::list(tx, None, &q).await }).await?;
     out.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.name.cmp(&b.name)));
     Ok(out)
 }
@@ -134,10 +124,10 @@ struct Pending {
 
 async fn menu_page(tx: &ScopedTx, ctx: Ctx, pending: Pending) -> Result<MenuPage, AdminError> {
     let tr = ctx.tr;
-    let currency = brand::get(tx).await.or_page(tr)?.currency;
-    let cats = categories::list(tx).await.or_page(tr)?;
-    let all = all_items(tx).await.or_page(tr)?;
-    let outlets = all_outlets(tx).await.or_page(tr)?;
+    let currency = brand::get(tx).await?.currency;
+    let cats = categories::list(tx).await?;
+    let all = all_items(tx).await?;
+    let outlets = all_outlets(tx).await?;
     let Pending { new_form, mut edit, delete_error } = pending;
     let categories = cats
         .into_iter()
@@ -173,49 +163,19 @@ async fn menu_page(tx: &ScopedTx, ctx: Ctx, pending: Pending) -> Result<MenuPage
     Ok(MenuPage { ctx: ctx.at("menu"), categories, new_form, new_errors, outlets })
 }
 
-pub async fn show(admin: Admin, q: web::Query<NoticeQuery>) -> Result<MenuPage, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
+pub async fn show(Admin { tx, ctx, .. }: Admin, q: web::Query<NoticeQuery>) -> Result<MenuPage, AdminError> {
     let page = menu_page(&tx, ctx.with_notice(&q), Pending::default()).await?;
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     Ok(page)
 }
 
-fn validation(e: Error, tr: Tr) -> Result<FormErrors, AdminError> {
-    match e {
-        Error::Validation(fe) => Ok(FormErrors::from_domain(tr, fe)),
-        e => Err(AdminError::domain(e, tr)),
-    }
-}
-
-/// A fresh transaction for re-rendering after a failed write (a unique
-/// violation aborts the request's transaction).
-async fn reopen(req: &HttpRequest) -> Result<Admin, AdminError> {
-    use actix_web::FromRequest;
-    Admin::extract(req).await
+/// The form's field errors from a refused write; other refusals are a page.
+fn validation(e: Error, ctx: &Ctx) -> Result<FormErrors, AdminError> {
+    Ok(FormErrors::from_domain(ctx.tr, field_errors(e)?))
 }
 
 pub async fn create_category(req: HttpRequest, post: AdminForm<CategoryForm>) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let mut errors = FormErrors::new(tr);
-    let position = form.position(&mut errors);
-    if errors.is_empty() {
-        let req = CreateCategory { name: form.name.clone(), position, station: Some(form.station.clone()) };
-        match categories::create(&tx, &actor, req).await {
-            Ok(_) => {
-                tx.commit().await.or_page(tr)?;
-                return Ok(htmx::see_other("/admin/menu?notice=category_created"));
-            }
-            Err(e) => errors = validation(e, tr)?,
-        }
-    }
-    drop(tx);
-    let admin = reopen(&req).await?;
-    let page = menu_page(&admin.tx, ctx, Pending { new_form: Some((form, errors)), ..Pending::default() }).await?;
-    admin.tx.commit().await.or_page(tr)?;
-    invalid(&page, tr)
+    save_category(&req, post, None).await
 }
 
 pub async fn update_category(
@@ -223,28 +183,50 @@ pub async fn update_category(
     post: AdminForm<CategoryForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let mut errors = FormErrors::new(tr);
+    save_category(&req, post, Some(parse_id(&id)?)).await
+}
+
+/// Create (`id` None) or update a category from the posted form; refused,
+/// the menu page again with the form open and its errors.
+async fn save_category(
+    req: &HttpRequest,
+    AdminForm { tx, actor, ctx, form }: AdminForm<CategoryForm>,
+    id: Option<Uuid>,
+) -> Result<HttpResponse, AdminError> {
+    let mut errors = FormErrors::new(ctx.tr);
     let position = form.position(&mut errors);
     if errors.is_empty() {
-        let station = Some(Some(form.station.clone()).filter(|s| !s.trim().is_empty()));
-        let req = UpdateCategory { name: Some(form.name.clone()), position, station };
-        match categories::update(&tx, &actor, id, req).await {
-            Ok(_) => {
-                tx.commit().await.or_page(tr)?;
-                return Ok(htmx::see_other("/admin/menu?notice=category_saved"));
+        let saved = match id {
+            None => {
+                let req = CreateCategory { name: form.name.clone(), position, station: Some(form.station.clone()) };
+                categories::create(&tx, &actor, req).await
             }
-            Err(e) => errors = validation(e, tr)?,
+            Some(id) => {
+                let station = Some(Some(form.station.clone()).filter(|s| !s.trim().is_empty()));
+                let req = UpdateCategory { name: Some(form.name.clone()), position, station };
+                categories::update(&tx, &actor, id, req).await
+            }
+        };
+        match saved {
+            Ok(_) => {
+                tx.commit().await?;
+                let notice = if id.is_some() { "category_saved" } else { "category_created" };
+                return Ok(htmx::see_other(&format!("/admin/menu?notice={notice}")));
+            }
+            Err(e) => errors = validation(e, &ctx)?,
         }
     }
+    // A refused write (a unique name) aborts the transaction: the page is
+    // read in a fresh one.
     drop(tx);
-    let admin = reopen(&req).await?;
-    let page = menu_page(&admin.tx, ctx, Pending { edit: Some((id, form, errors)), ..Pending::default() }).await?;
-    admin.tx.commit().await.or_page(tr)?;
-    invalid(&page, tr)
+    let Admin { tx, .. } = Admin::extract(req).await?;
+    let pending = match id {
+        None => Pending { new_form: Some((form, errors)), ..Pending::default() },
+        Some(id) => Pending { edit: Some((id, form, errors)), ..Pending::default() },
+    };
+    let page = menu_page(&tx, ctx, pending).await?;
+    tx.commit().await?;
+    invalid(&page)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -254,17 +236,17 @@ pub struct MoveForm {
 }
 
 /// Moves a category one place up or down, renumbering positions 0, 1, 2...
-pub async fn move_category(post: AdminForm<MoveForm>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let mut cats = categories::list(&tx).await.or_page(tr)?;
-    let at = cats.iter().position(|c| c.id == id).ok_or_else(|| AdminError::not_found(tr))?;
+pub async fn move_category(
+    AdminForm { tx, actor, form, .. }: AdminForm<MoveForm>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let id = parse_id(&id)?;
+    let mut cats = categories::list(&tx).await?;
+    let at = cats.iter().position(|c| c.id == id).ok_or_else(AdminError::not_found)?;
     let to = match form.dir.as_str() {
         "up" => at.checked_sub(1),
         "down" => Some(at + 1).filter(|t| *t < cats.len()),
-        _ => return Err(AdminError::page(tr, StatusCode::BAD_REQUEST, "error.bad_request")),
+        _ => return Err(AdminError::bad_request()),
     };
     if let Some(to) = to {
         cats.swap(at, to);
@@ -272,30 +254,31 @@ pub async fn move_category(post: AdminForm<MoveForm>, id: web::Path<String>) -> 
             let position = i32::try_from(i).unwrap_or(i32::MAX);
             if c.position != position {
                 let req = UpdateCategory { position: Some(position), ..UpdateCategory::default() };
-                categories::update(&tx, &actor, c.id, req).await.or_page(tr)?;
+                categories::update(&tx, &actor, c.id, req).await?;
             }
         }
     }
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     Ok(htmx::see_other("/admin/menu?notice=category_saved"))
 }
 
-pub async fn delete_category(post: AdminForm<NoFields>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
-    let Admin { tx, actor, ctx } = post.admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
+pub async fn delete_category(
+    AdminForm { tx, actor, ctx, .. }: AdminForm<NoFields>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let id = parse_id(&id)?;
     match categories::delete(&tx, &actor, id).await {
         Ok(()) => {
-            tx.commit().await.or_page(tr)?;
+            tx.commit().await?;
             Ok(htmx::see_other("/admin/menu?notice=category_deleted"))
         }
         Err(Error::Conflict(_)) => {
             let pending = Pending { delete_error: Some((id, "menu.category_not_empty")), ..Pending::default() };
             let page = menu_page(&tx, ctx, pending).await?;
-            tx.commit().await.or_page(tr)?;
-            render_with_status(&page, StatusCode::CONFLICT, tr)
+            tx.commit().await?;
+            render_with_status(&page, StatusCode::CONFLICT)
         }
-        Err(e) => Err(AdminError::domain(e, tr)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -440,31 +423,29 @@ pub struct NewItemQuery {
 }
 
 fn require_owner(ctx: &Ctx) -> Result<(), AdminError> {
-    if ctx.is_owner() { Ok(()) } else { Err(AdminError::forbidden(ctx.tr)) }
+    if ctx.is_owner() { Ok(()) } else { Err(AdminError::forbidden()) }
 }
 
-pub async fn new_item(admin: Admin, q: web::Query<NewItemQuery>) -> Result<ItemFormPage, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
+pub async fn new_item(Admin { tx, ctx, .. }: Admin, q: web::Query<NewItemQuery>) -> Result<ItemFormPage, AdminError> {
     require_owner(&ctx)?;
-    let currency = brand::get(&tx).await.or_page(tr)?.currency;
-    let cats = categories::list(&tx).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let currency = brand::get(&tx).await?.currency;
+    let cats = categories::list(&tx).await?;
+    tx.commit().await?;
     let category = q.category.as_deref().and_then(|c| Uuid::parse_str(c).ok()).or(cats.first().map(|c| c.id));
-    Ok(ItemFormPage::new(ctx, None, ItemForm::blank(category), FormErrors::new(tr), cats, currency))
+    let errors = FormErrors::new(ctx.tr);
+    Ok(ItemFormPage::new(ctx, None, ItemForm::blank(category), errors, cats, currency))
 }
 
-pub async fn edit_item(admin: Admin, id: web::Path<String>) -> Result<ItemFormPage, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
+pub async fn edit_item(Admin { tx, ctx, .. }: Admin, id: web::Path<String>) -> Result<ItemFormPage, AdminError> {
     require_owner(&ctx)?;
-    let id = parse_id(&id, tr)?;
-    let item = items::get(&tx, id).await.or_page(tr)?;
-    let currency = brand::get(&tx).await.or_page(tr)?.currency;
-    let cats = categories::list(&tx).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let id = parse_id(&id)?;
+    let item = items::get(&tx, id).await?;
+    let currency = brand::get(&tx).await?.currency;
+    let cats = categories::list(&tx).await?;
+    tx.commit().await?;
     let form = ItemForm::of(&item, &currency);
-    Ok(ItemFormPage::new(ctx, Some(id), form, FormErrors::new(tr), cats, currency))
+    let errors = FormErrors::new(ctx.tr);
+    Ok(ItemFormPage::new(ctx, Some(id), form, errors, cats, currency))
 }
 
 /// Create (`id` None) or update an item from the posted form.
@@ -474,21 +455,20 @@ async fn save_item(
     payload: web::Payload,
     id: Option<Uuid>,
 ) -> Result<HttpResponse, AdminError> {
-    let tr = admin.ctx.tr;
     require_owner(&admin.ctx)?;
     // The form may carry an image that takes a while to arrive: the
     // session's transaction is given back before reading it, and the
     // session opened again once the whole form is here.
     let csrf_token = admin.ctx.csrf_token.clone();
-    admin.tx.commit().await.or_page(tr)?;
-    let posted = posted::read(&req, payload, &csrf_token, "image", tr).await?;
+    admin.tx.commit().await?;
+    let posted = posted::read(&req, payload, &csrf_token, "image").await?;
     let Admin { tx, actor, ctx } = Admin::extract(&req).await?;
     require_owner(&ctx)?;
     let state = state_of(&req)?;
     let action = RowAction::parse(posted.get("action"));
     let mut form = ItemForm::from_fields(&posted.fields, action.is_some());
-    let currency = brand::get(&tx).await.or_page(tr)?.currency;
-    let mut errors = FormErrors::new(tr);
+    let currency = brand::get(&tx).await?.currency;
+    let mut errors = FormErrors::new(ctx.tr);
 
     // A new image is stored first, so a later error never asks for it again.
     if posted.file_too_large {
@@ -501,7 +481,7 @@ async fn save_item(
             }
             Err(Error::Validation(fe)) => errors.merge(fe),
             Err(Error::PayloadTooLarge { .. }) => errors.add_key("image", "items.image_too_large"),
-            Err(e) => return Err(AdminError::domain(e, tr)),
+            Err(e) => return Err(e.into()),
         }
     }
 
@@ -515,12 +495,12 @@ async fn save_item(
         };
         match result {
             Ok(_) => {
-                tx.commit().await.or_page(tr)?;
+                tx.commit().await?;
                 let notice = if id.is_some() { "item_saved" } else { "item_created" };
                 return Ok(htmx::see_other(&format!("/admin/menu?notice={notice}")));
             }
             Err(e) => {
-                errors = validation(e, tr)?;
+                errors = validation(e, &ctx)?;
                 rename_domain_fields(&mut errors);
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -528,9 +508,9 @@ async fn save_item(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let cats = categories::list(&tx).await.or_page(tr)?;
+    let cats = categories::list(&tx).await?;
     let page = ItemFormPage::new(ctx, id, form, errors, cats, currency);
-    render_with_status(&page, status, tr)
+    render_with_status(&page, status)
 }
 
 pub async fn create_item(req: HttpRequest, admin: Admin, payload: web::Payload) -> Result<HttpResponse, AdminError> {
@@ -543,15 +523,16 @@ pub async fn update_item(
     payload: web::Payload,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let id = parse_id(&id, admin.ctx.tr)?;
+    let id = parse_id(&id)?;
     save_item(req, admin, payload, Some(id)).await
 }
 
-pub async fn delete_item(post: AdminForm<NoFields>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
-    let Admin { tx, actor, ctx } = post.admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    items::delete(&tx, &actor, id).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+pub async fn delete_item(
+    AdminForm { tx, actor, .. }: AdminForm<NoFields>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let id = parse_id(&id)?;
+    items::delete(&tx, &actor, id).await?;
+    tx.commit().await?;
     Ok(htmx::see_other("/admin/menu?notice=item_deleted"))
 }

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::{
     csrf::AdminForm,
-    error::{AdminError, OrPage, parse_id},
+    error::{AdminError, parse_id},
     htmx, localtime,
     money::format_money,
     outlets::all_outlets,
@@ -146,11 +146,9 @@ pub(crate) struct OrdersIndex {
     outlets: Vec<Outlet>,
 }
 
-pub async fn index(admin: Admin) -> Result<OrdersIndex, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
-    let outlets = all_outlets(&tx).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+pub async fn index(Admin { tx, ctx, .. }: Admin) -> Result<OrdersIndex, AdminError> {
+    let outlets = all_outlets(&tx).await?;
+    tx.commit().await?;
     Ok(OrdersIndex { ctx: ctx.at("orders"), outlets })
 }
 
@@ -175,11 +173,13 @@ pub(crate) struct OrderList {
     first_page: bool,
 }
 
-pub async fn list(admin: Admin, id: web::Path<String>, q: web::Query<ListQuery>) -> Result<OrderList, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let outlet = outlets::get(&tx, id).await.or_page(tr)?;
+pub async fn list(
+    Admin { tx, actor, ctx }: Admin,
+    id: web::Path<String>,
+    q: web::Query<ListQuery>,
+) -> Result<OrderList, AdminError> {
+    let id = parse_id(&id)?;
+    let outlet = outlets::get(&tx, id).await?;
     let status = q.status.as_deref().and_then(OrderStatus::parse);
     let query = OrderQuery {
         outlet_id: Some(id),
@@ -188,8 +188,8 @@ pub async fn list(admin: Admin, id: web::Path<String>, q: web::Query<ListQuery>)
         cursor: q.cursor.clone().filter(|c| Uuid::parse_str(c).is_ok()),
         ..OrderQuery::default()
     };
-    let page = orders::list(&tx, &actor, &query).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let page = orders::list(&tx, &actor, &query).await?;
+    tx.commit().await?;
     let tz = localtime::zone(&outlet.timezone);
     let status = status.map_or("", OrderStatus::as_str).to_string();
     let older = page
@@ -224,13 +224,11 @@ pub(crate) struct OrderDetail {
     o: OrderView,
 }
 
-pub async fn detail(admin: Admin, id: web::Path<String>) -> Result<OrderDetail, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let order = orders::get(&tx, &actor, id).await.or_page(tr)?;
-    let outlet = outlets::get(&tx, order.outlet_id).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+pub async fn detail(Admin { tx, actor, ctx }: Admin, id: web::Path<String>) -> Result<OrderDetail, AdminError> {
+    let id = parse_id(&id)?;
+    let order = orders::get(&tx, &actor, id).await?;
+    let outlet = outlets::get(&tx, order.outlet_id).await?;
+    tx.commit().await?;
     let tz = localtime::zone(&outlet.timezone);
     Ok(OrderDetail { o: OrderView::of(order, tz, &ctx), ctx: ctx.at("orders"), outlet })
 }
@@ -268,7 +266,6 @@ async fn columns(
     actor: &pos_backend::auth::Actor,
     outlet: &Outlet,
 ) -> Result<Vec<Column>, AdminError> {
-    let tr = admin_ctx.tr;
     let tz = localtime::zone(&outlet.timezone);
     let mut out = Vec::with_capacity(BOARD.len());
     for status in BOARD {
@@ -278,7 +275,7 @@ async fn columns(
             limit: Some(BOARD_LIMIT),
             ..OrderQuery::default()
         };
-        let page = orders::list(tx, actor, &query).await.or_page(tr)?;
+        let page = orders::list(tx, actor, &query).await?;
         // Oldest first: the order waiting longest is at the top.
         let orders = page.items.into_iter().rev().map(|o| OrderView::of(o, tz, admin_ctx)).collect();
         out.push(Column { status: status.as_str(), title: admin_ctx.t(status_key(status)), orders });
@@ -286,25 +283,21 @@ async fn columns(
     Ok(out)
 }
 
-pub async fn board(admin: Admin, id: web::Path<String>) -> Result<BoardPage, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let outlet = outlets::get(&tx, id).await.or_page(tr)?;
-    let outlets = all_outlets(&tx).await.or_page(tr)?;
+pub async fn board(Admin { tx, actor, ctx }: Admin, id: web::Path<String>) -> Result<BoardPage, AdminError> {
+    let id = parse_id(&id)?;
+    let outlet = outlets::get(&tx, id).await?;
+    let outlets = all_outlets(&tx).await?;
     let columns = columns(&tx, &ctx, &actor, &outlet).await?;
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     Ok(BoardPage { ctx: ctx.at("orders"), outlet, outlets, columns, message: None })
 }
 
 /// The columns alone, for the board's live refresh.
-pub async fn board_columns(admin: Admin, id: web::Path<String>) -> Result<BoardColumns, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let outlet = outlets::get(&tx, id).await.or_page(tr)?;
+pub async fn board_columns(Admin { tx, actor, ctx }: Admin, id: web::Path<String>) -> Result<BoardColumns, AdminError> {
+    let id = parse_id(&id)?;
+    let outlet = outlets::get(&tx, id).await?;
     let columns = columns(&tx, &ctx, &actor, &outlet).await?;
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     Ok(BoardColumns { ctx, columns, message: None })
 }
 
@@ -320,22 +313,18 @@ pub struct StatusForm {
 /// the move was refused; plain forms go back to the board.
 pub async fn set_status(
     req: HttpRequest,
-    post: AdminForm<StatusForm>,
+    AdminForm { tx, actor, ctx, form }: AdminForm<StatusForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let order = orders::get(&tx, &actor, id).await.or_page(tr)?;
-    let outlet = outlets::get(&tx, order.outlet_id).await.or_page(tr)?;
-    let to = OrderStatus::parse(&form.status)
-        .ok_or_else(|| AdminError::page(tr, StatusCode::BAD_REQUEST, "error.bad_request"))?;
+    let id = parse_id(&id)?;
+    let order = orders::get(&tx, &actor, id).await?;
+    let outlet = outlets::get(&tx, order.outlet_id).await?;
+    let to = OrderStatus::parse(&form.status).ok_or_else(AdminError::bad_request)?;
     let reason = Some(form.reason.clone()).filter(|r| !r.trim().is_empty());
     let (status, message) = match change_status(&tx, &actor, id, ChangeOrderStatus { status: to, reason }).await {
         Ok(_) => (StatusCode::OK, None),
         Err(Error::Conflict(_)) => {
-            let now = orders::get(&tx, &actor, id).await.or_page(tr)?;
+            let now = orders::get(&tx, &actor, id).await?;
             let text = format!(
                 "{} {} {} {}",
                 ctx.t("board.conflict"),
@@ -348,16 +337,16 @@ pub async fn set_status(
         Err(Error::Validation(_)) => {
             (StatusCode::UNPROCESSABLE_ENTITY, Some(format!("{} {}", order.number, ctx.t("board.reason_required"))))
         }
-        Err(e) => return Err(AdminError::domain(e, tr)),
+        Err(e) => return Err(e.into()),
     };
     let columns = columns(&tx, &ctx, &actor, &outlet).await?;
-    tx.commit().await.or_page(tr)?;
+    tx.commit().await?;
     if htmx::wants_fragment(&req) {
-        return render_with_status(&BoardColumns { ctx, columns, message }, status, tr);
+        return render_with_status(&BoardColumns { ctx, columns, message }, status);
     }
     if status.is_success() {
         return Ok(htmx::see_other(&format!("/admin/outlets/{}/board", outlet.id)));
     }
     let outlets = vec![outlet.clone()];
-    render_with_status(&BoardPage { ctx: ctx.at("orders"), outlet, outlets, columns, message }, status, tr)
+    render_with_status(&BoardPage { ctx: ctx.at("orders"), outlet, outlets, columns, message }, status)
 }

@@ -5,17 +5,16 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use pos_backend::{
-    Error,
     db::ScopedTx,
     tenancy::{names::Name, outlets},
 };
-use pos_wire::{CreateOutlet, Outlet, PageQuery, UpdateOutlet};
+use pos_wire::{CreateOutlet, Outlet, UpdateOutlet};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
     csrf::AdminForm,
-    error::{AdminError, OrPage, parse_id},
+    error::{AdminError, field_errors, parse_id},
     fields::FormErrors,
     htmx,
     percent::{format_percent, parse_percent},
@@ -64,16 +63,7 @@ impl From<Outlet> for OutletView {
 
 /// Every outlet in the caller's scope, in creation order.
 pub async fn all_outlets(tx: &ScopedTx) -> pos_backend::Result<Vec<Outlet>> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = outlets::list(tx, &PageQuery { limit: Some(200), cursor }).await?;
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return Ok(out),
-        }
-    }
+    crate::paging::every(|q| async move { outlets::list(tx, &q).await }).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -83,11 +73,9 @@ pub(crate) struct OutletList {
     outlets: Vec<OutletView>,
 }
 
-pub async fn list(admin: Admin, q: web::Query<NoticeQuery>) -> Result<OutletList, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
-    let outlets = all_outlets(&tx).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+pub async fn list(Admin { tx, ctx, .. }: Admin, q: web::Query<NoticeQuery>) -> Result<OutletList, AdminError> {
+    let outlets = all_outlets(&tx).await?;
+    tx.commit().await?;
     Ok(OutletList {
         ctx: ctx.at("outlets").with_notice(&q),
         outlets: outlets.into_iter().map(OutletView::from).collect(),
@@ -187,82 +175,66 @@ impl OutletFormPage {
     }
 }
 
-pub async fn new_form(admin: Admin) -> Result<OutletFormPage, AdminError> {
-    let tr = admin.ctx.tr;
-    if !admin.ctx.is_owner() {
-        return Err(AdminError::forbidden(tr));
+pub async fn new_form(Admin { tx, ctx, .. }: Admin) -> Result<OutletFormPage, AdminError> {
+    if !ctx.is_owner() {
+        return Err(AdminError::forbidden());
     }
-    admin.tx.commit().await.or_page(tr)?;
-    Ok(OutletFormPage::new(admin.ctx, None, OutletForm::blank(), FormErrors::new(tr)))
-}
-
-/// Domain errors a form can show become field errors; others a page.
-fn form_errors(e: Error, ctx: &Ctx) -> Result<FormErrors, AdminError> {
-    match e {
-        Error::Validation(fe) => {
-            let mut errors = FormErrors::from_domain(ctx.tr, fe);
-            errors.rename("tax_rate_bp", "tax_percent");
-            errors.rename("service_charge_bp", "service_percent");
-            Ok(errors)
-        }
-        e => Err(AdminError::domain(e, ctx.tr)),
-    }
+    tx.commit().await?;
+    let errors = FormErrors::new(ctx.tr);
+    Ok(OutletFormPage::new(ctx, None, OutletForm::blank(), errors))
 }
 
 pub async fn create(post: AdminForm<OutletForm>) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let mut errors = FormErrors::new(tr);
-    let Some(parsed) = form.parse(&mut errors) else {
-        return invalid(&OutletFormPage::new(ctx, None, form, errors), tr);
-    };
-    let req = CreateOutlet {
-        name: parsed.name.unwrap_or_default(),
-        address: parsed.address,
-        timezone: parsed.timezone,
-        tax_rate_bp: parsed.tax_rate_bp,
-        service_charge_bp: parsed.service_charge_bp,
-        is_open: parsed.is_open,
-    };
-    match outlets::create(&tx, &actor, req).await {
-        Ok(_) => {
-            tx.commit().await.or_page(tr)?;
-            Ok(htmx::see_other("/admin/outlets?notice=outlet_created"))
-        }
-        Err(e) => {
-            let errors = form_errors(e, &ctx)?;
-            invalid(&OutletFormPage::new(ctx, None, form, errors), tr)
-        }
-    }
+    save(post, None).await
 }
 
-pub async fn edit_form(admin: Admin, id: web::Path<String>) -> Result<OutletFormPage, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let outlet = outlets::get(&tx, id).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
-    Ok(OutletFormPage::new(ctx, Some(id), OutletForm::of(&outlet), FormErrors::new(tr)))
+pub async fn edit_form(Admin { tx, ctx, .. }: Admin, id: web::Path<String>) -> Result<OutletFormPage, AdminError> {
+    let id = parse_id(&id)?;
+    let outlet = outlets::get(&tx, id).await?;
+    tx.commit().await?;
+    let errors = FormErrors::new(ctx.tr);
+    Ok(OutletFormPage::new(ctx, Some(id), OutletForm::of(&outlet), errors))
 }
 
 pub async fn update(post: AdminForm<OutletForm>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let mut errors = FormErrors::new(tr);
-    let Some(req) = form.parse(&mut errors) else {
-        return invalid(&OutletFormPage::new(ctx, Some(id), form, errors), tr);
+    save(post, Some(parse_id(&id)?)).await
+}
+
+/// Create (`id` None) or update an outlet from the posted form.
+async fn save(
+    AdminForm { tx, actor, ctx, form }: AdminForm<OutletForm>,
+    id: Option<Uuid>,
+) -> Result<HttpResponse, AdminError> {
+    let mut errors = FormErrors::new(ctx.tr);
+    let Some(parsed) = form.parse(&mut errors) else {
+        return invalid(&OutletFormPage::new(ctx, id, form, errors));
     };
-    match outlets::update(&tx, &actor, id, req).await {
+    let saved = match id {
+        None => {
+            let req = CreateOutlet {
+                name: parsed.name.unwrap_or_default(),
+                address: parsed.address,
+                timezone: parsed.timezone,
+                tax_rate_bp: parsed.tax_rate_bp,
+                service_charge_bp: parsed.service_charge_bp,
+                is_open: parsed.is_open,
+            };
+            outlets::create(&tx, &actor, req).await
+        }
+        Some(id) => outlets::update(&tx, &actor, id, parsed).await,
+    };
+    match saved {
         Ok(_) => {
-            tx.commit().await.or_page(tr)?;
-            Ok(htmx::see_other("/admin/outlets?notice=outlet_saved"))
+            tx.commit().await?;
+            let notice = if id.is_some() { "outlet_saved" } else { "outlet_created" };
+            Ok(htmx::see_other(&format!("/admin/outlets?notice={notice}")))
         }
         Err(e) => {
-            let errors = form_errors(e, &ctx)?;
-            invalid(&OutletFormPage::new(ctx, Some(id), form, errors), tr)
+            // The form asks for percentages where the domain takes basis points.
+            let mut errors = FormErrors::from_domain(ctx.tr, field_errors(e)?);
+            errors.rename("tax_rate_bp", "tax_percent");
+            errors.rename("service_charge_bp", "service_percent");
+            invalid(&OutletFormPage::new(ctx, id, form, errors))
         }
     }
 }
@@ -283,19 +255,16 @@ pub struct OpenForm {
 /// to the list.
 pub async fn set_open(
     req: HttpRequest,
-    post: AdminForm<OpenForm>,
+    AdminForm { tx, actor, ctx, form }: AdminForm<OpenForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
+    let id = parse_id(&id)?;
     let change = UpdateOutlet { is_open: Some(form.open.as_deref() == Some("true")), ..UpdateOutlet::default() };
-    let outlet = outlets::update(&tx, &actor, id, change).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let outlet = outlets::update(&tx, &actor, id, change).await?;
+    tx.commit().await?;
     if htmx::wants_fragment(&req) {
         let row = OutletRow { ctx, o: outlet.into() };
-        crate::render::render_with_status(&row, actix_web::http::StatusCode::OK, tr)
+        crate::render::render_with_status(&row, actix_web::http::StatusCode::OK)
     } else {
         Ok(htmx::see_other("/admin/outlets?notice=outlet_saved"))
     }
@@ -303,13 +272,11 @@ pub async fn set_open(
 
 /// Archives the outlet (owners); its devices stop working.
 pub async fn archive(
-    post: AdminForm<crate::csrf::NoFields>,
+    AdminForm { tx, actor, .. }: AdminForm<crate::csrf::NoFields>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let Admin { tx, actor, ctx } = post.admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    outlets::archive(&tx, &actor, id).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let id = parse_id(&id)?;
+    outlets::archive(&tx, &actor, id).await?;
+    tx.commit().await?;
     Ok(htmx::see_other("/admin/outlets?notice=outlet_archived"))
 }

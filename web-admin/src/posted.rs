@@ -9,11 +9,11 @@
 //! caller must hold no transaction while this reads them.
 
 use actix_multipart::{Multipart, MultipartError};
-use actix_web::{HttpRequest, error::PayloadError, http::StatusCode, web};
+use actix_web::{HttpRequest, error::PayloadError, web};
 use futures_util::StreamExt;
 use pos_backend::{auth::admin_session::csrf_matches, catalog::images, http::body::Refusal};
 
-use crate::{csrf, error::AdminError, i18n::Tr};
+use crate::{csrf, error::AdminError};
 
 /// Text fields of a form are small; the file may be an image up to
 /// [`images::MAX_BYTES`].
@@ -38,27 +38,19 @@ impl Posted {
     }
 }
 
-fn too_large(tr: Tr) -> AdminError {
-    AdminError::page(tr, StatusCode::PAYLOAD_TOO_LARGE, "error.bad_request")
-}
-
-fn bad(tr: Tr) -> AdminError {
-    AdminError::page(tr, StatusCode::BAD_REQUEST, "error.bad_request")
+fn too_large() -> AdminError {
+    AdminError::from(Refusal::TooLarge { limit: HARD_LIMIT }.into_error())
 }
 
 /// A body that stopped arriving: too slow (408), too large (413) or broken.
-fn unread(e: &PayloadError, tr: Tr) -> AdminError {
-    match Refusal::of_payload_error(e, HARD_LIMIT) {
-        Refusal::TooSlow => AdminError::page(tr, StatusCode::REQUEST_TIMEOUT, "error.too_slow"),
-        Refusal::TooLarge { .. } => too_large(tr),
-        Refusal::Broken => bad(tr),
-    }
+fn unread(e: &PayloadError) -> AdminError {
+    AdminError::from(Refusal::of_payload_error(e, HARD_LIMIT).into_error())
 }
 
-fn unread_part(e: MultipartError, tr: Tr) -> AdminError {
+fn unread_part(e: MultipartError) -> AdminError {
     match e {
-        MultipartError::Payload(e) => unread(&e, tr),
-        _ => bad(tr),
+        MultipartError::Payload(e) => unread(&e),
+        _ => AdminError::bad_request(),
     }
 }
 
@@ -69,7 +61,6 @@ pub async fn read(
     mut payload: web::Payload,
     expected_csrf: &str,
     file_field: &str,
-    tr: Tr,
 ) -> Result<Posted, AdminError> {
     let is_multipart = req
         .headers()
@@ -81,16 +72,16 @@ pub async fn read(
         let mut parts = Multipart::new(req.headers(), payload);
         let (mut text, mut total) = (0usize, 0usize);
         while let Some(field) = parts.next().await {
-            let mut field = field.map_err(|e| unread_part(e, tr))?;
+            let mut field = field.map_err(unread_part)?;
             let name = field.name().unwrap_or_default().to_string();
             let is_file = field.content_disposition().and_then(|d| d.get_filename()).is_some();
             let mut bytes = Vec::new();
             let mut dropped = false;
             while let Some(chunk) = field.next().await {
-                let chunk = chunk.map_err(|e| unread_part(e, tr))?;
+                let chunk = chunk.map_err(unread_part)?;
                 total += chunk.len();
                 if total > HARD_LIMIT {
-                    return Err(too_large(tr));
+                    return Err(too_large());
                 }
                 if is_file {
                     if bytes.len() + chunk.len() > images::MAX_BYTES {
@@ -102,7 +93,7 @@ pub async fn read(
                 } else {
                     text += chunk.len();
                     if text > TEXT_LIMIT {
-                        return Err(too_large(tr));
+                        return Err(too_large());
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -115,23 +106,23 @@ pub async fn read(
                     }
                 }
             } else {
-                posted.fields.push((name, String::from_utf8(bytes).map_err(|_| bad(tr))?));
+                posted.fields.push((name, String::from_utf8(bytes).map_err(|_| AdminError::bad_request())?));
             }
         }
     } else {
         let mut body = Vec::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|e| unread(&e, tr))?;
+            let chunk = chunk.map_err(|e| unread(&e))?;
             if body.len() + chunk.len() > TEXT_LIMIT {
-                return Err(too_large(tr));
+                return Err(too_large());
             }
             body.extend_from_slice(&chunk);
         }
-        posted.fields = serde_html_form::from_bytes(&body).map_err(|_| bad(tr))?;
+        posted.fields = serde_html_form::from_bytes(&body).map_err(|_| AdminError::bad_request())?;
     }
     let header = req.headers().get(csrf::HEADER).and_then(|v| v.to_str().ok());
     if !csrf_matches(expected_csrf, header) && !csrf_matches(expected_csrf, Some(posted.get("csrf_token"))) {
-        return Err(AdminError::Csrf { tr });
+        return Err(AdminError::Csrf);
     }
     Ok(posted)
 }

@@ -1,6 +1,8 @@
 //! The signed-in admin of a request: the [`Admin`] extractor opens the
-//! session named by the cookie (its scoped transaction and actor) and
-//! gathers what every page's chrome shows ([`Ctx`]).
+//! session named by the cookie (its scoped transaction and actor), gathers
+//! what every page's chrome shows ([`Ctx`]) and puts the user's language in
+//! the request's extensions, for error pages (see `error.rs`). Handlers
+//! take it apart in their signature: `Admin { tx, actor, ctx }: Admin`.
 
 use std::{future::Future, pin::Pin};
 
@@ -15,11 +17,7 @@ use pos_backend::{
 use pos_wire::Role;
 use tracing_actix_web::RequestId;
 
-use crate::{
-    error::{AdminError, OrPage},
-    htmx,
-    i18n::Tr,
-};
+use crate::{error::AdminError, htmx, i18n::Tr};
 
 /// A request of a signed-in owner or manager. Handlers must
 /// `tx.commit()` after successful work (that also keeps the session alive).
@@ -82,9 +80,7 @@ impl Ctx {
 }
 
 pub(crate) fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, AdminError> {
-    req.app_data::<web::Data<AppState>>()
-        .cloned()
-        .ok_or_else(|| AdminError::domain(Error::internal("no app state"), Tr::default()))
+    req.app_data::<web::Data<AppState>>().cloned().ok_or_else(|| AdminError::internal("no app state"))
 }
 
 impl FromRequest for Admin {
@@ -92,12 +88,13 @@ impl FromRequest for Admin {
     type Future = Pin<Box<dyn Future<Output = Result<Admin, AdminError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = state_of(req);
+        let req = req.clone();
+        let state = state_of(&req);
         let cookie = req.cookie(admin_session::COOKIE).map(|c| c.value().to_string());
         let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
         let path = req.uri().path_and_query().map_or("/admin".into(), |p| p.to_string());
         let sign_in = AdminError::SignIn {
-            htmx: htmx::is_htmx(req),
+            htmx: htmx::is_htmx(&req),
             // Back to the page asked for; after a refused POST, the dashboard.
             next: if req.method() == Method::GET { path.clone() } else { "/admin".into() },
         };
@@ -106,11 +103,12 @@ impl FromRequest for Admin {
             let session = match admin_session::open(&state, cookie.as_deref(), request_id).await {
                 Ok(s) => s,
                 Err(Error::Unauthorized(_) | Error::Forbidden(_)) => return Err(sign_in),
-                Err(e) => return Err(AdminError::domain(e, Tr::default())),
+                Err(e) => return Err(e.into()),
             };
             tracing::Span::current().record("tenant_id", tracing::field::display(session.actor.tenant_id));
             let tr = Tr(session.locale);
-            let brand = brand::get(&session.tx).await.or_page(tr)?;
+            req.extensions_mut().insert(tr);
+            let brand = brand::get(&session.tx).await?;
             let role = session.actor.role().unwrap_or(Role::Manager);
             Ok(Admin {
                 tx: session.tx,

@@ -10,17 +10,17 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use pos_backend::{Error, db::ScopedTx, state::AppState, tenancy::users};
-use pos_wire::{CreateUser, PageQuery, Role, UpdateUser, User};
+use pos_wire::{CreateUser, Role, UpdateUser, User};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::{
     csrf::{AdminForm, NoFields},
-    error::{AdminError, OrPage, parse_id},
+    error::{AdminError, field_errors, parse_id},
     fields::FormErrors,
     htmx,
-    i18n::translate_message,
     outlets::all_outlets,
+    problem_text::refusal_message,
     render::{invalid, render_with_status},
     session::{Admin, Ctx, NoticeQuery},
 };
@@ -81,17 +81,7 @@ impl StaffView {
 }
 
 pub(crate) async fn all_users(tx: &ScopedTx, actor: &pos_backend::auth::Actor) -> pos_backend::Result<Vec<User>> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let q = PageQuery { limit: Some(200), cursor };
-        let page = users::list(tx, actor, &q).await?;
-        out.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return Ok(out),
-        }
-    }
+    crate::paging::every(|q| async move { users::list(tx, actor, &q).await }).await
 }
 
 async fn outlet_names(tx: &ScopedTx) -> pos_backend::Result<Vec<(Uuid, String)>> {
@@ -108,14 +98,12 @@ pub(crate) struct StaffList {
     row_error: Option<String>,
 }
 
-pub async fn list(admin: Admin, q: web::Query<NoticeQuery>) -> Result<StaffList, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let names: HashMap<_, _> = outlet_names(&tx).await.or_page(tr)?.into_iter().collect();
-    let users = all_users(&tx, &actor).await.or_page(tr)?;
+pub async fn list(Admin { tx, actor, ctx }: Admin, q: web::Query<NoticeQuery>) -> Result<StaffList, AdminError> {
+    let names: HashMap<_, _> = outlet_names(&tx).await?.into_iter().collect();
+    let users = all_users(&tx, &actor).await?;
     let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
-    let elsewhere = users::working_beyond_scope(&tx, &ids).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+    let elsewhere = users::working_beyond_scope(&tx, &ids).await?;
+    tx.commit().await?;
     let staff = users.into_iter().map(|u| StaffView::new(u, &ctx, actor.user_id(), &names, &elsewhere)).collect();
     Ok(StaffList { ctx: ctx.at("staff").with_notice(&q), staff, row_error: None })
 }
@@ -212,58 +200,25 @@ impl StaffFormPage {
     }
 }
 
-pub async fn new_form(admin: Admin) -> Result<StaffFormPage, AdminError> {
-    let Admin { tx, ctx, .. } = admin;
-    let tr = ctx.tr;
-    let outlets = outlet_names(&tx).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+pub async fn new_form(Admin { tx, ctx, .. }: Admin) -> Result<StaffFormPage, AdminError> {
+    let outlets = outlet_names(&tx).await?;
+    tx.commit().await?;
     let form = StaffForm { role: "cashier".into(), ..StaffForm::default() };
     Ok(StaffFormPage::new(ctx, None, form, outlets))
 }
 
 pub async fn create(state: web::Data<AppState>, post: AdminForm<StaffForm>) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    // Read before any write: a refused insert spoils the transaction.
-    let outlets = outlet_names(&tx).await.or_page(tr)?;
-    let mut page = StaffFormPage::new(ctx, None, form, outlets);
-    let (role, outlet_ids) = page.form.parse(&mut page.errors);
-    let Some(role) = role.filter(|_| page.errors.is_empty()) else {
-        return invalid(&page, tr);
-    };
-    let req = CreateUser {
-        email: page.form.email.clone(),
-        name: page.form.name.clone(),
-        password: page.form.password.clone(),
-        role,
-        outlet_ids,
-        locale: None,
-    };
-    match users::create(&tx, &actor, state.salt_key(), req).await {
-        Ok(_) => {
-            tx.commit().await.or_page(tr)?;
-            Ok(htmx::see_other("/admin/staff?notice=staff_created"))
-        }
-        Err(Error::Validation(fe)) => {
-            page.errors.merge(fe);
-            page.form.password.clear();
-            invalid(&page, tr)
-        }
-        Err(e) => Err(AdminError::domain(e, tr)),
-    }
+    save(&state, post, None).await
 }
 
-pub async fn edit_form(admin: Admin, id: web::Path<String>) -> Result<StaffFormPage, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let user = users::get(&tx, &actor, id).await.or_page(tr)?;
-    let outlets = outlet_names(&tx).await.or_page(tr)?;
-    let elsewhere = users::working_beyond_scope(&tx, &[id]).await.or_page(tr)?;
-    tx.commit().await.or_page(tr)?;
+pub async fn edit_form(Admin { tx, actor, ctx }: Admin, id: web::Path<String>) -> Result<StaffFormPage, AdminError> {
+    let id = parse_id(&id)?;
+    let user = users::get(&tx, &actor, id).await?;
+    let outlets = outlet_names(&tx).await?;
+    let elsewhere = users::working_beyond_scope(&tx, &[id]).await?;
+    tx.commit().await?;
     if !assignable(&ctx).contains(&user.role) || !elsewhere.is_empty() {
-        return Err(AdminError::forbidden(tr));
+        return Err(AdminError::forbidden());
     }
     let mut page = StaffFormPage::new(ctx, Some(id), StaffForm::of(&user), outlets);
     page.is_self = actor.user_id() == Some(id);
@@ -275,38 +230,60 @@ pub async fn update(
     post: AdminForm<StaffForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let outlets = outlet_names(&tx).await.or_page(tr)?;
-    let mut page = StaffFormPage::new(ctx, Some(id), form, outlets);
-    page.is_self = actor.user_id() == Some(id);
+    save(&state, post, Some(parse_id(&id)?)).await
+}
+
+/// Create (`id` None) or update an account from the posted form.
+async fn save(
+    state: &AppState,
+    AdminForm { tx, actor, ctx, form }: AdminForm<StaffForm>,
+    id: Option<Uuid>,
+) -> Result<HttpResponse, AdminError> {
+    // Read before any write: a refused insert spoils the transaction.
+    let outlets = outlet_names(&tx).await?;
+    let mut page = StaffFormPage::new(ctx, id, form, outlets);
+    page.is_self = id.is_some() && actor.user_id() == id;
     let (role, outlet_ids) = page.form.parse(&mut page.errors);
     let Some(role) = role.filter(|_| page.errors.is_empty()) else {
-        return invalid(&page, tr);
+        return invalid(&page);
     };
-    let password = Some(page.form.password.clone()).filter(|p| !p.is_empty());
-    let req = UpdateUser {
-        email: Some(page.form.email.clone()),
-        name: Some(page.form.name.clone()),
-        password,
-        role: Some(role),
-        outlet_ids: Some(outlet_ids),
-        locale: None,
-        active: None,
+    let f = &page.form;
+    let saved = match id {
+        None => {
+            let req = CreateUser {
+                email: f.email.clone(),
+                name: f.name.clone(),
+                password: f.password.clone(),
+                role,
+                outlet_ids,
+                locale: None,
+            };
+            users::create(&tx, &actor, state.salt_key(), req).await
+        }
+        Some(id) => {
+            let req = UpdateUser {
+                email: Some(f.email.clone()),
+                name: Some(f.name.clone()),
+                password: Some(f.password.clone()).filter(|p| !p.is_empty()),
+                role: Some(role),
+                outlet_ids: Some(outlet_ids),
+                locale: None,
+                active: None,
+            };
+            users::update(&tx, &actor, state.salt_key(), id, req).await
+        }
     };
-    match users::update(&tx, &actor, state.salt_key(), id, req).await {
+    match saved {
         Ok(_) => {
-            tx.commit().await.or_page(tr)?;
-            Ok(htmx::see_other("/admin/staff?notice=staff_saved"))
+            tx.commit().await?;
+            let notice = if id.is_some() { "staff_saved" } else { "staff_created" };
+            Ok(htmx::see_other(&format!("/admin/staff?notice={notice}")))
         }
-        Err(Error::Validation(fe)) => {
-            page.errors.merge(fe);
+        Err(e) => {
+            page.errors.merge(field_errors(e)?);
             page.form.password.clear();
-            invalid(&page, tr)
+            invalid(&page)
         }
-        Err(e) => Err(AdminError::domain(e, tr)),
     }
 }
 
@@ -328,61 +305,57 @@ pub struct ActiveForm {
 pub async fn set_active(
     req: HttpRequest,
     state: web::Data<AppState>,
-    post: AdminForm<ActiveForm>,
+    AdminForm { tx, actor, ctx, form }: AdminForm<ActiveForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
-    let AdminForm { admin, form } = post;
-    let Admin { tx, actor, ctx } = admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let names: HashMap<_, _> = outlet_names(&tx).await.or_page(tr)?.into_iter().collect();
-    let before = users::get(&tx, &actor, id).await.or_page(tr)?;
+    let id = parse_id(&id)?;
+    let names: HashMap<_, _> = outlet_names(&tx).await?.into_iter().collect();
+    let before = users::get(&tx, &actor, id).await?;
     let change = UpdateUser { active: Some(form.active.as_deref() == Some("true")), ..UpdateUser::default() };
     let (user, row_error) = match users::update(&tx, &actor, state.salt_key(), id, change).await {
         Ok(user) => {
-            tx.commit().await.or_page(tr)?;
+            tx.commit().await?;
             (user, None)
         }
-        Err(Error::Validation(fe)) => {
-            let message = fe.0.values().flatten().next().map(ToString::to_string).unwrap_or_default();
-            (before, Some(translate_message(tr, &message)))
+        Err(e) => {
+            // "You cannot deactivate yourself": the field is the button.
+            let refused = field_errors(e)?.0.into_values().flatten().next();
+            (before, Some(refused.ok_or_else(AdminError::bad_request)?))
         }
-        Err(e) => return Err(AdminError::domain(e, tr)),
     };
     if !htmx::wants_fragment(&req) {
         return match row_error {
             None => Ok(htmx::see_other("/admin/staff?notice=staff_saved")),
-            Some(detail) => Err(AdminError::Page {
-                tr,
-                status: StatusCode::CONFLICT,
-                message: "error.conflict",
-                detail: Some(detail),
-            }),
+            Some(detail) => {
+                Err(AdminError::Page { status: StatusCode::CONFLICT, message: "error.conflict", detail: Some(detail) })
+            }
         };
     }
+    let row_error = row_error.map(|r| refusal_message(ctx.tr, &r));
     let s = StaffView::new(user, &ctx, actor.user_id(), &names, &HashSet::new());
-    render_with_status(&StaffRow { ctx, s, row_error }, StatusCode::OK, tr)
+    render_with_status(&StaffRow { ctx, s, row_error }, StatusCode::OK)
 }
 
 /// Deletes an account; a refusal (oneself, the last owner) is shown on
 /// the account's page.
-pub async fn delete(post: AdminForm<NoFields>, id: web::Path<String>) -> Result<HttpResponse, AdminError> {
-    let Admin { tx, actor, ctx } = post.admin;
-    let tr = ctx.tr;
-    let id = parse_id(&id, tr)?;
-    let user = users::get(&tx, &actor, id).await.or_page(tr)?;
-    let outlets = outlet_names(&tx).await.or_page(tr)?;
+pub async fn delete(
+    AdminForm { tx, actor, ctx, .. }: AdminForm<NoFields>,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let id = parse_id(&id)?;
+    let user = users::get(&tx, &actor, id).await?;
+    let outlets = outlet_names(&tx).await?;
     match users::delete(&tx, &actor, id).await {
         Ok(()) => {
-            tx.commit().await.or_page(tr)?;
+            tx.commit().await?;
             Ok(htmx::see_other("/admin/staff?notice=staff_deleted"))
         }
         Err(Error::Conflict(detail)) => {
             let mut page = StaffFormPage::new(ctx, Some(id), StaffForm::of(&user), outlets);
             page.is_self = actor.user_id() == Some(id);
-            page.problem = Some(translate_message(tr, &detail.to_string()));
-            render_with_status(&page, StatusCode::CONFLICT, tr)
+            page.problem = Some(refusal_message(page.ctx.tr, &detail));
+            render_with_status(&page, StatusCode::CONFLICT)
         }
-        Err(e) => Err(AdminError::domain(e, tr)),
+        Err(e) => Err(e.into()),
     }
 }
