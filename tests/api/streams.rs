@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use pos_backend::db::{OutletScope, PrincipalId};
 use pos_tests::{RedisProcess, ServerProcess, SseClient, SseEvent, TestApp, menu_item, order_body};
+use pos_wire::{LiveEvent, MenuItemChanged};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -131,7 +132,8 @@ async fn the_stream_cap_holds_across_server_processes() {
 async fn busy_log(o: &Outlet, n: usize) {
     let tx =
         o.app.state.db.begin_scoped(o.tenant_id, OutletScope::Only(vec![o.outlet]), PrincipalId::System).await.unwrap();
-    let events: Vec<(&str, Value)> = (0..n).map(|i| ("outlet.updated", json!({"i": i}))).collect();
+    let events: Vec<LiveEvent> =
+        (0..n).map(|_| LiveEvent::MenuItemUpdated(MenuItemChanged::deleted(Uuid::now_v7()))).collect();
     tx.append_events(o.outlet, events).await.unwrap();
     tx.commit().await.unwrap();
 }

@@ -19,11 +19,12 @@ use std::{sync::Arc, time::Duration};
 
 use actix_web::{HttpRequest, Responder, web};
 use actix_web_lab::sse;
-use pos_wire::OutletEvent;
+use pos_wire::{Heartbeat, LiveEvent, StreamReset};
 use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
 use super::{
+    OutletEvent,
     audience::{Audience, revoked_device},
     log,
     slots::Slot,
@@ -152,8 +153,9 @@ impl Stream {
     ) {
         let outcome = async {
             if reset {
-                let data = serde_json::json!({"reason": "the events you missed are no longer kept; reload", "seq": self.last_sent});
-                self.send(sse::Event::Data(sse::Data::new(data.to_string()).id(self.last_sent.to_string()).event("reset")))?;
+                let reason = "the events you missed are no longer kept; reload".to_string();
+                let reset = LiveEvent::Reset(StreamReset { reason, seq: self.last_sent });
+                self.send(sse::Event::Data(sse_data(&reset)?.id(self.last_sent.to_string())))?;
             }
             tokio::select! {
                 _ = bus.shutdown.cancelled() => return Ok(()),
@@ -166,7 +168,7 @@ impl Stream {
                     _ = bus.shutdown.cancelled() => break,
                     // Its token expired or was revoked, its user signed out...
                     _ = lease.ended() => break,
-                    _ = heartbeat.tick() => self.send(self.ping())?,
+                    _ = heartbeat.tick() => self.send(self.ping()?)?,
                     received = live.recv() => match received {
                         Ok(event) => {
                             if let Next::Stop = self.deliver(&event).await? {
@@ -210,9 +212,9 @@ impl Stream {
     /// A named heartbeat pages can see (comments are invisible to
     /// EventSource): the server's time and the last sequence sent, so a
     /// client can tell it is current. No `id:`, so it moves no resume point.
-    fn ping(&self) -> sse::Event {
-        let data = serde_json::json!({"at": chrono::Utc::now(), "seq": self.last_sent});
-        sse::Event::Data(sse::Data::new(data.to_string()).event("ping"))
+    fn ping(&self) -> std::result::Result<sse::Event, ()> {
+        let ping = LiveEvent::Ping(Heartbeat { at: chrono::Utc::now(), seq: self.last_sent });
+        Ok(sse::Event::Data(sse_data(&ping)?))
     }
 
     fn send(&self, event: sse::Event) -> std::result::Result<(), ()> {
@@ -249,8 +251,7 @@ impl Stream {
             return Ok(());
         }
         if let Some(shown) = self.audience.show(event) {
-            let sse =
-                sse::Event::Data(sse::Data::new(shown.data.to_string()).id(event.seq.to_string()).event(shown.kind));
+            let sse = sse::Event::Data(sse_data(&shown)?.id(event.seq.to_string()));
             match pace {
                 Pace::Live => self.send(sse)?,
                 Pace::Wait => match tokio::time::timeout(REPLAY_WAIT, self.sender.send(sse)).await {
@@ -271,6 +272,13 @@ impl Stream {
         tx.commit().await?;
         Ok(events)
     }
+}
+
+/// `event:` the kind, `data:` the payload.
+fn sse_data(event: &LiveEvent) -> std::result::Result<sse::Data, ()> {
+    let payload =
+        event.payload().map_err(|e| tracing::error!(error = %e, kind = event.kind(), "event serialisation"))?;
+    Ok(sse::Data::new(payload.to_string()).event(event.kind()))
 }
 
 /// How an event goes to the client: live events must fit its buffer at

@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use pos_wire::{Channel, CreateOrder, DeviceKind, Order, OrderLine, Role};
+use pos_wire::{Channel, CreateOrder, DeviceKind, LiveEvent, Order, OrderLine, Role};
 use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -178,9 +178,9 @@ pub async fn place_order(
     if let Some(existing) = existing(tx, req.client_order_id).await? {
         let (row, stored_hash) = existing;
         return Ok(if stored_hash == hash {
-            Placed::Duplicate(row.into_order())
+            Placed::Duplicate(Order::try_from(row)?)
         } else {
-            Placed::Conflict(row.into_order())
+            Placed::Conflict(Order::try_from(row)?)
         });
     }
 
@@ -295,10 +295,10 @@ pub async fn place_order(
         )
         .await?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
-    let order = row.into_order();
+    let order = Order::try_from(row)?;
     let tickets = crate::kitchen::opened(&order, tickets);
-    let mut events = vec![("order.created", serde_json::to_value(&order).map_err(anyhow::Error::from)?)];
-    events.extend(crate::kitchen::created_events(&tickets)?);
+    let mut events = vec![LiveEvent::OrderCreated(order.clone())];
+    events.extend(tickets.into_iter().map(LiveEvent::TicketCreated));
     tx.append_events(order.outlet_id, events).await?;
     metrics::counter!("orders_created_total", "intake" => if intake == Intake::Online { "online" } else { "offline" })
         .increment(1);

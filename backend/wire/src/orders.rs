@@ -15,6 +15,16 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::Placed,
+        OrderStatus::Accepted,
+        OrderStatus::Preparing,
+        OrderStatus::Ready,
+        OrderStatus::Completed,
+        OrderStatus::Cancelled,
+    ];
+
+    /// As stored and sent (`placed`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             OrderStatus::Placed => "placed",
@@ -26,16 +36,29 @@ impl OrderStatus {
         }
     }
 
+    /// The status named `s`, if there is one (see the `TryFrom`).
     pub fn parse(s: &str) -> Option<OrderStatus> {
-        Some(match s {
-            "placed" => OrderStatus::Placed,
-            "accepted" => OrderStatus::Accepted,
-            "preparing" => OrderStatus::Preparing,
-            "ready" => OrderStatus::Ready,
-            "completed" => OrderStatus::Completed,
-            "cancelled" => OrderStatus::Cancelled,
-            _ => return None,
-        })
+        OrderStatus::try_from(s).ok()
+    }
+}
+
+/// A status name that is not one of [`OrderStatus::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownStatus(pub String);
+
+impl std::fmt::Display for UnknownStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown status {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownStatus {}
+
+impl TryFrom<&str> for OrderStatus {
+    type Error = UnknownStatus;
+
+    fn try_from(s: &str) -> Result<OrderStatus, UnknownStatus> {
+        OrderStatus::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| UnknownStatus(s.to_string()))
     }
 }
 
@@ -199,6 +222,27 @@ pub enum TicketStatus {
     Cancelled,
 }
 
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 3] = [TicketStatus::Open, TicketStatus::Bumped, TicketStatus::Cancelled];
+
+    /// As stored and sent (`open`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::Open => "open",
+            TicketStatus::Bumped => "bumped",
+            TicketStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl TryFrom<&str> for TicketStatus {
+    type Error = UnknownStatus;
+
+    fn try_from(s: &str) -> Result<TicketStatus, UnknownStatus> {
+        TicketStatus::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| UnknownStatus(s.to_string()))
+    }
+}
+
 /// What one kitchen station makes for one order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -215,18 +259,21 @@ pub struct Ticket {
     pub bumped_at: Option<DateTime<Utc>>,
 }
 
-/// A live event as sent over SSE (`id` = the outlet's sequence).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct OutletEvent {
-    pub seq: i64,
-    pub outlet_id: Uuid,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub data: serde_json::Value,
-    pub at: DateTime<Utc>,
-    /// The device that placed the order this event is about, if any (a
-    /// kiosk's stream carries only its own orders' events).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_device_id: Option<Uuid>,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_decode_from_what_they_encode_to() {
+        for status in OrderStatus::ALL {
+            assert_eq!(OrderStatus::try_from(status.as_str()), Ok(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        for status in TicketStatus::ALL {
+            assert_eq!(TicketStatus::try_from(status.as_str()), Ok(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        assert_eq!(OrderStatus::try_from("Ready"), Err(UnknownStatus("Ready".into())));
+        assert!(TicketStatus::try_from("").is_err());
+    }
 }
