@@ -21,6 +21,7 @@ use actix_web::{HttpRequest, Responder, web};
 use actix_web_lab::sse;
 use pos_wire::{Heartbeat, LiveEvent, StreamReset};
 use tokio::sync::{broadcast, mpsc};
+use utoipa::Modify;
 use uuid::Uuid;
 
 use super::{
@@ -44,6 +45,29 @@ pub const PAGE: i64 = 200;
 pub const CLIENT_BUFFER: usize = 256;
 /// How long a replay waits for the client to take the next event.
 const REPLAY_WAIT: Duration = Duration::from_secs(30);
+
+const EVENTS_PATH: &str = "/api/v1/outlets/{id}/events";
+
+/// Lists every event kind with what it means in the events operation's
+/// description of the OpenAPI document, from [`LiveEvent`] itself so the
+/// two cannot drift apart.
+pub struct EventKindsDoc;
+
+impl Modify for EventKindsDoc {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(operation) = openapi.paths.paths.get_mut(EVENTS_PATH).and_then(|item| item.get.as_mut()) else {
+            return;
+        };
+        let kinds: Vec<String> =
+            LiveEvent::KIND_DOCS.iter().map(|(kind, doc)| format!("- `{kind}`: {}", doc.trim())).collect();
+        let intro = operation.description.take().unwrap_or_default();
+        operation.description = Some(format!(
+            "{intro}\n\nEvent kinds (`event:`; the `data:` of each is the matching `LiveEvent` variant's `data`). \
+             Clients ignore kinds they do not know: new ones are added over time.\n\n{}",
+            kinds.join("\n")
+        ));
+    }
+}
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/outlets/{id}/events", web::get().to(outlet_events));
@@ -71,9 +95,12 @@ fn principal(actor: &Actor, state: &AppState) -> (String, usize) {
 }
 
 /// Live events of one outlet (`text/event-stream`).
-#[utoipa::path(get, path = "/api/v1/outlets/{id}/events", tag = "events",
+#[utoipa::path(get, path = EVENTS_PATH, tag = "events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
-    responses((status = 200, content_type = "text/event-stream", description = "the outlet's events"), (status = 404)),
+    responses((status = 200, content_type = "text/event-stream", body = LiveEvent,
+               description = "the outlet's events: each has `event:` = its `kind`, `data:` = its `data` (JSON), \
+                              and `id:` = the outlet's event sequence (not on `ping`)"),
+              (status = 404)),
     security(("bearer" = [])))]
 pub async fn outlet_events(
     req: HttpRequest,
@@ -288,4 +315,27 @@ fn sse_data(event: &LiveEvent) -> std::result::Result<sse::Data, ()> {
 enum Pace {
     Live,
     Wait,
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::OpenApi;
+
+    use super::*;
+
+    #[test]
+    fn the_api_document_lists_every_event_kind_and_its_payload() {
+        let doc = serde_json::to_value(crate::ops::openapi::ApiDoc::openapi()).unwrap();
+        let operation = &doc["paths"][EVENTS_PATH]["get"];
+        let description = operation["description"].as_str().unwrap();
+        let schema = &doc["components"]["schemas"]["LiveEvent"];
+        let variants = schema["oneOf"].as_array().unwrap_or_else(|| panic!("LiveEvent is one of its kinds: {schema}"));
+        for kind in LiveEvent::KINDS {
+            assert!(description.contains(&format!("- `{kind}`: ")), "{kind} is described: {description}");
+            let documented = variants.iter().any(|v| v["properties"]["kind"]["enum"][0] == *kind);
+            assert!(documented, "{kind} has a payload schema: {schema}");
+        }
+        let body = &operation["responses"]["200"]["content"]["text/event-stream"]["schema"]["$ref"];
+        assert_eq!(body, "#/components/schemas/LiveEvent");
+    }
 }

@@ -55,6 +55,11 @@ pub enum Placed {
     Conflict(Order),
 }
 
+/// The refusal of a [`Placed::Conflict`].
+pub fn reused_key() -> Error {
+    Error::Conflict("this client_order_id was already used for an order with different content".into())
+}
+
 /// What intake needs from the configuration.
 #[derive(Debug, Clone, Copy)]
 pub struct IntakePolicy {

@@ -21,10 +21,12 @@ use uuid::Uuid;
 
 use crate::{Category, ChangeOp, ItemOverride, MenuItem, Order, OrderStatus, Outlet, PickupEntry, Ticket};
 
-/// Declares [`LiveEvent`] from `"kind" => Variant(Payload)` lines, so that
+/// Declares [`LiveEvent`] from `Variant(Payload) = "kind"` lines, so that
 /// each kind's name is written once.
 macro_rules! live_events {
-    ($( $(#[doc = $doc:tt])* $kind:literal => $variant:ident($payload:ty), )+) => {
+    // `tt`, not `literal`, for the kinds: derive macros other than serde's
+    // do not see through the invisible group a `literal` fragment makes.
+    ($( $(#[doc = $doc:tt])* $variant:ident($payload:ty) = $kind:tt, )+) => {
         /// One live event: its kind and its payload (see the module docs).
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -36,6 +38,9 @@ macro_rules! live_events {
         impl LiveEvent {
             /// Every kind this build knows, as sent in the SSE `event:` line.
             pub const KINDS: &'static [&'static str] = &[$($kind),+];
+
+            /// Every kind with its doc comment, for the API's documentation.
+            pub const KIND_DOCS: &'static [(&'static str, &'static str)] = &[$(($kind, concat!($($doc),*))),+];
 
             /// The SSE `event:` name (the event log's `kind`).
             pub fn kind(&self) -> &'static str {
@@ -66,31 +71,31 @@ macro_rules! live_events {
 
 live_events! {
     /// A new order (an outlet's staff and KDS screens; a kiosk for its own).
-    "order.created" => OrderCreated(Order),
+    OrderCreated(Order) = "order.created",
     /// An order moved through its lifecycle.
-    "order.status_changed" => OrderStatusChanged(OrderStatusChanged),
+    OrderStatusChanged(OrderStatusChanged) = "order.status_changed",
     /// A new kitchen ticket (one per station of a new order).
-    "ticket.created" => TicketCreated(Ticket),
+    TicketCreated(Ticket) = "ticket.created",
     /// A ticket was bumped, recalled or cancelled.
-    "ticket.updated" => TicketUpdated(Ticket),
+    TicketUpdated(Ticket) = "ticket.updated",
     /// An order's number and state, as the pickup board sees it (the board
     /// gets this instead of the order events).
-    "pickup.updated" => PickupUpdated(PickupEntry),
+    PickupUpdated(PickupEntry) = "pickup.updated",
     /// A brand-wide menu item was created, changed or deleted.
-    "menu.item_updated" => MenuItemUpdated(MenuItemChanged),
+    MenuItemUpdated(MenuItemChanged) = "menu.item_updated",
     /// An item's price or availability at this outlet changed (86ed, back).
-    "menu.availability_changed" => MenuAvailabilityChanged(ItemOverride),
+    MenuAvailabilityChanged(ItemOverride) = "menu.availability_changed",
     /// A category was created, changed or deleted.
-    "menu.category_updated" => MenuCategoryUpdated(CategoryChanged),
+    MenuCategoryUpdated(CategoryChanged) = "menu.category_updated",
     /// The outlet's settings changed (open, tax, service charge...).
-    "outlet.updated" => OutletUpdated(Outlet),
+    OutletUpdated(Outlet) = "outlet.updated",
     /// A device of this outlet was revoked; its own stream ends after this.
-    "device.revoked" => DeviceRevoked(DeviceRevoked),
+    DeviceRevoked(DeviceRevoked) = "device.revoked",
     /// Sent first on a reconnect whose `Last-Event-ID` is too old to replay:
     /// the client reloads everything. Not stored in the log.
-    "reset" => Reset(StreamReset),
+    Reset(StreamReset) = "reset",
     /// The heartbeat, every 15 s; carries no `id:`. Not stored in the log.
-    "ping" => Ping(Heartbeat),
+    Ping(Heartbeat) = "ping",
 }
 
 /// `order.status_changed`.
