@@ -35,6 +35,22 @@ macro_rules! live_events {
             $( $(#[doc = $doc])* #[serde(rename = $kind)] $variant($payload), )+
         }
 
+        /// The kinds alone, to name one without an event at hand (e.g. an
+        /// htmx `sse:` trigger).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum EventKind {
+            $( $variant, )+
+        }
+
+        impl EventKind {
+            /// The SSE `event:` name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( EventKind::$variant => $kind, )+
+                }
+            }
+        }
+
         impl LiveEvent {
             /// Every kind this build knows, as sent in the SSE `event:` line.
             pub const KINDS: &'static [&'static str] = &[$($kind),+];
@@ -44,8 +60,12 @@ macro_rules! live_events {
 
             /// The SSE `event:` name (the event log's `kind`).
             pub fn kind(&self) -> &'static str {
+                self.event_kind().as_str()
+            }
+
+            pub fn event_kind(&self) -> EventKind {
                 match self {
-                    $( LiveEvent::$variant(_) => $kind, )+
+                    $( LiveEvent::$variant(_) => EventKind::$variant, )+
                 }
             }
 
@@ -185,6 +205,7 @@ mod tests {
     fn kind_and_payload_round_trip_through_decode() {
         let event = LiveEvent::DeviceRevoked(DeviceRevoked { device_id: Uuid::nil() });
         assert_eq!(event.kind(), "device.revoked");
+        assert_eq!(event.event_kind(), EventKind::DeviceRevoked);
         let payload = event.payload().unwrap();
         assert_eq!(payload, json!({"device_id": Uuid::nil()}));
         assert_eq!(LiveEvent::decode(event.kind(), payload).unwrap(), Some(event));
