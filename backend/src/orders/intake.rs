@@ -336,7 +336,7 @@ async fn insert_order(
                 new.hash.into(),
                 new.number.into(),
                 new.business_date.into(),
-                (if req.channel == Channel::Counter { "counter" } else { "kiosk" }).into(),
+                req.channel.as_str().into(),
                 new.fields.customer_name.into(),
                 new.fields.table.into(),
                 serde_json::to_value(&new.lines).map_err(anyhow::Error::from)?.into(),

@@ -63,7 +63,7 @@ impl TryFrom<OrderRow> for Order {
             outlet_id: row.outlet_id,
             number: row.number,
             status: OrderStatus::try_from(row.status.as_str()).map_err(anyhow::Error::from)?,
-            channel: if row.channel == "counter" { Channel::Counter } else { Channel::Kiosk },
+            channel: Channel::try_from(row.channel.as_str()).map_err(anyhow::Error::from)?,
             customer_name: row.customer_name,
             table: row.table_label,
             items: Vec::<OrderLine>::deserialize(&row.lines).map_err(anyhow::Error::from)?,

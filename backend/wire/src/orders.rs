@@ -42,23 +42,23 @@ impl OrderStatus {
     }
 }
 
-/// A status name that is not one of [`OrderStatus::ALL`].
+/// A name that is not one of the enum's `ALL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownStatus(pub String);
+pub struct UnknownName(pub String);
 
-impl std::fmt::Display for UnknownStatus {
+impl std::fmt::Display for UnknownName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "unknown status {:?}", self.0)
+        write!(f, "unknown name {:?}", self.0)
     }
 }
 
-impl std::error::Error for UnknownStatus {}
+impl std::error::Error for UnknownName {}
 
 impl TryFrom<&str> for OrderStatus {
-    type Error = UnknownStatus;
+    type Error = UnknownName;
 
-    fn try_from(s: &str) -> Result<OrderStatus, UnknownStatus> {
-        OrderStatus::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| UnknownStatus(s.to_string()))
+    fn try_from(s: &str) -> Result<OrderStatus, UnknownName> {
+        OrderStatus::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| UnknownName(s.to_string()))
     }
 }
 
@@ -68,6 +68,26 @@ impl TryFrom<&str> for OrderStatus {
 pub enum Channel {
     Kiosk,
     Counter,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 2] = [Channel::Kiosk, Channel::Counter];
+
+    /// As stored and sent (`kiosk`, `counter`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Kiosk => "kiosk",
+            Channel::Counter => "counter",
+        }
+    }
+}
+
+impl TryFrom<&str> for Channel {
+    type Error = UnknownName;
+
+    fn try_from(s: &str) -> Result<Channel, UnknownName> {
+        Channel::ALL.into_iter().find(|channel| channel.as_str() == s).ok_or_else(|| UnknownName(s.to_string()))
+    }
 }
 
 /// One line of an order as a device sends it.
@@ -236,10 +256,10 @@ impl TicketStatus {
 }
 
 impl TryFrom<&str> for TicketStatus {
-    type Error = UnknownStatus;
+    type Error = UnknownName;
 
-    fn try_from(s: &str) -> Result<TicketStatus, UnknownStatus> {
-        TicketStatus::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| UnknownStatus(s.to_string()))
+    fn try_from(s: &str) -> Result<TicketStatus, UnknownName> {
+        TicketStatus::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| UnknownName(s.to_string()))
     }
 }
 
@@ -264,7 +284,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn statuses_decode_from_what_they_encode_to() {
+    fn names_decode_to_what_they_were_encoded_from() {
         for status in OrderStatus::ALL {
             assert_eq!(OrderStatus::try_from(status.as_str()), Ok(status));
             assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
@@ -273,7 +293,11 @@ mod tests {
             assert_eq!(TicketStatus::try_from(status.as_str()), Ok(status));
             assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
         }
-        assert_eq!(OrderStatus::try_from("Ready"), Err(UnknownStatus("Ready".into())));
+        assert_eq!(OrderStatus::try_from("Ready"), Err(UnknownName("Ready".into())));
         assert!(TicketStatus::try_from("").is_err());
+        for channel in Channel::ALL {
+            assert_eq!(Channel::try_from(channel.as_str()), Ok(channel));
+            assert_eq!(serde_json::to_value(channel).unwrap(), channel.as_str());
+        }
     }
 }
