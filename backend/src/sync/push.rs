@@ -103,3 +103,51 @@ async fn place_one(
     }
     Ok(placed)
 }
+
+#[cfg(test)]
+mod tests {
+    use pos_wire::Role;
+
+    use super::*;
+
+    fn actor(kind: ActorKind) -> Actor {
+        Actor { tenant_id: Uuid::nil(), kind, request_id: None }
+    }
+
+    fn device(kind: DeviceKind) -> (Uuid, Actor) {
+        let id = Uuid::now_v7();
+        (id, actor(ActorKind::Device { device_id: id, outlet_id: Uuid::nil(), kind }))
+    }
+
+    fn push(device_id: Uuid, orders: usize) -> SyncPush {
+        SyncPush { device_id, orders: vec![serde_json::json!({}); orders] }
+    }
+
+    #[test]
+    fn only_a_kiosk_pushes_and_only_its_own_orders() {
+        let (id, kiosk) = device(DeviceKind::Kiosk);
+        assert_eq!(pusher(&kiosk, &push(id, 1)).unwrap(), id);
+        assert!(matches!(pusher(&kiosk, &push(Uuid::now_v7(), 1)), Err(Error::Forbidden(_))));
+        for kind in [DeviceKind::Kds, DeviceKind::Board] {
+            let (id, other) = device(kind);
+            assert!(matches!(pusher(&other, &push(id, 1)), Err(Error::Forbidden(_))), "{kind:?}");
+        }
+        let owner = actor(ActorKind::Staff { user_id: Uuid::now_v7(), role: Role::Owner });
+        assert!(matches!(pusher(&owner, &push(Uuid::now_v7(), 1)), Err(Error::Forbidden(_))));
+    }
+
+    #[test]
+    fn a_batch_has_a_ceiling() {
+        let (id, kiosk) = device(DeviceKind::Kiosk);
+        assert!(pusher(&kiosk, &push(id, MAX_BATCH)).is_ok());
+        assert!(matches!(pusher(&kiosk, &push(id, MAX_BATCH + 1)), Err(Error::Validation(_))));
+    }
+
+    #[test]
+    fn what_is_not_an_order_is_refused_with_the_field_at_fault() {
+        let Err(Error::Validation(errors)) = parse_order(&serde_json::json!({"items": "nope"})) else {
+            panic!("a validation error");
+        };
+        assert!(!errors.is_empty());
+    }
+}
