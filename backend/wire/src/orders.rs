@@ -54,11 +54,16 @@ impl std::fmt::Display for UnknownName {
 
 impl std::error::Error for UnknownName {}
 
+/// The one of `all` whose `name` is `s`.
+fn by_name<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, s: &str) -> Result<T, UnknownName> {
+    all.iter().copied().find(|&value| name(value) == s).ok_or_else(|| UnknownName(s.to_string()))
+}
+
 impl TryFrom<&str> for OrderStatus {
     type Error = UnknownName;
 
     fn try_from(s: &str) -> Result<OrderStatus, UnknownName> {
-        OrderStatus::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| UnknownName(s.to_string()))
+        by_name(&OrderStatus::ALL, |status| status.as_str(), s)
     }
 }
 
@@ -86,7 +91,7 @@ impl TryFrom<&str> for Channel {
     type Error = UnknownName;
 
     fn try_from(s: &str) -> Result<Channel, UnknownName> {
-        Channel::ALL.into_iter().find(|channel| channel.as_str() == s).ok_or_else(|| UnknownName(s.to_string()))
+        by_name(&Channel::ALL, |channel| channel.as_str(), s)
     }
 }
 
@@ -259,7 +264,7 @@ impl TryFrom<&str> for TicketStatus {
     type Error = UnknownName;
 
     fn try_from(s: &str) -> Result<TicketStatus, UnknownName> {
-        TicketStatus::ALL.into_iter().find(|status| status.as_str() == s).ok_or_else(|| UnknownName(s.to_string()))
+        by_name(&TicketStatus::ALL, |status| status.as_str(), s)
     }
 }
 
