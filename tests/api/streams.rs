@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use pos_backend::db::{OutletScope, PrincipalId};
 use pos_tests::{RedisProcess, ServerProcess, SseClient, SseEvent, TestApp, menu_item, order_body};
+use pos_wire::{LiveEvent, MenuItemChanged};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -131,7 +132,8 @@ async fn the_stream_cap_holds_across_server_processes() {
 async fn busy_log(o: &Outlet, n: usize) {
     let tx =
         o.app.state.db.begin_scoped(o.tenant_id, OutletScope::Only(vec![o.outlet]), PrincipalId::System).await.unwrap();
-    let events: Vec<(&str, Value)> = (0..n).map(|i| ("outlet.updated", json!({"i": i}))).collect();
+    let events: Vec<LiveEvent> =
+        (0..n).map(|_| LiveEvent::MenuItemUpdated(MenuItemChanged::deleted(Uuid::now_v7()))).collect();
     tx.append_events(o.outlet, events).await.unwrap();
     tx.commit().await.unwrap();
 }
@@ -402,4 +404,31 @@ async fn client_text_that_reaches_events_is_bounded() {
     let reached: Vec<SseEvent> =
         stream.drain(Duration::from_millis(800)).await.into_iter().filter(|e| e.event != "ping").collect();
     assert!(reached.is_empty(), "refused text reached the stream: {reached:?}");
+}
+
+#[tokio::test]
+async fn a_recall_is_announced_like_any_status_change() {
+    let o = outlet_with(TestApp::spawn().await).await;
+    let (_, kds) = o.app.pair_device(&o.token, o.outlet, "kds").await;
+    let placed = o.order(&o.token, "counter", "Budi").await;
+    let tickets = o.app.get(&format!("/api/v1/outlets/{}/tickets", o.outlet), &kds).await.expect(200);
+    let ticket = tickets.body[0]["id"].as_str().unwrap().to_string();
+    let bumped = o.app.post(&format!("/api/v1/tickets/{ticket}/bump"), Some(&kds), json!({})).await.expect(200);
+    assert_eq!(bumped.body["order_status"], "ready");
+
+    let mut stream = SseClient::connect(&o.events_url(), &kds, None).await;
+    o.app.post(&format!("/api/v1/tickets/{ticket}/recall"), Some(&kds), json!({})).await.expect(200);
+    let seen: Vec<SseEvent> =
+        stream.drain(Duration::from_millis(1000)).await.into_iter().filter(|e| e.event != "ping").collect();
+    assert_eq!(kinds(&seen), ["order.status_changed", "ticket.updated"], "{seen:?}");
+    let change = &seen[0].data;
+    assert_eq!(change["order_id"], placed["id"]);
+    assert_eq!(change["number"], placed["number"]);
+    assert_eq!(change["status"], "preparing");
+    assert_eq!(change["previous"], "ready");
+    assert_eq!(change["reason"], "recalled");
+    assert_eq!(change["order"]["status"], "preparing");
+    assert_eq!(seen[1].data["status"], "open");
+    // A second recall finds nothing to recall: the order moves once.
+    o.app.post(&format!("/api/v1/tickets/{ticket}/recall"), Some(&kds), json!({})).await.expect(409);
 }

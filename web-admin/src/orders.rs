@@ -12,7 +12,7 @@ use pos_backend::{
     orders::{self, OrderQuery, status::change_status},
     tenancy::outlets,
 };
-use pos_wire::{ChangeOrderStatus, Channel, Order, OrderStatus, Outlet};
+use pos_wire::{ChangeOrderStatus, Channel, EventKind, Order, OrderStatus, Outlet};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -195,14 +195,7 @@ pub async fn list(
     let older = page
         .next_cursor
         .map(|c| serde_html_form::to_string([("status", status.as_str()), ("cursor", c.as_str())]).unwrap_or_default());
-    let all = [
-        OrderStatus::Placed,
-        OrderStatus::Accepted,
-        OrderStatus::Preparing,
-        OrderStatus::Ready,
-        OrderStatus::Completed,
-        OrderStatus::Cancelled,
-    ];
+    let all = OrderStatus::ALL;
     Ok(OrderList {
         statuses: all.iter().map(|s| (s.as_str(), ctx.t(status_key(*s)))).collect(),
         orders: page.items.into_iter().map(|o| OrderView::of(o, tz, &ctx)).collect(),
@@ -258,6 +251,13 @@ pub(crate) struct BoardPage {
     outlets: Vec<Outlet>,
     columns: Vec<Column>,
     message: Option<String>,
+}
+
+impl BoardPage {
+    /// The stream events after which the board fetches its columns again.
+    fn live_triggers(&self) -> String {
+        [EventKind::OrderCreated, EventKind::OrderStatusChanged].map(|k| format!("sse:{}", k.as_str())).join(", ")
+    }
 }
 
 async fn columns(

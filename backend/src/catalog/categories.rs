@@ -1,5 +1,5 @@
 use chrono::{DateTime, Utc};
-use pos_wire::{Category, CreateCategory, Role, UpdateCategory};
+use pos_wire::{Category, CategoryChanged, CreateCategory, LiveEvent, Role, UpdateCategory};
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
@@ -97,12 +97,7 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateCategory) -> Result
         .map_err(name_taken)?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let category = Category::from(row);
-    super::announce_everywhere(
-        tx,
-        "menu.category_updated",
-        serde_json::json!({"category_id": id, "op": "upsert", "category": category}),
-    )
-    .await?;
+    super::announce_everywhere(tx, LiveEvent::MenuCategoryUpdated(CategoryChanged::upserted(category.clone()))).await?;
     audit::record(tx, actor, "category.create", "category", Some(id), None, None, snapshot(&category)).await?;
     Ok(category)
 }
@@ -133,12 +128,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateCategory)
         .map_err(name_taken)?
         .ok_or(Error::NotFound)?;
     let after = Category::from(row);
-    super::announce_everywhere(
-        tx,
-        "menu.category_updated",
-        serde_json::json!({"category_id": id, "op": "upsert", "category": after}),
-    )
-    .await?;
+    super::announce_everywhere(tx, LiveEvent::MenuCategoryUpdated(CategoryChanged::upserted(after.clone()))).await?;
     audit::record(tx, actor, "category.update", "category", Some(id), None, snapshot(&before), snapshot(&after))
         .await?;
     Ok(after)
@@ -160,8 +150,7 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         [id.into(), version.into()],
     )
     .await?;
-    super::announce_everywhere(tx, "menu.category_updated", serde_json::json!({"category_id": id, "op": "delete"}))
-        .await?;
+    super::announce_everywhere(tx, LiveEvent::MenuCategoryUpdated(CategoryChanged::deleted(id))).await?;
     audit::record(tx, actor, "category.delete", "category", Some(id), None, snapshot(&before), None).await?;
     Ok(())
 }

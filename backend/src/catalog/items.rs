@@ -1,5 +1,7 @@
 use chrono::{DateTime, Utc};
-use pos_wire::{CreateMenuItem, MenuItem, ModifierGroup, Page, PageQuery, Role, UpdateMenuItem};
+use pos_wire::{
+    CreateMenuItem, LiveEvent, MenuItem, MenuItemChanged, ModifierGroup, Page, PageQuery, Role, UpdateMenuItem,
+};
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
@@ -147,12 +149,7 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateMenuItem) -> Result
         .await?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let item = MenuItem::from(row);
-    super::announce_everywhere(
-        tx,
-        "menu.item_updated",
-        serde_json::json!({"item_id": id, "op": "upsert", "item": item}),
-    )
-    .await?;
+    super::announce_everywhere(tx, LiveEvent::MenuItemUpdated(MenuItemChanged::upserted(item.clone()))).await?;
     audit::record(tx, actor, "menu_item.create", "menu_item", Some(id), None, None, snapshot(&item)).await?;
     Ok(item)
 }
@@ -210,12 +207,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateMenuItem)
         .await?
         .ok_or(Error::NotFound)?;
     let after = MenuItem::from(row);
-    super::announce_everywhere(
-        tx,
-        "menu.item_updated",
-        serde_json::json!({"item_id": id, "op": "upsert", "item": after}),
-    )
-    .await?;
+    super::announce_everywhere(tx, LiveEvent::MenuItemUpdated(MenuItemChanged::upserted(after.clone()))).await?;
     audit::record(tx, actor, "menu_item.update", "menu_item", Some(id), None, snapshot(&before), snapshot(&after))
         .await?;
     Ok(after)
@@ -231,7 +223,7 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         [id.into(), version.into()],
     )
     .await?;
-    super::announce_everywhere(tx, "menu.item_updated", serde_json::json!({"item_id": id, "op": "delete"})).await?;
+    super::announce_everywhere(tx, LiveEvent::MenuItemUpdated(MenuItemChanged::deleted(id))).await?;
     audit::record(tx, actor, "menu_item.delete", "menu_item", Some(id), None, snapshot(&before), None).await?;
     Ok(())
 }

@@ -24,10 +24,10 @@ pub(crate) async fn next_version(tx: &ScopedTx) -> Result<i64> {
 }
 
 /// Announces a brand-wide catalogue change on every live outlet's stream.
-pub(crate) async fn announce_everywhere(tx: &ScopedTx, kind: &str, data: serde_json::Value) -> Result<()> {
+pub(crate) async fn announce_everywhere(tx: &ScopedTx, event: pos_wire::LiveEvent) -> Result<()> {
     let rows = tx.query_raw("SELECT id FROM outlets WHERE archived_at IS NULL", []).await?;
     for outlet in crate::db::rows::<uuid::Uuid>(&rows, "id")? {
-        tx.append_event(outlet, kind, data.clone()).await?;
+        tx.append_event(outlet, event.clone()).await?;
     }
     Ok(())
 }

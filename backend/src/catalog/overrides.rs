@@ -4,7 +4,7 @@
 //! is available again by itself.
 
 use chrono::{DateTime, Utc};
-use pos_wire::{ItemOverride, Role, UpdateOutletItem};
+use pos_wire::{ItemOverride, LiveEvent, Role, UpdateOutletItem};
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
@@ -120,8 +120,7 @@ pub async fn set(
         .await?
         .ok_or_else(|| Error::internal("upsert returned nothing"))?;
     let after = ItemOverride::from(row);
-    tx.append_event(outlet_id, "menu.availability_changed", serde_json::to_value(&after).map_err(anyhow::Error::from)?)
-        .await?;
+    tx.append_event(outlet_id, LiveEvent::MenuAvailabilityChanged(after.clone())).await?;
     let action = if before.as_ref().map(|b| b.available) != Some(after.available) && !after.available {
         "menu_item.86"
     } else {

@@ -17,7 +17,7 @@ use std::{
     time::Duration,
 };
 
-use pos_wire::OutletEvent;
+use pos_wire::LiveEvent;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
@@ -28,7 +28,10 @@ use uuid::Uuid;
 pub use availability::Availability;
 pub use rows::{opt_row, rows};
 
-use crate::{error::Result, events::EventBus};
+use crate::{
+    error::Result,
+    events::{EventBus, OutletEvent},
+};
 
 /// Which outlets of the tenant the transaction may see.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,19 +180,19 @@ impl ScopedTx {
 
     /// Appends an event to the outlet's log (the outbox) in this transaction;
     /// it reaches subscribers only if and when the transaction commits.
-    pub async fn append_event(&self, outlet_id: Uuid, kind: &str, data: serde_json::Value) -> Result<i64> {
-        let seqs = self.append_events(outlet_id, vec![(kind, data)]).await?;
+    pub async fn append_event(&self, outlet_id: Uuid, event: LiveEvent) -> Result<i64> {
+        let seqs = self.append_events(outlet_id, vec![event]).await?;
         seqs.last().copied().ok_or_else(|| crate::Error::internal("no event sequence"))
     }
 
     /// Appends several events of one outlet in one round trip, in order;
     /// returns their sequence numbers.
-    pub async fn append_events(&self, outlet_id: Uuid, events: Vec<(&str, serde_json::Value)>) -> Result<Vec<i64>> {
+    pub async fn append_events(&self, outlet_id: Uuid, events: Vec<LiveEvent>) -> Result<Vec<i64>> {
         if events.is_empty() {
             return Ok(Vec::new());
         }
-        let batch: Vec<serde_json::Value> =
-            events.iter().map(|(kind, data)| serde_json::json!({"kind": kind, "data": data})).collect();
+        // `{"kind", "data"}` is the event's own JSON form.
+        let batch = serde_json::to_value(&events).map_err(anyhow::Error::from)?;
         #[derive(sea_orm::FromQueryResult)]
         struct Appended {
             seq: i64,
@@ -203,7 +206,7 @@ impl ScopedTx {
                    FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord) \
                    CROSS JOIN LATERAL app.append_outlet_event($1, e.value->>'kind', e.value->'data') a \
                   ORDER BY e.ord",
-                [outlet_id.into(), serde_json::Value::Array(batch).into()],
+                [outlet_id.into(), batch.into()],
             )
             .await?;
         if appended.len() != events.len() {
@@ -211,14 +214,13 @@ impl ScopedTx {
         }
         let seqs = appended.iter().map(|a| a.seq).collect();
         let mut pending = self.events.lock().unwrap_or_else(|p| p.into_inner());
-        for ((kind, data), a) in events.into_iter().zip(appended) {
+        for (event, a) in events.into_iter().zip(appended) {
             pending.push(OutletEvent {
                 seq: a.seq,
                 outlet_id,
-                kind: kind.to_string(),
-                data,
                 at: a.at,
                 order_device_id: a.order_device_id,
+                event: Some(event),
             });
         }
         Ok(seqs)

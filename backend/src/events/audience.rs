@@ -8,36 +8,23 @@
 //!   `pickup.updated` event ([`PickupEntry`]), and its own revocation;
 //!   nothing else (no names, lines, notes, tables, totals).
 //!
-//! Anything not listed is withheld: a new kind of event reaches devices
-//! only once it is added here.
+//! The matches below name every kind of [`LiveEvent`] without a catch-all:
+//! a new kind does not compile until it is decided here who sees it. A kind
+//! this server does not know (a newer server's) is shown to no one.
 
-use pos_wire::{DeviceKind, OutletEvent, PickupEntry};
+use std::borrow::Cow;
+
+use pos_wire::{DeviceKind, LiveEvent, PickupEntry};
 use uuid::Uuid;
 
+use super::OutletEvent;
 use crate::auth::{Actor, ActorKind};
-
-/// The event kind the pickup board receives.
-pub const PICKUP_UPDATED: &str = "pickup.updated";
-
-/// Events a kiosk needs whoever caused them.
-const KIOSK_KINDS: &[&str] =
-    &["menu.item_updated", "menu.availability_changed", "menu.category_updated", "outlet.updated", "device.revoked"];
-
-/// Events about an order that a kiosk sees when the order is its own.
-const KIOSK_OWN_ORDER_KINDS: &[&str] = &["order.created", "order.status_changed"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Everything,
     Kiosk { device_id: Uuid },
     Board { device_id: Uuid },
-}
-
-/// What a stream sends for one event: its kind and data, or nothing.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shown {
-    pub kind: String,
-    pub data: serde_json::Value,
 }
 
 impl Audience {
@@ -50,73 +37,119 @@ impl Audience {
     }
 
     /// What this audience is shown of `event`, if anything.
-    pub fn show(&self, event: &OutletEvent) -> Option<Shown> {
-        let as_is = || Some(Shown { kind: event.kind.clone(), data: event.data.clone() });
+    pub fn show<'e>(&self, event: &'e OutletEvent) -> Option<Cow<'e, LiveEvent>> {
+        let live = event.event.as_ref()?;
         match self {
-            Audience::Everything => as_is(),
+            Audience::Everything => Some(Cow::Borrowed(live)),
             Audience::Kiosk { device_id } => {
-                let own = event.order_device_id == Some(*device_id);
-                if KIOSK_KINDS.contains(&event.kind.as_str())
-                    || (own && KIOSK_OWN_ORDER_KINDS.contains(&event.kind.as_str()))
-                {
-                    as_is()
-                } else {
-                    None
-                }
+                kiosk_sees(live, event.order_device_id == Some(*device_id)).then_some(Cow::Borrowed(live))
             }
-            Audience::Board { device_id } => match event.kind.as_str() {
-                "order.created" | "order.status_changed" => pickup_entry(event).map(|entry| Shown {
-                    kind: PICKUP_UPDATED.into(),
-                    data: serde_json::to_value(entry).unwrap_or_default(),
-                }),
-                "device.revoked" if revoked_device(event) == Some(*device_id) => as_is(),
-                _ => None,
-            },
+            Audience::Board { device_id } => board_view(live, *device_id),
         }
     }
 }
 
-/// The board's view of an order event: `order.created` carries the order,
-/// `order.status_changed` carries it under `order`.
-pub fn pickup_entry(event: &OutletEvent) -> Option<PickupEntry> {
-    let order = match event.kind.as_str() {
-        "order.created" => &event.data,
-        "order.status_changed" => event.data.get("order")?,
-        _ => return None,
+/// Whether a kiosk is shown `live`; `own` when it is about an order the
+/// kiosk placed.
+fn kiosk_sees(live: &LiveEvent, own: bool) -> bool {
+    use LiveEvent::*;
+    match live {
+        MenuItemUpdated(_)
+        | MenuAvailabilityChanged(_)
+        | MenuCategoryUpdated(_)
+        | OutletUpdated(_)
+        | DeviceRevoked(_) => true,
+        OrderCreated(_) | OrderStatusChanged(_) => own,
+        TicketCreated(_) | TicketUpdated(_) => false,
+        // Made per stream, never read from the log.
+        PickupUpdated(_) | Reset(_) | Ping(_) => false,
+    }
+}
+
+/// The board's view of `live`: an order's number and state, or its own revocation.
+fn board_view(live: &LiveEvent, device_id: Uuid) -> Option<Cow<'_, LiveEvent>> {
+    use LiveEvent::*;
+    let entry = match live {
+        OrderCreated(order) => PickupEntry::of(order),
+        OrderStatusChanged(change) => PickupEntry::of(&change.order),
+        DeviceRevoked(revoked) if revoked.device_id == device_id => return Some(Cow::Borrowed(live)),
+        DeviceRevoked(_) | TicketCreated(_) | TicketUpdated(_) => return None,
+        MenuItemUpdated(_) | MenuAvailabilityChanged(_) | MenuCategoryUpdated(_) | OutletUpdated(_) => return None,
+        PickupUpdated(_) | Reset(_) | Ping(_) => return None,
     };
-    Some(PickupEntry {
-        order_id: serde_json::from_value(order.get("id")?.clone()).ok()?,
-        number: order.get("number")?.as_str()?.to_string(),
-        status: serde_json::from_value(order.get("status")?.clone()).ok()?,
-        updated_at: serde_json::from_value(order.get("updated_at")?.clone()).ok()?,
-    })
+    Some(Cow::Owned(PickupUpdated(entry)))
 }
 
 /// The device a `device.revoked` event names.
 pub fn revoked_device(event: &OutletEvent) -> Option<Uuid> {
-    (event.kind == "device.revoked").then(|| event.data.get("device_id")?.as_str()?.parse().ok()).flatten()
+    match &event.event {
+        Some(LiveEvent::DeviceRevoked(revoked)) => Some(revoked.device_id),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use pos_wire::{
+        ChangeOp, Channel, MenuItemChanged, Order, OrderStatus, OrderStatusChanged, Ticket, TicketStatus,
+        events::DeviceRevoked,
+    };
     use serde_json::json;
 
-    fn event(kind: &str, data: serde_json::Value, placed_by: Option<Uuid>) -> OutletEvent {
+    use super::*;
+
+    fn event(live: LiveEvent, placed_by: Option<Uuid>) -> OutletEvent {
         OutletEvent {
             seq: 1,
             outlet_id: Uuid::nil(),
-            kind: kind.into(),
-            data,
             at: chrono::Utc::now(),
             order_device_id: placed_by,
+            event: Some(live),
         }
     }
 
-    fn order(id: Uuid) -> serde_json::Value {
-        json!({"id": id, "number": "K1-7", "status": "ready", "updated_at": "2026-11-24T10:00:00Z",
-               "customer_name": "Budi", "table": "12", "items": [{"name": "Kopi", "note": "no sugar"}],
-               "total_minor": 25000})
+    fn order(id: Uuid) -> Order {
+        let at = "2026-11-24T10:00:00Z".parse().unwrap();
+        Order {
+            id,
+            client_order_id: Uuid::now_v7(),
+            outlet_id: Uuid::nil(),
+            number: "K1-7".into(),
+            status: OrderStatus::Ready,
+            channel: Channel::Kiosk,
+            customer_name: Some("Budi".into()),
+            table: Some("12".into()),
+            items: Vec::new(),
+            subtotal_minor: 25000,
+            service_charge_minor: 0,
+            tax_minor: 0,
+            total_minor: 25000,
+            currency: "IDR".into(),
+            flags: Vec::new(),
+            cancel_reason: None,
+            created_at_client: at,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    fn ticket(order_id: Uuid) -> Ticket {
+        Ticket {
+            id: Uuid::now_v7(),
+            order_id,
+            outlet_id: Uuid::nil(),
+            number: "K1-7".into(),
+            station: "kitchen".into(),
+            status: TicketStatus::Open,
+            lines: Vec::new(),
+            order_status: OrderStatus::Placed,
+            created_at: chrono::Utc::now(),
+            bumped_at: None,
+        }
+    }
+
+    fn menu_change() -> LiveEvent {
+        LiveEvent::MenuItemUpdated(MenuItemChanged { item_id: Uuid::now_v7(), op: ChangeOp::Delete, item: None })
     }
 
     #[test]
@@ -124,27 +157,49 @@ mod tests {
         let (me, other) = (Uuid::now_v7(), Uuid::now_v7());
         let kiosk = Audience::Kiosk { device_id: me };
         let id = Uuid::now_v7();
-        assert!(kiosk.show(&event("order.created", order(id), Some(me))).is_some());
-        assert!(kiosk.show(&event("order.created", order(id), Some(other))).is_none());
-        assert!(kiosk.show(&event("order.created", order(id), None)).is_none());
-        assert!(kiosk.show(&event("ticket.created", json!({"order_id": id}), Some(me))).is_none());
-        assert!(kiosk.show(&event("menu.item_updated", json!({}), None)).is_some());
-        assert!(kiosk.show(&event("something.new", json!({}), None)).is_none());
+        let created = || LiveEvent::OrderCreated(order(id));
+        assert!(kiosk.show(&event(created(), Some(me))).is_some());
+        assert!(kiosk.show(&event(created(), Some(other))).is_none());
+        assert!(kiosk.show(&event(created(), None)).is_none());
+        assert!(kiosk.show(&event(LiveEvent::TicketCreated(ticket(id)), Some(me))).is_none());
+        assert!(kiosk.show(&event(menu_change(), None)).is_some());
+        // A kind this server could not decode.
+        let unknown = OutletEvent { event: None, ..event(menu_change(), None) };
+        assert!(kiosk.show(&unknown).is_none());
+        assert!(Audience::Everything.show(&unknown).is_none());
     }
 
     #[test]
     fn the_board_sees_numbers_and_states_only() {
         let board = Audience::Board { device_id: Uuid::now_v7() };
         let id = Uuid::now_v7();
-        let shown = board.show(&event("order.status_changed", json!({"order": order(id), "reason": "x"}), None));
-        let shown = shown.unwrap();
-        assert_eq!(shown.kind, PICKUP_UPDATED);
+        let change = OrderStatusChanged {
+            order_id: id,
+            number: "K1-7".into(),
+            status: OrderStatus::Ready,
+            previous: OrderStatus::Preparing,
+            reason: Some("x".into()),
+            order: order(id),
+        };
+        let changed = event(LiveEvent::OrderStatusChanged(change), None);
+        let shown = board.show(&changed).unwrap();
+        assert_eq!(shown.kind(), "pickup.updated");
         assert_eq!(
-            shown.data,
+            shown.payload().unwrap(),
             json!({"order_id": id, "number": "K1-7", "status": "ready", "updated_at": "2026-11-24T10:00:00Z"})
         );
-        assert!(board.show(&event("ticket.updated", json!({"order_id": id}), None)).is_none());
-        assert!(board.show(&event("menu.item_updated", json!({}), None)).is_none());
-        assert!(board.show(&event("device.revoked", json!({"device_id": Uuid::now_v7()}), None)).is_none());
+        assert!(board.show(&event(LiveEvent::TicketUpdated(ticket(id)), None)).is_none());
+        assert!(board.show(&event(menu_change(), None)).is_none());
+        let someone_else = LiveEvent::DeviceRevoked(DeviceRevoked { device_id: Uuid::now_v7() });
+        assert!(board.show(&event(someone_else, None)).is_none());
+    }
+
+    #[test]
+    fn the_board_hears_of_its_own_revocation() {
+        let me = Uuid::now_v7();
+        let revoked = LiveEvent::DeviceRevoked(DeviceRevoked { device_id: me });
+        let e = event(revoked.clone(), None);
+        assert_eq!(Audience::Board { device_id: me }.show(&e).as_deref(), Some(&revoked));
+        assert_eq!(revoked_device(&e), Some(me));
     }
 }

@@ -6,12 +6,11 @@ use std::{
     time::Duration,
 };
 
-use pos_wire::OutletEvent;
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::log;
+use super::{OutletEvent, log};
 use crate::db::{Db, OutletScope, PrincipalId};
 
 /// How many events a subscriber may fall behind before it is dropped (it

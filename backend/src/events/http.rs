@@ -19,11 +19,13 @@ use std::{sync::Arc, time::Duration};
 
 use actix_web::{HttpRequest, Responder, web};
 use actix_web_lab::sse;
-use pos_wire::OutletEvent;
+use pos_wire::{Heartbeat, LiveEvent, StreamReset};
 use tokio::sync::{broadcast, mpsc};
+use utoipa::Modify;
 use uuid::Uuid;
 
 use super::{
+    OutletEvent,
     audience::{Audience, revoked_device},
     log,
     slots::Slot,
@@ -43,6 +45,29 @@ pub const PAGE: i64 = 200;
 pub const CLIENT_BUFFER: usize = 256;
 /// How long a replay waits for the client to take the next event.
 const REPLAY_WAIT: Duration = Duration::from_secs(30);
+
+const EVENTS_PATH: &str = "/api/v1/outlets/{id}/events";
+
+/// Lists every event kind with what it means in the events operation's
+/// description of the OpenAPI document, from [`LiveEvent`] itself so the
+/// two cannot drift apart.
+pub struct EventKindsDoc;
+
+impl Modify for EventKindsDoc {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(operation) = openapi.paths.paths.get_mut(EVENTS_PATH).and_then(|item| item.get.as_mut()) else {
+            return;
+        };
+        let kinds: Vec<String> =
+            LiveEvent::KIND_DOCS.iter().map(|(kind, doc)| format!("- `{kind}`: {}", doc.trim())).collect();
+        let intro = operation.description.take().unwrap_or_default();
+        operation.description = Some(format!(
+            "{intro}\n\nEvent kinds (`event:`; the `data:` of each is the matching `LiveEvent` variant's `data`). \
+             Clients ignore kinds they do not know: new ones are added over time.\n\n{}",
+            kinds.join("\n")
+        ));
+    }
+}
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/outlets/{id}/events", web::get().to(outlet_events));
@@ -68,9 +93,12 @@ fn principal(actor: &Actor, state: &AppState) -> (String, usize) {
 }
 
 /// Live events of one outlet (`text/event-stream`).
-#[utoipa::path(get, path = "/api/v1/outlets/{id}/events", tag = "events",
+#[utoipa::path(get, path = EVENTS_PATH, tag = "events",
     params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
-    responses((status = 200, content_type = "text/event-stream", description = "the outlet's events"), (status = 404)),
+    responses((status = 200, content_type = "text/event-stream", body = LiveEvent,
+               description = "the outlet's events: each has `event:` = its `kind`, `data:` = its `data` (JSON), \
+                              and `id:` = the outlet's event sequence (not on `ping`)"),
+              (status = 404)),
     security(("bearer" = [])))]
 pub async fn outlet_events(
     req: HttpRequest,
@@ -150,8 +178,9 @@ impl Stream {
     ) {
         let outcome = async {
             if reset {
-                let data = serde_json::json!({"reason": "the events you missed are no longer kept; reload", "seq": self.last_sent});
-                self.send(sse::Event::Data(sse::Data::new(data.to_string()).id(self.last_sent.to_string()).event("reset")))?;
+                let reason = "the events you missed are no longer kept; reload".to_string();
+                let reset = LiveEvent::Reset(StreamReset { reason, seq: self.last_sent });
+                self.send(sse::Event::Data(sse_data(&reset)?.id(self.last_sent.to_string())))?;
             }
             tokio::select! {
                 _ = bus.shutdown.cancelled() => return Ok(()),
@@ -164,7 +193,7 @@ impl Stream {
                     _ = bus.shutdown.cancelled() => break,
                     // Its token expired or was revoked, its user signed out...
                     _ = lease.ended() => break,
-                    _ = heartbeat.tick() => self.send(self.ping())?,
+                    _ = heartbeat.tick() => self.send(self.ping()?)?,
                     received = live.recv() => match received {
                         Ok(event) => {
                             if let Next::Stop = self.deliver(&event).await? {
@@ -208,9 +237,9 @@ impl Stream {
     /// A named heartbeat pages can see (comments are invisible to
     /// EventSource): the server's time and the last sequence sent, so a
     /// client can tell it is current. No `id:`, so it moves no resume point.
-    fn ping(&self) -> sse::Event {
-        let data = serde_json::json!({"at": chrono::Utc::now(), "seq": self.last_sent});
-        sse::Event::Data(sse::Data::new(data.to_string()).event("ping"))
+    fn ping(&self) -> std::result::Result<sse::Event, ()> {
+        let ping = LiveEvent::Ping(Heartbeat { at: chrono::Utc::now(), seq: self.last_sent });
+        Ok(sse::Event::Data(sse_data(&ping)?))
     }
 
     fn send(&self, event: sse::Event) -> std::result::Result<(), ()> {
@@ -247,8 +276,7 @@ impl Stream {
             return Ok(());
         }
         if let Some(shown) = self.audience.show(event) {
-            let sse =
-                sse::Event::Data(sse::Data::new(shown.data.to_string()).id(event.seq.to_string()).event(shown.kind));
+            let sse = sse::Event::Data(sse_data(&shown)?.id(event.seq.to_string()));
             match pace {
                 Pace::Live => self.send(sse)?,
                 Pace::Wait => match tokio::time::timeout(REPLAY_WAIT, self.sender.send(sse)).await {
@@ -271,6 +299,13 @@ impl Stream {
     }
 }
 
+/// `event:` the kind, `data:` the payload.
+fn sse_data(event: &LiveEvent) -> std::result::Result<sse::Data, ()> {
+    let payload =
+        event.payload().map_err(|e| tracing::error!(error = %e, kind = event.kind(), "event serialisation"))?;
+    Ok(sse::Data::new(payload.to_string()).event(event.kind()))
+}
+
 /// How an event goes to the client: live events must fit its buffer at
 /// once (a client that is not reading is dropped); replayed ones wait,
 /// within limits, for it to take them.
@@ -278,4 +313,27 @@ impl Stream {
 enum Pace {
     Live,
     Wait,
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::OpenApi;
+
+    use super::*;
+
+    #[test]
+    fn the_api_document_lists_every_event_kind_and_its_payload() {
+        let doc = serde_json::to_value(crate::ops::openapi::ApiDoc::openapi()).unwrap();
+        let operation = &doc["paths"][EVENTS_PATH]["get"];
+        let description = operation["description"].as_str().unwrap();
+        let schema = &doc["components"]["schemas"]["LiveEvent"];
+        let variants = schema["oneOf"].as_array().unwrap_or_else(|| panic!("LiveEvent is one of its kinds: {schema}"));
+        for kind in LiveEvent::KINDS {
+            assert!(description.contains(&format!("- `{kind}`: ")), "{kind} is described: {description}");
+            let documented = variants.iter().any(|v| v["properties"]["kind"]["enum"][0] == *kind);
+            assert!(documented, "{kind} has a payload schema: {schema}");
+        }
+        let body = &operation["responses"]["200"]["content"]["text/event-stream"]["schema"]["$ref"];
+        assert_eq!(body, "#/components/schemas/LiveEvent");
+    }
 }

@@ -5,6 +5,9 @@
 //! process. A periodic sweep of the log covers anything a publish lost
 //! (Redis away, a crash between commit and publish), and clients that
 //! reconnect replay what they missed by `Last-Event-ID`.
+//!
+//! What an event is (its kind and payload) is [`pos_wire::LiveEvent`], the
+//! one definition the devices decode too.
 
 pub mod audience;
 pub mod bus;
@@ -14,3 +17,23 @@ pub mod redis_fanout;
 pub mod slots;
 
 pub use bus::EventBus;
+use chrono::{DateTime, Utc};
+pub use log::StoredEvent;
+use pos_wire::LiveEvent;
+use uuid::Uuid;
+
+/// One event of an outlet's log, as the bus hands it to streams.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutletEvent {
+    /// The outlet's event sequence (the SSE `id:`).
+    pub seq: i64,
+    pub outlet_id: Uuid,
+    pub at: DateTime<Utc>,
+    /// The device that placed the order this event is about, if any (a
+    /// kiosk's stream carries only its own orders' events).
+    pub order_device_id: Option<Uuid>,
+    /// `None` for a kind this server does not know (written by a newer one
+    /// during a rolling upgrade): it keeps its place in the sequence, and
+    /// no one is shown it.
+    pub event: Option<LiveEvent>,
+}

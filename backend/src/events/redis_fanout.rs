@@ -7,11 +7,10 @@ use std::{sync::Arc, time::Duration};
 
 use deadpool_redis::{Pool, redis};
 use futures_util::StreamExt;
-use pos_wire::OutletEvent;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::EventBus;
+use super::{EventBus, OutletEvent, StoredEvent};
 
 pub const CHANNEL: &str = "pos:outlet-events";
 
@@ -19,7 +18,7 @@ pub const CHANNEL: &str = "pos:outlet-events";
 struct Message {
     origin: Uuid,
     tenant_id: Uuid,
-    events: Vec<OutletEvent>,
+    events: Vec<StoredEvent>,
 }
 
 #[derive(Clone)]
@@ -31,6 +30,7 @@ impl Publisher {
     /// Publishes in the background: a slow or absent Redis never delays a request.
     pub fn publish(&self, origin: Uuid, tenant_id: Uuid, events: Vec<OutletEvent>) {
         let pool = self.pool.clone();
+        let events: Vec<StoredEvent> = events.iter().filter_map(StoredEvent::of).collect();
         tokio::spawn(async move {
             let payload = match serde_json::to_string(&Message { origin, tenant_id, events }) {
                 Ok(p) => p,
@@ -89,7 +89,8 @@ async fn subscribe_once(bus: &EventBus, url: &str) -> anyhow::Result<()> {
             continue;
         };
         if message.origin != bus.process_id {
-            bus.deliver_local(&message.events);
+            let events: Vec<OutletEvent> = message.events.into_iter().map(OutletEvent::from).collect();
+            bus.deliver_local(&events);
         }
     }
     metrics::gauge!("events_redis_subscriber_connected").set(0.0);

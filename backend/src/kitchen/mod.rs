@@ -5,7 +5,7 @@
 pub mod http;
 
 use chrono::{DateTime, Utc};
-use pos_wire::{DeviceKind, Order, OrderLine, OrderStatus, Role, Ticket, TicketStatus};
+use pos_wire::{DeviceKind, LiveEvent, Order, OrderLine, OrderStatus, Role, Ticket, TicketStatus};
 use sea_orm::FromQueryResult;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -14,7 +14,7 @@ use crate::{
     auth::{Actor, ActorKind},
     db::ScopedTx,
     error::{Code, Error, Result},
-    orders::{self, status::set_status},
+    orders::{self, lifecycle::Move, status::set_status},
 };
 
 /// Lines without a station go to this one.
@@ -34,24 +34,22 @@ struct TicketRow {
     bumped_at: Option<DateTime<Utc>>,
 }
 
-impl From<TicketRow> for Ticket {
-    fn from(r: TicketRow) -> Ticket {
-        Ticket {
+impl TryFrom<TicketRow> for Ticket {
+    type Error = Error;
+
+    fn try_from(r: TicketRow) -> Result<Ticket> {
+        Ok(Ticket {
             id: r.id,
             order_id: r.order_id,
             outlet_id: r.outlet_id,
             number: r.number,
             station: r.station,
-            status: match r.status.as_str() {
-                "bumped" => TicketStatus::Bumped,
-                "cancelled" => TicketStatus::Cancelled,
-                _ => TicketStatus::Open,
-            },
-            lines: Vec::<OrderLine>::deserialize(&r.lines).unwrap_or_default(),
-            order_status: OrderStatus::parse(&r.order_status).unwrap_or(OrderStatus::Placed),
+            status: TicketStatus::try_from(r.status.as_str()).map_err(anyhow::Error::from)?,
+            lines: Vec::<OrderLine>::deserialize(&r.lines).map_err(anyhow::Error::from)?,
+            order_status: OrderStatus::try_from(r.order_status.as_str()).map_err(anyhow::Error::from)?,
             created_at: r.created_at,
             bumped_at: r.bumped_at,
-        }
+        })
     }
 }
 
@@ -107,11 +105,6 @@ pub fn opened(order: &Order, tickets: Vec<PlannedTicket>) -> Vec<Ticket> {
         .collect()
 }
 
-/// The events announcing a new ticket.
-pub fn created_events(tickets: &[Ticket]) -> Result<Vec<(&'static str, serde_json::Value)>> {
-    tickets.iter().map(|t| Ok(("ticket.created", serde_json::to_value(t).map_err(anyhow::Error::from)?))).collect()
-}
-
 /// Cancels the order's tickets (the order row already says cancelled) and
 /// returns them as they are now, to be announced. (Not `{SELECT}` over the
 /// updated ids: the outer query of one statement sees the rows as they were.)
@@ -126,7 +119,7 @@ pub async fn cancel_tickets(tx: &ScopedTx, order_id: Uuid) -> Result<Vec<Ticket>
             [order_id.into()],
         )
         .await?;
-    Ok(rows.into_iter().map(Ticket::from).collect())
+    rows.into_iter().map(Ticket::try_from).collect()
 }
 
 fn require_kitchen(actor: &Actor) -> Result<()> {
@@ -166,19 +159,18 @@ pub async fn list(tx: &ScopedTx, actor: &Actor, outlet_id: Uuid, q: &TicketQuery
             [outlet_id.into(), q.station.clone().into(), limit.into()],
         )
         .await?;
-    Ok(rows.into_iter().map(Ticket::from).collect())
+    rows.into_iter().map(Ticket::try_from).collect()
 }
 
 async fn locked(tx: &ScopedTx, id: Uuid) -> Result<Ticket> {
     tx.query_one::<TicketRow>(&format!("{SELECT} WHERE t.id = $1 FOR UPDATE OF t"), [id.into()])
         .await?
-        .map(Ticket::from)
-        .ok_or(Error::NotFound)
+        .map(Ticket::try_from)
+        .ok_or(Error::NotFound)?
 }
 
 async fn announce(tx: &ScopedTx, ticket: &Ticket) -> Result<()> {
-    tx.append_event(ticket.outlet_id, "ticket.updated", serde_json::to_value(ticket).map_err(anyhow::Error::from)?)
-        .await?;
+    tx.append_event(ticket.outlet_id, LiveEvent::TicketUpdated(ticket.clone())).await?;
     Ok(())
 }
 
@@ -200,9 +192,8 @@ pub async fn bump(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Ticket> {
     if open.is_empty() {
         let mut order = lock_order(tx, ticket.order_id).await?;
         for next in [OrderStatus::Accepted, OrderStatus::Preparing, OrderStatus::Ready] {
-            if crate::orders::lifecycle::can_move(order.status, next) {
-                let from = order.status;
-                order = set_status(tx, order, from, next, None).await?;
+            if Move::Lifecycle.allows(order.status, next) {
+                order = set_status(tx, order, next, None, Move::Lifecycle).await?;
             }
         }
     }
@@ -224,25 +215,8 @@ pub async fn recall(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Ticket> {
     tx.execute("UPDATE tickets SET status = 'open', bumped_at = NULL WHERE id = $1", [id.into()]).await?;
     let order = lock_order(tx, ticket.order_id).await?;
     if order.status == OrderStatus::Ready {
-        // Back to the kitchen: ready -> preparing is a recall, not a normal move.
-        let row: orders::OrderRow = tx
-            .query_one(
-                &format!(
-                    "UPDATE orders SET status = 'preparing', updated_at = clock_timestamp() WHERE id = $1 RETURNING {}",
-                    orders::COLUMNS
-                ),
-                [order.id.into()],
-            )
-            .await?
-            .ok_or(Error::NotFound)?;
-        let updated = row.into_order();
-        tx.append_event(
-            updated.outlet_id,
-            "order.status_changed",
-            serde_json::json!({"order_id": updated.id, "number": updated.number, "status": "preparing",
-                               "previous": "ready", "reason": "recalled", "order": updated}),
-        )
-        .await?;
+        // Back to the kitchen.
+        set_status(tx, order, OrderStatus::Preparing, None, Move::Recall).await?;
     }
     let ticket = locked(tx, id).await?;
     announce(tx, &ticket).await?;
@@ -255,6 +229,6 @@ async fn lock_order(tx: &ScopedTx, id: Uuid) -> Result<Order> {
         [id.into()],
     )
     .await?
-    .map(orders::OrderRow::into_order)
-    .ok_or(Error::NotFound)
+    .map(Order::try_from)
+    .ok_or(Error::NotFound)?
 }

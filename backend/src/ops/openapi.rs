@@ -7,7 +7,7 @@ use utoipa::{
     openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme},
 };
 
-use crate::{auth, catalog, tenancy};
+use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -37,7 +37,7 @@ use crate::{auth, catalog, tenancy};
         crate::sync::sync_push, crate::events::http::outlet_events,
     ),
     components(schemas(pos_wire::Problem)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &EventKindsDoc),
 )]
 pub struct ApiDoc;
 

@@ -6,14 +6,9 @@ use uuid::Uuid;
 
 use super::{
     OrderQuery,
-    intake::{Intake, IntakePolicy, Placed, place_order},
+    intake::{Intake, IntakePolicy, Placed, place_order, reused_key},
 };
-use crate::{
-    auth::principal::Scoped,
-    error::{Code, Error, Result},
-    http::json::Json,
-    state::AppState,
-};
+use crate::{auth::principal::Scoped, error::Result, http::json::Json, state::AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/orders").route(web::get().to(list_orders)).route(web::post().to(create_order)))
@@ -40,7 +35,7 @@ pub async fn create_order(state: web::Data<AppState>, s: Scoped, body: Json<Crea
             s.tx.commit().await?;
             Ok(HttpResponse::Ok().json(order))
         }
-        Placed::Conflict(_) => Err(Error::conflict(Code::ClientOrderIdReused)),
+        Placed::Conflict(_) => Err(reused_key()),
     }
 }
 

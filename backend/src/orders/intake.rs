@@ -16,10 +16,10 @@
 //! offline order arriving more than [`LATE_AFTER`] after it is flagged
 //! `late_sync`.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::LazyLock};
 
 use chrono::{DateTime, Duration, Utc};
-use pos_wire::{Channel, CreateOrder, DeviceKind, Order, OrderLine, Role};
+use pos_wire::{Channel, CreateOrder, DeviceKind, LiveEvent, Order, OrderLine, Role};
 use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -53,6 +53,11 @@ pub enum Placed {
     Duplicate(Order),
     /// The same `client_order_id` with different content.
     Conflict(Order),
+}
+
+/// The refusal of a [`Placed::Conflict`].
+pub fn reused_key() -> Error {
+    Error::conflict(Code::ClientOrderIdReused)
 }
 
 /// What intake needs from the configuration.
@@ -170,23 +175,72 @@ pub async fn place_order(
     policy: &IntakePolicy,
 ) -> Result<Placed> {
     let (device_id, prefix) = taken_by(tx, actor, &req).await?;
-
-    // Replays: one at a time per key, then answer from what is stored.
-    tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [req.client_order_id.to_string().into()])
-        .await?;
     let hash = payload_hash(&req);
-    if let Some(existing) = existing(tx, req.client_order_id).await? {
-        let (row, stored_hash) = existing;
-        return Ok(if stored_hash == hash {
-            Placed::Duplicate(row.into_order())
-        } else {
-            Placed::Conflict(row.into_order())
-        });
+    if let Some(replay) = replay(tx, req.client_order_id, &hash).await? {
+        return Ok(replay);
     }
 
     let now = Utc::now();
     let mut errors = FieldErrors::new();
-    let mut flags: Vec<String> = Vec::new();
+    let mut fields = check_fields(&req, now, policy, intake, &mut errors);
+    let Some(outlet) = outlet_terms(tx, req.outlet_id).await? else {
+        errors.add("outlet_id", Code::OutletNotFound);
+        return Err(Error::Validation(errors));
+    };
+    if !outlet.is_open {
+        match when_closed(intake, req.channel) {
+            Closed::Refuse => errors.add("outlet_id", Code::OutletClosed),
+            Closed::Flag => fields.flags.push("outlet_closed".to_string()),
+        }
+    }
+    let when = ShownWhen {
+        menu_version: fields.menu_version,
+        taken_at: req.created_at_client.min(now),
+        not_before: now - policy.offline_window,
+    };
+    let past = PastTerms { when, window_hours: policy.offline_window.num_hours() };
+    let (lines, line_flags) = price_lines(tx, &req, intake, &past, &mut errors).await?;
+    errors.finish()?;
+    fields.flags.extend(line_flags.into_iter().map(String::from));
+
+    let subtotal: i64 = lines.iter().map(|l| l.line_total_minor).sum();
+    let totals = pricing::totals(subtotal, outlet.service_charge_bp, outlet.tax_rate_bp);
+    let (number, business_date) =
+        pickup_number(tx, &req, prefix.as_deref(), &outlet, &mut fields.flags, req.created_at_client).await?;
+    fields.flags.sort();
+    fields.flags.dedup();
+    let tickets = crate::kitchen::plan_tickets(&lines);
+    let new = NewOrder { req: &req, hash, number, business_date, fields, lines, totals, currency: outlet.currency };
+    let order = insert_order(tx, actor, device_id, new, &tickets).await?;
+    let tickets = crate::kitchen::opened(&order, tickets);
+    let mut events = vec![LiveEvent::OrderCreated(order.clone())];
+    events.extend(tickets.into_iter().map(LiveEvent::TicketCreated));
+    tx.append_events(order.outlet_id, events).await?;
+    metrics::counter!("orders_created_total", "intake" => if intake == Intake::Online { "online" } else { "offline" })
+        .increment(1);
+    Ok(Placed::Created(order))
+}
+
+/// What the order says about itself, checked.
+#[derive(Debug, Default, PartialEq)]
+struct Fields {
+    customer_name: Option<String>,
+    table: Option<String>,
+    /// The catalogue version of the menu the device priced from (`priced_from`).
+    menu_version: Option<i64>,
+    flags: Vec<String>,
+}
+
+/// Checks what needs neither the database nor the menu: the free text,
+/// the number of lines, `created_at_client` against the server's `now`,
+/// and the `priced_from` cursor. Refusals go to `errors`.
+fn check_fields(
+    req: &CreateOrder,
+    now: DateTime<Utc>,
+    policy: &IntakePolicy,
+    intake: Intake,
+    errors: &mut FieldErrors,
+) -> Fields {
     let customer_name = errors.take("customer_name", text(&req.customer_name, 60)).flatten();
     let table = errors.take("table", text(&req.table, 20)).flatten();
     if req.items.is_empty() {
@@ -195,111 +249,109 @@ pub async fn place_order(
     if req.items.len() > MAX_LINES {
         errors.add("items", CodedError::too_many(Code::TooManyLines, MAX_LINES));
     }
-    if let Some(flag) = errors
+    let flags = errors
         .take("created_at_client", order_time(req.created_at_client, now, policy.offline_window, intake))
         .flatten()
-    {
-        flags.push(flag.into());
-    }
+        .map(String::from)
+        .into_iter()
+        .collect();
     let menu_version = errors
         .take("priced_from", parse_cursor(req.priced_from.as_deref()).map_err(|_| Code::PullCursorInvalid.into()))
         .flatten();
-    let outlet: Option<OutletInfo> = tx
-        .query_one(
-            "SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text AS currency, \
-                    (now() AT TIME ZONE o.timezone)::date AS today \
-               FROM outlets o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1 AND o.archived_at IS NULL",
-            [req.outlet_id.into()],
-        )
-        .await?;
-    let Some(outlet) = outlet else {
-        errors.add("outlet_id", Code::OutletNotFound);
-        return Err(Error::Validation(errors));
-    };
-    if !outlet.is_open {
-        match (intake, req.channel) {
-            (Intake::Online, Channel::Kiosk) => errors.add("outlet_id", Code::OutletClosed),
-            _ => flags.push("outlet_closed".to_string()),
-        }
+    Fields { customer_name, table, menu_version, flags }
+}
+
+/// What a closed outlet does with an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Closed {
+    Refuse,
+    /// Keep it, flagged `outlet_closed` for staff.
+    Flag,
+}
+
+/// A kiosk customer ordering now hears at once that the outlet is closed;
+/// a counter order, or one already taken offline, is kept for staff.
+fn when_closed(intake: Intake, channel: Channel) -> Closed {
+    match (intake, channel) {
+        (Intake::Online, Channel::Kiosk) => Closed::Refuse,
+        _ => Closed::Flag,
     }
+}
 
-    let when =
-        ShownWhen { menu_version, taken_at: req.created_at_client.min(now), not_before: now - policy.offline_window };
-    let past = PastTerms { when, window_hours: policy.offline_window.num_hours() };
-    let (lines, line_flags) = price_lines(tx, &req, intake, &past, &mut errors).await?;
-    errors.finish()?;
-    flags.extend(line_flags.into_iter().map(String::from));
-    flags.sort();
-    flags.dedup();
+async fn outlet_terms(tx: &ScopedTx, outlet_id: Uuid) -> Result<Option<OutletInfo>> {
+    tx.query_one(
+        "SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text AS currency, \
+                (now() AT TIME ZONE o.timezone)::date AS today \
+           FROM outlets o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1 AND o.archived_at IS NULL",
+        [outlet_id.into()],
+    )
+    .await
+}
 
-    let subtotal: i64 = lines.iter().map(|l| l.line_total_minor).sum();
-    let totals = pricing::totals(subtotal, outlet.service_charge_bp, outlet.tax_rate_bp);
-    let (number, business_date) =
-        pickup_number(tx, &req, prefix.as_deref(), &outlet, &mut flags, req.created_at_client).await?;
-    let tickets = crate::kitchen::plan_tickets(&lines);
+/// Replays: one at a time per key, then answered from what is stored.
+async fn replay(tx: &ScopedTx, client_order_id: Uuid, hash: &[u8]) -> Result<Option<Placed>> {
+    tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [client_order_id.to_string().into()]).await?;
+    let Some((row, stored_hash)) = existing(tx, client_order_id).await? else { return Ok(None) };
+    let order = Order::try_from(row)?;
+    Ok(Some(if stored_hash == hash { Placed::Duplicate(order) } else { Placed::Conflict(order) }))
+}
 
-    // One statement takes the outlet's number (when the device did not bring
-    // one), stores the order and opens its tickets, so the counter row stays
-    // locked only for that statement, the events and the commit.
-    let (counter, from_counter, number_sql) = match number {
-        Some(_) => ("", "", "$6::text"),
-        None => (
-            "n AS (INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) \
-                   VALUES ($1, $3, $7, 1) ON CONFLICT (tenant_id, outlet_id, business_date) \
-                   DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number), ",
-            " FROM n",
-            "coalesce($6::text, n.last_number::text)",
-        ),
-    };
-    let id = Uuid::now_v7();
+/// An order ready to store: checked, priced and numbered.
+struct NewOrder<'r> {
+    req: &'r CreateOrder,
+    hash: Vec<u8>,
+    /// The device's own number, or `None` for the outlet's next one.
+    number: Option<String>,
+    business_date: chrono::NaiveDate,
+    fields: Fields,
+    lines: Vec<OrderLine>,
+    totals: pricing::Totals,
+    currency: String,
+}
+
+/// Stores the order, with its number and its tickets, in one statement
+/// (`sql/insert_order.sql`).
+static INSERT_ORDER: LazyLock<String> =
+    LazyLock::new(|| include_str!("sql/insert_order.sql").replace("{COLUMNS}", COLUMNS));
+
+async fn insert_order(
+    tx: &ScopedTx,
+    actor: &Actor,
+    device_id: Option<Uuid>,
+    new: NewOrder<'_>,
+    tickets: &[crate::kitchen::PlannedTicket],
+) -> Result<Order> {
+    let req = new.req;
     let row: OrderRow = tx
         .query_one(
-            &format!(
-                "WITH {counter}o AS (INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, \
-                        business_date, status, channel, customer_name, table_label, lines, subtotal_minor, \
-                        service_charge_minor, tax_minor, total_minor, currency, flags, device_id, user_id, created_at_client) \
-                 SELECT $1, $2, $3, $4, $5, {number_sql}, $7, 'placed', $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-                        $18, $19, $20{from_counter} \
-                 RETURNING {COLUMNS}), \
-                 t AS (INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) \
-                 SELECT $1, (r->>'id')::uuid, $2, $3, r->>'station', 'open', r->'lines' \
-                   FROM jsonb_array_elements($21::jsonb) r) \
-                 SELECT * FROM o"
-            ),
+            &INSERT_ORDER,
             [
                 tx.tenant_id().into(),
-                id.into(),
+                Uuid::now_v7().into(),
                 req.outlet_id.into(),
                 req.client_order_id.into(),
-                hash.into(),
-                number.into(),
-                business_date.into(),
-                (if req.channel == Channel::Counter { "counter" } else { "kiosk" }).into(),
-                customer_name.into(),
-                table.into(),
-                serde_json::to_value(&lines).map_err(anyhow::Error::from)?.into(),
-                totals.subtotal_minor.into(),
-                totals.service_charge_minor.into(),
-                totals.tax_minor.into(),
-                totals.total_minor.into(),
-                outlet.currency.into(),
-                flags.into(),
+                new.hash.into(),
+                new.number.into(),
+                new.business_date.into(),
+                req.channel.as_str().into(),
+                new.fields.customer_name.into(),
+                new.fields.table.into(),
+                serde_json::to_value(&new.lines).map_err(anyhow::Error::from)?.into(),
+                new.totals.subtotal_minor.into(),
+                new.totals.service_charge_minor.into(),
+                new.totals.tax_minor.into(),
+                new.totals.total_minor.into(),
+                new.currency.into(),
+                new.fields.flags.into(),
                 device_id.into(),
                 actor.user_id().into(),
                 req.created_at_client.into(),
-                crate::kitchen::planned_rows(&tickets).into(),
+                crate::kitchen::planned_rows(tickets).into(),
             ],
         )
         .await?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
-    let order = row.into_order();
-    let tickets = crate::kitchen::opened(&order, tickets);
-    let mut events = vec![("order.created", serde_json::to_value(&order).map_err(anyhow::Error::from)?)];
-    events.extend(crate::kitchen::created_events(&tickets)?);
-    tx.append_events(order.outlet_id, events).await?;
-    metrics::counter!("orders_created_total", "intake" => if intake == Intake::Online { "online" } else { "offline" })
-        .increment(1);
-    Ok(Placed::Created(order))
+    Order::try_from(row)
 }
 
 async fn existing(tx: &ScopedTx, client_order_id: Uuid) -> Result<Option<(OrderRow, Vec<u8>)>> {
@@ -352,8 +404,6 @@ async fn pickup_number(
             }
         }
         flags.push("number_reassigned".into());
-        flags.sort();
-        flags.dedup();
     }
     Ok((None, outlet.today))
 }
@@ -475,6 +525,60 @@ mod tests {
         assert_eq!(check(Duration::hours(71), Intake::Offline), Ok(Some("late_sync")));
         assert!(check(Duration::hours(73), Intake::Offline).unwrap_err().to_string().contains("72 h"));
         assert!(check(Duration::hours(73), Intake::Online).is_err());
+    }
+
+    fn order(items: usize) -> CreateOrder {
+        let line = pos_wire::OrderLineRequest {
+            menu_item_id: Uuid::nil(),
+            qty: 1,
+            modifier_option_ids: Vec::new(),
+            note: None,
+            shown_unit_price_minor: None,
+            shown_name: None,
+        };
+        CreateOrder {
+            client_order_id: Uuid::nil(),
+            outlet_id: Uuid::nil(),
+            channel: Channel::Kiosk,
+            customer_name: Some("  Siti ".into()),
+            table: None,
+            created_at_client: Utc::now(),
+            items: vec![line; items],
+            number: None,
+            priced_from: None,
+        }
+    }
+
+    #[test]
+    fn the_fields_an_order_checks_by_itself() {
+        let policy = IntakePolicy { offline_window: Duration::hours(72) };
+        let now = Utc::now();
+        let mut errors = FieldErrors::new();
+        let fields = check_fields(&order(1), now, &policy, Intake::Online, &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(fields, Fields { customer_name: Some("Siti".into()), ..Fields::default() });
+
+        let mut late = order(1);
+        late.created_at_client = now - Duration::hours(1);
+        let fields = check_fields(&late, now, &policy, Intake::Offline, &mut errors);
+        assert_eq!(fields.flags, ["late_sync"]);
+
+        let mut bad = order(MAX_LINES + 1);
+        bad.table = Some("t".repeat(21));
+        bad.priced_from = Some("yesterday".into());
+        check_fields(&bad, now, &policy, Intake::Online, &mut errors);
+        let fields: Vec<&str> = errors.0.keys().map(String::as_str).collect();
+        assert_eq!(fields, ["items", "priced_from", "table"]);
+        let mut empty = FieldErrors::new();
+        check_fields(&order(0), now, &policy, Intake::Online, &mut empty);
+        assert_eq!(empty.0["items"], [CodedError::from(Code::ItemsRequired)]);
+    }
+
+    #[test]
+    fn only_a_kiosk_ordering_now_is_refused_by_a_closed_outlet() {
+        assert_eq!(when_closed(Intake::Online, Channel::Kiosk), Closed::Refuse);
+        assert_eq!(when_closed(Intake::Offline, Channel::Kiosk), Closed::Flag);
+        assert_eq!(when_closed(Intake::Online, Channel::Counter), Closed::Flag);
     }
 
     #[test]

@@ -1,7 +1,34 @@
 //! Which status moves are allowed: `placed → accepted → preparing → ready →
-//! completed`, and `cancelled` from any state before `completed`.
+//! completed`, and `cancelled` from any state before `completed`. The
+//! kitchen recalling a bumped ticket takes a ready order back to preparing.
 
 use pos_wire::OrderStatus::{self, *};
+
+/// Why an order changes status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    /// Along the lifecycle (or cancelled), as anyone allowed may ask.
+    Lifecycle,
+    /// The kitchen reopened a bumped ticket.
+    Recall,
+}
+
+impl Move {
+    /// The reason an event gives for this kind of move, when it has its own.
+    pub fn reason(self) -> Option<&'static str> {
+        match self {
+            Move::Lifecycle => None,
+            Move::Recall => Some("recalled"),
+        }
+    }
+
+    pub fn allows(self, from: OrderStatus, to: OrderStatus) -> bool {
+        match self {
+            Move::Lifecycle => can_move(from, to),
+            Move::Recall => (from, to) == (Ready, Preparing),
+        }
+    }
+}
 
 pub fn can_move(from: OrderStatus, to: OrderStatus) -> bool {
     matches!((from, to), (Placed, Accepted) | (Accepted, Preparing) | (Preparing, Ready) | (Ready, Completed))
@@ -29,6 +56,16 @@ mod tests {
         for from in ALL {
             for to in ALL {
                 assert_eq!(can_move(from, to), allowed.contains(&(from, to)), "{from:?} -> {to:?}");
+                assert_eq!(Move::Lifecycle.allows(from, to), can_move(from, to));
+            }
+        }
+    }
+
+    #[test]
+    fn a_recall_only_takes_a_ready_order_back_to_preparing() {
+        for from in ALL {
+            for to in ALL {
+                assert_eq!(Move::Recall.allows(from, to), (from, to) == (Ready, Preparing), "{from:?} -> {to:?}");
             }
         }
     }

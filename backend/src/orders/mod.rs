@@ -51,29 +51,33 @@ pub(crate) const COLUMNS: &str = "id, client_order_id, outlet_id, number, status
     lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency::text AS currency, flags, \
     cancel_reason, created_at_client, created_at, updated_at";
 
-impl OrderRow {
-    pub fn into_order(self) -> Order {
-        Order {
-            id: self.id,
-            client_order_id: self.client_order_id,
-            outlet_id: self.outlet_id,
-            number: self.number,
-            status: OrderStatus::parse(&self.status).unwrap_or(OrderStatus::Placed),
-            channel: if self.channel == "counter" { Channel::Counter } else { Channel::Kiosk },
-            customer_name: self.customer_name,
-            table: self.table_label,
-            items: Vec::<OrderLine>::deserialize(&self.lines).unwrap_or_default(),
-            subtotal_minor: self.subtotal_minor,
-            service_charge_minor: self.service_charge_minor,
-            tax_minor: self.tax_minor,
-            total_minor: self.total_minor,
-            currency: self.currency,
-            flags: self.flags,
-            cancel_reason: self.cancel_reason,
-            created_at_client: self.created_at_client,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        }
+/// A stored order; an order the database holds in a shape this server
+/// cannot read is an error, never shown as something else.
+impl TryFrom<OrderRow> for Order {
+    type Error = Error;
+
+    fn try_from(row: OrderRow) -> Result<Order> {
+        Ok(Order {
+            id: row.id,
+            client_order_id: row.client_order_id,
+            outlet_id: row.outlet_id,
+            number: row.number,
+            status: OrderStatus::try_from(row.status.as_str()).map_err(anyhow::Error::from)?,
+            channel: Channel::try_from(row.channel.as_str()).map_err(anyhow::Error::from)?,
+            customer_name: row.customer_name,
+            table: row.table_label,
+            items: Vec::<OrderLine>::deserialize(&row.lines).map_err(anyhow::Error::from)?,
+            subtotal_minor: row.subtotal_minor,
+            service_charge_minor: row.service_charge_minor,
+            tax_minor: row.tax_minor,
+            total_minor: row.total_minor,
+            currency: row.currency,
+            flags: row.flags,
+            cancel_reason: row.cancel_reason,
+            created_at_client: row.created_at_client,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+        })
     }
 }
 
@@ -91,8 +95,8 @@ pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
         [id.into(), device_filter(actor).into()],
     )
     .await?
-    .map(OrderRow::into_order)
-    .ok_or(Error::NotFound)
+    .map(Order::try_from)
+    .ok_or(Error::NotFound)?
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -133,5 +137,6 @@ pub async fn list(tx: &ScopedTx, actor: &Actor, q: &OrderQuery) -> Result<Page<O
             ],
         )
         .await?;
-    Ok(page.page(rows.into_iter().map(OrderRow::into_order).collect(), |o| o.id))
+    let orders = rows.into_iter().map(Order::try_from).collect::<Result<Vec<_>>>()?;
+    Ok(page.page(orders, |o| o.id))
 }

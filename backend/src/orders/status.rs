@@ -1,9 +1,9 @@
 //! Moving an order through its lifecycle.
 
-use pos_wire::{ChangeOrderStatus, DeviceKind, Order, OrderStatus, Role};
+use pos_wire::{ChangeOrderStatus, DeviceKind, LiveEvent, Order, OrderStatus, OrderStatusChanged, Role};
 use uuid::Uuid;
 
-use super::{COLUMNS, OrderRow, lifecycle::can_move};
+use super::{COLUMNS, OrderRow, lifecycle::Move};
 use crate::{
     auth::{Actor, ActorKind},
     db::ScopedTx,
@@ -33,21 +33,24 @@ pub async fn change_status(tx: &ScopedTx, actor: &Actor, id: Uuid, req: ChangeOr
         .query_one(&format!("SELECT {COLUMNS} FROM orders WHERE id = $1 FOR UPDATE"), [id.into()])
         .await?
         .ok_or(Error::NotFound)?;
-    let from = OrderStatus::parse(&current.status).unwrap_or(OrderStatus::Placed);
-    set_status(tx, current.into_order(), from, req.status, reason).await
+    set_status(tx, Order::try_from(current)?, req.status, reason, Move::Lifecycle).await
 }
 
-/// Applies a move already known to come from `from` (row locked by the caller).
+/// Moves `order` (its row locked by the caller) to `to` if `how` allows it
+/// from where it is, cancels its tickets when it is cancelled, and announces
+/// the change: the one place an order's status changes.
 pub(crate) async fn set_status(
     tx: &ScopedTx,
     order: Order,
-    from: OrderStatus,
     to: OrderStatus,
     reason: Option<String>,
+    how: Move,
 ) -> Result<Order> {
-    if !can_move(from, to) {
+    let from = order.status;
+    if !how.allows(from, to) {
         return Err(Error::Conflict(CodedError::status_transition(from.as_str(), to.as_str())));
     }
+    let reason = reason.or_else(|| how.reason().map(str::to_string));
     let row: OrderRow = tx
         .query_one(
             &format!(
@@ -60,17 +63,17 @@ pub(crate) async fn set_status(
         .ok_or(Error::NotFound)?;
     let cancelled =
         if to == OrderStatus::Cancelled { crate::kitchen::cancel_tickets(tx, order.id).await? } else { Vec::new() };
-    let updated = row.into_order();
-    let mut events = vec![(
-        "order.status_changed",
-        serde_json::json!({
-            "order_id": updated.id, "number": updated.number, "status": to, "previous": from,
-            "reason": reason, "order": updated,
-        }),
-    )];
-    for ticket in &cancelled {
-        events.push(("ticket.updated", serde_json::to_value(ticket).map_err(anyhow::Error::from)?));
-    }
+    let updated = Order::try_from(row)?;
+    let changed = OrderStatusChanged {
+        order_id: updated.id,
+        number: updated.number.clone(),
+        status: to,
+        previous: from,
+        reason,
+        order: updated.clone(),
+    };
+    let mut events = vec![LiveEvent::OrderStatusChanged(changed)];
+    events.extend(cancelled.into_iter().map(LiveEvent::TicketUpdated));
     tx.append_events(updated.outlet_id, events).await?;
     Ok(updated)
 }

@@ -1,28 +1,18 @@
-//! `POST /sync/push`: a kiosk's queued orders in one batch. Each order runs
-//! in its own transaction, so one bad order never blocks the rest, and the
-//! whole batch is safe to resend after a timeout (replays are `duplicate`).
-//!
-//! Only a kiosk's own token may push, and only under its own `device_id`:
-//! this is the lenient path for orders really taken offline (see
-//! `orders::intake`); staff place orders with `POST /orders`.
+//! Offline sync: `POST /sync/push`, a kiosk's queued orders in one batch
+//! (see [`push`]). Pulling the menu is the catalogue's (`catalog::pull`).
+
+pub mod push;
 
 use actix_web::web;
-use pos_wire::{CreateOrder, DeviceKind, PushOutcome, PushResult, SyncPush, SyncPushResponse};
-use uuid::Uuid;
+use pos_wire::{PushOutcome, PushResult, SyncPush, SyncPushResponse};
 
 use crate::{
-    auth::{ActorKind, principal::Scoped},
-    db::PrincipalId,
-    error::{Code, CodedError, Error, Result},
-    http::{
-        json::{Json, parse_json},
-        problem::itemised_problem_of as problem_of,
-    },
-    orders::intake::{Intake, IntakePolicy, Placed, place_order},
+    auth::principal::Scoped,
+    error::Result,
+    http::{json::Json, problem::itemised_problem_of as problem_of},
+    orders::intake::{IntakePolicy, Placed, reused_key},
     state::AppState,
 };
-
-pub const MAX_BATCH: usize = 500;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/sync/push", web::post().to(sync_push));
@@ -37,67 +27,20 @@ pub async fn sync_push(
     body: Json<SyncPush>,
 ) -> Result<web::Json<SyncPushResponse>> {
     let push = body.into_inner();
-    let device_id = match s.actor.kind {
-        ActorKind::Device { device_id, kind: DeviceKind::Kiosk, .. } => device_id,
-        ActorKind::Device { .. } => return Err(Error::Forbidden(Code::PushKiosksOnly)),
-        ActorKind::Staff { .. } => {
-            return Err(Error::Forbidden(Code::PushDeviceTokensOnly));
-        }
-    };
-    if device_id != push.device_id {
-        return Err(Error::Forbidden(Code::PushOwnOrdersOnly));
-    }
-    let principal = PrincipalId::Device(device_id);
-    let policy = IntakePolicy::from_settings(&state.settings);
-    if push.orders.len() > MAX_BATCH {
-        return Err(Error::field("orders", CodedError::too_many(Code::TooManyOrders, MAX_BATCH)));
-    }
-    let (tenant_id, outlets, actor) = (s.tx.tenant_id(), s.tx.outlets().clone(), s.actor.clone());
+    let device_id = push::pusher(&s.actor, &push)?;
+    let scope = push::PushScope { tenant_id: s.tx.tenant_id(), outlets: s.tx.outlets().clone(), device_id };
     s.tx.commit().await?;
+    let policy = IntakePolicy::from_settings(&state.settings);
+    let pushed = push::push_orders(&state.db, &scope, &s.actor, push.orders, &policy).await?;
+    Ok(web::Json(SyncPushResponse { results: pushed.into_iter().map(result_of).collect() }))
+}
 
-    let mut results = Vec::with_capacity(push.orders.len());
-    for raw in push.orders {
-        let client_order_id = raw.get("client_order_id").and_then(|v| v.as_str()).and_then(|v| Uuid::parse_str(v).ok());
-        let order: CreateOrder = match serde_json::to_vec(&raw)
-            .map_err(anyhow::Error::from)
-            .map_err(Error::from)
-            .and_then(|b| parse_json(&b))
-        {
-            Ok(o) => o,
-            Err(e) => {
-                results.push(PushResult {
-                    client_order_id,
-                    outcome: PushOutcome::Rejected,
-                    order: None,
-                    error: Some(problem_of(&e)),
-                });
-                continue;
-            }
-        };
-        let tx = state.db.begin_scoped(tenant_id, outlets.clone(), principal).await?;
-        let result = match place_order(&tx, &actor, order, Intake::Offline, &policy).await {
-            Ok(Placed::Created(o)) => {
-                tx.commit().await?;
-                PushResult { client_order_id, outcome: PushOutcome::Created, order: Some(o), error: None }
-            }
-            Ok(Placed::Duplicate(o)) => {
-                tx.commit().await?;
-                PushResult { client_order_id, outcome: PushOutcome::Duplicate, order: Some(o), error: None }
-            }
-            Ok(Placed::Conflict(o)) => PushResult {
-                client_order_id,
-                outcome: PushOutcome::Conflict,
-                order: Some(o),
-                error: Some(problem_of(&Error::conflict(Code::ClientOrderIdReused))),
-            },
-            // The database itself failing is not the order's fault: fail the batch, the device retries.
-            Err(e @ (Error::Db(_) | Error::Internal(_))) => return Err(e),
-            Err(e) => {
-                tracing::info!(?client_order_id, error = ?e, "pushed order rejected");
-                PushResult { client_order_id, outcome: PushOutcome::Rejected, order: None, error: Some(problem_of(&e)) }
-            }
-        };
-        results.push(result);
-    }
-    Ok(web::Json(SyncPushResponse { results }))
+fn result_of(pushed: push::Pushed) -> PushResult {
+    let (outcome, order, error) = match pushed.outcome {
+        Ok(Placed::Created(order)) => (PushOutcome::Created, Some(order), None),
+        Ok(Placed::Duplicate(order)) => (PushOutcome::Duplicate, Some(order), None),
+        Ok(Placed::Conflict(order)) => (PushOutcome::Conflict, Some(order), Some(problem_of(&reused_key()))),
+        Err(e) => (PushOutcome::Rejected, None, Some(problem_of(&e))),
+    };
+    PushResult { client_order_id: pushed.client_order_id, outcome, order, error }
 }

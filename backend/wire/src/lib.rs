@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod devices;
+pub mod events;
 pub mod money;
 pub mod orders;
 pub mod outlets;
@@ -17,6 +18,7 @@ pub mod users;
 pub use auth::*;
 pub use catalog::*;
 pub use devices::*;
+pub use events::*;
 pub use orders::*;
 pub use outlets::*;
 pub use page::*;

@@ -15,6 +15,16 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
+    pub const ALL: [OrderStatus; 6] = [
+        OrderStatus::Placed,
+        OrderStatus::Accepted,
+        OrderStatus::Preparing,
+        OrderStatus::Ready,
+        OrderStatus::Completed,
+        OrderStatus::Cancelled,
+    ];
+
+    /// As stored and sent (`placed`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             OrderStatus::Placed => "placed",
@@ -26,16 +36,34 @@ impl OrderStatus {
         }
     }
 
+    /// The status named `s`, if there is one (see the `TryFrom`).
     pub fn parse(s: &str) -> Option<OrderStatus> {
-        Some(match s {
-            "placed" => OrderStatus::Placed,
-            "accepted" => OrderStatus::Accepted,
-            "preparing" => OrderStatus::Preparing,
-            "ready" => OrderStatus::Ready,
-            "completed" => OrderStatus::Completed,
-            "cancelled" => OrderStatus::Cancelled,
-            _ => return None,
-        })
+        OrderStatus::try_from(s).ok()
+    }
+}
+
+/// A name that is not one of the enum's `ALL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName(pub String);
+
+impl std::fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown name {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownName {}
+
+/// The one of `all` whose `name` is `s`.
+fn by_name<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str, s: &str) -> Result<T, UnknownName> {
+    all.iter().copied().find(|&value| name(value) == s).ok_or_else(|| UnknownName(s.to_string()))
+}
+
+impl TryFrom<&str> for OrderStatus {
+    type Error = UnknownName;
+
+    fn try_from(s: &str) -> Result<OrderStatus, UnknownName> {
+        by_name(&OrderStatus::ALL, |status| status.as_str(), s)
     }
 }
 
@@ -45,6 +73,26 @@ impl OrderStatus {
 pub enum Channel {
     Kiosk,
     Counter,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 2] = [Channel::Kiosk, Channel::Counter];
+
+    /// As stored and sent (`kiosk`, `counter`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Kiosk => "kiosk",
+            Channel::Counter => "counter",
+        }
+    }
+}
+
+impl TryFrom<&str> for Channel {
+    type Error = UnknownName;
+
+    fn try_from(s: &str) -> Result<Channel, UnknownName> {
+        by_name(&Channel::ALL, |channel| channel.as_str(), s)
+    }
 }
 
 /// One line of an order as a device sends it.
@@ -199,6 +247,27 @@ pub enum TicketStatus {
     Cancelled,
 }
 
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 3] = [TicketStatus::Open, TicketStatus::Bumped, TicketStatus::Cancelled];
+
+    /// As stored and sent (`open`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::Open => "open",
+            TicketStatus::Bumped => "bumped",
+            TicketStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+impl TryFrom<&str> for TicketStatus {
+    type Error = UnknownName;
+
+    fn try_from(s: &str) -> Result<TicketStatus, UnknownName> {
+        by_name(&TicketStatus::ALL, |status| status.as_str(), s)
+    }
+}
+
 /// What one kitchen station makes for one order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -215,18 +284,25 @@ pub struct Ticket {
     pub bumped_at: Option<DateTime<Utc>>,
 }
 
-/// A live event as sent over SSE (`id` = the outlet's sequence).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct OutletEvent {
-    pub seq: i64,
-    pub outlet_id: Uuid,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub data: serde_json::Value,
-    pub at: DateTime<Utc>,
-    /// The device that placed the order this event is about, if any (a
-    /// kiosk's stream carries only its own orders' events).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_device_id: Option<Uuid>,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_decode_to_what_they_were_encoded_from() {
+        for status in OrderStatus::ALL {
+            assert_eq!(OrderStatus::try_from(status.as_str()), Ok(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        for status in TicketStatus::ALL {
+            assert_eq!(TicketStatus::try_from(status.as_str()), Ok(status));
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+        assert_eq!(OrderStatus::try_from("Ready"), Err(UnknownName("Ready".into())));
+        assert!(TicketStatus::try_from("").is_err());
+        for channel in Channel::ALL {
+            assert_eq!(Channel::try_from(channel.as_str()), Ok(channel));
+            assert_eq!(serde_json::to_value(channel).unwrap(), channel.as_str());
+        }
+    }
 }

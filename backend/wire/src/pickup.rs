@@ -18,3 +18,15 @@ pub struct PickupEntry {
     pub status: OrderStatus,
     pub updated_at: DateTime<Utc>,
 }
+
+impl PickupEntry {
+    /// What the board may see of `order`.
+    pub fn of(order: &crate::Order) -> PickupEntry {
+        PickupEntry {
+            order_id: order.id,
+            number: order.number.clone(),
+            status: order.status,
+            updated_at: order.updated_at,
+        }
+    }
+}

@@ -8,7 +8,7 @@ pub mod http;
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use pos_wire::{CreateDevice, Device, DeviceKind, DevicePairingCode, PairedDevice, Role};
+use pos_wire::{CreateDevice, Device, DeviceKind, DevicePairingCode, DeviceRevoked, LiveEvent, PairedDevice, Role};
 use sea_orm::FromQueryResult;
 use sha2::Sha256;
 use uuid::Uuid;
@@ -165,7 +165,7 @@ pub async fn revoke(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     .await?;
     let after = get(tx, id).await?;
     // Ends the device's open event stream at once.
-    tx.append_event(before.outlet_id, "device.revoked", serde_json::json!({"device_id": id})).await?;
+    tx.append_event(before.outlet_id, LiveEvent::DeviceRevoked(DeviceRevoked { device_id: id })).await?;
     audit::record(
         tx,
         actor,

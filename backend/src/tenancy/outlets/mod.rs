@@ -3,7 +3,7 @@
 pub mod http;
 
 use chrono::{DateTime, Utc};
-use pos_wire::{CreateOutlet, Outlet, Page, PageQuery, Role, UpdateOutlet};
+use pos_wire::{CreateOutlet, LiveEvent, Outlet, Page, PageQuery, Role, UpdateOutlet};
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
@@ -175,7 +175,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
         .map_err(name_taken)?
         .ok_or(Error::NotFound)?;
     let after = Outlet::from(row);
-    tx.append_event(id, "outlet.updated", serde_json::to_value(&after).map_err(anyhow::Error::from)?).await?;
+    tx.append_event(id, LiveEvent::OutletUpdated(after.clone())).await?;
     audit::record(tx, actor, "outlet.update", "outlet", Some(id), Some(id), snapshot(&before), snapshot(&after))
         .await?;
     Ok(after)
@@ -194,8 +194,7 @@ pub async fn touch_all(tx: &ScopedTx) -> Result<()> {
         )
         .await?;
     for outlet in rows.into_iter().map(Outlet::from) {
-        tx.append_event(outlet.id, "outlet.updated", serde_json::to_value(&outlet).map_err(anyhow::Error::from)?)
-            .await?;
+        tx.append_event(outlet.id, LiveEvent::OutletUpdated(outlet)).await?;
     }
     Ok(())
 }
