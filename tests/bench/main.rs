@@ -24,6 +24,8 @@
 use std::{collections::HashMap, path::Path, process::Command};
 
 use anyhow::{Context, bail};
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
 use serde_json::{Value, json};
 
 struct Figures {
@@ -480,19 +482,14 @@ async fn fanout(a: HashMap<String, String>) -> anyhow::Result<()> {
         let (tx, ready, url, token, sse_client) =
             (tx.clone(), ready.clone(), url.clone(), token.clone(), sse_client.clone());
         tokio::spawn(async move {
-            let Ok(mut res) = sse_client.get(&url).bearer_auth(&token).send().await else { return };
+            let Ok(res) = sse_client.get(&url).bearer_auth(&token).send().await else { return };
             ready.add_permits(1);
-            let mut buf = String::new();
-            while let Ok(Some(chunk)) = res.chunk().await {
+            let mut events = res.bytes_stream().eventsource();
+            while let Some(Ok(event)) = events.next().await {
                 let now = std::time::Instant::now();
-                buf.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buf.find("\n\n") {
-                    let block: String = buf.drain(..end + 2).collect();
-                    if block.contains("event: order.created") {
-                        let number =
-                            block.split("\"number\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
-                        let _ = tx.send((i, number.to_string(), now));
-                    }
+                if event.event == "order.created" {
+                    let data: Value = serde_json::from_str(&event.data).unwrap_or_default();
+                    let _ = tx.send((i, data["number"].as_str().unwrap_or("").to_string(), now));
                 }
             }
         });

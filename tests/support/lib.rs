@@ -308,15 +308,25 @@ pub async fn menu_item(app: &TestApp, token: &str, name: &str) -> Uuid {
 /// One server-sent event.
 #[derive(Debug, Clone)]
 pub struct SseEvent {
+    /// The stream's last event ID once this event has arrived, as a
+    /// browser's `lastEventId` (an event without `id:` leaves it as it was);
+    /// None until the server has sent one.
     pub id: Option<String>,
     pub event: String,
     pub data: Value,
 }
 
-/// A minimal SSE client over reqwest, for tests.
+type EventStream = std::pin::Pin<
+    Box<
+        dyn futures_util::Stream<
+                Item = Result<eventsource_stream::Event, eventsource_stream::EventStreamError<reqwest::Error>>,
+            > + Send,
+    >,
+>;
+
+/// An SSE client over reqwest (parsing by `eventsource-stream`), for tests.
 pub struct SseClient {
-    response: reqwest::Response,
-    buffer: String,
+    events: EventStream,
 }
 
 impl SseClient {
@@ -334,46 +344,35 @@ impl SseClient {
         let response = req.header("accept", "text/event-stream").send().await.expect("SSE connect");
         assert_eq!(response.status(), 200, "SSE status");
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-        SseClient { response, buffer: String::new() }
+        SseClient::of(response)
+    }
+
+    /// Reads the events of a stream already answered.
+    pub fn of(response: reqwest::Response) -> SseClient {
+        use eventsource_stream::Eventsource;
+        SseClient { events: Box::pin(response.bytes_stream().eventsource()) }
     }
 
     /// True when the server ends the stream within `wait` (whatever it
     /// sends before), false when it is still open then.
     pub async fn closed_within(&mut self, wait: std::time::Duration) -> bool {
+        use futures_util::StreamExt;
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+            match tokio::time::timeout_at(deadline, self.events.next()).await {
                 Err(_) => return false,
-                Ok(Ok(Some(_))) => continue,
-                Ok(Ok(None) | Err(_)) => return true,
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_)) | None) => return true,
             }
         }
     }
 
     /// The next event (comments skipped), or None when `wait` passes first or the stream ends.
     pub async fn next(&mut self, wait: std::time::Duration) -> Option<SseEvent> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let (mut id, mut event, mut data) = (None, "message".to_string(), String::new());
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("id:") {
-                        id = Some(v.trim().to_string());
-                    } else if let Some(v) = line.strip_prefix("event:") {
-                        event = v.trim().to_string();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.strip_prefix(' ').unwrap_or(v));
-                    }
-                }
-                if data.is_empty() && id.is_none() {
-                    continue; // keep-alive comment or retry hint
-                }
-                return Some(SseEvent { id, event, data: serde_json::from_str(&data).unwrap_or(Value::String(data)) });
-            }
-            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.ok()??;
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk).replace("\r\n", "\n"));
-        }
+        use futures_util::StreamExt;
+        let e = tokio::time::timeout(wait, self.events.next()).await.ok()??.ok()?;
+        let data = serde_json::from_str(&e.data).unwrap_or(Value::String(e.data));
+        Some(SseEvent { id: Some(e.id).filter(|id| !id.is_empty()), event: e.event, data })
     }
 
     /// The (sequence, pickup number) of the next `order.created` events, up
