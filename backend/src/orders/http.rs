@@ -54,7 +54,8 @@ pub async fn list_orders(s: Scoped, q: web::Query<OrderQuery>) -> Result<web::Js
     Ok(web::Json(page))
 }
 
-#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders",
+#[utoipa::path(get, path = "/api/v1/orders/{id}",
+    params(("id" = Uuid, Path, description = "The order")), tag = "orders",
     responses((status = 200, body = Order), (status = 404)), security(("bearer" = [])))]
 pub async fn get_order(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Order>> {
     let order = super::get(&s.tx, &s.actor, *id).await?;
@@ -64,7 +65,8 @@ pub async fn get_order(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Order
 
 /// Lifecycle: placed → accepted → preparing → ready → completed; cancelled
 /// (with a reason) before completed. Any other move is 409.
-#[utoipa::path(post, path = "/api/v1/orders/{id}/status", tag = "orders", request_body = ChangeOrderStatus,
+#[utoipa::path(post, path = "/api/v1/orders/{id}/status",
+    params(("id" = Uuid, Path, description = "The order")), tag = "orders", request_body = ChangeOrderStatus,
     responses((status = 200, body = Order), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn change_order_status(

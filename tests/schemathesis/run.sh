@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Property-based tests of the JSON API driven by its own OpenAPI document
+# (Schemathesis, from PyPI): a pos-server started here, a brand and its
+# devices prepared over HTTP (prepare.py), then every operation of
+# /api/v1/openapi.json tried with generated valid and invalid requests
+# (schemathesis.toml says which checks and why).
+#
+# Expects POS_DATABASE_URL, POS_OWNER_DATABASE_URL and POS_REDIS_URL exported
+# and the database migrated (tests/run.sh and tests/dev.sh do that):
+#
+#   bash tests/dev.sh bash tests/schemathesis/run.sh [extra st run args...]
+#
+# Schemathesis is installed into a virtualenv (POS_VENV, default
+# ~/.cache/pos-venv) when missing. The server log and Schemathesis' reports
+# go to ${POS_ARTIFACTS:-/tmp/pos-artifacts}/schemathesis.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+target="${CARGO_TARGET_DIR:-$HOME/.cache/pos-target}"
+server_bin="${POS_SERVER_BIN:-$target/debug/pos-server}"
+venv="${POS_VENV:-$HOME/.cache/pos-venv}"
+out="${POS_ARTIFACTS:-/tmp/pos-artifacts}/schemathesis"
+
+for var in POS_DATABASE_URL POS_OWNER_DATABASE_URL POS_REDIS_URL; do
+  if [[ -z "${!var:-}" ]]; then
+    echo "schemathesis: $var is not set (run it through tests/dev.sh)" >&2
+    exit 2
+  fi
+done
+[[ -x "$server_bin" ]] || (cd "$root" && CARGO_TARGET_DIR="$target" cargo build -p pos-server --quiet)
+
+if ! "$venv/bin/st" --version 2>/dev/null | grep -q 'version 4\.'; then
+  echo "schemathesis: installing Schemathesis 4 into $venv" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis>=4,<5'
+fi
+
+rm -rf "$out" && mkdir -p "$out"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+base="http://127.0.0.1:$port"
+# Generated sign-ins and pairings from one address: the limits have tests of
+# their own. A ping every second gives each generated stream request an event.
+POS_BIND="127.0.0.1:$port" POS_LOG="${POS_LOG:-warn}" POS_LOG_FORMAT=pretty \
+  POS_LOGIN_LIMIT_PER_IP=1000000 POS_LOGIN_LIMIT_PER_ACCOUNT=1000000 \
+  POS_PAIR_LIMIT_PER_IP=1000000 POS_PAIR_LIMIT_GLOBAL=1000000 POS_SSE_HEARTBEAT_MS=1000 \
+  "$server_bin" serve >"$out/server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do
+  curl -sf "$base/healthz" >/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$out/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+
+while IFS='=' read -r name value; do
+  export "$name=$value"
+done < <(python3 "$here/prepare.py" "$base")
+
+cd "$out"
+"$venv/bin/st" --config-file "$here/schemathesis.toml" run "$base/api/v1/openapi.json" \
+  --seed "${POS_ST_SEED:-20261203}" --no-color \
+  --report junit,ndjson --report-dir "$out" "$@"
