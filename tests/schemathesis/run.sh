@@ -32,6 +32,9 @@ done
 
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q 'version 4\.'; then
   echo "schemathesis: installing Schemathesis 4 into $venv" >&2
+  if ! python3 -c 'import ensurepip' 2>/dev/null && [[ $(id -u) -eq 0 ]]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+  fi
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis>=4,<5'
 fi
@@ -57,7 +60,17 @@ while IFS='=' read -r name value; do
   export "$name=$value"
 done < <(python3 "$here/prepare.py" "$base")
 
+# The whole report goes to $out/st.log; the summary (or, on failure, the
+# failures) to the terminal.
 cd "$out"
+status=0
 "$venv/bin/st" --config-file "$here/schemathesis.toml" run "$base/api/v1/openapi.json" \
   --seed "${POS_ST_SEED:-20261203}" --no-color \
-  --report junit,ndjson --report-dir "$out" "$@"
+  --report junit --report-dir "$out" "$@" >"$out/st.log" 2>&1 || status=$?
+if [[ $status -eq 0 ]]; then
+  sed -n '/= SUMMARY =/,$p' "$out/st.log"
+else
+  sed -n '/= \(ERRORS\|FAILURES\) =/,$p' "$out/st.log" >&2
+  echo "schemathesis: failed; the whole report is in $out/st.log" >&2
+fi
+exit "$status"
