@@ -1,3 +1,4 @@
+use pos_tests::fixtures;
 use pos_tests::{TestApp, ids};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -135,12 +136,12 @@ async fn outlet_overrides_86_and_price_per_outlet_with_etags() {
     // The manager of A 86es the item at A only; B is unaffected.
     let (_, manager) = app.create_staff(&t.token, "manager", &[a]).await;
     let r = app
-        .patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &manager, json!({"available": false}))
+        .patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &manager, fixtures::availability(false))
         .await
         .expect(200);
     assert_eq!(r.body["available"], false);
     assert!(r.body["unavailable_until"].is_null());
-    app.patch(&format!("/api/v1/outlets/{b}/menu-items/{item}"), &manager, json!({"available": false}))
+    app.patch(&format!("/api/v1/outlets/{b}/menu-items/{item}"), &manager, fixtures::availability(false))
         .await
         .expect(404);
     let res = app
@@ -195,7 +196,7 @@ async fn outlet_overrides_86_and_price_per_outlet_with_etags() {
     }
     // Cashiers and devices cannot 86.
     let (_, cashier) = app.create_staff(&t.token, "cashier", &[a]).await;
-    app.patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &cashier, json!({"available": true}))
+    app.patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &cashier, fixtures::availability(true))
         .await
         .expect(403);
 }
@@ -288,7 +289,7 @@ async fn pull_gives_snapshots_pages_increments_and_tombstones() {
     assert_eq!(page.body["cursor"], cursor.as_str());
 
     // Changes after the cursor: an 86, a price change, a deletion (tombstone), outlet settings.
-    app.patch(&format!("/api/v1/outlets/{outlet}/menu-items/{}", made[0]), &t.token, json!({"available": false}))
+    app.patch(&format!("/api/v1/outlets/{outlet}/menu-items/{}", made[0]), &t.token, fixtures::availability(false))
         .await
         .expect(200);
     app.patch(&format!("/api/v1/menu-items/{}", made[1]), &t.token, json!({"price_minor": 1000})).await.expect(200);
@@ -314,7 +315,7 @@ async fn pull_gives_snapshots_pages_increments_and_tombstones() {
     // Another outlet's overrides never reach this outlet's devices.
     let other = app.create_outlet(&t.token, "Other").await;
     let cursor = page.body["cursor"].as_str().unwrap().to_string();
-    app.patch(&format!("/api/v1/outlets/{other}/menu-items/{}", made[3]), &t.token, json!({"available": false}))
+    app.patch(&format!("/api/v1/outlets/{other}/menu-items/{}", made[3]), &t.token, fixtures::availability(false))
         .await
         .expect(200);
     let page = app.get(&format!("/api/v1/sync/pull?outlet_id={outlet}&since={cursor}"), &device).await.expect(200);
@@ -397,7 +398,7 @@ async fn menu_changes_reach_the_outlet_streams() {
         pos_tests::SseClient::connect(&app.url(&format!("/api/v1/outlets/{a}/events")), &kiosk_a, None).await;
     let mut on_b =
         pos_tests::SseClient::connect(&app.url(&format!("/api/v1/outlets/{b}/events")), &kiosk_b, None).await;
-    app.patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &t.token, json!({"available": false}))
+    app.patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &t.token, fixtures::availability(false))
         .await
         .expect(200);
     app.patch(&format!("/api/v1/menu-items/{item}"), &t.token, json!({"price_minor": 30000})).await.expect(200);

@@ -1,3 +1,4 @@
+use pos_tests::fixtures;
 use pos_tests::{TestApp, ids};
 use serde_json::json;
 
@@ -87,10 +88,10 @@ async fn roles_limit_outlet_changes() {
     let (_, manager) = app.create_staff(&t.token, "manager", &[a]).await;
     let (_, cashier) = app.create_staff(&t.token, "cashier", &[a]).await;
 
-    app.patch(&format!("/api/v1/outlets/{a}"), &manager, json!({"is_open": false})).await.expect(200);
-    app.patch(&format!("/api/v1/outlets/{b}"), &manager, json!({"is_open": false})).await.expect(404);
+    app.patch(&format!("/api/v1/outlets/{a}"), &manager, fixtures::outlet_open(false)).await.expect(200);
+    app.patch(&format!("/api/v1/outlets/{b}"), &manager, fixtures::outlet_open(false)).await.expect(404);
     app.post("/api/v1/outlets", Some(&manager), json!({"name": "C"})).await.expect(403);
     app.delete(&format!("/api/v1/outlets/{a}"), &manager).await.expect(403);
-    app.patch(&format!("/api/v1/outlets/{a}"), &cashier, json!({"is_open": true})).await.expect(403);
+    app.patch(&format!("/api/v1/outlets/{a}"), &cashier, fixtures::outlet_open(true)).await.expect(403);
     assert_eq!(ids(&app.get("/api/v1/outlets", &cashier).await.expect(200)), vec![a]);
 }

@@ -26,6 +26,8 @@ use std::{collections::HashMap, path::Path, process::Command};
 use anyhow::{Context, bail};
 use eventsource_stream::Eventsource;
 use futures_util::StreamExt;
+use pos_tests::fixtures;
+use pos_wire::DeviceKind;
 use serde_json::{Value, json};
 
 struct Figures {
@@ -69,7 +71,12 @@ async fn bench_brand(base: &str) -> anyhow::Result<(reqwest::Client, String, Str
     Ok((client, field("access_token")?, field("tenant_id")?, field("user_id")?))
 }
 
-async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> anyhow::Result<Value> {
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    token: &str,
+    body: impl serde::Serialize,
+) -> anyhow::Result<Value> {
     Ok(client.post(url).bearer_auth(token).json(&body).send().await?.error_for_status()?.json().await?)
 }
 
@@ -314,12 +321,12 @@ async fn pull(a: HashMap<String, String>) -> anyhow::Result<()> {
         &client,
         format!("{base}/api/v1/outlets/{outlet}/devices"),
         &token,
-        json!({"kind": "kiosk", "name": "Bench"}),
+        fixtures::device(DeviceKind::Kiosk, "Bench"),
     )
     .await?;
     let paired: Value = client
         .post(format!("{base}/api/v1/devices/pair"))
-        .json(&json!({"pairing_code": device["pairing_code"]}))
+        .json(&fixtures::pairing(device["pairing_code"].as_str().unwrap()))
         .send()
         .await?
         .error_for_status()?
