@@ -6,7 +6,7 @@ use pos_backend::{
 };
 use pos_tests::fixtures;
 use pos_tests::{PASSWORD, Reply, TestApp};
-use pos_wire::Role;
+use pos_wire::{LoginRequest, Role, SignupRequest, UpdateUser};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -61,7 +61,11 @@ async fn same_email_in_two_brands_needs_a_tenant_choice() {
     let r = app.post("/api/v1/auth/login", None, fixtures::login(&email, PASSWORD)).await.expect(409);
     assert!(r.text.contains(&a.tenant_id.to_string()) && r.text.contains(&b.tenant_id.to_string()));
     let r = app
-        .post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD, "tenant_id": b.tenant_id}))
+        .post(
+            "/api/v1/auth/login",
+            None,
+            LoginRequest { tenant_id: Some(b.tenant_id), ..fixtures::login(&email, PASSWORD) },
+        )
         .await
         .expect(200);
     let users = app.get("/api/v1/users", r.body["access_token"].as_str().unwrap()).await.expect(200);
@@ -184,7 +188,7 @@ async fn access_tokens_are_taken_from_the_query_by_the_event_stream_only() {
     let res = app
         .client
         .post(app.url(&format!("/api/v1/outlets?access_token={}", t.token)))
-        .json(&json!({"name": "Via the query"}))
+        .json(&fixtures::outlet("Via the query"))
         .send()
         .await
         .unwrap();
@@ -422,7 +426,11 @@ async fn brands_signed_up_with_someone_elses_email_do_not_lock_them_out() {
         app.post(
             "/api/v1/auth/signup",
             None,
-            json!({"brand_name": format!("Squat {i}"), "owner_name": "X", "email": victim_email, "password": "attacker-pass"}),
+            SignupRequest {
+                brand_name: format!("Squat {i}"),
+                owner_name: "X".into(),
+                ..fixtures::signup(&victim_email, "attacker-pass")
+            },
         )
         .await
         .expect(201);
@@ -449,7 +457,13 @@ async fn an_email_changed_without_a_new_password_still_signs_in() {
     let outlet = app.create_outlet(&t.token, "Main").await;
     let (id, _) = app.create_staff(&t.token, "manager", &[outlet]).await;
     let new_email = format!("renamed-{}@test.example", Uuid::now_v7().simple());
-    app.patch(&format!("/api/v1/users/{id}"), &t.token, json!({"email": new_email})).await.expect(200);
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        &t.token,
+        UpdateUser { email: Some(new_email.clone()), ..Default::default() },
+    )
+    .await
+    .expect(200);
     // Its hash was made under the old email: checked on its own, then replaced.
     let hash_of = || async {
         let tx = app.tenant_tx(t.tenant_id).await;

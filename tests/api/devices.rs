@@ -1,6 +1,6 @@
 use pos_tests::fixtures;
 use pos_tests::{Reply, TestApp};
-use pos_wire::DeviceKind;
+use pos_wire::{DeviceKind, LogoutRequest};
 use serde_json::json;
 
 #[tokio::test]
@@ -85,14 +85,14 @@ async fn devices_cannot_manage_anything() {
     let outlet = app.create_outlet(&t.token, "Main").await;
     let (device_id, token) = app.pair_device(&t.token, outlet, "kiosk").await;
     app.get("/api/v1/users", &token).await.expect(403);
-    app.post("/api/v1/outlets", Some(&token), json!({"name": "X"})).await.expect(403);
+    app.post("/api/v1/outlets", Some(&token), fixtures::outlet("X")).await.expect(403);
     app.patch(&format!("/api/v1/outlets/{outlet}"), &token, fixtures::outlet_open(false)).await.expect(403);
     app.post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&token), fixtures::device(DeviceKind::Kiosk, "X"))
         .await
         .expect(403);
     app.delete(&format!("/api/v1/devices/{device_id}"), &token).await.expect(403);
     app.get("/api/v1/audit-log", &token).await.expect(403);
-    let r = app.post("/api/v1/auth/logout", Some(&token), json!({})).await;
+    let r = app.post("/api/v1/auth/logout", Some(&token), LogoutRequest::default()).await;
     assert_eq!(r.status, 403);
 }
 

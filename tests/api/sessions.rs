@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use pos_tests::fixtures;
 use pos_tests::{PASSWORD, ServerProcess, SseClient, Tenant, TestApp};
-use serde_json::{Value, json};
+use pos_wire::Role;
+use serde_json::Value;
 use uuid::Uuid;
 
 /// Long enough for a 300 ms re-check and a slow CI machine.
@@ -34,11 +35,7 @@ impl Person {
 async fn person(app: &TestApp, t: &Tenant, role: &str, outlets: &[Uuid]) -> Person {
     let email = format!("{role}-{}@test.example", Uuid::now_v7().simple());
     let r = app
-        .post(
-            "/api/v1/users",
-            Some(&t.token),
-            json!({"email": email, "name": role, "password": PASSWORD, "role": role, "outlet_ids": outlets}),
-        )
+        .post("/api/v1/users", Some(&t.token), fixtures::user(&email, role, Role::parse(role).unwrap(), outlets))
         .await
         .expect(201);
     let pair = app.login(&email).await;

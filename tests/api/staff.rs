@@ -1,6 +1,6 @@
 use pos_tests::fixtures;
 use pos_tests::{PASSWORD, TestApp, ids};
-use pos_wire::{Role, UpdateOutlet, UpdateUser};
+use pos_wire::{CreateUser, Locale, Role, UpdateOutlet, UpdateUser};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -38,7 +38,11 @@ async fn owners_manage_staff_with_validation() {
 
     let e = email();
     let r = app
-        .post("/api/v1/users", Some(&t.token), json!({"email": e, "name": "Budi", "password": PASSWORD, "role": "cashier", "outlet_ids": [a], "locale": "en"}))
+        .post(
+            "/api/v1/users",
+            Some(&t.token),
+            CreateUser { locale: Some(Locale::En), ..fixtures::user(&e, "Budi", Role::Cashier, &[a]) },
+        )
         .await
         .expect(201);
     let id = r.body["id"].as_str().unwrap().to_string();
@@ -69,7 +73,14 @@ async fn owners_manage_staff_with_validation() {
 async fn the_last_owner_stays() {
     let app = TestApp::spawn().await;
     let t = app.signup().await;
-    let r = app.patch(&format!("/api/v1/users/{}", t.owner_id), &t.token, json!({"role": "manager"})).await.expect(422);
+    let r = app
+        .patch(
+            &format!("/api/v1/users/{}", t.owner_id),
+            &t.token,
+            UpdateUser { role: Some(Role::Manager), ..Default::default() },
+        )
+        .await
+        .expect(422);
     assert!(r.body["errors"]["role"].is_array());
     app.delete(&format!("/api/v1/users/{}", t.owner_id), &t.token).await.expect(409);
     let r =
@@ -126,10 +137,16 @@ async fn managers_manage_their_outlets_crew_only() {
     app.login(owner_view.body["email"].as_str().unwrap()).await;
     // Once the owner keeps them at A only, they are the manager's.
     app.patch(&cook, &t.token, fixtures::user_outlets(&[a])).await.expect(200);
-    app.patch(&cook, &manager, json!({"name": "Koki A"})).await.expect(200);
+    app.patch(&cook, &manager, UpdateUser { name: Some("Koki A".into()), ..Default::default() }).await.expect(200);
 
     // No promotions by managers; cashiers and cooks get no staff admin.
-    app.patch(&format!("/api/v1/users/{a_cashier}"), &manager, json!({"role": "manager"})).await.expect(403);
+    app.patch(
+        &format!("/api/v1/users/{a_cashier}"),
+        &manager,
+        UpdateUser { role: Some(Role::Manager), ..Default::default() },
+    )
+    .await
+    .expect(403);
     let (_, cashier) = app.create_staff(&t.token, "cashier", &[a]).await;
     app.get("/api/v1/users", &cashier).await.expect(403);
 }
