@@ -4,15 +4,14 @@ use pos_backend::{
     auth::{jwt::Keyring, rate_limit::RateLimiter},
     config::{JwtKeyConfig, Secret},
 };
-use pos_tests::fixtures;
-use pos_tests::{PASSWORD, Reply, TestApp};
+use pos_tests::{PASSWORD, Reply, TestApp, fixtures};
 use pos_wire::{LoginRequest, Role, SignupRequest, UpdateUser};
 use serde_json::json;
 use uuid::Uuid;
 
 /// A login attempt, from `from` (an `X-Forwarded-For` hop) when given.
 async fn login_from(app: &TestApp, email: &str, password: &str, from: Option<&str>) -> Reply {
-    let mut req = app.client.post(app.url("/api/v1/auth/login")).json(&fixtures::login(&email, &password));
+    let mut req = app.client.post(app.url("/api/v1/auth/login")).json(&fixtures::login(email, password));
     if let Some(from) = from {
         req = req.header("x-forwarded-for", from);
     }
@@ -115,7 +114,7 @@ async fn malformed_foreign_and_expired_refresh_tokens_fail() {
     let app = TestApp::spawn_with(|s| s.refresh_token_ttl = std::time::Duration::from_secs(1)).await;
     let t = app.signup().await;
     for bad in ["", "garbage", "rt1.zz.zz"] {
-        app.post("/api/v1/auth/refresh", None, fixtures::refresh(&bad)).await.expect(401);
+        app.post("/api/v1/auth/refresh", None, fixtures::refresh(bad)).await.expect(401);
     }
     // The right secret under another tenant's id finds nothing.
     let other = app.signup().await;

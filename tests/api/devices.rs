@@ -1,5 +1,4 @@
-use pos_tests::fixtures;
-use pos_tests::{Reply, TestApp};
+use pos_tests::{Reply, TestApp, fixtures};
 use pos_wire::{DeviceKind, LogoutRequest};
 use serde_json::json;
 

@@ -4,8 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use pos_tests::fixtures;
-use pos_tests::{Reply, Tenant, TestApp, ids};
+use pos_tests::{Reply, Tenant, TestApp, fixtures, ids};
 use pos_wire::{DeviceKind, OrderStatus, UpdateCategory, UpdateOutlet, UpdateUser};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -79,16 +78,14 @@ async fn every_endpoint_with_an_id_is_covered() {
     let covered: BTreeSet<(String, String)> =
         targeted_endpoints().iter().map(|(m, p, _)| (m.as_str().to_lowercase(), normalise(p))).collect();
     for (path, ops) in doc.body["paths"].as_object().unwrap() {
-        let takes_id = path.contains('{')
-            || ops.as_object().unwrap().values().any(|op| {
-                op["parameters"].as_array().is_some_and(|ps| {
+        for (method, op) in ops.as_object().unwrap() {
+            let takes_id = path.contains('{')
+                || op["parameters"].as_array().is_some_and(|ps| {
                     ps.iter().any(|p| p["in"] == "query" && p["name"].as_str().is_some_and(|n| n.ends_with("_id")))
-                })
-            });
-        if !takes_id {
-            continue;
-        }
-        for method in ops.as_object().unwrap().keys() {
+                });
+            if !takes_id {
+                continue;
+            }
             assert!(
                 covered.contains(&(method.clone(), normalise(path))),
                 "{method} {path} is not in the isolation suite"

@@ -1,5 +1,4 @@
-use pos_tests::fixtures;
-use pos_tests::{TestApp, ids};
+use pos_tests::{TestApp, fixtures, ids};
 use pos_wire::{CreateOutlet, UpdateOutlet};
 use serde_json::json;
 

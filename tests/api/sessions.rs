@@ -5,8 +5,7 @@
 
 use std::time::Duration;
 
-use pos_tests::fixtures;
-use pos_tests::{PASSWORD, ServerProcess, SseClient, Tenant, TestApp};
+use pos_tests::{PASSWORD, ServerProcess, SseClient, Tenant, TestApp, fixtures};
 use pos_wire::Role;
 use serde_json::Value;
 use uuid::Uuid;

@@ -1,7 +1,6 @@
 //! Row-level security at the SQL level, as the server's own database role.
 
-use pos_tests::fixtures;
-use pos_tests::{TestApp, scope_to};
+use pos_tests::{TestApp, fixtures, scope_to};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use uuid::Uuid;
 

@@ -1,5 +1,4 @@
-use pos_tests::fixtures;
-use pos_tests::{PASSWORD, TestApp, ids};
+use pos_tests::{PASSWORD, TestApp, fixtures, ids};
 use pos_wire::{CreateUser, Locale, Role, UpdateOutlet, UpdateUser};
 use serde_json::json;
 use uuid::Uuid;
