@@ -162,6 +162,12 @@ async fn the_server_keeps_to_what_the_document_says() {
     assert_eq!(r.body["tax_rate_bp"], 1100);
     app.patch(&format!("/api/v1/outlets/{outlet}"), &t.token, json!({"tax_rate_bp": 1100.5})).await.expect(422);
 
+    // A method a path does not have is 405 with `Allow`, on every path.
+    for (method, path) in [(Method::PUT, "/api/v1/auth/login"), (Method::TRACE, "/api/v1/audit-log")] {
+        let r = app.call(method, path, Some(&t.token), None).await.expect(405);
+        assert!(r.header("allow").is_some(), "{path}: {:?}", r.headers);
+    }
+
     // Ticket lists take 1 to 500, like every other list's bounds.
     let (_, kds) = app.pair_device(&t.token, outlet, "kds").await;
     for limit in ["0", "501", "4294967296", "true"] {

@@ -16,10 +16,10 @@ use crate::{
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/auth")
-            .route("/signup", web::post().to(signup))
-            .route("/login", web::post().to(login))
-            .route("/refresh", web::post().to(refresh))
-            .route("/logout", web::post().to(logout)),
+            .service(web::resource("/signup").route(web::post().to(signup)))
+            .service(web::resource("/login").route(web::post().to(login)))
+            .service(web::resource("/refresh").route(web::post().to(refresh)))
+            .service(web::resource("/logout").route(web::post().to(logout))),
     );
 }
 

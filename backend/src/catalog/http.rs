@@ -37,10 +37,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(update_item))
             .route(web::delete().to(delete_item)),
     )
-    .route("/outlets/{id}/menu", web::get().to(outlet_menu))
-    .route("/outlets/{id}/menu-items/{item_id}", web::patch().to(update_outlet_item))
-    .route("/sync/pull", web::get().to(sync_pull))
-    .route("/images", web::post().to(upload_image));
+    .service(web::resource("/outlets/{id}/menu").route(web::get().to(outlet_menu)))
+    .service(web::resource("/outlets/{id}/menu-items/{item_id}").route(web::patch().to(update_outlet_item)))
+    .service(web::resource("/sync/pull").route(web::get().to(sync_pull)))
+    .service(web::resource("/images").route(web::post().to(upload_image)));
 }
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "catalogue",

@@ -45,7 +45,7 @@ pub const CLIENT_BUFFER: usize = 256;
 const REPLAY_WAIT: Duration = Duration::from_secs(30);
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/outlets/{id}/events", web::get().to(outlet_events));
+    cfg.service(web::resource("/outlets/{id}/events").route(web::get().to(outlet_events)));
 }
 
 fn last_event_id(req: &HttpRequest) -> Result<Option<i64>> {

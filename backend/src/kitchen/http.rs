@@ -8,9 +8,9 @@ use super::TicketQuery;
 use crate::{auth::principal::Scoped, error::Result};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/outlets/{id}/tickets", web::get().to(list_tickets))
-        .route("/tickets/{id}/bump", web::post().to(bump_ticket))
-        .route("/tickets/{id}/recall", web::post().to(recall_ticket));
+    cfg.service(web::resource("/outlets/{id}/tickets").route(web::get().to(list_tickets)))
+        .service(web::resource("/tickets/{id}/bump").route(web::post().to(bump_ticket)))
+        .service(web::resource("/tickets/{id}/recall").route(web::post().to(recall_ticket)));
 }
 
 #[utoipa::path(get, path = "/api/v1/outlets/{id}/tickets", tag = "kitchen", params(("id" = Uuid, Path, description = "The outlet"), TicketQuery),

@@ -17,8 +17,8 @@ use crate::{
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/orders").route(web::get().to(list_orders)).route(web::post().to(create_order)))
-        .route("/orders/{id}", web::get().to(get_order))
-        .route("/orders/{id}/status", web::post().to(change_order_status));
+        .service(web::resource("/orders/{id}").route(web::get().to(get_order)))
+        .service(web::resource("/orders/{id}/status").route(web::post().to(change_order_status)));
 }
 
 /// 201 with a new order; 200 with the same order for a replay of the same

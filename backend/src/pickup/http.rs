@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::{auth::principal::Scoped, error::Result};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/outlets/{id}/pickup", web::get().to(pickup_board));
+    cfg.service(web::resource("/outlets/{id}/pickup").route(web::get().to(pickup_board)));
 }
 
 /// The outlet's orders in progress or ready: numbers and states only.

@@ -22,7 +22,7 @@ use crate::{
 pub const MAX_BATCH: usize = 500;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sync/push", web::post().to(sync_push));
+    cfg.service(web::resource("/sync/push").route(web::post().to(sync_push)));
 }
 
 fn problem_of(e: &Error) -> Problem {

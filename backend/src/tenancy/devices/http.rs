@@ -15,9 +15,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/outlets/{id}/devices").route(web::get().to(list_devices)).route(web::post().to(create_device)),
     )
-    .route("/devices/pair", web::post().to(pair_device))
-    .route("/devices/me", web::get().to(device_me))
-    .route("/devices/{id}", web::delete().to(revoke_device));
+    .service(web::resource("/devices/pair").route(web::post().to(pair_device)))
+    .service(web::resource("/devices/me").route(web::get().to(device_me)))
+    .service(web::resource("/devices/{id}").route(web::delete().to(revoke_device)));
 }
 
 #[utoipa::path(post, path = "/api/v1/outlets/{id}/devices",
