@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use pos_tests::{Reply, Tenant, TestApp, fixtures, ids};
-use pos_wire::{DeviceKind, OrderStatus, UpdateCategory, UpdateOutlet, UpdateUser};
+use pos_wire::{DeviceKind, OrderStatus, Role, UpdateCategory, UpdateOutlet, UpdateUser};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -240,8 +240,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
         .post(
             "/api/v1/users",
             Some(&a.token),
-            json!({"email": format!("x{}@test.example", Uuid::now_v7().simple()), "name": "X",
-                   "password": pos_tests::PASSWORD, "role": "cashier", "outlet_ids": [b.outlet]}),
+            fixtures::user(&format!("x{}@test.example", Uuid::now_v7().simple()), "X", Role::Cashier, &[b.outlet]),
         )
         .await
         .expect(422);
