@@ -16,19 +16,13 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-target="${CARGO_TARGET_DIR:-$HOME/.cache/pos-target}"
-server_bin="${POS_SERVER_BIN:-$target/debug/pos-server}"
+source "$here/../../backend/scripts/lib.sh"
+[[ -n "${POS_DATABASE_URL:-}" && -n "${POS_OWNER_DATABASE_URL:-}" && -n "${POS_REDIS_URL:-}" ]] ||
+  pos_die "schemathesis: the test database and Redis are not set up (run it through tests/dev.sh)"
+server_bin="${POS_SERVER_BIN:-$CARGO_TARGET_DIR/debug/pos-server}"
+[[ -x "$server_bin" ]] || (cd "$POS_ROOT" && cargo build -p pos-server --quiet)
 venv="${POS_VENV:-$HOME/.cache/pos-venv}"
 out="${POS_ARTIFACTS:-/tmp/pos-artifacts}/schemathesis"
-
-for var in POS_DATABASE_URL POS_OWNER_DATABASE_URL POS_REDIS_URL; do
-  if [[ -z "${!var:-}" ]]; then
-    echo "schemathesis: $var is not set (run it through tests/dev.sh)" >&2
-    exit 2
-  fi
-done
-[[ -x "$server_bin" ]] || (cd "$root" && CARGO_TARGET_DIR="$target" cargo build -p pos-server --quiet)
 
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q 'version 4\.'; then
   echo "schemathesis: installing Schemathesis 4 into $venv" >&2
@@ -40,7 +34,7 @@ if ! "$venv/bin/st" --version 2>/dev/null | grep -q 'version 4\.'; then
 fi
 
 rm -rf "$out" && mkdir -p "$out"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+port="$(pos_free_port)"
 base="http://127.0.0.1:$port"
 # Generated sign-ins and pairings from one address: the limits have tests of
 # their own. A ping every second gives each generated stream request an event.
