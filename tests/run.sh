@@ -74,6 +74,8 @@ if ! wait "$FAULTS_PID"; then
 fi
 FAULTS_PID=""
 grep -E '^test |^test result' "$STATE/faults.log" >&2
+pos_log "running Schemathesis: the OpenAPI document against a live server"
+POS_SERVER_BIN="$CARGO_TARGET_DIR/debug/pos-server" bash tests/schemathesis/run.sh
 pos_log "running the browser tests (Debian Chromium)"
 POS_SERVER_BIN="$CARGO_TARGET_DIR/debug/pos-server" bash tests/browser/run.sh
 pos_log "running the kiosk, KDS and pickup board browser tests (Debian Chromium)"

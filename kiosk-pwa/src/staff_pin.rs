@@ -11,6 +11,7 @@
 use std::hash::Hasher;
 
 use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
 
 /// PBKDF2 rounds for new PINs (0.1 to 0.3 s in a kiosk's
 /// browser). Stored with each PIN, so raising it later leaves old PINs valid.
@@ -62,7 +63,7 @@ impl StoredPin {
                 let Some(salt) = unhex(salt) else { return Verdict::Wrong };
                 if kdf != KDF
                     || *iterations == 0
-                    || !same(hex(&derive(pin, &salt, *iterations)).as_bytes(), hash.as_bytes())
+                    || !bool::from(hex(&derive(pin, &salt, *iterations)).as_bytes().ct_eq(hash.as_bytes()))
                 {
                     Verdict::Wrong
                 } else if *iterations < ITERATIONS {
@@ -96,11 +97,6 @@ fn legacy_hash(salt: u64, pin: &str) -> u64 {
     hasher.write(pin.trim().as_bytes());
     hasher.write(&[0xFF]);
     hasher.finish()
-}
-
-/// Compares without stopping at the first difference.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn hex(bytes: &[u8]) -> String {

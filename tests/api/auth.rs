@@ -4,14 +4,14 @@ use pos_backend::{
     auth::{jwt::Keyring, rate_limit::RateLimiter},
     config::{JwtKeyConfig, Secret},
 };
-use pos_tests::{PASSWORD, Reply, TestApp};
-use pos_wire::Role;
+use pos_tests::{PASSWORD, Reply, TestApp, fixtures};
+use pos_wire::{LoginRequest, Role, SignupRequest, UpdateUser};
 use serde_json::json;
 use uuid::Uuid;
 
 /// A login attempt, from `from` (an `X-Forwarded-For` hop) when given.
 async fn login_from(app: &TestApp, email: &str, password: &str, from: Option<&str>) -> Reply {
-    let mut req = app.client.post(app.url("/api/v1/auth/login")).json(&json!({"email": email, "password": password}));
+    let mut req = app.client.post(app.url("/api/v1/auth/login")).json(&fixtures::login(email, password));
     if let Some(from) = from {
         req = req.header("x-forwarded-for", from);
     }
@@ -43,12 +43,9 @@ async fn signup_validates_and_logs_in() {
     let pair = app.login(&t.email.to_uppercase()).await;
     assert!(pair["access_token"].is_string() && pair["refresh_token"].is_string());
     assert_eq!(pair["expires_in"], 900);
-    let r =
-        app.post("/api/v1/auth/login", None, json!({"email": t.email, "password": "wrong password"})).await.expect(401);
+    let r = app.post("/api/v1/auth/login", None, fixtures::login(&t.email, "wrong password")).await.expect(401);
     assert_eq!(r.header("content-type"), Some("application/problem+json"));
-    app.post("/api/v1/auth/login", None, json!({"email": "nobody@test.example", "password": PASSWORD}))
-        .await
-        .expect(401);
+    app.post("/api/v1/auth/login", None, fixtures::login("nobody@test.example", PASSWORD)).await.expect(401);
 }
 
 #[tokio::test]
@@ -58,18 +55,16 @@ async fn same_email_in_two_brands_needs_a_tenant_choice() {
     let b = app.signup().await;
     let email = format!("shared-{}@test.example", Uuid::now_v7().simple());
     for t in [&a, &b] {
-        app.post(
-            "/api/v1/users",
-            Some(&t.token),
-            json!({"email": email, "name": "Shared", "password": PASSWORD, "role": "owner"}),
-        )
-        .await
-        .expect(201);
+        app.post("/api/v1/users", Some(&t.token), fixtures::user(&email, "Shared", Role::Owner, &[])).await.expect(201);
     }
-    let r = app.post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD})).await.expect(409);
+    let r = app.post("/api/v1/auth/login", None, fixtures::login(&email, PASSWORD)).await.expect(409);
     assert!(r.text.contains(&a.tenant_id.to_string()) && r.text.contains(&b.tenant_id.to_string()));
     let r = app
-        .post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD, "tenant_id": b.tenant_id}))
+        .post(
+            "/api/v1/auth/login",
+            None,
+            LoginRequest { tenant_id: Some(b.tenant_id), ..fixtures::login(&email, PASSWORD) },
+        )
         .await
         .expect(200);
     let users = app.get("/api/v1/users", r.body["access_token"].as_str().unwrap()).await.expect(200);
@@ -81,35 +76,37 @@ async fn refresh_rotates_and_reuse_revokes_the_family() {
     let app = TestApp::spawn_with(|s| s.refresh_grace = std::time::Duration::ZERO).await;
     let t = app.signup().await;
     let first = t.refresh_token.clone();
-    let r = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": first})).await.expect(200);
+    let r = app.post("/api/v1/auth/refresh", None, fixtures::refresh(&first)).await.expect(200);
     let second = r.body["refresh_token"].as_str().unwrap().to_string();
     assert_ne!(second, first);
     app.get("/api/v1/outlets", r.body["access_token"].as_str().unwrap()).await.expect(200);
-    let r = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": second})).await.expect(200);
+    let r = app.post("/api/v1/auth/refresh", None, fixtures::refresh(&second)).await.expect(200);
     let third = r.body["refresh_token"].as_str().unwrap().to_string();
 
     // An attacker replays the first (already used) token: the whole family dies...
-    let r = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": first})).await.expect(401);
+    let r = app.post("/api/v1/auth/refresh", None, fixtures::refresh(&first)).await.expect(401);
     assert!(r.text.contains("reuse"), "{}", r.text);
     // ...including the legitimate newest token.
-    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": third})).await.expect(401);
+    app.post("/api/v1/auth/refresh", None, fixtures::refresh(&third)).await.expect(401);
     // Other sessions of the same user are untouched.
     let other = app.login(&t.email).await;
-    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": other["refresh_token"]})).await.expect(200);
+    app.post("/api/v1/auth/refresh", None, fixtures::refresh(other["refresh_token"].as_str().unwrap()))
+        .await
+        .expect(200);
 }
 
 #[tokio::test]
 async fn a_retried_refresh_within_the_grace_window_gets_the_same_pair() {
     let app = TestApp::spawn().await; // default grace: 30 s
     let t = app.signup().await;
-    let a = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": t.refresh_token})).await.expect(200);
+    let a = app.post("/api/v1/auth/refresh", None, fixtures::refresh(&t.refresh_token)).await.expect(200);
     // The tablet lost the response and retries with the same token.
-    let b = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": t.refresh_token})).await.expect(200);
+    let b = app.post("/api/v1/auth/refresh", None, fixtures::refresh(&t.refresh_token)).await.expect(200);
     assert_eq!(a.body["refresh_token"], b.body["refresh_token"]);
     // Once the child has been used, the old token is reuse again.
     let child = a.body["refresh_token"].as_str().unwrap().to_string();
-    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": child})).await.expect(200);
-    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": t.refresh_token})).await.expect(401);
+    app.post("/api/v1/auth/refresh", None, fixtures::refresh(&child)).await.expect(200);
+    app.post("/api/v1/auth/refresh", None, fixtures::refresh(&t.refresh_token)).await.expect(401);
 }
 
 #[tokio::test]
@@ -117,14 +114,14 @@ async fn malformed_foreign_and_expired_refresh_tokens_fail() {
     let app = TestApp::spawn_with(|s| s.refresh_token_ttl = std::time::Duration::from_secs(1)).await;
     let t = app.signup().await;
     for bad in ["", "garbage", "rt1.zz.zz"] {
-        app.post("/api/v1/auth/refresh", None, json!({"refresh_token": bad})).await.expect(401);
+        app.post("/api/v1/auth/refresh", None, fixtures::refresh(bad)).await.expect(401);
     }
     // The right secret under another tenant's id finds nothing.
     let other = app.signup().await;
     let forged = t.refresh_token.replace(&t.tenant_id.simple().to_string(), &other.tenant_id.simple().to_string());
-    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": forged})).await.expect(401);
+    app.post("/api/v1/auth/refresh", None, fixtures::refresh(&forged)).await.expect(401);
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    let r = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": t.refresh_token})).await.expect(401);
+    let r = app.post("/api/v1/auth/refresh", None, fixtures::refresh(&t.refresh_token)).await.expect(401);
     assert!(r.text.contains("expired"), "{}", r.text);
 }
 
@@ -135,13 +132,15 @@ async fn logout_ends_sessions_and_their_access_tokens() {
     let other = app.login(&t.email).await;
     let other_token = other["access_token"].as_str().unwrap().to_string();
     // With a refresh token: only that session ends, its access token with it.
-    app.post("/api/v1/auth/logout", Some(&t.token), json!({"refresh_token": t.refresh_token})).await.expect(204);
-    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": t.refresh_token})).await.expect(401);
+    app.post("/api/v1/auth/logout", Some(&t.token), fixtures::refresh(&t.refresh_token)).await.expect(204);
+    app.post("/api/v1/auth/refresh", None, fixtures::refresh(&t.refresh_token)).await.expect(401);
     let r = app.get("/api/v1/outlets", &t.token).await.expect(401);
     assert!(r.text.contains("session has ended"), "{}", r.text);
     app.get("/api/v1/outlets", &other_token).await.expect(200);
-    let rotated =
-        app.post("/api/v1/auth/refresh", None, json!({"refresh_token": other["refresh_token"]})).await.expect(200);
+    let rotated = app
+        .post("/api/v1/auth/refresh", None, fixtures::refresh(other["refresh_token"].as_str().unwrap()))
+        .await
+        .expect(200);
     let rotated_token = rotated.body["access_token"].as_str().unwrap().to_string();
     // An ended session's token cannot end the others.
     app.client.post(app.url("/api/v1/auth/logout")).bearer_auth(&t.token).send().await.unwrap();
@@ -151,7 +150,9 @@ async fn logout_ends_sessions_and_their_access_tokens() {
     let third = app.login(&t.email).await;
     let res = app.client.post(app.url("/api/v1/auth/logout")).bearer_auth(&rotated_token).send().await.unwrap();
     assert_eq!(res.status(), 204);
-    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": third["refresh_token"]})).await.expect(401);
+    app.post("/api/v1/auth/refresh", None, fixtures::refresh(third["refresh_token"].as_str().unwrap()))
+        .await
+        .expect(401);
     for token in [&other_token, &rotated_token, third["access_token"].as_str().unwrap()] {
         app.get("/api/v1/outlets", token).await.expect(401);
     }
@@ -167,10 +168,10 @@ async fn logout_ends_sessions_and_their_access_tokens() {
 async fn reuse_detection_ends_the_access_tokens_of_the_family() {
     let app = TestApp::spawn_with(|s| s.refresh_grace = std::time::Duration::ZERO).await;
     let t = app.signup().await;
-    let r = app.post("/api/v1/auth/refresh", None, json!({"refresh_token": t.refresh_token})).await.expect(200);
+    let r = app.post("/api/v1/auth/refresh", None, fixtures::refresh(&t.refresh_token)).await.expect(200);
     let access = r.body["access_token"].as_str().unwrap().to_string();
     app.get("/api/v1/outlets", &access).await.expect(200);
-    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": t.refresh_token})).await.expect(401);
+    app.post("/api/v1/auth/refresh", None, fixtures::refresh(&t.refresh_token)).await.expect(401);
     app.get("/api/v1/outlets", &access).await.expect(401);
 }
 
@@ -186,7 +187,7 @@ async fn access_tokens_are_taken_from_the_query_by_the_event_stream_only() {
     let res = app
         .client
         .post(app.url(&format!("/api/v1/outlets?access_token={}", t.token)))
-        .json(&json!({"name": "Via the query"}))
+        .json(&fixtures::outlet("Via the query"))
         .send()
         .await
         .unwrap();
@@ -247,7 +248,7 @@ async fn deactivated_staff_lose_access_at_once() {
     let outlet = app.create_outlet(&t.token, "Main").await;
     let (id, cashier) = app.create_staff(&t.token, "cashier", &[outlet]).await;
     app.get("/api/v1/outlets", &cashier).await.expect(200);
-    app.patch(&format!("/api/v1/users/{id}"), &t.token, json!({"active": false})).await.expect(200);
+    app.patch(&format!("/api/v1/users/{id}"), &t.token, fixtures::user_active(false)).await.expect(200);
     app.get("/api/v1/outlets", &cashier).await.expect(401);
 }
 
@@ -424,7 +425,11 @@ async fn brands_signed_up_with_someone_elses_email_do_not_lock_them_out() {
         app.post(
             "/api/v1/auth/signup",
             None,
-            json!({"brand_name": format!("Squat {i}"), "owner_name": "X", "email": victim_email, "password": "attacker-pass"}),
+            SignupRequest {
+                brand_name: format!("Squat {i}"),
+                owner_name: "X".into(),
+                ..fixtures::signup(&victim_email, "attacker-pass")
+            },
         )
         .await
         .expect(201);
@@ -432,13 +437,9 @@ async fn brands_signed_up_with_someone_elses_email_do_not_lock_them_out() {
     // ...then the victim's real employer adds them.
     let employer = app.signup().await;
     let outlet = app.create_outlet(&employer.token, "Main").await;
-    app.post(
-        "/api/v1/users",
-        Some(&employer.token),
-        json!({"email": victim_email, "name": "Victim", "password": PASSWORD, "role": "manager", "outlet_ids": [outlet]}),
-    )
-    .await
-    .expect(201);
+    app.post("/api/v1/users", Some(&employer.token), fixtures::user(&victim_email, "Victim", Role::Manager, &[outlet]))
+        .await
+        .expect(201);
     // The victim signs in straight into the employer's brand.
     let pair = app.login(&victim_email).await;
     let claims = app.state.keyring.verify(pair["access_token"].as_str().unwrap()).unwrap();
@@ -455,7 +456,13 @@ async fn an_email_changed_without_a_new_password_still_signs_in() {
     let outlet = app.create_outlet(&t.token, "Main").await;
     let (id, _) = app.create_staff(&t.token, "manager", &[outlet]).await;
     let new_email = format!("renamed-{}@test.example", Uuid::now_v7().simple());
-    app.patch(&format!("/api/v1/users/{id}"), &t.token, json!({"email": new_email})).await.expect(200);
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        &t.token,
+        UpdateUser { email: Some(new_email.clone()), ..Default::default() },
+    )
+    .await
+    .expect(200);
     // Its hash was made under the old email: checked on its own, then replaced.
     let hash_of = || async {
         let tx = app.tenant_tx(t.tenant_id).await;

@@ -1,23 +1,24 @@
-use pos_tests::{TestApp, ids};
+use pos_tests::{TestApp, fixtures, ids};
+use pos_wire::{CreateMenuItem, MenuItem, ModifierOption, UpdateCategory, UpdateMenuItem, UpdateOutletItem};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
 async fn category(app: &TestApp, token: &str, name: &str) -> String {
-    app.post("/api/v1/categories", Some(token), json!({"name": name, "station": "Bar"})).await.expect(201).body["id"]
+    app.post("/api/v1/categories", Some(token), fixtures::category(name, Some("Bar"))).await.expect(201).body["id"]
         .as_str()
         .unwrap()
         .to_string()
 }
 
-fn kopi(category: &str) -> Value {
-    json!({
-        "category_id": category, "name": "Kopi Susu Gula Aren", "description": "Espresso, susu, gula aren",
-        "price_minor": 28000,
-        "modifier_groups": [
-            {"name": "Es", "min": 1, "max": 1, "options": [{"name": "Normal ice"}, {"name": "Less ice"}]},
-            {"name": "Extra", "min": 0, "max": 2, "options": [{"name": "Extra shot", "price_minor": 6000}, {"name": "Oat milk", "price_minor": 8000}]}
-        ]
-    })
+fn kopi(category: &str) -> CreateMenuItem {
+    CreateMenuItem {
+        description: "Espresso, susu, gula aren".into(),
+        modifier_groups: vec![
+            fixtures::group("Es", 1, 1, &[("Normal ice", 0), ("Less ice", 0)]),
+            fixtures::group("Extra", 0, 2, &[("Extra shot", 6000), ("Oat milk", 8000)]),
+        ],
+        ..fixtures::item(category.parse().unwrap(), "Kopi Susu Gula Aren", 28000)
+    }
 }
 
 #[tokio::test]
@@ -27,15 +28,19 @@ async fn categories_validate_order_and_refuse_deleting_nonempty() {
     let r = app.post("/api/v1/categories", Some(&t.token), json!({"name": " ", "position": -1})).await.expect(422);
     assert!(r.body["errors"]["name"].is_array() && r.body["errors"]["position"].is_array(), "{}", r.text);
     let a = category(&app, &t.token, "Kopi").await;
-    let r = app.post("/api/v1/categories", Some(&t.token), json!({"name": "Makanan"})).await.expect(201);
+    let r = app.post("/api/v1/categories", Some(&t.token), fixtures::category("Makanan", None)).await.expect(201);
     assert_eq!(r.body["position"], 1, "appended after the last");
     assert!(r.body["station"].is_null());
-    let r = app.post("/api/v1/categories", Some(&t.token), json!({"name": "kopi"})).await.expect(422);
+    let r = app.post("/api/v1/categories", Some(&t.token), fixtures::category("kopi", None)).await.expect(422);
     assert!(r.body["errors"]["name"].is_array(), "names are unique per brand");
     let r = app.get(&format!("/api/v1/categories/{a}"), &t.token).await.expect(200);
     assert_eq!(r.body["station"], "bar", "stations are normalised");
     let r = app
-        .patch(&format!("/api/v1/categories/{a}"), &t.token, json!({"station": null, "position": 5}))
+        .patch(
+            &format!("/api/v1/categories/{a}"),
+            &t.token,
+            UpdateCategory { station: Some(None), position: Some(5), ..Default::default() },
+        )
         .await
         .expect(200);
     assert!(r.body["station"].is_null());
@@ -54,11 +59,11 @@ async fn items_with_modifier_groups_follow_every_rule() {
     let c = category(&app, &t.token, "Kopi").await;
 
     let mut bad = kopi(&c);
-    bad["price_minor"] = json!(-1);
-    bad["modifier_groups"][0]["min"] = json!(2);
-    bad["modifier_groups"][1]["max"] = json!(3);
-    bad["modifier_groups"][1]["options"][0]["name"] = json!("");
-    bad["image_url"] = json!("javascript:alert(1)");
+    bad.price_minor = -1;
+    bad.modifier_groups[0].min = 2;
+    bad.modifier_groups[1].max = 3;
+    bad.modifier_groups[1].options[0].name = String::new();
+    bad.image_url = Some("javascript:alert(1)".into());
     let r = app.post("/api/v1/menu-items", Some(&t.token), bad).await.expect(422);
     for f in [
         "price_minor",
@@ -69,8 +74,7 @@ async fn items_with_modifier_groups_follow_every_rule() {
     ] {
         assert!(r.body["errors"][f].is_array(), "{f}: {}", r.text);
     }
-    let mut orphan = kopi(&c);
-    orphan["category_id"] = json!(Uuid::now_v7());
+    let orphan = CreateMenuItem { category_id: Uuid::now_v7(), ..kopi(&c) };
     let r = app.post("/api/v1/menu-items", Some(&t.token), orphan).await.expect(422);
     assert!(r.body["errors"]["category_id"].is_array());
     assert!(
@@ -84,13 +88,11 @@ async fn items_with_modifier_groups_follow_every_rule() {
     assert!(option.is_string(), "options get ids");
 
     // Replacing the groups keeps the ids sent back; new options get new ids.
-    let mut groups = item["modifier_groups"].clone();
-    groups[1]["options"].as_array_mut().unwrap().push(json!({"name": "Vanilla", "price_minor": 5000}));
-    groups[1]["max"] = json!(3);
-    let r = app
-        .patch(&format!("/api/v1/menu-items/{id}"), &t.token, json!({"modifier_groups": groups, "price_minor": 30000}))
-        .await
-        .expect(200);
+    let mut groups = serde_json::from_value::<MenuItem>(item.clone()).unwrap().modifier_groups;
+    groups[1].options.push(ModifierOption { id: None, name: "Vanilla".into(), price_minor: 5000 });
+    groups[1].max = 3;
+    let change = UpdateMenuItem { modifier_groups: Some(groups), price_minor: Some(30000), ..Default::default() };
+    let r = app.patch(&format!("/api/v1/menu-items/{id}"), &t.token, change).await.expect(200);
     assert_eq!(r.body["modifier_groups"][1]["options"][0]["id"], option);
     assert!(r.body["modifier_groups"][1]["options"][2]["id"].is_string());
     assert_eq!(r.body["price_minor"], 30000);
@@ -99,7 +101,7 @@ async fn items_with_modifier_groups_follow_every_rule() {
     // Managers cannot change the brand's menu.
     let outlet = app.create_outlet(&t.token, "Main").await;
     let (_, manager) = app.create_staff(&t.token, "manager", &[outlet]).await;
-    app.patch(&format!("/api/v1/menu-items/{id}"), &manager, json!({"price_minor": 1})).await.expect(403);
+    app.patch(&format!("/api/v1/menu-items/{id}"), &manager, fixtures::item_price(1)).await.expect(403);
     app.post("/api/v1/menu-items", Some(&manager), kopi(&c)).await.expect(403);
 
     app.delete(&format!("/api/v1/menu-items/{id}"), &t.token).await.expect(204);
@@ -135,12 +137,12 @@ async fn outlet_overrides_86_and_price_per_outlet_with_etags() {
     // The manager of A 86es the item at A only; B is unaffected.
     let (_, manager) = app.create_staff(&t.token, "manager", &[a]).await;
     let r = app
-        .patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &manager, json!({"available": false}))
+        .patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &manager, fixtures::availability(false))
         .await
         .expect(200);
     assert_eq!(r.body["available"], false);
     assert!(r.body["unavailable_until"].is_null());
-    app.patch(&format!("/api/v1/outlets/{b}/menu-items/{item}"), &manager, json!({"available": false}))
+    app.patch(&format!("/api/v1/outlets/{b}/menu-items/{item}"), &manager, fixtures::availability(false))
         .await
         .expect(404);
     let res = app
@@ -158,13 +160,13 @@ async fn outlet_overrides_86_and_price_per_outlet_with_etags() {
     assert_eq!(menu_b.body["categories"][0]["items"][0]["available"], true);
 
     // Outlet price, then back to the brand price with null.
-    app.patch(&format!("/api/v1/outlets/{b}/menu-items/{item}"), &t.token, json!({"price_minor": 25000}))
+    app.patch(&format!("/api/v1/outlets/{b}/menu-items/{item}"), &t.token, fixtures::outlet_price(Some(25000)))
         .await
         .expect(200);
     let menu_b = app.get(&format!("/api/v1/outlets/{b}/menu"), &t.token).await.expect(200);
     assert_eq!(menu_b.body["categories"][0]["items"][0]["price_minor"], 25000);
     assert_eq!(menu_b.body["categories"][0]["items"][0]["base_price_minor"], 28000);
-    app.patch(&format!("/api/v1/outlets/{b}/menu-items/{item}"), &t.token, json!({"price_minor": null}))
+    app.patch(&format!("/api/v1/outlets/{b}/menu-items/{item}"), &t.token, fixtures::outlet_price(None))
         .await
         .expect(200);
     let menu_b = app.get(&format!("/api/v1/outlets/{b}/menu"), &t.token).await.expect(200);
@@ -175,7 +177,7 @@ async fn outlet_overrides_86_and_price_per_outlet_with_etags() {
         .patch(
             &format!("/api/v1/outlets/{b}/menu-items/{item}"),
             &t.token,
-            json!({"available": false, "until_end_of_day": true}),
+            UpdateOutletItem { until_end_of_day: true, ..fixtures::availability(false) },
         )
         .await
         .expect(200);
@@ -184,18 +186,18 @@ async fn outlet_overrides_86_and_price_per_outlet_with_etags() {
     assert!(left > chrono::Duration::zero() && left <= chrono::Duration::hours(24), "{until}");
 
     // Invalid: a time in the past, an end time while available, a negative price, nothing at all.
-    let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
     for body in [
-        json!({"available": false, "unavailable_until": past}),
-        json!({"available": true, "until_end_of_day": true}),
-        json!({"price_minor": -5}),
-        json!({}),
+        UpdateOutletItem { unavailable_until: Some(past), ..fixtures::availability(false) },
+        UpdateOutletItem { until_end_of_day: true, ..fixtures::availability(true) },
+        fixtures::outlet_price(Some(-5)),
+        UpdateOutletItem::default(),
     ] {
         app.patch(&format!("/api/v1/outlets/{b}/menu-items/{item}"), &t.token, body).await.expect(422);
     }
     // Cashiers and devices cannot 86.
     let (_, cashier) = app.create_staff(&t.token, "cashier", &[a]).await;
-    app.patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &cashier, json!({"available": true}))
+    app.patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &cashier, fixtures::availability(true))
         .await
         .expect(403);
 }
@@ -210,11 +212,11 @@ async fn a_timed_86_ends_by_itself_and_changes_the_etag() {
         .unwrap()
         .to_string();
     let a = app.create_outlet(&t.token, "A").await;
-    let until = (chrono::Utc::now() + chrono::Duration::milliseconds(1500)).to_rfc3339();
+    let until = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
     app.patch(
         &format!("/api/v1/outlets/{a}/menu-items/{item}"),
         &t.token,
-        json!({"available": false, "unavailable_until": until}),
+        UpdateOutletItem { unavailable_until: Some(until), ..fixtures::availability(false) },
     )
     .await
     .expect(200);
@@ -245,8 +247,7 @@ async fn pull_gives_snapshots_pages_increments_and_tombstones() {
     let c = category(&app, &t.token, "Kopi").await;
     let mut made = Vec::new();
     for i in 0..5 {
-        let mut body = kopi(&c);
-        body["name"] = json!(format!("Kopi {i}"));
+        let body = CreateMenuItem { name: format!("Kopi {i}"), ..kopi(&c) };
         made.push(
             app.post("/api/v1/menu-items", Some(&t.token), body).await.expect(201).body["id"]
                 .as_str()
@@ -288,12 +289,18 @@ async fn pull_gives_snapshots_pages_increments_and_tombstones() {
     assert_eq!(page.body["cursor"], cursor.as_str());
 
     // Changes after the cursor: an 86, a price change, a deletion (tombstone), outlet settings.
-    app.patch(&format!("/api/v1/outlets/{outlet}/menu-items/{}", made[0]), &t.token, json!({"available": false}))
+    app.patch(&format!("/api/v1/outlets/{outlet}/menu-items/{}", made[0]), &t.token, fixtures::availability(false))
         .await
         .expect(200);
-    app.patch(&format!("/api/v1/menu-items/{}", made[1]), &t.token, json!({"price_minor": 1000})).await.expect(200);
+    app.patch(&format!("/api/v1/menu-items/{}", made[1]), &t.token, fixtures::item_price(1000)).await.expect(200);
     app.delete(&format!("/api/v1/menu-items/{}", made[2]), &t.token).await.expect(204);
-    app.patch(&format!("/api/v1/outlets/{outlet}"), &t.token, json!({"service_charge_bp": 500})).await.expect(200);
+    app.patch(
+        &format!("/api/v1/outlets/{outlet}"),
+        &t.token,
+        pos_wire::UpdateOutlet { service_charge_bp: Some(500), ..Default::default() },
+    )
+    .await
+    .expect(200);
     let page = app.get(&format!("/api/v1/sync/pull?outlet_id={outlet}&since={cursor}"), &device).await.expect(200);
     assert_eq!(
         entities(&page.body),
@@ -314,7 +321,7 @@ async fn pull_gives_snapshots_pages_increments_and_tombstones() {
     // Another outlet's overrides never reach this outlet's devices.
     let other = app.create_outlet(&t.token, "Other").await;
     let cursor = page.body["cursor"].as_str().unwrap().to_string();
-    app.patch(&format!("/api/v1/outlets/{other}/menu-items/{}", made[3]), &t.token, json!({"available": false}))
+    app.patch(&format!("/api/v1/outlets/{other}/menu-items/{}", made[3]), &t.token, fixtures::availability(false))
         .await
         .expect(200);
     let page = app.get(&format!("/api/v1/sync/pull?outlet_id={outlet}&since={cursor}"), &device).await.expect(200);
@@ -356,8 +363,7 @@ async fn images_are_checked_stored_and_cached() {
 
     // The uploaded URL is accepted on an item.
     let c = category(&app, &t.token, "Kopi").await;
-    let mut body = kopi(&c);
-    body["image_url"] = json!(url);
+    let body = CreateMenuItem { image_url: Some(url.to_string()), ..kopi(&c) };
     app.post("/api/v1/menu-items", Some(&t.token), body).await.expect(201);
 }
 
@@ -381,7 +387,7 @@ async fn items_list_by_category_and_devices_read_their_menu() {
     let menu = app.get(&format!("/api/v1/outlets/{outlet}/menu"), &kiosk).await.expect(200);
     assert_eq!(menu.body["categories"].as_array().unwrap().len(), 2);
     app.get(&format!("/api/v1/outlets/{sibling}/menu"), &kiosk).await.expect(404);
-    app.post("/api/v1/categories", Some(&kiosk), json!({"name": "X"})).await.expect(403);
+    app.post("/api/v1/categories", Some(&kiosk), fixtures::category("X", None)).await.expect(403);
 }
 
 #[tokio::test]
@@ -397,10 +403,10 @@ async fn menu_changes_reach_the_outlet_streams() {
         pos_tests::SseClient::connect(&app.url(&format!("/api/v1/outlets/{a}/events")), &kiosk_a, None).await;
     let mut on_b =
         pos_tests::SseClient::connect(&app.url(&format!("/api/v1/outlets/{b}/events")), &kiosk_b, None).await;
-    app.patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &t.token, json!({"available": false}))
+    app.patch(&format!("/api/v1/outlets/{a}/menu-items/{item}"), &t.token, fixtures::availability(false))
         .await
         .expect(200);
-    app.patch(&format!("/api/v1/menu-items/{item}"), &t.token, json!({"price_minor": 30000})).await.expect(200);
+    app.patch(&format!("/api/v1/menu-items/{item}"), &t.token, fixtures::item_price(30000)).await.expect(200);
     let wait = std::time::Duration::from_millis(700);
     let kinds_a: Vec<String> = on_a.drain(wait).await.into_iter().map(|e| e.event).collect();
     let kinds_b: Vec<String> = on_b.drain(wait).await.into_iter().map(|e| e.event).collect();

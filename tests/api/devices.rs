@@ -1,4 +1,5 @@
-use pos_tests::{Reply, TestApp};
+use pos_tests::{Reply, TestApp, fixtures};
+use pos_wire::{DeviceKind, LogoutRequest};
 use serde_json::json;
 
 #[tokio::test]
@@ -7,7 +8,11 @@ async fn pairing_is_single_use_and_revocation_is_immediate() {
     let t = app.signup().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let code = app
-        .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&t.token), json!({"kind": "kiosk", "name": "Kiosk 1"}))
+        .post(
+            &format!("/api/v1/outlets/{outlet}/devices"),
+            Some(&t.token),
+            fixtures::device(DeviceKind::Kiosk, "Kiosk 1"),
+        )
         .await
         .expect(201);
     let raw = code.body["pairing_code"].as_str().unwrap().to_string();
@@ -17,14 +22,14 @@ async fn pairing_is_single_use_and_revocation_is_immediate() {
 
     // Typed in lower case with a dash: still the same code.
     let typed = format!("{}-{}", raw[..4].to_lowercase(), &raw[4..]);
-    let paired = app.post("/api/v1/devices/pair", None, json!({"pairing_code": typed})).await.expect(200);
+    let paired = app.post("/api/v1/devices/pair", None, fixtures::pairing(&typed)).await.expect(200);
     assert_eq!(paired.body["outlet_id"], outlet.to_string());
     assert_eq!(paired.body["tenant_id"], t.tenant_id.to_string());
     assert_eq!(paired.body["kind"], "kiosk");
     let token = paired.body["device_token"].as_str().unwrap().to_string();
 
     // Single use.
-    let again = app.post("/api/v1/devices/pair", None, json!({"pairing_code": raw})).await.expect(422);
+    let again = app.post("/api/v1/devices/pair", None, fixtures::pairing(&raw)).await.expect(422);
     assert!(again.body["errors"]["pairing_code"].is_array());
 
     let me = app.get("/api/v1/devices/me", &token).await.expect(200);
@@ -45,13 +50,15 @@ async fn expired_and_unknown_codes_are_refused() {
     let t = app.signup().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let code = app
-        .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&t.token), json!({"kind": "kds", "name": "Grill"}))
+        .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&t.token), fixtures::device(DeviceKind::Kds, "Grill"))
         .await
         .expect(201);
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    app.post("/api/v1/devices/pair", None, json!({"pairing_code": code.body["pairing_code"]})).await.expect(422);
-    app.post("/api/v1/devices/pair", None, json!({"pairing_code": "ZZZZZZZZ"})).await.expect(422);
-    app.post("/api/v1/devices/pair", None, json!({"pairing_code": "short"})).await.expect(422);
+    app.post("/api/v1/devices/pair", None, fixtures::pairing(code.body["pairing_code"].as_str().unwrap()))
+        .await
+        .expect(422);
+    app.post("/api/v1/devices/pair", None, fixtures::pairing("ZZZZZZZZ")).await.expect(422);
+    app.post("/api/v1/devices/pair", None, fixtures::pairing("short")).await.expect(422);
     let r = app
         .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&t.token), json!({"kind": "toaster", "name": "X"}))
         .await
@@ -77,14 +84,14 @@ async fn devices_cannot_manage_anything() {
     let outlet = app.create_outlet(&t.token, "Main").await;
     let (device_id, token) = app.pair_device(&t.token, outlet, "kiosk").await;
     app.get("/api/v1/users", &token).await.expect(403);
-    app.post("/api/v1/outlets", Some(&token), json!({"name": "X"})).await.expect(403);
-    app.patch(&format!("/api/v1/outlets/{outlet}"), &token, json!({"is_open": false})).await.expect(403);
-    app.post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&token), json!({"kind": "kiosk", "name": "X"}))
+    app.post("/api/v1/outlets", Some(&token), fixtures::outlet("X")).await.expect(403);
+    app.patch(&format!("/api/v1/outlets/{outlet}"), &token, fixtures::outlet_open(false)).await.expect(403);
+    app.post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&token), fixtures::device(DeviceKind::Kiosk, "X"))
         .await
         .expect(403);
     app.delete(&format!("/api/v1/devices/{device_id}"), &token).await.expect(403);
     app.get("/api/v1/audit-log", &token).await.expect(403);
-    let r = app.post("/api/v1/auth/logout", Some(&token), json!({})).await;
+    let r = app.post("/api/v1/auth/logout", Some(&token), LogoutRequest::default()).await;
     assert_eq!(r.status, 403);
 }
 
@@ -101,7 +108,11 @@ async fn pairing_code_guessing_is_limited_per_address_and_for_everyone() {
     let outlet = app.create_outlet(&t.token, "Main").await;
     let new_code = || async {
         let r = app
-            .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(&t.token), json!({"kind": "kiosk", "name": "K"}))
+            .post(
+                &format!("/api/v1/outlets/{outlet}/devices"),
+                Some(&t.token),
+                fixtures::device(DeviceKind::Kiosk, "K"),
+            )
             .await
             .expect(201);
         r.body["pairing_code"].as_str().unwrap().to_string()
@@ -111,7 +122,7 @@ async fn pairing_code_guessing_is_limited_per_address_and_for_everyone() {
             .client
             .post(app.url("/api/v1/devices/pair"))
             .header("x-forwarded-for", from)
-            .json(&json!({"pairing_code": code}));
+            .json(&fixtures::pairing(&code));
         async move { TestApp::read(req.send().await.unwrap()).await }
     };
     let wrong = || "ZZZZ2345".to_string();

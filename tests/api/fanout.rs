@@ -2,8 +2,9 @@
 
 use std::{collections::BTreeSet, time::Duration};
 
-use pos_tests::{RedisProcess, ServerProcess, SseClient, TestApp, kiosk_orders, menu_item, order_body};
-use serde_json::{Value, json};
+use pos_tests::{RedisProcess, ServerProcess, SseClient, TestApp, fixtures, kiosk_orders, menu_item, order_body};
+use pos_wire::CreateOrder;
+use serde_json::Value;
 use uuid::Uuid;
 
 struct Setup {
@@ -104,8 +105,7 @@ async fn replay_by_last_event_id_is_exact_under_concurrent_orders() {
             let client = reqwest::Client::new();
             let mut numbers = Vec::new();
             for _ in 0..10 {
-                let mut b = body.clone();
-                b["client_order_id"] = json!(Uuid::now_v7());
+                let b = CreateOrder { client_order_id: Uuid::now_v7(), ..body.clone() };
                 let r = client.post(format!("{base}/api/v1/orders")).bearer_auth(&token).json(&b).send().await.unwrap();
                 assert_eq!(r.status(), 201);
                 numbers.push(r.json::<Value>().await.unwrap()["number"].as_str().unwrap().to_string());
@@ -158,10 +158,7 @@ async fn three_hundred_offline_orders_pushed_twice_arrive_once_each() {
     }
     for round in [&orders, &shuffled] {
         for batch in round.chunks(37) {
-            let r = app
-                .post("/api/v1/sync/push", Some(&kiosk), json!({"device_id": device, "orders": batch}))
-                .await
-                .expect(200);
+            let r = app.post("/api/v1/sync/push", Some(&kiosk), fixtures::push(device, batch)).await.expect(200);
             for result in r.body["results"].as_array().unwrap() {
                 assert!(matches!(result["outcome"].as_str(), Some("created" | "duplicate")), "{result}");
             }
@@ -180,7 +177,7 @@ async fn three_hundred_offline_orders_pushed_twice_arrive_once_each() {
             None => break,
         }
     }
-    let sent: BTreeSet<String> = orders.iter().map(|o| o["client_order_id"].as_str().unwrap().to_string()).collect();
+    let sent: BTreeSet<String> = orders.iter().map(|o| o.client_order_id.to_string()).collect();
     assert_eq!(stored, sent, "exactly the 300 orders");
     for sub in &mut subscribers {
         let seen = sub.created_numbers(300, Duration::from_secs(5)).await;

@@ -4,34 +4,59 @@
 
 use std::collections::BTreeSet;
 
-use pos_tests::{Reply, Tenant, TestApp, ids};
+use pos_tests::{Reply, Tenant, TestApp, fixtures, ids};
+use pos_wire::{DeviceKind, OrderStatus, Role, UpdateCategory, UpdateOutlet, UpdateUser};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
+
+fn body(b: impl serde::Serialize) -> Option<Value> {
+    Some(serde_json::to_value(b).unwrap())
+}
 
 /// Every endpoint that takes an id, with a body that would be valid.
 /// `{outlet}`, `{user}`, `{device}`, `{category}` and `{item}` are replaced by the victim's ids.
 fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
     vec![
         (Method::GET, "/api/v1/outlets/{outlet}", None),
-        (Method::PATCH, "/api/v1/outlets/{outlet}", Some(json!({"name": "Hijacked", "is_open": false}))),
+        (
+            Method::PATCH,
+            "/api/v1/outlets/{outlet}",
+            body(UpdateOutlet { name: Some("Hijacked".into()), is_open: Some(false), ..Default::default() }),
+        ),
         (Method::DELETE, "/api/v1/outlets/{outlet}", None),
         (Method::GET, "/api/v1/outlets/{outlet}/devices", None),
-        (Method::POST, "/api/v1/outlets/{outlet}/devices", Some(json!({"kind": "kiosk", "name": "Spy"}))),
+        (Method::POST, "/api/v1/outlets/{outlet}/devices", body(fixtures::device(DeviceKind::Kiosk, "Spy"))),
         (Method::DELETE, "/api/v1/devices/{device}", None),
         (Method::GET, "/api/v1/users/{user}", None),
-        (Method::PATCH, "/api/v1/users/{user}", Some(json!({"name": "Hijacked", "password": "hijacked password"}))),
+        (
+            Method::PATCH,
+            "/api/v1/users/{user}",
+            body(UpdateUser {
+                name: Some("Hijacked".into()),
+                password: Some("hijacked password".into()),
+                ..Default::default()
+            }),
+        ),
         (Method::DELETE, "/api/v1/users/{user}", None),
         (Method::GET, "/api/v1/categories/{category}", None),
-        (Method::PATCH, "/api/v1/categories/{category}", Some(json!({"name": "Hijacked"}))),
+        (
+            Method::PATCH,
+            "/api/v1/categories/{category}",
+            body(UpdateCategory { name: Some("Hijacked".into()), ..Default::default() }),
+        ),
         (Method::DELETE, "/api/v1/categories/{category}", None),
         (Method::GET, "/api/v1/menu-items/{item}", None),
-        (Method::PATCH, "/api/v1/menu-items/{item}", Some(json!({"price_minor": 1}))),
+        (Method::PATCH, "/api/v1/menu-items/{item}", body(fixtures::item_price(1))),
         (Method::DELETE, "/api/v1/menu-items/{item}", None),
         (Method::GET, "/api/v1/outlets/{outlet}/menu", None),
-        (Method::PATCH, "/api/v1/outlets/{outlet}/menu-items/{item}", Some(json!({"available": false}))),
+        (Method::PATCH, "/api/v1/outlets/{outlet}/menu-items/{item}", body(fixtures::availability(false))),
         (Method::GET, "/api/v1/orders/{order}", None),
-        (Method::POST, "/api/v1/orders/{order}/status", Some(json!({"status": "cancelled", "reason": "hijacked"}))),
+        (
+            Method::POST,
+            "/api/v1/orders/{order}/status",
+            body(fixtures::status_because(OrderStatus::Cancelled, "hijacked")),
+        ),
         (Method::GET, "/api/v1/outlets/{outlet}/tickets", None),
         (Method::POST, "/api/v1/tickets/{ticket}/bump", Some(json!({}))),
         (Method::POST, "/api/v1/tickets/{ticket}/recall", Some(json!({}))),
@@ -53,16 +78,14 @@ async fn every_endpoint_with_an_id_is_covered() {
     let covered: BTreeSet<(String, String)> =
         targeted_endpoints().iter().map(|(m, p, _)| (m.as_str().to_lowercase(), normalise(p))).collect();
     for (path, ops) in doc.body["paths"].as_object().unwrap() {
-        let takes_id = path.contains('{')
-            || ops.as_object().unwrap().values().any(|op| {
-                op["parameters"].as_array().is_some_and(|ps| {
+        for (method, op) in ops.as_object().unwrap() {
+            let takes_id = path.contains('{')
+                || op["parameters"].as_array().is_some_and(|ps| {
                     ps.iter().any(|p| p["in"] == "query" && p["name"].as_str().is_some_and(|n| n.ends_with("_id")))
-                })
-            });
-        if !takes_id {
-            continue;
-        }
-        for method in ops.as_object().unwrap().keys() {
+                });
+            if !takes_id {
+                continue;
+            }
             assert!(
                 covered.contains(&(method.clone(), normalise(path))),
                 "{method} {path} is not in the isolation suite"
@@ -217,8 +240,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
         .post(
             "/api/v1/users",
             Some(&a.token),
-            json!({"email": format!("x{}@test.example", Uuid::now_v7().simple()), "name": "X",
-                   "password": pos_tests::PASSWORD, "role": "cashier", "outlet_ids": [b.outlet]}),
+            fixtures::user(&format!("x{}@test.example", Uuid::now_v7().simple()), "X", Role::Cashier, &[b.outlet]),
         )
         .await
         .expect(422);

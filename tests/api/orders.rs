@@ -1,6 +1,11 @@
 use std::time::Duration;
 
-use pos_tests::{SseClient, SseEvent, TestApp, menu_item, order_body, plain_menu_item};
+use pos_tests::{
+    SseClient, SseEvent, TestApp,
+    fixtures::{self, line, line_with, shown_line},
+    menu_item, order_body, plain_menu_item,
+};
+use pos_wire::{CreateOrder, OrderLineRequest, OrderStatus};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -9,8 +14,8 @@ struct Shop {
     token: String,
     outlet: Uuid,
     coffee: Uuid,
-    /// (group 0 option ids, group 1 option ids) of the coffee.
-    size: Vec<Value>,
+    /// The coffee's Size options: Regular, Large.
+    size: Vec<Uuid>,
     snack: Uuid,
 }
 
@@ -20,19 +25,13 @@ async fn shop() -> Shop {
     let app = TestApp::spawn().await;
     let t = app.signup().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
-    app.patch(&format!("/api/v1/outlets/{outlet}"), &t.token, json!({"tax_rate_bp": 1100, "service_charge_bp": 500}))
+    app.patch(&format!("/api/v1/outlets/{outlet}"), &t.token, fixtures::outlet_rates(1100, 500)).await.expect(200);
+    let coffee = menu_item(&app, &t.token, "Kopi").await;
+    let detail: pos_wire::MenuItem = app.get(&format!("/api/v1/menu-items/{coffee}"), &t.token).await.json();
+    app.patch(&format!("/api/v1/categories/{}", detail.category_id), &t.token, fixtures::category_station(Some("bar")))
         .await
         .expect(200);
-    let coffee = menu_item(&app, &t.token, "Kopi").await;
-    let detail = app.get(&format!("/api/v1/menu-items/{coffee}"), &t.token).await.body;
-    app.patch(
-        &format!("/api/v1/categories/{}", detail["category_id"].as_str().unwrap()),
-        &t.token,
-        json!({"station": "bar"}),
-    )
-    .await
-    .expect(200);
-    let size = detail["modifier_groups"][0]["options"].as_array().unwrap().iter().map(|o| o["id"].clone()).collect();
+    let size = detail.modifier_groups[0].options.iter().map(|o| o.id.unwrap()).collect();
     let snack = plain_menu_item(&app, &t.token, "Pisang Goreng", 18000, Some("kitchen")).await;
     Shop { app, token: t.token, outlet, coffee, size, snack }
 }
@@ -52,9 +51,8 @@ fn event_ids(events: &[SseEvent]) -> Vec<i64> {
     events.iter().filter_map(|e| e.id.as_deref().and_then(|id| id.parse().ok())).collect()
 }
 
-fn order(s: &Shop, lines: Value) -> Value {
-    json!({"client_order_id": Uuid::now_v7(), "outlet_id": s.outlet, "channel": "counter",
-           "created_at_client": chrono::Utc::now(), "items": lines})
+fn order(s: &Shop, lines: Vec<OrderLineRequest>) -> CreateOrder {
+    fixtures::counter_order(s.outlet, lines)
 }
 
 #[tokio::test]
@@ -62,10 +60,10 @@ async fn the_server_prices_lines_tax_and_service() {
     let s = shop().await;
     let body = order(
         &s,
-        json!([
-            {"menu_item_id": s.coffee, "qty": 2, "modifier_option_ids": [s.size[1]]},
-            {"menu_item_id": s.snack, "qty": 1, "note": "extra crispy"}
-        ]),
+        vec![
+            line_with(s.coffee, 2, &[s.size[1]]),
+            OrderLineRequest { note: Some("extra crispy".into()), ..line(s.snack, 1) },
+        ],
     );
     let r = s.app.post("/api/v1/orders", Some(&s.token), body).await.expect(201);
     let o = &r.body;
@@ -81,11 +79,7 @@ async fn the_server_prices_lines_tax_and_service() {
     assert_eq!(o["number"], "1");
     assert_eq!(o["currency"], "IDR");
     assert_eq!(o["flags"], json!([]));
-    let second = s
-        .app
-        .post("/api/v1/orders", Some(&s.token), order(&s, json!([{"menu_item_id": s.snack, "qty": 1}])))
-        .await
-        .expect(201);
+    let second = s.app.post("/api/v1/orders", Some(&s.token), order(&s, vec![line(s.snack, 1)])).await.expect(201);
     assert_eq!(second.body["number"], "2", "pickup numbers count up per outlet and day");
 }
 
@@ -93,44 +87,32 @@ async fn the_server_prices_lines_tax_and_service() {
 async fn invalid_orders_are_refused_and_nothing_is_stored() {
     let s = shop().await;
     let cases = [
-        (json!([]), "items"),
-        (json!([{"menu_item_id": s.snack, "qty": 0}]), "items[0].qty"),
-        (json!([{"menu_item_id": s.snack, "qty": 100}]), "items[0].qty"),
-        (json!([{"menu_item_id": s.coffee, "qty": 1}]), "items[0].modifier_option_ids"),
-        (
-            json!([{"menu_item_id": s.coffee, "qty": 1, "modifier_option_ids": [s.size[0], s.size[1]]}]),
-            "items[0].modifier_option_ids",
-        ),
-        (
-            json!([{"menu_item_id": s.snack, "qty": 1, "modifier_option_ids": [s.size[0]]}]),
-            "items[0].modifier_option_ids",
-        ),
-        (json!([{"menu_item_id": Uuid::now_v7(), "qty": 1}]), "items[0].menu_item_id"),
+        (vec![], "items"),
+        (vec![line(s.snack, 0)], "items[0].qty"),
+        (vec![line(s.snack, 100)], "items[0].qty"),
+        (vec![line(s.coffee, 1)], "items[0].modifier_option_ids"),
+        (vec![line_with(s.coffee, 1, &[s.size[0], s.size[1]])], "items[0].modifier_option_ids"),
+        (vec![line_with(s.snack, 1, &[s.size[0]])], "items[0].modifier_option_ids"),
+        (vec![line(Uuid::now_v7(), 1)], "items[0].menu_item_id"),
     ];
     for (lines, field) in cases {
         let r = s.app.post("/api/v1/orders", Some(&s.token), order(&s, lines.clone())).await.expect(422);
-        assert!(r.body["errors"][field].is_array(), "{lines} -> {}", r.text);
+        assert!(r.body["errors"][field].is_array(), "{lines:?} -> {}", r.text);
     }
-    let mut unknown = order(&s, json!([{"menu_item_id": s.snack, "qty": 1}]));
-    unknown["outlet_id"] = json!(Uuid::now_v7());
+    let unknown = CreateOrder { outlet_id: Uuid::now_v7(), ..order(&s, vec![line(s.snack, 1)]) };
     let r = s.app.post("/api/v1/orders", Some(&s.token), unknown).await.expect(422);
     assert!(r.body["errors"]["outlet_id"].is_array());
     // 86ed at the outlet: sold out for online orders.
     s.app
-        .patch(&format!("/api/v1/outlets/{}/menu-items/{}", s.outlet, s.snack), &s.token, json!({"available": false}))
+        .patch(&format!("/api/v1/outlets/{}/menu-items/{}", s.outlet, s.snack), &s.token, fixtures::availability(false))
         .await
         .expect(200);
-    let r = s
-        .app
-        .post("/api/v1/orders", Some(&s.token), order(&s, json!([{"menu_item_id": s.snack, "qty": 1}])))
-        .await
-        .expect(422);
+    let r = s.app.post("/api/v1/orders", Some(&s.token), order(&s, vec![line(s.snack, 1)])).await.expect(422);
     assert!(r.text.contains("sold out"));
     // A closed outlet refuses online kiosk orders.
-    s.app.patch(&format!("/api/v1/outlets/{}", s.outlet), &s.token, json!({"is_open": false})).await.expect(200);
+    s.app.patch(&format!("/api/v1/outlets/{}", s.outlet), &s.token, fixtures::outlet_open(false)).await.expect(200);
     let (_, kiosk) = s.app.pair_device(&s.token, s.outlet, "kiosk").await;
-    let mut body = order(&s, json!([{"menu_item_id": s.coffee, "qty": 1, "modifier_option_ids": [s.size[0]]}]));
-    body["channel"] = json!("kiosk");
+    let body = fixtures::kiosk_order(s.outlet, vec![line_with(s.coffee, 1, &[s.size[0]])]);
     let r = s.app.post("/api/v1/orders", Some(&kiosk), body).await.expect(422);
     assert!(r.body["errors"]["outlet_id"].is_array());
     let list = s.app.get("/api/v1/orders", &s.token).await.expect(200);
@@ -140,7 +122,7 @@ async fn invalid_orders_are_refused_and_nothing_is_stored() {
 #[tokio::test]
 async fn twenty_parallel_replays_make_one_order() {
     let s = shop().await;
-    let body = order(&s, json!([{"menu_item_id": s.snack, "qty": 3}]));
+    let body = order(&s, vec![line(s.snack, 3)]);
     let mut tasks = Vec::new();
     for _ in 0..20 {
         let (client, url, token, body) =
@@ -165,7 +147,7 @@ async fn twenty_parallel_replays_make_one_order() {
     assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
     // Same key, other content: 409.
     let mut changed = body.clone();
-    changed["items"][0]["qty"] = json!(4);
+    changed.items[0].qty = 4;
     s.app.post("/api/v1/orders", Some(&s.token), changed).await.expect(409);
 }
 
@@ -173,65 +155,53 @@ async fn twenty_parallel_replays_make_one_order() {
 async fn the_lifecycle_allows_only_its_moves() {
     let s = shop().await;
     let new_order = || async {
-        let r = s
-            .app
-            .post("/api/v1/orders", Some(&s.token), order(&s, json!([{"menu_item_id": s.snack, "qty": 1}])))
-            .await
-            .expect(201);
+        let r = s.app.post("/api/v1/orders", Some(&s.token), order(&s, vec![line(s.snack, 1)])).await.expect(201);
         r.body["id"].as_str().unwrap().to_string()
     };
-    let status = |id: &str, to: &str| {
-        let (app, token, id, to) = (&s.app, s.token.clone(), id.to_string(), to.to_string());
+    let status = |id: &str, to: OrderStatus| {
+        let (app, token, id) = (&s.app, s.token.clone(), id.to_string());
         async move {
-            app.post(
-                &format!("/api/v1/orders/{id}/status"),
-                Some(&token),
-                json!({"status": to, "reason": "customer left"}),
-            )
-            .await
-            .status
-            .as_u16()
+            let body = fixtures::status_because(to, "customer left");
+            app.post(&format!("/api/v1/orders/{id}/status"), Some(&token), body).await.status.as_u16()
         }
     };
     let id = new_order().await;
-    assert_eq!(status(&id, "ready").await, 409, "no skipping");
-    for to in ["accepted", "preparing", "ready", "completed"] {
-        assert_eq!(status(&id, to).await, 200, "to {to}");
+    assert_eq!(status(&id, OrderStatus::Ready).await, 409, "no skipping");
+    for to in [OrderStatus::Accepted, OrderStatus::Preparing, OrderStatus::Ready, OrderStatus::Completed] {
+        assert_eq!(status(&id, to).await, 200, "to {to:?}");
     }
-    assert_eq!(status(&id, "cancelled").await, 409, "completed orders stay completed");
-    assert_eq!(status(&id, "placed").await, 409);
+    assert_eq!(status(&id, OrderStatus::Cancelled).await, 409, "completed orders stay completed");
+    assert_eq!(status(&id, OrderStatus::Placed).await, 409);
 
     let id = new_order().await;
     let r = s
         .app
-        .post(&format!("/api/v1/orders/{id}/status"), Some(&s.token), json!({"status": "cancelled"}))
+        .post(&format!("/api/v1/orders/{id}/status"), Some(&s.token), fixtures::status(OrderStatus::Cancelled))
         .await
         .expect(422);
     assert!(r.body["errors"]["reason"].is_array());
-    assert_eq!(status(&id, "accepted").await, 200);
-    assert_eq!(status(&id, "cancelled").await, 200);
-    assert_eq!(status(&id, "accepted").await, 409);
+    assert_eq!(status(&id, OrderStatus::Accepted).await, 200);
+    assert_eq!(status(&id, OrderStatus::Cancelled).await, 200);
+    assert_eq!(status(&id, OrderStatus::Accepted).await, 409);
     let o = s.app.get(&format!("/api/v1/orders/{id}"), &s.token).await.expect(200);
     assert_eq!(o.body["cancel_reason"], "customer left");
 
     // Kiosks move nothing; a KDS of another outlet cannot see the order.
     let id = new_order().await;
     let (_, kiosk) = s.app.pair_device(&s.token, s.outlet, "kiosk").await;
-    s.app.post(&format!("/api/v1/orders/{id}/status"), Some(&kiosk), json!({"status": "accepted"})).await.expect(403);
+    let accept = fixtures::status(OrderStatus::Accepted);
+    s.app.post(&format!("/api/v1/orders/{id}/status"), Some(&kiosk), &accept).await.expect(403);
     let other = s.app.create_outlet(&s.token, "Other").await;
     let (_, far_kds) = s.app.pair_device(&s.token, other, "kds").await;
-    s.app.post(&format!("/api/v1/orders/{id}/status"), Some(&far_kds), json!({"status": "accepted"})).await.expect(404);
+    s.app.post(&format!("/api/v1/orders/{id}/status"), Some(&far_kds), &accept).await.expect(404);
     let (_, kds) = s.app.pair_device(&s.token, s.outlet, "kds").await;
-    s.app.post(&format!("/api/v1/orders/{id}/status"), Some(&kds), json!({"status": "accepted"})).await.expect(200);
+    s.app.post(&format!("/api/v1/orders/{id}/status"), Some(&kds), &accept).await.expect(200);
 }
 
 #[tokio::test]
 async fn tickets_per_station_bump_to_ready_and_recall() {
     let s = shop().await;
-    let body = order(
-        &s,
-        json!([{"menu_item_id": s.coffee, "qty": 1, "modifier_option_ids": [s.size[0]]}, {"menu_item_id": s.snack, "qty": 2}]),
-    );
+    let body = order(&s, vec![line_with(s.coffee, 1, &[s.size[0]]), line(s.snack, 2)]);
     let o = s.app.post("/api/v1/orders", Some(&s.token), body).await.expect(201).body;
     let (_, kds) = s.app.pair_device(&s.token, s.outlet, "kds").await;
     let tickets = s.app.get(&format!("/api/v1/outlets/{}/tickets", s.outlet), &kds).await.expect(200).body;
@@ -281,18 +251,17 @@ async fn a_pushed_batch_reports_each_order_and_is_safe_to_resend() {
     let s = shop().await;
     let (device, kiosk) = s.app.pair_device(&s.token, s.outlet, "kiosk").await;
     let paired_prefix = "K1";
-    let good = |n: i32| {
-        json!({"client_order_id": Uuid::now_v7(), "outlet_id": s.outlet, "channel": "kiosk",
-               "created_at_client": chrono::Utc::now(), "number": format!("{paired_prefix}-{n}"),
-               "items": [{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 18000}]})
+    let good = |n: i32| CreateOrder {
+        number: Some(format!("{paired_prefix}-{n}")),
+        ..fixtures::kiosk_order(s.outlet, vec![shown_line(s.snack, 1, 18000)])
     };
     let a = good(1);
     let b = good(2);
-    let bad_qty = json!({"client_order_id": Uuid::now_v7(), "outlet_id": s.outlet, "channel": "kiosk",
-                         "created_at_client": chrono::Utc::now(), "items": [{"menu_item_id": s.snack, "qty": 0}]});
+    let bad_qty = fixtures::kiosk_order(s.outlet, vec![line(s.snack, 0)]);
+    // A queue may hold anything: one order is not even an order.
     let malformed = json!({"client_order_id": Uuid::now_v7(), "items": "nope"});
     let mut conflicting = a.clone();
-    conflicting["items"][0]["qty"] = json!(5);
+    conflicting.items[0].qty = 5;
     let batch = json!({"device_id": device, "orders": [a, bad_qty, b, malformed, a, conflicting]});
     let r = s.app.post("/api/v1/sync/push", Some(&kiosk), batch.clone()).await.expect(200);
     let outcomes: Vec<&str> =
@@ -308,7 +277,8 @@ async fn a_pushed_batch_reports_each_order_and_is_safe_to_resend() {
     let list = s.app.get("/api/v1/orders", &s.token).await.expect(200);
     assert_eq!(list.body["items"].as_array().unwrap().len(), 2);
     // Another device's id is refused.
-    s.app.post("/api/v1/sync/push", Some(&kiosk), json!({"device_id": Uuid::now_v7(), "orders": []})).await.expect(403);
+    let foreign = fixtures::push(Uuid::now_v7(), Vec::<CreateOrder>::new());
+    s.app.post("/api/v1/sync/push", Some(&kiosk), foreign).await.expect(403);
 }
 
 #[tokio::test]
@@ -316,41 +286,42 @@ async fn offline_orders_for_changed_menus_are_kept_and_flagged() {
     let s = shop().await;
     let (device, kiosk) = s.app.pair_device(&s.token, s.outlet, "kiosk").await;
     let gone = menu_item(&s.app, &s.token, "Seasonal").await;
-    let gone_size =
-        s.app.get(&format!("/api/v1/menu-items/{gone}"), &s.token).await.body["modifier_groups"][0]["options"][0]["id"]
-            .clone();
+    let gone_detail: pos_wire::MenuItem = s.app.get(&format!("/api/v1/menu-items/{gone}"), &s.token).await.json();
+    let gone_size = gone_detail.modifier_groups[0].options[0].id.unwrap();
     // The kiosk's menu, then changes while it is offline: price up, 86, a deletion.
     let pulled = s.app.get(&format!("/api/v1/sync/pull?outlet_id={}", s.outlet), &kiosk).await.expect(200);
-    let cursor = pulled.body["cursor"].clone();
-    s.app.patch(&format!("/api/v1/menu-items/{}", s.snack), &s.token, json!({"price_minor": 20000})).await.expect(200);
+    let cursor = pulled.body["cursor"].as_str().unwrap().to_string();
+    s.app.patch(&format!("/api/v1/menu-items/{}", s.snack), &s.token, fixtures::item_price(20000)).await.expect(200);
     s.app.delete(&format!("/api/v1/menu-items/{gone}"), &s.token).await.expect(204);
     s.app
-        .patch(&format!("/api/v1/outlets/{}/menu-items/{}", s.outlet, s.coffee), &s.token, json!({"available": false}))
+        .patch(
+            &format!("/api/v1/outlets/{}/menu-items/{}", s.outlet, s.coffee),
+            &s.token,
+            fixtures::availability(false),
+        )
         .await
         .expect(200);
-    s.app.patch(&format!("/api/v1/outlets/{}", s.outlet), &s.token, json!({"is_open": false})).await.expect(200);
+    s.app.patch(&format!("/api/v1/outlets/{}", s.outlet), &s.token, fixtures::outlet_open(false)).await.expect(200);
     let lines = [
-        (json!({"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 18000}), "price_changed", 18000),
+        (shown_line(s.snack, 1, 18000), "price_changed", 18000),
         (
-            json!({"menu_item_id": s.coffee, "qty": 1, "modifier_option_ids": [s.size[0]], "shown_unit_price_minor": 25000}),
+            OrderLineRequest { modifier_option_ids: vec![s.size[0]], ..shown_line(s.coffee, 1, 25000) },
             "item_unavailable",
             25000,
         ),
         (
-            json!({"menu_item_id": gone, "qty": 1, "modifier_option_ids": [gone_size], "shown_unit_price_minor": 25000,
-                   "shown_name": "Anything"}),
+            OrderLineRequest {
+                modifier_option_ids: vec![gone_size],
+                shown_name: Some("Anything".into()),
+                ..shown_line(gone, 1, 25000)
+            },
             "item_deleted",
             25000,
         ),
     ];
     for (line, flag, price) in lines {
-        let body = json!({"client_order_id": Uuid::now_v7(), "outlet_id": s.outlet, "channel": "kiosk",
-                          "created_at_client": chrono::Utc::now(), "priced_from": cursor, "items": [line]});
-        let r = s
-            .app
-            .post("/api/v1/sync/push", Some(&kiosk), json!({"device_id": device, "orders": [body]}))
-            .await
-            .expect(200);
+        let body = CreateOrder { priced_from: Some(cursor.clone()), ..fixtures::kiosk_order(s.outlet, vec![line]) };
+        let r = s.app.post("/api/v1/sync/push", Some(&kiosk), fixtures::push(device, [body])).await.expect(200);
         let result = &r.body["results"][0];
         assert_eq!(result["outcome"], "created", "{}", r.text);
         let flags: Vec<&str> =
@@ -369,9 +340,9 @@ async fn kiosk_numbers_stay_unique_per_outlet_day() {
     let (d1, k1) = s.app.pair_device(&s.token, s.outlet, "kiosk").await;
     let (d2, k2) = s.app.pair_device(&s.token, s.outlet, "kiosk").await;
     let push = |device: Uuid, token: String, number: &str| {
-        let body = json!({"device_id": device, "orders": [{"client_order_id": Uuid::now_v7(), "outlet_id": s.outlet,
-            "channel": "kiosk", "created_at_client": chrono::Utc::now(), "number": number,
-            "items": [{"menu_item_id": s.snack, "qty": 1}]}]});
+        let order =
+            CreateOrder { number: Some(number.into()), ..fixtures::kiosk_order(s.outlet, vec![line(s.snack, 1)]) };
+        let body = fixtures::push(device, [order]);
         let app = &s.app;
         async move { app.post("/api/v1/sync/push", Some(&token), body).await.body["results"][0]["order"].clone() }
     };
@@ -431,7 +402,7 @@ async fn events_stream_live_replay_by_last_event_id_and_reset() {
         .post(
             &format!("/api/v1/orders/{id}/status"),
             Some(&s.token),
-            json!({"status": "cancelled", "reason": "out of bananas"}),
+            fixtures::status_because(OrderStatus::Cancelled, "out of bananas"),
         )
         .await
         .expect(200);
@@ -498,7 +469,7 @@ async fn the_admin_board_streams_with_the_session_cookie_only() {
     let res = reqwest::Client::new()
         .post(s.app.url("/api/v1/outlets"))
         .header("cookie", &cookie)
-        .json(&json!({"name": "Via cookie"}))
+        .json(&fixtures::outlet("Via cookie"))
         .send()
         .await
         .unwrap();

@@ -1,4 +1,5 @@
-use pos_tests::{TestApp, ids};
+use pos_tests::{TestApp, fixtures, ids};
+use pos_wire::{CreateOutlet, UpdateOutlet};
 use serde_json::json;
 
 #[tokio::test]
@@ -22,7 +23,13 @@ async fn outlet_crud_with_validation() {
         .post(
             "/api/v1/outlets",
             Some(&t.token),
-            json!({"name": "Kemang", "address": "Jl. Kemang Raya 8", "timezone": "Asia/Makassar", "tax_rate_bp": 1100, "service_charge_bp": 500}),
+            CreateOutlet {
+                address: Some("Jl. Kemang Raya 8".into()),
+                timezone: Some("Asia/Makassar".into()),
+                tax_rate_bp: Some(1100),
+                service_charge_bp: Some(500),
+                ..fixtures::outlet("Kemang")
+            },
         )
         .await
         .expect(201);
@@ -31,19 +38,26 @@ async fn outlet_crud_with_validation() {
     assert_eq!(r.body["is_open"], true);
 
     // Names are unique per brand.
-    let r = app.post("/api/v1/outlets", Some(&t.token), json!({"name": "kemang"})).await.expect(422);
+    let r = app.post("/api/v1/outlets", Some(&t.token), fixtures::outlet("kemang")).await.expect(422);
     assert!(r.body["errors"]["name"].is_array());
     // ...but another brand may use the same name.
     let other = app.signup().await;
-    app.post("/api/v1/outlets", Some(&other.token), json!({"name": "Kemang"})).await.expect(201);
+    app.post("/api/v1/outlets", Some(&other.token), fixtures::outlet("Kemang")).await.expect(201);
 
     let r = app
-        .patch(&format!("/api/v1/outlets/{id}"), &t.token, json!({"is_open": false, "tax_rate_bp": 1000}))
+        .patch(
+            &format!("/api/v1/outlets/{id}"),
+            &t.token,
+            UpdateOutlet { is_open: Some(false), tax_rate_bp: Some(1000), ..Default::default() },
+        )
         .await
         .expect(200);
     assert_eq!((r.body["is_open"].as_bool(), r.body["tax_rate_bp"].as_i64()), (Some(false), Some(1000)));
     assert_eq!(r.body["name"], "Kemang", "absent fields stay");
-    let r = app.patch(&format!("/api/v1/outlets/{id}"), &t.token, json!({"tax_rate_bp": -5})).await.expect(422);
+    let r = app
+        .patch(&format!("/api/v1/outlets/{id}"), &t.token, UpdateOutlet { tax_rate_bp: Some(-5), ..Default::default() })
+        .await
+        .expect(422);
     assert!(r.body["errors"]["tax_rate_bp"].is_array());
     assert_eq!(
         app.get(&format!("/api/v1/outlets/{id}"), &t.token).await.expect(200).body["tax_rate_bp"],
@@ -54,7 +68,7 @@ async fn outlet_crud_with_validation() {
     app.delete(&format!("/api/v1/outlets/{id}"), &t.token).await.expect(204);
     app.get(&format!("/api/v1/outlets/{id}"), &t.token).await.expect(404);
     // The name is free again once archived.
-    app.post("/api/v1/outlets", Some(&t.token), json!({"name": "Kemang"})).await.expect(201);
+    app.post("/api/v1/outlets", Some(&t.token), fixtures::outlet("Kemang")).await.expect(201);
 }
 
 #[tokio::test]
@@ -87,10 +101,10 @@ async fn roles_limit_outlet_changes() {
     let (_, manager) = app.create_staff(&t.token, "manager", &[a]).await;
     let (_, cashier) = app.create_staff(&t.token, "cashier", &[a]).await;
 
-    app.patch(&format!("/api/v1/outlets/{a}"), &manager, json!({"is_open": false})).await.expect(200);
-    app.patch(&format!("/api/v1/outlets/{b}"), &manager, json!({"is_open": false})).await.expect(404);
-    app.post("/api/v1/outlets", Some(&manager), json!({"name": "C"})).await.expect(403);
+    app.patch(&format!("/api/v1/outlets/{a}"), &manager, fixtures::outlet_open(false)).await.expect(200);
+    app.patch(&format!("/api/v1/outlets/{b}"), &manager, fixtures::outlet_open(false)).await.expect(404);
+    app.post("/api/v1/outlets", Some(&manager), fixtures::outlet("C")).await.expect(403);
     app.delete(&format!("/api/v1/outlets/{a}"), &manager).await.expect(403);
-    app.patch(&format!("/api/v1/outlets/{a}"), &cashier, json!({"is_open": true})).await.expect(403);
+    app.patch(&format!("/api/v1/outlets/{a}"), &cashier, fixtures::outlet_open(true)).await.expect(403);
     assert_eq!(ids(&app.get("/api/v1/outlets", &cashier).await.expect(200)), vec![a]);
 }

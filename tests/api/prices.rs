@@ -4,8 +4,13 @@
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use pos_tests::{Reply, SseClient, TestApp, backdate_prices, menu_item, plain_menu_item, scope_to};
-use serde_json::{Value, json};
+use pos_tests::{
+    Reply, SseClient, TestApp, backdate_prices,
+    fixtures::{self, shown_line},
+    menu_item, plain_menu_item, scope_to,
+};
+use pos_wire::{Channel, CreateOrder, MenuItem, OrderLineRequest, UpdateMenuItem};
+use serde_json::Value;
 use uuid::Uuid;
 
 /// A new brand: one outlet selling Kopi (25,000;
@@ -17,8 +22,8 @@ struct Shop {
     owner: String,
     outlet: Uuid,
     coffee: Uuid,
-    regular: Value,
-    large: Value,
+    regular: Uuid,
+    large: Uuid,
     snack: Uuid,
     device: Uuid,
     kiosk: String,
@@ -29,8 +34,8 @@ async fn shop() -> Shop {
     let t = app.signup().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let coffee = menu_item(&app, &t.token, "Kopi").await;
-    let detail = app.get(&format!("/api/v1/menu-items/{coffee}"), &t.token).await.expect(200).body;
-    let options = &detail["modifier_groups"][0]["options"];
+    let detail: MenuItem = app.get(&format!("/api/v1/menu-items/{coffee}"), &t.token).await.expect(200).json();
+    let options = &detail.modifier_groups[0].options;
     let snack = plain_menu_item(&app, &t.token, "Pisang Goreng", 18_000, None).await;
     let (device, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
     Shop {
@@ -38,8 +43,8 @@ async fn shop() -> Shop {
         owner: t.token,
         outlet,
         coffee,
-        regular: options[0]["id"].clone(),
-        large: options[1]["id"].clone(),
+        regular: options[0].id.unwrap(),
+        large: options[1].id.unwrap(),
         snack,
         device,
         kiosk,
@@ -56,16 +61,19 @@ impl Shop {
     }
 
     /// A kiosk order body.
-    fn order(&self, lines: Value, priced_from: Option<&str>, taken_at: DateTime<Utc>) -> Value {
-        json!({"client_order_id": Uuid::now_v7(), "outlet_id": self.outlet, "channel": "kiosk",
-               "customer_name": "Tamu", "created_at_client": taken_at, "priced_from": priced_from, "items": lines})
+    fn order(&self, lines: Vec<OrderLineRequest>, priced_from: Option<&str>, taken_at: DateTime<Utc>) -> CreateOrder {
+        CreateOrder {
+            customer_name: Some("Tamu".into()),
+            priced_from: priced_from.map(Into::into),
+            ..fixtures::order_at(self.outlet, Channel::Kiosk, lines, taken_at)
+        }
     }
 
     /// Pushes one order as the kiosk; its result.
-    async fn push(&self, order: &Value) -> Value {
+    async fn push(&self, order: &CreateOrder) -> Value {
         let r = self
             .app
-            .post("/api/v1/sync/push", Some(&self.kiosk), json!({"device_id": self.device, "orders": [order]}))
+            .post("/api/v1/sync/push", Some(&self.kiosk), fixtures::push(self.device, [order]))
             .await
             .expect(200);
         r.body["results"][0].clone()
@@ -73,7 +81,7 @@ impl Shop {
 
     async fn set_price(&self, item: Uuid, price: i64) {
         self.app
-            .patch(&format!("/api/v1/menu-items/{item}"), &self.owner, json!({"price_minor": price}))
+            .patch(&format!("/api/v1/menu-items/{item}"), &self.owner, fixtures::item_price(price))
             .await
             .expect(200);
     }
@@ -83,7 +91,7 @@ impl Shop {
             .patch(
                 &format!("/api/v1/outlets/{}/menu-items/{item}", self.outlet),
                 &self.owner,
-                json!({"price_minor": price}),
+                fixtures::outlet_price(Some(price)),
             )
             .await
             .expect(200);
@@ -124,7 +132,7 @@ fn flags(order: &Value) -> Vec<String> {
 async fn a_free_order_from_a_kiosk_token_is_rejected_and_nothing_reaches_the_kitchen() {
     let s = shop().await;
     // Exactly as an attacker with the token from the tablet's localStorage would send it.
-    let literal = s.order(json!([{"menu_item_id": s.snack, "qty": 5, "shown_unit_price_minor": 0}]), None, Utc::now());
+    let literal = s.order(vec![shown_line(s.snack, 5, 0)], None, Utc::now());
     let r = s.push(&literal).await;
     assert_eq!(outcome(&r), "rejected", "{r}");
     assert!(why(&r, "items[0].shown_unit_price_minor").contains("Pisang Goreng"), "{r}");
@@ -132,7 +140,7 @@ async fn a_free_order_from_a_kiosk_token_is_rejected_and_nothing_reaches_the_kit
     // With a real menu cursor and a valid option: the same.
     let cursor = s.pull_cursor().await;
     let with_cursor = s.order(
-        json!([{"menu_item_id": s.coffee, "qty": 5, "modifier_option_ids": [s.large], "shown_unit_price_minor": 0}]),
+        vec![OrderLineRequest { modifier_option_ids: vec![s.large], ..shown_line(s.coffee, 5, 0) }],
         Some(&cursor),
         Utc::now(),
     );
@@ -152,7 +160,7 @@ async fn item_ids_that_never_existed_are_rejected_and_names_are_the_servers() {
     let foreign = plain_menu_item(&s.app, &other.token, "Their Special", 1_000, None).await;
     for id in [Uuid::now_v7(), foreign] {
         let body = s.order(
-            json!([{"menu_item_id": id, "qty": 1, "shown_unit_price_minor": 1000, "shown_name": "Free Lunch"}]),
+            vec![OrderLineRequest { shown_name: Some("Free Lunch".into()), ..shown_line(id, 1, 1000) }],
             None,
             Utc::now(),
         );
@@ -163,7 +171,7 @@ async fn item_ids_that_never_existed_are_rejected_and_names_are_the_servers() {
     }
     // A name the device made up never reaches a ticket.
     let body = s.order(
-        json!([{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 18000, "shown_name": "Gratis!"}]),
+        vec![OrderLineRequest { shown_name: Some("Gratis!".into()), ..shown_line(s.snack, 1, 18000) }],
         None,
         Utc::now(),
     );
@@ -183,7 +191,7 @@ async fn a_price_shown_two_days_ago_within_the_window_is_honoured_and_flagged() 
     s.set_price(s.snack, 20_000).await;
     let two_days_ago = Utc::now() - Duration::days(2);
     let body = s.order(
-        json!([{"menu_item_id": s.snack, "qty": 2, "shown_unit_price_minor": 18000, "shown_name": "Pisang"}]),
+        vec![OrderLineRequest { shown_name: Some("Pisang".into()), ..shown_line(s.snack, 2, 18000) }],
         Some(&cursor),
         two_days_ago,
     );
@@ -196,23 +204,11 @@ async fn a_price_shown_two_days_ago_within_the_window_is_honoured_and_flagged() 
     assert_eq!(flags(order), ["late_sync", "price_changed"]);
     assert_eq!(s.kitchen().await.0, 1, "it went to the kitchen");
     // Without a cursor the order's own time decides: 18,000 was the price then too.
-    let r = s
-        .push(&s.order(
-            json!([{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 18000}]),
-            None,
-            two_days_ago,
-        ))
-        .await;
+    let r = s.push(&s.order(vec![shown_line(s.snack, 1, 18000)], None, two_days_ago)).await;
     assert_eq!(outcome(&r), "created", "{r}");
     // A menu pulled after the change never showed 18,000.
     let fresh = s.pull_cursor().await;
-    let r = s
-        .push(&s.order(
-            json!([{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 18000}]),
-            Some(&fresh),
-            Utc::now(),
-        ))
-        .await;
+    let r = s.push(&s.order(vec![shown_line(s.snack, 1, 18000)], Some(&fresh), Utc::now())).await;
     assert_eq!(outcome(&r), "rejected", "{r}");
     // Replays stay exactly once.
     let again = s.push(&body).await;
@@ -228,7 +224,7 @@ async fn a_price_older_than_the_window_is_rejected() {
     s.set_price(s.snack, 20_000).await;
     // 18,000 ended four days ago; the window is 72 h.
     backdate_prices(s.tenant, Duration::days(4)).await;
-    let line = json!([{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 18000}]);
+    let line = vec![shown_line(s.snack, 1, 18000)];
     let r = s.push(&s.order(line.clone(), Some(&cursor), Utc::now() - Duration::hours(1))).await;
     assert_eq!(outcome(&r), "rejected", "{r}");
     assert!(why(&r, "items[0].shown_unit_price_minor").contains("72 h"), "{r}");
@@ -245,7 +241,7 @@ async fn outlet_prices_and_option_deltas_have_their_own_history() {
     s.set_outlet_price(s.snack, 15_000).await;
     let cursor = s.pull_cursor().await;
     s.set_outlet_price(s.snack, 16_000).await;
-    let snack = |shown: i64| json!([{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": shown}]);
+    let snack = |shown: i64| vec![shown_line(s.snack, 1, shown)];
     let r = s.push(&s.order(snack(15_000), Some(&cursor), Utc::now())).await;
     assert_eq!(outcome(&r), "created", "{r}");
     assert_eq!(flags(&r["order"]), ["price_changed"]);
@@ -259,14 +255,14 @@ async fn outlet_prices_and_option_deltas_have_their_own_history() {
 
     // Large goes from +5,000 to +7,000 (same option ids).
     let cursor = s.pull_cursor().await;
-    let detail = s.app.get(&format!("/api/v1/menu-items/{}", s.coffee), &s.owner).await.body;
-    let mut groups = detail["modifier_groups"].clone();
-    groups[0]["options"][1]["price_minor"] = json!(7_000);
-    s.app
-        .patch(&format!("/api/v1/menu-items/{}", s.coffee), &s.owner, json!({"modifier_groups": groups}))
-        .await
-        .expect(200);
-    let coffee = |option: &Value, shown: i64| json!([{"menu_item_id": s.coffee, "qty": 1, "modifier_option_ids": [option], "shown_unit_price_minor": shown}]);
+    let detail: MenuItem = s.app.get(&format!("/api/v1/menu-items/{}", s.coffee), &s.owner).await.json();
+    let mut groups = detail.modifier_groups;
+    groups[0].options[1].price_minor = 7_000;
+    let update = UpdateMenuItem { modifier_groups: Some(groups), ..Default::default() };
+    s.app.patch(&format!("/api/v1/menu-items/{}", s.coffee), &s.owner, update).await.expect(200);
+    let coffee = |option: &Uuid, shown: i64| {
+        vec![OrderLineRequest { modifier_option_ids: vec![*option], ..shown_line(s.coffee, 1, shown) }]
+    };
     let r = s.push(&s.order(coffee(&s.large, 30_000), Some(&cursor), Utc::now())).await;
     assert_eq!(outcome(&r), "created", "{r}");
     assert_eq!(flags(&r["order"]), ["price_changed"]);
@@ -280,7 +276,7 @@ async fn outlet_prices_and_option_deltas_have_their_own_history() {
 #[tokio::test]
 async fn created_at_client_far_in_the_future_or_past_the_window_is_rejected_and_late_orders_are_flagged() {
     let s = shop().await;
-    let line = json!([{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 18000}]);
+    let line = vec![shown_line(s.snack, 1, 18000)];
     for taken in [Utc::now() + Duration::days(1), Utc::now() + Duration::minutes(15)] {
         let r = s.push(&s.order(line.clone(), None, taken)).await;
         assert_eq!(outcome(&r), "rejected");
@@ -304,7 +300,7 @@ async fn created_at_client_far_in_the_future_or_past_the_window_is_rejected_and_
 #[tokio::test]
 async fn sync_push_takes_only_a_kiosks_own_token_and_device_id() {
     let s = shop().await;
-    let body = s.order(json!([{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 0}]), None, Utc::now());
+    let body = s.order(vec![shown_line(s.snack, 1, 0)], None, Utc::now());
     let (_, cashier) = s.app.create_staff(&s.owner, "cashier", &[s.outlet]).await;
     let (kds_id, kds) = s.app.pair_device(&s.owner, s.outlet, "kds").await;
     let (other_kiosk, _) = s.app.pair_device(&s.owner, s.outlet, "kiosk").await;
@@ -317,17 +313,15 @@ async fn sync_push_takes_only_a_kiosks_own_token_and_device_id() {
         (&s.kiosk, Uuid::now_v7(), "a kiosk under a made-up id"),
     ];
     for (token, device, who) in attempts {
-        let r = s.app.post("/api/v1/sync/push", Some(token), json!({"device_id": device, "orders": [body]})).await;
+        let r = s.app.post("/api/v1/sync/push", Some(token), fixtures::push(device, [&body])).await;
         assert_eq!(r.status.as_u16(), 403, "{who}: {}", r.text);
     }
     assert!(s.orders().await.is_empty());
     // Staff place orders online, strictly priced.
-    let counter = json!({"client_order_id": Uuid::now_v7(), "outlet_id": s.outlet, "channel": "counter",
-                         "created_at_client": Utc::now(),
-                         "items": [{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 0}]});
+    let counter = fixtures::counter_order(s.outlet, vec![shown_line(s.snack, 1, 0)]);
     s.app.post("/api/v1/orders", Some(&cashier), counter.clone()).await.expect(422);
     let mut honest = counter;
-    honest["items"][0].as_object_mut().unwrap().remove("shown_unit_price_minor");
+    honest.items[0].shown_unit_price_minor = None;
     let r = s.app.post("/api/v1/orders", Some(&cashier), honest).await.expect(201);
     assert_eq!(r.body["subtotal_minor"], 18_000);
 }
@@ -336,22 +330,18 @@ async fn sync_push_takes_only_a_kiosks_own_token_and_device_id() {
 async fn online_intake_is_strict_and_channels_follow_who_orders() {
     let s = shop().await;
     let cursor = s.pull_cursor().await;
-    let body = s.order(
-        json!([{"menu_item_id": s.snack, "qty": 1, "shown_unit_price_minor": 18000}]),
-        Some(&cursor),
-        Utc::now(),
-    );
+    let body = s.order(vec![shown_line(s.snack, 1, 18000)], Some(&cursor), Utc::now());
     s.set_price(s.snack, 20_000).await;
     // The price changed since the kiosk's menu: refused now, with the new price.
     let r = s.app.post("/api/v1/orders", Some(&s.kiosk), body.clone()).await.expect(422);
     assert!(r.body["errors"]["items[0].shown_unit_price_minor"][0].as_str().unwrap().contains("20000"), "{}", r.text);
     // Sold out: refused now.
     s.app
-        .patch(&format!("/api/v1/outlets/{}/menu-items/{}", s.outlet, s.snack), &s.owner, json!({"available": false}))
+        .patch(&format!("/api/v1/outlets/{}/menu-items/{}", s.outlet, s.snack), &s.owner, fixtures::availability(false))
         .await
         .expect(200);
     let mut fixed = body.clone();
-    fixed["items"][0]["shown_unit_price_minor"] = json!(20_000);
+    fixed.items[0].shown_unit_price_minor = Some(20_000);
     let r = s.app.post("/api/v1/orders", Some(&s.kiosk), fixed.clone()).await.expect(422);
     assert!(r.text.contains("sold out"));
     // The same order that was really taken offline is kept, flagged, at the price shown.
@@ -360,13 +350,10 @@ async fn online_intake_is_strict_and_channels_follow_who_orders() {
     assert_eq!(flags(&r["order"]), ["item_unavailable", "price_changed"]);
 
     // A kiosk takes kiosk orders; staff take counter orders.
-    let mut as_counter = fixed.clone();
-    as_counter["client_order_id"] = json!(Uuid::now_v7());
-    as_counter["channel"] = json!("counter");
+    let as_counter = CreateOrder { client_order_id: Uuid::now_v7(), channel: Channel::Counter, ..fixed.clone() };
     let r: Reply = s.app.post("/api/v1/orders", Some(&s.kiosk), as_counter.clone()).await.expect(422);
     assert!(r.body["errors"]["channel"].is_array());
-    let mut as_kiosk = as_counter;
-    as_kiosk["channel"] = json!("kiosk");
+    let as_kiosk = CreateOrder { channel: Channel::Kiosk, ..as_counter };
     let r = s.app.post("/api/v1/orders", Some(&s.owner), as_kiosk).await.expect(422);
     assert!(r.body["errors"]["channel"].is_array());
 }
@@ -376,7 +363,7 @@ async fn one_order_id_is_one_order_across_the_online_and_offline_paths() {
     let s = shop().await;
     let cursor = s.pull_cursor().await;
     let body = s.order(
-        json!([{"menu_item_id": s.coffee, "qty": 1, "modifier_option_ids": [s.regular], "shown_unit_price_minor": 25000}]),
+        vec![OrderLineRequest { modifier_option_ids: vec![s.regular], ..shown_line(s.coffee, 1, 25000) }],
         Some(&cursor),
         Utc::now(),
     );
@@ -390,7 +377,7 @@ async fn one_order_id_is_one_order_across_the_online_and_offline_paths() {
     s.app.post("/api/v1/orders", Some(&s.kiosk), body.clone()).await.expect(200);
     // The same id with other content is a conflict on either path.
     let mut changed = body;
-    changed["items"][0]["qty"] = json!(3);
+    changed.items[0].qty = 3;
     assert_eq!(outcome(&s.push(&changed).await), "conflict");
     s.app.post("/api/v1/orders", Some(&s.kiosk), changed).await.expect(409);
     assert_eq!(s.orders().await.len(), 1);

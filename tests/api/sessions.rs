@@ -5,8 +5,9 @@
 
 use std::time::Duration;
 
-use pos_tests::{PASSWORD, ServerProcess, SseClient, Tenant, TestApp};
-use serde_json::{Value, json};
+use pos_tests::{PASSWORD, ServerProcess, SseClient, Tenant, TestApp, fixtures};
+use pos_wire::Role;
+use serde_json::Value;
 use uuid::Uuid;
 
 /// Long enough for a 300 ms re-check and a slow CI machine.
@@ -33,11 +34,7 @@ impl Person {
 async fn person(app: &TestApp, t: &Tenant, role: &str, outlets: &[Uuid]) -> Person {
     let email = format!("{role}-{}@test.example", Uuid::now_v7().simple());
     let r = app
-        .post(
-            "/api/v1/users",
-            Some(&t.token),
-            json!({"email": email, "name": role, "password": PASSWORD, "role": role, "outlet_ids": outlets}),
-        )
+        .post("/api/v1/users", Some(&t.token), fixtures::user(&email, role, Role::parse(role).unwrap(), outlets))
         .await
         .expect(201);
     let pair = app.login(&email).await;
@@ -59,7 +56,9 @@ async fn admin_page_status(app: &TestApp, cookie: &str) -> u16 {
 /// Every credential of `p` is refused: access token, refresh token, admin session.
 async fn assert_signed_out_everywhere(app: &TestApp, p: &Person) {
     app.get("/api/v1/outlets", p.token()).await.expect(401);
-    app.post("/api/v1/auth/refresh", None, json!({"refresh_token": p.pair["refresh_token"]})).await.expect(401);
+    app.post("/api/v1/auth/refresh", None, fixtures::refresh(p.pair["refresh_token"].as_str().unwrap()))
+        .await
+        .expect(401);
     if let Some(cookie) = &p.admin {
         assert_eq!(admin_page_status(app, cookie).await, 303, "the admin session is over");
     }
@@ -79,8 +78,10 @@ async fn a_new_password_deactivation_or_deletion_ends_every_session_and_stream()
         assert_eq!(admin_page_status(&app, &cookie).await, 200);
         let path = format!("/api/v1/users/{}", p.id);
         match what {
-            "a new password" => app.patch(&path, &t.token, json!({"password": "a whole new secret"})).await.expect(200),
-            "deactivation" => app.patch(&path, &t.token, json!({"active": false})).await.expect(200),
+            "a new password" => {
+                app.patch(&path, &t.token, fixtures::user_password("a whole new secret")).await.expect(200)
+            }
+            "deactivation" => app.patch(&path, &t.token, fixtures::user_active(false)).await.expect(200),
             _ => app.delete(&path, &t.token).await.expect(204),
         };
         assert_signed_out_everywhere(&app, &p).await;
@@ -101,7 +102,7 @@ async fn logging_out_ends_the_streams_of_that_session_only() {
     let mut this_stream = SseClient::connect(&events_url(&app, outlet), &t.token, None).await;
     let mut other_stream =
         SseClient::connect(&events_url(&app, outlet), other["access_token"].as_str().unwrap(), None).await;
-    app.post("/api/v1/auth/logout", Some(&t.token), json!({"refresh_token": t.refresh_token})).await.expect(204);
+    app.post("/api/v1/auth/logout", Some(&t.token), fixtures::refresh(&t.refresh_token)).await.expect(204);
     assert!(this_stream.closed_within(ENDS_WITHIN).await, "the signed-out session's stream ends");
     assert!(!other_stream.closed_within(Duration::from_millis(800)).await, "the other session's stays");
     // Logging out everywhere ends the rest.
@@ -140,7 +141,7 @@ async fn leaving_the_outlet_ends_its_stream() {
     let b = app.create_outlet(&t.token, "B").await;
     let cashier = person(&app, &t, "cashier", &[a]).await;
     let mut stream = SseClient::connect(&events_url(&app, a), cashier.token(), None).await;
-    app.patch(&format!("/api/v1/users/{}", cashier.id), &t.token, json!({"outlet_ids": [b]})).await.expect(200);
+    app.patch(&format!("/api/v1/users/{}", cashier.id), &t.token, fixtures::user_outlets(&[b])).await.expect(200);
     assert!(stream.closed_within(ENDS_WITHIN).await);
     // The account itself still works, at its new outlet.
     SseClient::connect(&events_url(&app, b), cashier.token(), None).await;
@@ -195,7 +196,9 @@ async fn a_stream_on_another_server_process_ends_too() {
     let url = other.url(&format!("/api/v1/outlets/{outlet}/events"));
     let mut stream = SseClient::connect(&url, session["access_token"].as_str().unwrap(), None).await;
     // Signed out through this process; the other one notices.
-    app.post("/api/v1/auth/logout", None, json!({"refresh_token": session["refresh_token"]})).await.expect(204);
+    app.post("/api/v1/auth/logout", None, fixtures::refresh(session["refresh_token"].as_str().unwrap()))
+        .await
+        .expect(204);
     assert!(stream.closed_within(ENDS_WITHIN).await);
 }
 

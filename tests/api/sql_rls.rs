@@ -1,6 +1,6 @@
 //! Row-level security at the SQL level, as the server's own database role.
 
-use pos_tests::{TestApp, scope_to};
+use pos_tests::{TestApp, fixtures, scope_to};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, TransactionTrait};
 use uuid::Uuid;
 
@@ -114,13 +114,9 @@ async fn every_table_forces_rls_and_shows_nothing_without_a_scope() {
     app.create_staff(&t.token, "cashier", &[outlet]).await;
     app.pair_device(&t.token, outlet, "kds").await;
     let item = pos_tests::menu_item(&app, &t.token, "Kopi").await;
-    app.patch(
-        &format!("/api/v1/outlets/{outlet}/menu-items/{item}"),
-        &t.token,
-        serde_json::json!({"available": false}),
-    )
-    .await
-    .expect(200);
+    app.patch(&format!("/api/v1/outlets/{outlet}/menu-items/{item}"), &t.token, fixtures::availability(false))
+        .await
+        .expect(200);
 
     let c = app_role(2).await;
     let tables = tenant_tables(&c).await;

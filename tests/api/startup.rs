@@ -51,3 +51,26 @@ async fn seed_demo_refuses_production() {
     let out = run(&["seed-demo"], &["POS_ENV", "POS_JWT_CURRENT_KID"], &set[1..]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("seed-demo refuses"), "{out:?}");
 }
+
+#[tokio::test]
+async fn the_command_line_lists_its_commands_and_refuses_bad_ones() {
+    let help = run(&["--help"], &[], &[]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for command in ["serve", "migrate", "seed-demo", "prune-events", "gen-keys", "healthcheck"] {
+        assert!(text.contains(command), "{command} missing from --help: {text}");
+    }
+    let prune = String::from_utf8_lossy(&run(&["prune-events", "--help"], &[], &[]).stdout).into_owned();
+    assert!(["--keep-days", "--keep-last", "--outlet"].iter().all(|f| prune.contains(f)), "{prune}");
+    // Mistakes are refused before anything runs (clap's usage error: exit 2).
+    for bad in [&["bogus"][..], &["prune-events", "--keep-days", "x"], &["prune-events", "--outlet", "nope"]] {
+        let out = run(bad, &[], &[]);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}: {out:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("error:"), "{bad:?}");
+    }
+    let keys = String::from_utf8_lossy(&run(&["gen-keys"], &[], &[]).stdout).into_owned();
+    assert!(
+        ["POS_JWT_KEYS=k1:", "POS_TOKEN_SECRET=", "POS_SESSION_SECRET="].iter().all(|k| keys.contains(k)),
+        "{keys}"
+    );
+}

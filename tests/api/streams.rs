@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use pos_backend::db::{OutletScope, PrincipalId};
-use pos_tests::{RedisProcess, ServerProcess, SseClient, SseEvent, TestApp, menu_item, order_body};
-use pos_wire::{LiveEvent, MenuItemChanged};
+use pos_tests::{RedisProcess, ServerProcess, SseClient, SseEvent, TestApp, fixtures, menu_item, order_body};
+use pos_wire::{Channel, CreateOrder, LiveEvent, MenuItemChanged, OrderLineRequest, OrderStatus};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -38,12 +38,16 @@ impl Outlet {
 
     /// Places an order with `token` (a kiosk's, or staff's), with a customer
     /// name, a table and a note that must reach no one else.
-    async fn order(&self, token: &str, channel: &str, name: &str) -> Value {
-        let mut body = order_body(&self.app, &self.token, self.outlet, self.item, 1).await;
-        body["channel"] = json!(channel);
-        body["customer_name"] = json!(name);
-        body["table"] = json!("T7");
-        body["items"][0]["note"] = json!(format!("note for {name}"));
+    async fn order(&self, token: &str, channel: Channel, name: &str) -> Value {
+        let body = order_body(&self.app, &self.token, self.outlet, self.item, 1).await;
+        let line = OrderLineRequest { note: Some(format!("note for {name}")), ..body.items[0].clone() };
+        let body = CreateOrder {
+            channel,
+            customer_name: Some(name.into()),
+            table: Some("T7".into()),
+            items: vec![line],
+            ..body
+        };
         self.app.post("/api/v1/orders", Some(token), body).await.expect(201).body
     }
 }
@@ -175,19 +179,19 @@ async fn a_kiosk_sees_its_own_orders_and_the_menu_and_nothing_else() {
     let mut kiosk = SseClient::connect(&o.events_url(), &mine, None).await;
     let mut kitchen = SseClient::connect(&o.events_url(), &kds, None).await;
 
-    let own = o.order(&mine, "kiosk", "Ani").await;
-    o.order(&theirs, "kiosk", "Budi").await;
-    o.order(&o.token, "counter", "Citra").await;
+    let own = o.order(&mine, Channel::Kiosk, "Ani").await;
+    o.order(&theirs, Channel::Kiosk, "Budi").await;
+    o.order(&o.token, Channel::Counter, "Citra").await;
     o.app
         .post(
             &format!("/api/v1/orders/{}/status", own["id"].as_str().unwrap()),
             Some(&o.token),
-            json!({"status": "accepted"}),
+            fixtures::status(OrderStatus::Accepted),
         )
         .await
         .expect(200);
     o.app
-        .patch(&format!("/api/v1/outlets/{}/menu-items/{}", o.outlet, o.item), &o.token, json!({"available": false}))
+        .patch(&format!("/api/v1/outlets/{}/menu-items/{}", o.outlet, o.item), &o.token, fixtures::availability(false))
         .await
         .expect(200);
 
@@ -219,13 +223,13 @@ async fn the_pickup_board_sees_numbers_and_states_only() {
     let (_, kiosk) = o.app.pair_device(&o.token, o.outlet, "kiosk").await;
     let mut stream = SseClient::connect(&o.events_url(), &board, None).await;
 
-    let a = o.order(&kiosk, "kiosk", "Secret Name").await;
-    let b = o.order(&o.token, "counter", "Other Secret").await;
+    let a = o.order(&kiosk, Channel::Kiosk, "Secret Name").await;
+    let b = o.order(&o.token, Channel::Counter, "Other Secret").await;
     let tickets = o.app.get(&format!("/api/v1/outlets/{}/tickets", o.outlet), &o.token).await.expect(200);
     let ticket = tickets.body[0]["id"].as_str().unwrap().to_string();
     o.app.post(&format!("/api/v1/tickets/{ticket}/bump"), Some(&o.token), json!({})).await.expect(200);
     o.app
-        .patch(&format!("/api/v1/outlets/{}/menu-items/{}", o.outlet, o.item), &o.token, json!({"available": false}))
+        .patch(&format!("/api/v1/outlets/{}/menu-items/{}", o.outlet, o.item), &o.token, fixtures::availability(false))
         .await
         .expect(200);
 
@@ -263,7 +267,7 @@ async fn the_pickup_board_sees_numbers_and_states_only() {
 async fn the_pickup_board_can_move_nothing_and_read_nothing_else() {
     let o = outlet_with(TestApp::spawn().await).await;
     let (board_id, board) = o.app.pair_device(&o.token, o.outlet, "board").await;
-    let order = o.order(&o.token, "counter", "Ani").await;
+    let order = o.order(&o.token, Channel::Counter, "Ani").await;
     let tickets = o.app.get(&format!("/api/v1/outlets/{}/tickets", o.outlet), &o.token).await.expect(200);
     let ticket = tickets.body[0]["id"].as_str().unwrap().to_string();
     let category = o.app.get(&format!("/api/v1/menu-items/{}", o.item), &o.token).await.body["category_id"].clone();
@@ -322,11 +326,12 @@ async fn a_kiosk_does_not_get_the_pickup_board() {
 async fn client_text_that_reaches_events_is_bounded() {
     let o = outlet_with(TestApp::spawn().await).await;
     let (_, kds) = o.app.pair_device(&o.token, o.outlet, "kds").await;
-    let placed = o.order(&o.token, "counter", "Ani").await;
+    let placed = o.order(&o.token, Channel::Counter, "Ani").await;
     let category = o.app.get(&format!("/api/v1/menu-items/{}", o.item), &o.token).await.body["category_id"].clone();
     let mut stream = SseClient::connect(&o.events_url(), &kds, None).await;
     let long = |n: usize| "x".repeat(n);
-    let order = order_body(&o.app, &o.token, o.outlet, o.item, 1).await;
+    // Over-long text is what a hostile client sends: hand-written JSON.
+    let order = serde_json::to_value(order_body(&o.app, &o.token, o.outlet, o.item, 1).await).unwrap();
     let with = |path: &str, value: Value| {
         let mut body = order.clone();
         let mut at = &mut body;
@@ -410,7 +415,7 @@ async fn client_text_that_reaches_events_is_bounded() {
 async fn a_recall_is_announced_like_any_status_change() {
     let o = outlet_with(TestApp::spawn().await).await;
     let (_, kds) = o.app.pair_device(&o.token, o.outlet, "kds").await;
-    let placed = o.order(&o.token, "counter", "Budi").await;
+    let placed = o.order(&o.token, Channel::Counter, "Budi").await;
     let tickets = o.app.get(&format!("/api/v1/outlets/{}/tickets", o.outlet), &kds).await.expect(200);
     let ticket = tickets.body[0]["id"].as_str().unwrap().to_string();
     let bumped = o.app.post(&format!("/api/v1/tickets/{ticket}/bump"), Some(&kds), json!({})).await.expect(200);

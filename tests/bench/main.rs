@@ -24,6 +24,10 @@
 use std::{collections::HashMap, path::Path, process::Command};
 
 use anyhow::{Context, bail};
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
+use pos_tests::fixtures;
+use pos_wire::{CreateMenuItem, DeviceKind, SignupRequest};
 use serde_json::{Value, json};
 
 struct Figures {
@@ -57,7 +61,11 @@ async fn bench_brand(base: &str) -> anyhow::Result<(reqwest::Client, String, Str
     let email = format!("bench-{}@bench.example", uuid::Uuid::now_v7().simple());
     let signup: Value = client
         .post(format!("{base}/api/v1/auth/signup"))
-        .json(&json!({"brand_name": "Bench", "owner_name": "Bench", "email": email, "password": "bench-password"}))
+        .json(&SignupRequest {
+            brand_name: "Bench".into(),
+            owner_name: "Bench".into(),
+            ..fixtures::signup(&email, "bench-password")
+        })
         .send()
         .await?
         .error_for_status()?
@@ -67,7 +75,12 @@ async fn bench_brand(base: &str) -> anyhow::Result<(reqwest::Client, String, Str
     Ok((client, field("access_token")?, field("tenant_id")?, field("user_id")?))
 }
 
-async fn post(client: &reqwest::Client, url: String, token: &str, body: Value) -> anyhow::Result<Value> {
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    token: &str,
+    body: impl serde::Serialize,
+) -> anyhow::Result<Value> {
     Ok(client.post(url).bearer_auth(token).json(&body).send().await?.error_for_status()?.json().await?)
 }
 
@@ -220,24 +233,28 @@ fn latencies_ms(dir: &Path) -> anyhow::Result<Vec<f64>> {
 /// (client, owner token, outlet id).
 async fn menu_brand(base: &str, n_items: usize) -> anyhow::Result<(reqwest::Client, String, String)> {
     let (client, token, _, _) = bench_brand(base).await?;
-    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
+    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, fixtures::outlet("Bench")).await?;
     let outlet = outlet["id"].as_str().context("outlet id")?.to_string();
     let mut category = String::new();
     for i in 0..n_items {
         if i % 20 == 0 {
-            let c =
-                post(&client, format!("{base}/api/v1/categories"), &token, json!({"name": format!("Category {i}")}))
-                    .await?;
+            let c = post(
+                &client,
+                format!("{base}/api/v1/categories"),
+                &token,
+                fixtures::category(&format!("Category {i}"), None),
+            )
+            .await?;
             category = c["id"].as_str().context("category id")?.to_string();
         }
-        let item = json!({
-            "category_id": category, "name": format!("Item {i}"), "description": "A realistic description of a dish",
-            "price_minor": 25_000 + i as i64 * 500,
-            "modifier_groups": [
-                {"name": "Size", "min": 1, "max": 1, "options": [{"name": "Regular"}, {"name": "Large", "price_minor": 5000}]},
-                {"name": "Extra", "min": 0, "max": 2, "options": [{"name": "Cheese", "price_minor": 4000}, {"name": "Egg", "price_minor": 5000}]}
-            ]
-        });
+        let item = CreateMenuItem {
+            description: "A realistic description of a dish".into(),
+            modifier_groups: vec![
+                fixtures::size_group(),
+                fixtures::group("Extra", 0, 2, &[("Cheese", 4000), ("Egg", 5000)]),
+            ],
+            ..fixtures::item(category.parse()?, &format!("Item {i}"), 25_000 + i as i64 * 500)
+        };
         post(&client, format!("{base}/api/v1/menu-items"), &token, item).await?;
     }
     Ok((client, token, outlet))
@@ -306,18 +323,18 @@ async fn pull(a: HashMap<String, String>) -> anyhow::Result<()> {
     let n_items: i64 = a.get("items").map_or(Ok(20_000), |v| v.parse())?;
     let page: u32 = a.get("page").map_or(Ok(2000), |v| v.parse())?;
     let (client, token, tenant, _) = bench_brand(&base).await?;
-    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
+    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, fixtures::outlet("Bench")).await?;
     let outlet = outlet["id"].as_str().context("outlet id")?.to_string();
     let device = post(
         &client,
         format!("{base}/api/v1/outlets/{outlet}/devices"),
         &token,
-        json!({"kind": "kiosk", "name": "Bench"}),
+        fixtures::device(DeviceKind::Kiosk, "Bench"),
     )
     .await?;
     let paired: Value = client
         .post(format!("{base}/api/v1/devices/pair"))
-        .json(&json!({"pairing_code": device["pairing_code"]}))
+        .json(&fixtures::pairing(device["pairing_code"].as_str().unwrap()))
         .send()
         .await?
         .error_for_status()?
@@ -373,14 +390,14 @@ async fn pull(a: HashMap<String, String>) -> anyhow::Result<()> {
 /// A brand with an outlet and one simple item: (client, token, tenant, user, outlet, item).
 async fn order_shop(base: &str) -> anyhow::Result<(reqwest::Client, String, String, String, String, String)> {
     let (client, token, tenant, user) = bench_brand(base).await?;
-    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, json!({"name": "Bench"})).await?;
+    let outlet = post(&client, format!("{base}/api/v1/outlets"), &token, fixtures::outlet("Bench")).await?;
     let cat =
-        post(&client, format!("{base}/api/v1/categories"), &token, json!({"name": "Kopi", "station": "bar"})).await?;
+        post(&client, format!("{base}/api/v1/categories"), &token, fixtures::category("Kopi", Some("bar"))).await?;
     let item = post(
         &client,
         format!("{base}/api/v1/menu-items"),
         &token,
-        json!({"category_id": cat["id"], "name": "Kopi Susu", "price_minor": 25000}),
+        fixtures::item(cat["id"].as_str().context("category id")?.parse()?, "Kopi Susu", 25000),
     )
     .await?;
     let id = |v: &Value| v["id"].as_str().map(str::to_string).context("id");
@@ -480,19 +497,14 @@ async fn fanout(a: HashMap<String, String>) -> anyhow::Result<()> {
         let (tx, ready, url, token, sse_client) =
             (tx.clone(), ready.clone(), url.clone(), token.clone(), sse_client.clone());
         tokio::spawn(async move {
-            let Ok(mut res) = sse_client.get(&url).bearer_auth(&token).send().await else { return };
+            let Ok(res) = sse_client.get(&url).bearer_auth(&token).send().await else { return };
             ready.add_permits(1);
-            let mut buf = String::new();
-            while let Ok(Some(chunk)) = res.chunk().await {
+            let mut events = res.bytes_stream().eventsource();
+            while let Some(Ok(event)) = events.next().await {
                 let now = std::time::Instant::now();
-                buf.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buf.find("\n\n") {
-                    let block: String = buf.drain(..end + 2).collect();
-                    if block.contains("event: order.created") {
-                        let number =
-                            block.split("\"number\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap_or("");
-                        let _ = tx.send((i, number.to_string(), now));
-                    }
+                if event.event == "order.created" {
+                    let data: Value = serde_json::from_str(&event.data).unwrap_or_default();
+                    let _ = tx.send((i, data["number"].as_str().unwrap_or("").to_string(), now));
                 }
             }
         });
@@ -504,8 +516,7 @@ async fn fanout(a: HashMap<String, String>) -> anyhow::Result<()> {
 
     let mut latencies = Vec::with_capacity(n * rounds);
     for _ in 0..rounds {
-        let body = json!({"client_order_id": uuid::Uuid::now_v7(), "outlet_id": outlet, "channel": "counter",
-                          "created_at_client": chrono::Utc::now(), "items": [{"menu_item_id": item, "qty": 1}]});
+        let body = fixtures::counter_order(outlet.parse()?, vec![fixtures::line(item.parse()?, 1)]);
         let res: Value = client
             .post(format!("{base}/api/v1/orders"))
             .bearer_auth(&token)

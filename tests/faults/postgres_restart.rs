@@ -16,7 +16,8 @@ use std::{
 
 use pos_backend::config::Secret;
 use pos_tests::{TestApp, menu_item, order_body};
-use serde_json::{Value, json};
+use pos_wire::CreateOrder;
+use serde_json::Value;
 use uuid::Uuid;
 
 use pos_fault_tests::{PgCluster, Server};
@@ -37,7 +38,7 @@ struct Sample {
     problem_json: bool,
     retry_after: bool,
     /// The order sent, for writes.
-    order: Option<Value>,
+    order: Option<CreateOrder>,
     postgres: Option<String>,
 }
 
@@ -51,7 +52,7 @@ impl Sample {
     }
 }
 
-async fn timed(req: reqwest::RequestBuilder, order: Option<Value>) -> Sample {
+async fn timed(req: reqwest::RequestBuilder, order: Option<CreateOrder>) -> Sample {
     let started = Instant::now();
     let res = req.send().await;
     let mut sample = Sample {
@@ -102,8 +103,7 @@ async fn postgres_restarted_under_load_the_server_recovers_by_itself() {
                 let read = client.get(format!("{base}/api/v1/outlets")).bearer_auth(&token);
                 let s = timed(read, None).await;
                 samples.lock().unwrap().push(s);
-                let mut order = template.clone();
-                order["client_order_id"] = json!(Uuid::now_v7());
+                let order = CreateOrder { client_order_id: Uuid::now_v7(), ..template.clone() };
                 let write = client.post(format!("{base}/api/v1/orders")).bearer_auth(&token).json(&order);
                 let s = timed(write, Some(order)).await;
                 samples.lock().unwrap().push(s);
@@ -183,7 +183,7 @@ async fn postgres_restarted_under_load_the_server_recovers_by_itself() {
     let mut sent = BTreeSet::new();
     for s in samples.iter().filter(|s| s.order.is_some()) {
         let order = s.order.as_ref().unwrap();
-        sent.insert(order["client_order_id"].as_str().unwrap().to_string());
+        sent.insert(order.client_order_id.to_string());
         if !s.ok() {
             let r = app.post("/api/v1/orders", Some(&t.token), order.clone()).await;
             assert!(matches!(r.status.as_u16(), 200 | 201), "a resent order is taken (or replayed): {}", r.text);

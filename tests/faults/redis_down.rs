@@ -7,8 +7,9 @@
 
 use std::time::Duration;
 
-use pos_tests::{PASSWORD, RedisProcess, SseClient, TestApp, menu_item, order_body};
-use serde_json::{Value, json};
+use pos_tests::{PASSWORD, RedisProcess, SseClient, TestApp, fixtures, menu_item, order_body};
+use pos_wire::{CreateOrder, Role};
+use serde_json::Value;
 use uuid::Uuid;
 
 use pos_fault_tests::{Server, eventually};
@@ -16,7 +17,7 @@ use pos_fault_tests::{Server, eventually};
 async fn login(server: &Server, email: &str, password: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(server.url("/api/v1/auth/login"))
-        .json(&json!({"email": email, "password": password}))
+        .json(&fixtures::login(email, password))
         .send()
         .await
         .unwrap()
@@ -42,8 +43,7 @@ async fn with_redis_killed_events_still_arrive_and_sign_in_limits_fall_back() {
     let (_, kds) = app.pair_device(&t.token, outlet, "kds").await;
     let template = order_body(&app, &t.token, outlet, item, 1).await;
     let place = async |server: &Server| -> String {
-        let mut order = template.clone();
-        order["client_order_id"] = json!(Uuid::now_v7());
+        let order = CreateOrder { client_order_id: Uuid::now_v7(), ..template.clone() };
         let r = reqwest::Client::new()
             .post(server.url("/api/v1/orders"))
             .bearer_auth(&t.token)
@@ -84,13 +84,9 @@ async fn with_redis_killed_events_still_arrive_and_sign_in_limits_fall_back() {
 
     // Sign-in limits count in process memory: still enforced, sign-in still works.
     let victim_email = format!("victim-{}@test.example", Uuid::now_v7().simple());
-    app.post(
-        "/api/v1/users",
-        Some(&t.token),
-        json!({"email": victim_email, "name": "Victim", "password": PASSWORD, "role": "manager", "outlet_ids": [outlet]}),
-    )
-    .await
-    .expect(201);
+    app.post("/api/v1/users", Some(&t.token), fixtures::user(&victim_email, "Victim", Role::Manager, &[outlet]))
+        .await
+        .expect(201);
     for _ in 0..3 {
         assert_eq!(login(&a, &victim_email, "not the password").await.status(), 401);
     }

@@ -7,8 +7,8 @@ use std::{
     time::Duration,
 };
 
-use pos_tests::{SseClient, TestApp, kiosk_orders, menu_item, order_body};
-use serde_json::{Value, json};
+use pos_tests::{SseClient, TestApp, fixtures, kiosk_orders, menu_item, order_body};
+use serde_json::Value;
 
 use pos_fault_tests::{Server, eventually};
 
@@ -27,7 +27,7 @@ async fn a_push_cut_by_sigkill_and_resent_leaves_every_order_exactly_once() {
     let (device, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
     let (_, kds) = app.pair_device(&t.token, outlet, "kds").await;
     let template = order_body(&app, &t.token, outlet, item, 1).await;
-    let batch = json!({"device_id": device, "orders": kiosk_orders(&template, BATCH)});
+    let batch = fixtures::push(device, kiosk_orders(&template, BATCH));
 
     let mut server = Server::start(&[]).await;
     let push = {

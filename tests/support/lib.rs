@@ -3,13 +3,16 @@
 //! helpers. Each test signs up its own tenants, so tests are independent and
 //! run in parallel on one fresh database.
 
+pub mod fixtures;
+
 use std::net::TcpListener;
 
 use actix_web::web;
 use pos_backend::{config::Settings, startup, state::AppState};
+use pos_wire::{Channel, CreateMenuItem, CreateOrder, DeviceKind, Role};
 use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -110,12 +113,14 @@ impl TestApp {
         self.call(Method::GET, path, Some(token), None).await
     }
 
-    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
-        self.call(Method::POST, path, token, Some(body)).await
+    /// `body` is a pos-wire request type (see [`fixtures`]), or `json!` for
+    /// what a well-behaved client would never send.
+    pub async fn post(&self, path: &str, token: Option<&str>, body: impl Serialize) -> Reply {
+        self.call(Method::POST, path, token, Some(as_json(body))).await
     }
 
-    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
-        self.call(Method::PATCH, path, Some(token), Some(body)).await
+    pub async fn patch(&self, path: &str, token: &str, body: impl Serialize) -> Reply {
+        self.call(Method::PATCH, path, Some(token), Some(as_json(body))).await
     }
 
     pub async fn delete(&self, path: &str, token: &str) -> Reply {
@@ -125,14 +130,7 @@ impl TestApp {
     /// Signs up a new brand with a unique owner email.
     pub async fn signup(&self) -> Tenant {
         let email = format!("owner-{}@test.example", Uuid::now_v7().simple());
-        let r = self
-            .post(
-                "/api/v1/auth/signup",
-                None,
-                json!({"brand_name": "Warung Test", "owner_name": "Owner", "email": email, "password": PASSWORD}),
-            )
-            .await
-            .expect(201);
+        let r = self.post("/api/v1/auth/signup", None, fixtures::signup(&email, PASSWORD)).await.expect(201);
         Tenant {
             tenant_id: r.body["tenant_id"].as_str().unwrap().parse().unwrap(),
             owner_id: r.body["user_id"].as_str().unwrap().parse().unwrap(),
@@ -143,27 +141,21 @@ impl TestApp {
     }
 
     pub async fn create_outlet(&self, token: &str, name: &str) -> Uuid {
-        let r = self.post("/api/v1/outlets", Some(token), json!({"name": name})).await.expect(201);
+        let r = self.post("/api/v1/outlets", Some(token), fixtures::outlet(name)).await.expect(201);
         r.body["id"].as_str().unwrap().parse().unwrap()
     }
 
     /// Creates a staff member and logs them in; returns (user id, access token).
     pub async fn create_staff(&self, token: &str, role: &str, outlets: &[Uuid]) -> (Uuid, String) {
         let email = format!("{role}-{}@test.example", Uuid::now_v7().simple());
-        let r = self
-            .post(
-                "/api/v1/users",
-                Some(token),
-                json!({"email": email, "name": role, "password": PASSWORD, "role": role, "outlet_ids": outlets}),
-            )
-            .await
-            .expect(201);
+        let body = fixtures::user(&email, role, Role::parse(role).expect("a role"), outlets);
+        let r = self.post("/api/v1/users", Some(token), body).await.expect(201);
         let id = r.body["id"].as_str().unwrap().parse().unwrap();
         (id, self.login(&email).await["access_token"].as_str().unwrap().to_string())
     }
 
     pub async fn login(&self, email: &str) -> Value {
-        self.post("/api/v1/auth/login", None, json!({"email": email, "password": PASSWORD})).await.expect(200).body
+        self.post("/api/v1/auth/login", None, fixtures::login(email, PASSWORD)).await.expect(200).body
     }
 
     /// Signs in through the admin's login form (see [`admin_sign_in`]).
@@ -173,14 +165,13 @@ impl TestApp {
 
     /// Creates and pairs a device; returns (device id, device token).
     pub async fn pair_device(&self, token: &str, outlet: Uuid, kind: &str) -> (Uuid, String) {
+        let kind = DeviceKind::parse(kind).expect("a device kind");
         let code = self
-            .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(token), json!({"kind": kind, "name": "Tablet"}))
+            .post(&format!("/api/v1/outlets/{outlet}/devices"), Some(token), fixtures::device(kind, "Tablet"))
             .await
             .expect(201);
-        let r = self
-            .post("/api/v1/devices/pair", None, json!({"pairing_code": code.body["pairing_code"]}))
-            .await
-            .expect(200);
+        let pairing = fixtures::pairing(code.body["pairing_code"].as_str().unwrap());
+        let r = self.post("/api/v1/devices/pair", None, pairing).await.expect(200);
         (r.body["device_id"].as_str().unwrap().parse().unwrap(), r.body["device_token"].as_str().unwrap().into())
     }
 
@@ -198,18 +189,22 @@ impl TestApp {
     }
 }
 
+fn as_json(body: impl Serialize) -> Value {
+    serde_json::to_value(body).expect("a request body as JSON")
+}
+
 /// Creates a category (with a kitchen `station`, if given) and an item
 /// without options in it; returns the item id.
 pub async fn plain_menu_item(app: &TestApp, token: &str, name: &str, price: i64, station: Option<&str>) -> Uuid {
-    item_in_new_category(app, token, station, json!({"name": name, "price_minor": price})).await
+    item_in_new_category(app, token, station, fixtures::item(Uuid::nil(), name, price)).await
 }
 
 /// Creates a category named after the item, then the item (`item` is its
-/// body without the category); returns the item id.
-async fn item_in_new_category(app: &TestApp, token: &str, station: Option<&str>, mut item: Value) -> Uuid {
-    let name = format!("{} {}", item["name"].as_str().unwrap_or("Item"), Uuid::now_v7().simple());
-    let cat = app.post("/api/v1/categories", Some(token), json!({"name": name, "station": station})).await.expect(201);
-    item["category_id"] = cat.body["id"].clone();
+/// body, its category left to fill in); returns the item id.
+async fn item_in_new_category(app: &TestApp, token: &str, station: Option<&str>, mut item: CreateMenuItem) -> Uuid {
+    let name = format!("{} {}", item.name, Uuid::now_v7().simple());
+    let cat = app.post("/api/v1/categories", Some(token), fixtures::category(&name, station)).await.expect(201);
+    item.category_id = cat.body["id"].as_str().unwrap().parse().unwrap();
     let r = app.post("/api/v1/menu-items", Some(token), item).await.expect(201);
     r.body["id"].as_str().unwrap().parse().unwrap()
 }
@@ -298,25 +293,33 @@ pub fn ids(reply: &Reply) -> Vec<Uuid> {
 /// Creates a category (named after the item) and an item in it at 25,000
 /// with a required Size group (Regular +0, Large +5,000); returns the item id.
 pub async fn menu_item(app: &TestApp, token: &str, name: &str) -> Uuid {
-    let item = json!({"name": name, "price_minor": 25000,
-                      "modifier_groups": [{"name": "Size", "min": 1, "max": 1,
-                                           "options": [{"name": "Regular", "price_minor": 0},
-                                                       {"name": "Large", "price_minor": 5000}]}]});
+    let item =
+        CreateMenuItem { modifier_groups: vec![fixtures::size_group()], ..fixtures::item(Uuid::nil(), name, 25000) };
     item_in_new_category(app, token, None, item).await
 }
 
 /// One server-sent event.
 #[derive(Debug, Clone)]
 pub struct SseEvent {
+    /// The stream's last event ID once this event has arrived, as a
+    /// browser's `lastEventId` (an event without `id:` leaves it as it was);
+    /// None until the server has sent one.
     pub id: Option<String>,
     pub event: String,
     pub data: Value,
 }
 
-/// A minimal SSE client over reqwest, for tests.
+type EventStream = std::pin::Pin<
+    Box<
+        dyn futures_util::Stream<
+                Item = Result<eventsource_stream::Event, eventsource_stream::EventStreamError<reqwest::Error>>,
+            > + Send,
+    >,
+>;
+
+/// An SSE client over reqwest (parsing by `eventsource-stream`), for tests.
 pub struct SseClient {
-    response: reqwest::Response,
-    buffer: String,
+    events: EventStream,
 }
 
 impl SseClient {
@@ -334,46 +337,35 @@ impl SseClient {
         let response = req.header("accept", "text/event-stream").send().await.expect("SSE connect");
         assert_eq!(response.status(), 200, "SSE status");
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-        SseClient { response, buffer: String::new() }
+        SseClient::of(response)
+    }
+
+    /// Reads the events of a stream already answered.
+    pub fn of(response: reqwest::Response) -> SseClient {
+        use eventsource_stream::Eventsource;
+        SseClient { events: Box::pin(response.bytes_stream().eventsource()) }
     }
 
     /// True when the server ends the stream within `wait` (whatever it
     /// sends before), false when it is still open then.
     pub async fn closed_within(&mut self, wait: std::time::Duration) -> bool {
+        use futures_util::StreamExt;
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            match tokio::time::timeout_at(deadline, self.response.chunk()).await {
+            match tokio::time::timeout_at(deadline, self.events.next()).await {
                 Err(_) => return false,
-                Ok(Ok(Some(_))) => continue,
-                Ok(Ok(None) | Err(_)) => return true,
+                Ok(Some(Ok(_))) => continue,
+                Ok(Some(Err(_)) | None) => return true,
             }
         }
     }
 
     /// The next event (comments skipped), or None when `wait` passes first or the stream ends.
     pub async fn next(&mut self, wait: std::time::Duration) -> Option<SseEvent> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let (mut id, mut event, mut data) = (None, "message".to_string(), String::new());
-                for line in block.lines() {
-                    if let Some(v) = line.strip_prefix("id:") {
-                        id = Some(v.trim().to_string());
-                    } else if let Some(v) = line.strip_prefix("event:") {
-                        event = v.trim().to_string();
-                    } else if let Some(v) = line.strip_prefix("data:") {
-                        data.push_str(v.strip_prefix(' ').unwrap_or(v));
-                    }
-                }
-                if data.is_empty() && id.is_none() {
-                    continue; // keep-alive comment or retry hint
-                }
-                return Some(SseEvent { id, event, data: serde_json::from_str(&data).unwrap_or(Value::String(data)) });
-            }
-            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.ok()??;
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk).replace("\r\n", "\n"));
-        }
+        use futures_util::StreamExt;
+        let e = tokio::time::timeout(wait, self.events.next()).await.ok()??.ok()?;
+        let data = serde_json::from_str(&e.data).unwrap_or(Value::String(e.data));
+        Some(SseEvent { id: Some(e.id).filter(|id| !id.is_empty()), event: e.event, data })
     }
 
     /// The (sequence, pickup number) of the next `order.created` events, up
@@ -400,32 +392,22 @@ impl SseClient {
 }
 
 /// A counter order body for `item` with the first option of each required group.
-pub async fn order_body(app: &TestApp, token: &str, outlet: Uuid, item: Uuid, qty: i32) -> Value {
-    let detail = app.get(&format!("/api/v1/menu-items/{item}"), token).await.expect(200).body;
-    let options: Vec<Value> = detail["modifier_groups"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|g| g["min"].as_u64().unwrap_or(0) > 0)
-        .map(|g| g["options"][0]["id"].clone())
-        .collect();
-    json!({
-        "client_order_id": Uuid::now_v7(), "outlet_id": outlet, "channel": "counter",
-        "created_at_client": chrono::Utc::now(),
-        "items": [{"menu_item_id": item, "qty": qty, "modifier_option_ids": options}]
-    })
+pub async fn order_body(app: &TestApp, token: &str, outlet: Uuid, item: Uuid, qty: i32) -> CreateOrder {
+    let detail: pos_wire::MenuItem = app.get(&format!("/api/v1/menu-items/{item}"), token).await.expect(200).json();
+    let options: Vec<Uuid> =
+        detail.modifier_groups.iter().filter(|g| g.min > 0).filter_map(|g| g.options[0].id).collect();
+    fixtures::counter_order(outlet, vec![fixtures::line_with(item, qty, &options)])
 }
 
 /// `n` kiosk orders made from `template` (an [`order_body`]), each with a
 /// fresh `client_order_id` and the kiosk's own pickup number `K1-1`...
-pub fn kiosk_orders(template: &Value, n: usize) -> Vec<Value> {
+pub fn kiosk_orders(template: &CreateOrder, n: usize) -> Vec<CreateOrder> {
     (1..=n)
-        .map(|i| {
-            let mut o = template.clone();
-            o["client_order_id"] = json!(Uuid::now_v7());
-            o["channel"] = json!("kiosk");
-            o["number"] = json!(format!("K1-{i}"));
-            o
+        .map(|i| CreateOrder {
+            client_order_id: Uuid::now_v7(),
+            channel: Channel::Kiosk,
+            number: Some(format!("K1-{i}")),
+            ..template.clone()
         })
         .collect()
 }

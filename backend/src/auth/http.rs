@@ -6,17 +6,20 @@ use pos_wire::{LoginRequest, LogoutRequest, RefreshRequest, SignupRequest, Signu
 use super::{jwt::TokenType, sessions};
 use crate::{
     error::{Code, Error, Result},
-    http::{client_ip::client_ip, json::Json},
+    http::{
+        client_ip::client_ip,
+        json::{Json, OptionalJson},
+    },
     state::AppState,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/auth")
-            .route("/signup", web::post().to(signup))
-            .route("/login", web::post().to(login))
-            .route("/refresh", web::post().to(refresh))
-            .route("/logout", web::post().to(logout)),
+            .service(web::resource("/signup").route(web::post().to(signup)))
+            .service(web::resource("/login").route(web::post().to(login)))
+            .service(web::resource("/refresh").route(web::post().to(refresh)))
+            .service(web::resource("/logout").route(web::post().to(logout))),
     );
 }
 
@@ -56,12 +59,12 @@ pub async fn refresh(state: web::Data<AppState>, body: Json<RefreshRequest>) -> 
 
 /// Ends the session of `refresh_token`, or with only a bearer token every
 /// session of the caller.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body(content = LogoutRequest, description = "optional"),
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body(content = Option<LogoutRequest>, description = "optional"),
     responses((status = 204), (status = 401, body = pos_wire::Problem)))]
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: Option<Json<LogoutRequest>>,
+    body: OptionalJson<LogoutRequest>,
 ) -> Result<HttpResponse> {
     let staff = match super::principal::bearer_token(&req) {
         Some(token) => {
@@ -75,7 +78,7 @@ pub async fn logout(
         }
         None => None,
     };
-    let refresh_token = body.and_then(|b| b.0.refresh_token);
+    let refresh_token = body.0.and_then(|b| b.refresh_token);
     sessions::log_out(&state, staff, refresh_token.as_deref()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -37,10 +37,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::patch().to(update_item))
             .route(web::delete().to(delete_item)),
     )
-    .route("/outlets/{id}/menu", web::get().to(outlet_menu))
-    .route("/outlets/{id}/menu-items/{item_id}", web::patch().to(update_outlet_item))
-    .route("/sync/pull", web::get().to(sync_pull))
-    .route("/images", web::post().to(upload_image));
+    .service(web::resource("/outlets/{id}/menu").route(web::get().to(outlet_menu)))
+    .service(web::resource("/outlets/{id}/menu-items/{item_id}").route(web::patch().to(update_outlet_item)))
+    .service(web::resource("/sync/pull").route(web::get().to(sync_pull)))
+    .service(web::resource("/images").route(web::post().to(upload_image)));
 }
 
 #[utoipa::path(get, path = "/api/v1/categories", tag = "catalogue",
@@ -59,7 +59,8 @@ pub async fn create_category(s: Scoped, body: Json<CreateCategory>) -> Result<Ht
     Ok(HttpResponse::Created().json(c))
 }
 
-#[utoipa::path(get, path = "/api/v1/categories/{id}", tag = "catalogue",
+#[utoipa::path(get, path = "/api/v1/categories/{id}",
+    params(("id" = Uuid, Path, description = "The category")), tag = "catalogue",
     responses((status = 200, body = Category), (status = 404)), security(("bearer" = [])))]
 pub async fn get_category(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Category>> {
     let c = categories::get(&s.tx, *id).await?;
@@ -67,7 +68,8 @@ pub async fn get_category(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Ca
     Ok(web::Json(c))
 }
 
-#[utoipa::path(patch, path = "/api/v1/categories/{id}", tag = "catalogue", request_body = UpdateCategory,
+#[utoipa::path(patch, path = "/api/v1/categories/{id}",
+    params(("id" = Uuid, Path, description = "The category")), tag = "catalogue", request_body = UpdateCategory,
     responses((status = 200, body = Category), (status = 404), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
 pub async fn update_category(
     s: Scoped,
@@ -79,7 +81,8 @@ pub async fn update_category(
     Ok(web::Json(c))
 }
 
-#[utoipa::path(delete, path = "/api/v1/categories/{id}", tag = "catalogue",
+#[utoipa::path(delete, path = "/api/v1/categories/{id}",
+    params(("id" = Uuid, Path, description = "The category")), tag = "catalogue",
     responses((status = 204), (status = 404), (status = 409, description = "the category still has items")), security(("bearer" = [])))]
 pub async fn delete_category(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
     categories::delete(&s.tx, &s.actor, *id).await?;
@@ -88,9 +91,14 @@ pub async fn delete_category(s: Scoped, id: web::Path<Uuid>) -> Result<HttpRespo
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ItemQuery {
     pub category_id: Option<Uuid>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    /// `next_cursor` of the page before.
+    #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub cursor: Option<String>,
 }
 
@@ -111,7 +119,8 @@ pub async fn create_item(s: Scoped, body: Json<CreateMenuItem>) -> Result<HttpRe
     Ok(HttpResponse::Created().json(item))
 }
 
-#[utoipa::path(get, path = "/api/v1/menu-items/{id}", tag = "catalogue",
+#[utoipa::path(get, path = "/api/v1/menu-items/{id}",
+    params(("id" = Uuid, Path, description = "The menu item")), tag = "catalogue",
     responses((status = 200, body = MenuItem), (status = 404)), security(("bearer" = [])))]
 pub async fn get_item(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<MenuItem>> {
     let item = items::get(&s.tx, *id).await?;
@@ -119,7 +128,8 @@ pub async fn get_item(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<MenuIt
     Ok(web::Json(item))
 }
 
-#[utoipa::path(patch, path = "/api/v1/menu-items/{id}", tag = "catalogue", request_body = UpdateMenuItem,
+#[utoipa::path(patch, path = "/api/v1/menu-items/{id}",
+    params(("id" = Uuid, Path, description = "The menu item")), tag = "catalogue", request_body = UpdateMenuItem,
     responses((status = 200, body = MenuItem), (status = 404), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
 pub async fn update_item(s: Scoped, id: web::Path<Uuid>, body: Json<UpdateMenuItem>) -> Result<web::Json<MenuItem>> {
     let item = items::update(&s.tx, &s.actor, *id, body.into_inner()).await?;
@@ -127,7 +137,8 @@ pub async fn update_item(s: Scoped, id: web::Path<Uuid>, body: Json<UpdateMenuIt
     Ok(web::Json(item))
 }
 
-#[utoipa::path(delete, path = "/api/v1/menu-items/{id}", tag = "catalogue",
+#[utoipa::path(delete, path = "/api/v1/menu-items/{id}",
+    params(("id" = Uuid, Path, description = "The menu item")), tag = "catalogue",
     responses((status = 204), (status = 404)), security(("bearer" = [])))]
 pub async fn delete_item(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
     items::delete(&s.tx, &s.actor, *id).await?;
@@ -136,7 +147,8 @@ pub async fn delete_item(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse>
 }
 
 /// The outlet's effective menu. Answers 304 when `If-None-Match` holds the current `ETag`.
-#[utoipa::path(get, path = "/api/v1/outlets/{id}/menu", tag = "catalogue",
+#[utoipa::path(get, path = "/api/v1/outlets/{id}/menu",
+    params(("id" = Uuid, Path, description = "The outlet")), tag = "catalogue",
     responses((status = 200, body = OutletMenu), (status = 304), (status = 404)), security(("bearer" = [])))]
 pub async fn outlet_menu(
     req: HttpRequest,
@@ -171,7 +183,8 @@ pub async fn outlet_menu(
 }
 
 /// 86 an item at one outlet (until turned back on, a time, or the end of the day), or set the outlet's price.
-#[utoipa::path(patch, path = "/api/v1/outlets/{id}/menu-items/{item_id}", tag = "catalogue", request_body = UpdateOutletItem,
+#[utoipa::path(patch, path = "/api/v1/outlets/{id}/menu-items/{item_id}",
+    params(("id" = Uuid, Path, description = "The outlet"), ("item_id" = Uuid, Path, description = "The menu item")), tag = "catalogue", request_body = UpdateOutletItem,
     responses((status = 200, body = ItemOverride), (status = 403), (status = 404), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
 pub async fn update_outlet_item(
@@ -186,10 +199,14 @@ pub async fn update_outlet_item(
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PullQuery {
     pub outlet_id: Uuid,
     /// A cursor from an earlier pull; omitted for a full snapshot.
+    #[param(pattern = "^(v[0-9]{1,18})?$")]
     pub since: Option<String>,
+    /// Changes per page (default 500).
+    #[param(minimum = 1, maximum = 2000)]
     pub limit: Option<u32>,
 }
 

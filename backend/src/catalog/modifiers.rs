@@ -54,7 +54,7 @@ pub fn parse_groups(groups: Vec<ModifierGroup>, errors: &mut FieldErrors) -> Vec
             if oname.is_empty() || oname.chars().count() > 60 {
                 errors.add(&at("name"), CodedError::length_out_of_range(1, 60));
             }
-            if o.price_minor.abs() > MAX_OPTION_PRICE {
+            if !(-MAX_OPTION_PRICE..=MAX_OPTION_PRICE).contains(&o.price_minor) {
                 errors.add(&at("price_minor"), CodedError::out_of_range(-MAX_OPTION_PRICE, MAX_OPTION_PRICE));
             }
             let oid = o.id.unwrap_or_else(Uuid::now_v7);
@@ -107,6 +107,15 @@ mod tests {
         dup.options[0].id = Some(id);
         dup.options[1].id = Some(id);
         assert_eq!(faults(vec![dup]), ["modifier_groups[0].options[1].id"]);
+    }
+
+    #[test]
+    fn option_prices_are_bounded_at_both_ends() {
+        for price in [i64::MIN, -1_000_000_001, 1_000_000_001, i64::MAX] {
+            let mut g = group(0, 1, 1);
+            g.options[0].price_minor = price;
+            assert_eq!(faults(vec![g]), ["modifier_groups[0].options[0].price_minor"], "{price}");
+        }
     }
 
     #[test]

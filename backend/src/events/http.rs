@@ -70,18 +70,27 @@ impl Modify for EventKindsDoc {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/outlets/{id}/events", web::get().to(outlet_events));
+    cfg.service(web::resource("/outlets/{id}/events").route(web::get().to(outlet_events)));
 }
 
 fn last_event_id(req: &HttpRequest) -> Result<Option<i64>> {
-    let header = req.headers().get("last-event-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+    // Both ways of saying it are checked, so a bad one is never ignored in silence.
+    let header = req.headers().get("last-event-id").map(|v| v.to_str().unwrap_or("?").to_string());
     let query = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.get("last_event_id").cloned());
-    match header.or(query).filter(|v| !v.trim().is_empty()) {
+    let parse = |v: Option<String>| match v.filter(|v| !v.trim().is_empty()) {
         None => Ok(None),
-        Some(v) => v.trim().parse::<i64>().map(Some).map_err(|_| Error::BadRequest(Code::LastEventIdInvalid.into())),
-    }
+        Some(v) => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .map(Some)
+            .ok_or_else(|| Error::BadRequest(Code::LastEventIdInvalid.into())),
+    };
+    let (header, query) = (parse(header)?, parse(query)?);
+    Ok(header.or(query))
 }
 
 /// The principal a stream counts against, and how many it may hold.
@@ -94,11 +103,14 @@ fn principal(actor: &Actor, state: &AppState) -> (String, usize) {
 
 /// Live events of one outlet (`text/event-stream`).
 #[utoipa::path(get, path = EVENTS_PATH, tag = "events",
-    params(("Last-Event-ID" = Option<i64>, Header, description = "resume after this event")),
+    params(("id" = Uuid, Path, description = "The outlet"), ("Last-Event-ID" = Option<i64>, Header, nullable = false, minimum = 0, description = "resume after this event"),
+        ("last_event_id" = Option<i64>, Query, nullable = false, minimum = 0, description = "as Last-Event-ID, for clients that cannot set headers"),
+        ("access_token" = Option<String>, Query, nullable = false, description = "a device or staff token, for clients that cannot set headers")),
     responses((status = 200, content_type = "text/event-stream", body = LiveEvent,
                description = "the outlet's events: each has `event:` = its `kind`, `data:` = its `data` (JSON), \
                               and `id:` = the outlet's event sequence (not on `ping`)"),
-              (status = 404)),
+              (status = 400, description = "Last-Event-ID is not a number"), (status = 404),
+              (status = 429, description = "the token holds as many streams as it may; see Retry-After")),
     security(("bearer" = [])))]
 pub async fn outlet_events(
     req: HttpRequest,

@@ -64,10 +64,66 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
+/// A JSON body that may be left out (no body at all); one that is sent is
+/// checked as [`Json`] does, never taken as absent because it is not valid.
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let headers = req.headers();
+        let empty = !headers.contains_key(header::TRANSFER_ENCODING)
+            && headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_none_or(|v| v.trim() == "0");
+        if empty {
+            return Box::pin(async { Ok(OptionalJson(None)) });
+        }
+        let body = Json::<T>::from_request(req, payload);
+        Box::pin(async move { Ok(OptionalJson(Some(body.await?.0))) })
+    }
+}
+
 /// Parses `bytes` as `T`, naming the field at fault when the shape is wrong.
+/// Every body is a JSON object (serde would also take a struct's fields as
+/// an array); a number with a zero fraction (`3.0`) is taken as the integer
+/// it is, as JSON Schema and the clients generated from our document say.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(Error::field("body", Code::BodyNotObject));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
+    let first = serde_path_to_error::deserialize::<_, T>(de);
+    match first {
+        Err(e) if e.inner().to_string().starts_with("invalid type: floating point") => {
+            let value: serde_json::Value = serde_json::from_slice(bytes)
+                .map_err(|e| Error::BadRequest(CodedError::parser(Code::JsonInvalid, e.to_string())))?;
+            field_errors(serde_path_to_error::deserialize::<_, T>(integral_floats_as_integers(value)))
+        }
+        other => field_errors(other),
+    }
+}
+
+/// `3.0` → `3`, everywhere in `value`.
+fn integral_floats_as_integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(integral_floats_as_integers).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, integral_floats_as_integers(v))).collect())
+        }
+        other => other,
+    }
+}
+
+/// A parse's result, its errors named by field.
+fn field_errors<T>(parsed: Result<T, serde_path_to_error::Error<serde_json::Error>>) -> Result<T, Error> {
+    match parsed {
         Ok(value) => Ok(value),
         Err(err) => {
             let path = err.path().to_string();
@@ -164,6 +220,15 @@ mod tests {
         assert_eq!(code(br#"{"name":"a","qty":1,"evil":1}"#), Some(Code::UnknownField));
         assert_eq!(code(br#"{"name":"a","qty":"x"}"#), Some(Code::InvalidValue));
         assert!(matches!(parse_json::<Body>(b"{not"), Err(Error::BadRequest(e)) if e.code == Code::JsonInvalid));
+    }
+
+    #[test]
+    fn a_body_is_an_object_and_integral_floats_are_integers() {
+        assert_eq!(field_errors(parse_json(br#" ["a", 1]"#))[0].0, "body");
+        let body: Body = parse_json(br#"{"name":"a","qty":3.0}"#).unwrap();
+        assert_eq!(body.qty, 3);
+        assert_eq!(field_errors(parse_json(br#"{"name":"a","qty":3.5}"#))[0].0, "qty");
+        assert!(format!("{:?}", field_errors(parse_json(br#"{"name":"a","qty":1,"qty":2}"#))).contains("duplicate"));
     }
 
     #[test]

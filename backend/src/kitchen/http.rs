@@ -8,12 +8,12 @@ use super::TicketQuery;
 use crate::{auth::principal::Scoped, error::Result};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/outlets/{id}/tickets", web::get().to(list_tickets))
-        .route("/tickets/{id}/bump", web::post().to(bump_ticket))
-        .route("/tickets/{id}/recall", web::post().to(recall_ticket));
+    cfg.service(web::resource("/outlets/{id}/tickets").route(web::get().to(list_tickets)))
+        .service(web::resource("/tickets/{id}/bump").route(web::post().to(bump_ticket)))
+        .service(web::resource("/tickets/{id}/recall").route(web::post().to(recall_ticket)));
 }
 
-#[utoipa::path(get, path = "/api/v1/outlets/{id}/tickets", tag = "kitchen", params(TicketQuery),
+#[utoipa::path(get, path = "/api/v1/outlets/{id}/tickets", tag = "kitchen", params(("id" = Uuid, Path, description = "The outlet"), TicketQuery),
     responses((status = 200, body = Vec<Ticket>), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn list_tickets(
     s: Scoped,
@@ -25,7 +25,8 @@ pub async fn list_tickets(
     Ok(web::Json(tickets))
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/bump", tag = "kitchen",
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/bump",
+    params(("id" = Uuid, Path, description = "The ticket")), tag = "kitchen",
     responses((status = 200, body = Ticket), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn bump_ticket(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Ticket>> {
     let ticket = super::bump(&s.tx, &s.actor, *id).await?;
@@ -33,7 +34,8 @@ pub async fn bump_ticket(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Tic
     Ok(web::Json(ticket))
 }
 
-#[utoipa::path(post, path = "/api/v1/tickets/{id}/recall", tag = "kitchen",
+#[utoipa::path(post, path = "/api/v1/tickets/{id}/recall",
+    params(("id" = Uuid, Path, description = "The ticket")), tag = "kitchen",
     responses((status = 200, body = Ticket), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn recall_ticket(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Ticket>> {
     let ticket = super::recall(&s.tx, &s.actor, *id).await?;

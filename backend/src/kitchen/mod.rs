@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::{
     auth::{Actor, ActorKind},
     db::ScopedTx,
-    error::{Code, Error, Result},
+    error::{Code, CodedError, Error, Result},
     orders::{self, lifecycle::Move, status::set_status},
 };
 
@@ -133,11 +133,23 @@ fn require_kitchen(actor: &Actor) -> Result<()> {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TicketQuery {
     pub station: Option<String>,
     /// `open` (default), `bumped` (newest first, for recall) or `all`.
+    #[param(schema_with = ticket_filter)]
     pub status: Option<String>,
+    /// At most this many tickets (default 200).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
+}
+
+/// The OpenAPI schema of [`TicketQuery::status`].
+fn ticket_filter() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["open", "bumped", "all"]))
+        .build()
 }
 
 pub async fn list(tx: &ScopedTx, actor: &Actor, outlet_id: Uuid, q: &TicketQuery) -> Result<Vec<Ticket>> {
@@ -150,7 +162,10 @@ pub async fn list(tx: &ScopedTx, actor: &Actor, outlet_id: Uuid, q: &TicketQuery
         "all" => ("o.status NOT IN ('completed') OR t.bumped_at > now() - interval '1 hour'", "t.created_at, t.id"),
         _ => return Err(Error::field("status", Code::TicketStatusInvalid)),
     };
-    let limit = i64::from(q.limit.unwrap_or(200).clamp(1, 500));
+    let limit = match q.limit.unwrap_or(200) {
+        n @ 1..=500 => i64::from(n),
+        _ => return Err(Error::field("limit", CodedError::out_of_range(1, 500))),
+    };
     let rows: Vec<TicketRow> = tx
         .query_all(
             &format!(

@@ -12,8 +12,8 @@ use crate::{auth::principal::Scoped, error::Result, http::json::Json, state::App
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/orders").route(web::get().to(list_orders)).route(web::post().to(create_order)))
-        .route("/orders/{id}", web::get().to(get_order))
-        .route("/orders/{id}/status", web::post().to(change_order_status));
+        .service(web::resource("/orders/{id}").route(web::get().to(get_order)))
+        .service(web::resource("/orders/{id}/status").route(web::post().to(change_order_status)));
 }
 
 /// 201 with a new order; 200 with the same order for a replay of the same
@@ -47,7 +47,8 @@ pub async fn list_orders(s: Scoped, q: web::Query<OrderQuery>) -> Result<web::Js
     Ok(web::Json(page))
 }
 
-#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders",
+#[utoipa::path(get, path = "/api/v1/orders/{id}",
+    params(("id" = Uuid, Path, description = "The order")), tag = "orders",
     responses((status = 200, body = Order), (status = 404)), security(("bearer" = [])))]
 pub async fn get_order(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Order>> {
     let order = super::get(&s.tx, &s.actor, *id).await?;
@@ -57,7 +58,8 @@ pub async fn get_order(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Order
 
 /// Lifecycle: placed → accepted → preparing → ready → completed; cancelled
 /// (with a reason) before completed. Any other move is 409.
-#[utoipa::path(post, path = "/api/v1/orders/{id}/status", tag = "orders", request_body = ChangeOrderStatus,
+#[utoipa::path(post, path = "/api/v1/orders/{id}/status",
+    params(("id" = Uuid, Path, description = "The order")), tag = "orders", request_body = ChangeOrderStatus,
     responses((status = 200, body = Order), (status = 403), (status = 404), (status = 409), (status = 422)),
     security(("bearer" = [])))]
 pub async fn change_order_status(

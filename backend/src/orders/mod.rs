@@ -100,12 +100,20 @@ pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OrderQuery {
     pub outlet_id: Option<Uuid>,
+    #[param(value_type = Option<pos_wire::OrderStatus>)]
     pub status: Option<String>,
+    /// Placed at or after.
     pub from: Option<DateTime<Utc>>,
+    /// Placed before.
     pub to: Option<DateTime<Utc>>,
+    /// Orders per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
+    /// `next_cursor` of the page before.
+    #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub cursor: Option<String>,
 }
 

@@ -7,11 +7,12 @@ use uuid::Uuid;
 use crate::{auth::principal::Scoped, error::Result};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/outlets/{id}/pickup", web::get().to(pickup_board));
+    cfg.service(web::resource("/outlets/{id}/pickup").route(web::get().to(pickup_board)));
 }
 
 /// The outlet's orders in progress or ready: numbers and states only.
-#[utoipa::path(get, path = "/api/v1/outlets/{id}/pickup", tag = "orders",
+#[utoipa::path(get, path = "/api/v1/outlets/{id}/pickup",
+    params(("id" = Uuid, Path, description = "The outlet")), tag = "orders",
     responses((status = 200, body = Vec<PickupEntry>), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn pickup_board(s: Scoped, outlet: web::Path<Uuid>) -> Result<web::Json<Vec<PickupEntry>>> {
     let entries = super::board(&s.tx, &s.actor, *outlet).await?;

@@ -15,7 +15,7 @@ use crate::{
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sync/push", web::post().to(sync_push));
+    cfg.service(web::resource("/sync/push").route(web::post().to(sync_push)));
 }
 
 #[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", request_body = SyncPush,

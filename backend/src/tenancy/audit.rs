@@ -111,7 +111,7 @@ pub mod http {
     use crate::{auth::principal::Scoped, error::Result};
 
     pub fn routes(cfg: &mut web::ServiceConfig) {
-        cfg.route("/audit-log", web::get().to(list_audit_log));
+        cfg.service(web::resource("/audit-log").route(web::get().to(list_audit_log)));
     }
 
     #[utoipa::path(get, path = "/api/v1/audit-log", tag = "audit", params(PageQuery),

@@ -5,9 +5,13 @@ use uuid::Uuid;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignupRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub brand_name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub owner_name: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: String,
 }
 

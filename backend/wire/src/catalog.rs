@@ -22,11 +22,14 @@ pub struct Category {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateCategory {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80))]
     pub name: String,
     /// Defaults to after the last category.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
     pub position: Option<i32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub station: Option<String>,
 }
 
@@ -34,7 +37,9 @@ pub struct CreateCategory {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateCategory {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
     pub position: Option<i32>,
     /// `null` clears the station.
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
@@ -52,6 +57,7 @@ pub struct ModifierOption {
     pub name: String,
     /// Added to the item's price; may be negative.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = -1_000_000_000_i64, maximum = 1_000_000_000_i64))]
     pub price_minor: i64,
 }
 
@@ -88,13 +94,17 @@ pub struct MenuItem {
 #[serde(deny_unknown_fields)]
 pub struct CreateMenuItem {
     pub category_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub description: String,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10_000_000_000_i64))]
     pub price_minor: i64,
     #[serde(default)]
     pub image_url: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
     pub position: Option<i32>,
     #[serde(default)]
     pub modifier_groups: Vec<ModifierGroup>,
@@ -105,13 +115,17 @@ pub struct CreateMenuItem {
 #[serde(deny_unknown_fields)]
 pub struct UpdateMenuItem {
     pub category_id: Option<Uuid>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub description: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10_000_000_000_i64))]
     pub price_minor: Option<i64>,
     /// `null` removes the image.
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub image_url: Option<Option<String>>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
     pub position: Option<i32>,
     /// Replaces every group; groups and options keep the ids they are sent with.
     pub modifier_groups: Option<Vec<ModifierGroup>>,
@@ -131,7 +145,7 @@ pub struct UpdateOutletItem {
     pub until_end_of_day: bool,
     /// The outlet's own price; `null` returns to the brand price.
     #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 10_000_000_000_i64))]
     pub price_minor: Option<Option<i64>>,
 }
 

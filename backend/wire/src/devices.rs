@@ -36,6 +36,7 @@ impl DeviceKind {
 #[serde(deny_unknown_fields)]
 pub struct CreateDevice {
     pub kind: DeviceKind,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 80))]
     pub name: String,
 }
 

@@ -101,10 +101,12 @@ impl TryFrom<&str> for Channel {
 #[serde(deny_unknown_fields)]
 pub struct OrderLineRequest {
     pub menu_item_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub qty: i32,
     #[serde(default)]
     pub modifier_option_ids: Vec<Uuid>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 140))]
     pub note: Option<String>,
     /// What the device showed the customer for one unit (item and options).
     /// `POST /orders` refuses the line when it is not the price now; an
@@ -128,10 +130,13 @@ pub struct CreateOrder {
     pub outlet_id: Uuid,
     pub channel: Channel,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub customer_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     pub table: Option<String>,
     pub created_at_client: DateTime<Utc>,
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub items: Vec<OrderLineRequest>,
     /// The pickup number the device already showed (offline devices number
     /// their own orders with their prefix, e.g. `K1-7`).
@@ -208,6 +213,7 @@ pub struct ChangeOrderStatus {
 #[serde(deny_unknown_fields)]
 pub struct SyncPush {
     pub device_id: Uuid,
+    #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub orders: Vec<serde_json::Value>,
 }
 

@@ -25,14 +25,18 @@ pub struct Outlet {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateOutlet {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
     pub address: Option<String>,
     #[serde(default)]
     pub timezone: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub tax_rate_bp: Option<i32>,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub service_charge_bp: Option<i32>,
     #[serde(default)]
     pub is_open: Option<bool>,
@@ -43,10 +47,14 @@ pub struct CreateOutlet {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateOutlet {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(max_length = 300))]
     pub address: Option<String>,
     pub timezone: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub tax_rate_bp: Option<i32>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub service_charge_bp: Option<i32>,
     pub is_open: Option<bool>,
 }

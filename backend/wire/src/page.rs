@@ -10,8 +10,15 @@ pub struct Page<T> {
 
 /// `?limit=&cursor=` of a list request.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct PageQuery {
+    /// Items per page (default 50).
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
+    /// `next_cursor` of the page before.
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")
+    )]
     pub cursor: Option<String>,
 }

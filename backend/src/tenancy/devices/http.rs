@@ -15,12 +15,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/outlets/{id}/devices").route(web::get().to(list_devices)).route(web::post().to(create_device)),
     )
-    .route("/devices/pair", web::post().to(pair_device))
-    .route("/devices/me", web::get().to(device_me))
-    .route("/devices/{id}", web::delete().to(revoke_device));
+    .service(web::resource("/devices/pair").route(web::post().to(pair_device)))
+    .service(web::resource("/devices/me").route(web::get().to(device_me)))
+    .service(web::resource("/devices/{id}").route(web::delete().to(revoke_device)));
 }
 
-#[utoipa::path(post, path = "/api/v1/outlets/{id}/devices", tag = "devices", request_body = CreateDevice,
+#[utoipa::path(post, path = "/api/v1/outlets/{id}/devices",
+    params(("id" = Uuid, Path, description = "The outlet")), tag = "devices", request_body = CreateDevice,
     responses((status = 201, body = DevicePairingCode), (status = 403), (status = 404), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
 pub async fn create_device(
@@ -43,7 +44,8 @@ pub async fn create_device(
     Ok(HttpResponse::Created().json(code))
 }
 
-#[utoipa::path(get, path = "/api/v1/outlets/{id}/devices", tag = "devices",
+#[utoipa::path(get, path = "/api/v1/outlets/{id}/devices",
+    params(("id" = Uuid, Path, description = "The outlet")), tag = "devices",
     responses((status = 200, body = Vec<Device>), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn list_devices(s: Scoped, outlet_id: web::Path<Uuid>) -> Result<web::Json<Vec<Device>>> {
     let devices = super::list_for_outlet(&s.tx, &s.actor, *outlet_id).await?;
@@ -52,7 +54,8 @@ pub async fn list_devices(s: Scoped, outlet_id: web::Path<Uuid>) -> Result<web::
 }
 
 /// Revokes a device; its next request gets 401.
-#[utoipa::path(delete, path = "/api/v1/devices/{id}", tag = "devices",
+#[utoipa::path(delete, path = "/api/v1/devices/{id}",
+    params(("id" = Uuid, Path, description = "The device")), tag = "devices",
     responses((status = 204), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn revoke_device(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
     super::revoke(&s.tx, &s.actor, *id).await?;

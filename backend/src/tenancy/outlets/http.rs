@@ -32,7 +32,8 @@ pub async fn create_outlet(s: Scoped, body: Json<CreateOutlet>) -> Result<HttpRe
     Ok(HttpResponse::Created().json(outlet))
 }
 
-#[utoipa::path(get, path = "/api/v1/outlets/{id}", tag = "outlets",
+#[utoipa::path(get, path = "/api/v1/outlets/{id}",
+    params(("id" = Uuid, Path, description = "The outlet")), tag = "outlets",
     responses((status = 200, body = Outlet), (status = 404, body = pos_wire::Problem)), security(("bearer" = [])))]
 pub async fn get_outlet(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Outlet>> {
     let outlet = super::get(&s.tx, *id).await?;
@@ -40,7 +41,8 @@ pub async fn get_outlet(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Outl
     Ok(web::Json(outlet))
 }
 
-#[utoipa::path(patch, path = "/api/v1/outlets/{id}", tag = "outlets", request_body = UpdateOutlet,
+#[utoipa::path(patch, path = "/api/v1/outlets/{id}",
+    params(("id" = Uuid, Path, description = "The outlet")), tag = "outlets", request_body = UpdateOutlet,
     responses((status = 200, body = Outlet), (status = 404), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
 pub async fn update_outlet(s: Scoped, id: web::Path<Uuid>, body: Json<UpdateOutlet>) -> Result<web::Json<Outlet>> {
@@ -50,7 +52,8 @@ pub async fn update_outlet(s: Scoped, id: web::Path<Uuid>, body: Json<UpdateOutl
 }
 
 /// Archives the outlet and revokes its devices.
-#[utoipa::path(delete, path = "/api/v1/outlets/{id}", tag = "outlets",
+#[utoipa::path(delete, path = "/api/v1/outlets/{id}",
+    params(("id" = Uuid, Path, description = "The outlet")), tag = "outlets",
     responses((status = 204), (status = 403), (status = 404)), security(("bearer" = [])))]
 pub async fn archive_outlet(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
     super::archive(&s.tx, &s.actor, *id).await?;

@@ -32,7 +32,8 @@ pub async fn create_user(state: web::Data<AppState>, s: Scoped, body: Json<Creat
     Ok(HttpResponse::Created().json(user))
 }
 
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users",
+#[utoipa::path(get, path = "/api/v1/users/{id}",
+    params(("id" = Uuid, Path, description = "The user")), tag = "users",
     responses((status = 200, body = User), (status = 404)), security(("bearer" = [])))]
 pub async fn get_user(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<User>> {
     let user = super::get(&s.tx, &s.actor, *id).await?;
@@ -40,7 +41,8 @@ pub async fn get_user(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<User>>
     Ok(web::Json(user))
 }
 
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", request_body = UpdateUser,
+#[utoipa::path(patch, path = "/api/v1/users/{id}",
+    params(("id" = Uuid, Path, description = "The user")), tag = "users", request_body = UpdateUser,
     responses((status = 200, body = User), (status = 403), (status = 404), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
 pub async fn update_user(
@@ -54,7 +56,8 @@ pub async fn update_user(
     Ok(web::Json(user))
 }
 
-#[utoipa::path(delete, path = "/api/v1/users/{id}", tag = "users",
+#[utoipa::path(delete, path = "/api/v1/users/{id}",
+    params(("id" = Uuid, Path, description = "The user")), tag = "users",
     responses((status = 204), (status = 403), (status = 404), (status = 409)), security(("bearer" = [])))]
 pub async fn delete_user(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse> {
     super::delete(&s.tx, &s.actor, *id).await?;

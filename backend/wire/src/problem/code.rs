@@ -79,6 +79,8 @@ codes! {
     BodyUnreadable = "body_unreadable" [],
     /// The body is not JSON at all; `detail` is the parser's message.
     JsonInvalid = "json_invalid" [detail],
+    /// The body is JSON but not an object (every request body is one).
+    BodyNotObject = "body_not_object" [],
     /// A field the body must have is missing; `detail` is the parser's message.
     MissingField = "missing_field" [detail],
     /// The body has a field this request does not take; `detail` is the parser's message.

@@ -45,6 +45,7 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         // The parser's own words are English only.
         C::JsonInvalid if en => format!("The body is not valid JSON: {}", p("detail")),
         C::JsonInvalid => "Isi permintaan bukan JSON yang valid.".to_owned(),
+        C::BodyNotObject => w!(en, "Isi permintaan harus berupa objek JSON.", "The body must be a JSON object."),
         C::MissingField | C::UnknownField | C::InvalidValue if en => p("detail"),
         C::MissingField => "wajib ada".to_owned(),
         C::UnknownField => "isian ini tidak dikenal".to_owned(),
