@@ -24,8 +24,8 @@ pub const PASSWORD: &str = "nusantara-demo";
 pub const OWNER_EMAIL: &str = "owner@kopinusantara.id";
 
 const OUTLETS: [(&str, &str, i32, i32); 2] = [
-    ("Kopi Nusantara Kemang", "Jl. Kemang Raya No. 8, Jakarta Selatan", 1100, 500),
-    ("Kopi Nusantara Braga", "Jl. Braga No. 41, Bandung", 1100, 0),
+    ("Kopi Nusantara Kemang", "Jl. Kemang Raya No. 8, Jakarta Selatan", 1000, 500),
+    ("Kopi Nusantara Braga", "Jl. Braga No. 41, Bandung", 1000, 0),
 ];
 
 const STAFF: [(&str, &str, Role); 3] = [
@@ -97,6 +97,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
                     tax_rate_bp: Some(tax),
                     service_charge_bp: Some(service),
                     is_open: Some(true),
+                    cash_rounding_step: Some(100),
+                    kiosk_kitchen_release: None,
+                    tax_number: Some("01.234.567.8-012.000".into()),
                 };
                 outlets::create(&tx, &owner, req).await?.id
             }

@@ -131,6 +131,13 @@ mod tests {
             created_at_client: at(0),
             created_at: at(1),
             updated_at: at(updated),
+            payment_status: Default::default(),
+            paid_minor: 0,
+            refunded_minor: 0,
+            rounding_minor: 0,
+            receipt_number: None,
+            paid_at: None,
+            payments: vec![],
         }
     }
 

@@ -73,6 +73,8 @@ fn for_screens(event: WireEvent) -> Option<LiveEvent> {
             LiveEvent::MenuChanged
         }
         W::DeviceRevoked(revoked) => LiveEvent::DeviceRevoked(revoked.device_id),
+        // No screen takes payments yet. Refunds are staff business.
+        W::PaymentUpdated(_) | W::OrderPaid(_) | W::RefundUpdated(_) => return None,
         W::Reset(_) => LiveEvent::Reset,
         // A sign of life, nothing to act on.
         W::Ping(_) => return None,

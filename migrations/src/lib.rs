@@ -57,6 +57,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0008_auth_hardening.up.sql"),
                 down: include_str!("../sql/0008_auth_hardening.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000009_payments",
+                up: include_str!("../sql/0009_payments.up.sql"),
+                down: include_str!("../sql/0009_payments.down.sql"),
+            }),
         ]
     }
 }

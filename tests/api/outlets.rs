@@ -108,3 +108,41 @@ async fn roles_limit_outlet_changes() {
     app.patch(&format!("/api/v1/outlets/{a}"), &cashier, fixtures::outlet_open(true)).await.expect(403);
     assert_eq!(ids(&app.get("/api/v1/outlets", &cashier).await.expect(200)), vec![a]);
 }
+
+/// The payment settings: restaurant tax by default, a cash rounding step of
+/// a coin or note that exists, when kiosk orders reach the kitchen, and a
+/// tax number for receipts that can be cleared.
+#[tokio::test]
+async fn outlet_payment_settings() {
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    let r = app.post("/api/v1/outlets", Some(&t.token), fixtures::outlet("Kemang")).await.expect(201);
+    assert_eq!(r.body["tax_rate_bp"], 1000, "PB1/PBJT, not VAT");
+    assert_eq!(r.body["cash_rounding_step"], 0);
+    assert_eq!(r.body["kiosk_kitchen_release"], "on_place");
+    assert!(r.body["tax_number"].is_null());
+    let path = format!("/api/v1/outlets/{}", r.body["id"].as_str().unwrap());
+
+    let bad = json!({"cash_rounding_step": 250, "tax_number": "x".repeat(41), "kiosk_kitchen_release": "later"});
+    let r = app.patch(&path, &t.token, bad).await.expect(422);
+    assert!(r.body["errors"]["kiosk_kitchen_release"].is_array(), "{}", r.text);
+    let r =
+        app.patch(&path, &t.token, json!({"cash_rounding_step": 250, "tax_number": "x".repeat(41)})).await.expect(422);
+    assert_eq!(r.body["error_codes"]["cash_rounding_step"][0]["code"], "cash_rounding_step_invalid", "{}", r.text);
+    assert!(r.body["errors"]["tax_number"].is_array());
+
+    let set =
+        json!({"cash_rounding_step": 500, "tax_number": " 01.234.567.8-012.000 ", "kiosk_kitchen_release": "on_paid"});
+    let r = app.patch(&path, &t.token, set).await.expect(200);
+    assert_eq!(r.body["cash_rounding_step"], 500);
+    assert_eq!(r.body["tax_number"], "01.234.567.8-012.000");
+    assert_eq!(r.body["kiosk_kitchen_release"], "on_paid");
+    let r = app.patch(&path, &t.token, json!({"is_open": false})).await.expect(200);
+    assert_eq!(
+        (r.body["cash_rounding_step"].as_i64(), r.body["tax_number"].as_str()),
+        (Some(500), Some("01.234.567.8-012.000")),
+        "absent fields stay"
+    );
+    let r = app.patch(&path, &t.token, json!({"tax_number": ""})).await.expect(200);
+    assert!(r.body["tax_number"].is_null(), "an empty tax number clears it");
+}

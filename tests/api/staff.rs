@@ -158,7 +158,7 @@ async fn owners_read_the_audit_log() {
     app.patch(
         &format!("/api/v1/outlets/{a}"),
         &t.token,
-        UpdateOutlet { tax_rate_bp: Some(1000), ..Default::default() },
+        UpdateOutlet { tax_rate_bp: Some(1050), ..Default::default() },
     )
     .await
     .expect(200);
@@ -166,8 +166,8 @@ async fn owners_read_the_audit_log() {
     let first = &log.body["items"][0];
     assert_eq!(first["action"], "outlet.update");
     assert_eq!(first["actor_id"], t.owner_id.to_string());
-    assert_eq!(first["before"]["tax_rate_bp"], 1100);
-    assert_eq!(first["after"]["tax_rate_bp"], 1000);
+    assert_eq!(first["before"]["tax_rate_bp"], 1000);
+    assert_eq!(first["after"]["tax_rate_bp"], 1050);
     assert!(first["request_id"].is_string());
     let (_, manager) = app.create_staff(&t.token, "manager", &[a]).await;
     app.get("/api/v1/audit-log", &manager).await.expect(403);

@@ -56,7 +56,7 @@ describe('orders and the live board', () => {
     assert.equal(await page.evaluate(() => window.__samePage), true, 'no reload');
     const text = await card(page, order).textContent();
     assert.ok(text.includes(order.number));
-    assert.ok(text.includes('Rp 28.860'), 'the total with 11% tax, formatted');
+    assert.ok(text.includes('Rp 28.600'), 'the total with 10% tax, formatted');
     assert.ok(text.includes('<script>alert(1)</script>'), 'markup in a name is text');
     assert.match(text, /Reguler/);
     assertClean(problems);

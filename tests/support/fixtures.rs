@@ -41,6 +41,9 @@ pub fn outlet(name: &str) -> CreateOutlet {
         tax_rate_bp: None,
         service_charge_bp: None,
         is_open: None,
+        cash_rounding_step: None,
+        kiosk_kitchen_release: None,
+        tax_number: None,
     }
 }
 

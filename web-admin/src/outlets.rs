@@ -143,6 +143,7 @@ impl OutletForm {
             tax_rate_bp: tax,
             service_charge_bp: service,
             is_open: Some(self.is_open.is_some()),
+            ..UpdateOutlet::default()
         })
     }
 }
@@ -218,6 +219,9 @@ async fn save(
                 tax_rate_bp: parsed.tax_rate_bp,
                 service_charge_bp: parsed.service_charge_bp,
                 is_open: parsed.is_open,
+                cash_rounding_step: parsed.cash_rounding_step,
+                kiosk_kitchen_release: parsed.kiosk_kitchen_release,
+                tax_number: parsed.tax_number,
             };
             outlets::create(&tx, &actor, req).await
         }

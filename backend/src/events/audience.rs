@@ -59,7 +59,9 @@ fn kiosk_sees(live: &LiveEvent, own: bool) -> bool {
         | MenuCategoryUpdated(_)
         | OutletUpdated(_)
         | DeviceRevoked(_) => true,
-        OrderCreated(_) | OrderStatusChanged(_) => own,
+        OrderCreated(_) | OrderStatusChanged(_) | PaymentUpdated(_) | OrderPaid(_) => own,
+        // Refunds are staff business.
+        RefundUpdated(_) => false,
         TicketCreated(_) | TicketUpdated(_) => false,
         // Made per stream, never read from the log.
         PickupUpdated(_) | Reset(_) | Ping(_) => false,
@@ -74,6 +76,8 @@ fn board_view(live: &LiveEvent, device_id: Uuid) -> Option<Cow<'_, LiveEvent>> {
         OrderStatusChanged(change) => PickupEntry::of(&change.order),
         DeviceRevoked(revoked) if revoked.device_id == device_id => return Some(Cow::Borrowed(live)),
         DeviceRevoked(_) | TicketCreated(_) | TicketUpdated(_) => return None,
+        // The board shows numbers, not money.
+        PaymentUpdated(_) | OrderPaid(_) | RefundUpdated(_) => return None,
         MenuItemUpdated(_) | MenuAvailabilityChanged(_) | MenuCategoryUpdated(_) | OutletUpdated(_) => return None,
         PickupUpdated(_) | Reset(_) | Ping(_) => return None,
     };
@@ -130,6 +134,13 @@ mod tests {
             created_at_client: at,
             created_at: at,
             updated_at: at,
+            payment_status: Default::default(),
+            paid_minor: 0,
+            refunded_minor: 0,
+            rounding_minor: 0,
+            receipt_number: None,
+            paid_at: None,
+            payments: Vec::new(),
         }
     }
 

@@ -12,7 +12,7 @@ pub mod shown_price;
 pub mod status;
 
 use chrono::{DateTime, Utc};
-use pos_wire::{Channel, Order, OrderLine, OrderStatus, Page};
+use pos_wire::{Channel, Order, OrderLine, OrderPaymentStatus, OrderStatus, Page};
 use sea_orm::FromQueryResult;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -45,11 +45,18 @@ pub(crate) struct OrderRow {
     pub created_at_client: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub payment_status: String,
+    pub paid_minor: i64,
+    pub refunded_minor: i64,
+    pub rounding_minor: i64,
+    pub receipt_number: Option<i64>,
+    pub paid_at: Option<DateTime<Utc>>,
 }
 
 pub(crate) const COLUMNS: &str = "id, client_order_id, outlet_id, number, status, channel, customer_name, table_label, \
     lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency::text AS currency, flags, \
-    cancel_reason, created_at_client, created_at, updated_at";
+    cancel_reason, created_at_client, created_at, updated_at, payment_status, paid_minor, refunded_minor, \
+    rounding_minor, receipt_number, paid_at";
 
 /// A stored order; an order the database holds in a shape this server
 /// cannot read is an error, never shown as something else.
@@ -77,6 +84,13 @@ impl TryFrom<OrderRow> for Order {
             created_at_client: row.created_at_client,
             created_at: row.created_at,
             updated_at: row.updated_at,
+            payment_status: OrderPaymentStatus::try_from(row.payment_status.as_str()).map_err(anyhow::Error::from)?,
+            paid_minor: row.paid_minor,
+            refunded_minor: row.refunded_minor,
+            rounding_minor: row.rounding_minor,
+            receipt_number: row.receipt_number,
+            paid_at: row.paid_at,
+            payments: Vec::new(),
         })
     }
 }

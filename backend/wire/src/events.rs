@@ -19,7 +19,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{Category, ChangeOp, ItemOverride, MenuItem, Order, OrderStatus, Outlet, PickupEntry, Ticket};
+use crate::{
+    Category, ChangeOp, ItemOverride, MenuItem, Order, OrderPaid, OrderStatus, Outlet, PaymentUpdated, PickupEntry,
+    RefundUpdated, Ticket,
+};
 
 /// Declares [`LiveEvent`] from `Variant(Payload) = "kind"` lines, so that
 /// each kind's name is written once.
@@ -96,6 +99,13 @@ live_events! {
     OrderStatusChanged(OrderStatusChanged) = "order.status_changed",
     /// A new kitchen ticket (one per station of a new order).
     TicketCreated(Ticket) = "ticket.created",
+    /// A payment on an order was made or changed state (a kiosk gets those
+    /// of its own orders).
+    PaymentUpdated(PaymentUpdated) = "payment.updated",
+    /// An order became fully paid and got its receipt number.
+    OrderPaid(OrderPaid) = "order.paid",
+    /// A refund was made or changed state (staff screens).
+    RefundUpdated(RefundUpdated) = "refund.updated",
     /// A ticket was bumped, recalled or cancelled.
     TicketUpdated(Ticket) = "ticket.updated",
     /// An order's number and state, as the pickup board sees it (the board

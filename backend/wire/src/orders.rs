@@ -2,6 +2,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::payments::{OrderPaymentStatus, Payment};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
@@ -197,6 +199,26 @@ pub struct Order {
     pub created_at_client: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Where the order's money stands (absent from orders stored by older
+    /// devices: unpaid).
+    #[serde(default)]
+    pub payment_status: OrderPaymentStatus,
+    /// Applied to the bill so far (cash rounding and change excluded).
+    #[serde(default)]
+    pub paid_minor: i64,
+    #[serde(default)]
+    pub refunded_minor: i64,
+    /// Cash rounding of its payments (signed): cash collected is
+    /// `paid_minor + rounding_minor`.
+    #[serde(default)]
+    pub rounding_minor: i64,
+    /// The outlet's fiscal receipt number, once fully paid (sequential, no gaps).
+    #[serde(default)]
+    pub receipt_number: Option<i64>,
+    #[serde(default)]
+    pub paid_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub payments: Vec<Payment>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

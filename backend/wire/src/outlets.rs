@@ -2,6 +2,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::payments::KitchenRelease;
+
+fn default_release() -> KitchenRelease {
+    KitchenRelease::OnPlace
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Outlet {
@@ -10,13 +16,23 @@ pub struct Outlet {
     pub address: String,
     /// IANA time zone, e.g. `Asia/Jakarta`.
     pub timezone: String,
-    /// Tax in basis points (1100 = 11%).
+    /// Tax in basis points (1000 = 10%, the restaurant tax PB1/PBJT).
     pub tax_rate_bp: i32,
     pub service_charge_bp: i32,
     pub is_open: bool,
     /// The brand's currency (ISO 4217), for showing prices.
     #[serde(default)]
     pub currency: String,
+    /// Cash that settles an order is rounded to this step, in minor units
+    /// (0 = none; 100, 500 or 1000).
+    #[serde(default)]
+    pub cash_rounding_step: i32,
+    /// When kiosk orders reach the kitchen.
+    #[serde(default = "default_release")]
+    pub kiosk_kitchen_release: KitchenRelease,
+    /// The tax number printed on receipts (NPWP), when set.
+    #[serde(default)]
+    pub tax_number: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -40,6 +56,14 @@ pub struct CreateOutlet {
     pub service_charge_bp: Option<i32>,
     #[serde(default)]
     pub is_open: Option<bool>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
+    pub cash_rounding_step: Option<i32>,
+    #[serde(default)]
+    pub kiosk_kitchen_release: Option<KitchenRelease>,
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub tax_number: Option<String>,
 }
 
 /// Absent fields stay as they are.
@@ -57,4 +81,10 @@ pub struct UpdateOutlet {
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub service_charge_bp: Option<i32>,
     pub is_open: Option<bool>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1000))]
+    pub cash_rounding_step: Option<i32>,
+    pub kiosk_kitchen_release: Option<KitchenRelease>,
+    /// An empty string clears it.
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub tax_number: Option<String>,
 }

@@ -79,8 +79,8 @@ test("an order with modifiers reaches the KDS within a second; bumping makes the
   await kiosk.screenshot("kiosk-cart");
 
   await kp.locator(".checkout-button").click();
-  // Service 5% then tax 11% on top: 98.000 + 4.900 + 11.319 = 114.219.
-  assert.match(await kp.locator(".grand-total").textContent(), /Rp 114\.219/);
+  // Service 5% then tax 10% on top: 98.000 + 4.900 + 10.290 = 113.190.
+  assert.match(await kp.locator(".grand-total").textContent(), /Rp 113\.190/);
   await kiosk.screenshot("kiosk-checkout");
   await kp.locator("#pickup-name").fill("Siti");
   const tapped = Date.now();
@@ -217,7 +217,7 @@ test("online, a price changed since the kiosk's menu is refused at once; the car
     await brand.owner.patch(`/api/v1/menu-items/${brand.items.kopi.id}`, { price_minor: 20000 });
     await sleep(500); // the change's event reaches the kiosk, whose pull fails
     await kp.locator(".checkout-button").click();
-    assert.match(await kp.locator(".grand-total").textContent(), /Rp 20\.979/, "18.000 + 5% + 11%");
+    assert.match(await kp.locator(".grand-total").textContent(), /Rp 20\.790/, "18.000 + 5% + 10%");
     await kp.locator("#pickup-name").fill("Rina");
     const refusal = kp.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/api/v1/orders"));
     await kp.locator(".place-order").click();

@@ -3,7 +3,7 @@
 pub mod http;
 
 use chrono::{DateTime, Utc};
-use pos_wire::{CreateOutlet, LiveEvent, Outlet, Page, PageQuery, Role, UpdateOutlet};
+use pos_wire::{CreateOutlet, KitchenRelease, LiveEvent, Outlet, Page, PageQuery, Role, UpdateOutlet};
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
@@ -28,6 +28,9 @@ struct OutletRow {
     service_charge_bp: i32,
     is_open: bool,
     currency: String,
+    cash_rounding_step: i32,
+    kiosk_kitchen_release: String,
+    tax_number: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -43,6 +46,11 @@ impl From<OutletRow> for Outlet {
             service_charge_bp: r.service_charge_bp,
             is_open: r.is_open,
             currency: r.currency,
+            cash_rounding_step: r.cash_rounding_step,
+            // The column's CHECK admits only the two names.
+            kiosk_kitchen_release: KitchenRelease::try_from(r.kiosk_kitchen_release.as_str())
+                .unwrap_or(KitchenRelease::OnPlace),
+            tax_number: r.tax_number,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -51,7 +59,26 @@ impl From<OutletRow> for Outlet {
 
 /// The brand's currency rides along, so a device syncing its outlet knows how to show prices.
 const COLUMNS: &str = "id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, \
-                       (SELECT currency::text FROM tenants) AS currency, created_at, updated_at";
+                       (SELECT currency::text FROM tenants) AS currency, cash_rounding_step, kiosk_kitchen_release, \
+                       tax_number, created_at, updated_at";
+
+/// The restaurant tax (PB1/PBJT) new outlets start with: 10 %.
+pub const DEFAULT_TAX_RATE_BP: i32 = 1000;
+
+fn rounding_step(v: i32) -> Result<i32, CodedError> {
+    if [0, 100, 500, 1000].contains(&v) { Ok(v) } else { Err(Code::CashRoundingStepInvalid.into()) }
+}
+
+/// A tax number as typed: trimmed, at most 40 characters; empty clears it.
+fn tax_number(v: &str) -> Result<Option<String>, CodedError> {
+    let v = v.trim();
+    match v.chars().count() {
+        0 => Ok(None),
+        n if n > 40 => Err(CodedError::too_long(40)),
+        _ if v.chars().any(char::is_control) => Err(Code::ControlCharacters.into()),
+        _ => Ok(Some(v.to_string())),
+    }
+}
 
 /// Basis points between 0 and 10000 (0% to 100%).
 fn basis_points(v: i32) -> Result<i32, CodedError> {
@@ -106,8 +133,11 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<O
     let mut errors = FieldErrors::new();
     let name = errors.take("name", Name::parse(&req.name, 120));
     let address = errors.take("address", address(req.address.as_deref().unwrap_or("")));
-    let tax = errors.take("tax_rate_bp", basis_points(req.tax_rate_bp.unwrap_or(1100)));
+    let tax = errors.take("tax_rate_bp", basis_points(req.tax_rate_bp.unwrap_or(DEFAULT_TAX_RATE_BP)));
     let service = errors.take("service_charge_bp", basis_points(req.service_charge_bp.unwrap_or(0)));
+    let step = errors.take("cash_rounding_step", rounding_step(req.cash_rounding_step.unwrap_or(0)));
+    let tax_no = errors.take("tax_number", tax_number(req.tax_number.as_deref().unwrap_or("")));
+    let release = req.kiosk_kitchen_release.unwrap_or(KitchenRelease::OnPlace);
     let timezone = req.timezone.unwrap_or_else(|| "Asia/Jakarta".into());
     check_timezone(tx, &timezone, &mut errors).await?;
     errors.finish()?;
@@ -116,8 +146,9 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<O
     let row: OutletRow = tx
         .query_one(
             &format!(
-                "INSERT INTO outlets (tenant_id, id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, app.next_catalog_version(1)) RETURNING {COLUMNS}"
+                "INSERT INTO outlets (tenant_id, id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, \
+                        cash_rounding_step, kiosk_kitchen_release, tax_number, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, app.next_catalog_version(1)) RETURNING {COLUMNS}"
             ),
             [
                 tx.tenant_id().into(),
@@ -128,6 +159,9 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<O
                 tax.unwrap().into(),
                 service.unwrap().into(),
                 req.is_open.unwrap_or(true).into(),
+                step.unwrap().into(),
+                release.as_str().into(),
+                tax_no.flatten().into(),
             ],
         )
         .await
@@ -147,6 +181,9 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
     let address = req.address.as_deref().and_then(|a| errors.take("address", address(a)));
     let tax = req.tax_rate_bp.and_then(|v| errors.take("tax_rate_bp", basis_points(v)));
     let service = req.service_charge_bp.and_then(|v| errors.take("service_charge_bp", basis_points(v)));
+    let step = req.cash_rounding_step.and_then(|v| errors.take("cash_rounding_step", rounding_step(v)));
+    // `Some(None)` clears the tax number.
+    let tax_no = req.tax_number.as_deref().and_then(|v| errors.take("tax_number", tax_number(v)));
     if let Some(tz) = &req.timezone {
         check_timezone(tx, tz, &mut errors).await?;
     }
@@ -158,6 +195,9 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
                 "UPDATE outlets SET name = coalesce($2, name), address = coalesce($3, address), \
                         timezone = coalesce($4, timezone), tax_rate_bp = coalesce($5, tax_rate_bp), \
                         service_charge_bp = coalesce($6, service_charge_bp), is_open = coalesce($7, is_open), \
+                        cash_rounding_step = coalesce($8, cash_rounding_step), \
+                        kiosk_kitchen_release = coalesce($9, kiosk_kitchen_release), \
+                        tax_number = CASE WHEN $10 THEN $11 ELSE tax_number END, \
                         version = app.next_catalog_version(1), updated_at = now() \
                   WHERE id = $1 AND archived_at IS NULL RETURNING {COLUMNS}"
             ),
@@ -169,6 +209,10 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
                 tax.into(),
                 service.into(),
                 req.is_open.into(),
+                step.into(),
+                req.kiosk_kitchen_release.map(KitchenRelease::as_str).into(),
+                tax_no.is_some().into(),
+                tax_no.flatten().into(),
             ],
         )
         .await

@@ -201,6 +201,8 @@ codes! {
     TooSmall = "too_small" [min],
     /// A rate in basis points between 0 and 10000 (0% to 100%).
     BasisPointsOutOfRange = "basis_points_out_of_range" [],
+    /// A cash rounding step of 0 (none), 100, 500 or 1000 minor units.
+    CashRoundingStepInvalid = "cash_rounding_step_invalid" [],
     /// Not an email address.
     EmailInvalid = "email_invalid" [],
     /// Another account of the brand has this email.

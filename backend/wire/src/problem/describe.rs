@@ -189,6 +189,9 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         C::ControlCharacters => w!(en, "tidak boleh berisi karakter kontrol", "must not contain control characters"),
         C::OutOfRange => w!(en, "harus antara {} dan {}", "must be between {} and {}", p("min"), p("max")),
         C::TooSmall => w!(en, "minimal {}", "must be at least {}", p("min")),
+        C::CashRoundingStepInvalid => {
+            w!(en, "harus 0 (tanpa pembulatan), 100, 500 atau 1000", "must be 0 (no rounding), 100, 500 or 1000")
+        }
         C::BasisPointsOutOfRange => w!(en, "harus antara 0% dan 100%", "must be between 0 and 10000 (0% to 100%)"),
         C::EmailInvalid => w!(en, "harus berbentuk nama@contoh.com", "must look like name@example.com"),
         C::EmailTaken => {
