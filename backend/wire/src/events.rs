@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn an_unknown_kind_is_none_not_an_error() {
-        let future = LiveEvent::decode("payment.updated", json!({"order_id": Uuid::nil(), "payment": {}}));
+        let future = LiveEvent::decode("stock.level_changed", json!({"ingredient_id": Uuid::nil(), "on_hand": {}}));
         assert_eq!(future.unwrap(), None);
     }
 
