@@ -106,9 +106,12 @@ fn principal(actor: &Actor, state: &AppState) -> (String, usize) {
     params(("id" = Uuid, Path, description = "The outlet"), ("Last-Event-ID" = Option<i64>, Header, nullable = false, minimum = 0, description = "resume after this event"),
         ("last_event_id" = Option<i64>, Query, nullable = false, minimum = 0, description = "as Last-Event-ID, for clients that cannot set headers"),
         ("access_token" = Option<String>, Query, nullable = false, description = "a device or staff token, for clients that cannot set headers")),
-    responses((status = 200, content_type = "text/event-stream", body = LiveEvent,
-               description = "the outlet's events: each has `event:` = its `kind`, `data:` = its `data` (JSON), \
-                              and `id:` = the outlet's event sequence (not on `ping`)"),
+    // The events' shapes are the `LiveEvent` schema (in the components): an
+    // SSE frame is `event:`/`data:`/`id:` lines, not that JSON object, so it
+    // is described here rather than declared as the response body.
+    responses((status = 200, content_type = "text/event-stream",
+               description = "the outlet's events: each has `event:` = its `kind`, `data:` = its `data` (JSON, \
+                              see the `LiveEvent` schema), and `id:` = the outlet's event sequence (not on `ping`)"),
               (status = 400, description = "Last-Event-ID is not a number"), (status = 404),
               (status = 429, description = "the token holds as many streams as it may; see Retry-After")),
     security(("bearer" = [])))]

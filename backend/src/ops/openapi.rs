@@ -42,7 +42,7 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         crate::pickup::http::pickup_board,
         crate::sync::sync_push, crate::events::http::outlet_events,
     ),
-    components(schemas(pos_wire::Problem)),
+    components(schemas(pos_wire::Problem, pos_wire::LiveEvent)),
     modifiers(&BearerAuth, &EventKindsDoc, &Refusals),
 )]
 pub struct ApiDoc;
