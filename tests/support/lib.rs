@@ -317,6 +317,8 @@ pub struct SseEvent {
 pub struct SseClient {
     response: reqwest::Response,
     buffer: String,
+    /// The server ended the stream (or the connection broke).
+    ended: bool,
 }
 
 impl SseClient {
@@ -331,10 +333,32 @@ impl SseClient {
 
     /// Connects with `req` as built (a query token, a cookie...); asserts a 200 stream.
     pub async fn open(req: reqwest::RequestBuilder) -> SseClient {
-        let response = req.header("accept", "text/event-stream").send().await.expect("SSE connect");
-        assert_eq!(response.status(), 200, "SSE status");
-        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-        SseClient { response, buffer: String::new() }
+        Self::try_open(req).await.unwrap_or_else(|why| panic!("SSE status: not a 200 event stream: {why}"))
+    }
+
+    /// Connects with `req`, as a device that retries does: the stream, or
+    /// why there is none (no answer, or an answer that is not a stream).
+    pub async fn try_open(req: reqwest::RequestBuilder) -> Result<SseClient, String> {
+        let response = req.header("accept", "text/event-stream").send().await.map_err(|e| e.to_string())?;
+        let is_stream = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
+        if response.status() != 200 || !is_stream {
+            return Err(format!("{}: {}", response.status(), response.text().await.unwrap_or_default()));
+        }
+        Ok(SseClient { response, buffer: String::new(), ended: false })
+    }
+
+    /// A header of the stream's response.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.response.headers().get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// True once the stream has ended (as [`SseClient::next`] found).
+    pub fn ended(&self) -> bool {
+        self.ended
     }
 
     /// True when the server ends the stream within `wait` (whatever it
@@ -371,7 +395,13 @@ impl SseClient {
                 }
                 return Some(SseEvent { id, event, data: serde_json::from_str(&data).unwrap_or(Value::String(data)) });
             }
-            let chunk = tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()?.ok()??;
+            let chunk = match tokio::time::timeout_at(deadline, self.response.chunk()).await.ok()? {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) | Err(_) => {
+                    self.ended = true;
+                    return None;
+                }
+            };
             self.buffer.push_str(&String::from_utf8_lossy(&chunk).replace("\r\n", "\n"));
         }
     }
