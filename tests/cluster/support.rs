@@ -367,7 +367,7 @@ pub fn port_of(base: &str) -> u16 {
 pub async fn metric_sum(base: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
     let text = reqwest::get(format!("{base}/metrics")).await.unwrap().text().await.unwrap();
     text.lines()
-        .filter(|l| l.starts_with(&format!("{name}{{")))
+        .filter(|l| l.starts_with(&format!("{name}{{")) || l.starts_with(&format!("{name} ")))
         .filter(|l| labels.iter().all(|(k, v)| l.contains(&format!("{k}=\"{v}\""))))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
         .fold(0.0, |sum, v| sum + v)
