@@ -42,7 +42,7 @@ pub fn run(cmd: &mut Command) -> String {
 }
 
 /// A scratch directory the postgres OS user owns.
-fn postgres_scratch(name: &str) -> Scratch {
+pub fn postgres_scratch(name: &str) -> Scratch {
     let scratch = Scratch::new(name);
     if let Some((uid, gid)) = is_root().then(|| account("postgres").expect("a postgres OS user")) {
         std::os::unix::fs::chown(&scratch.0, Some(uid), Some(gid)).unwrap();
@@ -91,7 +91,7 @@ impl PgNode {
         ]));
         // The superuser (tests, replication, backups) comes from loopback
         // without a password; the roles the server uses need theirs.
-        let hba = "local all all trust\nhost all postgres 127.0.0.1/32 trust\n\
+        let hba = "local all all trust\nlocal replication all trust\nhost all postgres 127.0.0.1/32 trust\n\
                    host replication postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n";
         std::fs::write(node.data.join("pg_hba.conf"), hba).unwrap();
         node.configure(&format!("fsync = off\nmax_connections = 150\nwal_keep_size = '256MB'\n{conf}"));
@@ -111,6 +111,12 @@ impl PgNode {
             .unwrap();
         assert!(migrated.success(), "pos-server migrate failed");
         node
+    }
+
+    /// A cluster something else made in `scratch` (at `rel`) and serves on
+    /// `port`: stopped and removed on drop like the others.
+    pub fn adopt(scratch: Scratch, rel: &str, port: u16) -> PgNode {
+        PgNode { port, data: scratch.path(rel), bin: Self::bin(), scratch }
     }
 
     /// A streaming hot standby of `primary`, cloned with pg_basebackup,
