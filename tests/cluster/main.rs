@@ -11,3 +11,4 @@ mod nginx_site;
 mod pgbouncer;
 mod promotion;
 mod replica_reads;
+mod systemd_units;
