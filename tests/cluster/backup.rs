@@ -115,7 +115,7 @@ async fn a_point_in_time_restore_has_exactly_the_orders_committed_before_it() {
     tool(&["prune", "--keep-days", "0", "--keep-min", "1"]);
     let left: Vec<String> =
         std::fs::read_dir(backups.path("base")).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
-    assert_eq!(left, [second_base.clone()], "only the newest base backup is kept");
+    assert_eq!(left, std::slice::from_ref(&second_base), "only the newest base backup is kept");
     let start_wal = std::fs::read_to_string(format!("{second_base}/start-wal")).unwrap().trim().to_string();
     let after_prune = segments();
     assert!(after_prune.len() < before_prune.len(), "old WAL went");
