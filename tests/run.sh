@@ -10,15 +10,16 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../backend/scripts/lib.sh"
 cd "$POS_ROOT"
 
-pos_install_deps wasm browser
+pos_install_deps wasm browser cluster
 ulimit -n 65536 2>/dev/null || true
 STATE="$(mktemp -d /tmp/pos-test.XXXXXX)"
 DB="pos_test_$(date +%s)_$$"
-FAULTS_PID=""
+BACKGROUND_PIDS=()
 cleanup() {
   local rc=$?
-  # The fault tests run in their own process group (see below).
-  [ -n "$FAULTS_PID" ] && kill -- -"$FAULTS_PID" 2>/dev/null
+  # The fault and cluster tests run in their own process groups (see below).
+  local pid
+  for pid in "${BACKGROUND_PIDS[@]}"; do [ -n "$pid" ] && kill -- -"$pid" 2>/dev/null || true; done
   [ -n "${DATABASE_URL:-}" ] && pos_pg_drop_db "$DB"
   pos_services_stop
   rm -rf "$STATE"
@@ -55,25 +56,38 @@ pos_log "clippy and host unit tests of the kiosk/KDS app"
 )
 
 # The fault tests (tests/faults: real server, PostgreSQL and Redis processes
-# killed and restarted, each test with its own) run next to the other Rust
-# tests, from their built binary so cargo's lock does not serialise them.
-pos_log "running the fault tests (in the background) and the Rust tests (unit, HTTP, SQL, multi-process)"
-FAULTS_BIN="$(cargo test -p pos-fault-tests --test faults --no-run --message-format=json 2>/dev/null |
-  python3 -c 'import json, sys
+# killed and restarted, each test with its own) and the deployment tests
+# (tests/cluster: servers behind nginx, a standby promoted, backups
+# restored, PgBouncer) run next to the other Rust tests, from their built
+# binaries so cargo's lock does not serialise them.
+# background_suite PACKAGE TEST: starts it; its pid goes to BACKGROUND_PIDS.
+background_suite() {
+  local bin
+  bin="$(cargo test -p "$1" --test "$2" --no-run --message-format=json 2>/dev/null |
+    python3 -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("executable") and m["target"]["name"] == "faults": print(m["executable"])')"
-[ -x "$FAULTS_BIN" ] || pos_die "the fault test binary was not built"
-setsid "$FAULTS_BIN" --test-threads=1 >"$STATE/faults.log" 2>&1 &
-FAULTS_PID=$!
-cargo test --workspace --exclude pos-fault-tests --quiet -- --test-threads="${POS_TEST_THREADS:-4}"
-if ! wait "$FAULTS_PID"; then
-  FAULTS_PID=""
-  cat "$STATE/faults.log" >&2
-  pos_die "the fault tests failed"
-fi
-FAULTS_PID=""
-grep -E '^test |^test result' "$STATE/faults.log" >&2
+    if m.get("executable") and m["target"]["name"] == sys.argv[1]: print(m["executable"])' "$2")"
+  [ -x "$bin" ] || pos_die "the $2 test binary was not built"
+  setsid "$bin" --test-threads=1 >"$STATE/$2.log" 2>&1 &
+  BACKGROUND_PIDS+=($!)
+}
+# wait_suite INDEX NAME: waits for it; its log on failure, its summary otherwise.
+wait_suite() {
+  local pid="${BACKGROUND_PIDS[$1]}"
+  if ! wait "$pid"; then
+    cat "$STATE/$2.log" >&2
+    pos_die "the $2 tests failed"
+  fi
+  BACKGROUND_PIDS[$1]=""
+  grep -E '^test |^test result' "$STATE/$2.log" >&2
+}
+pos_log "running the fault and deployment tests (in the background) and the Rust tests (unit, HTTP, SQL, multi-process)"
+background_suite pos-fault-tests faults
+background_suite pos-cluster-tests cluster
+cargo test --workspace --exclude pos-fault-tests --exclude pos-cluster-tests --quiet -- --test-threads="${POS_TEST_THREADS:-4}"
+wait_suite 0 faults
+wait_suite 1 cluster
 pos_log "running Schemathesis: the OpenAPI document against a live server"
 POS_SERVER_BIN="$CARGO_TARGET_DIR/debug/pos-server" bash tests/schemathesis/run.sh
 pos_log "running the browser tests (Debian Chromium)"

@@ -12,7 +12,7 @@ _POS_STARTED=()
 pos_log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 pos_die() { printf '\033[1;31mxx\033[0m %s\n' "$*" >&2; exit 1; }
 
-# pos_install_deps [browser] [wasm] [bench]
+# pos_install_deps [browser] [wasm] [bench] [cluster]
 pos_install_deps() {
   local want=() pkgs=()
   [ -x "$PG_BIN/postgres" ] || want+=(postgresql-15)
@@ -28,6 +28,9 @@ pos_install_deps() {
                command -v node >/dev/null || want+=(nodejs npm) ;;
       bench) command -v wrk >/dev/null || want+=(wrk)
              command -v pgbench >/dev/null || want+=(postgresql-contrib) ;;
+      # The deployment tests: the nginx site and PgBouncer.
+      cluster) command -v nginx >/dev/null || want+=(nginx-light)
+               command -v pgbouncer >/dev/null || want+=(pgbouncer) ;;
     esac
   done
   for p in "${want[@]}"; do pkgs+=("$p"); done
@@ -40,8 +43,11 @@ pos_install_deps() {
     if command -v pg_lsclusters >/dev/null && pg_lsclusters -h 2>/dev/null | grep -q online; then
       pg_ctlcluster 15 main stop 2>/dev/null || true
     fi
-    # The same for redis-server's system service.
-    if command -v service >/dev/null; then service redis-server stop >/dev/null 2>&1 || true; fi
+    # The same for the system services of redis-server, nginx and pgbouncer.
+    if command -v service >/dev/null; then
+      local svc
+      for svc in redis-server nginx pgbouncer; do service "$svc" stop >/dev/null 2>&1 || true; done
+    fi
   fi
   for extra in "$@"; do
     if [ "$extra" = wasm ] && ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then

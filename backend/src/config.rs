@@ -48,6 +48,9 @@ pub struct Settings {
     pub database_url: Secret<String>,
     /// The owner role's connection, for migrations only.
     pub owner_database_url: Option<Secret<String>>,
+    /// The app role on a read replica (a streaming hot standby): lag-tolerant
+    /// reads may run there (see `db::replica`).
+    pub replica_database_url: Option<Secret<String>>,
     pub db_max_connections: u32,
     pub redis_url: Option<Secret<String>>,
     pub jwt_keys: Vec<JwtKeyConfig>,
@@ -171,6 +174,7 @@ impl Settings {
                 var("POS_DATABASE_URL").unwrap_or_else(|| "postgres://pos_app:pos_app@127.0.0.1:5432/pos".into()),
             ),
             owner_database_url: var("POS_OWNER_DATABASE_URL").map(Secret::new),
+            replica_database_url: var("POS_REPLICA_DATABASE_URL").map(Secret::new),
             db_max_connections: parse("POS_DB_MAX_CONNECTIONS", 16)? as u32,
             redis_url: var("POS_REDIS_URL").map(Secret::new),
             jwt_keys,

@@ -34,10 +34,13 @@ use crate::{
 /// Connects to PostgreSQL (and Redis when configured) and builds the shared state.
 pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppState>> {
     let events = std::sync::Arc::new(crate::events::EventBus::default());
-    let db = Db::connect(settings.database_url.expose(), settings.db_max_connections)
+    let mut db = Db::connect(settings.database_url.expose(), settings.db_max_connections)
         .await
         .context("connecting to PostgreSQL as the app role (POS_DATABASE_URL)")?
         .with_bus(events.clone());
+    if let Some(url) = &settings.replica_database_url {
+        db = db.with_replica(url.expose(), settings.db_max_connections).await.context("POS_REPLICA_DATABASE_URL")?;
+    }
     let redis = match &settings.redis_url {
         Some(url) => Some(
             deadpool_redis::Config::from_url(url.expose())

@@ -97,7 +97,8 @@ fn rebased(root: &Path, path: &str) -> PathBuf {
 /// The block of service `name` in compose.yaml, as text.
 fn compose_service(name: &str) -> String {
     let text = std::fs::read_to_string(format!("{REPO}/docker/compose.yaml")).unwrap();
-    let mut lines = text.lines().skip_while(|l| *l != format!("  {name}:"));
+    // `  app1: &app` (a YAML anchor) counts as the service's first line.
+    let mut lines = text.lines().skip_while(|l| *l != format!("  {name}:") && !l.starts_with(&format!("  {name}: &")));
     lines.next().unwrap_or_else(|| panic!("compose has no {name} service"));
     lines.take_while(|l| l.is_empty() || l.starts_with("    ")).collect::<Vec<_>>().join("\n")
 }
@@ -116,7 +117,10 @@ async fn the_image_runs_as_its_unprivileged_user_and_keeps_uploads_on_its_volume
         image.user
     );
     assert_eq!(image.healthcheck.first().map(String::as_str), Some("pos-server"), "{:?}", image.healthcheck);
-    let app_service = compose_service("app");
+    // Both servers are one definition (app2: *app).
+    let app_service = compose_service("app1");
+    let compose = std::fs::read_to_string(format!("{REPO}/docker/compose.yaml")).unwrap();
+    assert!(compose.contains("\n  app1: &app\n") && compose.contains("\n  app2: *app\n"), "app2 is app1");
     assert!(app_service.contains(&format!(":{media}")), "compose mounts a volume at {media}:\n{app_service}");
     assert!(app_service.contains("healthcheck:"), "compose health-checks the app:\n{app_service}");
     let compose_check =

@@ -320,6 +320,9 @@ type EventStream = std::pin::Pin<
 /// An SSE client over reqwest (parsing by `eventsource-stream`), for tests.
 pub struct SseClient {
     events: EventStream,
+    headers: reqwest::header::HeaderMap,
+    /// The server ended the stream (or the connection broke).
+    ended: bool,
 }
 
 impl SseClient {
@@ -334,16 +337,39 @@ impl SseClient {
 
     /// Connects with `req` as built (a query token, a cookie...); asserts a 200 stream.
     pub async fn open(req: reqwest::RequestBuilder) -> SseClient {
-        let response = req.header("accept", "text/event-stream").send().await.expect("SSE connect");
-        assert_eq!(response.status(), 200, "SSE status");
-        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-        SseClient::of(response)
+        Self::try_open(req).await.unwrap_or_else(|why| panic!("SSE status: not a 200 event stream: {why}"))
+    }
+
+    /// Connects with `req`, as a device that retries does: the stream, or
+    /// why there is none (no answer, or an answer that is not a stream).
+    pub async fn try_open(req: reqwest::RequestBuilder) -> Result<SseClient, String> {
+        let response = req.header("accept", "text/event-stream").send().await.map_err(|e| e.to_string())?;
+        let is_stream = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/event-stream"));
+        if response.status() != 200 || !is_stream {
+            return Err(format!("{}: {}", response.status(), response.text().await.unwrap_or_default()));
+        }
+        Ok(SseClient::of(response))
     }
 
     /// Reads the events of a stream already answered.
     pub fn of(response: reqwest::Response) -> SseClient {
         use eventsource_stream::Eventsource;
-        SseClient { events: Box::pin(response.bytes_stream().eventsource()) }
+        let headers = response.headers().clone();
+        SseClient { events: Box::pin(response.bytes_stream().eventsource()), headers, ended: false }
+    }
+
+    /// A header of the stream's response.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// True once the stream has ended (as [`SseClient::next`] found).
+    pub fn ended(&self) -> bool {
+        self.ended
     }
 
     /// True when the server ends the stream within `wait` (whatever it
@@ -363,9 +389,17 @@ impl SseClient {
     /// The next event (comments skipped), or None when `wait` passes first or the stream ends.
     pub async fn next(&mut self, wait: std::time::Duration) -> Option<SseEvent> {
         use futures_util::StreamExt;
-        let e = tokio::time::timeout(wait, self.events.next()).await.ok()??.ok()?;
-        let data = serde_json::from_str(&e.data).unwrap_or(Value::String(e.data));
-        Some(SseEvent { id: Some(e.id).filter(|id| !id.is_empty()), event: e.event, data })
+        match tokio::time::timeout(wait, self.events.next()).await {
+            Err(_) => None,
+            Ok(Some(Ok(e))) => {
+                let data = serde_json::from_str(&e.data).unwrap_or(Value::String(e.data));
+                Some(SseEvent { id: Some(e.id).filter(|id| !id.is_empty()), event: e.event, data })
+            }
+            Ok(Some(Err(_)) | None) => {
+                self.ended = true;
+                None
+            }
+        }
     }
 
     /// The (sequence, pickup number) of the next `order.created` events, up

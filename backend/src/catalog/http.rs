@@ -172,8 +172,7 @@ pub async fn outlet_menu(
             body
         }
         None => {
-            let menu = menu::outlet_menu(&s.tx, *id, &stamp).await?;
-            s.tx.commit().await?;
+            let menu = menu::outlet_menu_routed(&state.db, s.tx, *id, &stamp).await?;
             let body = bytes::Bytes::from(serde_json::to_vec(&menu).map_err(anyhow::Error::from)?);
             state.menu_cache.put(*id, &etag, body.clone());
             body
@@ -212,11 +211,14 @@ pub struct PullQuery {
 
 #[utoipa::path(get, path = "/api/v1/sync/pull", tag = "sync", params(PullQuery),
     responses((status = 200, body = PullResponse), (status = 404), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
-pub async fn sync_pull(s: Scoped, q: web::Query<PullQuery>) -> Result<web::Json<PullResponse>> {
+pub async fn sync_pull(
+    state: web::Data<AppState>,
+    s: Scoped,
+    q: web::Query<PullQuery>,
+) -> Result<web::Json<PullResponse>> {
     let since = pull::parse_cursor(q.since.as_deref())?;
-    let page = pull::pull_changes(&s.tx, q.outlet_id, since, q.limit.unwrap_or(pull::DEFAULT_LIMIT)).await?;
-    s.tx.commit().await?;
-    Ok(web::Json(page))
+    let limit = q.limit.unwrap_or(pull::DEFAULT_LIMIT);
+    Ok(web::Json(pull::pull_routed(&state.db, s.tx, q.outlet_id, since, limit).await?))
 }
 
 /// Upload an item image as the raw body (`Content-Type: image/jpeg|png|webp`, at most 2 MiB).

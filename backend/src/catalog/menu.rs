@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::{categories, items::groups_of};
 use crate::{
-    db::ScopedTx,
+    db::{Db, ScopedTx, replica::read_routed},
     error::{Error, Result},
 };
 
@@ -107,6 +107,21 @@ pub async fn outlet_menu(tx: &ScopedTx, outlet_id: Uuid, stamp: &MenuStamp) -> R
             })
             .collect(),
     })
+}
+
+/// [`outlet_menu`] of the menu `stamp` names (read on the primary in
+/// `tx`): built on the read replica when the replica's stamp is the same,
+/// else in `tx` (see `db::replica`).
+pub async fn outlet_menu_routed(db: &Db, tx: ScopedTx, outlet_id: Uuid, stamp: &MenuStamp) -> Result<OutletMenu> {
+    read_routed(
+        db,
+        tx,
+        "outlet_menu",
+        async |tx: &ScopedTx| self::stamp(tx, outlet_id).await,
+        |replayed: &MenuStamp| replayed == stamp,
+        async |tx: &ScopedTx| outlet_menu(tx, outlet_id, stamp).await,
+    )
+    .await
 }
 
 /// Serialised menus by (outlet, ETag). An ETag names one exact menu, so an

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{categories, items, overrides};
 use crate::{
-    db::ScopedTx,
+    db::{Db, ScopedTx, replica::read_routed},
     error::{Code, CodedError, Error, Result as AppResult},
 };
 
@@ -102,6 +102,34 @@ impl Window<'_> {
         }
         Ok(())
     }
+}
+
+/// The brand's catalogue version: every row a pull returns carries one at
+/// most this, and a change committed later gets a higher one.
+pub async fn catalog_version(tx: &ScopedTx) -> AppResult<i64> {
+    let rows = tx.query_raw("SELECT coalesce((SELECT version FROM catalog_versions), 0) AS v", []).await?;
+    Ok(crate::db::opt_row::<i64>(&rows, "v")?.unwrap_or(0))
+}
+
+/// [`pull_changes`], on the read replica when it has replayed every
+/// catalogue change the primary has (see `db::replica`), else in `tx`.
+pub async fn pull_routed(
+    db: &Db,
+    tx: ScopedTx,
+    outlet_id: Uuid,
+    since: Option<i64>,
+    limit: u32,
+) -> AppResult<PullResponse> {
+    let current = catalog_version(&tx).await?;
+    read_routed(
+        db,
+        tx,
+        "sync_pull",
+        catalog_version,
+        |replayed: &i64| *replayed >= current,
+        async |tx: &ScopedTx| pull_changes(tx, outlet_id, since, limit).await,
+    )
+    .await
 }
 
 /// One page of changes for `outlet_id` after `since` (None: snapshot).

@@ -35,23 +35,47 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// Between connection attempts while the database is down.
 const RETRY: Duration = Duration::from_millis(200);
 
+/// Which database a gate watches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Watched {
+    /// The primary: requests get 503 while it is away.
+    Primary,
+    /// The read replica: reads go to the primary while it is away.
+    Replica,
+}
+
 /// The availability gate of one pool.
 pub struct Availability {
     /// True while PostgreSQL answers.
     up: watch::Sender<bool>,
     /// Asks the watcher to ping now.
     suspect: Notify,
+    watched: Watched,
 }
 
 impl Availability {
-    /// Starts watching the database at `url` (which was just reached, so the
+    /// Starts watching the primary at `url` (which was just reached, so the
     /// gate starts open).
     pub fn watch(url: &str) -> Result<Arc<Availability>, DbErr> {
+        Self::watch_as(url, Watched::Primary)
+    }
+
+    /// Starts watching the database at `url`. A replica's gate starts
+    /// closed and opens once the watcher has reached it.
+    pub fn watch_as(url: &str, watched: Watched) -> Result<Arc<Availability>, DbErr> {
         let options: PgConnectOptions =
             url.parse::<PgConnectOptions>().map_err(|e| DbErr::Custom(e.to_string()))?.application_name("pos-db-watch");
-        let this = Arc::new(Availability { up: watch::Sender::new(true), suspect: Notify::new() });
+        let up = watched == Watched::Primary;
+        let this = Arc::new(Availability { up: watch::Sender::new(up), suspect: Notify::new(), watched });
         tokio::spawn(watch_database(Arc::downgrade(&this), options));
         Ok(this)
+    }
+
+    fn gauge(&self) -> &'static str {
+        match self.watched {
+            Watched::Primary => "db_available",
+            Watched::Replica => "db_replica_available",
+        }
     }
 
     /// True while the database is known to be unreachable.
@@ -105,13 +129,24 @@ impl Availability {
         if !changed {
             return;
         }
-        metrics::gauge!("db_available").set(if up { 1.0 } else { 0.0 });
-        if up {
-            let down_ms = down_since.take().map(|t| t.elapsed().as_millis() as u64).unwrap_or_default();
-            tracing::info!(down_ms, "PostgreSQL answers again");
-        } else {
-            *down_since = Some(Instant::now());
-            tracing::warn!("PostgreSQL is unreachable; answering 503 until it is back");
+        metrics::gauge!(self.gauge()).set(if up { 1.0 } else { 0.0 });
+        match (up, self.watched) {
+            (true, Watched::Primary) => {
+                let down_ms = down_since.take().map(|t| t.elapsed().as_millis() as u64).unwrap_or_default();
+                tracing::info!(down_ms, "PostgreSQL answers again");
+            }
+            (true, Watched::Replica) => {
+                *down_since = None;
+                tracing::info!("the read replica answers; lag-tolerant reads may use it");
+            }
+            (false, Watched::Primary) => {
+                *down_since = Some(Instant::now());
+                tracing::warn!("PostgreSQL is unreachable; answering 503 until it is back");
+            }
+            (false, Watched::Replica) => {
+                *down_since = Some(Instant::now());
+                tracing::warn!("the read replica is unreachable; every read goes to the primary");
+            }
         }
     }
 }
@@ -137,13 +172,14 @@ async fn watch_database(this: Weak<Availability>, options: PgConnectOptions) {
                 _ = tokio::time::sleep(HEARTBEAT) => {}
                 _ = availability.suspect.notified() => {}
             }
+            let gauge = availability.gauge();
             drop(availability);
             if !matches!(tokio::time::timeout(PING_TIMEOUT, conn.ping()).await, Ok(Ok(()))) {
                 // Down only if a fresh connection fails too (next round):
                 // one killed backend is not an outage.
                 break;
             }
-            metrics::gauge!("db_available").set(1.0);
+            metrics::gauge!(gauge).set(1.0);
         }
     }
 }

@@ -6,10 +6,14 @@
 //! and password hash open, claim a device pairing code, and ask which of the
 //! process's open event streams have lost their credential. Nothing else in
 //! the server reads a tenant table without a tenant scope.
+//!
+//! Each call runs in a transaction of its own, like all other work: through
+//! PgBouncer in transaction mode a statement outside a transaction may meet
+//! another server connection between its preparation and its execution.
 
 use std::sync::Arc;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult};
+use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult, QueryResult, Statement, TransactionTrait};
 use uuid::Uuid;
 
 use super::{Availability, stmt};
@@ -64,13 +68,26 @@ impl<'a> CrossTenant<'a> {
         CrossTenant { conn, availability }
     }
 
+    /// The rows of one statement, run in a transaction of its own.
+    async fn rows(&self, statement: Statement) -> Result<Vec<QueryResult>> {
+        let txn = self.availability.guard(self.conn.begin()).await?;
+        let rows = self.availability.observe(txn.query_all_raw(statement).await)?;
+        self.availability.observe(txn.commit().await)?;
+        Ok(rows)
+    }
+
+    async fn all<T: FromQueryResult>(&self, statement: Statement) -> Result<Vec<T>> {
+        let rows = self.rows(statement).await?;
+        rows.iter().map(|r| T::from_query_result(r, "")).collect::<std::result::Result<_, _>>().map_err(Into::into)
+    }
+
     /// The active accounts of `email` (in `tenant`, or any) whose stored hash is `hash`.
     pub async fn login_matches(&self, email: &str, hash: &str, tenant: Option<Uuid>) -> Result<Vec<LoginMatch>> {
-        let query = LoginMatch::find_by_statement(stmt(
+        self.all(stmt(
             "SELECT tenant_id, user_id, tenant_name FROM app.login_matches($1, $2, $3)",
             [email.into(), hash.into(), tenant.into()],
-        ));
-        self.availability.guard(query.all(self.conn)).await
+        ))
+        .await
     }
 
     /// At most `limit` active accounts of `email` (oldest first) whose hash
@@ -83,11 +100,11 @@ impl<'a> CrossTenant<'a> {
         tenant: Option<Uuid>,
         limit: u32,
     ) -> Result<Vec<LoginCandidate>> {
-        let query = LoginCandidate::find_by_statement(stmt(
+        self.all(stmt(
             "SELECT tenant_id, user_id, password_hash, tenant_name FROM app.login_legacy_candidates($1, $2, $3, $4)",
             [email.into(), current_prefix.into(), tenant.into(), (limit as i32).into()],
-        ));
-        self.availability.guard(query.all(self.conn)).await
+        ))
+        .await
     }
 
     /// Positions (0-based) of the streams in `streams` whose credential no
@@ -100,8 +117,7 @@ impl<'a> CrossTenant<'a> {
         let column = |f: fn(&StreamCheck) -> Uuid| streams.iter().map(f).collect::<Vec<_>>();
         let kinds: Vec<String> = streams.iter().map(|s| s.kind.to_string()).collect();
         let rows = self
-            .availability
-            .guard(self.conn.query_all_raw(stmt(
+            .rows(stmt(
                 "SELECT i FROM app.ended_streams($1, $2, $3, $4, $5) AS i",
                 [
                     column(|s| s.tenant_id).into(),
@@ -110,7 +126,7 @@ impl<'a> CrossTenant<'a> {
                     column(|s| s.principal).into(),
                     column(|s| s.session.unwrap_or_default()).into(),
                 ],
-            )))
+            ))
             .await?;
         rows.iter()
             .map(|r| Ok(r.try_get::<i32>("", "i")? as usize - 1))
@@ -120,10 +136,12 @@ impl<'a> CrossTenant<'a> {
 
     /// Claims an unexpired, unused pairing code (by its hash) exactly once.
     pub async fn claim_pairing_code(&self, code_hash: Vec<u8>) -> Result<Option<ClaimedDevice>> {
-        let query = ClaimedDevice::find_by_statement(stmt(
-            "SELECT tenant_id, device_id, outlet_id, kind FROM app.claim_pairing_code($1)",
-            [code_hash.into()],
-        ));
-        self.availability.guard(query.one(self.conn)).await
+        let claimed: Vec<ClaimedDevice> = self
+            .all(stmt(
+                "SELECT tenant_id, device_id, outlet_id, kind FROM app.claim_pairing_code($1)",
+                [code_hash.into()],
+            ))
+            .await?;
+        Ok(claimed.into_iter().next())
     }
 }

@@ -6,10 +6,12 @@
 //!
 //! The few operations that must cross tenants live in [`cross_tenant`].
 //! While PostgreSQL is unreachable, both fail at once with 503 (see
-//! [`availability`]).
+//! [`availability`]). Lag-tolerant reads may run on a read replica (see
+//! [`replica`]), under the same scope and policies.
 
 pub mod availability;
 pub mod cross_tenant;
+pub mod replica;
 mod rows;
 
 use std::{
@@ -72,6 +74,8 @@ pub struct Db {
     /// Where committed events go; absent in tools that serve no one.
     bus: Option<Arc<EventBus>>,
     availability: Arc<Availability>,
+    /// The read replica, when one is configured.
+    replica: Option<Arc<replica::Replica>>,
 }
 
 impl Db {
@@ -83,7 +87,19 @@ impl Db {
             .acquire_timeout(Duration::from_secs(5))
             .sqlx_logging(false);
         let conn = Database::connect(opts).await?;
-        Ok(Db { availability: Availability::watch(url)?, conn, bus: None })
+        Ok(Db { availability: Availability::watch(url)?, conn, bus: None, replica: None })
+    }
+
+    /// Lets lag-tolerant reads use the replica at `url` (see [`replica`]).
+    /// It need not answer yet: until it does, those reads use the primary.
+    pub async fn with_replica(mut self, url: &str, max_connections: u32) -> Result<Db, DbErr> {
+        self.replica = Some(Arc::new(replica::Replica::connect(url, max_connections).await?));
+        Ok(self)
+    }
+
+    /// The read replica, if one is configured.
+    pub fn replica(&self) -> Option<&Arc<replica::Replica>> {
+        self.replica.as_ref()
     }
 
     /// Routes the events of every committed transaction to `bus`.
@@ -99,29 +115,8 @@ impl Db {
         outlets: OutletScope,
         principal: PrincipalId,
     ) -> Result<ScopedTx> {
-        let txn = self.availability.guard(self.conn.begin()).await?;
-        let (user, device) = match principal {
-            PrincipalId::User(id) => (id.to_string(), String::new()),
-            PrincipalId::Device(id) => (String::new(), id.to_string()),
-            PrincipalId::System => (String::new(), String::new()),
-        };
-        let scope = txn
-            .execute_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', $2, true), \
-                        set_config('app.user_id', $3, true), set_config('app.device_id', $4, true)",
-                [tenant_id.to_string().into(), outlets.setting().into(), user.into(), device.into()],
-            ))
-            .await;
-        self.availability.observe(scope)?;
-        Ok(ScopedTx {
-            txn,
-            tenant_id,
-            outlets,
-            events: Mutex::new(Vec::new()),
-            bus: self.bus.clone(),
-            availability: self.availability.clone(),
-        })
+        let scope = Scope { tenant_id, outlets, principal, read_only: false };
+        open_scoped(&self.conn, &self.availability, self.bus.clone(), scope).await
     }
 
     /// A round trip of at most `timeout`, for readiness checks; false at
@@ -141,11 +136,63 @@ impl Db {
     }
 }
 
+/// What a scoped transaction is opened with.
+struct Scope {
+    tenant_id: Uuid,
+    outlets: OutletScope,
+    principal: PrincipalId,
+    /// `transaction_read_only` for the whole transaction (replica reads).
+    read_only: bool,
+}
+
+/// Opens a transaction on `conn` whose first statement sets its scope.
+async fn open_scoped(
+    conn: &DatabaseConnection,
+    availability: &Arc<Availability>,
+    bus: Option<Arc<EventBus>>,
+    scope: Scope,
+) -> Result<ScopedTx> {
+    let txn = availability.guard(conn.begin()).await?;
+    let (user, device) = match scope.principal {
+        PrincipalId::User(id) => (id.to_string(), String::new()),
+        PrincipalId::Device(id) => (String::new(), id.to_string()),
+        PrincipalId::System => (String::new(), String::new()),
+    };
+    // Read-only as well on a replica: a misconfigured replica URL (a
+    // primary) must still never take a write through this path.
+    let sql = if scope.read_only {
+        "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', $2, true), \
+                set_config('app.user_id', $3, true), set_config('app.device_id', $4, true), \
+                set_config('transaction_read_only', 'on', true)"
+    } else {
+        "SELECT set_config('app.tenant_id', $1, true), set_config('app.outlet_ids', $2, true), \
+                set_config('app.user_id', $3, true), set_config('app.device_id', $4, true)"
+    };
+    let set = txn
+        .execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            [scope.tenant_id.to_string().into(), scope.outlets.setting().into(), user.into(), device.into()],
+        ))
+        .await;
+    availability.observe(set)?;
+    Ok(ScopedTx {
+        txn,
+        tenant_id: scope.tenant_id,
+        outlets: scope.outlets,
+        principal: scope.principal,
+        events: Mutex::new(Vec::new()),
+        bus,
+        availability: availability.clone(),
+    })
+}
+
 /// A transaction that can only see one tenant (and the outlets in scope).
 pub struct ScopedTx {
     txn: DatabaseTransaction,
     tenant_id: Uuid,
     outlets: OutletScope,
+    principal: PrincipalId,
     /// Events appended in this transaction, published once it commits.
     events: Mutex<Vec<OutletEvent>>,
     bus: Option<Arc<EventBus>>,
@@ -159,6 +206,10 @@ impl ScopedTx {
 
     pub fn outlets(&self) -> &OutletScope {
         &self.outlets
+    }
+
+    pub fn principal(&self) -> PrincipalId {
+        self.principal
     }
 
     /// Narrows (or sets) the outlet scope for the rest of the transaction.
