@@ -14,6 +14,7 @@ pub mod http;
 pub mod kitchen;
 pub mod ops;
 pub mod orders;
+pub mod payments;
 pub mod pickup;
 pub mod startup;
 pub mod state;

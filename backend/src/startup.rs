@@ -67,6 +67,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         events,
         stream_slots,
         stream_guard,
+        // Configured from the environment by the payments work (issue 11).
+        gateway: None,
     }))
 }
 
