@@ -124,6 +124,13 @@ export async function signIn(page, email, password = PASSWORD) {
   ]);
 }
 
+/** Switches the admin's language (`id` or `en`) with the header's switch. */
+export async function setLanguage(page, lang) {
+  if ((await page.getAttribute('html', 'lang')) === lang) return;
+  await page.click(`header form.lang button[value=${lang}]`);
+  await page.waitForSelector(`html[lang=${lang}]`);
+}
+
 /**
  * Full-page screenshots at desktop and phone width. `caret: 'initial'`:
  * hiding the caret leaves `style=""` on a focused input, which htmx then

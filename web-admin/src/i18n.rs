@@ -237,6 +237,25 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Outlet hilang dari daftar dan semua perangkatnya dicabut. Riwayatnya tetap tersimpan.",
         "The outlet leaves the list and all its devices are revoked. Its history is kept.",
     ),
+    ("outlets.tax_number", "NPWP", "Tax number (NPWP)"),
+    ("outlets.tax_number_hint", "Dicetak di struk. Boleh kosong.", "Printed on receipts. May be left empty."),
+    ("outlets.rounding", "Pembulatan tunai", "Cash rounding"),
+    ("outlets.rounding_none", "Tanpa pembulatan", "No rounding"),
+    (
+        "outlets.rounding_hint",
+        "Tagihan yang dilunasi tunai dibulatkan ke kelipatan ini; selisihnya tercatat sebagai baris pembulatan.",
+        "Bills settled in cash are rounded to this step; the difference shows as its own rounding line.",
+    ),
+    ("outlets.release", "Pesanan kiosk masuk ke dapur", "Kiosk orders reach the kitchen"),
+    ("outlets.release_on_place", "Saat dipesan", "When placed"),
+    (
+        "outlets.release_on_place_hint",
+        "pelanggan bisa membayar di kasir nanti",
+        "customers may pay at the counter later",
+    ),
+    ("outlets.release_on_paid", "Setelah dibayar", "Once paid"),
+    ("outlets.release_on_paid_hint", "dapur hanya melihat pesanan yang lunas", "the kitchen sees only paid orders"),
+    ("outlets.release_invalid", "Pilih salah satu pilihan", "Choose one of the options"),
     ("outlets.archive_confirm", "Ya, arsipkan outlet ini", "Yes, archive this outlet"),
     // Menu: categories
     (
