@@ -23,6 +23,8 @@ mod localtime;
 mod login;
 mod menu;
 pub mod money;
+mod order_detail;
+mod order_money;
 mod orders;
 mod outlets;
 mod paging;
@@ -117,9 +119,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/outlets/{id}/availability/{item}/toggle", web::post().to(availability::toggle))
             .route("/outlets/{id}/availability/{item}/price", web::post().to(availability::set_price))
             .route("/orders", web::get().to(orders::index))
-            .route("/orders/{id}", web::get().to(orders::detail))
+            .route("/orders/{id}", web::get().to(order_detail::detail))
+            .route("/orders/{id}/body", web::get().to(order_detail::detail_body))
             .route("/orders/{id}/status", web::post().to(orders::set_status))
             .route("/outlets/{id}/orders", web::get().to(orders::list))
+            .route("/outlets/{id}/orders/rows", web::get().to(orders::list_table))
             .route("/outlets/{id}/board", web::get().to(orders::board))
             .route("/outlets/{id}/board/columns", web::get().to(orders::board_columns))
             .default_service(web::to(error::no_such_page)),

@@ -1,0 +1,229 @@
+// Payments in the admin: the order list and the live board show where each
+// order's money stands (unpaid, partially paid, paid, partially refunded,
+// refunded, void); the order page shows its payments (cash with tendered,
+// change and rounding; card slip details; a pending QRIS with its gateway
+// reference), the cash rounding line and the refunds, in both languages.
+//
+// Payments here are written as the owner role in SQL, as the payments API
+// would leave them, so these tests are about what the admin shows.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  api, assertClean, createMenuItem, createOutlet, launch, placeOrder, screenshots, setLanguage, signIn, signUpBrand,
+  sqlAsOwner,
+} from './helpers.js';
+
+describe('payments in the admin', () => {
+  let browser;
+  let brand;
+  let outlet;
+  let kopi;
+  const orders = {};
+
+  /** A payment row as the payments API stores it. */
+  function payment(order, fields) {
+    const cols = {
+      method: 'cash', status: 'paid', amount_minor: order.total_minor, paid_at: 'now()', ...fields,
+    };
+    const names = Object.keys(cols);
+    const values = names.map((k) => {
+      const v = cols[k];
+      if (v === null) return 'NULL';
+      if (typeof v === 'number' || v === 'now()' || String(v).startsWith('now()')) return String(v);
+      return `'${v}'`;
+    });
+    return `INSERT INTO payments (tenant_id, id, outlet_id, order_id, client_payment_id, payload_hash, ${names.join(', ')})
+      VALUES ('${brand.tenantId}', gen_random_uuid(), '${outlet.id}', '${order.id}', gen_random_uuid(), '\\x00', ${values.join(', ')});`;
+  }
+  const setOrder = (order, set) => `UPDATE orders SET ${set} WHERE id = '${order.id}';`;
+
+  before(async () => {
+    brand = await signUpBrand('Kopi Bayar');
+    outlet = await createOutlet(brand, 'Kopi Bayar Senopati');
+    await api('PATCH', `/outlets/${outlet.id}`, { token: brand.token, body: { cash_rounding_step: 100 } });
+    kopi = await createMenuItem(brand, { name: 'Kopi Oat', price: 25430 });
+    for (const name of ['unpaid', 'paid', 'partial', 'partRefund', 'refunded', 'void']) {
+      orders[name] = await placeOrder(brand, outlet.id, [kopi]);
+    }
+    const total = orders.paid.total_minor;
+    assert.equal(total, 27973, '25.430 plus 10% PB1');
+    await api('POST', `/orders/${orders.void.id}/status`, {
+      token: brand.token, body: { status: 'cancelled', reason: 'Pelanggan pergi' },
+    });
+    const owner = `(SELECT id FROM users WHERE role = 'owner' LIMIT 1)`;
+    sqlAsOwner(brand.tenantId, [
+      // Cash settles it: Rp 27.973 due, Rp 28.000 in cash (+27 rounding), Rp 50.000 handed over.
+      payment(orders.paid, { amount_minor: total, rounding_minor: 27, tendered_minor: 50000, change_minor: 22000 }),
+      setOrder(orders.paid, `payment_status = 'paid', paid_minor = ${total}, rounding_minor = 27, receipt_number = 1, paid_at = now()`),
+      // A card payment of part of it, and a QRIS code waiting for the rest.
+      payment(orders.partial, {
+        method: 'card', amount_minor: 10000, card_approval_code: 'A1B2C3', card_last4: '4242', card_brand: 'visa',
+      }),
+      payment(orders.partial, {
+        method: 'qris', status: 'pending', amount_minor: total - 10000, paid_at: null, gateway: 'midtrans',
+        gateway_order_id: `pos-${orders.partial.id}`, gateway_transaction_id: 'tx-standin-777',
+        qr_string: '00020101021226', expires_at: "now() + interval '15 minutes'",
+      }),
+      setOrder(orders.partial, `payment_status = 'partially_paid', paid_minor = 10000`),
+      // Paid by QRIS, Rp 5.000 of it refunded.
+      payment(orders.partRefund, {
+        method: 'qris', gateway: 'midtrans', gateway_order_id: `pos-${orders.partRefund.id}`,
+        gateway_transaction_id: 'tx-standin-888', refunded_minor: 5000,
+      }),
+      setOrder(orders.partRefund, `payment_status = 'partially_refunded', paid_minor = ${total}, refunded_minor = 5000, receipt_number = 2, paid_at = now()`),
+      `INSERT INTO refunds (tenant_id, id, outlet_id, order_id, payment_id, client_refund_id, payload_hash, amount_minor, reason, status, user_id)
+        SELECT tenant_id, gen_random_uuid(), outlet_id, order_id, id, gen_random_uuid(), '\\x00', 5000, 'Es kurang dingin', 'succeeded', ${owner}
+          FROM payments WHERE order_id = '${orders.partRefund.id}';`,
+      payment(orders.refunded, { method: 'card', card_approval_code: 'Z9', card_brand: 'mastercard', refunded_minor: total }),
+      setOrder(orders.refunded, `payment_status = 'refunded', paid_minor = ${total}, refunded_minor = ${total}, receipt_number = 3, paid_at = now()`),
+      setOrder(orders.void, `payment_status = 'void'`),
+    ].join('\n'));
+    browser = await launch();
+    await signIn(browser.page, brand.email);
+  });
+  after(async () => browser?.close());
+
+  const badge = (page, order) => page.locator(`#order-${order.id} .badge.pay`);
+  const expected = {
+    unpaid: ['unpaid', 'Belum dibayar', 'Unpaid'],
+    paid: ['paid', 'Lunas', 'Paid'],
+    partial: ['partially_paid', 'Dibayar sebagian', 'Partially paid'],
+    partRefund: ['partially_refunded', 'Dikembalikan sebagian', 'Partially refunded'],
+    refunded: ['refunded', 'Dikembalikan', 'Refunded'],
+    void: ['void', 'Dibatalkan (void)', 'Void'],
+  };
+
+  test('the order list shows where each order\'s money stands, in both languages', async () => {
+    const { page, problems } = browser;
+    await page.goto(`/admin/outlets/${outlet.id}/orders`);
+    await page.waitForSelector('#orders');
+    for (const [name, [status, id]] of Object.entries(expected)) {
+      assert.equal(await badge(page, orders[name]).getAttribute('data-pay'), status, name);
+      assert.equal(await badge(page, orders[name]).textContent(), id, name);
+    }
+    await screenshots(page, 'payments-order-list');
+    await setLanguage(page, 'en');
+    await page.waitForSelector('#orders');
+    for (const [name, [, , en]] of Object.entries(expected)) {
+      assert.equal(await badge(page, orders[name]).textContent(), en, name);
+    }
+    await setLanguage(page, 'id');
+    assertClean(problems);
+  });
+
+  test('the live board shows paid and unpaid on every ticket', async () => {
+    const { page, problems } = browser;
+    await page.goto(`/admin/outlets/${outlet.id}/board`);
+    await page.waitForSelector('#live[data-live="open"]');
+    for (const name of ['unpaid', 'paid', 'partial', 'partRefund', 'refunded']) {
+      const [status, id] = expected[name];
+      assert.equal(await badge(page, orders[name]).getAttribute('data-pay'), status, name);
+      assert.equal(await badge(page, orders[name]).textContent(), id, name);
+    }
+    assert.equal(await page.locator(`#order-${orders.void.id}`).count(), 0, 'cancelled orders leave the board');
+    await screenshots(page, 'payments-board');
+    assertClean(problems);
+  });
+
+  test('a cash payment shows tendered, change and the cash rounding line', async () => {
+    const { page, problems } = browser;
+    await page.goto(`/admin/orders/${orders.paid.id}`);
+    assert.equal(await page.textContent('#order-payment-status'), 'Lunas');
+    assert.equal(await page.textContent('#receipt-number'), '1');
+    assert.equal(await page.textContent('#order-total'), 'Rp 27.973');
+    assert.match(await page.textContent('#order-rounding'), /Pembulatan tunai\s*Rp 27/);
+    assert.match(await page.textContent('#order-collected'), /Rp 28\.000/);
+    assert.equal(await page.locator('#order-balance').count(), 0, 'nothing left to pay');
+    const cash = page.locator('li.payment[data-method=cash]');
+    assert.equal(await cash.count(), 1);
+    assert.match(await cash.locator('.payment-head').textContent(), /Tunai\s*Berhasil/);
+    assert.equal(await cash.locator('.amount').textContent(), 'Rp 27.973');
+    assert.equal(await cash.locator('.tendered').textContent(), 'Rp 50.000');
+    assert.equal(await cash.locator('.change').textContent(), 'Rp 22.000');
+    assert.equal(await cash.locator('.rounding').textContent(), 'Rp 27');
+    await screenshots(page, 'payments-cash-detail');
+    assertClean(problems);
+  });
+
+  test('a card payment shows its slip; a pending QRIS its gateway reference and expiry; the balance is due', async () => {
+    const { page, problems } = browser;
+    await page.goto(`/admin/orders/${orders.partial.id}`);
+    assert.equal(await page.textContent('#order-payment-status'), 'Dibayar sebagian');
+    assert.match(await page.textContent('#order-paid'), /Rp 10\.000/);
+    assert.match(await page.textContent('#order-balance'), /Sisa tagihan\s*Rp 17\.973/);
+    const card = page.locator('li.payment[data-method=card]');
+    assert.equal(await card.locator('.card-slip').textContent(), 'Visa ···· 4242');
+    assert.equal(await card.locator('.approval').textContent(), 'A1B2C3');
+    assert.equal(await card.locator('.amount').textContent(), 'Rp 10.000');
+    assert.equal(await card.locator('.tendered').count(), 0, 'no tendered or change on a card');
+    const qris = page.locator('li.payment[data-method=qris]');
+    assert.equal(await qris.getAttribute('data-status'), 'pending');
+    assert.match(await qris.locator('.payment-head').textContent(), /QRIS\s*Menunggu/);
+    assert.equal(await qris.locator('.gateway-ref').textContent(), 'tx-standin-777');
+    assert.match(await qris.locator('.expires').textContent(), /^\d{2}[.:]\d{2}$/);
+    assert.ok(!(await page.textContent('main')).includes('00020101021226'), 'the QR payload is not shown to staff');
+    await screenshots(page, 'payments-card-qris-detail');
+
+    await setLanguage(page, 'en');
+    assert.match(await page.textContent('#order-balance'), /Balance due\s*Rp 17\.973/);
+    assert.match(await qris.locator('.payment-head').textContent(), /QRIS\s*Pending/);
+    assert.match(await card.locator('.payment-head').textContent(), /Card \(EDC\)\s*Paid/);
+    assert.match(await page.textContent('#payments'), /Gateway reference/);
+    assert.ok(!(await page.textContent('body')).includes('⟨?⟩'), 'every string has its English');
+    await setLanguage(page, 'id');
+    assertClean(problems);
+  });
+
+  test('refunds are listed with amount, reason and who made them', async () => {
+    const { page, problems } = browser;
+    await page.goto(`/admin/orders/${orders.partRefund.id}`);
+    assert.equal(await page.textContent('#order-payment-status'), 'Dikembalikan sebagian');
+    assert.match(await page.textContent('#order-refunded'), /−Rp 5\.000/);
+    const qris = page.locator('li.payment[data-method=qris]');
+    assert.equal(await qris.locator('.refunded').textContent(), 'Rp 5.000');
+    const rows = page.locator('#refunds tbody tr');
+    assert.equal(await rows.count(), 1);
+    const text = await rows.first().textContent();
+    assert.match(text, /QRIS/);
+    assert.match(text, /Es kurang dingin/);
+    assert.match(text, /Berhasil/);
+    assert.match(text, /Ibu Pemilik/);
+    assert.match(text, /Rp 5\.000/);
+    await screenshots(page, 'payments-refunds-detail');
+
+    await page.goto(`/admin/orders/${orders.void.id}`);
+    assert.equal(await page.textContent('#order-payment-status'), 'Dibatalkan (void)');
+    assert.equal(await page.locator('#order-balance').count(), 0, 'a void order owes nothing');
+    assert.match(await page.textContent('#payments'), /Belum ada pembayaran/);
+
+    await page.goto(`/admin/orders/${orders.unpaid.id}`);
+    assert.equal(await page.textContent('#order-payment-status'), 'Belum dibayar');
+    assert.match(await page.textContent('#order-balance'), /Rp 27\.973/);
+    assertClean(problems);
+  });
+
+  test('the order page refreshes when its own order changes, not for others', async () => {
+    const { page, problems } = browser;
+    await page.goto(`/admin/orders/${orders.unpaid.id}`);
+    await page.waitForSelector('#live[data-live="open"]');
+    await page.waitForFunction(() => !document.querySelector('.htmx-request'));
+    let fetches = 0;
+    page.on('request', (r) => { if (r.url().endsWith(`/admin/orders/${orders.unpaid.id}/body`)) fetches += 1; });
+    // Another order's change: no refetch.
+    await api('POST', `/orders/${orders.paid.id}/status`, { token: brand.token, body: { status: 'accepted' } });
+    await page.waitForTimeout(700);
+    assert.equal(fetches, 0, 'another order\'s event does not refetch this page');
+    // This order is paid meanwhile (as the API would), then moves on: the page shows both.
+    sqlAsOwner(brand.tenantId, [
+      payment(orders.unpaid, { method: 'card', card_approval_code: 'LIVE1', card_last4: '1111', card_brand: 'gpn' }),
+      setOrder(orders.unpaid, `payment_status = 'paid', paid_minor = total_minor, receipt_number = 4, paid_at = now()`),
+    ].join('\n'));
+    await api('POST', `/orders/${orders.unpaid.id}/status`, { token: brand.token, body: { status: 'accepted' } });
+    await page.waitForSelector('#order-payment-status[data-pay=paid]', { timeout: 3000 });
+    assert.equal(await page.textContent('#order-status'), 'Diterima');
+    assert.equal(await page.textContent('li.payment .card-slip'), 'GPN ···· 1111');
+    assert.equal(fetches, 1);
+    assertClean(problems);
+  });
+});
