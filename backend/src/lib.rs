@@ -3,6 +3,7 @@
 //! Areas of the business each have a module with their domain types, their
 //! queries (taking a [`db::ScopedTx`], never a pool) and their HTTP handlers.
 
+pub mod approvals;
 pub mod auth;
 pub mod catalog;
 pub mod config;

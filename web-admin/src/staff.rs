@@ -269,6 +269,7 @@ async fn save(
                 outlet_ids: Some(outlet_ids),
                 locale: None,
                 active: None,
+                pin: None,
             };
             users::update(&tx, &actor, state.salt_key(), id, req).await
         }

@@ -10,6 +10,7 @@ pub mod price_history;
 pub use pos_wire::pricing;
 pub mod shown_price;
 pub mod status;
+pub mod void;
 
 use chrono::{DateTime, Utc};
 use pos_wire::{Channel, Order, OrderLine, OrderPaymentStatus, OrderStatus, Page};

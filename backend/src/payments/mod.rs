@@ -2,3 +2,4 @@
 //! through a payment gateway (see API.md, Payments).
 
 pub mod gateway;
+pub mod refunds;

@@ -303,6 +303,32 @@ codes! {
     /// Choose at most `max` options of the group `group`.
     ChooseAtMost = "choose_at_most" [max, group],
 
+    // ----- Refunds, voids and approvals -----
+    /// A cashier needs the approval (`approval`) of a manager or owner for this.
+    ApprovalRequired = "approval_required" [],
+    /// The approver is not an active owner, or manager of this outlet, with a PIN set.
+    ApproverNotAllowed = "approver_not_allowed" [],
+    /// The approver's PIN is wrong.
+    ApprovalPinWrong = "approval_pin_wrong" [],
+    /// A PIN is 4 to 6 digits.
+    PinFormat = "pin_format" [],
+    /// More than is left to refund of this payment: at most `max`.
+    RefundExceedsPayment = "refund_exceeds_payment" [max],
+    /// Only a paid payment can be refunded.
+    PaymentNotRefundable = "payment_not_refundable" [],
+    /// The `client_refund_id` was already used for a refund with other content.
+    ClientRefundIdReused = "client_refund_id_reused" [],
+    /// The payment gateway refused the refund.
+    RefundRefusedByGateway = "refund_refused_by_gateway" [],
+    /// The payment gateway cannot take the refund now; it stays pending: send it again later with the same `client_refund_id`.
+    RefundGatewayUnavailable = "refund_gateway_unavailable" [],
+    /// An order with payments (paid or pending) cannot be voided; refund them instead.
+    OrderHasPayments = "order_has_payments" [],
+    /// A receipt is 80 or 58 (mm) wide.
+    ReceiptWidthInvalid = "receipt_width_invalid" [],
+    /// A language is `id` or `en`.
+    LanguageInvalid = "language_invalid" [],
+
     // ----- The admin's own form checks -----
     /// Not an amount of money.
     MoneyFormat = "money_format" [],

@@ -296,6 +296,50 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         C::ChooseAtLeast => w!(en, "pilih minimal {} dari {}", "choose at least {} of {}", p("min"), p("group")),
         C::ChooseAtMost => w!(en, "pilih paling banyak {} dari {}", "choose at most {} of {}", p("max"), p("group")),
 
+        C::ApprovalRequired => w!(
+            en,
+            "Kasir memerlukan persetujuan manajer atau pemilik untuk ini.",
+            "A cashier needs a manager's or owner's approval for this."
+        ),
+        C::ApproverNotAllowed => w!(
+            en,
+            "Pemberi persetujuan harus pemilik, atau manajer outlet ini, yang aktif dan sudah memiliki PIN.",
+            "The approver must be an active owner, or manager of this outlet, with a PIN set."
+        ),
+        C::ApprovalPinWrong => w!(en, "PIN pemberi persetujuan salah.", "The approver's PIN is wrong."),
+        C::PinFormat => w!(en, "harus 4 sampai 6 angka", "must be 4 to 6 digits"),
+        C::RefundExceedsPayment => {
+            w!(
+                en,
+                "melebihi sisa yang bisa dikembalikan (paling banyak {})",
+                "is more than is left to refund (at most {})",
+                p("max")
+            )
+        }
+        C::PaymentNotRefundable => {
+            w!(en, "Hanya pembayaran yang sudah lunas yang bisa dikembalikan.", "Only a paid payment can be refunded.")
+        }
+        C::ClientRefundIdReused => w!(
+            en,
+            "client_refund_id ini sudah dipakai untuk pengembalian dana lain.",
+            "This client_refund_id was already used for another refund."
+        ),
+        C::RefundRefusedByGateway => {
+            w!(en, "Gateway pembayaran menolak pengembalian dana ini.", "The payment gateway refused the refund.")
+        }
+        C::RefundGatewayUnavailable => w!(
+            en,
+            "Gateway pembayaran sedang tidak bisa dihubungi; pengembalian dana menunggu. Kirim lagi nanti dengan client_refund_id yang sama.",
+            "The payment gateway cannot be reached; the refund is pending. Send it again later with the same client_refund_id."
+        ),
+        C::OrderHasPayments => w!(
+            en,
+            "Pesanan yang sudah (atau sedang) dibayar tidak bisa dibatalkan; kembalikan dananya.",
+            "An order with payments cannot be voided; refund them instead."
+        ),
+        C::ReceiptWidthInvalid => w!(en, "harus 80 atau 58", "must be 80 or 58"),
+        C::LanguageInvalid => w!(en, "harus id atau en", "must be id or en"),
+
         C::MoneyFormat => w!(en, "tulis jumlah uang, misalnya 25000", "enter an amount, for example 25000"),
         C::MoneyWhole => w!(en, "tanpa angka desimal, misalnya 25000", "whole amounts only, for example 25000"),
         C::MoneyNegative => w!(en, "tidak boleh negatif", "must not be negative"),
