@@ -2,7 +2,8 @@
 // order's money stands (unpaid, partially paid, paid, partially refunded,
 // refunded, void); the order page shows its payments (cash with tendered,
 // change and rounding; card slip details; a pending QRIS with its gateway
-// reference), the cash rounding line and the refunds, in both languages.
+// reference), the cash rounding line and the refunds, in both languages;
+// owners and managers refund all or part of a payment from it.
 //
 // Payments here are written as the owner role in SQL, as the payments API
 // would leave them, so these tests are about what the admin shows.
@@ -224,6 +225,134 @@ describe('payments in the admin', () => {
     assert.equal(await page.textContent('#order-status'), 'Diterima');
     assert.equal(await page.textContent('li.payment .card-slip'), 'GPN ···· 1111');
     assert.equal(fetches, 1);
+    assertClean(problems);
+  });
+
+  const paymentOf = (order) => sqlAsOwner(brand.tenantId, `SELECT id FROM payments WHERE order_id = '${order.id}' AND status = 'paid' ORDER BY created_at LIMIT 1;`).trim();
+  const refundCount = (order) => Number(sqlAsOwner(brand.tenantId, `SELECT count(*) FROM refunds WHERE order_id = '${order.id}';`).trim());
+
+  async function submitRefund(page, paymentId, amount, reason) {
+    const form = page.locator(`#refund-${paymentId} form`);
+    if (!(await page.locator(`#refund-${paymentId}`).evaluate((d) => d.open))) {
+      await page.click(`#refund-${paymentId} summary`);
+    }
+    await form.locator('input[name=amount]').fill(amount);
+    await form.locator('input[name=reason]').fill(reason);
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/refunds')),
+      form.locator('button[type=submit]').click(),
+    ]);
+    return res;
+  }
+
+  test('a refund form refuses too much, nonsense and no reason, inline, keeping what was typed', async () => {
+    const { page, problems } = browser;
+    const paymentId = paymentOf(orders.paid);
+    await page.goto(`/admin/orders/${orders.paid.id}`);
+    assert.equal(await page.locator(`#refund-${paymentId}`).evaluate((d) => d.open), false, 'closed until asked');
+    assert.match(await page.textContent(`#refund-max-${paymentId}`), /Paling banyak Rp 27\.973/);
+    let res = await submitRefund(page, paymentId, '30.000', 'Salah pesan');
+    assert.equal(res.status(), 422);
+    await page.waitForSelector(`#refund-${paymentId}[open] #amount-error`);
+    assert.match(await page.textContent('#amount-error'), /Paling banyak Rp 27\.973/);
+    assert.equal(await page.inputValue(`#refund-amount-${paymentId}`), '30.000');
+    assert.equal(await page.inputValue(`#refund-reason-${paymentId}`), 'Salah pesan');
+    assert.equal(await page.getAttribute(`#refund-amount-${paymentId}`, 'aria-invalid'), 'true');
+    // The page's stream reconnects after the post; the errors stay.
+    await page.waitForSelector('#live[data-live="open"]');
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator(`#refund-${paymentId}[open] #amount-error`).count(), 1);
+
+    await page.evaluate((id) => {
+      document.querySelectorAll(`#refund-${id} input`).forEach((i) => i.removeAttribute('required'));
+    }, paymentId);
+    res = await submitRefund(page, paymentId, 'lima ribu', '  ');
+    assert.equal(res.status(), 422);
+    await page.waitForSelector('#reason-error');
+    assert.match(await page.textContent('#amount-error'), /\S/);
+    assert.match(await page.textContent('#reason-error'), /Wajib diisi/);
+    await screenshots(page, 'payments-refund-errors');
+    assert.equal(refundCount(orders.paid), 0, 'nothing refunded');
+    assert.equal((await api('GET', `/orders/${orders.paid.id}`, { token: brand.token })).json.refunded_minor, 0);
+
+    await setLanguage(page, 'en');
+    await page.goto(`/admin/orders/${orders.paid.id}`);
+    res = await submitRefund(page, paymentId, '27974', 'Wrong order');
+    assert.equal(res.status(), 422);
+    await page.waitForSelector('#amount-error');
+    assert.match(await page.textContent('#amount-error'), /At most Rp 27\.973/);
+    await setLanguage(page, 'id');
+    assertClean(problems);
+  });
+
+  test('an owner refunds part, then the rest, of a cash payment; a second screen sees it live', async () => {
+    const { page, problems, context } = browser;
+    const paymentId = paymentOf(orders.paid);
+    const watcher = await context.newPage();
+    await watcher.goto(`/admin/orders/${orders.paid.id}`);
+    await watcher.waitForSelector('#live[data-live="open"]');
+    await watcher.waitForFunction(() => !document.querySelector('.htmx-request'));
+
+    await page.goto(`/admin/orders/${orders.paid.id}`);
+    const res = await submitRefund(page, paymentId, '5.000', 'Es kopi tumpah');
+    assert.equal(res.status(), 303);
+    await page.waitForSelector('.notice');
+    assert.equal(await page.textContent('.notice'), 'Pengembalian dana dicatat.');
+    assert.equal(await page.textContent('#order-payment-status'), 'Dikembalikan sebagian');
+    const row = page.locator('#refunds tbody tr');
+    assert.equal(await row.count(), 1);
+    assert.match(await row.textContent(), /Tunai[\s\S]*Es kopi tumpah[\s\S]*Berhasil[\s\S]*Ibu Pemilik[\s\S]*Rp 5\.000/);
+    assert.match(await page.textContent(`#refund-max-${paymentId}`), /Paling banyak Rp 22\.973/);
+    assert.match(await page.textContent('#order-refunded'), /−Rp 5\.000/);
+
+    // The other screen shows it without a reload.
+    await watcher.waitForSelector('#refunds tbody tr', { timeout: 3000 });
+    assert.equal(await watcher.textContent('#order-payment-status'), 'Dikembalikan sebagian');
+    await watcher.close();
+
+    // The rest: the order is refunded and offers no more refunds.
+    await submitRefund(page, paymentId, '22973', 'Pelanggan batal');
+    await page.waitForSelector('#order-payment-status[data-pay=refunded]');
+    assert.equal(await page.locator('#refunds tbody tr').count(), 2);
+    assert.equal(await page.locator(`#refund-${paymentId}`).count(), 0, 'nothing left to refund');
+    const order = (await api('GET', `/orders/${orders.paid.id}`, { token: brand.token })).json;
+    assert.equal(order.payment_status, 'refunded');
+    assert.equal(order.refunded_minor, 27973);
+    await screenshots(page, 'payments-refunded');
+    assertClean(problems);
+  });
+
+  test('the same refund form sent twice refunds once', async () => {
+    const { page, problems } = browser;
+    const paymentId = paymentOf(orders.partRefund);
+    const before = refundCount(orders.partRefund);
+    await page.goto(`/admin/orders/${orders.partRefund.id}`);
+    await page.click(`#refund-${paymentId} summary`);
+    await page.fill(`#refund-amount-${paymentId}`, '1000');
+    await page.fill(`#refund-reason-${paymentId}`, 'Dobel klik');
+    // Two posts of one form (a double click, or a retry after a lost answer).
+    const statuses = await page.evaluate(async (id) => {
+      const form = document.querySelector(`#refund-${id} form`);
+      const body = new URLSearchParams(new FormData(form));
+      const post = () => fetch(form.action, { method: 'POST', body, redirect: 'manual' }).then((r) => r.status);
+      return Promise.all([post(), post()]);
+    }, paymentId);
+    assert.ok(statuses.every((s) => s === 0 || s === 303 || s === 200), `statuses ${statuses}`);
+    assert.equal(refundCount(orders.partRefund), before + 1, 'one refund');
+    // A QRIS refund goes through the gateway; none answers in this run, so it waits.
+    await page.goto(`/admin/orders/${orders.partRefund.id}`);
+    const waiting = page.locator('#refunds tbody tr', { hasText: 'Dobel klik' });
+    assert.equal(await waiting.count(), 1);
+    assert.match(await waiting.textContent(), /Diproses/);
+    assertClean(problems);
+  });
+
+  test('a pending QRIS payment offers no refund', async () => {
+    const { page, problems } = browser;
+    await page.goto(`/admin/orders/${orders.partial.id}`);
+    const pending = page.locator('li.payment[data-status=pending]');
+    assert.equal(await pending.locator('details.refund').count(), 0);
+    assert.equal(await page.locator('li.payment[data-method=card] details.refund').count(), 1);
     assertClean(problems);
   });
 });

@@ -1,6 +1,7 @@
 //! One order's page: its lines and totals, its money (payments with
 //! tendered and change, card slip details, QRIS state and gateway
-//! reference, cash rounding, refunds) and the refund form. The page
+//! reference, cash rounding, refunds) and a refund form on every payment
+//! with something left to refund (see `refund_form.rs`). The page
 //! follows the outlet's events and fetches its body again when one is
 //! about this order (`static/admin.js`).
 
@@ -8,7 +9,7 @@ use actix_web::web;
 use askama::Template;
 use askama_web::WebTemplate;
 use chrono_tz::Tz;
-use pos_backend::{orders, tenancy::outlets};
+use pos_backend::{auth::Actor, db::ScopedTx, orders, tenancy::outlets};
 use pos_wire::{
     CardBrand, EventKind, Order, OrderPaymentStatus, Outlet, Payment, PaymentMethod, PaymentStatus, RefundStatus,
 };
@@ -20,7 +21,8 @@ use crate::{
     money::format_money,
     order_money::{RefundEntry, payments_of, refunds_of},
     orders::{OrderView, payment_key},
-    session::{Admin, Ctx},
+    refund_form::{RefundForm, RefundFormView},
+    session::{Admin, Ctx, NoticeQuery},
 };
 
 pub fn method_key(m: PaymentMethod) -> &'static str {
@@ -79,9 +81,10 @@ pub struct PaymentView {
     /// A pending QR code's expiry, in the outlet's time.
     pub expires: Option<String>,
     pub refunded: Option<String>,
-    /// What may still be refunded (paid payments only), in minor units.
-    pub refundable_minor: i64,
+    /// What may still be refunded (paid payments only).
     pub refundable: String,
+    /// The refund form, on a payment with something left to refund.
+    pub refund: Option<RefundFormView>,
     pub when: String,
 }
 
@@ -114,8 +117,8 @@ impl PaymentView {
                 .flatten()
                 .map(|at| localtime::clock(&at, tz)),
             refunded: (p.refunded_minor > 0).then(|| money(p.refunded_minor)),
-            refundable_minor,
             refundable: money(refundable_minor),
+            refund: (refundable_minor > 0).then(|| RefundFormView::fresh(ctx.tr)),
             when: localtime::clock(&p.paid_at.unwrap_or(p.created_at), tz),
         }
     }
@@ -171,6 +174,7 @@ impl MoneyView {
 
 /// Everything the order's page shows below its title; fetched again live.
 pub struct DetailBody {
+    pub currency: String,
     pub outlet: Outlet,
     pub o: OrderView,
     pub money: MoneyView,
@@ -185,11 +189,28 @@ impl DetailBody {
             .map(EventKind::as_str)
             .join(",")
     }
+
+    /// True while a refused refund form is shown again: fetching the body on
+    /// (re)connect would throw away what was typed and why it was refused.
+    fn shows_posted_form(&self) -> bool {
+        self.payments.iter().any(|p| p.refund.as_ref().is_some_and(|r| r.open))
+    }
+
+    /// Shows the refund form of `payment_id` again as posted, with what was
+    /// wrong with it. False when that payment has no refund form.
+    pub fn reopen_refund(&mut self, payment_id: Uuid, form: RefundForm, errors: crate::fields::FormErrors) -> bool {
+        match self.payments.iter_mut().find(|p| p.id == payment_id).and_then(|p| p.refund.as_mut()) {
+            Some(view) => {
+                *view = RefundFormView::posted(form, errors);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// Reads the order, its outlet, payments and refunds (the caller commits).
-pub(crate) async fn load(admin: &Admin, id: Uuid) -> Result<DetailBody, AdminError> {
-    let Admin { tx, actor, ctx } = admin;
+pub(crate) async fn load(tx: &ScopedTx, actor: &Actor, ctx: &Ctx, id: Uuid) -> Result<DetailBody, AdminError> {
     let order = orders::get(tx, actor, id).await?;
     let outlet = outlets::get(tx, order.outlet_id).await?;
     let payments = payments_of(tx, id).await?;
@@ -213,6 +234,7 @@ pub(crate) async fn load(admin: &Admin, id: Uuid) -> Result<DetailBody, AdminErr
         })
         .collect();
     Ok(DetailBody {
+        currency,
         money: MoneyView::of(&order, tz, ctx),
         o: OrderView::of(order, tz, ctx),
         outlet,
@@ -224,8 +246,8 @@ pub(crate) async fn load(admin: &Admin, id: Uuid) -> Result<DetailBody, AdminErr
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/orders/detail.html")]
 pub(crate) struct OrderDetail {
-    ctx: Ctx,
-    b: DetailBody,
+    pub ctx: Ctx,
+    pub b: DetailBody,
 }
 
 /// The body alone, for the page's live refresh.
@@ -236,16 +258,23 @@ pub(crate) struct OrderDetailBody {
     b: DetailBody,
 }
 
-pub async fn detail(admin: Admin, id: web::Path<String>) -> Result<OrderDetail, AdminError> {
+pub async fn detail(
+    Admin { tx, actor, ctx }: Admin,
+    id: web::Path<String>,
+    q: web::Query<NoticeQuery>,
+) -> Result<OrderDetail, AdminError> {
     let id = parse_id(&id)?;
-    let b = load(&admin, id).await?;
-    admin.tx.commit().await?;
-    Ok(OrderDetail { ctx: admin.ctx.at("orders"), b })
+    let b = load(&tx, &actor, &ctx, id).await?;
+    tx.commit().await?;
+    Ok(OrderDetail { ctx: ctx.at("orders").with_notice(&q), b })
 }
 
-pub async fn detail_body(admin: Admin, id: web::Path<String>) -> Result<OrderDetailBody, AdminError> {
+pub async fn detail_body(
+    Admin { tx, actor, ctx }: Admin,
+    id: web::Path<String>,
+) -> Result<OrderDetailBody, AdminError> {
     let id = parse_id(&id)?;
-    let b = load(&admin, id).await?;
-    admin.tx.commit().await?;
-    Ok(OrderDetailBody { ctx: admin.ctx, b })
+    let b = load(&tx, &actor, &ctx, id).await?;
+    tx.commit().await?;
+    Ok(OrderDetailBody { ctx, b })
 }

@@ -139,3 +139,13 @@ pub async fn refunds_of(tx: &ScopedTx, order_id: Uuid) -> pos_backend::Result<Ve
         })
         .collect()
 }
+
+/// The order a payment belongs to, when the caller may see it.
+pub async fn order_of_payment(tx: &ScopedTx, payment_id: Uuid) -> pos_backend::Result<Option<Uuid>> {
+    #[derive(FromQueryResult)]
+    struct Owner {
+        order_id: Uuid,
+    }
+    let owner: Option<Owner> = tx.query_one("SELECT order_id FROM payments WHERE id = $1", [payment_id.into()]).await?;
+    Ok(owner.map(|o| o.order_id))
+}
