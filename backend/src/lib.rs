@@ -17,6 +17,7 @@ pub mod ops;
 pub mod orders;
 pub mod payments;
 pub mod pickup;
+pub mod receipts;
 pub mod startup;
 pub mod state;
 pub mod sync;

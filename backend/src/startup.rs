@@ -127,7 +127,8 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::pickup::http::routes)
         .configure(crate::sync::routes)
         .configure(crate::events::http::routes)
-        .configure(crate::payments::refunds::http::routes);
+        .configure(crate::payments::refunds::http::routes)
+        .configure(crate::receipts::http::routes);
 }
 
 /// Where `static/`, `templates/` and the built kiosk live: `POS_ASSETS_DIR`,

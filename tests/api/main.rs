@@ -13,6 +13,7 @@ mod ops;
 mod orders;
 mod outlets;
 mod prices;
+mod receipts;
 mod refunds;
 mod sessions;
 mod sql_rls;
