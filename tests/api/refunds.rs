@@ -467,3 +467,43 @@ async fn voids_cancel_unpaid_orders_with_approval() {
     let (at_a, _) = s.order(s.a).await;
     s.app.post(&path(at_a), Some(&b_manager), void("x", None)).await.expect(404);
 }
+
+#[tokio::test]
+async fn pins_never_reach_the_logs() {
+    let s = Shop::open().await;
+    let (_, payment, _) = s.paid_order("cash").await;
+    let server =
+        pos_tests::ServerProcess::start_logged(&[("POS_LOG", "debug".into()), ("POS_LOG_FORMAT", "json".into())]).await;
+    let client = reqwest::Client::new();
+    let (new_pin, wrong_pin) = ("731946", "864209");
+    let set = client
+        .patch(server.url(&format!("/api/v1/users/{}", s.manager.0)))
+        .bearer_auth(&s.t.token)
+        .json(&UpdateUser { pin: Some(new_pin.into()), ..Default::default() })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200);
+    for (pin, status) in [(wrong_pin, 403), (new_pin, 201)] {
+        let r = client
+            .post(server.url(&format!("/api/v1/payments/{payment}/refunds")))
+            .bearer_auth(&s.cashier.1)
+            .json(&refund(100, Some((s.manager.0, pin))))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status);
+    }
+    let mut logged = false;
+    for _ in 0..50 {
+        logged = server.log().iter().any(|l| l.contains("approval refused: wrong PIN"));
+        if logged {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(logged, "the refusal is logged (so the log is being read)");
+    for l in server.log() {
+        assert!(!l.contains(new_pin) && !l.contains(wrong_pin), "a PIN in the log: {l}");
+    }
+}
