@@ -105,7 +105,7 @@ async fn what_a_payment_request_may_carry() {
     bad_slip.card.as_mut().unwrap().last4 = Some("42".into());
     let r = pay(&app, &s.cashier, o.id, &bad_slip).await.expect(422);
     assert_eq!(field_code(&r, "card.approval_code"), "approval_code_invalid");
-    assert_eq!(field_code(&r, "card.last4"), "card_last4_invalid");
+    assert_eq!(field_code(&r, "card.last4"), "card_last_four_invalid");
     let cash_with_slip = pos_wire::CreatePayment { card: card(1).card, ..cash(1_000, None) };
     assert_eq!(
         field_code(&pay(&app, &s.cashier, o.id, &cash_with_slip).await.expect(422), "card"),

@@ -77,7 +77,7 @@ pub fn check_request(req: &CreatePayment) -> Result<()> {
             if let Some(last4) = &card.last4
                 && (last4.len() != 4 || !last4.chars().all(|c| c.is_ascii_digit()))
             {
-                errors.add("card.last4", Code::CardLast4Invalid);
+                errors.add("card.last4", Code::CardLastFourInvalid);
             }
         }
         (_, Some(_)) => errors.add("card", Code::CardDetailsCardOnly),

@@ -329,7 +329,7 @@ codes! {
     /// An approval code is 1 to 12 letters and digits.
     ApprovalCodeInvalid = "approval_code_invalid" [],
     /// The last four digits of the card, exactly four digits.
-    CardLast4Invalid = "card_last4_invalid" [],
+    CardLastFourInvalid = "card_last_four_invalid" [],
     /// No such open shift.
     ShiftUnknown = "shift_unknown" [],
     /// QRIS is paid in Indonesian rupiah only.

@@ -344,7 +344,7 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         C::CardDetailsCardOnly => w!(en, "hanya untuk pembayaran kartu", "is only for card payments"),
         C::TenderedCashOnly => w!(en, "hanya untuk pembayaran tunai", "is only for cash payments"),
         C::ApprovalCodeInvalid => w!(en, "harus 1 sampai 12 huruf dan angka", "must be 1 to 12 letters and digits"),
-        C::CardLast4Invalid => w!(en, "harus tepat 4 angka", "must be exactly 4 digits"),
+        C::CardLastFourInvalid => w!(en, "harus tepat 4 angka", "must be exactly 4 digits"),
         C::ShiftUnknown => w!(en, "shift ini tidak ada atau sudah ditutup", "no such open shift"),
         C::QrisRupiahOnly => w!(en, "QRIS hanya dalam rupiah", "QRIS is paid in rupiah only"),
         C::PaymentGatewayUnavailable => w!(
