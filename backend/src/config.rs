@@ -226,7 +226,10 @@ impl Settings {
             offline_order_window: secs("POS_OFFLINE_ORDER_WINDOW_SECS", 72 * 3600)?.max(Duration::from_secs(60)),
             midtrans_base_url: var("POS_MIDTRANS_BASE_URL").map(|u| u.trim().trim_end_matches('/').to_string()),
             midtrans_server_key: var("POS_MIDTRANS_SERVER_KEY").map(|k| Secret::new(k.trim().to_string())),
-            payment_notification_url: var("POS_PAYMENT_NOTIFICATION_URL").map(|u| u.trim().to_string()),
+            // A server on loopback (the demo, the tests) is its own webhook's address.
+            payment_notification_url: var("POS_PAYMENT_NOTIFICATION_URL").map(|u| u.trim().to_string()).or_else(|| {
+                bind.ip().is_loopback().then(|| format!("http://{bind}/api/v1/payments/webhooks/midtrans"))
+            }),
             payment_reconcile_interval: Duration::from_millis(parse("POS_PAYMENT_RECONCILE_MS", 30_000)?.max(100)),
             payment_pending_check_after: secs("POS_PAYMENT_PENDING_CHECK_SECS", 120)?,
         };
