@@ -69,6 +69,9 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
                 approval: None,
             }),
         ),
+        (Method::POST, "/api/v1/orders/{order}/payments", body(pos_tests::paying::card(1))),
+        (Method::POST, "/api/v1/orders/{order}/payments", body(pos_tests::paying::cash(1_000_000, None))),
+        (Method::POST, "/api/v1/payments/{payment}/cancel", Some(json!({}))),
         (Method::GET, "/api/v1/outlets/{outlet}/tickets", None),
         (Method::POST, "/api/v1/tickets/{ticket}/bump", Some(json!({}))),
         (Method::POST, "/api/v1/tickets/{ticket}/recall", Some(json!({}))),
@@ -134,7 +137,6 @@ struct Victim {
     item: Uuid,
     order: Uuid,
     ticket: Uuid,
-    /// A paid payment of `order`.
     payment: Uuid,
 }
 
@@ -150,7 +152,8 @@ async fn victim(app: &TestApp, name: &str) -> Victim {
         .parse()
         .unwrap();
     let (order, ticket) = order_and_ticket(app, &tenant.token, outlet, item).await;
-    let payment = crate::refunds::record_payment(app, tenant.tenant_id, order, "cash", "paid", 1_000).await;
+    let paid = pos_tests::paying::pay(app, &tenant.token, order, pos_tests::paying::card(1_000)).await.expect(201);
+    let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
     Victim { tenant, outlet, user, device, category, item, order, ticket, payment }
 }
 
@@ -168,6 +171,7 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
         app.get(&format!("/api/v1/outlets/{}", v.outlet), owner_token).await.text,
         app.get(&format!("/api/v1/users/{}", v.user), owner_token).await.text,
         app.get(&format!("/api/v1/outlets/{}/devices", v.outlet), owner_token).await.text,
+        // With its payments: nobody else paid it.
         app.get(&format!("/api/v1/orders/{}", v.order), owner_token).await.text,
     ]
 }
@@ -299,7 +303,8 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
     // The catalogue is brand-wide: the item is shared, its outlet settings are not.
     let item = pos_tests::menu_item(&app, &t.token, "Shared coffee").await;
     let (order, ticket) = order_and_ticket(&app, &t.token, sibling.outlet, item).await;
-    let payment = crate::refunds::record_payment(&app, t.tenant_id, order, "cash", "paid", 1_000).await;
+    let paid = pos_tests::paying::pay(&app, &t.token, order, pos_tests::paying::card(1_000)).await.expect(201);
+    let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
     let sibling = Victim { user: sibling_user, device: sibling_device, item, order, ticket, payment, ..sibling };
     let before = snapshot(&app, &t.token, &sibling).await;
 

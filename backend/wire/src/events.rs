@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn an_unknown_kind_is_none_not_an_error() {
-        let future = LiveEvent::decode("shift.opened", json!({"shift_id": Uuid::nil()}));
+        let future = LiveEvent::decode("table.updated", json!({"table_id": Uuid::nil()}));
         assert_eq!(future.unwrap(), None);
     }
 
