@@ -467,3 +467,115 @@ async fn voids_cancel_unpaid_orders_with_approval() {
     let (at_a, _) = s.order(s.a).await;
     s.app.post(&path(at_a), Some(&b_manager), void("x", None)).await.expect(404);
 }
+
+#[tokio::test]
+async fn pins_never_reach_the_logs() {
+    let s = Shop::open().await;
+    let (_, payment, _) = s.paid_order("cash").await;
+    let server =
+        pos_tests::ServerProcess::start_logged(&[("POS_LOG", "debug".into()), ("POS_LOG_FORMAT", "json".into())]).await;
+    let client = reqwest::Client::new();
+    let (new_pin, wrong_pin) = ("731946", "864209");
+    let set = client
+        .patch(server.url(&format!("/api/v1/users/{}", s.manager.0)))
+        .bearer_auth(&s.t.token)
+        .json(&UpdateUser { pin: Some(new_pin.into()), ..Default::default() })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200);
+    for (pin, status) in [(wrong_pin, 403), (new_pin, 201)] {
+        let r = client
+            .post(server.url(&format!("/api/v1/payments/{payment}/refunds")))
+            .bearer_auth(&s.cashier.1)
+            .json(&refund(100, Some((s.manager.0, pin))))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status);
+    }
+    let mut logged = false;
+    for _ in 0..50 {
+        logged = server.log().iter().any(|l| l.contains("approval refused: wrong PIN"));
+        if logged {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(logged, "the refusal is logged (so the log is being read)");
+    for l in server.log() {
+        assert!(!l.contains(new_pin) && !l.contains(wrong_pin), "a PIN in the log: {l}");
+    }
+}
+
+/// Waits (at most 5 s) until order `o` is paid.
+async fn until_paid(app: &TestApp, token: &str, o: Uuid) {
+    for _ in 0..100 {
+        if pos_tests::paying::order(app, token, o).await.payment_status == pos_wire::OrderPaymentStatus::Paid {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("order {o} was never paid");
+}
+
+async fn standin_charge(app: &TestApp, gw: &str, gateway_order_id: &str) -> Value {
+    let r = app.client.get(format!("{gw}/_standin/charges")).send().await.unwrap();
+    let all = TestApp::read(r).await.body["charges"].as_array().cloned().unwrap_or_default();
+    all.into_iter().find(|c| c["order_id"] == gateway_order_id).expect("the charge at the stand-in")
+}
+
+#[tokio::test]
+async fn qris_refunds_go_through_the_gateway_exactly_once() {
+    use pos_tests::paying::{COFFEE, pay, qris, shop};
+    let (app, gw) = TestApp::spawn_with_gateway(|_| {}).await;
+    let s = shop(&app, 0).await;
+    let o = s.counter_order(&app, 1).await;
+    let p: pos_wire::Payment = pay(&app, &s.cashier, o.id, qris(COFFEE)).await.expect(201).json();
+    let gateway_order_id = format!("pay-{}", p.id);
+    let path = format!("/api/v1/payments/{}/refunds", p.id);
+
+    // Not paid yet: nothing to refund.
+    let r = app.post(&path, Some(&s.t.token), refund(1_000, None)).await.expect(409);
+    assert_eq!(code(&r), "payment_not_refundable");
+    let paid = app.client.post(format!("{gw}/_standin/charges/{gateway_order_id}/pay")).send().await.unwrap();
+    assert!(paid.status().is_success());
+    until_paid(&app, &s.t.token, o.id).await;
+
+    let first = refund(10_000, None);
+    let r = app.post(&path, Some(&s.t.token), &first).await.expect(201);
+    assert_eq!(r.body["status"], "succeeded");
+    let charge = standin_charge(&app, &gw, &gateway_order_id).await;
+    assert_eq!(charge["refund_amount"], "10000.00");
+    assert_eq!(charge["refunds"][0]["refund_key"], first.client_refund_id.to_string());
+    // The same request again refunds nothing more at the gateway.
+    app.post(&path, Some(&s.t.token), &first).await.expect(200);
+    assert_eq!(standin_charge(&app, &gw, &gateway_order_id).await["refunds"].as_array().unwrap().len(), 1);
+
+    // Someone refunds 30.000 in the gateway's dashboard: the gateway refuses
+    // what it no longer holds, and the amount is free again here.
+    let direct = app
+        .client
+        .post(format!("{gw}/v2/{gateway_order_id}/refund"))
+        .basic_auth(pos_tests::GATEWAY_KEY, Some(""))
+        .json(&json!({"refund_key": "dashboard-1", "amount": 30_000, "reason": "dashboard"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(direct.status().is_success());
+    let too_much = refund(COFFEE - 10_000, None);
+    let r = app.post(&path, Some(&s.t.token), &too_much).await.expect(409);
+    assert_eq!(code(&r), "refund_refused_by_gateway");
+    assert_eq!(code(&app.post(&path, Some(&s.t.token), &too_much).await.expect(409)), "refund_refused_by_gateway");
+    let rest = COFFEE - 40_000;
+    app.post(&path, Some(&s.t.token), refund(rest, None)).await.expect(201);
+    let read = pos_tests::paying::order(&app, &s.t.token, o.id).await;
+    assert_eq!(
+        (read.payment_status, read.refunded_minor),
+        (pos_wire::OrderPaymentStatus::PartiallyRefunded, 10_000 + rest),
+        "the 30.000 refunded outside the system is not counted here"
+    );
+    let refunds = audit_rows(&app, s.t.tenant_id, "refund.gateway").await;
+    let statuses: Vec<&str> = refunds.iter().map(|(_, a)| a["status"].as_str().unwrap_or_default()).collect();
+    assert_eq!(statuses, ["succeeded", "failed", "succeeded"]);
+}
