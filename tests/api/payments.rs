@@ -58,6 +58,16 @@ async fn cash_is_rounded_to_the_outlets_step_and_settles_the_order_with_a_receip
         (COFFEE, 42, Some(100_000), Some(58_000))
     );
     assert_eq!(order(&app, &s.cashier, o2.id).await.receipt_number, Some(2), "the refused payment took no number");
+    // Each payment is in the audit log, with who took it.
+    let audited = count(
+        &app,
+        s.t.tenant_id,
+        "SELECT count(*)::bigint AS n FROM audit_log WHERE action = 'payment.create' AND entity_id = ANY($1) \
+            AND actor_kind = 'user' AND actor_id IS NOT NULL",
+        vec![vec![p.id, p2.id].into()],
+    )
+    .await;
+    assert_eq!(audited, 2);
 }
 
 #[tokio::test]
