@@ -376,6 +376,31 @@ mod tests {
     }
 
     #[test]
+    fn a_loopback_server_is_its_own_webhook() {
+        let s = settings(&[("POS_ENV", "test"), ("POS_BIND", "127.0.0.1:9000")]).unwrap();
+        assert_eq!(
+            s.payment_notification_url.as_deref(),
+            Some("http://127.0.0.1:9000/api/v1/payments/webhooks/midtrans")
+        );
+        assert!(s.midtrans_base_url.is_none() && s.midtrans_server_key.is_none());
+        let public = settings(&[("POS_ENV", "test"), ("POS_BIND", "0.0.0.0:8080")]).unwrap();
+        assert_eq!(public.payment_notification_url, None, "behind a proxy the address must be given");
+        let s = settings(&[
+            ("POS_ENV", "test"),
+            ("POS_MIDTRANS_BASE_URL", "https://api.sandbox.midtrans.com/"),
+            ("POS_MIDTRANS_SERVER_KEY", "SB-key"),
+            ("POS_PAYMENT_NOTIFICATION_URL", "https://pos.example/api/v1/payments/webhooks/midtrans"),
+        ])
+        .unwrap();
+        assert_eq!(s.midtrans_base_url.as_deref(), Some("https://api.sandbox.midtrans.com"));
+        assert!(!format!("{s:?}").contains("SB-key"), "the server key never prints");
+        assert_eq!(
+            s.payment_notification_url.as_deref(),
+            Some("https://pos.example/api/v1/payments/webhooks/midtrans")
+        );
+    }
+
+    #[test]
     fn bad_keyring_is_refused() {
         assert!(settings(&[("POS_ENV", "test"), ("POS_JWT_KEYS", "k1:short")]).is_err());
         let line = generate_jwt_key_line("k1");

@@ -342,6 +342,8 @@ codes! {
     NotificationAmountMismatch = "notification_amount_mismatch" [],
     /// Only a pending QRIS payment can be cancelled.
     PaymentNotPending = "payment_not_pending" [],
+    /// QRIS is paid online only; it never rides in an offline queue.
+    QrisOnlineOnly = "qris_online_only" [],
 
     // ----- Refunds, voids and approvals -----
     /// A cashier needs the approval (`approval`) of a manager or owner for this.
