@@ -5,14 +5,16 @@
 // reference), the cash rounding line and the refunds, in both languages;
 // owners and managers refund all or part of a payment from it.
 //
-// Payments here are written as the owner role in SQL, as the payments API
-// would leave them, so these tests are about what the admin shows.
+// The display tests write payments as the owner role in SQL, for states the
+// API takes many steps to reach; the live and refund tests go through the
+// payments API and, for QRIS, the gateway stand-in (its "customer paid").
 
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   api, assertClean, createMenuItem, createOutlet, launch, placeOrder, screenshots, setLanguage, signIn, signUpBrand,
-  sqlAsOwner,
+  sqlAsOwner, watch,
 } from './helpers.js';
 
 describe('payments in the admin', () => {
@@ -37,6 +39,10 @@ describe('payments in the admin', () => {
     return `INSERT INTO payments (tenant_id, id, outlet_id, order_id, client_payment_id, payload_hash, ${names.join(', ')})
       VALUES ('${brand.tenantId}', gen_random_uuid(), '${outlet.id}', '${order.id}', gen_random_uuid(), '\\x00', ${values.join(', ')});`;
   }
+  /** A payment through the payments API, as a cashier's till would make it. */
+  const pay = async (order, body) => (await api('POST', `/orders/${order.id}/payments`, {
+    token: brand.token, body: { client_payment_id: randomUUID(), ...body },
+  })).json;
   const setOrder = (order, set) => `UPDATE orders SET ${set} WHERE id = '${order.id}';`;
 
   before(async () => {
@@ -79,6 +85,9 @@ describe('payments in the admin', () => {
       payment(orders.refunded, { method: 'card', card_approval_code: 'Z9', card_brand: 'mastercard', refunded_minor: total }),
       setOrder(orders.refunded, `payment_status = 'refunded', paid_minor = ${total}, refunded_minor = ${total}, receipt_number = 3, paid_at = now()`),
       setOrder(orders.void, `payment_status = 'void'`),
+      // Receipt numbers 1 to 4 are taken above; the payments API goes on from 100.
+      `INSERT INTO receipt_counters (tenant_id, outlet_id, last_number) VALUES ('${brand.tenantId}', '${outlet.id}', 100)
+        ON CONFLICT (tenant_id, outlet_id) DO UPDATE SET last_number = 100;`,
     ].join('\n'));
     browser = await launch();
     await signIn(browser.page, brand.email);
@@ -324,26 +333,23 @@ describe('payments in the admin', () => {
 
   test('the same refund form sent twice refunds once', async () => {
     const { page, problems } = browser;
-    const paymentId = paymentOf(orders.partRefund);
-    const before = refundCount(orders.partRefund);
-    await page.goto(`/admin/orders/${orders.partRefund.id}`);
-    await page.click(`#refund-${paymentId} summary`);
-    await page.fill(`#refund-amount-${paymentId}`, '1000');
-    await page.fill(`#refund-reason-${paymentId}`, 'Dobel klik');
+    const order = await placeOrder(brand, outlet.id, [kopi]);
+    const paid = await pay(order, { method: 'cash', amount_minor: order.total_minor, tendered_minor: 30000 });
+    await page.goto(`/admin/orders/${order.id}`);
+    await page.click(`#refund-${paid.id} summary`);
+    await page.fill(`#refund-amount-${paid.id}`, '1000');
+    await page.fill(`#refund-reason-${paid.id}`, 'Dobel klik');
     // Two posts of one form (a double click, or a retry after a lost answer).
     const statuses = await page.evaluate(async (id) => {
       const form = document.querySelector(`#refund-${id} form`);
       const body = new URLSearchParams(new FormData(form));
       const post = () => fetch(form.action, { method: 'POST', body, redirect: 'manual' }).then((r) => r.status);
       return Promise.all([post(), post()]);
-    }, paymentId);
-    assert.ok(statuses.every((s) => s === 0 || s === 303 || s === 200), `statuses ${statuses}`);
-    assert.equal(refundCount(orders.partRefund), before + 1, 'one refund');
-    // A QRIS refund goes through the gateway; none answers in this run, so it waits.
-    await page.goto(`/admin/orders/${orders.partRefund.id}`);
-    const waiting = page.locator('#refunds tbody tr', { hasText: 'Dobel klik' });
-    assert.equal(await waiting.count(), 1);
-    assert.match(await waiting.textContent(), /Diproses/);
+    }, paid.id);
+    assert.ok(statuses.every((s) => s === 0 || s === 303), `statuses ${statuses}`);
+    assert.equal(refundCount(order), 1, 'one refund');
+    const after = (await api('GET', `/orders/${order.id}`, { token: brand.token })).json;
+    assert.equal(after.refunded_minor, 1000);
     assertClean(problems);
   });
 
@@ -353,6 +359,110 @@ describe('payments in the admin', () => {
     const pending = page.locator('li.payment[data-status=pending]');
     assert.equal(await pending.locator('details.refund').count(), 0);
     assert.equal(await page.locator('li.payment[data-method=card] details.refund').count(), 1);
+    assertClean(problems);
+  });
+
+  test('a payment made at the till shows up live on the list, the board and the order page', async () => {
+    const { page, problems, context } = browser;
+    const order = await placeOrder(brand, outlet.id, [kopi]);
+    await page.goto(`/admin/outlets/${outlet.id}/orders`);
+    await page.waitForSelector('#live[data-live="open"]');
+    const board = await context.newPage();
+    await board.goto(`/admin/outlets/${outlet.id}/board`);
+    await board.waitForSelector('#live[data-live="open"]');
+    const detail = await context.newPage();
+    await detail.goto(`/admin/orders/${order.id}`);
+    await detail.waitForSelector('#live[data-live="open"]');
+    for (const p of [page, board, detail]) {
+      await p.waitForFunction(() => !document.querySelector('.htmx-request'));
+    }
+    assert.equal(await badge(page, order).getAttribute('data-pay'), 'unpaid');
+    await page.evaluate(() => { window.__samePage = true; });
+
+    // Part by card, then the rest in cash: Rp 17.973 due, Rp 18.000 with rounding, Rp 20.000 handed over.
+    await pay(order, { method: 'card', amount_minor: 10000, card: { approval_code: 'LIVE42', last4: '0042', brand: 'jcb' } });
+    await page.waitForSelector(`#order-${order.id} .badge.pay[data-pay=partially_paid]`, { timeout: 3000 });
+    await board.waitForSelector(`#order-${order.id} .badge.pay[data-pay=partially_paid]`, { timeout: 3000 });
+    await detail.waitForSelector('li.payment[data-method=card]', { timeout: 3000 });
+    assert.match(await detail.textContent('#order-balance'), /Rp 17\.973/);
+
+    await pay(order, { method: 'cash', amount_minor: 17973, tendered_minor: 20000 });
+    await page.waitForSelector(`#order-${order.id} .badge.pay[data-pay=paid]`, { timeout: 3000 });
+    await board.waitForSelector(`#order-${order.id} .badge.pay[data-pay=paid]`, { timeout: 3000 });
+    await detail.waitForSelector('#order-payment-status[data-pay=paid]', { timeout: 3000 });
+    assert.equal(await page.evaluate(() => window.__samePage), true, 'no reload');
+    assert.equal(await badge(page, order).textContent(), 'Lunas');
+    const cash = detail.locator('li.payment[data-method=cash]');
+    assert.equal(await cash.locator('.tendered').textContent(), 'Rp 20.000');
+    assert.equal(await cash.locator('.change').textContent(), 'Rp 2.000');
+    assert.equal(await cash.locator('.rounding').textContent(), 'Rp 27');
+    assert.equal(await detail.textContent('li.payment[data-method=card] .card-slip'), 'JCB ···· 0042');
+    assert.match(await detail.textContent('#order-rounding'), /Rp 27/);
+    assert.match(await detail.textContent('#receipt-number'), /^\d+$/);
+    await screenshots(detail, 'payments-split-tender-live');
+    await board.close();
+    await detail.close();
+    assertClean(problems);
+  });
+
+  test('QRIS paid at the gateway stand-in, then part refunded from the admin through the gateway', async () => {
+    const { page, problems } = browser;
+    const gateway = process.env.POS_MIDTRANS_BASE_URL;
+    assert.ok(gateway, 'the gateway stand-in runs (tests/dev.sh and tests/run.sh start it)');
+    const order = await placeOrder(brand, outlet.id, [kopi]);
+    const qris = await pay(order, { method: 'qris', amount_minor: order.total_minor });
+    assert.equal(qris.status, 'pending');
+    await page.goto(`/admin/orders/${order.id}`);
+    await page.waitForSelector('#live[data-live="open"]');
+    const row = page.locator(`#payment-${qris.id}`);
+    assert.equal(await row.getAttribute('data-status'), 'pending');
+    assert.equal(await row.locator('details.refund').count(), 0, 'nothing to refund yet');
+
+    // The customer pays: the stand-in notifies the server, the page follows.
+    const paid = await fetch(`${gateway}/_standin/charges/pay-${qris.id}/pay`, { method: 'POST' });
+    assert.ok(paid.ok, `stand-in: ${paid.status}`);
+    await page.waitForSelector(`#payment-${qris.id}[data-status=paid]`, { timeout: 5000 });
+    assert.equal(await page.textContent('#order-payment-status'), 'Lunas');
+    assert.match(await page.textContent(`#payment-${qris.id} .gateway-ref`), /\S/);
+
+    const res = await submitRefund(page, qris.id, '7.973', 'Gula terlalu banyak');
+    assert.equal(res.status(), 303);
+    await page.waitForSelector('.notice');
+    assert.equal(await page.textContent('.notice'), 'Pengembalian dana dicatat.');
+    const refund = page.locator('#refunds tbody tr');
+    assert.match(await refund.textContent(), /QRIS[\s\S]*Gula terlalu banyak[\s\S]*Berhasil[\s\S]*Rp 7\.973/);
+    assert.equal(await page.textContent('#order-payment-status'), 'Dikembalikan sebagian');
+    assert.match(await page.textContent(`#refund-max-${qris.id}`), /Rp 20\.000/);
+    const charges = await (await fetch(`${gateway}/_standin/charges`)).json();
+    const charge = charges.charges.find((c) => c.order_id === `pay-${qris.id}`);
+    assert.ok(JSON.stringify(charge).includes('7973'), `the stand-in refunded 7973: ${JSON.stringify(charge)}`);
+    await screenshots(page, 'payments-qris-refund');
+    assertClean(problems);
+  });
+
+  test('the receipt opens from the order page, in both languages and 58 mm', async () => {
+    const { page, context, problems } = browser;
+    await page.goto(`/admin/orders/${orders.partRefund.id}`);
+    const [receipt] = await Promise.all([context.waitForEvent('page'), page.click('#receipt-link')]);
+    const seen = watch(receipt);
+    await receipt.waitForLoadState();
+    assert.equal(new URL(receipt.url()).pathname, `/admin/orders/${orders.partRefund.id}/receipt`);
+    const text = await receipt.textContent('body');
+    assert.match(text, /Kopi Bayar Senopati/);
+    assert.match(text, /Kopi Oat/);
+    assert.match(text, /Rp 27\.973/);
+    assert.match(text, /Es kurang dingin|Rp 5\.000/, 'the refund is on it');
+    await receipt.click('button');
+    await receipt.close();
+    assert.deepEqual(seen.errors, [], 'no CSP violation on the receipt');
+
+    const en = await context.newPage();
+    const seenEn = watch(en);
+    await en.goto(`/admin/orders/${orders.partRefund.id}/receipt?lang=en&width=58`);
+    assert.equal(await en.getAttribute('html', 'lang'), 'en');
+    await en.close();
+    assert.deepEqual(seenEn.errors, []);
+    assert.equal(await page.getAttribute('#receipt-other', 'href'), `/admin/orders/${orders.partRefund.id}/receipt?lang=en`);
     assertClean(problems);
   });
 });

@@ -32,6 +32,7 @@ mod percent;
 mod posted;
 mod problem_text;
 mod qr;
+mod receipt;
 mod refund_form;
 mod render;
 mod session;
@@ -122,6 +123,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/orders", web::get().to(orders::index))
             .route("/orders/{id}", web::get().to(order_detail::detail))
             .route("/orders/{id}/body", web::get().to(order_detail::detail_body))
+            .route("/orders/{id}/receipt", web::get().to(receipt::show))
             .route("/orders/{id}/status", web::post().to(orders::set_status))
             .route("/payments/{id}/refunds", web::post().to(refund_form::create))
             .route("/outlets/{id}/orders", web::get().to(orders::list))

@@ -19,7 +19,7 @@ use crate::{
     error::{AdminError, parse_id},
     localtime,
     money::format_money,
-    order_money::{RefundEntry, payments_of, refunds_of},
+    order_money::{RefundEntry, refunds_of},
     orders::{OrderView, payment_key},
     refund_form::{RefundForm, RefundFormView},
     session::{Admin, Ctx, NoticeQuery},
@@ -211,9 +211,9 @@ impl DetailBody {
 
 /// Reads the order, its outlet, payments and refunds (the caller commits).
 pub(crate) async fn load(tx: &ScopedTx, actor: &Actor, ctx: &Ctx, id: Uuid) -> Result<DetailBody, AdminError> {
-    let order = orders::get(tx, actor, id).await?;
+    let order = orders::read(tx, actor, id).await?;
     let outlet = outlets::get(tx, order.outlet_id).await?;
-    let payments = payments_of(tx, id).await?;
+    let payments = order.payments.clone();
     let refunds = refunds_of(tx, id).await?;
     let tz = localtime::zone(&outlet.timezone);
     let currency = order.currency.clone();
