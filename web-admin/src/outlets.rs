@@ -122,7 +122,8 @@ pub struct OutletForm {
     pub cash_rounding_step: String,
     /// `on_place` or `on_paid`.
     pub kiosk_kitchen_release: String,
-    pub tax_number: String,
+    /// Absent (a client that predates the field) keeps it; empty clears it.
+    pub tax_number: Option<String>,
 }
 
 impl OutletForm {
@@ -148,7 +149,7 @@ impl OutletForm {
             is_open: o.is_open.then(|| "on".into()),
             cash_rounding_step: o.cash_rounding_step.to_string(),
             kiosk_kitchen_release: o.kiosk_kitchen_release.as_str().into(),
-            tax_number: o.tax_number.clone().unwrap_or_default(),
+            tax_number: o.tax_number.clone(),
         }
     }
 
@@ -164,16 +165,29 @@ impl OutletForm {
         let tax = rate("tax_percent", &self.tax_percent);
         let service = rate("service_percent", &self.service_percent);
         // A select and radio buttons: anything else was not chosen by a
-        // person, but still gets its message next to the field.
+        // person, but still gets its message next to the field. Absent
+        // (a client that predates them) leaves them as they are.
         let mut refused = pos_backend::error::FieldErrors::new();
-        let step = self.cash_rounding_step.trim().parse::<i32>().ok().filter(|s| ROUNDING_STEPS.contains(s));
-        if step.is_none() {
-            refused.add("cash_rounding_step", Code::CashRoundingStepInvalid);
-        }
-        let release = KitchenRelease::try_from(self.kiosk_kitchen_release.as_str()).ok();
-        if release.is_none() {
-            errors.add_key("kiosk_kitchen_release", "outlets.release_invalid");
-        }
+        let step = match self.cash_rounding_step.trim() {
+            "" => None,
+            raw => {
+                let step = raw.parse::<i32>().ok().filter(|s| ROUNDING_STEPS.contains(s));
+                if step.is_none() {
+                    refused.add("cash_rounding_step", Code::CashRoundingStepInvalid);
+                }
+                step
+            }
+        };
+        let release = match self.kiosk_kitchen_release.as_str() {
+            "" => None,
+            raw => {
+                let release = KitchenRelease::try_from(raw).ok();
+                if release.is_none() {
+                    errors.add_key("kiosk_kitchen_release", "outlets.release_invalid");
+                }
+                release
+            }
+        };
         errors.merge(refused);
         if !errors.is_empty() {
             // Show the name's problem too, rather than one error per submit.
@@ -193,8 +207,7 @@ impl OutletForm {
             is_open: Some(self.is_open.is_some()),
             cash_rounding_step: step,
             kiosk_kitchen_release: release,
-            // Empty clears it.
-            tax_number: Some(self.tax_number.clone()),
+            tax_number: self.tax_number.clone(),
         })
     }
 }
