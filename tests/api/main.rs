@@ -2,6 +2,7 @@
 //! app role) against the fresh database the test command prepared.
 
 mod admin_pages;
+mod admin_payments;
 mod auth;
 mod bodies;
 mod catalog;

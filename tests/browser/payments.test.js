@@ -353,12 +353,27 @@ describe('payments in the admin', () => {
     assertClean(problems);
   });
 
-  test('a pending QRIS payment offers no refund', async () => {
+  test('a pending QRIS payment offers no refund, and a forged post for one is refused with the reason', async () => {
     const { page, problems } = browser;
     await page.goto(`/admin/orders/${orders.partial.id}`);
     const pending = page.locator('li.payment[data-status=pending]');
     assert.equal(await pending.locator('details.refund').count(), 0);
     assert.equal(await page.locator('li.payment[data-method=card] details.refund').count(), 1);
+    const pendingId = (await pending.getAttribute('id')).replace('payment-', '');
+    const csrf = await page.inputValue('input[name=csrf_token] >> nth=0');
+    const res = await page.request.post(`/admin/payments/${pendingId}/refunds`, {
+      form: { csrf_token: csrf, client_refund_id: randomUUID(), amount: '1000', reason: 'Coba' },
+      maxRedirects: 0,
+    });
+    assert.equal(res.status(), 409);
+    assert.match(await res.text(), /Hanya pembayaran yang sudah lunas yang bisa dikembalikan/);
+    assert.equal(refundCount(orders.partial), 0);
+    // Someone else's payment id is not found at all.
+    const other = await page.request.post(`/admin/payments/${randomUUID()}/refunds`, {
+      form: { csrf_token: csrf, client_refund_id: randomUUID(), amount: '1000', reason: 'Coba' },
+      maxRedirects: 0,
+    });
+    assert.equal(other.status(), 404);
     assertClean(problems);
   });
 

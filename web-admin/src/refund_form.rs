@@ -127,14 +127,19 @@ pub async fn create(
     if form.reason.trim().is_empty() {
         errors.add_key("reason", "field.required");
     }
-    let refused = |mut body: crate::order_detail::DetailBody, errors: FormErrors, status: StatusCode| {
+    // The page again with the form as posted; a payment that offers no
+    // refund form (pending, or nothing left) gets a page saying why.
+    let refused = |mut body: crate::order_detail::DetailBody,
+                   errors: FormErrors,
+                   status: StatusCode,
+                   why: Option<crate::problem_text::Refusal>| {
         if !body.reopen_refund(payment_id, form.clone(), errors) {
-            return Err(AdminError::Page { status: StatusCode::CONFLICT, message: "error.conflict", detail: None });
+            return Err(AdminError::Page { status: StatusCode::CONFLICT, message: "error.conflict", detail: why });
         }
         render_with_status(&OrderDetail { ctx: ctx.clone().at("orders"), b: body }, status)
     };
     let Some(amount_minor) = amount.filter(|_| errors.is_empty()) else {
-        return refused(body, errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return refused(body, errors, StatusCode::UNPROCESSABLE_ENTITY, None);
     };
     let request = CreateRefund { client_refund_id, amount_minor, reason: form.reason.clone(), approval: None };
     let notice = match start_refund(&tx, &state.limiter, &actor, payment_id, &request).await {
@@ -160,11 +165,11 @@ pub async fn create(
         }
         Err(Error::Validation(fields)) => {
             domain_errors(&mut errors, fields, &body.currency, ctx.tr);
-            return refused(body, errors, StatusCode::UNPROCESSABLE_ENTITY);
+            return refused(body, errors, StatusCode::UNPROCESSABLE_ENTITY, None);
         }
         Err(Error::Conflict(detail)) => {
             errors.add_text("refund", refusal_message(ctx.tr, &detail));
-            return refused(body, errors, StatusCode::CONFLICT);
+            return refused(body, errors, StatusCode::CONFLICT, Some(detail));
         }
         Err(e) => return Err(e.into()),
     };
