@@ -87,14 +87,33 @@
     reader.readAsDataURL(file);
   });
 
-  // Live board: show whether the event stream is connected, and fetch the
-  // columns again on every (re)connect, since events sent while the stream
-  // was down are not replayed to a new connection.
+  // Live pages (board, order list, order detail): show whether the event
+  // stream is connected, and fetch the live part again on every (re)connect,
+  // since events sent while the stream was down are not replayed to it.
   document.addEventListener("htmx:sseOpen", function (event) {
     var live = event.target;
     live.setAttribute("data-live", "open");
-    var board = live.querySelector("[data-refresh-on-open]");
-    if (board && window.htmx) window.htmx.trigger(board, "board-refresh");
+    if (!window.htmx) return;
+    live.querySelectorAll("[data-refresh-on-open]").forEach(function (part) {
+      window.htmx.trigger(part, "live-refresh");
+    });
+  });
+  // Order page: the outlet's stream carries every order's events; its body
+  // is fetched again only for those naming this order.
+  var watched = new WeakSet();
+  document.addEventListener("htmx:sseOpen", function (event) {
+    var source = event.detail && event.detail.source;
+    var body = event.target.querySelector("[data-order-events]");
+    if (!source || !body || watched.has(source)) return;
+    watched.add(source);
+    var id = body.getAttribute("data-order-id");
+    body.getAttribute("data-order-events").split(",").forEach(function (kind) {
+      source.addEventListener(kind, function (message) {
+        if (window.htmx && typeof message.data === "string" && message.data.indexOf(id) !== -1) {
+          window.htmx.trigger(body, "order-changed");
+        }
+      });
+    });
   });
   document.addEventListener("htmx:sseError", function (event) {
     event.target.setAttribute("data-live", "closed");

@@ -3,6 +3,7 @@
 //! Areas of the business each have a module with their domain types, their
 //! queries (taking a [`db::ScopedTx`], never a pool) and their HTTP handlers.
 
+pub mod approvals;
 pub mod auth;
 pub mod catalog;
 pub mod config;
@@ -11,10 +12,13 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod jobs;
 pub mod kitchen;
 pub mod ops;
 pub mod orders;
+pub mod payments;
 pub mod pickup;
+pub mod receipts;
 pub mod startup;
 pub mod state;
 pub mod sync;

@@ -21,6 +21,8 @@ pub struct AppState {
     pub stream_slots: std::sync::Arc<crate::events::slots::StreamSlots>,
     /// The open event streams of this process, re-checked every few seconds.
     pub stream_guard: std::sync::Arc<StreamGuard>,
+    /// The QRIS payment gateway, when configured (cash and card work without).
+    pub gateway: Option<std::sync::Arc<dyn crate::payments::gateway::PaymentGateway>>,
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 //! app role) against the fresh database the test command prepared.
 
 mod admin_pages;
+mod admin_payments;
 mod auth;
 mod bodies;
 mod catalog;
@@ -12,9 +13,13 @@ mod isolation;
 mod ops;
 mod orders;
 mod outlets;
+mod payments;
 mod prices;
+mod receipts;
+mod refunds;
 mod sessions;
 mod sql_rls;
 mod staff;
 mod startup;
 mod streams;
+mod webhooks;

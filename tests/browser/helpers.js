@@ -3,6 +3,7 @@
 // brand of our own per test file (made through the public sign-up API), and
 // screenshots for people to look at.
 
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
@@ -124,6 +125,13 @@ export async function signIn(page, email, password = PASSWORD) {
   ]);
 }
 
+/** Switches the admin's language (`id` or `en`) with the header's switch. */
+export async function setLanguage(page, lang) {
+  if ((await page.getAttribute('html', 'lang')) === lang) return;
+  await page.click(`header form.lang button[value=${lang}]`);
+  await page.waitForSelector(`html[lang=${lang}]`);
+}
+
 /**
  * Full-page screenshots at desktop and phone width. `caret: 'initial'`:
  * hiding the caret leaves `style=""` on a focused input, which htmx then
@@ -224,4 +232,20 @@ export async function placeOrder(brand, outletId, items) {
     },
   });
   return json;
+}
+
+/**
+ * Runs SQL as the owner role inside one transaction scoped to the brand
+ * (RLS is forced on the owner too), for state no API makes yet. Returns
+ * psql's unaligned output.
+ */
+export function sqlAsOwner(tenantId, statements) {
+  const url = process.env.POS_OWNER_DATABASE_URL;
+  assert.ok(url, 'POS_OWNER_DATABASE_URL is set');
+  const script = `BEGIN;
+SELECT set_config('app.tenant_id', '${tenantId}', true), set_config('app.outlet_ids', '*', true) \\g /dev/null
+${statements}
+COMMIT;
+`;
+  return execFileSync('psql', [url, '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1'], { input: script }).toString();
 }

@@ -1,11 +1,12 @@
 // Outlets: create, validation errors inline with the typed values kept,
 // the open/closed toggle, editing rates as percent, markup shown as text,
-// and the audit log of it all.
+// the payment settings (cash rounding, when kiosk orders reach the kitchen,
+// the tax number), and the audit log of it all.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  api, assertClean, htmxSettled, launch, screenshots, signIn, signUpBrand,
+  api, assertClean, htmxSettled, launch, screenshots, setLanguage, signIn, signUpBrand,
 } from './helpers.js';
 
 describe('outlets', () => {
@@ -178,6 +179,98 @@ describe('outlets', () => {
     assert.match(await panes.nth(0).textContent(), /"tax_rate_bp": 1100/);
     assert.match(await panes.nth(1).textContent(), /"tax_rate_bp": 1050/);
     await screenshots(page, 'audit-log');
+    assertClean(problems);
+  });
+
+  test('payment settings: cash rounding step, kitchen release and tax number', async () => {
+    const { page, problems } = browser;
+    await page.goto('/admin/outlets/new');
+    assert.equal(await page.inputValue('#f-tax'), '10', 'new outlets start at PB1 10%');
+    assert.equal(await page.inputValue('#f-rounding-step'), '0');
+    assert.equal(await page.isChecked('#f-release-on_place'), true);
+    const labels = await page.locator('#f-rounding-step option').allTextContents();
+    assert.deepEqual(labels, ['Tanpa pembulatan', 'Rp 100', 'Rp 500', 'Rp 1.000']);
+
+    await page.goto('/admin/outlets');
+    await page.locator('#outlets tbody tr', { hasText: 'Kopi Senja Kemang' }).locator('a.strong').click();
+    await page.waitForSelector('#outlet-form');
+    const id = new URL(page.url()).pathname.split('/').pop();
+    await page.selectOption('#f-rounding-step', '500');
+    await page.check('#f-release-on_paid');
+    await page.fill('#f-tax-number', ' 01.234.567.8-012.000 ');
+    await page.click('#outlet-form button[type=submit]');
+    await page.waitForSelector('.notice');
+    let { json } = await api('GET', `/outlets/${id}`, { token: brand.token });
+    assert.equal(json.cash_rounding_step, 500);
+    assert.equal(json.kiosk_kitchen_release, 'on_paid');
+    assert.equal(json.tax_number, '01.234.567.8-012.000');
+
+    await page.goto(`/admin/outlets/${id}`);
+    assert.equal(await page.inputValue('#f-rounding-step'), '500');
+    assert.equal(await page.isChecked('#f-release-on_paid'), true);
+    assert.equal(await page.inputValue('#f-tax-number'), '01.234.567.8-012.000');
+
+    // What a person cannot choose is refused next to its field, in both
+    // languages, with everything typed kept and nothing saved.
+    const tamper = async () => {
+      await page.evaluate(() => {
+        document.querySelector('#f-tax-number').removeAttribute('maxlength');
+        const odd = document.createElement('option');
+        odd.value = '250';
+        odd.textContent = '250';
+        document.querySelector('#f-rounding-step').append(odd);
+        const release = document.querySelector('#f-release-on_place');
+        release.value = 'sometimes';
+        release.checked = true;
+      });
+      await page.selectOption('#f-rounding-step', '250');
+      await page.fill('#f-tax-number', '9'.repeat(41));
+      const [res] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.click('#outlet-form button[type=submit]'),
+      ]);
+      assert.equal(res.status(), 422);
+      await page.waitForSelector('#cash_rounding_step-error');
+    };
+    await tamper();
+    assert.match(await page.textContent('#cash_rounding_step-error'), /Harus 0 \(tanpa pembulatan\), 100, 500 atau 1000/);
+    assert.match(await page.textContent('#kiosk_kitchen_release-error'), /Pilih salah satu/);
+    assert.equal(await page.getAttribute('#f-rounding-step', 'aria-invalid'), 'true');
+    assert.equal(await page.inputValue('#f-tax-number'), '9'.repeat(41));
+    // With the choices right, the domain refuses the tax number.
+    await page.check('#f-release-on_paid');
+    await page.selectOption('#f-rounding-step', '100');
+    await page.click('#outlet-form button[type=submit]');
+    await page.waitForSelector('#tax_number-error');
+    assert.match(await page.textContent('#tax_number-error'), /Paling banyak 40 karakter/);
+    assert.equal(await page.locator('#cash_rounding_step-error').count(), 0);
+    assert.equal(await page.inputValue('#f-rounding-step'), '100');
+    await screenshots(page, 'outlet-payment-settings-errors');
+
+    await setLanguage(page, 'en');
+    await page.goto(`/admin/outlets/${id}`);
+    assert.match(await page.textContent('#outlet-form'), /Cash rounding/);
+    assert.match(await page.textContent('#outlet-form'), /Kiosk orders reach the kitchen/);
+    await tamper();
+    assert.match(await page.textContent('#cash_rounding_step-error'), /must be 0 \(no rounding\), 100, 500 or 1000/);
+    assert.match(await page.textContent('#kiosk_kitchen_release-error'), /Choose one of the options/);
+    ({ json } = await api('GET', `/outlets/${id}`, { token: brand.token }));
+    assert.equal(json.cash_rounding_step, 500, 'nothing saved');
+    assert.equal(json.tax_number, '01.234.567.8-012.000');
+
+    // Back to sane values; an empty tax number clears it.
+    await page.goto(`/admin/outlets/${id}`);
+    await page.selectOption('#f-rounding-step', '1000');
+    await page.check('#f-release-on_place');
+    await page.fill('#f-tax-number', '');
+    await page.click('#outlet-form button[type=submit]');
+    await page.waitForSelector('.notice');
+    assert.equal(await page.textContent('.notice'), 'Outlet saved.');
+    ({ json } = await api('GET', `/outlets/${id}`, { token: brand.token }));
+    assert.equal(json.cash_rounding_step, 1000);
+    assert.equal(json.kiosk_kitchen_release, 'on_place');
+    assert.equal(json.tax_number, null);
+    await setLanguage(page, 'id');
     assertClean(problems);
   });
 });

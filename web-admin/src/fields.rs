@@ -38,6 +38,11 @@ impl FormErrors {
         self.fields.entry(field.to_string()).or_default().push(self.tr.t(key).to_string());
     }
 
+    /// Adds a message already in the user's language to `field`.
+    pub fn add_text(&mut self, field: &str, text: String) {
+        self.fields.entry(field.to_string()).or_default().push(text);
+    }
+
     /// Moves the messages of the domain's `from` field to the form's `to`
     /// (the form asks for a percent where the domain takes basis points).
     pub fn rename(&mut self, from: &str, to: &str) {

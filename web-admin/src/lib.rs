@@ -23,6 +23,8 @@ mod localtime;
 mod login;
 mod menu;
 pub mod money;
+mod order_detail;
+mod order_money;
 mod orders;
 mod outlets;
 mod paging;
@@ -30,6 +32,8 @@ mod percent;
 mod posted;
 mod problem_text;
 mod qr;
+mod receipt;
+mod refund_form;
 mod render;
 mod session;
 mod staff;
@@ -117,9 +121,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/outlets/{id}/availability/{item}/toggle", web::post().to(availability::toggle))
             .route("/outlets/{id}/availability/{item}/price", web::post().to(availability::set_price))
             .route("/orders", web::get().to(orders::index))
-            .route("/orders/{id}", web::get().to(orders::detail))
+            .route("/orders/{id}", web::get().to(order_detail::detail))
+            .route("/orders/{id}/body", web::get().to(order_detail::detail_body))
+            .route("/orders/{id}/receipt", web::get().to(receipt::show))
             .route("/orders/{id}/status", web::post().to(orders::set_status))
+            .route("/payments/{id}/refunds", web::post().to(refund_form::create))
             .route("/outlets/{id}/orders", web::get().to(orders::list))
+            .route("/outlets/{id}/orders/rows", web::get().to(orders::list_table))
             .route("/outlets/{id}/board", web::get().to(orders::board))
             .route("/outlets/{id}/board/columns", web::get().to(orders::board_columns))
             .default_service(web::to(error::no_such_page)),

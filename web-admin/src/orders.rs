@@ -12,7 +12,7 @@ use pos_backend::{
     orders::{self, OrderQuery, status::change_status},
     tenancy::outlets,
 };
-use pos_wire::{ChangeOrderStatus, Channel, EventKind, Order, OrderStatus, Outlet};
+use pos_wire::{ChangeOrderStatus, Channel, EventKind, Order, OrderPaymentStatus, OrderStatus, Outlet};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -41,6 +41,32 @@ pub fn status_key(s: OrderStatus) -> &'static str {
         OrderStatus::Completed => "status.completed",
         OrderStatus::Cancelled => "status.cancelled",
     }
+}
+
+/// Where an order's money stands, as its badge says it.
+pub fn payment_key(s: OrderPaymentStatus) -> &'static str {
+    match s {
+        OrderPaymentStatus::Unpaid => "pay.unpaid",
+        OrderPaymentStatus::PartiallyPaid => "pay.partially_paid",
+        OrderPaymentStatus::Paid => "pay.paid",
+        OrderPaymentStatus::PartiallyRefunded => "pay.partially_refunded",
+        OrderPaymentStatus::Refunded => "pay.refunded",
+        OrderPaymentStatus::Void => "pay.void",
+    }
+}
+
+/// The events after which a page showing orders fetches them again: their
+/// lifecycle and their money.
+pub fn live_triggers() -> String {
+    [
+        EventKind::OrderCreated,
+        EventKind::OrderStatusChanged,
+        EventKind::PaymentUpdated,
+        EventKind::OrderPaid,
+        EventKind::RefundUpdated,
+    ]
+    .map(|k| format!("sse:{}", k.as_str()))
+    .join(", ")
 }
 
 fn flag_key(flag: &str) -> Option<&'static str> {
@@ -80,6 +106,9 @@ pub struct OrderView {
     pub number: String,
     pub status: &'static str,
     pub status_label: &'static str,
+    /// `paid`, `unpaid`, ... (the badge's class) and its words.
+    pub payment_status: &'static str,
+    pub payment_label: &'static str,
     pub channel: &'static str,
     pub customer_name: Option<String>,
     pub table: Option<String>,
@@ -104,6 +133,8 @@ impl OrderView {
             id: o.id,
             status: o.status.as_str(),
             status_label: ctx.t(status_key(o.status)),
+            payment_status: o.payment_status.as_str(),
+            payment_label: ctx.t(payment_key(o.payment_status)),
             channel: ctx.t(match o.channel {
                 Channel::Kiosk => "orders.channel_kiosk",
                 Channel::Counter => "orders.channel_counter",
@@ -160,32 +191,61 @@ pub struct ListQuery {
     cursor: Option<String>,
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "admin/orders/list.html")]
-pub(crate) struct OrderList {
+/// One page of an outlet's orders, newest first.
+pub(crate) struct ListRows {
     ctx: Ctx,
     outlet: Outlet,
     orders: Vec<OrderView>,
     status: String,
-    statuses: Vec<(&'static str, &'static str)>,
     /// The query string of the next (older) page.
     older: Option<String>,
     first_page: bool,
 }
 
-pub async fn list(
+impl ListRows {
+    /// The list's own URL with its filter and page, for its live refresh.
+    fn rows_url(&self, cursor: Option<&str>) -> String {
+        let query = serde_html_form::to_string([("status", self.status.as_str()), ("cursor", cursor.unwrap_or(""))])
+            .unwrap_or_default();
+        format!("/admin/outlets/{}/orders/rows?{query}", self.outlet.id)
+    }
+
+    fn live_triggers(&self) -> String {
+        live_triggers()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/orders/list.html")]
+pub(crate) struct OrderList {
+    ctx: Ctx,
+    rows: ListRows,
+    statuses: Vec<(&'static str, &'static str)>,
+    cursor: Option<String>,
+}
+
+/// The table alone, for the list's live refresh.
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/orders/rows.html")]
+pub(crate) struct OrderRows {
+    ctx: Ctx,
+    rows: ListRows,
+}
+
+async fn list_rows(
     Admin { tx, actor, ctx }: Admin,
-    id: web::Path<String>,
-    q: web::Query<ListQuery>,
-) -> Result<OrderList, AdminError> {
-    let id = parse_id(&id)?;
+    id: &str,
+    q: &ListQuery,
+) -> Result<(ListRows, Option<String>), AdminError> {
+    let id = parse_id(id)?;
     let outlet = outlets::get(&tx, id).await?;
     let status = q.status.as_deref().and_then(OrderStatus::parse);
+    let cursor = q.cursor.clone().filter(|c| Uuid::parse_str(c).is_ok());
     let query = OrderQuery {
         outlet_id: Some(id),
         status: status.map(|s| s.as_str().to_string()),
         limit: Some(PAGE_SIZE),
-        cursor: q.cursor.clone().filter(|c| Uuid::parse_str(c).is_ok()),
+        cursor: cursor.clone(),
         ..OrderQuery::default()
     };
     let page = orders::list(&tx, &actor, &query).await?;
@@ -195,35 +255,32 @@ pub async fn list(
     let older = page
         .next_cursor
         .map(|c| serde_html_form::to_string([("status", status.as_str()), ("cursor", c.as_str())]).unwrap_or_default());
-    let all = OrderStatus::ALL;
-    Ok(OrderList {
-        statuses: all.iter().map(|s| (s.as_str(), ctx.t(status_key(*s)))).collect(),
+    let rows = ListRows {
         orders: page.items.into_iter().map(|o| OrderView::of(o, tz, &ctx)).collect(),
         ctx: ctx.at("orders"),
         outlet,
         status,
         older,
-        first_page: q.cursor.is_none(),
-    })
+        first_page: cursor.is_none(),
+    };
+    Ok((rows, cursor))
 }
 
-// ----- The detail page -----
-
-#[derive(Template, WebTemplate)]
-#[template(path = "admin/orders/detail.html")]
-pub(crate) struct OrderDetail {
-    ctx: Ctx,
-    outlet: Outlet,
-    o: OrderView,
+pub async fn list(admin: Admin, id: web::Path<String>, q: web::Query<ListQuery>) -> Result<OrderList, AdminError> {
+    let (rows, cursor) = list_rows(admin, &id, &q).await?;
+    let ctx = rows.ctx.clone();
+    let statuses = OrderStatus::ALL.iter().map(|s| (s.as_str(), ctx.t(status_key(*s)))).collect();
+    Ok(OrderList { ctx, rows, statuses, cursor })
 }
 
-pub async fn detail(Admin { tx, actor, ctx }: Admin, id: web::Path<String>) -> Result<OrderDetail, AdminError> {
-    let id = parse_id(&id)?;
-    let order = orders::get(&tx, &actor, id).await?;
-    let outlet = outlets::get(&tx, order.outlet_id).await?;
-    tx.commit().await?;
-    let tz = localtime::zone(&outlet.timezone);
-    Ok(OrderDetail { o: OrderView::of(order, tz, &ctx), ctx: ctx.at("orders"), outlet })
+/// The list's table, fetched again when the outlet's orders change.
+pub async fn list_table(
+    admin: Admin,
+    id: web::Path<String>,
+    q: web::Query<ListQuery>,
+) -> Result<OrderRows, AdminError> {
+    let (rows, _) = list_rows(admin, &id, &q).await?;
+    Ok(OrderRows { ctx: rows.ctx.clone(), rows })
 }
 
 // ----- The live board -----
@@ -254,9 +311,8 @@ pub(crate) struct BoardPage {
 }
 
 impl BoardPage {
-    /// The stream events after which the board fetches its columns again.
     fn live_triggers(&self) -> String {
-        [EventKind::OrderCreated, EventKind::OrderStatusChanged].map(|k| format!("sse:{}", k.as_str())).join(", ")
+        live_triggers()
     }
 }
 

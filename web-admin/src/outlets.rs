@@ -8,7 +8,7 @@ use pos_backend::{
     db::ScopedTx,
     tenancy::{names::Name, outlets},
 };
-use pos_wire::{CreateOutlet, Outlet, UpdateOutlet};
+use pos_wire::{CreateOutlet, KitchenRelease, Outlet, UpdateOutlet, problem::Code};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -17,6 +17,8 @@ use crate::{
     error::{AdminError, field_errors, parse_id},
     fields::FormErrors,
     htmx,
+    i18n::Tr,
+    money::format_money,
     percent::{format_percent, parse_percent},
     render::invalid,
     session::{Admin, Ctx, NoticeQuery},
@@ -35,6 +37,30 @@ pub const TIMEZONES: &[&str] = &[
     "Australia/Perth",
     "UTC",
 ];
+
+/// The cash rounding steps an outlet may choose, in minor units (0: none).
+pub const ROUNDING_STEPS: [i32; 4] = [0, 100, 500, 1000];
+
+/// A choice of the rounding step as the form offers it: value and label.
+pub struct StepChoice {
+    pub value: String,
+    pub label: String,
+}
+
+/// The steps in the brand's currency ("Rp 1.000"); 0 reads "no rounding".
+fn step_choices(currency: &str, tr: Tr) -> Vec<StepChoice> {
+    ROUNDING_STEPS
+        .iter()
+        .map(|&step| StepChoice {
+            value: step.to_string(),
+            label: if step == 0 {
+                tr.t("outlets.rounding_none").to_string()
+            } else {
+                format_money(i64::from(step), currency, tr)
+            },
+        })
+        .collect()
+}
 
 /// An outlet as the list shows it.
 pub struct OutletView {
@@ -92,15 +118,23 @@ pub struct OutletForm {
     pub tax_percent: String,
     pub service_percent: String,
     pub is_open: Option<String>,
+    /// Minor units as a number: `0`, `100`, `500` or `1000`.
+    pub cash_rounding_step: String,
+    /// `on_place` or `on_paid`.
+    pub kiosk_kitchen_release: String,
+    /// Absent (a client that predates the field) keeps it; empty clears it.
+    pub tax_number: Option<String>,
 }
 
 impl OutletForm {
     fn blank() -> OutletForm {
         OutletForm {
             timezone: "Asia/Jakarta".into(),
-            tax_percent: "11".into(),
+            tax_percent: format_percent(outlets::DEFAULT_TAX_RATE_BP),
             service_percent: "0".into(),
             is_open: Some("on".into()),
+            cash_rounding_step: "0".into(),
+            kiosk_kitchen_release: KitchenRelease::OnPlace.as_str().into(),
             ..OutletForm::default()
         }
     }
@@ -113,6 +147,9 @@ impl OutletForm {
             tax_percent: format_percent(o.tax_rate_bp),
             service_percent: format_percent(o.service_charge_bp),
             is_open: o.is_open.then(|| "on".into()),
+            cash_rounding_step: o.cash_rounding_step.to_string(),
+            kiosk_kitchen_release: o.kiosk_kitchen_release.as_str().into(),
+            tax_number: o.tax_number.clone(),
         }
     }
 
@@ -127,6 +164,31 @@ impl OutletForm {
         };
         let tax = rate("tax_percent", &self.tax_percent);
         let service = rate("service_percent", &self.service_percent);
+        // A select and radio buttons: anything else was not chosen by a
+        // person, but still gets its message next to the field. Absent
+        // (a client that predates them) leaves them as they are.
+        let mut refused = pos_backend::error::FieldErrors::new();
+        let step = match self.cash_rounding_step.trim() {
+            "" => None,
+            raw => {
+                let step = raw.parse::<i32>().ok().filter(|s| ROUNDING_STEPS.contains(s));
+                if step.is_none() {
+                    refused.add("cash_rounding_step", Code::CashRoundingStepInvalid);
+                }
+                step
+            }
+        };
+        let release = match self.kiosk_kitchen_release.as_str() {
+            "" => None,
+            raw => {
+                let release = KitchenRelease::try_from(raw).ok();
+                if release.is_none() {
+                    errors.add_key("kiosk_kitchen_release", "outlets.release_invalid");
+                }
+                release
+            }
+        };
+        errors.merge(refused);
         if !errors.is_empty() {
             // Show the name's problem too, rather than one error per submit.
             if let Err(m) = Name::parse(&self.name, 120) {
@@ -143,7 +205,9 @@ impl OutletForm {
             tax_rate_bp: tax,
             service_charge_bp: service,
             is_open: Some(self.is_open.is_some()),
-            ..UpdateOutlet::default()
+            cash_rounding_step: step,
+            kiosk_kitchen_release: release,
+            tax_number: self.tax_number.clone(),
         })
     }
 }
@@ -157,15 +221,41 @@ pub(crate) struct OutletFormPage {
     form: OutletForm,
     errors: FormErrors,
     timezones: &'static [&'static str],
+    steps: Vec<StepChoice>,
 }
 
 impl OutletFormPage {
     fn new(ctx: Ctx, id: Option<Uuid>, form: OutletForm, errors: FormErrors) -> OutletFormPage {
-        OutletFormPage { ctx: ctx.at("outlets"), id, form, errors, timezones: TIMEZONES }
+        let steps = step_choices(&ctx.currency, ctx.tr);
+        OutletFormPage { ctx: ctx.at("outlets"), id, form, errors, timezones: TIMEZONES, steps }
     }
 
     fn other_errors(&self) -> Vec<&String> {
-        self.errors.others(&["name", "address", "timezone", "tax_percent", "service_percent"])
+        self.errors.others(&[
+            "name",
+            "address",
+            "timezone",
+            "tax_percent",
+            "service_percent",
+            "cash_rounding_step",
+            "kiosk_kitchen_release",
+            "tax_number",
+        ])
+    }
+
+    fn releases(&self) -> [(&'static str, &'static str, &'static str); 2] {
+        [
+            (
+                KitchenRelease::OnPlace.as_str(),
+                self.ctx.t("outlets.release_on_place"),
+                self.ctx.t("outlets.release_on_place_hint"),
+            ),
+            (
+                KitchenRelease::OnPaid.as_str(),
+                self.ctx.t("outlets.release_on_paid"),
+                self.ctx.t("outlets.release_on_paid_hint"),
+            ),
+        ]
     }
 
     fn action(&self) -> String {

@@ -33,6 +33,8 @@ pub struct Ctx {
     pub tr: Tr,
     pub user_name: String,
     pub brand_name: String,
+    /// The brand's currency (ISO 4217), for amounts typed and shown.
+    pub currency: String,
     pub role: Role,
     pub csrf_token: String,
     /// The nav entry to highlight.
@@ -117,6 +119,7 @@ impl FromRequest for Admin {
                     tr,
                     user_name: session.user_name,
                     brand_name: brand.name,
+                    currency: brand.currency,
                     role,
                     csrf_token: session.csrf_token,
                     section: "",

@@ -1,6 +1,7 @@
-//! Staff accounts: list, create, edit (role, outlets, password), activate
-//! or deactivate, delete. Managers get the cashiers and kitchen staff of
-//! their outlets, and may change only those who work at none but theirs;
+//! Staff accounts: list, create, edit (role, outlets, password, the PIN
+//! for approvals and till sign-in), activate or deactivate, delete.
+//! Managers get the cashiers and kitchen staff of their outlets, and may
+//! change only those who work at none but theirs;
 //! the domain and the database enforce it, the pages only avoid offering
 //! what would be refused.
 
@@ -51,6 +52,8 @@ pub struct StaffView {
     pub outlets: Vec<String>,
     pub all_outlets: bool,
     pub active: bool,
+    /// A PIN is set (never the PIN itself).
+    pub has_pin: bool,
     /// The signed-in user may edit this account.
     pub manageable: bool,
     pub is_self: bool,
@@ -76,6 +79,7 @@ impl StaffView {
             name: u.name,
             email: u.email,
             active: u.active,
+            has_pin: u.has_pin,
         }
     }
 }
@@ -117,6 +121,8 @@ pub struct StaffForm {
     pub password: String,
     pub role: String,
     pub outlet_ids: Vec<String>,
+    /// A new PIN (4 to 6 digits); empty keeps the current one.
+    pub pin: String,
 }
 
 impl StaffForm {
@@ -127,6 +133,7 @@ impl StaffForm {
             password: String::new(),
             role: u.role.as_str().into(),
             outlet_ids: u.outlet_ids.iter().map(Uuid::to_string).collect(),
+            pin: String::new(),
         }
     }
 
@@ -159,6 +166,8 @@ pub(crate) struct StaffFormPage {
     outlets: Vec<(Uuid, String)>,
     /// A problem with the whole account (the last owner, oneself...).
     problem: Option<String>,
+    /// The account has a PIN (editing only).
+    has_pin: bool,
 }
 
 impl StaffFormPage {
@@ -172,6 +181,7 @@ impl StaffFormPage {
             form,
             outlets,
             problem: None,
+            has_pin: false,
         }
     }
 
@@ -196,7 +206,7 @@ impl StaffFormPage {
     }
 
     fn other_errors(&self) -> Vec<&String> {
-        self.errors.others(&["email", "name", "password", "role", "outlet_ids"])
+        self.errors.others(&["email", "name", "password", "role", "outlet_ids", "pin"])
     }
 }
 
@@ -222,6 +232,7 @@ pub async fn edit_form(Admin { tx, actor, ctx }: Admin, id: web::Path<String>) -
     }
     let mut page = StaffFormPage::new(ctx, Some(id), StaffForm::of(&user), outlets);
     page.is_self = actor.user_id() == Some(id);
+    page.has_pin = user.has_pin;
     Ok(page)
 }
 
@@ -241,8 +252,13 @@ async fn save(
 ) -> Result<HttpResponse, AdminError> {
     // Read before any write: a refused insert spoils the transaction.
     let outlets = outlet_names(&tx).await?;
+    let has_pin = match id {
+        Some(id) => users::get(&tx, &actor, id).await?.has_pin,
+        None => false,
+    };
     let mut page = StaffFormPage::new(ctx, id, form, outlets);
     page.is_self = id.is_some() && actor.user_id() == id;
+    page.has_pin = has_pin;
     let (role, outlet_ids) = page.form.parse(&mut page.errors);
     let Some(role) = role.filter(|_| page.errors.is_empty()) else {
         return invalid(&page);
@@ -269,6 +285,7 @@ async fn save(
                 outlet_ids: Some(outlet_ids),
                 locale: None,
                 active: None,
+                pin: Some(f.pin.clone()).filter(|p| !p.is_empty()),
             };
             users::update(&tx, &actor, state.salt_key(), id, req).await
         }
@@ -282,6 +299,7 @@ async fn save(
         Err(e) => {
             page.errors.merge(field_errors(e)?);
             page.form.password.clear();
+            page.form.pin.clear();
             invalid(&page)
         }
     }

@@ -8,6 +8,7 @@ pub mod email;
 pub mod http;
 pub mod jwt;
 pub mod password;
+pub mod pin;
 pub mod principal;
 pub mod query_token;
 pub mod rate_limit;

@@ -13,7 +13,8 @@ use crate::{auth::principal::Scoped, error::Result, http::json::Json, state::App
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/orders").route(web::get().to(list_orders)).route(web::post().to(create_order)))
         .service(web::resource("/orders/{id}").route(web::get().to(get_order)))
-        .service(web::resource("/orders/{id}/status").route(web::post().to(change_order_status)));
+        .service(web::resource("/orders/{id}/status").route(web::post().to(change_order_status)))
+        .service(web::resource("/orders/{id}/void").route(web::post().to(void_order)));
 }
 
 /// 201 with a new order; 200 with the same order for a replay of the same
@@ -51,7 +52,7 @@ pub async fn list_orders(s: Scoped, q: web::Query<OrderQuery>) -> Result<web::Js
     params(("id" = Uuid, Path, description = "The order")), tag = "orders",
     responses((status = 200, body = Order), (status = 404)), security(("bearer" = [])))]
 pub async fn get_order(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Order>> {
-    let order = super::get(&s.tx, &s.actor, *id).await?;
+    let order = super::read(&s.tx, &s.actor, *id).await?;
     s.tx.commit().await?;
     Ok(web::Json(order))
 }
@@ -68,6 +69,26 @@ pub async fn change_order_status(
     body: Json<ChangeOrderStatus>,
 ) -> Result<web::Json<Order>> {
     let order = super::status::change_status(&s.tx, &s.actor, *id, body.into_inner()).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(order))
+}
+
+/// Voids an order nothing was paid on (cancels it; payment status `void`).
+/// Owners and managers directly; a cashier with a manager's `approval`.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/void",
+    params(("id" = Uuid, Path, description = "The order")), tag = "orders", request_body = pos_wire::VoidOrder,
+    responses((status = 200, body = Order),
+              (status = 403, body = pos_wire::Problem, description = "not allowed, approval required or refused"),
+              (status = 409, body = pos_wire::Problem, description = "paid, pending payment, or already closed"),
+              (status = 422, body = pos_wire::Problem), (status = 429, body = pos_wire::Problem, description = "too many wrong PINs")),
+    security(("bearer" = [])))]
+pub async fn void_order(
+    state: web::Data<AppState>,
+    s: Scoped,
+    id: web::Path<Uuid>,
+    body: Json<pos_wire::VoidOrder>,
+) -> Result<web::Json<Order>> {
+    let order = super::void::void_order(&s.tx, &state.limiter, &s.actor, *id, body.into_inner()).await?;
     s.tx.commit().await?;
     Ok(web::Json(order))
 }

@@ -12,13 +12,18 @@ use crate::{
 
 /// Kitchen staff and KDS devices move orders of their own outlet (the
 /// database only shows them those); cashiers, managers and owners too.
-/// Kiosks move nothing. A move the lifecycle does not allow is 409.
+/// Kiosks move nothing; cashiers cancel only by a void (`orders/{id}/void`,
+/// with a manager's approval). A move the lifecycle does not allow is 409.
 pub async fn change_status(tx: &ScopedTx, actor: &Actor, id: Uuid, req: ChangeOrderStatus) -> Result<Order> {
     match &actor.kind {
         ActorKind::Device { kind: DeviceKind::Kiosk, .. } => return Err(Error::Forbidden(Code::KiosksDoNotMoveOrders)),
         ActorKind::Device { .. } => {}
         ActorKind::Staff { .. } => {
-            actor.require_role(&[Role::Owner, Role::Manager, Role::Cashier, Role::Kitchen])?;
+            let role = actor.require_role(&[Role::Owner, Role::Manager, Role::Cashier, Role::Kitchen])?;
+            // A cashier cancels through a void, with a manager's approval.
+            if role == Role::Cashier && req.status == OrderStatus::Cancelled {
+                return Err(Error::Forbidden(Code::ApprovalRequired));
+            }
         }
     }
     let reason = req.reason.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_string);

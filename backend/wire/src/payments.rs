@@ -191,13 +191,20 @@ pub struct Payment {
 }
 
 /// A manager's (or owner's) approval given on the spot with their PIN.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Approval {
     pub approver_id: Uuid,
     #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4,6}$"))]
     pub pin: String,
+}
+
+/// The PIN never reaches a log through `{:?}`.
+impl std::fmt::Debug for Approval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Approval").field("approver_id", &self.approver_id).field("pin", &"***").finish()
+    }
 }
 
 /// `POST /api/v1/payments/{id}/refunds`.

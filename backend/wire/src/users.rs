@@ -68,6 +68,9 @@ pub struct User {
     pub locale: Locale,
     pub active: bool,
     pub outlet_ids: Vec<Uuid>,
+    /// Whether a PIN is set (for approvals and till sign-in); never the PIN.
+    #[serde(default)]
+    pub has_pin: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -90,7 +93,7 @@ pub struct CreateUser {
 }
 
 /// Absent fields stay as they are.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
@@ -104,4 +107,26 @@ pub struct UpdateUser {
     pub outlet_ids: Option<Vec<Uuid>>,
     pub locale: Option<Locale>,
     pub active: Option<bool>,
+    /// A new PIN of 4 to 6 digits for manager approvals and till sign-in.
+    /// Staff may set their own; owners and managers set it for those they manage.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4,6}$"))]
+    #[serde(default)]
+    pub pin: Option<String>,
+}
+
+/// Secrets (password, PIN) never reach a log through `{:?}`.
+impl std::fmt::Debug for UpdateUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |set: bool| if set { Some("***") } else { None };
+        f.debug_struct("UpdateUser")
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("password", &hidden(self.password.is_some()))
+            .field("role", &self.role)
+            .field("outlet_ids", &self.outlet_ids)
+            .field("locale", &self.locale)
+            .field("active", &self.active)
+            .field("pin", &hidden(self.pin.is_some()))
+            .finish()
+    }
 }

@@ -23,7 +23,7 @@ use super::{
     paging::PageRequest,
 };
 use crate::{
-    auth::{Actor, Email, Password, password::SaltKey, sessions::end_all_sessions},
+    auth::{Actor, Email, Password, password::SaltKey, pin::Pin, sessions::end_all_sessions},
     db::ScopedTx,
     error::{Code, Error, FieldErrors, Result},
 };
@@ -37,6 +37,7 @@ struct UserRow {
     locale: String,
     active: bool,
     outlet_ids: Vec<Uuid>,
+    has_pin: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -51,6 +52,7 @@ impl UserRow {
             locale: Locale::parse(&self.locale).unwrap_or(Locale::Id),
             active: self.active,
             outlet_ids: self.outlet_ids,
+            has_pin: self.has_pin,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -61,7 +63,7 @@ impl UserRow {
 /// everyone with a membership in one of their outlets.
 const SELECT_VISIBLE: &str = "SELECT u.id, u.email, u.name, u.role, u.locale, u.active, \
         ARRAY(SELECT m.outlet_id FROM user_outlets m WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids, \
-        u.created_at, u.updated_at \
+        u.pin_hash IS NOT NULL AS has_pin, u.created_at, u.updated_at \
    FROM users u \
   WHERE ($1 OR u.id = $2 OR EXISTS (SELECT 1 FROM user_outlets m WHERE m.user_id = u.id))";
 
@@ -110,8 +112,11 @@ pub async fn list(tx: &ScopedTx, actor: &Actor, q: &PageQuery) -> Result<Page<Us
     Ok(page.page(users, |u| u.id))
 }
 
+/// Owners and managers read the staff they see; everyone reads themselves.
 pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<User> {
-    actor.require_role(&[Role::Owner, Role::Manager])?;
+    if actor.user_id() != Some(id) {
+        actor.require_role(&[Role::Owner, Role::Manager])?;
+    }
     tx.query_one::<UserRow>(
         &format!("{SELECT_VISIBLE} AND u.id = $3"),
         [is_owner(actor).into(), actor.user_id().into(), id.into()],
@@ -199,6 +204,9 @@ async fn active_owners(tx: &ScopedTx) -> Result<i64> {
 }
 
 pub async fn update(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, id: Uuid, req: UpdateUser) -> Result<User> {
+    if Some(id) == actor.user_id() && only_pin(&req) {
+        return set_own_pin(tx, actor, id, req.pin.as_deref().unwrap_or_default()).await;
+    }
     let before = get(tx, actor, id).await?;
     may_manage(actor, before.role)?;
     let new_role = req.role.unwrap_or(before.role);
@@ -209,6 +217,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, id: Uuid, r
     let email = req.email.as_deref().and_then(|e| errors.take("email", Email::parse(e)));
     let name = req.name.as_deref().and_then(|n| errors.take("name", Name::parse(n, 120)));
     let password = req.password.as_deref().and_then(|p| errors.take("password", Password::parse(p)));
+    let pin = req.pin.as_deref().and_then(|p| errors.take("pin", Pin::parse(p)));
     let outlet_ids = match &req.outlet_ids {
         Some(ids) => Some(check_outlets(tx, new_role, ids, &mut errors).await?),
         None => None,
@@ -232,9 +241,14 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, id: Uuid, r
         }
         None => None,
     };
+    let pin_hash = match pin {
+        Some(pin) => Some(pin.hash().await?),
+        None => None,
+    };
     tx.execute(
         "UPDATE users SET email = coalesce($2, email), name = coalesce($3, name), password_hash = coalesce($4, password_hash), \
-                role = $5, locale = coalesce($6, locale), active = coalesce($7, active), updated_at = now() \
+                role = $5, locale = coalesce($6, locale), active = coalesce($7, active), \
+                pin_hash = coalesce($8, pin_hash), updated_at = now() \
           WHERE id = $1",
         [
             id.into(),
@@ -244,6 +258,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, id: Uuid, r
             new_role.as_str().into(),
             req.locale.map(|l| l.as_str().to_string()).into(),
             req.active.into(),
+            pin_hash.clone().into(),
         ],
     )
     .await
@@ -256,6 +271,9 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, id: Uuid, r
     }
     let after = get(tx, actor, id).await?;
     audit::record(tx, actor, "user.update", "user", Some(id), None, snapshot(&before), snapshot(&after)).await?;
+    if pin_hash.is_some() {
+        audit::record(tx, actor, "user.pin_set", "user", Some(id), None, None, None).await?;
+    }
     Ok(after)
 }
 
@@ -273,6 +291,28 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     tx.execute("DELETE FROM users WHERE id = $1", [id.into()]).await?;
     audit::record(tx, actor, "user.delete", "user", Some(id), None, snapshot(&before), None).await?;
     Ok(())
+}
+
+fn only_pin(req: &UpdateUser) -> bool {
+    let UpdateUser { email, name, password, role, outlet_ids, locale, active, pin } = req;
+    pin.is_some()
+        && email.is_none()
+        && name.is_none()
+        && password.is_none()
+        && role.is_none()
+        && outlet_ids.is_none()
+        && locale.is_none()
+        && active.is_none()
+}
+
+/// Every staff member may set their own PIN (cashiers too: the till signs
+/// them in with it). Audited without the PIN.
+async fn set_own_pin(tx: &ScopedTx, actor: &Actor, id: Uuid, raw: &str) -> Result<User> {
+    let pin = Pin::parse(raw).map_err(|e| Error::field("pin", e))?;
+    let hash = pin.hash().await?;
+    tx.execute("UPDATE users SET pin_hash = $2, updated_at = now() WHERE id = $1", [id.into(), hash.into()]).await?;
+    audit::record(tx, actor, "user.pin_set", "user", Some(id), None, None, None).await?;
+    get(tx, actor, id).await
 }
 
 /// Anyone signed in may choose their own interface language.
