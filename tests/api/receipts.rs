@@ -2,11 +2,11 @@
 //! 58 mm rolls, paid or not, and who may print it.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use pos_tests::{fixtures, menu_item};
+use pos_tests::{fixtures, menu_item, paying};
 use pos_wire::{CreateOrder, MenuItem, OrderLineRequest, UpdateOutlet};
 use uuid::Uuid;
 
-use crate::refunds::{Shop, record_payment, refund};
+use crate::refunds::{Shop, refund};
 
 /// An order at A of 2 Large coffees with a note and one plain item, for a
 /// named customer; outlet A has an address, a tax number, 5 % service, 10 %
@@ -42,21 +42,15 @@ async fn receipt(s: &Shop, token: &str, order: Uuid, query: &str) -> pos_tests::
     s.app.get(&format!("/api/v1/orders/{order}/receipt{query}"), token).await
 }
 
-/// Cash paid in full with Rp 42 of rounding, Rp 100.000 handed over, receipt number 7.
-async fn pay_cash(s: &Shop, order: Uuid, total: i64) -> Uuid {
-    let payment = record_payment(&s.app, s.t.tenant_id, order, "cash", "paid", total).await;
-    let tx = s.app.tenant_tx(s.t.tenant_id).await;
-    tx.execute(
-        "UPDATE payments SET rounding_minor = 42, tendered_minor = 100000, change_minor = 100000 - $2 - 42 WHERE id = $1",
-        [payment.into(), total.into()],
-    )
-    .await
-    .unwrap();
-    tx.execute("UPDATE orders SET rounding_minor = 42, receipt_number = 7 WHERE id = $1", [order.into()])
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    payment
+/// Paid in full in cash by the cashier with Rp 100.000, the outlet rounding
+/// cash to Rp 1.000; (payment, rounding).
+async fn pay_cash(s: &Shop, order: Uuid, total: i64) -> (Uuid, i64) {
+    let step = UpdateOutlet { cash_rounding_step: Some(1000), ..Default::default() };
+    s.app.patch(&format!("/api/v1/outlets/{}", s.a), &s.t.token, step).await.expect(200);
+    let r = paying::pay(&s.app, &s.cashier.1, order, paying::cash(total, Some(100_000))).await.expect(201);
+    let rounding = r.body["rounding_minor"].as_i64().unwrap();
+    assert_ne!(rounding, 0, "the total {total} must need rounding for this test");
+    (r.body["id"].as_str().unwrap().parse().unwrap(), rounding)
 }
 
 fn rupiah(minor: i64) -> String {
@@ -67,7 +61,7 @@ fn rupiah(minor: i64) -> String {
 async fn a_paid_receipt_says_everything_in_indonesian() {
     let s = Shop::open().await;
     let (order, total) = coffee_order(&s).await;
-    let payment = pay_cash(&s, order, total).await;
+    let (payment, rounding) = pay_cash(&s, order, total).await;
     s.app.post(&format!("/api/v1/payments/{payment}/refunds"), Some(&s.t.token), refund(5_000, None)).await.expect(201);
 
     let r = receipt(&s, &s.t.token, order, "").await.expect(200);
@@ -82,7 +76,7 @@ async fn a_paid_receipt_says_everything_in_indonesian() {
         "size: 80mm auto".into(),
         "Jl. Sabang No. 7, Jakarta".into(),
         "NPWP: 01.234.567.8-901.000".into(),
-        "data-receipt-number>000007<".into(),
+        "data-receipt-number>000001<".into(),
         format!("No. Antrean</td><td class=\"amt\">{}<", o["number"].as_str().unwrap()),
         local,
         "2x</td><td>Kopi Susu".into(),
@@ -93,10 +87,10 @@ async fn a_paid_receipt_says_everything_in_indonesian() {
         format!("Biaya layanan 5%</td><td class=\"amt\">{}", rupiah(o["service_charge_minor"].as_i64().unwrap())),
         format!("PB1 10%</td><td class=\"amt\">{}", rupiah(o["tax_minor"].as_i64().unwrap())),
         format!("Total</td><td class=\"amt\">{}", rupiah(total)),
-        "Pembulatan</td><td class=\"amt\">Rp 42".into(),
-        format!("Tunai</td><td class=\"amt\">{}", rupiah(total + 42)),
+        format!("Pembulatan</td><td class=\"amt\">{}", rupiah(rounding)),
+        format!("Tunai</td><td class=\"amt\">{}", rupiah(total + rounding)),
         "Diterima</td><td class=\"amt\">Rp 100.000".into(),
-        format!("Kembali</td><td class=\"amt\">{}", rupiah(100_000 - total - 42)),
+        format!("Kembali</td><td class=\"amt\">{}", rupiah(100_000 - total - rounding)),
         "Pengembalian dana".into(),
         "Pesanan salah</td><td class=\"amt\">-Rp 5.000".into(),
         "Ani &#60;b&#62;".into(),
@@ -128,12 +122,9 @@ async fn english_58_mm_card_and_unpaid_bills() {
     assert!(receipt(&s, &s.t.token, order, "?lang=id").await.text.contains("BELUM LUNAS"));
 
     // Paid by card: brand and last 4 digits, nothing else of the card.
-    record_payment(&s.app, s.t.tenant_id, order, "card", "paid", total).await;
-    let tx = s.app.tenant_tx(s.t.tenant_id).await;
-    tx.execute("UPDATE orders SET receipt_number = 12 WHERE id = $1", [order.into()]).await.unwrap();
-    tx.commit().await.unwrap();
+    paying::pay(&s.app, &s.cashier.1, order, paying::card(total)).await.expect(201);
     let html = receipt(&s, &s.t.token, order, "?lang=en").await.expect(200).text;
-    assert!(html.contains("Receipt no.</td><td class=\"amt\" data-receipt-number>000012<"), "{html}");
+    assert!(html.contains("Receipt no.</td><td class=\"amt\" data-receipt-number>000001<"), "{html}");
     assert!(html.contains(&format!("Card Visa **** 4242</td><td class=\"amt\">{}", rupiah(total))));
     assert!(!html.contains("NOT PAID") && !html.contains("Tendered") && !html.contains("A1B2C3"));
 

@@ -1,12 +1,12 @@
 //! Staff PINs, manager approvals, refunds and voids: who may, how much,
 //! exactly once, and what the audit log keeps.
 //!
-//! Payments are made here through SQL as the server's own role (the
-//! payments API is another branch's); everything under test goes over HTTP.
+//! Payments are made through the payments API; a QRIS payment that no
+//! gateway can be asked about (this server has none) is stored through SQL.
 
 use std::time::Duration;
 
-use pos_tests::{Tenant, TestApp, fixtures, plain_menu_item};
+use pos_tests::{Tenant, TestApp, fixtures, paying, plain_menu_item};
 use pos_wire::{Approval, CreateRefund, OrderStatus, UpdateUser, VoidOrder};
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -45,11 +45,16 @@ impl Shop {
         (r.body["id"].as_str().unwrap().parse().unwrap(), r.body["total_minor"].as_i64().unwrap())
     }
 
-    /// An order at A paid in full by one payment of `method`; (order, payment, amount).
+    /// An order at A paid in full by the cashier with one payment of `method` (`cash` or `card`); (order, payment, amount).
     pub async fn paid_order(&self, method: &str) -> (Uuid, Uuid, i64) {
         let (order, total) = self.order(self.a).await;
-        let payment = record_payment(&self.app, self.t.tenant_id, order, method, "paid", total).await;
-        (order, payment, total)
+        let body = match method {
+            "cash" => paying::cash(total, None),
+            "card" => paying::card(total),
+            other => panic!("{other} is paid through the gateway"),
+        };
+        let r = paying::pay(&self.app, &self.cashier.1, order, body).await.expect(201);
+        (order, r.body["id"].as_str().unwrap().parse().unwrap(), total)
     }
 
     pub async fn refund(&self, token: &str, payment: Uuid, body: &CreateRefund) -> pos_tests::Reply {
@@ -76,8 +81,9 @@ fn code(r: &pos_tests::Reply) -> &str {
     r.body["code"].as_str().unwrap_or_default()
 }
 
-/// A payment stored as the payments API would store it, with the order's
-/// money updated to match (`status` `paid` counts on the order).
+/// A QRIS payment stored as the payments API would store it, with the
+/// order's money updated to match (`status` `paid` counts on the order), for
+/// a server without a gateway to take it.
 pub async fn record_payment(app: &TestApp, tenant: Uuid, order: Uuid, method: &str, status: &str, amount: i64) -> Uuid {
     let tx = app.tenant_tx(tenant).await;
     let id = Uuid::now_v7();

@@ -11,7 +11,8 @@ mod words;
 
 use askama::Template;
 use pos_wire::{
-    CardBrand, DeviceKind, Locale, Order, OrderPaymentStatus, PaymentMethod, PaymentStatus, RefundStatus, Role, money,
+    CardBrand, DeviceKind, Locale, Order, OrderPaymentStatus, Payment, PaymentMethod, PaymentStatus, RefundStatus,
+    Role, money,
 };
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
@@ -70,7 +71,7 @@ fn may_print(actor: &Actor) -> Result<()> {
 /// the caller cannot see.
 pub async fn render(tx: &ScopedTx, actor: &Actor, order_id: Uuid, opts: ReceiptOptions) -> Result<String> {
     may_print(actor)?;
-    let order = crate::orders::get(tx, actor, order_id).await?;
+    let order = crate::orders::read(tx, actor, order_id).await?;
     let data = ReceiptData::load(tx, order).await?;
     let page = ReceiptPage::new(&data, opts);
     page.render().map_err(|e| Error::internal(format!("receipt template: {e}")))
@@ -91,19 +92,6 @@ struct Header {
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
-struct PaymentRow {
-    method: String,
-    status: String,
-    amount_minor: i64,
-    rounding_minor: i64,
-    tendered_minor: Option<i64>,
-    change_minor: Option<i64>,
-    card_brand: Option<String>,
-    card_last4: Option<String>,
-    gateway_transaction_id: Option<String>,
-}
-
-#[derive(Debug, Clone, FromQueryResult)]
 struct RefundRow {
     amount_minor: i64,
     reason: String,
@@ -111,11 +99,10 @@ struct RefundRow {
     created_local: String,
 }
 
-/// Everything a receipt shows, as stored.
+/// Everything a receipt shows, as stored (the order with its payments).
 struct ReceiptData {
     order: Order,
     header: Header,
-    payments: Vec<PaymentRow>,
     refunds: Vec<RefundRow>,
 }
 
@@ -137,14 +124,6 @@ impl ReceiptData {
             )
             .await?
             .ok_or(Error::NotFound)?;
-        let payments: Vec<PaymentRow> = tx
-            .query_all(
-                "SELECT method, status, amount_minor, rounding_minor, tendered_minor, change_minor, card_brand, card_last4, \
-                        gateway_transaction_id \
-                   FROM payments WHERE order_id = $1 AND status = 'paid' ORDER BY created_at, id",
-                [order.id.into()],
-            )
-            .await?;
         let refunds: Vec<RefundRow> = tx
             .query_all(
                 &format!(
@@ -156,7 +135,7 @@ impl ReceiptData {
                 [order.id.into()],
             )
             .await?;
-        Ok(ReceiptData { order, header, payments, refunds })
+        Ok(ReceiptData { order, header, refunds })
     }
 }
 
@@ -255,7 +234,8 @@ impl<'a> ReceiptPage<'a> {
             amount: m(o.tax_minor),
         });
         let rounding = (o.rounding_minor != 0).then(|| Row { label: w.rounding.into(), amount: m(o.rounding_minor) });
-        let payments = d.payments.iter().map(|p| payment_view(p, w, &m)).collect();
+        let payments =
+            o.payments.iter().filter(|p| p.status == PaymentStatus::Paid).map(|p| payment_view(p, w, &m)).collect();
         let refunds = d
             .refunds
             .iter()
@@ -296,29 +276,27 @@ impl<'a> ReceiptPage<'a> {
     }
 }
 
-fn payment_view(p: &PaymentRow, w: &Words, m: &dyn Fn(i64) -> String) -> PaymentView {
-    let method = PaymentMethod::try_from(p.method.as_str()).ok();
+fn payment_view(p: &Payment, w: &Words, m: &dyn Fn(i64) -> String) -> PaymentView {
     let mut details = Vec::new();
-    let label = match method {
-        Some(PaymentMethod::Cash) => w.cash.to_string(),
-        Some(PaymentMethod::Card) => {
-            let brand = p.card_brand.as_deref().and_then(|b| CardBrand::try_from(b).ok()).map(brand_name);
-            let last4 = p.card_last4.as_deref().map(|l| format!(" **** {l}"));
-            format!("{} {}{}", w.card, brand.unwrap_or_default(), last4.unwrap_or_default()).trim_end().to_string()
+    let label = match p.method {
+        PaymentMethod::Cash => w.cash.to_string(),
+        PaymentMethod::Card => {
+            let brand = p.card.as_ref().and_then(|c| c.brand).map(brand_name).unwrap_or_default();
+            let last4 =
+                p.card.as_ref().and_then(|c| c.last4.as_deref()).map(|l| format!(" **** {l}")).unwrap_or_default();
+            format!("{} {brand}{last4}", w.card).trim_end().to_string()
         }
-        Some(PaymentMethod::Qris) => "QRIS".to_string(),
-        None => p.method.clone(),
+        PaymentMethod::Qris => "QRIS".to_string(),
     };
     // Cash in the drawer: the applied amount plus its rounding.
     let amount = m(p.amount_minor + p.rounding_minor);
-    if let Some(t) = p.tendered_minor.filter(|_| method == Some(PaymentMethod::Cash)) {
+    if let Some(t) = p.tendered_minor.filter(|_| p.method == PaymentMethod::Cash) {
         details.push(Row { label: w.tendered.into(), amount: m(t) });
         details.push(Row { label: w.change.into(), amount: m(p.change_minor.unwrap_or(0)) });
     }
-    if let Some(reference) = p.gateway_transaction_id.as_deref() {
+    if let Some(reference) = p.gateway_ref.as_deref() {
         details.push(Row { label: w.reference.into(), amount: reference.to_string() });
     }
-    debug_assert_eq!(p.status, PaymentStatus::Paid.as_str());
     PaymentView { label, amount, details }
 }
 

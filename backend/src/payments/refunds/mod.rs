@@ -28,26 +28,15 @@ use crate::{
     auth::{Actor, rate_limit::RateLimiter},
     db::ScopedTx,
     error::{Code, CodedError, Error, FieldErrors, Result},
-    payments::gateway::{GatewayError, PaymentGateway, RefundState},
+    payments::{
+        COLUMNS as PAYMENT_COLUMNS, PaymentRow,
+        gateway::{GatewayError, PaymentGateway, RefundState},
+    },
     tenancy::audit,
 };
 
 /// The longest reason kept.
 const REASON_MAX: usize = 200;
-
-#[derive(Debug, Clone, FromQueryResult)]
-struct PaymentRow {
-    id: Uuid,
-    order_id: Uuid,
-    outlet_id: Uuid,
-    method: String,
-    status: String,
-    amount_minor: i64,
-    refunded_minor: i64,
-    gateway_order_id: Option<String>,
-}
-
-const PAYMENT_COLUMNS: &str = "id, order_id, outlet_id, method, status, amount_minor, refunded_minor, gateway_order_id";
 
 #[derive(Debug, Clone, FromQueryResult)]
 struct RefundRow {
@@ -276,8 +265,10 @@ fn replay(existing: RefundRow, hash: &[u8], payment: &PaymentRow) -> Result<Star
 }
 
 async fn payment(tx: &ScopedTx, id: Uuid, lock: bool) -> Result<PaymentRow> {
-    let lock = if lock { " FOR UPDATE" } else { "" };
-    tx.query_one(&format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = $1{lock}"), [id.into()])
+    if lock {
+        return super::lock(tx, id).await;
+    }
+    tx.query_one(&format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE id = $1"), [id.into()])
         .await?
         .ok_or(Error::NotFound)
 }
