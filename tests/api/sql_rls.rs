@@ -30,7 +30,8 @@ async fn tenant_tables(c: &DatabaseConnection) -> Vec<String> {
 }
 
 /// Tables only the database's own triggers write: the app role may not even try.
-const READ_ONLY: [&str; 2] = ["item_price_history", "outlet_price_history"];
+/// (The gateway's notification log is written through a definer function only.)
+const READ_ONLY: [&str; 3] = ["item_price_history", "outlet_price_history", "gateway_notifications"];
 
 /// An insert refused as it must be: by row-level security, or by privileges
 /// for the tables the app role only reads.
@@ -100,6 +101,20 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
         "outlet_price_history" => format!(
             "INSERT INTO outlet_price_history (tenant_id, outlet_id, item_id, version_from, valid_from, price_minor) \
              VALUES ('{tenant}', '{id}', '{id}', 1, now(), 1)"
+        ),
+        "receipt_counters" => {
+            format!("INSERT INTO receipt_counters (tenant_id, outlet_id) VALUES ('{tenant}', '{id}')")
+        }
+        "payments" => format!(
+            "INSERT INTO payments (tenant_id, id, outlet_id, order_id, client_payment_id, payload_hash, method, status, amount_minor) \
+             VALUES ('{tenant}', '{id}', '{id}', '{id}', '{id}', '\\x00', 'cash', 'paid', 1)"
+        ),
+        "refunds" => format!(
+            "INSERT INTO refunds (tenant_id, id, outlet_id, order_id, payment_id, client_refund_id, payload_hash, amount_minor, reason, status) \
+             VALUES ('{tenant}', '{id}', '{id}', '{id}', '{id}', '{id}', '\\x00', 1, 'x', 'succeeded')"
+        ),
+        "gateway_notifications" => format!(
+            "INSERT INTO gateway_notifications (gateway, tenant_id, body, signature_ok, outcome) VALUES ('x', '{tenant}', '{{}}', true, 'x')"
         ),
         other => panic!("table {other} has no insert in the RLS suite: add one"),
     }
