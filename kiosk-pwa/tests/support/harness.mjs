@@ -21,7 +21,7 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, "127.0.0.1", () => {
@@ -40,9 +40,11 @@ function serverBin() {
 
 /** The pos-server process on a free loopback port; `stop()` and `start()` again keep the port. */
 export class Server {
-  constructor() {
+  /** `env`: more environment for the server (e.g. a payment gateway's). */
+  constructor({ env = {}, port = null } = {}) {
     this.proc = null;
-    this.port = null;
+    this.port = port;
+    this.env = env;
     this.log = [];
   }
 
@@ -63,6 +65,7 @@ export class Server {
       // counters live in Redis, shared with the rest of the test run.
       POS_LOGIN_LIMIT_PER_IP: process.env.POS_LOGIN_LIMIT_PER_IP || "100000",
       POS_LOGIN_LIMIT_PER_ACCOUNT: process.env.POS_LOGIN_LIMIT_PER_ACCOUNT || "100000",
+      ...this.env,
     };
     this.proc = spawn(serverBin(), ["serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
     const keep = (chunk) => {
@@ -94,6 +97,101 @@ export class Server {
       proc.kill("SIGKILL");
       await exited;
     }
+  }
+}
+
+/**
+ * The payment gateway stand-in (`pos-gateway-standin`, built next to
+ * pos-server) on a free loopback port, notifying `server`'s webhook, and the
+ * environment that points `server` at it. Its control API plays the paying
+ * customer (`pay`, `expire`, `deny`).
+ */
+export class Standin {
+  constructor({ qrLifetimeSecs = 900 } = {}) {
+    this.qrLifetimeSecs = qrLifetimeSecs;
+    this.serverKey = `SB-Mid-server-kiosk-tests-${Date.now()}`;
+    this.proc = null;
+    this.port = null;
+    this.log = [];
+  }
+
+  get base() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** What a server needs to use this stand-in as its gateway. */
+  serverEnv(serverPort) {
+    return {
+      POS_MIDTRANS_BASE_URL: this.base,
+      POS_MIDTRANS_SERVER_KEY: this.serverKey,
+      POS_PAYMENT_NOTIFICATION_URL: `http://127.0.0.1:${serverPort}/api/v1/payments/webhooks/midtrans`,
+    };
+  }
+
+  async start(serverPort) {
+    this.port ??= await freePort();
+    const bin = path.join(path.dirname(serverBin()), "pos-gateway-standin");
+    const env = {
+      ...process.env,
+      STANDIN_BIND: `127.0.0.1:${this.port}`,
+      STANDIN_SERVER_KEY: this.serverKey,
+      STANDIN_NOTIFICATION_URL: `http://127.0.0.1:${serverPort}/api/v1/payments/webhooks/midtrans`,
+      STANDIN_QR_LIFETIME_SECS: String(this.qrLifetimeSecs),
+      STANDIN_RETRY_BASE_MS: "200",
+      STANDIN_LOG: process.env.STANDIN_LOG || "warn",
+    };
+    this.proc = spawn(bin, [], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (chunk) => {
+      this.log.push(chunk.toString());
+      if (this.log.length > 200) this.log.shift();
+    };
+    this.proc.stdout.on("data", keep);
+    this.proc.stderr.on("data", keep);
+    const exited = new Promise((resolve) => this.proc.once("exit", resolve));
+    for (let i = 0; i < 100; i++) {
+      try {
+        const r = await fetch(`${this.base}/_standin/charges`);
+        if (r.ok) return this;
+      } catch {}
+      const gone = await Promise.race([exited.then(() => true), sleep(100).then(() => false)]);
+      if (gone) throw new Error(`pos-gateway-standin (${bin}) exited early:\n${this.log.join("")}`);
+    }
+    throw new Error(`pos-gateway-standin did not answer:\n${this.log.join("")}`);
+  }
+
+  async charges() {
+    const r = await fetch(`${this.base}/_standin/charges`);
+    return (await r.json()).charges;
+  }
+
+  /** The one pending charge of `grossAmount` (waits for it). */
+  async pendingCharge(grossAmount, timeoutMs = 10000) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const pending = (await this.charges()).filter(
+        (c) => c.transaction_status === "pending" && Number(c.gross_amount) === grossAmount,
+      );
+      if (pending.length === 1) return pending[0];
+      if (pending.length > 1) throw new Error(`several pending charges of ${grossAmount}: ${JSON.stringify(pending)}`);
+      if (Date.now() > until) throw new Error(`no pending charge of ${grossAmount}: ${JSON.stringify(await this.charges())}`);
+      await sleep(100);
+    }
+  }
+
+  /** `pay`, `expire` or `deny` a charge through the control API (notifying the server). */
+  async act(orderId, action) {
+    const r = await fetch(`${this.base}/_standin/charges/${encodeURIComponent(orderId)}/${action}`, { method: "POST" });
+    if (!r.ok) throw new Error(`stand-in ${action} ${orderId} -> ${r.status}: ${await r.text()}`);
+    return r.json();
+  }
+
+  async stop() {
+    if (!this.proc) return;
+    const proc = this.proc;
+    this.proc = null;
+    const exited = new Promise((resolve) => proc.once("exit", resolve));
+    proc.kill("SIGTERM");
+    await Promise.race([exited, sleep(5000).then(() => proc.kill("SIGKILL"))]);
   }
 }
 
