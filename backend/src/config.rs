@@ -111,6 +111,18 @@ pub struct Settings {
     /// How long an order taken offline may take to reach the server, and how
     /// far back its shown prices may be honoured.
     pub offline_order_window: Duration,
+    /// The payment gateway (Midtrans Core API, or the local stand-in): its
+    /// base URL and server key. QRIS is offered only when both are set.
+    pub midtrans_base_url: Option<String>,
+    pub midtrans_server_key: Option<Secret<String>>,
+    /// Sent with each charge as `X-Override-Notification`: where the gateway
+    /// posts its notifications (this server's webhook as the world reaches it).
+    pub payment_notification_url: Option<String>,
+    /// How often the reconciliation job runs (on one server at a time).
+    pub payment_reconcile_interval: Duration,
+    /// A QRIS charge still pending this long is asked about at the gateway
+    /// (its webhook may have been lost).
+    pub payment_pending_check_after: Duration,
 }
 
 /// The development keyring. Public knowledge: production refuses to start with it.
@@ -212,6 +224,11 @@ impl Settings {
             event_sweep_interval: Duration::from_millis(parse("POS_EVENT_SWEEP_MS", 1000)?),
             sse_heartbeat: Duration::from_millis(parse("POS_SSE_HEARTBEAT_MS", 15_000u64)?.max(100)),
             offline_order_window: secs("POS_OFFLINE_ORDER_WINDOW_SECS", 72 * 3600)?.max(Duration::from_secs(60)),
+            midtrans_base_url: var("POS_MIDTRANS_BASE_URL").map(|u| u.trim().trim_end_matches('/').to_string()),
+            midtrans_server_key: var("POS_MIDTRANS_SERVER_KEY").map(|k| Secret::new(k.trim().to_string())),
+            payment_notification_url: var("POS_PAYMENT_NOTIFICATION_URL").map(|u| u.trim().to_string()),
+            payment_reconcile_interval: Duration::from_millis(parse("POS_PAYMENT_RECONCILE_MS", 30_000)?.max(100)),
+            payment_pending_check_after: secs("POS_PAYMENT_PENDING_CHECK_SECS", 120)?,
         };
         settings.refuse_dev_secrets_in_production(var("POS_ENV").is_none())?;
         Ok(settings)

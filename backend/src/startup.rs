@@ -57,7 +57,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
     let stream_slots = crate::events::slots::StreamSlots::new(redis.clone());
     let stream_guard = std::sync::Arc::new(auth::stream_guard::StreamGuard::default());
     stream_guard.spawn(db.clone(), settings.stream_recheck_interval, events.shutdown.clone());
-    Ok(web::Data::new(AppState {
+    let gateway = payment_gateway(&settings)?;
+    let state = web::Data::new(AppState {
         settings,
         db,
         keyring,
@@ -67,9 +68,25 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         events,
         stream_slots,
         stream_guard,
-        // Configured from the environment by the payments work (issue 11).
-        gateway: None,
-    }))
+        gateway,
+    });
+    let stop = state.events.shutdown.clone();
+    crate::jobs::spawn(state.clone().into_inner(), state.settings.payment_reconcile_interval, stop);
+    Ok(state)
+}
+
+/// The QRIS gateway when its base URL and server key are configured.
+fn payment_gateway(
+    settings: &Settings,
+) -> anyhow::Result<Option<std::sync::Arc<dyn crate::payments::gateway::PaymentGateway>>> {
+    let (Some(base), Some(key)) = (&settings.midtrans_base_url, &settings.midtrans_server_key) else {
+        tracing::info!("no payment gateway configured (POS_MIDTRANS_BASE_URL, POS_MIDTRANS_SERVER_KEY): QRIS is off");
+        return Ok(None);
+    };
+    let midtrans =
+        crate::payments::gateway::midtrans::Midtrans::new(base, key.clone(), settings.payment_notification_url.clone())
+            .context("the payment gateway client")?;
+    Ok(Some(std::sync::Arc::new(midtrans)))
 }
 
 /// Applies pending migrations as the owner role.
@@ -126,6 +143,7 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::kitchen::http::routes)
         .configure(crate::pickup::http::routes)
         .configure(crate::sync::routes)
+        .configure(crate::payments::http::routes)
         .configure(crate::events::http::routes);
 }
 

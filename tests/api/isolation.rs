@@ -57,6 +57,9 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/orders/{order}/status",
             body(fixtures::status_because(OrderStatus::Cancelled, "hijacked")),
         ),
+        (Method::POST, "/api/v1/orders/{order}/payments", body(pos_tests::paying::card(1))),
+        (Method::POST, "/api/v1/orders/{order}/payments", body(pos_tests::paying::cash(1_000_000, None))),
+        (Method::POST, "/api/v1/payments/{payment}/cancel", Some(json!({}))),
         (Method::GET, "/api/v1/outlets/{outlet}/tickets", None),
         (Method::POST, "/api/v1/tickets/{ticket}/bump", Some(json!({}))),
         (Method::POST, "/api/v1/tickets/{ticket}/recall", Some(json!({}))),
@@ -122,6 +125,7 @@ struct Victim {
     item: Uuid,
     order: Uuid,
     ticket: Uuid,
+    payment: Uuid,
 }
 
 async fn victim(app: &TestApp, name: &str) -> Victim {
@@ -136,7 +140,9 @@ async fn victim(app: &TestApp, name: &str) -> Victim {
         .parse()
         .unwrap();
     let (order, ticket) = order_and_ticket(app, &tenant.token, outlet, item).await;
-    Victim { tenant, outlet, user, device, category, item, order, ticket }
+    let paid = pos_tests::paying::pay(app, &tenant.token, order, pos_tests::paying::card(1_000)).await.expect(201);
+    let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
+    Victim { tenant, outlet, user, device, category, item, order, ticket, payment }
 }
 
 async fn order_and_ticket(app: &TestApp, token: &str, outlet: Uuid, item: Uuid) -> (Uuid, Uuid) {
@@ -153,6 +159,8 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
         app.get(&format!("/api/v1/outlets/{}", v.outlet), owner_token).await.text,
         app.get(&format!("/api/v1/users/{}", v.user), owner_token).await.text,
         app.get(&format!("/api/v1/outlets/{}/devices", v.outlet), owner_token).await.text,
+        // With its payments: nobody else paid it.
+        app.get(&format!("/api/v1/orders/{}", v.order), owner_token).await.text,
     ]
 }
 
@@ -162,7 +170,9 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
 async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped: bool) {
     for (method, template, body) in targeted_endpoints() {
         if outlet_scoped
-            && !["{outlet}", "{user}", "{device}", "{order}", "{ticket}"].iter().any(|p| template.contains(p))
+            && !["{outlet}", "{user}", "{device}", "{order}", "{ticket}", "{payment}"]
+                .iter()
+                .any(|p| template.contains(p))
         {
             continue;
         }
@@ -173,7 +183,8 @@ async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped
             .replace("{category}", &v.category.to_string())
             .replace("{item}", &v.item.to_string())
             .replace("{order}", &v.order.to_string())
-            .replace("{ticket}", &v.ticket.to_string());
+            .replace("{ticket}", &v.ticket.to_string())
+            .replace("{payment}", &v.payment.to_string());
         let r: Reply = app.call(method.clone(), &path, Some(token), body).await;
         // A list filtered by a foreign id may answer, but must be empty.
         if r.status == 200 && (path.contains("category_id=") || path.contains("orders?outlet_id=")) {
@@ -262,6 +273,7 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         item: Uuid::nil(),
         order: Uuid::nil(),
         ticket: Uuid::nil(),
+        payment: Uuid::nil(),
         tenant: t.clone(),
     };
     let (sibling_user, _) = app.create_staff(&t.token, "cashier", &[sibling.outlet]).await;
@@ -269,7 +281,9 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
     // The catalogue is brand-wide: the item is shared, its outlet settings are not.
     let item = pos_tests::menu_item(&app, &t.token, "Shared coffee").await;
     let (order, ticket) = order_and_ticket(&app, &t.token, sibling.outlet, item).await;
-    let sibling = Victim { user: sibling_user, device: sibling_device, item, order, ticket, ..sibling };
+    let paid = pos_tests::paying::pay(&app, &t.token, order, pos_tests::paying::card(1_000)).await.expect(201);
+    let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
+    let sibling = Victim { user: sibling_user, device: sibling_device, item, order, ticket, payment, ..sibling };
     let before = snapshot(&app, &t.token, &sibling).await;
 
     let (_, manager) = app.create_staff(&t.token, "manager", &[home]).await;

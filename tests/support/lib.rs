@@ -4,6 +4,7 @@
 //! run in parallel on one fresh database.
 
 pub mod fixtures;
+pub mod paying;
 
 use std::net::TcpListener;
 
@@ -16,6 +17,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "correct horse battery";
+/// The server key the tests' gateway stand-ins and servers share.
+pub const GATEWAY_KEY: &str = "SB-Mid-server-test-key";
 
 pub struct TestApp {
     pub base: String,
@@ -65,6 +68,31 @@ impl TestApp {
 
     /// Spawns with settings from the environment, adjusted by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_on(TcpListener::bind("127.0.0.1:0").unwrap(), adjust).await
+    }
+
+    /// Spawns with a payment gateway stand-in of its own (in this process),
+    /// which sends its notifications to this server's webhook; returns the
+    /// app and the stand-in's base URL.
+    pub async fn spawn_with_gateway(adjust: impl FnOnce(&mut Settings)) -> (TestApp, String) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let webhook = format!("http://{}/api/v1/payments/webhooks/midtrans", listener.local_addr().unwrap());
+        let mut config = pos_gateway_standin::Config::new(GATEWAY_KEY);
+        config.notification_url = Some(webhook.clone());
+        config.retry_base = std::time::Duration::from_millis(200);
+        let standin = pos_gateway_standin::spawn(config).expect("the gateway stand-in");
+        let base = standin.clone();
+        let app = Self::spawn_on(listener, move |s| {
+            s.midtrans_base_url = Some(base);
+            s.midtrans_server_key = Some(pos_backend::config::Secret::new(GATEWAY_KEY.into()));
+            s.payment_notification_url = Some(webhook);
+            adjust(s);
+        })
+        .await;
+        (app, standin)
+    }
+
+    async fn spawn_on(listener: TcpListener, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         pos_backend::telemetry::init(false);
         let mut settings = Settings::from_env().expect("settings from the environment");
         // Every test logs in and pairs from 127.0.0.1: limits are tested on their own.
@@ -74,7 +102,6 @@ impl TestApp {
         settings.pair_limit_global = 1_000_000;
         adjust(&mut settings);
         let state = startup::build_state(settings).await.expect("state (is the test database up?)");
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let server = startup::server(state.clone(), listener, pos_web_admin::MOUNT).unwrap();
         tokio::spawn(server);

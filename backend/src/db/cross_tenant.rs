@@ -4,8 +4,11 @@
 //! through one `SECURITY DEFINER` function owned by the `pos_xt` role (see
 //! the foundation and auth-hardening migrations): find the accounts an email
 //! and password hash open, claim a device pairing code, and ask which of the
-//! process's open event streams have lost their credential. Nothing else in
-//! the server reads a tenant table without a tenant scope.
+//! process's open event streams have lost their credential; and, for the
+//! payment gateway's webhook and the reconciliation job, find a payment by
+//! the id the gateway knows it by, list charges pending too long, and log a
+//! notification as received. Nothing else in the server reads a tenant
+//! table without a tenant scope.
 
 use std::sync::Arc;
 
@@ -57,6 +60,25 @@ pub struct ClaimedDevice {
     pub device_id: Uuid,
     pub outlet_id: Uuid,
     pub kind: String,
+}
+
+/// A payment found by the id we gave the gateway.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct GatewayPayment {
+    pub tenant_id: Uuid,
+    pub outlet_id: Uuid,
+    pub payment_id: Uuid,
+    pub order_id: Uuid,
+}
+
+/// A QRIS charge still pending.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PendingGatewayPayment {
+    pub tenant_id: Uuid,
+    pub outlet_id: Uuid,
+    pub payment_id: Uuid,
+    pub order_id: Uuid,
+    pub gateway_order_id: String,
 }
 
 impl<'a> CrossTenant<'a> {
@@ -125,5 +147,53 @@ impl<'a> CrossTenant<'a> {
             [code_hash.into()],
         ));
         self.availability.guard(query.one(self.conn)).await
+    }
+
+    /// The payment the gateway knows as `gateway_order_id`.
+    pub async fn payment_by_gateway_order(&self, gateway_order_id: &str) -> Result<Option<GatewayPayment>> {
+        let query = GatewayPayment::find_by_statement(stmt(
+            "SELECT tenant_id, outlet_id, payment_id, order_id FROM app.payment_by_gateway_order($1)",
+            [gateway_order_id.into()],
+        ));
+        self.availability.guard(query.one(self.conn)).await
+    }
+
+    /// At most `limit` QRIS charges pending for longer than `older_than`, oldest first.
+    pub async fn pending_gateway_payments(
+        &self,
+        older_than: std::time::Duration,
+        limit: i32,
+    ) -> Result<Vec<PendingGatewayPayment>> {
+        let query = PendingGatewayPayment::find_by_statement(stmt(
+            "SELECT tenant_id, outlet_id, payment_id, order_id, gateway_order_id \
+               FROM app.pending_gateway_payments(make_interval(secs => $1), $2)",
+            [older_than.as_secs_f64().into(), limit.into()],
+        ));
+        self.availability.guard(query.all(self.conn)).await
+    }
+
+    /// Logs a notification as received, before (or without) its tenant being known.
+    pub async fn log_gateway_notification(
+        &self,
+        gateway: &str,
+        gateway_order_id: Option<&str>,
+        tenant_id: Option<Uuid>,
+        body: &serde_json::Value,
+        signature_ok: bool,
+        outcome: &str,
+    ) -> Result<()> {
+        let statement = stmt(
+            "SELECT app.log_gateway_notification($1, $2, $3, $4, $5, $6)",
+            [
+                gateway.into(),
+                gateway_order_id.map(str::to_string).into(),
+                tenant_id.into(),
+                body.clone().into(),
+                signature_ok.into(),
+                outcome.into(),
+            ],
+        );
+        self.availability.guard(self.conn.execute_raw(statement)).await?;
+        Ok(())
     }
 }

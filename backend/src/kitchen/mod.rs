@@ -105,6 +105,32 @@ pub fn opened(order: &Order, tickets: Vec<PlannedTicket>) -> Vec<Ticket> {
         .collect()
 }
 
+/// Opens the tickets of a kiosk order that waited for its payment (the
+/// outlet releases kiosk orders to the kitchen once paid); nothing for an
+/// order already released or cancelled. Returns them, to be announced.
+pub async fn release_tickets(tx: &ScopedTx, order: &Order) -> Result<Vec<Ticket>> {
+    let released = tx
+        .query_raw(
+            "UPDATE orders SET kitchen_released = true WHERE id = $1 AND NOT kitchen_released AND status <> 'cancelled' \
+             RETURNING id",
+            [order.id.into()],
+        )
+        .await?;
+    if released.is_empty() {
+        return Ok(Vec::new());
+    }
+    let planned = plan_tickets(&order.items);
+    tx.execute(
+        "INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) \
+         SELECT $1, (r->>'id')::uuid, $2, $3, r->>'station', 'open', r->'lines' FROM jsonb_array_elements($4::jsonb) r",
+        [tx.tenant_id().into(), order.id.into(), order.outlet_id.into(), planned_rows(&planned).into()],
+    )
+    .await?;
+    let rows: Vec<TicketRow> =
+        tx.query_all(&format!("{SELECT} WHERE t.order_id = $1 ORDER BY t.created_at, t.id"), [order.id.into()]).await?;
+    rows.into_iter().map(Ticket::try_from).collect()
+}
+
 /// Cancels the order's tickets (the order row already says cancelled) and
 /// returns them as they are now, to be announced. (Not `{SELECT}` over the
 /// updated ids: the outer query of one statement sees the rows as they were.)

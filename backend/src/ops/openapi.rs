@@ -41,6 +41,8 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         crate::kitchen::http::list_tickets, crate::kitchen::http::bump_ticket, crate::kitchen::http::recall_ticket,
         crate::pickup::http::pickup_board,
         crate::sync::sync_push, crate::events::http::outlet_events,
+        crate::payments::http::create_payment, crate::payments::http::cancel,
+        crate::payments::http::midtrans_notification,
     ),
     components(schemas(pos_wire::Problem)),
     modifiers(&BearerAuth, &EventKindsDoc, &Refusals),

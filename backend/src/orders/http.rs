@@ -51,7 +51,7 @@ pub async fn list_orders(s: Scoped, q: web::Query<OrderQuery>) -> Result<web::Js
     params(("id" = Uuid, Path, description = "The order")), tag = "orders",
     responses((status = 200, body = Order), (status = 404)), security(("bearer" = [])))]
 pub async fn get_order(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Order>> {
-    let order = super::get(&s.tx, &s.actor, *id).await?;
+    let order = super::read(&s.tx, &s.actor, *id).await?;
     s.tx.commit().await?;
     Ok(web::Json(order))
 }

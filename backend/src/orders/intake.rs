@@ -19,7 +19,7 @@
 use std::{collections::HashMap, sync::LazyLock};
 
 use chrono::{DateTime, Duration, Utc};
-use pos_wire::{Channel, CreateOrder, DeviceKind, LiveEvent, Order, OrderLine, Role};
+use pos_wire::{Channel, CreateOrder, DeviceKind, KitchenRelease, LiveEvent, Order, OrderLine, Role};
 use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -89,6 +89,8 @@ struct OutletInfo {
     timezone: String,
     currency: String,
     today: chrono::NaiveDate,
+    /// `on_place` or `on_paid`: when kiosk orders reach the kitchen.
+    kiosk_kitchen_release: String,
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -209,9 +211,12 @@ pub async fn place_order(
         pickup_number(tx, &req, prefix.as_deref(), &outlet, &mut fields.flags, req.created_at_client).await?;
     fields.flags.sort();
     fields.flags.dedup();
-    let tickets = crate::kitchen::plan_tickets(&lines);
+    // A kiosk order at an outlet that cooks only what is paid waits, unseen
+    // by the kitchen, until its payment settles it (`payments::settle`).
+    let released = device_id.is_none() || outlet.kiosk_kitchen_release != KitchenRelease::OnPaid.as_str();
+    let tickets = if released { crate::kitchen::plan_tickets(&lines) } else { Vec::new() };
     let new = NewOrder { req: &req, hash, number, business_date, fields, lines, totals, currency: outlet.currency };
-    let order = insert_order(tx, actor, device_id, new, &tickets).await?;
+    let order = insert_order(tx, actor, device_id, new, &tickets, released).await?;
     let tickets = crate::kitchen::opened(&order, tickets);
     let mut events = vec![LiveEvent::OrderCreated(order.clone())];
     events.extend(tickets.into_iter().map(LiveEvent::TicketCreated));
@@ -281,7 +286,7 @@ fn when_closed(intake: Intake, channel: Channel) -> Closed {
 async fn outlet_terms(tx: &ScopedTx, outlet_id: Uuid) -> Result<Option<OutletInfo>> {
     tx.query_one(
         "SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text AS currency, \
-                (now() AT TIME ZONE o.timezone)::date AS today \
+                (now() AT TIME ZONE o.timezone)::date AS today, o.kiosk_kitchen_release \
            FROM outlets o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = $1 AND o.archived_at IS NULL",
         [outlet_id.into()],
     )
@@ -320,6 +325,7 @@ async fn insert_order(
     device_id: Option<Uuid>,
     new: NewOrder<'_>,
     tickets: &[crate::kitchen::PlannedTicket],
+    kitchen_released: bool,
 ) -> Result<Order> {
     let req = new.req;
     let row: OrderRow = tx
@@ -347,6 +353,7 @@ async fn insert_order(
                 actor.user_id().into(),
                 req.created_at_client.into(),
                 crate::kitchen::planned_rows(tickets).into(),
+                kitchen_released.into(),
             ],
         )
         .await?

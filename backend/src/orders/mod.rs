@@ -103,6 +103,7 @@ fn device_filter(actor: &Actor) -> Option<Uuid> {
     }
 }
 
+/// The order without its payments (for checks).
 pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
     tx.query_one::<OrderRow>(
         &format!("SELECT {COLUMNS} FROM orders WHERE id = $1 AND ($2::uuid IS NULL OR device_id = $2)"),
@@ -111,6 +112,14 @@ pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
     .await?
     .map(Order::try_from)
     .ok_or(Error::NotFound)?
+}
+
+/// The order with its payments, as it is read.
+pub async fn read(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
+    let mut order = [get(tx, actor, id).await?];
+    crate::payments::attach(tx, &mut order).await?;
+    let [order] = order;
+    Ok(order)
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -159,6 +168,7 @@ pub async fn list(tx: &ScopedTx, actor: &Actor, q: &OrderQuery) -> Result<Page<O
             ],
         )
         .await?;
-    let orders = rows.into_iter().map(Order::try_from).collect::<Result<Vec<_>>>()?;
+    let mut orders = rows.into_iter().map(Order::try_from).collect::<Result<Vec<_>>>()?;
+    crate::payments::attach(tx, &mut orders).await?;
     Ok(page.page(orders, |o| o.id))
 }

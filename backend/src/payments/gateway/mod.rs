@@ -90,3 +90,4 @@ pub trait PaymentGateway: Send + Sync {
     /// signature is wrong (the caller answers 401 and changes nothing).
     fn verify_notification(&self, body: &serde_json::Value) -> Option<ChargeStatus>;
 }
+pub mod midtrans;

@@ -303,6 +303,46 @@ codes! {
     /// Choose at most `max` options of the group `group`.
     ChooseAtMost = "choose_at_most" [max, group],
 
+    // ----- Payments -----
+    /// A kiosk starts QRIS payments only (cash and card are taken at the counter).
+    KiosksPayByQrisOnly = "kiosks_pay_by_qris_only" [],
+    /// Kitchen displays and pickup boards record no payments.
+    DevicesRecordNoPayments = "devices_record_no_payments" [],
+    /// The `client_payment_id` was already used for a payment with other content.
+    ClientPaymentIdReused = "client_payment_id_reused" [],
+    /// The order is already fully paid.
+    OrderAlreadyPaid = "order_already_paid" [],
+    /// The order is cancelled or void: nothing can be paid on it.
+    OrderNotPayable = "order_not_payable" [],
+    /// A QRIS payment of this order is still pending at the gateway; wait for it.
+    QrisPaymentPending = "qris_payment_pending" [],
+    /// More than the `balance_minor` still due (only cash may exceed it).
+    AmountAboveBalance = "amount_above_balance" [balance_minor],
+    /// The cash handed over is less than the `due_minor` due.
+    TenderedBelowDue = "tendered_below_due" [due_minor],
+    /// Card payments need the terminal's slip: `card.approval_code`.
+    CardDetailsRequired = "card_details_required" [],
+    /// Only card payments carry card details.
+    CardDetailsCardOnly = "card_details_card_only" [],
+    /// Only cash payments have a tendered amount.
+    TenderedCashOnly = "tendered_cash_only" [],
+    /// An approval code is 1 to 12 letters and digits.
+    ApprovalCodeInvalid = "approval_code_invalid" [],
+    /// The last four digits of the card, exactly four digits.
+    CardLastFourInvalid = "card_last_four_invalid" [],
+    /// No such open shift.
+    ShiftUnknown = "shift_unknown" [],
+    /// QRIS is paid in Indonesian rupiah only.
+    QrisRupiahOnly = "qris_rupiah_only" [],
+    /// The payment gateway is not configured or not answering; take cash or card (503).
+    PaymentGatewayUnavailable = "payment_gateway_unavailable" [],
+    /// The notification's `signature_key` is wrong (401).
+    NotificationSignatureInvalid = "notification_signature_invalid" [],
+    /// The notification's `gross_amount` is not the charge's amount.
+    NotificationAmountMismatch = "notification_amount_mismatch" [],
+    /// Only a pending QRIS payment can be cancelled.
+    PaymentNotPending = "payment_not_pending" [],
+
     // ----- The admin's own form checks -----
     /// Not an amount of money.
     MoneyFormat = "money_format" [],

@@ -304,6 +304,67 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             w!(en, "tulis persentase, misalnya 11 atau 2,5", "enter a percentage, for example 11 or 2.5")
         }
         C::PercentDecimals => w!(en, "paling banyak dua angka di belakang koma", "at most two decimal places"),
+        C::KiosksPayByQrisOnly => w!(
+            en,
+            "kios hanya bisa memulai pembayaran QRIS; tunai dan kartu dibayar di kasir",
+            "a kiosk starts QRIS payments only; cash and card are taken at the counter",
+        ),
+        C::DevicesRecordNoPayments => {
+            w!(
+                en,
+                "layar dapur dan papan antrean tidak mencatat pembayaran",
+                "kitchen displays and boards record no payments"
+            )
+        }
+        C::ClientPaymentIdReused => w!(
+            en,
+            "client_payment_id ini sudah dipakai untuk pembayaran dengan isi yang berbeda",
+            "this client_payment_id was already used for a payment with different content",
+        ),
+        C::OrderAlreadyPaid => w!(en, "pesanan ini sudah lunas", "the order is already fully paid"),
+        C::OrderNotPayable => {
+            w!(en, "pesanan ini dibatalkan: tidak ada yang bisa dibayar", "the order is cancelled: nothing can be paid")
+        }
+        C::QrisPaymentPending => w!(
+            en,
+            "pembayaran QRIS pesanan ini masih menunggu; tunggu sebentar",
+            "a QRIS payment of this order is still pending; wait for it",
+        ),
+        C::AmountAboveBalance => {
+            w!(en, "melebihi sisa tagihan ({})", "is more than the balance due ({})", p("balance_minor"))
+        }
+        C::TenderedBelowDue => {
+            w!(en, "kurang dari jumlah yang harus dibayar ({})", "is less than the cash due ({})", p("due_minor"))
+        }
+        C::CardDetailsRequired => w!(
+            en,
+            "pembayaran kartu memerlukan kode persetujuan dari struk EDC",
+            "card payments need the approval code from the terminal's slip",
+        ),
+        C::CardDetailsCardOnly => w!(en, "hanya untuk pembayaran kartu", "is only for card payments"),
+        C::TenderedCashOnly => w!(en, "hanya untuk pembayaran tunai", "is only for cash payments"),
+        C::ApprovalCodeInvalid => w!(en, "harus 1 sampai 12 huruf dan angka", "must be 1 to 12 letters and digits"),
+        C::CardLastFourInvalid => w!(en, "harus tepat 4 angka", "must be exactly 4 digits"),
+        C::ShiftUnknown => w!(en, "shift ini tidak ada atau sudah ditutup", "no such open shift"),
+        C::QrisRupiahOnly => w!(en, "QRIS hanya dalam rupiah", "QRIS is paid in rupiah only"),
+        C::PaymentGatewayUnavailable => w!(
+            en,
+            "Gerbang pembayaran QRIS tidak tersedia saat ini; terima tunai atau kartu.",
+            "The QRIS payment gateway is not available now; take cash or card.",
+        ),
+        C::NotificationSignatureInvalid => {
+            w!(en, "Tanda tangan notifikasi tidak valid.", "The notification's signature is not valid.")
+        }
+        C::NotificationAmountMismatch => w!(
+            en,
+            "jumlah notifikasi tidak sama dengan jumlah tagihan",
+            "the notification's amount is not the charge's amount",
+        ),
+        C::PaymentNotPending => w!(
+            en,
+            "hanya pembayaran QRIS yang masih menunggu yang bisa dibatalkan",
+            "only a pending QRIS payment can be cancelled",
+        ),
         C::ChooseOne => w!(en, "pilih salah satu", "choose one of the options"),
         C::WholeNumber => w!(en, "tulis bilangan bulat, misalnya 1", "enter a whole number, for example 1"),
     }
