@@ -2,8 +2,8 @@
 // screen, the customer paying (the stand-in's "Customer paid" button), the
 // confirmation showing paid, and with the outlet releasing kiosk orders to
 // the kitchen only once paid, the KDS showing the ticket only then; a QR
-// code that expires (the counter offered, or a new code); and offline, only
-// the counter.
+// code that expires (the counter offered, or a new code); offline, only
+// the counter; and a server without a gateway (503), the counter.
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -189,4 +189,41 @@ test("offline, the kiosk offers only the counter", async () => {
   await page.locator(".pay-qris").waitFor({ timeout: 10000 });
   assert.equal(await page.locator(".qris-offline").count(), 0);
   await page.locator(".checkout .secondary").click();
+});
+
+test("without a payment gateway the server refuses QRIS: the counter is offered, and QRIS is hidden for a while", async () => {
+  // Also when the whole run configures a gateway.
+  const noGateway = { POS_MIDTRANS_BASE_URL: undefined, POS_MIDTRANS_SERVER_KEY: undefined };
+  const bare = await new Server({ env: noGateway }).start();
+  const device = new Device("kiosk-no-gateway", { viewport: { width: 1024, height: 900 } });
+  try {
+    const other = await seedBrand(bare.base, { pictures: false });
+    await device.launch();
+    const page = device.page;
+    await pairKiosk(page, bare.base, await pairingCode(other.owner, other.outlet.id, "kiosk"));
+    await startOrder(page);
+    await addItem(page, "Mie Ayam");
+    await page.locator(".checkout-button").click();
+    await page.locator("#pickup-name").fill("Tono");
+    await page.locator(".pay-qris").click();
+    const answer = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/payments"));
+    await page.locator(".place-order").click();
+    assert.equal((await answer).status(), 503);
+    await page.locator('.qris-ended[data-why="unavailable"]').waitFor();
+    assert.equal(await page.locator(".try-again").count(), 0, "no point trying again");
+    await page.locator(".qris-payment .pay-counter").click();
+    assert.match(await page.locator(".qris-note").textContent(), /QRIS sedang tidak tersedia/);
+    assert.match(await page.locator(".pay-reminder").textContent(), /Bayar di kasir: Rp\s[\d.]+/);
+
+    await page.locator(".new-order").click();
+    await startOrder(page);
+    await addItem(page, "Mie Ayam");
+    await page.locator(".checkout-button").click();
+    await page.locator(".payment .pay-counter").waitFor();
+    assert.equal(await page.locator(".pay-qris").count(), 0, "not offered right after");
+    assert.equal(await page.locator(".qris-offline").count(), 0, "online: no offline hint");
+  } finally {
+    await device.close();
+    await bare.stop();
+  }
 });

@@ -91,7 +91,10 @@ class LocalService {
 
 /** The pos-server process on a free loopback port; `stop()` and `start()` again keep the port. */
 export class Server extends LocalService {
-  /** `env`: more environment for the server (e.g. a payment gateway's); `port`: one chosen beforehand. */
+  /**
+   * `env`: more environment for the server (e.g. a payment gateway's;
+   * `undefined` removes a variable); `port`: one chosen beforehand.
+   */
   constructor({ env = {}, port = null } = {}) {
     super("pos-server", port);
     this.env = env;
@@ -112,6 +115,8 @@ export class Server extends LocalService {
       POS_LOGIN_LIMIT_PER_ACCOUNT: process.env.POS_LOGIN_LIMIT_PER_ACCOUNT || "100000",
       ...this.env,
     };
+    // `undefined` in `env` removes the variable (e.g. a gateway the whole run configures).
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
     return this.spawn(serverBin(), ["serve"], env, "/healthz");
   }
 }
