@@ -8,7 +8,8 @@
 #
 # The environment the command sees is the test command's (POS_ENV=test,
 # POS_DATABASE_URL, POS_OWNER_DATABASE_URL, POS_REDIS_URL, POS_SMTP_URL,
-# POS_TEST_MAILDIR, POS_MEDIA_DIR, POS_SERVER_BIN).
+# POS_TEST_MAILDIR, POS_MEDIA_DIR, POS_SERVER_BIN, and POS_MIDTRANS_BASE_URL /
+# POS_MIDTRANS_SERVER_KEY of the payment gateway stand-in it starts).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../backend/scripts/lib.sh"
 cd "$POS_ROOT"
@@ -34,6 +35,7 @@ export POS_ENV=test POS_LOG="${POS_LOG:-error}" POS_MEDIA_DIR="$STATE/media"
 # the tests try counted in the shared Redis: the limits have tests of their own.
 export POS_PAIR_LIMIT_PER_IP="${POS_PAIR_LIMIT_PER_IP:-100000}" POS_PAIR_LIMIT_GLOBAL="${POS_PAIR_LIMIT_GLOBAL:-100000}"
 export POS_SERVER_BIN="${POS_SERVER_BIN:-$CARGO_TARGET_DIR/debug/pos-server}"
-cargo build -p pos-server --quiet
+cargo build -p pos-server -p pos-gateway-standin --quiet
+pos_gateway_start "$CARGO_TARGET_DIR/debug/pos-gateway-standin" "$(pos_free_port)" "$STATE"
 "$CARGO_TARGET_DIR/debug/pos-server" migrate
 "$@"

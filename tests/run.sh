@@ -40,6 +40,10 @@ pos_log "building"
 cargo build --workspace --all-targets --quiet
 pos_log "clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
+pos_log "starting the payment gateway stand-in"
+# Every server the tests start charges QRIS here and names its own webhook
+# (the in-process API tests start stand-ins of their own).
+pos_gateway_start "$CARGO_TARGET_DIR/debug/pos-gateway-standin" "$(pos_free_port)" "$STATE"
 pos_log "migrating the fresh database"
 "$CARGO_TARGET_DIR/debug/pos-server" migrate
 pos_log "seeding the demo brand (smoke test of the real path)"

@@ -143,6 +143,25 @@ pos_smtp_start() {
   export POS_SMTP_URL="smtp://127.0.0.1:$port" POS_TEST_MAILDIR="$dir/maildir"
 }
 
+# The payment gateway stand-in (pos-gateway-standin, binary $1) on
+# 127.0.0.1:$2, logging to $3/gateway-standin.log; $4, when given, is where it
+# posts notifications by default. Servers started afterwards charge QRIS
+# there (each names its own webhook with every charge).
+pos_gateway_start() {
+  local bin="$1" port="$2" dir="$3" notify="${4:-}" i
+  local key="${POS_MIDTRANS_SERVER_KEY:-SB-Mid-server-local-standin}"
+  local args=(--bind "127.0.0.1:$port")
+  [ -n "$notify" ] && args+=(--notification-url "$notify")
+  STANDIN_SERVER_KEY="$key" STANDIN_LOG="${STANDIN_LOG:-warn}" "$bin" "${args[@]}" >"$dir/gateway-standin.log" 2>&1 &
+  _POS_STARTED+=("pid:$!")
+  export POS_MIDTRANS_BASE_URL="http://127.0.0.1:$port" POS_MIDTRANS_SERVER_KEY="$key"
+  for i in $(seq 1 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  pos_die "the payment gateway stand-in did not start (see $dir/gateway-standin.log)"
+}
+
 pos_services_stop() {
   local item
   for item in "${_POS_STARTED[@]}"; do

@@ -226,7 +226,10 @@ impl Settings {
             offline_order_window: secs("POS_OFFLINE_ORDER_WINDOW_SECS", 72 * 3600)?.max(Duration::from_secs(60)),
             midtrans_base_url: var("POS_MIDTRANS_BASE_URL").map(|u| u.trim().trim_end_matches('/').to_string()),
             midtrans_server_key: var("POS_MIDTRANS_SERVER_KEY").map(|k| Secret::new(k.trim().to_string())),
-            payment_notification_url: var("POS_PAYMENT_NOTIFICATION_URL").map(|u| u.trim().to_string()),
+            // A server on loopback (the demo, the tests) is its own webhook's address.
+            payment_notification_url: var("POS_PAYMENT_NOTIFICATION_URL").map(|u| u.trim().to_string()).or_else(|| {
+                bind.ip().is_loopback().then(|| format!("http://{bind}/api/v1/payments/webhooks/midtrans"))
+            }),
             payment_reconcile_interval: Duration::from_millis(parse("POS_PAYMENT_RECONCILE_MS", 30_000)?.max(100)),
             payment_pending_check_after: secs("POS_PAYMENT_PENDING_CHECK_SECS", 120)?,
         };
@@ -370,6 +373,31 @@ mod tests {
         .unwrap();
         assert_eq!(s.jwt_current_kid, "k1");
         assert!(!format!("{s:?}").contains("s3cret"), "secrets must not print");
+    }
+
+    #[test]
+    fn a_loopback_server_is_its_own_webhook() {
+        let s = settings(&[("POS_ENV", "test"), ("POS_BIND", "127.0.0.1:9000")]).unwrap();
+        assert_eq!(
+            s.payment_notification_url.as_deref(),
+            Some("http://127.0.0.1:9000/api/v1/payments/webhooks/midtrans")
+        );
+        assert!(s.midtrans_base_url.is_none() && s.midtrans_server_key.is_none());
+        let public = settings(&[("POS_ENV", "test"), ("POS_BIND", "0.0.0.0:8080")]).unwrap();
+        assert_eq!(public.payment_notification_url, None, "behind a proxy the address must be given");
+        let s = settings(&[
+            ("POS_ENV", "test"),
+            ("POS_MIDTRANS_BASE_URL", "https://api.sandbox.midtrans.com/"),
+            ("POS_MIDTRANS_SERVER_KEY", "SB-key"),
+            ("POS_PAYMENT_NOTIFICATION_URL", "https://pos.example/api/v1/payments/webhooks/midtrans"),
+        ])
+        .unwrap();
+        assert_eq!(s.midtrans_base_url.as_deref(), Some("https://api.sandbox.midtrans.com"));
+        assert!(!format!("{s:?}").contains("SB-key"), "the server key never prints");
+        assert_eq!(
+            s.payment_notification_url.as_deref(),
+            Some("https://pos.example/api/v1/payments/webhooks/midtrans")
+        );
     }
 
     #[test]

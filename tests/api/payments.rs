@@ -58,6 +58,16 @@ async fn cash_is_rounded_to_the_outlets_step_and_settles_the_order_with_a_receip
         (COFFEE, 42, Some(100_000), Some(58_000))
     );
     assert_eq!(order(&app, &s.cashier, o2.id).await.receipt_number, Some(2), "the refused payment took no number");
+    // Each payment is in the audit log, with who took it.
+    let audited = count(
+        &app,
+        s.t.tenant_id,
+        "SELECT count(*)::bigint AS n FROM audit_log WHERE action = 'payment.create' AND entity_id = ANY($1) \
+            AND actor_kind = 'user' AND actor_id IS NOT NULL",
+        vec![vec![p.id, p2.id].into()],
+    )
+    .await;
+    assert_eq!(audited, 2);
 }
 
 #[tokio::test]
@@ -279,4 +289,41 @@ async fn payments_are_announced_and_kiosk_orders_reach_the_kitchen_once_paid() {
 
 async fn open_tickets(app: &TestApp, outlet: Uuid, kds: &str) -> usize {
     app.get(&format!("/api/v1/outlets/{outlet}/tickets"), kds).await.expect(200).body.as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn payments_riding_with_pushed_orders_follow_the_online_rules() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, 100).await;
+    let (kiosk_id, kiosk) = app.pair_device(&s.t.token, s.outlet, "kiosk").await;
+    let order = |payments: serde_json::Value| {
+        let mut o = serde_json::to_value(pos_tests::fixtures::kiosk_order(
+            s.outlet,
+            vec![pos_tests::fixtures::line(s.item, 1)],
+        ))
+        .unwrap();
+        o["payments"] = payments;
+        o
+    };
+    let cash_taken = serde_json::to_value(cash(COFFEE, None)).unwrap();
+    let qris_queued = serde_json::to_value(qris(COFFEE)).unwrap();
+    let with_payments = order(json!([cash_taken, qris_queued]));
+    let broken = order(json!("not a list"));
+    let push = json!({"device_id": kiosk_id, "orders": [with_payments, broken]});
+    for round in 0..2 {
+        let r = app.post("/api/v1/sync/push", Some(&kiosk), &push).await.expect(200);
+        let first = &r.body["results"][0];
+        assert_eq!(first["outcome"], if round == 0 { "created" } else { "duplicate" }, "{}", r.text);
+        // A kiosk takes no cash, queued or not; QRIS is never queued.
+        assert_eq!(first["payments"][0]["outcome"], "rejected");
+        assert_eq!(first["payments"][0]["error"]["code"], "kiosks_pay_by_qris_only");
+        assert_eq!(first["payments"][0]["client_payment_id"], cash_taken["client_payment_id"]);
+        assert_eq!(first["payments"][1]["outcome"], "rejected");
+        assert_eq!(first["payments"][1]["error"]["error_codes"]["method"][0]["code"], "qris_online_only");
+        let second = &r.body["results"][1];
+        assert_eq!(second["outcome"], "rejected");
+        assert!(second["error"]["error_codes"]["payments"].is_array(), "{}", r.text);
+    }
+    assert_eq!(count(&app, s.t.tenant_id, "SELECT count(*)::bigint AS n FROM payments", vec![]).await, 0);
+    assert_eq!(count(&app, s.t.tenant_id, "SELECT count(*)::bigint AS n FROM orders", vec![]).await, 1);
 }

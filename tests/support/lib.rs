@@ -66,9 +66,15 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
-    /// Spawns with settings from the environment, adjusted by `adjust`.
+    /// Spawns with settings from the environment, adjusted by `adjust`;
+    /// without a payment gateway (see [`TestApp::spawn_with_gateway`]).
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
-        Self::spawn_on(TcpListener::bind("127.0.0.1:0").unwrap(), adjust).await
+        Self::spawn_on(TcpListener::bind("127.0.0.1:0").unwrap(), |s| {
+            s.midtrans_base_url = None;
+            s.midtrans_server_key = None;
+            adjust(s);
+        })
+        .await
     }
 
     /// Spawns with a payment gateway stand-in of its own (in this process),

@@ -66,6 +66,7 @@ pub async fn apply(tx: &ScopedTx, order_id: Uuid, payment_id: Uuid, report: &Rep
         ChargeState::Pending | ChargeState::Other => return Ok(Applied::Unchanged),
     };
     let payment = set_status(tx, &row, to, report.transaction_id.as_deref()).await?;
+    super::audit(tx, None, &format!("payment.{}", to.as_str()), &payment).await?;
     metrics::counter!("payments_total", "method" => payment.method.as_str(), "outcome" => to.as_str()).increment(1);
     let payable = order.status != OrderStatus::Cancelled
         && matches!(order.payment_status, OrderPaymentStatus::Unpaid | OrderPaymentStatus::PartiallyPaid)

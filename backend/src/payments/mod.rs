@@ -130,3 +130,20 @@ pub async fn attach(tx: &ScopedTx, orders: &mut [Order]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Puts a payment's creation or change into the audit log: by `actor`, or
+/// by the system (the gateway's word, the reconciliation job).
+pub(crate) async fn audit(
+    tx: &ScopedTx,
+    actor: Option<&crate::auth::Actor>,
+    action: &str,
+    payment: &Payment,
+) -> Result<()> {
+    use crate::tenancy::audit;
+    let after = Some(serde_json::to_value(payment).map_err(anyhow::Error::from)?);
+    let (entity, id, outlet) = ("payment", Some(payment.id), Some(payment.outlet_id));
+    match actor {
+        Some(actor) => audit::record(tx, actor, action, entity, id, outlet, None, after).await,
+        None => audit::record_as(tx, "system", None, None, action, entity, id, outlet, None, after).await,
+    }
+}

@@ -391,7 +391,9 @@ async fn insert(tx: &ScopedTx, new: &NewPayment<'_>, f: Fields) -> Result<Paymen
         )
         .await?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
-    Payment::try_from(row)
+    let payment = Payment::try_from(row)?;
+    super::audit(tx, Some(new.actor), "payment.create", &payment).await?;
+    Ok(payment)
 }
 
 /// Charges a stored pending QRIS payment at the gateway and stores its QR
@@ -429,6 +431,7 @@ async fn charge(state: &AppState, scope: &Scope, payment: Payment, gateway_order
             tracing::warn!(payment_id = %payment.id, error = %e, "QRIS charge not made");
             if row.status == PaymentStatus::Pending.as_str() {
                 let failed = charge_state::set_status(&tx, &row, PaymentStatus::Failed, None).await?;
+                super::audit(&tx, None, "payment.failed", &failed).await?;
                 settle::announce(&tx, &order, &counted(failed)).await?;
             }
             tx.commit().await?;

@@ -4,13 +4,14 @@
 pub mod push;
 
 use actix_web::web;
-use pos_wire::{PushOutcome, PushResult, SyncPush, SyncPushResponse};
+use pos_wire::{PaymentPushResult, PushOutcome, PushResult, SyncPush, SyncPushResponse};
 
 use crate::{
     auth::principal::Scoped,
-    error::Result,
+    error::{Code, Error, Result},
     http::{json::Json, problem::itemised_problem_of as problem_of},
     orders::intake::{IntakePolicy, Placed, reused_key},
+    payments::take::Taken,
     state::AppState,
 };
 
@@ -31,7 +32,7 @@ pub async fn sync_push(
     let scope = push::PushScope { tenant_id: s.tx.tenant_id(), outlets: s.tx.outlets().clone(), device_id };
     s.tx.commit().await?;
     let policy = IntakePolicy::from_settings(&state.settings);
-    let pushed = push::push_orders(&state.db, &scope, &s.actor, push.orders, &policy).await?;
+    let pushed = push::push_orders(&state, &scope, &s.actor, push.orders, &policy).await?;
     Ok(web::Json(SyncPushResponse { results: pushed.into_iter().map(result_of).collect() }))
 }
 
@@ -42,5 +43,18 @@ fn result_of(pushed: push::Pushed) -> PushResult {
         Ok(Placed::Conflict(order)) => (PushOutcome::Conflict, Some(order), Some(problem_of(&reused_key()))),
         Err(e) => (PushOutcome::Rejected, None, Some(problem_of(&e))),
     };
-    PushResult { client_order_id: pushed.client_order_id, outcome, order, error }
+    let payments = pushed.payments.into_iter().map(payment_result_of).collect();
+    PushResult { client_order_id: pushed.client_order_id, outcome, order, error, payments }
+}
+
+fn payment_result_of(pushed: push::PushedPayment) -> PaymentPushResult {
+    let (outcome, payment, error) = match pushed.outcome {
+        Ok(Taken::Created(p)) => (PushOutcome::Created, Some(p), None),
+        Ok(Taken::Duplicate(p)) => (PushOutcome::Duplicate, Some(p), None),
+        Err(e @ Error::Conflict(_)) if matches!(&e, Error::Conflict(why) if why.code == Code::ClientPaymentIdReused) => {
+            (PushOutcome::Conflict, None, Some(problem_of(&e)))
+        }
+        Err(e) => (PushOutcome::Rejected, None, Some(problem_of(&e))),
+    };
+    PaymentPushResult { client_payment_id: pushed.client_payment_id, outcome, payment, error }
 }

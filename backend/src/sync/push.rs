@@ -5,8 +5,14 @@
 //! Only a kiosk's own token may push, and only under its own `device_id`:
 //! this is the lenient path for orders really taken offline (see
 //! `orders::intake`); staff place orders with `POST /orders`.
+//!
+//! An order may carry `payments: [CreatePayment]`, cash and card taken with
+//! it while offline (a till's queue, issue 12). Each is taken after its
+//! order, in a transaction of its own, exactly once per `client_payment_id`
+//! ([`crate::payments::take`]), with the same rules as online: a kiosk's are
+//! refused (kiosks take no cash), and QRIS never rides in a queue.
 
-use pos_wire::{CreateOrder, DeviceKind, SyncPush};
+use pos_wire::{CreateOrder, CreatePayment, DeviceKind, PaymentMethod, SyncPush};
 use uuid::Uuid;
 
 use crate::{
@@ -15,6 +21,8 @@ use crate::{
     error::{Code, CodedError, Error, Result},
     http::json::parse_json,
     orders::intake::{Intake, IntakePolicy, Placed, place_order},
+    payments::take::{Taken, take_payment},
+    state::AppState,
 };
 
 pub const MAX_BATCH: usize = 500;
@@ -26,6 +34,15 @@ pub struct Pushed {
     pub client_order_id: Option<Uuid>,
     /// Placed (new, a replay, or a key reused for other content), or why not.
     pub outcome: Result<Placed>,
+    /// Its queued payments, in the order sent.
+    pub payments: Vec<PushedPayment>,
+}
+
+/// What became of one queued payment.
+#[derive(Debug)]
+pub struct PushedPayment {
+    pub client_payment_id: Option<Uuid>,
+    pub outcome: Result<Taken>,
 }
 
 /// The kiosk pushing `push`: a kiosk token pushing under its own id, at
@@ -59,27 +76,94 @@ pub struct PushScope {
 /// and the rest go on; the database failing fails the batch (the device
 /// retries it, and what was placed comes back as duplicates).
 pub async fn push_orders(
-    db: &Db,
+    state: &AppState,
     scope: &PushScope,
     actor: &Actor,
     orders: Vec<serde_json::Value>,
     policy: &IntakePolicy,
 ) -> Result<Vec<Pushed>> {
     let mut pushed = Vec::with_capacity(orders.len());
-    for raw in orders {
+    for mut raw in orders {
         let client_order_id = raw.get("client_order_id").and_then(|v| v.as_str()).and_then(|v| Uuid::parse_str(v).ok());
-        let outcome = match parse_order(&raw) {
-            Ok(order) => place_one(db, scope, actor, order, policy).await,
-            Err(e) => Err(e),
+        let (queued, outcome) = match take_payments(&mut raw) {
+            Ok(queued) => match parse_order(&raw) {
+                Ok(order) => (queued, place_one(&state.db, scope, actor, order, policy).await),
+                Err(e) => (queued, Err(e)),
+            },
+            Err(e) => (Vec::new(), Err(e)),
         };
         match outcome {
             Err(e @ (Error::Db(_) | Error::Internal(_))) => return Err(e),
             Err(ref e) => tracing::info!(?client_order_id, error = ?e, "pushed order rejected"),
             Ok(_) => {}
         }
-        pushed.push(Pushed { client_order_id, outcome });
+        let payments = match &outcome {
+            Ok(Placed::Created(order) | Placed::Duplicate(order)) => {
+                push_payments(state, scope, actor, order.id, queued).await?
+            }
+            // Nothing to pay: the order is not there (its own result says why).
+            _ => queued
+                .iter()
+                .map(|raw| PushedPayment { client_payment_id: payment_id(raw), outcome: Err(Error::NotFound) })
+                .collect(),
+        };
+        pushed.push(Pushed { client_order_id, outcome, payments });
     }
     Ok(pushed)
+}
+
+/// Takes `payments` off a pushed order (the order itself has no such field).
+fn take_payments(raw: &mut serde_json::Value) -> Result<Vec<serde_json::Value>> {
+    let Some(payments) = raw.as_object_mut().and_then(|o| o.remove("payments")) else { return Ok(Vec::new()) };
+    match payments {
+        serde_json::Value::Array(items) => Ok(items),
+        serde_json::Value::Null => Ok(Vec::new()),
+        _ => Err(Error::field("payments", CodedError::parser(Code::InvalidValue, "an array of payments"))),
+    }
+}
+
+fn payment_id(raw: &serde_json::Value) -> Option<Uuid> {
+    raw.get("client_payment_id").and_then(|v| v.as_str()).and_then(|v| Uuid::parse_str(v).ok())
+}
+
+/// Takes the queued payments of the pushed order `order_id`, each in a
+/// transaction of its own.
+async fn push_payments(
+    state: &AppState,
+    scope: &PushScope,
+    actor: &Actor,
+    order_id: Uuid,
+    queued: Vec<serde_json::Value>,
+) -> Result<Vec<PushedPayment>> {
+    let mut out = Vec::with_capacity(queued.len());
+    for raw in queued {
+        let client_payment_id = payment_id(&raw);
+        let outcome = match parse_payment(&raw) {
+            Ok(payment) => {
+                let tx = state
+                    .db
+                    .begin_scoped(scope.tenant_id, scope.outlets.clone(), PrincipalId::Device(scope.device_id))
+                    .await?;
+                take_payment(state, tx, actor, order_id, payment).await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e @ (Error::Db(_) | Error::Internal(_))) = outcome {
+            return Err(e);
+        }
+        out.push(PushedPayment { client_payment_id, outcome });
+    }
+    Ok(out)
+}
+
+/// One queued payment as the device sent it; QRIS is paid online only.
+fn parse_payment(raw: &serde_json::Value) -> Result<CreatePayment> {
+    let bytes = serde_json::to_vec(raw).map_err(anyhow::Error::from)?;
+    let payment: CreatePayment = parse_json(&bytes)?;
+    if payment.method == PaymentMethod::Qris {
+        return Err(Error::field("method", Code::QrisOnlineOnly));
+    }
+    Ok(payment)
 }
 
 /// One order as the device sent it, with the same field errors `POST /orders` gives.

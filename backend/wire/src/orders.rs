@@ -235,6 +235,8 @@ pub struct ChangeOrderStatus {
 #[serde(deny_unknown_fields)]
 pub struct SyncPush {
     pub device_id: Uuid,
+    /// Each a [`CreateOrder`], optionally with `payments: [CreatePayment]`
+    /// (cash and card taken with it while offline).
     #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub orders: Vec<serde_json::Value>,
 }
@@ -256,6 +258,23 @@ pub struct PushResult {
     pub outcome: PushOutcome,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<Order>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::Problem>,
+    /// What became of the order's queued `payments` (cash and card taken
+    /// while offline), in the order sent; absent when it carried none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub payments: Vec<PaymentPushResult>,
+}
+
+/// One payment that rode in the queue with its order: applied exactly once
+/// per `client_payment_id` (`duplicate` when it was already), after the order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentPushResult {
+    pub client_payment_id: Option<Uuid>,
+    pub outcome: PushOutcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<crate::payments::Payment>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::Problem>,
 }

@@ -342,6 +342,8 @@ codes! {
     NotificationAmountMismatch = "notification_amount_mismatch" [],
     /// Only a pending QRIS payment can be cancelled.
     PaymentNotPending = "payment_not_pending" [],
+    /// QRIS is paid online only; it never rides in an offline queue.
+    QrisOnlineOnly = "qris_online_only" [],
 
     // ----- The admin's own form checks -----
     /// Not an amount of money.

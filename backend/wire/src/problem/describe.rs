@@ -365,6 +365,11 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "hanya pembayaran QRIS yang masih menunggu yang bisa dibatalkan",
             "only a pending QRIS payment can be cancelled",
         ),
+        C::QrisOnlineOnly => w!(
+            en,
+            "QRIS hanya dibayar secara online; tidak bisa diantrekan",
+            "QRIS is paid online only; it never rides in an offline queue",
+        ),
         C::ChooseOne => w!(en, "pilih salah satu", "choose one of the options"),
         C::WholeNumber => w!(en, "tulis bilangan bulat, misalnya 1", "enter a whole number, for example 1"),
     }
