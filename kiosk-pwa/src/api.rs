@@ -4,8 +4,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use pos_wire::{
-    CreateOrder, Device, Order, PairDevice, PairedDevice, PickupEntry, Problem, PullResponse, SyncPush,
-    SyncPushResponse, Ticket,
+    CreateOrder, CreatePayment, Device, Order, PairDevice, PairedDevice, Payment, PaymentMethod, PickupEntry, Problem,
+    PullResponse, SyncPush, SyncPushResponse, Ticket,
 };
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -147,6 +147,28 @@ pub async fn push_orders(device: &PairedDevice, orders: &[CreateOrder]) -> Resul
     let body = SyncPush { device_id: device.device_id, orders };
     let request = authed(Request::post("/api/v1/sync/push"), device, PUSH_TIMEOUT_MS).json(&body);
     read_json(send(request).await?).await
+}
+
+/// Asks for a QRIS payment of `amount_minor` on `order_id` (the kiosk may
+/// pay only its own orders, and only by QRIS): the server answers `pending`
+/// with the QR code to draw and its expiry. Safe to repeat with the same
+/// `client_payment_id` (the same payment comes back).
+pub async fn pay_by_qris(
+    device: &PairedDevice,
+    order_id: Uuid,
+    client_payment_id: Uuid,
+    amount_minor: i64,
+) -> Result<Payment, ApiError> {
+    let body = CreatePayment {
+        client_payment_id,
+        method: PaymentMethod::Qris,
+        amount_minor,
+        tendered_minor: None,
+        card: None,
+        shift_id: None,
+    };
+    let url = format!("/api/v1/orders/{order_id}/payments");
+    read_json(send(authed(Request::post(&url), device, REQUEST_TIMEOUT_MS).json(&body)).await?).await
 }
 
 pub async fn order(device: &PairedDevice, id: Uuid) -> Result<Order, ApiError> {

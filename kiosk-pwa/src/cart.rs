@@ -317,6 +317,7 @@ mod tests {
                 is_open: true,
                 tax_rate_bp,
                 service_charge_bp,
+                kitchen_release: pos_wire::KitchenRelease::OnPlace,
             }),
             currency: "IDR".into(),
             categories: vec![],

@@ -1,13 +1,16 @@
 //! The order just placed, as the customer's confirmation screen follows it:
 //! first the queue's news (saved, sent, needs attention), then the server's
 //! order as live events and reloads bring it. An older state never takes the
-//! screen back.
+//! screen back, and once the order is paid it stays paid here.
 
 use chrono::{DateTime, Utc};
-use pos_wire::{Order, OrderStatus};
+use pos_wire::{Order, OrderPaid, OrderPaymentStatus, OrderStatus, PaymentUpdated};
 use uuid::Uuid;
 
-use crate::queue::{Delivery, Placement, QueuedOrder};
+use crate::{
+    payment::{self, Ended},
+    queue::{Delivery, Placement, QueuedOrder},
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Confirmation {
@@ -22,6 +25,11 @@ pub struct Confirmation {
     /// The server's `updated_at` of the newest state followed: an older
     /// answer (a reload racing a live event) never takes the screen back.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Where the order's money stands (the server's word).
+    pub payment_status: OrderPaymentStatus,
+    pub receipt_number: Option<i64>,
+    /// The customer chose QRIS and it did not happen: why (they pay at the counter).
+    pub qris_ended: Option<Ended>,
 }
 
 impl Confirmation {
@@ -36,6 +44,9 @@ impl Confirmation {
             total_minor: order.shown_total_minor,
             currency: order.currency.clone(),
             updated_at: None,
+            payment_status: OrderPaymentStatus::Unpaid,
+            receipt_number: None,
+            qris_ended: None,
         };
         if let Placement::Placed(server) = placement {
             shown.delivery = Delivery::Confirmed;
@@ -71,6 +82,40 @@ impl Confirmation {
         if self.delivery == Delivery::Pending {
             self.delivery = Delivery::Confirmed;
         }
+        self.follow_payment_status(order.payment_status, order.receipt_number);
+    }
+
+    /// The customer may leave without going to the counter.
+    pub fn is_paid(&self) -> bool {
+        payment::is_settled(self.payment_status)
+    }
+
+    /// `payment.updated` (ignored unless it is this order's).
+    pub fn follow_payment(&mut self, update: &PaymentUpdated) {
+        if Some(update.order_id) == self.order_id {
+            self.follow_payment_status(update.payment_status, None);
+        }
+    }
+
+    /// `order.paid` (ignored unless it is this order's).
+    pub fn follow_paid(&mut self, paid: &OrderPaid) {
+        if Some(paid.order_id) == self.order_id {
+            self.follow_payment_status(OrderPaymentStatus::Paid, Some(paid.receipt_number));
+        }
+    }
+
+    /// The QRIS payment on screen was reported paid (the order's own news,
+    /// with its receipt number, may come after).
+    pub fn settled(&mut self, receipt_number: Option<i64>) {
+        self.follow_payment_status(OrderPaymentStatus::Paid, receipt_number);
+    }
+
+    fn follow_payment_status(&mut self, status: OrderPaymentStatus, receipt_number: Option<i64>) {
+        // Paid stays paid for the customer: a late or older report never undoes it.
+        if !self.is_paid() {
+            self.payment_status = status;
+        }
+        self.receipt_number = self.receipt_number.or(receipt_number);
     }
 }
 
@@ -172,6 +217,28 @@ mod tests {
         let stale = Order { status: OrderStatus::Preparing, updated_at: at(5), ..server };
         shown.follow_order(&stale);
         assert_eq!(shown.status, Some(OrderStatus::Ready));
+    }
+
+    #[test]
+    fn paid_by_event_or_reload_and_it_stays_paid() {
+        let order = queued("K1-5");
+        let server = server_order(order.client_order_id, "K1-5", OrderStatus::Placed, 2);
+        let mut shown = Confirmation::placed(&order, &Placement::Placed(server.clone()));
+        assert!(!shown.is_paid());
+
+        // Another order's news changes nothing.
+        shown.follow_paid(&OrderPaid { order_id: Uuid::new_v4(), number: "K1-9".into(), receipt_number: 4 });
+        assert_eq!((shown.is_paid(), shown.receipt_number), (false, None));
+
+        shown.follow_paid(&OrderPaid { order_id: server.id, number: "K1-5".into(), receipt_number: 12 });
+        assert_eq!((shown.is_paid(), shown.receipt_number), (true, Some(12)));
+        // A reload answered from before the payment (newer status, still unpaid): paid stays.
+        let preparing = Order { status: OrderStatus::Preparing, updated_at: at(9), ..server };
+        shown.follow_order(&preparing);
+        assert_eq!(
+            (shown.status, shown.is_paid(), shown.receipt_number),
+            (Some(OrderStatus::Preparing), true, Some(12))
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use std::{
 };
 
 use leptos::prelude::*;
-use pos_wire::{LiveEvent as WireEvent, Order, PairedDevice, PickupEntry, Ticket};
+use pos_wire::{LiveEvent as WireEvent, Order, OrderPaid, PairedDevice, PaymentUpdated, PickupEntry, Ticket};
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{EventSource, MessageEvent};
@@ -42,6 +42,10 @@ pub enum LiveEvent {
     /// Something in the catalogue or the outlet's settings changed.
     MenuChanged,
     DeviceRevoked(Uuid),
+    /// A payment was made or changed state (a kiosk hears of its own orders' only).
+    PaymentUpdated(Box<PaymentUpdated>),
+    /// An order became fully paid.
+    OrderPaid(OrderPaid),
     /// The missed events are no longer kept: reload everything.
     Reset,
 }
@@ -73,8 +77,11 @@ fn for_screens(event: WireEvent) -> Option<LiveEvent> {
             LiveEvent::MenuChanged
         }
         W::DeviceRevoked(revoked) => LiveEvent::DeviceRevoked(revoked.device_id),
-        // No screen takes payments yet. Refunds are staff business.
-        W::PaymentUpdated(_) | W::OrderPaid(_) | W::RefundUpdated(_) => return None,
+        // The kiosk follows its customer's QRIS payment by these.
+        W::PaymentUpdated(update) => LiveEvent::PaymentUpdated(Box::new(update)),
+        W::OrderPaid(paid) => LiveEvent::OrderPaid(paid),
+        // Refunds are staff business.
+        W::RefundUpdated(_) => return None,
         W::Reset(_) => LiveEvent::Reset,
         // A sign of life, nothing to act on.
         W::Ping(_) => return None,
@@ -290,8 +297,25 @@ mod tests {
     }
 
     #[test]
+    fn payment_events_reach_the_kiosk() {
+        let order_id = Uuid::from_u128(9);
+        let payment = json!({
+            "id": Uuid::from_u128(1), "client_payment_id": Uuid::from_u128(2), "order_id": order_id,
+            "outlet_id": Uuid::from_u128(3), "method": "qris", "status": "paid", "amount_minor": 41958,
+            "created_at": "2026-12-03T05:00:00Z", "paid_at": "2026-12-03T05:01:00Z"
+        });
+        let update = json!({"order_id": order_id, "payment": payment, "payment_status": "paid", "paid_minor": 41958});
+        let Some(LiveEvent::PaymentUpdated(update)) = parse("payment.updated", &update.to_string()) else {
+            panic!("payment.updated not passed on")
+        };
+        assert_eq!((update.order_id, update.payment.status), (order_id, pos_wire::PaymentStatus::Paid));
+        let paid = json!({"order_id": order_id, "number": "K1-7", "receipt_number": 12}).to_string();
+        assert!(matches!(parse("order.paid", &paid), Some(LiveEvent::OrderPaid(p)) if p.receipt_number == 12));
+    }
+
+    #[test]
     fn what_a_screen_cannot_use_is_ignored() {
-        // A kind from a newer server, with a payload this build has no type for.
+        // A payload that does not fit this build's type (a newer server's, say).
         let future = json!({"order_id": Uuid::nil(), "payment": {"method": "qris"}}).to_string();
         assert!(parse("payment.updated", &future).is_none());
         // A known kind whose payload does not fit, and broken JSON.

@@ -7,7 +7,9 @@
 //! the rest: `api` (HTTP), `db` (IndexedDB), `menu` (the menu cache and its
 //! sync), `cart` (the customer's choices and totals), `queue` (the kiosk's
 //! outgoing orders: numbered by `numbering`, placed, queued), `confirmation`
-//! (the placed order as the customer follows it), `refusal` (why the server
+//! (the placed order as the customer follows it), `payment` (what checkout
+//! offers, and a QRIS payment as the customer follows it), `qr` (the QR
+//! code's SVG), `refusal` (why the server
 //! refused one), `events` (live SSE), `kitchen` and `board` (the KDS's and
 //! pickup board's state), `storage` (small settings), `staff_pin` (how the
 //! staff PIN is hashed), `i18n` (strings), `locale` (the language shown,
@@ -31,7 +33,9 @@ mod money;
 mod mounted;
 mod net;
 mod numbering;
+mod payment;
 mod pwa;
+mod qr;
 mod queue;
 mod refusal;
 mod replay;

@@ -10,7 +10,7 @@ use std::{
 };
 
 use leptos::prelude::*;
-use pos_wire::{Category, ChangeOp, ItemOverride, MenuItem, ModifierGroup, Outlet, PairedDevice};
+use pos_wire::{Category, ChangeOp, ItemOverride, KitchenRelease, MenuItem, ModifierGroup, Outlet, PairedDevice};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -45,6 +45,8 @@ pub struct OutletInfo {
     pub is_open: bool,
     pub tax_rate_bp: i32,
     pub service_charge_bp: i32,
+    /// Whether kiosk orders wait for payment before the kitchen sees them.
+    pub kitchen_release: KitchenRelease,
 }
 
 /// An item as the customer can order it now.
@@ -152,6 +154,7 @@ impl Catalogue {
                 is_open: o.is_open,
                 tax_rate_bp: o.tax_rate_bp,
                 service_charge_bp: o.service_charge_bp,
+                kitchen_release: o.kiosk_kitchen_release,
             }),
             currency: self
                 .outlet

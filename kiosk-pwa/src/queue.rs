@@ -452,7 +452,13 @@ mod tests {
             unit_price_minor: 30_000,
             qty: 1,
         }];
-        let outlet = OutletInfo { name: "Kemang".into(), is_open: true, tax_rate_bp: 1100, service_charge_bp: 0 };
+        let outlet = OutletInfo {
+            name: "Kemang".into(),
+            is_open: true,
+            tax_rate_bp: 1100,
+            service_charge_bp: 0,
+            kitchen_release: pos_wire::KitchenRelease::OnPlace,
+        };
         let menu = Menu { outlet: Some(outlet), currency: "IDR".into(), categories: vec![] };
         let pickup = PickupBy::Name("Siti".into());
         let checkout = Checkout { lines: &lines, menu: &menu, pickup: &pickup, priced_from: None };

@@ -21,7 +21,7 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, "127.0.0.1", () => {
@@ -38,16 +38,66 @@ function serverBin() {
   return path.join(target, "debug", "pos-server");
 }
 
-/** The pos-server process on a free loopback port; `stop()` and `start()` again keep the port. */
-export class Server {
-  constructor() {
+/**
+ * A child process serving HTTP on a loopback port, its output kept for
+ * failure messages; `stop()` and `start()` again keep the port.
+ */
+class LocalService {
+  constructor(name, port) {
+    this.name = name;
     this.proc = null;
-    this.port = null;
+    this.port = port;
     this.log = [];
   }
 
   get base() {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Runs `bin` with `env` and waits until `readyPath` answers 2xx. */
+  async spawn(bin, args, env, readyPath) {
+    this.proc = spawn(bin, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (chunk) => {
+      this.log.push(chunk.toString());
+      if (this.log.length > 400) this.log.shift();
+    };
+    this.proc.stdout.on("data", keep);
+    this.proc.stderr.on("data", keep);
+    const exited = new Promise((resolve) => this.proc.once("exit", resolve));
+    for (let i = 0; i < 300; i++) {
+      try {
+        const r = await fetch(`${this.base}${readyPath}`);
+        if (r.ok) return this;
+      } catch {}
+      const gone = await Promise.race([exited.then(() => true), sleep(100).then(() => false)]);
+      if (gone) throw new Error(`${this.name} (${bin}) exited early:\n${this.log.join("")}`);
+    }
+    throw new Error(`${this.name} did not become ready:\n${this.log.join("")}`);
+  }
+
+  async stop() {
+    if (!this.proc) return;
+    const proc = this.proc;
+    this.proc = null;
+    const exited = new Promise((resolve) => proc.once("exit", resolve));
+    proc.kill("SIGTERM");
+    const done = await Promise.race([exited.then(() => true), sleep(15000).then(() => false)]);
+    if (!done) {
+      proc.kill("SIGKILL");
+      await exited;
+    }
+  }
+}
+
+/** The pos-server process on a free loopback port; `stop()` and `start()` again keep the port. */
+export class Server extends LocalService {
+  /**
+   * `env`: more environment for the server (e.g. a payment gateway's;
+   * `undefined` removes a variable); `port`: one chosen beforehand.
+   */
+  constructor({ env = {}, port = null } = {}) {
+    super("pos-server", port);
+    this.env = env;
   }
 
   async start() {
@@ -63,37 +113,78 @@ export class Server {
       // counters live in Redis, shared with the rest of the test run.
       POS_LOGIN_LIMIT_PER_IP: process.env.POS_LOGIN_LIMIT_PER_IP || "100000",
       POS_LOGIN_LIMIT_PER_ACCOUNT: process.env.POS_LOGIN_LIMIT_PER_ACCOUNT || "100000",
+      ...this.env,
     };
-    this.proc = spawn(serverBin(), ["serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
-    const keep = (chunk) => {
-      this.log.push(chunk.toString());
-      if (this.log.length > 400) this.log.shift();
-    };
-    this.proc.stdout.on("data", keep);
-    this.proc.stderr.on("data", keep);
-    const exited = new Promise((resolve) => this.proc.once("exit", resolve));
-    for (let i = 0; i < 300; i++) {
-      try {
-        const r = await fetch(`${this.base}/healthz`);
-        if (r.ok) return this;
-      } catch {}
-      const gone = await Promise.race([exited.then(() => true), sleep(100).then(() => false)]);
-      if (gone) throw new Error(`pos-server exited early:\n${this.log.join("")}`);
-    }
-    throw new Error(`pos-server did not become healthy:\n${this.log.join("")}`);
+    // `undefined` in `env` removes the variable (e.g. a gateway the whole run configures).
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+    return this.spawn(serverBin(), ["serve"], env, "/healthz");
+  }
+}
+
+/**
+ * The payment gateway stand-in (`pos-gateway-standin`, built next to
+ * pos-server) on a free loopback port, notifying a server's webhook, and the
+ * environment that points that server at it. Its control API plays the
+ * paying customer (`pay`, `expire`, `deny`).
+ */
+export class Standin extends LocalService {
+  constructor({ qrLifetimeSecs = 900 } = {}) {
+    super("pos-gateway-standin", null);
+    this.qrLifetimeSecs = qrLifetimeSecs;
+    this.serverKey = `SB-Mid-server-kiosk-tests-${Date.now()}`;
   }
 
-  async stop() {
-    if (!this.proc) return;
-    const proc = this.proc;
-    this.proc = null;
-    const exited = new Promise((resolve) => proc.once("exit", resolve));
-    proc.kill("SIGTERM");
-    const done = await Promise.race([exited.then(() => true), sleep(15000).then(() => false)]);
-    if (!done) {
-      proc.kill("SIGKILL");
-      await exited;
+  static webhook(serverPort) {
+    return `http://127.0.0.1:${serverPort}/api/v1/payments/webhooks/midtrans`;
+  }
+
+  /** What the server on `serverPort` needs to use this stand-in as its gateway. */
+  serverEnv(serverPort) {
+    return {
+      POS_MIDTRANS_BASE_URL: this.base,
+      POS_MIDTRANS_SERVER_KEY: this.serverKey,
+      POS_PAYMENT_NOTIFICATION_URL: Standin.webhook(serverPort),
+    };
+  }
+
+  async start(serverPort) {
+    this.port ??= await freePort();
+    const env = {
+      ...process.env,
+      STANDIN_BIND: `127.0.0.1:${this.port}`,
+      STANDIN_SERVER_KEY: this.serverKey,
+      STANDIN_NOTIFICATION_URL: Standin.webhook(serverPort),
+      STANDIN_QR_LIFETIME_SECS: String(this.qrLifetimeSecs),
+      STANDIN_RETRY_BASE_MS: "200",
+      STANDIN_LOG: process.env.STANDIN_LOG || "warn",
+    };
+    return this.spawn(path.join(path.dirname(serverBin()), "pos-gateway-standin"), [], env, "/_standin/charges");
+  }
+
+  async charges() {
+    const r = await fetch(`${this.base}/_standin/charges`);
+    return (await r.json()).charges;
+  }
+
+  /** The one pending charge of `grossAmount` (waits for it). */
+  async pendingCharge(grossAmount, timeoutMs = 10000) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const pending = (await this.charges()).filter(
+        (c) => c.transaction_status === "pending" && Number(c.gross_amount) === grossAmount,
+      );
+      if (pending.length === 1) return pending[0];
+      if (pending.length > 1) throw new Error(`several pending charges of ${grossAmount}: ${JSON.stringify(pending)}`);
+      if (Date.now() > until) throw new Error(`no pending charge of ${grossAmount}: ${JSON.stringify(await this.charges())}`);
+      await sleep(100);
     }
+  }
+
+  /** `pay`, `expire` or `deny` a charge through the control API (notifying the server). */
+  async act(orderId, action) {
+    const r = await fetch(`${this.base}/_standin/charges/${encodeURIComponent(orderId)}/${action}`, { method: "POST" });
+    if (!r.ok) throw new Error(`stand-in ${action} ${orderId} -> ${r.status}: ${await r.text()}`);
+    return r.json();
   }
 }
 
@@ -187,7 +278,7 @@ export function platePng(rgb, size = 160) {
 }
 
 /**
- * A brand with one outlet (tax 11%, service 5%), two categories on two
+ * A brand with one outlet (tax 10%, the restaurant tax PB1; service 5%), two categories on two
  * stations, and items with modifier groups. Returns the owner API and ids.
  */
 export async function seedBrand(base, { pictures = true } = {}) {
@@ -208,7 +299,7 @@ export async function seedBrand(base, { pictures = true } = {}) {
   const outlet = await owner.post("/api/v1/outlets", {
     name: "Warung Uji Kemang",
     timezone: "Asia/Jakarta",
-    tax_rate_bp: 1100,
+    tax_rate_bp: 1000,
     service_charge_bp: 500,
     is_open: true,
   });

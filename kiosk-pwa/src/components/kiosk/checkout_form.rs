@@ -6,17 +6,27 @@ use crate::{
     locale::{tr, use_locale},
     menu::Menu,
     money::format_money,
+    payment::PayChoice,
 };
 
-/// Takeaway with a name, or eat in at a table; pay at the counter; the
-/// totals as the counter will ask for them; place the order, and why the
-/// server refused it if it did.
+/// Takeaway with a name, or eat in at a table; pay here with QRIS (while
+/// the server can be reached) or at the counter; the totals as the counter
+/// will ask for them; place the order, and why the server refused it if it
+/// did.
 #[component]
 pub fn CheckoutForm(
     #[prop(into)] cart: Signal<Vec<CartLine>>,
     #[prop(into)] menu: Signal<Menu>,
     #[prop(into)] placing: Signal<bool>,
     #[prop(into)] failed: Signal<bool>,
+    /// Whether "pay here with QRIS" is offered now.
+    #[prop(into)]
+    qris_offered: Signal<bool>,
+    /// Offline: why only the counter is offered.
+    #[prop(into)]
+    online: Signal<bool>,
+    /// How the customer will pay (QRIS counts only while offered).
+    pay_by: RwSignal<PayChoice>,
     /// Why the server refused the order just tried (empty: it did not).
     #[prop(into)]
     refused: Signal<Vec<String>>,
@@ -113,9 +123,27 @@ pub fn CheckoutForm(
                 </p>
                 <fieldset class="payment">
                     <legend>{tr(Text::PaymentLabel)}</legend>
-                    <button type="button" class="choice" aria-pressed="true">
+                    <Show when=move || qris_offered.get()>
+                        <button
+                            type="button"
+                            class="choice pay-qris"
+                            aria-pressed=move || (pay_by.get() == PayChoice::Qris).to_string()
+                            on:click=move |_| pay_by.set(PayChoice::Qris)
+                        >
+                            {tr(Text::PayHereQris)}
+                        </button>
+                    </Show>
+                    <button
+                        type="button"
+                        class="choice pay-counter"
+                        aria-pressed=move || (pay_by.get() == PayChoice::Counter || !qris_offered.get()).to_string()
+                        on:click=move |_| pay_by.set(PayChoice::Counter)
+                    >
                         {tr(Text::PayAtCounter)}
                     </button>
+                    <Show when=move || !online.get()>
+                        <p class="hint qris-offline">{tr(Text::QrisNeedsConnection)}</p>
+                    </Show>
                 </fieldset>
                 <div class="totals">{summary}</div>
                 <Show when=move || refused.with(|r| !r.is_empty())>

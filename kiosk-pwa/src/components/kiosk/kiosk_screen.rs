@@ -1,10 +1,10 @@
 use leptos::{ev, prelude::*};
-use pos_wire::PairedDevice;
+use pos_wire::{KitchenRelease, PairedDevice};
 use uuid::Uuid;
 
 use super::{
-    CartDrawer, CheckoutForm, IdleWarning, ItemSheet, MenuGrid, OrderConfirmation, SetPinScreen, StaffPanel,
-    SyncProgressBar, WelcomeScreen,
+    CartDrawer, CheckoutForm, IdleWarning, ItemSheet, MenuGrid, OrderConfirmation, QrisPayment, SetPinScreen,
+    StaffPanel, SyncProgressBar, WelcomeScreen,
 };
 use crate::{
     api,
@@ -12,12 +12,13 @@ use crate::{
     clock,
     components::{ConnectionBadge, LanguageSwitch},
     confirmation::Confirmation,
-    events::{LiveEvent, LiveStream},
+    events::{LinkState, LiveEvent, LiveStream},
     i18n::{Text, t},
     locale::{tr, use_locale},
     menu::{self, MenuSync},
     mounted,
     net::{self, Connectivity},
+    payment::{self, Ended, PayChoice, QrisCheckout},
     queue::{OrderQueue, Placement, QueuedOrder},
     refusal, storage,
 };
@@ -28,12 +29,17 @@ const IDLE_MS: f64 = 90_000.0;
 const CONFIRMATION_IDLE_MS: f64 = 60_000.0;
 /// The "still there?" warning shows for the last part of the wait.
 pub const IDLE_WARNING_MS: f64 = 15_000.0;
+/// While a QR code is shown and the live stream is down, the order is
+/// asked about this often (a payment must not go unnoticed).
+const QRIS_POLL_MS: u32 = 5_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KioskStep {
     Welcome,
     Menu,
     Checkout,
+    /// Paying by QRIS (the order is placed).
+    Payment,
     Confirmation,
 }
 
@@ -42,7 +48,8 @@ impl KioskStep {
     fn idle_limit_ms(self) -> f64 {
         match self {
             KioskStep::Welcome => f64::INFINITY,
-            KioskStep::Confirmation => CONFIRMATION_IDLE_MS,
+            // While a QR code is live the kiosk waits for it (see the idle check).
+            KioskStep::Confirmation | KioskStep::Payment => CONFIRMATION_IDLE_MS,
             KioskStep::Menu | KioskStep::Checkout => IDLE_MS,
         }
     }
@@ -65,6 +72,11 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
     let place_failed = RwSignal::new(false);
     // Why the server just refused the order, while the customer fixes it.
     let refused = RwSignal::new(Vec::<String>::new());
+    let pay_by = RwSignal::new(PayChoice::Counter);
+    // The customer's QRIS payment of the order just placed.
+    let qris = RwSignal::new(None::<QrisCheckout>);
+    // The server said it has no payment gateway: QRIS is not offered until then.
+    let gateway_down_until = RwSignal::new(None::<f64>);
     let last_touch = RwSignal::new(clock::now_ms());
     let now = mounted::ticking_now();
 
@@ -84,22 +96,34 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
             let sync = sync_for_events.clone();
             leptos::task::spawn_local(async move { sync.pull().await });
         }
+        LiveEvent::PaymentUpdated(update) => {
+            confirmation.update(|c| c.iter_mut().for_each(|c| c.follow_payment(&update)));
+            qris.update(|q| q.iter_mut().for_each(|q| q.follow_payment(&update.payment, clock::now_ms())));
+        }
+        LiveEvent::OrderPaid(paid) => {
+            confirmation.update(|c| c.iter_mut().for_each(|c| c.follow_paid(&paid)));
+            qris.update(|q| q.iter_mut().for_each(|q| q.follow_paid(&paid)));
+        }
         LiveEvent::DeviceRevoked(id) if id == own_id => on_unpaired.run(()),
         _ => {}
     };
     let sync_for_open = sync.clone();
     let device_for_open = device.clone();
-    // On every (re)connection: catch up on the menu and on the order shown.
-    let on_open = move || {
-        let sync = sync_for_open.clone();
-        let device = device_for_open.clone();
+    // The order shown, as the server has it now (its state and its payments).
+    let reload_order = move |device: PairedDevice| {
         leptos::task::spawn_local(async move {
-            sync.pull().await;
             let Some(order_id) = confirmation.with_untracked(|c| c.as_ref().and_then(|c| c.order_id)) else { return };
             if let Ok(order) = api::order(&device, order_id).await {
                 confirmation.update(|c| c.iter_mut().for_each(|c| c.follow_order(&order)));
+                qris.update(|q| q.iter_mut().for_each(|q| q.follow_order(&order, clock::now_ms())));
             }
         });
+    };
+    // On every (re)connection: catch up on the menu and on the order shown.
+    let on_open = move || {
+        let sync = sync_for_open.clone();
+        leptos::task::spawn_local(async move { sync.pull().await });
+        reload_order(device_for_open.clone());
     };
     let stream = LiveStream::connect(device.clone(), on_event, on_open);
     queue.start();
@@ -115,6 +139,14 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
     });
     let sync_for_poll = sync.clone();
     mounted::every(menu::POLL_MS, move || sync_for_poll.poll());
+    // A QR code on screen and no live stream to say it was paid: ask.
+    let (link, device_for_poll) = (stream.state, device.clone());
+    mounted::every(QRIS_POLL_MS, move || {
+        let live = qris.with_untracked(|q| q.as_ref().is_some_and(QrisCheckout::is_live));
+        if live && link.get_untracked() != LinkState::Open && connectivity.browser_online.get_untracked() {
+            reload_order(device_for_poll.clone());
+        }
+    });
 
     // Revoked (seen by any of the three): back to pairing.
     let (sync_revoked, queue_revoked) = (sync.revoked, queue.revoked);
@@ -139,6 +171,8 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
 
     let start_over = move || {
         cart.set(Vec::new());
+        qris.set(None);
+        pay_by.set(PayChoice::Counter);
         removed_notice.set(Vec::new());
         open_item.set(None);
         place_failed.set(false);
@@ -147,19 +181,89 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
         crate::pwa::reload_if_updated();
     };
 
-    // Left alone too long (and staff not at the panel): start over.
+    // Left alone too long (and staff not at the panel, and no QR code
+    // waiting to be paid): start over.
     Effect::new(move || {
         let idle_for = now.get() - last_touch.get_untracked();
-        if idle_for > step.get_untracked().idle_limit_ms() && !staff_open.get_untracked() {
+        let waiting_for_qris = qris.with_untracked(|q| q.as_ref().is_some_and(QrisCheckout::is_live));
+        if idle_for > step.get_untracked().idle_limit_ms() && !staff_open.get_untracked() && !waiting_for_qris {
             start_over();
         }
     });
+
+    // The QR code's countdown; at zero the server is asked (paid at the last second?).
+    let device_for_tick = device.clone();
+    Effect::new(move || {
+        let now = now.get();
+        let mut ended = false;
+        qris.update_untracked(|q| ended = q.as_mut().is_some_and(|q| q.tick(now)));
+        if ended {
+            qris.notify();
+            reload_order(device_for_tick.clone());
+        }
+    });
+    // A QR code that stops being payable: the idle timer counts from then.
+    let qris_live = Memo::new(move |_| qris.with(|q| q.as_ref().is_some_and(QrisCheckout::is_live)));
+    Effect::new(move |was_live: Option<bool>| {
+        let live = qris_live.get();
+        if was_live == Some(true) && !live {
+            last_touch.set(clock::now_ms());
+        }
+        live
+    });
+    // Paid: the confirmation says so (the customer goes nowhere else).
+    Effect::new(move || {
+        let receipt_number = qris.with(|q| match q.as_ref().map(|q| &q.state) {
+            Some(payment::QrisState::Paid { receipt_number }) => Some(*receipt_number),
+            _ => None,
+        });
+        let Some(receipt_number) = receipt_number else { return };
+        confirmation.update(|c| c.iter_mut().for_each(|c| c.settled(receipt_number)));
+        if step.get_untracked() == KioskStep::Payment {
+            last_touch.set(clock::now_ms());
+            step.set(KioskStep::Confirmation);
+        }
+    });
+
+    // Asks the server for the QR code (again, after "try again").
+    let device_for_qris = device.clone();
+    let request_qr = move || {
+        let Some((order_id, key, amount)) =
+            qris.with_untracked(|q| q.as_ref().map(|q| (q.order_id, q.client_payment_id, q.amount_minor)))
+        else {
+            return;
+        };
+        let device = device_for_qris.clone();
+        leptos::task::spawn_local(async move {
+            let answer = api::pay_by_qris(&device, order_id, key, amount).await;
+            connectivity.report(&answer);
+            qris.update(|q| {
+                // Unless the customer started over meanwhile.
+                if let Some(q) = q.as_mut().filter(|q| q.client_payment_id == key) {
+                    q.answered(answer.as_ref(), clock::now_ms());
+                }
+            });
+            if qris.with_untracked(|q| q.as_ref().and_then(QrisCheckout::ended)) == Some(Ended::Unavailable) {
+                gateway_down_until.set(Some(clock::now_ms() + payment::GATEWAY_DOWN_MS));
+            }
+            if answer.is_err() {
+                // Perhaps paid already (a 409), or made after all: the server knows.
+                reload_order(device);
+            }
+        });
+    };
+    let request_qr = StoredValue::new_local(request_qr);
     let touch = move || last_touch.set(clock::now_ms());
     mounted::on_window(ev::pointerdown, move |_| touch());
     mounted::on_window(ev::keydown, move |_| touch());
 
     let queue = StoredValue::new_local(queue);
     let sync = StoredValue::new_local(sync);
+    let online = Signal::derive(move || connectivity.online());
+    let qris_offered = Signal::derive(move || payment::qris_offered(online.get(), gateway_down_until.get(), now.get()));
+    let kitchen_after_payment = Signal::derive(move || {
+        menu.with(|m| m.outlet.as_ref().is_some_and(|o| o.kitchen_release == KitchenRelease::OnPaid))
+    });
     let place_order = Callback::new(move |pickup: PickupBy| {
         if placing.get_untracked() {
             return;
@@ -167,6 +271,7 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
         placing.set(true);
         place_failed.set(false);
         refused.set(Vec::new());
+        let choice = if qris_offered.get_untracked() { pay_by.get_untracked() } else { PayChoice::Counter };
         let (queue, sync) = (queue.get_value(), sync.get_value());
         leptos::task::spawn_local(async move {
             let (lines, menu) = (cart.get_untracked(), menu.get_untracked());
@@ -181,10 +286,25 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
                     leptos::task::spawn_local(async move { sync.pull().await });
                 }
                 Ok((order, placement)) => {
-                    confirmation.set(Some(Confirmation::placed(&order, &placement)));
+                    let mut shown = Confirmation::placed(&order, &placement);
                     cart.set(Vec::new());
                     last_touch.set(clock::now_ms());
-                    step.set(KioskStep::Confirmation);
+                    match (choice, placement) {
+                        (PayChoice::Qris, Placement::Placed(server)) => {
+                            qris.set(Some(QrisCheckout::start(&server)));
+                            confirmation.set(Some(shown));
+                            step.set(KioskStep::Payment);
+                            request_qr.with_value(|request| request());
+                        }
+                        (choice, _) => {
+                            // Saved on the kiosk only: QRIS has no order to pay yet.
+                            if choice == PayChoice::Qris {
+                                shown.qris_ended = Some(Ended::NotPlaced);
+                            }
+                            confirmation.set(Some(shown));
+                            step.set(KioskStep::Confirmation);
+                        }
+                    }
                 }
                 Err(e) => {
                     leptos::logging::error!("order not saved: {e}");
@@ -263,6 +383,9 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
                                     placing
                                     failed=place_failed
                                     refused
+                                    qris_offered
+                                    online
+                                    pay_by
                                     on_place=place_order
                                     on_back=Callback::new(move |()| {
                                         refused.set(Vec::new());
@@ -272,10 +395,30 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
                             }
                                 .into_any()
                         }
+                        KioskStep::Payment => {
+                            view! {
+                                <QrisPayment
+                                    qris
+                                    now
+                                    on_retry=Callback::new(move |()| {
+                                        qris.update(|q| q.iter_mut().for_each(QrisCheckout::retry));
+                                        request_qr.with_value(|request| request());
+                                    })
+                                    on_counter=Callback::new(move |()| {
+                                        let why = qris.with_untracked(|q| q.as_ref().and_then(QrisCheckout::ended));
+                                        confirmation.update(|c| c.iter_mut().for_each(|c| c.qris_ended = why));
+                                        last_touch.set(clock::now_ms());
+                                        step.set(KioskStep::Confirmation);
+                                    })
+                                />
+                            }
+                                .into_any()
+                        }
                         KioskStep::Confirmation => {
                             view! {
                                 <OrderConfirmation
                                     confirmation
+                                    kitchen_after_payment
                                     on_done=Callback::new(move |()| start_over())
                                 />
                             }

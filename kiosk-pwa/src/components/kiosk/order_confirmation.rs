@@ -3,20 +3,30 @@ use pos_wire::OrderStatus;
 
 use crate::{
     confirmation::Confirmation,
-    i18n::{Text, t},
+    i18n::{self, Text, t},
     locale::{tr, use_locale},
     money::format_money,
     queue::Delivery,
 };
 
-/// The pickup number, large, following the order live until it is ready.
+use super::qris_payment::ended_text;
+
+/// The pickup number, large, following the order live until it is ready;
+/// paid, or what to pay at the counter (and, when the outlet releases kiosk
+/// orders to the kitchen only once paid, that it waits for that).
 #[component]
 pub fn OrderConfirmation(
     #[prop(into)] confirmation: Signal<Option<Confirmation>>,
+    /// The outlet's kitchen sees kiosk orders only once they are paid.
+    #[prop(into)]
+    kitchen_after_payment: Signal<bool>,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let locale = use_locale();
+    let paid = move || confirmation.with(|c| c.as_ref().is_some_and(Confirmation::is_paid));
+    let waits_for_payment = move || kitchen_after_payment.get() && !paid();
     let status_text = move || {
+        let waits = waits_for_payment();
         confirmation.with(|c| {
             let c = c.as_ref()?;
             Some(match (c.delivery, c.status) {
@@ -25,6 +35,7 @@ pub fn OrderConfirmation(
                 (_, Some(OrderStatus::Completed)) => Text::StatusCompleted,
                 (_, Some(OrderStatus::Cancelled)) => Text::StatusCancelled,
                 (_, Some(OrderStatus::Preparing | OrderStatus::Accepted)) => Text::StatusPreparing,
+                (Delivery::Confirmed, _) if waits => Text::StatusAwaitingPayment,
                 (Delivery::Confirmed, _) => Text::StatusSent,
                 (Delivery::Pending | Delivery::Placing, _) => Text::StatusSaved,
             })
@@ -38,8 +49,12 @@ pub fn OrderConfirmation(
     };
     let number = move || confirmation.with(|c| c.as_ref().and_then(|c| c.number.clone()));
     let total = move || confirmation.with(|c| c.as_ref().map(|c| format_money(c.total_minor, &c.currency)));
+    let receipt = move || {
+        confirmation.with(|c| c.as_ref().and_then(|c| c.receipt_number)).map(|n| i18n::receipt_number(locale.get(), n))
+    };
+    let qris_ended = move || confirmation.with(|c| c.as_ref().and_then(|c| c.qris_ended));
     view! {
-        <section class="confirmation" data-state=state>
+        <section class="confirmation" data-state=state data-paid=move || paid().to_string()>
             <h2>{tr(Text::ThankYou)}</h2>
             <p class="eyebrow">{tr(Text::YourNumber)}</p>
             <p class="pickup-number">
@@ -48,9 +63,31 @@ pub fn OrderConfirmation(
             <p class="order-status" role="status" aria-live="assertive">
                 {move || status_text().map(|text| t(locale.get(), text))}
             </p>
-            <p class="pay-reminder">
-                {tr(Text::PayAtCounterReminder)} ": " <strong>{total}</strong>
-            </p>
+            <Show
+                when=paid
+                fallback=move || {
+                    view! {
+                        {move || {
+                            qris_ended()
+                                .map(|why| {
+                                    view! { <p class="qris-note">{move || t(locale.get(), ended_text(why))}</p> }
+                                })
+                        }}
+                        <p class="pay-reminder">
+                            {tr(Text::PayAtCounterReminder)} ": " <strong>{total}</strong>
+                        </p>
+                        <Show when=waits_for_payment>
+                            <p class="kitchen-after-payment">{tr(Text::KitchenAfterPayment)}</p>
+                        </Show>
+                    }
+                }
+            >
+                <p class="paid-note">
+                    <strong>{tr(Text::PaidThanks)}</strong>
+                    " "
+                    <span class="receipt-number">{receipt}</span>
+                </p>
+            </Show>
             <button type="button" class="primary new-order" on:click=move |_| on_done.run(())>
                 {tr(Text::NewOrder)}
             </button>
