@@ -139,7 +139,9 @@ async fn trickling_bodies_from_one_tenant_never_hold_up_another() {
     }
     println!("victim: {served} requests while the attacker trickled, slowest {} ms", worst.as_millis());
     assert!(served >= 6, "the victim was served");
-    assert!(worst < Duration::from_secs(1), "another tenant answered within a second (slowest {worst:?})");
+    // Held connections would make the victim wait out the pool (5 s) and fail;
+    // the bound is generous for a loaded CI machine.
+    assert!(worst < Duration::from_secs(3), "another tenant answered within three seconds (slowest {worst:?})");
 
     // The slow clients themselves get 408 once their deadline passes.
     for handle in slow {
@@ -165,7 +167,9 @@ async fn a_late_body_gets_408_as_problem_json_and_the_connection_closes() {
     assert!(s.response.contains("application/problem+json"), "{}", s.response);
     assert!(s.response.contains("\"status\":408"), "{}", s.response);
     assert!(s.response.contains("\"code\":\"request_timeout\""), "{}", s.response);
-    assert!(started.elapsed() < Duration::from_secs(4), "cut off after {:?}", started.elapsed());
+    // The body would take 150 s at this pace: being cut off within a few
+    // seconds (generous for a loaded CI machine) proves the deadline held.
+    assert!(started.elapsed() < Duration::from_secs(15), "cut off after {:?}", started.elapsed());
     // Nothing was created.
     let outlets = app.get("/api/v1/outlets", &t.token).await.expect(200);
     assert_eq!(outlets.body["items"], json!([]));
@@ -195,7 +199,7 @@ async fn a_late_admin_form_gets_a_408_page() {
             .unwrap();
         assert_eq!(status_of(&s.response), Some(408), "{path}: {}", s.response);
         assert!(s.response.contains("text/html"), "{path}: an admin page: {}", s.response);
-        assert!(s.after < Duration::from_secs(4), "{path}: cut off after {:?}", s.after);
+        assert!(s.after < Duration::from_secs(15), "{path}: cut off after {:?}", s.after);
     }
 }
 
@@ -272,7 +276,9 @@ async fn headers_that_trickle_are_cut_off() {
     assert!(read.is_ok(), "the server closed the connection");
     let response = String::from_utf8_lossy(&response);
     assert!(matches!(status_of(&response), None | Some(408)), "{response}");
-    assert!(started.elapsed() < Duration::from_secs(4), "cut off after {:?}", started.elapsed());
+    // The body would take 150 s at this pace: being cut off within a few
+    // seconds (generous for a loaded CI machine) proves the deadline held.
+    assert!(started.elapsed() < Duration::from_secs(15), "cut off after {:?}", started.elapsed());
     // Everyone else is served as usual.
     app.call(reqwest::Method::GET, "/healthz", None, None).await.expect(200);
 }
