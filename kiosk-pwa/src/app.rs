@@ -60,6 +60,7 @@ pub fn home_path(kind: DeviceKind) -> &'static str {
         DeviceKind::Kiosk => "/kiosk/",
         DeviceKind::Kds => "/kds/",
         DeviceKind::Board => "/kds/board",
+        DeviceKind::Till => "/pos/",
     }
 }
 

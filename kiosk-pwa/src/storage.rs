@@ -25,6 +25,7 @@ fn device_key(kind: DeviceKind) -> &'static str {
         DeviceKind::Kiosk => "pos.device.kiosk",
         DeviceKind::Kds => "pos.device.kds",
         DeviceKind::Board => "pos.device.board",
+        DeviceKind::Till => "pos.device.till",
     }
 }
 

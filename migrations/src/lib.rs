@@ -62,6 +62,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0009_payments.up.sql"),
                 down: include_str!("../sql/0009_payments.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000010_till_devices",
+                up: include_str!("../sql/0010_till_devices.up.sql"),
+                down: include_str!("../sql/0010_till_devices.down.sql"),
+            }),
         ]
     }
 }

@@ -63,6 +63,7 @@ fn kind_key(kind: DeviceKind) -> &'static str {
         DeviceKind::Kiosk => "device.kiosk",
         DeviceKind::Kds => "device.kds",
         DeviceKind::Board => "device.board",
+        DeviceKind::Till => "device.till",
     }
 }
 
@@ -244,6 +245,7 @@ fn pair_url(req: &HttpRequest, state: &AppState, kind: DeviceKind, code: &str) -
         DeviceKind::Kiosk => "kiosk",
         DeviceKind::Kds => "kds",
         DeviceKind::Board => "kds/board",
+        DeviceKind::Till => "pos",
     };
     format!("{scheme}://{}/{app}/?pair={code}", info.host())
 }

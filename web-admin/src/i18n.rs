@@ -479,6 +479,7 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("device.kiosk", "Kiosk", "Kiosk"),
     ("device.kds", "Layar dapur", "Kitchen display"),
     ("device.board", "Papan pengambilan", "Pickup board"),
+    ("device.till", "Kasir", "Counter till"),
     ("device.status_pending", "Menunggu", "Waiting to pair"),
     ("device.status_paired", "Terhubung", "Paired"),
     ("device.status_expired", "Kode kedaluwarsa", "Code expired"),

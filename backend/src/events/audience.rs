@@ -32,7 +32,10 @@ impl Audience {
         match actor.kind {
             ActorKind::Device { device_id, kind: DeviceKind::Kiosk, .. } => Audience::Kiosk { device_id },
             ActorKind::Device { device_id, kind: DeviceKind::Board, .. } => Audience::Board { device_id },
-            ActorKind::Device { kind: DeviceKind::Kds, .. } | ActorKind::Staff { .. } => Audience::Everything,
+            // A till stands behind the counter: it sees the outlet's orders as staff do.
+            ActorKind::Device { kind: DeviceKind::Kds | DeviceKind::Till, .. } | ActorKind::Staff { .. } => {
+                Audience::Everything
+            }
         }
     }
 

@@ -10,6 +10,8 @@ pub enum DeviceKind {
     Kds,
     /// The pickup board: read-only, it sees order numbers and states only.
     Board,
+    /// A counter till: cashiers sign in on it with their PIN (issue 12).
+    Till,
 }
 
 impl DeviceKind {
@@ -18,6 +20,7 @@ impl DeviceKind {
             DeviceKind::Kiosk => "kiosk",
             DeviceKind::Kds => "kds",
             DeviceKind::Board => "board",
+            DeviceKind::Till => "till",
         }
     }
 
@@ -26,6 +29,7 @@ impl DeviceKind {
             "kiosk" => Some(DeviceKind::Kiosk),
             "kds" => Some(DeviceKind::Kds),
             "board" => Some(DeviceKind::Board),
+            "till" => Some(DeviceKind::Till),
             _ => None,
         }
     }

@@ -21,6 +21,7 @@ pub fn PairingScreen(kind: DeviceKind, on_paired: Callback<PairedDevice>) -> imp
         DeviceKind::Kiosk => Text::PairKioskHeading,
         DeviceKind::Kds => Text::PairKdsHeading,
         DeviceKind::Board => Text::PairBoardHeading,
+        DeviceKind::Till => Text::PairTillHeading,
     };
     let code = RwSignal::new(String::new());
     let pair = Action::new_unsync(move |code: &String| {
