@@ -332,6 +332,7 @@ mod tests {
             shift_id: None,
             created_at: at(3600),
             paid_at: None,
+            surplus: false,
         }
     }
 

@@ -67,6 +67,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0010_till_devices.up.sql"),
                 down: include_str!("../sql/0010_till_devices.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000014_payment_followups",
+                up: include_str!("../sql/0014_payment_followups.up.sql"),
+                down: include_str!("../sql/0014_payment_followups.down.sql"),
+            }),
         ]
     }
 }

@@ -585,3 +585,57 @@ async fn qris_refunds_go_through_the_gateway_exactly_once() {
     let statuses: Vec<&str> = refunds.iter().map(|(_, a)| a["status"].as_str().unwrap_or_default()).collect();
     assert_eq!(statuses, ["succeeded", "failed", "succeeded"]);
 }
+
+#[tokio::test]
+async fn the_reconciliation_job_finishes_refunds_the_gateway_could_not_take() {
+    use pos_tests::paying::{COFFEE, pay, qris, shop};
+    let (app, gw) = TestApp::spawn_with_gateway(|_| {}).await;
+    // A second server on the same database, cut off from the gateway.
+    let cut_off = TestApp::spawn_with(|s| {
+        s.midtrans_base_url = Some(format!("http://127.0.0.1:{}", pos_tests::free_port()));
+        s.midtrans_server_key = Some(pos_backend::config::Secret::new(pos_tests::GATEWAY_KEY.into()));
+    })
+    .await;
+    let s = shop(&app, 0).await;
+    let o = s.counter_order(&app, 1).await;
+    let p: pos_wire::Payment = pay(&app, &s.cashier, o.id, qris(COFFEE)).await.expect(201).json();
+    let gateway_order_id = format!("pay-{}", p.id);
+    let paid = app.client.post(format!("{gw}/_standin/charges/{gateway_order_id}/pay")).send().await.unwrap();
+    assert!(paid.status().is_success());
+    until_paid(&app, &s.t.token, o.id).await;
+
+    let body = refund(10_000, None);
+    let path = format!("/api/v1/payments/{}/refunds", p.id);
+    let r = cut_off.post(&path, Some(&s.t.token), &body).await.expect(503);
+    assert_eq!(code(&r), "refund_gateway_unavailable");
+    assert!(standin_charge(&app, &gw, &gateway_order_id).await["refunds"].is_null(), "nothing at the gateway yet");
+
+    // Nobody sends it again; the job does, once it has waited long enough.
+    pos_backend::payments::reconcile::reconcile_once_for(&app.state, Some(s.t.tenant_id)).await.unwrap();
+    assert!(standin_charge(&app, &gw, &gateway_order_id).await["refunds"].is_null(), "too fresh for the job");
+    backdate_refunds(&app, s.t.tenant_id, p.id).await;
+    let done = pos_backend::payments::reconcile::reconcile_once_for(&app.state, Some(s.t.tenant_id)).await.unwrap();
+    assert!(done.refunds_ended >= 1, "{done:?}");
+    let charge = standin_charge(&app, &gw, &gateway_order_id).await;
+    assert_eq!(charge["refunds"].as_array().unwrap().len(), 1);
+    assert_eq!(charge["refunds"][0]["refund_key"], body.client_refund_id.to_string());
+    let read = pos_tests::paying::order(&app, &s.t.token, o.id).await;
+    assert_eq!((read.payment_status, read.refunded_minor), (pos_wire::OrderPaymentStatus::PartiallyRefunded, 10_000));
+
+    // Asked again, by the job or by staff: nothing more is refunded.
+    backdate_refunds(&app, s.t.tenant_id, p.id).await;
+    pos_backend::payments::reconcile::reconcile_once_for(&app.state, Some(s.t.tenant_id)).await.unwrap();
+    let r = app.post(&path, Some(&s.t.token), &body).await.expect(200);
+    assert_eq!(r.body["status"], "succeeded");
+    assert_eq!(standin_charge(&app, &gw, &gateway_order_id).await["refunds"].as_array().unwrap().len(), 1);
+    assert_eq!(pos_tests::paying::order(&app, &s.t.token, o.id).await.refunded_minor, 10_000);
+}
+
+/// Backdates the refunds of `payment` past the job's threshold.
+async fn backdate_refunds(app: &TestApp, tenant: Uuid, payment: Uuid) {
+    let tx = app.tenant_tx(tenant).await;
+    tx.execute("UPDATE refunds SET updated_at = now() - interval '1 hour' WHERE payment_id = $1", [payment.into()])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+}

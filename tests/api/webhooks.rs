@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use pos_backend::payments::{gateway::midtrans::signature, reconcile::reconcile_once};
+use pos_backend::payments::{gateway::midtrans::signature, reconcile::reconcile_once_for};
 use pos_tests::{
     GATEWAY_KEY, SseClient, TestApp,
     paying::{COFFEE, Shop, cash, code, count, order, pay, qris, shop},
@@ -48,7 +48,9 @@ async fn until(app: &TestApp, token: &str, o: Uuid, p: Uuid, status: PaymentStat
     for _ in 0..100 {
         let read = order(app, token, o).await;
         if read.payments.iter().any(|x| x.id == p && x.status == status) {
-            return read;
+            // The order and its payments are two reads: read again, now
+            // that the change is committed, for a consistent order.
+            return order(app, token, o).await;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -251,7 +253,7 @@ async fn the_reconciliation_job_finds_lost_webhooks_and_expires_old_codes() {
     age(&app, s.t.tenant_id, lost.id, false).await;
     age(&app, s.t.tenant_id, idle.id, true).await;
 
-    reconcile_once(&app.state).await.unwrap();
+    reconcile_once_for(&app.state, Some(s.t.tenant_id)).await.unwrap();
     until(&app, &kiosk, paid_order.id, lost.id, PaymentStatus::Paid).await;
     let read = until(&app, &kiosk, idle_order.id, idle.id, PaymentStatus::Expired).await;
     assert_eq!(read.payment_status, OrderPaymentStatus::Unpaid);
@@ -279,7 +281,8 @@ async fn a_webhook_racing_the_reconciliation_job_leaves_exactly_one_state() {
         let body = notification(&gateway_id(p), "settlement", COFFEE, GATEWAY_KEY);
         async move { app.post(WEBHOOK, None, body).await.status.as_u16() }
     });
-    let (statuses, job) = tokio::join!(futures_util::future::join_all(webhooks), reconcile_once(&app.state));
+    let (statuses, job) =
+        tokio::join!(futures_util::future::join_all(webhooks), reconcile_once_for(&app.state, Some(s.t.tenant_id)));
     job.unwrap();
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     let mut numbers = Vec::new();
@@ -299,4 +302,71 @@ async fn a_webhook_racing_the_reconciliation_job_leaves_exactly_one_state() {
     }
     numbers.sort();
     assert_eq!(numbers, (1..=6).collect::<Vec<i64>>());
+}
+
+#[tokio::test]
+async fn a_qr_code_paid_after_we_gave_up_on_it_counts_or_waits_for_a_refund() {
+    let (app, gw) = TestApp::spawn_with_gateway(|_| {}).await;
+    let (s, kiosk) = kiosk_shop(&app).await;
+    let late_pay = |p: &Payment| format!("/_standin/charges/{}/pay-late", gateway_id(p));
+
+    // Expired here and at the gateway, then the customer's bank completes
+    // it after all: the order still needs the money, so it counts.
+    let o = s.kiosk_order(&app, &kiosk).await;
+    let late: Payment = pay(&app, &kiosk, o.id, qris(COFFEE)).await.expect(201).json();
+    standin(&app, &gw, &format!("/_standin/charges/{}/expire", gateway_id(&late))).await;
+    until(&app, &kiosk, o.id, late.id, PaymentStatus::Expired).await;
+    standin(&app, &gw, &late_pay(&late)).await;
+    let read = until(&app, &kiosk, o.id, late.id, PaymentStatus::Paid).await;
+    assert_eq!(
+        (read.payment_status, read.paid_minor, read.receipt_number),
+        (OrderPaymentStatus::Paid, COFFEE, Some(1))
+    );
+    assert!(read.flags.is_empty(), "{:?}", read.flags);
+    assert!(!read.payments.iter().any(|p| p.surplus));
+
+    // The customer gave up on the QR code and paid cash (the code was
+    // cancelled first), then the bank completed the QR payment too: the
+    // money is in twice, the order counts it once and flags a refund.
+    let o = s.kiosk_order(&app, &kiosk).await;
+    let given_up: Payment = pay(&app, &kiosk, o.id, qris(COFFEE)).await.expect(201).json();
+    pay(&app, &s.cashier, o.id, cash(COFFEE, None)).await.expect(201);
+    assert_eq!(order(&app, &kiosk, o.id).await.payments[0].status, PaymentStatus::Cancelled);
+    let mut staff =
+        SseClient::connect(&app.url(&format!("/api/v1/outlets/{}/events", s.outlet)), &s.t.token, None).await;
+    standin(&app, &gw, &late_pay(&given_up)).await;
+    let read = until(&app, &kiosk, o.id, given_up.id, PaymentStatus::Paid).await;
+    let surplus = read.payments.iter().find(|p| p.id == given_up.id).unwrap();
+    assert!(surplus.surplus);
+    assert_eq!(
+        (read.payment_status, read.paid_minor, read.receipt_number),
+        (OrderPaymentStatus::Paid, COFFEE, Some(2))
+    );
+    assert_eq!(read.flags, ["refund_due"]);
+    let seen = staff.drain(Duration::from_secs(1)).await;
+    assert!(
+        seen.iter().any(|e| e.event == "payment.updated" && e.data["payment"]["surplus"] == true),
+        "staff hear of it live"
+    );
+    // The gateway's retry of the same notification changes nothing.
+    standin(&app, &gw, &format!("/_standin/charges/{}/notify", gateway_id(&given_up))).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(order(&app, &kiosk, o.id).await.paid_minor, COFFEE);
+
+    // Staff refund it through the gateway: the flag goes, the order's own
+    // money (paid once, in cash) is untouched.
+    let body = pos_wire::CreateRefund {
+        client_refund_id: Uuid::now_v7(),
+        amount_minor: COFFEE,
+        reason: "paid twice".into(),
+        approval: None,
+    };
+    let r = app.post(&format!("/api/v1/payments/{}/refunds", given_up.id), Some(&s.t.token), &body).await.expect(201);
+    assert_eq!(r.body["status"], "succeeded");
+    let read = order(&app, &kiosk, o.id).await;
+    assert_eq!((read.payment_status, read.paid_minor, read.refunded_minor), (OrderPaymentStatus::Paid, COFFEE, 0));
+    assert!(read.flags.is_empty(), "{:?}", read.flags);
+    let there = charges(&app, &gw).await;
+    let charge = there.iter().find(|c| c["order_id"] == gateway_id(&given_up)).unwrap();
+    assert_eq!(charge["refund_amount"], format!("{COFFEE}.00"));
 }

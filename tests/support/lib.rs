@@ -106,6 +106,10 @@ impl TestApp {
         settings.login_limit_per_account = 1_000;
         settings.pair_limit_per_ip = 1_000_000;
         settings.pair_limit_global = 1_000_000;
+        // Test servers share one database but not one gateway: a job on one
+        // would settle another test's charges with the wrong gateway. Tests
+        // run the job themselves, for their own tenant.
+        settings.payment_reconcile_interval = std::time::Duration::from_secs(24 * 3600);
         adjust(&mut settings);
         let state = startup::build_state(settings).await.expect("state (is the test database up?)");
         let port = listener.local_addr().unwrap().port();

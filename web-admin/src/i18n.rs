@@ -443,6 +443,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("flag.item_deleted", "Menu sudah dihapus", "Item deleted"),
     ("flag.outlet_closed", "Outlet tutup", "Outlet closed"),
     ("flag.late_sync", "Terkirim terlambat", "Sent late"),
+    ("flag.refund_due", "Dibayar lebih: kembalikan dana", "Paid twice: refund due"),
+    ("payments.surplus", "Tidak diperlukan pesanan: kembalikan dana ini", "Not needed by the order: refund this"),
     // The live board
     ("board.title", "Papan pesanan langsung", "Live order board"),
     ("board.live", "Langsung", "Live"),

@@ -86,6 +86,8 @@ pub struct PaymentView {
     /// The refund form, on a payment with something left to refund.
     pub refund: Option<RefundFormView>,
     pub when: String,
+    /// Paid although the order did not need it, and not all refunded yet.
+    pub surplus_due: bool,
 }
 
 impl PaymentView {
@@ -120,6 +122,7 @@ impl PaymentView {
             refundable: money(refundable_minor),
             refund: (refundable_minor > 0).then(|| RefundFormView::fresh(ctx.tr)),
             when: localtime::clock(&p.paid_at.unwrap_or(p.created_at), tz),
+            surplus_due: p.surplus && refundable_minor > 0,
         }
     }
 }

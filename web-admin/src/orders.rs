@@ -76,6 +76,7 @@ fn flag_key(flag: &str) -> Option<&'static str> {
         "item_deleted" => "flag.item_deleted",
         "outlet_closed" => "flag.outlet_closed",
         "late_sync" => "flag.late_sync",
+        "refund_due" => "flag.refund_due",
         _ => return None,
     })
 }

@@ -131,6 +131,20 @@ impl Charges {
         self.by_order.values()
     }
 
+    /// The customer's bank completed a payment after the charge was
+    /// cancelled or expired (the issuer's debit raced the cancel): the
+    /// charge settles after all. Rare at a real gateway, and exactly what a
+    /// merchant must cope with.
+    pub fn settle_late(&mut self, id: &str, now: DateTime<Utc>) -> Result<Charge, Refusal> {
+        let charge = self.get_mut(id).ok_or(Refusal::NotFound)?;
+        if !matches!(charge.status, Status::Cancel | Status::Expire) {
+            return Err(Refusal::CannotModify);
+        }
+        charge.status = Status::Settlement;
+        charge.settled_at = Some(now);
+        Ok(charge.clone())
+    }
+
     /// Moves a pending charge to `to` (settlement, expire, cancel, deny).
     pub fn finish(&mut self, id: &str, to: Status, now: DateTime<Utc>) -> Result<Charge, Refusal> {
         let charge = self.get_mut(id).ok_or(Refusal::NotFound)?;

@@ -47,6 +47,7 @@ async fn act(
         "pay" | "settle" => finish(&state, &id, Status::Settlement, send),
         "expire" => finish(&state, &id, Status::Expire, send),
         "deny" => finish(&state, &id, Status::Deny, send),
+        "pay-late" => settle_late(&state, &id, send),
         "notify" => renotify(&state, &id, query.transaction_status.as_deref()),
         _ => return error(404, "unknown action"),
     };
@@ -59,6 +60,19 @@ async fn act(
         Err(Refusal::Invalid(m)) => error(400, &m),
         Err(_) => error(412, "Merchant cannot modify the status of the transaction"),
     }
+}
+
+/// Settles a cancelled or expired charge (see [`crate::charges::Charges::settle_late`]).
+fn settle_late(state: &Arc<State>, id: &str, send: bool) -> Result<crate::charges::Charge, Refusal> {
+    let charge = state.charges.lock().expect("charges lock").settle_late(id, chrono::Utc::now())?;
+    if send {
+        notify::send(
+            state.clone(),
+            charge.notify_urls.clone(),
+            notify::body(&charge, Status::Settlement, &state.config.merchant_id, &state.config.server_key),
+        );
+    }
+    Ok(charge)
 }
 
 /// Sends a notification again, as the gateway does on its retries; with

@@ -85,6 +85,18 @@ pub struct PendingGatewayPayment {
     pub gateway_order_id: String,
 }
 
+/// A QRIS refund the gateway has not confirmed yet.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct PendingGatewayRefund {
+    pub tenant_id: Uuid,
+    pub outlet_id: Uuid,
+    pub refund_id: Uuid,
+    pub gateway_order_id: String,
+    pub refund_key: String,
+    pub amount_minor: i64,
+    pub reason: String,
+}
+
 impl<'a> CrossTenant<'a> {
     pub(super) fn new(conn: &'a DatabaseConnection, availability: &'a Arc<Availability>) -> Self {
         CrossTenant { conn, availability }
@@ -187,6 +199,20 @@ impl<'a> CrossTenant<'a> {
         self.all(stmt(
             "SELECT tenant_id, outlet_id, payment_id, order_id, gateway_order_id \
                FROM app.pending_gateway_payments(make_interval(secs => $1), $2)",
+            [older_than.as_secs_f64().into(), limit.into()],
+        ))
+        .await
+    }
+
+    /// At most `limit` QRIS refunds left pending for longer than `older_than`, oldest first.
+    pub async fn pending_gateway_refunds(
+        &self,
+        older_than: std::time::Duration,
+        limit: i32,
+    ) -> Result<Vec<PendingGatewayRefund>> {
+        self.all(stmt(
+            "SELECT tenant_id, outlet_id, refund_id, gateway_order_id, refund_key, amount_minor, reason \
+               FROM app.pending_gateway_refunds(make_interval(secs => $1), $2)",
             [older_than.as_secs_f64().into(), limit.into()],
         ))
         .await

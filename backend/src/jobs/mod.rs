@@ -71,7 +71,8 @@ pub fn spawn(state: Arc<AppState>, every: Duration, stop: CancellationToken) {
             }
         };
         let jobs = jobs();
-        let mut tick = tokio::time::interval(every);
+        // The first run waits one interval: a server starting up has enough to do.
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {

@@ -2,7 +2,11 @@
 //! reconciliation job's status call), applied to our payment under the
 //! order's and the payment's row locks: `pending → paid | failed | expired |
 //! cancelled`, once. Anything else (a replay, a late `pending` after
-//! `settlement`, a second `expire`) changes nothing.
+//! `settlement`, a second `expire`) changes nothing, with one exception:
+//! the customer paid a QR code we had already given up on (expired or
+//! cancelled here while they were paying). That money is real, so the
+//! payment becomes `paid`: counted on the order if the order still needs
+//! it, else kept as a `surplus` that the order flags `refund_due` for staff.
 
 use pos_wire::{OrderPaymentStatus, OrderStatus, Payment, PaymentStatus};
 use uuid::Uuid;
@@ -55,8 +59,13 @@ pub async fn apply(tx: &ScopedTx, order_id: Uuid, payment_id: Uuid, report: &Rep
     if report.gross_amount_minor != row.amount_minor {
         return Ok(Applied::AmountMismatch);
     }
-    if row.status != PaymentStatus::Pending.as_str() {
+    let given_up = [PaymentStatus::Expired.as_str(), PaymentStatus::Cancelled.as_str()].contains(&row.status.as_str());
+    let paid_late = given_up && report.state == ChargeState::Paid;
+    if row.status != PaymentStatus::Pending.as_str() && !paid_late {
         return Ok(Applied::Unchanged);
+    }
+    if paid_late {
+        tracing::warn!(%order_id, %payment_id, was = %row.status, "a QR code we had given up on was paid");
     }
     let to = match report.state {
         ChargeState::Paid => PaymentStatus::Paid,
@@ -73,13 +82,14 @@ pub async fn apply(tx: &ScopedTx, order_id: Uuid, payment_id: Uuid, report: &Rep
         && payment.amount_minor <= balance(&order);
     if to == PaymentStatus::Paid && payable {
         apply_paid(tx, &order, &payment).await?;
+    } else if to == PaymentStatus::Paid {
+        // The customer paid a charge the order no longer needs (cancelled,
+        // or paid otherwise meanwhile): the money is in, staff refund it.
+        tracing::warn!(%order_id, %payment_id, "a QRIS charge settled on an order that does not need it; refund it");
+        let (order, payment) = settle::mark_surplus(tx, &order, &payment).await?;
+        super::audit(tx, None, "payment.surplus", &payment).await?;
+        settle::announce(tx, &order, &payment).await?;
     } else {
-        if to == PaymentStatus::Paid {
-            // The customer paid a charge the order no longer needs (cancelled,
-            // or paid otherwise in a race the pending check did not stop):
-            // the money is in, staff refund it.
-            tracing::warn!(%order_id, %payment_id, "a QRIS charge settled on an order that does not need it; refund it");
-        }
         settle::announce(tx, &order, &payment).await?;
     }
     Ok(Applied::Moved(to))

@@ -54,11 +54,12 @@ pub(crate) struct PaymentRow {
     pub shift_id: Option<Uuid>,
     pub created_at: DateTime<Utc>,
     pub paid_at: Option<DateTime<Utc>>,
+    pub surplus: bool,
 }
 
 pub(crate) const COLUMNS: &str = "id, client_payment_id, order_id, outlet_id, method, status, amount_minor, \
     rounding_minor, tendered_minor, change_minor, refunded_minor, card_approval_code, card_last4, card_brand, \
-    gateway_order_id, gateway_transaction_id, qr_string, expires_at, shift_id, created_at, paid_at";
+    gateway_order_id, gateway_transaction_id, qr_string, expires_at, shift_id, created_at, paid_at, surplus";
 
 impl TryFrom<PaymentRow> for Payment {
     type Error = Error;
@@ -93,6 +94,7 @@ impl TryFrom<PaymentRow> for Payment {
             shift_id: r.shift_id,
             created_at: r.created_at,
             paid_at: r.paid_at,
+            surplus: r.surplus,
         })
     }
 }

@@ -4,17 +4,28 @@
 //! here. Runs on one server at a time (see [`crate::jobs`]); a webhook
 //! racing it meets the same row locks and state machine
 //! ([`super::charge_state`]), so exactly one of them moves the payment.
+//!
+//! QRIS refunds the gateway has not confirmed (it could not be reached, or
+//! answered "pending") are sent again with the same idempotency key until
+//! it says succeeded or refused.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::FromQueryResult;
+use uuid::Uuid;
 
 use super::{
     charge_state::{self, Applied, Report},
     gateway::{ChargeState, GatewayError},
+    refunds::{GatewayAnswer, GatewayRefund, ask_gateway, finish_gateway_refund},
     take::{PendingCharge, Scope, cancel_charge},
 };
-use crate::{db::cross_tenant::PendingGatewayPayment, error::Result, jobs::Job, state::AppState};
+use crate::{
+    db::cross_tenant::{PendingGatewayPayment, PendingGatewayRefund},
+    error::Result,
+    jobs::Job,
+    state::AppState,
+};
 
 /// Charges looked at per run.
 const BATCH: i32 = 200;
@@ -24,6 +35,9 @@ const BATCH: i32 = 200;
 pub struct Reconciled {
     pub checked: usize,
     pub moved: usize,
+    /// Pending refunds asked about again, and how many of them ended.
+    pub refunds_checked: usize,
+    pub refunds_ended: usize,
 }
 
 pub struct ReconcilePayments;
@@ -36,8 +50,14 @@ impl Job for ReconcilePayments {
 
     async fn run(&self, state: &AppState) -> Result<()> {
         let done = reconcile_once(state).await?;
-        if done.checked > 0 {
-            tracing::info!(checked = done.checked, moved = done.moved, "payments reconciled");
+        if done.checked + done.refunds_checked > 0 {
+            tracing::info!(
+                checked = done.checked,
+                moved = done.moved,
+                refunds_checked = done.refunds_checked,
+                refunds_ended = done.refunds_ended,
+                "payments reconciled"
+            );
         }
         Ok(())
     }
@@ -45,13 +65,20 @@ impl Job for ReconcilePayments {
 
 /// One pass over the charges pending longer than the setting.
 pub async fn reconcile_once(state: &AppState) -> Result<Reconciled> {
+    reconcile_once_for(state, None).await
+}
+
+/// [`reconcile_once`], limited to one tenant's charges and refunds when
+/// `only` is given (tests share one database between several gateways).
+pub async fn reconcile_once_for(state: &AppState, only: Option<Uuid>) -> Result<Reconciled> {
+    let ours = |tenant_id: Uuid| only.is_none_or(|t| t == tenant_id);
     let mut done = Reconciled::default();
     if state.gateway.is_none() {
         return Ok(done);
     }
     let pending =
         state.db.cross_tenant().pending_gateway_payments(state.settings.payment_pending_check_after, BATCH).await?;
-    for p in pending {
+    for p in pending.into_iter().filter(|p| ours(p.tenant_id)) {
         done.checked += 1;
         match reconcile_one(state, &p).await {
             Ok(Applied::Moved(_)) => done.moved += 1,
@@ -59,7 +86,39 @@ pub async fn reconcile_once(state: &AppState) -> Result<Reconciled> {
             Err(e) => tracing::warn!(payment_id = %p.payment_id, error = %e, "reconciling a payment failed"),
         }
     }
+    let refunds =
+        state.db.cross_tenant().pending_gateway_refunds(state.settings.payment_pending_check_after, BATCH).await?;
+    for r in refunds.into_iter().filter(|r| ours(r.tenant_id)) {
+        done.refunds_checked += 1;
+        match retry_refund(state, &r).await {
+            Ok(true) => done.refunds_ended += 1,
+            Ok(false) => {}
+            Err(e) => tracing::warn!(refund_id = %r.refund_id, error = %e, "retrying a refund failed"),
+        }
+    }
     Ok(done)
+}
+
+/// Sends a pending refund to the gateway again; true when it ended
+/// (succeeded or refused).
+async fn retry_refund(state: &AppState, r: &PendingGatewayRefund) -> Result<bool> {
+    let refund = GatewayRefund {
+        refund_id: r.refund_id,
+        gateway_order_id: r.gateway_order_id.clone(),
+        refund_key: r.refund_key.clone(),
+        amount_minor: r.amount_minor,
+        reason: r.reason.clone(),
+        created: false,
+    };
+    let answer = ask_gateway(state.gateway.as_deref(), &refund).await;
+    if let GatewayAnswer::Unavailable(why) = &answer {
+        tracing::info!(refund_id = %r.refund_id, %why, "the gateway is still unavailable for a refund");
+        return Ok(false);
+    }
+    let tx = Scope::system(r.tenant_id, r.outlet_id).begin(state).await?;
+    let refund = finish_gateway_refund(&tx, &refund, &answer).await?;
+    tx.commit().await?;
+    Ok(refund.status != pos_wire::RefundStatus::Pending)
 }
 
 #[derive(Debug, FromQueryResult)]

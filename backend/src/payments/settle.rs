@@ -66,6 +66,36 @@ pub(crate) async fn apply_paid(tx: &ScopedTx, order: &Order, payment: &Payment) 
     Ok(updated)
 }
 
+/// The flag an order carries while a surplus payment of it waits for its refund.
+pub const REFUND_DUE: &str = "refund_due";
+
+/// Marks `payment` (just made `paid`, not counted on `order`) a surplus to
+/// refund, and flags the order; returns both as they are now.
+pub(crate) async fn mark_surplus(tx: &ScopedTx, order: &Order, payment: &Payment) -> Result<(Order, Payment)> {
+    let payment: super::PaymentRow = tx
+        .query_one(
+            &format!(
+                "UPDATE payments SET surplus = true, updated_at = now() WHERE id = $1 RETURNING {}",
+                super::COLUMNS
+            ),
+            [payment.id.into()],
+        )
+        .await?
+        .ok_or(Error::NotFound)?;
+    let order: OrderRow = tx
+        .query_one(
+            &format!(
+                "UPDATE orders SET flags = CASE WHEN $2 = ANY(flags) THEN flags ELSE array_append(flags, $2) END, \
+                        updated_at = clock_timestamp() \
+                  WHERE id = $1 RETURNING {COLUMNS}"
+            ),
+            [order.id.into(), REFUND_DUE.into()],
+        )
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok((Order::try_from(order)?, Payment::try_from(payment)?))
+}
+
 /// Announces a payment whose change leaves the order's money as it was
 /// (a QR code made, expired, cancelled or declined).
 pub(crate) async fn announce(tx: &ScopedTx, order: &Order, payment: &Payment) -> Result<()> {

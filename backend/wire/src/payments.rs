@@ -188,6 +188,11 @@ pub struct Payment {
     pub created_at: DateTime<Utc>,
     #[serde(default)]
     pub paid_at: Option<DateTime<Utc>>,
+    /// Paid at the gateway although the order no longer needed it (its QR
+    /// code had been given up, or the order was paid another way or
+    /// cancelled): not counted on the order; staff refund it.
+    #[serde(default)]
+    pub surplus: bool,
 }
 
 /// A manager's (or owner's) approval given on the spot with their PIN.

@@ -10,8 +10,10 @@
 //! network: the refund is stored `pending` (its amount reserved on the
 //! payment) and committed; the gateway is asked with the refund's
 //! `client_refund_id` as its idempotency key; a second transaction records
-//! the answer. A refund the gateway could not be asked about stays pending
-//! and is asked again when the same request is sent again.
+//! the answer. A refund the gateway could not be asked about (or that it
+//! answered "pending") stays pending and is asked again when the same
+//! request is sent again, and by the reconciliation job
+//! ([`crate::payments::reconcile`]).
 
 pub mod http;
 
@@ -283,24 +285,38 @@ async fn refund_by_client_id(tx: &ScopedTx, client_refund_id: Uuid) -> Result<Op
 
 /// A refund succeeded: counts it on its order, whose payment status becomes
 /// `refunded` once everything paid was given back, else
-/// `partially_refunded`, and tells the outlet's staff.
+/// `partially_refunded`, and tells the outlet's staff. A surplus payment
+/// was never counted on the order: its refund only clears the order's
+/// `refund_due` flag once no surplus is left to give back.
 async fn settle_on_order(tx: &ScopedTx, refund: Refund, outlet_id: Uuid) -> Result<Refund> {
     #[derive(FromQueryResult)]
     struct OrderMoney {
         payment_status: String,
         refunded_minor: i64,
     }
-    let order: OrderMoney = tx
-        .query_one(
-            "UPDATE orders SET refunded_minor = refunded_minor + $2, \
-                    payment_status = CASE WHEN refunded_minor + $2 >= paid_minor THEN 'refunded' \
-                                          ELSE 'partially_refunded' END, \
-                    updated_at = clock_timestamp() \
-              WHERE id = $1 RETURNING payment_status, refunded_minor",
-            [refund.order_id.into(), refund.amount_minor.into()],
-        )
+    #[derive(FromQueryResult)]
+    struct Surplus {
+        surplus: bool,
+    }
+    let of_surplus = tx
+        .query_one::<Surplus>("SELECT surplus FROM payments WHERE id = $1", [refund.payment_id.into()])
         .await?
-        .ok_or(Error::NotFound)?;
+        .is_some_and(|p| p.surplus);
+    let statement = if of_surplus {
+        "UPDATE orders SET flags = CASE WHEN EXISTS (SELECT 1 FROM payments p WHERE p.order_id = orders.id \
+                                                        AND p.surplus AND p.refunded_minor < p.amount_minor) \
+                                        THEN flags ELSE array_remove(flags, 'refund_due') END, \
+                updated_at = clock_timestamp() \
+          WHERE id = $1 AND $2 > 0 RETURNING payment_status, refunded_minor"
+    } else {
+        "UPDATE orders SET refunded_minor = refunded_minor + $2, \
+                payment_status = CASE WHEN refunded_minor + $2 >= paid_minor THEN 'refunded' \
+                                      ELSE 'partially_refunded' END, \
+                updated_at = clock_timestamp() \
+          WHERE id = $1 RETURNING payment_status, refunded_minor"
+    };
+    let order: OrderMoney =
+        tx.query_one(statement, [refund.order_id.into(), refund.amount_minor.into()]).await?.ok_or(Error::NotFound)?;
     let payment_status = OrderPaymentStatus::try_from(order.payment_status.as_str()).map_err(anyhow::Error::from)?;
     tx.append_event(
         outlet_id,
