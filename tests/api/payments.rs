@@ -328,3 +328,24 @@ async fn payments_riding_with_pushed_orders_follow_the_online_rules() {
     assert_eq!(count(&app, s.t.tenant_id, "SELECT count(*)::bigint AS n FROM payments", vec![]).await, 0);
     assert_eq!(count(&app, s.t.tenant_id, "SELECT count(*)::bigint AS n FROM orders", vec![]).await, 1);
 }
+
+#[tokio::test]
+async fn every_answer_that_shows_an_order_shows_its_payments() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, 0).await;
+    let body = pos_tests::fixtures::counter_order(s.outlet, vec![pos_tests::fixtures::line(s.item, 1)]);
+    let o: pos_wire::Order = app.post("/api/v1/orders", Some(&s.cashier), &body).await.expect(201).json();
+    let p: Payment = pay(&app, &s.cashier, o.id, cash(COFFEE, None)).await.expect(201).json();
+
+    // The order sent again (a device that never heard the answer).
+    let replay: pos_wire::Order = app.post("/api/v1/orders", Some(&s.cashier), &body).await.expect(200).json();
+    assert_eq!((replay.payment_status, replay.payments.clone()), (OrderPaymentStatus::Paid, vec![p.clone()]));
+
+    // The kitchen moves it on.
+    let moved: pos_wire::Order = app
+        .post(&format!("/api/v1/orders/{}/status", o.id), Some(&s.t.token), json!({"status": "accepted"}))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(moved.payments, vec![p]);
+}

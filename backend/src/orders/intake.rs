@@ -298,7 +298,12 @@ async fn replay(tx: &ScopedTx, client_order_id: Uuid, hash: &[u8]) -> Result<Opt
     tx.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [client_order_id.to_string().into()]).await?;
     let Some((row, stored_hash)) = existing(tx, client_order_id).await? else { return Ok(None) };
     let order = Order::try_from(row)?;
-    Ok(Some(if stored_hash == hash { Placed::Duplicate(order) } else { Placed::Conflict(order) }))
+    Ok(Some(if stored_hash == hash {
+        // Paid since, perhaps: the replay shows the order as it is now.
+        Placed::Duplicate(super::with_payments(tx, order).await?)
+    } else {
+        Placed::Conflict(order)
+    }))
 }
 
 /// An order ready to store: checked, priced and numbered.

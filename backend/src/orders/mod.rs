@@ -117,7 +117,12 @@ pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
 
 /// The order with its payments, as it is read.
 pub async fn read(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
-    let mut order = [get(tx, actor, id).await?];
+    with_payments(tx, get(tx, actor, id).await?).await
+}
+
+/// `order` with its payments filled in, for an answer that shows it whole.
+pub async fn with_payments(tx: &ScopedTx, order: Order) -> Result<Order> {
+    let mut order = [order];
     crate::payments::attach(tx, &mut order).await?;
     let [order] = order;
     Ok(order)

@@ -38,7 +38,8 @@ pub async fn change_status(tx: &ScopedTx, actor: &Actor, id: Uuid, req: ChangeOr
         .query_one(&format!("SELECT {COLUMNS} FROM orders WHERE id = $1 FOR UPDATE"), [id.into()])
         .await?
         .ok_or(Error::NotFound)?;
-    set_status(tx, Order::try_from(current)?, req.status, reason, Move::Lifecycle).await
+    let moved = set_status(tx, Order::try_from(current)?, req.status, reason, Move::Lifecycle).await?;
+    super::with_payments(tx, moved).await
 }
 
 /// Moves `order` (its row locked by the caller) to `to` if `how` allows it

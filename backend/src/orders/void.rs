@@ -73,5 +73,5 @@ pub async fn void_order(
     });
     let was = serde_json::json!({"status": before.status, "payment_status": before.payment_status});
     audit::record(tx, actor, "order.void", "order", Some(id), Some(after.outlet_id), Some(was), Some(record)).await?;
-    Ok(after)
+    super::with_payments(tx, after).await
 }
