@@ -3,10 +3,14 @@
 //! active owner, or an active manager with a membership in the outlet the
 //! approval is for, and have a PIN set.
 //!
-//! PIN checks are rate limited per approver (failures only: a right PIN
-//! gives its slot back), so a cashier cannot try the million PINs of their
-//! manager; once the limit is reached even the right PIN waits for the
-//! window to end. The PIN itself is never stored, logged or echoed.
+//! PIN checks are rate limited (failures only: a right PIN gives its slot
+//! back), so a cashier cannot try the million PINs of their manager: each
+//! person asking has [`PIN_ATTEMPTS`] wrong PINs per approver and window,
+//! and every approver [`APPROVER_ATTEMPTS`] from everyone together. One
+//! cashier typing wrong PINs on purpose therefore locks only themselves out
+//! of that manager's approvals, not the whole shop. Once a limit is reached
+//! even the right PIN waits for the window to end. The PIN itself is never
+//! stored, logged or echoed.
 
 use std::time::Duration;
 
@@ -21,8 +25,10 @@ use crate::{
     tenancy::audit,
 };
 
-/// Wrong PINs allowed per approver in [`PIN_WINDOW`].
+/// Wrong PINs allowed per person asking and approver in [`PIN_WINDOW`].
 pub const PIN_ATTEMPTS: u32 = 5;
+/// Wrong PINs allowed per approver from everyone together in [`PIN_WINDOW`].
+pub const APPROVER_ATTEMPTS: u32 = 20;
 pub const PIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// Who may do something that needs a manager: the actor alone, or the actor
@@ -59,7 +65,7 @@ pub async fn authorise(
         (Role::Cashier, None) => return Err(Error::Forbidden(Code::ApprovalRequired)),
         (_, None) => return Ok(Authorised { approved_by: None }),
     };
-    let approver = check_approval(tx, limiter, approval, what.outlet_id).await?;
+    let approver = check_approval(tx, limiter, actor, approval, what.outlet_id).await?;
     let after = serde_json::json!({"action": what.action, "entity": what.entity, "approved_by": approver});
     audit::record(
         tx,
@@ -81,10 +87,11 @@ struct ApproverRow {
 }
 
 /// The approver's id when `approval` is a right PIN of someone who may
-/// approve at `outlet_id`.
+/// approve at `outlet_id`, typed on `asker`'s screen.
 pub async fn check_approval(
     tx: &ScopedTx,
     limiter: &RateLimiter,
+    asker: &Actor,
     approval: &Approval,
     outlet_id: Uuid,
 ) -> Result<Uuid> {
@@ -101,11 +108,21 @@ pub async fn check_approval(
     let Some(hash) = approver.and_then(|a| a.pin_hash) else {
         return Err(Error::Forbidden(Code::ApproverNotAllowed));
     };
-    let key = format!("approval-pin:{}:{}", tx.tenant_id(), approval.approver_id);
-    // A wrong PIN keeps its slot: it counts.
-    let slot = limiter.acquire(&key, PIN_ATTEMPTS, PIN_WINDOW).await?;
+    let approver_key = format!("approval-pin:{}:{}", tx.tenant_id(), approval.approver_id);
+    let (kind, id) = asker.audit_identity();
+    let asker_key = format!("{approver_key}:{kind}:{id}");
+    // A wrong PIN keeps its slots: it counts.
+    let mine = limiter.acquire(&asker_key, PIN_ATTEMPTS, PIN_WINDOW).await?;
+    let everyones = match limiter.acquire(&approver_key, APPROVER_ATTEMPTS, PIN_WINDOW).await {
+        Ok(slot) => slot,
+        Err(e) => {
+            limiter.release(mine).await;
+            return Err(e);
+        }
+    };
     if pin.matches(hash).await? {
-        limiter.release(slot).await;
+        limiter.release(mine).await;
+        limiter.release(everyones).await;
         Ok(approval.approver_id)
     } else {
         tracing::warn!(approver_id = %approval.approver_id, "approval refused: wrong PIN");

@@ -270,6 +270,20 @@ async fn wrong_pins_are_limited_per_approver() {
     // Out of guesses: even the right PIN waits for the window to end.
     let r = s.refund(cashier, payment, &refund(500, Some((s.manager.0, MANAGER_PIN)))).await.expect(429);
     assert!(r.header("retry-after").and_then(|v| v.parse::<u64>().ok()).is_some_and(|secs| secs > 0));
+    // Only this cashier is locked out of this manager's approvals: another
+    // cashier still asks them (the manager is not locked out of the shop).
+    let (_, other_cashier) = s.app.create_staff(&s.t.token, "cashier", &[s.a]).await;
+    s.refund(&other_cashier, payment, &refund(500, Some((s.manager.0, MANAGER_PIN)))).await.expect(201);
+    // But not without end: everyone together has 20 wrong PINs per manager.
+    let mut refused = Vec::new();
+    for _ in 0..6 {
+        let (_, c) = s.app.create_staff(&s.t.token, "cashier", &[s.a]).await;
+        for _ in 0..5 {
+            refused.push(s.refund(&c, payment, &refund(500, Some((s.manager.0, "999999")))).await.status.as_u16());
+        }
+    }
+    assert_eq!(refused.iter().filter(|s| **s == 403).count(), 15, "{refused:?}");
+    assert!(refused.iter().skip(15).all(|s| *s == 429), "{refused:?}");
     // Another approver is not affected; a right PIN does not use up the limit.
     let (other, _) = s.app.create_staff(&s.t.token, "manager", &[s.a]).await;
     set_pin(&s.app, &s.t.token, other, "2468").await;

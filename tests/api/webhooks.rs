@@ -370,3 +370,28 @@ async fn a_qr_code_paid_after_we_gave_up_on_it_counts_or_waits_for_a_refund() {
     let charge = there.iter().find(|c| c["order_id"] == gateway_id(&given_up)).unwrap();
     assert_eq!(charge["refund_amount"], format!("{COFFEE}.00"));
 }
+
+#[tokio::test]
+async fn a_flood_of_bad_signatures_is_cut_off_without_filling_the_log() {
+    let (app, _gw) = TestApp::spawn_with_gateway(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
+    let (s, kiosk) = kiosk_shop(&app).await;
+    let o = s.kiosk_order(&app, &kiosk).await;
+    let p: Payment = pay(&app, &kiosk, o.id, qris(COFFEE)).await.expect(201).json();
+    let id = gateway_id(&p);
+    // One address of its own (behind our trusted proxy), so other tests' are untouched.
+    let from = format!("198.51.100.{}", 1 + Uuid::now_v7().as_bytes()[15] % 250);
+    let send =
+        |body: Value| app.client.post(app.url(WEBHOOK)).header("x-forwarded-for", from.clone()).json(&body).send();
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        let r = send(notification(&id, "settlement", COFFEE, "not-our-key")).await.unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    let limit = pos_backend::payments::webhook::BAD_SIGNATURES_PER_MINUTE as usize;
+    assert!(statuses[..limit].iter().all(|s| *s == 401), "{statuses:?}");
+    assert!(statuses[limit..].iter().all(|s| *s == 429), "{statuses:?}");
+    // The gateway itself is never held up.
+    let r = send(notification(&id, "settlement", COFFEE, GATEWAY_KEY)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(order(&app, &kiosk, o.id).await.payment_status, OrderPaymentStatus::Paid);
+}

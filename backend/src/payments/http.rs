@@ -63,11 +63,14 @@ pub async fn cancel(state: web::Data<AppState>, s: Scoped, id: web::Path<Uuid>) 
     request_body(content = Object, description = "Midtrans HTTP notification"),
     responses((status = 200, description = "taken"), (status = 401, body = pos_wire::Problem),
               (status = 404, body = pos_wire::Problem), (status = 422, body = pos_wire::Problem),
+              (status = 429, body = pos_wire::Problem, description = "too many bad signatures from this address"),
               (status = 503, body = pos_wire::Problem)))]
 pub async fn midtrans_notification(
+    req: actix_web::HttpRequest,
     state: web::Data<AppState>,
     body: Json<serde_json::Value>,
 ) -> Result<web::Json<serde_json::Value>> {
-    let applied = receive_midtrans(&state, body.into_inner()).await?;
+    let client = crate::http::client_ip::client_ip(&req, &state.settings.trusted_proxies);
+    let applied = receive_midtrans(&state, &client, body.into_inner()).await?;
     Ok(web::Json(accepted(applied)))
 }

@@ -1,7 +1,8 @@
 //! `POST /payments/webhooks/midtrans`: the gateway's HTTP notification.
 //!
 //! The signature is checked first (401, nothing changed, only the claim
-//! logged); then the payment is found through the one cross-tenant lookup
+//! logged; an address sending more than [`BAD_SIGNATURES_PER_MINUTE`] bad
+//! ones gets 429 and nothing logged, so nobody can fill the log); then the payment is found through the one cross-tenant lookup
 //! by the id we gave the gateway (404 when unknown); then, in that tenant's
 //! scope, the amount is checked against the charge (422, nothing changed)
 //! and the reported state applied under the row locks ([`charge_state`]),
@@ -18,8 +19,12 @@ use super::charge_state::{self, Applied, Report};
 use crate::{
     db::{OutletScope, PrincipalId},
     error::{Code, Error, Result},
+    http::client_ip::ClientIp,
     state::AppState,
 };
+
+/// Bad signatures taken from one address per minute before 429.
+pub const BAD_SIGNATURES_PER_MINUTE: u32 = 30;
 
 /// What a bad notification may leave in the log: its claims, not its body.
 fn claims(body: &Value) -> Value {
@@ -29,11 +34,14 @@ fn claims(body: &Value) -> Value {
 }
 
 /// Applies one notification; see the module docs for the refusals.
-pub async fn receive_midtrans(state: &AppState, body: Value) -> Result<Applied> {
+pub async fn receive_midtrans(state: &AppState, client: &ClientIp, body: Value) -> Result<Applied> {
     let gateway = state.gateway.as_ref().ok_or(Error::Unavailable(Code::PaymentGatewayUnavailable))?;
     let xt = state.db.cross_tenant();
     let order_id = body.get("order_id").and_then(Value::as_str).map(|s| s.chars().take(100).collect::<String>());
     let Some(status) = gateway.verify_notification(&body) else {
+        // Only failures count: the gateway's own notifications are never held up.
+        let key = format!("webhook-bad-signature:{}", client.bucket());
+        state.limiter.check_and_hit(&key, BAD_SIGNATURES_PER_MINUTE, std::time::Duration::from_secs(60)).await?;
         tracing::warn!(?order_id, "payment notification with a bad signature");
         metrics::counter!("payment_notifications_total", "outcome" => "bad_signature").increment(1);
         xt.log_gateway_notification(gateway.name(), order_id.as_deref(), None, &claims(&body), false, "bad_signature")
