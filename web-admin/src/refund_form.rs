@@ -11,8 +11,7 @@
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode};
 use pos_backend::{
     Error,
-    db::{OutletScope, PrincipalId},
-    payments::refunds::{GatewayAnswer, Started, ask_gateway, finish_gateway_refund, start_refund},
+    payments::refunds::{GatewayAnswer, Outcome, refund_payment},
 };
 use pos_wire::{CreateRefund, problem::Code};
 use serde::Deserialize;
@@ -142,27 +141,10 @@ pub async fn create(
         return refused(body, errors, StatusCode::UNPROCESSABLE_ENTITY, None);
     };
     let request = CreateRefund { client_refund_id, amount_minor, reason: form.reason.clone(), approval: None };
-    let notice = match start_refund(&tx, &state.limiter, &actor, payment_id, &request).await {
-        Ok(Started::Done { .. }) => {
-            tx.commit().await?;
-            "refund_recorded"
-        }
-        Ok(Started::Refused) => {
-            tx.commit().await?;
-            "refund_refused"
-        }
-        Ok(Started::AtGateway(call)) => {
-            // Stored pending first; the gateway is asked with no transaction open.
-            tx.commit().await?;
-            let answer = ask_gateway(state.gateway.as_deref(), &call).await;
-            let system = state.db.begin_scoped(actor.tenant_id, OutletScope::All, PrincipalId::System).await?;
-            finish_gateway_refund(&system, &call, &answer).await?;
-            system.commit().await?;
-            if let GatewayAnswer::Unavailable(why) | GatewayAnswer::Refused(why) = &answer {
-                tracing::warn!(refund_id = %call.refund_id, %why, "refund from the admin not completed by the gateway");
-            }
-            notice_of(&answer)
-        }
+    let notice = match refund_payment(&state, tx, &actor, payment_id, &request).await {
+        Ok(Outcome::Done { .. }) => "refund_recorded",
+        Ok(Outcome::Refused) => "refund_refused",
+        Ok(Outcome::AskedGateway { answer, .. }) => notice_of(&answer),
         Err(Error::Validation(fields)) => {
             domain_errors(&mut errors, fields, &body.currency, ctx.tr);
             return refused(body, errors, StatusCode::UNPROCESSABLE_ENTITY, None);

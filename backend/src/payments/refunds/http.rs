@@ -4,10 +4,9 @@ use actix_web::{HttpResponse, web};
 use pos_wire::{CreateRefund, Refund};
 use uuid::Uuid;
 
-use super::{GatewayAnswer, Started, ask_gateway, finish_gateway_refund, start_refund};
+use super::{GatewayAnswer, Outcome, refund_payment};
 use crate::{
     auth::principal::Scoped,
-    db::{OutletScope, PrincipalId},
     error::{Code, Error, Result},
     http::json::Json,
     state::AppState,
@@ -35,28 +34,16 @@ pub async fn create_refund(
     id: web::Path<Uuid>,
     body: Json<CreateRefund>,
 ) -> Result<HttpResponse> {
-    let started = start_refund(&s.tx, &state.limiter, &s.actor, *id, &body.into_inner()).await?;
-    s.tx.commit().await?;
-    match started {
-        Started::Done { refund, created } => Ok(answer(refund, created)),
-        Started::Refused => Err(Error::conflict(Code::RefundRefusedByGateway)),
-        Started::AtGateway(call) => {
-            let said = ask_gateway(state.gateway.as_deref(), &call).await;
-            // The gateway's answer is recorded by the system: the refund was already authorised.
-            let tx = state.db.begin_scoped(s.actor.tenant_id, OutletScope::All, PrincipalId::System).await?;
-            let refund = finish_gateway_refund(&tx, &call, &said).await?;
-            tx.commit().await?;
-            match said {
-                GatewayAnswer::Unavailable(why) => {
-                    tracing::warn!(refund_id = %call.refund_id, %why, "QRIS refund left pending");
-                    Err(Error::Unavailable(Code::RefundGatewayUnavailable))
-                }
-                GatewayAnswer::Refused(why) => {
-                    tracing::warn!(refund_id = %call.refund_id, %why, "QRIS refund refused by the gateway");
-                    Err(Error::conflict(Code::RefundRefusedByGateway))
-                }
-                GatewayAnswer::Succeeded | GatewayAnswer::Pending => Ok(answer(refund, call.created)),
-            }
+    match refund_payment(&state, s.tx, &s.actor, *id, &body.into_inner()).await? {
+        Outcome::Done { refund, created } => Ok(answer(refund, created)),
+        Outcome::Refused | Outcome::AskedGateway { answer: GatewayAnswer::Refused(_), .. } => {
+            Err(Error::conflict(Code::RefundRefusedByGateway))
+        }
+        Outcome::AskedGateway { answer: GatewayAnswer::Unavailable(_), .. } => {
+            Err(Error::Unavailable(Code::RefundGatewayUnavailable))
+        }
+        Outcome::AskedGateway { refund, created, answer: GatewayAnswer::Succeeded | GatewayAnswer::Pending } => {
+            Ok(answer(refund, created))
         }
     }
 }

@@ -28,12 +28,13 @@ use uuid::Uuid;
 use crate::{
     approvals::{self, ApprovalFor},
     auth::{Actor, rate_limit::RateLimiter},
-    db::ScopedTx,
+    db::{OutletScope, PrincipalId, ScopedTx},
     error::{Code, CodedError, Error, FieldErrors, Result},
     payments::{
         COLUMNS as PAYMENT_COLUMNS, PaymentRow,
         gateway::{GatewayError, PaymentGateway, RefundState},
     },
+    state::AppState,
     tenancy::audit,
 };
 
@@ -329,6 +330,44 @@ async fn settle_on_order(tx: &ScopedTx, refund: Refund, outlet_id: Uuid) -> Resu
     )
     .await?;
     Ok(refund)
+}
+
+/// What a refund request came to, everything recorded.
+pub enum Outcome {
+    /// Final here (cash, card), or a replay of a final refund.
+    Done { refund: Refund, created: bool },
+    /// A replay of a refund the gateway refused.
+    Refused,
+    /// A QRIS refund the gateway was asked about; its answer is recorded.
+    AskedGateway { refund: Refund, created: bool, answer: GatewayAnswer },
+}
+
+/// The whole refund, for the API and the admin alike: step one in `tx`
+/// (committed here), then for QRIS the gateway asked with no transaction
+/// open and its answer recorded by the system (the refund was already
+/// authorised).
+pub async fn refund_payment(
+    state: &AppState,
+    tx: ScopedTx,
+    actor: &Actor,
+    payment_id: Uuid,
+    req: &CreateRefund,
+) -> Result<Outcome> {
+    let started = start_refund(&tx, &state.limiter, actor, payment_id, req).await?;
+    tx.commit().await?;
+    let call = match started {
+        Started::Done { refund, created } => return Ok(Outcome::Done { refund, created }),
+        Started::Refused => return Ok(Outcome::Refused),
+        Started::AtGateway(call) => call,
+    };
+    let answer = ask_gateway(state.gateway.as_deref(), &call).await;
+    let system = state.db.begin_scoped(actor.tenant_id, OutletScope::All, PrincipalId::System).await?;
+    let refund = finish_gateway_refund(&system, &call, &answer).await?;
+    system.commit().await?;
+    if let GatewayAnswer::Unavailable(why) | GatewayAnswer::Refused(why) = &answer {
+        tracing::warn!(refund_id = %call.refund_id, %why, "QRIS refund not completed by the gateway");
+    }
+    Ok(Outcome::AskedGateway { refund, created: call.created, answer })
 }
 
 /// What the gateway said of a QRIS refund.
