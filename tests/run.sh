@@ -29,6 +29,8 @@ trap cleanup EXIT INT TERM
 
 POS_PG_FSYNC=off pos_pg_start "$STATE" "$(pos_free_port)" "$DB"
 pos_redis_start "$STATE" "$(pos_free_port)"
+# Mail goes to a local sink (Debian's aiosmtpd) writing to $STATE/maildir.
+pos_smtp_start "$STATE" "$(pos_free_port)"
 export POS_ENV=test POS_LOG="${POS_LOG:-error}" POS_MEDIA_DIR="$STATE/media"
 # Every server of the run pairs devices from 127.0.0.1, with the wrong codes
 # the tests try counted in the shared Redis: the limits have tests of their own.

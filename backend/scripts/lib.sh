@@ -143,7 +143,8 @@ pos_redis_start() {
 # pos_smtp_start STATE_DIR PORT: a mail sink writing to STATE_DIR/maildir.
 pos_smtp_start() {
   local dir="$1" port="$2"
-  mkdir -p "$dir/maildir"
+  # A maildir (cur, new, tmp); mails land in new/.
+  mkdir -p "$dir/maildir/cur" "$dir/maildir/new" "$dir/maildir/tmp"
   /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$dir/maildir" >"$dir/smtp.log" 2>&1 &
   _POS_STARTED+=("pid:$!")
   export POS_SMTP_URL="smtp://127.0.0.1:$port" POS_TEST_MAILDIR="$dir/maildir"

@@ -25,6 +25,9 @@ trap 'exit 130' INT TERM
 
 pos_pg_start "$STATE" "${POS_PG_PORT:-55433}" pos
 pos_redis_start "$STATE" "${POS_REDIS_PORT:-56380}"
+# Mail (invitations, password resets) goes to a local sink: each mail is a
+# file in $STATE/maildir/new.
+pos_smtp_start "$STATE" "${POS_SMTP_PORT:-2525}"
 
 pos_log "building the server ($PROFILE)"
 cargo build --profile "$PROFILE" -p pos-server -p pos-gateway-standin --quiet
@@ -52,9 +55,10 @@ $SUMMARY
   Kitchen display  $BASE/kds/?pair=$KDS_CODE
   Pickup board     $BASE/kds/board
   Payment gateway  http://127.0.0.1:$GATEWAY_PORT/   (stand-in: QRIS charges, "Customer paid")
+  Mail             $STATE/maildir/new/   (every mail the product sends, one file each)
   API docs         $BASE/api/docs
   Health           $BASE/healthz   Metrics $BASE/metrics
 
-Serving on $BASE; Ctrl-C stops the server, the gateway stand-in, PostgreSQL and Redis.
+Serving on $BASE; Ctrl-C stops the server, the gateway stand-in, the mail sink, PostgreSQL and Redis.
 TXT
 "$BIN" serve

@@ -123,6 +123,15 @@ pub struct Settings {
     pub payment_notification_url: Option<String>,
     /// How often the reconciliation job runs (on one server at a time).
     pub payment_reconcile_interval: Duration,
+    /// Where mail goes (`smtp://host:port`, `smtps://user:pass@host`, or
+    /// `smtp://host?tls=required`); none: mails wait in the outbox.
+    pub smtp_url: Option<Secret<String>>,
+    /// The sender of every mail.
+    pub mail_from: String,
+    /// The address links in mails point at (`https://pos.example.com`).
+    pub public_url: String,
+    /// How often the mail worker looks for mails to send.
+    pub mail_poll_interval: Duration,
     /// A QRIS charge still pending this long is asked about at the gateway
     /// (its webhook may have been lost).
     pub payment_pending_check_after: Duration,
@@ -236,6 +245,12 @@ impl Settings {
             }),
             payment_reconcile_interval: Duration::from_millis(parse("POS_PAYMENT_RECONCILE_MS", 30_000)?.max(100)),
             payment_pending_check_after: secs("POS_PAYMENT_PENDING_CHECK_SECS", 120)?,
+            smtp_url: var("POS_SMTP_URL").map(|u| Secret::new(u.trim().to_string())),
+            mail_from: var("POS_MAIL_FROM").unwrap_or_else(|| "POS <no-reply@pos.localhost>".into()),
+            public_url: var("POS_PUBLIC_URL")
+                .map(|u| u.trim().trim_end_matches('/').to_string())
+                .unwrap_or_else(|| format!("http://{bind}")),
+            mail_poll_interval: Duration::from_millis(parse("POS_MAIL_POLL_MS", 1_000)?.max(50)),
         };
         settings.refuse_dev_secrets_in_production(var("POS_ENV").is_none())?;
         Ok(settings)

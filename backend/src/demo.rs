@@ -115,12 +115,12 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
         let req = CreateUser {
             email: email.into(),
             name: name.into(),
-            password: PASSWORD.into(),
+            password: Some(PASSWORD.into()),
             role,
             outlet_ids: if role == Role::Manager { outlet_ids.clone() } else { vec![outlet_ids[0]] },
             locale: None,
         };
-        users::create(&tx, &owner, state.salt_key(), req).await?;
+        users::create(&tx, &owner, state.salt_key(), users::PublicUrl(&state.settings.public_url), req).await?;
     }
 
     seed_menu(&tx, &owner).await?;

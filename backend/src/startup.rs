@@ -61,6 +61,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
     let stream_guard = std::sync::Arc::new(auth::stream_guard::StreamGuard::default());
     stream_guard.spawn(db.clone(), settings.stream_recheck_interval, events.shutdown.clone());
     let gateway = payment_gateway(&settings)?;
+    let mailer = crate::email::transport::Mailer::from_settings(&settings)?;
     let state = web::Data::new(AppState {
         settings,
         db,
@@ -74,7 +75,16 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         gateway,
     });
     let stop = state.events.shutdown.clone();
-    crate::jobs::spawn(state.clone().into_inner(), state.settings.payment_reconcile_interval, stop);
+    crate::jobs::spawn(state.clone().into_inner(), state.settings.payment_reconcile_interval, stop.clone());
+    match mailer {
+        Some(mailer) => crate::email::worker::spawn(
+            state.clone().into_inner(),
+            std::sync::Arc::new(mailer),
+            state.settings.mail_poll_interval,
+            stop,
+        ),
+        None => tracing::info!("no SMTP server configured (POS_SMTP_URL): mails wait in the outbox"),
+    }
     Ok(state)
 }
 

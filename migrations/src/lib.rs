@@ -72,6 +72,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0014_payment_followups.up.sql"),
                 down: include_str!("../sql/0014_payment_followups.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000015_email",
+                up: include_str!("../sql/0015_email.up.sql"),
+                down: include_str!("../sql/0015_email.down.sql"),
+            }),
         ]
     }
 }

@@ -10,6 +10,7 @@ mod codes;
 mod devices;
 mod fanout;
 mod isolation;
+mod mail;
 mod ops;
 mod orders;
 mod outlets;

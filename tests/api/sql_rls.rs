@@ -116,6 +116,14 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
         "gateway_notifications" => format!(
             "INSERT INTO gateway_notifications (gateway, tenant_id, body, signature_ok, outcome) VALUES ('x', '{tenant}', '{{}}', true, 'x')"
         ),
+        "email_outbox" => format!(
+            "INSERT INTO email_outbox (tenant_id, id, kind, to_address, subject, text_body, html_body) \
+             VALUES ('{tenant}', '{id}', 'password_reset', 'a@b.c', 'x', 'x', 'x')"
+        ),
+        "account_tokens" => format!(
+            "INSERT INTO account_tokens (tenant_id, id, user_id, purpose, token_hash, expires_at) \
+             VALUES ('{tenant}', '{id}', '{id}', 'invitation', '\\x00', now())"
+        ),
         other => panic!("table {other} has no insert in the RLS suite: add one"),
     }
 }

@@ -122,7 +122,7 @@ pub fn user(email: &str, name: &str, role: Role, outlets: &[Uuid]) -> CreateUser
     CreateUser {
         email: email.into(),
         name: name.into(),
-        password: PASSWORD.into(),
+        password: Some(PASSWORD.into()),
         role,
         outlet_ids: outlets.to_vec(),
         locale: None,

@@ -110,6 +110,8 @@ impl TestApp {
         // would settle another test's charges with the wrong gateway. Tests
         // run the job themselves, for their own tenant.
         settings.payment_reconcile_interval = std::time::Duration::from_secs(24 * 3600);
+        // Likewise for mail: tests send their own tenant's (see `deliver_mail`).
+        settings.smtp_url = None;
         adjust(&mut settings);
         let state = startup::build_state(settings).await.expect("state (is the test database up?)");
         let port = listener.local_addr().unwrap().port();
@@ -622,4 +624,15 @@ impl Drop for RedisProcess {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Sends the due mails of `tenant` through the SMTP server of the
+/// environment (`POS_SMTP_URL`, the test command's sink), as the worker of
+/// a server would; returns what it did.
+pub async fn deliver_mail(app: &TestApp, tenant: Uuid) -> pos_backend::email::worker::Round {
+    let settings = Settings::from_env().expect("settings");
+    let mailer = pos_backend::email::transport::Mailer::from_settings(&settings)
+        .expect("POS_SMTP_URL")
+        .expect("POS_SMTP_URL (the test command starts an SMTP sink)");
+    pos_backend::email::worker::send_due_for(&app.state, &mailer, Some(tenant)).await.expect("send the due mails")
 }

@@ -28,6 +28,7 @@ mod order_money;
 mod orders;
 mod outlets;
 mod paging;
+mod password;
 mod percent;
 mod posted;
 mod problem_text;
@@ -84,6 +85,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::get().to(login::login_form))
             .route("/login", web::post().to(login::login))
             .route("/logout", web::post().to(login::logout))
+            .route("/password/forgot", web::get().to(password::forgot_form))
+            .route("/password/forgot", web::post().to(password::forgot))
+            .route("/password/set", web::get().to(password::set_form))
+            .route("/password/set", web::post().to(password::set))
             .route("/locale", web::post().to(locale::switch))
             .route("/brand", web::get().to(brand::show))
             .route("/brand", web::post().to(brand::update))

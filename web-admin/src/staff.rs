@@ -269,12 +269,13 @@ async fn save(
             let req = CreateUser {
                 email: f.email.clone(),
                 name: f.name.clone(),
-                password: f.password.clone(),
+                // Left empty: the new member is invited by mail to set one.
+                password: Some(f.password.clone()).filter(|p| !p.is_empty()),
                 role,
                 outlet_ids,
                 locale: None,
             };
-            users::create(&tx, &actor, state.salt_key(), req).await
+            users::create(&tx, &actor, state.salt_key(), users::PublicUrl(&state.settings.public_url), req).await
         }
         Some(id) => {
             let req = UpdateUser {

@@ -19,7 +19,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/signup").route(web::post().to(signup)))
             .service(web::resource("/login").route(web::post().to(login)))
             .service(web::resource("/refresh").route(web::post().to(refresh)))
-            .service(web::resource("/logout").route(web::post().to(logout))),
+            .service(web::resource("/logout").route(web::post().to(logout)))
+            .service(web::resource("/password-reset").route(web::post().to(request_password_reset)))
+            .service(web::resource("/password").route(web::post().to(set_password))),
     );
 }
 
@@ -80,5 +82,33 @@ pub async fn logout(
     };
     let refresh_token = body.0.and_then(|b| b.refresh_token);
     sessions::log_out(&state, staff, refresh_token.as_deref()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mails a link to choose a new password to every account under `email`.
+/// The answer is 202 whether or not there is one (and past the per-address
+/// limit too, when nothing more is sent).
+#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = pos_wire::PasswordResetRequest,
+    responses((status = 202, description = "a link is on its way if the address has an account"),
+              (status = 422, body = pos_wire::Problem), (status = 429, body = pos_wire::Problem)))]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: Json<pos_wire::PasswordResetRequest>,
+) -> Result<HttpResponse> {
+    let client = client_ip(&req, &state.settings.trusted_proxies);
+    super::account_links::request_reset(&state, &body.0.email, &client).await?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({})))
+}
+
+/// Sets the password a mailed link (reset or invitation) allows, once, and
+/// ends every session of the account.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = pos_wire::SetPasswordRequest,
+    responses((status = 204), (status = 422, body = pos_wire::Problem, description = "bad password, or the link is unknown, used or expired")))]
+pub async fn set_password(
+    state: web::Data<AppState>,
+    body: Json<pos_wire::SetPasswordRequest>,
+) -> Result<HttpResponse> {
+    super::account_links::set_password(&state, &body.0.token, &body.0.password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

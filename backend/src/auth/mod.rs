@@ -2,6 +2,7 @@
 //! access and device tokens (JWT with `kid`); and the [`principal::Scoped`]
 //! extractor that turns a token into a scoped transaction and an [`Actor`].
 
+pub mod account_links;
 pub mod actor;
 pub mod admin_session;
 pub mod email;

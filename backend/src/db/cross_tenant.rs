@@ -7,8 +7,10 @@
 //! process's open event streams have lost their credential; and, for the
 //! payment gateway's webhook and the reconciliation job, find a payment by
 //! the id the gateway knows it by, list charges pending too long, and log a
-//! notification as received. Nothing else in the server reads a tenant
-//! table without a tenant scope.
+//! notification as received; for mail, claim the outbox's due mails and
+//! record what became of them, find a mailed link's token, and list the
+//! accounts under an email (a password reset request). Nothing else in the
+//! server reads a tenant table without a tenant scope.
 //!
 //! Each call runs in a transaction of its own, like all other work: through
 //! PgBouncer in transaction mode a statement outside a transaction may meet
@@ -83,6 +85,34 @@ pub struct PendingGatewayPayment {
     pub payment_id: Uuid,
     pub order_id: Uuid,
     pub gateway_order_id: String,
+}
+
+/// A mail claimed from the outbox for sending.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct ClaimedEmail {
+    pub tenant_id: Uuid,
+    pub id: Uuid,
+    pub to_address: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub attempts: i32,
+}
+
+/// A mailed link's token, unused and unexpired.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct AccountTokenRef {
+    pub tenant_id: Uuid,
+    pub token_id: Uuid,
+    pub user_id: Uuid,
+    pub purpose: String,
+}
+
+/// An active account under an email.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct AccountRef {
+    pub tenant_id: Uuid,
+    pub user_id: Uuid,
 }
 
 /// A QRIS refund the gateway has not confirmed yet.
@@ -216,6 +246,54 @@ impl<'a> CrossTenant<'a> {
             [older_than.as_secs_f64().into(), limit.into()],
         ))
         .await
+    }
+
+    /// Claims at most `limit` due mails (of `only` that tenant, when given) for `lease`.
+    pub async fn claim_emails(
+        &self,
+        limit: i32,
+        lease: std::time::Duration,
+        only: Option<Uuid>,
+    ) -> Result<Vec<ClaimedEmail>> {
+        self.all(stmt(
+            "SELECT tenant_id, id, to_address, subject, text_body, html_body, attempts \
+               FROM app.claim_emails($1, make_interval(secs => $2), $3)",
+            [limit.into(), lease.as_secs_f64().into(), only.into()],
+        ))
+        .await
+    }
+
+    /// Records a claimed mail as sent (`error` none), to be tried again at
+    /// `retry_at`, or failed for good (`retry_at` none).
+    pub async fn email_attempted(
+        &self,
+        tenant_id: Uuid,
+        id: Uuid,
+        error: Option<&str>,
+        retry_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<()> {
+        self.rows(stmt(
+            "SELECT app.email_attempted($1, $2, $3, $4)",
+            [tenant_id.into(), id.into(), error.map(str::to_string).into(), retry_at.into()],
+        ))
+        .await?;
+        Ok(())
+    }
+
+    /// The unused, unexpired link token whose SHA-256 is `hash`.
+    pub async fn account_token(&self, hash: &[u8]) -> Result<Option<AccountTokenRef>> {
+        let found: Vec<AccountTokenRef> = self
+            .all(stmt(
+                "SELECT tenant_id, token_id, user_id, purpose FROM app.account_token($1)",
+                [hash.to_vec().into()],
+            ))
+            .await?;
+        Ok(found.into_iter().next())
+    }
+
+    /// The active accounts under `email`, in any tenant.
+    pub async fn accounts_by_email(&self, email: &str) -> Result<Vec<AccountRef>> {
+        self.all(stmt("SELECT tenant_id, user_id FROM app.accounts_by_email($1)", [email.into()])).await
     }
 
     /// Logs a notification as received, before (or without) its tenant being known.

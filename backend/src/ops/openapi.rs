@@ -20,6 +20,7 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
     info(title = "POS platform API", version = "1", description = "See API.md for the contract."),
     paths(
         auth::http::signup, auth::http::login, auth::http::refresh, auth::http::logout,
+        auth::http::request_password_reset, auth::http::set_password,
         tenancy::outlets::http::list_outlets, tenancy::outlets::http::create_outlet,
         tenancy::outlets::http::get_outlet, tenancy::outlets::http::update_outlet,
         tenancy::outlets::http::archive_outlet,

@@ -61,3 +61,29 @@ pub struct LogoutRequest {
     #[serde(default)]
     pub refresh_token: Option<String>,
 }
+
+/// Asks for a mail with a link to choose a new password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 254))]
+    pub email: String,
+}
+
+/// Sets a password with the token of a mailed link (a reset or an invitation).
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetPasswordRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub token: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
+    pub password: String,
+}
+
+impl std::fmt::Debug for SetPasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetPasswordRequest").field("token", &"***").field("password", &"***").finish()
+    }
+}

@@ -83,8 +83,11 @@ pub struct CreateUser {
     pub email: String,
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name: String,
+    /// Without a password the new member gets an invitation by mail, with
+    /// a link (valid 7 days, single use) to set one.
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
-    pub password: String,
+    #[serde(default)]
+    pub password: Option<String>,
     pub role: Role,
     #[serde(default)]
     pub outlet_ids: Vec<Uuid>,

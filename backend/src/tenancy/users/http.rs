@@ -27,7 +27,8 @@ pub async fn list_users(s: Scoped, q: web::Query<PageQuery>) -> Result<web::Json
     responses((status = 201, body = User), (status = 403), (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
 pub async fn create_user(state: web::Data<AppState>, s: Scoped, body: Json<CreateUser>) -> Result<HttpResponse> {
-    let user = super::create(&s.tx, &s.actor, state.salt_key(), body.into_inner()).await?;
+    let url = super::PublicUrl(&state.settings.public_url);
+    let user = super::create(&s.tx, &s.actor, state.salt_key(), url, body.into_inner()).await?;
     s.tx.commit().await?;
     Ok(HttpResponse::Created().json(user))
 }

@@ -166,17 +166,37 @@ fn email_taken(e: Error) -> Error {
     if e.is_unique_violation() { Error::field("email", Code::EmailTaken) } else { e }
 }
 
-pub async fn create(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, req: CreateUser) -> Result<User> {
+/// Where links in mails point (the server's public address).
+#[derive(Clone, Copy)]
+pub struct PublicUrl<'a>(pub &'a str);
+
+/// Adds a member of staff; without a password, mails them an invitation
+/// to set one (in this transaction's outbox).
+pub async fn create(
+    tx: &ScopedTx,
+    actor: &Actor,
+    salt: SaltKey<'_>,
+    public_url: PublicUrl<'_>,
+    req: CreateUser,
+) -> Result<User> {
     may_manage(actor, req.role)?;
     let mut errors = FieldErrors::new();
     let email = errors.take("email", Email::parse(&req.email));
     let name = errors.take("name", Name::parse(&req.name, 120));
-    let password = errors.take("password", Password::parse(&req.password));
+    let password = match req.password.as_deref() {
+        Some(p) => errors.take("password", Password::parse(p)),
+        None => None,
+    };
     let outlet_ids = check_outlets(tx, req.role, &req.outlet_ids, &mut errors).await?;
     errors.finish()?;
 
     let email = email.unwrap();
-    let hash = password.unwrap().hash_for(&email, salt).await?;
+    let invited = password.is_none();
+    let hash = match password {
+        Some(p) => p.hash_for(&email, salt).await?,
+        // No password opens this account until the invitation's link sets one.
+        None => format!("!invited:{}", Uuid::new_v4()),
+    };
     let id = Uuid::now_v7();
     tx.execute(
         "INSERT INTO users (tenant_id, id, email, name, password_hash, role, locale) VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -193,6 +213,10 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, req: Create
     .await
     .map_err(email_taken)?;
     set_memberships(tx, id, &outlet_ids).await?;
+    if invited {
+        crate::auth::account_links::issue(tx, public_url.0, id, crate::auth::account_links::Purpose::Invitation)
+            .await?;
+    }
     let user = get(tx, actor, id).await?;
     audit::record(tx, actor, "user.create", "user", Some(id), None, None, snapshot(&user)).await?;
     Ok(user)

@@ -371,6 +371,10 @@ codes! {
     /// A language is `id` or `en`.
     LanguageInvalid = "language_invalid" [],
 
+    // ----- Links sent by mail (password reset, invitation) -----
+    /// The link is unknown, was used already or has expired: ask for a new one.
+    LinkInvalid = "link_invalid" [],
+
     // ----- The admin's own form checks -----
     /// Not an amount of money.
     MoneyFormat = "money_format" [],

@@ -338,6 +338,11 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "An order with payments cannot be voided; refund them instead."
         ),
         C::ReceiptWidthInvalid => w!(en, "harus 80 atau 58", "must be 80 or 58"),
+        C::LinkInvalid => w!(
+            en,
+            "Tautan ini tidak dikenal, sudah dipakai atau kedaluwarsa. Minta tautan baru.",
+            "This link is unknown, was used already or has expired. Ask for a new one."
+        ),
         C::LanguageInvalid => w!(en, "harus id atau en", "must be id or en"),
 
         C::MoneyFormat => w!(en, "tulis jumlah uang, misalnya 25000", "enter an amount, for example 25000"),
