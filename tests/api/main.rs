@@ -18,6 +18,7 @@ mod prices;
 mod receipts;
 mod refunds;
 mod sessions;
+mod shifts;
 mod sql_rls;
 mod staff;
 mod startup;
