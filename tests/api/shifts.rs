@@ -205,7 +205,8 @@ async fn a_day_at_the_till_closes_with_a_variance_and_the_z_report_matches_the_o
     assert_eq!(report(&app, cashier, shift.id).await, z);
     let listed: Page<Shift> =
         app.get(&format!("/api/v1/shifts?outlet_id={}&status=closed", s.outlet), &s.t.token).await.expect(200).json();
-    assert_eq!(listed.items, [closed.clone()]);
+    assert_eq!(listed.items.len(), 1);
+    assert_eq!(listed.items[0], closed);
     let open_ones: Page<Shift> =
         app.get(&format!("/api/v1/shifts?outlet_id={}&status=open", s.outlet), &s.t.token).await.expect(200).json();
     assert!(open_ones.items.is_empty());
@@ -398,4 +399,53 @@ async fn only_staff_of_the_outlet_who_handle_money_run_its_shifts() {
     close(&app, &manager, shift.id, &CloseShift { counted_minor: Some(0), ..Default::default() }).await.expect(200);
     let r = open(&app, &s.cashier, &open_body(till, 0, None)).await.expect(422);
     assert_eq!(field_code(&r, "device_id"), "till_unknown");
+}
+
+async fn admin_get(app: &TestApp, cookie: &str, path: &str) -> (u16, String, Option<String>) {
+    let res = app.client.get(app.url(path)).header("cookie", cookie).send().await.unwrap();
+    let csp = res.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).map(str::to_string);
+    (res.status().as_u16(), res.text().await.unwrap(), csp)
+}
+
+#[tokio::test]
+async fn the_admin_shows_a_brands_shifts_to_that_brand_and_outlet_only() {
+    let app = TestApp::spawn().await;
+    let (s, till) = shop_with_till(&app).await;
+    let shift: Shift = open(&app, &s.cashier, &open_body(till, 150_000, None)).await.expect(201).json();
+    close(&app, &s.cashier, shift.id, &CloseShift { counted_minor: Some(149_000), ..Default::default() })
+        .await
+        .expect(200);
+    let pages = [format!("/admin/shifts/{}", shift.id), format!("/admin/shifts/{}/print?lang=en", shift.id)];
+
+    // The brand's owner: the list with the variance marked short, the report, the print page.
+    let own = app.admin_sign_in(&s.t.email, pos_tests::PASSWORD).await.expect("signed in");
+    let (status, html, _) = admin_get(&app, &own, "/admin/shifts").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!("id=\"shift-{}\"", shift.id)), "{html}");
+    assert!(html.contains("data-variance=\"short\""), "{html}");
+    let (status, html, _) = admin_get(&app, &own, &pages[0]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Laporan Z") && html.contains("Rp 149.000"), "{html}");
+    let (status, html, csp) = admin_get(&app, &own, &pages[1]).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Z report"), "{html}");
+    assert!(csp.unwrap_or_default().contains("default-src 'none'"), "the printable page has its own strict CSP");
+
+    // Another brand's owner and a manager of another outlet: not found, not listed.
+    let other = app.signup().await;
+    let elsewhere = app.create_outlet(&s.t.token, "Cabang").await;
+    let email = format!("manager-{}@test.example", Uuid::now_v7().simple());
+    let manager = pos_tests::fixtures::user(&email, "Manajer", pos_wire::Role::Manager, &[elsewhere]);
+    app.post("/api/v1/users", Some(&s.t.token), manager).await.expect(201);
+    for (who, email) in [("another brand", other.email.as_str()), ("another outlet's manager", email.as_str())] {
+        let cookie = app.admin_sign_in(email, pos_tests::PASSWORD).await.expect("signed in");
+        for path in &pages {
+            let (status, html, _) = admin_get(&app, &cookie, path).await;
+            assert_eq!(status, 404, "{who}: {path}");
+            assert!(!html.contains("149.000"), "{who}: {path} shows nothing of the shift");
+        }
+        let (status, html, _) = admin_get(&app, &cookie, "/admin/shifts").await;
+        assert_eq!(status, 200, "{who}");
+        assert!(!html.contains(&shift.id.to_string()), "{who}: the list leaks the shift");
+    }
 }

@@ -15,6 +15,7 @@ use crate::{
     db::ScopedTx,
     error::{Code, CodedError, Error, FieldErrors, Result},
     payments::take::MAX_AMOUNT,
+    tenancy::names::Name,
 };
 
 /// The longest reason kept.
@@ -75,15 +76,10 @@ pub async fn of_shift(tx: &ScopedTx, shift_id: Uuid) -> Result<Vec<CashMovement>
 
 /// The trimmed reason, or why it is refused.
 pub fn parse_reason(raw: &str) -> std::result::Result<String, CodedError> {
-    let reason = raw.trim();
-    if reason.is_empty() {
-        Err(Code::ReasonRequired.into())
-    } else if reason.chars().count() > REASON_MAX {
-        Err(CodedError::too_long(REASON_MAX))
-    } else if reason.chars().any(char::is_control) {
-        Err(Code::ControlCharacters.into())
-    } else {
-        Ok(reason.to_string())
+    match Name::parse(raw, REASON_MAX) {
+        Ok(reason) => Ok(reason.as_str().to_string()),
+        Err(e) if e.code == Code::Required => Err(Code::ReasonRequired.into()),
+        Err(e) => Err(e),
     }
 }
 
