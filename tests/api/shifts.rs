@@ -449,3 +449,34 @@ async fn the_admin_shows_a_brands_shifts_to_that_brand_and_outlet_only() {
         assert!(!html.contains(&shift.id.to_string()), "{who}: the list leaks the shift");
     }
 }
+
+#[tokio::test]
+async fn the_database_keeps_a_closed_shift_as_it_was_closed() {
+    let app = TestApp::spawn().await;
+    let (s, till) = shop_with_till(&app).await;
+    let shift: Shift = open(&app, &s.cashier, &open_body(till, 50_000, None)).await.expect(201).json();
+    close(&app, &s.cashier, shift.id, &CloseShift { counted_minor: Some(50_000), ..Default::default() })
+        .await
+        .expect(200);
+    let z = report(&app, &s.cashier, shift.id).await;
+
+    // Even the server's own role cannot rewrite it or add to it.
+    let tx = app.tenant_tx(s.t.tenant_id).await;
+    let rewrite = tx
+        .execute("UPDATE shifts SET counted_minor = 0, variance_minor = -50000 WHERE id = $1", [shift.id.into()])
+        .await;
+    assert!(rewrite.is_err_and(|e| e.to_string().contains("is closed")), "a closed shift was rewritten");
+    drop(tx);
+    let tx = app.tenant_tx(s.t.tenant_id).await;
+    let added = tx
+        .execute(
+            "INSERT INTO shift_cash_movements (tenant_id, id, outlet_id, shift_id, client_movement_id, payload_hash, kind, \
+                                               amount_minor, reason) \
+             VALUES ($1, $2, $3, $4, $2, '\\x00', 'out', 1000, 'late')",
+            [s.t.tenant_id.into(), Uuid::now_v7().into(), s.outlet.into(), shift.id.into()],
+        )
+        .await;
+    assert!(added.is_err_and(|e| e.to_string().contains("is closed")), "cash moved in a closed shift");
+    drop(tx);
+    assert_eq!(report(&app, &s.cashier, shift.id).await, z);
+}
