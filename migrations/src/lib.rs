@@ -68,6 +68,11 @@ impl MigratorTrait for Migrator {
                 down: include_str!("../sql/0010_till_devices.down.sql"),
             }),
             Box::new(SqlMigration {
+                name: "m20261203_000011_shifts",
+                up: include_str!("../sql/0011_shifts.up.sql"),
+                down: include_str!("../sql/0011_shifts.down.sql"),
+            }),
+            Box::new(SqlMigration {
                 name: "m20261203_000014_payment_followups",
                 up: include_str!("../sql/0014_payment_followups.up.sql"),
                 down: include_str!("../sql/0014_payment_followups.down.sql"),

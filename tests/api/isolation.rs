@@ -5,7 +5,10 @@
 use std::collections::BTreeSet;
 
 use pos_tests::{Reply, Tenant, TestApp, fixtures, ids};
-use pos_wire::{CreateRefund, DeviceKind, OrderStatus, Role, UpdateCategory, UpdateOutlet, UpdateUser, VoidOrder};
+use pos_wire::{
+    CashMovementKind, CloseShift, CreateCashMovement, CreateRefund, DeviceKind, OrderStatus, Role, UpdateCategory,
+    UpdateOutlet, UpdateUser, VoidOrder,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -75,12 +78,32 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::GET, "/api/v1/outlets/{outlet}/tickets", None),
         (Method::POST, "/api/v1/tickets/{ticket}/bump", Some(json!({}))),
         (Method::POST, "/api/v1/tickets/{ticket}/recall", Some(json!({}))),
+        (Method::GET, "/api/v1/shifts/{shift}", None),
+        (
+            Method::POST,
+            "/api/v1/shifts/{shift}/cash-movements",
+            body(CreateCashMovement {
+                client_movement_id: Uuid::now_v7(),
+                kind: CashMovementKind::Out,
+                amount_minor: 1,
+                reason: "hijacked".into(),
+            }),
+        ),
+        (
+            Method::POST,
+            "/api/v1/shifts/{shift}/close",
+            body(CloseShift { counted_minor: Some(0), ..Default::default() }),
+        ),
+        (Method::GET, "/api/v1/shifts/{shift}/report", None),
+        (Method::GET, "/api/v1/shifts/{shift}/report.html", None),
         (Method::GET, "/api/v1/outlets/{outlet}/events", None),
         (Method::GET, "/api/v1/outlets/{outlet}/pickup", None),
         // Endpoints that take the id in the query string.
         (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/menu-items?category_id={category}", None),
         (Method::GET, "/api/v1/orders?outlet_id={outlet}", None),
+        (Method::GET, "/api/v1/shifts?outlet_id={outlet}", None),
+        (Method::GET, "/api/v1/shifts?device_id={device}", None),
     ]
 }
 
@@ -138,6 +161,8 @@ struct Victim {
     order: Uuid,
     ticket: Uuid,
     payment: Uuid,
+    /// An open shift on a till of the outlet.
+    shift: Uuid,
 }
 
 async fn victim(app: &TestApp, name: &str) -> Victim {
@@ -154,7 +179,16 @@ async fn victim(app: &TestApp, name: &str) -> Victim {
     let (order, ticket) = order_and_ticket(app, &tenant.token, outlet, item).await;
     let paid = pos_tests::paying::pay(app, &tenant.token, order, pos_tests::paying::card(1_000)).await.expect(201);
     let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
-    Victim { tenant, outlet, user, device, category, item, order, ticket, payment }
+    let shift = open_shift(app, &tenant.token, outlet).await;
+    Victim { tenant, outlet, user, device, category, item, order, ticket, payment, shift }
+}
+
+/// Opens a shift on a new till of `outlet`.
+async fn open_shift(app: &TestApp, token: &str, outlet: Uuid) -> Uuid {
+    let (till, _) = app.pair_device(token, outlet, "till").await;
+    let body = pos_wire::OpenShift { device_id: till, opening_float_minor: 100_000, client_shift_id: None };
+    let r = app.post("/api/v1/shifts", Some(token), body).await.expect(201);
+    r.body["id"].as_str().unwrap().parse().unwrap()
 }
 
 async fn order_and_ticket(app: &TestApp, token: &str, outlet: Uuid, item: Uuid) -> (Uuid, Uuid) {
@@ -173,6 +207,9 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
         app.get(&format!("/api/v1/outlets/{}/devices", v.outlet), owner_token).await.text,
         // With its payments: nobody else paid it.
         app.get(&format!("/api/v1/orders/{}", v.order), owner_token).await.text,
+        // Still open, with nothing moved.
+        app.get(&format!("/api/v1/shifts/{}/report", v.shift), owner_token).await.body["cash"].to_string(),
+        app.get(&format!("/api/v1/shifts/{}", v.shift), owner_token).await.text,
     ]
 }
 
@@ -182,7 +219,7 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
 async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped: bool) {
     for (method, template, body) in targeted_endpoints() {
         if outlet_scoped
-            && !["{outlet}", "{user}", "{device}", "{order}", "{ticket}", "{payment}"]
+            && !["{outlet}", "{user}", "{device}", "{order}", "{ticket}", "{payment}", "{shift}"]
                 .iter()
                 .any(|p| template.contains(p))
         {
@@ -196,10 +233,13 @@ async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped
             .replace("{item}", &v.item.to_string())
             .replace("{order}", &v.order.to_string())
             .replace("{ticket}", &v.ticket.to_string())
-            .replace("{payment}", &v.payment.to_string());
+            .replace("{payment}", &v.payment.to_string())
+            .replace("{shift}", &v.shift.to_string());
         let r: Reply = app.call(method.clone(), &path, Some(token), body).await;
         // A list filtered by a foreign id may answer, but must be empty.
-        if r.status == 200 && (path.contains("category_id=") || path.contains("orders?outlet_id=")) {
+        if r.status == 200
+            && (path.contains("category_id=") || path.contains("orders?outlet_id=") || path.contains("shifts?"))
+        {
             assert_eq!(r.body["items"], json!([]), "{who}: {path} leaks: {}", r.text);
             continue;
         }
@@ -216,6 +256,7 @@ async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[
         "/api/v1/categories",
         "/api/v1/menu-items",
         "/api/v1/orders",
+        "/api/v1/shifts",
     ] {
         let r = app.get(path, token).await;
         if r.status == 403 {
@@ -263,6 +304,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
         b.order,
         b.ticket,
         b.payment,
+        b.shift,
     ];
     for (who, token) in attackers {
         attack(&app, who, token, &b, false).await;
@@ -296,6 +338,7 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         order: Uuid::nil(),
         ticket: Uuid::nil(),
         payment: Uuid::nil(),
+        shift: Uuid::nil(),
         tenant: t.clone(),
     };
     let (sibling_user, _) = app.create_staff(&t.token, "cashier", &[sibling.outlet]).await;
@@ -305,7 +348,8 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
     let (order, ticket) = order_and_ticket(&app, &t.token, sibling.outlet, item).await;
     let paid = pos_tests::paying::pay(&app, &t.token, order, pos_tests::paying::card(1_000)).await.expect(201);
     let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
-    let sibling = Victim { user: sibling_user, device: sibling_device, item, order, ticket, payment, ..sibling };
+    let shift = open_shift(&app, &t.token, sibling.outlet).await;
+    let sibling = Victim { user: sibling_user, device: sibling_device, item, order, ticket, payment, shift, ..sibling };
     let before = snapshot(&app, &t.token, &sibling).await;
 
     let (_, manager) = app.create_staff(&t.token, "manager", &[home]).await;
@@ -323,7 +367,7 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         ("board", &board),
     ] {
         attack(&app, who, token, &sibling, true).await;
-        assert_lists_exclude(&app, who, token, &[sibling.outlet, sibling.user, sibling.device]).await;
+        assert_lists_exclude(&app, who, token, &[sibling.outlet, sibling.user, sibling.device, sibling.shift]).await;
         if who == "board" {
             // The pickup board lists nothing at all (see `streams.rs`).
             app.get("/api/v1/outlets", token).await.expect(403);

@@ -19,6 +19,7 @@ mod prices;
 mod receipts;
 mod refunds;
 mod sessions;
+mod shifts;
 mod sql_rls;
 mod staff;
 mod startup;

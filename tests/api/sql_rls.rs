@@ -113,6 +113,17 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
             "INSERT INTO refunds (tenant_id, id, outlet_id, order_id, payment_id, client_refund_id, payload_hash, amount_minor, reason, status) \
              VALUES ('{tenant}', '{id}', '{id}', '{id}', '{id}', '{id}', '\\x00', 1, 'x', 'succeeded')"
         ),
+        "shifts" => format!(
+            "INSERT INTO shifts (tenant_id, id, outlet_id, device_id, open_payload_hash, status, opening_float_minor) \
+             VALUES ('{tenant}', '{id}', '{id}', '{id}', '\\x00', 'open', 0)"
+        ),
+        "shift_cash_movements" => format!(
+            "INSERT INTO shift_cash_movements (tenant_id, id, outlet_id, shift_id, client_movement_id, payload_hash, kind, amount_minor, reason) \
+             VALUES ('{tenant}', '{id}', '{id}', '{id}', '{id}', '\\x00', 'in', 1, 'x')"
+        ),
+        "shift_counts" => format!(
+            "INSERT INTO shift_counts (tenant_id, shift_id, outlet_id, value_minor, count) VALUES ('{tenant}', '{id}', '{id}', 1000, 1)"
+        ),
         "gateway_notifications" => format!(
             "INSERT INTO gateway_notifications (gateway, tenant_id, body, signature_ok, outcome) VALUES ('x', '{tenant}', '{{}}', true, 'x')"
         ),

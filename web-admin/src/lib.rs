@@ -37,6 +37,7 @@ mod receipt;
 mod refund_form;
 mod render;
 mod session;
+mod shifts;
 mod staff;
 
 pub use csrf::LOGIN_COOKIE;
@@ -111,6 +112,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/staff/{id}/active", web::post().to(staff::set_active))
             .route("/staff/{id}/delete", web::post().to(staff::delete))
             .route("/audit", web::get().to(audit::list))
+            .route("/shifts", web::get().to(shifts::list))
+            .route("/shifts/{id}", web::get().to(shifts::show))
+            .route("/shifts/{id}/print", web::get().to(shifts::print))
             .route("/menu", web::get().to(menu::show))
             .route("/menu/categories", web::post().to(menu::create_category))
             .route("/menu/categories/{id}", web::post().to(menu::update_category))

@@ -13,7 +13,7 @@ use crate::{
 
 /// Inline styles only, and the one inline handler of the print button
 /// (`window.print()`, by its hash); nothing is loaded from anywhere.
-const RECEIPT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
+pub(crate) const RECEIPT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; \
      script-src 'unsafe-hashes' 'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='; img-src data:; \
      base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 

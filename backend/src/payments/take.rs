@@ -90,10 +90,6 @@ pub fn check_request(req: &CreatePayment) -> Result<()> {
         }
         _ => {}
     }
-    // Shifts arrive with the till (issue 12); until then none is open.
-    if req.shift_id.is_some() {
-        errors.add("shift_id", Code::ShiftUnknown);
-    }
     errors.finish()
 }
 
@@ -207,6 +203,9 @@ async fn step(
         pos_wire::OrderPaymentStatus::Unpaid | pos_wire::OrderPaymentStatus::PartiallyPaid
     ) {
         return Err(Error::conflict(Code::OrderAlreadyPaid));
+    }
+    if let Some(shift_id) = req.shift_id {
+        crate::shifts::drawer::check_payment_shift(tx, actor, shift_id, order.outlet_id).await?;
     }
     let pending: Vec<PendingCharge> = tx
         .query_all(
@@ -362,8 +361,8 @@ async fn insert(tx: &ScopedTx, new: &NewPayment<'_>, f: Fields) -> Result<Paymen
             &format!(
                 "INSERT INTO payments (tenant_id, id, outlet_id, order_id, client_payment_id, payload_hash, method, \
                         status, amount_minor, rounding_minor, tendered_minor, change_minor, card_approval_code, \
-                        card_last4, card_brand, gateway, gateway_order_id, device_id, user_id, paid_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+                        card_last4, card_brand, gateway, gateway_order_id, device_id, user_id, shift_id, paid_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
                          CASE WHEN $8 = 'paid' THEN now() END) \
                  RETURNING {COLUMNS}"
             ),
@@ -387,6 +386,7 @@ async fn insert(tx: &ScopedTx, new: &NewPayment<'_>, f: Fields) -> Result<Paymen
                 f.gateway_order_id.into(),
                 device_id.into(),
                 new.actor.user_id().into(),
+                new.req.shift_id.into(),
             ],
         )
         .await?

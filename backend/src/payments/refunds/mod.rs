@@ -180,12 +180,15 @@ pub async fn start_refund(
     let method = PaymentMethod::try_from(payment.method.as_str()).map_err(anyhow::Error::from)?;
     let at_gateway = method == PaymentMethod::Qris;
     let status = if at_gateway { RefundStatus::Pending } else { RefundStatus::Succeeded };
+    // Money back out of the drawer it went into, while that shift is open.
+    let shift_id = crate::shifts::drawer::refund_shift(tx, payment.shift_id).await?;
     let inserted: Option<RefundRow> = tx
         .query_one(
             &format!(
                 "INSERT INTO refunds (tenant_id, id, outlet_id, order_id, payment_id, client_refund_id, payload_hash, \
-                                      amount_minor, reason, status, gateway_refund_key, user_id, approved_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                                      amount_minor, reason, status, gateway_refund_key, user_id, approved_by, \
+                                      shift_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
                  ON CONFLICT (tenant_id, client_refund_id) DO NOTHING RETURNING {REFUND_COLUMNS}"
             ),
             [
@@ -202,6 +205,7 @@ pub async fn start_refund(
                 at_gateway.then(|| request.client_refund_id.to_string()).into(),
                 actor.user_id().into(),
                 authorised.approved_by.into(),
+                shift_id.into(),
             ],
         )
         .await?;

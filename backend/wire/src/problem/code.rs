@@ -345,6 +345,30 @@ codes! {
     /// QRIS is paid online only; it never rides in an offline queue.
     QrisOnlineOnly = "qris_online_only" [],
 
+    // ----- Shifts and the cash drawer (issue 12, engineer "shifts") -----
+    /// The device is not a till of an outlet you work at (or it was revoked).
+    TillUnknown = "till_unknown" [],
+    /// This till already has an open shift, `shift_id`: close it first.
+    ShiftAlreadyOpen = "shift_already_open" [shift_id],
+    /// The `client_shift_id` was already used for a shift with other content.
+    ClientShiftIdReused = "client_shift_id_reused" [],
+    /// The shift is closed: nothing can be added to it, and it was closed with another count.
+    ShiftClosed = "shift_closed" [],
+    /// The `client_movement_id` was already used for a cash movement with other content.
+    ClientMovementIdReused = "client_movement_id_reused" [],
+    /// More cash out than the drawer should hold: at most `available_minor`.
+    CashOutExceedsDrawer = "cash_out_exceeds_drawer" [available_minor],
+    /// Count the drawer: `counted_minor` or `denominations`.
+    CountRequired = "count_required" [],
+    /// `value_minor` is not a rupiah note or coin.
+    DenominationUnknown = "denomination_unknown" [value_minor],
+    /// A denomination is listed twice.
+    DenominationTwice = "denomination_twice" [],
+    /// The denominations add up to `denominations_minor`, not the counted total.
+    CountMismatch = "count_mismatch" [denominations_minor],
+    /// Counting by denomination is for rupiah drawers; send `counted_minor`.
+    DenominationsRupiahOnly = "denominations_rupiah_only" [],
+
     // ----- Refunds, voids and approvals -----
     /// A cashier needs the approval (`approval`) of a manager or owner for this.
     ApprovalRequired = "approval_required" [],

@@ -395,6 +395,56 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         C::ApprovalCodeInvalid => w!(en, "harus 1 sampai 12 huruf dan angka", "must be 1 to 12 letters and digits"),
         C::CardLastFourInvalid => w!(en, "harus tepat 4 angka", "must be exactly 4 digits"),
         C::ShiftUnknown => w!(en, "shift ini tidak ada atau sudah ditutup", "no such open shift"),
+        C::TillUnknown => {
+            w!(en, "bukan kasir (till) di outlet tempat Anda bekerja", "is not a till of an outlet you work at",)
+        }
+        C::ShiftAlreadyOpen => w!(
+            en,
+            "Kasir ini masih punya shift yang terbuka ({}); tutup dulu.",
+            "This till already has an open shift ({}); close it first.",
+            p("shift_id"),
+        ),
+        C::ClientShiftIdReused => w!(
+            en,
+            "client_shift_id ini sudah dipakai untuk shift lain.",
+            "The client_shift_id was already used for another shift.",
+        ),
+        C::ShiftClosed => {
+            w!(
+                en,
+                "Shift ini sudah ditutup; tidak bisa diubah lagi.",
+                "The shift is closed; it cannot change any more."
+            )
+        }
+        C::ClientMovementIdReused => w!(
+            en,
+            "client_movement_id ini sudah dipakai untuk pergerakan kas lain.",
+            "The client_movement_id was already used for another cash movement.",
+        ),
+        C::CashOutExceedsDrawer => w!(
+            en,
+            "melebihi uang di laci (paling banyak {})",
+            "is more than the drawer holds (at most {})",
+            p("available_minor"),
+        ),
+        C::CountRequired => w!(
+            en,
+            "hitung laci: isi total atau jumlah per pecahan",
+            "count the drawer: give the total or the count by denomination",
+        ),
+        C::DenominationUnknown => {
+            w!(en, "{} bukan pecahan rupiah", "{} is not a rupiah note or coin", p("value_minor"))
+        }
+        C::DenominationTwice => w!(en, "pecahan tercantum dua kali", "lists a denomination twice"),
+        C::CountMismatch => w!(
+            en,
+            "tidak sama dengan jumlah per pecahan ({})",
+            "does not match the denominations ({})",
+            p("denominations_minor"),
+        ),
+        C::DenominationsRupiahOnly => {
+            w!(en, "hanya untuk laci rupiah; isi total", "is for rupiah drawers only; give the total")
+        }
         C::QrisRupiahOnly => w!(en, "QRIS hanya dalam rupiah", "QRIS is paid in rupiah only"),
         C::PaymentGatewayUnavailable => w!(
             en,

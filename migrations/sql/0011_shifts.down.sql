@@ -1,0 +1,11 @@
+DROP TRIGGER IF EXISTS refunds_shift_open ON refunds;
+DROP TRIGGER IF EXISTS payments_shift_open ON payments;
+DROP INDEX IF EXISTS orders_voided;
+DROP INDEX IF EXISTS refunds_by_shift;
+ALTER TABLE refunds DROP CONSTRAINT IF EXISTS refunds_shift_fk, DROP COLUMN IF EXISTS shift_id;
+ALTER TABLE payments DROP CONSTRAINT IF EXISTS payments_shift_fk;
+DROP TABLE IF EXISTS shift_counts;
+DROP TABLE IF EXISTS shift_cash_movements;
+DROP TABLE IF EXISTS shifts;
+DROP FUNCTION IF EXISTS app.shift_must_be_open();
+DROP FUNCTION IF EXISTS app.shift_closed_is_final();
