@@ -100,6 +100,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
                     cash_rounding_step: Some(100),
                     kiosk_kitchen_release: None,
                     tax_number: Some("01.234.567.8-012.000".into()),
+                    discount_limit_bp: None,
                 };
                 outlets::create(&tx, &owner, req).await?.id
             }

@@ -22,6 +22,7 @@ pub mod receipts;
 pub mod startup;
 pub mod state;
 pub mod sync;
+pub mod tables;
 pub mod telemetry;
 pub mod tenancy;
 

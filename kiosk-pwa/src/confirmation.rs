@@ -140,6 +140,7 @@ mod tests {
                 channel: Channel::Kiosk,
                 customer_name: Some("Siti".into()),
                 table: None,
+                table_id: None,
                 created_at_client: at(0),
                 items: vec![],
                 number: Some(number.into()),
@@ -165,8 +166,10 @@ mod tests {
             channel: Channel::Kiosk,
             customer_name: None,
             table: None,
+            table_id: None,
             items: vec![],
             subtotal_minor: 30_000,
+            discount_minor: 0,
             service_charge_minor: 0,
             tax_minor: 3_300,
             total_minor: 33_300,
@@ -183,6 +186,7 @@ mod tests {
             receipt_number: None,
             paid_at: None,
             payments: vec![],
+            discounts: vec![],
         }
     }
 

@@ -67,6 +67,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0010_till_devices.up.sql"),
                 down: include_str!("../sql/0010_till_devices.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000012_discounts_tables",
+                up: include_str!("../sql/0012_discounts_tables.up.sql"),
+                down: include_str!("../sql/0012_discounts_tables.down.sql"),
+            }),
         ]
     }
 }

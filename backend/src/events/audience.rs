@@ -126,8 +126,10 @@ mod tests {
             channel: Channel::Kiosk,
             customer_name: Some("Budi".into()),
             table: Some("12".into()),
+            table_id: None,
             items: Vec::new(),
             subtotal_minor: 25000,
+            discount_minor: 0,
             service_charge_minor: 0,
             tax_minor: 0,
             total_minor: 25000,
@@ -144,6 +146,7 @@ mod tests {
             receipt_number: None,
             paid_at: None,
             payments: Vec::new(),
+            discounts: Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod devices;
+pub mod discounts;
 pub mod events;
 pub mod money;
 pub mod orders;
@@ -14,11 +15,13 @@ pub mod payments;
 pub mod pickup;
 pub mod pricing;
 pub mod problem;
+pub mod tables;
 pub mod users;
 
 pub use auth::*;
 pub use catalog::*;
 pub use devices::*;
+pub use discounts::*;
 pub use events::*;
 pub use orders::*;
 pub use outlets::*;
@@ -26,4 +29,5 @@ pub use page::*;
 pub use payments::*;
 pub use pickup::*;
 pub use problem::*;
+pub use tables::*;
 pub use users::*;
