@@ -1,6 +1,7 @@
 //! Black-box tests over HTTP (and, for row-level security, over SQL as the
 //! app role) against the fresh database the test command prepared.
 
+mod admin_floor;
 mod admin_pages;
 mod admin_payments;
 mod auth;

@@ -116,7 +116,9 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
         "gateway_notifications" => format!(
             "INSERT INTO gateway_notifications (gateway, tenant_id, body, signature_ok, outcome) VALUES ('x', '{tenant}', '{{}}', true, 'x')"
         ),
-        "areas" => format!("INSERT INTO areas (tenant_id, id, outlet_id, name) VALUES ('{tenant}', '{id}', '{id}', 'X')"),
+        "areas" => {
+            format!("INSERT INTO areas (tenant_id, id, outlet_id, name) VALUES ('{tenant}', '{id}', '{id}', 'X')")
+        }
         "dining_tables" => format!(
             "INSERT INTO dining_tables (tenant_id, id, outlet_id, area_id, label) VALUES ('{tenant}', '{id}', '{id}', '{id}', 'X')"
         ),
