@@ -119,15 +119,20 @@ pub async fn release_tickets(tx: &ScopedTx, order: &Order) -> Result<Vec<Ticket>
     if released.is_empty() {
         return Ok(Vec::new());
     }
-    let planned = plan_tickets(&order.items);
+    open_tickets(tx, order, &plan_tickets(&order.items)).await
+}
+
+/// Opens the `planned` tickets of `order` and returns them as stored.
+async fn open_tickets(tx: &ScopedTx, order: &Order, planned: &[PlannedTicket]) -> Result<Vec<Ticket>> {
     tx.execute(
         "INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) \
          SELECT $1, (r->>'id')::uuid, $2, $3, r->>'station', 'open', r->'lines' FROM jsonb_array_elements($4::jsonb) r",
-        [tx.tenant_id().into(), order.id.into(), order.outlet_id.into(), planned_rows(&planned).into()],
+        [tx.tenant_id().into(), order.id.into(), order.outlet_id.into(), planned_rows(planned).into()],
     )
     .await?;
+    let ids: Vec<Uuid> = planned.iter().map(|t| t.id).collect();
     let rows: Vec<TicketRow> =
-        tx.query_all(&format!("{SELECT} WHERE t.order_id = $1 ORDER BY t.created_at, t.id"), [order.id.into()]).await?;
+        tx.query_all(&format!("{SELECT} WHERE t.id = ANY($1) ORDER BY t.created_at, t.id"), [ids.into()]).await?;
     rows.into_iter().map(Ticket::try_from).collect()
 }
 
@@ -135,17 +140,7 @@ pub async fn release_tickets(tx: &ScopedTx, order: &Order) -> Result<Vec<Ticket>
 /// added to a check): only those lines reach the kitchen. Returns the
 /// tickets, to be announced.
 pub async fn fire_lines(tx: &ScopedTx, order: &Order, lines: &[OrderLine]) -> Result<Vec<Ticket>> {
-    let planned = plan_tickets(lines);
-    let ids: Vec<Uuid> = planned.iter().map(|t| t.id).collect();
-    tx.execute(
-        "INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) \
-         SELECT $1, (r->>'id')::uuid, $2, $3, r->>'station', 'open', r->'lines' FROM jsonb_array_elements($4::jsonb) r",
-        [tx.tenant_id().into(), order.id.into(), order.outlet_id.into(), planned_rows(&planned).into()],
-    )
-    .await?;
-    let rows: Vec<TicketRow> =
-        tx.query_all(&format!("{SELECT} WHERE t.id = ANY($1) ORDER BY t.created_at, t.id"), [ids.into()]).await?;
-    rows.into_iter().map(Ticket::try_from).collect()
+    open_tickets(tx, order, &plan_tickets(lines)).await
 }
 
 /// Hands the tickets of order `from` to order `into` (a merged check: what

@@ -112,19 +112,12 @@ impl DiscountRequest {
         if !(1..=max).contains(&req.value) {
             errors.add("value", CodedError::out_of_range(1, max));
         }
-        let reason = req.reason.trim();
-        if reason.is_empty() {
-            errors.add("reason", Code::ReasonRequired);
-        } else if reason.chars().count() > REASON_MAX {
-            errors.add("reason", CodedError::too_long(REASON_MAX));
-        } else if reason.chars().any(char::is_control) {
-            errors.add("reason", Code::ControlCharacters);
-        }
+        let reason = errors.take("reason", crate::tenancy::names::reason(&req.reason, REASON_MAX));
         errors.finish()?;
         Ok(DiscountRequest {
             client_discount_id: req.client_discount_id,
             terms: DiscountTerms { line_id: req.line_id, kind: req.kind, value: req.value },
-            reason: reason.to_string(),
+            reason: reason.unwrap_or_default(),
         })
     }
 
