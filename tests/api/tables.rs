@@ -351,6 +351,17 @@ async fn the_floor_is_kept_by_managers_and_worked_by_the_outlets_cashiers_only()
     let r = app.post("/api/v1/orders", Some(&f.cashier), &counter).await.expect(422);
     assert_eq!(field_code(&r, "table_id"), "table_checks_only");
 
+    // Five cashiers seating the same free table at once: one check.
+    let cashier = f.cashier.as_str();
+    let attempts = (0..5).map(|_| {
+        let body = fixtures::table_order(f.outlet, f.tables[1], vec![fixtures::line(f.teh, 1)]);
+        async move { app.post("/api/v1/orders", Some(cashier), body).await }
+    });
+    let mut statuses: Vec<u16> =
+        futures_util::future::join_all(attempts).await.iter().map(|r| r.status.as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [201, 409, 409, 409, 409]);
+
     // Who may not: a cashier keeps no floor; a kiosk, kitchen staff and
     // displays work no checks; another outlet's cashier and another brand see none of it.
     let r = app
