@@ -211,7 +211,7 @@ mod tests {
     fn placed_online_it_is_confirmed_at_once_and_never_goes_back() {
         let order = queued("K1-5");
         let server = server_order(order.client_order_id, "K1-5", OrderStatus::Placed, 2);
-        let mut shown = Confirmation::placed(&order, &Placement::Placed(server.clone()));
+        let mut shown = Confirmation::placed(&order, &Placement::Placed(Box::new(server.clone())));
         assert_eq!((shown.delivery, shown.order_id), (Delivery::Confirmed, Some(server.id)));
 
         let ready = Order { status: OrderStatus::Ready, updated_at: at(9), ..server.clone() };
@@ -227,7 +227,7 @@ mod tests {
     fn paid_by_event_or_reload_and_it_stays_paid() {
         let order = queued("K1-5");
         let server = server_order(order.client_order_id, "K1-5", OrderStatus::Placed, 2);
-        let mut shown = Confirmation::placed(&order, &Placement::Placed(server.clone()));
+        let mut shown = Confirmation::placed(&order, &Placement::Placed(Box::new(server.clone())));
         assert!(!shown.is_paid());
 
         // Another order's news changes nothing.
