@@ -124,8 +124,11 @@ async fn a_table_with_two_rounds_moves_splits_and_is_paid_by_cash_and_qris() {
     assert_eq!((replayed.items.len(), replayed.total_minor), (2, 72_600), "a replayed round adds nothing");
     let other = AddRound { lines: vec![fixtures::line(f.teh, 3)], ..second.clone() };
     assert_eq!(code(&f.round(&f.cashier, check.id, &other).await.expect(409)), "client_round_id_reused");
-    let live: Vec<_> =
-        kitchen.drain(Duration::from_millis(700)).await.into_iter().filter(|e| e.event == "ticket.created").collect();
+    let seen = kitchen.drain(Duration::from_millis(700)).await;
+    let updated: Vec<_> = seen.iter().filter(|e| e.event == "order.updated").collect();
+    assert_eq!(updated.len(), 1, "screens hear the check's new total once: {seen:?}");
+    assert_eq!(updated[0].data["total_minor"], 72_600);
+    let live: Vec<_> = seen.into_iter().filter(|e| e.event == "ticket.created").collect();
     assert_eq!(live.len(), 1, "one ticket for the round: {live:?}");
     assert_eq!(live[0].data["lines"][0]["name"], "Es Teh");
     assert_eq!(live[0].data["lines"].as_array().map(Vec::len), Some(1));

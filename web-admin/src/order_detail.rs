@@ -202,9 +202,15 @@ pub struct DetailBody {
 impl DetailBody {
     /// The events that may change this page.
     fn order_events(&self) -> String {
-        [EventKind::OrderStatusChanged, EventKind::PaymentUpdated, EventKind::OrderPaid, EventKind::RefundUpdated]
-            .map(EventKind::as_str)
-            .join(",")
+        [
+            EventKind::OrderStatusChanged,
+            EventKind::OrderUpdated,
+            EventKind::PaymentUpdated,
+            EventKind::OrderPaid,
+            EventKind::RefundUpdated,
+        ]
+        .map(EventKind::as_str)
+        .join(",")
     }
 
     /// True while a refused refund form is shown again: fetching the body on

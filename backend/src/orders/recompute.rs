@@ -80,6 +80,14 @@ pub(crate) async fn recompute(tx: &ScopedTx, order_id: Uuid, mut lines: Vec<Orde
     store(tx, order_id, &lines, t.subtotal_minor, discount, t.service_charge_minor, t.tax_minor, t.total_minor).await
 }
 
+/// Tells the outlet's screens that `order` changed (its lines, money or
+/// table), as it is now.
+pub(crate) async fn announce(tx: &ScopedTx, actor: &crate::auth::Actor, order_id: Uuid) -> Result<Order> {
+    let order = super::read(tx, actor, order_id).await?;
+    tx.append_event(order.outlet_id, pos_wire::LiveEvent::OrderUpdated(order.clone())).await?;
+    Ok(order)
+}
+
 /// Writes an order's lines and money as given.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn store(

@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use super::{
     lifecycle::Move,
-    recompute::{lock_open, recompute},
+    recompute::{announce, lock_open, recompute},
     status::set_status,
 };
 use crate::{
@@ -60,7 +60,7 @@ pub async fn move_check(tx: &ScopedTx, actor: &Actor, order_id: Uuid, req: MoveC
     let after = serde_json::json!({"table_id": seat.table_id, "table": seat.label});
     audit::record(tx, actor, "check.move", "order", Some(order.id), Some(order.outlet_id), Some(before), Some(after))
         .await?;
-    super::read(tx, actor, order.id).await
+    announce(tx, actor, order.id).await
 }
 
 /// Moves the lines (and kitchen tickets) of check `req.from_order_id` into
@@ -101,7 +101,7 @@ pub async fn merge_checks(tx: &ScopedTx, actor: &Actor, into_id: Uuid, req: Merg
     audit::record(tx, actor, "check.merge", "order", Some(into.id), Some(into.outlet_id), None, Some(record.clone()))
         .await?;
     audit::record(tx, actor, "check.merge", "order", Some(from.id), Some(from.outlet_id), None, Some(record)).await?;
-    super::read(tx, actor, into.id).await
+    announce(tx, actor, into.id).await
 }
 
 /// Whether any of `orders` has a discount in force.

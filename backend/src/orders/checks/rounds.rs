@@ -12,7 +12,12 @@ use crate::{
     auth::Actor,
     db::ScopedTx,
     error::{Code, Error, Result},
-    orders::{intake::price_now, lifecycle::Move, recompute::recompute, status::set_status},
+    orders::{
+        intake::price_now,
+        lifecycle::Move,
+        recompute::{announce, recompute},
+        status::set_status,
+    },
     tenancy::audit,
 };
 
@@ -86,5 +91,5 @@ pub async fn add_round(tx: &ScopedTx, actor: &Actor, order_id: Uuid, req: AddRou
     let after = serde_json::json!({"client_round_id": req.client_round_id, "line_ids": line_ids,
                                    "subtotal_minor": updated.subtotal_minor, "total_minor": updated.total_minor});
     audit::record(tx, actor, "check.round", "order", Some(order.id), Some(order.outlet_id), None, Some(after)).await?;
-    Ok(Round::Added(crate::orders::read(tx, actor, order.id).await?))
+    Ok(Round::Added(announce(tx, actor, order.id).await?))
 }

@@ -20,7 +20,10 @@ use crate::{
     auth::Actor,
     db::ScopedTx,
     error::{Code, CodedError, Error, FieldErrors, Result},
-    orders::{COLUMNS, OrderRow, recompute::lock_open, recompute::store},
+    orders::{
+        COLUMNS, OrderRow,
+        recompute::{announce, lock_open, store},
+    },
     tenancy::audit,
 };
 
@@ -178,7 +181,7 @@ pub async fn split_check(tx: &ScopedTx, actor: &Actor, order_id: Uuid, req: Spli
     audit::record(tx, actor, "check.split", "order", Some(new_order.id), Some(order.outlet_id), None, Some(record))
         .await?;
     Ok(Split::Created(SplitResult {
-        order: crate::orders::read(tx, actor, order.id).await?,
+        order: announce(tx, actor, order.id).await?,
         new_order: crate::orders::read(tx, actor, new_order.id).await?,
     }))
 }

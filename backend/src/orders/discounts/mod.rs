@@ -19,7 +19,7 @@ use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::recompute::{discount_terms, line_totals, lock_open, recompute};
+use super::recompute::{announce, discount_terms, line_totals, lock_open, recompute};
 use crate::{
     approvals::{self, ApprovalFor},
     auth::{Actor, rate_limit::RateLimiter},
@@ -255,7 +255,7 @@ pub async fn add_discount(
         Some(record),
     )
     .await?;
-    Ok(Discounted::Created(super::read(tx, actor, order.id).await?))
+    Ok(Discounted::Created(announce(tx, actor, order.id).await?))
 }
 
 /// The same `client_discount_id` again: the order as it is now when the
@@ -311,6 +311,7 @@ pub async fn remove_discount(tx: &ScopedTx, actor: &Actor, order_id: Uuid, disco
         let before = serde_json::to_value(&discount).map_err(anyhow::Error::from)?;
         let after = serde_json::json!({"removed": true, "order_discount_minor": updated.discount_minor,
                                        "order_total_minor": updated.total_minor});
+        announce(tx, actor, order.id).await?;
         audit::record(
             tx,
             actor,
