@@ -100,6 +100,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
                     cash_rounding_step: Some(100),
                     kiosk_kitchen_release: None,
                     tax_number: Some("01.234.567.8-012.000".into()),
+                    discount_limit_bp: None,
                 };
                 outlets::create(&tx, &owner, req).await?.id
             }
@@ -124,6 +125,9 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
     }
 
     seed_menu(&tx, &owner).await?;
+    for outlet_id in &outlet_ids {
+        seed_floor(&tx, &owner, *outlet_id).await?;
+    }
 
     let ttl = state.settings.pairing_code_ttl.as_secs();
     let key = state.settings.token_secret.expose();
@@ -249,6 +253,32 @@ fn modifier_groups(mods: Mods) -> Vec<ModifierGroup> {
 }
 
 /// The demo café menu (about 30 items), created once.
+/// The dining room of each outlet, once: an area inside with six tables
+/// and a terrace with four, for checks on the till.
+async fn seed_floor(tx: &ScopedTx, owner: &Actor, outlet_id: uuid::Uuid) -> Result<(), crate::Error> {
+    if !crate::tables::list_areas(tx, owner, outlet_id).await?.is_empty() {
+        return Ok(());
+    }
+    for (position, (area, labels)) in
+        [("Dalam", ["1", "2", "3", "4", "5", "6"].as_slice()), ("Teras", ["T1", "T2", "T3", "T4"].as_slice())]
+            .into_iter()
+            .enumerate()
+    {
+        let req = pos_wire::CreateArea { name: area.into(), position: Some(position as i32) };
+        let area = crate::tables::create_area(tx, owner, outlet_id, req).await?;
+        for (i, label) in labels.iter().enumerate() {
+            let req = pos_wire::CreateTable {
+                area_id: area.id,
+                label: (*label).into(),
+                seats: Some(if i % 3 == 0 { 2 } else { 4 }),
+                position: Some(i as i32),
+            };
+            crate::tables::create_table(tx, owner, outlet_id, req).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn seed_menu(tx: &ScopedTx, owner: &Actor) -> Result<(), crate::Error> {
     if !categories::list(tx).await?.is_empty() {
         return Ok(());

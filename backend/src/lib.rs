@@ -24,6 +24,7 @@ pub mod shifts;
 pub mod startup;
 pub mod state;
 pub mod sync;
+pub mod tables;
 pub mod telemetry;
 pub mod tenancy;
 

@@ -160,7 +160,10 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::events::http::routes)
         .configure(crate::payments::refunds::http::routes)
         .configure(crate::receipts::http::routes)
-        .configure(crate::shifts::http::routes);
+        .configure(crate::shifts::http::routes)
+        .configure(crate::orders::discounts::http::routes)
+        .configure(crate::orders::checks::http::routes)
+        .configure(crate::tables::http::routes);
 }
 
 /// Where `static/`, `templates/` and the built kiosk live: `POS_ASSETS_DIR`,

@@ -206,6 +206,7 @@ impl Checkout<'_> {
             channel: Channel::Kiosk,
             customer_name,
             table,
+            table_id: None,
             created_at_client,
             items: self
                 .lines

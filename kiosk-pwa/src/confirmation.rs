@@ -140,6 +140,7 @@ mod tests {
                 channel: Channel::Kiosk,
                 customer_name: Some("Siti".into()),
                 table: None,
+                table_id: None,
                 created_at_client: at(0),
                 items: vec![],
                 number: Some(number.into()),
@@ -165,8 +166,10 @@ mod tests {
             channel: Channel::Kiosk,
             customer_name: None,
             table: None,
+            table_id: None,
             items: vec![],
             subtotal_minor: 30_000,
+            discount_minor: 0,
             service_charge_minor: 0,
             tax_minor: 3_300,
             total_minor: 33_300,
@@ -183,6 +186,7 @@ mod tests {
             receipt_number: None,
             paid_at: None,
             payments: vec![],
+            discounts: vec![],
         }
     }
 
@@ -207,7 +211,7 @@ mod tests {
     fn placed_online_it_is_confirmed_at_once_and_never_goes_back() {
         let order = queued("K1-5");
         let server = server_order(order.client_order_id, "K1-5", OrderStatus::Placed, 2);
-        let mut shown = Confirmation::placed(&order, &Placement::Placed(server.clone()));
+        let mut shown = Confirmation::placed(&order, &Placement::Placed(Box::new(server.clone())));
         assert_eq!((shown.delivery, shown.order_id), (Delivery::Confirmed, Some(server.id)));
 
         let ready = Order { status: OrderStatus::Ready, updated_at: at(9), ..server.clone() };
@@ -223,7 +227,7 @@ mod tests {
     fn paid_by_event_or_reload_and_it_stays_paid() {
         let order = queued("K1-5");
         let server = server_order(order.client_order_id, "K1-5", OrderStatus::Placed, 2);
-        let mut shown = Confirmation::placed(&order, &Placement::Placed(server.clone()));
+        let mut shown = Confirmation::placed(&order, &Placement::Placed(Box::new(server.clone())));
         assert!(!shown.is_paid());
 
         // Another order's news changes nothing.

@@ -71,6 +71,8 @@ fn for_screens(event: WireEvent) -> Option<LiveEvent> {
     Some(match event {
         W::OrderCreated(order) => LiveEvent::OrderCreated(Box::new(order)),
         W::OrderStatusChanged(change) => LiveEvent::OrderStatusChanged(Box::new(change.order)),
+        // Staff discounted the kiosk's order before it was paid: new totals.
+        W::OrderUpdated(order) => LiveEvent::OrderStatusChanged(Box::new(order)),
         W::TicketCreated(ticket) | W::TicketUpdated(ticket) => LiveEvent::TicketUpdated(Box::new(ticket)),
         W::PickupUpdated(entry) => LiveEvent::PickupUpdated(entry),
         W::MenuItemUpdated(_) | W::MenuAvailabilityChanged(_) | W::MenuCategoryUpdated(_) | W::OutletUpdated(_) => {

@@ -290,8 +290,10 @@ mod tests {
             channel: Channel::Kiosk,
             customer_name: Some("Siti".into()),
             table: None,
+            table_id: None,
             items: vec![],
             subtotal_minor: total,
+            discount_minor: 0,
             service_charge_minor: 0,
             tax_minor: 0,
             total_minor: total,
@@ -308,6 +310,7 @@ mod tests {
             receipt_number: None,
             paid_at: None,
             payments: vec![],
+            discounts: vec![],
         }
     }
 

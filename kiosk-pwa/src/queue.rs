@@ -112,8 +112,8 @@ impl QueuedOrder {
 /// How placing an order ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Placement {
-    /// The server has it.
-    Placed(Order),
+    /// The server has it (boxed: an order is much larger than the other variants).
+    Placed(Box<Order>),
     /// Saved, and on its way through the queue (offline, or no answer).
     Queued,
     /// The server refused it as it stands (sold out, another price...):
@@ -221,7 +221,7 @@ impl OrderQueue {
                 order.state = Delivery::Confirmed;
                 order.outcome = Some(PushOutcome::Created);
                 order.order = Some(server.clone());
-                Placement::Placed(server)
+                Placement::Placed(Box::new(server))
             }
             Err(ApiError::Problem(problem)) if problem.status == 422 => Placement::Refused(problem),
             // No answer, server trouble, anything else: the queue sends it

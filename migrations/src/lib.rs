@@ -73,6 +73,11 @@ impl MigratorTrait for Migrator {
                 down: include_str!("../sql/0011_shifts.down.sql"),
             }),
             Box::new(SqlMigration {
+                name: "m20261203_000012_discounts_tables",
+                up: include_str!("../sql/0012_discounts_tables.up.sql"),
+                down: include_str!("../sql/0012_discounts_tables.down.sql"),
+            }),
+            Box::new(SqlMigration {
                 name: "m20261203_000014_payment_followups",
                 up: include_str!("../sql/0014_payment_followups.up.sql"),
                 down: include_str!("../sql/0014_payment_followups.down.sql"),

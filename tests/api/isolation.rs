@@ -97,6 +97,36 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::GET, "/api/v1/shifts/{shift}/report", None),
         (Method::GET, "/api/v1/shifts/{shift}/report.html", None),
         (Method::GET, "/api/v1/outlets/{outlet}/events", None),
+        (Method::GET, "/api/v1/outlets/{outlet}/areas", None),
+        (Method::POST, "/api/v1/outlets/{outlet}/areas", Some(json!({"name": "Hijacked"}))),
+        (Method::PATCH, "/api/v1/areas/{area}", Some(json!({"name": "Hijacked"}))),
+        (Method::DELETE, "/api/v1/areas/{area}", None),
+        (Method::GET, "/api/v1/outlets/{outlet}/tables", None),
+        (Method::POST, "/api/v1/outlets/{outlet}/tables", Some(json!({"area_id": Uuid::nil(), "label": "X"}))),
+        (Method::GET, "/api/v1/tables/{table}", None),
+        (Method::PATCH, "/api/v1/tables/{table}", Some(json!({"label": "Hijacked"}))),
+        (Method::DELETE, "/api/v1/tables/{table}", None),
+        (
+            Method::POST,
+            "/api/v1/orders/{check}/rounds",
+            Some(json!({"client_round_id": Uuid::now_v7(), "lines": [{"menu_item_id": Uuid::nil(), "qty": 1}]})),
+        ),
+        (Method::POST, "/api/v1/orders/{check}/move", Some(json!({"table_id": Uuid::nil()}))),
+        (Method::POST, "/api/v1/orders/{check}/merge", Some(json!({"from_order_id": Uuid::nil()}))),
+        (
+            Method::POST,
+            "/api/v1/orders/{check}/split",
+            Some(json!({"client_order_id": Uuid::now_v7(), "lines": [{"line_id": Uuid::nil(), "qty": 1}]})),
+        ),
+        (Method::POST, "/api/v1/orders/{check}/split-evenly", Some(json!({"ways": 2}))),
+        (
+            Method::POST,
+            "/api/v1/orders/{check}/discounts",
+            Some(
+                json!({"client_discount_id": Uuid::now_v7(), "kind": "percent", "value": 10000, "reason": "hijacked"}),
+            ),
+        ),
+        (Method::DELETE, "/api/v1/orders/{check}/discounts/{discount}", None),
         (Method::GET, "/api/v1/outlets/{outlet}/pickup", None),
         // Endpoints that take the id in the query string.
         (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
@@ -163,6 +193,11 @@ struct Victim {
     payment: Uuid,
     /// An open shift on a till of the outlet.
     shift: Uuid,
+    area: Uuid,
+    table: Uuid,
+    /// An open check at `table`, with the discount `discount`.
+    check: Uuid,
+    discount: Uuid,
 }
 
 async fn victim(app: &TestApp, name: &str) -> Victim {
@@ -180,7 +215,8 @@ async fn victim(app: &TestApp, name: &str) -> Victim {
     let paid = pos_tests::paying::pay(app, &tenant.token, order, pos_tests::paying::card(1_000)).await.expect(201);
     let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
     let shift = open_shift(app, &tenant.token, outlet).await;
-    Victim { tenant, outlet, user, device, category, item, order, ticket, payment, shift }
+    let (area, table, check, discount) = floor_and_check(app, &tenant.token, outlet, item).await;
+    Victim { tenant, outlet, user, device, category, item, order, ticket, payment, shift, area, table, check, discount }
 }
 
 /// Opens a shift on a new till of `outlet`.
@@ -189,6 +225,25 @@ async fn open_shift(app: &TestApp, token: &str, outlet: Uuid) -> Uuid {
     let body = pos_wire::OpenShift { device_id: till, opening_float_minor: 100_000, client_shift_id: None };
     let r = app.post("/api/v1/shifts", Some(token), body).await.expect(201);
     r.body["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// An area with a table, and a discounted check open at it: (area, table, check, discount).
+async fn floor_and_check(app: &TestApp, token: &str, outlet: Uuid, item: Uuid) -> (Uuid, Uuid, Uuid, Uuid) {
+    let id = |r: Reply| -> Uuid { r.body["id"].as_str().unwrap().parse().unwrap() };
+    let area = id(app
+        .post(&format!("/api/v1/outlets/{outlet}/areas"), Some(token), json!({"name": "Teras"}))
+        .await
+        .expect(201));
+    let body = json!({"area_id": area, "label": "T1"});
+    let table = id(app.post(&format!("/api/v1/outlets/{outlet}/tables"), Some(token), body).await.expect(201));
+    let mut order = pos_tests::order_body(app, token, outlet, item, 1).await;
+    order.channel = pos_wire::Channel::Table;
+    order.table_id = Some(table);
+    let check = id(app.post("/api/v1/orders", Some(token), order).await.expect(201));
+    let body = json!({"client_discount_id": Uuid::now_v7(), "kind": "percent", "value": 500, "reason": "Member"});
+    let discounted = app.post(&format!("/api/v1/orders/{check}/discounts"), Some(token), body).await.expect(201);
+    let discount = discounted.body["discounts"][0]["id"].as_str().unwrap().parse().unwrap();
+    (area, table, check, discount)
 }
 
 async fn order_and_ticket(app: &TestApp, token: &str, outlet: Uuid, item: Uuid) -> (Uuid, Uuid) {
@@ -210,6 +265,10 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
         // Still open, with nothing moved.
         app.get(&format!("/api/v1/shifts/{}/report", v.shift), owner_token).await.body["cash"].to_string(),
         app.get(&format!("/api/v1/shifts/{}", v.shift), owner_token).await.text,
+        // With its lines, table and discounts.
+        app.get(&format!("/api/v1/orders/{}", v.check), owner_token).await.text,
+        app.get(&format!("/api/v1/outlets/{}/tables", v.outlet), owner_token).await.text,
+        app.get(&format!("/api/v1/outlets/{}/areas", v.outlet), owner_token).await.text,
     ]
 }
 
@@ -219,9 +278,20 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
 async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped: bool) {
     for (method, template, body) in targeted_endpoints() {
         if outlet_scoped
-            && !["{outlet}", "{user}", "{device}", "{order}", "{ticket}", "{payment}", "{shift}"]
-                .iter()
-                .any(|p| template.contains(p))
+            && ![
+                "{outlet}",
+                "{user}",
+                "{device}",
+                "{order}",
+                "{ticket}",
+                "{payment}",
+                "{shift}",
+                "{area}",
+                "{table}",
+                "{check}",
+            ]
+            .iter()
+            .any(|p| template.contains(p))
         {
             continue;
         }
@@ -234,7 +304,11 @@ async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped
             .replace("{order}", &v.order.to_string())
             .replace("{ticket}", &v.ticket.to_string())
             .replace("{payment}", &v.payment.to_string())
-            .replace("{shift}", &v.shift.to_string());
+            .replace("{shift}", &v.shift.to_string())
+            .replace("{area}", &v.area.to_string())
+            .replace("{table}", &v.table.to_string())
+            .replace("{check}", &v.check.to_string())
+            .replace("{discount}", &v.discount.to_string());
         let r: Reply = app.call(method.clone(), &path, Some(token), body).await;
         // A list filtered by a foreign id may answer, but must be empty.
         if r.status == 200
@@ -305,6 +379,10 @@ async fn another_tenant_is_invisible_and_untouchable() {
         b.ticket,
         b.payment,
         b.shift,
+        b.area,
+        b.table,
+        b.check,
+        b.discount,
     ];
     for (who, token) in attackers {
         attack(&app, who, token, &b, false).await;
@@ -339,6 +417,10 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         ticket: Uuid::nil(),
         payment: Uuid::nil(),
         shift: Uuid::nil(),
+        area: Uuid::nil(),
+        table: Uuid::nil(),
+        check: Uuid::nil(),
+        discount: Uuid::nil(),
         tenant: t.clone(),
     };
     let (sibling_user, _) = app.create_staff(&t.token, "cashier", &[sibling.outlet]).await;
@@ -349,7 +431,21 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
     let paid = pos_tests::paying::pay(&app, &t.token, order, pos_tests::paying::card(1_000)).await.expect(201);
     let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
     let shift = open_shift(&app, &t.token, sibling.outlet).await;
-    let sibling = Victim { user: sibling_user, device: sibling_device, item, order, ticket, payment, shift, ..sibling };
+    let (area, table, check, discount) = floor_and_check(&app, &t.token, sibling.outlet, item).await;
+    let sibling = Victim {
+        user: sibling_user,
+        device: sibling_device,
+        item,
+        order,
+        ticket,
+        payment,
+        shift,
+        area,
+        table,
+        check,
+        discount,
+        ..sibling
+    };
     let before = snapshot(&app, &t.token, &sibling).await;
 
     let (_, manager) = app.create_staff(&t.token, "manager", &[home]).await;

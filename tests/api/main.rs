@@ -1,6 +1,7 @@
 //! Black-box tests over HTTP (and, for row-level security, over SQL as the
 //! app role) against the fresh database the test command prepared.
 
+mod admin_floor;
 mod admin_pages;
 mod admin_payments;
 mod auth;
@@ -8,6 +9,7 @@ mod bodies;
 mod catalog;
 mod codes;
 mod devices;
+mod discounts;
 mod fanout;
 mod isolation;
 mod mail;
@@ -24,4 +26,5 @@ mod sql_rls;
 mod staff;
 mod startup;
 mod streams;
+mod tables;
 mod webhooks;

@@ -146,7 +146,7 @@ async fn a_day_at_the_till_closes_with_a_variance_and_the_z_report_matches_the_o
     assert_eq!(x.refunds.len(), 1);
     assert_eq!((x.refunds[0].method, x.refunds[0].count, x.refunds[0].amount_minor), (PaymentMethod::Cash, 1, 10_000));
     assert_eq!(x.refunds_total_minor, 10_000);
-    assert_eq!(x.discounts_minor, 0, "no discounts until orders carry them");
+    assert_eq!(x.discounts_minor, 0, "no order of this day was discounted");
     let voided = &orders[4];
     assert_eq!((x.voids.count, x.voids.amount_minor), (1, voided.total_minor));
     assert_eq!(x.cash_rounding_minor, rounding);
@@ -479,4 +479,44 @@ async fn the_database_keeps_a_closed_shift_as_it_was_closed() {
     assert!(added.is_err_and(|e| e.to_string().contains("is closed")), "cash moved in a closed shift");
     drop(tx);
     assert_eq!(report(&app, &s.cashier, shift.id).await, z);
+}
+
+#[tokio::test]
+async fn the_shift_report_counts_the_discounts_of_the_orders_it_took_money_for() {
+    let app = TestApp::spawn().await;
+    let (s, till) = shop_with_till(&app).await;
+    let shift: Shift = open(&app, &s.cashier, &open_body(till, 0, None)).await.expect(201).json();
+    let discount = |value: i64| pos_wire::CreateDiscount {
+        client_discount_id: Uuid::now_v7(),
+        line_id: None,
+        kind: pos_wire::DiscountKind::Percent,
+        value,
+        reason: "Member".into(),
+        approval: None,
+    };
+    let mut given = 0;
+    for value in [500, 1_000] {
+        let o = s.counter_order(&app, 2).await;
+        let discounted: Order = app
+            .post(&format!("/api/v1/orders/{}/discounts", o.id), Some(&s.t.token), discount(value))
+            .await
+            .expect(201)
+            .json();
+        assert!(discounted.discount_minor > 0);
+        given += discounted.discount_minor;
+        // Paid in two payments: the discount still counts once.
+        let half = discounted.total_minor / 2;
+        pay(&app, &s.cashier, o.id, in_shift(card(half), shift.id)).await.expect(201);
+        let rest = discounted.total_minor - half;
+        pay(&app, &s.cashier, o.id, in_shift(cash(rest, Some(rest + 10_000)), shift.id)).await.expect(201);
+    }
+    // A discounted order paid outside the shift is not this shift's.
+    let elsewhere = s.counter_order(&app, 1).await;
+    let d: Order = app
+        .post(&format!("/api/v1/orders/{}/discounts", elsewhere.id), Some(&s.t.token), discount(500))
+        .await
+        .expect(201)
+        .json();
+    pay(&app, &s.cashier, elsewhere.id, card(d.total_minor)).await.expect(201);
+    assert_eq!(report(&app, &s.cashier, shift.id).await.discounts_minor, given);
 }

@@ -135,6 +135,20 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
             "INSERT INTO account_tokens (tenant_id, id, user_id, purpose, token_hash, expires_at) \
              VALUES ('{tenant}', '{id}', '{id}', 'invitation', '\\x00', now())"
         ),
+        "areas" => {
+            format!("INSERT INTO areas (tenant_id, id, outlet_id, name) VALUES ('{tenant}', '{id}', '{id}', 'X')")
+        }
+        "dining_tables" => format!(
+            "INSERT INTO dining_tables (tenant_id, id, outlet_id, area_id, label) VALUES ('{tenant}', '{id}', '{id}', '{id}', 'X')"
+        ),
+        "order_discounts" => format!(
+            "INSERT INTO order_discounts (tenant_id, id, outlet_id, order_id, client_discount_id, payload_hash, kind, value, reason) \
+             VALUES ('{tenant}', '{id}', '{id}', '{id}', '{id}', '\\x00', 'amount', 1, 'x')"
+        ),
+        "check_rounds" => format!(
+            "INSERT INTO check_rounds (tenant_id, id, outlet_id, order_id, client_round_id, payload_hash, line_ids) \
+             VALUES ('{tenant}', '{id}', '{id}', '{id}', '{id}', '\\x00', '{{}}')"
+        ),
         other => panic!("table {other} has no insert in the RLS suite: add one"),
     }
 }

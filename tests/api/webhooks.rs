@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 const WEBHOOK: &str = "/api/v1/payments/webhooks/midtrans";
 
-async fn standin(app: &TestApp, base: &str, path: &str) -> Value {
+pub(crate) async fn standin(app: &TestApp, base: &str, path: &str) -> Value {
     let r = app.client.post(format!("{base}{path}")).send().await.unwrap();
     TestApp::read(r).await.body
 }
@@ -26,7 +26,7 @@ async fn charges(app: &TestApp, base: &str) -> Vec<Value> {
     TestApp::read(r).await.body["charges"].as_array().cloned().unwrap_or_default()
 }
 
-fn gateway_id(p: &Payment) -> String {
+pub(crate) fn gateway_id(p: &Payment) -> String {
     format!("pay-{}", p.id)
 }
 
@@ -44,7 +44,7 @@ fn notification(order_id: &str, status: &str, gross: i64, key: &str) -> Value {
 }
 
 /// Waits (at most 5 s) until the payment `p` of order `o` is `status`.
-async fn until(app: &TestApp, token: &str, o: Uuid, p: Uuid, status: PaymentStatus) -> pos_wire::Order {
+pub(crate) async fn until(app: &TestApp, token: &str, o: Uuid, p: Uuid, status: PaymentStatus) -> pos_wire::Order {
     for _ in 0..100 {
         let read = order(app, token, o).await;
         if read.payments.iter().any(|x| x.id == p && x.status == status) {

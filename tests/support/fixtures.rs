@@ -44,6 +44,7 @@ pub fn outlet(name: &str) -> CreateOutlet {
         cash_rounding_step: None,
         kiosk_kitchen_release: None,
         tax_number: None,
+        discount_limit_bp: None,
     }
 }
 
@@ -187,6 +188,7 @@ pub fn order_at(outlet: Uuid, channel: Channel, lines: Vec<OrderLineRequest>, at
         channel,
         customer_name: None,
         table: None,
+        table_id: None,
         created_at_client: at,
         items: lines,
         number: None,
@@ -197,6 +199,11 @@ pub fn order_at(outlet: Uuid, channel: Channel, lines: Vec<OrderLineRequest>, at
 /// A counter order of `lines` at `outlet`.
 pub fn counter_order(outlet: Uuid, lines: Vec<OrderLineRequest>) -> CreateOrder {
     order(outlet, Channel::Counter, lines)
+}
+
+/// A check of `lines` seated at `table` of `outlet`.
+pub fn table_order(outlet: Uuid, table: Uuid, lines: Vec<OrderLineRequest>) -> CreateOrder {
+    CreateOrder { table_id: Some(table), ..order(outlet, Channel::Table, lines) }
 }
 
 /// A kiosk order of `lines` at `outlet`.

@@ -15,6 +15,7 @@ mod dashboard;
 mod devices;
 mod error;
 mod fields;
+mod floor;
 mod htmx;
 pub mod i18n;
 mod item_form;
@@ -102,6 +103,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/outlets/{id}/archive", web::post().to(outlets::archive))
             .route("/outlets/{id}/devices", web::get().to(devices::for_outlet))
             .route("/outlets/{id}/devices", web::post().to(devices::create))
+            .route("/outlets/{id}/tables", web::get().to(floor::show))
+            .route("/outlets/{id}/tables", web::post().to(floor::create_table))
+            .route("/outlets/{id}/areas", web::post().to(floor::create_area))
+            .route("/areas/{id}", web::post().to(floor::rename_area))
+            .route("/areas/{id}/delete", web::post().to(floor::delete_area))
+            .route("/tables/{id}", web::post().to(floor::update_table))
+            .route("/tables/{id}/delete", web::post().to(floor::delete_table))
             .route("/devices", web::get().to(devices::overview))
             .route("/devices/{id}/revoke", web::post().to(devices::revoke))
             .route("/staff", web::get().to(staff::list))

@@ -19,7 +19,7 @@ use crate::{
     error::{AdminError, parse_id},
     localtime,
     money::format_money,
-    order_money::{RefundEntry, refunds_of},
+    order_money::{RefundEntry, discounts_of, refunds_of},
     orders::{OrderView, payment_key},
     refund_form::{RefundForm, RefundFormView},
     session::{Admin, Ctx, NoticeQuery},
@@ -141,6 +141,20 @@ pub struct RefundView {
     pub when: String,
 }
 
+/// A discount on the order or one of its lines.
+pub struct DiscountView {
+    /// The line's name, for a line discount.
+    pub line: Option<String>,
+    /// `10%` or the amount, as given.
+    pub given: String,
+    pub amount: String,
+    pub reason: String,
+    pub by: Option<String>,
+    pub approved_by: Option<String>,
+    pub removed: bool,
+    pub when: String,
+}
+
 /// Where the order's money stands.
 pub struct MoneyView {
     pub payment_status: &'static str,
@@ -183,14 +197,23 @@ pub struct DetailBody {
     pub money: MoneyView,
     pub payments: Vec<PaymentView>,
     pub refunds: Vec<RefundView>,
+    pub discounts: Vec<DiscountView>,
+    /// Everything the discounts in force take off, when any.
+    pub discount_total: Option<String>,
 }
 
 impl DetailBody {
     /// The events that may change this page.
     fn order_events(&self) -> String {
-        [EventKind::OrderStatusChanged, EventKind::PaymentUpdated, EventKind::OrderPaid, EventKind::RefundUpdated]
-            .map(EventKind::as_str)
-            .join(",")
+        [
+            EventKind::OrderStatusChanged,
+            EventKind::OrderUpdated,
+            EventKind::PaymentUpdated,
+            EventKind::OrderPaid,
+            EventKind::RefundUpdated,
+        ]
+        .map(EventKind::as_str)
+        .join(",")
     }
 
     /// True while a refused refund form is shown again: fetching the body on
@@ -218,6 +241,7 @@ pub(crate) async fn load(tx: &ScopedTx, actor: &Actor, ctx: &Ctx, id: Uuid) -> R
     let outlet = outlets::get(tx, order.outlet_id).await?;
     let payments = order.payments.clone();
     let refunds = refunds_of(tx, id).await?;
+    let discounts = discounts_of(tx, id).await?;
     let tz = localtime::zone(&outlet.timezone);
     let currency = order.currency.clone();
     let payment_views: Vec<PaymentView> = payments.iter().map(|p| PaymentView::of(p, &currency, tz, ctx)).collect();
@@ -236,7 +260,27 @@ pub(crate) async fn load(tx: &ScopedTx, actor: &Actor, ctx: &Ctx, id: Uuid) -> R
             when: localtime::date_time(&r.created_at, tz),
         })
         .collect();
+    let discounts = discounts
+        .into_iter()
+        .map(|d| DiscountView {
+            line: d.line_id.and_then(|l| order.items.iter().find(|i| i.line_id == l)).map(|i| i.name.clone()),
+            given: if d.kind == pos_wire::DiscountKind::Percent.as_str() {
+                crate::percent::format_percent(i32::try_from(d.value).unwrap_or(0)) + "%"
+            } else {
+                format_money(d.value, &currency, ctx.tr)
+            },
+            amount: format_money(d.amount_minor, &currency, ctx.tr),
+            reason: d.reason,
+            by: d.user_name,
+            approved_by: d.approver_name,
+            removed: d.removed,
+            when: localtime::date_time(&d.created_at, tz),
+        })
+        .collect();
+    let discount_total = (order.discount_minor > 0).then(|| format_money(order.discount_minor, &currency, ctx.tr));
     Ok(DetailBody {
+        discounts,
+        discount_total,
         currency,
         money: MoneyView::of(&order, tz, ctx),
         o: OrderView::of(order, tz, ctx),

@@ -74,3 +74,32 @@ pub async fn order_of_payment(tx: &ScopedTx, payment_id: Uuid) -> pos_backend::R
     let owner: Option<Owner> = tx.query_one("SELECT order_id FROM payments WHERE id = $1", [payment_id.into()]).await?;
     Ok(owner.map(|o| o.order_id))
 }
+
+/// A discount as the order page lists it: what it took off, why, who gave
+/// and who approved it, and whether it was removed since.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct DiscountEntry {
+    pub line_id: Option<Uuid>,
+    pub kind: String,
+    pub value: i64,
+    pub amount_minor: i64,
+    pub reason: String,
+    pub user_name: Option<String>,
+    pub approver_name: Option<String>,
+    pub removed: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The order's discounts, removed ones included, oldest first.
+pub async fn discounts_of(tx: &ScopedTx, order_id: Uuid) -> pos_backend::Result<Vec<DiscountEntry>> {
+    tx.query_all(
+        "SELECT d.line_id, d.kind, d.value, d.amount_minor, d.reason, u.name AS user_name, \
+                a.name AS approver_name, d.removed_at IS NOT NULL AS removed, d.created_at \
+           FROM order_discounts d \
+           LEFT JOIN users u ON u.tenant_id = d.tenant_id AND u.id = d.user_id \
+           LEFT JOIN users a ON a.tenant_id = d.tenant_id AND a.id = d.approved_by \
+          WHERE d.order_id = $1 ORDER BY d.created_at, d.id",
+        [order_id.into()],
+    )
+    .await
+}

@@ -139,6 +139,7 @@ impl OrderView {
             channel: ctx.t(match o.channel {
                 Channel::Kiosk => "orders.channel_kiosk",
                 Channel::Counter => "orders.channel_counter",
+                Channel::Table => "orders.channel_table",
             }),
             clock: localtime::clock(&o.created_at, tz),
             when: localtime::date_time(&o.created_at, tz),

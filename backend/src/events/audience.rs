@@ -62,7 +62,7 @@ fn kiosk_sees(live: &LiveEvent, own: bool) -> bool {
         | MenuCategoryUpdated(_)
         | OutletUpdated(_)
         | DeviceRevoked(_) => true,
-        OrderCreated(_) | OrderStatusChanged(_) | PaymentUpdated(_) | OrderPaid(_) => own,
+        OrderCreated(_) | OrderStatusChanged(_) | OrderUpdated(_) | PaymentUpdated(_) | OrderPaid(_) => own,
         // Refunds are staff business.
         RefundUpdated(_) => false,
         TicketCreated(_) | TicketUpdated(_) => false,
@@ -79,6 +79,8 @@ fn board_view(live: &LiveEvent, device_id: Uuid) -> Option<Cow<'_, LiveEvent>> {
         OrderStatusChanged(change) => PickupEntry::of(&change.order),
         DeviceRevoked(revoked) if revoked.device_id == device_id => return Some(Cow::Borrowed(live)),
         DeviceRevoked(_) | TicketCreated(_) | TicketUpdated(_) => return None,
+        // Lines and money: the number and state are as they were.
+        OrderUpdated(_) => return None,
         // The board shows numbers, not money.
         PaymentUpdated(_) | OrderPaid(_) | RefundUpdated(_) => return None,
         MenuItemUpdated(_) | MenuAvailabilityChanged(_) | MenuCategoryUpdated(_) | OutletUpdated(_) => return None,
@@ -126,8 +128,10 @@ mod tests {
             channel: Channel::Kiosk,
             customer_name: Some("Budi".into()),
             table: Some("12".into()),
+            table_id: None,
             items: Vec::new(),
             subtotal_minor: 25000,
+            discount_minor: 0,
             service_charge_minor: 0,
             tax_minor: 0,
             total_minor: 25000,
@@ -144,6 +148,7 @@ mod tests {
             receipt_number: None,
             paid_at: None,
             payments: Vec::new(),
+            discounts: Vec::new(),
         }
     }
 

@@ -119,15 +119,39 @@ pub async fn release_tickets(tx: &ScopedTx, order: &Order) -> Result<Vec<Ticket>
     if released.is_empty() {
         return Ok(Vec::new());
     }
-    let planned = plan_tickets(&order.items);
+    open_tickets(tx, order, &plan_tickets(&order.items)).await
+}
+
+/// Opens the `planned` tickets of `order` and returns them as stored.
+async fn open_tickets(tx: &ScopedTx, order: &Order, planned: &[PlannedTicket]) -> Result<Vec<Ticket>> {
     tx.execute(
         "INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) \
          SELECT $1, (r->>'id')::uuid, $2, $3, r->>'station', 'open', r->'lines' FROM jsonb_array_elements($4::jsonb) r",
-        [tx.tenant_id().into(), order.id.into(), order.outlet_id.into(), planned_rows(&planned).into()],
+        [tx.tenant_id().into(), order.id.into(), order.outlet_id.into(), planned_rows(planned).into()],
     )
     .await?;
+    let ids: Vec<Uuid> = planned.iter().map(|t| t.id).collect();
     let rows: Vec<TicketRow> =
-        tx.query_all(&format!("{SELECT} WHERE t.order_id = $1 ORDER BY t.created_at, t.id"), [order.id.into()]).await?;
+        tx.query_all(&format!("{SELECT} WHERE t.id = ANY($1) ORDER BY t.created_at, t.id"), [ids.into()]).await?;
+    rows.into_iter().map(Ticket::try_from).collect()
+}
+
+/// Opens a ticket per station for `lines`, new lines of `order` (a round
+/// added to a check): only those lines reach the kitchen. Returns the
+/// tickets, to be announced.
+pub async fn fire_lines(tx: &ScopedTx, order: &Order, lines: &[OrderLine]) -> Result<Vec<Ticket>> {
+    open_tickets(tx, order, &plan_tickets(lines)).await
+}
+
+/// Hands the tickets of order `from` to order `into` (a merged check: what
+/// the kitchen makes is the same), returned as they are now to be announced.
+pub async fn hand_over_tickets(tx: &ScopedTx, from: Uuid, into: Uuid) -> Result<Vec<Ticket>> {
+    let moved = tx
+        .query_raw("UPDATE tickets SET order_id = $2 WHERE order_id = $1 RETURNING id", [from.into(), into.into()])
+        .await?;
+    let ids = moved.iter().map(|r| r.try_get::<Uuid>("", "id")).collect::<std::result::Result<Vec<_>, _>>()?;
+    let rows: Vec<TicketRow> =
+        tx.query_all(&format!("{SELECT} WHERE t.id = ANY($1) ORDER BY t.created_at, t.id"), [ids.into()]).await?;
     rows.into_iter().map(Ticket::try_from).collect()
 }
 

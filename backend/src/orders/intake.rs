@@ -19,7 +19,7 @@
 use std::{collections::HashMap, sync::LazyLock};
 
 use chrono::{DateTime, Duration, Utc};
-use pos_wire::{Channel, CreateOrder, DeviceKind, KitchenRelease, LiveEvent, Order, OrderLine, Role};
+use pos_wire::{Channel, CreateOrder, DeviceKind, KitchenRelease, LiveEvent, Order, OrderLine, OrderLineRequest, Role};
 use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -160,7 +160,7 @@ async fn taken_by(tx: &ScopedTx, actor: &Actor, req: &CreateOrder) -> Result<(Op
             if *role == Role::Kitchen {
                 return Err(Error::Forbidden(Code::KitchenStaffTakeNoOrders));
             }
-            if req.channel != Channel::Counter {
+            if !matches!(req.channel, Channel::Counter | Channel::Table) {
                 return Err(Error::field("channel", Code::CounterChannelOnly));
             }
             Ok((None, None))
@@ -202,7 +202,11 @@ pub async fn place_order(
     };
     let past = PastTerms { when, window_hours: policy.offline_window.num_hours() };
     let (lines, line_flags) = price_lines(tx, &req, intake, &past, &mut errors).await?;
+    let seat = crate::tables::seat_for(tx, &req, &mut errors).await?;
     errors.finish()?;
+    if let Some(seat) = &seat {
+        fields.table = Some(seat.label.clone());
+    }
     fields.flags.extend(line_flags.into_iter().map(String::from));
 
     let subtotal: i64 = lines.iter().map(|l| l.line_total_minor).sum();
@@ -215,7 +219,9 @@ pub async fn place_order(
     // by the kitchen, until its payment settles it (`payments::settle`).
     let released = device_id.is_none() || outlet.kiosk_kitchen_release != KitchenRelease::OnPaid.as_str();
     let tickets = if released { crate::kitchen::plan_tickets(&lines) } else { Vec::new() };
-    let new = NewOrder { req: &req, hash, number, business_date, fields, lines, totals, currency: outlet.currency };
+    let table_id = seat.map(|s| s.table_id);
+    let new =
+        NewOrder { req: &req, hash, number, business_date, fields, lines, totals, currency: outlet.currency, table_id };
     let order = insert_order(tx, actor, device_id, new, &tickets, released).await?;
     let tickets = crate::kitchen::opened(&order, tickets);
     let mut events = vec![LiveEvent::OrderCreated(order.clone())];
@@ -317,6 +323,8 @@ struct NewOrder<'r> {
     lines: Vec<OrderLine>,
     totals: pricing::Totals,
     currency: String,
+    /// The table a check is seated at.
+    table_id: Option<Uuid>,
 }
 
 /// Stores the order, with its number and its tickets, in one statement
@@ -359,9 +367,11 @@ async fn insert_order(
                 req.created_at_client.into(),
                 crate::kitchen::planned_rows(tickets).into(),
                 kitchen_released.into(),
+                new.table_id.into(),
             ],
         )
-        .await?
+        .await
+        .map_err(crate::tables::seat_taken)?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     Order::try_from(row)
 }
@@ -424,6 +434,39 @@ async fn local_date(tx: &ScopedTx, at: DateTime<Utc>, timezone: &str) -> Result<
     let rows =
         tx.query_raw("SELECT ($1::timestamptz AT TIME ZONE $2)::date AS d", [at.into(), timezone.into()]).await?;
     crate::db::opt_row(&rows, "d")?.ok_or_else(|| Error::internal("no date"))
+}
+
+/// Prices lines sold now, as `POST /orders` prices them (a round added to
+/// a check). Refusals are 422 under `items[i].<field>`.
+pub(crate) async fn price_now(tx: &ScopedTx, outlet_id: Uuid, items: &[OrderLineRequest]) -> Result<Vec<OrderLine>> {
+    let now = Utc::now();
+    let req = CreateOrder {
+        client_order_id: Uuid::nil(),
+        outlet_id,
+        channel: Channel::Table,
+        customer_name: None,
+        table: None,
+        table_id: None,
+        created_at_client: now,
+        items: items.to_vec(),
+        number: None,
+        priced_from: None,
+    };
+    let mut errors = FieldErrors::new();
+    if items.is_empty() {
+        errors.add("items", Code::ItemsRequired);
+    }
+    if items.len() > MAX_LINES {
+        errors.add("items", CodedError::too_many(Code::TooManyLines, MAX_LINES));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    // Online lines never need the history.
+    let past = PastTerms { when: ShownWhen { menu_version: None, taken_at: now, not_before: now }, window_hours: 0 };
+    let (lines, _) = price_lines(tx, &req, Intake::Online, &past, &mut errors).await?;
+    errors.finish()?;
+    Ok(lines)
 }
 
 /// The terms a past price is checked under.
@@ -554,6 +597,7 @@ mod tests {
             channel: Channel::Kiosk,
             customer_name: Some("  Siti ".into()),
             table: None,
+            table_id: None,
             created_at_client: Utc::now(),
             items: vec![line; items],
             number: None,

@@ -11,6 +11,8 @@ pub enum Move {
     Lifecycle,
     /// The kitchen reopened a bumped ticket.
     Recall,
+    /// A check got a new round: a ready order is being prepared again.
+    NewRound,
 }
 
 impl Move {
@@ -19,13 +21,14 @@ impl Move {
         match self {
             Move::Lifecycle => None,
             Move::Recall => Some("recalled"),
+            Move::NewRound => Some("new_round"),
         }
     }
 
     pub fn allows(self, from: OrderStatus, to: OrderStatus) -> bool {
         match self {
             Move::Lifecycle => can_move(from, to),
-            Move::Recall => (from, to) == (Ready, Preparing),
+            Move::Recall | Move::NewRound => (from, to) == (Ready, Preparing),
         }
     }
 }

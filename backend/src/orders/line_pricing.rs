@@ -92,11 +92,13 @@ pub fn price_line(
     let Some(item) = item else { return refused("menu_item_id", Code::ItemNotFound) };
     let now = (!item.deleted).then(|| chosen_modifiers(&item.groups, &req.modifier_option_ids));
     let line = |name: &str, unit: i64, modifiers: Vec<OrderModifier>| OrderLine {
+        line_id: Uuid::now_v7(),
         menu_item_id: item.id,
         name: name.to_owned(),
         qty: req.qty,
         unit_price_minor: unit,
         line_total_minor: unit * i64::from(req.qty),
+        discount_minor: 0,
         modifiers,
         note: note.clone(),
         station: item.station.clone(),

@@ -2,12 +2,15 @@
 //! offline orders checked against the price history), the status
 //! lifecycle, and reading them back.
 
+pub mod checks;
+pub mod discounts;
 pub mod http;
 pub mod intake;
 pub mod lifecycle;
 pub mod line_pricing;
 pub mod price_history;
 pub use pos_wire::pricing;
+pub mod recompute;
 pub mod shown_price;
 pub mod status;
 pub mod void;
@@ -35,8 +38,10 @@ pub(crate) struct OrderRow {
     pub channel: String,
     pub customer_name: Option<String>,
     pub table_label: Option<String>,
+    pub table_id: Option<Uuid>,
     pub lines: serde_json::Value,
     pub subtotal_minor: i64,
+    pub discount_minor: i64,
     pub service_charge_minor: i64,
     pub tax_minor: i64,
     pub total_minor: i64,
@@ -55,7 +60,7 @@ pub(crate) struct OrderRow {
 }
 
 pub(crate) const COLUMNS: &str = "id, client_order_id, outlet_id, number, status, channel, customer_name, table_label, \
-    lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency::text AS currency, flags, \
+    table_id, lines, subtotal_minor, discount_minor, service_charge_minor, tax_minor, total_minor, currency::text AS currency, flags, \
     cancel_reason, created_at_client, created_at, updated_at, payment_status, paid_minor, refunded_minor, \
     rounding_minor, receipt_number, paid_at";
 
@@ -74,8 +79,10 @@ impl TryFrom<OrderRow> for Order {
             channel: Channel::try_from(row.channel.as_str()).map_err(anyhow::Error::from)?,
             customer_name: row.customer_name,
             table: row.table_label,
+            table_id: row.table_id,
             items: Vec::<OrderLine>::deserialize(&row.lines).map_err(anyhow::Error::from)?,
             subtotal_minor: row.subtotal_minor,
+            discount_minor: row.discount_minor,
             service_charge_minor: row.service_charge_minor,
             tax_minor: row.tax_minor,
             total_minor: row.total_minor,
@@ -92,6 +99,7 @@ impl TryFrom<OrderRow> for Order {
             receipt_number: row.receipt_number,
             paid_at: row.paid_at,
             payments: Vec::new(),
+            discounts: Vec::new(),
         })
     }
 }
@@ -115,7 +123,7 @@ pub async fn get(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
     .ok_or(Error::NotFound)?
 }
 
-/// The order with its payments, as it is read.
+/// The order with its payments and discounts, as it is read.
 pub async fn read(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
     with_payments(tx, get(tx, actor, id).await?).await
 }
@@ -126,6 +134,12 @@ pub async fn with_payments(tx: &ScopedTx, order: Order) -> Result<Order> {
     crate::payments::attach(tx, &mut order).await?;
     let [order] = order;
     Ok(order)
+}
+
+/// Fills each order's payments and discounts.
+pub async fn attach(tx: &ScopedTx, orders: &mut [Order]) -> Result<()> {
+    crate::payments::attach(tx, orders).await?;
+    discounts::attach(tx, orders).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -175,6 +189,6 @@ pub async fn list(tx: &ScopedTx, actor: &Actor, q: &OrderQuery) -> Result<Page<O
         )
         .await?;
     let mut orders = rows.into_iter().map(Order::try_from).collect::<Result<Vec<_>>>()?;
-    crate::payments::attach(tx, &mut orders).await?;
+    attach(tx, &mut orders).await?;
     Ok(page.page(orders, |o| o.id))
 }

@@ -152,6 +152,8 @@ pub struct LineView {
     /// Option name and, when it costs extra, its price per unit.
     pub modifiers: Vec<(String, Option<String>)>,
     pub note: Option<String>,
+    /// The line's discounts: (reason, amount taken off).
+    pub discounts: Vec<Row>,
 }
 
 pub struct PaymentView {
@@ -220,9 +222,22 @@ impl<'a> ReceiptPage<'a> {
                     .map(|md| (md.name.clone(), (md.price_minor != 0).then(|| m(md.price_minor))))
                     .collect(),
                 note: l.note.clone(),
+                discounts: o
+                    .discounts
+                    .iter()
+                    .filter(|d| d.line_id == Some(l.line_id) && d.amount_minor > 0)
+                    .map(|d| Row { label: format!("{} {}", w.discount, d.reason), amount: m(-d.amount_minor) })
+                    .collect(),
             })
             .collect();
         let mut sums = vec![Row { label: w.subtotal.into(), amount: m(o.subtotal_minor) }];
+        // The order's own discounts; its lines' are printed under them.
+        sums.extend(
+            o.discounts
+                .iter()
+                .filter(|d| d.line_id.is_none() && d.amount_minor > 0)
+                .map(|d| Row { label: format!("{} {}", w.discount, d.reason), amount: m(-d.amount_minor) }),
+        );
         if o.service_charge_minor != 0 || d.header.service_charge_bp != 0 {
             sums.push(Row {
                 label: format!("{} {}", w.service_charge, percent(d.header.service_charge_bp, locale)),

@@ -13,6 +13,7 @@ pub struct Words {
     pub table: &'static str,
     pub tax_number: &'static str,
     pub subtotal: &'static str,
+    pub discount: &'static str,
     pub service_charge: &'static str,
     /// The restaurant tax (PB1/PBJT).
     pub tax: &'static str,
@@ -44,6 +45,7 @@ const ID: Words = Words {
     table: "Meja",
     tax_number: "NPWP",
     subtotal: "Subtotal",
+    discount: "Diskon",
     service_charge: "Biaya layanan",
     tax: "PB1",
     total: "Total",
@@ -74,6 +76,7 @@ const EN: Words = Words {
     table: "Table",
     tax_number: "Tax ID",
     subtotal: "Subtotal",
+    discount: "Discount",
     service_charge: "Service charge",
     tax: "Tax (PB1)",
     total: "Total",

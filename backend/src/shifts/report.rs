@@ -94,12 +94,18 @@ pub(crate) async fn build_x(tx: &ScopedTx, shift: &ShiftRow, currency: String) -
         )
         .await?
         .ok_or_else(|| Error::internal("no voids row"))?;
-    // DISCOUNTS HOOK (issue 12, engineer "tables"): once `orders.discount_minor`
-    // exists, this is the sum of it over the orders paid by this shift's
-    // payments, e.g. `SELECT COALESCE(sum(o.discount_minor), 0) FROM orders o
-    // WHERE o.id IN (SELECT order_id FROM payments WHERE shift_id = $1 AND
-    // status = 'paid')`. Until then there are no discounts to report.
-    let discounts_minor = 0;
+    // Discounts given on the orders this shift took money for (each order
+    // once, also when it was paid in several payments).
+    let discounts: TallyRow = tx
+        .query_one(
+            "SELECT count(*)::bigint AS count, COALESCE(sum(o.discount_minor), 0)::bigint AS amount_minor \
+               FROM orders o WHERE o.discount_minor > 0 \
+                AND o.id IN (SELECT order_id FROM payments WHERE shift_id = $1 AND status = 'paid')",
+            [id.into()],
+        )
+        .await?
+        .ok_or_else(|| Error::internal("no discounts row"))?;
+    let discounts_minor = discounts.amount_minor;
     let cash_movements = movements::of_shift(tx, id).await?;
     let drawer = shift.drawer();
     Ok(ShiftReport {

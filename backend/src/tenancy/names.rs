@@ -24,6 +24,21 @@ impl Name {
     }
 }
 
+/// Why something was done (a refund, a discount): trimmed, required, at
+/// most `max` characters, no control characters.
+pub fn reason(raw: &str, max: usize) -> Result<String, CodedError> {
+    let reason = raw.trim();
+    if reason.is_empty() {
+        Err(Code::ReasonRequired.into())
+    } else if reason.chars().count() > max {
+        Err(CodedError::too_long(max))
+    } else if reason.chars().any(char::is_control) {
+        Err(Code::ControlCharacters.into())
+    } else {
+        Ok(reason.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Name;

@@ -97,6 +97,9 @@ live_events! {
     OrderCreated(Order) = "order.created",
     /// An order moved through its lifecycle.
     OrderStatusChanged(OrderStatusChanged) = "order.status_changed",
+    /// An order's lines, money or table changed before payment (a discount,
+    /// a round, a move, a merge or a split): the order as it is now.
+    OrderUpdated(Order) = "order.updated",
     /// A new kitchen ticket (one per station of a new order).
     TicketCreated(Ticket) = "ticket.created",
     /// A payment on an order was made or changed state (a kiosk gets those

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod devices;
+pub mod discounts;
 pub mod events;
 pub mod money;
 pub mod orders;
@@ -15,11 +16,13 @@ pub mod pickup;
 pub mod pricing;
 pub mod problem;
 pub mod shifts;
+pub mod tables;
 pub mod users;
 
 pub use auth::*;
 pub use catalog::*;
 pub use devices::*;
+pub use discounts::*;
 pub use events::*;
 pub use orders::*;
 pub use outlets::*;
@@ -28,4 +31,5 @@ pub use payments::*;
 pub use pickup::*;
 pub use problem::*;
 pub use shifts::*;
+pub use tables::*;
 pub use users::*;

@@ -75,16 +75,19 @@ impl TryFrom<&str> for OrderStatus {
 pub enum Channel {
     Kiosk,
     Counter,
+    /// A check seated at a table (`table_id`), collecting rounds.
+    Table,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 2] = [Channel::Kiosk, Channel::Counter];
+    pub const ALL: [Channel; 3] = [Channel::Kiosk, Channel::Counter, Channel::Table];
 
-    /// As stored and sent (`kiosk`, `counter`).
+    /// As stored and sent (`kiosk`, `counter`, `table`).
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Kiosk => "kiosk",
             Channel::Counter => "counter",
+            Channel::Table => "table",
         }
     }
 }
@@ -137,6 +140,10 @@ pub struct CreateOrder {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 20))]
     pub table: Option<String>,
+    /// The table a `table` order (a check) is seated at; required for that
+    /// channel, refused for the others. The table's label is the order's `table`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_id: Option<Uuid>,
     pub created_at_client: DateTime<Utc>,
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub items: Vec<OrderLineRequest>,
@@ -163,12 +170,19 @@ pub struct OrderModifier {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderLine {
+    /// The line's own id (discounts and splits name lines by it); nil on
+    /// lines stored before lines had ids.
+    #[serde(default)]
+    pub line_id: Uuid,
     pub menu_item_id: Uuid,
     pub name: String,
     pub qty: i32,
     /// Item plus options, for one unit.
     pub unit_price_minor: i64,
     pub line_total_minor: i64,
+    /// What the line's discounts take off `line_total_minor`.
+    #[serde(default)]
+    pub discount_minor: i64,
     pub modifiers: Vec<OrderModifier>,
     pub note: Option<String>,
     pub station: Option<String>,
@@ -185,8 +199,16 @@ pub struct Order {
     pub channel: Channel,
     pub customer_name: Option<String>,
     pub table: Option<String>,
+    /// The table a check is seated at.
+    #[serde(default)]
+    pub table_id: Option<Uuid>,
     pub items: Vec<OrderLine>,
+    /// Item sales before discounts.
     pub subtotal_minor: i64,
+    /// Everything the discounts take off (lines' and the order's); service
+    /// charge and tax are on `subtotal_minor - discount_minor`.
+    #[serde(default)]
+    pub discount_minor: i64,
     pub service_charge_minor: i64,
     pub tax_minor: i64,
     pub total_minor: i64,
@@ -219,6 +241,9 @@ pub struct Order {
     pub paid_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub payments: Vec<Payment>,
+    /// Its discounts in force (removed ones are in the audit log).
+    #[serde(default)]
+    pub discounts: Vec<crate::discounts::Discount>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -33,6 +33,10 @@ pub struct Outlet {
     /// The tax number printed on receipts (NPWP), when set.
     #[serde(default)]
     pub tax_number: Option<String>,
+    /// Discounts above this share (basis points) of what they apply to, or
+    /// bringing the order's discounts above it, need a manager's PIN.
+    #[serde(default)]
+    pub discount_limit_bp: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -64,6 +68,10 @@ pub struct CreateOutlet {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub tax_number: Option<String>,
+    /// Default 1000 (10%).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
+    pub discount_limit_bp: Option<i32>,
 }
 
 /// Absent fields stay as they are.
@@ -87,4 +95,6 @@ pub struct UpdateOutlet {
     /// An empty string clears it.
     #[cfg_attr(feature = "openapi", schema(max_length = 40))]
     pub tax_number: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
+    pub discount_limit_bp: Option<i32>,
 }

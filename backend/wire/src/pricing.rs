@@ -30,6 +30,16 @@ pub fn totals(subtotal_minor: i64, service_charge_bp: i32, tax_rate_bp: i32) -> 
     }
 }
 
+/// The totals of an order whose discounts take `discount_minor` off its
+/// `subtotal_minor` (item sales): service charge and tax on what is left.
+/// `subtotal_minor` stays the item sales; `total_minor` is
+/// `subtotal - discount + service charge + tax`.
+pub fn discounted_totals(subtotal_minor: i64, discount_minor: i64, service_charge_bp: i32, tax_rate_bp: i32) -> Totals {
+    let discount_minor = discount_minor.clamp(0, subtotal_minor.max(0));
+    let net = totals(subtotal_minor - discount_minor, service_charge_bp, tax_rate_bp);
+    Totals { subtotal_minor, ..net }
+}
+
 /// One unit: item price plus option deltas, never below zero.
 pub fn unit_price(item_minor: i64, option_deltas: impl IntoIterator<Item = i64>) -> i64 {
     (item_minor + option_deltas.into_iter().sum::<i64>()).max(0)
@@ -76,6 +86,18 @@ mod tests {
             );
             assert_eq!(t.subtotal_minor + t.service_charge_minor + t.tax_minor, t.total_minor);
         }
+    }
+
+    #[test]
+    fn discounts_come_off_before_service_charge_and_tax() {
+        // 100,000 less 10,000: 5% service on 90,000 = 4,500; 11% tax on 94,500 = 10,395.
+        let t = discounted_totals(100_000, 10_000, 500, 1_100);
+        assert_eq!(
+            (t.subtotal_minor, t.service_charge_minor, t.tax_minor, t.total_minor),
+            (100_000, 4_500, 10_395, 104_895)
+        );
+        assert_eq!(discounted_totals(28_000, 0, 500, 1_100), totals(28_000, 500, 1_100));
+        assert_eq!(discounted_totals(28_000, 99_000, 500, 1_100).total_minor, 0);
     }
 
     #[test]

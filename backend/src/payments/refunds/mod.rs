@@ -92,19 +92,12 @@ impl RefundRequest {
         if req.amount_minor < 1 {
             errors.add("amount_minor", CodedError::too_small(1));
         }
-        let reason = req.reason.trim();
-        if reason.is_empty() {
-            errors.add("reason", Code::ReasonRequired);
-        } else if reason.chars().count() > REASON_MAX {
-            errors.add("reason", CodedError::too_long(REASON_MAX));
-        } else if reason.chars().any(char::is_control) {
-            errors.add("reason", Code::ControlCharacters);
-        }
+        let reason = errors.take("reason", crate::tenancy::names::reason(&req.reason, REASON_MAX));
         errors.finish()?;
         Ok(RefundRequest {
             client_refund_id: req.client_refund_id,
             amount_minor: req.amount_minor,
-            reason: reason.into(),
+            reason: reason.unwrap_or_default(),
         })
     }
 

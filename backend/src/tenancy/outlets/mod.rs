@@ -31,6 +31,7 @@ struct OutletRow {
     cash_rounding_step: i32,
     kiosk_kitchen_release: String,
     tax_number: Option<String>,
+    discount_limit_bp: i32,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -51,6 +52,7 @@ impl From<OutletRow> for Outlet {
             kiosk_kitchen_release: KitchenRelease::try_from(r.kiosk_kitchen_release.as_str())
                 .unwrap_or(KitchenRelease::OnPlace),
             tax_number: r.tax_number,
+            discount_limit_bp: r.discount_limit_bp,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -60,7 +62,7 @@ impl From<OutletRow> for Outlet {
 /// The brand's currency rides along, so a device syncing its outlet knows how to show prices.
 const COLUMNS: &str = "id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, \
                        (SELECT currency::text FROM tenants) AS currency, cash_rounding_step, kiosk_kitchen_release, \
-                       tax_number, created_at, updated_at";
+                       tax_number, discount_limit_bp, created_at, updated_at";
 
 /// The restaurant tax (PB1/PBJT) new outlets start with: 10 %.
 pub const DEFAULT_TAX_RATE_BP: i32 = 1000;
@@ -137,6 +139,7 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<O
     let service = errors.take("service_charge_bp", basis_points(req.service_charge_bp.unwrap_or(0)));
     let step = errors.take("cash_rounding_step", rounding_step(req.cash_rounding_step.unwrap_or(0)));
     let tax_no = errors.take("tax_number", tax_number(req.tax_number.as_deref().unwrap_or("")));
+    let limit = errors.take("discount_limit_bp", basis_points(req.discount_limit_bp.unwrap_or(1000)));
     let release = req.kiosk_kitchen_release.unwrap_or(KitchenRelease::OnPlace);
     let timezone = req.timezone.unwrap_or_else(|| "Asia/Jakarta".into());
     check_timezone(tx, &timezone, &mut errors).await?;
@@ -147,8 +150,9 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<O
         .query_one(
             &format!(
                 "INSERT INTO outlets (tenant_id, id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, \
-                        cash_rounding_step, kiosk_kitchen_release, tax_number, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, app.next_catalog_version(1)) RETURNING {COLUMNS}"
+                        cash_rounding_step, kiosk_kitchen_release, tax_number, discount_limit_bp, version) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, app.next_catalog_version(1)) \
+                 RETURNING {COLUMNS}"
             ),
             [
                 tx.tenant_id().into(),
@@ -162,6 +166,7 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateOutlet) -> Result<O
                 step.unwrap().into(),
                 release.as_str().into(),
                 tax_no.flatten().into(),
+                limit.unwrap().into(),
             ],
         )
         .await
@@ -184,6 +189,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
     let step = req.cash_rounding_step.and_then(|v| errors.take("cash_rounding_step", rounding_step(v)));
     // `Some(None)` clears the tax number.
     let tax_no = req.tax_number.as_deref().and_then(|v| errors.take("tax_number", tax_number(v)));
+    let limit = req.discount_limit_bp.and_then(|v| errors.take("discount_limit_bp", basis_points(v)));
     if let Some(tz) = &req.timezone {
         check_timezone(tx, tz, &mut errors).await?;
     }
@@ -198,6 +204,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
                         cash_rounding_step = coalesce($8, cash_rounding_step), \
                         kiosk_kitchen_release = coalesce($9, kiosk_kitchen_release), \
                         tax_number = CASE WHEN $10 THEN $11 ELSE tax_number END, \
+                        discount_limit_bp = coalesce($12, discount_limit_bp), \
                         version = app.next_catalog_version(1), updated_at = now() \
                   WHERE id = $1 AND archived_at IS NULL RETURNING {COLUMNS}"
             ),
@@ -213,6 +220,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateOutlet) -
                 req.kiosk_kitchen_release.map(KitchenRelease::as_str).into(),
                 tax_no.is_some().into(),
                 tax_no.flatten().into(),
+                limit.into(),
             ],
         )
         .await

@@ -271,7 +271,7 @@ codes! {
     OutletNotThisKiosk = "outlet_not_this_kiosk" [],
     /// A kiosk takes `kiosk` orders.
     KioskChannelOnly = "kiosk_channel_only" [],
-    /// Staff take `counter` orders.
+    /// Staff take `counter` and `table` orders.
     CounterChannelOnly = "counter_channel_only" [],
     /// An order needs at least one line.
     ItemsRequired = "items_required" [],
@@ -398,6 +398,47 @@ codes! {
     // ----- Links sent by mail (password reset, invitation) -----
     /// The link is unknown, was used already or has expired: ask for a new one.
     LinkInvalid = "link_invalid" [],
+    // ----- Discounts, tables and checks (issue 12, engineer "tables") -----
+    /// The order is paid, being paid (a pending QRIS), cancelled or void: it no longer changes.
+    OrderNotOpen = "order_not_open" [],
+    /// The `client_discount_id` was already used for a discount with other content.
+    ClientDiscountIdReused = "client_discount_id_reused" [],
+    /// The order has no line with this `line_id`.
+    DiscountLineUnknown = "discount_line_unknown" [],
+    /// Above the outlet's discount limit (`discount_limit_bp`): a manager's approval (`approval`) is needed.
+    DiscountAboveLimit = "discount_above_limit" [],
+    /// A `table` order (a check) needs `table_id`.
+    TableRequired = "table_required" [],
+    /// Only `table` orders are seated at a table.
+    TableChecksOnly = "table_checks_only" [],
+    /// No such table at this outlet.
+    TableUnknown = "table_unknown" [],
+    /// The table already has an open check.
+    TableHasOpenCheck = "table_has_open_check" [],
+    /// Only a check (a `table` order) takes rounds, moves and merges.
+    NotACheck = "not_a_check" [],
+    /// The `client_round_id` was already used for a round with other content.
+    ClientRoundIdReused = "client_round_id_reused" [],
+    /// A check with discounts is not merged or split: remove them, then discount the parts.
+    CheckHasDiscounts = "check_has_discounts" [],
+    /// A check cannot be merged with itself.
+    MergeSameCheck = "merge_same_check" [],
+    /// Only checks of the same outlet are merged.
+    ChecksOfOtherOutlets = "checks_of_other_outlets" [],
+    /// The check has no line with this `line_id`, or it is named twice.
+    SplitLineUnknown = "split_line_unknown" [],
+    /// More than the line's quantity: at most `max`.
+    SplitQtyTooLarge = "split_qty_too_large" [max],
+    /// A split must leave something on the check.
+    SplitTakesEverything = "split_takes_everything" [],
+    /// The outlet already has an area of this name.
+    AreaNameTaken = "area_name_taken" [],
+    /// No such area at this outlet.
+    AreaUnknown = "area_unknown" [],
+    /// The area still has tables: move or delete them first.
+    AreaHasTables = "area_has_tables" [],
+    /// The outlet already has a table of this name.
+    TableLabelTaken = "table_label_taken" [],
 
     // ----- The admin's own form checks -----
     /// Not an amount of money.

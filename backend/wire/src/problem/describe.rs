@@ -257,7 +257,7 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
 
         C::OutletNotThisKiosk => w!(en, "bukan outlet kios ini", "is not the outlet this kiosk belongs to"),
         C::KioskChannelOnly => w!(en, "kios menerima pesanan kios", "a kiosk takes kiosk orders"),
-        C::CounterChannelOnly => w!(en, "staf menerima pesanan kasir", "staff take counter orders"),
+        C::CounterChannelOnly => w!(en, "staf menerima pesanan kasir dan meja", "staff take counter and table orders"),
         C::ItemsRequired => w!(en, "pesanan perlu minimal satu item", "an order needs at least one item"),
         C::ClockAhead => {
             w!(en, "ada di masa depan: periksa jam perangkat", "is in the future: check the device's clock")
@@ -344,6 +344,72 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "This link is unknown, was used already or has expired. Ask for a new one."
         ),
         C::LanguageInvalid => w!(en, "harus id atau en", "must be id or en"),
+
+        // Discounts, tables and checks.
+        C::OrderNotOpen => w!(
+            en,
+            "Pesanan sudah (atau sedang) dibayar, dibatalkan atau void: tidak bisa diubah lagi.",
+            "The order is paid, being paid, cancelled or void: it can no longer change."
+        ),
+        C::ClientDiscountIdReused => w!(
+            en,
+            "client_discount_id ini sudah dipakai untuk diskon lain.",
+            "This client_discount_id was already used for another discount."
+        ),
+        C::DiscountLineUnknown => w!(en, "bukan baris pesanan ini", "is not a line of this order"),
+        C::DiscountAboveLimit => w!(
+            en,
+            "Diskon di atas batas outlet: perlu persetujuan manajer.",
+            "The discount is above the outlet's limit: a manager's approval is needed."
+        ),
+        C::TableRequired => w!(en, "wajib untuk pesanan meja", "is required for a table order"),
+        C::TableChecksOnly => w!(en, "hanya pesanan meja yang punya meja", "only table orders have a table"),
+        C::TableUnknown => w!(en, "tidak ada meja ini di outlet ini", "no such table at this outlet"),
+        C::TableHasOpenCheck => {
+            w!(en, "Meja ini sudah punya tagihan yang terbuka.", "The table already has an open check.")
+        }
+        C::NotACheck => w!(
+            en,
+            "Hanya tagihan meja yang bisa ditambah ronde, dipindah atau digabung.",
+            "Only a table check takes rounds, moves and merges."
+        ),
+        C::ClientRoundIdReused => w!(
+            en,
+            "client_round_id ini sudah dipakai untuk ronde lain.",
+            "This client_round_id was already used for another round."
+        ),
+        C::CheckHasDiscounts => w!(
+            en,
+            "Tagihan berdiskon tidak bisa digabung atau dipecah: hapus diskonnya dulu.",
+            "A check with discounts cannot be merged or split: remove the discounts first."
+        ),
+        C::MergeSameCheck => w!(en, "tidak bisa digabung dengan dirinya sendiri", "cannot be merged with itself"),
+        C::ChecksOfOtherOutlets => w!(
+            en,
+            "hanya tagihan dari outlet yang sama yang bisa digabung",
+            "only checks of the same outlet can be merged"
+        ),
+        C::SplitLineUnknown => {
+            w!(en, "bukan baris tagihan ini, atau disebut dua kali", "is not a line of this check, or is named twice")
+        }
+        C::SplitQtyTooLarge => {
+            w!(en, "melebihi jumlah di baris: paling banyak {}", "is more than the line has: at most {}", p("max"))
+        }
+        C::SplitTakesEverything => {
+            w!(en, "pemecahan harus menyisakan sesuatu di tagihan", "a split must leave something on the check")
+        }
+        C::AreaNameTaken => {
+            w!(en, "nama area ini sudah dipakai di outlet ini", "is already the name of an area of this outlet")
+        }
+        C::AreaUnknown => w!(en, "tidak ada area ini di outlet ini", "no such area at this outlet"),
+        C::AreaHasTables => w!(
+            en,
+            "Area ini masih punya meja: pindahkan atau hapus dulu.",
+            "The area still has tables: move or delete them first."
+        ),
+        C::TableLabelTaken => {
+            w!(en, "nama meja ini sudah dipakai di outlet ini", "is already the name of a table of this outlet")
+        }
 
         C::MoneyFormat => w!(en, "tulis jumlah uang, misalnya 25000", "enter an amount, for example 25000"),
         C::MoneyWhole => w!(en, "tanpa angka desimal, misalnya 25000", "whole amounts only, for example 25000"),
