@@ -128,10 +128,11 @@ pub async fn read(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<Order> {
     with_payments(tx, get(tx, actor, id).await?).await
 }
 
-/// `order` with its payments filled in, for an answer that shows it whole.
+/// `order` with its payments and discounts filled in, for an answer that
+/// shows it whole.
 pub async fn with_payments(tx: &ScopedTx, order: Order) -> Result<Order> {
     let mut order = [order];
-    crate::payments::attach(tx, &mut order).await?;
+    attach(tx, &mut order).await?;
     let [order] = order;
     Ok(order)
 }
