@@ -24,5 +24,6 @@ pub mod state;
 pub mod sync;
 pub mod telemetry;
 pub mod tenancy;
+pub mod till;
 
 pub use error::{Error, Result};

@@ -22,4 +22,5 @@ mod sql_rls;
 mod staff;
 mod startup;
 mod streams;
+mod till;
 mod webhooks;

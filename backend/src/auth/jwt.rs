@@ -40,6 +40,10 @@ pub struct Claims {
     /// access token too: every request checks it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<Uuid>,
+    /// Staff signed in on a till with their PIN: the till's device id. The
+    /// token then works only while that till is paired, at its outlet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub till: Option<Uuid>,
     pub jti: Uuid,
     pub iss: String,
     pub aud: String,
@@ -104,6 +108,7 @@ impl Keyring {
             role: None,
             kind: None,
             sid: None,
+            till: None,
             jti: Uuid::now_v7(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -124,6 +129,23 @@ impl Keyring {
         let mut claims = self.claims(user_id, tenant_id, TokenType::Staff, ttl_secs);
         claims.role = Some(role);
         claims.sid = Some(session_id);
+        self.sign_claims(&claims)
+    }
+
+    /// A staff access token of the session `session_id`, bound to the till `till_id`.
+    pub fn sign_till_staff(
+        &self,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        role: Role,
+        session_id: Uuid,
+        till_id: Uuid,
+        ttl_secs: u64,
+    ) -> Result<String> {
+        let mut claims = self.claims(user_id, tenant_id, TokenType::Staff, ttl_secs);
+        claims.role = Some(role);
+        claims.sid = Some(session_id);
+        claims.till = Some(till_id);
         self.sign_claims(&claims)
     }
 

@@ -44,6 +44,7 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         crate::sync::sync_push, crate::events::http::outlet_events,
         crate::payments::http::create_payment, crate::payments::http::cancel,
         crate::payments::http::midtrans_notification,
+        crate::till::http::till_staff, crate::till::http::till_sign_in, crate::till::http::till_sign_out,
     ),
     components(schemas(pos_wire::Problem, pos_wire::LiveEvent)),
     modifiers(&BearerAuth, &EventKindsDoc, &Refusals),

@@ -14,6 +14,7 @@ pub mod payments;
 pub mod pickup;
 pub mod pricing;
 pub mod problem;
+pub mod till;
 pub mod users;
 
 pub use auth::*;
@@ -26,4 +27,5 @@ pub use page::*;
 pub use payments::*;
 pub use pickup::*;
 pub use problem::*;
+pub use till::*;
 pub use users::*;
