@@ -276,8 +276,13 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
         leptos::task::spawn_local(async move {
             let (lines, menu) = (cart.get_untracked(), menu.get_untracked());
             let priced_from = sync.priced_from();
-            let checkout =
-                Checkout { lines: &lines, menu: &menu, pickup: &pickup, priced_from: priced_from.as_deref() };
+            let checkout = Checkout {
+                lines: &lines,
+                menu: &menu,
+                pickup: &pickup,
+                priced_from: priced_from.as_deref(),
+                channel: pos_wire::Channel::Kiosk,
+            };
             match queue.place_checkout(&checkout).await {
                 Ok((_, Placement::Refused(problem))) => {
                     let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();

@@ -19,7 +19,7 @@ pub use checkout_form::CheckoutForm;
 pub use idle_warning::IdleWarning;
 pub use item_sheet::ItemSheet;
 pub use kiosk_screen::KioskScreen;
-pub use menu_grid::MenuGrid;
+pub use menu_grid::{MenuCard, MenuGrid};
 pub use order_confirmation::OrderConfirmation;
 pub use pin_pad::{PinPad, SetPinScreen};
 pub use qris_payment::QrisPayment;
