@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds the kiosk/KDS bundle into kiosk-pwa/dist/:
-#   dist/index.html        served for /kiosk/ and /kds/
+# Builds the kiosk/KDS/till bundle into kiosk-pwa/dist/:
+#   dist/index.html        served for /kiosk/, /kds/ and /pos/
 #   dist/app/              served at /app/ (pos_kiosk_pwa.js, its .wasm, app.css, icons/)
 #   dist/sw.js, dist/manifest.webmanifest
-#                          served at /kiosk/… and /kds/… (the service worker and web manifest)
+#                          served at /kiosk/…, /kds/… and /pos/… (the service worker and web manifest)
 # Needs only rustup, cargo and gzip; installs the matching wasm-bindgen CLI if missing.
 set -euo pipefail
 

@@ -155,6 +155,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         error.set(None);
         qris.set(None);
         mode.set(Mode::Sell);
+        // A new version of the app takes over between two sales.
+        crate::pwa::reload_if_updated();
     };
     let signed_in = Callback::new(move |c: Cashier| {
         till::remember_cashier(Some(&c));
