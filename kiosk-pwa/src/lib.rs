@@ -15,10 +15,12 @@
 //! search), `receipt` (printing one), `storage` (small settings), `staff_pin` (how the
 //! staff PIN is hashed), `i18n` (strings), `locale` (the language shown,
 //! provided to every component by context), `mounted` (window listeners
-//! and timers that end with their component).
+//! and timers that end with their component), `behind` (what runs behind
+//! the screens that take orders).
 
 mod api;
 mod app;
+mod behind;
 mod board;
 mod cart;
 mod clock;

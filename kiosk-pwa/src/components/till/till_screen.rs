@@ -14,9 +14,9 @@ use crate::{
     events::{LiveEvent, LiveStream},
     i18n::{Text, t},
     locale::{tr, use_locale},
-    menu::{self, MenuSync},
+    menu::MenuSync,
     mounted,
-    net::{self, Connectivity},
+    net::Connectivity,
     payment::{QrisCheckout, QrisState},
     queue::{OrderQueue, Placement, QueuedOrder},
     receipt, refusal,
@@ -104,36 +104,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         let sync = sync_for_open.clone();
         leptos::task::spawn_local(async move { sync.pull().await });
     });
-    queue.start();
-    {
-        let sync = sync.clone();
-        leptos::task::spawn_local(async move { sync.start().await });
-    }
-    let (queue_for_online, sync_for_online) = (queue.clone(), sync.clone());
-    net::follow_network(connectivity, &stream, move || {
-        queue_for_online.send_now();
-        let sync = sync_for_online.clone();
-        leptos::task::spawn_local(async move { sync.pull().await });
-    });
-    let sync_for_poll = sync.clone();
-    mounted::every(menu::POLL_MS, move || sync_for_poll.poll());
-    let (sync_revoked, queue_revoked) = (sync.revoked, queue.revoked);
-    Effect::new(move || {
-        if sync_revoked.get() || queue_revoked.get() {
-            on_unpaired.run(());
-        }
-    });
-    Effect::new(move || {
-        let menu = menu.get();
-        if menu.is_empty() && menu.outlet.is_none() {
-            return;
-        }
-        let mut removed = Vec::new();
-        cart.update(|lines| removed = cart::follow_menu(lines, &menu));
-        if !removed.is_empty() {
-            removed_notice.set(removed);
-        }
-    });
+    crate::behind::run(connectivity, &sync, &queue, &stream, cart, removed_notice, on_unpaired);
 
     let till_device = StoredValue::new(device.clone());
     // The till acting for the cashier signed in.
