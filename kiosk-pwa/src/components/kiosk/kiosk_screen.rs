@@ -3,12 +3,12 @@ use pos_wire::{KitchenRelease, PairedDevice};
 use uuid::Uuid;
 
 use super::{
-    CartDrawer, CheckoutForm, IdleWarning, ItemSheet, MenuGrid, OrderConfirmation, QrisPayment, SetPinScreen,
+    CartDrawer, CheckoutForm, IdleWarning, MenuGrid, OpenItemSheet, OrderConfirmation, QrisPayment, SetPinScreen,
     StaffPanel, SyncProgressBar, WelcomeScreen,
 };
 use crate::{
     api,
-    cart::{self, CartLine, Checkout, PickupBy},
+    cart::{CartLine, Checkout, PickupBy},
     clock,
     components::{ConnectionBadge, LanguageSwitch},
     confirmation::Confirmation,
@@ -399,24 +399,7 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
                     }
                 }}
             </main>
-            {move || {
-                open_item
-                    .get()
-                    .and_then(|id| menu.with(|m| m.item(id).cloned()))
-                    .map(|item| {
-                        view! {
-                            <ItemSheet
-                                item
-                                currency=menu.with_untracked(|m| m.currency.clone())
-                                on_add=Callback::new(move |line: CartLine| {
-                                    cart.update(|lines| cart::add_line(lines, line));
-                                    open_item.set(None);
-                                })
-                                on_close=Callback::new(move |()| open_item.set(None))
-                            />
-                        }
-                    })
-            }}
+            <OpenItemSheet open_item menu cart />
             <Show when=move || staff_open.get()>
                 <StaffPanel
                     queue

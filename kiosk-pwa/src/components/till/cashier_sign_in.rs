@@ -4,6 +4,7 @@ use pos_wire::{PairedDevice, TillStaff};
 use crate::{
     api::{self, ApiError},
     clock,
+    components::kiosk::DigitKeys,
     i18n::{Text, t},
     locale::{tr, use_locale},
     till::Cashier,
@@ -82,15 +83,6 @@ pub fn CashierSignIn(device: PairedDevice, on_signed_in: Callback<Cashier>) -> i
             .collect_view()
             .into_any(),
     };
-    let keys = move || {
-        ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0']
-            .into_iter()
-            .map(
-                |d| view! { <button type="button" class="pin-key" on:click=move |_| press(d)>{d.to_string()}</button> },
-            )
-            .collect_view()
-    };
-
     view! {
         <section class="till-sign-in">
             <h2>{tr(Text::WhoIsSigningIn)}</h2>
@@ -121,12 +113,7 @@ pub fn CashierSignIn(device: PairedDevice, on_signed_in: Callback<Cashier>) -> i
                         }
                     />
                     <p class="field-error" aria-live="polite">{move || error.get()}</p>
-                    <div class="pin-keys">
-                        {keys}
-                        <button type="button" class="pin-key" on:click=move |_| pin.set(String::new())>
-                            {tr(Text::ClearDigit)}
-                        </button>
-                    </div>
+                    <DigitKeys on_digit=Callback::new(press) on_clear=Callback::new(move |()| pin.set(String::new())) />
                     <button type="submit" class="primary sign-in-button" disabled=move || busy.get()>
                         {tr(Text::SignIn)}
                     </button>

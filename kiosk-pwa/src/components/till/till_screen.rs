@@ -9,7 +9,7 @@ use crate::{
     clock,
     components::{
         ConnectionBadge, LanguageSwitch,
-        kiosk::{CartDrawer, ItemSheet, MenuCard, MenuGrid, QrisPayment},
+        kiosk::{CartDrawer, MenuCard, MenuGrid, OpenItemSheet, QrisPayment},
     },
     events::{LiveEvent, LiveStream},
     i18n::{Text, t},
@@ -561,24 +561,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                 </div>
             </header>
             <main class="till-main">{main}</main>
-            {move || {
-                open_item
-                    .get()
-                    .and_then(|id| menu.with(|m| m.item(id).cloned()))
-                    .map(|item| {
-                        view! {
-                            <ItemSheet
-                                item
-                                currency=menu.with_untracked(|m| m.currency.clone())
-                                on_add=Callback::new(move |line: CartLine| {
-                                    cart.update(|lines| cart::add_line(lines, line));
-                                    open_item.set(None);
-                                })
-                                on_close=Callback::new(move |()| open_item.set(None))
-                            />
-                        }
-                    })
-            }}
+            <OpenItemSheet open_item menu cart />
         </div>
     }
 }
