@@ -126,10 +126,7 @@ impl Keyring {
         session_id: Uuid,
         ttl_secs: u64,
     ) -> Result<String> {
-        let mut claims = self.claims(user_id, tenant_id, TokenType::Staff, ttl_secs);
-        claims.role = Some(role);
-        claims.sid = Some(session_id);
-        self.sign_claims(&claims)
+        self.sign_session(user_id, tenant_id, role, session_id, None, ttl_secs)
     }
 
     /// A staff access token of the session `session_id`, bound to the till `till_id`.
@@ -142,10 +139,22 @@ impl Keyring {
         till_id: Uuid,
         ttl_secs: u64,
     ) -> Result<String> {
+        self.sign_session(user_id, tenant_id, role, session_id, Some(till_id), ttl_secs)
+    }
+
+    fn sign_session(
+        &self,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        role: Role,
+        session_id: Uuid,
+        till: Option<Uuid>,
+        ttl_secs: u64,
+    ) -> Result<String> {
         let mut claims = self.claims(user_id, tenant_id, TokenType::Staff, ttl_secs);
         claims.role = Some(role);
         claims.sid = Some(session_id);
-        claims.till = Some(till_id);
+        claims.till = till;
         self.sign_claims(&claims)
     }
 
@@ -203,6 +212,9 @@ mod tests {
         let sid = Uuid::now_v7();
         let c = ring.verify(&ring.sign_staff(u, t, Role::Manager, sid, 60).unwrap()).unwrap();
         assert_eq!((c.sub, c.tid, c.typ, c.role, c.sid), (u, t, TokenType::Staff, Some(Role::Manager), Some(sid)));
+        assert_eq!(c.till, None);
+        let c = ring.verify(&ring.sign_till_staff(u, t, Role::Cashier, sid, o, 60).unwrap()).unwrap();
+        assert_eq!((c.typ, c.sid, c.till), (TokenType::Staff, Some(sid), Some(o)));
         let c = ring.verify(&ring.sign_device(u, t, o, DeviceKind::Kds, 60).unwrap()).unwrap();
         assert_eq!((c.typ, c.oid, c.kind), (TokenType::Device, Some(o), Some(DeviceKind::Kds)));
     }
