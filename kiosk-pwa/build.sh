@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds the kiosk/KDS bundle into kiosk-pwa/dist/:
-#   dist/index.html        served for /kiosk/ and /kds/
+# Builds the kiosk/KDS/till bundle into kiosk-pwa/dist/:
+#   dist/index.html        served for /kiosk/, /kds/ and /pos/
 #   dist/app/              served at /app/ (pos_kiosk_pwa.js, its .wasm, app.css, icons/)
 #   dist/sw.js, dist/manifest.webmanifest
-#                          served at /kiosk/… and /kds/… (the service worker and web manifest)
+#                          served at /kiosk/…, /kds/… and /pos/… (the service worker and web manifest)
 # Needs only rustup, cargo and gzip; installs the matching wasm-bindgen CLI if missing.
 set -euo pipefail
 
@@ -44,7 +44,7 @@ cp assets/app.css dist/app/app.css
 cp assets/manifest.webmanifest dist/manifest.webmanifest
 mkdir -p dist/app/icons
 cp assets/icons/*.png dist/app/icons/
-# The service worker (served at /kiosk/sw.js and /kds/sw.js) names its cache
+# The service worker (served at /kiosk/sw.js, /kds/sw.js and /pos/sw.js) names its cache
 # after this build, so a new build replaces the cached app as a whole.
 version=$(cat dist/index.html dist/manifest.webmanifest dist/app/*.js dist/app/*.wasm dist/app/*.css | sha256sum | cut -c1-16)
 sed "s/__BUILD_VERSION__/$version/" assets/sw.js >dist/sw.js

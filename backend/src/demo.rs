@@ -81,7 +81,11 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
             (s.tenant_id, s.user_id)
         }
     };
-    let owner = Actor { tenant_id, kind: ActorKind::Staff { user_id: owner_id, role: Role::Owner }, request_id: None };
+    let owner = Actor {
+        tenant_id,
+        kind: ActorKind::Staff { user_id: owner_id, role: Role::Owner, till: None },
+        request_id: None,
+    };
     let tx = state.db.begin_scoped(tenant_id, OutletScope::All, PrincipalId::User(owner_id)).await?;
 
     let present = outlets::list(&tx, &PageQuery { limit: Some(200), cursor: None }).await?.items;

@@ -27,5 +27,6 @@ pub mod sync;
 pub mod tables;
 pub mod telemetry;
 pub mod tenancy;
+pub mod till;
 
 pub use error::{Error, Result};

@@ -163,7 +163,8 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::shifts::http::routes)
         .configure(crate::orders::discounts::http::routes)
         .configure(crate::orders::checks::http::routes)
-        .configure(crate::tables::http::routes);
+        .configure(crate::tables::http::routes)
+        .configure(crate::till::http::routes);
 }
 
 /// Where `static/`, `templates/` and the built kiosk live: `POS_ASSETS_DIR`,
@@ -286,12 +287,12 @@ pub async fn run_until_signal(server: Server, state: web::Data<AppState>) -> std
 }
 
 /// The kiosk and KDS app (built into `kiosk-pwa/dist`): its shell at
-/// `/kiosk/` and `/kds/` (every sub-path, for client-side routing), and its
+/// `/kiosk/`, `/kds/` and `/pos/` (the till) (every sub-path, for client-side routing), and its
 /// code at `/app/`.
 fn device_apps(cfg: &mut web::ServiceConfig, assets: &std::path::Path) {
     let dist = assets.join("kiosk-pwa/dist");
     let index = dist.join("index.html");
-    for prefix in ["/kiosk", "/kds"] {
+    for prefix in ["/kiosk", "/kds", "/pos"] {
         let index = index.clone();
         let shell = move || {
             let index = index.clone();
@@ -317,7 +318,7 @@ fn device_apps(cfg: &mut web::ServiceConfig, assets: &std::path::Path) {
                     let path = path.clone();
                     async move {
                         match tokio::fs::read(&path).await {
-                            // The worker lives under /kiosk/ or /kds/ but controls the whole app.
+                            // The worker lives under /kiosk/, /kds/ or /pos/ but controls the whole app.
                             Ok(body) => HttpResponse::Ok()
                                 .content_type(content_type)
                                 .insert_header((header::CACHE_CONTROL, "no-cache"))

@@ -1,6 +1,6 @@
-// Service worker of the kiosk and kitchen screens: they must start with no
-// network at all. Registered by index.html as /kiosk/sw.js (scope /kiosk/)
-// or /kds/sw.js (scope /kds/); a page it controls has all its requests pass
+// Service worker of the kiosk, kitchen and till screens: they must start
+// with no network at all. Registered by index.html as /kiosk/sw.js (scope
+// /kiosk/), /kds/sw.js (scope /kds/) or /pos/sw.js (scope /pos/); a page it controls has all its requests pass
 // through it, /app/ and /media/ included.
 //
 // - The app shell (the page, its JS/WASM/CSS, icons, manifest) is precached
@@ -12,7 +12,7 @@
 //   its own offline data in IndexedDB.
 
 const VERSION = "__BUILD_VERSION__";
-const SCOPE = new URL(self.registration.scope).pathname; // "/kiosk/" or "/kds/"
+const SCOPE = new URL(self.registration.scope).pathname; // "/kiosk/", "/kds/" or "/pos/"
 const SHELL_PREFIX = "pos-shell:" + SCOPE + ":";
 const SHELL_CACHE = SHELL_PREFIX + VERSION;
 const MEDIA_CACHE = "pos-media";

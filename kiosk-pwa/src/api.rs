@@ -4,8 +4,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use pos_wire::{
-    CreateOrder, CreatePayment, Device, Order, PairDevice, PairedDevice, Payment, PaymentMethod, PickupEntry, Problem,
-    PullResponse, SyncPush, SyncPushResponse, Ticket,
+    CreateOrder, CreatePayment, Device, Order, Page, PairDevice, PairedDevice, Payment, PaymentMethod, PickupEntry,
+    Problem, PullResponse, SyncPush, SyncPushResponse, Ticket, TillSession, TillSignIn, TillStaff,
 };
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -141,9 +141,24 @@ pub async fn place_order(device: &PairedDevice, order: &CreateOrder) -> Result<O
     read_json(send(request).await?).await
 }
 
-/// Sends queued orders; safe to resend (replays come back `duplicate`).
-pub async fn push_orders(device: &PairedDevice, orders: &[CreateOrder]) -> Result<SyncPushResponse, ApiError> {
-    let orders = orders.iter().map(|o| serde_json::to_value(o).unwrap_or_default()).collect();
+/// Sends queued orders, each with the payments taken with it (a till's
+/// cash and card); safe to resend (replays come back `duplicate`).
+pub async fn push_orders(
+    device: &PairedDevice,
+    orders: &[(&CreateOrder, &[CreatePayment])],
+) -> Result<SyncPushResponse, ApiError> {
+    let orders = orders
+        .iter()
+        .map(|(order, payments)| {
+            let mut value = serde_json::to_value(order).unwrap_or_default();
+            if !payments.is_empty()
+                && let Some(fields) = value.as_object_mut()
+            {
+                fields.insert("payments".into(), serde_json::to_value(payments).unwrap_or_default());
+            }
+            value
+        })
+        .collect();
     let body = SyncPush { device_id: device.device_id, orders };
     let request = authed(Request::post("/api/v1/sync/push"), device, PUSH_TIMEOUT_MS).json(&body);
     read_json(send(request).await?).await
@@ -167,8 +182,51 @@ pub async fn pay_by_qris(
         card: None,
         shift_id: None,
     };
+    take_payment(device, order_id, &body).await
+}
+
+/// Takes a payment on `order_id` (a till's cashier: cash, card or QRIS).
+/// Safe to repeat with the same `client_payment_id`.
+pub async fn take_payment(device: &PairedDevice, order_id: Uuid, body: &CreatePayment) -> Result<Payment, ApiError> {
     let url = format!("/api/v1/orders/{order_id}/payments");
-    read_json(send(authed(Request::post(&url), device, REQUEST_TIMEOUT_MS).json(&body)).await?).await
+    read_json(send(authed(Request::post(&url), device, REQUEST_TIMEOUT_MS).json(body)).await?).await
+}
+
+/// Who may sign in on this till (its own device token).
+pub async fn till_staff(device: &PairedDevice) -> Result<Vec<TillStaff>, ApiError> {
+    read_json(send(authed(Request::get("/api/v1/till/staff"), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+/// A cashier's PIN for a staff token bound to this till.
+pub async fn till_sign_in(device: &PairedDevice, user_id: Uuid, pin: &str) -> Result<TillSession, ApiError> {
+    let body = TillSignIn { user_id, pin: pin.to_owned() };
+    read_json(send(authed(Request::post("/api/v1/till/sign-in"), device, REQUEST_TIMEOUT_MS).json(&body)).await?).await
+}
+
+/// Ends the cashier's session on this till (`cashier`: the till with their token).
+pub async fn till_sign_out(cashier: &PairedDevice) -> Result<(), ApiError> {
+    let response = send(authed(Request::post("/api/v1/till/sign-out"), cashier, REQUEST_TIMEOUT_MS).build()).await?;
+    if response.ok() { Ok(()) } else { read_json::<()>(response).await }
+}
+
+/// The outlet's orders placed since `since_ms` (newest first, one page).
+pub async fn recent_orders(device: &PairedDevice, since: &str) -> Result<Vec<Order>, ApiError> {
+    let outlet = device.outlet_id.to_string();
+    let query = [("outlet_id", outlet.as_str()), ("from", since), ("limit", "200")];
+    let request = authed(Request::get("/api/v1/orders").query(query), device, REQUEST_TIMEOUT_MS).build();
+    read_json::<Page<Order>>(send(request).await?).await.map(|page| page.items)
+}
+
+/// The printable receipt of an order (HTML).
+pub async fn receipt_html(device: &PairedDevice, order_id: Uuid) -> Result<String, ApiError> {
+    let url = format!("/api/v1/orders/{order_id}/receipt");
+    let request = authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).header("Accept", "text/html").build();
+    let response = send(request).await?;
+    if response.ok() {
+        response.text().await.map_err(|_| ApiError::Unexpected { status: response.status() })
+    } else {
+        read_json::<String>(response).await
+    }
 }
 
 pub async fn order(device: &PairedDevice, id: Uuid) -> Result<Order, ApiError> {

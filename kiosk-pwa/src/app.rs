@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use pos_wire::{DeviceKind, PairedDevice};
 
-use crate::components::{KioskScreen, KitchenDisplay, LanguageSwitch, PairingScreen, PickupBoard};
+use crate::components::{KioskScreen, KitchenDisplay, LanguageSwitch, PairingScreen, PickupBoard, TillScreen};
 use crate::i18n::{Text, t};
 use crate::{
     locale::{self, tr},
@@ -20,14 +20,18 @@ pub enum Surface {
     /// `/kds/board`: the numbers being prepared and ready (a pickup board
     /// device of its own: read-only, it sees numbers and states only).
     Board,
+    /// `/pos`: the counter till, where cashiers sign in with their PIN.
+    Till,
 }
 
 impl Surface {
     /// `/kds/board` is the pickup board, `/kds` and below the kitchen
-    /// display; any other path the kiosk.
+    /// display, `/pos` and below the till; any other path the kiosk.
     pub fn from_path(path: &str) -> Surface {
         let path = path.trim_end_matches('/');
-        if path == "/kds/board" || path.starts_with("/kds/board/") {
+        if path == "/pos" || path.starts_with("/pos/") {
+            Surface::Till
+        } else if path == "/kds/board" || path.starts_with("/kds/board/") {
             Surface::Board
         } else if path == "/kds" || path.starts_with("/kds/") {
             Surface::Kds
@@ -42,6 +46,7 @@ impl Surface {
             Surface::Kiosk => DeviceKind::Kiosk,
             Surface::Kds => DeviceKind::Kds,
             Surface::Board => DeviceKind::Board,
+            Surface::Till => DeviceKind::Till,
         }
     }
 
@@ -50,6 +55,7 @@ impl Surface {
             Surface::Kiosk => Text::KioskTitle,
             Surface::Kds => Text::KdsTitle,
             Surface::Board => Text::BoardTitle,
+            Surface::Till => Text::TillTitle,
         }
     }
 }
@@ -112,6 +118,7 @@ pub fn App() -> impl IntoView {
                     Surface::Kiosk => view! { <KioskScreen device on_unpaired /> }.into_any(),
                     Surface::Kds => view! { <KitchenDisplay device on_unpaired /> }.into_any(),
                     Surface::Board => view! { <PickupBoard device on_unpaired /> }.into_any(),
+                    Surface::Till => view! { <TillScreen device on_unpaired /> }.into_any(),
                 }
             }
         }}

@@ -184,6 +184,8 @@ pub struct Checkout<'a> {
     pub pickup: &'a PickupBy,
     /// The pull cursor of that menu (see `MenuSync::priced_from`).
     pub priced_from: Option<&'a str>,
+    /// `kiosk`, or `counter` at a till.
+    pub channel: Channel,
 }
 
 impl Checkout<'_> {
@@ -203,7 +205,7 @@ impl Checkout<'_> {
         CreateOrder {
             client_order_id,
             outlet_id,
-            channel: Channel::Kiosk,
+            channel: self.channel,
             customer_name,
             table,
             table_id: None,
@@ -319,6 +321,7 @@ mod tests {
                 tax_rate_bp,
                 service_charge_bp,
                 kitchen_release: pos_wire::KitchenRelease::OnPlace,
+                cash_rounding_step: 1,
             }),
             currency: "IDR".into(),
             categories: vec![],
@@ -342,7 +345,8 @@ mod tests {
         let lines = [line(45_000, 2), line(8_000, 1)];
         let menu = menu_with_charges(0, 0);
         let pickup = PickupBy::Table(" 12 ".into());
-        let checkout = Checkout { lines: &lines, menu: &menu, pickup: &pickup, priced_from: Some("c-7") };
+        let checkout =
+            Checkout { lines: &lines, menu: &menu, pickup: &pickup, priced_from: Some("c-7"), channel: Channel::Kiosk };
         let (id, outlet) = (Uuid::now_v7(), Uuid::new_v4());
         let at = chrono::DateTime::from_timestamp_millis(1_790_000_000_000).unwrap();
         let body = checkout.order_body(id, outlet, Some("K1-4".into()), at);

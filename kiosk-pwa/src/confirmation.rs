@@ -153,6 +153,8 @@ mod tests {
             order: None,
             outcome: None,
             problem: None,
+            payments: vec![],
+            seller_token: None,
         }
     }
 

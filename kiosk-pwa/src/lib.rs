@@ -1,7 +1,7 @@
-//! Kiosk, kitchen display (KDS) and pickup board screens: one Leptos CSR app
-//! compiled to WASM. The server serves this bundle at `/app/` and
-//! `index.html` at `/kiosk/` and `/kds/`; the path decides which screen
-//! shows.
+//! Kiosk, kitchen display (KDS), pickup board and till screens: one Leptos
+//! CSR app compiled to WASM. The server serves this bundle at `/app/` and
+//! `index.html` at `/kiosk/`, `/kds/` and `/pos/`; the path decides which
+//! screen shows.
 //!
 //! Components (in `components/`) only render and react. Plain modules do
 //! the rest: `api` (HTTP), `db` (IndexedDB), `menu` (the menu cache and its
@@ -11,13 +11,16 @@
 //! offers, and a QRIS payment as the customer follows it), `qr` (the QR
 //! code's SVG), `refusal` (why the server
 //! refused one), `events` (live SSE), `kitchen` and `board` (the KDS's and
-//! pickup board's state), `storage` (small settings), `staff_pin` (how the
+//! pickup board's state), `till` (the till's cashier, tenders and item
+//! search), `receipt` (printing one), `storage` (small settings), `staff_pin` (how the
 //! staff PIN is hashed), `i18n` (strings), `locale` (the language shown,
 //! provided to every component by context), `mounted` (window listeners
-//! and timers that end with their component).
+//! and timers that end with their component), `behind` (what runs behind
+//! the screens that take orders).
 
 mod api;
 mod app;
+mod behind;
 mod board;
 mod cart;
 mod clock;
@@ -37,11 +40,13 @@ mod payment;
 mod pwa;
 mod qr;
 mod queue;
+mod receipt;
 mod refusal;
 mod replay;
 mod sound;
 mod staff_pin;
 mod storage;
+mod till;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

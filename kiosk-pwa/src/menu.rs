@@ -47,6 +47,8 @@ pub struct OutletInfo {
     pub service_charge_bp: i32,
     /// Whether kiosk orders wait for payment before the kitchen sees them.
     pub kitchen_release: KitchenRelease,
+    /// Cash due is rounded to this (the server's rule; the till shows it).
+    pub cash_rounding_step: i64,
 }
 
 /// An item as the customer can order it now.
@@ -155,6 +157,7 @@ impl Catalogue {
                 tax_rate_bp: o.tax_rate_bp,
                 service_charge_bp: o.service_charge_bp,
                 kitchen_release: o.kiosk_kitchen_release,
+                cash_rounding_step: i64::from(o.cash_rounding_step.max(1)),
             }),
             currency: self
                 .outlet

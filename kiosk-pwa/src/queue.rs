@@ -13,7 +13,7 @@
 use std::{cell::RefCell, collections::HashSet, rc::Rc};
 
 use leptos::prelude::*;
-use pos_wire::{CreateOrder, Order, PairedDevice, Problem, PushOutcome};
+use pos_wire::{CreateOrder, CreatePayment, Order, PairedDevice, Problem, PushOutcome};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -72,6 +72,14 @@ pub struct QueuedOrder {
     /// Why the server refused it.
     #[serde(default)]
     pub problem: Option<Problem>,
+    /// Cash and card taken with it at a till, sent with it (each exactly
+    /// once: the server keys them by `client_payment_id`).
+    #[serde(default)]
+    pub payments: Vec<CreatePayment>,
+    /// A till's sale: the token of the cashier who made it, so that it is
+    /// recorded under their name whoever is signed in when it is sent.
+    #[serde(default)]
+    pub seller_token: Option<String>,
 }
 
 impl QueuedOrder {
@@ -95,6 +103,8 @@ impl QueuedOrder {
             order: None,
             outcome: None,
             problem: None,
+            payments: Vec::new(),
+            seller_token: None,
         }
     }
 
@@ -169,10 +179,18 @@ impl OrderQueue {
         }
     }
 
-    /// The kiosk's next pickup number today (`K1-17`), never below what
+    /// Who sends `order`: its seller (a till's cashier), or this device.
+    fn sender(&self, order: &QueuedOrder) -> PairedDevice {
+        match &order.seller_token {
+            Some(token) => PairedDevice { device_token: token.clone(), ..(*self.device).clone() },
+            None => (*self.device).clone(),
+        }
+    }
+
+    /// The device's next pickup number today (`K1-17`, `T1-4`), never below what
     /// today's stored orders used (should the counter in localStorage be
     /// lost). `None` for a kiosk without a prefix: the server numbers its orders.
-    async fn next_number(&self) -> Option<String> {
+    pub async fn next_number(&self) -> Option<String> {
         let prefix = self.device.number_prefix.as_deref()?;
         let today = clock::local_day();
         let known = self.numbers_floor.borrow().as_ref().filter(|(day, _)| *day == today).map(|(_, n)| *n);
@@ -198,7 +216,7 @@ impl OrderQueue {
     /// server's strict checks while the customer waits; otherwise (or with
     /// no answer) it goes out through the queue. Only once this returns
     /// `Placed` or `Queued` may the customer be told the order is placed.
-    async fn place(&self, mut order: QueuedOrder) -> DbResult<Placement> {
+    pub async fn place(&self, mut order: QueuedOrder) -> DbResult<Placement> {
         let id = order.client_order_id;
         let online = self.connectivity.browser_online.get_untracked();
         order.state = if online { Delivery::Placing } else { Delivery::Pending };
@@ -213,7 +231,7 @@ impl OrderQueue {
             self.queued();
             return Ok(Placement::Queued);
         }
-        let result = api::place_order(&self.device, &order.body).await;
+        let result = api::place_order(&self.sender(&order), &order.body).await;
         self.connectivity.report(&result);
         order.attempts += 1;
         let placement = match result {
@@ -367,6 +385,9 @@ impl OrderQueue {
                 continue;
             }
             due.sort_by(|a, b| a.queued_at_ms.total_cmp(&b.queued_at_ms));
+            // One sender per batch: the oldest order's (a till's cashiers each send their own).
+            let seller = due[0].seller_token.clone();
+            due.retain(|o| o.seller_token == seller);
             due.truncate(BATCH);
             match self.send_batch(due).await {
                 Ok(()) => {
@@ -375,7 +396,7 @@ impl OrderQueue {
                         self.last_error.set(None);
                     }
                 }
-                Err(e) if e.is_unauthorized() => {
+                Err(e) if e.is_unauthorized() && seller.is_none() => {
                     self.revoked.set(true);
                     return;
                 }
@@ -389,8 +410,13 @@ impl OrderQueue {
     }
 
     async fn send_batch(&self, mut batch: Vec<QueuedOrder>) -> Result<(), ApiError> {
-        let bodies: Vec<CreateOrder> = batch.iter().map(|o| o.body.clone()).collect();
-        let result = api::push_orders(&self.device, &bodies).await;
+        let Some(first) = batch.first() else { return Ok(()) };
+        let sender = self.sender(first);
+        let result = {
+            let bodies: Vec<(&CreateOrder, &[CreatePayment])> =
+                batch.iter().map(|o| (&o.body, o.payments.as_slice())).collect();
+            api::push_orders(&sender, &bodies).await
+        };
         self.connectivity.report(&result);
         let response = match result {
             Ok(response) => response,
@@ -458,10 +484,17 @@ mod tests {
             tax_rate_bp: 1100,
             service_charge_bp: 0,
             kitchen_release: pos_wire::KitchenRelease::OnPlace,
+            cash_rounding_step: 1,
         };
         let menu = Menu { outlet: Some(outlet), currency: "IDR".into(), categories: vec![] };
         let pickup = PickupBy::Name("Siti".into());
-        let checkout = Checkout { lines: &lines, menu: &menu, pickup: &pickup, priced_from: None };
+        let checkout = Checkout {
+            lines: &lines,
+            menu: &menu,
+            pickup: &pickup,
+            priced_from: None,
+            channel: pos_wire::Channel::Kiosk,
+        };
         let (id, outlet_id, at_ms) = (Uuid::now_v7(), Uuid::new_v4(), 1_790_000_000_000.0);
         let order = QueuedOrder::new(&checkout, id, outlet_id, Some("K2-9".into()), at_ms);
         assert_eq!((order.client_order_id, order.body.client_order_id), (id, id));

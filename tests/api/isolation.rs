@@ -357,6 +357,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
     let (_, a_kiosk) = app.pair_device(&a.token, a_outlet, "kiosk").await;
     let (_, a_kds) = app.pair_device(&a.token, a_outlet, "kds").await;
     let (_, a_board) = app.pair_device(&a.token, a_outlet, "board").await;
+    let (a_till, a_till_cashier) = crate::till::till_and_cashier(&app, &a.token, a_outlet).await;
 
     let attackers = [
         ("owner", a.token.as_str()),
@@ -366,6 +367,8 @@ async fn another_tenant_is_invisible_and_untouchable() {
         ("kiosk", &a_kiosk),
         ("kds", &a_kds),
         ("board", &a_board),
+        ("till", &a_till),
+        ("cashier at a till", &a_till_cashier),
     ];
     let foreign = [
         b.tenant.tenant_id,
@@ -454,6 +457,7 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
     let (_, kiosk) = app.pair_device(&t.token, home, "kiosk").await;
     let (_, kds) = app.pair_device(&t.token, home, "kds").await;
     let (_, board) = app.pair_device(&t.token, home, "board").await;
+    let (till, till_cashier) = crate::till::till_and_cashier(&app, &t.token, home).await;
     for (who, token) in [
         ("manager", &manager),
         ("cashier", &cashier),
@@ -461,6 +465,8 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         ("kiosk", &kiosk),
         ("kds", &kds),
         ("board", &board),
+        ("till", &till),
+        ("cashier at a till", &till_cashier),
     ] {
         attack(&app, who, token, &sibling, true).await;
         assert_lists_exclude(&app, who, token, &[sibling.outlet, sibling.user, sibling.device, sibling.shift]).await;
@@ -473,4 +479,35 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         assert_eq!(ids(&visible), vec![home], "{who} sees only its outlet");
     }
     assert_eq!(snapshot(&app, &t.token, &sibling).await, before);
+}
+
+/// The till endpoints take no id: what they could leak is the staff of
+/// another outlet or brand, and what they could grant is a token there.
+#[tokio::test]
+async fn a_till_lists_and_signs_in_only_its_own_outlets_staff() {
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    let home = app.create_outlet(&t.token, "Home").await;
+    let sibling = app.create_outlet(&t.token, "Sibling").await;
+    let (sibling_cashier, _) = app.create_staff(&t.token, "cashier", &[sibling]).await;
+    crate::refunds::set_pin(&app, &t.token, sibling_cashier, "2468").await;
+    let other = app.signup().await;
+    let other_outlet = app.create_outlet(&other.token, "Other brand").await;
+    let (foreigner, _) = app.create_staff(&other.token, "manager", &[other_outlet]).await;
+    crate::refunds::set_pin(&app, &other.token, foreigner, "1357").await;
+    crate::refunds::set_pin(&app, &other.token, other.owner_id, "9753").await;
+
+    let (_, till) = app.pair_device(&t.token, home, "till").await;
+    let staff = app.get("/api/v1/till/staff", &till).await.expect(200);
+    for foreign in [sibling_cashier, foreigner, other.owner_id] {
+        assert!(!staff.text.contains(&foreign.to_string()), "{foreign} listed: {}", staff.text);
+    }
+    for (user, pin) in [(sibling_cashier, "2468"), (foreigner, "1357"), (other.owner_id, "9753")] {
+        let r = app.post("/api/v1/till/sign-in", Some(&till), json!({"user_id": user, "pin": pin})).await;
+        assert_eq!(r.status, 401, "{user}: {}", r.text);
+    }
+    // Another brand's till knows nothing of this brand's staff either.
+    let (_, foreign_till) = app.pair_device(&other.token, other_outlet, "till").await;
+    let theirs = app.get("/api/v1/till/staff", &foreign_till).await.expect(200);
+    assert!(!theirs.text.contains(&t.owner_id.to_string()) && !theirs.text.contains(&sibling_cashier.to_string()));
 }

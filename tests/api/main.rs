@@ -27,4 +27,5 @@ mod staff;
 mod startup;
 mod streams;
 mod tables;
+mod till;
 mod webhooks;

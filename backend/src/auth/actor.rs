@@ -14,11 +14,41 @@ pub struct Actor {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ActorKind {
-    Staff { user_id: Uuid, role: Role },
-    Device { device_id: Uuid, outlet_id: Uuid, kind: DeviceKind },
+    /// `till`: signed in on a till with a PIN (issue 12); everything they
+    /// do is then done at that till, in its outlet only.
+    Staff {
+        user_id: Uuid,
+        role: Role,
+        till: Option<TillBinding>,
+    },
+    Device {
+        device_id: Uuid,
+        outlet_id: Uuid,
+        kind: DeviceKind,
+    },
+}
+
+/// The till a staff token was signed in on, as the database knows it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TillBinding {
+    pub device_id: Uuid,
+    pub outlet_id: Uuid,
 }
 
 impl Actor {
+    /// The till this staff member signed in on with their PIN, if any.
+    pub fn till(&self) -> Option<TillBinding> {
+        match &self.kind {
+            ActorKind::Staff { till, .. } => *till,
+            ActorKind::Device { .. } => None,
+        }
+    }
+
+    /// The device id of [`Actor::till`].
+    pub fn till_device_id(&self) -> Option<Uuid> {
+        self.till().map(|t| t.device_id)
+    }
+
     /// Staff with one of `roles`; everyone else gets 403.
     pub fn require_role(&self, roles: &[Role]) -> Result<Role> {
         match &self.kind {

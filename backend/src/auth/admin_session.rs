@@ -138,7 +138,11 @@ pub async fn open(state: &AppState, cookie: Option<&str>, request_id: Option<Str
     }
     Ok(AdminSession {
         tx,
-        actor: Actor { tenant_id: token.tenant_id, kind: ActorKind::Staff { user_id: row.user_id, role }, request_id },
+        actor: Actor {
+            tenant_id: token.tenant_id,
+            kind: ActorKind::Staff { user_id: row.user_id, role, till: None },
+            request_id,
+        },
         csrf_token: row.csrf_token,
         user_name: row.name,
         locale: Locale::parse(&row.locale).unwrap_or(Locale::Id),

@@ -40,6 +40,10 @@ pub struct Claims {
     /// access token too: every request checks it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sid: Option<Uuid>,
+    /// Staff signed in on a till with their PIN: the till's device id. The
+    /// token then works only while that till is paired, at its outlet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub till: Option<Uuid>,
     pub jti: Uuid,
     pub iss: String,
     pub aud: String,
@@ -104,6 +108,7 @@ impl Keyring {
             role: None,
             kind: None,
             sid: None,
+            till: None,
             jti: Uuid::now_v7(),
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -121,9 +126,35 @@ impl Keyring {
         session_id: Uuid,
         ttl_secs: u64,
     ) -> Result<String> {
+        self.sign_session(user_id, tenant_id, role, session_id, None, ttl_secs)
+    }
+
+    /// A staff access token of the session `session_id`, bound to the till `till_id`.
+    pub fn sign_till_staff(
+        &self,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        role: Role,
+        session_id: Uuid,
+        till_id: Uuid,
+        ttl_secs: u64,
+    ) -> Result<String> {
+        self.sign_session(user_id, tenant_id, role, session_id, Some(till_id), ttl_secs)
+    }
+
+    fn sign_session(
+        &self,
+        user_id: Uuid,
+        tenant_id: Uuid,
+        role: Role,
+        session_id: Uuid,
+        till: Option<Uuid>,
+        ttl_secs: u64,
+    ) -> Result<String> {
         let mut claims = self.claims(user_id, tenant_id, TokenType::Staff, ttl_secs);
         claims.role = Some(role);
         claims.sid = Some(session_id);
+        claims.till = till;
         self.sign_claims(&claims)
     }
 
@@ -181,6 +212,9 @@ mod tests {
         let sid = Uuid::now_v7();
         let c = ring.verify(&ring.sign_staff(u, t, Role::Manager, sid, 60).unwrap()).unwrap();
         assert_eq!((c.sub, c.tid, c.typ, c.role, c.sid), (u, t, TokenType::Staff, Some(Role::Manager), Some(sid)));
+        assert_eq!(c.till, None);
+        let c = ring.verify(&ring.sign_till_staff(u, t, Role::Cashier, sid, o, 60).unwrap()).unwrap();
+        assert_eq!((c.typ, c.sid, c.till), (TokenType::Staff, Some(sid), Some(o)));
         let c = ring.verify(&ring.sign_device(u, t, o, DeviceKind::Kds, 60).unwrap()).unwrap();
         assert_eq!((c.typ, c.oid, c.kind), (TokenType::Device, Some(o), Some(DeviceKind::Kds)));
     }

@@ -22,6 +22,7 @@ use uuid::Uuid;
 
 use super::{
     Actor, ActorKind,
+    actor::TillBinding,
     jwt::{Claims, TokenType},
 };
 use crate::{
@@ -147,6 +148,25 @@ async fn scope_to(tx: &mut ScopedTx, row: StaffRow) -> Result<Role> {
     Ok(role)
 }
 
+/// Narrows a till-bound staff token's scope to the till's outlet: 401 once
+/// the till is revoked, or the person no longer works at its outlet.
+async fn bind_to_till(tx: &mut ScopedTx, role: Role, till_id: Uuid) -> Result<TillBinding> {
+    let row: Option<DeviceRow> = tx
+        .query_one(
+            "SELECT outlet_id, kind FROM devices \
+              WHERE id = $1 AND kind = 'till' AND paired_at IS NOT NULL AND revoked_at IS NULL",
+            [till_id.into()],
+        )
+        .await?;
+    let row = row.ok_or(Error::Unauthorized(Code::TillBindingEnded))?;
+    let works_there = role == Role::Owner || tx.outlets().contains(row.outlet_id);
+    if !works_there {
+        return Err(Error::Unauthorized(Code::TillBindingEnded));
+    }
+    tx.set_outlets(OutletScope::Only(vec![row.outlet_id])).await?;
+    Ok(TillBinding { device_id: till_id, outlet_id: row.outlet_id })
+}
+
 /// Opens the scoped transaction for a verified token.
 pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind)> {
     match claims.typ {
@@ -155,7 +175,11 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
             let mut tx =
                 state.db.begin_scoped(claims.tid, OutletScope::Only(vec![]), PrincipalId::User(claims.sub)).await?;
             let role = attach_staff_session(&mut tx, claims.sub, session).await?;
-            Ok((tx, ActorKind::Staff { user_id: claims.sub, role }))
+            let till = match claims.till {
+                Some(till_id) => Some(bind_to_till(&mut tx, role, till_id).await?),
+                None => None,
+            };
+            Ok((tx, ActorKind::Staff { user_id: claims.sub, role, till }))
         }
         TokenType::Device => {
             let bound = claims.oid.ok_or(Error::Unauthorized(Code::TokenInvalid))?;

@@ -5,7 +5,7 @@
 //! Online intake (`POST /orders`) is strict: it refuses what cannot be sold
 //! now (an 86ed or deleted item, a closed outlet for kiosks) and a shown
 //! price that is not today's, so the customer hears at once and can fix the
-//! cart. Offline intake (`sync/push`, kiosks only) keeps an order a customer
+//! cart. Offline intake (`sync/push`, kiosks and tills) keeps an order a customer
 //! already placed on a device whose menu has changed since: an 86ed or
 //! deleted item, or a past price that the price history proves the device
 //! showed, is kept and flagged for staff; anything else is rejected with the
@@ -139,8 +139,8 @@ pub fn payload_hash(req: &CreateOrder) -> Vec<u8> {
     Sha256::digest(&canonical).to_vec()
 }
 
-/// Who takes the order: (device, its number prefix) for a kiosk, nothing
-/// for staff. Kiosks take kiosk orders at their own outlet; staff take
+/// Who takes the order: (device, its number prefix) for a kiosk or a
+/// cashier signed in on a till, nothing for other staff. Kiosks take kiosk orders at their own outlet; staff take
 /// counter orders; kitchen displays and kitchen staff take none.
 async fn taken_by(tx: &ScopedTx, actor: &Actor, req: &CreateOrder) -> Result<(Option<Uuid>, Option<String>)> {
     match &actor.kind {
@@ -156,14 +156,19 @@ async fn taken_by(tx: &ScopedTx, actor: &Actor, req: &CreateOrder) -> Result<(Op
             }
             Ok((Some(*device_id), device_prefix(tx, *device_id).await?))
         }
-        ActorKind::Staff { role, .. } => {
+        ActorKind::Staff { role, till, .. } => {
             if *role == Role::Kitchen {
                 return Err(Error::Forbidden(Code::KitchenStaffTakeNoOrders));
             }
             if !matches!(req.channel, Channel::Counter | Channel::Table) {
                 return Err(Error::field("channel", Code::CounterChannelOnly));
             }
-            Ok((None, None))
+            // A cashier signed in on a till takes the order at that till,
+            // numbered with its prefix when it brought its own number.
+            match till {
+                Some(till) => Ok((Some(till.device_id), device_prefix(tx, till.device_id).await?)),
+                None => Ok((None, None)),
+            }
         }
     }
 }
@@ -217,7 +222,8 @@ pub async fn place_order(
     fields.flags.dedup();
     // A kiosk order at an outlet that cooks only what is paid waits, unseen
     // by the kitchen, until its payment settles it (`payments::settle`).
-    let released = device_id.is_none() || outlet.kiosk_kitchen_release != KitchenRelease::OnPaid.as_str();
+    let kiosk = matches!(actor.kind, ActorKind::Device { .. });
+    let released = !kiosk || outlet.kiosk_kitchen_release != KitchenRelease::OnPaid.as_str();
     let tickets = if released { crate::kitchen::plan_tickets(&lines) } else { Vec::new() };
     let table_id = seat.map(|s| s.table_id);
     let new =

@@ -354,7 +354,8 @@ async fn insert(tx: &ScopedTx, new: &NewPayment<'_>, f: Fields) -> Result<Paymen
     let card = new.req.card.as_ref();
     let device_id = match new.actor.kind {
         ActorKind::Device { device_id, .. } => Some(device_id),
-        ActorKind::Staff { .. } => None,
+        // A cashier signed in on a till: taken at that till.
+        ActorKind::Staff { .. } => new.actor.till_device_id(),
     };
     let row: PaymentRow = tx
         .query_one(

@@ -20,7 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 #[utoipa::path(post, path = "/api/v1/sync/push", tag = "sync", request_body = SyncPush,
-    responses((status = 200, body = SyncPushResponse), (status = 403, description = "not a kiosk token, or another device's id"),
+    responses((status = 200, body = SyncPushResponse), (status = 403, description = "not a kiosk token or a till's cashier, or another device's id"),
               (status = 422)), security(("bearer" = [])))]
 pub async fn sync_push(
     state: web::Data<AppState>,
@@ -28,8 +28,8 @@ pub async fn sync_push(
     body: Json<SyncPush>,
 ) -> Result<web::Json<SyncPushResponse>> {
     let push = body.into_inner();
-    let device_id = push::pusher(&s.actor, &push)?;
-    let scope = push::PushScope { tenant_id: s.tx.tenant_id(), outlets: s.tx.outlets().clone(), device_id };
+    push::pusher(&s.actor, &push)?;
+    let scope = push::PushScope::of(&s.tx, &s.actor);
     s.tx.commit().await?;
     let policy = IntakePolicy::from_settings(&state.settings);
     let pushed = push::push_orders(&state, &scope, &s.actor, push.orders, &policy).await?;

@@ -2,15 +2,17 @@
 //! so one bad order never blocks the rest, and the whole batch is safe to
 //! resend after a timeout (replays are duplicates).
 //!
-//! Only a kiosk's own token may push, and only under its own `device_id`:
-//! this is the lenient path for orders really taken offline (see
-//! `orders::intake`); staff place orders with `POST /orders`.
+//! Only a kiosk's own token may push, under its own `device_id`, or a
+//! cashier signed in on a till, under that till's id: this is the lenient
+//! path for orders really taken offline (see `orders::intake`); other staff
+//! place orders with `POST /orders`.
 //!
 //! An order may carry `payments: [CreatePayment]`, cash and card taken with
 //! it while offline (a till's queue, issue 12). Each is taken after its
 //! order, in a transaction of its own, exactly once per `client_payment_id`
 //! ([`crate::payments::take`]), with the same rules as online: a kiosk's are
-//! refused (kiosks take no cash), and QRIS never rides in a queue.
+//! refused (kiosks take no cash), and QRIS never rides in a queue. A
+//! till's device token alone pushes nothing: its cashier's token does.
 
 use pos_wire::{CreateOrder, CreatePayment, DeviceKind, PaymentMethod, SyncPush};
 use uuid::Uuid;
@@ -45,13 +47,15 @@ pub struct PushedPayment {
     pub outcome: Result<Taken>,
 }
 
-/// The kiosk pushing `push`: a kiosk token pushing under its own id, at
-/// most [`MAX_BATCH`] orders.
+/// Who pushes `push`: a kiosk token under its own id, or a cashier signed
+/// in on a till under that till's id; at most [`MAX_BATCH`] orders.
 pub fn pusher(actor: &Actor, push: &SyncPush) -> Result<Uuid> {
     let device_id = match actor.kind {
         ActorKind::Device { device_id, kind: DeviceKind::Kiosk, .. } => device_id,
+        ActorKind::Device { kind: DeviceKind::Till, .. } => return Err(Error::Forbidden(Code::PushTillCashierOnly)),
         ActorKind::Device { .. } => return Err(Error::Forbidden(Code::PushKiosksOnly)),
-        ActorKind::Staff { .. } => {
+        ActorKind::Staff { till: Some(till), .. } => till.device_id,
+        ActorKind::Staff { till: None, .. } => {
             return Err(Error::Forbidden(Code::PushDeviceTokensOnly));
         }
     };
@@ -64,11 +68,21 @@ pub fn pusher(actor: &Actor, push: &SyncPush) -> Result<Uuid> {
     Ok(device_id)
 }
 
-/// Where the orders go: the pushing kiosk's tenant and outlets.
+/// Where the orders go: the pusher's tenant and outlets, and who pushes.
 pub struct PushScope {
     pub tenant_id: Uuid,
     pub outlets: OutletScope,
-    pub device_id: Uuid,
+    pub principal: PrincipalId,
+}
+
+impl PushScope {
+    pub fn of(tx: &crate::db::ScopedTx, actor: &Actor) -> PushScope {
+        let principal = match actor.kind {
+            ActorKind::Staff { user_id, .. } => PrincipalId::User(user_id),
+            ActorKind::Device { device_id, .. } => PrincipalId::Device(device_id),
+        };
+        PushScope { tenant_id: tx.tenant_id(), outlets: tx.outlets().clone(), principal }
+    }
 }
 
 /// Places each of `orders` (as sent, not yet parsed) in its own scoped
@@ -140,10 +154,7 @@ async fn push_payments(
         let client_payment_id = payment_id(&raw);
         let outcome = match parse_payment(&raw) {
             Ok(payment) => {
-                let tx = state
-                    .db
-                    .begin_scoped(scope.tenant_id, scope.outlets.clone(), PrincipalId::Device(scope.device_id))
-                    .await?;
+                let tx = state.db.begin_scoped(scope.tenant_id, scope.outlets.clone(), scope.principal).await?;
                 take_payment(state, tx, actor, order_id, payment).await
             }
             Err(e) => Err(e),
@@ -180,7 +191,7 @@ async fn place_one(
     order: CreateOrder,
     policy: &IntakePolicy,
 ) -> Result<Placed> {
-    let tx = db.begin_scoped(scope.tenant_id, scope.outlets.clone(), PrincipalId::Device(scope.device_id)).await?;
+    let tx = db.begin_scoped(scope.tenant_id, scope.outlets.clone(), scope.principal).await?;
     let placed = place_order(&tx, actor, order, Intake::Offline, policy).await?;
     if !matches!(placed, Placed::Conflict(_)) {
         tx.commit().await?;
@@ -193,6 +204,7 @@ mod tests {
     use pos_wire::Role;
 
     use super::*;
+    use crate::auth::actor::TillBinding;
 
     fn actor(kind: ActorKind) -> Actor {
         Actor { tenant_id: Uuid::nil(), kind, request_id: None }
@@ -208,15 +220,19 @@ mod tests {
     }
 
     #[test]
-    fn only_a_kiosk_pushes_and_only_its_own_orders() {
+    fn only_a_kiosk_or_a_tills_cashier_pushes_and_only_its_own_orders() {
         let (id, kiosk) = device(DeviceKind::Kiosk);
         assert_eq!(pusher(&kiosk, &push(id, 1)).unwrap(), id);
         assert!(matches!(pusher(&kiosk, &push(Uuid::now_v7(), 1)), Err(Error::Forbidden(_))));
-        for kind in [DeviceKind::Kds, DeviceKind::Board] {
+        let till = TillBinding { device_id: Uuid::now_v7(), outlet_id: Uuid::nil() };
+        let cashier = actor(ActorKind::Staff { user_id: Uuid::now_v7(), role: Role::Cashier, till: Some(till) });
+        assert_eq!(pusher(&cashier, &push(till.device_id, 1)).unwrap(), till.device_id);
+        assert!(matches!(pusher(&cashier, &push(Uuid::now_v7(), 1)), Err(Error::Forbidden(_))));
+        for kind in [DeviceKind::Kds, DeviceKind::Board, DeviceKind::Till] {
             let (id, other) = device(kind);
             assert!(matches!(pusher(&other, &push(id, 1)), Err(Error::Forbidden(_))), "{kind:?}");
         }
-        let owner = actor(ActorKind::Staff { user_id: Uuid::now_v7(), role: Role::Owner });
+        let owner = actor(ActorKind::Staff { user_id: Uuid::now_v7(), role: Role::Owner, till: None });
         assert!(matches!(pusher(&owner, &push(Uuid::now_v7(), 1)), Err(Error::Forbidden(_))));
     }
 

@@ -17,6 +17,7 @@ pub mod pricing;
 pub mod problem;
 pub mod shifts;
 pub mod tables;
+pub mod till;
 pub mod users;
 
 pub use auth::*;
@@ -32,4 +33,5 @@ pub use pickup::*;
 pub use problem::*;
 pub use shifts::*;
 pub use tables::*;
+pub use till::*;
 pub use users::*;

@@ -7,6 +7,7 @@ mod language_switch;
 mod pairing_screen;
 mod pickup_board;
 mod staff_sheet;
+mod till;
 mod unpair_button;
 
 pub use connection_badge::ConnectionBadge;
@@ -16,4 +17,5 @@ pub use language_switch::LanguageSwitch;
 pub use pairing_screen::PairingScreen;
 pub use pickup_board::PickupBoard;
 pub use staff_sheet::StaffSheet;
+pub use till::TillScreen;
 pub use unpair_button::UnpairButton;

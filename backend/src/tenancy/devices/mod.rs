@@ -114,7 +114,9 @@ pub async fn create(
                 "INSERT INTO devices (tenant_id, id, outlet_id, kind, name, pairing_code_hash, pairing_expires_at, number_prefix) \
                  VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7), \
                          CASE WHEN $4 = 'kiosk' THEN 'K' || (SELECT count(*) + 1 FROM devices \
-                                                            WHERE outlet_id = $3 AND kind = 'kiosk') END) \
+                                                            WHERE outlet_id = $3 AND kind = 'kiosk') \
+                              WHEN $4 = 'till' THEN 'T' || (SELECT count(*) + 1 FROM devices \
+                                                           WHERE outlet_id = $3 AND kind = 'till') END) \
                  RETURNING {COLUMNS}"
             ),
             [

@@ -439,6 +439,15 @@ codes! {
     AreaHasTables = "area_has_tables" [],
     /// The outlet already has a table of this name.
     TableLabelTaken = "table_label_taken" [],
+    // ----- Cashier sign-in on a till (issue 12, engineer "till") -----
+    /// Only a till's own device token lists its staff and signs cashiers in.
+    TillTokenRequired = "till_token_required" [],
+    /// The person or the PIN is not right (the same answer for both) (401).
+    TillSignInRefused = "till_sign_in_refused" [],
+    /// The till this token was bound to is revoked, or the person no longer works at its outlet (401).
+    TillBindingEnded = "till_binding_ended" [],
+    /// Only a kiosk, or a cashier signed in on this till, pushes orders under this device id.
+    PushTillCashierOnly = "push_till_cashier_only" [],
 
     // ----- The admin's own form checks -----
     /// Not an amount of money.

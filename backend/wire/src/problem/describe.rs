@@ -337,6 +337,22 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "Pesanan yang sudah (atau sedang) dibayar tidak bisa dibatalkan; kembalikan dananya.",
             "An order with payments cannot be voided; refund them instead."
         ),
+        C::TillTokenRequired => w!(
+            en,
+            "Hanya token perangkat kasir (till) yang bisa melakukan ini.",
+            "Only a till's own device token can do this."
+        ),
+        C::TillSignInRefused => w!(en, "Nama atau PIN salah.", "The name or the PIN is wrong."),
+        C::TillBindingEnded => w!(
+            en,
+            "Sesi kasir ini sudah berakhir di perangkat ini; masuk lagi dengan PIN.",
+            "This cashier session has ended on this till; sign in again with the PIN."
+        ),
+        C::PushTillCashierOnly => w!(
+            en,
+            "Hanya kios, atau kasir yang masuk di kasir ini, yang mengirim pesanan antrean perangkat ini.",
+            "Only a kiosk, or a cashier signed in on this till, pushes this device's queued orders."
+        ),
         C::ReceiptWidthInvalid => w!(en, "harus 80 atau 58", "must be 80 or 58"),
         C::LinkInvalid => w!(
             en,

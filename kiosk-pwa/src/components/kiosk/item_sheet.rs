@@ -3,10 +3,10 @@ use uuid::Uuid;
 
 use super::QtyStepper;
 use crate::{
-    cart::{CartLine, MAX_QTY, Selection},
+    cart::{self, CartLine, MAX_QTY, Selection},
     i18n::{Text, choice_rule},
     locale::{tr, use_locale},
-    menu::MenuEntry,
+    menu::{Menu, MenuEntry},
     money::format_money,
 };
 
@@ -135,5 +135,30 @@ pub fn ItemSheet(
                 </div>
             </div>
         </div>
+    }
+}
+
+/// The sheet of the item `open_item` names, while it is open (and still on
+/// the menu); its line goes into the cart.
+#[component]
+pub fn OpenItemSheet(
+    open_item: RwSignal<Option<Uuid>>,
+    #[prop(into)] menu: Signal<Menu>,
+    cart: RwSignal<Vec<CartLine>>,
+) -> impl IntoView {
+    move || {
+        open_item.get().and_then(|id| menu.with(|m| m.item(id).cloned())).map(|item| {
+            view! {
+                <ItemSheet
+                    item
+                    currency=menu.with_untracked(|m| m.currency.clone())
+                    on_add=Callback::new(move |line: CartLine| {
+                        cart.update(|lines| cart::add_line(lines, line));
+                        open_item.set(None);
+                    })
+                    on_close=Callback::new(move |()| open_item.set(None))
+                />
+            }
+        })
     }
 }

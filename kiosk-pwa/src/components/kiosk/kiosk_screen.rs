@@ -3,21 +3,21 @@ use pos_wire::{KitchenRelease, PairedDevice};
 use uuid::Uuid;
 
 use super::{
-    CartDrawer, CheckoutForm, IdleWarning, ItemSheet, MenuGrid, OrderConfirmation, QrisPayment, SetPinScreen,
+    CartDrawer, CheckoutForm, IdleWarning, MenuGrid, OpenItemSheet, OrderConfirmation, QrisPayment, SetPinScreen,
     StaffPanel, SyncProgressBar, WelcomeScreen,
 };
 use crate::{
     api,
-    cart::{self, CartLine, Checkout, PickupBy},
+    cart::{CartLine, Checkout, PickupBy},
     clock,
     components::{ConnectionBadge, LanguageSwitch},
     confirmation::Confirmation,
     events::{LinkState, LiveEvent, LiveStream},
     i18n::{Text, t},
     locale::{tr, use_locale},
-    menu::{self, MenuSync},
+    menu::MenuSync,
     mounted,
-    net::{self, Connectivity},
+    net::Connectivity,
     payment::{self, Ended, PayChoice, QrisCheckout},
     queue::{OrderQueue, Placement, QueuedOrder},
     refusal, storage,
@@ -126,46 +126,13 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
         reload_order(device_for_open.clone());
     };
     let stream = LiveStream::connect(device.clone(), on_event, on_open);
-    queue.start();
-    {
-        let sync = sync.clone();
-        leptos::task::spawn_local(async move { sync.start().await });
-    }
-    let (queue_for_online, sync_for_online) = (queue.clone(), sync.clone());
-    net::follow_network(connectivity, &stream, move || {
-        queue_for_online.send_now();
-        let sync = sync_for_online.clone();
-        leptos::task::spawn_local(async move { sync.pull().await });
-    });
-    let sync_for_poll = sync.clone();
-    mounted::every(menu::POLL_MS, move || sync_for_poll.poll());
+    crate::behind::run(connectivity, &sync, &queue, &stream, cart, removed_notice, on_unpaired);
     // A QR code on screen and no live stream to say it was paid: ask.
     let (link, device_for_poll) = (stream.state, device.clone());
     mounted::every(QRIS_POLL_MS, move || {
         let live = qris.with_untracked(|q| q.as_ref().is_some_and(QrisCheckout::is_live));
         if live && link.get_untracked() != LinkState::Open && connectivity.browser_online.get_untracked() {
             reload_order(device_for_poll.clone());
-        }
-    });
-
-    // Revoked (seen by any of the three): back to pairing.
-    let (sync_revoked, queue_revoked) = (sync.revoked, queue.revoked);
-    Effect::new(move || {
-        if sync_revoked.get() || queue_revoked.get() {
-            on_unpaired.run(());
-        }
-    });
-
-    // A sold-out item leaves the cart at once, and the customer is told.
-    Effect::new(move || {
-        let menu = menu.get();
-        if menu.is_empty() && menu.outlet.is_none() {
-            return;
-        }
-        let mut removed = Vec::new();
-        cart.update(|lines| removed = cart::follow_menu(lines, &menu));
-        if !removed.is_empty() {
-            removed_notice.set(removed);
         }
     });
 
@@ -276,8 +243,13 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
         leptos::task::spawn_local(async move {
             let (lines, menu) = (cart.get_untracked(), menu.get_untracked());
             let priced_from = sync.priced_from();
-            let checkout =
-                Checkout { lines: &lines, menu: &menu, pickup: &pickup, priced_from: priced_from.as_deref() };
+            let checkout = Checkout {
+                lines: &lines,
+                menu: &menu,
+                pickup: &pickup,
+                priced_from: priced_from.as_deref(),
+                channel: pos_wire::Channel::Kiosk,
+            };
             match queue.place_checkout(&checkout).await {
                 Ok((_, Placement::Refused(problem))) => {
                     let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
@@ -427,24 +399,7 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
                     }
                 }}
             </main>
-            {move || {
-                open_item
-                    .get()
-                    .and_then(|id| menu.with(|m| m.item(id).cloned()))
-                    .map(|item| {
-                        view! {
-                            <ItemSheet
-                                item
-                                currency=menu.with_untracked(|m| m.currency.clone())
-                                on_add=Callback::new(move |line: CartLine| {
-                                    cart.update(|lines| cart::add_line(lines, line));
-                                    open_item.set(None);
-                                })
-                                on_close=Callback::new(move |()| open_item.set(None))
-                            />
-                        }
-                    })
-            }}
+            <OpenItemSheet open_item menu cart />
             <Show when=move || staff_open.get()>
                 <StaffPanel
                     queue

@@ -62,7 +62,7 @@ pub fn MenuGrid(#[prop(into)] menu: Signal<Menu>, on_pick: Callback<Uuid>) -> im
 
 /// One item: picture, name, price. Tapping opens its sheet.
 #[component]
-fn MenuCard(item: MenuEntry, currency: String, on_pick: Callback<Uuid>) -> impl IntoView {
+pub fn MenuCard(item: MenuEntry, currency: String, on_pick: Callback<Uuid>) -> impl IntoView {
     let (id, price) = (item.id, item.price_minor);
     let initial = item.name.chars().next().unwrap_or('?').to_string();
     let picture = match item.image_url.clone() {

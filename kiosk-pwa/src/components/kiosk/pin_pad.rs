@@ -26,16 +26,6 @@ pub fn PinPad(
             digits.set(pin);
         }
     };
-    let keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9']
-        .into_iter()
-        .map(|d| {
-            view! {
-                <button type="button" class="pin-key" on:click=move |_| push(d)>
-                    {d.to_string()}
-                </button>
-            }
-        })
-        .collect_view();
     view! {
         <div class="pin-pad">
             <label for="pin-input">{label}</label>
@@ -59,13 +49,31 @@ pub fn PinPad(
                 }
             />
             <p class="field-error" aria-live="polite">{error}</p>
-            <div class="pin-keys">
-                {keys}
-                <button type="button" class="pin-key" on:click=move |_| digits.set(String::new())>
-                    {tr(Text::ClearDigit)}
+            <DigitKeys on_digit=Callback::new(push) on_clear=Callback::new(move |()| digits.set(String::new())) />
+        </div>
+    }
+}
+
+/// The ten digit keys and "clear", for typing a PIN by touch.
+#[component]
+pub fn DigitKeys(on_digit: Callback<char>, on_clear: Callback<()>) -> impl IntoView {
+    let keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9']
+        .into_iter()
+        .map(|d| {
+            view! {
+                <button type="button" class="pin-key" on:click=move |_| on_digit.run(d)>
+                    {d.to_string()}
                 </button>
-                <button type="button" class="pin-key" on:click=move |_| push('0')>"0"</button>
-            </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="pin-keys">
+            {keys}
+            <button type="button" class="pin-key" on:click=move |_| on_clear.run(())>
+                {tr(Text::ClearDigit)}
+            </button>
+            <button type="button" class="pin-key" on:click=move |_| on_digit.run('0')>"0"</button>
         </div>
     }
 }

@@ -1,0 +1,11 @@
+//! The counter till's screens.
+
+mod cashier_sign_in;
+mod payment_panel;
+mod till_screen;
+mod unpaid_orders;
+
+pub use cashier_sign_in::CashierSignIn;
+pub use payment_panel::PaymentPanel;
+pub use till_screen::TillScreen;
+pub use unpaid_orders::UnpaidOrders;

@@ -1,0 +1,607 @@
+use leptos::{ev, prelude::*};
+use pos_wire::{Channel, CreatePayment, Order, PairedDevice};
+use uuid::Uuid;
+
+use super::{CashierSignIn, PaymentPanel, UnpaidOrders, unpaid_orders::awaits_payment};
+use crate::{
+    api::{self, ApiError},
+    cart::{self, CartLine, Checkout, PickupBy},
+    clock,
+    components::{
+        ConnectionBadge, LanguageSwitch,
+        kiosk::{CartDrawer, MenuCard, MenuGrid, OpenItemSheet, QrisPayment},
+    },
+    events::{LiveEvent, LiveStream},
+    i18n::{Text, t},
+    locale::{tr, use_locale},
+    menu::MenuSync,
+    mounted,
+    net::Connectivity,
+    payment::{QrisCheckout, QrisState},
+    queue::{OrderQueue, Placement, QueuedOrder},
+    receipt, refusal,
+    till::{self, Cashier, SearchIndex},
+};
+
+/// Search results shown at most.
+const SEARCH_LIMIT: usize = 60;
+/// While a QR code is shown, the order is asked about this often.
+const QRIS_POLL_MS: u32 = 4_000;
+
+/// What is being paid.
+#[derive(Debug, Clone, PartialEq)]
+enum Bill {
+    /// The cart: the order is placed when the sale completes.
+    NewSale,
+    /// An order already on the server (a kiosk's "pay at the counter", or a
+    /// sale whose payment did not complete).
+    Existing(Box<Order>),
+}
+
+/// How the last sale ended, for the "sale complete" panel.
+#[derive(Debug, Clone, PartialEq)]
+struct Sold {
+    order_id: Option<Uuid>,
+    number: Option<String>,
+    change_minor: i64,
+    /// Saved on the till, sent when the network returns.
+    offline: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Mode {
+    Sell,
+    Pay(Bill),
+    Qris,
+    Done(Sold),
+    Unpaid,
+}
+
+/// The counter till: a cashier signs in with their PIN, enters the order
+/// (categories or search, modifiers, quantities), takes cash, card or QRIS
+/// (any mix), prints the receipt; kiosk orders left to pay are listed.
+/// Sales go to the kitchen like the kiosk's: online at once, offline
+/// through the queue (with their payments), under the cashier's name.
+#[component]
+pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoView {
+    let locale = use_locale();
+    let connectivity = Connectivity::new();
+    let cashier = RwSignal::new(till::stored_cashier(clock::now_ms()));
+    let mode = RwSignal::new(Mode::Sell);
+    let cart = RwSignal::new(Vec::<CartLine>::new());
+    let removed_notice = RwSignal::new(Vec::<String>::new());
+    let query = RwSignal::new(String::new());
+    let open_item = RwSignal::new(None::<Uuid>);
+    let dine_in = RwSignal::new(false);
+    let customer = RwSignal::new(String::new());
+    let tenders = RwSignal::new(Vec::<CreatePayment>::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let unpaid = RwSignal::new(None::<Vec<Order>>);
+    let qris = RwSignal::new(None::<QrisCheckout>);
+    let now = mounted::ticking_now();
+
+    let sync = MenuSync::new(device.clone(), connectivity);
+    let menu = sync.menu;
+    let index = Memo::new(move |_| menu.with(SearchIndex::new));
+    let queue = OrderQueue::new(device.clone(), connectivity, |_: &QueuedOrder| {});
+    let sync_for_events = sync.clone();
+    let own_id = device.device_id;
+    let on_event = move |event: LiveEvent| match event {
+        LiveEvent::MenuChanged | LiveEvent::Reset => {
+            let sync = sync_for_events.clone();
+            leptos::task::spawn_local(async move { sync.pull().await });
+        }
+        LiveEvent::PaymentUpdated(update) => {
+            qris.update(|q| q.iter_mut().for_each(|q| q.follow_payment(&update.payment, clock::now_ms())))
+        }
+        LiveEvent::OrderPaid(paid) => qris.update(|q| q.iter_mut().for_each(|q| q.follow_paid(&paid))),
+        LiveEvent::DeviceRevoked(id) if id == own_id => on_unpaired.run(()),
+        _ => {}
+    };
+    let sync_for_open = sync.clone();
+    let stream = LiveStream::connect(device.clone(), on_event, move || {
+        let sync = sync_for_open.clone();
+        leptos::task::spawn_local(async move { sync.pull().await });
+    });
+    crate::behind::run(connectivity, &sync, &queue, &stream, cart, removed_notice, on_unpaired);
+
+    let till_device = StoredValue::new(device.clone());
+    // The till acting for the cashier signed in.
+    let as_cashier = move || cashier.with_untracked(|c| c.as_ref().map(|c| c.device(&till_device.get_value())));
+    let online = Signal::derive(move || connectivity.online());
+    let currency = Signal::derive(move || menu.with(|m| m.currency.clone()));
+    let step = Signal::derive(move || menu.with(|m| m.outlet.as_ref().map_or(1, |o| o.cash_rounding_step)));
+    let bill_total = Signal::derive(move || match mode.get() {
+        Mode::Pay(Bill::Existing(order)) => order.total_minor - order.paid_minor,
+        _ => menu.with(|m| cart.with(|lines| cart::totals(lines, m).total_minor)),
+    });
+
+    let new_sale = move || {
+        cart.set(Vec::new());
+        tenders.set(Vec::new());
+        customer.set(String::new());
+        dine_in.set(false);
+        query.set(String::new());
+        error.set(None);
+        qris.set(None);
+        mode.set(Mode::Sell);
+        // A new version of the app takes over between two sales.
+        crate::pwa::reload_if_updated();
+    };
+    let signed_in = Callback::new(move |c: Cashier| {
+        till::remember_cashier(Some(&c));
+        cashier.set(Some(c));
+        new_sale();
+    });
+    // Another cashier takes over: the sales already made stay theirs (their
+    // queued ones are sent with their own token).
+    let switch_cashier = move || {
+        till::remember_cashier(None);
+        cashier.set(None);
+    };
+    let sign_out = move || {
+        if let Some(me) = as_cashier() {
+            leptos::task::spawn_local(async move {
+                let _ = api::till_sign_out(&me).await;
+            });
+        }
+        switch_cashier();
+    };
+    let failed = move |e: ApiError| {
+        if e.status() == Some(401) {
+            // The cashier's session ended (signed out elsewhere, deactivated): sign in again.
+            switch_cashier();
+        }
+        error.set(Some(e.message(locale.get_untracked())));
+    };
+
+    // Takes `payments` on `order` one by one; the order as it is after them.
+    let take_all = move |me: PairedDevice, order_id: Uuid, payments: Vec<CreatePayment>| async move {
+        let mut change = 0;
+        for p in &payments {
+            let taken = api::take_payment(&me, order_id, p).await;
+            connectivity.report(&taken);
+            change += taken?.change_minor.unwrap_or(0);
+        }
+        Ok::<i64, ApiError>(change)
+    };
+
+    let queue = StoredValue::new_local(queue);
+    let sync = StoredValue::new_local(sync);
+    // Completes the sale of the cart with `payments` (all of them, or those
+    // before a QRIS payment when `then_qris`).
+    let sell = move |then_qris: bool| {
+        let Some(me) = as_cashier() else { return };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let (queue, sync) = (queue.get_value(), sync.get_value());
+        let payments = tenders.get_untracked();
+        leptos::task::spawn_local(async move {
+            let (lines, menu) = (cart.get_untracked(), menu.get_untracked());
+            let who = customer.get_untracked();
+            let pickup = if dine_in.get_untracked() { PickupBy::Table(who) } else { PickupBy::Name(who) };
+            let priced_from = sync.priced_from();
+            let checkout = Checkout {
+                lines: &lines,
+                menu: &menu,
+                pickup: &pickup,
+                priced_from: priced_from.as_deref(),
+                channel: Channel::Counter,
+            };
+            let number = queue.next_number().await;
+            let mut order = QueuedOrder::new(&checkout, Uuid::now_v7(), me.outlet_id, number, clock::now_ms());
+            order.payments = payments.clone();
+            order.seller_token = Some(me.device_token.clone());
+            let change = till::change_due(order.shown_total_minor, step.get_untracked(), &payments);
+            let id = order.client_order_id;
+            match queue.place(order.clone()).await {
+                Ok(Placement::Placed(server)) => match take_all(me.clone(), server.id, payments).await {
+                    Ok(taken_change) => {
+                        let sold = Sold {
+                            order_id: Some(server.id),
+                            number: Some(server.number.clone()),
+                            change_minor: taken_change,
+                            offline: false,
+                        };
+                        if then_qris {
+                            start_qris(&me, server.id, qris, mode, connectivity).await;
+                        } else {
+                            mode.set(Mode::Done(sold));
+                        }
+                    }
+                    Err(e) if e.is_transient() => {
+                        // The queue sends the order again with its payments (each once).
+                        let _ = queue.send_again(id).await;
+                        mode.set(Mode::Done(Sold {
+                            order_id: Some(server.id),
+                            number: Some(server.number),
+                            change_minor: change,
+                            offline: true,
+                        }));
+                    }
+                    Err(e) => {
+                        tenders.set(Vec::new());
+                        mode.set(Mode::Pay(Bill::Existing(server)));
+                        failed(e);
+                    }
+                },
+                Ok(Placement::Queued) => mode.set(Mode::Done(Sold {
+                    order_id: None,
+                    number: order.number(),
+                    change_minor: change,
+                    offline: true,
+                })),
+                Ok(Placement::Refused(problem)) => {
+                    let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
+                    error.set(Some(refusal::reasons(&problem, &names, locale.get_untracked()).join(" · ")));
+                    leptos::task::spawn_local(async move { sync.pull().await });
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    // Pays an order already on the server.
+    let pay_existing = move |order: Order, then_qris: bool| {
+        let Some(me) = as_cashier() else { return };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let payments = tenders.get_untracked();
+        leptos::task::spawn_local(async move {
+            match take_all(me.clone(), order.id, payments).await {
+                Ok(change) if !then_qris => mode.set(Mode::Done(Sold {
+                    order_id: Some(order.id),
+                    number: Some(order.number.clone()),
+                    change_minor: change,
+                    offline: false,
+                })),
+                Ok(_) => start_qris(&me, order.id, qris, mode, connectivity).await,
+                Err(e) => {
+                    // Some may have gone through: pay what is left of the order as it is now.
+                    if let Ok(current) = api::order(&me, order.id).await {
+                        mode.set(Mode::Pay(Bill::Existing(Box::new(current))));
+                    }
+                    tenders.set(Vec::new());
+                    failed(e);
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let complete = Callback::new(move |then_qris: bool| match mode.get_untracked() {
+        Mode::Pay(Bill::Existing(order)) => pay_existing(*order, then_qris),
+        _ => sell(then_qris),
+    });
+
+    // The QR code's answers, countdown and checks.
+    Effect::new(move || {
+        let now = now.get();
+        let mut ended = false;
+        qris.update_untracked(|q| ended = q.as_mut().is_some_and(|q| q.tick(now)));
+        if ended {
+            qris.notify();
+        }
+    });
+    mounted::every(QRIS_POLL_MS, move || {
+        let Some(order_id) = qris.with_untracked(|q| q.as_ref().filter(|q| q.is_live()).map(|q| q.order_id)) else {
+            return;
+        };
+        let Some(me) = as_cashier() else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok(order) = api::order(&me, order_id).await {
+                qris.update(|q| q.iter_mut().for_each(|q| q.follow_order(&order, clock::now_ms())));
+            }
+        });
+    });
+    Effect::new(move || {
+        let paid = qris.with(|q| {
+            q.as_ref().filter(|q| matches!(q.state, QrisState::Paid { .. })).map(|q| (q.order_id, q.number.clone()))
+        });
+        if let (Some((order_id, number)), Mode::Qris) = (paid, mode.get_untracked()) {
+            mode.set(Mode::Done(Sold {
+                order_id: Some(order_id),
+                number: Some(number),
+                change_minor: 0,
+                offline: false,
+            }));
+        }
+    });
+
+    let show_unpaid = move || {
+        let Some(me) = as_cashier() else { return };
+        unpaid.set(None);
+        mode.set(Mode::Unpaid);
+        leptos::task::spawn_local(async move {
+            match api::recent_orders(&me, &till::recent_since()).await {
+                Ok(orders) => {
+                    let mut waiting: Vec<Order> = orders.into_iter().filter(awaits_payment).collect();
+                    waiting.reverse();
+                    unpaid.set(Some(waiting));
+                }
+                Err(e) => {
+                    unpaid.set(Some(Vec::new()));
+                    failed(e);
+                }
+            }
+        });
+    };
+    let print = move |order_id: Uuid| {
+        let Some(me) = as_cashier() else { return };
+        leptos::task::spawn_local(async move {
+            if let Err(e) = receipt::print(&me, order_id).await {
+                failed(e);
+            }
+        });
+    };
+
+    // Keyboard: "/" searches, Escape clears the search.
+    mounted::on_window(ev::keydown, move |e: ev::KeyboardEvent| {
+        if mode.get_untracked() != Mode::Sell || cashier.with_untracked(Option::is_none) {
+            return;
+        }
+        match e.key().as_str() {
+            "/" if !typing(&e) => {
+                e.prevent_default();
+                focus("till-search");
+            }
+            "Escape" => query.set(String::new()),
+            _ => {}
+        }
+    });
+
+    let pick = Callback::new(move |id: Uuid| {
+        let plain = menu.with(|m| m.item(id).map(|i| (i.modifier_groups.is_empty(), i.clone())));
+        match plain {
+            Some((true, item)) => cart.update(|lines| {
+                cart::add_line(
+                    lines,
+                    CartLine {
+                        key: Uuid::new_v4(),
+                        item_id: item.id,
+                        name: item.name.clone(),
+                        options: vec![],
+                        unit_price_minor: item.price_minor,
+                        qty: 1,
+                    },
+                )
+            }),
+            Some((false, _)) => open_item.set(Some(id)),
+            None => {}
+        }
+    });
+    let results = move || {
+        let q = query.get();
+        let currency = currency.get();
+        index.with(|index| {
+            menu.with(|m| {
+                index
+                    .find(&q, SEARCH_LIMIT)
+                    .into_iter()
+                    .map(|(c, i)| view! { <MenuCard item=m.categories[c].items[i].clone() currency=currency.clone() on_pick=pick /> })
+                    .collect_view()
+            })
+        })
+    };
+    let pending = queue.with_value(|q| q.pending);
+    let cashier_name = move || cashier.with(|c| c.as_ref().map(|c| c.user.name.clone()).unwrap_or_default());
+
+    let selling = move || {
+        view! {
+            <div class="till-order">
+                <section class="till-catalogue">
+                    <input
+                        id="till-search"
+                        class="till-search"
+                        type="search"
+                        autocomplete="off"
+                        placeholder=move || t(locale.get(), Text::SearchItems)
+                        prop:value=move || query.get()
+                        on:input=move |ev| query.set(event_target_value(&ev))
+                        on:keydown=move |ev: ev::KeyboardEvent| {
+                            if ev.key() == "Enter" {
+                                let first = index.with(|i| i.find(&query.get_untracked(), 1).first().copied());
+                                if let Some((c, i)) = first {
+                                    pick.run(menu.with(|m| m.categories[c].items[i].id));
+                                    query.set(String::new());
+                                }
+                            }
+                        }
+                    />
+                    <Show
+                        when=move || query.with(|q| !q.trim().is_empty())
+                        fallback=move || view! { <MenuGrid menu on_pick=pick /> }
+                    >
+                        <div class="item-cards search-results">{results}</div>
+                    </Show>
+                </section>
+                <aside class="till-cart">
+                    <div class="order-details">
+                        <div class="seg" role="group">
+                            <button type="button" aria-pressed=move || (!dine_in.get()).to_string() on:click=move |_| dine_in.set(false)>
+                                {tr(Text::TakeAway)}
+                            </button>
+                            <button type="button" aria-pressed=move || dine_in.get().to_string() on:click=move |_| dine_in.set(true)>
+                                {tr(Text::DineIn)}
+                            </button>
+                        </div>
+                        <input
+                            class="customer-name"
+                            maxlength=move || if dine_in.get() { "20" } else { "60" }
+                            placeholder=move || t(locale.get(), if dine_in.get() { Text::TableLabel } else { Text::CustomerName })
+                            prop:value=move || customer.get()
+                            on:input=move |ev| customer.set(event_target_value(&ev))
+                        />
+                    </div>
+                    <CartDrawer
+                        cart
+                        menu
+                        removed_notice
+                        on_checkout=Callback::new(move |()| {
+                            tenders.set(Vec::new());
+                            error.set(None);
+                            mode.set(Mode::Pay(Bill::NewSale));
+                        })
+                        on_cancel=Callback::new(move |()| new_sale())
+                    />
+                </aside>
+            </div>
+        }
+    };
+
+    let main = move || {
+        if cashier.with(Option::is_none) {
+            return view! { <CashierSignIn device=till_device.get_value() on_signed_in=signed_in /> }.into_any();
+        }
+        match mode.get() {
+            Mode::Sell => selling().into_any(),
+            Mode::Pay(_) => {
+                view! {
+                    <PaymentPanel
+                        total=bill_total
+                        currency
+                        step
+                        tenders
+                        online
+                        busy
+                        error
+                        on_complete=Callback::new(move |()| complete.run(false))
+                        on_qris=Callback::new(move |()| complete.run(true))
+                        on_back=Callback::new(move |()| {
+                            tenders.set(Vec::new());
+                            error.set(None);
+                            mode.set(Mode::Sell);
+                        })
+                    />
+                }
+                .into_any()
+            }
+            Mode::Qris => view! {
+                <QrisPayment
+                    qris
+                    now
+                    on_retry=Callback::new(move |()| {
+                        let Some(me) = as_cashier() else { return };
+                        let Some(order_id) = qris.with_untracked(|q| q.as_ref().map(|q| q.order_id)) else { return };
+                        leptos::task::spawn_local(async move { start_qris(&me, order_id, qris, mode, connectivity).await });
+                    })
+                    on_counter=Callback::new(move |()| {
+                        let Some(me) = as_cashier() else { return };
+                        let Some(order_id) = qris.with_untracked(|q| q.as_ref().map(|q| q.order_id)) else { return };
+                        leptos::task::spawn_local(async move {
+                            if let Ok(order) = api::order(&me, order_id).await {
+                                tenders.set(Vec::new());
+                                mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
+                            }
+                        });
+                    })
+                />
+            }
+            .into_any(),
+            Mode::Done(sold) => {
+                let order_id = sold.order_id;
+                let currency = currency.get_untracked();
+                view! {
+                    <section class="sale-done" data-offline=sold.offline.to_string()>
+                        <h2>{tr(Text::SaleComplete)}</h2>
+                        <p class="sale-number">{sold.number.clone().unwrap_or_default()}</p>
+                        <p class="change-due" data-minor=sold.change_minor.to_string()>
+                            {tr(Text::ChangeDue)} " " <strong>{move || crate::money::format_money(sold.change_minor, &currency)}</strong>
+                        </p>
+                        <Show when=move || sold.offline>
+                            <p class="muted">{tr(Text::SavedOffline)}</p>
+                        </Show>
+                        <div class="payment-actions">
+                            {order_id.map(|id| view! {
+                                <button type="button" class="print-receipt" on:click=move |_| print(id)>{tr(Text::PrintReceipt)}</button>
+                            })}
+                            <button type="button" class="primary new-sale" autofocus on:click=move |_| new_sale()>
+                                {tr(Text::NewSale)}
+                            </button>
+                        </div>
+                        <p class="field-error">{move || error.get()}</p>
+                    </section>
+                }
+                .into_any()
+            }
+            Mode::Unpaid => view! {
+                <UnpaidOrders
+                    orders=unpaid
+                    on_pay=Callback::new(move |order: Order| {
+                        tenders.set(Vec::new());
+                        error.set(None);
+                        mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
+                    })
+                    on_close=Callback::new(move |()| mode.set(Mode::Sell))
+                />
+            }
+            .into_any(),
+        }
+    };
+
+    view! {
+        <div class="app till">
+            <header class="top-bar">
+                <h1>{move || menu.with(|m| m.outlet.as_ref().map(|o| o.name.clone())).unwrap_or_else(|| t(locale.get(), Text::TillTitle).to_owned())}</h1>
+                <div class="top-actions">
+                    <ConnectionBadge connectivity pending />
+                    <Show when=move || cashier.with(Option::is_some)>
+                        <span class="cashier-name">{cashier_name}</span>
+                        <button type="button" class="unpaid-button" on:click=move |_| show_unpaid()>{tr(Text::UnpaidOrders)}</button>
+                        <button type="button" class="switch-cashier" on:click=move |_| switch_cashier()>{tr(Text::SwitchCashier)}</button>
+                        <button type="button" class="sign-out" on:click=move |_| sign_out()>{tr(Text::SignOut)}</button>
+                    </Show>
+                    <LanguageSwitch />
+                </div>
+            </header>
+            <main class="till-main">{main}</main>
+            <OpenItemSheet open_item menu cart />
+        </div>
+    }
+}
+
+/// Asks the server for a QR code for what is left of `order_id` and shows it.
+async fn start_qris(
+    me: &PairedDevice,
+    order_id: Uuid,
+    qris: RwSignal<Option<QrisCheckout>>,
+    mode: RwSignal<Mode>,
+    connectivity: Connectivity,
+) {
+    let order = match api::order(me, order_id).await {
+        Ok(order) => order,
+        Err(_) => return,
+    };
+    let checkout = QrisCheckout::start(&order);
+    let (key, amount) = (checkout.client_payment_id, checkout.amount_minor);
+    qris.set(Some(checkout));
+    mode.set(Mode::Qris);
+    let answer = api::pay_by_qris(me, order_id, key, amount).await;
+    connectivity.report(&answer);
+    qris.update(|q| {
+        if let Some(q) = q.as_mut().filter(|q| q.client_payment_id == key) {
+            q.answered(answer.as_ref(), clock::now_ms());
+        }
+    });
+}
+
+/// Whether the key went to a text field (then "/" is typed, not a shortcut).
+fn typing(e: &ev::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = document().get_element_by_id(id).and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
