@@ -328,3 +328,39 @@ async fn the_till_app_is_served_at_pos() {
         }
     }
 }
+
+#[tokio::test]
+async fn what_a_cashier_takes_at_a_till_goes_into_that_tills_open_shift() {
+    let app = TestApp::spawn().await;
+    let t = till(&app).await;
+    let s = &t.s;
+    let cashier = signed_in(&app, &t, t.cashier_id, PIN).await;
+    let sell = |token: String| {
+        let app = &app;
+        async move {
+            let body = fixtures::counter_order(s.outlet, vec![fixtures::line(s.item, 1)]);
+            let order: pos_wire::Order = app.post("/api/v1/orders", Some(&token), body).await.expect(201).json();
+            pay(app, &token, order.id, cash(COFFEE, None)).await.expect(201).json::<pos_wire::Payment>()
+        }
+    };
+    // No shift open yet: the sale is recorded outside any drawer.
+    assert_eq!(sell(cashier.clone()).await.shift_id, None);
+
+    let body = pos_wire::OpenShift { device_id: t.till_id, opening_float_minor: 100_000, client_shift_id: None };
+    let shift: pos_wire::Shift = app.post("/api/v1/shifts", Some(&cashier), body).await.expect(201).json();
+    let p = sell(cashier.clone()).await;
+    assert_eq!(p.shift_id, Some(shift.id), "counted into the till's drawer without naming the shift");
+    let report: pos_wire::ShiftReport =
+        app.get(&format!("/api/v1/shifts/{}/report", shift.id), &cashier).await.expect(200).json();
+    assert_eq!(report.sales_total_minor, COFFEE);
+
+    // Another till's shift is not this cashier's drawer.
+    let (other_till, _) = app.pair_device(&s.t.token, s.outlet, "till").await;
+    let body = pos_wire::OpenShift { device_id: other_till, opening_float_minor: 0, client_shift_id: None };
+    let other: pos_wire::Shift = app.post("/api/v1/shifts", Some(&s.t.token), body).await.expect(201).json();
+    let body = fixtures::counter_order(s.outlet, vec![fixtures::line(s.item, 1)]);
+    let order: pos_wire::Order = app.post("/api/v1/orders", Some(&cashier), body).await.expect(201).json();
+    let into_other = pos_wire::CreatePayment { shift_id: Some(other.id), ..cash(COFFEE, None) };
+    let r = pay(&app, &cashier, order.id, into_other).await.expect(422);
+    assert_eq!(r.body["error_codes"]["shift_id"][0]["code"], "shift_unknown");
+}

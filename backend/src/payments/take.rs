@@ -204,9 +204,25 @@ async fn step(
     ) {
         return Err(Error::conflict(Code::OrderAlreadyPaid));
     }
-    if let Some(shift_id) = req.shift_id {
+    // Money taken at a till goes into its drawer: the open shift of the till
+    // a cashier signed in on. (Refusing a sale without one waits for the
+    // till's own shift screen; a queued sale is recorded in any case, as
+    // its money has changed hands.)
+    let shift_id = match (req.shift_id, actor.till_device_id()) {
+        (Some(id), _) => Some(id),
+        (None, Some(till)) => crate::shifts::drawer::open_shift_of_till(tx, till).await?,
+        (None, None) => None,
+    };
+    if let Some(shift_id) = shift_id {
         crate::shifts::drawer::check_payment_shift(tx, actor, shift_id, order.outlet_id).await?;
     }
+    let with_shift;
+    let req = if shift_id == req.shift_id {
+        req
+    } else {
+        with_shift = CreatePayment { shift_id, ..req.clone() };
+        &with_shift
+    };
     let pending: Vec<PendingCharge> = tx
         .query_all(
             "SELECT id, gateway_order_id, amount_minor FROM payments \

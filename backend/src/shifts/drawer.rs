@@ -71,6 +71,8 @@ pub async fn check_payment_shift(tx: &ScopedTx, actor: &Actor, shift_id: Uuid, o
     let unknown = || Error::field("shift_id", Code::ShiftUnknown);
     let shift = lock_open(tx, shift_id).await?.filter(|s| s.outlet_id == outlet_id).ok_or_else(unknown)?;
     match actor.kind {
+        // A cashier signed in on a till takes money into that till's drawer only.
+        ActorKind::Staff { .. } if actor.till_device_id().is_some_and(|till| till != shift.device_id) => Err(unknown()),
         ActorKind::Staff { .. } => Ok(()),
         ActorKind::Device { kind: DeviceKind::Till, device_id, .. } if device_id == shift.device_id => Ok(()),
         ActorKind::Device { .. } => Err(unknown()),
