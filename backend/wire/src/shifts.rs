@@ -270,8 +270,15 @@ pub struct ShiftQuery {
     /// `open` or `closed`.
     #[serde(default)]
     pub status: Option<ShiftStatus>,
+    /// Shifts per page (default 50).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
     pub limit: Option<u32>,
+    /// `next_cursor` of the page before.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")
+    )]
     pub cursor: Option<String>,
 }
