@@ -541,6 +541,10 @@ impl ServerProcess {
         let port = free_port();
         let mut cmd = std::process::Command::new(Self::binary());
         cmd.arg("serve").env("POS_BIND", format!("127.0.0.1:{port}")).env("POS_LOG", "warn");
+        // The shared test database is every test's: a child's background jobs
+        // (the mail worker, payment reconciliation) would take other tests'
+        // mails and charges. A test that wants them sets them itself.
+        cmd.env_remove("POS_SMTP_URL").env("POS_PAYMENT_RECONCILE_MS", "86400000");
         for (k, v) in env {
             cmd.env(k, v);
         }

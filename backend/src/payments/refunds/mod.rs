@@ -158,7 +158,10 @@ pub async fn start_refund(
     )
     .await?;
 
-    // Everything below holds the payment's row lock until commit.
+    // Everything below holds the order's and the payment's row locks until
+    // commit, taken in the order every payment path takes them (order, then
+    // payment), so a refund and a settlement of the same order cannot deadlock.
+    crate::payments::settle::lock_order(tx, payment.order_id).await?;
     let payment = self::payment(tx, payment_id, true).await?;
     if payment.status != PaymentStatus::Paid.as_str() {
         return Err(Error::conflict(Code::PaymentNotRefundable));
