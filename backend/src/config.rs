@@ -132,6 +132,13 @@ pub struct Settings {
     pub public_url: String,
     /// How often the mail worker looks for mails to send.
     pub mail_poll_interval: Duration,
+    /// The event-log trim job keeps this many days of each outlet's events
+    /// (at least 1) and at least its newest `event_keep_last` (at least 5,000).
+    pub event_keep_days: i32,
+    pub event_keep_last: i64,
+    /// An outlet's daily summary is mailed this long after its day ends
+    /// (orders taken offline that day have time to arrive).
+    pub daily_summary_grace: Duration,
     /// A QRIS charge still pending this long is asked about at the gateway
     /// (its webhook may have been lost).
     pub payment_pending_check_after: Duration,
@@ -251,6 +258,9 @@ impl Settings {
                 .map(|u| u.trim().trim_end_matches('/').to_string())
                 .unwrap_or_else(|| format!("http://{bind}")),
             mail_poll_interval: Duration::from_millis(parse("POS_MAIL_POLL_MS", 1_000)?.max(50)),
+            event_keep_days: parse("POS_EVENT_KEEP_DAYS", 7)?.clamp(1, 3650) as i32,
+            event_keep_last: parse("POS_EVENT_KEEP_LAST", 20_000)?.max(5_000) as i64,
+            daily_summary_grace: secs("POS_DAILY_SUMMARY_GRACE_SECS", 3_600)?,
         };
         settings.refuse_dev_secrets_in_production(var("POS_ENV").is_none())?;
         Ok(settings)

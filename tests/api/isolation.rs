@@ -62,6 +62,7 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::POST, "/api/v1/orders/{order}/void", body(VoidOrder { reason: "hijacked".into(), approval: None })),
         (Method::GET, "/api/v1/orders/{order}/receipt", None),
+        (Method::POST, "/api/v1/orders/{order}/receipt/email", Some(json!({"email": "spy@example.com"}))),
         (
             Method::POST,
             "/api/v1/payments/{payment}/refunds",

@@ -12,6 +12,7 @@ mod devices;
 mod discounts;
 mod fanout;
 mod isolation;
+mod jobs;
 mod mail;
 mod ops;
 mod orders;

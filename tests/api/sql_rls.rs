@@ -149,6 +149,9 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
             "INSERT INTO check_rounds (tenant_id, id, outlet_id, order_id, client_round_id, payload_hash, line_ids) \
              VALUES ('{tenant}', '{id}', '{id}', '{id}', '{id}', '\\x00', '{{}}')"
         ),
+        "daily_summaries" => format!(
+            "INSERT INTO daily_summaries (tenant_id, outlet_id, business_date, recipients) VALUES ('{tenant}', '{id}', '2026-01-01', 0)"
+        ),
         other => panic!("table {other} has no insert in the RLS suite: add one"),
     }
 }

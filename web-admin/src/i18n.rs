@@ -130,6 +130,10 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ),
     ("password.ask_again", "Minta tautan baru", "Ask for a new link"),
     ("password.done", "Kata sandi tersimpan. Silakan masuk.", "Your password is saved. You can sign in now."),
+    ("verify.title", "Konfirmasi email", "Confirm your email"),
+    ("verify.intro", "Konfirmasi bahwa alamat email ini milik Anda.", "Confirm that this email address is yours."),
+    ("verify.submit", "Konfirmasi email saya", "Confirm my email"),
+    ("verify.done", "Email Anda sudah dikonfirmasi.", "Your email is confirmed."),
     ("login.brand", "Brand", "Brand"),
     ("login.wrong", "Email atau kata sandi salah.", "Wrong email or password."),
     (

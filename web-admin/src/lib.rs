@@ -91,6 +91,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/password/forgot", web::post().to(password::forgot))
             .route("/password/set", web::get().to(password::set_form))
             .route("/password/set", web::post().to(password::set))
+            .route("/verify-email", web::get().to(password::verify_form))
+            .route("/verify-email", web::post().to(password::verify))
             .route("/locale", web::post().to(locale::switch))
             .route("/brand", web::get().to(brand::show))
             .route("/brand", web::post().to(brand::update))

@@ -23,6 +23,10 @@ pub(crate) enum Step {
     Set,
     /// Done: sign in.
     Done,
+    /// Confirm an email (a sign-up's verification link).
+    Verify,
+    /// The email is confirmed.
+    Verified,
 }
 
 #[derive(Template)]
@@ -54,7 +58,12 @@ impl PasswordPage {
     fn is(&self, step: &str) -> bool {
         matches!(
             (self.step, step),
-            (Step::Forgot, "forgot") | (Step::Sent, "sent") | (Step::Set, "set") | (Step::Done, "done")
+            (Step::Forgot, "forgot")
+                | (Step::Sent, "sent")
+                | (Step::Set, "set")
+                | (Step::Done, "done")
+                | (Step::Verify, "verify")
+                | (Step::Verified, "verified")
         )
     }
 }
@@ -179,6 +188,51 @@ pub async fn set(req: HttpRequest, form: web::Form<SetForm>) -> Result<HttpRespo
         }
         Err(Error::Validation(errors)) => {
             page.errors = FormErrors::from_domain(tr, errors);
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Err(e) => return Err(e.into()),
+    };
+    show(page, status, csrf)
+}
+
+/// `GET /admin/verify-email?token=`: the page a verification link opens (a
+/// button, so a mail scanner following links does not use it up).
+pub async fn verify_form(req: HttpRequest, q: web::Query<PageQuery>) -> Result<HttpResponse, AdminError> {
+    let state = state_of(&req)?;
+    let tr = tr_of(&req, q.lang.as_deref());
+    let csrf = LoginCsrf::for_request(&req, &state);
+    let mut page = PasswordPage::new(tr, Step::Verify, String::new());
+    page.token = q.token.clone().unwrap_or_default();
+    show(page, StatusCode::OK, csrf)
+}
+
+#[derive(Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    token: String,
+    lang: Option<String>,
+    csrf_token: Option<String>,
+}
+
+/// `POST /admin/verify-email`.
+pub async fn verify(req: HttpRequest, form: web::Form<VerifyForm>) -> Result<HttpResponse, AdminError> {
+    let state = state_of(&req)?;
+    let tr = tr_of(&req, form.lang.as_deref());
+    let token_ok = LoginCsrf::matches(&req, &state, form.csrf_token.as_deref());
+    let csrf = if token_ok { LoginCsrf::for_request(&req, &state) } else { LoginCsrf::fresh(&state) };
+    let mut page = PasswordPage::new(tr, Step::Verify, String::new());
+    page.token = form.token.clone();
+    if !token_ok {
+        page.message = Some("login.expired");
+        return show(page, StatusCode::FORBIDDEN, csrf);
+    }
+    let status = match account_links::verify_email(&state, &form.token).await {
+        Ok(()) => {
+            page.step = Step::Verified;
+            StatusCode::OK
+        }
+        Err(Error::Validation(_)) => {
+            page.message = Some("password.link_invalid");
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Err(e) => return Err(e.into()),

@@ -1,6 +1,8 @@
-//! Links sent by mail to set a password: a staff invitation (7 days) and a
-//! password reset (one hour). Each is single use; only a SHA-256 of its
-//! token is stored; a new link of the same purpose ends the earlier ones.
+//! Links sent by mail: to set a password (a staff invitation, 7 days; a
+//! password reset, one hour) and to verify a new brand owner's email (7
+//! days). Each is single use; only a SHA-256 of its token is stored; a new
+//! link of the same purpose ends the earlier ones. Using any of them proves
+//! the address, so the account's email counts as verified afterwards.
 //!
 //! A reset request answers the same whether or not the email has an
 //! account, and is rate limited per address (the answer is the same past
@@ -34,13 +36,20 @@ pub const RESET_TTL: Duration = Duration::from_secs(3600);
 /// the sign-in limit per address).
 const RESETS_PER_EMAIL: u32 = 3;
 
+pub const VERIFICATION_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+/// Verification mails a signed-in owner may ask for again, per hour.
+const VERIFICATIONS_PER_HOUR: u32 = 3;
+
 /// Where a link leads: the admin's page that sets the password.
 pub const SET_PASSWORD_PATH: &str = "/admin/password/set";
+/// Where a verification link leads.
+pub const VERIFY_EMAIL_PATH: &str = "/admin/verify-email";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     Invitation,
     PasswordReset,
+    EmailVerification,
 }
 
 impl Purpose {
@@ -48,6 +57,7 @@ impl Purpose {
         match self {
             Purpose::Invitation => "invitation",
             Purpose::PasswordReset => "password_reset",
+            Purpose::EmailVerification => "email_verification",
         }
     }
 
@@ -55,6 +65,16 @@ impl Purpose {
         match self {
             Purpose::Invitation => INVITATION_TTL,
             Purpose::PasswordReset => RESET_TTL,
+            Purpose::EmailVerification => VERIFICATION_TTL,
+        }
+    }
+
+    /// The mail's kind, its template and the admin page the link opens.
+    fn mail(self) -> (MailKind, LinkMail, &'static str) {
+        match self {
+            Purpose::Invitation => (MailKind::StaffInvitation, LinkMail::Invitation, SET_PASSWORD_PATH),
+            Purpose::PasswordReset => (MailKind::PasswordReset, LinkMail::PasswordReset, SET_PASSWORD_PATH),
+            Purpose::EmailVerification => (MailKind::EmailVerification, LinkMail::EmailVerification, VERIFY_EMAIL_PATH),
         }
     }
 }
@@ -102,11 +122,8 @@ pub async fn issue(tx: &ScopedTx, public_url: &str, user_id: Uuid, purpose: Purp
     )
     .await?;
     let locale = Locale::parse(&to.locale).unwrap_or(Locale::Id);
-    let link = format!("{public_url}{SET_PASSWORD_PATH}?token={token}&lang={}", locale.as_str());
-    let (kind, template) = match purpose {
-        Purpose::Invitation => (MailKind::StaffInvitation, LinkMail::Invitation),
-        Purpose::PasswordReset => (MailKind::PasswordReset, LinkMail::PasswordReset),
-    };
+    let (kind, template, path) = purpose.mail();
+    let link = format!("{public_url}{path}?token={token}&lang={}", locale.as_str());
     let (subject, text, html) = link_mail(template, locale, &to.brand, &to.name, &link)?;
     let to = Email::parse(&to.email).map_err(|_| Error::internal("a stored email does not parse"))?;
     enqueue(tx, &Mail { kind, to, subject, text, html }).await?;
@@ -145,7 +162,9 @@ struct Held {
 /// the account (a reset is often about a stolen one).
 pub async fn set_password(state: &AppState, token: &str, password: &str) -> Result<()> {
     let password = Password::parse(password).map_err(|e| Error::field("password", e))?;
-    let Some(found) = state.db.cross_tenant().account_token(&hash(token.trim())).await? else {
+    let found = state.db.cross_tenant().account_token(&hash(token.trim())).await?;
+    // A verification link proves an address; it never sets a password.
+    let Some(found) = found.filter(|f| f.purpose != Purpose::EmailVerification.as_str()) else {
         return Err(Error::field("token", Code::LinkInvalid));
     };
     let tx = state.db.begin_scoped(found.tenant_id, OutletScope::All, PrincipalId::System).await?;
@@ -163,7 +182,8 @@ pub async fn set_password(state: &AppState, token: &str, password: &str) -> Resu
     let email = Email::parse(&held.email).map_err(|_| Error::internal("a stored email does not parse"))?;
     let hashed = password.hash_for(&email, state.salt_key()).await?;
     tx.execute(
-        "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1",
+        "UPDATE users SET password_hash = $2, email_verified_at = coalesce(email_verified_at, now()), \
+                updated_at = now() WHERE id = $1",
         [found.user_id.into(), hashed.into()],
     )
     .await?;
@@ -184,4 +204,67 @@ pub async fn set_password(state: &AppState, token: &str, password: &str) -> Resu
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Verifies the email a verification link was sent to, once.
+pub async fn verify_email(state: &AppState, token: &str) -> Result<()> {
+    let found = state.db.cross_tenant().account_token(&hash(token.trim())).await?;
+    let Some(found) = found.filter(|f| f.purpose == Purpose::EmailVerification.as_str()) else {
+        return Err(Error::field("token", Code::LinkInvalid));
+    };
+    let tx = state.db.begin_scoped(found.tenant_id, OutletScope::All, PrincipalId::System).await?;
+    let claimed = tx
+        .execute(
+            "UPDATE account_tokens SET used_at = now() WHERE id = $1 AND used_at IS NULL AND expires_at > now()",
+            [found.token_id.into()],
+        )
+        .await?;
+    if claimed.rows_affected() == 0 {
+        return Err(Error::field("token", Code::LinkInvalid));
+    }
+    tx.execute(
+        "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()), updated_at = now() \
+          WHERE id = $1 AND active",
+        [found.user_id.into()],
+    )
+    .await?;
+    audit::record_as(
+        &tx,
+        "user",
+        Some(found.user_id),
+        None,
+        "user.email_verified",
+        "user",
+        Some(found.user_id),
+        None,
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Mails a signed-in account a new verification link, unless its email is
+/// verified already (then nothing happens). At most three an hour.
+pub async fn resend_verification(state: &AppState, tx: &ScopedTx, user_id: Uuid) -> Result<()> {
+    #[derive(FromQueryResult)]
+    struct Verified {
+        verified: bool,
+    }
+    let me: Verified = tx
+        .query_one(
+            "SELECT email_verified_at IS NOT NULL AS verified FROM users WHERE id = $1 AND active",
+            [user_id.into()],
+        )
+        .await?
+        .ok_or(Error::NotFound)?;
+    if me.verified {
+        return Ok(());
+    }
+    state
+        .limiter
+        .check_and_hit(&format!("verify:user:{user_id}"), VERIFICATIONS_PER_HOUR, Duration::from_secs(3600))
+        .await?;
+    issue(tx, &state.settings.public_url, user_id, Purpose::EmailVerification).await
 }

@@ -21,7 +21,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .service(web::resource("/refresh").route(web::post().to(refresh)))
             .service(web::resource("/logout").route(web::post().to(logout)))
             .service(web::resource("/password-reset").route(web::post().to(request_password_reset)))
-            .service(web::resource("/password").route(web::post().to(set_password))),
+            .service(web::resource("/password").route(web::post().to(set_password)))
+            .service(web::resource("/verify-email").route(web::post().to(verify_email)))
+            .service(web::resource("/verify-email/resend").route(web::post().to(resend_verification))),
     );
 }
 
@@ -111,4 +113,30 @@ pub async fn set_password(
 ) -> Result<HttpResponse> {
     super::account_links::set_password(&state, &body.0.token, &body.0.password).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Verifies the email a sign-up's verification link was sent to, once.
+#[utoipa::path(post, path = "/api/v1/auth/verify-email", tag = "auth", request_body = pos_wire::VerifyEmailRequest,
+    responses((status = 204), (status = 422, body = pos_wire::Problem, description = "the link is unknown, used or expired")))]
+pub async fn verify_email(
+    state: web::Data<AppState>,
+    body: Json<pos_wire::VerifyEmailRequest>,
+) -> Result<HttpResponse> {
+    super::account_links::verify_email(&state, &body.0.token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Mails the signed-in account a new verification link (nothing when its
+/// email is verified already). At most three an hour.
+#[utoipa::path(post, path = "/api/v1/auth/verify-email/resend", tag = "auth",
+    responses((status = 202), (status = 401), (status = 403), (status = 429, body = pos_wire::Problem)),
+    security(("bearer" = [])))]
+pub async fn resend_verification(
+    state: web::Data<AppState>,
+    s: crate::auth::principal::Scoped,
+) -> Result<HttpResponse> {
+    let user_id = s.actor.user_id().ok_or(Error::Forbidden(Code::VerificationStaffOnly))?;
+    super::account_links::resend_verification(&state, &s.tx, user_id).await?;
+    s.tx.commit().await?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({})))
 }

@@ -55,6 +55,13 @@ pub async fn sign_up(state: &AppState, req: SignupRequest) -> Result<SignupRespo
         None,
     )
     .await?;
+    crate::auth::account_links::issue(
+        &tx,
+        &state.settings.public_url,
+        user_id,
+        super::account_links::Purpose::EmailVerification,
+    )
+    .await?;
     let pair = issue_pair(state, &tx, user_id, Role::Owner).await?;
     tx.commit().await?;
     Ok(SignupResponse {
@@ -93,6 +100,8 @@ pub struct Account {
     pub tenant_id: Uuid,
     pub user_id: Uuid,
     pub tenant_name: String,
+    /// Its email was verified through a mailed link.
+    pub verified: bool,
     /// The current-style hash to store, when the account's own was made otherwise.
     rehash: Option<LoginHash>,
 }
@@ -129,7 +138,13 @@ pub async fn find_accounts(
         .login_matches(email.as_str(), hash.as_str(), tenant)
         .await?
         .into_iter()
-        .map(|m| Account { tenant_id: m.tenant_id, user_id: m.user_id, tenant_name: m.tenant_name, rehash: None })
+        .map(|m| Account {
+            tenant_id: m.tenant_id,
+            user_id: m.user_id,
+            tenant_name: m.tenant_name,
+            verified: m.verified,
+            rehash: None,
+        })
         .collect();
     for c in cross.login_legacy_candidates(email.as_str(), hash.prefix(), tenant, LEGACY_CANDIDATES).await? {
         if verify(password.to_string(), c.password_hash).await? {
@@ -137,6 +152,7 @@ pub async fn find_accounts(
                 tenant_id: c.tenant_id,
                 user_id: c.user_id,
                 tenant_name: c.tenant_name,
+                verified: c.verified,
                 rehash: Some(hash.clone()),
             });
         }
@@ -173,13 +189,24 @@ pub async fn authenticate(state: &AppState, req: &LoginRequest, client: ClientIp
         limiter.release(ip_slot).await;
         limiter.release(account_slot).await;
     }
-    match found?.as_slice() {
+    match prefer_verified(found?).as_slice() {
         [] => Err(Error::Unauthorized(Code::WrongCredentials)),
         [one] => Ok(one.clone()),
         several => Err(Error::Conflict(CodedError::email_in_several_brands(
             several.iter().map(|c| (c.tenant_id.to_string(), c.tenant_name.clone())),
         ))),
     }
+}
+
+/// Anybody can sign up with anybody's address, so of several accounts an
+/// email and password open, those whose email was never verified give way
+/// to the verified ones: a stranger's unverified brand cannot make the
+/// address's real owner choose a brand (or see the stranger's name).
+fn prefer_verified(accounts: Vec<Account>) -> Vec<Account> {
+    if accounts.len() > 1 && accounts.iter().any(|a| a.verified) {
+        return accounts.into_iter().filter(|a| a.verified).collect();
+    }
+    accounts
 }
 
 #[derive(FromQueryResult)]

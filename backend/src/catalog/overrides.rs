@@ -143,3 +143,45 @@ pub async fn get(tx: &ScopedTx, outlet_id: Uuid, item_id: Uuid) -> Result<Option
         .await?
         .map(ItemOverride::from))
 }
+
+/// Turns back on every item of the tenant whose timed 86 has run out (at
+/// most `limit`), and tells each outlet's devices. Run by the scheduled
+/// job; menus already show such items as available, so this only makes it
+/// live and clears the stored 86.
+pub async fn end_timed_86s(tx: &ScopedTx, limit: i64) -> Result<Vec<ItemOverride>> {
+    let version = next_version(tx).await?;
+    let rows: Vec<OverrideRow> = tx
+        .query_all(
+            &format!(
+                "UPDATE outlet_item_overrides o SET available = true, unavailable_until = NULL, version = $2, \
+                        updated_at = now() \
+                   FROM (SELECT outlet_id, item_id FROM outlet_item_overrides \
+                          WHERE NOT available AND unavailable_until <= now() AND deleted_at IS NULL \
+                          ORDER BY unavailable_until LIMIT $1 FOR UPDATE) ended \
+                  WHERE o.outlet_id = ended.outlet_id AND o.item_id = ended.item_id \
+                 RETURNING {}",
+                COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ")
+            ),
+            [limit.into(), version.into()],
+        )
+        .await?;
+    let ended: Vec<ItemOverride> = rows.into_iter().map(ItemOverride::from).collect();
+    for after in &ended {
+        tx.append_event(after.outlet_id, LiveEvent::MenuAvailabilityChanged(after.clone())).await?;
+        let snapshot = serde_json::json!({ "available": true, "ended": "timed_86" });
+        audit::record_as(
+            tx,
+            "system",
+            None,
+            None,
+            "menu_item.86_ended",
+            "menu_item",
+            Some(after.item_id),
+            Some(after.outlet_id),
+            None,
+            Some(snapshot),
+        )
+        .await?;
+    }
+    Ok(ended)
+}

@@ -35,6 +35,8 @@ pub struct LoginMatch {
     pub tenant_id: Uuid,
     pub user_id: Uuid,
     pub tenant_name: String,
+    /// The account's email was verified (a mailed link).
+    pub verified: bool,
 }
 
 /// An active account whose password must be checked against its own hash.
@@ -44,6 +46,7 @@ pub struct LoginCandidate {
     pub user_id: Uuid,
     pub password_hash: String,
     pub tenant_name: String,
+    pub verified: bool,
 }
 
 /// One open event stream, as [`CrossTenant::ended_streams`] checks it.
@@ -115,6 +118,19 @@ pub struct AccountRef {
     pub user_id: Uuid,
 }
 
+/// An outlet's business day that ended without its daily summary.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct SummaryDue {
+    pub tenant_id: Uuid,
+    pub outlet_id: Uuid,
+    pub business_date: chrono::NaiveDate,
+}
+
+#[derive(FromQueryResult)]
+struct TenantRef {
+    tenant_id: Uuid,
+}
+
 /// A QRIS refund the gateway has not confirmed yet.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct PendingGatewayRefund {
@@ -148,7 +164,7 @@ impl<'a> CrossTenant<'a> {
     /// The active accounts of `email` (in `tenant`, or any) whose stored hash is `hash`.
     pub async fn login_matches(&self, email: &str, hash: &str, tenant: Option<Uuid>) -> Result<Vec<LoginMatch>> {
         self.all(stmt(
-            "SELECT tenant_id, user_id, tenant_name FROM app.login_matches($1, $2, $3)",
+            "SELECT tenant_id, user_id, tenant_name, verified FROM app.login_matches($1, $2, $3)",
             [email.into(), hash.into(), tenant.into()],
         ))
         .await
@@ -165,7 +181,7 @@ impl<'a> CrossTenant<'a> {
         limit: u32,
     ) -> Result<Vec<LoginCandidate>> {
         self.all(stmt(
-            "SELECT tenant_id, user_id, password_hash, tenant_name FROM app.login_legacy_candidates($1, $2, $3, $4)",
+            "SELECT tenant_id, user_id, password_hash, tenant_name, verified FROM app.login_legacy_candidates($1, $2, $3, $4)",
             [email.into(), current_prefix.into(), tenant.into(), (limit as i32).into()],
         ))
         .await
@@ -319,5 +335,35 @@ impl<'a> CrossTenant<'a> {
         );
         self.rows(statement).await?;
         Ok(())
+    }
+    /// Trims every outlet's event log with the job's floors (see migration
+    /// 0019); returns how many events went.
+    pub async fn trim_outlet_events(&self, keep_days: i32, keep_last: i64) -> Result<i64> {
+        let rows = self
+            .rows(stmt("SELECT app.trim_outlet_events($1, $2) AS gone", [keep_days.into(), keep_last.into()]))
+            .await?;
+        Ok(rows.first().and_then(|r| r.try_get::<Option<i64>>("", "gone").ok().flatten()).unwrap_or(0))
+    }
+
+    /// Tenants (at most `limit`) with an item whose timed 86 has run out.
+    pub async fn tenants_with_ended_86s(&self, limit: i32) -> Result<Vec<Uuid>> {
+        let rows: Vec<TenantRef> =
+            self.all(stmt("SELECT tenant_id FROM app.tenants_with_ended_86s($1)", [limit.into()])).await?;
+        Ok(rows.into_iter().map(|r| r.tenant_id).collect())
+    }
+
+    /// Outlet days (at most `limit`, within `days_back`) that ended more
+    /// than `grace` ago without their daily summary.
+    pub async fn daily_summaries_due(
+        &self,
+        grace: std::time::Duration,
+        days_back: i32,
+        limit: i32,
+    ) -> Result<Vec<SummaryDue>> {
+        self.all(stmt(
+            "SELECT tenant_id, outlet_id, business_date FROM app.daily_summaries_due(make_interval(secs => $1), $2, $3)",
+            [grace.as_secs_f64().into(), days_back.into(), limit.into()],
+        ))
+        .await
     }
 }

@@ -6,6 +6,7 @@
 //! its `Message-ID`, so the one duplicate a crash between "sent" and
 //! "recorded" could cause is recognisable as such.
 
+pub mod daily_summary;
 pub mod outbox;
 pub mod templates;
 pub mod transport;

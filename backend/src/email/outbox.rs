@@ -9,6 +9,10 @@ use crate::{auth::Email, db::ScopedTx, error::Result};
 pub enum MailKind {
     StaffInvitation,
     PasswordReset,
+    EmailVerification,
+    DailySummary,
+    EReceipt,
+    LowStock,
 }
 
 impl MailKind {
@@ -16,6 +20,10 @@ impl MailKind {
         match self {
             MailKind::StaffInvitation => "staff_invitation",
             MailKind::PasswordReset => "password_reset",
+            MailKind::EmailVerification => "email_verification",
+            MailKind::DailySummary => "daily_summary",
+            MailKind::EReceipt => "e_receipt",
+            MailKind::LowStock => "low_stock",
         }
     }
 }

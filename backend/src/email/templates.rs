@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 pub enum LinkMail {
     Invitation,
     PasswordReset,
+    EmailVerification,
 }
 
 struct Words {
@@ -61,6 +62,24 @@ fn words(mail: LinkMail, locale: Locale) -> Words {
             button: "Choose a new password",
             expiry: "This link works once and for one hour.",
             ignore: "If it was not you, ignore this mail: your password stays as it is.",
+        },
+        (LinkMail::EmailVerification, Locale::Id) => Words {
+            lang: "id",
+            subject: "Konfirmasi email Anda untuk {brand}",
+            greeting: "Halo",
+            intro: "Terima kasih telah mendaftarkan {brand} di POS. Konfirmasi bahwa alamat ini milik Anda:",
+            button: "Konfirmasi email",
+            expiry: "Tautan ini berlaku 7 hari dan hanya sekali pakai.",
+            ignore: "Jika Anda tidak mendaftar, abaikan email ini.",
+        },
+        (LinkMail::EmailVerification, Locale::En) => Words {
+            lang: "en",
+            subject: "Confirm your email for {brand}",
+            greeting: "Hello",
+            intro: "Thank you for signing {brand} up on POS. Confirm that this address is yours:",
+            button: "Confirm my email",
+            expiry: "This link works once and for 7 days.",
+            ignore: "If you did not sign up, ignore this mail.",
         },
     }
 }
@@ -120,6 +139,115 @@ pub fn link_mail(
     Ok((subject, text, html))
 }
 
+/// The daily sales summary of one outlet's business day, to one person.
+pub struct SummaryMail<'a> {
+    pub locale: Locale,
+    pub brand: &'a str,
+    pub outlet: &'a str,
+    pub name: &'a str,
+    pub date: chrono::NaiveDate,
+    pub currency: &'a str,
+    pub figures: &'a crate::email::daily_summary::DayFigures,
+    pub mix: &'a [crate::email::daily_summary::MethodTotal],
+}
+
+/// One labelled figure of the summary, formatted.
+pub struct Row {
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/daily_summary.html")]
+struct SummaryHtml<'a> {
+    lang: &'a str,
+    subject: &'a str,
+    greeting: &'a str,
+    name: &'a str,
+    intro: &'a str,
+    rows: &'a [Row],
+    mix_title: &'a str,
+    mix: &'a [Row],
+    footer: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/daily_summary.txt")]
+struct SummaryText<'a> {
+    greeting: &'a str,
+    name: &'a str,
+    intro: &'a str,
+    rows: &'a [Row],
+    mix_title: &'a str,
+    mix: &'a [Row],
+    footer: &'a str,
+}
+
+impl SummaryMail<'_> {
+    /// Subject, text and HTML.
+    pub fn render(&self) -> Result<(String, String, String)> {
+        let id = self.locale == Locale::Id;
+        let pick = |a: &'static str, b: &'static str| if id { a } else { b };
+        let money = |minor: i64| pos_wire::money::format(minor, self.currency, self.locale);
+        let date = if id { self.date.format("%d-%m-%Y").to_string() } else { self.date.format("%Y-%m-%d").to_string() };
+        let subject =
+            format!("{} {} · {} · {date}", pick("Ringkasan penjualan", "Sales summary"), self.brand, self.outlet);
+        let intro = format!(
+            "{} {} ({date}):",
+            pick("Berikut penjualan hari kemarin di", "Here is how the day went at"),
+            self.outlet
+        );
+        let f = self.figures;
+        let rows = vec![
+            Row { label: pick("Pesanan", "Orders"), value: f.orders.to_string() },
+            Row { label: pick("Penjualan kotor", "Gross sales"), value: money(f.gross_minor) },
+            Row { label: pick("Diskon", "Discounts"), value: money(f.discount_minor) },
+            Row { label: pick("Refund", "Refunds"), value: money(f.refund_minor) },
+            Row { label: pick("Penjualan bersih", "Net sales"), value: money(f.net_minor) },
+            Row { label: pick("Biaya layanan", "Service charge"), value: money(f.service_charge_minor) },
+            Row { label: pick("Pajak", "Tax"), value: money(f.tax_minor) },
+            Row { label: pick("Rata-rata per pesanan", "Average order"), value: money(f.average_order_minor()) },
+            Row { label: pick("Dibatalkan", "Cancelled"), value: f.cancelled.to_string() },
+        ];
+        let mix: Vec<Row> = self
+            .mix
+            .iter()
+            .map(|m| Row {
+                label: match m.method.as_str() {
+                    "cash" => pick("Tunai", "Cash"),
+                    "card" => pick("Kartu", "Card"),
+                    "qris" => "QRIS",
+                    _ => pick("Lainnya", "Other"),
+                },
+                value: money(m.amount_minor),
+            })
+            .collect();
+        let (greeting, mix_title) = (pick("Halo", "Hello"), pick("Pembayaran", "Payments"));
+        let footer = pick(
+            "Email ini dikirim setiap hari kepada pemilik dan manajer outlet.",
+            "This mail goes out daily to the outlet's owners and managers.",
+        );
+        let render_err = |e: askama::Error| Error::internal(format!("mail template: {e}"));
+        let html = SummaryHtml {
+            lang: self.locale.as_str(),
+            subject: &subject,
+            greeting,
+            name: self.name,
+            intro: &intro,
+            rows: &rows,
+            mix_title,
+            mix: &mix,
+            footer,
+        }
+        .render()
+        .map_err(render_err)?;
+        let text = SummaryText { greeting, name: self.name, intro: &intro, rows: &rows, mix_title, mix: &mix, footer }
+            .render()
+            .map_err(render_err)?;
+        Ok((subject, text, html))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,5 +265,37 @@ mod tests {
             link_mail(LinkMail::PasswordReset, Locale::Id, "Kopi", "Budi", "https://x/set?token=t").unwrap();
         assert_eq!(subject, "Atur ulang kata sandi Kopi");
         assert!(html.contains("lang=\"id\""));
+    }
+
+    #[test]
+    fn the_summary_reads_in_the_recipients_language_with_the_outlets_money() {
+        use crate::email::daily_summary::{DayFigures, MethodTotal};
+        let figures = DayFigures {
+            orders: 2,
+            gross_minor: 125_874,
+            refund_minor: 10_000,
+            net_minor: 115_874,
+            ..Default::default()
+        };
+        let mix = [MethodTotal { method: "cash".into(), amount_minor: 83_916 }];
+        let mail = SummaryMail {
+            locale: Locale::Id,
+            brand: "Kopi <Nusantara>",
+            outlet: "Sabang",
+            name: "Ani",
+            date: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+            currency: "IDR",
+            figures: &figures,
+            mix: &mix,
+        };
+        let (subject, text, html) = mail.render().unwrap();
+        assert_eq!(subject, "Ringkasan penjualan Kopi <Nusantara> · Sabang · 02-12-2026");
+        assert!(text.contains("Penjualan bersih: Rp 115.874"), "{text}");
+        assert!(text.contains("Rata-rata per pesanan: Rp 57.937"), "{text}");
+        assert!(text.contains("Tunai: Rp 83.916"), "{text}");
+        assert!(!html.contains("<Nusantara>"), "escaped in HTML: {html}");
+        let (_, text, _) = SummaryMail { locale: Locale::En, ..mail }.render().unwrap();
+        let net = pos_wire::money::format(115_874, "IDR", Locale::En);
+        assert!(text.contains(&format!("Net sales: {net}")), "{text}");
     }
 }

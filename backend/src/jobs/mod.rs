@@ -5,7 +5,11 @@
 //! connection does) the lock goes with it and another process takes it on
 //! its next tick. Each tick re-checks that the lock is still held.
 //!
-//! Add a job by implementing [`Job`] and listing it in [`jobs`].
+//! Add a job by implementing [`Job`] and listing it in [`jobs`]. A job runs
+//! on every tick, or at most once per [`Job::every`].
+
+mod timed_86s;
+mod trim_events;
 
 use std::{sync::Arc, time::Duration};
 
@@ -22,12 +26,24 @@ const LOCK_LEADER: i32 = 1;
 #[async_trait]
 pub trait Job: Send + Sync {
     fn name(&self) -> &'static str;
+    /// The least time between two runs; `None`: every tick.
+    fn every(&self, _settings: &crate::config::Settings) -> Option<Duration> {
+        None
+    }
     async fn run(&self, state: &AppState) -> Result<()>;
 }
 
-/// Every job, run each tick by the leader.
+pub use timed_86s::{EndTimed86s, end_timed_86s_once};
+pub use trim_events::TrimEventLog;
+
+/// Every job, run by the leader.
 pub fn jobs() -> Vec<Box<dyn Job>> {
-    vec![Box::new(crate::payments::reconcile::ReconcilePayments)]
+    vec![
+        Box::new(crate::payments::reconcile::ReconcilePayments),
+        Box::new(EndTimed86s),
+        Box::new(TrimEventLog),
+        Box::new(crate::email::daily_summary::DailySummaries),
+    ]
 }
 
 /// One process's claim to leadership.
@@ -71,6 +87,7 @@ pub fn spawn(state: Arc<AppState>, every: Duration, stop: CancellationToken) {
             }
         };
         let jobs = jobs();
+        let mut last_run: Vec<Option<tokio::time::Instant>> = vec![None; jobs.len()];
         // The first run waits one interval: a server starting up has enough to do.
         let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -82,7 +99,16 @@ pub fn spawn(state: Arc<AppState>, every: Duration, stop: CancellationToken) {
             if !leader.is_leader().await {
                 continue;
             }
-            for job in &jobs {
+            for (job, last) in jobs.iter().zip(last_run.iter_mut()) {
+                let now = tokio::time::Instant::now();
+                let due = match (job.every(&state.settings), *last) {
+                    (Some(every), Some(at)) => now.duration_since(at) >= every,
+                    _ => true,
+                };
+                if !due {
+                    continue;
+                }
+                *last = Some(now);
                 if let Err(e) = job.run(&state).await {
                     tracing::warn!(job = job.name(), error = %e, "job failed");
                 }

@@ -21,6 +21,7 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
     paths(
         auth::http::signup, auth::http::login, auth::http::refresh, auth::http::logout,
         auth::http::request_password_reset, auth::http::set_password,
+        auth::http::verify_email, auth::http::resend_verification,
         tenancy::outlets::http::list_outlets, tenancy::outlets::http::create_outlet,
         tenancy::outlets::http::get_outlet, tenancy::outlets::http::update_outlet,
         tenancy::outlets::http::archive_outlet,
@@ -39,7 +40,7 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         catalog::http::upload_image,
         crate::orders::http::create_order, crate::orders::http::list_orders, crate::orders::http::get_order,
         crate::orders::http::change_order_status, crate::orders::http::void_order,
-        crate::receipts::http::order_receipt, crate::payments::refunds::http::create_refund,
+        crate::receipts::http::order_receipt, crate::receipts::http::email_receipt, crate::payments::refunds::http::create_refund,
         crate::kitchen::http::list_tickets, crate::kitchen::http::bump_ticket, crate::kitchen::http::recall_ticket,
         crate::pickup::http::pickup_board,
         crate::sync::sync_push, crate::events::http::outlet_events,

@@ -12,7 +12,8 @@ use crate::{
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/orders/{id}/receipt").route(web::get().to(order_receipt)));
+    cfg.service(web::resource("/orders/{id}/receipt").route(web::get().to(order_receipt)))
+        .service(web::resource("/orders/{id}/receipt/email").route(web::post().to(email_receipt)));
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
@@ -65,4 +66,23 @@ pub async fn order_receipt(s: Scoped, id: web::Path<Uuid>, q: web::Query<Receipt
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .body(html))
+}
+
+/// Mails the receipt of a fully paid order to the address a customer gave
+/// (at most three times per order; a bounded number per device an hour).
+#[utoipa::path(post, path = "/api/v1/orders/{id}/receipt/email", tag = "orders",
+    params(("id" = Uuid, Path, description = "The order")), request_body = pos_wire::SendReceipt,
+    responses((status = 202, description = "the receipt is on its way"), (status = 403), (status = 404),
+              (status = 409, body = pos_wire::Problem, description = "the order is not fully paid"),
+              (status = 422, body = pos_wire::Problem), (status = 429, body = pos_wire::Problem)),
+    security(("bearer" = [])))]
+pub async fn email_receipt(
+    state: web::Data<crate::state::AppState>,
+    s: Scoped,
+    id: web::Path<Uuid>,
+    body: crate::http::json::Json<pos_wire::SendReceipt>,
+) -> Result<HttpResponse> {
+    super::email::send_receipt(&state, &s.tx, &s.actor, *id, &body.0).await?;
+    s.tx.commit().await?;
+    Ok(HttpResponse::Accepted().json(serde_json::json!({})))
 }

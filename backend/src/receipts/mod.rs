@@ -6,6 +6,7 @@
 //! that the page says it is not a receipt (a pro-forma bill). Times are in
 //! the outlet's time zone; money goes through `pos_wire::money`.
 
+pub mod email;
 pub mod http;
 mod words;
 
@@ -75,6 +76,31 @@ pub async fn render(tx: &ScopedTx, actor: &Actor, order_id: Uuid, opts: ReceiptO
     let data = ReceiptData::load(tx, order).await?;
     let page = ReceiptPage::new(&data, opts);
     page.render().map_err(|e| Error::internal(format!("receipt template: {e}")))
+}
+
+/// The plain-text twin of a [`ReceiptPage`] (the e-receipt's text part).
+#[derive(Template)]
+#[template(path = "receipt/receipt.txt")]
+pub struct ReceiptText<'a> {
+    pub p: &'a ReceiptPage<'a>,
+}
+
+/// An order's receipt as a mail needs it: (receipt number if fully paid,
+/// brand, HTML, text).
+pub(crate) async fn render_for_mail(
+    tx: &ScopedTx,
+    actor: &Actor,
+    order_id: Uuid,
+    locale: Locale,
+) -> Result<(Option<String>, String, String, String)> {
+    may_print(actor)?;
+    let order = crate::orders::read(tx, actor, order_id).await?;
+    let data = ReceiptData::load(tx, order).await?;
+    let page = ReceiptPage::new(&data, ReceiptOptions { locale, width: Width::Mm80 });
+    let err = |e: askama::Error| Error::internal(format!("receipt template: {e}"));
+    let html = page.render().map_err(err)?;
+    let text = ReceiptText { p: &page }.render().map_err(err)?;
+    Ok((page.receipt_number.clone(), data.header.brand.clone(), html, text))
 }
 
 #[derive(Debug, Clone, FromQueryResult)]

@@ -87,3 +87,18 @@ impl std::fmt::Debug for SetPasswordRequest {
         f.debug_struct("SetPasswordRequest").field("token", &"***").field("password", &"***").finish()
     }
 }
+
+/// Verifies an email with the token of a mailed verification link.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VerifyEmailRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub token: String,
+}
+
+impl std::fmt::Debug for VerifyEmailRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyEmailRequest").field("token", &"***").finish()
+    }
+}

@@ -311,3 +311,16 @@ mod tests {
         assert!(serde_json::from_value::<CreatePayment>(body).is_err());
     }
 }
+
+/// Mails an order's receipt to a customer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SendReceipt {
+    #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 254))]
+    pub email: String,
+    /// `id` (default) or `en`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(id|en)$"))]
+    #[serde(default)]
+    pub lang: Option<String>,
+}

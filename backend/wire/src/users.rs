@@ -71,6 +71,10 @@ pub struct User {
     /// Whether a PIN is set (for approvals and till sign-in); never the PIN.
     #[serde(default)]
     pub has_pin: bool,
+    /// The email was confirmed through a mailed link (sign-up verification,
+    /// or a password set through an invitation or reset).
+    #[serde(default)]
+    pub email_verified: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

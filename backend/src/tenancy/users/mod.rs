@@ -38,6 +38,7 @@ struct UserRow {
     active: bool,
     outlet_ids: Vec<Uuid>,
     has_pin: bool,
+    email_verified: bool,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -53,6 +54,7 @@ impl UserRow {
             active: self.active,
             outlet_ids: self.outlet_ids,
             has_pin: self.has_pin,
+            email_verified: self.email_verified,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -63,7 +65,7 @@ impl UserRow {
 /// everyone with a membership in one of their outlets.
 const SELECT_VISIBLE: &str = "SELECT u.id, u.email, u.name, u.role, u.locale, u.active, \
         ARRAY(SELECT m.outlet_id FROM user_outlets m WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids, \
-        u.pin_hash IS NOT NULL AS has_pin, u.created_at, u.updated_at \
+        u.pin_hash IS NOT NULL AS has_pin, u.email_verified_at IS NOT NULL AS email_verified, u.created_at, u.updated_at \
    FROM users u \
   WHERE ($1 OR u.id = $2 OR EXISTS (SELECT 1 FROM user_outlets m WHERE m.user_id = u.id))";
 

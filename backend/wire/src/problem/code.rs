@@ -139,6 +139,8 @@ codes! {
     StaffOutsideYourOutlets = "staff_outside_your_outlets" [],
     /// Only staff have a language setting.
     LanguageStaffOnly = "language_staff_only" [],
+    /// Only staff accounts have an email to verify.
+    VerificationStaffOnly = "verification_staff_only" [],
     /// Only devices have a device profile.
     NotADevice = "not_a_device" [],
     /// The admin is for owners and managers.
@@ -394,6 +396,8 @@ codes! {
     ReceiptWidthInvalid = "receipt_width_invalid" [],
     /// A language is `id` or `en`.
     LanguageInvalid = "language_invalid" [],
+    /// A receipt is mailed once the order is fully paid.
+    ReceiptNotPaid = "receipt_not_paid" [],
 
     // ----- Links sent by mail (password reset, invitation) -----
     /// The link is unknown, was used already or has expired: ask for a new one.

@@ -116,6 +116,9 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "this person also works at outlets you do not manage; an owner can change them",
         ),
         C::LanguageStaffOnly => w!(en, "hanya staf yang punya pengaturan bahasa", "only staff have a language setting"),
+        C::VerificationStaffOnly => {
+            w!(en, "hanya akun staf yang punya email untuk dikonfirmasi", "only staff accounts have an email to verify")
+        }
         C::NotADevice => w!(en, "hanya perangkat yang punya profil perangkat", "only devices have a device profile"),
         C::AdminForManagers => w!(
             en,
@@ -354,6 +357,9 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "Only a kiosk, or a cashier signed in on this till, pushes this device's queued orders."
         ),
         C::ReceiptWidthInvalid => w!(en, "harus 80 atau 58", "must be 80 or 58"),
+        C::ReceiptNotPaid => {
+            w!(en, "struk dikirim setelah pesanan lunas", "a receipt is mailed once the order is fully paid")
+        }
         C::LinkInvalid => w!(
             en,
             "Tautan ini tidak dikenal, sudah dipakai atau kedaluwarsa. Minta tautan baru.",
