@@ -2,7 +2,8 @@
 // without typing a password; the mail reaches the SMTP sink (the test
 // command's aiosmtpd, its maildir in POS_TEST_MAILDIR); its link opens the
 // page that sets the password, once; the manager signs in with it. "Forgot
-// password" answers the same for any address and mails a working link.
+// password" answers the same for any address and mails a working link. A
+// new brand's owner confirms their email through the mailed link, once.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,16 +18,17 @@ function unquote(raw) {
   return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
 }
 
-/** The set-password link of the newest mail to `to`, waiting up to 15 s. */
-async function linkMailedTo(to, { count = 1 } = {}) {
+/** The set-password (or `path`) link of the newest mail to `to`, waiting up to 15 s. */
+async function linkMailedTo(to, { count = 1, path = '/admin/password/set' } = {}) {
   for (let i = 0; i < 150; i += 1) {
     const dir = join(MAILDIR, 'new');
     const mails = readdirSync(dir)
       .map((f) => readFileSync(join(dir, f), 'utf8'))
       .filter((m) => m.split(/\r?\n/).some((l) => /^to:/i.test(l) && l.includes(to)));
     if (mails.length >= count) {
-      const found = unquote(mails.at(-1)).match(/https?:\/\/[^\s"<>]+\/admin\/password\/set\?token=[A-Za-z0-9_-]+(&(amp;)?lang=\w+)?/);
-      assert.ok(found, 'a set-password link in the mail');
+      const pattern = new RegExp(`https?://[^\\s"<>]+${path}\\?token=[A-Za-z0-9_-]+(&(amp;)?lang=\\w+)?`);
+      const found = unquote(mails.at(-1)).match(pattern);
+      assert.ok(found, `a ${path} link in the mail`);
       return found[0].replace('&amp;', '&');
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -107,6 +109,23 @@ describe('invitations and password resets by mail', { skip: !MAILDIR && 'POS_TES
     await p.click('button[type=submit]');
     await p.waitForSelector('#password-done');
     await signIn(p, managerEmail, 'a fresh password');
+    await own.close();
+  });
+
+  test('a new owner confirms their email through the mailed link, once', async () => {
+    const own = await launch();
+    const p = own.page;
+    const link = await linkMailedTo(brand.email, { path: '/admin/verify-email' });
+    await p.goto(link);
+    assert.equal(await p.textContent('h1'), 'Konfirmasi email');
+    await p.click('#verify-submit');
+    await p.waitForSelector('#verify-done');
+    await screenshots(p, 'email-verified');
+    await p.goto(link);
+    await p.click('#verify-submit');
+    await p.waitForSelector('#password-message');
+    assert.match(await p.textContent('#password-message'), /sudah dipakai/);
+    assertClean(own.problems);
     await own.close();
   });
 });
