@@ -328,3 +328,35 @@ async fn a_customer_gets_the_receipt_of_a_paid_order_by_mail() {
     let other = app.signup().await;
     app.post(&path, Some(&other.token), json!({"email": customer})).await.expect(404);
 }
+
+#[tokio::test]
+async fn the_low_stock_hook_mails_the_outlets_owners_and_managers_once_each() {
+    let app = TestApp::spawn().await;
+    let t = brand(&app).await;
+    let outlet = app.create_outlet(&t.token, "Sabang").await;
+    let elsewhere = app.create_outlet(&t.token, "Menteng").await;
+    let (manager, _) = app.create_staff(&t.token, "manager", &[outlet]).await;
+    let (other, _) = app.create_staff(&t.token, "manager", &[elsewhere]).await;
+    let (cashier, _) = app.create_staff(&t.token, "cashier", &[outlet]).await;
+    let email = |id: uuid::Uuid| {
+        let app = &app;
+        let token = t.token.clone();
+        async move { app.get(&format!("/api/v1/users/{id}"), &token).await.expect(200).body["email"].to_string() }
+    };
+    let (manager, other, cashier) = (email(manager).await, email(other).await, email(cashier).await);
+    let tx = app.tenant_tx(t.tenant_id).await;
+    let low = pos_backend::email::low_stock::LowStock {
+        outlet: "Sabang",
+        ingredient: "Susu oat",
+        on_hand: "350 ml",
+        threshold: "1000 ml",
+    };
+    assert_eq!(pos_backend::email::low_stock::alert(&tx, outlet, &low).await.unwrap(), 2, "the owner and the manager");
+    tx.commit().await.unwrap();
+    assert_eq!(deliver_mail(&app, t.tenant_id).await.sent, 2);
+    let to_manager = unquote(&wait_for_mails(manager.trim_matches('"'), 1, 10).await.remove(0));
+    assert!(to_manager.contains("Stok menipis: Susu oat"), "{to_manager}");
+    assert!(to_manager.contains("350 ml"), "{to_manager}");
+    wait_for_mails(&t.email, 2, 10).await;
+    assert!(mails_to(other.trim_matches('"')).is_empty() && mails_to(cashier.trim_matches('"')).is_empty());
+}

@@ -8,13 +8,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use pos_wire::Locale;
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
 use super::{Mail, MailKind, enqueue, templates};
 use crate::{
-    auth::Email,
     db::{OutletScope, PrincipalId, ScopedTx},
     error::{Error, Result},
     jobs::Job,
@@ -92,13 +90,6 @@ pub async fn day_payment_mix(tx: &ScopedTx, outlet_id: Uuid, date: NaiveDate) ->
 }
 
 #[derive(FromQueryResult)]
-struct Recipient {
-    email: String,
-    name: String,
-    locale: String,
-}
-
-#[derive(FromQueryResult)]
 struct OutletInfo {
     name: String,
     currency: String,
@@ -144,15 +135,7 @@ pub async fn send_due(state: &AppState, only: Option<Uuid>) -> Result<usize> {
 /// Claims the outlet's day and writes its mails; false when another
 /// server claimed it first.
 pub async fn queue_day(tx: &ScopedTx, outlet_id: Uuid, date: NaiveDate) -> Result<bool> {
-    let recipients: Vec<Recipient> = tx
-        .query_all(
-            "SELECT u.email, u.name, u.locale FROM users u \
-              WHERE u.active AND (u.role = 'owner' OR (u.role = 'manager' AND EXISTS \
-                    (SELECT 1 FROM user_outlets uo WHERE uo.user_id = u.id AND uo.outlet_id = $1))) \
-              ORDER BY u.created_at",
-            [outlet_id.into()],
-        )
-        .await?;
+    let recipients = super::recipients::of_outlet(tx, outlet_id).await?;
     let claimed = tx
         .execute(
             "INSERT INTO daily_summaries (tenant_id, outlet_id, business_date, recipients) VALUES ($1, $2, $3, $4) \
@@ -174,9 +157,8 @@ pub async fn queue_day(tx: &ScopedTx, outlet_id: Uuid, date: NaiveDate) -> Resul
     let figures = day_figures(tx, outlet_id, date).await?;
     let mix = day_payment_mix(tx, outlet_id, date).await?;
     for r in &recipients {
-        let locale = Locale::parse(&r.locale).unwrap_or(Locale::Id);
         let summary = templates::SummaryMail {
-            locale,
+            locale: r.locale,
             brand: &outlet.brand,
             outlet: &outlet.name,
             name: &r.name,
@@ -186,8 +168,7 @@ pub async fn queue_day(tx: &ScopedTx, outlet_id: Uuid, date: NaiveDate) -> Resul
             mix: &mix,
         };
         let (subject, text, html) = summary.render()?;
-        let Ok(to) = Email::parse(&r.email) else { continue };
-        enqueue(tx, &Mail { kind: MailKind::DailySummary, to, subject, text, html }).await?;
+        enqueue(tx, &Mail { kind: MailKind::DailySummary, to: r.email.clone(), subject, text, html }).await?;
     }
     Ok(true)
 }

@@ -7,7 +7,9 @@
 //! "recorded" could cause is recognisable as such.
 
 pub mod daily_summary;
+pub mod low_stock;
 pub mod outbox;
+pub mod recipients;
 pub mod templates;
 pub mod transport;
 pub mod worker;

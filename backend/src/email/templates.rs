@@ -151,15 +151,61 @@ pub struct SummaryMail<'a> {
     pub mix: &'a [crate::email::daily_summary::MethodTotal],
 }
 
+/// What a rows mail says; rendered to (text, HTML).
+pub struct RowsParts<'a> {
+    pub locale: Locale,
+    pub subject: &'a str,
+    pub name: &'a str,
+    pub intro: &'a str,
+    pub rows: &'a [Row],
+    pub mix_title: &'a str,
+    pub mix: &'a [Row],
+    pub footer: &'a str,
+}
+
+impl RowsParts<'_> {
+    pub fn render(&self) -> Result<(String, String)> {
+        let greeting = if self.locale == Locale::Id { "Halo" } else { "Hello" };
+        let render_err = |e: askama::Error| Error::internal(format!("mail template: {e}"));
+        let html = RowsHtml {
+            lang: self.locale.as_str(),
+            subject: self.subject,
+            greeting,
+            name: self.name,
+            intro: self.intro,
+            rows: self.rows,
+            mix_title: self.mix_title,
+            mix: self.mix,
+            footer: self.footer,
+        }
+        .render()
+        .map_err(render_err)?;
+        let text = RowsText {
+            greeting,
+            name: self.name,
+            intro: self.intro,
+            rows: self.rows,
+            mix_title: self.mix_title,
+            mix: self.mix,
+            footer: self.footer,
+        }
+        .render()
+        .map_err(render_err)?;
+        Ok((text, html))
+    }
+}
+
 /// One labelled figure of the summary, formatted.
 pub struct Row {
     pub label: &'static str,
     pub value: String,
 }
 
+/// A mail of labelled figures (and an optional second table): the daily
+/// summary and the low-stock alert.
 #[derive(Template)]
-#[template(path = "email/daily_summary.html")]
-struct SummaryHtml<'a> {
+#[template(path = "email/rows.html")]
+struct RowsHtml<'a> {
     lang: &'a str,
     subject: &'a str,
     greeting: &'a str,
@@ -172,8 +218,8 @@ struct SummaryHtml<'a> {
 }
 
 #[derive(Template)]
-#[template(path = "email/daily_summary.txt")]
-struct SummaryText<'a> {
+#[template(path = "email/rows.txt")]
+struct RowsText<'a> {
     greeting: &'a str,
     name: &'a str,
     intro: &'a str,
@@ -222,28 +268,21 @@ impl SummaryMail<'_> {
                 value: money(m.amount_minor),
             })
             .collect();
-        let (greeting, mix_title) = (pick("Halo", "Hello"), pick("Pembayaran", "Payments"));
         let footer = pick(
             "Email ini dikirim setiap hari kepada pemilik dan manajer outlet.",
             "This mail goes out daily to the outlet's owners and managers.",
         );
-        let render_err = |e: askama::Error| Error::internal(format!("mail template: {e}"));
-        let html = SummaryHtml {
-            lang: self.locale.as_str(),
+        let parts = RowsParts {
+            locale: self.locale,
             subject: &subject,
-            greeting,
             name: self.name,
             intro: &intro,
             rows: &rows,
-            mix_title,
+            mix_title: pick("Pembayaran", "Payments"),
             mix: &mix,
             footer,
-        }
-        .render()
-        .map_err(render_err)?;
-        let text = SummaryText { greeting, name: self.name, intro: &intro, rows: &rows, mix_title, mix: &mix, footer }
-            .render()
-            .map_err(render_err)?;
+        };
+        let (text, html) = parts.render()?;
         Ok((subject, text, html))
     }
 }
