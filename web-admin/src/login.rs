@@ -96,7 +96,8 @@ pub struct LoginQuery {
 }
 
 /// The sign-in page's language (`?lang=`), also for its error pages.
-fn tr_of(req: &HttpRequest, lang: Option<&str>) -> Tr {
+/// The language a public page (no session yet) speaks: `lang`, else Indonesian.
+pub(crate) fn tr_of(req: &HttpRequest, lang: Option<&str>) -> Tr {
     let tr = Tr(lang.and_then(Locale::parse).unwrap_or(Locale::Id));
     req.extensions_mut().insert(tr);
     tr
@@ -110,7 +111,8 @@ pub async fn login_form(req: HttpRequest, q: web::Query<LoginQuery>) -> Result<H
     with_cookie(render_with_status(&page, StatusCode::OK)?, csrf.new_cookie)
 }
 
-fn with_cookie(mut res: HttpResponse, cookie: Option<Cookie<'static>>) -> Result<HttpResponse, AdminError> {
+/// `res` with the CSRF cookie a public form needs, when it is new.
+pub(crate) fn with_cookie(mut res: HttpResponse, cookie: Option<Cookie<'static>>) -> Result<HttpResponse, AdminError> {
     if let Some(c) = cookie {
         res.add_cookie(&c).map_err(|e| AdminError::internal(format!("cookie: {e}")))?;
     }

@@ -2,14 +2,20 @@
 //! mail with a link) and the page such a link, or a staff invitation's,
 //! opens to set a password. Both forms carry the sign-in form's CSRF token.
 
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use pos_backend::{Error, auth::account_links, http::client_ip::client_ip};
-use pos_wire::{Locale, problem::Code};
+use pos_wire::problem::Code;
 use serde::Deserialize;
 
 use crate::{
-    csrf::LoginCsrf, error::AdminError, fields::FormErrors, i18n::Tr, render::render_with_status, session::state_of,
+    csrf::LoginCsrf,
+    error::AdminError,
+    fields::FormErrors,
+    i18n::Tr,
+    login::{tr_of, with_cookie},
+    render::render_with_status,
+    session::state_of,
 };
 
 /// Which form the page shows, or what it says once done.
@@ -74,19 +80,9 @@ pub struct PageQuery {
     token: Option<String>,
 }
 
-fn tr_of(req: &HttpRequest, lang: Option<&str>) -> Tr {
-    let tr = Tr(lang.and_then(Locale::parse).unwrap_or(Locale::Id));
-    req.extensions_mut().insert(tr);
-    tr
-}
-
 fn show(mut page: PasswordPage, status: StatusCode, csrf: LoginCsrf) -> Result<HttpResponse, AdminError> {
     page.csrf_token = csrf.token;
-    let mut res = render_with_status(&page, status)?;
-    if let Some(c) = csrf.new_cookie {
-        res.add_cookie(&c).map_err(|e| AdminError::internal(format!("cookie: {e}")))?;
-    }
-    Ok(res)
+    with_cookie(render_with_status(&page, status)?, csrf.new_cookie)
 }
 
 /// `GET /admin/password/forgot`.
