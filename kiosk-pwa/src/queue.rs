@@ -80,6 +80,10 @@ pub struct QueuedOrder {
     /// recorded under their name whoever is signed in when it is sent.
     #[serde(default)]
     pub seller_token: Option<String>,
+    /// A till's sale: the shift it was sold in (a sale at a till needs one;
+    /// the server lets it in on replay even after that shift closed).
+    #[serde(default)]
+    pub shift_id: Option<Uuid>,
 }
 
 impl QueuedOrder {
@@ -105,6 +109,7 @@ impl QueuedOrder {
             problem: None,
             payments: Vec::new(),
             seller_token: None,
+            shift_id: None,
         }
     }
 
@@ -413,8 +418,8 @@ impl OrderQueue {
         let Some(first) = batch.first() else { return Ok(()) };
         let sender = self.sender(first);
         let result = {
-            let bodies: Vec<(&CreateOrder, &[CreatePayment])> =
-                batch.iter().map(|o| (&o.body, o.payments.as_slice())).collect();
+            let bodies: Vec<(&CreateOrder, &[CreatePayment], Option<Uuid>)> =
+                batch.iter().map(|o| (&o.body, o.payments.as_slice(), o.shift_id)).collect();
             api::push_orders(&sender, &bodies).await
         };
         self.connectivity.report(&result);

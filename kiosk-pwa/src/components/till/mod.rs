@@ -2,6 +2,7 @@
 
 mod cashier_sign_in;
 mod payment_panel;
+mod shift_panel;
 mod till_screen;
 mod unpaid_orders;
 

@@ -2,6 +2,7 @@ use leptos::{ev, prelude::*};
 use pos_wire::{Channel, CreatePayment, Order, PairedDevice};
 use uuid::Uuid;
 
+use super::shift_panel::{ShiftBar, ShiftPanel, Shifts};
 use super::{CashierSignIn, PaymentPanel, UnpaidOrders, unpaid_orders::awaits_payment};
 use crate::{
     api::{self, ApiError},
@@ -80,6 +81,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     let unpaid = RwSignal::new(None::<Vec<Order>>);
     let qris = RwSignal::new(None::<QrisCheckout>);
     let now = mounted::ticking_now();
+    let shifts = Shifts::new(device.clone(), connectivity);
 
     let sync = MenuSync::new(device.clone(), connectivity);
     let menu = sync.menu;
@@ -110,6 +112,12 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     // The till acting for the cashier signed in.
     let as_cashier = move || cashier.with_untracked(|c| c.as_ref().map(|c| c.device(&till_device.get_value())));
     let online = Signal::derive(move || connectivity.online());
+    let shift_cashier = Callback::new(move |()| as_cashier());
+    if let Some(me) = as_cashier() {
+        shifts.refresh(me);
+    }
+    // Cash movements and closes go once the sales queued before them have.
+    mounted::every(3_000, move || shifts.send());
     let currency = Signal::derive(move || menu.with(|m| m.currency.clone()));
     let step = Signal::derive(move || menu.with(|m| m.outlet.as_ref().map_or(1, |o| o.cash_rounding_step)));
     let bill_total = Signal::derive(move || match mode.get() {
@@ -118,6 +126,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     });
 
     let new_sale = move || {
+        if let Some(me) = as_cashier() {
+            shifts.refresh(me);
+        }
         cart.set(Vec::new());
         tenders.set(Vec::new());
         customer.set(String::new());
@@ -130,6 +141,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         crate::pwa::reload_if_updated();
     };
     let signed_in = Callback::new(move |c: Cashier| {
+        shifts.refresh(c.device(&till_device.get_value()));
         till::remember_cashier(Some(&c));
         cashier.set(Some(c));
         new_sale();
@@ -179,7 +191,10 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         busy.set(true);
         error.set(None);
         let (queue, sync) = (queue.get_value(), sync.get_value());
-        let payments = tenders.get_untracked();
+        // A sale at a till goes into its open shift (the server refuses one without).
+        let shift_id = shifts.shift_id();
+        let payments: Vec<CreatePayment> =
+            tenders.get_untracked().into_iter().map(|p| CreatePayment { shift_id, ..p }).collect();
         leptos::task::spawn_local(async move {
             let (lines, menu) = (cart.get_untracked(), menu.get_untracked());
             let who = customer.get_untracked();
@@ -196,6 +211,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             let mut order = QueuedOrder::new(&checkout, Uuid::now_v7(), me.outlet_id, number, clock::now_ms());
             order.payments = payments.clone();
             order.seller_token = Some(me.device_token.clone());
+            order.shift_id = shift_id;
             let change = till::change_due(order.shown_total_minor, step.get_untracked(), &payments);
             let id = order.client_order_id;
             match queue.place(order.clone()).await {
@@ -253,7 +269,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         }
         busy.set(true);
         error.set(None);
-        let payments = tenders.get_untracked();
+        let shift_id = shifts.shift_id();
+        let payments: Vec<CreatePayment> =
+            tenders.get_untracked().into_iter().map(|p| CreatePayment { shift_id, ..p }).collect();
         leptos::task::spawn_local(async move {
             match take_all(me.clone(), order.id, payments).await {
                 Ok(change) if !then_qris => mode.set(Mode::Done(Sold {
@@ -460,7 +478,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             return view! { <CashierSignIn device=till_device.get_value() on_signed_in=signed_in /> }.into_any();
         }
         match mode.get() {
-            Mode::Sell => selling().into_any(),
+            // Selling needs an open shift: open it first.
+            Mode::Sell if shifts.selling_blocked() => view! { <ShiftPanel shifts currency me=shift_cashier /> }.into_any(),
+            Mode::Sell => view! { <ShiftBar shifts currency me=shift_cashier /> {selling()} }.into_any(),
             Mode::Pay(_) => {
                 view! {
                     <PaymentPanel
