@@ -359,3 +359,14 @@ pub async fn shift_report_html(cashier: &PairedDevice, shift_id: Uuid, lang: &st
         read_json::<String>(response).await
     }
 }
+
+/// A discount on `order_id` (a manager's approval with it above the
+/// outlet's limit): the order as the server priced it.
+pub async fn add_discount(
+    cashier: &PairedDevice,
+    order_id: Uuid,
+    body: &pos_wire::CreateDiscount,
+) -> Result<Order, ApiError> {
+    let url = format!("/api/v1/orders/{order_id}/discounts");
+    read_json(send(authed(Request::post(&url), cashier, REQUEST_TIMEOUT_MS).json(body)).await?).await
+}

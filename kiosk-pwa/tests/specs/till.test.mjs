@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 
 import { Device, Server, allOrders, eventually, pairingCode, seedBrand, sleep } from "../support/harness.mjs";
 import { addItem, pairKiosk, placeOrder, startOrder } from "../support/screens.mjs";
-import { addBySearch, cashier, payCash, signIn, sql, tenantOf } from "../support/till.mjs";
+import { addBySearch, cashier, openShift, payCash, signIn, sql, tenantOf } from "../support/till.mjs";
 
 let server;
 let brand;
@@ -47,6 +47,7 @@ test("a cashier signs in by PIN; a wrong PIN is refused", async () => {
   await page.locator(".till-pin .field-error", { hasText: /PIN/ }).waitFor();
   await page.locator("#till-pin").fill("482105");
   await page.locator(".sign-in-button").click();
+  await openShift(page, 200000); // a sale needs an open shift (see shift.test.mjs)
   await page.locator(".till-order").waitFor({ timeout: 15000 });
   await page.locator(".cashier-name", { hasText: "Ani Kasir" }).waitFor();
   await page.locator(".item-card").first().waitFor({ timeout: 15000 });

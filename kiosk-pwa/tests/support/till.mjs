@@ -55,3 +55,16 @@ export function sql(tenantId, query) {
   const out = execFileSync("psql", [url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"], { input: script }).toString();
   return out.split("\n").filter((l) => l && l !== "BEGIN" && l !== "COMMIT");
 }
+
+/** Opens the till's shift with the quick float of `float` (rupiah); selling shows. */
+export async function openShift(page, float) {
+  await page.locator(".open-shift").waitFor({ timeout: 15000 });
+  await page.locator(`.quick-float[data-minor="${float}"]`).click();
+  await page.locator(".open-shift-button").click();
+  await page.locator(".shift-bar").waitFor({ timeout: 15000 });
+}
+
+/** The signed-in cashier's till-bound token, as the till keeps it. */
+export async function cashierToken(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("pos.till.cashier")).token);
+}

@@ -2,6 +2,7 @@ use leptos::{ev, prelude::*};
 use pos_wire::{Channel, CreatePayment, Order, PairedDevice};
 use uuid::Uuid;
 
+use super::discount_panel::DiscountPanel;
 use super::shift_panel::{ShiftBar, ShiftPanel, Shifts};
 use super::{CashierSignIn, PaymentPanel, UnpaidOrders, unpaid_orders::awaits_payment};
 use crate::{
@@ -181,6 +182,29 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
 
     let queue = StoredValue::new_local(queue);
     let sync = StoredValue::new_local(sync);
+    // The cart as the order the till saves and sends: the cashier's, in the shift.
+    let cart_order = move |me: &PairedDevice, shift_id: Option<Uuid>| {
+        let (queue, sync) = (queue.get_value(), sync.get_value());
+        let (seller, outlet_id) = (me.device_token.clone(), me.outlet_id);
+        async move {
+            let (lines, menu) = (cart.get_untracked(), menu.get_untracked());
+            let who = customer.get_untracked();
+            let pickup = if dine_in.get_untracked() { PickupBy::Table(who) } else { PickupBy::Name(who) };
+            let priced_from = sync.priced_from();
+            let checkout = Checkout {
+                lines: &lines,
+                menu: &menu,
+                pickup: &pickup,
+                priced_from: priced_from.as_deref(),
+                channel: Channel::Counter,
+            };
+            let number = queue.next_number().await;
+            let mut order = QueuedOrder::new(&checkout, Uuid::now_v7(), outlet_id, number, clock::now_ms());
+            order.seller_token = Some(seller);
+            order.shift_id = shift_id;
+            order
+        }
+    };
     // Completes the sale of the cart with `payments` (all of them, or those
     // before a QRIS payment when `then_qris`).
     let sell = move |then_qris: bool| {
@@ -196,22 +220,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         let payments: Vec<CreatePayment> =
             tenders.get_untracked().into_iter().map(|p| CreatePayment { shift_id, ..p }).collect();
         leptos::task::spawn_local(async move {
-            let (lines, menu) = (cart.get_untracked(), menu.get_untracked());
-            let who = customer.get_untracked();
-            let pickup = if dine_in.get_untracked() { PickupBy::Table(who) } else { PickupBy::Name(who) };
-            let priced_from = sync.priced_from();
-            let checkout = Checkout {
-                lines: &lines,
-                menu: &menu,
-                pickup: &pickup,
-                priced_from: priced_from.as_deref(),
-                channel: Channel::Counter,
-            };
-            let number = queue.next_number().await;
-            let mut order = QueuedOrder::new(&checkout, Uuid::now_v7(), me.outlet_id, number, clock::now_ms());
+            let lines = cart.get_untracked();
+            let mut order = cart_order(&me, shift_id).await;
             order.payments = payments.clone();
-            order.seller_token = Some(me.device_token.clone());
-            order.shift_id = shift_id;
             let change = till::change_due(order.shown_total_minor, step.get_untracked(), &payments);
             let id = order.client_order_id;
             match queue.place(order.clone()).await {
@@ -293,6 +304,39 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             busy.set(false);
         });
     };
+    // A discount needs the order on the server: the cart is placed first (unpaid).
+    let discount_open = RwSignal::new(false);
+    let place_for_discount = Callback::new(move |()| {
+        let Some(me) = as_cashier() else { return };
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let (queue, sync) = (queue.get_value(), sync.get_value());
+        let shift_id = shifts.shift_id();
+        leptos::task::spawn_local(async move {
+            let lines = cart.get_untracked();
+            let order = cart_order(&me, shift_id).await;
+            match queue.place(order).await {
+                Ok(Placement::Placed(server)) => mode.set(Mode::Pay(Bill::Existing(server))),
+                Ok(Placement::Queued) => {
+                    // No answer: it reaches the server through the queue, unpaid; pay it from the list.
+                    discount_open.set(false);
+                    new_sale();
+                    error.set(Some(t(locale.get_untracked(), Text::SavedOffline).to_owned()));
+                }
+                Ok(Placement::Refused(problem)) => {
+                    discount_open.set(false);
+                    let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
+                    error.set(Some(refusal::reasons(&problem, &names, locale.get_untracked()).join(" · ")));
+                    leptos::task::spawn_local(async move { sync.pull().await });
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    });
     let complete = Callback::new(move |then_qris: bool| match mode.get_untracked() {
         Mode::Pay(Bill::Existing(order)) => pay_existing(*order, then_qris),
         _ => sell(then_qris),
@@ -481,8 +525,26 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             // Selling needs an open shift: open it first.
             Mode::Sell if shifts.selling_blocked() => view! { <ShiftPanel shifts currency me=shift_cashier /> }.into_any(),
             Mode::Sell => view! { <ShiftBar shifts currency me=shift_cashier /> {selling()} }.into_any(),
-            Mode::Pay(_) => {
+            Mode::Pay(bill) => {
+                let on_server = match bill {
+                    Bill::Existing(order) => Some(*order),
+                    Bill::NewSale => None,
+                };
                 view! {
+                    <DiscountPanel
+                        open=discount_open
+                        order=Signal::derive(move || on_server.clone())
+                        currency
+                        online
+                        paying=Signal::derive(move || tenders.with(|t| !t.is_empty()))
+                        till=till_device.get_value()
+                        me=shift_cashier
+                        on_need_order=place_for_discount
+                        on_discounted=Callback::new(move |order: Order| {
+                            tenders.set(Vec::new());
+                            mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
+                        })
+                    />
                     <PaymentPanel
                         total=bill_total
                         currency
