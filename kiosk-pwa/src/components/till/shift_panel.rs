@@ -136,6 +136,8 @@ impl Shifts {
         self.sending.set(true);
         let this = *self;
         let till = self.till.get_value();
+        // Whoever did the first of them reads the drawer afterwards.
+        let reader = shift::queued_ops().first().map(|op| PairedDevice { device_token: op.token.clone(), ..till.clone() });
         leptos::task::spawn_local(async move {
             let sent = shift::send_ops(&till).await;
             this.sending.set(false);
@@ -145,7 +147,12 @@ impl Shifts {
                         this.view.set(ShiftView::Closed(Box::new(closed)));
                     }
                 }
-                Sent::Done(None) | Sent::Waiting => {}
+                Sent::Done(None) => {
+                    if let Some(reader) = reader {
+                        this.refresh(reader);
+                    }
+                }
+                Sent::Waiting => {}
                 Sent::Refused(op, e) => {
                     let what = match op.action {
                         ShiftAction::Movement(_) => "cash movement",
