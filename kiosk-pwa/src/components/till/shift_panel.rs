@@ -137,7 +137,8 @@ impl Shifts {
         let this = *self;
         let till = self.till.get_value();
         // Whoever did the first of them reads the drawer afterwards.
-        let reader = shift::queued_ops().first().map(|op| PairedDevice { device_token: op.token.clone(), ..till.clone() });
+        let reader =
+            shift::queued_ops().first().map(|op| PairedDevice { device_token: op.token.clone(), ..till.clone() });
         leptos::task::spawn_local(async move {
             let sent = shift::send_ops(&till).await;
             this.sending.set(false);
