@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { Device, Server, pairingCode, seedBrand } from "../support/harness.mjs";
-import { addBySearch, cashier, openShift, sql, tenantOf } from "../support/till.mjs";
+import { Server, seedBrand } from "../support/harness.mjs";
+import { addBySearch, cashier, openShift, pairTill, signIn, sql, tenantOf } from "../support/till.mjs";
 
 let server;
 let brand;
@@ -30,11 +30,7 @@ before(async () => {
     outlet_ids: [brand.outlet.id],
   });
   await brand.owner.patch(`/api/v1/users/${manager.id}`, { pin: "2468" });
-  till = new Device("till-discount");
-  await till.launch();
-  const code = await pairingCode(brand.owner, brand.outlet.id, "till");
-  await till.page.goto(`${server.base}/pos/?pair=${encodeURIComponent(code)}`);
-  await till.page.locator(".till-sign-in .staff-choice").first().waitFor({ timeout: 20000 });
+  till = await pairTill(server.base, brand.owner, brand.outlet.id, "till-discount");
 });
 
 after(async () => {
@@ -45,9 +41,7 @@ after(async () => {
 
 test("a line discount within the limit, then an order discount that needs a manager's PIN, on the receipt", async () => {
   const page = till.page;
-  await page.locator(".staff-choice", { hasText: "Ani Kasir" }).click();
-  await page.locator("#till-pin").fill("482105");
-  await page.locator(".sign-in-button").click();
+  await signIn(page, "Ani Kasir", "482105");
   await openShift(page, 100000);
   await addBySearch(page, "Kopi Susu");
   await addBySearch(page, "Mie Ayam");

@@ -8,8 +8,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
-import { Api, Device, Server, allOrders, eventually, pairingCode, seedBrand, sleep } from "../support/harness.mjs";
-import { addBySearch, cashier, cashierToken, openShift, payCash, sql, tenantOf } from "../support/till.mjs";
+import { Api, Server, allOrders, eventually, seedBrand, sleep } from "../support/harness.mjs";
+import { addBySearch, cashier, cashierToken, openShift, pairTill, payCash, signIn, sql, tenantOf } from "../support/till.mjs";
 
 let server;
 let brand;
@@ -22,11 +22,7 @@ before(async () => {
   brand = await seedBrand(server.base, { pictures: false });
   tenant = tenantOf(brand.owner.token);
   await cashier(brand.owner, brand.outlet.id, "Ani Kasir", "482105");
-  till = new Device("till-shift");
-  await till.launch();
-  const code = await pairingCode(brand.owner, brand.outlet.id, "till");
-  await till.page.goto(`${server.base}/pos/?pair=${encodeURIComponent(code)}`);
-  await till.page.locator(".till-sign-in .staff-choice").first().waitFor({ timeout: 20000 });
+  till = await pairTill(server.base, brand.owner, brand.outlet.id, "till-shift");
 });
 
 after(async () => {
@@ -41,10 +37,8 @@ const report = () => brand.owner.get(`/api/v1/shifts/${shiftId}/report`);
 
 test("without an open shift the till does not sell, and the server refuses the cashier's sale", async () => {
   const page = till.page;
-  await page.locator(".staff-choice", { hasText: "Ani Kasir" }).click();
-  await page.locator("#till-pin").fill("482105");
-  await page.locator(".sign-in-button").click();
-  await page.locator(".open-shift").waitFor({ timeout: 15000 });
+  await signIn(page, "Ani Kasir", "482105");
+  await page.locator(".open-shift").waitFor();
   assert.equal(await page.locator(".till-order").count(), 0, "no order entry before the shift is open");
   await till.screenshot("till-open-shift");
 
@@ -105,6 +99,14 @@ test("a cash sale and a paid-out count into the drawer", async () => {
     async () => Number(await page.locator(".shift-expected").getAttribute("data-minor")) === 200000 + cashIn - 15000,
     { what: "the bar's expected cash" },
   );
+
+  // The X report, printable at any time.
+  const popup = page.waitForEvent("popup");
+  await page.locator(".x-report").click();
+  const printed = await popup;
+  await printed.waitForLoadState();
+  assert.match(await printed.content(), /Beli es batu/);
+  await printed.close();
 });
 
 test("a sale and a cash-in made offline reach the server once, the cash-in after the sale", async () => {

@@ -3,6 +3,8 @@
 
 import { execFileSync } from "node:child_process";
 
+import { Device, pairingCode } from "./harness.mjs";
+
 /** Creates a cashier of `outletId` with `pin`; returns the user. */
 export async function cashier(owner, outletId, name, pin) {
   const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@kiosk-tests.example`;
@@ -17,12 +19,22 @@ export async function cashier(owner, outletId, name, pin) {
   return user;
 }
 
-/** From the staff list: tap `name`, type `pin`, sign in. */
+/** From the staff list: tap `name`, type `pin`, sign in (to order entry, or to "open the shift" without one). */
 export async function signIn(page, name, pin) {
   await page.locator(".staff-choice", { hasText: name }).click();
   await page.locator("#till-pin").fill(pin);
   await page.locator(".sign-in-button").click();
-  await page.locator(".till-order").waitFor({ timeout: 15000 });
+  await page.locator(".till-order, .open-shift").first().waitFor({ timeout: 15000 });
+}
+
+/** A browser paired as a till of `outletId`, showing its staff to sign in. */
+export async function pairTill(base, owner, outletId, name) {
+  const till = new Device(name);
+  await till.launch();
+  const code = await pairingCode(owner, outletId, "till");
+  await till.page.goto(`${base}/pos/?pair=${encodeURIComponent(code)}`);
+  await till.page.locator(".till-sign-in .staff-choice").first().waitFor({ timeout: 20000 });
+  return till;
 }
 
 /** Finds `name` by typing it in the search and adds it (items without options go straight in). */

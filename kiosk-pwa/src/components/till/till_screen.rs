@@ -182,6 +182,18 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
 
     let queue = StoredValue::new_local(queue);
     let sync = StoredValue::new_local(sync);
+    // The cashier, when nothing else is under way: then it is.
+    let begin = move || {
+        let me = as_cashier().filter(|_| !busy.get_untracked())?;
+        busy.set(true);
+        error.set(None);
+        Some(me)
+    };
+    // The tenders as taken: into the till's open shift (the server refuses a sale without).
+    let tenders_in_shift = move || {
+        let shift_id = shifts.shift_id();
+        (shift_id, tenders.get_untracked().into_iter().map(|p| CreatePayment { shift_id, ..p }).collect::<Vec<_>>())
+    };
     // The cart as the order the till saves and sends: the cashier's, in the shift.
     let cart_order = move |me: &PairedDevice, shift_id: Option<Uuid>| {
         let (queue, sync) = (queue.get_value(), sync.get_value());
@@ -208,17 +220,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     // Completes the sale of the cart with `payments` (all of them, or those
     // before a QRIS payment when `then_qris`).
     let sell = move |then_qris: bool| {
-        let Some(me) = as_cashier() else { return };
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        error.set(None);
+        let Some(me) = begin() else { return };
         let (queue, sync) = (queue.get_value(), sync.get_value());
-        // A sale at a till goes into its open shift (the server refuses one without).
-        let shift_id = shifts.shift_id();
-        let payments: Vec<CreatePayment> =
-            tenders.get_untracked().into_iter().map(|p| CreatePayment { shift_id, ..p }).collect();
+        let (shift_id, payments) = tenders_in_shift();
         leptos::task::spawn_local(async move {
             let lines = cart.get_untracked();
             let mut order = cart_order(&me, shift_id).await;
@@ -274,15 +278,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     };
     // Pays an order already on the server.
     let pay_existing = move |order: Order, then_qris: bool| {
-        let Some(me) = as_cashier() else { return };
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        let shift_id = shifts.shift_id();
-        let payments: Vec<CreatePayment> =
-            tenders.get_untracked().into_iter().map(|p| CreatePayment { shift_id, ..p }).collect();
+        let Some(me) = begin() else { return };
+        let (_, payments) = tenders_in_shift();
         leptos::task::spawn_local(async move {
             match take_all(me.clone(), order.id, payments).await {
                 Ok(change) if !then_qris => mode.set(Mode::Done(Sold {
@@ -307,12 +304,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     // A discount needs the order on the server: the cart is placed first (unpaid).
     let discount_open = RwSignal::new(false);
     let place_for_discount = Callback::new(move |()| {
-        let Some(me) = as_cashier() else { return };
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        error.set(None);
+        let Some(me) = begin() else { return };
         let (queue, sync) = (queue.get_value(), sync.get_value());
         let shift_id = shifts.shift_id();
         leptos::task::spawn_local(async move {
