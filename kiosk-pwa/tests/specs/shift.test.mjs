@@ -217,3 +217,39 @@ test("closing counts the drawer by note and coin, shows the variance first, and 
   await page.locator(".open-shift").waitFor();
   assert.equal(await page.locator(".till-order").count(), 0);
 });
+
+test("a shift closed offline reaches the server after the sale made before it, and its Z report counts that sale", async () => {
+  const page = till.page;
+  await openShift(page, 100000);
+  const second = await page.locator(".shift-bar").getAttribute("data-shift-id");
+  assert.notEqual(second, shiftId, "a new shift");
+  await till.goOffline();
+  await page.locator(".connection.offline").waitFor();
+  await addBySearch(page, "Kopi Susu");
+  await page.locator(".customer-name").fill("Last");
+  await payCash(page, 50000);
+  await page.locator(".new-sale").click();
+  await page.locator(".close-shift-button").click();
+  await page.locator("#note-100000").fill("1");
+  await page.locator("#coin-100").fill("3");
+  await page.locator(".confirm-close").click();
+  await page.locator(".confirm-close").click();
+  await page.locator(".close-queued").waitFor();
+  assert.equal((await brand.owner.get(`/api/v1/shifts/${second}`)).status, "open", "nothing sent yet");
+
+  await till.goOnline();
+  await page.locator(".shift-closed").waitFor({ timeout: 30000 });
+  const z = await brand.owner.get(`/api/v1/shifts/${second}/report`);
+  assert.equal(z.kind, "z");
+  const [last] = (await counterOrders()).filter((o) => o.customer_name === "Last");
+  const [paid] = last.payments;
+  assert.equal(paid.shift_id, second);
+  assert.equal(z.sales_total_minor, paid.amount_minor, "the Z report counts the sale queued before the close");
+  const expected = 100000 + paid.amount_minor + paid.rounding_minor;
+  assert.equal(z.cash.expected_minor, expected);
+  assert.equal(z.cash.counted_minor, 100300);
+  assert.equal(z.cash.variance_minor, 100300 - expected);
+  assert.equal(Number(await page.locator(".shift-closed .variance").getAttribute("data-minor")), 100300 - expected);
+  const closes = sql(tenant, `SELECT count(*) FROM audit_log WHERE entity_id = '${second}' AND action = 'shift.close'`);
+  assert.deepEqual(closes, ["1"], "closed once");
+});
