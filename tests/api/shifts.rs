@@ -665,6 +665,11 @@ async fn a_sale_queued_offline_in_an_open_shift_lands_exactly_once_even_after_th
     for i in 0..2 {
         assert_eq!(r["results"][i]["error"]["code"], "shift_not_open", "{r}");
     }
+    let mut garbled = queued(&counter_sale(&s), None, &[]);
+    garbled["shift_id"] = serde_json::json!("not-a-shift");
+    let r = push(&app, &at_till, till_id, vec![garbled]).await;
+    assert_eq!(r["results"][0]["outcome"], "rejected", "{r}");
+    assert!(r["results"][0]["error"]["errors"]["shift_id"].is_array(), "the field at fault: {r}");
 
     // With a shift open on the till again, a queued sale lands in it without naming it.
     let next: Shift = open(&app, &at_till, &open_body(till_id, 0, None)).await.expect(201).json();
