@@ -247,6 +247,10 @@ impl OrderQueue {
                 Placement::Placed(Box::new(server))
             }
             Err(ApiError::Problem(problem)) if problem.status == 422 => Placement::Refused(problem),
+            // A till whose shift was closed (from the back office): no sale until one is open.
+            Err(ApiError::Problem(problem)) if problem.code == Some(pos_wire::problem::Code::ShiftNotOpen) => {
+                Placement::Refused(problem)
+            }
             // No answer, server trouble, anything else: the queue sends it
             // (the push says `duplicate` if this call did get through).
             Err(_) => {

@@ -253,3 +253,21 @@ test("a shift closed offline reaches the server after the sale made before it, a
   const closes = sql(tenant, `SELECT count(*) FROM audit_log WHERE entity_id = '${second}' AND action = 'shift.close'`);
   assert.deepEqual(closes, ["1"], "closed once");
 });
+
+test("a shift closed from the back office: the till's next sale is refused with a message and it asks for a shift", async () => {
+  const page = till.page;
+  await page.locator(".next-shift").click();
+  await openShift(page, 100000);
+  const third = await page.locator(".shift-bar").getAttribute("data-shift-id");
+  await brand.owner.post(`/api/v1/shifts/${third}/close`, { counted_minor: 100000 });
+  await addBySearch(page, "Kopi Susu");
+  await page.locator(".customer-name").fill("Too late");
+  await page.locator(".checkout-button").click();
+  await page.locator('.tender-button[data-amount="50000"]').click();
+  await page.locator(".complete-sale").click();
+  await page.locator(".payment-panel .field-error", { hasText: /shift/i }).waitFor({ timeout: 15000 });
+  await page.locator(".payment-actions button", { hasText: /Kembali|Back/ }).click();
+  await page.locator(".open-shift").waitFor({ timeout: 15000 });
+  await sleep(2000);
+  assert.equal((await counterOrders()).filter((o) => o.customer_name === "Too late").length, 0, "no sale without a shift");
+});

@@ -270,6 +270,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
                     error.set(Some(refusal::reasons(&problem, &names, locale.get_untracked()).join(" · ")));
                     leptos::task::spawn_local(async move { sync.pull().await });
+                    // Refused for want of a shift: the till asks for one.
+                    shifts.refresh(me);
                 }
                 Err(e) => error.set(Some(e.to_string())),
             }
