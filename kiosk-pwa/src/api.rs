@@ -3,6 +3,7 @@
 //! but pairing authenticates as the paired device.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
+use pos_wire::{CloseShift, CreateCashMovement, OpenShift, Shift};
 use pos_wire::{
     CreateOrder, CreatePayment, Device, Order, Page, PairDevice, PairedDevice, Payment, PaymentMethod, PickupEntry,
     Problem, PullResponse, SyncPush, SyncPushResponse, Ticket, TillSession, TillSignIn, TillStaff,
@@ -142,19 +143,23 @@ pub async fn place_order(device: &PairedDevice, order: &CreateOrder) -> Result<O
 }
 
 /// Sends queued orders, each with the payments taken with it (a till's
-/// cash and card); safe to resend (replays come back `duplicate`).
+/// cash and card) and the till's shift it was sold in; safe to resend
+/// (replays come back `duplicate`).
 pub async fn push_orders(
     device: &PairedDevice,
-    orders: &[(&CreateOrder, &[CreatePayment])],
+    orders: &[(&CreateOrder, &[CreatePayment], Option<Uuid>)],
 ) -> Result<SyncPushResponse, ApiError> {
     let orders = orders
         .iter()
-        .map(|(order, payments)| {
+        .map(|(order, payments, shift_id)| {
             let mut value = serde_json::to_value(order).unwrap_or_default();
             if !payments.is_empty()
                 && let Some(fields) = value.as_object_mut()
             {
                 fields.insert("payments".into(), serde_json::to_value(payments).unwrap_or_default());
+            }
+            if let (Some(shift_id), Some(fields)) = (shift_id, value.as_object_mut()) {
+                fields.insert("shift_id".into(), serde_json::Value::String(shift_id.to_string()));
             }
             value
         })
@@ -302,4 +307,66 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiErro
         Ok(problem) => Err(ApiError::Problem(problem)),
         Err(_) => Err(ApiError::Unexpected { status }),
     }
+}
+
+// ----- The till's shift (issue 12, "till-shifts") -----
+
+/// Opens a shift on this till with `float_minor` in the drawer (online only).
+pub async fn open_shift(cashier: &PairedDevice, float_minor: i64, client_shift_id: Uuid) -> Result<Shift, ApiError> {
+    let body = OpenShift {
+        device_id: cashier.device_id,
+        opening_float_minor: float_minor,
+        client_shift_id: Some(client_shift_id),
+    };
+    read_json(send(authed(Request::post("/api/v1/shifts"), cashier, REQUEST_TIMEOUT_MS).json(&body)).await?).await
+}
+
+/// This till's open shift, if it has one.
+pub async fn open_shift_of_till(cashier: &PairedDevice) -> Result<Option<Shift>, ApiError> {
+    let device = cashier.device_id.to_string();
+    let query = [("device_id", device.as_str()), ("status", "open"), ("limit", "1")];
+    let request = authed(Request::get("/api/v1/shifts").query(query), cashier, REQUEST_TIMEOUT_MS).build();
+    read_json::<Page<Shift>>(send(request).await?).await.map(|page| page.items.into_iter().next())
+}
+
+pub async fn shift(cashier: &PairedDevice, id: Uuid) -> Result<Shift, ApiError> {
+    let url = format!("/api/v1/shifts/{id}");
+    read_json(send(authed(Request::get(&url), cashier, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+/// Cash in or out of the drawer; safe to resend (`client_movement_id`).
+pub async fn move_cash(cashier: &PairedDevice, shift_id: Uuid, body: &CreateCashMovement) -> Result<(), ApiError> {
+    let url = format!("/api/v1/shifts/{shift_id}/cash-movements");
+    read_json::<serde_json::Value>(send(authed(Request::post(&url), cashier, REQUEST_TIMEOUT_MS).json(body)).await?)
+        .await
+        .map(|_| ())
+}
+
+/// Closes the shift with the drawer's count; safe to resend (`client_close_id`).
+pub async fn close_shift(cashier: &PairedDevice, shift_id: Uuid, body: &CloseShift) -> Result<Shift, ApiError> {
+    let url = format!("/api/v1/shifts/{shift_id}/close");
+    read_json(send(authed(Request::post(&url), cashier, REQUEST_TIMEOUT_MS).json(body)).await?).await
+}
+
+/// The shift's printable report (X while open, Z once closed), in `lang`.
+pub async fn shift_report_html(cashier: &PairedDevice, shift_id: Uuid, lang: &str) -> Result<String, ApiError> {
+    let url = format!("/api/v1/shifts/{shift_id}/report.html");
+    let request = authed(Request::get(&url).query([("lang", lang)]), cashier, REQUEST_TIMEOUT_MS).build();
+    let response = send(request).await?;
+    if response.ok() {
+        response.text().await.map_err(|_| ApiError::Unexpected { status: response.status() })
+    } else {
+        read_json::<String>(response).await
+    }
+}
+
+/// A discount on `order_id` (a manager's approval with it above the
+/// outlet's limit): the order as the server priced it.
+pub async fn add_discount(
+    cashier: &PairedDevice,
+    order_id: Uuid,
+    body: &pos_wire::CreateDiscount,
+) -> Result<Order, ApiError> {
+    let url = format!("/api/v1/orders/{order_id}/discounts");
+    read_json(send(authed(Request::post(&url), cashier, REQUEST_TIMEOUT_MS).json(body)).await?).await
 }

@@ -155,6 +155,7 @@ mod tests {
             problem: None,
             payments: vec![],
             seller_token: None,
+            shift_id: None,
         }
     }
 

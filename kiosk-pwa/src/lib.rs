@@ -43,6 +43,7 @@ mod queue;
 mod receipt;
 mod refusal;
 mod replay;
+mod shift;
 mod sound;
 mod staff_pin;
 mod storage;

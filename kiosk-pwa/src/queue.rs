@@ -80,6 +80,10 @@ pub struct QueuedOrder {
     /// recorded under their name whoever is signed in when it is sent.
     #[serde(default)]
     pub seller_token: Option<String>,
+    /// A till's sale: the shift it was sold in (a sale at a till needs one;
+    /// the server lets it in on replay even after that shift closed).
+    #[serde(default)]
+    pub shift_id: Option<Uuid>,
 }
 
 impl QueuedOrder {
@@ -105,6 +109,7 @@ impl QueuedOrder {
             problem: None,
             payments: Vec::new(),
             seller_token: None,
+            shift_id: None,
         }
     }
 
@@ -242,6 +247,10 @@ impl OrderQueue {
                 Placement::Placed(Box::new(server))
             }
             Err(ApiError::Problem(problem)) if problem.status == 422 => Placement::Refused(problem),
+            // A till whose shift was closed (from the back office): no sale until one is open.
+            Err(ApiError::Problem(problem)) if problem.code == Some(pos_wire::problem::Code::ShiftNotOpen) => {
+                Placement::Refused(problem)
+            }
             // No answer, server trouble, anything else: the queue sends it
             // (the push says `duplicate` if this call did get through).
             Err(_) => {
@@ -413,8 +422,8 @@ impl OrderQueue {
         let Some(first) = batch.first() else { return Ok(()) };
         let sender = self.sender(first);
         let result = {
-            let bodies: Vec<(&CreateOrder, &[CreatePayment])> =
-                batch.iter().map(|o| (&o.body, o.payments.as_slice())).collect();
+            let bodies: Vec<(&CreateOrder, &[CreatePayment], Option<Uuid>)> =
+                batch.iter().map(|o| (&o.body, o.payments.as_slice(), o.shift_id)).collect();
             api::push_orders(&sender, &bodies).await
         };
         self.connectivity.report(&result);

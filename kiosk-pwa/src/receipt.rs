@@ -10,12 +10,16 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use crate::api::{self, ApiError};
 
 pub async fn print(device: &PairedDevice, order_id: Uuid) -> Result<(), ApiError> {
-    let html = api::receipt_html(device, order_id).await?;
+    print_html(&api::receipt_html(device, order_id).await?)
+}
+
+/// Prints a printable page of the server's (a receipt, a shift report).
+pub fn print_html(html: &str) -> Result<(), ApiError> {
     let failed = |_| ApiError::Unexpected { status: 0 };
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/html;charset=utf-8");
     let blob =
-        web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&JsValue::from_str(&html)), &options)
+        web_sys::Blob::new_with_str_sequence_and_options(&js_sys::Array::of1(&JsValue::from_str(html)), &options)
             .map_err(failed)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(failed)?;
     // A blocked pop-up: nothing to print into.

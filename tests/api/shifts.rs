@@ -520,3 +520,159 @@ async fn the_shift_report_counts_the_discounts_of_the_orders_it_took_money_for()
     pay(&app, &s.cashier, elsewhere.id, card(d.total_minor)).await.expect(201);
     assert_eq!(report(&app, &s.cashier, shift.id).await.discounts_minor, given);
 }
+
+/// A till of `s`'s outlet with a cashier signed in on it: (till id, the cashier's till-bound token).
+async fn cashier_at_a_till(app: &TestApp, s: &Shop) -> (Uuid, String) {
+    let (cashier, _) = app.create_staff(&s.t.token, "cashier", &[s.outlet]).await;
+    crate::refunds::set_pin(app, &s.t.token, cashier, "914273").await;
+    let (till_id, till) = app.pair_device(&s.t.token, s.outlet, "till").await;
+    let r = crate::till::sign_in(app, &till, cashier, "914273").await.expect(200);
+    (till_id, r.body["access_token"].as_str().unwrap().to_string())
+}
+
+fn counter_sale(s: &Shop) -> pos_wire::CreateOrder {
+    pos_tests::fixtures::counter_order(s.outlet, vec![pos_tests::fixtures::line(s.item, 1)])
+}
+
+/// A till's queued sale as `sync/push` carries it: the order, its shift and its payments.
+fn queued(order: &pos_wire::CreateOrder, shift_id: Option<Uuid>, payments: &[CreatePayment]) -> serde_json::Value {
+    let mut raw = serde_json::to_value(order).unwrap();
+    raw["shift_id"] = serde_json::json!(shift_id);
+    raw["payments"] = serde_json::json!(payments);
+    raw
+}
+
+async fn push(app: &TestApp, token: &str, till_id: Uuid, orders: Vec<serde_json::Value>) -> serde_json::Value {
+    let body = serde_json::json!({"device_id": till_id, "orders": orders});
+    app.post("/api/v1/sync/push", Some(token), body).await.expect(200).body
+}
+
+#[tokio::test]
+async fn a_cashier_at_a_till_sells_only_while_its_shift_is_open_and_nobody_else_is_held_to_it() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, 100).await;
+    let (till_id, at_till) = cashier_at_a_till(&app, &s).await;
+
+    // No open shift: neither the order nor a payment (of an order placed by others).
+    let r = app.post("/api/v1/orders", Some(&at_till), counter_sale(&s)).await.expect(409);
+    assert_eq!(code(&r), "shift_not_open", "{}", r.text);
+    assert!(r.text.contains("shift"), "a message the till can show: {}", r.text);
+    let theirs: Order = app.post("/api/v1/orders", Some(&s.cashier), counter_sale(&s)).await.expect(201).json();
+    for body in [cash(COFFEE, None), card(COFFEE)] {
+        let r = pay(&app, &at_till, theirs.id, body).await.expect(409);
+        assert_eq!(code(&r), "shift_not_open");
+    }
+    // A queued sale naming no shift is refused too, and so is one naming a made-up shift.
+    let made_up = Uuid::now_v7();
+    let r = push(
+        &app,
+        &at_till,
+        till_id,
+        vec![queued(&counter_sale(&s), None, &[]), queued(&counter_sale(&s), Some(made_up), &[])],
+    )
+    .await;
+    for i in 0..2 {
+        assert_eq!(r["results"][i]["outcome"], "rejected", "{r}");
+        assert_eq!(r["results"][i]["error"]["code"], "shift_not_open", "{r}");
+    }
+    let none = count(&app, s.t.tenant_id, "SELECT count(*)::bigint AS n FROM payments", vec![]).await;
+    assert_eq!(none, 0);
+
+    // Unaffected: staff not signed in on a till, and kiosks.
+    let paid: Payment = pay(&app, &s.cashier, theirs.id, cash(COFFEE, None)).await.expect(201).json();
+    assert_eq!(paid.shift_id, None);
+    let owners: Order = app.post("/api/v1/orders", Some(&s.t.token), counter_sale(&s)).await.expect(201).json();
+    pay(&app, &s.t.token, owners.id, card(COFFEE)).await.expect(201);
+    let (_, kiosk) = app.pair_device(&s.t.token, s.outlet, "kiosk").await;
+    let kiosk_order = pos_tests::fixtures::kiosk_order(s.outlet, vec![pos_tests::fixtures::line(s.item, 1)]);
+    app.post("/api/v1/orders", Some(&kiosk), kiosk_order).await.expect(201);
+
+    // With the shift open the same cashier sells, into its drawer; once closed, no more.
+    let shift: Shift = open(&app, &at_till, &open_body(till_id, 200_000, None)).await.expect(201).json();
+    let sale: Order = app.post("/api/v1/orders", Some(&at_till), counter_sale(&s)).await.expect(201).json();
+    let p: Payment = pay(&app, &at_till, sale.id, cash(COFFEE, Some(50_000))).await.expect(201).json();
+    assert_eq!(p.shift_id, Some(shift.id));
+    let counted = CloseShift { counted_minor: Some(200_000 + 42_000), denominations: None, client_close_id: None };
+    close(&app, &at_till, shift.id, &counted).await.expect(200);
+    let r = app.post("/api/v1/orders", Some(&at_till), counter_sale(&s)).await.expect(409);
+    assert_eq!(code(&r), "shift_not_open");
+}
+
+#[tokio::test]
+async fn a_sale_queued_offline_in_an_open_shift_lands_exactly_once_even_after_the_shift_closed() {
+    let app = TestApp::spawn().await;
+    let s = shop(&app, 100).await;
+    let (till_id, at_till) = cashier_at_a_till(&app, &s).await;
+    let shift: Shift = open(&app, &at_till, &open_body(till_id, 100_000, None)).await.expect(201).json();
+
+    // Two sales taken offline in the shift; the first is pushed before the close.
+    let first = counter_sale(&s);
+    let first_paid = in_shift(cash(COFFEE, Some(50_000)), shift.id);
+    let r =
+        push(&app, &at_till, till_id, vec![queued(&first, Some(shift.id), std::slice::from_ref(&first_paid))]).await;
+    assert_eq!(
+        (&r["results"][0]["outcome"], &r["results"][0]["payments"][0]["outcome"]),
+        (&"created".into(), &"created".into()),
+        "{r}"
+    );
+
+    // A manager closes the shift from the back office while the till is still offline.
+    let counted = CloseShift { counted_minor: Some(100_000 + 42_000 * 2), denominations: None, client_close_id: None };
+    let closed: Shift = close(&app, &s.t.token, shift.id, &counted).await.expect(200).json();
+    assert_eq!(closed.variance_minor, Some(42_000), "the second sale's cash is in the drawer, not yet on record");
+    let z = report(&app, &s.t.token, shift.id).await;
+    assert_eq!(z.sales_total_minor, COFFEE, "the Z report counts the sale pushed before the close");
+
+    // The second sale comes in now: it lands, outside the counted drawer, and a resend is a duplicate.
+    let second = counter_sale(&s);
+    let second_paid = in_shift(cash(COFFEE, None), shift.id);
+    let batch = vec![
+        queued(&first, Some(shift.id), std::slice::from_ref(&first_paid)),
+        queued(&second, Some(shift.id), std::slice::from_ref(&second_paid)),
+    ];
+    for (round, outcome) in ["created", "duplicate"].into_iter().enumerate() {
+        let r = push(&app, &at_till, till_id, batch.clone()).await;
+        assert_eq!(r["results"][0]["outcome"], "duplicate", "round {round}: {r}");
+        assert_eq!(r["results"][0]["payments"][0]["outcome"], "duplicate", "round {round}: {r}");
+        assert_eq!(r["results"][1]["outcome"], outcome, "round {round}: {r}");
+        assert_eq!(r["results"][1]["payments"][0]["outcome"], outcome, "round {round}: {r}");
+        assert_eq!(r["results"][1]["payments"][0]["payment"]["shift_id"], serde_json::Value::Null, "{r}");
+    }
+    let (orders, payments) = (
+        count(&app, s.t.tenant_id, "SELECT count(*)::bigint AS n FROM orders", vec![]).await,
+        count(&app, s.t.tenant_id, "SELECT count(*)::bigint AS n FROM payments", vec![]).await,
+    );
+    assert_eq!((orders, payments), (2, 2), "exactly once each");
+    assert_eq!(report(&app, &s.t.token, shift.id).await, z, "a Z report never changes");
+
+    // A sale that claims the shift but was taken outside it (before it opened) is refused,
+    // as is one that claims another till's shift.
+    let before = pos_tests::fixtures::order_at(
+        s.outlet,
+        pos_wire::Channel::Counter,
+        vec![pos_tests::fixtures::line(s.item, 1)],
+        shift.opened_at - chrono::Duration::minutes(30),
+    );
+    let (other_till, other_cashier) = cashier_at_a_till(&app, &s).await;
+    let others: Shift = open(&app, &other_cashier, &open_body(other_till, 0, None)).await.expect(201).json();
+    let r = push(
+        &app,
+        &at_till,
+        till_id,
+        vec![queued(&before, Some(shift.id), &[]), queued(&counter_sale(&s), Some(others.id), &[])],
+    )
+    .await;
+    for i in 0..2 {
+        assert_eq!(r["results"][i]["error"]["code"], "shift_not_open", "{r}");
+    }
+    let mut garbled = queued(&counter_sale(&s), None, &[]);
+    garbled["shift_id"] = serde_json::json!("not-a-shift");
+    let r = push(&app, &at_till, till_id, vec![garbled]).await;
+    assert_eq!(r["results"][0]["outcome"], "rejected", "{r}");
+    assert!(r["results"][0]["error"]["errors"]["shift_id"].is_array(), "the field at fault: {r}");
+
+    // With a shift open on the till again, a queued sale lands in it without naming it.
+    let next: Shift = open(&app, &at_till, &open_body(till_id, 0, None)).await.expect(201).json();
+    let r = push(&app, &at_till, till_id, vec![queued(&counter_sale(&s), None, &[cash(COFFEE, None)])]).await;
+    assert_eq!(r["results"][0]["payments"][0]["payment"]["shift_id"], serde_json::json!(next.id), "{r}");
+}

@@ -41,6 +41,12 @@ pub async fn till_and_cashier(app: &TestApp, owner: &str, outlet: Uuid) -> (Stri
     (till, r.body["access_token"].as_str().unwrap().to_string())
 }
 
+/// Opens a shift on till `till_id` (a sale at a till needs one): its id.
+pub async fn open_shift(app: &TestApp, token: &str, till_id: Uuid) -> Uuid {
+    let body = pos_wire::OpenShift { device_id: till_id, opening_float_minor: 0, client_shift_id: None };
+    app.post("/api/v1/shifts", Some(token), body).await.expect(201).json::<pos_wire::Shift>().id
+}
+
 pub async fn sign_in(app: &TestApp, token: &str, user_id: Uuid, pin: &str) -> Reply {
     app.post("/api/v1/till/sign-in", Some(token), TillSignIn { user_id, pin: pin.into() }).await
 }
@@ -92,6 +98,7 @@ async fn a_cashier_signs_in_by_pin_and_sells_under_their_own_name_at_that_till()
     assert_eq!(r.body["expires_in"], 12 * 3600);
     assert!(r.body.get("refresh_token").is_none() && !r.text.contains(PIN));
     let cashier = r.body["access_token"].as_str().unwrap();
+    open_shift(&app, cashier, t.till_id).await;
 
     // The sale and its payment are the cashier's, taken at this till.
     let body = fixtures::counter_order(s.outlet, vec![fixtures::line(s.item, 1)]);
@@ -276,6 +283,7 @@ async fn a_tills_cashier_pushes_offline_sales_with_their_payments_exactly_once()
     let t = till(&app).await;
     let s = &t.s;
     let cashier = signed_in(&app, &t, t.cashier_id, PIN).await;
+    open_shift(&app, &cashier, t.till_id).await;
     let mut order = fixtures::counter_order(s.outlet, vec![fixtures::line(s.item, 2)]);
     order.number = Some("T1-1".into());
     let mut queued = serde_json::to_value(&order).unwrap();
@@ -343,8 +351,10 @@ async fn what_a_cashier_takes_at_a_till_goes_into_that_tills_open_shift() {
             pay(app, &token, order.id, cash(COFFEE, None)).await.expect(201).json::<pos_wire::Payment>()
         }
     };
-    // No shift open yet: the sale is recorded outside any drawer.
-    assert_eq!(sell(cashier.clone()).await.shift_id, None);
+    // No shift open yet: no sale (see `shifts.rs` for the rest of that rule).
+    let body = fixtures::counter_order(s.outlet, vec![fixtures::line(s.item, 1)]);
+    let r = app.post("/api/v1/orders", Some(&cashier), body).await.expect(409);
+    assert_eq!(code(&r), "shift_not_open");
 
     let body = pos_wire::OpenShift { device_id: t.till_id, opening_float_minor: 100_000, client_shift_id: None };
     let shift: pos_wire::Shift = app.post("/api/v1/shifts", Some(&cashier), body).await.expect(201).json();

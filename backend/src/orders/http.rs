@@ -23,7 +23,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// price than `shown_unit_price_minor`).
 #[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = CreateOrder,
     responses((status = 201, body = Order), (status = 200, body = Order, description = "replay"),
-              (status = 409, body = pos_wire::Problem), (status = 422, body = pos_wire::Problem)),
+              (status = 409, body = pos_wire::Problem,
+               description = "`client_order_id` reused for other content, or `shift_not_open`: a cashier signed in on a till without an open shift"),
+              (status = 422, body = pos_wire::Problem)),
     security(("bearer" = [])))]
 pub async fn create_order(state: web::Data<AppState>, s: Scoped, body: Json<CreateOrder>) -> Result<HttpResponse> {
     let policy = IntakePolicy::from_settings(&state.settings);

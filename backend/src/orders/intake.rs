@@ -186,6 +186,10 @@ pub async fn place_order(
     if let Some(replay) = replay(tx, req.client_order_id, &hash).await? {
         return Ok(replay);
     }
+    if intake == Intake::Online {
+        // A till's queue says which shift it sold in (`sync::push`).
+        crate::shifts::sale::check_order(tx, actor, intake, None, req.created_at_client).await?;
+    }
 
     let now = Utc::now();
     let mut errors = FieldErrors::new();

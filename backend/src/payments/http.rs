@@ -10,7 +10,7 @@ use super::{
     take::{Taken, take_payment},
     webhook::{accepted, receive_midtrans},
 };
-use crate::{auth::principal::Scoped, error::Result, http::json::Json, state::AppState};
+use crate::{auth::principal::Scoped, error::Result, http::json::Json, orders::intake::Intake, state::AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/orders/{id}/payments").route(web::post().to(create_payment)))
@@ -28,8 +28,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     params(("id" = Uuid, Path, description = "The order")),
     responses((status = 201, body = Payment), (status = 200, body = Payment, description = "replay"),
               (status = 403, body = pos_wire::Problem), (status = 404, body = pos_wire::Problem),
-              (status = 409, body = pos_wire::Problem), (status = 422, body = pos_wire::Problem),
-              (status = 503, body = pos_wire::Problem)),
+              (status = 409, body = pos_wire::Problem,
+               description = "already paid, not payable, or `shift_not_open`: a cashier signed in on a till without an open shift"),
+              (status = 422, body = pos_wire::Problem), (status = 503, body = pos_wire::Problem)),
     security(("bearer" = [])))]
 pub async fn create_payment(
     state: web::Data<AppState>,
@@ -37,7 +38,7 @@ pub async fn create_payment(
     id: web::Path<Uuid>,
     body: Json<CreatePayment>,
 ) -> Result<HttpResponse> {
-    Ok(match take_payment(&state, s.tx, &s.actor, *id, body.into_inner()).await? {
+    Ok(match take_payment(&state, s.tx, &s.actor, *id, body.into_inner(), Intake::Online).await? {
         Taken::Created(payment) => HttpResponse::Created().json(payment),
         Taken::Duplicate(payment) => HttpResponse::Ok().json(payment),
     })

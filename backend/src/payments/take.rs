@@ -29,7 +29,7 @@ use crate::{
     auth::{Actor, ActorKind},
     db::{OutletScope, PrincipalId, ScopedTx},
     error::{Code, CodedError, Error, FieldErrors, Result},
-    orders::{self},
+    orders::{self, intake::Intake},
     state::AppState,
 };
 
@@ -123,6 +123,7 @@ pub async fn take_payment(
     actor: &Actor,
     order_id: Uuid,
     req: CreatePayment,
+    intake: Intake,
 ) -> Result<Taken> {
     let scope = Scope::of(&tx, actor);
     let hash = payload_hash(order_id, &req);
@@ -134,7 +135,7 @@ pub async fn take_payment(
             Some(tx) => tx,
             None => scope.begin(state).await?,
         };
-        match step(&tx, actor, order_id, &req, &hash, state).await? {
+        match step(&tx, actor, order_id, &req, intake, &hash, state).await? {
             Step::Done(taken) => {
                 tx.commit().await?;
                 return Ok(taken);
@@ -184,6 +185,7 @@ async fn step(
     actor: &Actor,
     order_id: Uuid,
     req: &CreatePayment,
+    intake: Intake,
     hash: &[u8],
     state: &AppState,
 ) -> Result<Step> {
@@ -205,17 +207,9 @@ async fn step(
         return Err(Error::conflict(Code::OrderAlreadyPaid));
     }
     // Money taken at a till goes into its drawer: the open shift of the till
-    // a cashier signed in on. (Refusing a sale without one waits for the
-    // till's own shift screen; a queued sale is recorded in any case, as
-    // its money has changed hands.)
-    let shift_id = match (req.shift_id, actor.till_device_id()) {
-        (Some(id), _) => Some(id),
-        (None, Some(till)) => crate::shifts::drawer::open_shift_of_till(tx, till).await?,
-        (None, None) => None,
-    };
-    if let Some(shift_id) = shift_id {
-        crate::shifts::drawer::check_payment_shift(tx, actor, shift_id, order.outlet_id).await?;
-    }
+    // a cashier signed in on, who cannot sell without one (a queued sale is
+    // recorded in any case, as its money has changed hands).
+    let shift_id = crate::shifts::sale::payment_shift(tx, actor, req.shift_id, order.outlet_id, intake).await?;
     let with_shift;
     let req = if shift_id == req.shift_id {
         req

@@ -11,6 +11,7 @@
 //!   refunds make when they count into a shift.
 //! - [`report`]: the X report (any time) and the stored Z report, as JSON and
 //!   as a printable 80 mm page.
+//! - [`sale`]: a sale at a till needs an open shift.
 //!
 //! Locks: anything added to a shift (payment, refund, movement) holds a lock
 //! on the shift's row until it commits, and the close takes it exclusively,
@@ -24,6 +25,7 @@ pub mod list;
 pub mod movements;
 pub mod open;
 pub mod report;
+pub mod sale;
 mod words;
 
 use chrono::{DateTime, Utc};

@@ -13,6 +13,10 @@
 //! ([`crate::payments::take`]), with the same rules as online: a kiosk's are
 //! refused (kiosks take no cash), and QRIS never rides in a queue. A
 //! till's device token alone pushes nothing: its cashier's token does.
+//!
+//! A till's order also names `shift_id`, the shift it was sold in: a sale
+//! at a till needs an open shift, and one taken offline while its shift was
+//! open still lands after the shift closed ([`crate::shifts::sale`]).
 
 use pos_wire::{CreateOrder, CreatePayment, DeviceKind, PaymentMethod, SyncPush};
 use uuid::Uuid;
@@ -99,10 +103,13 @@ pub async fn push_orders(
     let mut pushed = Vec::with_capacity(orders.len());
     for mut raw in orders {
         let client_order_id = raw.get("client_order_id").and_then(|v| v.as_str()).and_then(|v| Uuid::parse_str(v).ok());
+        let shift_id = take_shift_id(&mut raw);
         let (queued, outcome) = match take_payments(&mut raw) {
-            Ok(queued) => match parse_order(&raw) {
-                Ok(order) => (queued, place_one(&state.db, scope, actor, order, policy).await),
-                Err(e) => (queued, Err(e)),
+            Ok(queued) => match (shift_id, parse_order(&raw)) {
+                (Ok(shift_id), Ok(order)) => {
+                    (queued, place_one(&state.db, scope, actor, order, shift_id, policy).await)
+                }
+                (Err(e), _) | (_, Err(e)) => (queued, Err(e)),
             },
             Err(e) => (Vec::new(), Err(e)),
         };
@@ -136,6 +143,19 @@ fn take_payments(raw: &mut serde_json::Value) -> Result<Vec<serde_json::Value>> 
     }
 }
 
+/// Takes `shift_id` off a pushed order: the till's shift it was sold in
+/// (see [`crate::shifts::sale`]).
+fn take_shift_id(raw: &mut serde_json::Value) -> Result<Option<Uuid>> {
+    let Some(value) = raw.as_object_mut().and_then(|o| o.remove("shift_id")) else { return Ok(None) };
+    match value {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::String(s) => Uuid::parse_str(&s)
+            .map(Some)
+            .map_err(|_| Error::field("shift_id", CodedError::parser(Code::InvalidValue, "a UUID"))),
+        _ => Err(Error::field("shift_id", CodedError::parser(Code::InvalidValue, "a UUID"))),
+    }
+}
+
 fn payment_id(raw: &serde_json::Value) -> Option<Uuid> {
     raw.get("client_payment_id").and_then(|v| v.as_str()).and_then(|v| Uuid::parse_str(v).ok())
 }
@@ -155,7 +175,7 @@ async fn push_payments(
         let outcome = match parse_payment(&raw) {
             Ok(payment) => {
                 let tx = state.db.begin_scoped(scope.tenant_id, scope.outlets.clone(), scope.principal).await?;
-                take_payment(state, tx, actor, order_id, payment).await
+                take_payment(state, tx, actor, order_id, payment, Intake::Offline).await
             }
             Err(e) => Err(e),
         };
@@ -189,9 +209,11 @@ async fn place_one(
     scope: &PushScope,
     actor: &Actor,
     order: CreateOrder,
+    shift_id: Option<Uuid>,
     policy: &IntakePolicy,
 ) -> Result<Placed> {
     let tx = db.begin_scoped(scope.tenant_id, scope.outlets.clone(), scope.principal).await?;
+    crate::shifts::sale::check_order(&tx, actor, Intake::Offline, shift_id, order.created_at_client).await?;
     let placed = place_order(&tx, actor, order, Intake::Offline, policy).await?;
     if !matches!(placed, Placed::Conflict(_)) {
         tx.commit().await?;

@@ -261,7 +261,10 @@ pub struct ChangeOrderStatus {
 pub struct SyncPush {
     pub device_id: Uuid,
     /// Each a [`CreateOrder`], optionally with `payments: [CreatePayment]`
-    /// (cash and card taken with it while offline).
+    /// (cash and card taken with it while offline) and, from a till,
+    /// `shift_id`: the till's shift it was sold in (a sale at a till needs
+    /// an open shift; one taken while its shift was open lands even after
+    /// the shift closed).
     #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub orders: Vec<serde_json::Value>,
 }

@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 
 import { Device, Server, allOrders, eventually, pairingCode, seedBrand, sleep } from "../support/harness.mjs";
 import { addItem, pairKiosk, placeOrder, startOrder } from "../support/screens.mjs";
-import { addBySearch, cashier, payCash, signIn, sql, tenantOf } from "../support/till.mjs";
+import { addBySearch, cashier, openShift, pairTill, payCash, signIn, sql, tenantOf } from "../support/till.mjs";
 
 let server;
 let brand;
@@ -23,11 +23,7 @@ before(async () => {
   tenant = tenantOf(brand.owner.token);
   ani = await cashier(brand.owner, brand.outlet.id, "Ani Kasir", "482105");
   budi = await cashier(brand.owner, brand.outlet.id, "Budi Kasir", "7391");
-  till = new Device("till");
-  await till.launch();
-  const code = await pairingCode(brand.owner, brand.outlet.id, "till");
-  await till.page.goto(`${server.base}/pos/?pair=${encodeURIComponent(code)}`);
-  await till.page.locator(".till-sign-in .staff-choice").first().waitFor({ timeout: 20000 });
+  till = await pairTill(server.base, brand.owner, brand.outlet.id, "till");
 });
 
 after(async () => {
@@ -47,6 +43,7 @@ test("a cashier signs in by PIN; a wrong PIN is refused", async () => {
   await page.locator(".till-pin .field-error", { hasText: /PIN/ }).waitFor();
   await page.locator("#till-pin").fill("482105");
   await page.locator(".sign-in-button").click();
+  await openShift(page, 200000); // a sale needs an open shift (see shift.test.mjs)
   await page.locator(".till-order").waitFor({ timeout: 15000 });
   await page.locator(".cashier-name", { hasText: "Ani Kasir" }).waitFor();
   await page.locator(".item-card").first().waitFor({ timeout: 15000 });

@@ -3,6 +3,8 @@
 
 import { execFileSync } from "node:child_process";
 
+import { Device, pairingCode } from "./harness.mjs";
+
 /** Creates a cashier of `outletId` with `pin`; returns the user. */
 export async function cashier(owner, outletId, name, pin) {
   const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@kiosk-tests.example`;
@@ -17,12 +19,22 @@ export async function cashier(owner, outletId, name, pin) {
   return user;
 }
 
-/** From the staff list: tap `name`, type `pin`, sign in. */
+/** From the staff list: tap `name`, type `pin`, sign in (to order entry, or to "open the shift" without one). */
 export async function signIn(page, name, pin) {
   await page.locator(".staff-choice", { hasText: name }).click();
   await page.locator("#till-pin").fill(pin);
   await page.locator(".sign-in-button").click();
-  await page.locator(".till-order").waitFor({ timeout: 15000 });
+  await page.locator(".till-order, .open-shift").first().waitFor({ timeout: 15000 });
+}
+
+/** A browser paired as a till of `outletId`, showing its staff to sign in. */
+export async function pairTill(base, owner, outletId, name) {
+  const till = new Device(name);
+  await till.launch();
+  const code = await pairingCode(owner, outletId, "till");
+  await till.page.goto(`${base}/pos/?pair=${encodeURIComponent(code)}`);
+  await till.page.locator(".till-sign-in .staff-choice").first().waitFor({ timeout: 20000 });
+  return till;
 }
 
 /** Finds `name` by typing it in the search and adds it (items without options go straight in). */
@@ -54,4 +66,17 @@ export function sql(tenantId, query) {
   const script = `BEGIN;\nSELECT set_config('app.tenant_id', '${tenantId}', true), set_config('app.outlet_ids', '*', true) \\g /dev/null\n${query};\nCOMMIT;\n`;
   const out = execFileSync("psql", [url, "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1"], { input: script }).toString();
   return out.split("\n").filter((l) => l && l !== "BEGIN" && l !== "COMMIT");
+}
+
+/** Opens the till's shift with the quick float of `float` (rupiah); selling shows. */
+export async function openShift(page, float) {
+  await page.locator(".open-shift").waitFor({ timeout: 15000 });
+  await page.locator(`.quick-float[data-minor="${float}"]`).click();
+  await page.locator(".open-shift-button").click();
+  await page.locator(".shift-bar").waitFor({ timeout: 15000 });
+}
+
+/** The signed-in cashier's till-bound token, as the till keeps it. */
+export async function cashierToken(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("pos.till.cashier")).token);
 }

@@ -452,6 +452,9 @@ codes! {
     TillBindingEnded = "till_binding_ended" [],
     /// Only a kiosk, or a cashier signed in on this till, pushes orders under this device id.
     PushTillCashierOnly = "push_till_cashier_only" [],
+    // ----- The till's shifts (issue 12, engineer "till-shifts") -----
+    /// This till has no open shift: open one (with its float) before selling (409).
+    ShiftNotOpen = "shift_not_open" [],
 
     // ----- The admin's own form checks -----
     /// Not an amount of money.

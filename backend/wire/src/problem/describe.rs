@@ -356,6 +356,11 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "Hanya kios, atau kasir yang masuk di kasir ini, yang mengirim pesanan antrean perangkat ini.",
             "Only a kiosk, or a cashier signed in on this till, pushes this device's queued orders."
         ),
+        C::ShiftNotOpen => w!(
+            en,
+            "Kasir ini belum membuka shift: buka shift (dengan modal awal) sebelum berjualan.",
+            "This till has no open shift: open one (with its float) before selling."
+        ),
         C::ReceiptWidthInvalid => w!(en, "harus 80 atau 58", "must be 80 or 58"),
         C::ReceiptNotPaid => {
             w!(en, "struk dikirim setelah pesanan lunas", "a receipt is mailed once the order is fully paid")

@@ -1,7 +1,9 @@
 //! The counter till's screens.
 
 mod cashier_sign_in;
+mod discount_panel;
 mod payment_panel;
+mod shift_panel;
 mod till_screen;
 mod unpaid_orders;
 

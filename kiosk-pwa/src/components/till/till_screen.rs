@@ -2,6 +2,8 @@ use leptos::{ev, prelude::*};
 use pos_wire::{Channel, CreatePayment, Order, PairedDevice};
 use uuid::Uuid;
 
+use super::discount_panel::DiscountPanel;
+use super::shift_panel::{ShiftBar, ShiftPanel, Shifts};
 use super::{CashierSignIn, PaymentPanel, UnpaidOrders, unpaid_orders::awaits_payment};
 use crate::{
     api::{self, ApiError},
@@ -80,6 +82,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     let unpaid = RwSignal::new(None::<Vec<Order>>);
     let qris = RwSignal::new(None::<QrisCheckout>);
     let now = mounted::ticking_now();
+    let shifts = Shifts::new(device.clone(), connectivity);
 
     let sync = MenuSync::new(device.clone(), connectivity);
     let menu = sync.menu;
@@ -110,6 +113,12 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     // The till acting for the cashier signed in.
     let as_cashier = move || cashier.with_untracked(|c| c.as_ref().map(|c| c.device(&till_device.get_value())));
     let online = Signal::derive(move || connectivity.online());
+    let shift_cashier = Callback::new(move |()| as_cashier());
+    if let Some(me) = as_cashier() {
+        shifts.refresh(me);
+    }
+    // Cash movements and closes go once the sales queued before them have.
+    mounted::every(3_000, move || shifts.send());
     let currency = Signal::derive(move || menu.with(|m| m.currency.clone()));
     let step = Signal::derive(move || menu.with(|m| m.outlet.as_ref().map_or(1, |o| o.cash_rounding_step)));
     let bill_total = Signal::derive(move || match mode.get() {
@@ -118,6 +127,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     });
 
     let new_sale = move || {
+        if let Some(me) = as_cashier() {
+            shifts.refresh(me);
+        }
         cart.set(Vec::new());
         tenders.set(Vec::new());
         customer.set(String::new());
@@ -130,6 +142,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         crate::pwa::reload_if_updated();
     };
     let signed_in = Callback::new(move |c: Cashier| {
+        shifts.refresh(c.device(&till_device.get_value()));
         till::remember_cashier(Some(&c));
         cashier.set(Some(c));
         new_sale();
@@ -169,18 +182,23 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
 
     let queue = StoredValue::new_local(queue);
     let sync = StoredValue::new_local(sync);
-    // Completes the sale of the cart with `payments` (all of them, or those
-    // before a QRIS payment when `then_qris`).
-    let sell = move |then_qris: bool| {
-        let Some(me) = as_cashier() else { return };
-        if busy.get_untracked() {
-            return;
-        }
+    // The cashier, when nothing else is under way: then it is.
+    let begin = move || {
+        let me = as_cashier().filter(|_| !busy.get_untracked())?;
         busy.set(true);
         error.set(None);
+        Some(me)
+    };
+    // The tenders as taken: into the till's open shift (the server refuses a sale without).
+    let tenders_in_shift = move || {
+        let shift_id = shifts.shift_id();
+        (shift_id, tenders.get_untracked().into_iter().map(|p| CreatePayment { shift_id, ..p }).collect::<Vec<_>>())
+    };
+    // The cart as the order the till saves and sends: the cashier's, in the shift.
+    let cart_order = move |me: &PairedDevice, shift_id: Option<Uuid>| {
         let (queue, sync) = (queue.get_value(), sync.get_value());
-        let payments = tenders.get_untracked();
-        leptos::task::spawn_local(async move {
+        let (seller, outlet_id) = (me.device_token.clone(), me.outlet_id);
+        async move {
             let (lines, menu) = (cart.get_untracked(), menu.get_untracked());
             let who = customer.get_untracked();
             let pickup = if dine_in.get_untracked() { PickupBy::Table(who) } else { PickupBy::Name(who) };
@@ -193,9 +211,22 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                 channel: Channel::Counter,
             };
             let number = queue.next_number().await;
-            let mut order = QueuedOrder::new(&checkout, Uuid::now_v7(), me.outlet_id, number, clock::now_ms());
+            let mut order = QueuedOrder::new(&checkout, Uuid::now_v7(), outlet_id, number, clock::now_ms());
+            order.seller_token = Some(seller);
+            order.shift_id = shift_id;
+            order
+        }
+    };
+    // Completes the sale of the cart with `payments` (all of them, or those
+    // before a QRIS payment when `then_qris`).
+    let sell = move |then_qris: bool| {
+        let Some(me) = begin() else { return };
+        let (queue, sync) = (queue.get_value(), sync.get_value());
+        let (shift_id, payments) = tenders_in_shift();
+        leptos::task::spawn_local(async move {
+            let lines = cart.get_untracked();
+            let mut order = cart_order(&me, shift_id).await;
             order.payments = payments.clone();
-            order.seller_token = Some(me.device_token.clone());
             let change = till::change_due(order.shown_total_minor, step.get_untracked(), &payments);
             let id = order.client_order_id;
             match queue.place(order.clone()).await {
@@ -239,6 +270,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
                     error.set(Some(refusal::reasons(&problem, &names, locale.get_untracked()).join(" · ")));
                     leptos::task::spawn_local(async move { sync.pull().await });
+                    // Refused for want of a shift: the till asks for one.
+                    shifts.refresh(me);
                 }
                 Err(e) => error.set(Some(e.to_string())),
             }
@@ -247,13 +280,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     };
     // Pays an order already on the server.
     let pay_existing = move |order: Order, then_qris: bool| {
-        let Some(me) = as_cashier() else { return };
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        error.set(None);
-        let payments = tenders.get_untracked();
+        let Some(me) = begin() else { return };
+        let (_, payments) = tenders_in_shift();
         leptos::task::spawn_local(async move {
             match take_all(me.clone(), order.id, payments).await {
                 Ok(change) if !then_qris => mode.set(Mode::Done(Sold {
@@ -275,6 +303,34 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             busy.set(false);
         });
     };
+    // A discount needs the order on the server: the cart is placed first (unpaid).
+    let discount_open = RwSignal::new(false);
+    let place_for_discount = Callback::new(move |()| {
+        let Some(me) = begin() else { return };
+        let (queue, sync) = (queue.get_value(), sync.get_value());
+        let shift_id = shifts.shift_id();
+        leptos::task::spawn_local(async move {
+            let lines = cart.get_untracked();
+            let order = cart_order(&me, shift_id).await;
+            match queue.place(order).await {
+                Ok(Placement::Placed(server)) => mode.set(Mode::Pay(Bill::Existing(server))),
+                Ok(Placement::Queued) => {
+                    // No answer: it reaches the server through the queue, unpaid; pay it from the list.
+                    discount_open.set(false);
+                    new_sale();
+                    error.set(Some(t(locale.get_untracked(), Text::SavedOffline).to_owned()));
+                }
+                Ok(Placement::Refused(problem)) => {
+                    discount_open.set(false);
+                    let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
+                    error.set(Some(refusal::reasons(&problem, &names, locale.get_untracked()).join(" · ")));
+                    leptos::task::spawn_local(async move { sync.pull().await });
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    });
     let complete = Callback::new(move |then_qris: bool| match mode.get_untracked() {
         Mode::Pay(Bill::Existing(order)) => pay_existing(*order, then_qris),
         _ => sell(then_qris),
@@ -460,9 +516,29 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             return view! { <CashierSignIn device=till_device.get_value() on_signed_in=signed_in /> }.into_any();
         }
         match mode.get() {
-            Mode::Sell => selling().into_any(),
-            Mode::Pay(_) => {
+            // Selling needs an open shift: open it first.
+            Mode::Sell if shifts.selling_blocked() => view! { <ShiftPanel shifts currency me=shift_cashier /> }.into_any(),
+            Mode::Sell => view! { <ShiftBar shifts currency me=shift_cashier /> {selling()} }.into_any(),
+            Mode::Pay(bill) => {
+                let on_server = match bill {
+                    Bill::Existing(order) => Some(*order),
+                    Bill::NewSale => None,
+                };
                 view! {
+                    <DiscountPanel
+                        open=discount_open
+                        order=Signal::derive(move || on_server.clone())
+                        currency
+                        online
+                        paying=Signal::derive(move || tenders.with(|t| !t.is_empty()))
+                        till=till_device.get_value()
+                        me=shift_cashier
+                        on_need_order=place_for_discount
+                        on_discounted=Callback::new(move |order: Order| {
+                            tenders.set(Vec::new());
+                            mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
+                        })
+                    />
                     <PaymentPanel
                         total=bill_total
                         currency
