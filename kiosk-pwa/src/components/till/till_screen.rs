@@ -1,8 +1,15 @@
+use std::collections::HashMap;
+
 use leptos::{ev, prelude::*};
 use pos_wire::{Channel, CreatePayment, Order, PairedDevice};
 use uuid::Uuid;
 
 use super::{CashierSignIn, PaymentPanel, UnpaidOrders, unpaid_orders::awaits_payment};
+use super::{
+    CheckPanel, FloorView, RoundBar,
+    floor::load_floor,
+    round_bar::{NotSent, RoundSent, send_cart},
+};
 use crate::{
     api::{self, ApiError},
     cart::{self, CartLine, Checkout, PickupBy},
@@ -21,6 +28,10 @@ use crate::{
     queue::{OrderQueue, Placement, QueuedOrder},
     receipt, refusal,
     till::{self, Cashier, SearchIndex},
+};
+use crate::{
+    tables::{self, Floor, Seat},
+    tables_text::{self, TableText, tt},
 };
 
 /// Search results shown at most.
@@ -55,6 +66,10 @@ enum Mode {
     Qris,
     Done(Sold),
     Unpaid,
+    /// The dining room's tables.
+    Floor,
+    /// A table's open check.
+    Check(Uuid),
 }
 
 /// The counter till: a cashier signs in with their PIN, enters the order
@@ -80,6 +95,14 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     let unpaid = RwSignal::new(None::<Vec<Order>>);
     let qris = RwSignal::new(None::<QrisCheckout>);
     let now = mounted::ticking_now();
+    // Table service: where the cart goes, its lines' notes, the floor, and
+    // the rounds waiting for the network.
+    let seat = RwSignal::new(None::<Seat>);
+    let round_id = RwSignal::new(Uuid::now_v7());
+    let notes = RwSignal::new(HashMap::<Uuid, String>::new());
+    let floor = RwSignal::new(None::<Floor>);
+    let floor_changed = RwSignal::new(0u64);
+    let queued_rounds = RwSignal::new(tables::queued_rounds());
 
     let sync = MenuSync::new(device.clone(), connectivity);
     let menu = sync.menu;
@@ -95,7 +118,13 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         LiveEvent::PaymentUpdated(update) => {
             qris.update(|q| q.iter_mut().for_each(|q| q.follow_payment(&update.payment, clock::now_ms())))
         }
-        LiveEvent::OrderPaid(paid) => qris.update(|q| q.iter_mut().for_each(|q| q.follow_paid(&paid))),
+        LiveEvent::OrderPaid(paid) => {
+            qris.update(|q| q.iter_mut().for_each(|q| q.follow_paid(&paid)));
+            floor_changed.update(|n| *n += 1);
+        }
+        LiveEvent::OrderCreated(order) | LiveEvent::OrderStatusChanged(order) if order.table_id.is_some() => {
+            floor_changed.update(|n| *n += 1)
+        }
         LiveEvent::DeviceRevoked(id) if id == own_id => on_unpaired.run(()),
         _ => {}
     };
@@ -125,6 +154,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         query.set(String::new());
         error.set(None);
         qris.set(None);
+        seat.set(None);
+        notes.set(HashMap::new());
         mode.set(Mode::Sell);
         // A new version of the app takes over between two sales.
         crate::pwa::reload_if_updated();
@@ -275,6 +306,89 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             busy.set(false);
         });
     };
+    // Sends the cart to the table it is for (a new check, or a round).
+    let send_round = move || {
+        let (Some(me), Some(to)) = (as_cashier(), seat.get_untracked()) else { return };
+        if busy.get_untracked() || cart.with_untracked(Vec::is_empty) {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let priced_from = sync.get_value().priced_from();
+        leptos::task::spawn_local(async move {
+            let (lines, line_notes) = (cart.get_untracked(), notes.get_untracked());
+            let order_id = match send_cart(&me, &to, round_id.get_untracked(), &lines, &line_notes, priced_from).await {
+                Ok(RoundSent::Sent { order_id }) => Some(order_id),
+                Ok(RoundSent::Queued { order_id, rounds }) => {
+                    queued_rounds.set(rounds);
+                    Some(order_id)
+                }
+                Err(NotSent::Api(e)) => {
+                    failed(e);
+                    None
+                }
+                Err(NotSent::NeedsConnection) => {
+                    error.set(Some(
+                        tables_text::text(locale.get_untracked(), TableText::NewCheckNeedsConnection).into(),
+                    ));
+                    None
+                }
+                Err(NotSent::Storage(why)) => {
+                    error.set(Some(why));
+                    None
+                }
+            };
+            if let Some(order_id) = order_id {
+                cart.set(Vec::new());
+                notes.set(HashMap::new());
+                seat.set(None);
+                round_id.set(Uuid::now_v7());
+                floor_changed.update(|n| *n += 1);
+                mode.set(Mode::Check(order_id));
+            }
+            busy.set(false);
+        });
+    };
+    // The floor, loaded again whenever it is shown or a check changes.
+    Effect::new(move || {
+        floor_changed.track();
+        if !matches!(mode.get(), Mode::Floor | Mode::Check(_)) {
+            return;
+        }
+        let Some(me) = as_cashier() else { return };
+        leptos::task::spawn_local(async move {
+            match load_floor(&me).await {
+                Ok(f) => floor.set(Some(f)),
+                Err(e) => failed(e),
+            }
+        });
+    });
+    // Rounds taken offline go out in the order taken, each exactly once.
+    let flushing = StoredValue::new(false);
+    mounted::every(3_000, move || {
+        if flushing.get_value()
+            || queued_rounds.with_untracked(Vec::is_empty)
+            || !connectivity.browser_online.get_untracked()
+        {
+            return;
+        }
+        flushing.set_value(true);
+        let till = till_device.get_value();
+        leptos::task::spawn_local(async move {
+            let (left, refused) = tables::send_queued(&till).await;
+            let landed = left.len() != queued_rounds.with_untracked(Vec::len);
+            queued_rounds.set(left);
+            if let Some((round, e)) = refused.last() {
+                let why = tables_text::text(locale.get_untracked(), TableText::RoundRefused);
+                error.set(Some(format!("{why} ({}): {}", round.label, e.message(locale.get_untracked()))));
+            }
+            if landed || !refused.is_empty() {
+                floor_changed.update(|n| *n += 1);
+            }
+            flushing.set_value(false);
+        });
+    });
+
     let complete = Callback::new(move |then_qris: bool| match mode.get_untracked() {
         Mode::Pay(Bill::Existing(order)) => pay_existing(*order, then_qris),
         _ => sell(then_qris),
@@ -422,6 +536,17 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     </Show>
                 </section>
                 <aside class="till-cart">
+                    <Show when=move || seat.with(Option::is_some)>
+                        <RoundBar
+                            seat
+                            cart
+                            notes
+                            busy
+                            error
+                            on_send=Callback::new(move |()| send_round())
+                            on_cancel=Callback::new(move |()| new_sale())
+                        />
+                    </Show>
                     <div class="order-details">
                         <div class="seg" role="group">
                             <button type="button" aria-pressed=move || (!dine_in.get()).to_string() on:click=move |_| dine_in.set(false)>
@@ -444,6 +569,10 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                         menu
                         removed_notice
                         on_checkout=Callback::new(move |()| {
+                            if seat.with_untracked(Option::is_some) {
+                                send_round();
+                                return;
+                            }
                             tenders.set(Vec::new());
                             error.set(None);
                             mode.set(Mode::Pay(Bill::NewSale));
@@ -530,6 +659,50 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                 }
                 .into_any()
             }
+            Mode::Floor => view! {
+                <FloorView
+                    floor
+                    now
+                    currency
+                    on_table=Callback::new(move |t: tables::FloorTable| match t.table.open_check_id {
+                        Some(order_id) => mode.set(Mode::Check(order_id)),
+                        None => {
+                            cart.set(Vec::new());
+                            notes.set(HashMap::new());
+                            error.set(None);
+                            round_id.set(Uuid::now_v7());
+                            seat.set(Some(Seat::NewCheck { table_id: t.table.id, label: t.table.label.clone() }));
+                            mode.set(Mode::Sell);
+                        }
+                    })
+                />
+            }
+            .into_any(),
+            Mode::Check(order_id) => view! {
+                <CheckPanel
+                    order_id
+                    me=Callback::new(move |()| as_cashier())
+                    floor
+                    queued=queued_rounds
+                    reload=floor_changed
+                    on_add_round=Callback::new(move |to: Seat| {
+                        cart.set(Vec::new());
+                        notes.set(HashMap::new());
+                        error.set(None);
+                        round_id.set(Uuid::now_v7());
+                        seat.set(Some(to));
+                        mode.set(Mode::Sell);
+                    })
+                    on_pay=Callback::new(move |order: Order| {
+                        tenders.set(Vec::new());
+                        error.set(None);
+                        mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
+                    })
+                    on_changed=Callback::new(move |()| floor_changed.update(|n| *n += 1))
+                    on_back=Callback::new(move |()| mode.set(Mode::Floor))
+                />
+            }
+            .into_any(),
             Mode::Unpaid => view! {
                 <UnpaidOrders
                     orders=unpaid
@@ -554,6 +727,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     <Show when=move || cashier.with(Option::is_some)>
                         <span class="cashier-name">{cashier_name}</span>
                         <button type="button" class="unpaid-button" on:click=move |_| show_unpaid()>{tr(Text::UnpaidOrders)}</button>
+                        <button type="button" class="tables-button" on:click=move |_| mode.set(Mode::Floor)>{tt(TableText::Tables)}</button>
                         <button type="button" class="switch-cashier" on:click=move |_| switch_cashier()>{tr(Text::SwitchCashier)}</button>
                         <button type="button" class="sign-out" on:click=move |_| sign_out()>{tr(Text::SignOut)}</button>
                     </Show>

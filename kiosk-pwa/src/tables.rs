@@ -1,0 +1,287 @@
+//! Table service at the till, as plain logic: where the cart goes (a new
+//! check at a free table, or a round on an open one), the lines of a round
+//! with their notes, the floor as the cashier sees it (free, or the check's
+//! balance and age), and the rounds queued while the server cannot be
+//! reached: kept in localStorage in the order taken, each sent until the
+//! server answers for it (its `client_round_id` makes a repeat one round).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use gloo_storage::{LocalStorage, Storage};
+use pos_wire::{AddRound, Area, Channel, CreateOrder, DiningTable, Order, OrderLineRequest, PairedDevice};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{api::ApiError, cart::CartLine, clock};
+
+const ROUNDS_KEY: &str = "pos.till.rounds";
+/// The server's limit on a line's note.
+pub const NOTE_MAX_CHARS: usize = 140;
+
+/// Where the cart goes when the cashier sends it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Seat {
+    /// A free table: sending opens its check (the first round).
+    NewCheck { table_id: Uuid, label: String },
+    /// An open check: sending adds a round.
+    Round { order_id: Uuid, label: String },
+}
+
+impl Seat {
+    pub fn label(&self) -> &str {
+        match self {
+            Seat::NewCheck { label, .. } | Seat::Round { label, .. } => label,
+        }
+    }
+}
+
+/// A note as sent: trimmed, at most the server's length, none when blank.
+pub fn clean_note(note: &str) -> Option<String> {
+    let note: String = note.trim().chars().take(NOTE_MAX_CHARS).collect();
+    (!note.is_empty()).then_some(note)
+}
+
+/// The cart's lines as the server takes them, each with its note (by cart line key).
+pub fn round_lines(lines: &[CartLine], notes: &HashMap<Uuid, String>) -> Vec<OrderLineRequest> {
+    lines
+        .iter()
+        .map(|line| OrderLineRequest {
+            menu_item_id: line.item_id,
+            qty: line.qty,
+            modifier_option_ids: line.options.iter().map(|o| o.id).collect(),
+            note: notes.get(&line.key).and_then(|n| clean_note(n)),
+            shown_unit_price_minor: Some(line.unit_price_minor),
+            shown_name: Some(line.name.clone()),
+        })
+        .collect()
+}
+
+/// A new check at `table_id` with its first round.
+pub fn new_check(
+    outlet_id: Uuid,
+    table_id: Uuid,
+    items: Vec<OrderLineRequest>,
+    priced_from: Option<String>,
+    now_ms: f64,
+) -> CreateOrder {
+    CreateOrder {
+        client_order_id: Uuid::now_v7(),
+        outlet_id,
+        channel: Channel::Table,
+        customer_name: None,
+        table: None,
+        table_id: Some(table_id),
+        created_at_client: clock::utc_of(now_ms),
+        items,
+        number: None,
+        priced_from,
+    }
+}
+
+/// A round taken at the till, kept until the server has it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedRound {
+    pub order_id: Uuid,
+    /// The table's label when it was taken, for the screen.
+    pub label: String,
+    pub round: AddRound,
+    /// The cashier's token: the round is recorded under their name.
+    pub token: String,
+    pub queued_at_ms: f64,
+}
+
+/// The rounds waiting to be sent, oldest first.
+pub fn queued_rounds() -> Vec<QueuedRound> {
+    LocalStorage::get(ROUNDS_KEY).unwrap_or_default()
+}
+
+fn store_rounds(rounds: &[QueuedRound]) -> Result<(), String> {
+    if rounds.is_empty() {
+        LocalStorage::delete(ROUNDS_KEY);
+        return Ok(());
+    }
+    LocalStorage::set(ROUNDS_KEY, rounds).map_err(|e| e.to_string())
+}
+
+/// Keeps `round` to send later (after those already waiting).
+pub fn queue_round(round: QueuedRound) -> Result<Vec<QueuedRound>, String> {
+    let mut rounds = queued_rounds();
+    if !rounds.iter().any(|r| r.round.client_round_id == round.round.client_round_id) {
+        rounds.push(round);
+    }
+    store_rounds(&rounds)?;
+    Ok(rounds)
+}
+
+/// What became of one queued round when it was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Sent {
+    /// The server has it (now, or from an earlier try).
+    Landed,
+    /// No answer, or the server in trouble: it and every round after it wait.
+    Later,
+    /// The server refused it for good (check closed meanwhile, item gone...).
+    Refused(ApiError),
+}
+
+pub fn sent(answer: &Result<Order, ApiError>) -> Sent {
+    match answer {
+        Ok(_) => Sent::Landed,
+        // A cashier's token that ran out: kept until someone signs in again.
+        Err(e) if e.is_transient() || e.is_unauthorized() => Sent::Later,
+        Err(e) => Sent::Refused(e.clone()),
+    }
+}
+
+/// Sends the queued rounds in the order taken, stopping at the first that
+/// must wait (so that a check's rounds never overtake each other). Returns
+/// those still waiting and the refusals.
+pub async fn send_queued(till: &PairedDevice) -> (Vec<QueuedRound>, Vec<(QueuedRound, ApiError)>) {
+    let mut refused = Vec::new();
+    loop {
+        let rounds = queued_rounds();
+        let Some(first) = rounds.first().cloned() else {
+            return (rounds, refused);
+        };
+        let cashier = PairedDevice { device_token: first.token.clone(), ..till.clone() };
+        let answer = crate::api::add_round(&cashier, first.order_id, &first.round).await;
+        match sent(&answer) {
+            Sent::Later => return (rounds, refused),
+            Sent::Landed => {}
+            Sent::Refused(e) => refused.push((first.clone(), e)),
+        }
+        // Read again: a round may have been queued while this one was on its way.
+        let mut rounds = queued_rounds();
+        rounds.retain(|r| r.round.client_round_id != first.round.client_round_id);
+        if store_rounds(&rounds).is_err() {
+            return (rounds, refused);
+        }
+    }
+}
+
+/// A table as the floor shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FloorTable {
+    pub table: DiningTable,
+    /// Its open check, as last loaded.
+    pub check: Option<Order>,
+}
+
+impl FloorTable {
+    pub fn is_free(&self) -> bool {
+        self.table.open_check_id.is_none()
+    }
+
+    /// What is left to pay on its check.
+    pub fn balance_minor(&self) -> Option<i64> {
+        self.check.as_ref().map(|c| c.total_minor - c.paid_minor)
+    }
+}
+
+/// The floor: areas in their order, each table under its area.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Floor {
+    pub areas: Vec<Area>,
+    pub tables: Vec<FloorTable>,
+}
+
+impl Floor {
+    pub fn new(mut areas: Vec<Area>, tables: Vec<DiningTable>, mut checks: HashMap<Uuid, Order>) -> Floor {
+        areas.sort_by(|a, b| (a.position, &a.name).cmp(&(b.position, &b.name)));
+        let mut tables: Vec<FloorTable> = tables
+            .into_iter()
+            .map(|table| {
+                let check = table.open_check_id.and_then(|id| checks.remove(&id));
+                FloorTable { table, check }
+            })
+            .collect();
+        tables.sort_by(|a, b| (a.table.position, &a.table.label).cmp(&(b.table.position, &b.table.label)));
+        Floor { areas, tables }
+    }
+
+    pub fn in_area(&self, area_id: Uuid) -> impl Iterator<Item = &FloorTable> {
+        self.tables.iter().filter(move |t| t.table.area_id == area_id)
+    }
+
+    pub fn free(&self) -> impl Iterator<Item = &FloorTable> {
+        self.tables.iter().filter(|t| t.is_free())
+    }
+
+    /// Tables with an open check other than `order_id`'s.
+    pub fn other_checks(&self, order_id: Uuid) -> impl Iterator<Item = &FloorTable> {
+        self.tables.iter().filter(move |t| t.table.open_check_id.is_some_and(|id| id != order_id))
+    }
+}
+
+/// How long a check has been open, in whole minutes.
+pub fn age_minutes(opened: &DateTime<Utc>, now_ms: f64) -> i64 {
+    ((now_ms - clock::ms_of(opened)) / 60_000.0).max(0.0) as i64
+}
+
+/// "12 min", "1 h 05".
+pub fn age_label(minutes: i64) -> String {
+    if minutes < 60 { format!("{minutes} min") } else { format!("{} h {:02}", minutes / 60, minutes % 60) }
+}
+
+/// The lines picked to split off (whole lines), as the server takes them.
+pub fn split_lines(order: &Order, picked: &[Uuid]) -> Vec<pos_wire::SplitLine> {
+    order
+        .items
+        .iter()
+        .filter(|l| picked.contains(&l.line_id))
+        .map(|l| pos_wire::SplitLine { line_id: l.line_id, qty: l.qty })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(name: &str, qty: i32) -> CartLine {
+        CartLine {
+            key: Uuid::new_v4(),
+            item_id: Uuid::new_v4(),
+            name: name.into(),
+            options: vec![],
+            unit_price_minor: 10_000,
+            qty,
+        }
+    }
+
+    #[test]
+    fn notes_go_with_their_line_trimmed_and_bounded() {
+        let lines = [line("Es Teh", 2), line("Nasi Goreng", 1)];
+        let mut notes = HashMap::new();
+        notes.insert(lines[0].key, "  no ice ".to_owned());
+        notes.insert(lines[1].key, "   ".to_owned());
+        let sent = round_lines(&lines, &notes);
+        assert_eq!(sent[0].note.as_deref(), Some("no ice"));
+        assert_eq!(sent[0].qty, 2);
+        assert_eq!(sent[1].note, None);
+        assert_eq!(clean_note(&"x".repeat(300)).map(|n| n.chars().count()), Some(NOTE_MAX_CHARS));
+    }
+
+    #[test]
+    fn ages_read_in_minutes_then_hours() {
+        let opened = clock::utc_of(1_000_000.0);
+        assert_eq!(age_minutes(&opened, 1_000_000.0 + 12.5 * 60_000.0), 12);
+        assert_eq!(age_minutes(&opened, 0.0), 0);
+        assert_eq!(age_label(12), "12 min");
+        assert_eq!(age_label(65), "1 h 05");
+    }
+
+    #[test]
+    fn only_definite_answers_take_a_round_off_the_queue() {
+        let problem = |status| {
+            ApiError::Problem(pos_wire::Problem {
+                status,
+                ..serde_json::from_str(r#"{"type":"about:blank","title":"x","status":409}"#).unwrap()
+            })
+        };
+        assert_eq!(sent(&Err(ApiError::Unreachable)), Sent::Later);
+        assert_eq!(sent(&Err(problem(503))), Sent::Later);
+        assert_eq!(sent(&Err(problem(401))), Sent::Later);
+        assert!(matches!(sent(&Err(problem(409))), Sent::Refused(_)));
+    }
+}
