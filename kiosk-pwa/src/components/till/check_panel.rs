@@ -39,7 +39,10 @@ pub fn CheckPanel(
     on_back: Callback<()>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let order = RwSignal::new(None::<Order>);
+    // The check as the floor last had it, until the server answers (or while it cannot be reached).
+    let order = RwSignal::new(floor.with_untracked(|f| {
+        f.iter().flat_map(|f| f.tables.iter()).find_map(|t| t.check.clone().filter(|c| c.id == order_id))
+    }));
     let step = RwSignal::new(Step::View);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
