@@ -1,3 +1,4 @@
+use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use pos_wire::{EvenSplit, MergeChecks, MoveCheck, Order, PairedDevice, SplitCheck, SplitEvenly};
 use uuid::Uuid;
@@ -10,6 +11,10 @@ use crate::{
     tables::{self, Floor, QueuedRound, Seat},
     tables_text::{TableText, tt},
 };
+
+/// A call on the check as the cashier: the check as it is after it (none
+/// when the call does not change it).
+type CheckCall = Box<dyn FnOnce(PairedDevice) -> LocalBoxFuture<'static, Result<Option<Order>, ApiError>>>;
 
 /// What the check panel is asking the cashier.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,11 +66,7 @@ pub fn CheckPanel(
         });
     });
     // Runs `call` as the cashier; the check as it is after it, or the error.
-    let act = move |call: Box<
-        dyn FnOnce(
-            PairedDevice,
-        ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Order>, ApiError>>>>,
-    >| {
+    let act = move |call: CheckCall| {
         let Some(me) = me.run(()) else { return };
         if busy.get_untracked() {
             return;
