@@ -324,6 +324,12 @@ pub async fn add_round(device: &PairedDevice, order_id: Uuid, round: &pos_wire::
     check_call(device, order_id, "rounds", round).await
 }
 
+/// The rounds of check `order_id`, oldest first.
+pub async fn check_rounds(device: &PairedDevice, order_id: Uuid) -> Result<Vec<pos_wire::CheckRound>, ApiError> {
+    let url = format!("/api/v1/orders/{order_id}/rounds");
+    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
 pub async fn move_check(device: &PairedDevice, order_id: Uuid, to: &pos_wire::MoveCheck) -> Result<Order, ApiError> {
     check_call(device, order_id, "move", to).await
 }

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use gloo_storage::{LocalStorage, Storage};
-use pos_wire::{AddRound, Area, Channel, CreateOrder, DiningTable, Order, OrderLineRequest, PairedDevice};
+use pos_wire::{
+    AddRound, Area, Channel, CheckRound, CreateOrder, DiningTable, Order, OrderLine, OrderLineRequest, PairedDevice,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -234,6 +236,19 @@ pub fn split_lines(order: &Order, picked: &[Uuid]) -> Vec<pos_wire::SplitLine> {
         .collect()
 }
 
+/// A check's lines by round, in the order taken: first those that came
+/// with the check (in no round), then each round's. Lines of rounds not
+/// known (yet) stay in the first group, so that every line shows once.
+pub fn lines_by_round<'a>(order: &'a Order, rounds: &[CheckRound]) -> Vec<Vec<&'a OrderLine>> {
+    let round_of = |line: &OrderLine| rounds.iter().position(|r| r.line_ids.contains(&line.line_id));
+    let mut groups: Vec<Vec<&OrderLine>> = vec![Vec::new(); rounds.len() + 1];
+    for line in &order.items {
+        groups[round_of(line).map_or(0, |i| i + 1)].push(line);
+    }
+    groups.retain(|g| !g.is_empty());
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +298,44 @@ mod tests {
         assert_eq!(sent(&Err(problem(503))), Sent::Later);
         assert_eq!(sent(&Err(problem(401))), Sent::Later);
         assert!(matches!(sent(&Err(problem(409))), Sent::Refused(_)));
+    }
+
+    #[test]
+    fn lines_group_by_round_opening_lines_first() {
+        let mut order: Order = serde_json::from_value(serde_json::json!({
+            "id": Uuid::nil(), "client_order_id": Uuid::nil(), "outlet_id": Uuid::nil(), "number": "1",
+            "status": "accepted", "channel": "table", "customer_name": null, "table": "A1", "items": [],
+            "subtotal_minor": 0, "service_charge_minor": 0, "tax_minor": 0, "total_minor": 0, "currency": "IDR",
+            "flags": [], "cancel_reason": null, "created_at_client": "2026-01-01T00:00:00Z",
+            "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        let ids: Vec<Uuid> = (0..4).map(|_| Uuid::new_v4()).collect();
+        order.items = ids
+            .iter()
+            .map(|id| OrderLine {
+                line_id: *id,
+                menu_item_id: Uuid::nil(),
+                name: id.to_string(),
+                qty: 1,
+                unit_price_minor: 1,
+                line_total_minor: 1,
+                discount_minor: 0,
+                modifiers: vec![],
+                note: None,
+                station: None,
+            })
+            .collect();
+        let round = |lines: &[Uuid]| CheckRound {
+            client_round_id: Uuid::new_v4(),
+            line_ids: lines.to_vec(),
+            created_at: clock::utc_of(0.0),
+        };
+        let rounds = [round(&[ids[1], ids[3]]), round(&[ids[2]])];
+        let groups: Vec<Vec<Uuid>> =
+            lines_by_round(&order, &rounds).iter().map(|g| g.iter().map(|l| l.line_id).collect()).collect();
+        assert_eq!(groups, [vec![ids[0]], vec![ids[1], ids[3]], vec![ids[2]]]);
+        // Without rounds (not loaded, or none): one group, every line once.
+        assert_eq!(lines_by_round(&order, &[]).concat().len(), 4);
     }
 }

@@ -109,3 +109,11 @@ pub fn tt(key: TableText) -> impl Fn() -> &'static str + Copy + Send + Sync + 's
     let locale = use_locale();
     move || text(locale.get(), key)
 }
+
+/// "Round 2" (the lines a check opened with are round 1).
+pub fn round_heading(locale: Locale, n: usize) -> String {
+    match locale {
+        Locale::Id => format!("Ronde {n}"),
+        Locale::En => format!("Round {n}"),
+    }
+}

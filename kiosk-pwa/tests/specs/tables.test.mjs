@@ -90,6 +90,9 @@ test("a table with two rounds is moved, split in two, paid by cash and QRIS, and
   await page.locator(".send-round").click();
   await page.locator(".check-panel").waitFor({ timeout: 15000 });
   await eventually(async () => (await page.locator(".check-line").count()) === 2, { what: "two lines on the check" });
+  // Lines by round.
+  await page.locator('.check-round[data-round="2"] .check-line', { hasText: "Mie Ayam" }).waitFor({ timeout: 10000 });
+  assert.match(await page.locator('.check-round[data-round="1"]').textContent(), /Kopi Susu.*tanpa es/);
 
   let check = await order(id);
   assert.equal(check.channel, "table");

@@ -1,6 +1,8 @@
 use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
-use pos_wire::{EvenSplit, MergeChecks, MoveCheck, Order, PairedDevice, SplitCheck, SplitEvenly};
+use pos_wire::{
+    CheckRound, EvenSplit, MergeChecks, MoveCheck, Order, OrderLine, PairedDevice, SplitCheck, SplitEvenly,
+};
 use uuid::Uuid;
 
 use super::split_dialog::SplitByItem;
@@ -9,7 +11,7 @@ use crate::{
     locale::use_locale,
     money::format_money,
     tables::{self, Floor, QueuedRound, Seat},
-    tables_text::{TableText, tt},
+    tables_text::{self, TableText, tt},
 };
 
 /// A call on the check as the cashier: the check as it is after it (none
@@ -48,6 +50,7 @@ pub fn CheckPanel(
     let order = RwSignal::new(floor.with_untracked(|f| {
         f.iter().flat_map(|f| f.tables.iter()).find_map(|t| t.check.clone().filter(|c| c.id == order_id))
     }));
+    let rounds = RwSignal::new(Vec::<CheckRound>::new());
     let step = RwSignal::new(Step::View);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -62,6 +65,10 @@ pub fn CheckPanel(
             match api::order(&me, order_id).await {
                 Ok(o) => order.set(Some(o)),
                 Err(e) => failed(e),
+            }
+            // Without them (an older server, no network) the lines show as one group.
+            if let Ok(r) = api::check_rounds(&me, order_id).await {
+                rounds.set(r);
             }
         });
     });
@@ -125,22 +132,40 @@ pub fn CheckPanel(
     let money =
         move |minor: i64| order.with(|o| format_money(minor, o.as_ref().map_or("IDR", |o| o.currency.as_str())));
     let lines = move || {
-        order.with(|o| {
-            o.iter()
-                .flat_map(|o| o.items.iter())
-                .map(|l| {
-                    let total = l.line_total_minor;
-                    view! {
-                        <li class="check-line">
-                            <span class="qty">{l.qty} "×"</span>
-                            <span class="name">{l.name.clone()}</span>
-                            {l.note.clone().map(|n| view! { <span class="note">{n}</span> })}
-                            <span class="amount">{move || money(total)}</span>
-                        </li>
-                    }
-                })
-                .collect_view()
-        })
+        let groups: Vec<Vec<OrderLine>> = order.with(|o| {
+            rounds.with(|r| {
+                o.iter().flat_map(|o| tables::lines_by_round(o, r)).map(|g| g.into_iter().cloned().collect()).collect()
+            })
+        });
+        let many = groups.len() > 1;
+        groups
+            .into_iter()
+            .enumerate()
+            .map(|(i, group)| {
+                let items = group
+                    .into_iter()
+                    .map(|l| {
+                        let total = l.line_total_minor;
+                        view! {
+                            <li class="check-line">
+                                <span class="qty">{l.qty} "×"</span>
+                                <span class="name">{l.name}</span>
+                                {l.note.map(|n| view! { <span class="note">{n}</span> })}
+                                <span class="amount">{move || money(total)}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <li class="check-round" data-round=(i + 1).to_string()>
+                        <Show when=move || many>
+                            <h3 class="round-heading">{move || tables_text::round_heading(locale.get(), i + 1)}</h3>
+                        </Show>
+                        <ul class="round-lines">{items}</ul>
+                    </li>
+                }
+            })
+            .collect_view()
     };
     let waiting = move || {
         queued.with(|q| {
