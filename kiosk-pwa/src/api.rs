@@ -319,6 +319,11 @@ pub async fn dining_tables(device: &PairedDevice) -> Result<Vec<pos_wire::Dining
     read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
 }
 
+pub async fn dining_table(device: &PairedDevice, table_id: Uuid) -> Result<pos_wire::DiningTable, ApiError> {
+    let url = format!("/api/v1/tables/{table_id}");
+    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
 /// Adds a round to check `order_id`; safe to repeat with the same `client_round_id`.
 pub async fn add_round(device: &PairedDevice, order_id: Uuid, round: &pos_wire::AddRound) -> Result<Order, ApiError> {
     check_call(device, order_id, "rounds", round).await

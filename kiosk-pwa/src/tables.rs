@@ -91,6 +91,13 @@ pub struct QueuedRound {
     /// The cashier's token: the round is recorded under their name.
     pub token: String,
     pub queued_at_ms: f64,
+    /// The round opens a check at this table (taken offline): `order_id`
+    /// is then the new check's `client_order_id` until the server has it.
+    #[serde(default)]
+    pub opens_table: Option<Uuid>,
+    /// The menu the lines were priced from (for a check opened offline).
+    #[serde(default)]
+    pub priced_from: Option<String>,
 }
 
 /// The rounds waiting to be sent, oldest first.
@@ -136,30 +143,99 @@ pub fn sent(answer: &Result<Order, ApiError>) -> Sent {
     }
 }
 
+/// Whether a round for `order_id` must wait behind rounds already queued
+/// for it (so that it does not overtake them).
+pub fn must_queue(order_id: Uuid) -> bool {
+    queued_rounds().iter().any(|r| r.order_id == order_id)
+}
+
+/// What sending the queued rounds did.
+#[derive(Debug, Default)]
+pub struct Flushed {
+    /// Still waiting, oldest first.
+    pub waiting: Vec<QueuedRound>,
+    pub refused: Vec<(QueuedRound, ApiError)>,
+    /// Checks opened offline, now on the server: (client id, server id).
+    pub opened: Vec<(Uuid, Uuid)>,
+}
+
 /// Sends the queued rounds in the order taken, stopping at the first that
-/// must wait (so that a check's rounds never overtake each other). Returns
-/// those still waiting and the refusals.
-pub async fn send_queued(till: &PairedDevice) -> (Vec<QueuedRound>, Vec<(QueuedRound, ApiError)>) {
-    let mut refused = Vec::new();
+/// must wait (so that a check's rounds never overtake each other). A check
+/// opened offline is placed first (exactly once, by its client id) and the
+/// rounds after it follow it to its server id; when another till seated the
+/// table meanwhile, its lines join that check as a round.
+pub async fn send_queued(till: &PairedDevice) -> Flushed {
+    let mut done = Flushed::default();
     loop {
         let rounds = queued_rounds();
         let Some(first) = rounds.first().cloned() else {
-            return (rounds, refused);
+            done.waiting = rounds;
+            return done;
         };
         let cashier = PairedDevice { device_token: first.token.clone(), ..till.clone() };
-        let answer = crate::api::add_round(&cashier, first.order_id, &first.round).await;
-        match sent(&answer) {
-            Sent::Later => return (rounds, refused),
-            Sent::Landed => {}
-            Sent::Refused(e) => refused.push((first.clone(), e)),
+        let answer = match first.opens_table {
+            Some(table_id) => {
+                let mut body = new_check(
+                    till.outlet_id,
+                    table_id,
+                    first.round.lines.clone(),
+                    first.priced_from.clone(),
+                    first.queued_at_ms,
+                );
+                body.client_order_id = first.order_id;
+                crate::api::place_order(&cashier, &body).await
+            }
+            None => crate::api::add_round(&cashier, first.order_id, &first.round).await,
+        };
+        let mut follow = None;
+        match (sent(&answer), first.opens_table) {
+            (Sent::Later, _) => {
+                done.waiting = rounds;
+                return done;
+            }
+            (Sent::Landed, Some(_)) => follow = answer.ok().map(|o| o.id),
+            (Sent::Landed, None) => {}
+            (Sent::Refused(e), Some(table_id)) if e.status() == Some(409) => {
+                match crate::api::dining_table(&cashier, table_id).await.map(|t| t.open_check_id) {
+                    // Seated meanwhile: the lines go to that check, as a round.
+                    Ok(Some(check)) => {
+                        retarget(first.order_id, check);
+                        done.opened.push((first.order_id, check));
+                        continue;
+                    }
+                    Ok(None) => done.refused.push((first.clone(), e)),
+                    Err(_) => {
+                        done.waiting = rounds;
+                        return done;
+                    }
+                }
+            }
+            (Sent::Refused(e), _) => done.refused.push((first.clone(), e)),
         }
         // Read again: a round may have been queued while this one was on its way.
         let mut rounds = queued_rounds();
         rounds.retain(|r| r.round.client_round_id != first.round.client_round_id);
+        if let Some(server_id) = follow {
+            for r in rounds.iter_mut().filter(|r| r.order_id == first.order_id) {
+                r.order_id = server_id;
+            }
+            done.opened.push((first.order_id, server_id));
+        }
         if store_rounds(&rounds).is_err() {
-            return (rounds, refused);
+            done.waiting = rounds;
+            return done;
         }
     }
+}
+
+/// Queued rounds of check `from` (opened offline) go to check `to` as rounds.
+fn retarget(from: Uuid, to: Uuid) {
+    let mut rounds = queued_rounds();
+    for r in rounds.iter_mut().filter(|r| r.order_id == from) {
+        r.order_id = to;
+        r.opens_table = None;
+    }
+    let _ = store_rounds(&rounds);
 }
 
 /// A table as the floor shows it.

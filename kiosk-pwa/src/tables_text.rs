@@ -34,7 +34,6 @@ pub enum TableText {
     ServiceCharge,
     Tax,
     Paid,
-    NewCheckNeedsConnection,
     RoundRefused,
 }
 
@@ -68,7 +67,6 @@ pub fn text(locale: Locale, key: TableText) -> &'static str {
             ServiceCharge => "Biaya layanan",
             Tax => "Pajak",
             Paid => "Dibayar",
-            NewCheckNeedsConnection => "Membuka meja baru butuh koneksi ke server.",
             RoundRefused => "Pesanan ditolak server",
         },
         Locale::En => match key {
@@ -98,7 +96,6 @@ pub fn text(locale: Locale, key: TableText) -> &'static str {
             ServiceCharge => "Service charge",
             Tax => "Tax",
             Paid => "Paid",
-            NewCheckNeedsConnection => "Opening a new table needs the server.",
             RoundRefused => "Round refused by the server",
         },
     }

@@ -165,7 +165,7 @@ test("a table with two rounds is moved, split in two, paid by cash and QRIS, and
   await till.screenshot("till-table-free");
 });
 
-test("a round taken offline is shown queued and reaches the server exactly once", async () => {
+test("offline, a round and a new check are queued and reach the server exactly once, in order", async () => {
   const page = till.page;
   await openTable(page, "A3", true);
   await addBySearch(page, "Kopi Susu");
@@ -176,17 +176,41 @@ test("a round taken offline is shown queued and reaches the server exactly once"
 
   await till.goOffline();
   await page.locator(".connection.offline").waitFor();
+  // A round for A3.
   await page.locator(".add-round").click();
   await addBySearch(page, "Sate Ayam");
   await page.locator('.line-note[data-item="Sate Ayam"]').fill("pedas");
   await page.locator(".send-round").click();
   await page.locator(".check-panel .queued-round").waitFor({ timeout: 15000 });
   await till.screenshot("till-table-round-queued");
+  // A new check at A1, then a second round on it.
+  await openTable(page, "A1", true);
+  await addBySearch(page, "Mie Ayam");
+  await page.locator(".send-round").click();
+  await page.locator(".check-panel .queued-round").waitFor({ timeout: 15000 });
+  assert.equal((await page.locator(".check-table").textContent()).trim(), "A1");
+  await page.locator(".add-round").click();
+  await addBySearch(page, "Kopi Susu");
+  await page.locator(".send-round").click();
+  await eventually(async () => (await page.locator(".check-panel .queued-round").count()) === 2, {
+    what: "two rounds queued on the new check",
+  });
+  await page.locator(".tables-button").click();
+  await page.locator('.floor-table[data-label="A1"][data-free="false"]').waitFor();
+  await till.screenshot("till-table-opened-offline");
   assert.equal((await order(id)).items.length, 1, "nothing reached the server yet");
+  assert.equal((await brand.owner.get(`/api/v1/tables/${tables.A1.id}`)).open_check_id, null);
 
   await till.goOnline();
   await eventually(async () => (await order(id)).items.length === 2, { timeout: 30000, what: "the queued round" });
-  await page.locator(".check-panel .queued-round").waitFor({ state: "detached", timeout: 15000 });
+  let opened;
+  await eventually(
+    async () => {
+      opened = (await brand.owner.get(`/api/v1/tables/${tables.A1.id}`)).open_check_id;
+      return opened && (await order(opened)).items.length === 2;
+    },
+    { timeout: 30000, what: "the check opened offline, with its second round" },
+  );
   await sleep(4000); // a second send would have landed by now
   const check = await order(id);
   assert.deepEqual(check.items.map((l) => l.name), ["Kopi Susu", "Sate Ayam"]);
@@ -194,5 +218,16 @@ test("a round taken offline is shown queued and reaches the server exactly once"
   assert.equal(ticketCount(id), 2, "one ticket per round");
   const [rounds] = sql(tenant, `SELECT count(*) FROM check_rounds WHERE order_id = '${id}'`);
   assert.equal(Number(rounds), 1, "the queued round once");
-  await page.locator(".check-line", { hasText: "Sate Ayam" }).waitFor({ timeout: 10000 });
+
+  const seated = await order(opened);
+  assert.deepEqual(seated.items.map((l) => l.name), ["Mie Ayam", "Kopi Susu"], "opened first, then its round");
+  const [atA1] = sql(tenant, `SELECT count(*) FROM orders WHERE table_id = '${tables.A1.id}' AND status <> 'cancelled'`);
+  assert.equal(Number(atA1), 1, "one check at A1");
+  assert.equal(ticketCount(opened), 2);
+
+  // The floor and the check follow the server.
+  await page.locator('.floor-table[data-label="A1"][data-free="false"]').click();
+  await page.locator(`.check-panel[data-order-id="${opened}"]`).waitFor({ timeout: 10000 });
+  await page.locator(".check-line", { hasText: "Mie Ayam" }).waitFor({ timeout: 10000 });
+  assert.equal(await page.locator(".check-panel .queued-round").count(), 0);
 });

@@ -64,6 +64,8 @@ pub fn CheckPanel(
         leptos::task::spawn_local(async move {
             match api::order(&me, order_id).await {
                 Ok(o) => order.set(Some(o)),
+                // A check opened offline is not on the server yet: its rounds say so.
+                Err(_) if queued.with_untracked(|q| q.iter().any(|r| r.order_id == order_id)) => {}
                 Err(e) => failed(e),
             }
             // Without them (an older server, no network) the lines show as one group.
@@ -128,7 +130,12 @@ pub fn CheckPanel(
         }))
     };
 
-    let label = move || order.with(|o| o.as_ref().and_then(|o| o.table.clone())).unwrap_or_default();
+    // The table's label: the server's, else that of a round waiting for the network.
+    let label = move || {
+        order.with(|o| o.as_ref().and_then(|o| o.table.clone())).unwrap_or_else(|| {
+            queued.with(|q| q.iter().find(|r| r.order_id == order_id).map(|r| r.label.clone())).unwrap_or_default()
+        })
+    };
     let money =
         move |minor: i64| order.with(|o| format_money(minor, o.as_ref().map_or("IDR", |o| o.currency.as_str())));
     let lines = move || {

@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::{
     api::{self, ApiError},
     money::format_money,
-    tables::{self, Floor, FloorTable},
+    tables::{self, Floor, FloorTable, QueuedRound},
     tables_text::{TableText, tt},
 };
 
@@ -30,6 +30,9 @@ pub fn FloorView(
     #[prop(into)] floor: Signal<Option<Floor>>,
     #[prop(into)] now: Signal<f64>,
     #[prop(into)] currency: Signal<String>,
+    /// Rounds waiting for the network: a check opened offline seats its table.
+    #[prop(into)]
+    queued: Signal<Vec<QueuedRound>>,
     on_table: Callback<FloorTable>,
 ) -> impl IntoView {
     let chosen = RwSignal::new(None::<Uuid>);
@@ -65,8 +68,12 @@ pub fn FloorView(
     let table_button = move |t: FloorTable| {
         let label = t.table.label.clone();
         let t_label = label.clone();
-        let free = t.is_free();
+        let opened_offline = queued.with(|q| q.iter().any(|r| r.opens_table == Some(t.table.id)));
+        let free = t.is_free() && !opened_offline;
         let status = match (&t.check, t.balance_minor()) {
+            _ if opened_offline && t.is_free() => {
+                view! { <span class="table-age">{tt(TableText::Queued)}</span> }.into_any()
+            }
             (Some(check), Some(balance)) => {
                 let opened = check.created_at;
                 let currency = currency;

@@ -25,15 +25,15 @@ pub enum RoundSent {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NotSent {
     Api(ApiError),
-    /// A new check needs the server (the table's one open check is decided there).
-    NeedsConnection,
     Storage(String),
 }
 
 /// Sends `lines` (with their `notes`) to `seat` as the cashier `me`: a new
-/// check opens with them as its first round; an open check gets a round,
-/// queued when the server cannot be reached (sent later exactly once, by
-/// its `client_round_id`). `round_id` stays the same across tries.
+/// check opens with them as its first round; an open check gets a round.
+/// Without the server (or behind rounds of the same check still waiting)
+/// it is queued, to be sent later exactly once and in order (a new check
+/// by its `client_order_id`, a round by its `client_round_id`: both are
+/// `round_id`, the same across tries).
 pub async fn send_cart(
     me: &PairedDevice,
     seat: &Seat,
@@ -43,35 +43,43 @@ pub async fn send_cart(
     priced_from: Option<String>,
 ) -> Result<RoundSent, NotSent> {
     let items = tables::round_lines(lines, notes);
-    match seat {
-        Seat::NewCheck { table_id, .. } => {
-            let mut body = tables::new_check(me.outlet_id, *table_id, items, priced_from, clock::now_ms());
-            body.client_order_id = round_id;
-            match api::place_order(me, &body).await {
-                Ok(order) => Ok(RoundSent::Sent { order_id: order.id }),
-                Err(e) if e.is_transient() => Err(NotSent::NeedsConnection),
-                Err(e) => Err(NotSent::Api(e)),
+    let (order_id, opens_table) = match seat {
+        Seat::NewCheck { table_id, .. } => (round_id, Some(*table_id)),
+        Seat::Round { order_id, .. } => (*order_id, None),
+    };
+    let round = AddRound { client_round_id: round_id, lines: items };
+    if opens_table.is_some() || !tables::must_queue(order_id) {
+        let answer = match opens_table {
+            Some(table_id) => {
+                let mut body = tables::new_check(
+                    me.outlet_id,
+                    table_id,
+                    round.lines.clone(),
+                    priced_from.clone(),
+                    clock::now_ms(),
+                );
+                body.client_order_id = round_id;
+                api::place_order(me, &body).await
             }
-        }
-        Seat::Round { order_id, label } => {
-            let round = AddRound { client_round_id: round_id, lines: items };
-            match api::add_round(me, *order_id, &round).await {
-                Ok(order) => Ok(RoundSent::Sent { order_id: order.id }),
-                Err(e) if e.is_transient() => {
-                    let queued = QueuedRound {
-                        order_id: *order_id,
-                        label: label.clone(),
-                        round,
-                        token: me.device_token.clone(),
-                        queued_at_ms: clock::now_ms(),
-                    };
-                    let rounds = tables::queue_round(queued).map_err(NotSent::Storage)?;
-                    Ok(RoundSent::Queued { order_id: *order_id, rounds })
-                }
-                Err(e) => Err(NotSent::Api(e)),
-            }
+            None => api::add_round(me, order_id, &round).await,
+        };
+        match answer {
+            Ok(order) => return Ok(RoundSent::Sent { order_id: order.id }),
+            Err(e) if !e.is_transient() => return Err(NotSent::Api(e)),
+            Err(_) => {}
         }
     }
+    let queued = QueuedRound {
+        order_id,
+        label: seat.label().to_owned(),
+        round,
+        token: me.device_token.clone(),
+        queued_at_ms: clock::now_ms(),
+        opens_table,
+        priced_from,
+    };
+    let rounds = tables::queue_round(queued).map_err(NotSent::Storage)?;
+    Ok(RoundSent::Queued { order_id, rounds })
 }
 
 /// Above the cart while it goes to a table: which table, a note for each

@@ -327,12 +327,6 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     failed(e);
                     None
                 }
-                Err(NotSent::NeedsConnection) => {
-                    error.set(Some(
-                        tables_text::text(locale.get_untracked(), TableText::NewCheckNeedsConnection).into(),
-                    ));
-                    None
-                }
                 Err(NotSent::Storage(why)) => {
                     error.set(Some(why));
                     None
@@ -375,9 +369,15 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         flushing.set_value(true);
         let till = till_device.get_value();
         leptos::task::spawn_local(async move {
-            let (left, refused) = tables::send_queued(&till).await;
-            let landed = left.len() != queued_rounds.with_untracked(Vec::len);
-            queued_rounds.set(left);
+            let tables::Flushed { waiting, refused, opened } = tables::send_queued(&till).await;
+            let landed = waiting.len() != queued_rounds.with_untracked(Vec::len);
+            queued_rounds.set(waiting);
+            // A check opened offline shown on screen: now the server's.
+            for (client_id, server_id) in opened {
+                if mode.get_untracked() == Mode::Check(client_id) {
+                    mode.set(Mode::Check(server_id));
+                }
+            }
             if let Some((round, e)) = refused.last() {
                 let why = tables_text::text(locale.get_untracked(), TableText::RoundRefused);
                 error.set(Some(format!("{why} ({}): {}", round.label, e.message(locale.get_untracked()))));
@@ -664,7 +664,11 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     floor
                     now
                     currency
-                    on_table=Callback::new(move |t: tables::FloorTable| match t.table.open_check_id {
+                    queued=queued_rounds
+                    on_table=Callback::new(move |t: tables::FloorTable| match t.table.open_check_id.or_else(|| {
+                        // Opened offline, not on the server yet.
+                        queued_rounds.with_untracked(|q| q.iter().find(|r| r.opens_table == Some(t.table.id)).map(|r| r.order_id))
+                    }) {
                         Some(order_id) => mode.set(Mode::Check(order_id)),
                         None => {
                             cart.set(Vec::new());
