@@ -266,22 +266,17 @@ pub fn CheckPanel(
             </div>
         }
         .into_any(),
-        Step::Move => view! {
-            <div class="table-picker">
-                <p>{tt(TableText::PickFreeTable)}</p>
-                <div class="floor-tables">{move || picker(choices(false), false)}</div>
-                <button type="button" on:click=move |_| step.set(Step::View)>{tt(TableText::Cancel)}</button>
-            </div>
+        chosen @ (Step::Move | Step::Merge) => {
+            let merge = chosen == Step::Merge;
+            view! {
+                <div class="table-picker">
+                    <p>{tt(if merge { TableText::PickCheckToMerge } else { TableText::PickFreeTable })}</p>
+                    <div class="floor-tables">{move || picker(choices(merge), merge)}</div>
+                    <button type="button" on:click=move |_| step.set(Step::View)>{tt(TableText::Cancel)}</button>
+                </div>
+            }
+            .into_any()
         }
-        .into_any(),
-        Step::Merge => view! {
-            <div class="table-picker">
-                <p>{tt(TableText::PickCheckToMerge)}</p>
-                <div class="floor-tables">{move || picker(choices(true), true)}</div>
-                <button type="button" on:click=move |_| step.set(Step::View)>{tt(TableText::Cancel)}</button>
-            </div>
-        }
-        .into_any(),
         Step::SplitItems => match order.get() {
             Some(o) => view! { <SplitByItem order=o busy on_split=split_items on_cancel=Callback::new(move |()| step.set(Step::View)) /> }.into_any(),
             None => ().into_any(),
