@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use gloo_storage::{LocalStorage, Storage};
 use pos_wire::{
-    AddRound, Area, Channel, CheckRound, CreateOrder, DiningTable, Order, OrderLine, OrderLineRequest, PairedDevice,
+    AddRound, Area, Channel, CheckRound, CreateOrder, DiningTable, Order, OrderLine, OrderLineRequest,
+    OrderPaymentStatus, PairedDevice,
 };
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -278,6 +279,23 @@ impl Floor {
         Floor { areas, tables }
     }
 
+    /// `check` as loaded just now: its table shows it while it is open, and
+    /// is free once it is paid or closed.
+    pub fn follow(&mut self, check: &Order) {
+        let open = check.status != pos_wire::OrderStatus::Cancelled
+            && matches!(check.payment_status, OrderPaymentStatus::Unpaid | OrderPaymentStatus::PartiallyPaid);
+        for t in &mut self.tables {
+            let here = check.table_id == Some(t.table.id) && open;
+            if here {
+                t.table.open_check_id = Some(check.id);
+                t.check = Some(check.clone());
+            } else if t.table.open_check_id == Some(check.id) {
+                t.table.open_check_id = None;
+                t.check = None;
+            }
+        }
+    }
+
     pub fn in_area(&self, area_id: Uuid) -> impl Iterator<Item = &FloorTable> {
         self.tables.iter().filter(move |t| t.table.area_id == area_id)
     }
@@ -376,16 +394,45 @@ mod tests {
         assert!(matches!(sent(&Err(problem(409))), Sent::Refused(_)));
     }
 
-    #[test]
-    fn lines_group_by_round_opening_lines_first() {
-        let mut order: Order = serde_json::from_value(serde_json::json!({
+    fn check() -> Order {
+        serde_json::from_value(serde_json::json!({
             "id": Uuid::nil(), "client_order_id": Uuid::nil(), "outlet_id": Uuid::nil(), "number": "1",
             "status": "accepted", "channel": "table", "customer_name": null, "table": "A1", "items": [],
             "subtotal_minor": 0, "service_charge_minor": 0, "tax_minor": 0, "total_minor": 0, "currency": "IDR",
             "flags": [], "cancel_reason": null, "created_at_client": "2026-01-01T00:00:00Z",
             "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"
         }))
-        .unwrap();
+        .unwrap()
+    }
+
+    fn table(label: &str) -> DiningTable {
+        serde_json::from_value(serde_json::json!({
+            "id": Uuid::new_v4(), "outlet_id": Uuid::nil(), "area_id": Uuid::nil(), "label": label, "seats": 4,
+            "position": 0, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_floor_follows_a_check_as_loaded() {
+        let (a, b) = (table("A1"), table("A2"));
+        let mut floor = Floor::new(vec![], vec![a.clone(), b.clone()], HashMap::new());
+        let mut c = Order { id: Uuid::new_v4(), table_id: Some(a.id), ..check() };
+        floor.follow(&c);
+        assert_eq!(floor.free().map(|t| t.table.label.as_str()).collect::<Vec<_>>(), ["A2"]);
+        assert_eq!(floor.tables[0].balance_minor(), Some(0));
+        // Moved to A2, then paid: A2 is free again.
+        c.table_id = Some(b.id);
+        floor.follow(&c);
+        assert_eq!(floor.free().map(|t| t.table.label.as_str()).collect::<Vec<_>>(), ["A1"]);
+        c.payment_status = OrderPaymentStatus::Paid;
+        floor.follow(&c);
+        assert_eq!(floor.free().count(), 2);
+    }
+
+    #[test]
+    fn lines_group_by_round_opening_lines_first() {
+        let mut order = check();
         let ids: Vec<Uuid> = (0..4).map(|_| Uuid::new_v4()).collect();
         order.items = ids
             .iter()

@@ -182,6 +182,8 @@ test("offline, a round and a new check are queued and reach the server exactly o
   await page.locator('.line-note[data-item="Sate Ayam"]').fill("pedas");
   await page.locator(".send-round").click();
   await page.locator(".check-panel .queued-round").waitFor({ timeout: 15000 });
+  // The check as last loaded stays on screen, with the round waiting under it.
+  await page.locator(".check-line", { hasText: "Kopi Susu" }).waitFor({ timeout: 5000 });
   await till.screenshot("till-table-round-queued");
   // A new check at A1, then a second round on it.
   await openTable(page, "A1", true);
@@ -197,6 +199,7 @@ test("offline, a round and a new check are queued and reach the server exactly o
   });
   await page.locator(".tables-button").click();
   await page.locator('.floor-table[data-label="A1"][data-free="false"]').waitFor();
+  await page.locator('.floor-table[data-label="A3"][data-free="false"] .table-balance').waitFor();
   await till.screenshot("till-table-opened-offline");
   assert.equal((await order(id)).items.length, 1, "nothing reached the server yet");
   assert.equal((await brand.owner.get(`/api/v1/tables/${tables.A1.id}`)).open_check_id, null);

@@ -37,7 +37,8 @@ pub fn CheckPanel(
     order_id: Uuid,
     /// The cashier's till, for every call.
     me: Callback<(), Option<PairedDevice>>,
-    #[prop(into)] floor: Signal<Option<Floor>>,
+    /// The floor, kept in step with the check as loaded here.
+    floor: RwSignal<Option<Floor>>,
     #[prop(into)] queued: Signal<Vec<QueuedRound>>,
     #[prop(into)] reload: Signal<u64>,
     on_add_round: Callback<Seat>,
@@ -63,7 +64,10 @@ pub fn CheckPanel(
         let Some(me) = me.run(()) else { return };
         leptos::task::spawn_local(async move {
             match api::order(&me, order_id).await {
-                Ok(o) => order.set(Some(o)),
+                Ok(o) => {
+                    floor.update(|f| f.iter_mut().for_each(|f| f.follow(&o)));
+                    order.set(Some(o));
+                }
                 // A check opened offline is not on the server yet: its rounds say so.
                 Err(_) if queued.with_untracked(|q| q.iter().any(|r| r.order_id == order_id)) => {}
                 Err(e) => failed(e),

@@ -344,15 +344,20 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         });
     };
     // The floor, loaded again whenever it is shown or a check changes.
+    let floor_loads = StoredValue::new(0u64);
     Effect::new(move || {
         floor_changed.track();
         if !matches!(mode.get(), Mode::Floor | Mode::Check(_)) {
             return;
         }
         let Some(me) = as_cashier() else { return };
+        // Only the latest load is shown (an older, slower answer would be stale).
+        let seq = floor_loads.get_value() + 1;
+        floor_loads.set_value(seq);
         leptos::task::spawn_local(async move {
             match load_floor(&me).await {
-                Ok(f) => floor.set(Some(f)),
+                Ok(f) if floor_loads.get_value() == seq => floor.set(Some(f)),
+                Ok(_) => {}
                 Err(e) => failed(e),
             }
         });
