@@ -47,17 +47,26 @@ pub fn clean_note(note: &str) -> Option<String> {
 
 /// The cart's lines as the server takes them, each with its note (by cart line key).
 pub fn round_lines(lines: &[CartLine], notes: &HashMap<Uuid, String>) -> Vec<OrderLineRequest> {
-    lines
+    let mut items: Vec<OrderLineRequest> = lines
         .iter()
         .map(|line| OrderLineRequest {
             menu_item_id: line.item_id,
             qty: line.qty,
             modifier_option_ids: line.options.iter().map(|o| o.id).collect(),
-            note: notes.get(&line.key).and_then(|n| clean_note(n)),
+            note: None,
             shown_unit_price_minor: Some(line.unit_price_minor),
             shown_name: Some(line.name.clone()),
         })
-        .collect()
+        .collect();
+    apply_notes(&mut items, lines, notes);
+    items
+}
+
+/// Gives each of `items` (made from `lines`, in their order) its line's note.
+pub fn apply_notes(items: &mut [OrderLineRequest], lines: &[CartLine], notes: &HashMap<Uuid, String>) {
+    for (item, line) in items.iter_mut().zip(lines) {
+        item.note = notes.get(&line.key).and_then(|n| clean_note(n));
+    }
 }
 
 /// A new check at `table_id` with its first round.

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import { Device, Server, Standin, eventually, freePort, pairingCode, seedBrand, sleep } from "../support/harness.mjs";
-import { addBySearch, cashier, signIn, sql, tenantOf } from "../support/till.mjs";
+import { addBySearch, cashier, payCash, signIn, sql, tenantOf } from "../support/till.mjs";
 
 let server;
 let standin;
@@ -233,4 +233,20 @@ test("offline, a round and a new check are queued and reach the server exactly o
   await page.locator(`.check-panel[data-order-id="${opened}"]`).waitFor({ timeout: 10000 });
   await page.locator(".check-line", { hasText: "Mie Ayam" }).waitFor({ timeout: 10000 });
   assert.equal(await page.locator(".check-panel .queued-round").count(), 0);
+});
+
+test("a counter sale's line note reaches the order and the kitchen ticket", async () => {
+  const page = till.page;
+  await page.locator(".counter-button").click();
+  await page.locator(".till-order").waitFor();
+  await addBySearch(page, "Mie Ayam");
+  await page.locator(".sale-notes summary").click();
+  await page.locator('.line-note[data-item="Mie Ayam"]').fill("tanpa sayur");
+  await payCash(page, 50000);
+  const orders = (await brand.owner.get(`/api/v1/orders?outlet_id=${brand.outlet.id}&limit=100`)).items;
+  const sale = await order(orders.filter((o) => o.channel === "counter").sort((a, b) => b.created_at.localeCompare(a.created_at))[0].id);
+  assert.equal(sale.items[0].note, "tanpa sayur");
+  const [ticket] = sql(tenant, `SELECT lines::text FROM tickets WHERE order_id = '${sale.id}'`);
+  assert.match(ticket, /tanpa sayur/);
+  await page.locator(".new-sale").click();
 });

@@ -18,4 +18,4 @@ mod split_dialog;
 
 pub use check_panel::CheckPanel;
 pub use floor::FloorView;
-pub use round_bar::RoundBar;
+pub use round_bar::{RoundBar, SaleNotes};

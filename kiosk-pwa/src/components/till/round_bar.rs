@@ -82,18 +82,10 @@ pub async fn send_cart(
     Ok(RoundSent::Queued { order_id, rounds })
 }
 
-/// Above the cart while it goes to a table: which table, a note for each
-/// line ("no ice"), and the button that sends it to the kitchen.
+/// A note for each line of the cart ("no ice"), sent with the line to the
+/// kitchen ticket.
 #[component]
-pub fn RoundBar(
-    #[prop(into)] seat: Signal<Option<Seat>>,
-    #[prop(into)] cart: Signal<Vec<CartLine>>,
-    notes: RwSignal<HashMap<Uuid, String>>,
-    #[prop(into)] busy: Signal<bool>,
-    #[prop(into)] error: Signal<Option<String>>,
-    on_send: Callback<()>,
-    on_cancel: Callback<()>,
-) -> impl IntoView {
+pub fn LineNotes(#[prop(into)] cart: Signal<Vec<CartLine>>, notes: RwSignal<HashMap<Uuid, String>>) -> impl IntoView {
     let note_rows = move || {
         cart.get()
             .into_iter()
@@ -120,12 +112,27 @@ pub fn RoundBar(
             })
             .collect_view()
     };
+    view! { <ul class="note-lines">{note_rows}</ul> }
+}
+
+/// Above the cart while it goes to a table: which table, a note for each
+/// line, and the button that sends it to the kitchen.
+#[component]
+pub fn RoundBar(
+    #[prop(into)] seat: Signal<Option<Seat>>,
+    #[prop(into)] cart: Signal<Vec<CartLine>>,
+    notes: RwSignal<HashMap<Uuid, String>>,
+    #[prop(into)] busy: Signal<bool>,
+    #[prop(into)] error: Signal<Option<String>>,
+    on_send: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
     view! {
         <div class="round-bar">
             <p class="round-seat">
                 {tt(TableText::SendingTo)} " " <strong>{move || seat.with(|s| s.as_ref().map(|s| s.label().to_owned()))}</strong>
             </p>
-            <ul class="note-lines">{note_rows}</ul>
+            <LineNotes cart notes />
             <p class="field-error" aria-live="polite">{move || error.get()}</p>
             <div class="payment-actions">
                 <button type="button" class="cancel-round" on:click=move |_| on_cancel.run(())>{tt(TableText::Cancel)}</button>
@@ -139,5 +146,18 @@ pub fn RoundBar(
                 </button>
             </div>
         </div>
+    }
+}
+
+/// Notes for a counter sale's lines, folded away until wanted.
+#[component]
+pub fn SaleNotes(#[prop(into)] cart: Signal<Vec<CartLine>>, notes: RwSignal<HashMap<Uuid, String>>) -> impl IntoView {
+    view! {
+        <Show when=move || cart.with(|c| !c.is_empty())>
+            <details class="sale-notes">
+                <summary>{tt(TableText::Notes)}</summary>
+                <LineNotes cart notes />
+            </details>
+        </Show>
     }
 }

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{CashierSignIn, PaymentPanel, UnpaidOrders, unpaid_orders::awaits_payment};
 use super::{
-    CheckPanel, FloorView, RoundBar,
+    CheckPanel, FloorView, RoundBar, SaleNotes,
     floor::load_floor,
     round_bar::{NotSent, RoundSent, send_cart},
 };
@@ -227,6 +227,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             let mut order = QueuedOrder::new(&checkout, Uuid::now_v7(), me.outlet_id, number, clock::now_ms());
             order.payments = payments.clone();
             order.seller_token = Some(me.device_token.clone());
+            tables::apply_notes(&mut order.body.items, &lines, &notes.get_untracked());
             let change = till::change_due(order.shown_total_minor, step.get_untracked(), &payments);
             let id = order.client_order_id;
             match queue.place(order.clone()).await {
@@ -552,6 +553,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                             on_cancel=Callback::new(move |()| new_sale())
                         />
                     </Show>
+                    <Show when=move || seat.with(Option::is_none)>
+                        <SaleNotes cart notes />
+                    </Show>
                     <div class="order-details">
                         <div class="seg" role="group">
                             <button type="button" aria-pressed=move || (!dine_in.get()).to_string() on:click=move |_| dine_in.set(false)>
@@ -737,6 +741,11 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                         <span class="cashier-name">{cashier_name}</span>
                         <button type="button" class="unpaid-button" on:click=move |_| show_unpaid()>{tr(Text::UnpaidOrders)}</button>
                         <button type="button" class="tables-button" on:click=move |_| mode.set(Mode::Floor)>{tt(TableText::Tables)}</button>
+                        <button type="button" class="counter-button" on:click=move |_| {
+                            // Back to selling at the counter (the cart stays; it is no longer for a table).
+                            seat.set(None);
+                            mode.set(Mode::Sell);
+                        }>{tt(TableText::CounterSale)}</button>
                         <button type="button" class="switch-cashier" on:click=move |_| switch_cashier()>{tr(Text::SwitchCashier)}</button>
                         <button type="button" class="sign-out" on:click=move |_| sign_out()>{tr(Text::SignOut)}</button>
                     </Show>
