@@ -250,3 +250,49 @@ test("a counter sale's line note reaches the order and the kitchen ticket", asyn
   assert.match(ticket, /tanpa sayur/);
   await page.locator(".new-sale").click();
 });
+
+test("a check split evenly is paid part by part: cash, then card; the table is free", async () => {
+  const page = till.page;
+  await openTable(page, "A2", true);
+  await addBySearch(page, "Kopi Susu");
+  await addBySearch(page, "Sate Ayam");
+  await page.locator(".send-round").click();
+  await page.locator(".check-panel").waitFor({ timeout: 15000 });
+  const id = await checkId(page);
+  await page.locator(".split-even").click();
+  await page.locator(".split-ways").fill("2");
+  await page.locator(".split-even-form button[type=submit]").click();
+  await page.locator(".even-part").nth(1).waitFor({ timeout: 10000 });
+  const parts = await page.locator(".even-part").evaluateAll((ps) => ps.map((p) => Number(p.dataset.minor)));
+  const check = await order(id);
+  assert.equal(parts.length, 2);
+  assert.equal(parts[0] + parts[1], check.total_minor, "the parts sum to the bill");
+
+  // The first part in cash (exact).
+  await page.locator(".even-part").first().locator(".pay-part").click();
+  await page.locator(".payment-panel").waitFor();
+  assert.equal(Number(await page.locator(".left-to-pay").getAttribute("data-minor")), parts[0]);
+  await page.locator(".tender-button").first().click();
+  await page.locator(".complete-sale").click();
+  await page.locator(".sale-done").waitFor({ timeout: 15000 });
+  const half = await order(id);
+  assert.equal(half.payment_status, "partially_paid");
+  assert.equal(half.paid_minor, parts[0]);
+  await page.locator(".new-sale").click();
+
+  // The second part by card; the check is paid and A2 is free.
+  await openTable(page, "A2", false);
+  await page.locator(".check-panel .pay-check").click();
+  await page.locator(".payment-panel").waitFor();
+  assert.equal(Number(await page.locator(".left-to-pay").getAttribute("data-minor")), parts[1]);
+  await page.locator(".approval-code").fill("APP123");
+  await page.locator("form.card button[type=submit]").click();
+  await page.locator('.left-to-pay[data-minor="0"]').waitFor();
+  await page.locator(".complete-sale").click();
+  await page.locator(".sale-done").waitFor({ timeout: 15000 });
+  const paid = await order(id);
+  assert.equal(paid.payment_status, "paid");
+  assert.deepEqual(paid.payments.map((p) => [p.method, p.amount_minor]), [["cash", parts[0]], ["card", parts[1]]]);
+  assert.equal((await brand.owner.get(`/api/v1/tables/${tables.A2.id}`)).open_check_id, null);
+  await page.locator(".new-sale").click();
+});

@@ -43,6 +43,8 @@ pub fn CheckPanel(
     #[prop(into)] reload: Signal<u64>,
     on_add_round: Callback<Seat>,
     on_pay: Callback<Order>,
+    /// Pays one part of an even split (at most that amount).
+    on_pay_part: Callback<(Order, i64)>,
     on_changed: Callback<()>,
     on_back: Callback<()>,
 ) -> impl IntoView {
@@ -295,17 +297,18 @@ pub fn CheckPanel(
                 <button type="button" on:click=move |_| { even.set(None); step.set(Step::View); }>{tt(TableText::Cancel)}</button>
                 <ol class="even-parts">
                     {move || even.get().map(|e| e.amounts_minor.into_iter().map(|a| view! {
-                        <li class="even-part" data-minor=a.to_string()>{money(a)}</li>
+                        <li class="even-part" data-minor=a.to_string()>
+                            <span>{money(a)}</span>
+                            <button
+                                type="button"
+                                class="pay-part"
+                                on:click=move |_| if let Some(o) = order.get_untracked() { on_pay_part.run((o, a)) }
+                            >
+                                {tt(TableText::PayCheck)}
+                            </button>
+                        </li>
                     }).collect_view())}
                 </ol>
-                <button
-                    type="button"
-                    class="pay-check"
-                    disabled=move || even.with(Option::is_none)
-                    on:click=move |_| if let Some(o) = order.get_untracked() { on_pay.run(o) }
-                >
-                    {tt(TableText::PayCheck)}
-                </button>
             </form>
         }
         .into_any(),

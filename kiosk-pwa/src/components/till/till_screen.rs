@@ -103,6 +103,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     let floor = RwSignal::new(None::<Floor>);
     let floor_changed = RwSignal::new(0u64);
     let queued_rounds = RwSignal::new(tables::queued_rounds());
+    // The most this payment takes of the order: one part of an even split.
+    let part = RwSignal::new(None::<i64>);
 
     let sync = MenuSync::new(device.clone(), connectivity);
     let menu = sync.menu;
@@ -142,7 +144,10 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     let currency = Signal::derive(move || menu.with(|m| m.currency.clone()));
     let step = Signal::derive(move || menu.with(|m| m.outlet.as_ref().map_or(1, |o| o.cash_rounding_step)));
     let bill_total = Signal::derive(move || match mode.get() {
-        Mode::Pay(Bill::Existing(order)) => order.total_minor - order.paid_minor,
+        Mode::Pay(Bill::Existing(order)) => {
+            let left = order.total_minor - order.paid_minor;
+            part.get().map_or(left, |p| p.min(left))
+        }
         _ => menu.with(|m| cart.with(|lines| cart::totals(lines, m).total_minor)),
     });
 
@@ -156,6 +161,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         qris.set(None);
         seat.set(None);
         notes.set(HashMap::new());
+        part.set(None);
         mode.set(Mode::Sell);
         // A new version of the app takes over between two sales.
         crate::pwa::reload_if_updated();
@@ -240,7 +246,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                             offline: false,
                         };
                         if then_qris {
-                            start_qris(&me, server.id, qris, mode, connectivity).await;
+                            start_qris(&me, server.id, None, qris, mode, connectivity).await;
                         } else {
                             mode.set(Mode::Done(sold));
                         }
@@ -294,7 +300,10 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     change_minor: change,
                     offline: false,
                 })),
-                Ok(_) => start_qris(&me, order.id, qris, mode, connectivity).await,
+                Ok(_) => {
+                    let cap = part.get_untracked().map(|p| p - till::paid(&payments));
+                    start_qris(&me, order.id, cap, qris, mode, connectivity).await
+                }
                 Err(e) => {
                     // Some may have gone through: pay what is left of the order as it is now.
                     if let Ok(current) = api::order(&me, order.id).await {
@@ -614,6 +623,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                         on_back=Callback::new(move |()| {
                             tenders.set(Vec::new());
                             error.set(None);
+                            part.set(None);
                             mode.set(Mode::Sell);
                         })
                     />
@@ -627,7 +637,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     on_retry=Callback::new(move |()| {
                         let Some(me) = as_cashier() else { return };
                         let Some(order_id) = qris.with_untracked(|q| q.as_ref().map(|q| q.order_id)) else { return };
-                        leptos::task::spawn_local(async move { start_qris(&me, order_id, qris, mode, connectivity).await });
+                        let cap = part.get_untracked().map(|p| p - till::paid(&tenders.get_untracked()));
+                        leptos::task::spawn_local(async move { start_qris(&me, order_id, cap, qris, mode, connectivity).await });
                     })
                     on_counter=Callback::new(move |()| {
                         let Some(me) = as_cashier() else { return };
@@ -709,6 +720,13 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     on_pay=Callback::new(move |order: Order| {
                         tenders.set(Vec::new());
                         error.set(None);
+                        part.set(None);
+                        mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
+                    })
+                    on_pay_part=Callback::new(move |(order, share): (Order, i64)| {
+                        tenders.set(Vec::new());
+                        error.set(None);
+                        part.set(Some(share));
                         mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
                     })
                     on_changed=Callback::new(move |()| floor_changed.update(|n| *n += 1))
@@ -722,6 +740,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     on_pay=Callback::new(move |order: Order| {
                         tenders.set(Vec::new());
                         error.set(None);
+                        part.set(None);
                         mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
                     })
                     on_close=Callback::new(move |()| mode.set(Mode::Sell))
@@ -758,10 +777,12 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     }
 }
 
-/// Asks the server for a QR code for what is left of `order_id` and shows it.
+/// Asks the server for a QR code for what is left of `order_id` (at most
+/// `cap`: a part of an even split) and shows it.
 async fn start_qris(
     me: &PairedDevice,
     order_id: Uuid,
+    cap: Option<i64>,
     qris: RwSignal<Option<QrisCheckout>>,
     mode: RwSignal<Mode>,
     connectivity: Connectivity,
@@ -770,7 +791,10 @@ async fn start_qris(
         Ok(order) => order,
         Err(_) => return,
     };
-    let checkout = QrisCheckout::start(&order);
+    let mut checkout = QrisCheckout::start(&order);
+    if let Some(cap) = cap {
+        checkout.amount_minor = checkout.amount_minor.min(cap.max(1));
+    }
     let (key, amount) = (checkout.client_payment_id, checkout.amount_minor);
     qris.set(Some(checkout));
     mode.set(Mode::Qris);
