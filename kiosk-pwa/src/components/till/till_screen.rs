@@ -292,6 +292,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         busy.set(true);
         error.set(None);
         let payments = tenders.get_untracked();
+        // What a QR code may still ask for after these: the rest of the part paid.
+        let cap = part.get_untracked().map(|p| p - till::paid(&payments));
         leptos::task::spawn_local(async move {
             match take_all(me.clone(), order.id, payments).await {
                 Ok(change) if !then_qris => mode.set(Mode::Done(Sold {
@@ -300,10 +302,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     change_minor: change,
                     offline: false,
                 })),
-                Ok(_) => {
-                    let cap = part.get_untracked().map(|p| p - till::paid(&payments));
-                    start_qris(&me, order.id, cap, qris, mode, connectivity).await
-                }
+                Ok(_) => start_qris(&me, order.id, cap, qris, mode, connectivity).await,
                 Err(e) => {
                     // Some may have gone through: pay what is left of the order as it is now.
                     if let Ok(current) = api::order(&me, order.id).await {
