@@ -47,17 +47,7 @@ pub fn clean_note(note: &str) -> Option<String> {
 
 /// The cart's lines as the server takes them, each with its note (by cart line key).
 pub fn round_lines(lines: &[CartLine], notes: &HashMap<Uuid, String>) -> Vec<OrderLineRequest> {
-    let mut items: Vec<OrderLineRequest> = lines
-        .iter()
-        .map(|line| OrderLineRequest {
-            menu_item_id: line.item_id,
-            qty: line.qty,
-            modifier_option_ids: line.options.iter().map(|o| o.id).collect(),
-            note: None,
-            shown_unit_price_minor: Some(line.unit_price_minor),
-            shown_name: Some(line.name.clone()),
-        })
-        .collect();
+    let mut items: Vec<OrderLineRequest> = lines.iter().map(CartLine::request).collect();
     apply_notes(&mut items, lines, notes);
     items
 }
