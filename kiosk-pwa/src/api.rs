@@ -370,3 +370,72 @@ pub async fn add_discount(
     let url = format!("/api/v1/orders/{order_id}/discounts");
     read_json(send(authed(Request::post(&url), cashier, REQUEST_TIMEOUT_MS).json(body)).await?).await
 }
+
+// Table service at the till: the floor, checks and their rounds, moves,
+// merges and splits (each call as the cashier signed in).
+
+/// The outlet's areas, in their order.
+pub async fn areas(device: &PairedDevice) -> Result<Vec<pos_wire::Area>, ApiError> {
+    let url = format!("/api/v1/outlets/{}/areas", device.outlet_id);
+    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+/// The outlet's tables, each with the check open at it.
+pub async fn dining_tables(device: &PairedDevice) -> Result<Vec<pos_wire::DiningTable>, ApiError> {
+    let url = format!("/api/v1/outlets/{}/tables", device.outlet_id);
+    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+pub async fn dining_table(device: &PairedDevice, table_id: Uuid) -> Result<pos_wire::DiningTable, ApiError> {
+    let url = format!("/api/v1/tables/{table_id}");
+    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+/// Adds a round to check `order_id`; safe to repeat with the same `client_round_id`.
+pub async fn add_round(device: &PairedDevice, order_id: Uuid, round: &pos_wire::AddRound) -> Result<Order, ApiError> {
+    check_call(device, order_id, "rounds", round).await
+}
+
+/// The rounds of check `order_id`, oldest first.
+pub async fn check_rounds(device: &PairedDevice, order_id: Uuid) -> Result<Vec<pos_wire::CheckRound>, ApiError> {
+    let url = format!("/api/v1/orders/{order_id}/rounds");
+    read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+pub async fn move_check(device: &PairedDevice, order_id: Uuid, to: &pos_wire::MoveCheck) -> Result<Order, ApiError> {
+    check_call(device, order_id, "move", to).await
+}
+
+pub async fn merge_checks(
+    device: &PairedDevice,
+    order_id: Uuid,
+    from: &pos_wire::MergeChecks,
+) -> Result<Order, ApiError> {
+    check_call(device, order_id, "merge", from).await
+}
+
+pub async fn split_check(
+    device: &PairedDevice,
+    order_id: Uuid,
+    split: &pos_wire::SplitCheck,
+) -> Result<pos_wire::SplitResult, ApiError> {
+    check_call(device, order_id, "split", split).await
+}
+
+pub async fn split_evenly(
+    device: &PairedDevice,
+    order_id: Uuid,
+    ways: &pos_wire::SplitEvenly,
+) -> Result<pos_wire::EvenSplit, ApiError> {
+    check_call(device, order_id, "split-evenly", ways).await
+}
+
+async fn check_call<B: serde::Serialize, T: DeserializeOwned>(
+    device: &PairedDevice,
+    order_id: Uuid,
+    action: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    let url = format!("/api/v1/orders/{order_id}/{action}");
+    read_json(send(authed(Request::post(&url), device, REQUEST_TIMEOUT_MS).json(body)).await?).await
+}

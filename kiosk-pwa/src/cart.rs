@@ -34,6 +34,18 @@ impl CartLine {
     pub fn line_total_minor(&self) -> i64 {
         self.unit_price_minor * i64::from(self.qty)
     }
+
+    /// The line as sent, with the name and unit price the customer saw (no note).
+    pub fn request(&self) -> OrderLineRequest {
+        OrderLineRequest {
+            menu_item_id: self.item_id,
+            qty: self.qty,
+            modifier_option_ids: self.options.iter().map(|o| o.id).collect(),
+            note: None,
+            shown_unit_price_minor: Some(self.unit_price_minor),
+            shown_name: Some(self.name.clone()),
+        }
+    }
 }
 
 /// Most of one line (the server's limit).
@@ -210,18 +222,7 @@ impl Checkout<'_> {
             table,
             table_id: None,
             created_at_client,
-            items: self
-                .lines
-                .iter()
-                .map(|line| OrderLineRequest {
-                    menu_item_id: line.item_id,
-                    qty: line.qty,
-                    modifier_option_ids: line.options.iter().map(|o| o.id).collect(),
-                    note: None,
-                    shown_unit_price_minor: Some(line.unit_price_minor),
-                    shown_name: Some(line.name.clone()),
-                })
-                .collect(),
+            items: self.lines.iter().map(CartLine::request).collect(),
             number,
             priced_from: self.priced_from.map(str::to_owned),
         }

@@ -48,6 +48,9 @@ mod sound;
 mod staff_pin;
 mod storage;
 mod till;
+// Table service at the till: the floor, checks, rounds (queued offline), and its strings.
+mod tables;
+mod tables_text;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

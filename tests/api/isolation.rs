@@ -112,6 +112,7 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
             "/api/v1/orders/{check}/rounds",
             Some(json!({"client_round_id": Uuid::now_v7(), "lines": [{"menu_item_id": Uuid::nil(), "qty": 1}]})),
         ),
+        (Method::GET, "/api/v1/orders/{check}/rounds", None),
         (Method::POST, "/api/v1/orders/{check}/move", Some(json!({"table_id": Uuid::nil()}))),
         (Method::POST, "/api/v1/orders/{check}/merge", Some(json!({"from_order_id": Uuid::nil()}))),
         (

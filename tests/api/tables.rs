@@ -10,8 +10,9 @@ use pos_tests::{
     plain_menu_item,
 };
 use pos_wire::{
-    AddRound, Area, Channel, CreateArea, CreateTable, DiningTable, EvenSplit, MergeChecks, MoveCheck, Order,
-    OrderPaymentStatus, OrderStatus, Payment, PaymentStatus, SplitCheck, SplitLine, SplitResult, Ticket, UpdateTable,
+    AddRound, Area, Channel, CheckRound, CreateArea, CreateTable, DiningTable, EvenSplit, MergeChecks, MoveCheck,
+    Order, OrderPaymentStatus, OrderStatus, Payment, PaymentStatus, SplitCheck, SplitLine, SplitResult, Ticket,
+    UpdateTable,
 };
 use serde_json::json;
 use uuid::Uuid;
@@ -400,4 +401,42 @@ async fn the_floor_is_kept_by_managers_and_worked_by_the_outlets_cashiers_only()
     }
     let still = f.order(check.id).await;
     assert_eq!((still.items.len(), still.table_id), (1, Some(f.tables[0])));
+}
+
+#[tokio::test]
+async fn a_checks_rounds_list_their_lines_still_on_it() {
+    let f = Floor::open(TestApp::spawn().await).await;
+    let app = &f.app;
+    let check = f.seat(0, vec![fixtures::line(f.nasi, 1)]).await;
+    let none: Vec<CheckRound> = rounds_of(app, check.id, &f.cashier).await.expect(200).json();
+    assert!(none.is_empty(), "the lines a check opens with are in no round");
+
+    let second = round(vec![fixtures::line(f.teh, 2), fixtures::line(f.nasi, 1)]);
+    f.round(&f.cashier, check.id, &second).await.expect(201);
+    let third = round(vec![fixtures::line(f.teh, 1)]);
+    let after: Order = f.round(&f.cashier, check.id, &third).await.expect(201).json();
+    let ids: Vec<Uuid> = after.items.iter().map(|l| l.line_id).collect();
+    assert_eq!(ids.len(), 4);
+    let listed: Vec<CheckRound> = rounds_of(app, check.id, &f.cashier).await.expect(200).json();
+    let shape: Vec<(Uuid, Vec<Uuid>)> = listed.iter().map(|r| (r.client_round_id, r.line_ids.clone())).collect();
+    assert_eq!(shape, [(second.client_round_id, vec![ids[1], ids[2]]), (third.client_round_id, vec![ids[3]])]);
+    assert!(listed[0].created_at <= listed[1].created_at);
+
+    // The third round's line is split off: the round leaves the check with it.
+    let split = SplitCheck {
+        client_order_id: Uuid::now_v7(),
+        lines: vec![SplitLine { line_id: ids[3], qty: 1 }],
+        table_id: None,
+    };
+    app.post(&format!("/api/v1/orders/{}/split", check.id), Some(&f.cashier), &split).await.expect(201);
+    let listed: Vec<CheckRound> = rounds_of(app, check.id, &f.owner).await.expect(200).json();
+    assert_eq!(listed.iter().map(|r| r.client_round_id).collect::<Vec<_>>(), [second.client_round_id]);
+
+    // Only the outlet's staff read them: not a kitchen display, not an unknown order.
+    rounds_of(app, check.id, &f.kds).await.expect(403);
+    rounds_of(app, Uuid::now_v7(), &f.cashier).await.expect(404);
+}
+
+async fn rounds_of(app: &TestApp, check: Uuid, token: &str) -> pos_tests::Reply {
+    app.get(&format!("/api/v1/orders/{check}/rounds"), token).await
 }

@@ -52,7 +52,7 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         crate::orders::discounts::http::create_discount, crate::orders::discounts::http::delete_discount,
         crate::orders::checks::http::create_round, crate::orders::checks::http::move_check,
         crate::orders::checks::http::merge_checks, crate::orders::checks::http::split,
-        crate::orders::checks::http::split_evenly,
+        crate::orders::checks::http::split_evenly, crate::orders::checks::http::rounds,
         crate::tables::http::list_areas, crate::tables::http::create_area, crate::tables::http::update_area,
         crate::tables::http::archive_area, crate::tables::http::list_tables, crate::tables::http::create_table,
         crate::tables::http::get_table, crate::tables::http::update_table, crate::tables::http::archive_table,

@@ -163,6 +163,17 @@ pub struct EvenSplit {
     pub amounts_minor: Vec<i64>,
 }
 
+/// One round of a check (`GET /api/v1/orders/{id}/rounds`, oldest first):
+/// the ids of its lines still on the check. Lines in no round came with
+/// the check when it was opened, or with a check merged into it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckRound {
+    pub client_round_id: Uuid,
+    pub line_ids: Vec<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
 /// `balance` in `ways` parts that differ by at most one minor unit and sum
 /// exactly to it (larger parts first).
 pub fn split_evenly(balance: i64, ways: i64) -> Vec<i64> {

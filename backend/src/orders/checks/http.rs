@@ -1,17 +1,17 @@
-//! `/api/v1/orders/{id}/rounds`, `/move`, `/merge`, `/split`, `/split-evenly`.
+//! `/api/v1/orders/{id}/rounds` (add, list), `/move`, `/merge`, `/split`, `/split-evenly`.
 
 use actix_web::{HttpResponse, web};
-use pos_wire::{AddRound, EvenSplit, MergeChecks, MoveCheck, Order, SplitCheck, SplitEvenly, SplitResult};
+use pos_wire::{AddRound, CheckRound, EvenSplit, MergeChecks, MoveCheck, Order, SplitCheck, SplitEvenly, SplitResult};
 use uuid::Uuid;
 
 use super::{
-    rounds::{Round, add_round},
+    rounds::{Round, add_round, list_rounds},
     split::{Split, split_check, split_order_evenly},
 };
 use crate::{auth::principal::Scoped, error::Result, http::json::Json};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/orders/{id}/rounds").route(web::post().to(create_round)))
+    cfg.service(web::resource("/orders/{id}/rounds").route(web::post().to(create_round)).route(web::get().to(rounds)))
         .service(web::resource("/orders/{id}/move").route(web::post().to(move_check)))
         .service(web::resource("/orders/{id}/merge").route(web::post().to(merge_checks)))
         .service(web::resource("/orders/{id}/split").route(web::post().to(split)))
@@ -34,6 +34,17 @@ pub async fn create_round(s: Scoped, id: web::Path<Uuid>, body: Json<AddRound>) 
         Round::Added(order) => HttpResponse::Created().json(order),
         Round::Replayed(order) => HttpResponse::Ok().json(order),
     })
+}
+
+/// The check's rounds, oldest first, each with its lines still on the check.
+#[utoipa::path(get, path = "/api/v1/orders/{id}/rounds", params(("id" = Uuid, Path, description = "The check")),
+    tag = "tables",
+    responses((status = 200, body = Vec<CheckRound>), (status = 403), (status = 404)),
+    security(("bearer" = [])))]
+pub async fn rounds(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Vec<CheckRound>>> {
+    let rounds = list_rounds(&s.tx, &s.actor, *id).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(rounds))
 }
 
 /// Seats the check at another, free table of its outlet.

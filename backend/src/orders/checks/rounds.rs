@@ -2,7 +2,10 @@
 //! prices them, fired to the kitchen as tickets of their own (the rest of
 //! the check is not sent again), exactly once per `client_round_id`.
 
-use pos_wire::{AddRound, LiveEvent, Order, OrderStatus};
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use pos_wire::{AddRound, CheckRound, LiveEvent, Order, OrderStatus};
 use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -92,4 +95,33 @@ pub async fn add_round(tx: &ScopedTx, actor: &Actor, order_id: Uuid, req: AddRou
                                    "subtotal_minor": updated.subtotal_minor, "total_minor": updated.total_minor});
     audit::record(tx, actor, "check.round", "order", Some(order.id), Some(order.outlet_id), None, Some(after)).await?;
     Ok(Round::Added(announce(tx, actor, order.id).await?))
+}
+
+/// The rounds added to check `order_id`, oldest first, each with its lines
+/// still on the check (rounds whose lines all went elsewhere are left out).
+pub async fn list_rounds(tx: &ScopedTx, actor: &Actor, order_id: Uuid) -> Result<Vec<CheckRound>> {
+    may_work_checks(actor)?;
+    let order = crate::orders::get(tx, actor, order_id).await?;
+    #[derive(FromQueryResult)]
+    struct Row {
+        client_round_id: Uuid,
+        line_ids: Vec<Uuid>,
+        created_at: DateTime<Utc>,
+    }
+    let rows: Vec<Row> = tx
+        .query_all(
+            "SELECT client_round_id, line_ids, created_at FROM check_rounds WHERE order_id = $1 ORDER BY created_at, id",
+            [order.id.into()],
+        )
+        .await?;
+    let on_check: HashSet<Uuid> = order.items.iter().map(|l| l.line_id).collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| CheckRound {
+            client_round_id: r.client_round_id,
+            line_ids: r.line_ids.into_iter().filter(|id| on_check.contains(id)).collect(),
+            created_at: r.created_at,
+        })
+        .filter(|r| !r.line_ids.is_empty())
+        .collect())
 }

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use leptos::{ev, prelude::*};
 use pos_wire::{Channel, CreatePayment, Order, PairedDevice};
 use uuid::Uuid;
@@ -5,6 +7,11 @@ use uuid::Uuid;
 use super::discount_panel::DiscountPanel;
 use super::shift_panel::{ShiftBar, ShiftPanel, Shifts};
 use super::{CashierSignIn, PaymentPanel, UnpaidOrders, unpaid_orders::awaits_payment};
+use super::{
+    CheckPanel, FloorView, RoundBar, SaleNotes,
+    floor::load_floor,
+    round_bar::{NotSent, RoundSent, send_cart},
+};
 use crate::{
     api::{self, ApiError},
     cart::{self, CartLine, Checkout, PickupBy},
@@ -23,6 +30,10 @@ use crate::{
     queue::{OrderQueue, Placement, QueuedOrder},
     receipt, refusal,
     till::{self, Cashier, SearchIndex},
+};
+use crate::{
+    tables::{self, Floor, Seat},
+    tables_text::{self, TableText, tt},
 };
 
 /// Search results shown at most.
@@ -57,6 +68,10 @@ enum Mode {
     Qris,
     Done(Sold),
     Unpaid,
+    /// The dining room's tables.
+    Floor,
+    /// A table's open check.
+    Check(Uuid),
 }
 
 /// The counter till: a cashier signs in with their PIN, enters the order
@@ -83,6 +98,16 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     let qris = RwSignal::new(None::<QrisCheckout>);
     let now = mounted::ticking_now();
     let shifts = Shifts::new(device.clone(), connectivity);
+    // Table service: where the cart goes, its lines' notes, the floor, and
+    // the rounds waiting for the network.
+    let seat = RwSignal::new(None::<Seat>);
+    let round_id = RwSignal::new(Uuid::now_v7());
+    let notes = RwSignal::new(HashMap::<Uuid, String>::new());
+    let floor = RwSignal::new(None::<Floor>);
+    let floor_changed = RwSignal::new(0u64);
+    let queued_rounds = RwSignal::new(tables::queued_rounds());
+    // The most this payment takes of the order: one part of an even split.
+    let part = RwSignal::new(None::<i64>);
 
     let sync = MenuSync::new(device.clone(), connectivity);
     let menu = sync.menu;
@@ -98,7 +123,13 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         LiveEvent::PaymentUpdated(update) => {
             qris.update(|q| q.iter_mut().for_each(|q| q.follow_payment(&update.payment, clock::now_ms())))
         }
-        LiveEvent::OrderPaid(paid) => qris.update(|q| q.iter_mut().for_each(|q| q.follow_paid(&paid))),
+        LiveEvent::OrderPaid(paid) => {
+            qris.update(|q| q.iter_mut().for_each(|q| q.follow_paid(&paid)));
+            floor_changed.update(|n| *n += 1);
+        }
+        LiveEvent::OrderCreated(order) | LiveEvent::OrderStatusChanged(order) if order.table_id.is_some() => {
+            floor_changed.update(|n| *n += 1)
+        }
         LiveEvent::DeviceRevoked(id) if id == own_id => on_unpaired.run(()),
         _ => {}
     };
@@ -122,7 +153,10 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     let currency = Signal::derive(move || menu.with(|m| m.currency.clone()));
     let step = Signal::derive(move || menu.with(|m| m.outlet.as_ref().map_or(1, |o| o.cash_rounding_step)));
     let bill_total = Signal::derive(move || match mode.get() {
-        Mode::Pay(Bill::Existing(order)) => order.total_minor - order.paid_minor,
+        Mode::Pay(Bill::Existing(order)) => {
+            let left = order.total_minor - order.paid_minor;
+            part.get().map_or(left, |p| p.min(left))
+        }
         _ => menu.with(|m| cart.with(|lines| cart::totals(lines, m).total_minor)),
     });
 
@@ -137,6 +171,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         query.set(String::new());
         error.set(None);
         qris.set(None);
+        seat.set(None);
+        notes.set(HashMap::new());
+        part.set(None);
         mode.set(Mode::Sell);
         // A new version of the app takes over between two sales.
         crate::pwa::reload_if_updated();
@@ -227,6 +264,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             let lines = cart.get_untracked();
             let mut order = cart_order(&me, shift_id).await;
             order.payments = payments.clone();
+            tables::apply_notes(&mut order.body.items, &lines, &notes.get_untracked());
             let change = till::change_due(order.shown_total_minor, step.get_untracked(), &payments);
             let id = order.client_order_id;
             match queue.place(order.clone()).await {
@@ -239,7 +277,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                             offline: false,
                         };
                         if then_qris {
-                            start_qris(&me, server.id, qris, mode, connectivity).await;
+                            start_qris(&me, server.id, None, qris, mode, connectivity).await;
                         } else {
                             mode.set(Mode::Done(sold));
                         }
@@ -282,6 +320,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     let pay_existing = move |order: Order, then_qris: bool| {
         let Some(me) = begin() else { return };
         let (_, payments) = tenders_in_shift();
+        // What a QR code may still ask for after these: the rest of the part paid.
+        let cap = part.get_untracked().map(|p| p - till::paid(&payments));
         leptos::task::spawn_local(async move {
             match take_all(me.clone(), order.id, payments).await {
                 Ok(change) if !then_qris => mode.set(Mode::Done(Sold {
@@ -290,7 +330,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     change_minor: change,
                     offline: false,
                 })),
-                Ok(_) => start_qris(&me, order.id, qris, mode, connectivity).await,
+                Ok(_) => start_qris(&me, order.id, cap, qris, mode, connectivity).await,
                 Err(e) => {
                     // Some may have gone through: pay what is left of the order as it is now.
                     if let Ok(current) = api::order(&me, order.id).await {
@@ -331,6 +371,94 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             busy.set(false);
         });
     });
+    // Sends the cart to the table it is for (a new check, or a round).
+    let send_round = move || {
+        let (Some(me), Some(to)) = (as_cashier(), seat.get_untracked()) else { return };
+        if busy.get_untracked() || cart.with_untracked(Vec::is_empty) {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let priced_from = sync.get_value().priced_from();
+        leptos::task::spawn_local(async move {
+            let (lines, line_notes) = (cart.get_untracked(), notes.get_untracked());
+            let order_id = match send_cart(&me, &to, round_id.get_untracked(), &lines, &line_notes, priced_from).await {
+                Ok(RoundSent::Sent { order_id }) => Some(order_id),
+                Ok(RoundSent::Queued { order_id, rounds }) => {
+                    queued_rounds.set(rounds);
+                    Some(order_id)
+                }
+                Err(NotSent::Api(e)) => {
+                    failed(e);
+                    None
+                }
+                Err(NotSent::Storage(why)) => {
+                    error.set(Some(why));
+                    None
+                }
+            };
+            if let Some(order_id) = order_id {
+                cart.set(Vec::new());
+                notes.set(HashMap::new());
+                seat.set(None);
+                round_id.set(Uuid::now_v7());
+                floor_changed.update(|n| *n += 1);
+                mode.set(Mode::Check(order_id));
+            }
+            busy.set(false);
+        });
+    };
+    // The floor, loaded again whenever it is shown or a check changes.
+    let floor_loads = StoredValue::new(0u64);
+    Effect::new(move || {
+        floor_changed.track();
+        if !matches!(mode.get(), Mode::Floor | Mode::Check(_)) {
+            return;
+        }
+        let Some(me) = as_cashier() else { return };
+        // Only the latest load is shown (an older, slower answer would be stale).
+        let seq = floor_loads.get_value() + 1;
+        floor_loads.set_value(seq);
+        leptos::task::spawn_local(async move {
+            match load_floor(&me).await {
+                Ok(f) if floor_loads.get_value() == seq => floor.set(Some(f)),
+                Ok(_) => {}
+                Err(e) => failed(e),
+            }
+        });
+    });
+    // Rounds taken offline go out in the order taken, each exactly once.
+    let flushing = StoredValue::new(false);
+    mounted::every(3_000, move || {
+        if flushing.get_value()
+            || queued_rounds.with_untracked(Vec::is_empty)
+            || !connectivity.browser_online.get_untracked()
+        {
+            return;
+        }
+        flushing.set_value(true);
+        let till = till_device.get_value();
+        leptos::task::spawn_local(async move {
+            let tables::Flushed { waiting, refused, opened } = tables::send_queued(&till).await;
+            let landed = waiting.len() != queued_rounds.with_untracked(Vec::len);
+            queued_rounds.set(waiting);
+            // A check opened offline shown on screen: now the server's.
+            for (client_id, server_id) in opened {
+                if mode.get_untracked() == Mode::Check(client_id) {
+                    mode.set(Mode::Check(server_id));
+                }
+            }
+            if let Some((round, e)) = refused.last() {
+                let why = tables_text::text(locale.get_untracked(), TableText::RoundRefused);
+                error.set(Some(format!("{why} ({}): {}", round.label, e.message(locale.get_untracked()))));
+            }
+            if landed || !refused.is_empty() {
+                floor_changed.update(|n| *n += 1);
+            }
+            flushing.set_value(false);
+        });
+    });
+
     let complete = Callback::new(move |then_qris: bool| match mode.get_untracked() {
         Mode::Pay(Bill::Existing(order)) => pay_existing(*order, then_qris),
         _ => sell(then_qris),
@@ -478,6 +606,20 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     </Show>
                 </section>
                 <aside class="till-cart">
+                    <Show when=move || seat.with(Option::is_some)>
+                        <RoundBar
+                            seat
+                            cart
+                            notes
+                            busy
+                            error
+                            on_send=Callback::new(move |()| send_round())
+                            on_cancel=Callback::new(move |()| new_sale())
+                        />
+                    </Show>
+                    <Show when=move || seat.with(Option::is_none)>
+                        <SaleNotes cart notes />
+                    </Show>
                     <div class="order-details">
                         <div class="seg" role="group">
                             <button type="button" aria-pressed=move || (!dine_in.get()).to_string() on:click=move |_| dine_in.set(false)>
@@ -500,6 +642,10 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                         menu
                         removed_notice
                         on_checkout=Callback::new(move |()| {
+                            if seat.with_untracked(Option::is_some) {
+                                send_round();
+                                return;
+                            }
                             tenders.set(Vec::new());
                             error.set(None);
                             mode.set(Mode::Pay(Bill::NewSale));
@@ -552,6 +698,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                         on_back=Callback::new(move |()| {
                             tenders.set(Vec::new());
                             error.set(None);
+                            part.set(None);
                             mode.set(Mode::Sell);
                         })
                     />
@@ -565,7 +712,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     on_retry=Callback::new(move |()| {
                         let Some(me) = as_cashier() else { return };
                         let Some(order_id) = qris.with_untracked(|q| q.as_ref().map(|q| q.order_id)) else { return };
-                        leptos::task::spawn_local(async move { start_qris(&me, order_id, qris, mode, connectivity).await });
+                        let cap = part.get_untracked().map(|p| p - till::paid(&tenders.get_untracked()));
+                        leptos::task::spawn_local(async move { start_qris(&me, order_id, cap, qris, mode, connectivity).await });
                     })
                     on_counter=Callback::new(move |()| {
                         let Some(me) = as_cashier() else { return };
@@ -606,12 +754,68 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                 }
                 .into_any()
             }
+            Mode::Floor => view! {
+                <FloorView
+                    floor
+                    now
+                    currency
+                    queued=queued_rounds
+                    on_table=Callback::new(move |t: tables::FloorTable| match t.table.open_check_id.or_else(|| {
+                        // Opened offline, not on the server yet.
+                        queued_rounds.with_untracked(|q| q.iter().find(|r| r.opens_table == Some(t.table.id)).map(|r| r.order_id))
+                    }) {
+                        Some(order_id) => mode.set(Mode::Check(order_id)),
+                        None => {
+                            cart.set(Vec::new());
+                            notes.set(HashMap::new());
+                            error.set(None);
+                            round_id.set(Uuid::now_v7());
+                            seat.set(Some(Seat::NewCheck { table_id: t.table.id, label: t.table.label.clone() }));
+                            mode.set(Mode::Sell);
+                        }
+                    })
+                />
+            }
+            .into_any(),
+            Mode::Check(order_id) => view! {
+                <CheckPanel
+                    order_id
+                    me=Callback::new(move |()| as_cashier())
+                    floor
+                    queued=queued_rounds
+                    reload=floor_changed
+                    on_add_round=Callback::new(move |to: Seat| {
+                        cart.set(Vec::new());
+                        notes.set(HashMap::new());
+                        error.set(None);
+                        round_id.set(Uuid::now_v7());
+                        seat.set(Some(to));
+                        mode.set(Mode::Sell);
+                    })
+                    on_pay=Callback::new(move |order: Order| {
+                        tenders.set(Vec::new());
+                        error.set(None);
+                        part.set(None);
+                        mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
+                    })
+                    on_pay_part=Callback::new(move |(order, share): (Order, i64)| {
+                        tenders.set(Vec::new());
+                        error.set(None);
+                        part.set(Some(share));
+                        mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
+                    })
+                    on_changed=Callback::new(move |()| floor_changed.update(|n| *n += 1))
+                    on_back=Callback::new(move |()| mode.set(Mode::Floor))
+                />
+            }
+            .into_any(),
             Mode::Unpaid => view! {
                 <UnpaidOrders
                     orders=unpaid
                     on_pay=Callback::new(move |order: Order| {
                         tenders.set(Vec::new());
                         error.set(None);
+                        part.set(None);
                         mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
                     })
                     on_close=Callback::new(move |()| mode.set(Mode::Sell))
@@ -630,6 +834,12 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     <Show when=move || cashier.with(Option::is_some)>
                         <span class="cashier-name">{cashier_name}</span>
                         <button type="button" class="unpaid-button" on:click=move |_| show_unpaid()>{tr(Text::UnpaidOrders)}</button>
+                        <button type="button" class="tables-button" on:click=move |_| mode.set(Mode::Floor)>{tt(TableText::Tables)}</button>
+                        <button type="button" class="counter-button" on:click=move |_| {
+                            // Back to selling at the counter (the cart stays; it is no longer for a table).
+                            seat.set(None);
+                            mode.set(Mode::Sell);
+                        }>{tt(TableText::CounterSale)}</button>
                         <button type="button" class="switch-cashier" on:click=move |_| switch_cashier()>{tr(Text::SwitchCashier)}</button>
                         <button type="button" class="sign-out" on:click=move |_| sign_out()>{tr(Text::SignOut)}</button>
                     </Show>
@@ -642,10 +852,12 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     }
 }
 
-/// Asks the server for a QR code for what is left of `order_id` and shows it.
+/// Asks the server for a QR code for what is left of `order_id` (at most
+/// `cap`: a part of an even split) and shows it.
 async fn start_qris(
     me: &PairedDevice,
     order_id: Uuid,
+    cap: Option<i64>,
     qris: RwSignal<Option<QrisCheckout>>,
     mode: RwSignal<Mode>,
     connectivity: Connectivity,
@@ -654,7 +866,10 @@ async fn start_qris(
         Ok(order) => order,
         Err(_) => return,
     };
-    let checkout = QrisCheckout::start(&order);
+    let mut checkout = QrisCheckout::start(&order);
+    if let Some(cap) = cap {
+        checkout.amount_minor = checkout.amount_minor.min(cap.max(1));
+    }
     let (key, amount) = (checkout.client_payment_id, checkout.amount_minor);
     qris.set(Some(checkout));
     mode.set(Mode::Qris);
