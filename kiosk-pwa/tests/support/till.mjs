@@ -73,7 +73,7 @@ export async function openShift(page, float) {
   await page.locator(".open-shift").waitFor({ timeout: 15000 });
   await page.locator(`.quick-float[data-minor="${float}"]`).click();
   await page.locator(".open-shift-button").click();
-  await page.locator(".shift-bar").waitFor({ timeout: 15000 });
+  await page.locator(".shift-bar").waitFor({ timeout: 30000 });
 }
 
 /** The signed-in cashier's till-bound token, as the till keeps it. */
