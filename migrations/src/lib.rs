@@ -87,6 +87,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0015_email.up.sql"),
                 down: include_str!("../sql/0015_email.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000017_sales_rollups",
+                up: include_str!("../sql/0017_sales_rollups.up.sql"),
+                down: include_str!("../sql/0017_sales_rollups.down.sql"),
+            }),
         ]
     }
 }
