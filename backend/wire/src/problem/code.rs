@@ -448,6 +448,15 @@ codes! {
     TillBindingEnded = "till_binding_ended" [],
     /// Only a kiosk, or a cashier signed in on this till, pushes orders under this device id.
     PushTillCashierOnly = "push_till_cashier_only" [],
+    // ----- Reports (issue 13, engineer "reports") -----
+    /// A date is written `YYYY-MM-DD`.
+    ReportDateInvalid = "report_date_invalid" [],
+    /// `from` must be on or before `to`.
+    ReportRangeReversed = "report_range_reversed" [],
+    /// A report covers at most `max_days` days.
+    ReportRangeTooLong = "report_range_too_long" [max_days],
+    /// `group_by` is one of `day`, `hour`, `item`, `modifier`, `payment_method`, `outlet`, `channel`.
+    ReportGroupInvalid = "report_group_invalid" [],
 
     // ----- The admin's own form checks -----
     /// Not an amount of money.
