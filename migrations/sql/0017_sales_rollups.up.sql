@@ -194,18 +194,30 @@ CREATE FUNCTION app.rollup_payment() RETURNS trigger
 CREATE TRIGGER payments_rollup AFTER INSERT OR UPDATE ON payments
   FOR EACH ROW EXECUTE FUNCTION app.rollup_payment();
 
--- Folds each key's delta rows into one (all tenants: a job's work). Returns
--- how many delta rows it folded. Rows written since the statement began are
--- left for the next run; two runs at once serialise on the advisory lock.
+-- Compaction reads only the rows written since its last run (by id).
+CREATE INDEX sales_rollup_by_id ON sales_rollup (id);
+CREATE INDEX item_rollup_by_id ON item_rollup (id);
+CREATE INDEX payment_rollup_by_id ON payment_rollup (id);
+CREATE TABLE rollup_compaction (
+  rollup   text PRIMARY KEY,
+  last_id  bigint NOT NULL DEFAULT 0
+);
+INSERT INTO rollup_compaction (rollup) VALUES ('sales_rollup'), ('item_rollup'), ('payment_rollup');
+GRANT SELECT, UPDATE ON rollup_compaction TO pos_xt;
+
+-- Folds into one row the delta rows of every key written to since the last
+-- run (all tenants: a job's work); returns how many rows it folded. A row
+-- of a transaction still open stays as it is until its key is written
+-- again: sums never change, only the number of rows behind them.
 CREATE FUNCTION app.compact_sales_rollups() RETURNS bigint
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public
   AS $$
-  DECLARE folded bigint := 0; n bigint;
+  DECLARE folded bigint := 0; n bigint; since bigint; upto bigint;
   BEGIN
-    PERFORM pg_advisory_xact_lock(5263187, 17);
+    SELECT last_id INTO since FROM rollup_compaction WHERE rollup = 'sales_rollup' FOR UPDATE;
+    SELECT coalesce(max(id), since) INTO upto FROM sales_rollup WHERE id > since;
     WITH keys AS (
-      SELECT tenant_id, outlet_id, local_hour, channel FROM sales_rollup
-       GROUP BY 1, 2, 3, 4 HAVING count(*) > 1
+      SELECT DISTINCT tenant_id, outlet_id, local_hour, channel FROM sales_rollup WHERE id > since AND id <= upto
     ), gone AS (
       DELETE FROM sales_rollup r USING keys k
        WHERE r.tenant_id = k.tenant_id AND r.outlet_id = k.outlet_id AND r.local_hour = k.local_hour
@@ -217,14 +229,18 @@ CREATE FUNCTION app.compact_sales_rollups() RETURNS bigint
       SELECT tenant_id, outlet_id, local_hour, channel, sum(orders), sum(gross_minor), sum(discount_minor),
              sum(refund_minor), sum(tax_minor), sum(service_charge_minor)
         FROM gone GROUP BY 1, 2, 3, 4
-      RETURNING 1
+      HAVING sum(orders) <> 0 OR sum(gross_minor) <> 0 OR sum(discount_minor) <> 0 OR sum(refund_minor) <> 0
+          OR sum(tax_minor) <> 0 OR sum(service_charge_minor) <> 0
+      RETURNING id
     )
-    SELECT (SELECT count(*) FROM gone) INTO n;
+    SELECT (SELECT count(*) FROM gone), (SELECT coalesce(max(id), upto) FROM ins) INTO n, upto;
+    UPDATE rollup_compaction SET last_id = upto WHERE rollup = 'sales_rollup';
     folded := folded + n;
 
+    SELECT last_id INTO since FROM rollup_compaction WHERE rollup = 'item_rollup' FOR UPDATE;
+    SELECT coalesce(max(id), since) INTO upto FROM item_rollup WHERE id > since;
     WITH keys AS (
-      SELECT tenant_id, outlet_id, local_date, kind, ref_id FROM item_rollup
-       GROUP BY 1, 2, 3, 4, 5 HAVING count(*) > 1
+      SELECT DISTINCT tenant_id, outlet_id, local_date, kind, ref_id FROM item_rollup WHERE id > since AND id <= upto
     ), gone AS (
       DELETE FROM item_rollup r USING keys k
        WHERE r.tenant_id = k.tenant_id AND r.outlet_id = k.outlet_id AND r.local_date = k.local_date
@@ -236,14 +252,17 @@ CREATE FUNCTION app.compact_sales_rollups() RETURNS bigint
       SELECT tenant_id, outlet_id, local_date, kind, ref_id, (array_agg(name ORDER BY id DESC))[1], sum(orders),
              sum(qty), sum(gross_minor), sum(discount_minor)
         FROM gone GROUP BY 1, 2, 3, 4, 5
-      RETURNING 1
+      HAVING sum(orders) <> 0 OR sum(qty) <> 0 OR sum(gross_minor) <> 0 OR sum(discount_minor) <> 0
+      RETURNING id
     )
-    SELECT (SELECT count(*) FROM gone) INTO n;
+    SELECT (SELECT count(*) FROM gone), (SELECT coalesce(max(id), upto) FROM ins) INTO n, upto;
+    UPDATE rollup_compaction SET last_id = upto WHERE rollup = 'item_rollup';
     folded := folded + n;
 
+    SELECT last_id INTO since FROM rollup_compaction WHERE rollup = 'payment_rollup' FOR UPDATE;
+    SELECT coalesce(max(id), since) INTO upto FROM payment_rollup WHERE id > since;
     WITH keys AS (
-      SELECT tenant_id, outlet_id, local_date, method FROM payment_rollup
-       GROUP BY 1, 2, 3, 4 HAVING count(*) > 1
+      SELECT DISTINCT tenant_id, outlet_id, local_date, method FROM payment_rollup WHERE id > since AND id <= upto
     ), gone AS (
       DELETE FROM payment_rollup r USING keys k
        WHERE r.tenant_id = k.tenant_id AND r.outlet_id = k.outlet_id AND r.local_date = k.local_date
@@ -253,9 +272,11 @@ CREATE FUNCTION app.compact_sales_rollups() RETURNS bigint
       INSERT INTO payment_rollup (tenant_id, outlet_id, local_date, method, payments, amount_minor, refund_minor)
       SELECT tenant_id, outlet_id, local_date, method, sum(payments), sum(amount_minor), sum(refund_minor)
         FROM gone GROUP BY 1, 2, 3, 4
-      RETURNING 1
+      HAVING sum(payments) <> 0 OR sum(amount_minor) <> 0 OR sum(refund_minor) <> 0
+      RETURNING id
     )
-    SELECT (SELECT count(*) FROM gone) INTO n;
+    SELECT (SELECT count(*) FROM gone), (SELECT coalesce(max(id), upto) FROM ins) INTO n, upto;
+    UPDATE rollup_compaction SET last_id = upto WHERE rollup = 'payment_rollup';
     folded := folded + n;
     RETURN folded;
   END

@@ -408,7 +408,7 @@ async fn bad_parameters_are_refused_with_codes() {
     for (query, field, code) in cases {
         let r = app.get(&format!("/api/v1/reports/sales?{query}"), &t.token).await;
         assert_eq!(r.status, 422, "{query}: {}", r.body);
-        assert_eq!(r.body["errors"][field][0]["code"], code, "{query}: {}", r.body);
+        assert_eq!(r.body["error_codes"][field][0]["code"], code, "{query}: {}", r.body);
     }
     let r = app.get("/api/v1/reports/sales?outlet_id=not-a-uuid", &t.token).await;
     assert!(r.status == 400 || r.status == 422, "{}", r.status);

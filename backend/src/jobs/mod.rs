@@ -27,7 +27,7 @@ pub trait Job: Send + Sync {
 
 /// Every job, run each tick by the leader.
 pub fn jobs() -> Vec<Box<dyn Job>> {
-    vec![Box::new(crate::payments::reconcile::ReconcilePayments)]
+    vec![Box::new(crate::payments::reconcile::ReconcilePayments), Box::new(crate::reports::compact::CompactRollups)]
 }
 
 /// One process's claim to leadership.

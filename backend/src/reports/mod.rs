@@ -9,6 +9,7 @@
 //! cashiers, kitchen staff and devices are refused.
 
 pub mod adjustments;
+pub mod compact;
 pub mod csv;
 pub mod http;
 pub mod kitchen;
