@@ -26,6 +26,8 @@
 //! `menu` loads an outlet's effective menu cold and with `If-None-Match`.
 //! `pull` times a device's full `sync/pull` of a large catalogue.
 
+mod reports;
+
 use std::{collections::HashMap, path::Path, process::Command};
 
 use anyhow::{Context, bail};
@@ -57,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
         Some("admin-page") => admin_page(args()).await,
         Some("stream-check") => stream_check(args()).await,
         Some("qris-paid") => qris_paid(args()).await,
+        Some("reports") => reports::reports(args()).await,
         _ => bail!("usage: pos-bench outlets|menu|pull --base URL [--db-url URL] [--connections N] [--seconds S]"),
     }
 }
