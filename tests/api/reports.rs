@@ -56,7 +56,8 @@ impl Brand {
     }
 
     async fn pay(&self, order: &Order, method: &str) -> Uuid {
-        let body = if method == "cash" { paying::cash(order.total_minor, None) } else { paying::card(order.total_minor) };
+        let body =
+            if method == "cash" { paying::cash(order.total_minor, None) } else { paying::card(order.total_minor) };
         let r = paying::pay(&self.app, &self.owner, order.id, body).await.expect(201);
         r.body["id"].as_str().unwrap().parse().unwrap()
     }
@@ -145,7 +146,10 @@ fn row(key: &str, f: (i64, i64, i64, i64, i64, i64, i64)) -> Figures {
 async fn scenario() -> (Brand, [Uuid; 3]) {
     let s = Brand::open().await;
     let o1 = s.order(s.a, vec![fixtures::line_with(s.nasi, 2, &[s.egg])]).await;
-    assert_eq!((o1.subtotal_minor, o1.service_charge_minor, o1.tax_minor, o1.total_minor), (60_000, 3_000, 6_300, 69_300));
+    assert_eq!(
+        (o1.subtotal_minor, o1.service_charge_minor, o1.tax_minor, o1.total_minor),
+        (60_000, 3_000, 6_300, 69_300)
+    );
     s.pay(&o1, "cash").await;
     let o2 = s.order(s.a, vec![fixtures::line(s.teh, 1)]).await;
     assert_eq!(o2.total_minor, 9_240);
@@ -165,9 +169,16 @@ async fn scenario() -> (Brand, [Uuid; 3]) {
         reason: "Pelanggan tetap".into(),
         approval: Some(Approval { approver_id: s.manager.0, pin: MANAGER_PIN.into() }),
     };
-    let o3: Order =
-        s.app.post(&format!("/api/v1/orders/{}/discounts", o3.id), Some(&s.cashier.1), &discount).await.expect(201).json();
-    assert_eq!((o3.discount_minor, o3.service_charge_minor, o3.tax_minor, o3.total_minor), (20_000, 4_000, 8_400, 92_400));
+    let o3: Order = s
+        .app
+        .post(&format!("/api/v1/orders/{}/discounts", o3.id), Some(&s.cashier.1), &discount)
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(
+        (o3.discount_minor, o3.service_charge_minor, o3.tax_minor, o3.total_minor),
+        (20_000, 4_000, 8_400, 92_400)
+    );
     let card = s.pay(&o3, "card").await;
     let refund = CreateRefund {
         client_refund_id: Uuid::now_v7(),
@@ -244,7 +255,10 @@ async fn sales_by_day_and_hour_match_hand_computed_totals_across_a_time_zone_day
     by_outlet.sort();
     assert_eq!(by_outlet, [(Some("Bali".into()), 1, 8_000), (Some("Kemang".into()), 3, 143_000)]);
     let channels = s.report(&s.owner, "from=2026-11-30&to=2026-12-01&group_by=channel").await;
-    assert_eq!(channels.rows.iter().map(figures).collect::<Vec<_>>(), [row("counter", (4, 176_000, 20_000, 5_000, 151_000, 16_340, 7_400))]);
+    assert_eq!(
+        channels.rows.iter().map(figures).collect::<Vec<_>>(),
+        [row("counter", (4, 176_000, 20_000, 5_000, 151_000, 16_340, 7_400))]
+    );
 
     // One day only: the 30th.
     let day = s.report(&s.owner, &format!("outlet_id={a}&from=2026-11-30&to=2026-11-30")).await;
@@ -329,7 +343,9 @@ async fn csv_gives_the_same_rows_as_json() {
         let mut lines = body.lines();
         assert_eq!(
             lines.next(),
-            Some("key,label,orders,qty,gross_minor,discount_minor,refund_minor,net_minor,tax_minor,service_charge_minor")
+            Some(
+                "key,label,orders,qty,gross_minor,discount_minor,refund_minor,net_minor,tax_minor,service_charge_minor"
+            )
         );
         let expected: Vec<String> = json
             .rows
@@ -482,7 +498,11 @@ async fn rollups_equal_the_raw_sums_after_every_kind_of_change_and_after_compact
     // A check at a table, a round added, then split: both parts count, once.
     let area: pos_wire::Area = s
         .app
-        .post(&format!("/api/v1/outlets/{}/areas", s.a), Some(&s.owner), CreateArea { name: "Teras".into(), position: None })
+        .post(
+            &format!("/api/v1/outlets/{}/areas", s.a),
+            Some(&s.owner),
+            CreateArea { name: "Teras".into(), position: None },
+        )
         .await
         .expect(201)
         .json();

@@ -24,8 +24,13 @@ pub async fn reports(a: HashMap<String, String>) -> anyhow::Result<()> {
     let (client, token, tenant, _) = bench_brand(&base).await?;
     let mut outlets = Vec::new();
     for i in 0..n_outlets {
-        let o = post(&client, format!("{base}/api/v1/outlets"), &token, pos_tests::fixtures::outlet(&format!("Outlet {i}")))
-            .await?;
+        let o = post(
+            &client,
+            format!("{base}/api/v1/outlets"),
+            &token,
+            pos_tests::fixtures::outlet(&format!("Outlet {i}")),
+        )
+        .await?;
         outlets.push(o["id"].as_str().context("outlet id")?.to_string());
     }
 
@@ -164,7 +169,11 @@ fn psql(db_url: &str, sql: &str) -> anyhow::Result<()> {
 }
 
 fn psql_value(db_url: &str, sql: &str) -> anyhow::Result<String> {
-    let out = Command::new("psql").args(["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", db_url]).arg("-c").arg(sql).output()?;
+    let out = Command::new("psql")
+        .args(["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", db_url])
+        .arg("-c")
+        .arg(sql)
+        .output()?;
     if !out.status.success() {
         bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
     }

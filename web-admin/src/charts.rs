@@ -14,10 +14,10 @@ pub struct Bar {
 
 const WIDTH: i64 = 640;
 const HEIGHT: i64 = 220;
-const TOP: i64 = 24;
-const BOTTOM: i64 = 28;
+const TOP: i64 = 28;
+const BOTTOM: i64 = 32;
 /// At most this many axis labels, so they never overlap on a phone.
-const MAX_LABELS: usize = 12;
+const MAX_LABELS: usize = 8;
 
 /// An SVG bar chart titled `title` (for screen readers), with `id` on its root.
 pub fn bar_chart(id: &str, title: &str, bars: &[Bar]) -> String {
@@ -34,11 +34,7 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar]) -> String {
         id = escape(id),
         title = escape(title),
     );
-    let _ = write!(
-        svg,
-        r#"<line class="axis" x1="0" y1="{y}" x2="{WIDTH}" y2="{y}"/>"#,
-        y = HEIGHT - BOTTOM
-    );
+    let _ = write!(svg, r#"<line class="axis" x1="0" y1="{y}" x2="{WIDTH}" y2="{y}"/>"#, y = HEIGHT - BOTTOM);
     for (i, bar) in bars.iter().enumerate() {
         let h = if bar.value > 0 { (bar.value as f64 / max as f64 * plot).max(1.0) } else { 0.0 };
         let x = i as f64 * slot + (slot - bar_width) / 2.0;
@@ -61,7 +57,7 @@ pub fn bar_chart(id: &str, title: &str, bars: &[Bar]) -> String {
         }
     }
     if let Some(top) = bars.iter().max_by_key(|b| b.value).filter(|b| b.value > 0) {
-        let _ = write!(svg, r#"<text class="max" x="0" y="14">{}</text>"#, escape(&top.shown));
+        let _ = write!(svg, r#"<text class="max" x="0" y="20">{}</text>"#, escape(&top.shown));
     }
     svg.push_str("</svg>");
     svg
@@ -86,13 +82,13 @@ mod tests {
         assert!(svg.contains("Sales &lt;by day&gt;"));
         assert!(!svg.contains("<b>"));
         assert_eq!(svg.matches("<rect").count(), 3);
-        // The largest bar takes the whole plot (220 - 24 - 28 = 168), half of it the other.
-        assert!(svg.contains(r#"height="168.0""#) && svg.contains(r#"height="84.0""#));
+        // The largest bar takes the whole plot (220 - 28 - 32 = 160), half of it the other.
+        assert!(svg.contains(r#"height="160.0""#) && svg.contains(r#"height="80.0""#));
         assert!(svg.contains(r#"height="0.0""#));
     }
 
     #[test]
-    fn many_bars_get_at_most_twelve_labels() {
+    fn many_bars_get_at_most_eight_labels() {
         let bars: Vec<Bar> = (0..31).map(|d| bar(&d.to_string(), d)).collect();
         let svg = bar_chart("days", "t", &bars);
         assert!(svg.matches(r#"class="tick""#).count() <= MAX_LABELS);

@@ -143,15 +143,18 @@ pub async fn show(Admin { tx, actor, ctx }: Admin, q: web::Query<ReportFilter>) 
     let names: std::collections::HashMap<Uuid, (String, chrono_tz::Tz)> =
         outlets.iter().map(|o| (o.id, (o.name.clone(), zone(&o.timezone)))).collect();
 
-    let day_bars: Vec<Bar> = days
-        .iter()
-        .map(|r| Bar { label: short_date(&r.key), value: r.net_minor, shown: money(r.net_minor) })
-        .collect();
+    let day_bars: Vec<Bar> =
+        days.iter().map(|r| Bar { label: short_date(&r.key), value: r.net_minor, shown: money(r.net_minor) }).collect();
     let hour_bars: Vec<Bar> =
         hours.iter().map(|r| Bar { label: r.key.clone(), value: r.net_minor, shown: money(r.net_minor) }).collect();
 
     let outlet_id = range.outlet_id;
-    let query = format!("outlet_id={}&from={}&to={}", outlet_id.map(|o| o.to_string()).unwrap_or_default(), range.from, range.to);
+    let query = format!(
+        "outlet_id={}&from={}&to={}",
+        outlet_id.map(|o| o.to_string()).unwrap_or_default(),
+        range.from,
+        range.to
+    );
     Ok(ReportsPage {
         cards: cards(&totals, &money),
         day_chart: bar_chart("chart-day", ctx.t("reports.by_day"), &day_bars),
@@ -339,7 +342,10 @@ mod tests {
         };
         let mut rows: Vec<RowView> = ["a", "b", "c", "d", "e", "f", "g"].into_iter().map(row).collect();
         tag_best_and_worst(&mut rows);
-        assert_eq!(rows.iter().map(|r| r.tag).collect::<Vec<_>>(), ["best", "best", "best", "", "worst", "worst", "worst"]);
+        assert_eq!(
+            rows.iter().map(|r| r.tag).collect::<Vec<_>>(),
+            ["best", "best", "best", "", "worst", "worst", "worst"]
+        );
         let mut two: Vec<RowView> = ["a", "b"].into_iter().map(row).collect();
         tag_best_and_worst(&mut two);
         assert_eq!(two.iter().map(|r| r.tag).collect::<Vec<_>>(), ["best", "worst"]);

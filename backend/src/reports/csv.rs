@@ -49,12 +49,7 @@ impl CsvRecord for SalesRow {
 impl CsvRecord for StationTimes {
     const HEADER: &'static [&'static str] = &["station", "tickets", "p50_seconds", "p90_seconds"];
     fn record(&self) -> Vec<String> {
-        vec![
-            self.station.clone(),
-            self.tickets.to_string(),
-            self.p50_seconds.to_string(),
-            self.p90_seconds.to_string(),
-        ]
+        vec![self.station.clone(), self.tickets.to_string(), self.p50_seconds.to_string(), self.p90_seconds.to_string()]
     }
 }
 

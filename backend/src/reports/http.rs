@@ -4,7 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use pos_wire::{AdjustmentsReport, KitchenReport, ReportGroup, ReportQuery, SalesReport, SalesSummary};
 
 use super::{
-    ReportRange, adjustments::adjustments,
+    ReportRange,
+    adjustments::adjustments,
     csv::{csv_response, wants_csv},
     kitchen::kitchen_times,
     may_read_reports,

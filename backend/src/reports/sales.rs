@@ -103,7 +103,8 @@ pub async fn sales_rows(tx: &ScopedTx, range: &ReportRange, group: ReportGroup) 
 
 /// Every key in `keys`, in that order, with zeros where nothing was sold.
 fn fill(rows: Vec<SalesRow>, keys: impl Iterator<Item = String>) -> Vec<SalesRow> {
-    let mut by_key: std::collections::HashMap<String, SalesRow> = rows.into_iter().map(|r| (r.key.clone(), r)).collect();
+    let mut by_key: std::collections::HashMap<String, SalesRow> =
+        rows.into_iter().map(|r| (r.key.clone(), r)).collect();
     keys.map(|key| by_key.remove(&key).unwrap_or_else(|| empty_row(key))).collect()
 }
 

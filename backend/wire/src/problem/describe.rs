@@ -552,7 +552,9 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "QRIS is paid online only; it never rides in an offline queue",
         ),
         C::ReportDateInvalid => w!(en, "tulis tanggal sebagai TTTT-BB-HH", "write the date as YYYY-MM-DD"),
-        C::ReportRangeReversed => w!(en, "harus sama dengan atau sebelum tanggal akhir", "must be on or before the end date"),
+        C::ReportRangeReversed => {
+            w!(en, "harus sama dengan atau sebelum tanggal akhir", "must be on or before the end date")
+        }
         C::ReportRangeTooLong => {
             w!(en, "laporan mencakup paling lama {} hari", "a report covers at most {} days", p("max_days"))
         }
