@@ -92,18 +92,21 @@ CREATE FUNCTION app.outlet_local_time(p_tenant uuid, p_outlet uuid, p_at timesta
   $$;
 
 -- An order's items and modifiers, one row per item (or option) and order.
+-- A line without an item id (none the server writes) is left out.
 CREATE FUNCTION app.order_item_mix(p_lines jsonb)
   RETURNS TABLE (kind text, ref_id uuid, name text, qty bigint, gross_minor bigint, discount_minor bigint)
   LANGUAGE sql IMMUTABLE
   AS $$
-    SELECT 'item', (l->>'menu_item_id')::uuid, max(l->>'name'), sum((l->>'qty')::bigint),
-           sum((l->>'line_total_minor')::bigint), sum(coalesce((l->>'discount_minor')::bigint, 0))
+    SELECT 'item', (l->>'menu_item_id')::uuid, coalesce(max(l->>'name'), ''), sum(coalesce((l->>'qty')::bigint, 0)),
+           sum(coalesce((l->>'line_total_minor')::bigint, 0)), sum(coalesce((l->>'discount_minor')::bigint, 0))
       FROM jsonb_array_elements(p_lines) l
+     WHERE l->>'menu_item_id' IS NOT NULL
      GROUP BY 2
     UNION ALL
-    SELECT 'modifier', (m->>'option_id')::uuid, max(m->>'name'), sum((l->>'qty')::bigint),
-           sum((l->>'qty')::bigint * (m->>'price_minor')::bigint), 0
-      FROM jsonb_array_elements(p_lines) l, jsonb_array_elements(coalesce(l->'modifiers', '[]')) m
+    SELECT 'modifier', (m->>'option_id')::uuid, coalesce(max(m->>'name'), ''), sum(coalesce((l->>'qty')::bigint, 0)),
+           sum(coalesce((l->>'qty')::bigint, 0) * coalesce((m->>'price_minor')::bigint, 0)), 0
+      FROM jsonb_array_elements(p_lines) l, jsonb_array_elements(CASE WHEN jsonb_typeof(l->'modifiers') = 'array' THEN l->'modifiers' ELSE '[]' END) m
+     WHERE l->>'menu_item_id' IS NOT NULL AND m->>'option_id' IS NOT NULL
      GROUP BY 2
   $$;
 

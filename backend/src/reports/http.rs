@@ -32,6 +32,18 @@ pub fn parse_group(q: &ReportQuery) -> Result<ReportGroup> {
     }
 }
 
+/// The report as JSON, or its rows as CSV when the request asks for it.
+fn json_or_csv<T: serde::Serialize>(
+    req: &HttpRequest,
+    report: T,
+    csv: impl FnOnce(T) -> Result<HttpResponse>,
+) -> Result<HttpResponse> {
+    if wants_csv(req) {
+        return csv(report);
+    }
+    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::VARY, "Accept")).json(report))
+}
+
 async fn checked(s: &Scoped, q: &ReportQuery) -> Result<ReportRange> {
     may_read_reports(&s.actor)?;
     ReportRange::parse(&s.tx, q).await
@@ -51,10 +63,8 @@ pub async fn sales(req: HttpRequest, s: Scoped, q: web::Query<ReportQuery>) -> R
     let group = parse_group(&q)?;
     let report = sales_report(&s.tx, &range, group).await?;
     s.tx.commit().await?;
-    if wants_csv(&req) {
-        return csv_response(report.rows, &format!("sales-{}-{}-{}.csv", group.as_str(), range.from, range.to));
-    }
-    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::VARY, "Accept")).json(report))
+    let name = format!("sales-{}-{}-{}.csv", group.as_str(), range.from, range.to);
+    json_or_csv(&req, report, |r| csv_response(r.rows, &name))
 }
 
 /// Totals, payment mix and the best sellers of a range.
@@ -80,10 +90,8 @@ pub async fn kitchen(req: HttpRequest, s: Scoped, q: web::Query<ReportQuery>) ->
     let range = checked(&s, &q).await?;
     let report = kitchen_times(&s.tx, &range).await?;
     s.tx.commit().await?;
-    if wants_csv(&req) {
-        return csv_response(report.rows, &format!("kitchen-{}-{}.csv", range.from, range.to));
-    }
-    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::VARY, "Accept")).json(report))
+    let name = format!("kitchen-{}-{}.csv", range.from, range.to);
+    json_or_csv(&req, report, |r| csv_response(r.rows, &name))
 }
 
 /// Voids, refunds and discounts, newest first (at most 500), with who made
@@ -98,8 +106,6 @@ pub async fn adjustments_report(req: HttpRequest, s: Scoped, q: web::Query<Repor
     let range = checked(&s, &q).await?;
     let report = adjustments(&s.tx, &range).await?;
     s.tx.commit().await?;
-    if wants_csv(&req) {
-        return csv_response(report.rows, &format!("adjustments-{}-{}.csv", range.from, range.to));
-    }
-    Ok(HttpResponse::Ok().insert_header((actix_web::http::header::VARY, "Accept")).json(report))
+    let name = format!("adjustments-{}-{}.csv", range.from, range.to);
+    json_or_csv(&req, report, |r| csv_response(r.rows, &name))
 }
