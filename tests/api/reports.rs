@@ -271,7 +271,8 @@ async fn item_mix_payment_mix_kitchen_times_and_adjustments_with_approvers() {
     let q = format!("outlet_id={}&from=2026-11-30&to=2026-12-01", s.a);
 
     let items = s.report(&s.owner, &format!("{q}&group_by=item")).await;
-    let mix: Vec<(Option<String>, i64, Option<i64>, i64, i64)> =
+    type Mix = (Option<String>, i64, Option<i64>, i64, i64);
+    let mix: Vec<Mix> =
         items.rows.iter().map(|r| (r.label.clone(), r.orders, r.qty, r.gross_minor, r.net_minor)).collect();
     // Best seller first; the cancelled and voided orders' items are not sold.
     assert_eq!(
