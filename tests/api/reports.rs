@@ -30,7 +30,9 @@ struct Brand {
     egg: Uuid,
     teh: Uuid,
     manager: (Uuid, String),
+    manager_email: String,
     cashier: (Uuid, String),
+    owner_email: String,
 }
 
 impl Brand {
@@ -44,10 +46,28 @@ impl Brand {
         app.patch(&format!("/api/v1/outlets/{b}"), &t.token, b_settings).await.expect(200);
         let (nasi, egg) = item_with_option(&app, &t.token, "Nasi Goreng", 25_000, "kitchen", ("Telur", 5_000)).await;
         let teh = pos_tests::plain_menu_item(&app, &t.token, "Es Teh", 8_000, Some("bar")).await;
-        let manager = app.create_staff(&t.token, "manager", &[a]).await;
+        let manager_email = format!("manager-{}@test.example", Uuid::now_v7().simple());
+        let body = fixtures::user(&manager_email, "manager", pos_wire::Role::Manager, &[a]);
+        let r = app.post("/api/v1/users", Some(&t.token), body).await.expect(201);
+        let manager_id: Uuid = r.body["id"].as_str().unwrap().parse().unwrap();
+        let manager_token = app.login(&manager_email).await["access_token"].as_str().unwrap().to_string();
+        let manager = (manager_id, manager_token);
         set_pin(&app, &t.token, manager.0, MANAGER_PIN).await;
         let cashier = app.create_staff(&t.token, "cashier", &[a]).await;
-        Brand { app, tenant: t.tenant_id, owner: t.token.clone(), a, b, nasi, egg, teh, manager, cashier }
+        Brand {
+            app,
+            tenant: t.tenant_id,
+            owner: t.token.clone(),
+            a,
+            b,
+            nasi,
+            egg,
+            teh,
+            manager,
+            manager_email,
+            cashier,
+            owner_email: t.email.clone(),
+        }
     }
 
     async fn order(&self, outlet: Uuid, lines: Vec<pos_wire::OrderLineRequest>) -> Order {
@@ -550,4 +570,50 @@ async fn rollups_equal_the_raw_sums_after_every_kind_of_change_and_after_compact
     tx.commit().await.unwrap();
     assert_rollups_equal_raw_sums(&s.app, s.tenant).await;
     assert_eq!(s.report(&s.owner, "from=2026-11-30&to=2026-12-01&group_by=item").await, before);
+}
+
+#[tokio::test]
+async fn the_admin_reports_page_shows_the_api_figures_and_its_csv_equals_the_apis() {
+    let (s, _) = scenario().await;
+    let range = "from=2026-11-30&to=2026-12-01";
+    let owner = s.app.admin_sign_in(&s.owner_email, pos_tests::PASSWORD).await.unwrap();
+    let page = |cookie: &str, path: &str| {
+        let req = s.app.client.get(s.app.url(path)).header("cookie", cookie.to_string());
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(&owner, &format!("/admin/reports?outlet_id={}&{range}", s.a)).await;
+    assert_eq!(status, 200);
+    // Net 143.000 (Rp, Indonesian), the charts, and the manager who approved the discount.
+    assert!(html.contains("Rp 143.000"), "{html}");
+    assert!(html.contains(r#"<svg id="chart-day""#) && html.contains(r#"<svg id="chart-hour""#));
+    assert!(html.contains("Nasi Goreng") && html.contains("Telur"));
+
+    let (status, admin_csv) = page(&owner, &format!("/admin/reports/csv?report=sales&group_by=item&{range}")).await;
+    assert_eq!(status, 200);
+    let api_csv = s
+        .app
+        .client
+        .get(s.app.url(&format!("/api/v1/reports/sales?group_by=item&{range}")))
+        .bearer_auth(&s.owner)
+        .header("Accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(admin_csv, api_csv);
+    assert_eq!(page(&owner, &format!("/admin/reports/csv?report=sales&group_by=week&{range}")).await.0, 400);
+
+    // The manager of A: A's figures only, and B is not offered.
+    let manager = s.app.admin_sign_in(&s.manager_email, pos_tests::PASSWORD).await.unwrap();
+    let (status, html) = page(&manager, &format!("/admin/reports?{range}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Kemang") && !html.contains("Bali"), "{html}");
+    assert!(html.contains("Rp 143.000"));
+    let (status, _) = page(&manager, &format!("/admin/reports?outlet_id={}&{range}", s.b)).await;
+    assert_eq!(status, 404);
 }

@@ -81,7 +81,7 @@ pub async fn reports(a: HashMap<String, String>) -> anyhow::Result<()> {
     for phase in ["deltas as written", "after compaction"] {
         if phase == "after compaction" {
             let t = Instant::now();
-            let folded = psql_value(db_url, "SELECT app.compact_sales_rollups()")?;
+            let folded = psql_value(db_url, "SELECT app.compact_sales_rollups();")?;
             println!("\ncompaction folded {folded} rows in {:.1} s", t.elapsed().as_secs_f64());
             psql(db_url, "ANALYZE sales_rollup; ANALYZE item_rollup; ANALYZE payment_rollup;").ok();
         }
@@ -160,22 +160,27 @@ COMMIT;
     )
 }
 
-fn psql(db_url: &str, sql: &str) -> anyhow::Result<()> {
-    let out = Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", db_url]).arg("-c").arg(sql).output()?;
-    if !out.status.success() {
-        bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
-    }
-    Ok(())
-}
-
-fn psql_value(db_url: &str, sql: &str) -> anyhow::Result<String> {
-    let out = Command::new("psql")
+/// Runs `sql` through psql's standard input (so `\g` works), as the role of `db_url`.
+fn psql_output(db_url: &str, sql: &str) -> anyhow::Result<String> {
+    use std::io::Write;
+    let mut child = Command::new("psql")
         .args(["-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1", db_url])
-        .arg("-c")
-        .arg(sql)
-        .output()?;
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    child.stdin.take().context("psql stdin")?.write_all(sql.as_bytes())?;
+    let out = child.wait_with_output()?;
     if !out.status.success() {
         bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn psql(db_url: &str, sql: &str) -> anyhow::Result<()> {
+    psql_output(db_url, sql).map(|_| ())
+}
+
+fn psql_value(db_url: &str, sql: &str) -> anyhow::Result<String> {
+    psql_output(db_url, sql)
 }
