@@ -103,7 +103,9 @@ CREATE FUNCTION app.order_item_mix(p_lines jsonb)
      WHERE l->>'menu_item_id' IS NOT NULL
      GROUP BY 2
     UNION ALL
-    SELECT 'modifier', (m->>'option_id')::uuid, coalesce(max(m->>'name'), ''), sum(coalesce((l->>'qty')::bigint, 0)),
+    -- An option is named with its item: two items' `Regular` are two rows.
+    SELECT 'modifier', (m->>'option_id')::uuid, coalesce(max((l->>'name') || ' · ' || (m->>'name')), ''),
+           sum(coalesce((l->>'qty')::bigint, 0)),
            sum(coalesce((l->>'qty')::bigint, 0) * coalesce((m->>'price_minor')::bigint, 0)), 0
       FROM jsonb_array_elements(p_lines) l, jsonb_array_elements(CASE WHEN jsonb_typeof(l->'modifiers') = 'array' THEN l->'modifiers' ELSE '[]' END) m
      WHERE l->>'menu_item_id' IS NOT NULL AND m->>'option_id' IS NOT NULL

@@ -302,7 +302,7 @@ async fn item_mix_payment_mix_kitchen_times_and_adjustments_with_approvers() {
     let modifiers = s.report(&s.owner, &format!("{q}&group_by=modifier")).await;
     assert_eq!(
         modifiers.rows.iter().map(|r| (r.label.clone(), r.orders, r.qty, r.gross_minor)).collect::<Vec<_>>(),
-        [(Some("Telur".into()), 1, Some(2), 10_000)]
+        [(Some("Nasi Goreng · Telur".into()), 1, Some(2), 10_000)]
     );
     let payments = s.report(&s.owner, &format!("{q}&group_by=payment_method")).await;
     assert_eq!(

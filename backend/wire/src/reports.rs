@@ -16,7 +16,7 @@ pub enum ReportGroup {
     Hour,
     /// Menu items (key: the item id, label: its name).
     Item,
-    /// Modifier options (key: the option id, label: its name).
+    /// Modifier options (key: the option id, label: `item · option`).
     Modifier,
     /// `cash`, `card`, `qris`.
     PaymentMethod,
