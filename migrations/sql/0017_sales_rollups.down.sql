@@ -7,7 +7,7 @@ DROP FUNCTION IF EXISTS app.rollup_order();
 DROP FUNCTION IF EXISTS app.order_item_mix(jsonb);
 DROP FUNCTION IF EXISTS app.outlet_local_time(uuid, uuid, timestamptz);
 REVOKE SELECT ON orders, outlets FROM pos_xt;
-DROP TABLE IF EXISTS rollup_compaction;
+DROP TABLE IF EXISTS app.rollup_compaction;
 DROP TABLE IF EXISTS payment_rollup;
 DROP TABLE IF EXISTS item_rollup;
 DROP TABLE IF EXISTS sales_rollup;

@@ -203,12 +203,13 @@ CREATE TRIGGER payments_rollup AFTER INSERT OR UPDATE ON payments
 CREATE INDEX sales_rollup_by_id ON sales_rollup (id);
 CREATE INDEX item_rollup_by_id ON item_rollup (id);
 CREATE INDEX payment_rollup_by_id ON payment_rollup (id);
-CREATE TABLE rollup_compaction (
+-- (Not tenant data: in schema `app`, out of the server's reach.)
+CREATE TABLE app.rollup_compaction (
   rollup   text PRIMARY KEY,
   last_id  bigint NOT NULL DEFAULT 0
 );
-INSERT INTO rollup_compaction (rollup) VALUES ('sales_rollup'), ('item_rollup'), ('payment_rollup');
-GRANT SELECT, UPDATE ON rollup_compaction TO pos_xt;
+INSERT INTO app.rollup_compaction (rollup) VALUES ('sales_rollup'), ('item_rollup'), ('payment_rollup');
+GRANT SELECT, UPDATE ON app.rollup_compaction TO pos_xt;
 
 -- Folds into one row the delta rows of every key written to since the last
 -- run (all tenants: a job's work); returns how many rows it folded. A row
@@ -219,7 +220,7 @@ CREATE FUNCTION app.compact_sales_rollups() RETURNS bigint
   AS $$
   DECLARE folded bigint := 0; n bigint; since bigint; upto bigint;
   BEGIN
-    SELECT last_id INTO since FROM rollup_compaction WHERE rollup = 'sales_rollup' FOR UPDATE;
+    SELECT last_id INTO since FROM app.rollup_compaction WHERE rollup = 'sales_rollup' FOR UPDATE;
     SELECT coalesce(max(id), since) INTO upto FROM sales_rollup WHERE id > since;
     WITH keys AS (
       SELECT DISTINCT tenant_id, outlet_id, local_hour, channel FROM sales_rollup WHERE id > since AND id <= upto
@@ -239,10 +240,10 @@ CREATE FUNCTION app.compact_sales_rollups() RETURNS bigint
       RETURNING id
     )
     SELECT (SELECT count(*) FROM gone), (SELECT coalesce(max(id), upto) FROM ins) INTO n, upto;
-    UPDATE rollup_compaction SET last_id = upto WHERE rollup = 'sales_rollup';
+    UPDATE app.rollup_compaction SET last_id = upto WHERE rollup = 'sales_rollup';
     folded := folded + n;
 
-    SELECT last_id INTO since FROM rollup_compaction WHERE rollup = 'item_rollup' FOR UPDATE;
+    SELECT last_id INTO since FROM app.rollup_compaction WHERE rollup = 'item_rollup' FOR UPDATE;
     SELECT coalesce(max(id), since) INTO upto FROM item_rollup WHERE id > since;
     WITH keys AS (
       SELECT DISTINCT tenant_id, outlet_id, local_date, kind, ref_id FROM item_rollup WHERE id > since AND id <= upto
@@ -261,10 +262,10 @@ CREATE FUNCTION app.compact_sales_rollups() RETURNS bigint
       RETURNING id
     )
     SELECT (SELECT count(*) FROM gone), (SELECT coalesce(max(id), upto) FROM ins) INTO n, upto;
-    UPDATE rollup_compaction SET last_id = upto WHERE rollup = 'item_rollup';
+    UPDATE app.rollup_compaction SET last_id = upto WHERE rollup = 'item_rollup';
     folded := folded + n;
 
-    SELECT last_id INTO since FROM rollup_compaction WHERE rollup = 'payment_rollup' FOR UPDATE;
+    SELECT last_id INTO since FROM app.rollup_compaction WHERE rollup = 'payment_rollup' FOR UPDATE;
     SELECT coalesce(max(id), since) INTO upto FROM payment_rollup WHERE id > since;
     WITH keys AS (
       SELECT DISTINCT tenant_id, outlet_id, local_date, method FROM payment_rollup WHERE id > since AND id <= upto
@@ -281,7 +282,7 @@ CREATE FUNCTION app.compact_sales_rollups() RETURNS bigint
       RETURNING id
     )
     SELECT (SELECT count(*) FROM gone), (SELECT coalesce(max(id), upto) FROM ins) INTO n, upto;
-    UPDATE rollup_compaction SET last_id = upto WHERE rollup = 'payment_rollup';
+    UPDATE app.rollup_compaction SET last_id = upto WHERE rollup = 'payment_rollup';
     folded := folded + n;
     RETURN folded;
   END
