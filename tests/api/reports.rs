@@ -441,6 +441,8 @@ async fn bad_parameters_are_refused_with_codes() {
         ("from=2026-12-01&to=2026-12-01&group_by=week", "group_by", "report_group_invalid"),
         ("from=1%20Dec&to=2026-12-01", "from", "report_date_invalid"),
         ("from=2026-02-30", "from", "report_date_invalid"),
+        ("to=", "to", "report_date_invalid"),
+        ("group_by=", "group_by", "report_group_invalid"),
     ];
     for (query, field, code) in cases {
         let r = app.get(&format!("/api/v1/reports/sales?{query}"), &t.token).await;

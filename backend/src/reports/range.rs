@@ -81,8 +81,9 @@ impl ReportRange {
 }
 
 fn parse_date(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<NaiveDate> {
-    let value = value.map(str::trim).filter(|v| !v.is_empty())?;
-    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+    // Absent means the default; present (even empty) must be a date.
+    let value = value?;
+    match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
         Ok(date) => Some(date),
         Err(_) => {
             errors.add(field, Code::ReportDateInvalid);

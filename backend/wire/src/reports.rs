@@ -64,15 +64,17 @@ pub struct ReportQuery {
     pub outlet_id: Option<Uuid>,
     /// First local date, `YYYY-MM-DD` (default: `to`).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     pub from: Option<String>,
     /// Last local date, `YYYY-MM-DD`, included (default: today, in the outlet's time zone, or
     /// for every outlet in the time zone most of them use).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    #[cfg_attr(feature = "openapi", param(format = Date))]
     pub to: Option<String>,
-    /// Sales only: `day` (default), `hour`, `item`, `modifier`, `payment_method`, `outlet` or `channel`.
+    /// Sales only: `day` (default), `hour`, `item`, `modifier`, `payment_method`, `outlet` or `channel`
+    /// (anything else is 422 `report_group_invalid`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<ReportGroup>))]
     pub group_by: Option<String>,
 }
 
