@@ -106,6 +106,18 @@ impl Brand {
         tx.commit().await.unwrap();
     }
 
+    /// `path` as the owner, asking for CSV.
+    async fn csv(&self, path: &str) -> reqwest::Response {
+        self.app
+            .client
+            .get(self.app.url(path))
+            .bearer_auth(&self.owner)
+            .header("Accept", "text/csv")
+            .send()
+            .await
+            .unwrap()
+    }
+
     async fn report(&self, token: &str, query: &str) -> SalesReport {
         self.app.get(&format!("/api/v1/reports/sales?{query}"), token).await.expect(200).json()
     }
@@ -348,15 +360,7 @@ async fn csv_gives_the_same_rows_as_json() {
     for group in ["day", "hour", "item", "modifier", "payment_method", "outlet", "channel"] {
         let q = format!("from=2026-11-30&to=2026-12-01&group_by={group}");
         let json = s.report(&s.owner, &q).await;
-        let res = s
-            .app
-            .client
-            .get(s.app.url(&format!("/api/v1/reports/sales?{q}")))
-            .bearer_auth(&s.owner)
-            .header("Accept", "text/csv")
-            .send()
-            .await
-            .unwrap();
+        let res = s.csv(&format!("/api/v1/reports/sales?{q}")).await;
         assert_eq!(res.status(), 200);
         assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
         assert!(res.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
@@ -391,15 +395,7 @@ async fn csv_gives_the_same_rows_as_json() {
         assert!(!expected.is_empty(), "group_by={group} has rows");
     }
     for report in ["kitchen", "adjustments"] {
-        let res = s
-            .app
-            .client
-            .get(s.app.url(&format!("/api/v1/reports/{report}?from=2026-11-30&to=2026-12-01")))
-            .bearer_auth(&s.owner)
-            .header("Accept", "text/csv")
-            .send()
-            .await
-            .unwrap();
+        let res = s.csv(&format!("/api/v1/reports/{report}?from=2026-11-30&to=2026-12-01")).await;
         assert_eq!(res.status(), 200);
         assert!(res.text().await.unwrap().lines().count() >= 1);
     }
@@ -588,25 +584,14 @@ async fn the_admin_reports_page_shows_the_api_figures_and_its_csv_equals_the_api
     };
     let (status, html) = page(&owner, &format!("/admin/reports?outlet_id={}&{range}", s.a)).await;
     assert_eq!(status, 200);
-    // Net 143.000 (Rp, Indonesian), the charts, and the manager who approved the discount.
+    // Net 143.000 (Rp, Indonesian), the charts, the item and its option.
     assert!(html.contains("Rp 143.000"), "{html}");
     assert!(html.contains(r#"<svg id="chart-day""#) && html.contains(r#"<svg id="chart-hour""#));
     assert!(html.contains("Nasi Goreng") && html.contains("Telur"));
 
     let (status, admin_csv) = page(&owner, &format!("/admin/reports/csv?report=sales&group_by=item&{range}")).await;
     assert_eq!(status, 200);
-    let api_csv = s
-        .app
-        .client
-        .get(s.app.url(&format!("/api/v1/reports/sales?group_by=item&{range}")))
-        .bearer_auth(&s.owner)
-        .header("Accept", "text/csv")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let api_csv = s.csv(&format!("/api/v1/reports/sales?group_by=item&{range}")).await.text().await.unwrap();
     assert_eq!(admin_csv, api_csv);
     assert_eq!(page(&owner, &format!("/admin/reports/csv?report=sales&group_by=week&{range}")).await.0, 400);
 
