@@ -22,6 +22,10 @@ pub async fn reports(a: HashMap<String, String>) -> anyhow::Result<()> {
     let n_outlets: usize = a.get("outlets").map_or(Ok(10), |v| v.parse())?;
     let runs: usize = a.get("runs").map_or(Ok(20), |v| v.parse())?;
     let (client, token, tenant, _) = bench_brand(&base).await?;
+    let owner_email: String = {
+        let me: Value = client.get(format!("{base}/api/v1/users")).bearer_auth(&token).send().await?.json().await?;
+        me["items"][0]["email"].as_str().context("the owner's email")?.to_string()
+    };
     let mut outlets = Vec::new();
     for i in 0..n_outlets {
         let o = post(
@@ -54,6 +58,16 @@ pub async fn reports(a: HashMap<String, String>) -> anyhow::Result<()> {
     )?;
     println!("seeded {total} orders ({n_outlets} outlets, 2026) in {:.1} s; {rows}", seeded.as_secs_f64());
 
+    // Seeding outlives an access token: sign in again.
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&pos_tests::fixtures::login(&owner_email, "bench-password"))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let token = login["access_token"].as_str().context("access token")?.to_string();
     let outlet = &outlets[0];
     let month = "from=2026-11-01&to=2026-11-30";
     let cases = [
