@@ -20,6 +20,7 @@ pub mod orders;
 pub mod payments;
 pub mod pickup;
 pub mod receipts;
+pub mod reports;
 pub mod shifts;
 pub mod startup;
 pub mod state;

@@ -154,6 +154,7 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(catalog::http::routes)
         .configure(crate::orders::http::routes)
         .configure(crate::kitchen::http::routes)
+        .configure(crate::reports::http::routes)
         .configure(crate::pickup::http::routes)
         .configure(crate::sync::routes)
         .configure(crate::payments::http::routes)

@@ -88,6 +88,11 @@ impl MigratorTrait for Migrator {
                 down: include_str!("../sql/0015_email.down.sql"),
             }),
             Box::new(SqlMigration {
+                name: "m20261203_000017_sales_rollups",
+                up: include_str!("../sql/0017_sales_rollups.up.sql"),
+                down: include_str!("../sql/0017_sales_rollups.down.sql"),
+            }),
+            Box::new(SqlMigration {
                 name: "m20261203_000019_jobs_and_verification",
                 up: include_str!("../sql/0019_jobs_and_verification.up.sql"),
                 down: include_str!("../sql/0019_jobs_and_verification.down.sql"),

@@ -136,6 +136,10 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::GET, "/api/v1/orders?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/shifts?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/shifts?device_id={device}", None),
+        (Method::GET, "/api/v1/reports/sales?outlet_id={outlet}&group_by=item", None),
+        (Method::GET, "/api/v1/reports/summary?outlet_id={outlet}", None),
+        (Method::GET, "/api/v1/reports/kitchen?outlet_id={outlet}", None),
+        (Method::GET, "/api/v1/reports/adjustments?outlet_id={outlet}", None),
     ]
 }
 
@@ -333,6 +337,11 @@ async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[
         "/api/v1/menu-items",
         "/api/v1/orders",
         "/api/v1/shifts",
+        // Reports of the whole brand, today: a stranger's outlets and items never show.
+        "/api/v1/reports/sales?group_by=outlet",
+        "/api/v1/reports/sales?group_by=item",
+        "/api/v1/reports/summary",
+        "/api/v1/reports/adjustments",
     ] {
         let r = app.get(path, token).await;
         if r.status == 403 {

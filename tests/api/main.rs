@@ -21,6 +21,7 @@ mod payments;
 mod prices;
 mod receipts;
 mod refunds;
+mod reports;
 mod sessions;
 mod shifts;
 mod sql_rls;

@@ -152,6 +152,20 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
         "daily_summaries" => format!(
             "INSERT INTO daily_summaries (tenant_id, outlet_id, business_date, recipients) VALUES ('{tenant}', '{id}', '2026-01-01', 0)"
         ),
+        "sales_rollup" => format!(
+            "INSERT INTO sales_rollup (tenant_id, outlet_id, local_hour, channel, orders, gross_minor, discount_minor, \
+                                       refund_minor, tax_minor, service_charge_minor) \
+             VALUES ('{tenant}', '{id}', '2026-12-01 10:00', 'counter', 1, 1, 0, 0, 0, 0)"
+        ),
+        "item_rollup" => format!(
+            "INSERT INTO item_rollup (tenant_id, outlet_id, local_date, kind, ref_id, name, orders, qty, gross_minor, \
+                                      discount_minor) \
+             VALUES ('{tenant}', '{id}', '2026-12-01', 'item', '{id}', 'X', 1, 1, 1, 0)"
+        ),
+        "payment_rollup" => format!(
+            "INSERT INTO payment_rollup (tenant_id, outlet_id, local_date, method, payments, amount_minor, refund_minor) \
+             VALUES ('{tenant}', '{id}', '2026-12-01', 'cash', 1, 1, 0)"
+        ),
         other => panic!("table {other} has no insert in the RLS suite: add one"),
     }
 }

@@ -26,6 +26,8 @@
 //! `menu` loads an outlet's effective menu cold and with `If-None-Match`.
 //! `pull` times a device's full `sync/pull` of a large catalogue.
 
+mod reports;
+
 use std::{collections::HashMap, path::Path, process::Command};
 
 use anyhow::{Context, bail};
@@ -57,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
         Some("admin-page") => admin_page(args()).await,
         Some("stream-check") => stream_check(args()).await,
         Some("qris-paid") => qris_paid(args()).await,
+        Some("reports") => reports::reports(args()).await,
         _ => bail!("usage: pos-bench outlets|menu|pull --base URL [--db-url URL] [--connections N] [--seconds S]"),
     }
 }
@@ -449,6 +452,28 @@ end
     };
     wrk(3)?;
     let http = wrk(secs)?;
+    // `--compare-rollups 1`: the same again with the reports' rollup
+    // triggers off (owner role, POS_OWNER_DATABASE_URL), then on again.
+    let compared = if a.contains_key("compare-rollups") {
+        let owner = std::env::var("POS_OWNER_DATABASE_URL").context("POS_OWNER_DATABASE_URL")?;
+        let triggers = |on: bool| -> anyhow::Result<()> {
+            let verb = if on { "ENABLE" } else { "DISABLE" };
+            let sql = format!(
+                "ALTER TABLE orders {verb} TRIGGER orders_rollup; ALTER TABLE payments {verb} TRIGGER payments_rollup;"
+            );
+            let out = Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &owner, "-c", &sql]).output()?;
+            if !out.status.success() {
+                bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
+            }
+            Ok(())
+        };
+        triggers(false)?;
+        let without = wrk(secs);
+        triggers(true)?;
+        Some((without?, wrk(secs)?))
+    } else {
+        None
+    };
 
     // pgbench: the statements the server runs for one new order (same lock,
     // reads, one statement for counter + order + ticket, then both events),
@@ -478,6 +503,10 @@ end
     println!("POST /api/v1/orders (1 line), {conns} connections, {secs} s each, same machine");
     println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
     print_row("HTTP (wrk)", &http);
+    if let Some((without, again)) = &compared {
+        print_row("HTTP, no rollup triggers", without);
+        print_row("HTTP, rollup triggers again", again);
+    }
     print_row("same SQL (pgbench)", &pg);
     println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / pg.rps);
     Ok(())

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks (figures, not pass/fail): starts private PostgreSQL and Redis,
 # a release build of the server, and runs pos-bench against it.
-#   bash tests/bench/run.sh [outlets|menu|pull|admin-page|orders|fanout|stream-check|qris-paid|all] [pos-bench flags...]
+#   bash tests/bench/run.sh [outlets|menu|pull|admin-page|orders|fanout|stream-check|qris-paid|reports|all] [pos-bench flags...]
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../backend/scripts/lib.sh"
 cd "$POS_ROOT"

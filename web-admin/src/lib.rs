@@ -10,6 +10,7 @@
 mod audit;
 mod availability;
 mod brand;
+mod charts;
 mod csrf;
 mod dashboard;
 mod devices;
@@ -37,6 +38,7 @@ mod qr;
 mod receipt;
 mod refund_form;
 mod render;
+mod reports;
 mod session;
 mod shifts;
 mod staff;
@@ -123,6 +125,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/staff/{id}/delete", web::post().to(staff::delete))
             .route("/audit", web::get().to(audit::list))
             .route("/shifts", web::get().to(shifts::list))
+            .route("/reports", web::get().to(reports::show))
+            .route("/reports/csv", web::get().to(reports::csv))
+            .route("/dashboard/today/{id}", web::get().to(dashboard::today))
             .route("/shifts/{id}", web::get().to(shifts::show))
             .route("/shifts/{id}/print", web::get().to(shifts::print))
             .route("/menu", web::get().to(menu::show))

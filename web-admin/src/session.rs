@@ -60,6 +60,11 @@ impl Ctx {
         self.role == Role::Owner
     }
 
+    /// Owners and managers read reports.
+    pub fn may_read_reports(&self) -> bool {
+        matches!(self.role, Role::Owner | Role::Manager)
+    }
+
     pub fn lang(&self) -> &'static str {
         self.tr.lang()
     }

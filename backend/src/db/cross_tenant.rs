@@ -9,7 +9,8 @@
 //! the id the gateway knows it by, list charges pending too long, and log a
 //! notification as received; for mail, claim the outbox's due mails and
 //! record what became of them, find a mailed link's token, and list the
-//! accounts under an email (a password reset request). Nothing else in the
+//! accounts under an email (a password reset request); for reports, fold
+//! the sales rollups' delta rows. Nothing else in the
 //! server reads a tenant table without a tenant scope.
 //!
 //! Each call runs in a transaction of its own, like all other work: through
@@ -248,6 +249,13 @@ impl<'a> CrossTenant<'a> {
             [older_than.as_secs_f64().into(), limit.into()],
         ))
         .await
+    }
+
+    /// Folds the sales rollups' delta rows written since the last run, in
+    /// every brand (see migration 0017); returns how many rows it folded.
+    pub async fn compact_sales_rollups(&self) -> Result<i64> {
+        let rows = self.rows(stmt("SELECT app.compact_sales_rollups() AS folded", [])).await?;
+        Ok(super::opt_row::<i64>(&rows, "folded")?.unwrap_or(0))
     }
 
     /// At most `limit` QRIS refunds left pending for longer than `older_than`, oldest first.

@@ -43,6 +43,7 @@ pub fn jobs() -> Vec<Box<dyn Job>> {
         Box::new(EndTimed86s),
         Box::new(TrimEventLog),
         Box::new(crate::email::daily_summary::DailySummaries),
+        Box::new(crate::reports::compact::CompactRollups),
     ]
 }
 

@@ -57,6 +57,8 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         crate::tables::http::archive_area, crate::tables::http::list_tables, crate::tables::http::create_table,
         crate::tables::http::get_table, crate::tables::http::update_table, crate::tables::http::archive_table,
         crate::till::http::till_staff, crate::till::http::till_sign_in, crate::till::http::till_sign_out,
+        crate::reports::http::sales, crate::reports::http::summary, crate::reports::http::kitchen,
+        crate::reports::http::adjustments_report,
     ),
     components(schemas(pos_wire::Problem, pos_wire::LiveEvent)),
     modifiers(&BearerAuth, &EventKindsDoc, &Refusals),

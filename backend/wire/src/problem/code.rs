@@ -455,6 +455,15 @@ codes! {
     // ----- The till's shifts (issue 12, engineer "till-shifts") -----
     /// This till has no open shift: open one (with its float) before selling (409).
     ShiftNotOpen = "shift_not_open" [],
+    // ----- Reports (issue 13, engineer "reports") -----
+    /// A date is written `YYYY-MM-DD`.
+    ReportDateInvalid = "report_date_invalid" [],
+    /// `from` must be on or before `to`.
+    ReportRangeReversed = "report_range_reversed" [],
+    /// A report covers at most `max_days` days.
+    ReportRangeTooLong = "report_range_too_long" [max_days],
+    /// `group_by` is one of `day`, `hour`, `item`, `modifier`, `payment_method`, `outlet`, `channel`.
+    ReportGroupInvalid = "report_group_invalid" [],
 
     // ----- The admin's own form checks -----
     /// Not an amount of money.

@@ -562,6 +562,18 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "QRIS hanya dibayar secara online; tidak bisa diantrekan",
             "QRIS is paid online only; it never rides in an offline queue",
         ),
+        C::ReportDateInvalid => w!(en, "tulis tanggal sebagai TTTT-BB-HH", "write the date as YYYY-MM-DD"),
+        C::ReportRangeReversed => {
+            w!(en, "harus sama dengan atau sebelum tanggal akhir", "must be on or before the end date")
+        }
+        C::ReportRangeTooLong => {
+            w!(en, "laporan mencakup paling lama {} hari", "a report covers at most {} days", p("max_days"))
+        }
+        C::ReportGroupInvalid => w!(
+            en,
+            "harus day, hour, item, modifier, payment_method, outlet atau channel",
+            "must be day, hour, item, modifier, payment_method, outlet or channel"
+        ),
         C::ChooseOne => w!(en, "pilih salah satu", "choose one of the options"),
         C::WholeNumber => w!(en, "tulis bilangan bulat, misalnya 1", "enter a whole number, for example 1"),
     }

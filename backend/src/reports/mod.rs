@@ -1,0 +1,30 @@
+//! Reports: sales (by day, hour, item, modifier, payment method, outlet and
+//! channel), the sales summary, kitchen times, and voids, refunds and
+//! discounts with who approved them.
+//!
+//! Sales read the rollups that triggers keep in every order's and payment's
+//! own transaction (migration 0017), so a month of a busy outlet sums a few
+//! hundred rows, not its orders. Owners see the brand, managers the outlets
+//! they work at (the transaction's row-level security scope does it);
+//! cashiers, kitchen staff and devices are refused.
+
+pub mod adjustments;
+pub mod compact;
+pub mod csv;
+pub mod http;
+pub mod kitchen;
+pub mod range;
+pub mod sales;
+pub mod summary;
+
+use pos_wire::Role;
+
+pub use range::ReportRange;
+pub use summary::summary;
+
+use crate::{auth::Actor, error::Result};
+
+/// Reports are for owners and managers.
+pub fn may_read_reports(actor: &Actor) -> Result<()> {
+    actor.require_role(&[Role::Owner, Role::Manager]).map(|_| ())
+}

@@ -1,0 +1,13 @@
+DROP INDEX IF EXISTS tickets_by_created;
+DROP TRIGGER IF EXISTS payments_rollup ON payments;
+DROP TRIGGER IF EXISTS orders_rollup ON orders;
+DROP FUNCTION IF EXISTS app.compact_sales_rollups();
+DROP FUNCTION IF EXISTS app.rollup_payment();
+DROP FUNCTION IF EXISTS app.rollup_order();
+DROP FUNCTION IF EXISTS app.order_item_mix(jsonb);
+DROP FUNCTION IF EXISTS app.outlet_local_time(uuid, uuid, timestamptz);
+REVOKE SELECT ON orders, outlets FROM pos_xt;
+DROP TABLE IF EXISTS app.rollup_compaction;
+DROP TABLE IF EXISTS payment_rollup;
+DROP TABLE IF EXISTS item_rollup;
+DROP TABLE IF EXISTS sales_rollup;
