@@ -3,6 +3,7 @@
 //! owners and managers get one mail with the day's figures. Claiming the
 //! day (`daily_summaries`) and writing the mails happen in one transaction,
 //! so each day's summary goes out once however many servers run the job.
+//! The figures are the reports' ([`crate::reports::summary`]).
 
 use std::time::Duration;
 
@@ -23,71 +24,6 @@ use crate::{
 const DAYS_BACK: i32 = 3;
 /// Outlet days summarised per run.
 const BATCH: i32 = 100;
-
-/// One outlet's business day in figures (minor units of its currency).
-#[derive(Debug, Clone, Default, PartialEq, Eq, FromQueryResult)]
-pub struct DayFigures {
-    pub orders: i64,
-    /// Item sales (with modifiers) before discounts, without tax and service charge.
-    pub gross_minor: i64,
-    pub discount_minor: i64,
-    /// Refunds that succeeded, of the day's orders.
-    pub refund_minor: i64,
-    pub net_minor: i64,
-    pub service_charge_minor: i64,
-    pub tax_minor: i64,
-    pub cancelled: i64,
-}
-
-impl DayFigures {
-    pub fn average_order_minor(&self) -> i64 {
-        if self.orders == 0 { 0 } else { self.net_minor / self.orders }
-    }
-}
-
-/// Money taken by one method on the day.
-#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
-pub struct MethodTotal {
-    pub method: String,
-    pub amount_minor: i64,
-}
-
-/// The day's figures of `outlet_id` (orders of that business date that
-/// were not cancelled).
-pub async fn day_figures(tx: &ScopedTx, outlet_id: Uuid, date: NaiveDate) -> Result<DayFigures> {
-    tx.query_one(
-        "SELECT count(*) FILTER (WHERE o.status <> 'cancelled') AS orders, \
-                coalesce(sum(o.subtotal_minor) FILTER (WHERE o.status <> 'cancelled'), 0)::bigint AS gross_minor, \
-                coalesce(sum(o.discount_minor) FILTER (WHERE o.status <> 'cancelled'), 0)::bigint AS discount_minor, \
-                coalesce(sum(r.refunded) FILTER (WHERE o.status <> 'cancelled'), 0)::bigint AS refund_minor, \
-                coalesce(sum(o.subtotal_minor - o.discount_minor - coalesce(r.refunded, 0)) \
-                         FILTER (WHERE o.status <> 'cancelled'), 0)::bigint AS net_minor, \
-                coalesce(sum(o.service_charge_minor) FILTER (WHERE o.status <> 'cancelled'), 0)::bigint \
-                    AS service_charge_minor, \
-                coalesce(sum(o.tax_minor) FILTER (WHERE o.status <> 'cancelled'), 0)::bigint AS tax_minor, \
-                count(*) FILTER (WHERE o.status = 'cancelled') AS cancelled \
-           FROM orders o \
-           LEFT JOIN LATERAL (SELECT sum(amount_minor) AS refunded FROM refunds \
-                               WHERE order_id = o.id AND status = 'succeeded') r ON true \
-          WHERE o.outlet_id = $1 AND o.business_date = $2",
-        [outlet_id.into(), date.into()],
-    )
-    .await?
-    .ok_or_else(|| Error::internal("no figures"))
-}
-
-/// The money taken on the day's orders, by method (paid payments, not surplus).
-pub async fn day_payment_mix(tx: &ScopedTx, outlet_id: Uuid, date: NaiveDate) -> Result<Vec<MethodTotal>> {
-    tx.query_all(
-        "SELECT p.method, sum(p.amount_minor)::bigint AS amount_minor \
-           FROM payments p JOIN orders o ON o.id = p.order_id \
-          WHERE o.outlet_id = $1 AND o.business_date = $2 AND o.status <> 'cancelled' \
-            AND p.status = 'paid' AND NOT p.surplus \
-          GROUP BY p.method ORDER BY p.method",
-        [outlet_id.into(), date.into()],
-    )
-    .await
-}
 
 #[derive(FromQueryResult)]
 struct OutletInfo {
@@ -154,8 +90,8 @@ pub async fn queue_day(tx: &ScopedTx, outlet_id: Uuid, date: NaiveDate) -> Resul
         )
         .await?
         .ok_or(Error::NotFound)?;
-    let figures = day_figures(tx, outlet_id, date).await?;
-    let mix = day_payment_mix(tx, outlet_id, date).await?;
+    // The figures the reports show for that day (one source of truth).
+    let summary = crate::reports::summary(tx, outlet_id, date).await?;
     for r in &recipients {
         let summary = templates::SummaryMail {
             locale: r.locale,
@@ -164,8 +100,7 @@ pub async fn queue_day(tx: &ScopedTx, outlet_id: Uuid, date: NaiveDate) -> Resul
             name: &r.name,
             date,
             currency: &outlet.currency,
-            figures: &figures,
-            mix: &mix,
+            summary: &summary,
         };
         let (subject, text, html) = summary.render()?;
         enqueue(tx, &Mail { kind: MailKind::DailySummary, to: r.email.clone(), subject, text, html }).await?;

@@ -147,8 +147,7 @@ pub struct SummaryMail<'a> {
     pub name: &'a str,
     pub date: chrono::NaiveDate,
     pub currency: &'a str,
-    pub figures: &'a crate::email::daily_summary::DayFigures,
-    pub mix: &'a [crate::email::daily_summary::MethodTotal],
+    pub summary: &'a pos_wire::SalesSummary,
 }
 
 /// What a rows mail says; rendered to (text, HTML).
@@ -243,7 +242,7 @@ impl SummaryMail<'_> {
             pick("Berikut penjualan hari kemarin di", "Here is how the day went at"),
             self.outlet
         );
-        let f = self.figures;
+        let f = &self.summary.totals;
         let rows = vec![
             Row { label: pick("Pesanan", "Orders"), value: f.orders.to_string() },
             Row { label: pick("Penjualan kotor", "Gross sales"), value: money(f.gross_minor) },
@@ -252,20 +251,21 @@ impl SummaryMail<'_> {
             Row { label: pick("Penjualan bersih", "Net sales"), value: money(f.net_minor) },
             Row { label: pick("Biaya layanan", "Service charge"), value: money(f.service_charge_minor) },
             Row { label: pick("Pajak", "Tax"), value: money(f.tax_minor) },
-            Row { label: pick("Rata-rata per pesanan", "Average order"), value: money(f.average_order_minor()) },
-            Row { label: pick("Dibatalkan", "Cancelled"), value: f.cancelled.to_string() },
+            Row { label: pick("Rata-rata per pesanan", "Average order"), value: money(f.average_order_minor) },
         ];
+        // Money taken by each method (tax included).
         let mix: Vec<Row> = self
-            .mix
+            .summary
+            .payment_mix
             .iter()
             .map(|m| Row {
-                label: match m.method.as_str() {
+                label: match m.key.as_str() {
                     "cash" => pick("Tunai", "Cash"),
                     "card" => pick("Kartu", "Card"),
                     "qris" => "QRIS",
                     _ => pick("Lainnya", "Other"),
                 },
-                value: money(m.amount_minor),
+                value: money(m.gross_minor),
             })
             .collect();
         let footer = pick(
@@ -308,29 +308,48 @@ mod tests {
 
     #[test]
     fn the_summary_reads_in_the_recipients_language_with_the_outlets_money() {
-        use crate::email::daily_summary::{DayFigures, MethodTotal};
-        let figures = DayFigures {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let totals = pos_wire::SalesTotals {
             orders: 2,
             gross_minor: 125_874,
             refund_minor: 10_000,
             net_minor: 115_874,
+            average_order_minor: 62_937,
             ..Default::default()
         };
-        let mix = [MethodTotal { method: "cash".into(), amount_minor: 83_916 }];
+        let cash = pos_wire::SalesRow {
+            key: "cash".into(),
+            label: None,
+            orders: 1,
+            qty: None,
+            gross_minor: 83_916,
+            discount_minor: 0,
+            refund_minor: 0,
+            net_minor: 83_916,
+            tax_minor: 0,
+            service_charge_minor: 0,
+        };
+        let summary = pos_wire::SalesSummary {
+            outlet_id: None,
+            from: date,
+            to: date,
+            totals,
+            payment_mix: vec![cash],
+            top_items: vec![],
+        };
         let mail = SummaryMail {
             locale: Locale::Id,
             brand: "Kopi <Nusantara>",
             outlet: "Sabang",
             name: "Ani",
-            date: chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap(),
+            date,
             currency: "IDR",
-            figures: &figures,
-            mix: &mix,
+            summary: &summary,
         };
         let (subject, text, html) = mail.render().unwrap();
         assert_eq!(subject, "Ringkasan penjualan Kopi <Nusantara> · Sabang · 02-12-2026");
         assert!(text.contains("Penjualan bersih: Rp 115.874"), "{text}");
-        assert!(text.contains("Rata-rata per pesanan: Rp 57.937"), "{text}");
+        assert!(text.contains("Rata-rata per pesanan: Rp 62.937"), "{text}");
         assert!(text.contains("Tunai: Rp 83.916"), "{text}");
         assert!(!html.contains("<Nusantara>"), "escaped in HTML: {html}");
         let (_, text, _) = SummaryMail { locale: Locale::En, ..mail }.render().unwrap();
