@@ -433,7 +433,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
   local body = '{{"client_order_id":"' .. uuid() .. '","outlet_id":"{outlet}","channel":"counter",' ..
-    '"created_at_client":"2026-11-22T10:00:00Z","items":[{{"menu_item_id":"{item}","qty":2}}]}}'
+    '"created_at_client":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ") .. '","items":[{{"menu_item_id":"{item}","qty":2}}]}}'
   return wrk.format(nil, nil, nil, body)
 end
 "#
