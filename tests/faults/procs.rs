@@ -73,6 +73,11 @@ impl Server {
         Server::start_with(move |port| {
             let mut cmd = Command::new(pos_server_binary());
             cmd.arg("serve").env("POS_BIND", format!("127.0.0.1:{port}")).env("POS_LOG", "info");
+            // These servers may share the API tests' database, which runs at
+            // the same time: their mail worker and payment reconciliation
+            // would take those tests' mails and charges. A test that wants
+            // either sets it in `env`.
+            cmd.env_remove("POS_SMTP_URL").env("POS_PAYMENT_RECONCILE_MS", "86400000");
             cmd.envs(env.iter().map(|(k, v)| (k, v)));
             cmd
         })
