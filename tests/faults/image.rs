@@ -169,6 +169,10 @@ async fn the_image_runs_as_its_unprivileged_user_and_keeps_uploads_on_its_volume
             env.push((k.into(), v));
         }
     }
+    // The API tests share that database at the same time: no scheduled jobs
+    // here (their first tick is one interval after start), so none of them
+    // claims those tests' daily summaries or charges.
+    env.push(("POS_PAYMENT_RECONCILE_MS".into(), "86400000".into()));
     let command = {
         let (bin, workdir) = (bin.clone(), rebased(&root, &image.workdir));
         move |args: &[&str], env: &[(String, String)], port: u16| {
