@@ -76,6 +76,7 @@ pub fn item(category: Uuid, name: &str, price_minor: i64) -> CreateMenuItem {
     CreateMenuItem {
         category_id: category,
         name: name.into(),
+        code: None,
         description: String::new(),
         price_minor,
         image_url: None,

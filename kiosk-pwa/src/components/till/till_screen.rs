@@ -599,7 +599,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                         on:input=move |ev| query.set(event_target_value(&ev))
                         on:keydown=move |ev: ev::KeyboardEvent| {
                             if ev.key() == "Enter" {
-                                let first = index.with(|i| i.find(&query.get_untracked(), 1).first().copied());
+                                // An exact code adds its item; else the first result.
+                                let q = query.get_untracked();
+                                let first = index.with(|i| i.exact_code(&q).or_else(|| i.find(&q, 1).first().copied()));
                                 if let Some((c, i)) = first {
                                     pick.run(menu.with(|m| m.categories[c].items[i].id));
                                     query.set(String::new());
