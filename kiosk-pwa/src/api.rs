@@ -411,6 +411,16 @@ pub async fn check_rounds(device: &PairedDevice, order_id: Uuid) -> Result<Vec<p
     read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
 }
 
+/// Sets how many guests sit at check `order_id`.
+pub async fn set_guests(
+    device: &PairedDevice,
+    order_id: Uuid,
+    guests: &pos_wire::SetGuests,
+) -> Result<Order, ApiError> {
+    let url = format!("/api/v1/orders/{order_id}/guests");
+    read_json(send(authed(Request::put(&url), device, REQUEST_TIMEOUT_MS).json(guests)).await?).await
+}
+
 pub async fn move_check(device: &PairedDevice, order_id: Uuid, to: &pos_wire::MoveCheck) -> Result<Order, ApiError> {
     check_call(device, order_id, "move", to).await
 }

@@ -144,11 +144,9 @@ impl SearchIndex {
             .iter()
             .enumerate()
             .flat_map(|(c, category)| {
-                category
-                    .items
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, item)| (item.name.to_lowercase(), item.code.as_ref().map(|k| k.to_lowercase()), c, i))
+                category.items.iter().enumerate().map(move |(i, item)| {
+                    (item.name.to_lowercase(), item.code.as_ref().map(|k| k.to_lowercase()), c, i)
+                })
             })
             .collect();
         let by_code = entries.iter().filter_map(|(_, code, c, i)| Some((code.clone()?, (*c, *i)))).collect();
@@ -286,7 +284,10 @@ mod tests {
         assert_eq!(names(" KS.01 "), ["Kopi Susu"]);
         assert_eq!(names("ks"), ["Kopi Susu"], "a code prefix");
         assert_eq!(names("NG"), ["Nasi Goreng"]);
-        assert_eq!(index.exact_code("ks.01").map(|(c, i)| menu.categories[c].items[i].name.as_str()), Some("Kopi Susu"));
+        assert_eq!(
+            index.exact_code("ks.01").map(|(c, i)| menu.categories[c].items[i].name.as_str()),
+            Some("Kopi Susu")
+        );
         assert_eq!(index.exact_code("ks.0"), None);
         // Several words search names only.
         assert!(names("t-1 x").is_empty());

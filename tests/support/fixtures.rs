@@ -190,6 +190,7 @@ pub fn order_at(outlet: Uuid, channel: Channel, lines: Vec<OrderLineRequest>, at
         customer_name: None,
         table: None,
         table_id: None,
+        guest_count: None,
         created_at_client: at,
         items: lines,
         number: None,

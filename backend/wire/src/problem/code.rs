@@ -211,6 +211,8 @@ codes! {
     EmailTaken = "email_taken" [],
     /// Another category of the brand has this name.
     CategoryNameTaken = "category_name_taken" [],
+    /// Only a table's check has a number of guests.
+    GuestCountTablesOnly = "guest_count_tables_only" [],
     /// Another item of the brand has this code (whatever its case).
     CodeTaken = "code_taken" [],
     /// An item code is 1 to 32 letters, digits, `-`, `_` or `.`.

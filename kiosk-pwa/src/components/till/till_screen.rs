@@ -786,7 +786,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                             notes.set(HashMap::new());
                             error.set(None);
                             round_id.set(Uuid::now_v7());
-                            seat.set(Some(Seat::NewCheck { table_id: t.table.id, label: t.table.label.clone() }));
+                            seat.set(Some(Seat::NewCheck { table_id: t.table.id, label: t.table.label.clone(), guests: 1 }));
                             mode.set(Mode::Sell);
                         }
                     })
