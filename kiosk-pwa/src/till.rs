@@ -243,18 +243,26 @@ mod tests {
         }
     }
 
-    #[test]
-    fn search_finds_every_word_prefixes_first() {
-        let items = ["Es Teh Manis", "Teh Tarik", "Kopi Susu", "Nasi Goreng Teh"].map(entry).to_vec();
+    /// A menu of `items` in one category, and its search index.
+    fn searched(items: Vec<MenuEntry>) -> (Menu, SearchIndex) {
         let menu = Menu {
             outlet: None,
             currency: "IDR".into(),
             categories: vec![MenuCategory { id: Uuid::new_v4(), name: "Semua".into(), items }],
         };
         let index = SearchIndex::new(&menu);
-        let names = |q: &str| -> Vec<String> {
-            index.find(q, 10).into_iter().map(|(c, i)| menu.categories[c].items[i].name.clone()).collect()
-        };
+        (menu, index)
+    }
+
+    /// The names `q` finds, in order.
+    fn found(menu: &Menu, index: &SearchIndex, q: &str) -> Vec<String> {
+        index.find(q, 10).into_iter().map(|(c, i)| menu.categories[c].items[i].name.clone()).collect()
+    }
+
+    #[test]
+    fn search_finds_every_word_prefixes_first() {
+        let (menu, index) = searched(["Es Teh Manis", "Teh Tarik", "Kopi Susu", "Nasi Goreng Teh"].map(entry).to_vec());
+        let names = |q: &str| found(&menu, &index, q);
         assert_eq!(names("teh"), ["Teh Tarik", "Es Teh Manis", "Nasi Goreng Teh"]);
         assert_eq!(names("TEH man"), ["Es Teh Manis"]);
         assert!(names("  ").is_empty() && names("rendang").is_empty());
@@ -270,15 +278,8 @@ mod tests {
             entry("T-1 Special"),
             coded("Nasi Goreng", "ng"),
         ];
-        let menu = Menu {
-            outlet: None,
-            currency: "IDR".into(),
-            categories: vec![MenuCategory { id: Uuid::new_v4(), name: "Semua".into(), items }],
-        };
-        let index = SearchIndex::new(&menu);
-        let names = |q: &str| -> Vec<String> {
-            index.find(q, 10).into_iter().map(|(c, i)| menu.categories[c].items[i].name.clone()).collect()
-        };
+        let (menu, index) = searched(items);
+        let names = |q: &str| found(&menu, &index, q);
         // Exactly T-1 (any case) first; then the name starting with it; then code T-10.
         assert_eq!(names("t-1"), ["Es Teh Manis", "T-1 Special", "Teh Tarik"]);
         assert_eq!(names(" KS.01 "), ["Kopi Susu"]);
