@@ -493,9 +493,9 @@ async fn a_check_seats_its_guests_checked_shown_and_changed_later() {
     assert_eq!(code(&r.expect(409)), "not_a_check");
 
     // Without a count (an older till) a check seats none, and one can be set.
-    let unsized: Order = app.post("/api/v1/orders", Some(&f.cashier), seat_with(1, None)).await.expect(201).json();
-    assert_eq!(unsized.guest_count, None);
-    let r = app.put(&format!("/api/v1/orders/{}/guests", unsized.id), &f.cashier, json!({"guest_count": 2})).await;
+    let uncounted: Order = app.post("/api/v1/orders", Some(&f.cashier), seat_with(1, None)).await.expect(201).json();
+    assert_eq!(uncounted.guest_count, None);
+    let r = app.put(&format!("/api/v1/orders/{}/guests", uncounted.id), &f.cashier, json!({"guest_count": 2})).await;
     assert_eq!(r.expect(200).json::<Order>().guest_count, Some(2));
 
     // Another brand cannot touch it.
