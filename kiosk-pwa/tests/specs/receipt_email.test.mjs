@@ -69,9 +69,9 @@ async function sendReceipt(page, to, state) {
 }
 
 test("at the till: the receipt of a cash sale is mailed with its number; typos, offline and the limit are explained", async () => {
+  await cashier(brand.owner, brand.outlet.id, "Rina Kasir", "582046");
   const till = await pairTill(server.base, brand.owner, brand.outlet.id, "till-receipts");
   try {
-    await cashier(brand.owner, brand.outlet.id, "Rina Kasir", "582046");
     const page = till.page;
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
     await signIn(page, "Rina Kasir", "582046");
