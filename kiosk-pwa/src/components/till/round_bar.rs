@@ -171,7 +171,7 @@ fn GuestsPicker(seat: RwSignal<Option<Seat>>) -> impl IntoView {
             view! {
                 <div class="guests-picker">
                     <label for="guest-count">{tt(TableText::Guests)}</label>
-                    <button type="button" class="qty-btn guests-less" disabled=n <= 1 on:click=move |_| set(n - 1)>"−"</button>
+                    <button type="button" class="qty-btn guests-less" disabled={n <= 1} on:click=move |_| set(n - 1)>"−"</button>
                     <input
                         id="guest-count"
                         class="guest-count"
@@ -185,7 +185,7 @@ fn GuestsPicker(seat: RwSignal<Option<Seat>>) -> impl IntoView {
                             set(tables::parse_guests(&event_target_value(&ev), tables::MAX_GUESTS_PICKED).unwrap_or(n));
                         }
                     />
-                    <button type="button" class="qty-btn guests-more" disabled=n >= tables::MAX_GUESTS_PICKED on:click=move |_| set(n + 1)>"+"</button>
+                    <button type="button" class="qty-btn guests-more" disabled={n >= tables::MAX_GUESTS_PICKED} on:click=move |_| set(n + 1)>"+"</button>
                 </div>
             }
         })
