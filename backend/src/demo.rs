@@ -298,6 +298,7 @@ async fn seed_menu(tx: &ScopedTx, owner: &Actor) -> Result<(), crate::Error> {
             let req = CreateMenuItem {
                 category_id: category.id,
                 name: (*dish).into(),
+                code: None,
                 description: (*description).into(),
                 price_minor: *rupiah,
                 image_url: None,

@@ -234,6 +234,15 @@ pub async fn receipt_html(device: &PairedDevice, order_id: Uuid) -> Result<Strin
     }
 }
 
+/// Asks the server to mail the receipt of fully paid `order_id` to
+/// `email` in `lang` (`id` or `en`); 202 with an empty body when it will.
+pub async fn email_receipt(device: &PairedDevice, order_id: Uuid, email: &str, lang: &str) -> Result<(), ApiError> {
+    let url = format!("/api/v1/orders/{order_id}/receipt/email");
+    let body = pos_wire::SendReceipt { email: email.trim().to_owned(), lang: Some(lang.to_owned()) };
+    let response = send(authed(Request::post(&url), device, REQUEST_TIMEOUT_MS).json(&body)).await?;
+    if response.ok() { Ok(()) } else { read_json::<()>(response).await }
+}
+
 pub async fn order(device: &PairedDevice, id: Uuid) -> Result<Order, ApiError> {
     let url = format!("/api/v1/orders/{id}");
     read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
@@ -400,6 +409,16 @@ pub async fn add_round(device: &PairedDevice, order_id: Uuid, round: &pos_wire::
 pub async fn check_rounds(device: &PairedDevice, order_id: Uuid) -> Result<Vec<pos_wire::CheckRound>, ApiError> {
     let url = format!("/api/v1/orders/{order_id}/rounds");
     read_json(send(authed(Request::get(&url), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
+/// Sets how many guests sit at check `order_id`.
+pub async fn set_guests(
+    device: &PairedDevice,
+    order_id: Uuid,
+    guests: &pos_wire::SetGuests,
+) -> Result<Order, ApiError> {
+    let url = format!("/api/v1/orders/{order_id}/guests");
+    read_json(send(authed(Request::put(&url), device, REQUEST_TIMEOUT_MS).json(guests)).await?).await
 }
 
 pub async fn move_check(device: &PairedDevice, order_id: Uuid, to: &pos_wire::MoveCheck) -> Result<Order, ApiError> {

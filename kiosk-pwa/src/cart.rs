@@ -221,6 +221,7 @@ impl Checkout<'_> {
             customer_name,
             table,
             table_id: None,
+            guest_count: None,
             created_at_client,
             items: self.lines.iter().map(CartLine::request).collect(),
             number,

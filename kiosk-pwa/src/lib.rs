@@ -41,6 +41,8 @@ mod pwa;
 mod qr;
 mod queue;
 mod receipt;
+// "Email me the receipt" at the till and the kiosk.
+mod receipt_email;
 mod refusal;
 mod replay;
 mod shift;

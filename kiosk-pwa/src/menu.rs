@@ -56,6 +56,8 @@ pub struct OutletInfo {
 pub struct MenuEntry {
     pub id: Uuid,
     pub name: String,
+    /// The item's code (SKU/PLU) the till searches by.
+    pub code: Option<String>,
     pub description: String,
     pub price_minor: i64,
     pub image_url: Option<String>,
@@ -189,6 +191,7 @@ impl Catalogue {
         Some(MenuEntry {
             id: item.id,
             name: item.name.clone(),
+            code: item.code.clone(),
             description: item.description.clone(),
             price_minor: setting.and_then(|o| o.price_minor).unwrap_or(item.price_minor),
             image_url: item.image_url.clone(),

@@ -291,6 +291,7 @@ mod tests {
             customer_name: Some("Siti".into()),
             table: None,
             table_id: None,
+            guest_count: None,
             items: vec![],
             subtotal_minor: total,
             discount_minor: 0,

@@ -25,8 +25,8 @@ pub const NOTE_MAX_CHARS: usize = 140;
 /// Where the cart goes when the cashier sends it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Seat {
-    /// A free table: sending opens its check (the first round).
-    NewCheck { table_id: Uuid, label: String },
+    /// A free table: sending opens its check (the first round) for `guests`.
+    NewCheck { table_id: Uuid, label: String, guests: i32 },
     /// An open check: sending adds a round.
     Round { order_id: Uuid, label: String },
 }
@@ -37,6 +37,16 @@ impl Seat {
             Seat::NewCheck { label, .. } | Seat::Round { label, .. } => label,
         }
     }
+}
+
+/// The guests the till's picker offers for a new check.
+pub const MAX_GUESTS_PICKED: i32 = 99;
+/// The most guests the server seats at one check (typed on the check).
+pub const MAX_GUESTS: i32 = 999;
+
+/// A number of guests as typed: within 1 and `max`, else none.
+pub fn parse_guests(raw: &str, max: i32) -> Option<i32> {
+    raw.trim().parse::<i32>().ok().filter(|n| (1..=max).contains(n))
 }
 
 /// A note as sent: trimmed, at most the server's length, none when blank.
@@ -65,6 +75,7 @@ pub fn new_check(
     table_id: Uuid,
     items: Vec<OrderLineRequest>,
     priced_from: Option<String>,
+    guest_count: Option<i32>,
     now_ms: f64,
 ) -> CreateOrder {
     CreateOrder {
@@ -74,6 +85,7 @@ pub fn new_check(
         customer_name: None,
         table: None,
         table_id: Some(table_id),
+        guest_count,
         created_at_client: clock::utc_of(now_ms),
         items,
         number: None,
@@ -98,6 +110,9 @@ pub struct QueuedRound {
     /// The menu the lines were priced from (for a check opened offline).
     #[serde(default)]
     pub priced_from: Option<String>,
+    /// The guests of a check opened offline.
+    #[serde(default)]
+    pub guests: Option<i32>,
 }
 
 /// The rounds waiting to be sent, oldest first.
@@ -180,6 +195,7 @@ pub async fn send_queued(till: &PairedDevice) -> Flushed {
                     table_id,
                     first.round.lines.clone(),
                     first.priced_from.clone(),
+                    first.guests,
                     first.queued_at_ms,
                 );
                 body.client_order_id = first.order_id;

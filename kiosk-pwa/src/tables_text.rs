@@ -37,6 +37,8 @@ pub enum TableText {
     Tax,
     Paid,
     RoundRefused,
+    Guests,
+    SaveGuests,
 }
 
 pub fn text(locale: Locale, key: TableText) -> &'static str {
@@ -72,6 +74,8 @@ pub fn text(locale: Locale, key: TableText) -> &'static str {
             Tax => "Pajak",
             Paid => "Dibayar",
             RoundRefused => "Pesanan ditolak server",
+            Guests => "Jumlah tamu",
+            SaveGuests => "Simpan",
         },
         Locale::En => match key {
             Tables => "Tables",
@@ -103,6 +107,8 @@ pub fn text(locale: Locale, key: TableText) -> &'static str {
             Tax => "Tax",
             Paid => "Paid",
             RoundRefused => "Round refused by the server",
+            Guests => "Guests",
+            SaveGuests => "Save",
         },
     }
 }
@@ -111,6 +117,14 @@ pub fn text(locale: Locale, key: TableText) -> &'static str {
 pub fn tt(key: TableText) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let locale = use_locale();
     move || text(locale.get(), key)
+}
+
+/// "Guests: 1 to 999".
+pub fn guests_range(locale: Locale, max: i32) -> String {
+    match locale {
+        Locale::Id => format!("Jumlah tamu 1 sampai {max}."),
+        Locale::En => format!("Guests: 1 to {max}."),
+    }
 }
 
 /// "Round 2" (the lines a check opened with are round 1).

@@ -1,7 +1,9 @@
 //! The till's plain logic: the cashier signed in (kept across reloads, so
 //! a till that restarts offline keeps selling), the sale's tenders (quick
 //! cash amounts, what is left to pay, the change due with the outlet's cash
-//! rounding) and finding items by name in the device's own menu.
+//! rounding) and finding items by name or code in the device's own menu.
+
+use std::collections::HashMap;
 
 use gloo_storage::{LocalStorage, Storage};
 use pos_wire::{
@@ -125,42 +127,58 @@ pub fn change_due(total: i64, step: i64, tenders: &[CreatePayment]) -> i64 {
     change.max(0)
 }
 
-/// The menu's items by name, lower-cased once, so that each keystroke is
-/// one pass of substring matches.
+/// The menu's items by name and code, lower-cased once, so that each
+/// keystroke is one pass of substring matches (and one lookup of a code).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct SearchIndex {
-    /// (lower-case name, category index, item index)
-    names: Vec<(String, usize, usize)>,
+    /// (lower-case name, lower-case code, category index, item index)
+    entries: Vec<(String, Option<String>, usize, usize)>,
+    /// Lower-case code -> (category index, item index).
+    by_code: HashMap<String, (usize, usize)>,
 }
 
 impl SearchIndex {
     pub fn new(menu: &Menu) -> SearchIndex {
-        let names = menu
+        let entries: Vec<_> = menu
             .categories
             .iter()
             .enumerate()
             .flat_map(|(c, category)| {
-                category.items.iter().enumerate().map(move |(i, item)| (item.name.to_lowercase(), c, i))
+                category.items.iter().enumerate().map(move |(i, item)| {
+                    (item.name.to_lowercase(), item.code.as_ref().map(|k| k.to_lowercase()), c, i)
+                })
             })
             .collect();
-        SearchIndex { names }
+        let by_code = entries.iter().filter_map(|(_, code, c, i)| Some((code.clone()?, (*c, *i)))).collect();
+        SearchIndex { entries, by_code }
     }
 
-    /// At most `limit` items whose name contains every word of `query`
-    /// (names starting with the query first), as (category, item) indexes.
+    /// The item whose code is `query` exactly (whatever its case).
+    pub fn exact_code(&self, query: &str) -> Option<(usize, usize)> {
+        self.by_code.get(&query.trim().to_lowercase()).copied()
+    }
+
+    /// At most `limit` items for `query`, as (category, item) indexes: the
+    /// item with exactly that code first, then names starting with the
+    /// query, then names containing every word of it or codes starting
+    /// with it.
     pub fn find(&self, query: &str, limit: usize) -> Vec<(usize, usize)> {
         let query = query.trim().to_lowercase();
         let words: Vec<&str> = query.split_whitespace().collect();
-        if words.is_empty() {
+        if words.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let mut starts = Vec::new();
+        let exact = self.by_code.get(&query).copied();
+        let one_word = words.len() == 1;
+        let mut starts: Vec<(usize, usize)> = exact.into_iter().collect();
         let mut contains = Vec::new();
-        for (name, c, i) in &self.names {
-            if !words.iter().all(|w| name.contains(w)) {
+        for (name, code, c, i) in &self.entries {
+            let named = words.iter().all(|w| name.contains(w));
+            let coded = one_word && code.as_ref().is_some_and(|k| k.starts_with(&query));
+            if !(named || coded) || exact == Some((*c, *i)) {
                 continue;
             }
-            if name.starts_with(&query) {
+            if named && name.starts_with(&query) {
                 starts.push((*c, *i));
             } else if contains.len() < limit {
                 contains.push((*c, *i));
@@ -217,6 +235,7 @@ mod tests {
         MenuEntry {
             id: Uuid::new_v4(),
             name: name.into(),
+            code: None,
             description: String::new(),
             price_minor: 1,
             image_url: None,
@@ -224,20 +243,55 @@ mod tests {
         }
     }
 
-    #[test]
-    fn search_finds_every_word_prefixes_first() {
-        let items = ["Es Teh Manis", "Teh Tarik", "Kopi Susu", "Nasi Goreng Teh"].map(entry).to_vec();
+    /// A menu of `items` in one category, and its search index.
+    fn searched(items: Vec<MenuEntry>) -> (Menu, SearchIndex) {
         let menu = Menu {
             outlet: None,
             currency: "IDR".into(),
             categories: vec![MenuCategory { id: Uuid::new_v4(), name: "Semua".into(), items }],
         };
         let index = SearchIndex::new(&menu);
-        let names = |q: &str| -> Vec<String> {
-            index.find(q, 10).into_iter().map(|(c, i)| menu.categories[c].items[i].name.clone()).collect()
-        };
+        (menu, index)
+    }
+
+    /// The names `q` finds, in order.
+    fn found(menu: &Menu, index: &SearchIndex, q: &str) -> Vec<String> {
+        index.find(q, 10).into_iter().map(|(c, i)| menu.categories[c].items[i].name.clone()).collect()
+    }
+
+    #[test]
+    fn search_finds_every_word_prefixes_first() {
+        let (menu, index) = searched(["Es Teh Manis", "Teh Tarik", "Kopi Susu", "Nasi Goreng Teh"].map(entry).to_vec());
+        let names = |q: &str| found(&menu, &index, q);
         assert_eq!(names("teh"), ["Teh Tarik", "Es Teh Manis", "Nasi Goreng Teh"]);
         assert_eq!(names("TEH man"), ["Es Teh Manis"]);
         assert!(names("  ").is_empty() && names("rendang").is_empty());
+    }
+
+    #[test]
+    fn an_exact_code_comes_first_and_code_prefixes_match() {
+        let coded = |name: &str, code: &str| MenuEntry { code: Some(code.into()), ..entry(name) };
+        let items = vec![
+            coded("Teh Tarik", "T-10"),
+            coded("Es Teh Manis", "T-1"),
+            coded("Kopi Susu", "KS.01"),
+            entry("T-1 Special"),
+            coded("Nasi Goreng", "ng"),
+        ];
+        let (menu, index) = searched(items);
+        let names = |q: &str| found(&menu, &index, q);
+        // Exactly T-1 (any case) first; then the name starting with it; then code T-10.
+        assert_eq!(names("t-1"), ["Es Teh Manis", "T-1 Special", "Teh Tarik"]);
+        assert_eq!(names(" KS.01 "), ["Kopi Susu"]);
+        assert_eq!(names("ks"), ["Kopi Susu"], "a code prefix");
+        assert_eq!(names("NG"), ["Nasi Goreng"]);
+        assert_eq!(
+            index.exact_code("ks.01").map(|(c, i)| menu.categories[c].items[i].name.as_str()),
+            Some("Kopi Susu")
+        );
+        assert_eq!(index.exact_code("ks.0"), None);
+        // Several words search names only.
+        assert!(names("t-1 x").is_empty());
+        assert_eq!(index.find("t-1", 1).len(), 1);
     }
 }

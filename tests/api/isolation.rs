@@ -114,6 +114,7 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::GET, "/api/v1/orders/{check}/rounds", None),
         (Method::POST, "/api/v1/orders/{check}/move", Some(json!({"table_id": Uuid::nil()}))),
+        (Method::PUT, "/api/v1/orders/{check}/guests", Some(json!({"guest_count": 2}))),
         (Method::POST, "/api/v1/orders/{check}/merge", Some(json!({"from_order_id": Uuid::nil()}))),
         (
             Method::POST,

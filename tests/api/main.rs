@@ -12,6 +12,7 @@ mod devices;
 mod discounts;
 mod fanout;
 mod isolation;
+mod item_codes;
 mod jobs;
 mod mail;
 mod ops;

@@ -440,3 +440,65 @@ async fn a_checks_rounds_list_their_lines_still_on_it() {
 async fn rounds_of(app: &TestApp, check: Uuid, token: &str) -> pos_tests::Reply {
     app.get(&format!("/api/v1/orders/{check}/rounds"), token).await
 }
+
+#[tokio::test]
+async fn a_check_seats_its_guests_checked_shown_and_changed_later() {
+    let f = Floor::open(TestApp::spawn().await).await;
+    let app = &f.app;
+    let seat_with = |i: usize, guests: Option<i32>| pos_wire::CreateOrder {
+        guest_count: guests,
+        ..fixtures::table_order(f.outlet, f.tables[i], vec![fixtures::line(f.teh, 1)])
+    };
+
+    // Out of range, or on an order that is not a check: field errors, nothing placed.
+    for bad in [0, -3, 1000] {
+        let r = app.post("/api/v1/orders", Some(&f.cashier), seat_with(0, Some(bad))).await.expect(422);
+        assert_eq!(field_code(&r, "guest_count"), "out_of_range", "{bad}");
+    }
+    let counter = pos_wire::CreateOrder {
+        guest_count: Some(2),
+        ..fixtures::counter_order(f.outlet, vec![fixtures::line(f.teh, 1)])
+    };
+    let r = app.post("/api/v1/orders", Some(&f.cashier), counter).await.expect(422);
+    assert_eq!(field_code(&r, "guest_count"), "guest_count_tables_only");
+    assert_eq!(f.check_at(0).await, None, "nothing seated");
+
+    // Seated with 4 guests: in the order as read, and on the printable receipt.
+    let check: Order = app.post("/api/v1/orders", Some(&f.cashier), seat_with(0, Some(4))).await.expect(201).json();
+    assert_eq!(check.guest_count, Some(4));
+    assert_eq!(f.order(check.id).await.guest_count, Some(4));
+    let receipt = app.get(&format!("/api/v1/orders/{}/receipt?lang=en", check.id), &f.cashier).await.expect(200);
+    assert!(receipt.text.contains("Guests") && receipt.text.contains(">4<"), "{}", receipt.text);
+
+    // Changed later; bad counts refused with the check unchanged; kitchen devices may not.
+    let path = format!("/api/v1/orders/{}/guests", check.id);
+    let changed: Order = app.put(&path, &f.cashier, json!({"guest_count": 6})).await.expect(200).json();
+    assert_eq!(changed.guest_count, Some(6));
+    for bad in [json!({"guest_count": 0}), json!({"guest_count": 1000})] {
+        let r = app.put(&path, &f.cashier, bad).await.expect(422);
+        assert_eq!(field_code(&r, "guest_count"), "out_of_range");
+    }
+    app.put(&path, &f.cashier, json!({"guest_count": "six"})).await.expect(422);
+    app.put(&path, &f.kds, json!({"guest_count": 2})).await.expect(403);
+    assert_eq!(f.order(check.id).await.guest_count, Some(6));
+
+    // A counter order has none, and is no check to seat guests at.
+    let sale: Order = app
+        .post("/api/v1/orders", Some(&f.cashier), fixtures::counter_order(f.outlet, vec![fixtures::line(f.teh, 1)]))
+        .await
+        .expect(201)
+        .json();
+    assert_eq!(sale.guest_count, None);
+    let r = app.put(&format!("/api/v1/orders/{}/guests", sale.id), &f.cashier, json!({"guest_count": 2})).await;
+    assert_eq!(code(&r.expect(409)), "not_a_check");
+
+    // Without a count (an older till) a check seats none, and one can be set.
+    let uncounted: Order = app.post("/api/v1/orders", Some(&f.cashier), seat_with(1, None)).await.expect(201).json();
+    assert_eq!(uncounted.guest_count, None);
+    let r = app.put(&format!("/api/v1/orders/{}/guests", uncounted.id), &f.cashier, json!({"guest_count": 2})).await;
+    assert_eq!(r.expect(200).json::<Order>().guest_count, Some(2));
+
+    // Another brand cannot touch it.
+    let other = app.signup().await;
+    app.put(&path, &other.token, json!({"guest_count": 2})).await.expect(404);
+}

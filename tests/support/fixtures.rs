@@ -76,6 +76,7 @@ pub fn item(category: Uuid, name: &str, price_minor: i64) -> CreateMenuItem {
     CreateMenuItem {
         category_id: category,
         name: name.into(),
+        code: None,
         description: String::new(),
         price_minor,
         image_url: None,
@@ -189,6 +190,7 @@ pub fn order_at(outlet: Uuid, channel: Channel, lines: Vec<OrderLineRequest>, at
         customer_name: None,
         table: None,
         table_id: None,
+        guest_count: None,
         created_at_client: at,
         items: lines,
         number: None,

@@ -162,6 +162,10 @@ impl TestApp {
         self.call(Method::PATCH, path, Some(token), Some(as_json(body))).await
     }
 
+    pub async fn put(&self, path: &str, token: &str, body: impl Serialize) -> Reply {
+        self.call(Method::PUT, path, Some(token), Some(as_json(body))).await
+    }
+
     pub async fn delete(&self, path: &str, token: &str) -> Reply {
         self.call(Method::DELETE, path, Some(token), None).await
     }

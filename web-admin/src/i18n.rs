@@ -372,6 +372,12 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("items.add_here", "Tambah menu", "Add an item"),
     ("items.category", "Kategori", "Category"),
     ("items.name", "Nama menu", "Item name"),
+    ("items.code", "Kode (SKU/PLU, opsional)", "Code (SKU/PLU, optional)"),
+    (
+        "items.code_hint",
+        "Untuk mencari di kasir. Huruf, angka, - _ . (maks. 32).",
+        "For searching at the till. Letters, digits, - _ . (max. 32).",
+    ),
     ("items.description", "Deskripsi", "Description"),
     ("items.price", "Harga", "Price"),
     ("items.price_hint", "Dalam satuan mata uang, misalnya", "In the currency's units, for example"),

@@ -53,6 +53,8 @@ impl OptionRow {
 pub struct ItemForm {
     pub category_id: String,
     pub name: String,
+    /// The item's code (SKU/PLU); empty: none.
+    pub code: String,
     pub description: String,
     pub price: String,
     pub position: String,
@@ -115,6 +117,7 @@ impl ItemForm {
         ItemForm {
             category_id: item.category_id.to_string(),
             name: item.name.clone(),
+            code: item.code.clone().unwrap_or_default(),
             description: item.description.clone(),
             price: amount_input(item.price_minor, currency),
             position: item.position.to_string(),
@@ -153,6 +156,7 @@ impl ItemForm {
             match key.as_str() {
                 "category_id" => form.category_id = value,
                 "name" => form.name = value,
+                "code" => form.code = value,
                 "description" => form.description = value,
                 "price" => form.price = value,
                 "position" => form.position = value,
@@ -273,6 +277,7 @@ impl ItemForm {
         Some(Parsed {
             category_id: category_id?,
             name: self.name.clone(),
+            code: self.code.clone(),
             description: self.description.clone(),
             price_minor: price?,
             position,
@@ -288,6 +293,8 @@ impl ItemForm {
 pub struct Parsed {
     pub category_id: Uuid,
     pub name: String,
+    /// As typed: the domain checks it (empty: none).
+    pub code: String,
     pub description: String,
     pub price_minor: i64,
     pub position: Option<i32>,
@@ -300,6 +307,7 @@ impl Parsed {
         CreateMenuItem {
             category_id: self.category_id,
             name: self.name,
+            code: Some(self.code),
             description: self.description,
             price_minor: self.price_minor,
             image_url: self.image_url,
@@ -312,6 +320,7 @@ impl Parsed {
         UpdateMenuItem {
             category_id: Some(self.category_id),
             name: Some(self.name),
+            code: Some(Some(self.code)),
             description: Some(self.description),
             price_minor: Some(self.price_minor),
             image_url: Some(self.image_url),

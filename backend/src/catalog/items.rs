@@ -24,6 +24,7 @@ pub(crate) struct ItemRow {
     pub id: Uuid,
     pub category_id: Uuid,
     pub name: String,
+    pub code: Option<String>,
     pub description: String,
     pub price_minor: i64,
     pub image_url: Option<String>,
@@ -42,6 +43,7 @@ impl From<ItemRow> for MenuItem {
             id: r.id,
             category_id: r.category_id,
             name: r.name,
+            code: r.code,
             description: r.description,
             price_minor: r.price_minor,
             image_url: r.image_url,
@@ -53,7 +55,44 @@ impl From<ItemRow> for MenuItem {
 }
 
 pub(crate) const COLUMNS: &str =
-    "id, category_id, name, description, price_minor, image_url, position, modifier_groups, updated_at";
+    "id, category_id, name, code, description, price_minor, image_url, position, modifier_groups, updated_at";
+
+/// Longest item code.
+const MAX_CODE_LEN: usize = 32;
+
+/// An item's code (SKU/PLU) as typed: trimmed; empty means none.
+pub fn item_code(code: &str) -> Result<Option<String>, CodedError> {
+    let code = code.trim();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if code.len() <= MAX_CODE_LEN && code.chars().all(allowed) {
+        Ok(Some(code.to_owned()))
+    } else {
+        Err(Code::ItemCodeInvalid.into())
+    }
+}
+
+/// Refuses `code` when another live item of the brand (not `except`) has it, whatever its case.
+async fn check_code_free(tx: &ScopedTx, code: &str, except: Option<Uuid>, errors: &mut FieldErrors) -> Result<()> {
+    let found = tx
+        .query_raw(
+            "SELECT 1 AS one FROM menu_items WHERE lower(code) = lower($1) AND deleted_at IS NULL \
+                AND ($2::uuid IS NULL OR id <> $2)",
+            [code.into(), except.into()],
+        )
+        .await?;
+    if !found.is_empty() {
+        errors.add("code", Code::CodeTaken);
+    }
+    Ok(())
+}
+
+/// Two owners saving the same code at once: the unique index decides, with the same field error.
+fn code_taken(e: Error) -> Error {
+    if e.is_unique_violation() { Error::field("code", Code::CodeTaken) } else { e }
+}
 
 pub fn price(p: i64) -> Result<i64, CodedError> {
     if (0..=MAX_PRICE_MINOR).contains(&p) { Ok(p) } else { Err(CodedError::out_of_range(0, MAX_PRICE_MINOR)) }
@@ -113,6 +152,10 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateMenuItem) -> Result
     actor.require_role(&[Role::Owner])?;
     let mut errors = FieldErrors::new();
     let name = errors.take("name", Name::parse(&req.name, 120));
+    let code = req.code.as_deref().and_then(|c| errors.take("code", item_code(c))).flatten();
+    if let Some(code) = &code {
+        check_code_free(tx, code, None, &mut errors).await?;
+    }
     let desc = errors.take("description", description(&req.description));
     let price = errors.take("price_minor", price(req.price_minor));
     let image =
@@ -130,8 +173,8 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateMenuItem) -> Result
     let row: ItemRow = tx
         .query_one(
             &format!(
-                "INSERT INTO menu_items (tenant_id, id, category_id, name, description, price_minor, image_url, position, modifier_groups, version) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {COLUMNS}"
+                "INSERT INTO menu_items (tenant_id, id, category_id, name, description, price_minor, image_url, position, modifier_groups, version, code) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING {COLUMNS}"
             ),
             [
                 tx.tenant_id().into(),
@@ -144,9 +187,11 @@ pub async fn create(tx: &ScopedTx, actor: &Actor, req: CreateMenuItem) -> Result
                 position.into(),
                 serde_json::to_value(&groups).map_err(anyhow::Error::from)?.into(),
                 version.into(),
+                code.into(),
             ],
         )
-        .await?
+        .await
+        .map_err(code_taken)?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let item = MenuItem::from(row);
     super::announce_everywhere(tx, LiveEvent::MenuItemUpdated(MenuItemChanged::upserted(item.clone()))).await?;
@@ -159,6 +204,14 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateMenuItem)
     let before = get(tx, id).await?;
     let mut errors = FieldErrors::new();
     let name = req.name.as_deref().and_then(|n| errors.take("name", Name::parse(n, 120)));
+    let code = match &req.code {
+        None => before.code.clone(),
+        Some(None) => None,
+        Some(Some(c)) => errors.take("code", item_code(c)).flatten(),
+    };
+    if let Some(code) = code.as_deref().filter(|c| before.code.as_deref() != Some(*c)) {
+        check_code_free(tx, code, Some(id), &mut errors).await?;
+    }
     let desc = req.description.as_deref().and_then(|d| errors.take("description", description(d)));
     let price = req.price_minor.and_then(|p| errors.take("price_minor", price(p)));
     let image = match &req.image_url {
@@ -189,7 +242,7 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateMenuItem)
                 "UPDATE menu_items SET category_id = coalesce($2, category_id), name = coalesce($3, name), \
                         description = coalesce($4, description), price_minor = coalesce($5, price_minor), \
                         image_url = $6, position = coalesce($7, position), \
-                        modifier_groups = coalesce($8, modifier_groups), version = $9, updated_at = now() \
+                        modifier_groups = coalesce($8, modifier_groups), version = $9, code = $10, updated_at = now() \
                   WHERE id = $1 AND deleted_at IS NULL RETURNING {COLUMNS}"
             ),
             [
@@ -202,9 +255,11 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, id: Uuid, req: UpdateMenuItem)
                 req.position.into(),
                 groups_json.into(),
                 version.into(),
+                code.into(),
             ],
         )
-        .await?
+        .await
+        .map_err(code_taken)?
         .ok_or(Error::NotFound)?;
     let after = MenuItem::from(row);
     super::announce_everywhere(tx, LiveEvent::MenuItemUpdated(MenuItemChanged::upserted(after.clone()))).await?;
@@ -226,4 +281,20 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     super::announce_everywhere(tx, LiveEvent::MenuItemUpdated(MenuItemChanged::deleted(id))).await?;
     audit::record(tx, actor, "menu_item.delete", "menu_item", Some(id), None, snapshot(&before), None).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_short_plain_and_optional() {
+        assert_eq!(item_code(" KS-01 ").unwrap().as_deref(), Some("KS-01"));
+        assert_eq!(item_code("a.b_c-9").unwrap().as_deref(), Some("a.b_c-9"));
+        assert_eq!(item_code(&"9".repeat(32)).unwrap().map(|c| c.len()), Some(32));
+        assert_eq!(item_code("  ").unwrap(), None);
+        for bad in ["KS 01", "kopi/1", "é1", "<b>", &"9".repeat(33)] {
+            assert_eq!(item_code(bad), Err(Code::ItemCodeInvalid.into()), "{bad}");
+        }
+    }
 }

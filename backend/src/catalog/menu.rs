@@ -51,6 +51,7 @@ struct EffectiveItem {
     id: Uuid,
     category_id: Uuid,
     name: String,
+    code: Option<String>,
     description: String,
     price_minor: i64,
     base_price_minor: i64,
@@ -62,7 +63,7 @@ struct EffectiveItem {
 
 /// Every live item with the outlet's price and availability, in menu order.
 const EFFECTIVE_ITEMS: &str = "\
-    SELECT i.id, i.category_id, i.name, i.description, coalesce(o.price_minor, i.price_minor) AS price_minor, \
+    SELECT i.id, i.category_id, i.name, i.code, i.description, coalesce(o.price_minor, i.price_minor) AS price_minor, \
            i.price_minor AS base_price_minor, i.image_url, \
            (o.available IS DISTINCT FROM false OR o.unavailable_until <= now()) IS TRUE AS available, \
            CASE WHEN o.available = false AND (o.unavailable_until IS NULL OR o.unavailable_until > now()) \
@@ -83,6 +84,7 @@ pub async fn outlet_menu(tx: &ScopedTx, outlet_id: Uuid, stamp: &MenuStamp) -> R
         by_category.entry(r.category_id).or_default().push(OutletMenuItem {
             id: r.id,
             name: r.name,
+            code: r.code,
             description: r.description,
             price_minor: r.price_minor,
             base_price_minor: r.base_price_minor,

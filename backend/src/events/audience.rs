@@ -129,6 +129,7 @@ mod tests {
             customer_name: Some("Budi".into()),
             table: Some("12".into()),
             table_id: None,
+            guest_count: None,
             items: Vec::new(),
             subtotal_minor: 25000,
             discount_minor: 0,

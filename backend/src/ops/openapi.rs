@@ -51,6 +51,7 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         crate::shifts::http::report_html,
         crate::orders::discounts::http::create_discount, crate::orders::discounts::http::delete_discount,
         crate::orders::checks::http::create_round, crate::orders::checks::http::move_check,
+        crate::orders::checks::http::set_guests,
         crate::orders::checks::http::merge_checks, crate::orders::checks::http::split,
         crate::orders::checks::http::split_evenly, crate::orders::checks::http::rounds,
         crate::tables::http::list_areas, crate::tables::http::create_area, crate::tables::http::update_area,

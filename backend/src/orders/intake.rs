@@ -378,6 +378,7 @@ async fn insert_order(
                 crate::kitchen::planned_rows(tickets).into(),
                 kitchen_released.into(),
                 new.table_id.into(),
+                req.guest_count.filter(|_| new.table_id.is_some()).into(),
             ],
         )
         .await
@@ -457,6 +458,7 @@ pub(crate) async fn price_now(tx: &ScopedTx, outlet_id: Uuid, items: &[OrderLine
         customer_name: None,
         table: None,
         table_id: None,
+        guest_count: None,
         created_at_client: now,
         items: items.to_vec(),
         number: None,
@@ -608,6 +610,7 @@ mod tests {
             customer_name: Some("  Siti ".into()),
             table: None,
             table_id: None,
+            guest_count: None,
             created_at_client: Utc::now(),
             items: vec![line; items],
             number: None,

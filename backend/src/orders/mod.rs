@@ -39,6 +39,7 @@ pub(crate) struct OrderRow {
     pub customer_name: Option<String>,
     pub table_label: Option<String>,
     pub table_id: Option<Uuid>,
+    pub guest_count: Option<i32>,
     pub lines: serde_json::Value,
     pub subtotal_minor: i64,
     pub discount_minor: i64,
@@ -60,7 +61,7 @@ pub(crate) struct OrderRow {
 }
 
 pub(crate) const COLUMNS: &str = "id, client_order_id, outlet_id, number, status, channel, customer_name, table_label, \
-    table_id, lines, subtotal_minor, discount_minor, service_charge_minor, tax_minor, total_minor, currency::text AS currency, flags, \
+    table_id, guest_count, lines, subtotal_minor, discount_minor, service_charge_minor, tax_minor, total_minor, currency::text AS currency, flags, \
     cancel_reason, created_at_client, created_at, updated_at, payment_status, paid_minor, refunded_minor, \
     rounding_minor, receipt_number, paid_at";
 
@@ -80,6 +81,7 @@ impl TryFrom<OrderRow> for Order {
             customer_name: row.customer_name,
             table: row.table_label,
             table_id: row.table_id,
+            guest_count: row.guest_count,
             items: Vec::<OrderLine>::deserialize(&row.lines).map_err(anyhow::Error::from)?,
             subtotal_minor: row.subtotal_minor,
             discount_minor: row.discount_minor,

@@ -205,6 +205,8 @@ pub struct ReceiptPage<'a> {
     pub when: String,
     pub customer: Option<&'a str>,
     pub table: Option<&'a str>,
+    /// Guests at a table's check.
+    pub guests: Option<i32>,
     pub lines: Vec<LineView>,
     /// Subtotal, service charge and tax.
     pub sums: Vec<Row>,
@@ -305,6 +307,7 @@ impl<'a> ReceiptPage<'a> {
             when: d.header.paid_local.clone().unwrap_or_else(|| d.header.placed_local.clone()),
             customer: o.customer_name.as_deref(),
             table: o.table.as_deref(),
+            guests: o.guest_count,
             lines,
             sums,
             total: m(o.total_minor),

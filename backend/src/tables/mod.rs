@@ -380,6 +380,15 @@ pub async fn free_table(tx: &ScopedTx, outlet_id: Uuid, table_id: Uuid, except: 
 /// The table a new order is seated at: required for a `table` order
 /// (a check), refused for the others. Field refusals go to `errors`.
 pub async fn seat_for(tx: &ScopedTx, req: &CreateOrder, errors: &mut FieldErrors) -> Result<Option<Seat>> {
+    match (req.channel, req.guest_count) {
+        (Channel::Table, Some(n)) => {
+            if let Err(e) = guest_count(n) {
+                errors.add("guest_count", e);
+            }
+        }
+        (_, Some(_)) => errors.add("guest_count", Code::GuestCountTablesOnly),
+        (_, None) => {}
+    }
     match (req.channel, req.table_id) {
         (Channel::Table, None) => errors.add("table_id", Code::TableRequired),
         (Channel::Table, Some(id)) => match free_table(tx, req.outlet_id, id, None).await? {
@@ -390,6 +399,14 @@ pub async fn seat_for(tx: &ScopedTx, req: &CreateOrder, errors: &mut FieldErrors
         (_, None) => {}
     }
     Ok(None)
+}
+
+/// Guests at one check.
+pub const MAX_GUESTS: i32 = 999;
+
+/// A check's number of guests: 1 to [`MAX_GUESTS`].
+pub fn guest_count(n: i32) -> std::result::Result<i32, CodedError> {
+    if (1..=MAX_GUESTS).contains(&n) { Ok(n) } else { Err(CodedError::out_of_range(1, MAX_GUESTS.into())) }
 }
 
 /// A check seated at a table that another check took meanwhile (the

@@ -81,6 +81,10 @@ pub struct MenuItem {
     pub id: Uuid,
     pub category_id: Uuid,
     pub name: String,
+    /// The item's code (SKU/PLU) the till searches by; unique in the brand
+    /// whatever its case. (Absent in menus cached before codes.)
+    #[serde(default)]
+    pub code: Option<String>,
     pub description: String,
     pub price_minor: i64,
     pub image_url: Option<String>,
@@ -96,6 +100,11 @@ pub struct CreateMenuItem {
     pub category_id: Uuid,
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name: String,
+    /// An optional code (SKU/PLU): 1–32 of `A-Z a-z 0-9 - _ .`, unique in
+    /// the brand whatever its case (`code_taken`). Empty: none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 32, pattern = "^[A-Za-z0-9._-]{0,32}$"))]
+    pub code: Option<String>,
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub description: String,
@@ -117,6 +126,10 @@ pub struct UpdateMenuItem {
     pub category_id: Option<Uuid>,
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 120))]
     pub name: Option<String>,
+    /// A new code (rules as when created); `null` or empty removes it.
+    #[serde(default, deserialize_with = "double_option", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, max_length = 32, pattern = "^[A-Za-z0-9._-]{0,32}$"))]
+    pub code: Option<Option<String>>,
     #[cfg_attr(feature = "openapi", schema(max_length = 500))]
     pub description: Option<String>,
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10_000_000_000_i64))]
@@ -166,6 +179,9 @@ pub struct ItemOverride {
 pub struct OutletMenuItem {
     pub id: Uuid,
     pub name: String,
+    /// The item's code (SKU/PLU), if it has one.
+    #[serde(default)]
+    pub code: Option<String>,
     pub description: String,
     /// The outlet's price (its override, or the brand price).
     pub price_minor: i64,

@@ -144,6 +144,10 @@ pub struct CreateOrder {
     /// channel, refused for the others. The table's label is the order's `table`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_id: Option<Uuid>,
+    /// How many guests sit at a check (1–999); only for channel `table`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 999))]
+    pub guest_count: Option<i32>,
     pub created_at_client: DateTime<Utc>,
     #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 100))]
     pub items: Vec<OrderLineRequest>,
@@ -202,6 +206,9 @@ pub struct Order {
     /// The table a check is seated at.
     #[serde(default)]
     pub table_id: Option<Uuid>,
+    /// How many guests sit at the check; none for other orders.
+    #[serde(default)]
+    pub guest_count: Option<i32>,
     pub items: Vec<OrderLine>,
     /// Item sales before discounts.
     pub subtotal_minor: i64,

@@ -103,6 +103,15 @@ pub struct MoveCheck {
     pub table_id: Uuid,
 }
 
+/// `PUT /api/v1/orders/{id}/guests`: how many guests sit at the check now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetGuests {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 999))]
+    pub guest_count: i32,
+}
+
 /// `POST /api/v1/orders/{id}/merge`: the other check's lines join this one;
 /// the other check is closed (cancelled, reason `merged`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

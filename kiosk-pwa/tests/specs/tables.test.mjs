@@ -1,5 +1,6 @@
-// Table service at the till (/pos/): a free table opens a check with a
-// first round (a line's note reaches the kitchen ticket), a second round
+// Table service at the till (/pos/): a free table opens a check for a
+// number of guests (shown on the check, changed there later, printed on the
+// receipt) with a first round (a line's note reaches the kitchen ticket), a second round
 // fires a second ticket, the check moves to another table, is split in two
 // (by item), one part paid by cash with change and the other by QRIS
 // (through the gateway stand-in's page), and the table is free afterwards;
@@ -76,6 +77,16 @@ test("a table with two rounds is moved, split in two, paid by cash and QRIS, and
   await openTable(page, "A1", true);
   await page.locator(".round-bar").waitFor();
   assert.match(await page.locator(".round-seat").textContent(), /A1/);
+  // How many guests: 1 unless told; the stepper and the field.
+  assert.equal(await page.locator(".guest-count").inputValue(), "1");
+  assert.ok(await page.locator(".guests-less").isDisabled(), "not fewer than one guest");
+  await page.locator(".guests-more").click();
+  await page.locator(".guests-more").click();
+  await page.locator(".guests-more").click();
+  await page.locator(".guests-less").click();
+  await page.locator(".guest-count").fill("150");
+  await page.locator(".guest-count").press("Tab");
+  assert.equal(await page.locator(".guest-count").inputValue(), "3", "out of range: the count stays");
   await addBySearch(page, "Kopi Susu");
   await page.locator('.line-note[data-item="Kopi Susu"]').fill("tanpa es");
   await till.screenshot("till-table-first-round");
@@ -97,6 +108,18 @@ test("a table with two rounds is moved, split in two, paid by cash and QRIS, and
 
   let check = await order(id);
   assert.equal(check.channel, "table");
+  assert.equal(check.guest_count, 3, "seated for the guests picked");
+  await page.locator('.check-guest-count[data-guests="3"]').waitFor();
+
+  // Guests changed on the check: on the server, and on the printable receipt.
+  await page.locator(".check-guest-count").fill("5");
+  await page.locator(".save-guests").click();
+  await page.locator('.check-guest-count[data-guests="5"]').waitFor({ timeout: 10000 });
+  assert.equal((await order(id)).guest_count, 5);
+  const bill = await fetch(`${server.base}/api/v1/orders/${id}/receipt?lang=en`, {
+    headers: { Authorization: `Bearer ${brand.owner.token}` },
+  }).then((r) => r.text());
+  assert.match(bill, /<tr class="guests"><td>Guests<\/td><td class="amt">5<\/td><\/tr>/);
   assert.equal(check.table_id, tables.A1.id);
   assert.deepEqual(check.items.map((l) => l.name), ["Kopi Susu", "Mie Ayam"]);
   assert.equal(check.items[0].note, "tanpa es");

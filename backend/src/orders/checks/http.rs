@@ -1,7 +1,9 @@
 //! `/api/v1/orders/{id}/rounds` (add, list), `/move`, `/merge`, `/split`, `/split-evenly`.
 
 use actix_web::{HttpResponse, web};
-use pos_wire::{AddRound, CheckRound, EvenSplit, MergeChecks, MoveCheck, Order, SplitCheck, SplitEvenly, SplitResult};
+use pos_wire::{
+    AddRound, CheckRound, EvenSplit, MergeChecks, MoveCheck, Order, SetGuests, SplitCheck, SplitEvenly, SplitResult,
+};
 use uuid::Uuid;
 
 use super::{
@@ -13,6 +15,7 @@ use crate::{auth::principal::Scoped, error::Result, http::json::Json};
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/orders/{id}/rounds").route(web::post().to(create_round)).route(web::get().to(rounds)))
         .service(web::resource("/orders/{id}/move").route(web::post().to(move_check)))
+        .service(web::resource("/orders/{id}/guests").route(web::put().to(set_guests)))
         .service(web::resource("/orders/{id}/merge").route(web::post().to(merge_checks)))
         .service(web::resource("/orders/{id}/split").route(web::post().to(split)))
         .service(web::resource("/orders/{id}/split-evenly").route(web::post().to(split_evenly)));
@@ -56,6 +59,19 @@ pub async fn rounds(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Vec<Chec
     security(("bearer" = [])))]
 pub async fn move_check(s: Scoped, id: web::Path<Uuid>, body: Json<MoveCheck>) -> Result<web::Json<Order>> {
     let order = super::move_check(&s.tx, &s.actor, *id, body.into_inner()).await?;
+    s.tx.commit().await?;
+    Ok(web::Json(order))
+}
+
+/// Sets how many guests sit at the check.
+#[utoipa::path(put, path = "/api/v1/orders/{id}/guests", params(("id" = Uuid, Path, description = "The check")),
+    tag = "tables", request_body = SetGuests,
+    responses((status = 200, body = Order), (status = 403), (status = 404),
+              (status = 409, body = pos_wire::Problem, description = "not an open check"),
+              (status = 422, body = pos_wire::Problem)),
+    security(("bearer" = [])))]
+pub async fn set_guests(s: Scoped, id: web::Path<Uuid>, body: Json<SetGuests>) -> Result<web::Json<Order>> {
+    let order = super::set_guests(&s.tx, &s.actor, *id, body.into_inner()).await?;
     s.tx.commit().await?;
     Ok(web::Json(order))
 }

@@ -10,7 +10,7 @@ pub mod http;
 pub mod rounds;
 pub mod split;
 
-use pos_wire::{Channel, MergeChecks, MoveCheck, Order, OrderPaymentStatus, OrderStatus, Role};
+use pos_wire::{Channel, MergeChecks, MoveCheck, Order, OrderPaymentStatus, OrderStatus, Role, SetGuests};
 use uuid::Uuid;
 
 use super::{
@@ -59,6 +59,26 @@ pub async fn move_check(tx: &ScopedTx, actor: &Actor, order_id: Uuid, req: MoveC
     let before = serde_json::json!({"table_id": order.table_id, "table": order.table});
     let after = serde_json::json!({"table_id": seat.table_id, "table": seat.label});
     audit::record(tx, actor, "check.move", "order", Some(order.id), Some(order.outlet_id), Some(before), Some(after))
+        .await?;
+    announce(tx, actor, order.id).await
+}
+
+/// Changes how many guests sit at the check (1 to 999).
+pub async fn set_guests(tx: &ScopedTx, actor: &Actor, order_id: Uuid, req: SetGuests) -> Result<Order> {
+    may_work_checks(actor)?;
+    let count = crate::tables::guest_count(req.guest_count).map_err(|e| Error::field("guest_count", e))?;
+    let order = lock_check(tx, actor, order_id).await?;
+    if order.guest_count == Some(count) {
+        return super::read(tx, actor, order.id).await;
+    }
+    tx.execute(
+        "UPDATE orders SET guest_count = $2, updated_at = clock_timestamp() WHERE id = $1",
+        [order.id.into(), count.into()],
+    )
+    .await?;
+    let before = serde_json::json!({"guest_count": order.guest_count});
+    let after = serde_json::json!({"guest_count": count});
+    audit::record(tx, actor, "check.guests", "order", Some(order.id), Some(order.outlet_id), Some(before), Some(after))
         .await?;
     announce(tx, actor, order.id).await
 }

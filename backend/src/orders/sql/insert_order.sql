@@ -9,7 +9,7 @@
 -- tax and total, $16 currency, $17 flags, $18 device, $19 user,
 -- $20 created_at_client, $21 the tickets ([{id, station, lines}]), $22 whether
 -- the kitchen sees it now (false: a kiosk order waiting for its payment),
--- $23 the table a check is seated at.
+-- $23 the table a check is seated at, $24 its number of guests.
 WITH n AS (
     INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number)
     SELECT $1, $3, $7, 1 WHERE $6::text IS NULL
@@ -20,10 +20,10 @@ o AS (
     INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status,
                         channel, customer_name, table_label, lines, subtotal_minor, service_charge_minor, tax_minor,
                         total_minor, currency, flags, device_id, user_id, created_at_client, kitchen_released,
-                        table_id)
+                        table_id, guest_count)
     SELECT $1, $2, $3, $4, $5, coalesce($6::text, (SELECT last_number::text FROM n)), $7, 'placed',
            $8, $9, $10, $11, $12, $13, $14,
-           $15, $16, $17, $18, $19, $20, $22, $23
+           $15, $16, $17, $18, $19, $20, $22, $23, $24
     RETURNING {COLUMNS}
 ),
 t AS (

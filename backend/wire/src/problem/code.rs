@@ -211,6 +211,12 @@ codes! {
     EmailTaken = "email_taken" [],
     /// Another category of the brand has this name.
     CategoryNameTaken = "category_name_taken" [],
+    /// Only a table's check has a number of guests.
+    GuestCountTablesOnly = "guest_count_tables_only" [],
+    /// Another item of the brand has this code (whatever its case).
+    CodeTaken = "code_taken" [],
+    /// An item code is 1 to 32 letters, digits, `-`, `_` or `.`.
+    ItemCodeInvalid = "item_code_invalid" [],
     /// Another outlet of the brand has this name.
     OutletNameTaken = "outlet_name_taken" [],
     /// No such category.

@@ -203,6 +203,15 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         C::CategoryNameTaken => {
             w!(en, "kategori lain sudah memakai nama ini", "another category already has this name")
         }
+        C::GuestCountTablesOnly => {
+            w!(en, "hanya tagihan meja yang punya jumlah tamu", "only a table's check has a number of guests")
+        }
+        C::CodeTaken => {
+            w!(en, "item lain di brand ini sudah memakai kode ini", "another item of this brand has this code")
+        }
+        C::ItemCodeInvalid => {
+            w!(en, "kode 1–32 karakter: huruf, angka, -, _ atau .", "a code is 1–32 letters, digits, -, _ or .")
+        }
         C::OutletNameTaken => w!(
             en,
             "outlet lain di brand ini sudah memakai nama ini",

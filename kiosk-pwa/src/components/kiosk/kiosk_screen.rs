@@ -220,6 +220,7 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
         });
     };
     let request_qr = StoredValue::new_local(request_qr);
+    let device_for_receipt = StoredValue::new(device.clone());
     let touch = move || last_touch.set(clock::now_ms());
     mounted::on_window(ev::pointerdown, move |_| touch());
     mounted::on_window(ev::keydown, move |_| touch());
@@ -391,6 +392,8 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
                                 <OrderConfirmation
                                     confirmation
                                     kitchen_after_payment
+                                    device=device_for_receipt.get_value()
+                                    online=connectivity.browser_online
                                     on_done=Callback::new(move |()| start_over())
                                 />
                             }

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
-use pos_wire::OrderStatus;
+use pos_wire::{OrderStatus, PairedDevice};
 
 use crate::{
+    components::ReceiptEmailForm,
     confirmation::Confirmation,
     i18n::{self, Text, t},
     locale::{tr, use_locale},
@@ -20,6 +21,11 @@ pub fn OrderConfirmation(
     /// The outlet's kitchen sees kiosk orders only once they are paid.
     #[prop(into)]
     kitchen_after_payment: Signal<bool>,
+    /// This kiosk (it may mail the receipt of its own paid order).
+    device: PairedDevice,
+    /// The browser has a network (mailing the receipt needs it).
+    #[prop(into)]
+    online: Signal<bool>,
     on_done: Callback<()>,
 ) -> impl IntoView {
     let locale = use_locale();
@@ -52,6 +58,10 @@ pub fn OrderConfirmation(
     let receipt = move || {
         confirmation.with(|c| c.as_ref().and_then(|c| c.receipt_number)).map(|n| i18n::receipt_number(locale.get(), n))
     };
+    // Paid on the server: the customer may have the receipt mailed.
+    let paid_order =
+        Memo::new(move |_| confirmation.with(|c| c.as_ref().filter(|c| c.is_paid()).and_then(|c| c.order_id)));
+    let device = StoredValue::new(device);
     let qris_ended = move || confirmation.with(|c| c.as_ref().and_then(|c| c.qris_ended));
     view! {
         <section class="confirmation" data-state=state data-paid=move || paid().to_string()>
@@ -87,6 +97,13 @@ pub fn OrderConfirmation(
                     " "
                     <span class="receipt-number">{receipt}</span>
                 </p>
+                {move || {
+                    paid_order
+                        .get()
+                        .map(|order_id| {
+                            view! { <ReceiptEmailForm device=device.get_value() order_id online /> }
+                        })
+                }}
             </Show>
             <button type="button" class="primary new-order" on:click=move |_| on_done.run(())>
                 {tr(Text::NewOrder)}

@@ -1,7 +1,7 @@
 use futures::future::LocalBoxFuture;
 use leptos::prelude::*;
 use pos_wire::{
-    CheckRound, EvenSplit, MergeChecks, MoveCheck, Order, OrderLine, PairedDevice, SplitCheck, SplitEvenly,
+    CheckRound, EvenSplit, MergeChecks, MoveCheck, Order, OrderLine, PairedDevice, SetGuests, SplitCheck, SplitEvenly,
 };
 use uuid::Uuid;
 
@@ -126,6 +126,27 @@ pub fn CheckPanel(
             })
         }))
     });
+    // Guests typed on the check: saved with "Save" (or Enter).
+    let guests_typed = RwSignal::new(None::<String>);
+    let save_guests = move || {
+        let Some(typed) = guests_typed.get_untracked() else { return };
+        let Some(guest_count) = tables::parse_guests(&typed, tables::MAX_GUESTS) else {
+            error.set(Some(tables_text::guests_range(locale.get_untracked(), tables::MAX_GUESTS)));
+            return;
+        };
+        act(Box::new(move |me| {
+            Box::pin(async move {
+                let saved = api::set_guests(&me, order_id, &SetGuests { guest_count }).await?;
+                guests_typed.set(None);
+                Ok(Some(saved))
+            })
+        }))
+    };
+    let guests_shown = move || {
+        guests_typed.get().unwrap_or_else(|| {
+            order.with(|o| o.as_ref().and_then(|o| o.guest_count).map(|n| n.to_string()).unwrap_or_default())
+        })
+    };
     let split_even = move || {
         let Ok(n) = ways.get_untracked().trim().parse::<i32>() else { return };
         act(Box::new(move |me| {
@@ -322,6 +343,23 @@ pub fn CheckPanel(
                 <h2 class="check-table">{label}</h2>
                 <span class="check-number">{move || order.with(|o| o.as_ref().map(|o| o.number.clone()))}</span>
             </header>
+            <form class="check-guests" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); save_guests(); }>
+                <label for="check-guest-count">{tt(TableText::Guests)}</label>
+                <input
+                    id="check-guest-count"
+                    class="check-guest-count"
+                    type="number"
+                    inputmode="numeric"
+                    min="1"
+                    max=tables::MAX_GUESTS.to_string()
+                    data-guests=move || order.with(|o| o.as_ref().and_then(|o| o.guest_count).map(|n| n.to_string()))
+                    prop:value=guests_shown
+                    on:input=move |ev| guests_typed.set(Some(event_target_value(&ev)))
+                />
+                <Show when=move || guests_typed.with(Option::is_some)>
+                    <button type="submit" class="save-guests" disabled=move || busy.get()>{tt(TableText::SaveGuests)}</button>
+                </Show>
+            </form>
             <ul class="check-lines">{lines}</ul>
             <Show when=move || queued.with(|q| q.iter().any(|r| r.order_id == order_id))>
                 <h3>{tt(TableText::QueuedRounds)}</h3>

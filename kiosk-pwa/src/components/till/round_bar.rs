@@ -43,9 +43,9 @@ pub async fn send_cart(
     priced_from: Option<String>,
 ) -> Result<RoundSent, NotSent> {
     let items = tables::round_lines(lines, notes);
-    let (order_id, opens_table) = match seat {
-        Seat::NewCheck { table_id, .. } => (round_id, Some(*table_id)),
-        Seat::Round { order_id, .. } => (*order_id, None),
+    let (order_id, opens_table, guests) = match seat {
+        Seat::NewCheck { table_id, guests, .. } => (round_id, Some(*table_id), Some(*guests)),
+        Seat::Round { order_id, .. } => (*order_id, None, None),
     };
     let round = AddRound { client_round_id: round_id, lines: items };
     if opens_table.is_some() || !tables::must_queue(order_id) {
@@ -56,6 +56,7 @@ pub async fn send_cart(
                     table_id,
                     round.lines.clone(),
                     priced_from.clone(),
+                    guests,
                     clock::now_ms(),
                 );
                 body.client_order_id = round_id;
@@ -77,6 +78,7 @@ pub async fn send_cart(
         queued_at_ms: clock::now_ms(),
         opens_table,
         priced_from,
+        guests,
     };
     let rounds = tables::queue_round(queued).map_err(NotSent::Storage)?;
     Ok(RoundSent::Queued { order_id, rounds })
@@ -119,7 +121,7 @@ pub fn LineNotes(#[prop(into)] cart: Signal<Vec<CartLine>>, notes: RwSignal<Hash
 /// line, and the button that sends it to the kitchen.
 #[component]
 pub fn RoundBar(
-    #[prop(into)] seat: Signal<Option<Seat>>,
+    seat: RwSignal<Option<Seat>>,
     #[prop(into)] cart: Signal<Vec<CartLine>>,
     notes: RwSignal<HashMap<Uuid, String>>,
     #[prop(into)] busy: Signal<bool>,
@@ -132,6 +134,7 @@ pub fn RoundBar(
             <p class="round-seat">
                 {tt(TableText::SendingTo)} " " <strong>{move || seat.with(|s| s.as_ref().map(|s| s.label().to_owned()))}</strong>
             </p>
+            <GuestsPicker seat />
             <LineNotes cart notes />
             <p class="field-error" aria-live="polite">{move || error.get()}</p>
             <div class="payment-actions">
@@ -146,6 +149,46 @@ pub fn RoundBar(
                 </button>
             </div>
         </div>
+    }
+}
+
+/// How many guests a new check seats (1 to 99, changed later on the check).
+#[component]
+fn GuestsPicker(seat: RwSignal<Option<Seat>>) -> impl IntoView {
+    let guests = move || match seat.get() {
+        Some(Seat::NewCheck { guests, .. }) => Some(guests),
+        _ => None,
+    };
+    let set = move |n: i32| {
+        seat.update(|s| {
+            if let Some(Seat::NewCheck { guests, .. }) = s {
+                *guests = n.clamp(1, tables::MAX_GUESTS_PICKED);
+            }
+        })
+    };
+    move || {
+        guests().map(|n| {
+            view! {
+                <div class="guests-picker">
+                    <label for="guest-count">{tt(TableText::Guests)}</label>
+                    <button type="button" class="qty-btn guests-less" disabled={n <= 1} on:click=move |_| set(n - 1)>"−"</button>
+                    <input
+                        id="guest-count"
+                        class="guest-count"
+                        type="number"
+                        inputmode="numeric"
+                        min="1"
+                        max=tables::MAX_GUESTS_PICKED.to_string()
+                        prop:value=n.to_string()
+                        on:change=move |ev| {
+                            // Out of range or not a number: back to what it was.
+                            set(tables::parse_guests(&event_target_value(&ev), tables::MAX_GUESTS_PICKED).unwrap_or(n));
+                        }
+                    />
+                    <button type="button" class="qty-btn guests-more" disabled={n >= tables::MAX_GUESTS_PICKED} on:click=move |_| set(n + 1)>"+"</button>
+                </div>
+            }
+        })
     }
 }
 

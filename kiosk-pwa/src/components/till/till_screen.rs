@@ -17,7 +17,7 @@ use crate::{
     cart::{self, CartLine, Checkout, PickupBy},
     clock,
     components::{
-        ConnectionBadge, LanguageSwitch,
+        ConnectionBadge, LanguageSwitch, ReceiptEmailForm,
         kiosk::{CartDrawer, MenuCard, MenuGrid, OpenItemSheet, QrisPayment},
     },
     events::{LiveEvent, LiveStream},
@@ -59,6 +59,9 @@ struct Sold {
     change_minor: i64,
     /// Saved on the till, sent when the network returns.
     offline: bool,
+    /// Nothing is left to pay on the order (not one part of a split): its
+    /// receipt may be mailed.
+    fully_paid: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -275,6 +278,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                             number: Some(server.number.clone()),
                             change_minor: taken_change,
                             offline: false,
+                            fully_paid: true,
                         };
                         if then_qris {
                             start_qris(&me, server.id, None, qris, mode, connectivity).await;
@@ -290,6 +294,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                             number: Some(server.number),
                             change_minor: change,
                             offline: true,
+                            fully_paid: true,
                         }));
                     }
                     Err(e) => {
@@ -303,6 +308,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     number: order.number(),
                     change_minor: change,
                     offline: true,
+                    fully_paid: true,
                 })),
                 Ok(Placement::Refused(problem)) => {
                     let names: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
@@ -322,6 +328,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
         let (_, payments) = tenders_in_shift();
         // What a QR code may still ask for after these: the rest of the part paid.
         let cap = part.get_untracked().map(|p| p - till::paid(&payments));
+        let fully_paid = till::paid(&payments) >= order.total_minor - order.paid_minor;
         leptos::task::spawn_local(async move {
             match take_all(me.clone(), order.id, payments).await {
                 Ok(change) if !then_qris => mode.set(Mode::Done(Sold {
@@ -329,6 +336,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                     number: Some(order.number.clone()),
                     change_minor: change,
                     offline: false,
+                    fully_paid,
                 })),
                 Ok(_) => start_qris(&me, order.id, cap, qris, mode, connectivity).await,
                 Err(e) => {
@@ -494,6 +502,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                 number: Some(number),
                 change_minor: 0,
                 offline: false,
+                fully_paid: part.get_untracked().is_none(),
             }));
         }
     });
@@ -590,7 +599,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                         on:input=move |ev| query.set(event_target_value(&ev))
                         on:keydown=move |ev: ev::KeyboardEvent| {
                             if ev.key() == "Enter" {
-                                let first = index.with(|i| i.find(&query.get_untracked(), 1).first().copied());
+                                // An exact code adds its item; else the first result.
+                                let q = query.get_untracked();
+                                let first = index.with(|i| i.exact_code(&q).or_else(|| i.find(&q, 1).first().copied()));
                                 if let Some((c, i)) = first {
                                     pick.run(menu.with(|m| m.categories[c].items[i].id));
                                     query.set(String::new());
@@ -730,6 +741,8 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             .into_any(),
             Mode::Done(sold) => {
                 let order_id = sold.order_id;
+                // The receipt can be mailed once the server has the order fully paid.
+                let mailable = order_id.filter(|_| sold.fully_paid && !sold.offline).zip(as_cashier());
                 let currency = currency.get_untracked();
                 view! {
                     <section class="sale-done" data-offline=sold.offline.to_string()>
@@ -749,6 +762,9 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                                 {tr(Text::NewSale)}
                             </button>
                         </div>
+                        {mailable.map(|(order_id, me)| view! {
+                            <ReceiptEmailForm device=me order_id online=connectivity.browser_online />
+                        })}
                         <p class="field-error">{move || error.get()}</p>
                     </section>
                 }
@@ -770,7 +786,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                             notes.set(HashMap::new());
                             error.set(None);
                             round_id.set(Uuid::now_v7());
-                            seat.set(Some(Seat::NewCheck { table_id: t.table.id, label: t.table.label.clone() }));
+                            seat.set(Some(Seat::NewCheck { table_id: t.table.id, label: t.table.label.clone(), guests: 1 }));
                             mode.set(Mode::Sell);
                         }
                     })

@@ -1,0 +1,3 @@
+ALTER TABLE orders DROP COLUMN IF EXISTS guest_count;
+DROP INDEX IF EXISTS menu_items_code;
+ALTER TABLE menu_items DROP COLUMN IF EXISTS code;
