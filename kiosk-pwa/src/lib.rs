@@ -18,6 +18,18 @@
 //! and timers that end with their component), `behind` (what runs behind
 //! the screens that take orders).
 
+// A per-screen bundle (see Cargo.toml's features) compiles every module but
+// reaches only its screen's code; the rest is left out by the linker, and
+// would only raise dead-code warnings here. The default build, with every
+// screen, is the one clippy checks for unused code.
+#![cfg_attr(
+    not(all(feature = "kiosk", feature = "kds", feature = "board", feature = "till")),
+    allow(dead_code, unused_imports)
+)]
+
+#[cfg(not(any(feature = "kiosk", feature = "kds", feature = "board", feature = "till")))]
+compile_error!("build at least one screen: --features kiosk, kds, board or till");
+
 mod api;
 mod app;
 mod behind;
@@ -59,4 +71,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 pub fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    // The first screen is in the page: tests and the load benchmark
+    // (tests/bench-load.mjs) wait for this.
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-ready", "");
+    }
 }

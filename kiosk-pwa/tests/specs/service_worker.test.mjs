@@ -30,7 +30,7 @@ after(async () => {
 test("the manifest and worker are served for the kiosk, with icons", async () => {
   const manifest = await (await fetch(`${server.base}/kiosk/manifest.webmanifest`)).json();
   assert.equal(manifest.display, "standalone");
-  assert.equal(manifest.start_url, "./");
+  assert.equal(manifest.start_url, "/kiosk/");
   for (const icon of manifest.icons) {
     const r = await fetch(new URL(icon.src, `${server.base}/kiosk/`));
     assert.equal(r.status, 200, icon.src);
@@ -40,8 +40,8 @@ test("the manifest and worker are served for the kiosk, with icons", async () =>
   assert.equal(sw.status, 200);
   assert.match(sw.headers.get("content-type"), /javascript/);
   assert.doesNotMatch(await sw.text(), /__BUILD_VERSION__/);
-  // The bundle travels gzipped to a browser that accepts it.
-  const wasm = await fetch(`${server.base}/app/pos_kiosk_pwa_bg.wasm`, { headers: { "accept-encoding": "gzip" } });
+  // The kiosk's own bundle travels gzipped to a browser that accepts it.
+  const wasm = await fetch(`${server.base}/app/kiosk/pos_kiosk_pwa_bg.wasm`, { headers: { "accept-encoding": "gzip" } });
   assert.equal(wasm.status, 200);
   assert.equal(wasm.headers.get("content-encoding"), "gzip");
   assert.equal(wasm.headers.get("content-type"), "application/wasm");
