@@ -1,7 +1,8 @@
 //! Kiosk, kitchen display (KDS), pickup board and till screens: one Leptos
-//! CSR app compiled to WASM. The server serves this bundle at `/app/` and
-//! `index.html` at `/kiosk/`, `/kds/` and `/pos/`; the path decides which
-//! screen shows.
+//! CSR app compiled to WASM, one bundle per screen (the cargo features
+//! `kiosk`, `kds`, `board`, `till`; build.sh). The server serves each
+//! screen's page at its path (`/kiosk/`, `/kds/`, `/kds/board`, `/pos/`)
+//! and its bundle at `/app/<screen>/`; the path decides which screen shows.
 //!
 //! Components (in `components/`) only render and react. Plain modules do
 //! the rest: `api` (HTTP), `db` (IndexedDB), `menu` (the menu cache and its

@@ -82,3 +82,67 @@ test("with the server stopped the kiosk still starts, takes an order, and keeps 
     what: "order confirmed on the kiosk",
   });
 });
+
+test("the kitchen display and the pickup board each install their own worker with their own bundle, and start offline", async () => {
+  // One browser profile with both screens, as on a device that shows one
+  // then the other: /kds/board lies inside the kitchen display's scope.
+  const device = new Device("kds-board-sw");
+  const page = await device.launch();
+  try {
+    const controller = () => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? "");
+    const loadedBundles = () =>
+      page.evaluate(() =>
+        performance
+          .getEntriesByType("resource")
+          .map((e) => new URL(e.name).pathname)
+          .filter((p) => p.endsWith("_bg.wasm")),
+      );
+    const titled = (re) => page.waitForFunction((source) => new RegExp(source).test(document.title), re.source);
+    const cachedAppFiles = () =>
+      page.evaluate(async () => {
+        const urls = [];
+        for (const name of await caches.keys()) {
+          for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+        }
+        return urls.filter((p) => p.startsWith("/app/"));
+      });
+
+    await page.goto(`${server.base}/kds/`);
+    await page.locator("html[data-ready]").waitFor();
+    assert.deepEqual(await loadedBundles(), ["/app/kds/pos_kiosk_pwa_bg.wasm"]);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15000 });
+    assert.match(await controller(), /\/kds\/sw\.js$/);
+    let cached = await cachedAppFiles();
+    assert.ok(cached.includes("/app/kds/pos_kiosk_pwa_bg.wasm"), cached.join(" "));
+    assert.deepEqual(cached.filter((p) => /^\/app\/(kiosk|board|till)\//.test(p)), [], "only the kitchen display's bundle");
+
+    await page.goto(`${server.base}/kds/board`);
+    await page.locator("html[data-ready]").waitFor();
+    assert.deepEqual(await loadedBundles(), ["/app/board/pos_kiosk_pwa_bg.wasm"]);
+    await page.waitForFunction(() => /\/kds\/board\/sw\.js$/.test(navigator.serviceWorker.controller?.scriptURL ?? ""), null, {
+      timeout: 15000,
+    });
+    await titled(/Papan Pengambilan|Pickup Board/);
+    cached = await cachedAppFiles();
+    assert.ok(cached.includes("/app/board/pos_kiosk_pwa_bg.wasm"), cached.join(" "));
+    assert.deepEqual(cached.filter((p) => /^\/app\/(kiosk|till)\//.test(p)), [], "no kiosk or till bundle");
+
+    // Server gone: each path still starts its own screen, from its own worker.
+    await server.stop();
+    try {
+      for (const [path, title] of [
+        ["/kds/board", /Papan Pengambilan|Pickup Board/],
+        ["/kds/", /Layar Dapur|Kitchen Display/],
+        ["/kds/board", /Papan Pengambilan|Pickup Board/],
+      ]) {
+        await page.goto(`${server.base}${path}`);
+        await page.locator("html[data-ready]").waitFor({ timeout: 15000 });
+        await titled(title);
+      }
+    } finally {
+      await server.start();
+    }
+  } finally {
+    await device.close();
+  }
+});
