@@ -24,8 +24,6 @@ pos_install_deps() {
   local extra
   for extra in "$@"; do
     case "$extra" in
-      # wasm-opt, which kiosk-pwa/build.sh runs on every screen's bundle.
-      wasm) command -v wasm-opt >/dev/null || want+=(binaryen) ;;
       browser) command -v chromium >/dev/null || want+=(chromium)
                command -v node >/dev/null || want+=(nodejs npm) ;;
       bench) command -v wrk >/dev/null || want+=(wrk)

@@ -1,7 +1,7 @@
 // First-load benchmark of each screen's bundle, run by hand (same
 // environment as run.sh; build kiosk-pwa/dist first):
 //
-//   cd kiosk-pwa/tests && node bench-load.mjs [--runs 5] [--mbit 20]
+//   cd kiosk-pwa/tests && node bench-load.mjs [--runs 5] [--mbit 20] [--screens kds,board]
 //
 // For each screen (kiosk, KDS, pickup board, till) prints its bundle's size
 // (raw and gzip -9, from dist/) and, in headless Chromium with a fresh
@@ -25,12 +25,13 @@ const arg = (name, fallback) => {
 };
 const RUNS = arg("--runs", 5);
 const MBIT = arg("--mbit", 20);
+const only = process.argv.includes("--screens") ? process.argv[process.argv.indexOf("--screens") + 1].split(",") : null;
 const SCREENS = [
   ["kiosk", "/kiosk/"],
   ["kds", "/kds/"],
   ["board", "/kds/board"],
   ["till", "/pos/"],
-];
+].filter(([screen]) => !only || only.includes(screen));
 
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -52,16 +53,18 @@ async function coldLoad(url, mbit) {
     }
     // Timed in the page (not by the driver's polling): the moment the app
     // sets the attribute, in ms since navigation start.
+    // (An unpaired device's first screen is the pairing form: builds from
+    // before `data-ready` are timed by it, for comparison.)
     await page.addInitScript(() => {
       new MutationObserver((_, observer) => {
-        if (document.documentElement.hasAttribute("data-ready")) {
+        if (document.documentElement.hasAttribute("data-ready") || document.getElementById("pairing-code")) {
           window.__posReadyAt = performance.now();
           observer.disconnect();
         }
-      }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-ready"] });
+      }).observe(document.documentElement, { attributes: true, childList: true, subtree: true });
     });
     await page.goto(url);
-    await page.locator("html[data-ready]").waitFor({ timeout: 60000 });
+    await page.waitForFunction(() => window.__posReadyAt !== undefined, null, { timeout: 60000 });
     return await page.evaluate(() => {
       const wasm = performance.getEntriesByType("resource").find((e) => e.name.endsWith("_bg.wasm"));
       return { ready: window.__posReadyAt, wasmBytes: wasm ? wasm.transferSize : 0 };
