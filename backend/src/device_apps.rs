@@ -27,7 +27,13 @@ pub fn routes(cfg: &mut web::ServiceConfig, assets: &Path) {
     for (screen, prefix) in SCREENS {
         let dir = dist.join(screen);
         file_route(cfg, &format!("{prefix}/sw.js"), dir.join("sw.js"), "application/javascript; charset=utf-8", WORKER);
-        file_route(cfg, &format!("{prefix}/manifest.webmanifest"), dir.join("manifest.webmanifest"), "application/manifest+json", &[]);
+        file_route(
+            cfg,
+            &format!("{prefix}/manifest.webmanifest"),
+            dir.join("manifest.webmanifest"),
+            "application/manifest+json",
+            &[],
+        );
         let page = dir.join("index.html");
         for path in [prefix.to_string(), format!("{prefix}/"), format!("{prefix}/{{rest:.*}}")] {
             let page = page.clone();
