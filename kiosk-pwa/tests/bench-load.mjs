@@ -57,11 +57,11 @@ async function coldLoad(url, mbit) {
     // before `data-ready` are timed by it, for comparison.)
     await page.addInitScript(() => {
       new MutationObserver((_, observer) => {
-        if (document.documentElement.hasAttribute("data-ready") || document.getElementById("pairing-code")) {
+        if (document.documentElement?.hasAttribute("data-ready") || document.getElementById("pairing-code")) {
           window.__posReadyAt = performance.now();
           observer.disconnect();
         }
-      }).observe(document.documentElement, { attributes: true, childList: true, subtree: true });
+      }).observe(document, { attributes: true, childList: true, subtree: true });
     });
     await page.goto(url);
     await page.waitForFunction(() => window.__posReadyAt !== undefined, null, { timeout: 60000 });
