@@ -1,22 +1,37 @@
 #!/usr/bin/env bash
-# Builds the kiosk/KDS/till bundle into kiosk-pwa/dist/:
-#   dist/index.html        served for /kiosk/, /kds/ and /pos/
-#   dist/app/              served at /app/ (pos_kiosk_pwa.js, its .wasm, app.css, icons/)
-#   dist/sw.js, dist/manifest.webmanifest
-#                          served at /kiosk/…, /kds/… and /pos/… (the service worker and web manifest)
-# Needs only rustup, cargo and gzip; installs the matching wasm-bindgen CLI if missing.
+# Builds the kiosk, kitchen display (KDS), pickup board and till into
+# kiosk-pwa/dist/, one bundle per screen, so a device downloads only its own:
+#   dist/app/<screen>/     pos_kiosk_pwa.js and its .wasm, served at /app/<screen>/
+#   dist/app/              app.css and icons/ (shared), served at /app/
+#   dist/<screen>/         index.html, sw.js (the service worker) and
+#                          manifest.webmanifest of the screen, served at its path:
+#     kiosk  /kiosk/    kds  /kds/    board  /kds/board    till  /pos/
+# Needs only rustup, cargo and gzip; installs the matching wasm-bindgen CLI if
+# missing.
+#
+#   build.sh              every screen
+#   build.sh kds board    only these (the others' dist/ files are kept)
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 readonly TARGET=wasm32-unknown-unknown
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR_WASM:-$HOME/.cache/pos-target-wasm}"
+readonly ALL_SCREENS=(kiosk kds board till)
+# Where each screen's page, worker and manifest are served, and its worker's
+# scope (the board's pages, /kds/board and below, lie inside the KDS's /kds/).
+declare -A BASE=([kiosk]=/kiosk/ [kds]=/kds/ [board]=/kds/board/ [till]=/pos/)
+declare -A SCOPE=([kiosk]=/kiosk/ [kds]=/kds/ [board]=/kds/board [till]=/pos/)
+
+screens=("$@")
+[[ ${#screens[@]} -gt 0 ]] || screens=("${ALL_SCREENS[@]}")
+for screen in "${screens[@]}"; do
+  [[ -n "${BASE[$screen]:-}" ]] || { echo "build.sh: no screen \"$screen\" (${ALL_SCREENS[*]})" >&2; exit 2; }
+done
 
 if ! rustup target list --installed | grep -qx "$TARGET"; then
   rustup target add "$TARGET"
 fi
-
-cargo build --release --target "$TARGET"
 
 # The CLI must be exactly the version of the wasm-bindgen crate the bundle
 # was built with, or it refuses the module.
@@ -33,21 +48,45 @@ if [[ "$have" != "$want" ]]; then
   cargo install wasm-bindgen-cli --version "$want"
 fi
 
-wasm="$CARGO_TARGET_DIR/$TARGET/release/pos_kiosk_pwa.wasm"
-rm -rf dist
-mkdir -p dist/app
-# The name section only makes stack traces readable; it is a third of the file.
-# Panic messages (with file and line) still reach the console.
-wasm-bindgen --target web --no-typescript --remove-name-section --out-dir dist/app "$wasm"
-cp assets/index.html dist/index.html
-cp assets/app.css dist/app/app.css
-cp assets/manifest.webmanifest dist/manifest.webmanifest
+# A whole build starts from nothing (no file of an older layout lingers).
+[[ $# -gt 0 ]] || rm -rf dist
+# The shared files.
 mkdir -p dist/app/icons
+cp assets/app.css dist/app/app.css
 cp assets/icons/*.png dist/app/icons/
-# The service worker (served at /kiosk/sw.js, /kds/sw.js and /pos/sw.js) names its cache
-# after this build, so a new build replaces the cached app as a whole.
-version=$(cat dist/index.html dist/manifest.webmanifest dist/app/*.js dist/app/*.wasm dist/app/*.css | sha256sum | cut -c1-16)
-sed "s/__BUILD_VERSION__/$version/" assets/sw.js >dist/sw.js
+shared=(/app/app.css /app/icons/icon-192.png /app/icons/icon-512.png /app/icons/icon-maskable-512.png)
 
-bundle=dist/app/pos_kiosk_pwa_bg.wasm
-echo "wasm: $(wc -c <"$bundle") bytes, $(gzip -9 -c "$bundle" | wc -c) bytes gzipped ($bundle)"
+wasm="$CARGO_TARGET_DIR/$TARGET/release/pos_kiosk_pwa.wasm"
+for screen in "${screens[@]}"; do
+  # Every screen builds to the same file name: the touch makes cargo relink
+  # it for this screen's features, never reuse another screen's output.
+  touch src/lib.rs
+  cargo build --release --target "$TARGET" --no-default-features --features "$screen"
+
+  out="dist/app/$screen"
+  rm -rf "$out" "dist/$screen"
+  mkdir -p "$out" "dist/$screen"
+  # The name section only makes stack traces readable; it is a third of the
+  # file. Panic messages (with file and line) still reach the console.
+  wasm-bindgen --target web --no-typescript --remove-name-section --out-dir "$out" "$wasm"
+  # No wasm-opt: -Oz takes 0.5% off the gzipped bundle (6% raw), and
+  # Debian's binaryen (108) writes wasm-bindgen's externref table as anyref,
+  # which the browser then refuses at start ("Table.set(): Argument 1 is
+  # invalid for table").
+
+  stamp() { sed -e "s|__SCREEN__|$screen|g" -e "s|__BASE__|${BASE[$screen]}|g" -e "s|__SCOPE__|${SCOPE[$screen]}|g"; }
+  stamp <assets/index.html >"dist/$screen/index.html"
+  stamp <assets/manifest.webmanifest >"dist/$screen/manifest.webmanifest"
+  # The worker precaches the page, its manifest, this screen's bundle and the
+  # shared files, and names its cache after their content, so a new build
+  # replaces the cached app as a whole.
+  files=("${shared[@]}")
+  while IFS= read -r f; do files+=("/${f#dist/}"); done < <(find "$out" -type f | sort)
+  list=$(printf '"%s", ' "${files[@]}")
+  version=$(cat "dist/$screen/index.html" "dist/$screen/manifest.webmanifest" "${files[@]/#/dist}" |
+    sha256sum | cut -c1-16)
+  stamp <assets/sw.js | sed -e "s|__BUILD_VERSION__|$version|" -e "s|\.\.\.__SHELL_FILES__|${list%, }|" >"dist/$screen/sw.js"
+
+  bundle="$out/pos_kiosk_pwa_bg.wasm"
+  echo "$screen: wasm $(wc -c <"$bundle") bytes, $(gzip -9 -c "$bundle" | wc -c) bytes gzipped; js $(wc -c <"$out/pos_kiosk_pwa.js") bytes"
+done

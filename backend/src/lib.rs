@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod device_apps;
 pub mod email;
 pub mod error;
 pub mod events;

@@ -19,6 +19,7 @@ use crate::{
     catalog,
     config::Settings,
     db::Db,
+    device_apps,
     error::{Code, CodedError, Error, FieldErrors},
     http::{
         body::{BodyRules, read_body_first},
@@ -235,7 +236,7 @@ pub fn server(state: web::Data<AppState>, listener: TcpListener, extra: Mount) -
                     .configure(api_routes),
             )
             .configure(extra.routes)
-            .configure(|cfg| device_apps(cfg, &assets))
+            .configure(|cfg| device_apps::routes(cfg, &assets))
             .service(
                 web::scope("/media")
                     .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "public, max-age=31536000, immutable")))
@@ -285,65 +286,6 @@ pub async fn run_until_signal(server: Server, state: web::Data<AppState>) -> std
         handle.stop(true).await;
     });
     server.await
-}
-
-/// The kiosk and KDS app (built into `kiosk-pwa/dist`): its shell at
-/// `/kiosk/`, `/kds/` and `/pos/` (the till) (every sub-path, for client-side routing), and its
-/// code at `/app/`.
-fn device_apps(cfg: &mut web::ServiceConfig, assets: &std::path::Path) {
-    let dist = assets.join("kiosk-pwa/dist");
-    let index = dist.join("index.html");
-    for prefix in ["/kiosk", "/kds", "/pos"] {
-        let index = index.clone();
-        let shell = move || {
-            let index = index.clone();
-            async move {
-                match tokio::fs::read(&index).await {
-                    Ok(html) => HttpResponse::Ok()
-                        .content_type("text/html; charset=utf-8")
-                        .insert_header((header::CACHE_CONTROL, "no-cache"))
-                        .body(html),
-                    Err(_) => HttpResponse::ServiceUnavailable()
-                        .content_type("text/plain; charset=utf-8")
-                        .body("The kiosk app is not built: run kiosk-pwa/build.sh"),
-                }
-            }
-        };
-        for (file, content_type) in
-            [("sw.js", "application/javascript; charset=utf-8"), ("manifest.webmanifest", "application/manifest+json")]
-        {
-            let path = dist.join(file);
-            cfg.route(
-                &format!("{prefix}/{file}"),
-                web::get().to(move || {
-                    let path = path.clone();
-                    async move {
-                        match tokio::fs::read(&path).await {
-                            // The worker lives under /kiosk/, /kds/ or /pos/ but controls the whole app.
-                            Ok(body) => HttpResponse::Ok()
-                                .content_type(content_type)
-                                .insert_header((header::CACHE_CONTROL, "no-cache"))
-                                .insert_header(("Service-Worker-Allowed", "/"))
-                                .body(body),
-                            Err(_) => HttpResponse::NotFound().finish(),
-                        }
-                    }
-                }),
-            );
-        }
-        cfg.route(prefix, web::get().to(shell.clone()))
-            .route(&format!("{prefix}/"), web::get().to(shell.clone()))
-            .route(&format!("{prefix}/{{rest:.*}}"), web::get().to(shell));
-    }
-    if dist.join("app").is_dir() {
-        cfg.service(
-            web::scope("/app")
-                // The WASM bundle is a third of its size gzipped (pictures are never compressed).
-                .wrap(Compress::default())
-                .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
-                .service(actix_files::Files::new("", dist.join("app")).use_etag(true)),
-        );
-    }
 }
 
 fn strip_prefix(message: &str) -> String {

@@ -1,32 +1,33 @@
-// Service worker of the kiosk, kitchen and till screens: they must start
-// with no network at all. Registered by index.html as /kiosk/sw.js (scope
-// /kiosk/), /kds/sw.js (scope /kds/) or /pos/sw.js (scope /pos/); a page it controls has all its requests pass
-// through it, /app/ and /media/ included.
+// Service worker of one screen (kiosk, kitchen display, pickup board or
+// till): they must start with no network at all. build.sh stamps a copy per
+// screen; index.html registers it as /kiosk/sw.js (scope /kiosk/), /kds/sw.js
+// (scope /kds/), /kds/board/sw.js (scope /kds/board) or /pos/sw.js (scope
+// /pos/). A page it controls has all its requests pass through it, /app/ and
+// /media/ included.
 //
-// - The app shell (the page, its JS/WASM/CSS, icons, manifest) is precached
-//   at install, per build (build.sh stamps VERSION), and served cache-first:
-//   one consistent version at a time, the next one taking over (skipWaiting
-//   + clients.claim) when the server has a new build.
+// - The app shell (the page, its screen's JS/WASM, the CSS, icons, manifest)
+//   is precached at install, per build (build.sh stamps VERSION), and served
+//   cache-first: one consistent version at a time, the next one taking over
+//   (skipWaiting + clients.claim) when the server has a new build. Only this
+//   screen's bundle: the other screens' bundles are never downloaded here.
 // - Menu pictures (/media/) are served from cache, refreshed in the background.
 // - The API and the live event stream are never cached here: the app keeps
 //   its own offline data in IndexedDB.
 
 const VERSION = "__BUILD_VERSION__";
-const SCOPE = new URL(self.registration.scope).pathname; // "/kiosk/", "/kds/" or "/pos/"
+const SCREEN = "__SCREEN__"; // "kiosk", "kds", "board" or "till"
+const BASE = "__BASE__"; // where this worker and the manifest are served
+const SCOPE = new URL(self.registration.scope).pathname; // "/kiosk/", "/kds/", "/kds/board" or "/pos/"
 const SHELL_PREFIX = "pos-shell:" + SCOPE + ":";
 const SHELL_CACHE = SHELL_PREFIX + VERSION;
 const MEDIA_CACHE = "pos-media";
 const MEDIA_LIMIT = 300;
+// The pickup board's pages lie inside the kitchen display's scope but are
+// another screen, with a worker of their own.
+const BOARD_PAGES = /^\/kds\/board(\/|$)/;
 
-const SHELL = [
-  SCOPE,
-  SCOPE + "manifest.webmanifest",
-  "/app/pos_kiosk_pwa.js",
-  "/app/pos_kiosk_pwa_bg.wasm",
-  "/app/app.css",
-  "/app/icons/icon-192.png",
-  "/app/icons/icon-512.png",
-];
+// The page, then every file of the screen's build (listed by build.sh).
+const SHELL = [SCOPE, BASE + "manifest.webmanifest", ...__SHELL_FILES__];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -58,9 +59,10 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) return;
 
   if (request.mode === "navigate") {
+    if (SCREEN !== "board" && BOARD_PAGES.test(url.pathname)) return;
     // Every path of the screen is the same page (the app routes itself).
     event.respondWith(fromShell(SCOPE, request));
-  } else if (url.pathname.startsWith("/app/") || url.pathname === SCOPE + "manifest.webmanifest") {
+  } else if (SHELL.includes(url.pathname)) {
     event.respondWith(fromShell(url.pathname, request));
   } else if (url.pathname.startsWith("/media/")) {
     event.respondWith(staleWhileRevalidate(request));

@@ -5,7 +5,15 @@
 use leptos::prelude::*;
 use pos_wire::{DeviceKind, PairedDevice};
 
-use crate::components::{KioskScreen, KitchenDisplay, LanguageSwitch, PairingScreen, PickupBoard, TillScreen};
+#[cfg(feature = "kiosk")]
+use crate::components::KioskScreen;
+#[cfg(feature = "kds")]
+use crate::components::KitchenDisplay;
+#[cfg(feature = "board")]
+use crate::components::PickupBoard;
+#[cfg(feature = "till")]
+use crate::components::TillScreen;
+use crate::components::{LanguageSwitch, PairingScreen};
 use crate::i18n::{Text, t};
 use crate::{
     locale::{self, tr},
@@ -38,6 +46,27 @@ impl Surface {
         } else {
             Surface::Kiosk
         }
+    }
+
+    /// The screens compiled into this bundle (build.sh builds one per
+    /// screen; a development build has them all).
+    const BUILT: &[Surface] = &[
+        #[cfg(feature = "kiosk")]
+        Surface::Kiosk,
+        #[cfg(feature = "kds")]
+        Surface::Kds,
+        #[cfg(feature = "board")]
+        Surface::Board,
+        #[cfg(feature = "till")]
+        Surface::Till,
+    ];
+
+    /// The screen this page shows: the path's, when this bundle has it.
+    /// The server hands each path its own screen's bundle, so otherwise
+    /// (a page cached by an older service worker, say) the bundle's own.
+    pub fn for_page(path: &str) -> Surface {
+        let wanted = Surface::from_path(path);
+        if Surface::BUILT.contains(&wanted) { wanted } else { Surface::BUILT[0] }
     }
 
     /// The kind of device that may show this screen.
@@ -73,7 +102,7 @@ pub fn home_path(kind: DeviceKind) -> &'static str {
 #[component]
 pub fn App() -> impl IntoView {
     storage::migrate_legacy_pairing();
-    let surface = Surface::from_path(&location().pathname().unwrap_or_default());
+    let surface = Surface::for_page(&location().pathname().unwrap_or_default());
     let kind = surface.device_kind();
     let locale = locale::provide_locale();
     let device = RwSignal::new(storage::paired_device(kind));
@@ -113,14 +142,61 @@ pub fn App() -> impl IntoView {
                 }
                     .into_any()
             }
-            Some(device) => {
-                match surface {
-                    Surface::Kiosk => view! { <KioskScreen device on_unpaired /> }.into_any(),
-                    Surface::Kds => view! { <KitchenDisplay device on_unpaired /> }.into_any(),
-                    Surface::Board => view! { <PickupBoard device on_unpaired /> }.into_any(),
-                    Surface::Till => view! { <TillScreen device on_unpaired /> }.into_any(),
-                }
-            }
+            Some(device) => screen(surface, device, on_unpaired),
         }}
+    }
+}
+
+/// The paired device's screen. Only this bundle's screens are compiled in
+/// (`for_page` never picks another), so a per-screen bundle carries none of
+/// the others' code.
+fn screen(surface: Surface, device: PairedDevice, on_unpaired: Callback<()>) -> AnyView {
+    match surface {
+        #[cfg(feature = "kiosk")]
+        Surface::Kiosk => view! { <KioskScreen device on_unpaired /> }.into_any(),
+        #[cfg(feature = "kds")]
+        Surface::Kds => view! { <KitchenDisplay device on_unpaired /> }.into_any(),
+        #[cfg(feature = "board")]
+        Surface::Board => view! { <PickupBoard device on_unpaired /> }.into_any(),
+        #[cfg(feature = "till")]
+        Surface::Till => view! { <TillScreen device on_unpaired /> }.into_any(),
+        #[allow(unreachable_patterns)]
+        _ => ().into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Surface;
+
+    #[test]
+    fn the_path_picks_the_screen() {
+        for (path, surface) in [
+            ("/kiosk/", Surface::Kiosk),
+            ("/kiosk/anything", Surface::Kiosk),
+            ("/kds", Surface::Kds),
+            ("/kds/", Surface::Kds),
+            ("/kds/boards", Surface::Kds),
+            ("/kds/board", Surface::Board),
+            ("/kds/board/", Surface::Board),
+            ("/pos", Surface::Till),
+            ("/pos/tables", Surface::Till),
+            ("/posx", Surface::Kiosk),
+        ] {
+            assert_eq!(Surface::from_path(path), surface, "{path}");
+        }
+    }
+
+    #[test]
+    #[cfg(all(feature = "kiosk", feature = "kds", feature = "board", feature = "till"))]
+    fn with_every_screen_built_each_page_shows_its_own() {
+        assert_eq!(Surface::for_page("/kds/board"), Surface::Board);
+        assert_eq!(Surface::for_page("/pos/"), Surface::Till);
+    }
+
+    #[test]
+    #[cfg(all(feature = "kds", not(feature = "board")))]
+    fn a_bundle_without_the_pages_screen_shows_its_own() {
+        assert_eq!(Surface::for_page("/kds/board"), Surface::Kds);
     }
 }

@@ -1,7 +1,8 @@
 //! Kiosk, kitchen display (KDS), pickup board and till screens: one Leptos
-//! CSR app compiled to WASM. The server serves this bundle at `/app/` and
-//! `index.html` at `/kiosk/`, `/kds/` and `/pos/`; the path decides which
-//! screen shows.
+//! CSR app compiled to WASM, one bundle per screen (the cargo features
+//! `kiosk`, `kds`, `board`, `till`; build.sh). The server serves each
+//! screen's page at its path (`/kiosk/`, `/kds/`, `/kds/board`, `/pos/`)
+//! and its bundle at `/app/<screen>/`; the path decides which screen shows.
 //!
 //! Components (in `components/`) only render and react. Plain modules do
 //! the rest: `api` (HTTP), `db` (IndexedDB), `menu` (the menu cache and its
@@ -17,6 +18,18 @@
 //! provided to every component by context), `mounted` (window listeners
 //! and timers that end with their component), `behind` (what runs behind
 //! the screens that take orders).
+
+// A per-screen bundle (see Cargo.toml's features) compiles every module but
+// reaches only its screen's code; the rest is left out by the linker, and
+// would only raise dead-code warnings here. The default build, with every
+// screen, is the one clippy checks for unused code.
+#![cfg_attr(
+    not(all(feature = "kiosk", feature = "kds", feature = "board", feature = "till")),
+    allow(dead_code, unused_imports)
+)]
+
+#[cfg(not(any(feature = "kiosk", feature = "kds", feature = "board", feature = "till")))]
+compile_error!("build at least one screen: --features kiosk, kds, board or till");
 
 mod api;
 mod app;
@@ -61,4 +74,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 pub fn main() {
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    // The first screen is in the page: tests and the load benchmark
+    // (tests/bench-load.mjs) wait for this.
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-ready", "");
+    }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Browser tests of the kiosk, KDS and pickup board, in headless Chromium.
+# Browser tests of the kiosk, KDS, pickup board and till, in headless Chromium.
 #
 # Expects POS_DATABASE_URL, POS_OWNER_DATABASE_URL and POS_REDIS_URL exported
 # and the database migrated (e.g. `source /tmp/devenv-lead.sh`, or
@@ -38,7 +38,7 @@ if ! command -v chromium >/dev/null; then
 fi
 export CHROMIUM="${CHROMIUM:-$(command -v chromium)}"
 
-if [[ ! -f "$repo_root/kiosk-pwa/dist/index.html" || ! -f "$repo_root/kiosk-pwa/dist/sw.js" ]]; then
+if [[ ! -f "$repo_root/kiosk-pwa/dist/till/sw.js" || ! -f "$repo_root/kiosk-pwa/dist/app/till/pos_kiosk_pwa_bg.wasm" ]]; then
   bash "$repo_root/kiosk-pwa/build.sh"
 fi
 

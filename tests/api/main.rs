@@ -8,6 +8,7 @@ mod auth;
 mod bodies;
 mod catalog;
 mod codes;
+mod device_apps;
 mod devices;
 mod discounts;
 mod fanout;

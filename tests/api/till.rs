@@ -332,7 +332,7 @@ async fn the_till_app_is_served_at_pos() {
         assert!(matches!(r.status.as_u16(), 200 | 503), "{path}: {}", r.status);
         if r.status == 200 {
             assert_eq!(r.header("cache-control"), Some("no-cache"), "{path}");
-            assert!(r.text.contains("/app/pos_kiosk_pwa.js"), "{path}: the app's shell");
+            assert!(r.text.contains("/app/till/pos_kiosk_pwa.js"), "{path}: the till's shell");
         }
     }
 }
