@@ -479,6 +479,13 @@ impl RollupSwitch {
     }
 }
 
+/// The median of `v` (sorted in place).
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+}
+
 async fn orders_at(a: &HashMap<String, String>, n_outlets: usize) -> anyhow::Result<()> {
     let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
     let db_url = a.get("db-url").context("--db-url")?;
@@ -487,7 +494,8 @@ async fn orders_at(a: &HashMap<String, String>, n_outlets: usize) -> anyhow::Res
     let (client, token, tenant, user, first, item) = order_shop(&base).await?;
     let mut outlets = vec![first];
     for i in 1..n_outlets {
-        let o = post(&client, format!("{base}/api/v1/outlets"), &token, fixtures::outlet(&format!("Bench {i}"))).await?;
+        let o =
+            post(&client, format!("{base}/api/v1/outlets"), &token, fixtures::outlet(&format!("Bench {i}"))).await?;
         outlets.push(o["id"].as_str().context("outlet id")?.to_string());
     }
     let quoted = |q: &str| outlets.iter().map(|o| format!("{q}{o}{q}")).collect::<Vec<_>>().join(",");
@@ -527,18 +535,28 @@ end
     };
     wrk(3)?;
     let http = wrk(secs)?;
-    // `--compare-rollups 1`: the same again with the reports' rollup
-    // writes off, then on again.
-    let compared = if a.contains_key("compare-rollups") {
+    // `--compare-rollups R`: R rounds of the same with the reports' rollup
+    // writes off and on, alternating ABBA so that a drift in the machine's
+    // load (it is shared) falls on both alike; medians are compared.
+    let rounds: usize = a.get("compare-rollups").map_or(Ok(0), |v| v.parse())?;
+    let mut on = vec![http.rps];
+    let mut off = Vec::new();
+    if rounds > 0 {
         let owner = std::env::var("POS_OWNER_DATABASE_URL").context("POS_OWNER_DATABASE_URL")?;
         let mut switch = RollupSwitch { owner, saved: None };
-        switch.set(false)?;
-        let without = wrk(secs);
-        switch.set(true)?;
-        Some((without?, wrk(secs)?))
-    } else {
-        None
-    };
+        for round in 0..2 * rounds {
+            // on was first: off, on, on, off, off, on, ...
+            let rollups = round % 4 == 1 || round % 4 == 2;
+            if !rollups {
+                switch.set(false)?;
+            }
+            let measured = wrk(secs);
+            if !rollups {
+                switch.set(true)?;
+            }
+            if rollups { &mut on } else { &mut off }.push(measured?.rps);
+        }
+    }
 
     // pgbench: the statements the server runs for one new order (same lock,
     // reads, the rollups when intake writes them, one statement for counter
@@ -583,11 +601,12 @@ end
     println!("POST /api/v1/orders (1 line) at {n_outlets} outlet(s), {conns} connections, {secs} s each, same machine");
     println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
     print_row("HTTP (wrk)", &http);
-    if let Some((without, again)) = &compared {
-        print_row("HTTP, no rollup writes", without);
-        print_row("HTTP, rollup writes again", again);
-        let with = (http.rps + again.rps) / 2.0;
-        println!("rollup cost: {:.1} % of throughput (mean of both runs with rollups)", 100.0 * (1.0 - with / without.rps));
+    if !off.is_empty() {
+        let (with, without) = (median(&mut on), median(&mut off));
+        let list = |v: &[f64]| v.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(" ");
+        println!("HTTP with rollup writes, req/s: median {with:.0} of [{}]", list(&on));
+        println!("HTTP, no rollup writes, req/s:  median {without:.0} of [{}]", list(&off));
+        println!("rollup cost: {:.1} % of create-order throughput (medians)", 100.0 * (1.0 - with / without));
     }
     print_row("same SQL (pgbench)", &pg);
     println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / pg.rps);
