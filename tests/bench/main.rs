@@ -566,7 +566,7 @@ end
         "jsonb_build_array(jsonb_build_object('menu_item_id', '{item}', 'name', 'Kopi Susu', 'qty', 2, \
          'line_total_minor', 50000, 'discount_minor', 0, 'modifiers', jsonb_build_array()))"
     );
-    let rollups = if psql(db_url, &format!("SELECT count(*) FROM ({ROLLUP_FUNCTION}) f"))?.trim() == "1" {
+    let intake_call = if psql(db_url, &format!("SELECT count(*) FROM ({ROLLUP_FUNCTION}) f"))?.trim() == "1" {
         format!(
             "SELECT app.rollup_placed_order(md5(:k::text || 'order')::uuid, {outlet}, 'counter', 50000, 5500, 0, \
              {lines});\n"
@@ -574,8 +574,9 @@ end
     } else {
         String::new()
     };
-    let sql = format!(
-        "BEGIN;\n\
+    let script = |rollups: &str| {
+        format!(
+            "BEGIN;\n\
          SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '', true), set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
          SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids FROM users u WHERE u.id = '{user}' AND u.active;\n\
          SELECT set_config('app.outlet_ids', '*', true);\n\
@@ -592,10 +593,43 @@ end
          SELECT id FROM o;\n\
          SELECT app.append_outlet_event({outlet}, e.value->>'kind', e.value->'data'), now() FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('kind', 'order.created', 'data', 1), jsonb_build_object('kind', 'ticket.created', 'data', 1))) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord;\n\
          COMMIT;\n"
-    );
-    let sql_file = dir.join("orders.sql");
-    std::fs::write(&sql_file, sql)?;
-    let pg = run_pgbench_file(db_url, &sql_file, conns, secs)?;
+        )
+    };
+    let pgbench = |name: &str, rollups: &str| -> anyhow::Result<Figures> {
+        let file = dir.join(format!("orders-{name}.sql"));
+        std::fs::write(&file, script(rollups))?;
+        run_pgbench_file(db_url, &file, conns, secs)
+    };
+    let pg = pgbench("server", &intake_call)?;
+    // With `--compare-rollups` and intake's own call: the same SQL with the
+    // rollups written by intake before the number is taken, by the insert
+    // trigger inside the numbering statement (0017's way), and not at all,
+    // rotating so that each sees the machine's load alike.
+    let mut sql_ways: [(&str, Vec<f64>); 3] = [
+        ("rollups by intake, before the number", Vec::new()),
+        ("rollups by the insert trigger (0017)", Vec::new()),
+        ("no rollup writes", Vec::new()),
+    ];
+    if rounds > 0 && !intake_call.is_empty() {
+        let owner = std::env::var("POS_OWNER_DATABASE_URL").context("POS_OWNER_DATABASE_URL")?;
+        let mut switch = RollupSwitch { owner, saved: None };
+        for round in 0..rounds {
+            for i in 0..3 {
+                let way = (round + i) % 3;
+                let measured = match way {
+                    0 => pgbench("intake", &intake_call),
+                    1 => pgbench("trigger", ""),
+                    _ => {
+                        switch.set(false)?;
+                        let measured = pgbench("none", "");
+                        switch.set(true)?;
+                        measured
+                    }
+                };
+                sql_ways[way].1.push(measured?.rps);
+            }
+        }
+    }
     std::fs::remove_dir_all(&dir).ok();
 
     println!("POST /api/v1/orders (1 line) at {n_outlets} outlet(s), {conns} connections, {secs} s each, same machine");
@@ -610,6 +644,14 @@ end
     }
     print_row("same SQL (pgbench)", &pg);
     println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / pg.rps);
+    if !sql_ways[2].1.is_empty() {
+        let none = median(&mut sql_ways[2].1.clone());
+        for (name, tps) in &mut sql_ways {
+            let m = median(tps);
+            let list = tps.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(" ");
+            println!("pgbench, {name:<38} tps: median {m:.0} of [{list}], cost {:.1} %", 100.0 * (1.0 - m / none));
+        }
+    }
     Ok(())
 }
 
