@@ -102,6 +102,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0020_item_codes_guest_count.up.sql"),
                 down: include_str!("../sql/0020_item_codes_guest_count.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000021_intake_rollups",
+                up: include_str!("../sql/0021_intake_rollups.up.sql"),
+                down: include_str!("../sql/0021_intake_rollups.down.sql"),
+            }),
         ]
     }
 }

@@ -604,3 +604,86 @@ async fn the_admin_reports_page_shows_the_api_figures_and_its_csv_equals_the_api
     let (status, _) = page(&manager, &format!("/admin/reports?outlet_id={}&{range}", s.b)).await;
     assert_eq!(status, 404);
 }
+
+/// Rows in the tenant's sales, item and payment rollups.
+async fn rollup_rows(app: &TestApp, tenant: Uuid) -> (i64, i64, i64) {
+    let tx = app.tenant_tx(tenant).await;
+    let rows = tx
+        .query_raw(
+            "SELECT (SELECT count(*) FROM sales_rollup) AS s, (SELECT count(*) FROM item_rollup) AS i, \
+                    (SELECT count(*) FROM payment_rollup) AS p",
+            [],
+        )
+        .await
+        .unwrap();
+    let get = |c: &str| -> i64 { rows[0].try_get("", c).unwrap() };
+    let counted = (get("s"), get("i"), get("p"));
+    tx.commit().await.unwrap();
+    counted
+}
+
+#[tokio::test]
+async fn intake_counts_each_new_order_once_and_the_kitchen_moving_it_along_writes_nothing() {
+    let s = Brand::open().await;
+    assert_eq!(rollup_rows(&s.app, s.tenant).await, (0, 0, 0));
+    // Online: one sales row, one row per item and per option.
+    let online = s.order(s.a, vec![fixtures::line_with(s.nasi, 2, &[s.egg]), fixtures::line(s.teh, 1)]).await;
+    assert_eq!(rollup_rows(&s.app, s.tenant).await, (1, 3, 0), "written by intake, skipped by the trigger");
+    // Offline from a kiosk, then the same order again: counted once.
+    let (device, kiosk) = s.app.pair_device(&s.owner, s.a, "kiosk").await;
+    let push = fixtures::push(device, [fixtures::kiosk_order(s.a, vec![fixtures::line(s.nasi, 1)])]);
+    for outcome in ["created", "duplicate"] {
+        let r = s.app.post("/api/v1/sync/push", Some(&kiosk), &push).await.expect(200);
+        assert_eq!(r.body["results"][0]["outcome"], outcome, "{}", r.text);
+    }
+    assert_eq!(rollup_rows(&s.app, s.tenant).await, (2, 4, 0));
+    // The kitchen moves the order along, it is paid: only the payment counts.
+    for status in [OrderStatus::Accepted, OrderStatus::Preparing, OrderStatus::Ready, OrderStatus::Completed] {
+        s.app
+            .post(&format!("/api/v1/orders/{}/status", online.id), Some(&s.owner), fixtures::status(status))
+            .await
+            .expect(200);
+    }
+    s.pay(&online, "cash").await;
+    assert_eq!(rollup_rows(&s.app, s.tenant).await, (2, 4, 1));
+    assert_rollups_equal_raw_sums(&s.app, s.tenant).await;
+}
+
+#[tokio::test]
+async fn an_order_intake_counted_itself_does_not_hide_another_order_from_the_trigger() {
+    let s = Brand::open().await;
+    let tx = s.app.tenant_tx(s.tenant).await;
+    let lines = serde_json::json!([{"menu_item_id": s.teh, "name": "Es Teh", "qty": 1, "line_total_minor": 8_000,
+                                    "discount_minor": 0, "modifiers": []}]);
+    let insert = "INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, \
+                                      status, channel, lines, subtotal_minor, service_charge_minor, tax_minor, \
+                                      total_minor, currency, created_at_client) \
+                  VALUES ($1, $2, $3, $2, '\\x00', $4, current_date, 'placed', 'counter', $5, 8000, 0, 800, 8800, \
+                          'IDR', now())";
+    let (counted, other) = (Uuid::now_v7(), Uuid::now_v7());
+    tx.execute(
+        "SELECT app.rollup_placed_order($1, $2, 'counter', 8000, 800, 0, $3)",
+        [counted.into(), s.a.into(), lines.clone().into()],
+    )
+    .await
+    .unwrap();
+    for (id, number) in [(counted, "T-1"), (other, "T-2")] {
+        tx.execute(insert, [s.tenant.into(), id.into(), s.a.into(), number.into(), lines.clone().into()])
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert_eq!(rollup_rows(&s.app, s.tenant).await, (2, 2, 0), "one row each: the marked order, the other by trigger");
+    let tx = s.app.tenant_tx(s.tenant).await;
+    let rows = tx
+        .query_raw(
+            "SELECT (SELECT sum(orders) FROM sales_rollup)::bigint AS o, (SELECT sum(gross_minor) FROM sales_rollup)::bigint AS g, \
+                    (SELECT sum(qty) FROM item_rollup)::bigint AS q",
+            [],
+        )
+        .await
+        .unwrap();
+    let get = |c: &str| -> i64 { rows[0].try_get("", c).unwrap() };
+    assert_eq!((get("o"), get("g"), get("q")), (2, 16_000, 2));
+    tx.commit().await.unwrap();
+}

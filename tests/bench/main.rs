@@ -414,29 +414,112 @@ async fn order_shop(base: &str) -> anyhow::Result<(reqwest::Client, String, Stri
 }
 
 async fn orders(a: HashMap<String, String>) -> anyhow::Result<()> {
+    // `--outlets 1,16`: the whole measurement at each number of outlets
+    // (each request picks one at random).
+    let counts: Vec<usize> =
+        a.get("outlets").map_or("1", String::as_str).split(',').map(|v| v.trim().parse()).collect::<Result<_, _>>()?;
+    for n in counts {
+        orders_at(&a, n.max(1)).await?;
+    }
+    Ok(())
+}
+
+/// Turns the reports' rollup writes off (`on == false`) or back on, as the
+/// owner (POS_OWNER_DATABASE_URL): the triggers on orders and payments and,
+/// when intake writes a new order's rollups itself
+/// (`app.rollup_placed_order`), that function (a no-op while off).
+struct RollupSwitch {
+    owner: String,
+    /// The function's definition, to restore it.
+    saved: Option<String>,
+}
+
+const ROLLUP_FUNCTION: &str = "SELECT p.oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace \
+                               WHERE n.nspname = 'app' AND p.proname = 'rollup_placed_order'";
+
+fn psql(url: &str, sql: &str) -> anyhow::Result<String> {
+    let out = Command::new("psql").args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", sql]).output()?;
+    if !out.status.success() {
+        bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+impl RollupSwitch {
+    fn set(&mut self, on: bool) -> anyhow::Result<()> {
+        let verb = if on { "ENABLE" } else { "DISABLE" };
+        psql(
+            &self.owner,
+            &format!(
+                "DO $$ DECLARE t record; BEGIN \
+                   FOR t IN SELECT tgrelid::regclass AS tbl, tgname FROM pg_trigger \
+                             WHERE tgrelid IN ('orders'::regclass, 'payments'::regclass) AND tgname LIKE '%rollup%' LOOP \
+                     EXECUTE format('ALTER TABLE %s {verb} TRIGGER %I', t.tbl, t.tgname); \
+                   END LOOP; END $$"
+            ),
+        )?;
+        if !on {
+            let def = psql(&self.owner, &format!("SELECT pg_get_functiondef(oid) FROM ({ROLLUP_FUNCTION}) f"))?;
+            if def.trim().is_empty() {
+                return Ok(());
+            }
+            self.saved = Some(def);
+            psql(
+                &self.owner,
+                &format!(
+                    "DO $$ BEGIN EXECUTE (SELECT format('CREATE OR REPLACE FUNCTION app.rollup_placed_order(%s) \
+                       RETURNS void LANGUAGE sql AS ''SELECT 1''', pg_get_function_identity_arguments(oid)) \
+                       FROM ({ROLLUP_FUNCTION}) f); END $$"
+                ),
+            )?;
+        } else if let Some(def) = self.saved.take() {
+            psql(&self.owner, &def)?;
+        }
+        Ok(())
+    }
+}
+
+/// The median of `v` (sorted in place).
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 }
+}
+
+async fn orders_at(a: &HashMap<String, String>, n_outlets: usize) -> anyhow::Result<()> {
     let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
     let db_url = a.get("db-url").context("--db-url")?;
     let conns: u32 = a.get("connections").map_or(Ok(32), |v| v.parse())?;
     let secs: u32 = a.get("seconds").map_or(Ok(15), |v| v.parse())?;
-    let (_, token, tenant, user, outlet, item) = order_shop(&base).await?;
+    let (client, token, tenant, user, first, item) = order_shop(&base).await?;
+    let mut outlets = vec![first];
+    for i in 1..n_outlets {
+        let o =
+            post(&client, format!("{base}/api/v1/outlets"), &token, fixtures::outlet(&format!("Bench {i}"))).await?;
+        outlets.push(o["id"].as_str().context("outlet id")?.to_string());
+    }
+    let quoted = |q: &str| outlets.iter().map(|o| format!("{q}{o}{q}")).collect::<Vec<_>>().join(",");
 
     let dir = std::env::temp_dir().join(format!("pos-bench-orders-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    // wrk: every request a fresh client_order_id.
+    // wrk: every request a fresh client_order_id, at a random outlet.
     let lua = format!(
         r#"math.randomseed(os.time() + tonumber(tostring({{}}):sub(8), 16))
 local function uuid()
   return string.format("%08x-%04x-4%03x-%04x-%012x", math.random(0, 0xffffffff), math.random(0, 0xffff),
     math.random(0, 0xfff), math.random(0x8000, 0xbfff), math.random(0, 0xffffffffffff))
 end
+local outlets = {{{list}}}
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 request = function()
-  local body = '{{"client_order_id":"' .. uuid() .. '","outlet_id":"{outlet}","channel":"counter",' ..
-    '"created_at_client":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ") .. '","items":[{{"menu_item_id":"{item}","qty":2}}]}}'
+  local body = '{{"client_order_id":"' .. uuid() .. '","outlet_id":"' .. outlets[math.random(#outlets)] ..
+    '","channel":"counter","created_at_client":"' .. os.date("!%Y-%m-%dT%H:%M:%SZ") ..
+    '","items":[{{"menu_item_id":"{item}","qty":2}}]}}'
   return wrk.format(nil, nil, nil, body)
 end
-"#
+"#,
+        list = quoted("\"")
     );
     let script = dir.join("orders.lua");
     std::fs::write(&script, lua)?;
@@ -452,63 +535,123 @@ end
     };
     wrk(3)?;
     let http = wrk(secs)?;
-    // `--compare-rollups 1`: the same again with the reports' rollup
-    // triggers off (owner role, POS_OWNER_DATABASE_URL), then on again.
-    let compared = if a.contains_key("compare-rollups") {
+    // `--compare-rollups R`: R rounds of the same with the reports' rollup
+    // writes off and on, alternating ABBA so that a drift in the machine's
+    // load (it is shared) falls on both alike; medians are compared.
+    let rounds: usize = a.get("compare-rollups").map_or(Ok(0), |v| v.parse())?;
+    let mut on = vec![http.rps];
+    let mut off = Vec::new();
+    if rounds > 0 {
         let owner = std::env::var("POS_OWNER_DATABASE_URL").context("POS_OWNER_DATABASE_URL")?;
-        let triggers = |on: bool| -> anyhow::Result<()> {
-            let verb = if on { "ENABLE" } else { "DISABLE" };
-            let sql = format!(
-                "ALTER TABLE orders {verb} TRIGGER orders_rollup; ALTER TABLE payments {verb} TRIGGER payments_rollup;"
-            );
-            let out = Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &owner, "-c", &sql]).output()?;
-            if !out.status.success() {
-                bail!("psql: {}", String::from_utf8_lossy(&out.stderr));
+        let mut switch = RollupSwitch { owner, saved: None };
+        for round in 0..2 * rounds {
+            // on was first: off, on, on, off, off, on, ...
+            let rollups = round % 4 == 1 || round % 4 == 2;
+            if !rollups {
+                switch.set(false)?;
             }
-            Ok(())
-        };
-        triggers(false)?;
-        let without = wrk(secs);
-        triggers(true)?;
-        Some((without?, wrk(secs)?))
-    } else {
-        None
-    };
+            let measured = wrk(secs);
+            if !rollups {
+                switch.set(true)?;
+            }
+            if rollups { &mut on } else { &mut off }.push(measured?.rps);
+        }
+    }
 
     // pgbench: the statements the server runs for one new order (same lock,
-    // reads, one statement for counter + order + ticket, then both events),
-    // each transaction a new order.
-    let sql = format!(
-        "BEGIN;\n\
+    // reads, the rollups when intake writes them, one statement for counter
+    // + order + ticket, then both events), each transaction a new order.
+    let outlet = format!("(ARRAY[{}]::uuid[])[:o]", quoted("'"));
+    let lines = format!(
+        "jsonb_build_array(jsonb_build_object('menu_item_id', '{item}', 'name', 'Kopi Susu', 'qty', 2, \
+         'line_total_minor', 50000, 'discount_minor', 0, 'modifiers', jsonb_build_array()))"
+    );
+    let intake_call = if psql(db_url, &format!("SELECT count(*) FROM ({ROLLUP_FUNCTION}) f"))?.trim() == "1" {
+        format!(
+            "SELECT app.rollup_placed_order(md5(:k::text || 'order')::uuid, {outlet}, 'counter', 50000, 5500, 0, \
+             {lines});\n"
+        )
+    } else {
+        String::new()
+    };
+    let script = |rollups: &str| {
+        format!(
+            "BEGIN;\n\
          SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '', true), set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
          SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids FROM users u WHERE u.id = '{user}' AND u.active;\n\
          SELECT set_config('app.outlet_ids', '*', true);\n\
          \\set k random(1, 2000000000)\n\
+         \\set o random(1, {n_outlets})\n\
          SELECT pg_advisory_xact_lock(hashtextextended(:k::text, 0));\n\
-         SELECT id FROM orders WHERE client_order_id = md5(:k::text || '{outlet}')::uuid;\n\
-         SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text, (now() AT TIME ZONE o.timezone)::date FROM outlets o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = '{outlet}' AND o.archived_at IS NULL;\n\
-         SELECT i.id, i.name, coalesce(o.price_minor, i.price_minor), (o.available IS DISTINCT FROM false OR o.unavailable_until <= now()) IS TRUE, i.deleted_at IS NOT NULL, i.modifier_groups, c.station FROM menu_items i JOIN categories c ON c.tenant_id = i.tenant_id AND c.id = i.category_id LEFT JOIN outlet_item_overrides o ON o.tenant_id = i.tenant_id AND o.outlet_id = '{outlet}' AND o.item_id = i.id AND o.deleted_at IS NULL WHERE i.id = ANY(ARRAY['{item}'::uuid]);\n\
-         WITH n AS (INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) VALUES ('{tenant}', '{outlet}', current_date, 1) ON CONFLICT (tenant_id, outlet_id, business_date) DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number), \
-           o AS (INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, channel, lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency, created_at_client) SELECT '{tenant}', md5(:k::text || 'order')::uuid, '{outlet}', gen_random_uuid(), '\\\\x00', 'pg' || :k || '-' || :client_id || '-' || n.last_number, current_date, 'placed', 'counter', jsonb_build_array(jsonb_build_object('name', 'Kopi Susu', 'qty', 2)), 50000, 0, 5500, 55500, 'IDR', now() FROM n RETURNING id), \
-           t AS (INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) SELECT '{tenant}', gen_random_uuid(), md5(:k::text || 'order')::uuid, '{outlet}', r->>'station', 'open', r->'lines' FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('station', 'bar', 'lines', jsonb_build_array(jsonb_build_object('name', 'Kopi Susu', 'qty', 2))))) r) \
+         SELECT id FROM orders WHERE client_order_id = md5(:k::text || 'client')::uuid;\n\
+         SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text, (now() AT TIME ZONE o.timezone)::date FROM outlets o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = {outlet} AND o.archived_at IS NULL;\n\
+         SELECT i.id, i.name, coalesce(o.price_minor, i.price_minor), (o.available IS DISTINCT FROM false OR o.unavailable_until <= now()) IS TRUE, i.deleted_at IS NOT NULL, i.modifier_groups, c.station FROM menu_items i JOIN categories c ON c.tenant_id = i.tenant_id AND c.id = i.category_id LEFT JOIN outlet_item_overrides o ON o.tenant_id = i.tenant_id AND o.outlet_id = {outlet} AND o.item_id = i.id AND o.deleted_at IS NULL WHERE i.id = ANY(ARRAY['{item}'::uuid]);\n\
+         {rollups}\
+         WITH n AS (INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) VALUES ('{tenant}', {outlet}, current_date, 1) ON CONFLICT (tenant_id, outlet_id, business_date) DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number), \
+           o AS (INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, channel, lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency, created_at_client) SELECT '{tenant}', md5(:k::text || 'order')::uuid, {outlet}, gen_random_uuid(), '\\\\x00', 'pg' || :k || '-' || :client_id || '-' || n.last_number, current_date, 'placed', 'counter', {lines}, 50000, 0, 5500, 55500, 'IDR', now() FROM n RETURNING id), \
+           t AS (INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) SELECT '{tenant}', gen_random_uuid(), md5(:k::text || 'order')::uuid, {outlet}, r->>'station', 'open', r->'lines' FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('station', 'bar', 'lines', jsonb_build_array(jsonb_build_object('name', 'Kopi Susu', 'qty', 2))))) r) \
          SELECT id FROM o;\n\
-         SELECT app.append_outlet_event('{outlet}', e.value->>'kind', e.value->'data'), now() FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('kind', 'order.created', 'data', 1), jsonb_build_object('kind', 'ticket.created', 'data', 1))) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord;\n\
+         SELECT app.append_outlet_event({outlet}, e.value->>'kind', e.value->'data'), now() FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('kind', 'order.created', 'data', 1), jsonb_build_object('kind', 'ticket.created', 'data', 1))) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord;\n\
          COMMIT;\n"
-    );
-    let sql_file = dir.join("orders.sql");
-    std::fs::write(&sql_file, sql)?;
-    let pg = run_pgbench_file(db_url, &sql_file, conns, secs)?;
+        )
+    };
+    let pgbench = |name: &str, rollups: &str| -> anyhow::Result<Figures> {
+        let file = dir.join(format!("orders-{name}.sql"));
+        std::fs::write(&file, script(rollups))?;
+        run_pgbench_file(db_url, &file, conns, secs)
+    };
+    let pg = pgbench("server", &intake_call)?;
+    // With `--compare-rollups` and intake's own call: the same SQL with the
+    // rollups written by intake before the number is taken, by the insert
+    // trigger inside the numbering statement (0017's way), and not at all,
+    // rotating so that each sees the machine's load alike.
+    let mut sql_ways: [(&str, Vec<f64>); 3] = [
+        ("rollups by intake, before the number", Vec::new()),
+        ("rollups by the insert trigger (0017)", Vec::new()),
+        ("no rollup writes", Vec::new()),
+    ];
+    if rounds > 0 && !intake_call.is_empty() {
+        let owner = std::env::var("POS_OWNER_DATABASE_URL").context("POS_OWNER_DATABASE_URL")?;
+        let mut switch = RollupSwitch { owner, saved: None };
+        for round in 0..rounds {
+            for i in 0..3 {
+                let way = (round + i) % 3;
+                let measured = match way {
+                    0 => pgbench("intake", &intake_call),
+                    1 => pgbench("trigger", ""),
+                    _ => {
+                        switch.set(false)?;
+                        let measured = pgbench("none", "");
+                        switch.set(true)?;
+                        measured
+                    }
+                };
+                sql_ways[way].1.push(measured?.rps);
+            }
+        }
+    }
     std::fs::remove_dir_all(&dir).ok();
 
-    println!("POST /api/v1/orders (1 line), {conns} connections, {secs} s each, same machine");
+    println!("POST /api/v1/orders (1 line) at {n_outlets} outlet(s), {conns} connections, {secs} s each, same machine");
     println!("{:<28} {:>12} {:>10} {:>10}", "", "requests/s", "p50 ms", "p99 ms");
     print_row("HTTP (wrk)", &http);
-    if let Some((without, again)) = &compared {
-        print_row("HTTP, no rollup triggers", without);
-        print_row("HTTP, rollup triggers again", again);
+    if !off.is_empty() {
+        let (with, without) = (median(&mut on), median(&mut off));
+        let list = |v: &[f64]| v.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(" ");
+        println!("HTTP with rollup writes, req/s: median {with:.0} of [{}]", list(&on));
+        println!("HTTP, no rollup writes, req/s:  median {without:.0} of [{}]", list(&off));
+        println!("rollup cost: {:.1} % of create-order throughput (medians)", 100.0 * (1.0 - with / without));
     }
     print_row("same SQL (pgbench)", &pg);
     println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / pg.rps);
+    if !sql_ways[2].1.is_empty() {
+        let none = median(&mut sql_ways[2].1.clone());
+        for (name, tps) in &mut sql_ways {
+            let m = median(tps);
+            let list = tps.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(" ");
+            println!("pgbench, {name:<38} tps: median {m:.0} of [{list}], cost {:.1} %", 100.0 * (1.0 - m / none));
+        }
+    }
     Ok(())
 }
 

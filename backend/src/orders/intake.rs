@@ -36,6 +36,7 @@ use crate::{
     config::Settings,
     db::ScopedTx,
     error::{Code, CodedError, Error, FieldErrors, Result},
+    reports::rollups,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,8 +231,25 @@ pub async fn place_order(
     let released = !kiosk || outlet.kiosk_kitchen_release != KitchenRelease::OnPaid.as_str();
     let tickets = if released { crate::kitchen::plan_tickets(&lines) } else { Vec::new() };
     let table_id = seat.map(|s| s.table_id);
-    let new =
-        NewOrder { req: &req, hash, number, business_date, fields, lines, totals, currency: outlet.currency, table_id };
+    let id = Uuid::now_v7();
+    let lines = serde_json::to_value(&lines).map_err(anyhow::Error::from)?;
+    // Counted now, before the insert takes the outlet's number (its counter
+    // row stays locked until the commit).
+    let counted =
+        rollups::NewOrder { id, outlet_id: req.outlet_id, channel: req.channel, totals: &totals, lines: &lines };
+    rollups::count_new_order(tx, counted).await?;
+    let new = NewOrder {
+        id,
+        req: &req,
+        hash,
+        number,
+        business_date,
+        fields,
+        lines,
+        totals,
+        currency: outlet.currency,
+        table_id,
+    };
     let order = insert_order(tx, actor, device_id, new, &tickets, released).await?;
     let tickets = crate::kitchen::opened(&order, tickets);
     let mut events = vec![LiveEvent::OrderCreated(order.clone())];
@@ -324,13 +342,15 @@ async fn replay(tx: &ScopedTx, client_order_id: Uuid, hash: &[u8]) -> Result<Opt
 
 /// An order ready to store: checked, priced and numbered.
 struct NewOrder<'r> {
+    id: Uuid,
     req: &'r CreateOrder,
     hash: Vec<u8>,
     /// The device's own number, or `None` for the outlet's next one.
     number: Option<String>,
     business_date: chrono::NaiveDate,
     fields: Fields,
-    lines: Vec<OrderLine>,
+    /// The priced lines, as stored.
+    lines: serde_json::Value,
     totals: pricing::Totals,
     currency: String,
     /// The table a check is seated at.
@@ -356,7 +376,7 @@ async fn insert_order(
             &INSERT_ORDER,
             [
                 tx.tenant_id().into(),
-                Uuid::now_v7().into(),
+                new.id.into(),
                 req.outlet_id.into(),
                 req.client_order_id.into(),
                 new.hash.into(),
@@ -365,7 +385,7 @@ async fn insert_order(
                 req.channel.as_str().into(),
                 new.fields.customer_name.into(),
                 new.fields.table.into(),
-                serde_json::to_value(&new.lines).map_err(anyhow::Error::from)?.into(),
+                new.lines.into(),
                 new.totals.subtotal_minor.into(),
                 new.totals.service_charge_minor.into(),
                 new.totals.tax_minor.into(),

@@ -2,9 +2,10 @@
 //! channel), the sales summary, kitchen times, and voids, refunds and
 //! discounts with who approved them.
 //!
-//! Sales read the rollups that triggers keep in every order's and payment's
-//! own transaction (migration 0017), so a month of a busy outlet sums a few
-//! hundred rows, not its orders. Owners see the brand, managers the outlets
+//! Sales read the rollups kept in every order's and payment's own
+//! transaction (triggers, migration 0017; intake counts a new order itself
+//! before it takes the outlet's number, `rollups`, migration 0021), so a
+//! month of a busy outlet sums a few hundred rows, not its orders. Owners see the brand, managers the outlets
 //! they work at (the transaction's row-level security scope does it);
 //! cashiers, kitchen staff and devices are refused.
 
@@ -14,6 +15,7 @@ pub mod csv;
 pub mod http;
 pub mod kitchen;
 pub mod range;
+pub mod rollups;
 pub mod sales;
 pub mod summary;
 
