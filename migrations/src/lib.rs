@@ -97,6 +97,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0019_jobs_and_verification.up.sql"),
                 down: include_str!("../sql/0019_jobs_and_verification.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000022_stock",
+                up: include_str!("../sql/0022_stock.up.sql"),
+                down: include_str!("../sql/0022_stock.down.sql"),
+            }),
         ]
     }
 }
