@@ -23,6 +23,7 @@ pub mod receipts;
 pub mod reports;
 pub mod shifts;
 pub mod startup;
+pub mod stock;
 pub mod state;
 pub mod sync;
 pub mod tables;

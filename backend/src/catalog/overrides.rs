@@ -40,7 +40,8 @@ impl From<OverrideRow> for ItemOverride {
 pub(crate) const COLUMNS: &str = "outlet_id, item_id, price_minor, available, unavailable_until";
 
 /// Sets an outlet's price or availability for an item. Owners, and managers
-/// of the outlet.
+/// of the outlet. A choice made by hand ends a sold-out made by stock (it no
+/// longer comes back by itself).
 pub async fn set(
     tx: &ScopedTx,
     actor: &Actor,
@@ -102,7 +103,7 @@ pub async fn set(
                  ON CONFLICT (tenant_id, outlet_id, item_id) DO UPDATE \
                     SET price_minor = EXCLUDED.price_minor, available = EXCLUDED.available, \
                         unavailable_until = EXCLUDED.unavailable_until, version = EXCLUDED.version, \
-                        updated_at = now(), deleted_at = NULL \
+                        updated_at = now(), deleted_at = NULL, sold_out_by_stock = false \
                  RETURNING {COLUMNS}"
             ),
             [
