@@ -141,13 +141,11 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         (
             Method::POST,
             "/api/v1/outlets/{outlet}/stock-movements",
-            Some(json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": Uuid::nil(), "kind": "waste", "qty": 1})),
+            Some(
+                json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": Uuid::nil(), "kind": "waste", "qty": 1}),
+            ),
         ),
-        (
-            Method::PUT,
-            "/api/v1/outlets/{outlet}/stock/{ingredient}/threshold",
-            Some(json!({"low_stock_threshold": 1})),
-        ),
+        (Method::PUT, "/api/v1/outlets/{outlet}/stock/{ingredient}/threshold", Some(json!({"low_stock_threshold": 1}))),
         // Endpoints that take the id in the query string.
         (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/menu-items?category_id={category}", None),
@@ -279,7 +277,8 @@ async fn stocked_recipe(app: &TestApp, token: &str, outlet: Uuid, item: Uuid) ->
         .expect(200);
     let path = format!("/api/v1/menu-items/{item}/options/{option}/recipe");
     app.call(Method::PUT, &path, Some(token), Some(recipe)).await.expect(200);
-    let receive = json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": ingredient, "kind": "receive", "qty": 1000});
+    let receive =
+        json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": ingredient, "kind": "receive", "qty": 1000});
     app.post(&format!("/api/v1/outlets/{outlet}/stock-movements"), Some(token), receive).await.expect(201);
     (ingredient, option)
 }

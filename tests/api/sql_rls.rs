@@ -166,9 +166,9 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
             "INSERT INTO payment_rollup (tenant_id, outlet_id, local_date, method, payments, amount_minor, refund_minor) \
              VALUES ('{tenant}', '{id}', '2026-12-01', 'cash', 1, 1, 0)"
         ),
-        "ingredients" => format!(
-            "INSERT INTO ingredients (tenant_id, id, name, unit) VALUES ('{tenant}', '{id}', 'X', 'g')"
-        ),
+        "ingredients" => {
+            format!("INSERT INTO ingredients (tenant_id, id, name, unit) VALUES ('{tenant}', '{id}', 'X', 'g')")
+        }
         "ingredient_thresholds" => format!(
             "INSERT INTO ingredient_thresholds (tenant_id, outlet_id, ingredient_id, threshold) \
              VALUES ('{tenant}', '{id}', '{id}', 1)"

@@ -65,7 +65,8 @@ impl Cafe {
     }
 
     async fn receive(&self, outlet: Uuid, ingredient: Uuid, qty: i64) -> Reply {
-        let body = json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": ingredient, "kind": "receive", "qty": qty});
+        let body =
+            json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": ingredient, "kind": "receive", "qty": qty});
         self.movement(&self.t.token, outlet, body).await.expect(201)
     }
 
@@ -250,9 +251,7 @@ async fn a_transfer_goes_out_of_one_outlet_and_into_the_other_once() {
     let (_, kemang_cashier) = c.app.create_staff(&c.t.token, "cashier", &[kemang]).await;
     let (_, sabang_manager) = c.app.create_staff(&c.t.token, "manager", &[c.outlet]).await;
     c.receive(c.outlet, c.milk, 1_000).await;
-    let out = |qty, to: Uuid| {
-        json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": c.milk, "kind": "transfer_out", "qty": qty, "to_outlet_id": to})
-    };
+    let out = |qty, to: Uuid| json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": c.milk, "kind": "transfer_out", "qty": qty, "to_outlet_id": to});
     let r = c.movement(&sabang_manager, c.outlet, out(5_000, kemang)).await.expect(422);
     assert_eq!(field_code(&r, "qty"), "stock_insufficient");
     let r = c.movement(&sabang_manager, c.outlet, out(10, c.outlet)).await.expect(422);
@@ -269,9 +268,7 @@ async fn a_transfer_goes_out_of_one_outlet_and_into_the_other_once() {
     assert_eq!(waiting.body["incoming_transfers"][0]["id"], json!(transfer));
     assert_eq!(waiting.body["incoming_transfers"][0]["qty"], 300);
 
-    let inn = |qty: Option<i64>| {
-        json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": c.milk, "kind": "transfer_in", "transfer_id": transfer, "qty": qty})
-    };
+    let inn = |qty: Option<i64>| json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": c.milk, "kind": "transfer_in", "transfer_id": transfer, "qty": qty});
     // Not at the sending outlet, and not more than was sent.
     let r = c.movement(&c.t.token, c.outlet, inn(None)).await.expect(422);
     assert_eq!(field_code(&r, "transfer_id"), "transfer_unknown");
@@ -320,8 +317,16 @@ async fn a_movement_is_recorded_exactly_once_per_client_movement_id() {
     assert_eq!(code(&r), "client_stock_movement_id_reused");
     // Two replays at once still make one movement.
     let (a, b) = tokio::join!(
-        c.movement(&c.t.token, c.outlet, json!({"client_movement_id": Uuid::nil(), "ingredient_id": c.coffee, "kind": "receive", "qty": 5})),
-        c.movement(&c.t.token, c.outlet, json!({"client_movement_id": Uuid::nil(), "ingredient_id": c.coffee, "kind": "receive", "qty": 5})),
+        c.movement(
+            &c.t.token,
+            c.outlet,
+            json!({"client_movement_id": Uuid::nil(), "ingredient_id": c.coffee, "kind": "receive", "qty": 5})
+        ),
+        c.movement(
+            &c.t.token,
+            c.outlet,
+            json!({"client_movement_id": Uuid::nil(), "ingredient_id": c.coffee, "kind": "receive", "qty": 5})
+        ),
     );
     let mut statuses = [a.status.as_u16(), b.status.as_u16()];
     statuses.sort();
@@ -335,9 +340,7 @@ async fn who_may_record_what_and_devices_may_not_touch_stock() {
     let (_, cashier) = c.app.create_staff(&c.t.token, "cashier", &[c.outlet]).await;
     let (_, kiosk) = c.app.pair_device(&c.t.token, c.outlet, "kiosk").await;
     let (_, kds) = c.app.pair_device(&c.t.token, c.outlet, "kds").await;
-    let body = |kind: &str, qty: i64| {
-        json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": c.milk, "kind": kind, "qty": qty})
-    };
+    let body = |kind: &str, qty: i64| json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": c.milk, "kind": kind, "qty": qty});
     for device in [&kiosk, &kds] {
         c.movement(device, c.outlet, body("receive", 1_000_000)).await.expect(403);
         c.app.get(&format!("/api/v1/outlets/{}/stock", c.outlet), device).await.expect(403);

@@ -63,7 +63,11 @@ pub async fn get_ingredient(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<
 #[utoipa::path(patch, path = "/api/v1/ingredients/{id}", tag = "stock", request_body = UpdateIngredient,
     params(("id" = Uuid, Path, description = "The ingredient")),
     responses((status = 200, body = Ingredient), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
-pub async fn update_ingredient(s: Scoped, id: web::Path<Uuid>, body: Json<UpdateIngredient>) -> Result<web::Json<Ingredient>> {
+pub async fn update_ingredient(
+    s: Scoped,
+    id: web::Path<Uuid>,
+    body: Json<UpdateIngredient>,
+) -> Result<web::Json<Ingredient>> {
     let updated = ingredients::update(&s.tx, &s.actor, *id, body.into_inner()).await?;
     s.tx.commit().await?;
     Ok(web::Json(updated))
@@ -144,7 +148,11 @@ pub async fn create_movement(s: Scoped, id: web::Path<Uuid>, body: Json<CreateSt
 #[utoipa::path(put, path = "/api/v1/outlets/{id}/stock/{ingredient_id}/threshold", tag = "stock", request_body = PutThreshold,
     params(("id" = Uuid, Path, description = "The outlet"), ("ingredient_id" = Uuid, Path, description = "The ingredient")),
     responses((status = 200, body = StockLevel)), security(("bearer" = [])))]
-pub async fn put_threshold(s: Scoped, path: web::Path<(Uuid, Uuid)>, body: Json<PutThreshold>) -> Result<web::Json<StockLevel>> {
+pub async fn put_threshold(
+    s: Scoped,
+    path: web::Path<(Uuid, Uuid)>,
+    body: Json<PutThreshold>,
+) -> Result<web::Json<StockLevel>> {
     let (outlet, ingredient) = path.into_inner();
     let level = levels::put_threshold(&s.tx, &s.actor, outlet, ingredient, body.into_inner()).await?;
     s.tx.commit().await?;

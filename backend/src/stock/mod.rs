@@ -21,8 +21,8 @@
 pub mod availability;
 pub mod http;
 pub mod ingredients;
-pub mod levels;
 pub mod ledger;
+pub mod levels;
 pub mod movements;
 pub mod recipes;
 pub mod sales;

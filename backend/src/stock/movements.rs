@@ -116,16 +116,9 @@ fn check(req: &CreateStockMovement, errors: &mut FieldErrors) -> Checked {
 
 /// What makes a replay the same request.
 fn payload_hash(outlet_id: Uuid, req: &CreateStockMovement, note: &Option<String>) -> Vec<u8> {
-    let canonical = serde_json::to_vec(&(
-        outlet_id,
-        req.ingredient_id,
-        req.kind,
-        req.qty,
-        note,
-        req.to_outlet_id,
-        req.transfer_id,
-    ))
-    .unwrap_or_default();
+    let canonical =
+        serde_json::to_vec(&(outlet_id, req.ingredient_id, req.kind, req.qty, note, req.to_outlet_id, req.transfer_id))
+            .unwrap_or_default();
     Sha256::digest(&canonical).to_vec()
 }
 
@@ -205,9 +198,9 @@ pub async fn record_movement(
             return Err(Error::field("kind", Code::StockMovementKindInvalid));
         }
     };
-    let ids = ledger::record(tx, outlet_id, checked.kind, &changes, &entry).await.map_err(|e| {
-        if e.is_unique_violation() { Error::conflict(Code::ClientStockMovementIdReused) } else { e }
-    })?;
+    let ids = ledger::record(tx, outlet_id, checked.kind, &changes, &entry)
+        .await
+        .map_err(|e| if e.is_unique_violation() { Error::conflict(Code::ClientStockMovementIdReused) } else { e })?;
     ledger::effects(tx, outlet_id, &changes).await?;
     let id = ids.first().copied().ok_or_else(|| Error::internal("movement not recorded"))?;
     get_movement(tx, id).await.map(Recorded::Created)
@@ -226,10 +219,7 @@ async fn add(tx: &ScopedTx, outlet_id: Uuid, ingredient_id: Uuid, qty: i64) -> R
 async fn take(tx: &ScopedTx, outlet_id: Uuid, ingredient_id: Uuid, qty: i64) -> Result<Vec<Change>> {
     let changes = ledger::apply(tx, outlet_id, &[(ingredient_id, -qty)]).await?;
     if let Some(c) = changes.iter().find(|c| c.after < 0) {
-        return Err(Error::field(
-            "qty",
-            CodedError::new(Code::StockInsufficient).with("on_hand", c.before().max(0)),
-        ));
+        return Err(Error::field("qty", CodedError::new(Code::StockInsufficient).with("on_hand", c.before().max(0))));
     }
     Ok(changes)
 }

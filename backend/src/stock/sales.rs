@@ -67,8 +67,7 @@ pub fn portions(lines: &[OrderLine]) -> Vec<Portion> {
 /// Takes what `lines` need at the outlet (see the module docs).
 pub async fn take_for_sale(tx: &ScopedTx, outlet_id: Uuid, lines: &[OrderLine], when: WhenShort) -> Result<Taken> {
     let changes = ledger::sell(tx, outlet_id, &portions(lines)).await?;
-    let short: HashSet<Uuid> =
-        changes.iter().filter(|c| c.after < 0 && c.delta < 0).map(|c| c.ingredient_id).collect();
+    let short: HashSet<Uuid> = changes.iter().filter(|c| c.after < 0 && c.delta < 0).map(|c| c.ingredient_id).collect();
     if !short.is_empty() && when == WhenShort::Refuse {
         return Err(sold_out_lines(tx, lines, &short).await);
     }

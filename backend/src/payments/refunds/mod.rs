@@ -476,7 +476,13 @@ mod tests {
     use super::*;
 
     fn body(amount: i64, reason: &str) -> CreateRefund {
-        CreateRefund { client_refund_id: Uuid::nil(), amount_minor: amount, reason: reason.into(), approval: None, restock: false }
+        CreateRefund {
+            client_refund_id: Uuid::nil(),
+            amount_minor: amount,
+            reason: reason.into(),
+            approval: None,
+            restock: false,
+        }
     }
 
     #[test]
