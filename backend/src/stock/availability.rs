@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::{
     catalog::{
         next_version,
-        overrides::{COLUMNS, OverrideRow},
+        overrides::{COLUMNS, OverrideRow, columns_of},
     },
     db::ScopedTx,
     error::Result,
@@ -68,7 +68,7 @@ pub async fn bring_back(tx: &ScopedTx, outlet_id: Uuid, ingredients: &[Uuid]) ->
                                        AND r.option_id = '00000000-0000-0000-0000-000000000000' \
                                        AND coalesce(b.on_hand, 0) < r.qty) \
                  RETURNING {}",
-                COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ")
+                columns_of("o")
             ),
             [tx.tenant_id().into(), outlet_id.into(), ingredients.to_vec().into(), version.into()],
         )
