@@ -25,6 +25,7 @@ pub mod reports;
 pub mod shifts;
 pub mod startup;
 pub mod state;
+pub mod stock;
 pub mod sync;
 pub mod tables;
 pub mod telemetry;

@@ -166,7 +166,8 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::orders::discounts::http::routes)
         .configure(crate::orders::checks::http::routes)
         .configure(crate::tables::http::routes)
-        .configure(crate::till::http::routes);
+        .configure(crate::till::http::routes)
+        .configure(crate::stock::http::routes);
 }
 
 /// Where `static/`, `templates/` and the built kiosk live: `POS_ASSETS_DIR`,

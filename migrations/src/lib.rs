@@ -107,6 +107,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0021_intake_rollups.up.sql"),
                 down: include_str!("../sql/0021_intake_rollups.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000022_stock",
+                up: include_str!("../sql/0022_stock.up.sql"),
+                down: include_str!("../sql/0022_stock.down.sql"),
+            }),
         ]
     }
 }

@@ -71,6 +71,7 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
                 amount_minor: 1,
                 reason: "hijacked".into(),
                 approval: None,
+                restock: false,
             }),
         ),
         (Method::POST, "/api/v1/orders/{order}/payments", body(pos_tests::paying::card(1))),
@@ -131,6 +132,21 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         ),
         (Method::DELETE, "/api/v1/orders/{check}/discounts/{discount}", None),
         (Method::GET, "/api/v1/outlets/{outlet}/pickup", None),
+        (Method::GET, "/api/v1/ingredients/{ingredient}", None),
+        (Method::PATCH, "/api/v1/ingredients/{ingredient}", Some(json!({"name": "Hijacked"}))),
+        (Method::DELETE, "/api/v1/ingredients/{ingredient}", None),
+        (Method::GET, "/api/v1/menu-items/{item}/recipe", None),
+        (Method::PUT, "/api/v1/menu-items/{item}/recipe", Some(json!({"lines": []}))),
+        (Method::PUT, "/api/v1/menu-items/{item}/options/{option}/recipe", Some(json!({"lines": []}))),
+        (Method::GET, "/api/v1/outlets/{outlet}/stock", None),
+        (
+            Method::POST,
+            "/api/v1/outlets/{outlet}/stock-movements",
+            Some(
+                json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": Uuid::nil(), "kind": "waste", "qty": 1}),
+            ),
+        ),
+        (Method::PUT, "/api/v1/outlets/{outlet}/stock/{ingredient}/threshold", Some(json!({"low_stock_threshold": 1}))),
         // Endpoints that take the id in the query string.
         (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/menu-items?category_id={category}", None),
@@ -205,6 +221,10 @@ struct Victim {
     /// An open check at `table`, with the discount `discount`.
     check: Uuid,
     discount: Uuid,
+    /// An ingredient with stock at `outlet`, in `item`'s recipe.
+    ingredient: Uuid,
+    /// A modifier option of `item`, with a recipe of its own.
+    option: Uuid,
 }
 
 async fn victim(app: &TestApp, name: &str) -> Victim {
@@ -223,7 +243,45 @@ async fn victim(app: &TestApp, name: &str) -> Victim {
     let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
     let shift = open_shift(app, &tenant.token, outlet).await;
     let (area, table, check, discount) = floor_and_check(app, &tenant.token, outlet, item).await;
-    Victim { tenant, outlet, user, device, category, item, order, ticket, payment, shift, area, table, check, discount }
+    let (ingredient, option) = stocked_recipe(app, &tenant.token, outlet, item).await;
+    Victim {
+        tenant,
+        outlet,
+        user,
+        device,
+        category,
+        item,
+        order,
+        ticket,
+        payment,
+        shift,
+        area,
+        table,
+        check,
+        discount,
+        ingredient,
+        option,
+    }
+}
+
+/// An ingredient received at `outlet`, in the recipes of `item` and of its
+/// first option: (ingredient, option).
+async fn stocked_recipe(app: &TestApp, token: &str, outlet: Uuid, item: Uuid) -> (Uuid, Uuid) {
+    let body = json!({"name": "Victim beans", "unit": "g", "cost_per_unit_minor": 300});
+    let made = app.post("/api/v1/ingredients", Some(token), body).await.expect(201);
+    let ingredient: Uuid = made.body["id"].as_str().unwrap().parse().unwrap();
+    let detail: pos_wire::MenuItem = app.get(&format!("/api/v1/menu-items/{item}"), token).await.expect(200).json();
+    let option = detail.modifier_groups[0].options[0].id.unwrap();
+    let recipe = json!({"lines": [{"ingredient_id": ingredient, "qty": 18}]});
+    app.call(Method::PUT, &format!("/api/v1/menu-items/{item}/recipe"), Some(token), Some(recipe.clone()))
+        .await
+        .expect(200);
+    let path = format!("/api/v1/menu-items/{item}/options/{option}/recipe");
+    app.call(Method::PUT, &path, Some(token), Some(recipe)).await.expect(200);
+    let receive =
+        json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": ingredient, "kind": "receive", "qty": 1000});
+    app.post(&format!("/api/v1/outlets/{outlet}/stock-movements"), Some(token), receive).await.expect(201);
+    (ingredient, option)
 }
 
 /// Opens a shift on a new till of `outlet`.
@@ -276,6 +334,9 @@ async fn snapshot(app: &TestApp, owner_token: &str, v: &Victim) -> Vec<String> {
         app.get(&format!("/api/v1/orders/{}", v.check), owner_token).await.text,
         app.get(&format!("/api/v1/outlets/{}/tables", v.outlet), owner_token).await.text,
         app.get(&format!("/api/v1/outlets/{}/areas", v.outlet), owner_token).await.text,
+        app.get(&format!("/api/v1/outlets/{}/stock", v.outlet), owner_token).await.text,
+        app.get(&format!("/api/v1/menu-items/{}/recipe", v.item), owner_token).await.text,
+        app.get("/api/v1/ingredients", owner_token).await.text,
     ]
 }
 
@@ -315,7 +376,9 @@ async fn attack(app: &TestApp, who: &str, token: &str, v: &Victim, outlet_scoped
             .replace("{area}", &v.area.to_string())
             .replace("{table}", &v.table.to_string())
             .replace("{check}", &v.check.to_string())
-            .replace("{discount}", &v.discount.to_string());
+            .replace("{discount}", &v.discount.to_string())
+            .replace("{ingredient}", &v.ingredient.to_string())
+            .replace("{option}", &v.option.to_string());
         let r: Reply = app.call(method.clone(), &path, Some(token), body).await;
         // A list filtered by a foreign id may answer, but must be empty.
         if r.status == 200
@@ -338,6 +401,7 @@ async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[
         "/api/v1/menu-items",
         "/api/v1/orders",
         "/api/v1/shifts",
+        "/api/v1/ingredients",
         // Reports of the whole brand, today: a stranger's outlets and items never show.
         "/api/v1/reports/sales?group_by=outlet",
         "/api/v1/reports/sales?group_by=item",
@@ -398,6 +462,7 @@ async fn another_tenant_is_invisible_and_untouchable() {
         b.table,
         b.check,
         b.discount,
+        b.ingredient,
     ];
     for (who, token) in attackers {
         attack(&app, who, token, &b, false).await;
@@ -436,6 +501,8 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
         table: Uuid::nil(),
         check: Uuid::nil(),
         discount: Uuid::nil(),
+        ingredient: Uuid::nil(),
+        option: Uuid::nil(),
         tenant: t.clone(),
     };
     let (sibling_user, _) = app.create_staff(&t.token, "cashier", &[sibling.outlet]).await;
@@ -447,7 +514,10 @@ async fn outlet_scoped_staff_and_devices_stay_in_their_outlet() {
     let payment = paid.body["id"].as_str().unwrap().parse().unwrap();
     let shift = open_shift(&app, &t.token, sibling.outlet).await;
     let (area, table, check, discount) = floor_and_check(&app, &t.token, sibling.outlet, item).await;
+    let (ingredient, option) = stocked_recipe(&app, &t.token, sibling.outlet, item).await;
     let sibling = Victim {
+        ingredient,
+        option,
         user: sibling_user,
         device: sibling_device,
         item,

@@ -29,6 +29,7 @@ mod shifts;
 mod sql_rls;
 mod staff;
 mod startup;
+mod stock;
 mod streams;
 mod tables;
 mod till;

@@ -74,6 +74,7 @@ pub fn refund(amount: i64, approval: Option<(Uuid, &str)>) -> CreateRefund {
         amount_minor: amount,
         reason: "Pesanan salah".into(),
         approval: approval.map(|(approver_id, pin)| Approval { approver_id, pin: pin.into() }),
+        restock: false,
     }
 }
 

@@ -217,6 +217,7 @@ async fn scenario() -> (Brand, [Uuid; 3]) {
         amount_minor: 5_000,
         reason: "Telur kurang".into(),
         approval: None,
+        restock: false,
     };
     s.app.post(&format!("/api/v1/payments/{card}/refunds"), Some(&s.owner), &refund).await.expect(201);
 

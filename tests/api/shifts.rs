@@ -106,6 +106,7 @@ async fn a_day_at_the_till_closes_with_a_variance_and_the_z_report_matches_the_o
         amount_minor: 10_000,
         reason: "Kopi tumpah".into(),
         approval: None,
+        restock: false,
     };
     app.post(&format!("/api/v1/payments/{}/refunds", p4.id), Some(&s.t.token), &refund).await.expect(201);
     // An order voided while the shift is open.

@@ -166,6 +166,27 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
             "INSERT INTO payment_rollup (tenant_id, outlet_id, local_date, method, payments, amount_minor, refund_minor) \
              VALUES ('{tenant}', '{id}', '2026-12-01', 'cash', 1, 1, 0)"
         ),
+        "ingredients" => {
+            format!("INSERT INTO ingredients (tenant_id, id, name, unit) VALUES ('{tenant}', '{id}', 'X', 'g')")
+        }
+        "ingredient_thresholds" => format!(
+            "INSERT INTO ingredient_thresholds (tenant_id, outlet_id, ingredient_id, threshold) \
+             VALUES ('{tenant}', '{id}', '{id}', 1)"
+        ),
+        "recipe_lines" => format!(
+            "INSERT INTO recipe_lines (tenant_id, menu_item_id, ingredient_id, qty) VALUES ('{tenant}', '{id}', '{id}', 1)"
+        ),
+        "stock_balances" => format!(
+            "INSERT INTO stock_balances (tenant_id, outlet_id, ingredient_id, on_hand) VALUES ('{tenant}', '{id}', '{id}', 1)"
+        ),
+        "stock_transfers" => format!(
+            "INSERT INTO stock_transfers (tenant_id, id, from_outlet_id, to_outlet_id, ingredient_id, qty_sent, status) \
+             VALUES ('{tenant}', '{id}', '{id}', '{tenant}', '{id}', 1, 'pending')"
+        ),
+        "stock_movements" => format!(
+            "INSERT INTO stock_movements (tenant_id, id, outlet_id, ingredient_id, kind, qty, on_hand_after, client_movement_id) \
+             VALUES ('{tenant}', '{id}', '{id}', '{id}', 'receive', 1, 1, '{id}')"
+        ),
         other => panic!("table {other} has no insert in the RLS suite: add one"),
     }
 }

@@ -360,6 +360,7 @@ async fn a_qr_code_paid_after_we_gave_up_on_it_counts_or_waits_for_a_refund() {
         amount_minor: COFFEE,
         reason: "paid twice".into(),
         approval: None,
+        restock: false,
     };
     let r = app.post(&format!("/api/v1/payments/{}/refunds", given_up.id), Some(&s.t.token), &body).await.expect(201);
     assert_eq!(r.body["status"], "succeeded");

@@ -5,7 +5,7 @@
 //! pos-bench outlets --base URL --db-url URL [--connections 32] [--seconds 15]
 //! pos-bench menu    --base URL [--connections 32] [--seconds 15] [--items 200]
 //! pos-bench pull    --base URL --db-url URL [--items 20000] [--page 2000]
-//! pos-bench orders  --base URL --db-url URL [--connections 32] [--seconds 15]
+//! pos-bench orders  --base URL --db-url URL [--connections 32] [--seconds 15] [--compare-recipes 1]
 //! pos-bench fanout  --base URL [--subscribers 1000] [--orders 20] [--server-pid PID]
 //! pos-bench admin-page --base URL [--path /admin/menu] [--connections 32] [--seconds 15]
 //! pos-bench stream-check --db-url URL [--streams 10000] [--tenants 500]
@@ -19,7 +19,9 @@
 //! streams whose credential was revoked (the query every process runs every
 //! `POS_STREAM_RECHECK_MS` for all its open streams), over synthetic brands.
 //! `orders` compares create-order over HTTP with `pgbench` running the same
-//! statements. `fanout` measures create-order response → receipt by each of
+//! statements; with `--compare-recipes 1` it then gives the item a recipe of
+//! five stocked ingredients and measures create-order again (stock
+//! depleted in the order's transaction), in the same run. `fanout` measures create-order response → receipt by each of
 //! N SSE subscribers of one outlet, and the server's memory meanwhile.
 //! `outlets` compares authenticated `GET /api/v1/outlets` over HTTP with
 //! `pgbench` running the same scoped SQL the server runs for that request.
@@ -558,6 +560,17 @@ end
         }
     }
 
+    // `--compare-recipes 1`: the same item with a recipe of five stocked
+    // ingredients, so every order locks and updates five balance rows of
+    // the one outlet (its hot rows) and writes five ledger rows.
+    let with_recipes = if a.contains_key("compare-recipes") {
+        stock_recipe(&client, &base, &token, &outlets, &item, 5).await?;
+        wrk(3)?;
+        Some(wrk(secs)?)
+    } else {
+        None
+    };
+
     // pgbench: the statements the server runs for one new order (same lock,
     // reads, the rollups when intake writes them, one statement for counter
     // + order + ticket, then both events), each transaction a new order.
@@ -642,6 +655,9 @@ end
         println!("HTTP, no rollup writes, req/s:  median {without:.0} of [{}]", list(&off));
         println!("rollup cost: {:.1} % of create-order throughput (medians)", 100.0 * (1.0 - with / without));
     }
+    if let Some(with_recipes) = &with_recipes {
+        print_row("HTTP, 5-ingredient recipe", with_recipes);
+    }
     print_row("same SQL (pgbench)", &pg);
     println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / pg.rps);
     if !sql_ways[2].1.is_empty() {
@@ -652,6 +668,37 @@ end
             println!("pgbench, {name:<38} tps: median {m:.0} of [{list}], cost {:.1} %", 100.0 * (1.0 - m / none));
         }
     }
+    Ok(())
+}
+
+/// Gives `item` a recipe of `n` ingredients, each received in plenty at `outlet`.
+async fn stock_recipe(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    outlets: &[String],
+    item: &str,
+    n: usize,
+) -> anyhow::Result<()> {
+    let mut lines = Vec::with_capacity(n);
+    for i in 0..n {
+        let body = json!({"name": format!("Bahan {i}"), "unit": "g", "cost_per_unit_minor": 10});
+        let ingredient = post(client, format!("{base}/api/v1/ingredients"), token, body).await?;
+        let id = ingredient["id"].as_str().context("ingredient id")?.to_string();
+        for outlet in outlets {
+            let receive = json!({"client_movement_id": uuid::Uuid::now_v7(), "ingredient_id": id, "kind": "receive",
+                                 "qty": 900_000_000});
+            post(client, format!("{base}/api/v1/outlets/{outlet}/stock-movements"), token, receive).await?;
+        }
+        lines.push(json!({"ingredient_id": id, "qty": 1 + i}));
+    }
+    client
+        .put(format!("{base}/api/v1/menu-items/{item}/recipe"))
+        .bearer_auth(token)
+        .json(&json!({ "lines": lines }))
+        .send()
+        .await?
+        .error_for_status()?;
     Ok(())
 }
 

@@ -140,7 +140,8 @@ pub async fn create(
     let Some(amount_minor) = amount.filter(|_| errors.is_empty()) else {
         return refused(body, errors, StatusCode::UNPROCESSABLE_ENTITY, None);
     };
-    let request = CreateRefund { client_refund_id, amount_minor, reason: form.reason.clone(), approval: None };
+    let request =
+        CreateRefund { client_refund_id, amount_minor, reason: form.reason.clone(), approval: None, restock: false };
     let notice = match refund_payment(&state, tx, &actor, payment_id, &request).await {
         Ok(Outcome::Done { .. }) => "refund_recorded",
         Ok(Outcome::Refused) => "refund_refused",

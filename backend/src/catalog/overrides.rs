@@ -39,8 +39,14 @@ impl From<OverrideRow> for ItemOverride {
 
 pub(crate) const COLUMNS: &str = "outlet_id, item_id, price_minor, available, unavailable_until";
 
+/// [`COLUMNS`] of the table under `alias`, for statements that join others.
+pub(crate) fn columns_of(alias: &str) -> String {
+    COLUMNS.split(", ").map(|c| format!("{alias}.{c}")).collect::<Vec<_>>().join(", ")
+}
+
 /// Sets an outlet's price or availability for an item. Owners, and managers
-/// of the outlet.
+/// of the outlet. A choice made by hand ends a sold-out made by stock (it no
+/// longer comes back by itself).
 pub async fn set(
     tx: &ScopedTx,
     actor: &Actor,
@@ -102,7 +108,7 @@ pub async fn set(
                  ON CONFLICT (tenant_id, outlet_id, item_id) DO UPDATE \
                     SET price_minor = EXCLUDED.price_minor, available = EXCLUDED.available, \
                         unavailable_until = EXCLUDED.unavailable_until, version = EXCLUDED.version, \
-                        updated_at = now(), deleted_at = NULL \
+                        updated_at = now(), deleted_at = NULL, sold_out_by_stock = false \
                  RETURNING {COLUMNS}"
             ),
             [
@@ -160,7 +166,7 @@ pub async fn end_timed_86s(tx: &ScopedTx, limit: i64) -> Result<Vec<ItemOverride
                           ORDER BY unavailable_until LIMIT $1 FOR UPDATE) ended \
                   WHERE o.outlet_id = ended.outlet_id AND o.item_id = ended.item_id \
                  RETURNING {}",
-                COLUMNS.split(", ").map(|c| format!("o.{c}")).collect::<Vec<_>>().join(", ")
+                columns_of("o")
             ),
             [limit.into(), version.into()],
         )

@@ -218,6 +218,8 @@ pub async fn place_order(
         fields.table = Some(seat.label.clone());
     }
     fields.flags.extend(line_flags.into_iter().map(String::from));
+    let taken = crate::stock::sales::take_for_sale(tx, req.outlet_id, &lines, when_short(intake)).await?;
+    fields.flags.extend(taken.flag().map(String::from));
 
     let subtotal: i64 = lines.iter().map(|l| l.line_total_minor).sum();
     let totals = pricing::totals(subtotal, outlet.service_charge_bp, outlet.tax_rate_bp);
@@ -251,6 +253,7 @@ pub async fn place_order(
         table_id,
     };
     let order = insert_order(tx, actor, device_id, new, &tickets, released).await?;
+    crate::stock::sales::record_sale(tx, &order, taken, actor.user_id(), device_id).await?;
     let tickets = crate::kitchen::opened(&order, tickets);
     let mut events = vec![LiveEvent::OrderCreated(order.clone())];
     events.extend(tickets.into_iter().map(LiveEvent::TicketCreated));
@@ -314,6 +317,15 @@ fn when_closed(intake: Intake, channel: Channel) -> Closed {
     match (intake, channel) {
         (Intake::Online, Channel::Kiosk) => Closed::Refuse,
         _ => Closed::Flag,
+    }
+}
+
+/// A customer ordering now hears that stock ran out; an order already
+/// taken on a device is kept, flagged, and may take stock below zero.
+fn when_short(intake: Intake) -> crate::stock::sales::WhenShort {
+    match intake {
+        Intake::Online => crate::stock::sales::WhenShort::Refuse,
+        Intake::Offline => crate::stock::sales::WhenShort::Flag,
     }
 }
 

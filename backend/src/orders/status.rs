@@ -1,6 +1,8 @@
 //! Moving an order through its lifecycle.
 
-use pos_wire::{ChangeOrderStatus, DeviceKind, LiveEvent, Order, OrderStatus, OrderStatusChanged, Role};
+use pos_wire::{
+    ChangeOrderStatus, DeviceKind, LiveEvent, Order, OrderStatus, OrderStatusChanged, Role, StockMovementKind,
+};
 use uuid::Uuid;
 
 use super::{COLUMNS, OrderRow, lifecycle::Move};
@@ -69,6 +71,10 @@ pub(crate) async fn set_status(
         .ok_or(Error::NotFound)?;
     let cancelled =
         if to == OrderStatus::Cancelled { crate::kitchen::cancel_tickets(tx, order.id).await? } else { Vec::new() };
+    if to == OrderStatus::Cancelled && not_yet_made(from) {
+        let note = reason.clone();
+        crate::stock::sales::restore_for_order(tx, order.id, StockMovementKind::Cancel, None, note).await?;
+    }
     let updated = Order::try_from(row)?;
     let changed = OrderStatusChanged {
         order_id: updated.id,
@@ -82,4 +88,10 @@ pub(crate) async fn set_status(
     events.extend(cancelled.into_iter().map(LiveEvent::TicketUpdated));
     tx.append_events(updated.outlet_id, events).await?;
     Ok(updated)
+}
+
+/// Before the kitchen starts on an order its ingredients are untouched: a
+/// cancellation then puts them back into stock; later, they were used.
+fn not_yet_made(status: OrderStatus) -> bool {
+    matches!(status, OrderStatus::Placed | OrderStatus::Accepted)
 }

@@ -222,7 +222,8 @@ pub struct Order {
     pub currency: String,
     /// Things staff should look at: `price_changed`, `item_unavailable`,
     /// `item_deleted`, `modifiers_changed`, `outlet_closed`, `late_sync`,
-    /// `number_reassigned`.
+    /// `number_reassigned`, `stock_short` (an offline sale took stock
+    /// below zero).
     pub flags: Vec<String>,
     pub cancel_reason: Option<String>,
     pub created_at_client: DateTime<Utc>,

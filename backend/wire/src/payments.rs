@@ -225,6 +225,10 @@ pub struct CreateRefund {
     /// Needed when a cashier refunds.
     #[serde(default)]
     pub approval: Option<Approval>,
+    /// The goods were not made (or came back unused): put the order's
+    /// ingredients back into stock (once per order).
+    #[serde(default)]
+    pub restock: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -84,6 +84,7 @@ struct RefundRequest {
     client_refund_id: Uuid,
     amount_minor: i64,
     reason: String,
+    restock: bool,
 }
 
 impl RefundRequest {
@@ -98,6 +99,7 @@ impl RefundRequest {
             client_refund_id: req.client_refund_id,
             amount_minor: req.amount_minor,
             reason: reason.unwrap_or_default(),
+            restock: req.restock,
         })
     }
 
@@ -107,6 +109,10 @@ impl RefundRequest {
         h.update(payment_id.as_bytes());
         h.update(self.amount_minor.to_be_bytes());
         h.update(self.reason.as_bytes());
+        // Only when asked, so refunds stored before `restock` replay the same.
+        if self.restock {
+            h.update(b"\0restock");
+        }
         h.finalize().to_vec()
     }
 }
@@ -183,8 +189,8 @@ pub async fn start_refund(
             &format!(
                 "INSERT INTO refunds (tenant_id, id, outlet_id, order_id, payment_id, client_refund_id, payload_hash, \
                                       amount_minor, reason, status, gateway_refund_key, user_id, approved_by, \
-                                      shift_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+                                      shift_id, restock) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
                  ON CONFLICT (tenant_id, client_refund_id) DO NOTHING RETURNING {REFUND_COLUMNS}"
             ),
             [
@@ -202,6 +208,7 @@ pub async fn start_refund(
                 actor.user_id().into(),
                 authorised.approved_by.into(),
                 shift_id.into(),
+                request.restock.into(),
             ],
         )
         .await?;
@@ -241,6 +248,18 @@ pub async fn start_refund(
     }
     let refund = settle_on_order(tx, refund, payment.outlet_id).await?;
     Ok(Started::Done { refund, created: true })
+}
+
+/// A refund that succeeded with `restock` puts back what its order took
+/// from stock (nothing when an earlier refund or a cancellation already did).
+async fn restock_if_asked(tx: &ScopedTx, refund: &Refund) -> Result<()> {
+    let rows = tx.query_raw("SELECT restock FROM refunds WHERE id = $1", [refund.id.into()]).await?;
+    if crate::db::opt_row::<bool>(&rows, "restock")?.unwrap_or(false) {
+        let kind = pos_wire::StockMovementKind::Refund;
+        crate::stock::sales::restore_for_order(tx, refund.order_id, kind, refund.user_id, Some(refund.reason.clone()))
+            .await?;
+    }
+    Ok(())
 }
 
 /// The same `client_refund_id` again: the stored refund when the request is
@@ -290,6 +309,7 @@ async fn refund_by_client_id(tx: &ScopedTx, client_refund_id: Uuid) -> Result<Op
 /// was never counted on the order: its refund only clears the order's
 /// `refund_due` flag once no surplus is left to give back.
 async fn settle_on_order(tx: &ScopedTx, refund: Refund, outlet_id: Uuid) -> Result<Refund> {
+    restock_if_asked(tx, &refund).await?;
     #[derive(FromQueryResult)]
     struct OrderMoney {
         payment_status: String,
@@ -456,7 +476,13 @@ mod tests {
     use super::*;
 
     fn body(amount: i64, reason: &str) -> CreateRefund {
-        CreateRefund { client_refund_id: Uuid::nil(), amount_minor: amount, reason: reason.into(), approval: None }
+        CreateRefund {
+            client_refund_id: Uuid::nil(),
+            amount_minor: amount,
+            reason: reason.into(),
+            approval: None,
+            restock: false,
+        }
     }
 
     #[test]

@@ -471,6 +471,28 @@ codes! {
     /// `group_by` is one of `day`, `hour`, `item`, `modifier`, `payment_method`, `outlet`, `channel`.
     ReportGroupInvalid = "report_group_invalid" [],
 
+    // ----- Stock (issue 14, engineer "inventory") -----
+    /// The brand already has an ingredient of this name.
+    IngredientNameTaken = "ingredient_name_taken" [],
+    /// No such ingredient in this brand.
+    IngredientUnknown = "ingredient_unknown" [],
+    /// The ingredient is in recipes: take it out of them first (409).
+    IngredientInRecipes = "ingredient_in_recipes" [],
+    /// Record `receive`, `waste`, `count`, `transfer_out` or `transfer_in` (sales, cancellations and refunds move stock by themselves).
+    StockMovementKindInvalid = "stock_movement_kind_invalid" [],
+    /// More than the outlet has: `on_hand` on hand.
+    StockInsufficient = "stock_insufficient" [on_hand],
+    /// A transfer goes to another outlet of the brand.
+    TransferSameOutlet = "transfer_same_outlet" [],
+    /// No such pending transfer of this ingredient to this outlet.
+    TransferUnknown = "transfer_unknown" [],
+    /// The transfer was received already (409).
+    TransferAlreadyReceived = "transfer_already_received" [],
+    /// More than was sent: at most `max`.
+    TransferQtyExceeded = "transfer_qty_exceeded" [max],
+    /// The `client_movement_id` was already used at this outlet for a stock movement with other content.
+    ClientStockMovementIdReused = "client_stock_movement_id_reused" [],
+
     // ----- The admin's own form checks -----
     /// Not an amount of money.
     MoneyFormat = "money_format" [],

@@ -583,6 +583,36 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             "harus day, hour, item, modifier, payment_method, outlet atau channel",
             "must be day, hour, item, modifier, payment_method, outlet or channel"
         ),
+        C::IngredientNameTaken => {
+            w!(en, "sudah ada bahan dengan nama ini", "the brand already has an ingredient of this name")
+        }
+        C::IngredientUnknown => w!(en, "bahan ini tidak ada", "no such ingredient"),
+        C::IngredientInRecipes => w!(
+            en,
+            "Bahan ini masih dipakai di resep; hapus dari resep dulu.",
+            "The ingredient is in recipes: take it out of them first."
+        ),
+        C::StockMovementKindInvalid => w!(
+            en,
+            "harus receive, waste, count, transfer_out atau transfer_in",
+            "must be receive, waste, count, transfer_out or transfer_in"
+        ),
+        C::StockInsufficient => w!(en, "melebihi stok yang ada ({})", "is more than is on hand ({})", p("on_hand")),
+        C::TransferSameOutlet => w!(en, "harus outlet lain dari brand ini", "must be another outlet of the brand"),
+        C::TransferUnknown => w!(
+            en,
+            "tidak ada transfer tertunda bahan ini ke outlet ini",
+            "no such pending transfer of this ingredient to this outlet"
+        ),
+        C::TransferAlreadyReceived => w!(en, "Transfer ini sudah diterima.", "The transfer was received already."),
+        C::TransferQtyExceeded => {
+            w!(en, "melebihi yang dikirim (paling banyak {})", "is more than was sent (at most {})", p("max"))
+        }
+        C::ClientStockMovementIdReused => w!(
+            en,
+            "client_movement_id ini sudah dipakai untuk pergerakan stok lain.",
+            "The client_movement_id was already used for another stock movement."
+        ),
         C::ChooseOne => w!(en, "pilih salah satu", "choose one of the options"),
         C::WholeNumber => w!(en, "tulis bilangan bulat, misalnya 1", "enter a whole number, for example 1"),
     }

@@ -1,0 +1,156 @@
+//! Sales deplete stock in the order's own transaction: [`take_for_sale`]
+//! before the order is stored (its one statement locks the outlet's
+//! balances in ingredient order and takes the recipes' quantities), then
+//! [`record_sale`] writes the ledger rows once the order has its id.
+//!
+//! An order taken now (online) that stock cannot cover is refused:
+//! `item_sold_out` on each line that needs what ran out, and nothing is
+//! taken. An order taken earlier on a device (offline sync) is kept: stock
+//! may go negative, and the order is flagged `stock_short` for staff.
+//!
+//! [`restore_for_order`] puts back what an order took and nothing put back
+//! yet: on a cancellation before the goods were made, and on a refund with
+//! `restock` (once per order, however many refunds ask).
+
+use std::collections::HashSet;
+
+use pos_wire::{Order, OrderLine, StockMovementKind};
+use sea_orm::FromQueryResult;
+use uuid::Uuid;
+
+use super::{
+    ITEM_ITSELF,
+    ledger::{self, Change, Entry, Portion},
+};
+use crate::{
+    db::ScopedTx,
+    error::{Code, Error, FieldErrors, Result},
+};
+
+/// The flag of an offline order that stock could not cover.
+pub const STOCK_SHORT: &str = "stock_short";
+
+/// What an order that stock cannot cover gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WhenShort {
+    /// Refuse it (`item_sold_out`): the customer is ordering now.
+    Refuse,
+    /// Keep it, flagged, and let stock go negative.
+    Flag,
+}
+
+/// What a sale took, waiting for its order id.
+#[derive(Debug, Default)]
+pub struct Taken {
+    outlet_id: Uuid,
+    changes: Vec<Change>,
+}
+
+impl Taken {
+    /// `stock_short` when the sale took stock below zero.
+    pub fn flag(&self) -> Option<&'static str> {
+        self.changes.iter().any(|c| c.after < 0 && c.delta < 0).then_some(STOCK_SHORT)
+    }
+}
+
+/// The portions `lines` sell: each line's item, and each chosen option.
+pub fn portions(lines: &[OrderLine]) -> Vec<Portion> {
+    let mut out = Vec::with_capacity(lines.len());
+    for l in lines {
+        let qty = i64::from(l.qty);
+        out.push(Portion { item_id: l.menu_item_id, option_id: ITEM_ITSELF, qty });
+        out.extend(l.modifiers.iter().map(|m| Portion { item_id: l.menu_item_id, option_id: m.option_id, qty }));
+    }
+    out
+}
+
+/// Takes what `lines` need at the outlet (see the module docs).
+pub async fn take_for_sale(tx: &ScopedTx, outlet_id: Uuid, lines: &[OrderLine], when: WhenShort) -> Result<Taken> {
+    let changes = ledger::sell(tx, outlet_id, &portions(lines)).await?;
+    let short: HashSet<Uuid> = changes.iter().filter(|c| c.after < 0 && c.delta < 0).map(|c| c.ingredient_id).collect();
+    if !short.is_empty() && when == WhenShort::Refuse {
+        return Err(sold_out_lines(tx, lines, &short).await);
+    }
+    Ok(Taken { outlet_id, changes })
+}
+
+/// `item_sold_out` on every line whose item or options need a short ingredient.
+async fn sold_out_lines(tx: &ScopedTx, lines: &[OrderLine], short: &HashSet<Uuid>) -> Error {
+    #[derive(FromQueryResult)]
+    struct Uses {
+        menu_item_id: Uuid,
+        option_id: Uuid,
+    }
+    let items: Vec<Uuid> = lines.iter().map(|l| l.menu_item_id).collect();
+    let uses: Vec<Uses> = match tx
+        .query_all(
+            "SELECT DISTINCT menu_item_id, option_id FROM recipe_lines \
+              WHERE menu_item_id = ANY($1) AND ingredient_id = ANY($2)",
+            [items.into(), short.iter().copied().collect::<Vec<_>>().into()],
+        )
+        .await
+    {
+        Ok(uses) => uses,
+        Err(e) => return e,
+    };
+    let needs: HashSet<(Uuid, Uuid)> = uses.into_iter().map(|u| (u.menu_item_id, u.option_id)).collect();
+    let mut errors = FieldErrors::new();
+    for (i, l) in lines.iter().enumerate() {
+        let hit = needs.contains(&(l.menu_item_id, ITEM_ITSELF))
+            || l.modifiers.iter().any(|m| needs.contains(&(l.menu_item_id, m.option_id)));
+        if hit {
+            errors.add(&format!("items[{i}].menu_item_id"), Code::ItemSoldOut);
+        }
+    }
+    if errors.is_empty() {
+        errors.add("items", Code::ItemSoldOut);
+    }
+    Error::Validation(errors)
+}
+
+/// Writes the sale's ledger rows for the stored `order`, then its effects.
+pub async fn record_sale(
+    tx: &ScopedTx,
+    order: &Order,
+    taken: Taken,
+    user_id: Option<Uuid>,
+    device_id: Option<Uuid>,
+) -> Result<()> {
+    if taken.changes.is_empty() {
+        return Ok(());
+    }
+    let entry = Entry { order_id: Some(order.id), user_id, device_id, ..Entry::default() };
+    ledger::record(tx, taken.outlet_id, StockMovementKind::Sale, &taken.changes, &entry).await?;
+    ledger::effects(tx, taken.outlet_id, &taken.changes).await
+}
+
+/// Puts back what the order took and nothing has put back yet; `kind` is
+/// `cancel` or `refund`. Returns the changes (none when all is back).
+pub async fn restore_for_order(
+    tx: &ScopedTx,
+    order_id: Uuid,
+    kind: StockMovementKind,
+    user_id: Option<Uuid>,
+    note: Option<String>,
+) -> Result<Vec<Change>> {
+    #[derive(FromQueryResult)]
+    struct Owed {
+        outlet_id: Uuid,
+        ingredient_id: Uuid,
+        owed: i64,
+    }
+    let owed: Vec<Owed> = tx
+        .query_all(
+            "SELECT outlet_id, ingredient_id, (-sum(qty))::int8 AS owed FROM stock_movements \
+              WHERE order_id = $1 GROUP BY outlet_id, ingredient_id HAVING sum(qty) < 0 ORDER BY ingredient_id",
+            [order_id.into()],
+        )
+        .await?;
+    let Some(outlet_id) = owed.first().map(|o| o.outlet_id) else { return Ok(Vec::new()) };
+    let deltas: Vec<(Uuid, i64)> = owed.iter().map(|o| (o.ingredient_id, o.owed)).collect();
+    let changes = ledger::apply(tx, outlet_id, &deltas).await?;
+    let entry = Entry { order_id: Some(order_id), user_id, note, ..Entry::default() };
+    ledger::record(tx, outlet_id, kind, &changes, &entry).await?;
+    ledger::effects(tx, outlet_id, &changes).await?;
+    Ok(changes)
+}
