@@ -11,7 +11,7 @@
 // every third query is a code typed in full. Prints p50, p99 and max.
 
 import { Device, Server, pairingCode, seedBrand } from "./support/harness.mjs";
-import { cashier, signIn, sql, tenantOf } from "./support/till.mjs";
+import { cashier, openShift, signIn, sql, tenantOf } from "./support/till.mjs";
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
@@ -56,6 +56,7 @@ try {
   const t1 = Date.now();
   await page.goto(`${server.base}/pos/?pair=${encodeURIComponent(code)}`);
   await signIn(page, "Bench Kasir", "1357");
+  await openShift(page, 100000); // selling (and its catalogue) needs an open shift
   await page.locator(".sync-progress").waitFor({ state: "detached", timeout: 600000 }).catch(() => {});
   await page.waitForFunction(
     (n) => document.querySelectorAll(".category-tab").length >= 20,

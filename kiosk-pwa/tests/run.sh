@@ -11,6 +11,10 @@
 #   kiosk-pwa/tests/run.sh                     every spec
 #   kiosk-pwa/tests/run.sh specs/offline.test.mjs
 #
+# Specs that read mail (receipt_email) need POS_SMTP_URL and POS_TEST_MAILDIR
+# exported (tests/dev.sh and tests/run.sh start an SMTP sink and export both;
+# each spec's server inherits the environment).
+#
 # Screenshots go to ${POS_ARTIFACTS:-/tmp/pos-artifacts}.
 set -euo pipefail
 
