@@ -179,7 +179,13 @@ async fn the_server_keeps_to_what_the_document_says() {
     // A resume point is a number of the log, in the header or the query,
     // and a bad one is refused wherever it is.
     let events = app.url(&format!("/api/v1/outlets/{outlet}/events"));
-    for (header, query) in [(Some("-1"), None), (Some("x"), None), (Some("0"), Some("9223372036854775808"))] {
+    for (header, query) in [
+        (Some("-1"), None),
+        (Some("x"), None),
+        (Some("0"), Some("9223372036854775808")),
+        (Some(""), None),
+        (None, Some("")),
+    ] {
         let mut req = app.client.get(&events).bearer_auth(&kds);
         if let Some(h) = header {
             req = req.header("last-event-id", h);

@@ -84,6 +84,7 @@ values = {
     "ST_SPARE_DEVICE": call("POST", f"/api/v1/outlets/{outlet}/devices", owner,
                             {"kind": "kds", "name": "spare"})["device_id"],
 }
+values["ST_SPARE_INGREDIENT"] = call("POST", "/api/v1/ingredients", owner, {"name": "Spare", "unit": "g"})["id"]
 values["ST_SPARE_USER"], _ = staff(owner, "cashier", [outlet])
 _, values["ST_LEAVING_TOKEN"] = staff(owner, "manager", [outlet])
 for name, value in values.items():

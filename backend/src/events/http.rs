@@ -79,7 +79,9 @@ fn last_event_id(req: &HttpRequest) -> Result<Option<i64>> {
     let query = web::Query::<std::collections::HashMap<String, String>>::from_query(req.query_string())
         .ok()
         .and_then(|q| q.get("last_event_id").cloned());
-    let parse = |v: Option<String>| match v.filter(|v| !v.trim().is_empty()) {
+    // Present but empty is refused too: EventSource leaves the header out
+    // when it has no id, and our clients leave the parameter out.
+    let parse = |v: Option<String>| match v {
         None => Ok(None),
         Some(v) => v
             .trim()

@@ -51,10 +51,11 @@ pub struct CreateIngredient {
     pub unit: StockUnit,
     /// What one unit (one g, one ml, one piece) costs, in minor units.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(minimum = 0))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub cost_per_unit_minor: i64,
     /// The brand's default low-stock alert level (an outlet may set its own).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub low_stock_threshold: Option<i64>,
 }
 
@@ -91,7 +92,7 @@ pub struct Ingredient {
 #[serde(deny_unknown_fields)]
 pub struct RecipeLine {
     pub ingredient_id: Uuid,
-    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1_000_000_000))]
     pub qty: i64,
 }
 
@@ -266,5 +267,6 @@ pub struct OutletStock {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PutThreshold {
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000_000))]
     pub low_stock_threshold: Option<i64>,
 }
