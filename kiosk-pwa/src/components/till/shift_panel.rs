@@ -216,7 +216,10 @@ pub fn ShiftBar(shifts: Shifts, currency: Signal<String>, me: Callback<(), Optio
 /// What the till shows while selling is blocked by the shift.
 #[component]
 pub fn ShiftPanel(shifts: Shifts, currency: Signal<String>, me: Callback<(), Option<PairedDevice>>) -> impl IntoView {
-    move || match (shifts.view.get(), shifts.current.with(Option::is_some)) {
+    // Only a change of what is shown builds a new form: a refresh that finds
+    // the same (no) shift must not wipe a float being typed.
+    let shown = Memo::new(move |_| (shifts.view.get(), shifts.current.with(Option::is_some)));
+    move || match shown.get() {
         (ShiftView::CashMovement, true) => view! { <CashMovementForm shifts currency me /> }.into_any(),
         (ShiftView::Close, true) => view! { <CloseShiftForm shifts currency me /> }.into_any(),
         (ShiftView::Closed(closed), _) => view! { <ShiftClosed shifts closed=*closed currency me /> }.into_any(),
