@@ -115,6 +115,7 @@ pub enum Text {
     StatusCancelled,
     StatusAttention,
     PayAtCounterReminder,
+    CashTotal,
     NewOrder,
     // Payment
     PayHereQris,
@@ -305,6 +306,7 @@ fn indonesian(text: Text) -> &'static str {
         Text::StatusCancelled => "Pesanan dibatalkan. Silakan ke kasir.",
         Text::StatusAttention => "Silakan ke kasir untuk pesanan ini.",
         Text::PayAtCounterReminder => "Bayar di kasir",
+        Text::CashTotal => "tunai",
         Text::PayHereQris => "Bayar di sini dengan QRIS",
         Text::QrisNeedsConnection => "QRIS perlu koneksi internet. Silakan bayar di kasir.",
         Text::QrisTitle => "Bayar dengan QRIS",
@@ -475,6 +477,7 @@ fn english(text: Text) -> &'static str {
         Text::StatusCancelled => "The order was cancelled. Please see the counter.",
         Text::StatusAttention => "Please see the counter about this order.",
         Text::PayAtCounterReminder => "Pay at the counter",
+        Text::CashTotal => "in cash",
         Text::PayHereQris => "Pay here with QRIS",
         Text::QrisNeedsConnection => "QRIS needs a connection. Please pay at the counter.",
         Text::QrisTitle => "Pay with QRIS",

@@ -89,7 +89,7 @@ test("a language switch rewrites every amount on the kiosk", async () => {
   // The confirmation.
   await kp.locator("#pickup-name").fill("Ana");
   await kp.locator(".place-order").click();
-  const reminder = kp.locator(".pay-reminder strong");
+  const reminder = kp.locator(".pay-reminder > strong");
   await textBecomes(reminder, "US$773,85");
   await switchTo(kp, "EN");
   await textBecomes(reminder, "US$773.85");

@@ -26,6 +26,8 @@ let kds;
 before(async () => {
   server = await new Server().start();
   brand = await seedBrand(server.base);
+  // Cash at the counter is rounded to Rp 500.
+  await brand.owner.patch(`/api/v1/outlets/${brand.outlet.id}`, { cash_rounding_step: 500 });
   kiosk = new Device("kiosk");
   kds = new Device("kds");
   await kiosk.launch();
@@ -88,6 +90,9 @@ test("an order with modifiers reaches the KDS within a second; bumping makes the
   await kp.locator(".confirmation .pickup-number").waitFor();
   const number = (await kp.locator(".pickup-number").textContent()).trim();
   assert.match(number, /^K\d+-1$/);
+  // To pay at the counter: the total, and what the drawer takes in cash.
+  assert.match(await kp.locator(".pay-reminder > strong").textContent(), /Rp 113\.190/);
+  assert.match(await kp.locator(".pay-reminder .cash-total").textContent(), /tunai Rp 113\.000/);
 
   // The ticket(s) on the KDS: one per station.
   await dp.locator(`.ticket[data-number="${number}"]`).first().waitFor({ timeout: 5000 });

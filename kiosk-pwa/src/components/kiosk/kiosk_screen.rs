@@ -229,6 +229,8 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
     let sync = StoredValue::new_local(sync);
     let online = Signal::derive(move || connectivity.online());
     let qris_offered = Signal::derive(move || payment::qris_offered(online.get(), gateway_down_until.get(), now.get()));
+    let cash_rounding_step =
+        Signal::derive(move || menu.with(|m| m.outlet.as_ref().map_or(1, |o| o.cash_rounding_step)));
     let kitchen_after_payment = Signal::derive(move || {
         menu.with(|m| m.outlet.as_ref().is_some_and(|o| o.kitchen_release == KitchenRelease::OnPaid))
     });
@@ -392,6 +394,7 @@ pub fn KioskScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl Into
                                 <OrderConfirmation
                                     confirmation
                                     kitchen_after_payment
+                                    cash_rounding_step
                                     device=device_for_receipt.get_value()
                                     online=connectivity.browser_online
                                     on_done=Callback::new(move |()| start_over())

@@ -1,5 +1,8 @@
 use leptos::prelude::*;
-use pos_wire::{OrderStatus, PairedDevice};
+use pos_wire::{
+    OrderStatus, PairedDevice,
+    money::{Rounding, round_to_step},
+};
 
 use crate::{
     components::ReceiptEmailForm,
@@ -21,6 +24,10 @@ pub fn OrderConfirmation(
     /// The outlet's kitchen sees kiosk orders only once they are paid.
     #[prop(into)]
     kitchen_after_payment: Signal<bool>,
+    /// The outlet's cash rounding step: paid in cash at the counter, the
+    /// total is rounded to it (as the till and the server do).
+    #[prop(into)]
+    cash_rounding_step: Signal<i64>,
     /// This kiosk (it may mail the receipt of its own paid order).
     device: PairedDevice,
     /// The browser has a network (mailing the receipt needs it).
@@ -55,6 +62,14 @@ pub fn OrderConfirmation(
     };
     let number = move || confirmation.with(|c| c.as_ref().and_then(|c| c.number.clone()));
     let total = move || confirmation.with(|c| c.as_ref().map(|c| format_money(c.total_minor, &c.currency)));
+    // What the counter takes in cash, when that differs from the total.
+    let cash_total = move || {
+        confirmation.with(|c| {
+            let c = c.as_ref()?;
+            let cash = round_to_step(c.total_minor, cash_rounding_step.get(), Rounding::HalfUp);
+            (cash != c.total_minor).then(|| format_money(cash, &c.currency))
+        })
+    };
     let receipt = move || {
         confirmation.with(|c| c.as_ref().and_then(|c| c.receipt_number)).map(|n| i18n::receipt_number(locale.get(), n))
     };
@@ -85,6 +100,17 @@ pub fn OrderConfirmation(
                         }}
                         <p class="pay-reminder">
                             {tr(Text::PayAtCounterReminder)} ": " <strong>{total}</strong>
+                            {move || {
+                                cash_total()
+                                    .map(|cash| {
+                                        view! {
+                                            " "
+                                            <span class="cash-total">
+                                                "(" {tr(Text::CashTotal)} " " <strong>{cash}</strong> ")"
+                                            </span>
+                                        }
+                                    })
+                            }}
                         </p>
                         <Show when=waits_for_payment>
                             <p class="kitchen-after-payment">{tr(Text::KitchenAfterPayment)}</p>
