@@ -217,6 +217,7 @@ fn query_of(q: &ReportFilter) -> ReportQuery {
         from: text(&q.from),
         to: text(&q.to),
         group_by: None,
+        format: None,
     }
 }
 

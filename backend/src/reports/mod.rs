@@ -17,6 +17,7 @@ pub mod kitchen;
 pub mod range;
 pub mod rollups;
 pub mod sales;
+pub mod stock;
 pub mod summary;
 
 use pos_wire::Role;

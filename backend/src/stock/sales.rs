@@ -44,6 +44,8 @@ pub enum WhenShort {
 pub struct Taken {
     outlet_id: Uuid,
     changes: Vec<Change>,
+    /// The lines sold (with their ids), for what each took.
+    lines: Vec<OrderLine>,
 }
 
 impl Taken {
@@ -71,7 +73,7 @@ pub async fn take_for_sale(tx: &ScopedTx, outlet_id: Uuid, lines: &[OrderLine], 
     if !short.is_empty() && when == WhenShort::Refuse {
         return Err(sold_out_lines(tx, lines, &short).await);
     }
-    Ok(Taken { outlet_id, changes })
+    Ok(Taken { outlet_id, changes, lines: lines.to_vec() })
 }
 
 /// `item_sold_out` on every line whose item or options need a short ingredient.
@@ -121,7 +123,55 @@ pub async fn record_sale(
     }
     let entry = Entry { order_id: Some(order.id), user_id, device_id, ..Entry::default() };
     ledger::record(tx, taken.outlet_id, StockMovementKind::Sale, &taken.changes, &entry).await?;
+    record_sale_lines(tx, order, &taken).await?;
     ledger::effects(tx, taken.outlet_id, &taken.changes).await
+}
+
+/// What each line of the sale took, per ingredient, at the cost on its
+/// movement (`stock_sale_lines`: the cost of goods sold per menu item),
+/// dated like the order in the sales reports (its `created_at`).
+async fn record_sale_lines(tx: &ScopedTx, order: &Order, taken: &Taken) -> Result<()> {
+    let mut ords = Vec::new();
+    let mut line_ids = Vec::new();
+    let mut items = Vec::new();
+    let mut options = Vec::new();
+    let mut units = Vec::new();
+    for (i, l) in taken.lines.iter().enumerate() {
+        let chosen = std::iter::once(ITEM_ITSELF).chain(l.modifiers.iter().map(|m| m.option_id));
+        for option in chosen {
+            ords.push(i as i64);
+            line_ids.push(l.line_id);
+            items.push(l.menu_item_id);
+            options.push(option);
+            units.push(i64::from(l.qty));
+        }
+    }
+    let ingredients: Vec<Uuid> = taken.changes.iter().map(|c| c.ingredient_id).collect();
+    let costs: Vec<i64> = taken.changes.iter().map(|c| c.unit_cost_minor).collect();
+    tx.execute(
+        "INSERT INTO stock_sale_lines (tenant_id, outlet_id, order_id, line_id, menu_item_id, ingredient_id, units, qty, \
+                                       unit_cost_minor, created_at) \
+         SELECT $1, $2, $3, p.line_id, p.item_id, r.ingredient_id, max(p.units), sum(r.qty * p.units), c.cost, $11 \
+           FROM unnest($4::int8[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[]) AS p(ord, line_id, item_id, option_id, units) \
+           JOIN recipe_lines r ON r.tenant_id = $1 AND r.menu_item_id = p.item_id AND r.option_id = p.option_id \
+           JOIN unnest($9::uuid[], $10::int8[]) AS c(ingredient_id, cost) ON c.ingredient_id = r.ingredient_id \
+          GROUP BY p.ord, p.line_id, p.item_id, r.ingredient_id, c.cost",
+        [
+            tx.tenant_id().into(),
+            taken.outlet_id.into(),
+            order.id.into(),
+            ords.into(),
+            line_ids.into(),
+            items.into(),
+            options.into(),
+            units.into(),
+            ingredients.into(),
+            costs.into(),
+            order.created_at.into(),
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Puts back what the order took and nothing has put back yet; `kind` is
