@@ -41,13 +41,14 @@ CREATE POLICY outlet_isolation ON stock_sale_lines
 -- Rows are added by sales and re-pointed by splits, never deleted.
 GRANT SELECT, INSERT, UPDATE ON stock_sale_lines TO pos_app;
 
--- Whether an outlet of the caller's brand is live, even one outside the
--- caller's outlets (a manager sends stock to an outlet they do not work at).
-CREATE FUNCTION app.outlet_is_live(p_outlet uuid) RETURNS boolean
+-- Whether an outlet of the caller's brand is `live` or `archived` (NULL:
+-- no such outlet of the brand), even one outside the caller's outlets (a
+-- manager sends stock to an outlet they do not work at).
+CREATE FUNCTION app.outlet_state(p_outlet uuid) RETURNS text
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
   AS $$
-    SELECT EXISTS (SELECT 1 FROM outlets o
-                    WHERE o.tenant_id = app.current_tenant() AND o.id = p_outlet AND o.archived_at IS NULL)
+    SELECT CASE WHEN o.archived_at IS NULL THEN 'live' ELSE 'archived' END
+      FROM outlets o WHERE o.tenant_id = app.current_tenant() AND o.id = p_outlet
   $$;
-REVOKE ALL ON FUNCTION app.outlet_is_live(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app.outlet_is_live(uuid) TO pos_app;
+REVOKE ALL ON FUNCTION app.outlet_state(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app.outlet_state(uuid) TO pos_app;
