@@ -43,12 +43,14 @@ GRANT SELECT, INSERT, UPDATE ON stock_sale_lines TO pos_app;
 
 -- Whether an outlet of the caller's brand is `live` or `archived` (NULL:
 -- no such outlet of the brand), even one outside the caller's outlets (a
--- manager sends stock to an outlet they do not work at).
+-- manager sends stock to an outlet they do not work at): owned by pos_xt,
+-- the narrow path past the outlet scope (see 0001).
 CREATE FUNCTION app.outlet_state(p_outlet uuid) RETURNS text
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public
   AS $$
     SELECT CASE WHEN o.archived_at IS NULL THEN 'live' ELSE 'archived' END
       FROM outlets o WHERE o.tenant_id = app.current_tenant() AND o.id = p_outlet
   $$;
+ALTER FUNCTION app.outlet_state(uuid) OWNER TO pos_xt;
 REVOKE ALL ON FUNCTION app.outlet_state(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app.outlet_state(uuid) TO pos_app;

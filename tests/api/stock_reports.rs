@@ -208,7 +208,11 @@ async fn movements_are_summed_per_ingredient_and_kind_and_on_hand_is_valued_at_c
 async fn bad_periods_and_formats_are_refused_and_only_owners_and_managers_read_stock_reports() {
     let c = Cafe::open().await;
     for what in ["stock-on-hand", "stock-movements", "stock-usage", "food-cost"] {
-        let get = |q: &str| c.app.get(&format!("/api/v1/reports/{what}?{q}"), &c.t.token);
+        let c = &c;
+        let get = move |q: &str| {
+            let path = format!("/api/v1/reports/{what}?{q}");
+            async move { c.app.get(&path, &c.t.token).await }
+        };
         let r = get("from=2026-13-01").await.expect(422);
         assert_eq!(field_code(&r, "from"), "report_date_invalid", "{what}");
         let r = get("from=2026-02-02&to=2026-02-01").await.expect(422);
