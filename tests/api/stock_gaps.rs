@@ -4,7 +4,9 @@
 //! own lines took.
 
 use pos_tests::{SseClient, fixtures, paying::field_code};
-use pos_wire::{Area, CreateArea, CreateTable, DiningTable, MergeChecks, Order, OrderStatus, SplitCheck, SplitLine, SplitResult};
+use pos_wire::{
+    Area, CreateArea, CreateTable, DiningTable, MergeChecks, Order, OrderStatus, SplitCheck, SplitLine, SplitResult,
+};
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -51,7 +53,11 @@ async fn a_recipe_change_takes_the_item_off_or_brings_it_back_at_every_outlet_at
     assert_eq!(field_code(&r, "items[0].menu_item_id"), "item_sold_out");
 
     put_latte(&c, &manager, 1_200).await;
-    assert_eq!(wait_for_availability(&mut at_kemang, c.latte).await["available"], false, "at an outlet the manager does not work at too");
+    assert_eq!(
+        wait_for_availability(&mut at_kemang, c.latte).await["available"],
+        false,
+        "at an outlet the manager does not work at too"
+    );
     assert!(!available_at(&c, kemang).await);
 
     put_latte(&c, &manager, 200).await;
@@ -75,9 +81,7 @@ async fn a_transfer_goes_only_to_a_live_outlet_of_the_brand() {
     c.app.delete(&format!("/api/v1/outlets/{closed}"), &c.t.token).await.expect(204);
     let other = c.app.signup().await;
     let theirs = c.app.create_outlet(&other.token, "Milik orang").await;
-    let out = |to: Uuid| {
-        json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": c.milk, "kind": "transfer_out", "qty": 100, "to_outlet_id": to})
-    };
+    let out = |to: Uuid| json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": c.milk, "kind": "transfer_out", "qty": 100, "to_outlet_id": to});
     let r = c.movement(&c.t.token, c.outlet, out(closed)).await.expect(422);
     assert_eq!(field_code(&r, "to_outlet_id"), "transfer_outlet_archived");
     let r = c.movement(&c.t.token, c.outlet, out(theirs)).await.expect(422);
@@ -100,8 +104,12 @@ async fn tables(c: &Cafe) -> [Uuid; 2] {
     let mut ids = [Uuid::nil(); 2];
     for (i, id) in ids.iter_mut().enumerate() {
         let body = CreateTable { area_id: area.id, label: format!("T{}", i + 1), seats: Some(2), position: None };
-        let table: DiningTable =
-            c.app.post(&format!("/api/v1/outlets/{}/tables", c.outlet), Some(&c.t.token), body).await.expect(201).json();
+        let table: DiningTable = c
+            .app
+            .post(&format!("/api/v1/outlets/{}/tables", c.outlet), Some(&c.t.token), body)
+            .await
+            .expect(201)
+            .json();
         *id = table.id;
     }
     ids

@@ -40,9 +40,7 @@ async fn a_day_of_sales() -> Day {
     let body = fixtures::counter_order(c.outlet, vec![fixtures::line(water, 2)]);
     c.app.post("/api/v1/orders", Some(&c.t.token), body).await.expect(201);
 
-    let moved = |ingredient: Uuid, kind: &str, qty: i64| {
-        json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": ingredient, "kind": kind, "qty": qty})
-    };
+    let moved = |ingredient: Uuid, kind: &str, qty: i64| json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": ingredient, "kind": kind, "qty": qty});
     c.movement(&c.t.token, c.outlet, moved(c.milk, "waste", 100)).await.expect(201);
     let mut out = moved(c.coffee, "transfer_out", 10);
     out["to_outlet_id"] = json!(kemang);

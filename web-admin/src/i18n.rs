@@ -798,7 +798,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("stock_reports.variance", "Selisih", "Variance"),
     ("stock_reports.variance_value", "Nilai selisih", "Variance value"),
     ("stock_reports.on_hand", "Stok", "On hand"),
-    ("stock_reports.on_hand_note", "Di akhir tanggal terakhir, nilai total:", "At the end of the last date, worth in all:"),
+    (
+        "stock_reports.on_hand_note",
+        "Di akhir tanggal terakhir, nilai total:",
+        "At the end of the last date, worth in all:",
+    ),
     ("stock_reports.value", "Nilai", "Value"),
     ("stock_reports.movements", "Pergerakan stok", "Stock movements"),
     ("stock_reports.count", "Kali", "Times"),

@@ -20,7 +20,7 @@ use crate::{
     fields::FormErrors,
     money::format_money,
     outlets::all_outlets,
-    reports::ReportFilter,
+    reports::{ReportFilter, csv_query, outlet_choices, query_of},
     session::{Admin, Ctx},
     shifts::OutletChoice,
 };
@@ -109,7 +109,9 @@ pub async fn show(
     let outlets = all_outlets(&tx).await?;
     let (range, errors) = match ReportRange::parse(&tx, &query_of(&q)).await {
         Ok(range) => (range, FormErrors::new(ctx.tr)),
-        Err(e) => (ReportRange::parse(&tx, &ReportQuery::default()).await?, FormErrors::from_domain(ctx.tr, field_errors(e)?)),
+        Err(e) => {
+            (ReportRange::parse(&tx, &ReportQuery::default()).await?, FormErrors::from_domain(ctx.tr, field_errors(e)?))
+        }
     };
     let cost = food_cost(&tx, &range).await?;
     let used = usage(&tx, &range).await?;
@@ -119,13 +121,7 @@ pub async fn show(
 
     let money = |minor: i64| format_money(minor, &ctx.currency, ctx.tr);
     let opt_qty = |q: Option<i64>, unit: &str| q.map(|q| qty(q, unit)).unwrap_or_else(|| "—".into());
-    let outlet_id = range.outlet_id;
-    let query = format!(
-        "outlet_id={}&from={}&to={}",
-        outlet_id.map(|o| o.to_string()).unwrap_or_default(),
-        range.from,
-        range.to
-    );
+    let query = csv_query(&range);
     Ok(StockReportsPage {
         food_cost: cost
             .rows
@@ -185,27 +181,13 @@ pub async fn show(
                 value: money(r.value_minor),
             })
             .collect(),
-        outlets: outlets
-            .into_iter()
-            .map(|o| OutletChoice { selected: Some(o.id) == outlet_id, id: o.id, name: o.name })
-            .collect(),
+        outlets: outlet_choices(outlets, range.outlet_id),
         from: range.from.to_string(),
         to: range.to.to_string(),
         errors,
         query,
         ctx: ctx.at("stock-reports"),
     })
-}
-
-fn query_of(q: &ReportFilter) -> ReportQuery {
-    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    ReportQuery {
-        outlet_id: Uuid::parse_str(q.outlet_id.trim()).ok(),
-        from: text(&q.from),
-        to: text(&q.to),
-        group_by: None,
-        format: None,
-    }
 }
 
 /// `?report=&outlet_id=&from=&to=` of a CSV download.

@@ -65,6 +65,7 @@ pub async fn food_cost(tx: &ScopedTx, range: &ReportRange) -> Result<FoodCostRep
         .collect();
     let net_sales_minor = rows.iter().map(|r| r.net_sales_minor).sum();
     let cogs_minor = rows.iter().map(|r| r.cogs_minor).sum();
-    let totals = FoodCostTotals { net_sales_minor, cogs_minor, food_cost_bp: basis_points(cogs_minor, net_sales_minor) };
+    let totals =
+        FoodCostTotals { net_sales_minor, cogs_minor, food_cost_bp: basis_points(cogs_minor, net_sales_minor) };
     Ok(FoodCostReport { outlet_id: range.outlet_id, from: range.from, to: range.to, rows, totals })
 }

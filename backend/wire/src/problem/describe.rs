@@ -601,7 +601,11 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         C::StockInsufficient => w!(en, "melebihi stok yang ada ({})", "is more than is on hand ({})", p("on_hand")),
         C::TransferSameOutlet => w!(en, "harus outlet lain dari brand ini", "must be another outlet of the brand"),
         C::TransferOutletArchived => {
-            w!(en, "outlet ini sudah diarsipkan; kirim ke outlet yang aktif", "that outlet is archived; send to a live one")
+            w!(
+                en,
+                "outlet ini sudah diarsipkan; kirim ke outlet yang aktif",
+                "that outlet is archived; send to a live one"
+            )
         }
         C::TransferUnknown => w!(
             en,
