@@ -160,3 +160,34 @@ async fn split_and_merged_checks_put_back_what_their_own_lines_took() {
     cancel(&c, a.id).await;
     assert_eq!(c.on_hand(c.outlet, c.milk).await, 2_000, "cancelling it puts back all three");
 }
+
+/// The brand's catalogue version: it moves only when an item does.
+async fn catalogue_version(c: &Cafe) -> i64 {
+    let sql = "SELECT version AS n FROM catalog_versions";
+    pos_tests::paying::count(&c.app, c.t.tenant_id, sql, vec![]).await
+}
+
+#[tokio::test]
+async fn sales_near_a_stock_out_take_the_catalogue_version_only_when_an_item_changes() {
+    let c = Cafe::open().await;
+    let big = pos_tests::plain_menu_item(&c.app, &c.t.token, "Latte besar", 40_000, None).await;
+    let path = format!("/api/v1/menu-items/{big}/recipe");
+    let body = json!({"lines": [{"ingredient_id": c.milk, "qty": 500}]});
+    c.app.call(Method::PUT, &path, Some(&c.t.token), Some(body)).await.expect(200);
+    c.receive(c.outlet, c.milk, 600).await;
+    c.receive(c.outlet, c.coffee, 1_000).await;
+
+    let before = catalogue_version(&c).await;
+    c.sell(1, false).await.expect(201);
+    let big_out = catalogue_version(&c).await;
+    assert!(big_out > before, "400 ml: the big latte goes sold out");
+    // 200 ml left: below the big latte's portion, but nothing changes.
+    c.sell(1, false).await.expect(201);
+    assert_eq!(catalogue_version(&c).await, big_out, "no item changed: the version row is not touched");
+    c.receive(c.outlet, c.milk, 1).await;
+    assert_eq!(catalogue_version(&c).await, big_out, "a delivery that brings nothing back leaves it too");
+    // The last latte: the latte goes too.
+    c.sell(1, false).await.expect(201);
+    assert!(catalogue_version(&c).await > big_out);
+    assert!(!c.available().await);
+}
