@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::{
     error::{AdminError, field_errors},
     fields::FormErrors,
+    i18n::Tr,
     money::format_money,
     outlets::all_outlets,
     reports::{ReportFilter, csv_query, outlet_choices, query_of},
@@ -88,11 +89,11 @@ pub(crate) struct StockReportsPage {
 }
 
 /// `12.5 %` (Indonesian: `12,5 %`) from basis points; `—` without sales.
-pub fn percent(bp: Option<i64>, ctx: &Ctx) -> String {
+pub fn percent(bp: Option<i64>, tr: Tr) -> String {
     let Some(bp) = bp else { return "—".into() };
     let sign = if bp < 0 { "-" } else { "" };
     let bp = bp.unsigned_abs();
-    let sep = if ctx.tr.0 == pos_wire::Locale::Id { ',' } else { '.' };
+    let sep = if tr.0 == pos_wire::Locale::Id { ',' } else { '.' };
     format!("{sign}{}{sep}{:02} %", bp / 100, bp % 100)
 }
 
@@ -132,12 +133,12 @@ pub async fn show(
                 qty: r.qty_sold,
                 net: money(r.net_sales_minor),
                 cogs: money(r.cogs_minor),
-                food_cost: percent(r.food_cost_bp, &ctx),
+                food_cost: percent(r.food_cost_bp, ctx.tr),
             })
             .collect(),
         total_net: money(cost.totals.net_sales_minor),
         total_cogs: money(cost.totals.cogs_minor),
-        total_food_cost: percent(cost.totals.food_cost_bp, &ctx),
+        total_food_cost: percent(cost.totals.food_cost_bp, ctx.tr),
         usage: used
             .rows
             .iter()
@@ -213,4 +214,20 @@ pub async fn csv(Admin { tx, actor, .. }: Admin, q: web::Query<CsvFilter>) -> Re
     };
     tx.commit().await?;
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use pos_wire::Locale;
+
+    use super::*;
+
+    #[test]
+    fn food_cost_reads_as_a_percentage_in_each_language() {
+        assert_eq!(percent(Some(3446), Tr(Locale::Id)), "34,46 %");
+        assert_eq!(percent(Some(3300), Tr(Locale::En)), "33.00 %");
+        assert_eq!(percent(Some(5), Tr(Locale::En)), "0.05 %");
+        assert_eq!(percent(Some(-150), Tr(Locale::En)), "-1.50 %");
+        assert_eq!(percent(None, Tr(Locale::Id)), "—");
+    }
 }
