@@ -156,6 +156,7 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .configure(crate::orders::http::routes)
         .configure(crate::kitchen::http::routes)
         .configure(crate::reports::http::routes)
+        .configure(crate::reports::stock::http::routes)
         .configure(crate::pickup::http::routes)
         .configure(crate::sync::routes)
         .configure(crate::payments::http::routes)

@@ -112,6 +112,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0022_stock.up.sql"),
                 down: include_str!("../sql/0022_stock.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000023_stock_reports",
+                up: include_str!("../sql/0023_stock_reports.up.sql"),
+                down: include_str!("../sql/0023_stock_reports.down.sql"),
+            }),
         ]
     }
 }

@@ -157,6 +157,10 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::GET, "/api/v1/reports/summary?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/reports/kitchen?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/reports/adjustments?outlet_id={outlet}", None),
+        (Method::GET, "/api/v1/reports/stock-on-hand?outlet_id={outlet}", None),
+        (Method::GET, "/api/v1/reports/stock-movements?outlet_id={outlet}", None),
+        (Method::GET, "/api/v1/reports/stock-usage?outlet_id={outlet}&format=csv", None),
+        (Method::GET, "/api/v1/reports/food-cost?outlet_id={outlet}", None),
     ]
 }
 
@@ -407,6 +411,10 @@ async fn assert_lists_exclude(app: &TestApp, who: &str, token: &str, foreign: &[
         "/api/v1/reports/sales?group_by=item",
         "/api/v1/reports/summary",
         "/api/v1/reports/adjustments",
+        "/api/v1/reports/stock-on-hand",
+        "/api/v1/reports/stock-movements",
+        "/api/v1/reports/stock-usage?format=csv",
+        "/api/v1/reports/food-cost",
     ] {
         let r = app.get(path, token).await;
         if r.status == 403 {

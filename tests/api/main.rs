@@ -30,6 +30,8 @@ mod sql_rls;
 mod staff;
 mod startup;
 mod stock;
+mod stock_gaps;
+mod stock_reports;
 mod streams;
 mod tables;
 mod till;

@@ -16,22 +16,22 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 /// The latte's price (no tax or service charge at the café).
-const LATTE: i64 = 30_000;
+pub(crate) const LATTE: i64 = 30_000;
 
 /// A café selling a latte (200 ml milk, 18 g coffee) with an optional extra
 /// shot (9 g coffee more).
-struct Cafe {
-    app: TestApp,
-    t: Tenant,
-    outlet: Uuid,
-    latte: Uuid,
-    extra_shot: Uuid,
-    milk: Uuid,
-    coffee: Uuid,
+pub(crate) struct Cafe {
+    pub(crate) app: TestApp,
+    pub(crate) t: Tenant,
+    pub(crate) outlet: Uuid,
+    pub(crate) latte: Uuid,
+    pub(crate) extra_shot: Uuid,
+    pub(crate) milk: Uuid,
+    pub(crate) coffee: Uuid,
 }
 
 impl Cafe {
-    async fn open() -> Cafe {
+    pub(crate) async fn open() -> Cafe {
         let app = TestApp::spawn().await;
         let t = app.signup().await;
         let outlet = app.create_outlet(&t.token, "Sabang").await;
@@ -55,22 +55,22 @@ impl Cafe {
         cafe
     }
 
-    async fn put_recipe(&self, path: &str, lines: &[(Uuid, i64)]) -> Reply {
+    pub(crate) async fn put_recipe(&self, path: &str, lines: &[(Uuid, i64)]) -> Reply {
         let lines: Vec<Value> = lines.iter().map(|(i, q)| json!({"ingredient_id": i, "qty": q})).collect();
         self.app.call(Method::PUT, path, Some(&self.t.token), Some(json!({ "lines": lines }))).await
     }
 
-    async fn movement(&self, token: &str, outlet: Uuid, body: Value) -> Reply {
+    pub(crate) async fn movement(&self, token: &str, outlet: Uuid, body: Value) -> Reply {
         self.app.post(&format!("/api/v1/outlets/{outlet}/stock-movements"), Some(token), body).await
     }
 
-    async fn receive(&self, outlet: Uuid, ingredient: Uuid, qty: i64) -> Reply {
+    pub(crate) async fn receive(&self, outlet: Uuid, ingredient: Uuid, qty: i64) -> Reply {
         let body =
             json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": ingredient, "kind": "receive", "qty": qty});
         self.movement(&self.t.token, outlet, body).await.expect(201)
     }
 
-    async fn on_hand(&self, outlet: Uuid, ingredient: Uuid) -> i64 {
+    pub(crate) async fn on_hand(&self, outlet: Uuid, ingredient: Uuid) -> i64 {
         let stock = self.app.get(&format!("/api/v1/outlets/{outlet}/stock"), &self.t.token).await.expect(200);
         let items = stock.body["items"].as_array().unwrap();
         let row = items.iter().find(|i| i["ingredient_id"] == json!(ingredient)).expect("listed");
@@ -78,13 +78,13 @@ impl Cafe {
     }
 
     /// Lattes sold now at the counter by the owner (`shots` with an extra shot).
-    async fn sell(&self, qty: i32, shots: bool) -> Reply {
+    pub(crate) async fn sell(&self, qty: i32, shots: bool) -> Reply {
         let options = if shots { vec![self.extra_shot] } else { Vec::new() };
         let body = fixtures::counter_order(self.outlet, vec![fixtures::line_with(self.latte, qty, &options)]);
         self.app.post("/api/v1/orders", Some(&self.t.token), body).await
     }
 
-    async fn available(&self) -> bool {
+    pub(crate) async fn available(&self) -> bool {
         let menu = self.app.get(&format!("/api/v1/outlets/{}/menu", self.outlet), &self.t.token).await.expect(200);
         let items: Vec<&Value> = menu.body["categories"]
             .as_array()
@@ -100,7 +100,7 @@ impl Cafe {
     }
 }
 
-fn id(r: &Reply) -> Uuid {
+pub(crate) fn id(r: &Reply) -> Uuid {
     r.body["id"].as_str().unwrap_or_else(|| panic!("no id: {}", r.text)).parse().unwrap()
 }
 
@@ -235,7 +235,7 @@ async fn a_stock_out_takes_the_item_off_live_and_a_delivery_brings_it_back() {
     assert!(!c.available().await, "the manager's 86 wins");
 }
 
-async fn wait_for_availability(stream: &mut SseClient, item: Uuid) -> Value {
+pub(crate) async fn wait_for_availability(stream: &mut SseClient, item: Uuid) -> Value {
     loop {
         let e = stream.next(Duration::from_secs(5)).await.expect("an availability event within 5 s");
         if e.event == "menu.availability_changed" && e.data["item_id"] == json!(item) {

@@ -42,6 +42,7 @@ mod reports;
 mod session;
 mod shifts;
 mod staff;
+mod stock_reports;
 
 pub use csrf::LOGIN_COOKIE;
 
@@ -127,6 +128,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/shifts", web::get().to(shifts::list))
             .route("/reports", web::get().to(reports::show))
             .route("/reports/csv", web::get().to(reports::csv))
+            .route("/stock-reports", web::get().to(stock_reports::show))
+            .route("/stock-reports/csv", web::get().to(stock_reports::csv))
             .route("/dashboard/today/{id}", web::get().to(dashboard::today))
             .route("/shifts/{id}", web::get().to(shifts::show))
             .route("/shifts/{id}/print", web::get().to(shifts::print))

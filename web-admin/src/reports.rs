@@ -149,12 +149,7 @@ pub async fn show(Admin { tx, actor, ctx }: Admin, q: web::Query<ReportFilter>) 
         hours.iter().map(|r| Bar { label: r.key.clone(), value: r.net_minor, shown: money(r.net_minor) }).collect();
 
     let outlet_id = range.outlet_id;
-    let query = format!(
-        "outlet_id={}&from={}&to={}",
-        outlet_id.map(|o| o.to_string()).unwrap_or_default(),
-        range.from,
-        range.to
-    );
+    let query = csv_query(&range);
     Ok(ReportsPage {
         cards: cards(&totals, &money),
         day_chart: bar_chart("chart-day", ctx.t("reports.by_day"), &day_bars),
@@ -198,10 +193,7 @@ pub async fn show(Admin { tx, actor, ctx }: Admin, q: web::Query<ReportFilter>) 
                 }
             })
             .collect(),
-        outlets: outlets
-            .into_iter()
-            .map(|o| OutletChoice { selected: Some(o.id) == outlet_id, id: o.id, name: o.name })
-            .collect(),
+        outlets: outlet_choices(outlets, outlet_id),
         from: range.from.to_string(),
         to: range.to.to_string(),
         errors,
@@ -210,13 +202,25 @@ pub async fn show(Admin { tx, actor, ctx }: Admin, q: web::Query<ReportFilter>) 
     })
 }
 
-fn query_of(q: &ReportFilter) -> ReportQuery {
+/// The query of a page's CSV links: `outlet_id=&from=&to=`.
+pub(crate) fn csv_query(range: &ReportRange) -> String {
+    let outlet = range.outlet_id.map(|o| o.to_string()).unwrap_or_default();
+    format!("outlet_id={outlet}&from={}&to={}", range.from, range.to)
+}
+
+/// The outlet filter's choices, `selected` marked.
+pub(crate) fn outlet_choices(outlets: Vec<pos_wire::Outlet>, selected: Option<Uuid>) -> Vec<OutletChoice> {
+    outlets.into_iter().map(|o| OutletChoice { selected: Some(o.id) == selected, id: o.id, name: o.name }).collect()
+}
+
+pub(crate) fn query_of(q: &ReportFilter) -> ReportQuery {
     let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     ReportQuery {
         outlet_id: Uuid::parse_str(q.outlet_id.trim()).ok(),
         from: text(&q.from),
         to: text(&q.to),
         group_by: None,
+        format: None,
     }
 }
 

@@ -60,6 +60,8 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         crate::till::http::till_staff, crate::till::http::till_sign_in, crate::till::http::till_sign_out,
         crate::reports::http::sales, crate::reports::http::summary, crate::reports::http::kitchen,
         crate::reports::http::adjustments_report,
+        crate::reports::stock::http::stock_on_hand, crate::reports::stock::http::stock_movements,
+        crate::reports::stock::http::stock_usage, crate::reports::stock::http::food_cost_report,
         crate::stock::http::list_ingredients, crate::stock::http::create_ingredient, crate::stock::http::get_ingredient,
         crate::stock::http::update_ingredient, crate::stock::http::delete_ingredient, crate::stock::http::get_recipe,
         crate::stock::http::put_recipe, crate::stock::http::put_option_recipe, crate::stock::http::outlet_stock,

@@ -1,6 +1,7 @@
 //! Reports: sales (by day, hour, item, modifier, payment method, outlet and
 //! channel), the sales summary, kitchen times, and voids, refunds and
-//! discounts with who approved them.
+//! discounts with who approved them; and the stock reports ([`stock`]: on
+//! hand, movements, theoretical against counted usage, food cost per item).
 //!
 //! Sales read the rollups kept in every order's and payment's own
 //! transaction (triggers, migration 0017; intake counts a new order itself
@@ -17,6 +18,7 @@ pub mod kitchen;
 pub mod range;
 pub mod rollups;
 pub mod sales;
+pub mod stock;
 pub mod summary;
 
 use pos_wire::Role;

@@ -8,7 +8,7 @@ use pos_wire::{
 use uuid::Uuid;
 
 use super::{
-    ingredients, levels,
+    availability, ingredients, levels,
     movements::{Recorded, record_movement},
     recipes,
 };
@@ -93,12 +93,14 @@ pub async fn get_recipe(s: Scoped, id: web::Path<Uuid>) -> Result<web::Json<Reci
     Ok(web::Json(recipe))
 }
 
-/// Replaces what one portion of the item takes (owners and managers).
+/// Replaces what one portion of the item takes (owners and managers); the
+/// item goes sold out (or comes back) at once wherever stock says so.
 #[utoipa::path(put, path = "/api/v1/menu-items/{id}/recipe", tag = "stock", request_body = PutRecipe,
     params(("id" = Uuid, Path, description = "The menu item")),
     responses((status = 200, body = Recipe), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
-pub async fn put_recipe(s: Scoped, id: web::Path<Uuid>, body: Json<PutRecipe>) -> Result<web::Json<Recipe>> {
+pub async fn put_recipe(mut s: Scoped, id: web::Path<Uuid>, body: Json<PutRecipe>) -> Result<web::Json<Recipe>> {
     let recipe = recipes::put(&s.tx, &s.actor, *id, None, body.into_inner()).await?;
+    availability::recheck_item(&mut s.tx, *id).await?;
     s.tx.commit().await?;
     Ok(web::Json(recipe))
 }
@@ -108,12 +110,13 @@ pub async fn put_recipe(s: Scoped, id: web::Path<Uuid>, body: Json<PutRecipe>) -
     params(("id" = Uuid, Path, description = "The menu item"), ("option_id" = Uuid, Path, description = "One of its modifier options")),
     responses((status = 200, body = Recipe), (status = 422, body = pos_wire::Problem)), security(("bearer" = [])))]
 pub async fn put_option_recipe(
-    s: Scoped,
+    mut s: Scoped,
     path: web::Path<(Uuid, Uuid)>,
     body: Json<PutRecipe>,
 ) -> Result<web::Json<Recipe>> {
     let (item, option) = path.into_inner();
     let recipe = recipes::put(&s.tx, &s.actor, item, Some(option), body.into_inner()).await?;
+    availability::recheck_item(&mut s.tx, item).await?;
     s.tx.commit().await?;
     Ok(web::Json(recipe))
 }

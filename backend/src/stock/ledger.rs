@@ -194,11 +194,11 @@ pub async fn record(
 pub async fn effects(tx: &ScopedTx, outlet_id: Uuid, changes: &[Change]) -> Result<()> {
     let short: Vec<Uuid> = changes.iter().filter(|c| c.may_sell_out()).map(|c| c.ingredient_id).collect();
     if !short.is_empty() {
-        availability::sell_out(tx, outlet_id, &short).await?;
+        availability::sell_out(tx, outlet_id, availability::Among::Using(&short)).await?;
     }
     let restocked: Vec<Uuid> = changes.iter().filter(|c| c.may_bring_back()).map(|c| c.ingredient_id).collect();
     if !restocked.is_empty() {
-        availability::bring_back(tx, outlet_id, &restocked).await?;
+        availability::bring_back(tx, outlet_id, availability::Among::Using(&restocked)).await?;
     }
     let low: Vec<&Change> = changes.iter().filter(|c| c.crossed_low()).collect();
     if !low.is_empty() {

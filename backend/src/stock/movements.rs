@@ -236,6 +236,14 @@ async fn send(tx: &ScopedTx, actor: &Actor, from: Uuid, to: Uuid, ingredient_id:
     if from == to {
         return Err(Error::field("to_outlet_id", Code::TransferSameOutlet));
     }
+    // Only to a live outlet of the brand (row security hides the outlets
+    // the sender does not work at; the function answers for the brand).
+    let state = tx.query_raw("SELECT app.outlet_state($1) AS state", [to.into()]).await?;
+    match crate::db::opt_row::<Option<String>>(&state, "state")?.flatten().as_deref() {
+        Some("live") => {}
+        Some(_) => return Err(Error::field("to_outlet_id", Code::TransferOutletArchived)),
+        None => return Err(Error::field("to_outlet_id", Code::OutletNotFound)),
+    }
     let id = Uuid::now_v7();
     // The foreign key (which row security does not hide) proves the
     // destination is an outlet of this brand, whether or not the sender

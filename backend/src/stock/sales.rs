@@ -8,9 +8,11 @@
 //! taken. An order taken earlier on a device (offline sync) is kept: stock
 //! may go negative, and the order is flagged `stock_short` for staff.
 //!
-//! [`restore_for_order`] puts back what an order took and nothing put back
-//! yet: on a cancellation before the goods were made, and on a refund with
-//! `restock` (once per order, however many refunds ask).
+//! [`restore_for_order`] puts back what the order's own lines took (its
+//! `stock_sale_lines`, which follow lines split off to another check or
+//! merged into one) and nothing put back yet: on a cancellation before the
+//! goods were made, and on a refund with `restock` (once per order,
+//! however many refunds ask).
 
 use std::collections::HashSet;
 
@@ -44,6 +46,8 @@ pub enum WhenShort {
 pub struct Taken {
     outlet_id: Uuid,
     changes: Vec<Change>,
+    /// The lines sold (with their ids), for what each took.
+    lines: Vec<OrderLine>,
 }
 
 impl Taken {
@@ -71,7 +75,7 @@ pub async fn take_for_sale(tx: &ScopedTx, outlet_id: Uuid, lines: &[OrderLine], 
     if !short.is_empty() && when == WhenShort::Refuse {
         return Err(sold_out_lines(tx, lines, &short).await);
     }
-    Ok(Taken { outlet_id, changes })
+    Ok(Taken { outlet_id, changes, lines: lines.to_vec() })
 }
 
 /// `item_sold_out` on every line whose item or options need a short ingredient.
@@ -121,7 +125,55 @@ pub async fn record_sale(
     }
     let entry = Entry { order_id: Some(order.id), user_id, device_id, ..Entry::default() };
     ledger::record(tx, taken.outlet_id, StockMovementKind::Sale, &taken.changes, &entry).await?;
+    record_sale_lines(tx, order, &taken).await?;
     ledger::effects(tx, taken.outlet_id, &taken.changes).await
+}
+
+/// What each line of the sale took, per ingredient, at the cost on its
+/// movement (`stock_sale_lines`: the cost of goods sold per menu item),
+/// dated like the order in the sales reports (its `created_at`).
+async fn record_sale_lines(tx: &ScopedTx, order: &Order, taken: &Taken) -> Result<()> {
+    let mut ords = Vec::new();
+    let mut line_ids = Vec::new();
+    let mut items = Vec::new();
+    let mut options = Vec::new();
+    let mut units = Vec::new();
+    for (i, l) in taken.lines.iter().enumerate() {
+        let chosen = std::iter::once(ITEM_ITSELF).chain(l.modifiers.iter().map(|m| m.option_id));
+        for option in chosen {
+            ords.push(i as i64);
+            line_ids.push(l.line_id);
+            items.push(l.menu_item_id);
+            options.push(option);
+            units.push(i64::from(l.qty));
+        }
+    }
+    let ingredients: Vec<Uuid> = taken.changes.iter().map(|c| c.ingredient_id).collect();
+    let costs: Vec<i64> = taken.changes.iter().map(|c| c.unit_cost_minor).collect();
+    tx.execute(
+        "INSERT INTO stock_sale_lines (tenant_id, outlet_id, order_id, line_id, menu_item_id, ingredient_id, units, qty, \
+                                       unit_cost_minor, created_at) \
+         SELECT $1, $2, $3, p.line_id, p.item_id, r.ingredient_id, max(p.units), sum(r.qty * p.units), c.cost, $11 \
+           FROM unnest($4::int8[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[]) AS p(ord, line_id, item_id, option_id, units) \
+           JOIN recipe_lines r ON r.tenant_id = $1 AND r.menu_item_id = p.item_id AND r.option_id = p.option_id \
+           JOIN unnest($9::uuid[], $10::int8[]) AS c(ingredient_id, cost) ON c.ingredient_id = r.ingredient_id \
+          GROUP BY p.ord, p.line_id, p.item_id, r.ingredient_id, c.cost",
+        [
+            tx.tenant_id().into(),
+            taken.outlet_id.into(),
+            order.id.into(),
+            ords.into(),
+            line_ids.into(),
+            items.into(),
+            options.into(),
+            units.into(),
+            ingredients.into(),
+            costs.into(),
+            order.created_at.into(),
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Puts back what the order took and nothing has put back yet; `kind` is
@@ -141,8 +193,13 @@ pub async fn restore_for_order(
     }
     let owed: Vec<Owed> = tx
         .query_all(
-            "SELECT outlet_id, ingredient_id, (-sum(qty))::int8 AS owed FROM stock_movements \
-              WHERE order_id = $1 GROUP BY outlet_id, ingredient_id HAVING sum(qty) < 0 ORDER BY ingredient_id",
+            "WITH took AS (SELECT outlet_id, ingredient_id, sum(qty) AS q FROM stock_sale_lines WHERE order_id = $1 \
+                            GROUP BY outlet_id, ingredient_id), \
+                  back AS (SELECT ingredient_id, sum(qty) AS q FROM stock_movements \
+                            WHERE order_id = $1 AND kind IN ('cancel', 'refund') GROUP BY ingredient_id) \
+             SELECT t.outlet_id, t.ingredient_id, (t.q - coalesce(b.q, 0))::int8 AS owed \
+               FROM took t LEFT JOIN back b ON b.ingredient_id = t.ingredient_id \
+              WHERE t.q > coalesce(b.q, 0) ORDER BY t.ingredient_id",
             [order_id.into()],
         )
         .await?;
@@ -153,4 +210,42 @@ pub async fn restore_for_order(
     ledger::record(tx, outlet_id, kind, &changes, &entry).await?;
     ledger::effects(tx, outlet_id, &changes).await?;
     Ok(changes)
+}
+
+/// A split check: the stock its lines took follows them. `moved` is
+/// (line id on the check, line id on the new order, units moved).
+pub async fn follow_split(tx: &ScopedTx, from: Uuid, to: &Order, moved: &[(Uuid, Uuid, i64)]) -> Result<()> {
+    let lines: Vec<Uuid> = moved.iter().map(|m| m.0).collect();
+    let new_lines: Vec<Uuid> = moved.iter().map(|m| m.1).collect();
+    let units: Vec<i64> = moved.iter().map(|m| m.2).collect();
+    tx.execute(
+        "WITH moved AS (SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::int8[]) AS m(line_id, new_line_id, units)), \
+              src AS (SELECT l.id, l.units, m.new_line_id, least(m.units, l.units) AS moved \
+                        FROM stock_sale_lines l JOIN moved m ON m.line_id = l.line_id WHERE l.order_id = $1), \
+              part AS (INSERT INTO stock_sale_lines (tenant_id, outlet_id, order_id, line_id, menu_item_id, ingredient_id, \
+                                                     units, qty, unit_cost_minor, created_at) \
+                       SELECT l.tenant_id, l.outlet_id, $5, s.new_line_id, l.menu_item_id, l.ingredient_id, s.moved, \
+                              l.qty / l.units * s.moved, l.unit_cost_minor, $6 \
+                         FROM src s JOIN stock_sale_lines l ON l.id = s.id WHERE s.moved < s.units) \
+         UPDATE stock_sale_lines l \
+            SET order_id = CASE WHEN s.moved = s.units THEN $5 ELSE l.order_id END, \
+                created_at = CASE WHEN s.moved = s.units THEN $6 ELSE l.created_at END, \
+                units = l.units - CASE WHEN s.moved = s.units THEN 0 ELSE s.moved END, \
+                qty = l.qty - CASE WHEN s.moved = s.units THEN 0 ELSE l.qty / l.units * s.moved END \
+           FROM src s WHERE l.id = s.id",
+        [from.into(), lines.into(), new_lines.into(), units.into(), to.id.into(), to.created_at.into()],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A merged check: the stock the closed check's lines took follows them
+/// into `into` (so closing the merged check puts nothing back).
+pub async fn follow_merge(tx: &ScopedTx, from: Uuid, into: &Order) -> Result<()> {
+    tx.execute(
+        "UPDATE stock_sale_lines SET order_id = $2, created_at = $3 WHERE order_id = $1",
+        [from.into(), into.id.into(), into.created_at.into()],
+    )
+    .await?;
+    Ok(())
 }

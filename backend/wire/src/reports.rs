@@ -76,6 +76,9 @@ pub struct ReportQuery {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", param(value_type = Option<ReportGroup>))]
     pub group_by: Option<String>,
+    /// Stock reports: `csv` for the rows as CSV (as `Accept: text/csv` does), `json` (default).
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 /// One row of a sales report. `net_minor` = gross − discounts − refunds.

@@ -107,6 +107,7 @@ pub async fn merge_checks(tx: &ScopedTx, actor: &Actor, into_id: Uuid, req: Merg
     let mut lines = into.items.clone();
     lines.extend(from.items.iter().cloned());
     let merged = recompute(tx, into.id, lines).await?;
+    crate::stock::sales::follow_merge(tx, from.id, &into).await?;
     let tickets = crate::kitchen::hand_over_tickets(tx, from.id, into.id).await?;
     tx.append_events(into.outlet_id, tickets.into_iter().map(pos_wire::LiveEvent::TicketUpdated).collect()).await?;
     tx.execute("UPDATE orders SET payment_status = 'void' WHERE id = $1", [from.id.into()]).await?;

@@ -171,6 +171,9 @@ pub async fn split_check(tx: &ScopedTx, actor: &Actor, order_id: Uuid, req: Spli
         .map_err(|e| if e.is_unique_violation() { Error::conflict(Code::ClientOrderIdReused) } else { e })?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     let new_order = Order::try_from(row)?;
+    let moved: Vec<(Uuid, Uuid, i64)> =
+        req.lines.iter().zip(&goes).map(|(w, part)| (w.line_id, part.line_id, i64::from(w.qty))).collect();
+    crate::stock::sales::follow_split(tx, order.id, &new_order, &moved).await?;
     tx.append_event(order.outlet_id, LiveEvent::OrderCreated(new_order.clone())).await?;
     let record = serde_json::json!({
         "from_order_id": order.id, "new_order_id": new_order.id,

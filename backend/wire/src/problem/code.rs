@@ -470,6 +470,8 @@ codes! {
     ReportRangeTooLong = "report_range_too_long" [max_days],
     /// `group_by` is one of `day`, `hour`, `item`, `modifier`, `payment_method`, `outlet`, `channel`.
     ReportGroupInvalid = "report_group_invalid" [],
+    /// `format` is `json` or `csv`.
+    ReportFormatInvalid = "report_format_invalid" [],
 
     // ----- Stock (issue 14, engineer "inventory") -----
     /// The brand already has an ingredient of this name.
@@ -484,6 +486,8 @@ codes! {
     StockInsufficient = "stock_insufficient" [on_hand],
     /// A transfer goes to another outlet of the brand.
     TransferSameOutlet = "transfer_same_outlet" [],
+    /// The destination outlet is archived: a transfer goes to a live outlet of the brand.
+    TransferOutletArchived = "transfer_outlet_archived" [],
     /// No such pending transfer of this ingredient to this outlet.
     TransferUnknown = "transfer_unknown" [],
     /// The transfer was received already (409).

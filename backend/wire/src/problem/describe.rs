@@ -578,6 +578,7 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         C::ReportRangeTooLong => {
             w!(en, "laporan mencakup paling lama {} hari", "a report covers at most {} days", p("max_days"))
         }
+        C::ReportFormatInvalid => w!(en, "pilih json atau csv", "choose json or csv"),
         C::ReportGroupInvalid => w!(
             en,
             "harus day, hour, item, modifier, payment_method, outlet atau channel",
@@ -599,6 +600,13 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         ),
         C::StockInsufficient => w!(en, "melebihi stok yang ada ({})", "is more than is on hand ({})", p("on_hand")),
         C::TransferSameOutlet => w!(en, "harus outlet lain dari brand ini", "must be another outlet of the brand"),
+        C::TransferOutletArchived => {
+            w!(
+                en,
+                "outlet ini sudah diarsipkan; kirim ke outlet yang aktif",
+                "that outlet is archived; send to a live one"
+            )
+        }
         C::TransferUnknown => w!(
             en,
             "tidak ada transfer tertunda bahan ini ke outlet ini",
