@@ -30,6 +30,7 @@ mod sql_rls;
 mod staff;
 mod startup;
 mod stock;
+mod stock_ledger;
 mod streams;
 mod tables;
 mod till;

@@ -1,0 +1,179 @@
+//! `GET /outlets/{id}/stock-movements`: the outlet's ledger, newest first,
+//! filtered by ingredient, kind and time, a page at a time. Pages follow
+//! `(created_at, id)` (the order of the `stock_movements_by_time` and
+//! `_by_ingredient` indexes); the cursor is the last movement's id.
+
+use chrono::{DateTime, Utc};
+use pos_wire::{Page, PageQuery, StockLedgerEntry, StockMovement, StockMovementKind, StockMovementQuery, StockUnit};
+use sea_orm::FromQueryResult;
+use uuid::Uuid;
+
+use super::{live_outlet, may_read};
+use crate::{
+    auth::Actor,
+    db::ScopedTx,
+    error::{Code, Error, FieldErrors, Result},
+    tenancy::paging::PageRequest,
+};
+
+#[derive(Debug, FromQueryResult)]
+struct EntryRow {
+    id: Uuid,
+    client_movement_id: Option<Uuid>,
+    outlet_id: Uuid,
+    ingredient_id: Uuid,
+    kind: String,
+    qty: i64,
+    on_hand_after: i64,
+    counted: Option<i64>,
+    unit_cost_minor: i64,
+    order_id: Option<Uuid>,
+    transfer_id: Option<Uuid>,
+    user_id: Option<Uuid>,
+    note: Option<String>,
+    created_at: DateTime<Utc>,
+    ingredient_name: String,
+    unit: String,
+    user_name: Option<String>,
+    other_outlet_id: Option<Uuid>,
+    other_outlet_name: Option<String>,
+    order_number: Option<String>,
+}
+
+impl TryFrom<EntryRow> for StockLedgerEntry {
+    type Error = Error;
+
+    fn try_from(r: EntryRow) -> Result<StockLedgerEntry> {
+        let kind = StockMovementKind::try_from(r.kind.as_str()).map_err(anyhow::Error::from)?;
+        let unit = StockUnit::try_from(r.unit.as_str()).map_err(anyhow::Error::from)?;
+        Ok(StockLedgerEntry {
+            movement: StockMovement {
+                id: r.id,
+                client_movement_id: r.client_movement_id,
+                outlet_id: r.outlet_id,
+                ingredient_id: r.ingredient_id,
+                kind,
+                qty: r.qty,
+                on_hand_after: r.on_hand_after,
+                counted: r.counted,
+                variance: (kind == StockMovementKind::Count).then_some(r.qty),
+                unit_cost_minor: r.unit_cost_minor,
+                order_id: r.order_id,
+                transfer_id: r.transfer_id,
+                user_id: r.user_id,
+                note: r.note,
+                created_at: r.created_at,
+            },
+            ingredient_name: r.ingredient_name,
+            unit,
+            user_name: r.user_name,
+            other_outlet_id: r.other_outlet_id,
+            other_outlet_name: r.other_outlet_name,
+            order_number: r.order_number,
+        })
+    }
+}
+
+/// `$1` outlet, `$2` ingredient, `$3` kind, `$4` from, `$5` to, `$6` the
+/// cursor's id, `$7` rows to fetch. The cursor's movement must be one of
+/// this outlet's (an unknown one was refused before).
+const LIST: &str = "\
+    WITH after AS (SELECT created_at, id FROM stock_movements WHERE outlet_id = $1 AND id = $6) \
+    SELECT m.id, m.client_movement_id, m.outlet_id, m.ingredient_id, m.kind, m.qty, m.on_hand_after, m.counted, \
+           m.unit_cost_minor, m.order_id, m.transfer_id, m.user_id, m.note, m.created_at, \
+           i.name AS ingredient_name, i.unit, u.name AS user_name, \
+           CASE WHEN m.kind = 'transfer_out' THEN t.to_outlet_id ELSE t.from_outlet_id END AS other_outlet_id, \
+           o.name AS other_outlet_name, ord.number AS order_number \
+      FROM stock_movements m \
+      JOIN ingredients i ON i.tenant_id = m.tenant_id AND i.id = m.ingredient_id \
+      LEFT JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.user_id \
+      LEFT JOIN stock_transfers t ON t.tenant_id = m.tenant_id AND t.id = m.transfer_id \
+      LEFT JOIN outlets o ON o.tenant_id = m.tenant_id \
+                         AND o.id = CASE WHEN m.kind = 'transfer_out' THEN t.to_outlet_id ELSE t.from_outlet_id END \
+      LEFT JOIN orders ord ON ord.tenant_id = m.tenant_id AND ord.id = m.order_id \
+     WHERE m.outlet_id = $1 \
+       AND ($2::uuid IS NULL OR m.ingredient_id = $2) \
+       AND ($3::text IS NULL OR m.kind = $3) \
+       AND ($4::timestamptz IS NULL OR m.created_at >= $4) \
+       AND ($5::timestamptz IS NULL OR m.created_at < $5) \
+       AND ($6::uuid IS NULL OR m.created_at < (SELECT created_at FROM after) \
+            OR (m.created_at = (SELECT created_at FROM after) AND m.id < $6)) \
+     ORDER BY m.created_at DESC, m.id DESC \
+     LIMIT $7";
+
+/// The outlet's movements, newest first. Any staff of the outlet (not devices).
+pub async fn list_movements(
+    tx: &ScopedTx,
+    actor: &Actor,
+    outlet_id: Uuid,
+    q: &StockMovementQuery,
+) -> Result<Page<StockLedgerEntry>> {
+    may_read(actor)?;
+    live_outlet(tx, outlet_id).await?;
+    let page = PageRequest::parse(&PageQuery { limit: q.limit, cursor: q.cursor.clone() })?;
+    let mut errors = FieldErrors::new();
+    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => match StockMovementKind::try_from(k) {
+            Ok(kind) => Some(kind),
+            Err(_) => {
+                errors.add("kind", Code::StockMovementKindInvalid);
+                None
+            }
+        },
+    };
+    if let (Some(from), Some(to)) = (q.from, q.to)
+        && from > to
+    {
+        errors.add("from", Code::ReportRangeReversed);
+    }
+    errors.finish()?;
+    if let Some(after) = page.after {
+        let known = tx
+            .query_raw("SELECT 1 AS one FROM stock_movements WHERE outlet_id = $1 AND id = $2", [
+                outlet_id.into(),
+                after.into(),
+            ])
+            .await?;
+        if known.is_empty() {
+            return Err(Error::field("cursor", Code::CursorInvalid));
+        }
+    }
+    let rows: Vec<EntryRow> = tx
+        .query_all(LIST, [
+            outlet_id.into(),
+            q.ingredient_id.into(),
+            kind.map(|k| k.as_str().to_string()).into(),
+            q.from.into(),
+            q.to.into(),
+            page.after.into(),
+            page.fetch().into(),
+        ])
+        .await?;
+    let entries = rows.into_iter().map(StockLedgerEntry::try_from).collect::<Result<Vec<_>>>()?;
+    Ok(page.page(entries, |e| e.movement.id))
+}
+
+/// The listing over HTTP (kept beside its query, apart from `stock::http`).
+pub mod http {
+    use actix_web::web;
+    use pos_wire::{Page, StockLedgerEntry, StockMovementQuery};
+    use uuid::Uuid;
+
+    use crate::{auth::principal::Scoped, error::Result};
+
+    /// The outlet's stock ledger, newest first (staff of the outlet).
+    #[utoipa::path(get, path = "/api/v1/outlets/{id}/stock-movements", tag = "stock",
+        params(("id" = Uuid, Path, description = "The outlet"), StockMovementQuery),
+        responses((status = 200, body = Page<StockLedgerEntry>), (status = 422, body = pos_wire::Problem)),
+        security(("bearer" = [])))]
+    pub async fn list_movements(
+        s: Scoped,
+        id: web::Path<Uuid>,
+        q: web::Query<StockMovementQuery>,
+    ) -> Result<web::Json<Page<StockLedgerEntry>>> {
+        let page = super::list_movements(&s.tx, &s.actor, *id, &q).await?;
+        s.tx.commit().await?;
+        Ok(web::Json(page))
+    }
+}
