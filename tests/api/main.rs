@@ -4,6 +4,7 @@
 mod admin_floor;
 mod admin_pages;
 mod admin_payments;
+mod admin_stock;
 mod auth;
 mod bodies;
 mod catalog;

@@ -113,7 +113,7 @@ describe('stock in the admin', () => {
 
     await record(page, { kind: 'waste', ingredient: 'Susu (ml)', qty: '5000' });
     await page.waitForSelector('#qty-error');
-    assert.match(await page.textContent('#qty-error'), /melebihi stok yang ada \(1000\)/);
+    assert.match(await page.textContent('#qty-error'), /melebihi stok yang ada \(1000\)/i);
     assert.equal(await page.inputValue('#f-qty'), '5000');
     await record(page, { kind: 'waste', ingredient: 'Susu (ml)', qty: 'sedikit' });
     assert.match(await page.textContent('#qty-error'), /bilangan bulat/);

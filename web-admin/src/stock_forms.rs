@@ -1,5 +1,19 @@
-//! What the stock pages share: quantities typed in forms, and quantities
-//! shown with their unit (a negative one stays visibly negative).
+//! What the stock pages share: quantities typed in forms, quantities shown
+//! with their unit (a negative one stays visibly negative), and a fresh
+//! transaction to show a refused form in.
+
+use actix_web::{FromRequest, HttpRequest};
+use pos_backend::db::ScopedTx;
+
+use crate::{error::AdminError, session::Admin};
+
+/// After a refused write: the request's transaction may be aborted (a
+/// unique or foreign key violation), so it is rolled back (nothing was
+/// written) and the page is read in a new one.
+pub async fn fresh_admin(req: &HttpRequest, tx: ScopedTx) -> Result<Admin, AdminError> {
+    drop(tx);
+    Admin::extract(req).await
+}
 
 /// A whole, non-negative quantity typed in a form; empty is `None`. Errors
 /// are translation keys. The domain checks the bounds.

@@ -3,7 +3,7 @@
 //! changes once stock is counted in it) and delete, refused in place while
 //! a recipe uses the ingredient. Owners and managers; the domain decides.
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use pos_backend::{Error, db::ScopedTx, stock::ingredients};
@@ -20,7 +20,7 @@ use crate::{
     problem_text::refusal_message,
     render::{invalid, render_with_status},
     session::{Admin, Ctx, NoticeQuery},
-    stock_forms::parse_qty,
+    stock_forms::{fresh_admin, parse_qty},
 };
 
 /// The ingredient form as typed.
@@ -121,7 +121,10 @@ pub async fn list(
 }
 
 /// `POST /admin/stock/ingredients`.
-pub async fn create(AdminForm { tx, actor, ctx, form }: AdminForm<IngredientForm>) -> Result<HttpResponse, AdminError> {
+pub async fn create(
+    req: HttpRequest,
+    AdminForm { tx, actor, ctx, form }: AdminForm<IngredientForm>,
+) -> Result<HttpResponse, AdminError> {
     let mut errors = FormErrors::new(ctx.tr);
     let (unit, cost, threshold) = form.parse(&ctx.currency, &mut errors);
     if unit.is_none() {
@@ -146,8 +149,9 @@ pub async fn create(AdminForm { tx, actor, ctx, form }: AdminForm<IngredientForm
         }
         Err(e) => {
             errors.merge(field_errors(e)?);
+            let Admin { tx, .. } = fresh_admin(&req, tx).await?;
             let mut page = list_page(&tx, &actor, ctx).await?;
-            drop(tx);
+            tx.commit().await?;
             page.errors = errors;
             page.form = form;
             invalid(&page)
@@ -216,6 +220,7 @@ pub async fn update(
 /// `POST /admin/stock/ingredients/{id}/delete`: refused in the list while
 /// a recipe uses it.
 pub async fn delete(
+    req: HttpRequest,
     AdminForm { tx, actor, ctx, .. }: AdminForm<NoFields>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
@@ -226,6 +231,7 @@ pub async fn delete(
             Ok(htmx::see_other("/admin/stock/ingredients?notice=ingredient_deleted"))
         }
         Err(Error::Conflict(detail)) => {
+            let Admin { tx, .. } = fresh_admin(&req, tx).await?;
             let mut page = list_page(&tx, &actor, ctx).await?;
             tx.commit().await?;
             page.refused = Some((id, refusal_message(page.ctx.tr, &detail)));

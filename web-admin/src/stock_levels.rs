@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use pos_backend::{
@@ -31,7 +31,7 @@ use crate::{
     problem_text::refusal_message,
     render::{invalid, render_with_status},
     session::{Admin, Ctx, NoticeQuery},
-    stock_forms::{kind_key, parse_qty, qty_with_unit, signed_with_unit},
+    stock_forms::{fresh_admin, kind_key, parse_qty, qty_with_unit, signed_with_unit},
 };
 
 /// The kinds a person records here, in the form's order.
@@ -285,17 +285,19 @@ fn recorded(outlet_id: Uuid, m: &StockMovement) -> HttpResponse {
 }
 
 /// The page again with why a write was refused (nothing was written: the
-/// transaction is dropped). `Conflict`s show at the top with 409.
+/// transaction is rolled back and the page read in a new one). `Conflict`s
+/// show at the top with 409.
 async fn refused(
+    req: &HttpRequest,
     tx: ScopedTx,
-    actor: Actor,
     ctx: Ctx,
     outlet_id: Uuid,
     e: Error,
     mut with: impl FnMut(&mut OutletStockPage, FormErrors),
 ) -> Result<HttpResponse, AdminError> {
+    let Admin { tx, actor, .. } = fresh_admin(req, tx).await?;
     let mut p = page(&tx, &actor, ctx, outlet_id).await?;
-    drop(tx);
+    tx.commit().await?;
     match e {
         Error::Conflict(detail) => {
             p.problem = Some(refusal_message(p.ctx.tr, &detail));
@@ -311,6 +313,7 @@ async fn refused(
 
 /// `POST /admin/outlets/{id}/stock/movements`: a delivery, waste, a count or a transfer out.
 pub async fn record(
+    http: HttpRequest,
     AdminForm { tx, actor, ctx, form }: AdminForm<MovementForm>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
@@ -329,7 +332,7 @@ pub async fn record(
             Ok(recorded(outlet_id, &m))
         }
         Err(e) => {
-            refused(tx, actor, ctx, outlet_id, e, |p, errors| {
+            refused(&http, tx, ctx, outlet_id, e, |p, errors| {
                 p.errors = errors;
                 p.form = form.clone();
             })
@@ -341,6 +344,7 @@ pub async fn record(
 /// `POST /admin/outlets/{id}/stock/transfers/{transfer}/receive`: all that
 /// was sent, or the quantity typed (what arrived).
 pub async fn receive_transfer(
+    http: HttpRequest,
     AdminForm { tx, actor, ctx, form }: AdminForm<ReceiveForm>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
@@ -353,7 +357,7 @@ pub async fn receive_transfer(
         None => {
             // Received already (a double submit) or never here: the ledger answers.
             let e = Error::conflict(pos_backend::error::Code::TransferAlreadyReceived);
-            return refused(tx, actor, ctx, outlet_id, e, |_, _| {}).await;
+            return refused(&http, tx, ctx, outlet_id, e, |_, _| {}).await;
         }
     };
     let qty = match parse_qty(&form.qty) {
@@ -380,7 +384,7 @@ pub async fn receive_transfer(
             Ok(recorded(outlet_id, &m))
         }
         Err(e) => {
-            refused(tx, actor, ctx, outlet_id, e, |p, errors| {
+            refused(&http, tx, ctx, outlet_id, e, |p, errors| {
                 p.row_errors = Some((transfer_id, errors.others(&[]).into_iter().cloned().collect()));
             })
             .await
@@ -390,6 +394,7 @@ pub async fn receive_transfer(
 
 /// `POST /admin/outlets/{id}/stock/{ingredient}/threshold` (empty: the brand's level).
 pub async fn set_threshold(
+    http: HttpRequest,
     AdminForm { tx, actor, ctx, form }: AdminForm<ThresholdForm>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AdminError> {
@@ -412,7 +417,7 @@ pub async fn set_threshold(
             Ok(htmx::see_other(&format!("/admin/outlets/{outlet_id}/stock?notice=threshold_saved")))
         }
         Err(e) => {
-            refused(tx, actor, ctx, outlet_id, e, |p, errors| {
+            refused(&http, tx, ctx, outlet_id, e, |p, errors| {
                 p.row_errors = Some((ingredient_id, errors.others(&[]).into_iter().cloned().collect()));
             })
             .await

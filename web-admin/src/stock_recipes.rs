@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use askama_web::WebTemplate;
 use pos_backend::{
@@ -25,7 +25,7 @@ use crate::{
     paging::every,
     render::invalid,
     session::{Admin, Ctx, NoticeQuery},
-    stock_forms::parse_qty,
+    stock_forms::{fresh_admin, parse_qty},
 };
 
 /// Blank rows offered under each recipe for new lines.
@@ -159,6 +159,7 @@ fn lines_of(ctx: &Ctx, rows: &mut [LineRow]) -> Vec<RecipeLine> {
 
 /// `POST /admin/menu/items/{id}/recipe`: every recipe of the page, or none.
 pub async fn save(
+    req: HttpRequest,
     AdminForm { tx, actor, ctx, form }: AdminForm<Vec<(String, String)>>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
@@ -185,8 +186,9 @@ pub async fn save(
         tx.commit().await?;
         return Ok(htmx::see_other(&format!("/admin/menu/items/{}/recipe?notice=recipe_saved", item.id)));
     }
+    let Admin { tx, .. } = fresh_admin(&req, tx).await?;
     let mut p = page(&tx, &actor, ctx, &item).await?;
-    drop(tx);
+    tx.commit().await?;
     p.sections = sections(&item, |key| rows.remove(key).unwrap_or_default());
     p.errors.add_key("lines", "form.fix_errors");
     invalid(&p)
