@@ -6,7 +6,9 @@
 //! milk, sell lattes until it runs out, watch the latte go sold out on the
 //! kiosk, receive more and see it come back).
 
-use pos_wire::{CreateIngredient, CreateStockMovement, PageQuery, PutRecipe, PutThreshold, RecipeLine, StockMovementKind, StockUnit};
+use pos_wire::{
+    CreateIngredient, CreateStockMovement, PageQuery, PutRecipe, PutThreshold, RecipeLine, StockMovementKind, StockUnit,
+};
 use uuid::Uuid;
 
 use crate::{
@@ -42,8 +44,11 @@ const RECIPES: &[(&str, &[(&str, i64)])] = &[
 ];
 
 /// (modifier option, what choosing it adds) for every item that has it.
-const OPTION_RECIPES: &[(&str, &[(&str, i64)])] =
-    &[("Extra shot", &[("Biji kopi", 9)]), ("Oat milk", &[("Oat milk", 150)]), ("Vanilla syrup", &[("Sirup vanila", 15)])];
+const OPTION_RECIPES: &[(&str, &[(&str, i64)])] = &[
+    ("Extra shot", &[("Biji kopi", 9)]),
+    ("Oat milk", &[("Oat milk", 150)]),
+    ("Vanilla syrup", &[("Sirup vanila", 15)]),
+];
 
 /// Opening stock per outlet, in the order of the demo's outlets: Kemang
 /// (little milk: about a dozen lattes), then Braga.

@@ -44,7 +44,8 @@ async fn stock_pages_record_once_and_only_for_who_may() {
     assert_eq!(status, 200);
     let key = html.split("name=\"client_movement_id\" value=\"").nth(1).and_then(|s| s.get(..36)).unwrap().to_string();
     let record = format!("{page}/movements");
-    let receive = [("client_movement_id", key.as_str()), ("kind", "receive"), ("ingredient_id", &milk), ("qty", "1000")];
+    let receive =
+        [("client_movement_id", key.as_str()), ("kind", "receive"), ("ingredient_id", &milk), ("qty", "1000")];
     assert_eq!(post(&app, &owner, &record, &receive, false).await, 403, "no CSRF token, nothing recorded");
     assert_eq!(on_hand(&app, &t.token, sabang).await, 0);
     assert_eq!(post(&app, &owner, &record, &receive, true).await, 303);

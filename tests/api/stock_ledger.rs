@@ -36,9 +36,7 @@ async fn the_ledger_lists_newest_first_with_who_and_why_filtered_and_paged() {
     let beans = id(&app.post("/api/v1/ingredients", Some(&t.token), beans_body).await.expect(201));
     let item = pos_tests::menu_item(&app, &t.token, "Latte").await;
     let recipe = json!({"lines": [{"ingredient_id": milk, "qty": 200}]});
-    app.call(Method::PUT, &format!("/api/v1/menu-items/{item}/recipe"), Some(&t.token), Some(recipe))
-        .await
-        .expect(200);
+    app.call(Method::PUT, &format!("/api/v1/menu-items/{item}/recipe"), Some(&t.token), Some(recipe)).await.expect(200);
     let (manager_id, manager) = app.create_staff(&t.token, "manager", &[sabang]).await;
 
     let t0 = chrono::Utc::now();

@@ -49,8 +49,9 @@ pub fn t(locale: Locale, key: &str) -> &'static str {
 }
 
 fn t_opt(locale: Locale, key: &str) -> Option<&'static str> {
-    static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-        LazyLock::new(|| STRINGS.iter().chain(crate::stock_i18n::STRINGS).map(|(k, id, en)| (*k, (*id, *en))).collect());
+    static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
+        STRINGS.iter().chain(crate::stock_i18n::STRINGS).map(|(k, id, en)| (*k, (*id, *en))).collect()
+    });
     TABLE.get(key).map(|(id, en)| match locale {
         Locale::Id => *id,
         Locale::En => *en,

@@ -102,7 +102,10 @@ async fn list_page(tx: &ScopedTx, actor: &pos_backend::auth::Actor, ctx: Ctx) ->
             name: i.name.clone(),
             unit: i.unit.as_str(),
             cost: format_money(i.cost_per_unit_minor, &ctx.currency, ctx.tr),
-            threshold: i.low_stock_threshold.map(|t| pos_backend::stock::with_unit(t, i.unit.as_str())).unwrap_or_default(),
+            threshold: i
+                .low_stock_threshold
+                .map(|t| pos_backend::stock::with_unit(t, i.unit.as_str()))
+                .unwrap_or_default(),
         })
         .collect();
     let errors = FormErrors::new(ctx.tr);
@@ -111,10 +114,7 @@ async fn list_page(tx: &ScopedTx, actor: &pos_backend::auth::Actor, ctx: Ctx) ->
 }
 
 /// `GET /admin/stock/ingredients`.
-pub async fn list(
-    Admin { tx, actor, ctx }: Admin,
-    q: web::Query<NoticeQuery>,
-) -> Result<IngredientsPage, AdminError> {
+pub async fn list(Admin { tx, actor, ctx }: Admin, q: web::Query<NoticeQuery>) -> Result<IngredientsPage, AdminError> {
     let page = list_page(&tx, &actor, ctx.with_notice(&q)).await?;
     tx.commit().await?;
     Ok(page)

@@ -77,7 +77,11 @@ fn sections(item: &MenuItem, mut lines_of: impl FnMut(&str) -> Vec<LineRow>) -> 
         }
     }
     for s in &mut out {
-        s.rows.extend((0..BLANK_ROWS).map(|_| LineRow { ingredient_id: String::new(), qty: String::new(), errors: vec![] }));
+        s.rows.extend((0..BLANK_ROWS).map(|_| LineRow {
+            ingredient_id: String::new(),
+            qty: String::new(),
+            errors: vec![],
+        }));
     }
     out
 }
@@ -102,7 +106,14 @@ async fn page(tx: &ScopedTx, actor: &Actor, ctx: Ctx, item: &MenuItem) -> Result
         .map(|i| IngredientChoice { id: i.id.to_string(), label: format!("{} ({})", i.name, i.unit.as_str()) })
         .collect();
     let errors = FormErrors::new(ctx.tr);
-    Ok(RecipePage { ctx: ctx.at("stock"), item_id: item.id, item_name: item.name.clone(), ingredients, sections: vec![], errors })
+    Ok(RecipePage {
+        ctx: ctx.at("stock"),
+        item_id: item.id,
+        item_name: item.name.clone(),
+        ingredients,
+        sections: vec![],
+        errors,
+    })
 }
 
 /// `GET /admin/menu/items/{id}/recipe`.

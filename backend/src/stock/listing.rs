@@ -130,25 +130,28 @@ pub async fn list_movements(
     errors.finish()?;
     if let Some(after) = page.after {
         let known = tx
-            .query_raw("SELECT 1 AS one FROM stock_movements WHERE outlet_id = $1 AND id = $2", [
-                outlet_id.into(),
-                after.into(),
-            ])
+            .query_raw(
+                "SELECT 1 AS one FROM stock_movements WHERE outlet_id = $1 AND id = $2",
+                [outlet_id.into(), after.into()],
+            )
             .await?;
         if known.is_empty() {
             return Err(Error::field("cursor", Code::CursorInvalid));
         }
     }
     let rows: Vec<EntryRow> = tx
-        .query_all(LIST, [
-            outlet_id.into(),
-            q.ingredient_id.into(),
-            kind.map(|k| k.as_str().to_string()).into(),
-            q.from.into(),
-            q.to.into(),
-            page.after.into(),
-            page.fetch().into(),
-        ])
+        .query_all(
+            LIST,
+            [
+                outlet_id.into(),
+                q.ingredient_id.into(),
+                kind.map(|k| k.as_str().to_string()).into(),
+                q.from.into(),
+                q.to.into(),
+                page.after.into(),
+                page.fetch().into(),
+            ],
+        )
         .await?;
     let entries = rows.into_iter().map(StockLedgerEntry::try_from).collect::<Result<Vec<_>>>()?;
     Ok(page.page(entries, |e| e.movement.id))
