@@ -106,6 +106,7 @@ impl MovementForm {
 #[serde(default)]
 pub struct ReceiveForm {
     pub client_movement_id: String,
+    pub ingredient_id: String,
     pub qty: String,
 }
 
@@ -131,6 +132,7 @@ pub struct LevelRow {
 /// A transfer waiting to be received here.
 pub struct IncomingRow {
     pub id: Uuid,
+    pub ingredient_id: Uuid,
     pub ingredient: String,
     pub qty: String,
     pub from: String,
@@ -213,6 +215,7 @@ async fn page(tx: &ScopedTx, actor: &Actor, ctx: Ctx, outlet_id: Uuid) -> Result
             let (name, unit) = units.get(&t.ingredient_id).copied().unwrap_or(("", ""));
             IncomingRow {
                 id: t.id,
+                ingredient_id: t.ingredient_id,
                 ingredient: name.to_string(),
                 qty: qty_with_unit(t.qty, unit),
                 from: names.get(&t.from_outlet_id).map(|n| n.to_string()).unwrap_or_default(),
@@ -280,10 +283,6 @@ pub async fn show(
     Ok(p)
 }
 
-fn recorded(outlet_id: Uuid, m: &StockMovement) -> HttpResponse {
-    htmx::see_other(&format!("/admin/outlets/{outlet_id}/stock?recorded={}", m.id))
-}
-
 /// The page again with why a write was refused (nothing was written: the
 /// transaction is rolled back and the page read in a new one). `Conflict`s
 /// show at the top with 409.
@@ -311,6 +310,46 @@ async fn refused(
     }
 }
 
+/// The page with `messages` under row `id` (an alert level, a transfer).
+async fn row_refused(
+    tx: ScopedTx,
+    actor: Actor,
+    ctx: Ctx,
+    outlet_id: Uuid,
+    id: Uuid,
+    key: &str,
+) -> Result<HttpResponse, AdminError> {
+    let mut p = page(&tx, &actor, ctx, outlet_id).await?;
+    drop(tx);
+    p.row_errors = Some((id, vec![p.ctx.t(key).to_string()]));
+    invalid(&p)
+}
+
+/// Puts every refusal of a row's form under that row.
+fn under_row(id: Uuid) -> impl FnMut(&mut OutletStockPage, FormErrors) {
+    move |p, errors| p.row_errors = Some((id, errors.others(&[]).into_iter().cloned().collect()))
+}
+
+/// Records `req`: to the page with what was recorded (also for a replay of
+/// its `client_movement_id`: a double submit records once), or back with why not.
+async fn save_movement(
+    http: &HttpRequest,
+    tx: ScopedTx,
+    actor: Actor,
+    ctx: Ctx,
+    outlet_id: Uuid,
+    req: CreateStockMovement,
+    with: impl FnMut(&mut OutletStockPage, FormErrors),
+) -> Result<HttpResponse, AdminError> {
+    match movements::record_movement(&tx, &actor, outlet_id, req).await {
+        Ok(movements::Recorded::Created(m) | movements::Recorded::Duplicate(m)) => {
+            tx.commit().await?;
+            Ok(htmx::see_other(&format!("/admin/outlets/{outlet_id}/stock?recorded={}", m.id)))
+        }
+        Err(e) => refused(http, tx, ctx, outlet_id, e, with).await,
+    }
+}
+
 /// `POST /admin/outlets/{id}/stock/movements`: a delivery, waste, a count or a transfer out.
 pub async fn record(
     http: HttpRequest,
@@ -326,23 +365,16 @@ pub async fn record(
         p.form = form;
         return invalid(&p);
     };
-    match movements::record_movement(&tx, &actor, outlet_id, req).await {
-        Ok(movements::Recorded::Created(m) | movements::Recorded::Duplicate(m)) => {
-            tx.commit().await?;
-            Ok(recorded(outlet_id, &m))
-        }
-        Err(e) => {
-            refused(&http, tx, ctx, outlet_id, e, |p, errors| {
-                p.errors = errors;
-                p.form = form.clone();
-            })
-            .await
-        }
-    }
+    save_movement(&http, tx, actor, ctx, outlet_id, req, |p, errors| {
+        p.errors = errors;
+        p.form = form.clone();
+    })
+    .await
 }
 
 /// `POST /admin/outlets/{id}/stock/transfers/{transfer}/receive`: all that
-/// was sent, or the quantity typed (what arrived).
+/// was sent, or the quantity typed (what arrived). The domain checks that
+/// the transfer is pending, comes here and is of that ingredient.
 pub async fn receive_transfer(
     http: HttpRequest,
     AdminForm { tx, actor, ctx, form }: AdminForm<ReceiveForm>,
@@ -350,24 +382,10 @@ pub async fn receive_transfer(
 ) -> Result<HttpResponse, AdminError> {
     let outlet_id = parse_id(&path.0)?;
     let transfer_id = parse_id(&path.1)?;
-    let stock = levels::outlet_stock(&tx, &actor, outlet_id).await?;
-    let transfer = stock.incoming_transfers.iter().find(|t| t.id == transfer_id);
-    let ingredient_id = match transfer {
-        Some(t) => t.ingredient_id,
-        None => {
-            // Received already (a double submit) or never here: the ledger answers.
-            let e = Error::conflict(pos_backend::error::Code::TransferAlreadyReceived);
-            return refused(&http, tx, ctx, outlet_id, e, |_, _| {}).await;
-        }
-    };
+    let ingredient_id = parse_id(&form.ingredient_id)?;
     let qty = match parse_qty(&form.qty) {
         Ok(q) => q,
-        Err(key) => {
-            let mut p = page(&tx, &actor, ctx, outlet_id).await?;
-            drop(tx);
-            p.row_errors = Some((transfer_id, vec![p.ctx.t(key).to_string()]));
-            return invalid(&p);
-        }
+        Err(key) => return row_refused(tx, actor, ctx, outlet_id, transfer_id, key).await,
     };
     let req = CreateStockMovement {
         client_movement_id: Uuid::parse_str(form.client_movement_id.trim()).unwrap_or_else(|_| Uuid::now_v7()),
@@ -378,18 +396,7 @@ pub async fn receive_transfer(
         to_outlet_id: None,
         transfer_id: Some(transfer_id),
     };
-    match movements::record_movement(&tx, &actor, outlet_id, req).await {
-        Ok(movements::Recorded::Created(m) | movements::Recorded::Duplicate(m)) => {
-            tx.commit().await?;
-            Ok(recorded(outlet_id, &m))
-        }
-        Err(e) => {
-            refused(&http, tx, ctx, outlet_id, e, |p, errors| {
-                p.row_errors = Some((transfer_id, errors.others(&[]).into_iter().cloned().collect()));
-            })
-            .await
-        }
-    }
+    save_movement(&http, tx, actor, ctx, outlet_id, req, under_row(transfer_id)).await
 }
 
 /// `POST /admin/outlets/{id}/stock/{ingredient}/threshold` (empty: the brand's level).
@@ -402,26 +409,15 @@ pub async fn set_threshold(
     let ingredient_id = parse_id(&path.1)?;
     let level = match parse_qty(&form.threshold) {
         Ok(level) => level,
-        Err(key) => {
-            let mut p = page(&tx, &actor, ctx, outlet_id).await?;
-            drop(tx);
-            p.row_errors = Some((ingredient_id, vec![p.ctx.t(key).to_string()]));
-            return invalid(&p);
-        }
+        Err(key) => return row_refused(tx, actor, ctx, outlet_id, ingredient_id, key).await,
     };
-    match levels::put_threshold(&tx, &actor, outlet_id, ingredient_id, PutThreshold { low_stock_threshold: level })
-        .await
-    {
+    let req = PutThreshold { low_stock_threshold: level };
+    match levels::put_threshold(&tx, &actor, outlet_id, ingredient_id, req).await {
         Ok(_) => {
             tx.commit().await?;
             Ok(htmx::see_other(&format!("/admin/outlets/{outlet_id}/stock?notice=threshold_saved")))
         }
-        Err(e) => {
-            refused(&http, tx, ctx, outlet_id, e, |p, errors| {
-                p.row_errors = Some((ingredient_id, errors.others(&[]).into_iter().cloned().collect()));
-            })
-            .await
-        }
+        Err(e) => refused(&http, tx, ctx, outlet_id, e, under_row(ingredient_id)).await,
     }
 }
 

@@ -3,12 +3,11 @@
 //! `(created_at, id)` (the order of the `stock_movements_by_time` and
 //! `_by_ingredient` indexes); the cursor is the last movement's id.
 
-use chrono::{DateTime, Utc};
 use pos_wire::{Page, PageQuery, StockLedgerEntry, StockMovement, StockMovementKind, StockMovementQuery, StockUnit};
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
-use super::{live_outlet, may_read};
+use super::{live_outlet, may_read, movements::MovementRow};
 use crate::{
     auth::Actor,
     db::ScopedTx,
@@ -18,20 +17,8 @@ use crate::{
 
 #[derive(Debug, FromQueryResult)]
 struct EntryRow {
-    id: Uuid,
-    client_movement_id: Option<Uuid>,
-    outlet_id: Uuid,
-    ingredient_id: Uuid,
-    kind: String,
-    qty: i64,
-    on_hand_after: i64,
-    counted: Option<i64>,
-    unit_cost_minor: i64,
-    order_id: Option<Uuid>,
-    transfer_id: Option<Uuid>,
-    user_id: Option<Uuid>,
-    note: Option<String>,
-    created_at: DateTime<Utc>,
+    #[sea_orm(nested)]
+    movement: MovementRow,
     ingredient_name: String,
     unit: String,
     user_name: Option<String>,
@@ -44,28 +31,10 @@ impl TryFrom<EntryRow> for StockLedgerEntry {
     type Error = Error;
 
     fn try_from(r: EntryRow) -> Result<StockLedgerEntry> {
-        let kind = StockMovementKind::try_from(r.kind.as_str()).map_err(anyhow::Error::from)?;
-        let unit = StockUnit::try_from(r.unit.as_str()).map_err(anyhow::Error::from)?;
         Ok(StockLedgerEntry {
-            movement: StockMovement {
-                id: r.id,
-                client_movement_id: r.client_movement_id,
-                outlet_id: r.outlet_id,
-                ingredient_id: r.ingredient_id,
-                kind,
-                qty: r.qty,
-                on_hand_after: r.on_hand_after,
-                counted: r.counted,
-                variance: (kind == StockMovementKind::Count).then_some(r.qty),
-                unit_cost_minor: r.unit_cost_minor,
-                order_id: r.order_id,
-                transfer_id: r.transfer_id,
-                user_id: r.user_id,
-                note: r.note,
-                created_at: r.created_at,
-            },
+            movement: StockMovement::try_from(r.movement)?,
+            unit: StockUnit::try_from(r.unit.as_str()).map_err(anyhow::Error::from)?,
             ingredient_name: r.ingredient_name,
-            unit,
             user_name: r.user_name,
             other_outlet_id: r.other_outlet_id,
             other_outlet_name: r.other_outlet_name,
@@ -80,7 +49,7 @@ impl TryFrom<EntryRow> for StockLedgerEntry {
 const LIST: &str = "\
     WITH after AS (SELECT created_at, id FROM stock_movements WHERE outlet_id = $1 AND id = $6) \
     SELECT m.id, m.client_movement_id, m.outlet_id, m.ingredient_id, m.kind, m.qty, m.on_hand_after, m.counted, \
-           m.unit_cost_minor, m.order_id, m.transfer_id, m.user_id, m.note, m.created_at, \
+           m.unit_cost_minor, m.order_id, m.transfer_id, m.user_id, m.note, m.created_at, m.payload_hash, \
            i.name AS ingredient_name, i.unit, u.name AS user_name, \
            CASE WHEN m.kind = 'transfer_out' THEN t.to_outlet_id ELSE t.from_outlet_id END AS other_outlet_id, \
            o.name AS other_outlet_name, ord.number AS order_number \
