@@ -88,4 +88,20 @@ async fn stock_pages_record_once_and_only_for_who_may() {
     let body = fixtures::user(&cashier_email, "Kasir", pos_wire::Role::Cashier, &[sabang]);
     app.post("/api/v1/users", Some(&t.token), body).await.expect(201);
     assert!(app.admin_sign_in(&cashier_email, PASSWORD).await.is_err(), "cashiers do not sign in to the admin");
+
+    // An offline kiosk order takes more milk than there is: the page shows it negative, marked.
+    let recipe = json!({"lines": [{"ingredient_id": milk, "qty": 1_200}]});
+    let path = format!("/api/v1/menu-items/{item}/recipe");
+    app.call(reqwest::Method::PUT, &path, Some(&t.token), Some(recipe)).await.expect(200);
+    let got = app.get(&format!("/api/v1/menu-items/{item}"), &t.token).await.expect(200);
+    let size: Uuid = got.body["modifier_groups"][0]["options"][0]["id"].as_str().unwrap().parse().unwrap();
+    let (device, kiosk) = app.pair_device(&t.token, sabang, "kiosk").await;
+    let offline = fixtures::order(sabang, pos_wire::Channel::Kiosk, vec![fixtures::line_with(item, 1, &[size])]);
+    let pushed = app.post("/api/v1/sync/push", Some(&kiosk), fixtures::push(device, [offline])).await.expect(200);
+    assert_eq!(pushed.body["results"][0]["outcome"], "created", "{}", pushed.text);
+    assert_eq!(on_hand(&app, &t.token, sabang).await, -200);
+    let (_, html) = get(&app, &owner, &page).await;
+    let row = html.split(&format!("id=\"level-{milk}\"")).nth(1).and_then(|r| r.split("</tr>").next()).unwrap();
+    assert!(row.contains("class=\"negative"), "{row}");
+    assert!(row.contains("-200 ml") && row.contains("badge negative"), "{row}");
 }
