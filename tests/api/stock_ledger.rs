@@ -112,14 +112,12 @@ async fn the_ledger_lists_newest_first_with_who_and_why_filtered_and_paged() {
     }
     assert_eq!(seen, kinds(&all));
 
-    // Refusals: a wrong kind, a reversed range, a cursor of another outlet, a bad limit.
+    // Refusals: a wrong kind, a malformed cursor, a bad limit, a malformed date.
     let r = app.get(&format!("{path}?kind=theft"), &manager).await.expect(422);
     assert_eq!(field_code(&r, "kind"), "stock_movement_kind_invalid");
-    let r = app.get(&q(&future, &past), &manager).await.expect(422);
-    assert_eq!(field_code(&r, "from"), "report_range_reversed");
-    let elsewhere = app.get(&format!("/api/v1/outlets/{kemang}/stock-movements"), &t.token).await.expect(200);
-    let foreign = elsewhere.body["items"][0]["id"].as_str().unwrap().to_string();
-    let r = app.get(&format!("{path}?cursor={foreign}"), &manager).await.expect(422);
+    let r = app.get(&q(&future, &past), &manager).await.expect(200);
+    assert_eq!(r.body["items"], json!([]), "a reversed range holds nothing (as for orders)");
+    let r = app.get(&format!("{path}?cursor=not-a-cursor"), &manager).await.expect(422);
     assert_eq!(field_code(&r, "cursor"), "cursor_invalid");
     app.get(&format!("{path}?limit=0"), &manager).await.expect(422);
     let r = app.get(&format!("{path}?from=yesterday"), &manager).await.expect(422);
