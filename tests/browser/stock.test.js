@@ -9,7 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  api, assertClean, createMenuItem, createOutlet, htmxSettled, launch, screenshots, signIn, signUpBrand,
+  api, assertClean, createMenuItem, createOutlet, htmxSettled, launch, screenshots, setLanguage, signIn, signUpBrand,
 } from './helpers.js';
 
 describe('stock in the admin', () => {
@@ -188,6 +188,15 @@ describe('stock in the admin', () => {
     await Promise.all([page.waitForURL(/from=2001/), page.click('#movement-filters button[type=submit]')]);
     assert.equal(await page.locator('#movements').count(), 0, 'nothing that long ago');
     await screenshots(page, 'stock-movements');
+
+    // The same pages in English.
+    await page.goto(`/admin/outlets/${sabang.id}/stock/movements`);
+    await setLanguage(page, 'en');
+    assert.equal((await page.textContent('h1')).trim(), `Stock movements · ${sabang.name}`);
+    assert.match(await page.textContent('#movements tbody tr[data-kind="count"]'), /Count[\s\S]*Counted 900 ml/);
+    await page.goto(`/admin/outlets/${sabang.id}/stock`);
+    assert.match(await page.textContent('tr[data-ingredient="Susu"]'), /600 ml[\s\S]*low/);
+    await setLanguage(page, 'id');
     assertClean(problems);
   });
 });
