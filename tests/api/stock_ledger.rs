@@ -46,8 +46,9 @@ async fn the_ledger_lists_newest_first_with_who_and_why_filtered_and_paged() {
     record(&app, &manager, sabang, waste).await.expect(201);
     let got = app.get(&format!("/api/v1/menu-items/{item}"), &t.token).await.expect(200);
     let size: Uuid = got.body["modifier_groups"][0]["options"][0]["id"].as_str().unwrap().parse().unwrap();
-    let order = fixtures::counter_order(sabang, vec![fixtures::line_with(item, 1, &[size])]);
-    let sold = app.post("/api/v1/orders", Some(&t.token), order).await.expect(201);
+    let (_, kiosk) = app.pair_device(&t.token, sabang, "kiosk").await;
+    let order = fixtures::order(sabang, pos_wire::Channel::Kiosk, vec![fixtures::line_with(item, 1, &[size])]);
+    let sold = app.post("/api/v1/orders", Some(&kiosk), order).await.expect(201);
     let out = json!({"client_movement_id": Uuid::now_v7(), "ingredient_id": milk, "kind": "transfer_out", "qty": 100, "to_outlet_id": kemang});
     record(&app, &manager, sabang, out).await.expect(201);
     record(&app, &manager, sabang, movement(milk, "count", 600)).await.expect(201);
@@ -73,6 +74,8 @@ async fn the_ledger_lists_newest_first_with_who_and_why_filtered_and_paged() {
     assert_eq!(items[2]["order_id"], sold.body["id"]);
     assert_eq!(items[2]["order_number"], sold.body["number"]);
     assert_eq!(items[2]["qty"], -200);
+    assert_eq!(items[2]["user_name"], Value::Null, "a kiosk sold it");
+    assert_eq!(items[2]["device_name"], "Tablet");
     assert_eq!(items[3]["note"], "Basi");
     assert!(items.iter().all(|m| m["outlet_id"] == json!(sabang)));
 

@@ -130,7 +130,11 @@ fn entry_row(ctx: &Ctx, e: &StockLedgerEntry, tz: Tz) -> EntryRow {
         taken: m.qty < 0,
         on_hand_after: qty_with_unit(m.on_hand_after, unit),
         counted: m.counted.map(|c| qty_with_unit(c, unit)).unwrap_or_default(),
-        who: e.user_name.clone().unwrap_or_else(|| ctx.t("stock.by_system").to_string()),
+        who: e
+            .user_name
+            .clone()
+            .or_else(|| e.device_name.clone())
+            .unwrap_or_else(|| ctx.t("stock.by_system").to_string()),
         why: why.join(" · "),
         order_id: m.order_id,
     }

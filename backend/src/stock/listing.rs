@@ -22,6 +22,7 @@ struct EntryRow {
     ingredient_name: String,
     unit: String,
     user_name: Option<String>,
+    device_name: Option<String>,
     other_outlet_id: Option<Uuid>,
     other_outlet_name: Option<String>,
     order_number: Option<String>,
@@ -36,6 +37,7 @@ impl TryFrom<EntryRow> for StockLedgerEntry {
             unit: StockUnit::try_from(r.unit.as_str()).map_err(anyhow::Error::from)?,
             ingredient_name: r.ingredient_name,
             user_name: r.user_name,
+            device_name: r.device_name,
             other_outlet_id: r.other_outlet_id,
             other_outlet_name: r.other_outlet_name,
             order_number: r.order_number,
@@ -48,12 +50,13 @@ impl TryFrom<EntryRow> for StockLedgerEntry {
 const LIST: &str = "\
     SELECT m.id, m.client_movement_id, m.outlet_id, m.ingredient_id, m.kind, m.qty, m.on_hand_after, m.counted, \
            m.unit_cost_minor, m.order_id, m.transfer_id, m.user_id, m.note, m.created_at, m.payload_hash, \
-           i.name AS ingredient_name, i.unit, u.name AS user_name, \
+           i.name AS ingredient_name, i.unit, u.name AS user_name, d.name AS device_name, \
            CASE WHEN m.kind = 'transfer_out' THEN t.to_outlet_id ELSE t.from_outlet_id END AS other_outlet_id, \
            o.name AS other_outlet_name, ord.number AS order_number \
       FROM stock_movements m \
       JOIN ingredients i ON i.tenant_id = m.tenant_id AND i.id = m.ingredient_id \
       LEFT JOIN users u ON u.tenant_id = m.tenant_id AND u.id = m.user_id \
+      LEFT JOIN devices d ON d.tenant_id = m.tenant_id AND d.id = m.device_id \
       LEFT JOIN stock_transfers t ON t.tenant_id = m.tenant_id AND t.id = m.transfer_id \
       LEFT JOIN outlets o ON o.tenant_id = m.tenant_id \
                          AND o.id = CASE WHEN m.kind = 'transfer_out' THEN t.to_outlet_id ELSE t.from_outlet_id END \

@@ -50,6 +50,8 @@ pub struct StockLedgerEntry {
     pub unit: StockUnit,
     /// Who recorded it (`null` for a sale made by a device, or a deleted account).
     pub user_name: Option<String>,
+    /// The device that took the order of a sale (a kiosk, a till).
+    pub device_name: Option<String>,
     /// A transfer's other outlet: where it went (`transfer_out`) or came from (`transfer_in`).
     pub other_outlet_id: Option<Uuid>,
     /// Its name, when the caller may see that outlet.
