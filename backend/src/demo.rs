@@ -132,6 +132,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Demo> {
     for outlet_id in &outlet_ids {
         seed_floor(&tx, &owner, *outlet_id).await?;
     }
+    crate::demo_stock::seed_stock(&tx, &owner, &outlet_ids).await?;
 
     let ttl = state.settings.pairing_code_ttl.as_secs();
     let key = state.settings.token_secret.expose();

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_stock;
 pub mod device_apps;
 pub mod email;
 pub mod error;

@@ -147,6 +147,8 @@ fn targeted_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
             ),
         ),
         (Method::PUT, "/api/v1/outlets/{outlet}/stock/{ingredient}/threshold", Some(json!({"low_stock_threshold": 1}))),
+        (Method::GET, "/api/v1/outlets/{outlet}/stock-movements", None),
+        (Method::GET, "/api/v1/outlets/{outlet}/stock-movements?ingredient_id={ingredient}&kind=receive", None),
         // Endpoints that take the id in the query string.
         (Method::GET, "/api/v1/sync/pull?outlet_id={outlet}", None),
         (Method::GET, "/api/v1/menu-items?category_id={category}", None),

@@ -4,6 +4,7 @@
 mod admin_floor;
 mod admin_pages;
 mod admin_payments;
+mod admin_stock;
 mod auth;
 mod bodies;
 mod catalog;
@@ -30,6 +31,7 @@ mod sql_rls;
 mod staff;
 mod startup;
 mod stock;
+mod stock_ledger;
 mod stock_gaps;
 mod stock_reports;
 mod streams;

@@ -49,8 +49,9 @@ pub fn t(locale: Locale, key: &str) -> &'static str {
 }
 
 fn t_opt(locale: Locale, key: &str) -> Option<&'static str> {
-    static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-        LazyLock::new(|| STRINGS.iter().map(|(k, id, en)| (*k, (*id, *en))).collect());
+    static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
+        STRINGS.iter().chain(crate::stock_i18n::STRINGS).map(|(k, id, en)| (*k, (*id, *en))).collect()
+    });
     TABLE.get(key).map(|(id, en)| match locale {
         Locale::Id => *id,
         Locale::En => *en,
@@ -858,6 +859,7 @@ mod tests {
             "audit.",
             "shifts.",
             "reports.",
+            "stock.",
         ];
         for file in files {
             let text = fs::read_to_string(&file).unwrap();
@@ -895,7 +897,7 @@ mod tests {
     #[test]
     fn no_key_is_written_twice() {
         let mut seen = HashSet::new();
-        for (k, id, en) in STRINGS {
+        for (k, id, en) in STRINGS.iter().chain(crate::stock_i18n::STRINGS) {
             assert!(seen.insert(k), "{k} twice");
             assert!(!id.is_empty() && !en.is_empty(), "{k} empty");
         }

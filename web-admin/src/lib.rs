@@ -42,6 +42,12 @@ mod reports;
 mod session;
 mod shifts;
 mod staff;
+mod stock_forms;
+mod stock_i18n;
+mod stock_ingredients;
+mod stock_levels;
+mod stock_movements;
+mod stock_recipes;
 mod stock_reports;
 
 pub use csrf::LOGIN_COOKIE;
@@ -143,6 +149,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/menu/items/{id}", web::get().to(menu::edit_item))
             .route("/menu/items/{id}", web::post().to(menu::update_item))
             .route("/menu/items/{id}/delete", web::post().to(menu::delete_item))
+            .route("/stock", web::get().to(stock_levels::index))
+            .route("/stock/ingredients", web::get().to(stock_ingredients::list))
+            .route("/stock/ingredients", web::post().to(stock_ingredients::create))
+            .route("/stock/ingredients/{id}", web::get().to(stock_ingredients::edit_form))
+            .route("/stock/ingredients/{id}", web::post().to(stock_ingredients::update))
+            .route("/stock/ingredients/{id}/delete", web::post().to(stock_ingredients::delete))
+            .route("/stock/recipes", web::get().to(stock_recipes::list))
+            .route("/menu/items/{id}/recipe", web::get().to(stock_recipes::edit))
+            .route("/menu/items/{id}/recipe", web::post().to(stock_recipes::save))
+            .route("/outlets/{id}/stock", web::get().to(stock_levels::show))
+            .route("/outlets/{id}/stock/movements", web::get().to(stock_movements::list))
+            .route("/outlets/{id}/stock/movements", web::post().to(stock_levels::record))
+            .route("/outlets/{id}/stock/transfers/{transfer}/receive", web::post().to(stock_levels::receive_transfer))
+            .route("/outlets/{id}/stock/{ingredient}/threshold", web::post().to(stock_levels::set_threshold))
             .route("/availability", web::get().to(availability::index))
             .route("/outlets/{id}/availability", web::get().to(availability::show))
             .route("/outlets/{id}/availability/{item}/toggle", web::post().to(availability::toggle))

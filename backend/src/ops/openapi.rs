@@ -66,6 +66,7 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         crate::stock::http::update_ingredient, crate::stock::http::delete_ingredient, crate::stock::http::get_recipe,
         crate::stock::http::put_recipe, crate::stock::http::put_option_recipe, crate::stock::http::outlet_stock,
         crate::stock::http::create_movement, crate::stock::http::put_threshold,
+        crate::stock::listing::http::list_movements,
     ),
     components(schemas(pos_wire::Problem, pos_wire::LiveEvent)),
     modifiers(&BearerAuth, &EventKindsDoc, &Refusals),

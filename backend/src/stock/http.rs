@@ -27,7 +27,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .service(web::resource("/menu-items/{id}/recipe").route(web::get().to(get_recipe)).route(web::put().to(put_recipe)))
     .service(web::resource("/menu-items/{id}/options/{option_id}/recipe").route(web::put().to(put_option_recipe)))
     .service(web::resource("/outlets/{id}/stock").route(web::get().to(outlet_stock)))
-    .service(web::resource("/outlets/{id}/stock-movements").route(web::post().to(create_movement)))
+    .service(
+        web::resource("/outlets/{id}/stock-movements")
+            .route(web::get().to(super::listing::http::list_movements))
+            .route(web::post().to(create_movement)),
+    )
     .service(web::resource("/outlets/{id}/stock/{ingredient_id}/threshold").route(web::put().to(put_threshold)));
 }
 

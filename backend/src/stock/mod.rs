@@ -23,6 +23,7 @@ pub mod http;
 pub mod ingredients;
 pub mod ledger;
 pub mod levels;
+pub mod listing;
 pub mod movements;
 pub mod recipes;
 pub mod sales;

@@ -35,7 +35,7 @@ pub enum Recorded {
 }
 
 #[derive(Debug, Clone, FromQueryResult)]
-struct MovementRow {
+pub(super) struct MovementRow {
     id: Uuid,
     client_movement_id: Option<Uuid>,
     outlet_id: Uuid,
