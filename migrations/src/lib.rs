@@ -112,6 +112,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0022_stock.up.sql"),
                 down: include_str!("../sql/0022_stock.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000025_offline_discounts",
+                up: include_str!("../sql/0025_offline_discounts.up.sql"),
+                down: include_str!("../sql/0025_offline_discounts.down.sql"),
+            }),
         ]
     }
 }
