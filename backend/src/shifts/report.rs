@@ -217,6 +217,8 @@ pub struct ReportPage<'a> {
     pub refunds: Vec<Line>,
     pub refunds_total: String,
     pub discounts: String,
+    /// Offline discounts whose manager's PIN did not check out, when any.
+    pub unverified: Option<Line>,
     pub voids: Line,
     pub rounding: String,
     pub movements: Vec<Line>,
@@ -303,6 +305,10 @@ fn page(r: &ShiftReport, h: Header, locale: Locale) -> ReportPage<'static> {
         refunds: methods(&r.refunds),
         refunds_total: m(r.refunds_total_minor),
         discounts: m(r.discounts_minor),
+        unverified: (r.unverified_discounts.count > 0).then(|| Line {
+            label: format!("{} ({})", w.unverified, r.unverified_discounts.count),
+            amount: m(r.unverified_discounts.amount_minor),
+        }),
         voids: Line { label: format!("{} ({})", w.voids, r.voids.count), amount: m(r.voids.amount_minor) },
         rounding: m(r.cash_rounding_minor),
         movements,
