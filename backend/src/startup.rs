@@ -63,7 +63,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
     stream_guard.spawn(db.clone(), settings.stream_recheck_interval, events.shutdown.clone());
     let gateway = payment_gateway(&settings)?;
     let mailer = crate::email::transport::Mailer::from_settings(&settings)?;
+    let approval_keys =
+        std::sync::Arc::new(crate::till::approval_seal::ApprovalKeyPair::derive(settings.token_secret.expose()));
     let state = web::Data::new(AppState {
+        approval_keys,
         settings,
         db,
         keyring,

@@ -23,6 +23,8 @@ pub struct AppState {
     pub stream_guard: std::sync::Arc<StreamGuard>,
     /// The QRIS payment gateway, when configured (cash and card work without).
     pub gateway: Option<std::sync::Arc<dyn crate::payments::gateway::PaymentGateway>>,
+    /// What tills seal a manager's PIN to while offline (from the token secret).
+    pub approval_keys: std::sync::Arc<crate::till::approval_seal::ApprovalKeyPair>,
 }
 
 impl AppState {

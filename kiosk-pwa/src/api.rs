@@ -142,17 +142,30 @@ pub async fn place_order(device: &PairedDevice, order: &CreateOrder) -> Result<O
     read_json(send(request).await?).await
 }
 
-/// Sends queued orders, each with the payments taken with it (a till's
-/// cash and card) and the till's shift it was sold in; safe to resend
-/// (replays come back `duplicate`).
-pub async fn push_orders(
-    device: &PairedDevice,
-    orders: &[(&CreateOrder, &[CreatePayment], Option<Uuid>)],
-) -> Result<SyncPushResponse, ApiError> {
+/// One queued order as `sync/push` carries it.
+pub struct PushItem<'a> {
+    pub order: &'a CreateOrder,
+    /// Cash and card taken with it at a till.
+    pub payments: &'a [CreatePayment],
+    /// The till's shift it was sold in.
+    pub shift_id: Option<Uuid>,
+    /// Discounts given at the till while offline.
+    pub discounts: &'a [pos_wire::QueuedDiscount],
+}
+
+/// Sends queued orders, each with the discounts given and the payments
+/// taken with it (a till's) and the till's shift it was sold in; safe to
+/// resend (replays come back `duplicate`).
+pub async fn push_orders(device: &PairedDevice, orders: &[PushItem<'_>]) -> Result<SyncPushResponse, ApiError> {
     let orders = orders
         .iter()
-        .map(|(order, payments, shift_id)| {
+        .map(|PushItem { order, payments, shift_id, discounts }| {
             let mut value = serde_json::to_value(order).unwrap_or_default();
+            if !discounts.is_empty()
+                && let Some(fields) = value.as_object_mut()
+            {
+                fields.insert("discounts".into(), serde_json::to_value(discounts).unwrap_or_default());
+            }
             if !payments.is_empty()
                 && let Some(fields) = value.as_object_mut()
             {
@@ -198,6 +211,11 @@ pub async fn take_payment(device: &PairedDevice, order_id: Uuid, body: &CreatePa
 }
 
 /// Who may sign in on this till (its own device token).
+/// The server's key a manager's PIN is sealed to while offline.
+pub async fn approval_key(device: &PairedDevice) -> Result<pos_wire::ApprovalKey, ApiError> {
+    read_json(send(authed(Request::get("/api/v1/till/approval-key"), device, REQUEST_TIMEOUT_MS).build()).await?).await
+}
+
 pub async fn till_staff(device: &PairedDevice) -> Result<Vec<TillStaff>, ApiError> {
     read_json(send(authed(Request::get("/api/v1/till/staff"), device, REQUEST_TIMEOUT_MS).build()).await?).await
 }

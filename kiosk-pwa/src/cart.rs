@@ -187,6 +187,17 @@ pub fn totals(lines: &[CartLine], menu: &Menu) -> Totals {
     money::totals(subtotal(lines), service_charge_bp, tax_rate_bp)
 }
 
+/// What the counter will ask for `lines` with `discounts` (on the whole
+/// order, given offline) taken off before service charge and tax: the
+/// function the server prices the order with at replay.
+pub fn discounted_totals(lines: &[CartLine], menu: &Menu, discounts: &[pos_wire::QueuedDiscount]) -> Totals {
+    let (service_charge_bp, tax_rate_bp) =
+        menu.outlet.as_ref().map_or((0, 0), |o| (o.service_charge_bp, o.tax_rate_bp));
+    let terms: Vec<pos_wire::DiscountTerms> = discounts.iter().map(pos_wire::QueuedDiscount::terms).collect();
+    let lines: Vec<(Uuid, i64)> = lines.iter().map(|l| (l.key, l.line_total_minor())).collect();
+    pos_wire::discounted_order(&lines, &terms, service_charge_bp, tax_rate_bp).1
+}
+
 /// The cart as the customer confirmed it at checkout.
 #[derive(Debug, Clone, Copy)]
 pub struct Checkout<'a> {
@@ -324,6 +335,7 @@ mod tests {
                 service_charge_bp,
                 kitchen_release: pos_wire::KitchenRelease::OnPlace,
                 cash_rounding_step: 1,
+                discount_limit_bp: 0,
             }),
             currency: "IDR".into(),
             categories: vec![],

@@ -157,6 +157,7 @@ mod tests {
             payments: vec![],
             seller_token: None,
             shift_id: None,
+            discounts: Vec::new(),
         }
     }
 

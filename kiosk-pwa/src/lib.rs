@@ -49,6 +49,8 @@ mod money;
 mod mounted;
 mod net;
 mod numbering;
+// A manager's PIN sealed to the server's key at an offline till.
+mod offline_approval;
 mod payment;
 mod pwa;
 mod qr;

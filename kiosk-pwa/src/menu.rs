@@ -49,6 +49,9 @@ pub struct OutletInfo {
     pub kitchen_release: KitchenRelease,
     /// Cash due is rounded to this (the server's rule; the till shows it).
     pub cash_rounding_step: i64,
+    /// Discounts above this share need a manager's PIN (the server's rule,
+    /// `pos_wire::above_limit`; 0 until known: then every one asks).
+    pub discount_limit_bp: i32,
 }
 
 /// An item as the customer can order it now.
@@ -160,6 +163,7 @@ impl Catalogue {
                 service_charge_bp: o.service_charge_bp,
                 kitchen_release: o.kiosk_kitchen_release,
                 cash_rounding_step: i64::from(o.cash_rounding_step.max(1)),
+                discount_limit_bp: o.discount_limit_bp,
             }),
             currency: self
                 .outlet

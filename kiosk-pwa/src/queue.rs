@@ -13,7 +13,7 @@
 use std::{cell::RefCell, collections::HashSet, rc::Rc};
 
 use leptos::prelude::*;
-use pos_wire::{CreateOrder, CreatePayment, Order, PairedDevice, Problem, PushOutcome};
+use pos_wire::{CreateOrder, CreatePayment, Order, PairedDevice, Problem, PushOutcome, QueuedDiscount};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -84,6 +84,10 @@ pub struct QueuedOrder {
     /// the server lets it in on replay even after that shift closed).
     #[serde(default)]
     pub shift_id: Option<Uuid>,
+    /// A till's sale: discounts given offline, sent with it, applied after
+    /// it and before its payments (each exactly once, by `client_discount_id`).
+    #[serde(default)]
+    pub discounts: Vec<QueuedDiscount>,
 }
 
 impl QueuedOrder {
@@ -110,6 +114,7 @@ impl QueuedOrder {
             payments: Vec::new(),
             seller_token: None,
             shift_id: None,
+            discounts: Vec::new(),
         }
     }
 
@@ -223,7 +228,8 @@ impl OrderQueue {
     /// `Placed` or `Queued` may the customer be told the order is placed.
     pub async fn place(&self, mut order: QueuedOrder) -> DbResult<Placement> {
         let id = order.client_order_id;
-        let online = self.connectivity.browser_online.get_untracked();
+        // Discounts given offline ride only in the queue, after their order.
+        let online = self.connectivity.browser_online.get_untracked() && order.discounts.is_empty();
         order.state = if online { Delivery::Placing } else { Delivery::Pending };
         if online {
             self.in_flight.borrow_mut().insert(id);
@@ -422,8 +428,15 @@ impl OrderQueue {
         let Some(first) = batch.first() else { return Ok(()) };
         let sender = self.sender(first);
         let result = {
-            let bodies: Vec<(&CreateOrder, &[CreatePayment], Option<Uuid>)> =
-                batch.iter().map(|o| (&o.body, o.payments.as_slice(), o.shift_id)).collect();
+            let bodies: Vec<api::PushItem> = batch
+                .iter()
+                .map(|o| api::PushItem {
+                    order: &o.body,
+                    payments: &o.payments,
+                    shift_id: o.shift_id,
+                    discounts: &o.discounts,
+                })
+                .collect();
             api::push_orders(&sender, &bodies).await
         };
         self.connectivity.report(&result);
@@ -494,6 +507,7 @@ mod tests {
             service_charge_bp: 0,
             kitchen_release: pos_wire::KitchenRelease::OnPlace,
             cash_rounding_step: 1,
+            discount_limit_bp: 0,
         };
         let menu = Menu { outlet: Some(outlet), currency: "IDR".into(), categories: vec![] };
         let pickup = PickupBy::Name("Siti".into());

@@ -117,6 +117,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0023_stock_reports.up.sql"),
                 down: include_str!("../sql/0023_stock_reports.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000024_offline_discounts",
+                up: include_str!("../sql/0024_offline_discounts.up.sql"),
+                down: include_str!("../sql/0024_offline_discounts.down.sql"),
+            }),
         ]
     }
 }

@@ -603,3 +603,43 @@ async fn a_till_lists_and_signs_in_only_its_own_outlets_staff() {
     let theirs = app.get("/api/v1/till/staff", &foreign_till).await.expect(200);
     assert!(!theirs.text.contains(&t.owner_id.to_string()) && !theirs.text.contains(&sibling_cashier.to_string()));
 }
+
+/// Offline discounts: the approval key is for tills only; a kiosk cannot
+/// discount through its queue; a manager's PIN sealed on one brand's till,
+/// replayed by another brand's cashier, approves nothing there.
+#[tokio::test]
+async fn an_offline_discount_and_its_sealed_pin_stay_in_their_brand() {
+    use crate::offline_discounts::{OfflineTill, offline_discount};
+
+    let home = OfflineTill::open().await;
+    let app = &home.app;
+    let key: pos_wire::ApprovalKey = home.key().await;
+    let (_, till) = app.pair_device(&home.s.t.token, home.s.outlet, "till").await;
+    assert_eq!(app.get("/api/v1/till/approval-key", &till).await.expect(200).json::<pos_wire::ApprovalKey>(), key);
+    let (kiosk_id, kiosk) = app.pair_device(&home.s.t.token, home.s.outlet, "kiosk").await;
+    for token in [&kiosk, &home.s.t.token, &home.s.cashier] {
+        app.get("/api/v1/till/approval-key", token).await.expect(403);
+    }
+
+    // A kiosk's queued order lands; a discount riding with it does not.
+    let kiosk_sale = fixtures::kiosk_order(home.s.outlet, vec![fixtures::line(home.s.item, 1)]);
+    let d = offline_discount(&key, &kiosk_sale, 500, None);
+    let mut raw = serde_json::to_value(&kiosk_sale).unwrap();
+    raw["discounts"] = json!([d]);
+    let r = app.post("/api/v1/sync/push", Some(&kiosk), json!({"device_id": kiosk_id, "orders": [raw]})).await;
+    assert_eq!(r.body["results"][0]["outcome"], "created", "{}", r.text);
+    assert_eq!(r.body["results"][0]["discounts"][0]["outcome"], "rejected", "{}", r.text);
+
+    // Another brand's cashier replays a seal with this brand's manager and PIN.
+    let other = OfflineTill::open_on(app).await;
+    let sale = other.sale();
+    let theirs = offline_discount(&key, &sale, 2_000, Some((home.manager, crate::refunds::MANAGER_PIN)));
+    let r = other.push(&other.cashier, vec![other.queued(&sale, &[theirs], &[])]).await;
+    let result = &r["results"][0]["discounts"][0];
+    assert_eq!((&result["outcome"], &result["discount"]["approved_by"]), (&json!("created"), &Value::Null), "{r}");
+    assert_eq!(result["discount"]["approval_unverified"], true, "{r}");
+    let n =
+        pos_tests::paying::count(app, home.s.t.tenant_id, "SELECT count(*)::bigint AS n FROM order_discounts", vec![])
+            .await;
+    assert_eq!(n, 0, "nothing landed in the home brand");
+}

@@ -17,6 +17,7 @@ mod isolation;
 mod item_codes;
 mod jobs;
 mod mail;
+mod offline_discounts;
 mod ops;
 mod orders;
 mod outlets;

@@ -722,6 +722,11 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("shifts.total", "Total", "Total"),
     ("shifts.refunds", "Pengembalian dana", "Refunds"),
     ("shifts.discounts", "Diskon", "Discounts"),
+    (
+        "shifts.unverified_discounts",
+        "Diskon offline, PIN manajer tidak terverifikasi",
+        "Offline discounts, manager's PIN unverified",
+    ),
     ("shifts.voids", "Void", "Voids"),
     ("shifts.rounding", "Pembulatan tunai", "Cash rounding"),
     ("shifts.movements", "Kas masuk dan keluar", "Cash in and out"),

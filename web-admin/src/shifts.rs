@@ -137,6 +137,8 @@ pub(crate) struct ReportPage {
     refunds: Vec<Line>,
     refunds_total: String,
     discounts: String,
+    /// Offline discounts whose manager's PIN did not check out, when any.
+    unverified: Option<Line>,
     voids: Line,
     rounding: String,
     movements: Vec<Line>,
@@ -200,6 +202,10 @@ fn report_page(ctx: Ctx, r: &ShiftReport, outlets: &HashMap<Uuid, (String, Tz)>)
         refunds: methods(&r.refunds),
         refunds_total: m(r.refunds_total_minor),
         discounts: m(r.discounts_minor),
+        unverified: (r.unverified_discounts.count > 0).then(|| Line {
+            label: format!("{} ({})", ctx.t("shifts.unverified_discounts"), r.unverified_discounts.count),
+            amount: m(r.unverified_discounts.amount_minor),
+        }),
         voids: Line {
             label: format!("{} ({})", ctx.t("shifts.voids"), r.voids.count),
             amount: m(r.voids.amount_minor),

@@ -57,7 +57,7 @@ use crate::{auth, catalog, events::http::EventKindsDoc, tenancy};
         crate::tables::http::list_areas, crate::tables::http::create_area, crate::tables::http::update_area,
         crate::tables::http::archive_area, crate::tables::http::list_tables, crate::tables::http::create_table,
         crate::tables::http::get_table, crate::tables::http::update_table, crate::tables::http::archive_table,
-        crate::till::http::till_staff, crate::till::http::till_sign_in, crate::till::http::till_sign_out,
+        crate::till::http::till_staff, crate::till::http::till_sign_in, crate::till::http::till_sign_out, crate::till::http::approval_key,
         crate::reports::http::sales, crate::reports::http::summary, crate::reports::http::kitchen,
         crate::reports::http::adjustments_report,
         crate::reports::stock::http::stock_on_hand, crate::reports::stock::http::stock_movements,

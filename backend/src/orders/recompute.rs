@@ -1,9 +1,10 @@
 //! An order's money from its lines and its discounts in force: the one
 //! place that writes an order's lines and totals after it was placed
 //! (discounts, rounds, merges and splits all end here). Discounts come off
-//! before service charge and tax (`pos_wire::pricing::discounted_totals`).
+//! before service charge and tax (`pos_wire::discounted_order`, which the
+//! till also shows an offline sale's total with).
 
-use pos_wire::{DiscountKind, DiscountTerms, Order, OrderLine, discount_amounts, pricing};
+use pos_wire::{DiscountKind, DiscountTerms, Order, OrderLine};
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
@@ -63,7 +64,8 @@ pub(crate) async fn recompute(tx: &ScopedTx, order_id: Uuid, mut lines: Vec<Orde
         .ok_or(Error::NotFound)?;
     let discounts = discount_terms(tx, order_id).await?;
     let terms: Vec<DiscountTerms> = discounts.iter().map(|(_, t, _)| *t).collect();
-    let amounts = discount_amounts(&line_totals(&lines), &terms);
+    let (amounts, t) =
+        pos_wire::discounted_order(&line_totals(&lines), &terms, rates.service_charge_bp, rates.tax_rate_bp);
     for ((id, _, stored), amount) in discounts.iter().zip(&amounts) {
         if stored != amount {
             tx.execute("UPDATE order_discounts SET amount_minor = $2 WHERE id = $1", [(*id).into(), (*amount).into()])
@@ -74,9 +76,7 @@ pub(crate) async fn recompute(tx: &ScopedTx, order_id: Uuid, mut lines: Vec<Orde
         line.discount_minor =
             terms.iter().zip(&amounts).filter(|(t, _)| t.line_id == Some(line.line_id)).map(|(_, a)| a).sum();
     }
-    let subtotal: i64 = lines.iter().map(|l| l.line_total_minor).sum();
     let discount: i64 = amounts.iter().sum();
-    let t = pricing::discounted_totals(subtotal, discount, rates.service_charge_bp, rates.tax_rate_bp);
     store(tx, order_id, &lines, t.subtotal_minor, discount, t.service_charge_minor, t.tax_minor, t.total_minor).await
 }
 

@@ -106,6 +106,16 @@ pub(crate) async fn build_x(tx: &ScopedTx, shift: &ShiftRow, currency: String) -
         .await?
         .ok_or_else(|| Error::internal("no discounts row"))?;
     let discounts_minor = discounts.amount_minor;
+    // Of those, the ones given offline whose manager's PIN did not check out at replay.
+    let unverified: TallyRow = tx
+        .query_one(
+            "SELECT count(*)::bigint AS count, COALESCE(sum(d.amount_minor), 0)::bigint AS amount_minor \
+               FROM order_discounts d WHERE d.approval_unverified AND d.removed_at IS NULL \
+                AND d.order_id IN (SELECT order_id FROM payments WHERE shift_id = $1 AND status = 'paid')",
+            [id.into()],
+        )
+        .await?
+        .ok_or_else(|| Error::internal("no unverified discounts row"))?;
     let cash_movements = movements::of_shift(tx, id).await?;
     let drawer = shift.drawer();
     Ok(ShiftReport {
@@ -118,6 +128,7 @@ pub(crate) async fn build_x(tx: &ScopedTx, shift: &ShiftRow, currency: String) -
         refunds,
         refunds_total_minor,
         discounts_minor,
+        unverified_discounts: Tally { count: unverified.count, amount_minor: unverified.amount_minor },
         voids: Tally { count: voids.count, amount_minor: voids.amount_minor },
         cash_rounding_minor: rounding.amount_minor,
         cash_movements,
@@ -206,6 +217,8 @@ pub struct ReportPage<'a> {
     pub refunds: Vec<Line>,
     pub refunds_total: String,
     pub discounts: String,
+    /// Offline discounts whose manager's PIN did not check out, when any.
+    pub unverified: Option<Line>,
     pub voids: Line,
     pub rounding: String,
     pub movements: Vec<Line>,
@@ -292,6 +305,10 @@ fn page(r: &ShiftReport, h: Header, locale: Locale) -> ReportPage<'static> {
         refunds: methods(&r.refunds),
         refunds_total: m(r.refunds_total_minor),
         discounts: m(r.discounts_minor),
+        unverified: (r.unverified_discounts.count > 0).then(|| Line {
+            label: format!("{} ({})", w.unverified, r.unverified_discounts.count),
+            amount: m(r.unverified_discounts.amount_minor),
+        }),
         voids: Line { label: format!("{} ({})", w.voids, r.voids.count), amount: m(r.voids.amount_minor) },
         rounding: m(r.cash_rounding_minor),
         movements,

@@ -4,7 +4,7 @@
 pub mod push;
 
 use actix_web::web;
-use pos_wire::{PaymentPushResult, PushOutcome, PushResult, SyncPush, SyncPushResponse};
+use pos_wire::{DiscountPushResult, PaymentPushResult, PushOutcome, PushResult, SyncPush, SyncPushResponse};
 
 use crate::{
     auth::principal::Scoped,
@@ -44,7 +44,20 @@ fn result_of(pushed: push::Pushed) -> PushResult {
         Err(e) => (PushOutcome::Rejected, None, Some(problem_of(&e))),
     };
     let payments = pushed.payments.into_iter().map(payment_result_of).collect();
-    PushResult { client_order_id: pushed.client_order_id, outcome, order, error, payments }
+    let discounts = pushed.discounts.into_iter().map(discount_result_of).collect();
+    PushResult { client_order_id: pushed.client_order_id, outcome, order, error, payments, discounts }
+}
+
+fn discount_result_of(pushed: push::PushedDiscount) -> DiscountPushResult {
+    let (outcome, discount, error) = match pushed.outcome {
+        Ok((true, discount)) => (PushOutcome::Created, discount, None),
+        Ok((false, discount)) => (PushOutcome::Duplicate, discount, None),
+        Err(e @ Error::Conflict(_)) if matches!(&e, Error::Conflict(why) if why.code == Code::ClientDiscountIdReused) => {
+            (PushOutcome::Conflict, None, Some(problem_of(&e)))
+        }
+        Err(e) => (PushOutcome::Rejected, None, Some(problem_of(&e))),
+    };
+    DiscountPushResult { client_discount_id: pushed.client_discount_id, outcome, discount, error }
 }
 
 fn payment_result_of(pushed: push::PushedPayment) -> PaymentPushResult {

@@ -14,11 +14,17 @@
 //! refused (kiosks take no cash), and QRIS never rides in a queue. A
 //! till's device token alone pushes nothing: its cashier's token does.
 //!
+//! A till's order may also carry `discounts: [QueuedDiscount]`, given while
+//! offline: each applied after its order and before its payments (which
+//! were taken at the discounted total), in a transaction of its own,
+//! exactly once per `client_discount_id`, a sealed manager's PIN checked
+//! then ([`crate::orders::discounts::add_queued_discount`]).
+//!
 //! A till's order also names `shift_id`, the shift it was sold in: a sale
 //! at a till needs an open shift, and one taken offline while its shift was
 //! open still lands after the shift closed ([`crate::shifts::sale`]).
 
-use pos_wire::{CreateOrder, CreatePayment, DeviceKind, PaymentMethod, SyncPush};
+use pos_wire::{CreateOrder, CreatePayment, DeviceKind, Discount, Order, PaymentMethod, QueuedDiscount, SyncPush};
 use uuid::Uuid;
 
 use crate::{
@@ -26,7 +32,10 @@ use crate::{
     db::{Db, OutletScope, PrincipalId},
     error::{Code, CodedError, Error, Result},
     http::json::parse_json,
-    orders::intake::{Intake, IntakePolicy, Placed, place_order},
+    orders::{
+        discounts::{Discounted, add_queued_discount},
+        intake::{Intake, IntakePolicy, Placed, place_order},
+    },
     payments::take::{Taken, take_payment},
     state::AppState,
 };
@@ -40,8 +49,18 @@ pub struct Pushed {
     pub client_order_id: Option<Uuid>,
     /// Placed (new, a replay, or a key reused for other content), or why not.
     pub outcome: Result<Placed>,
+    /// Its queued discounts, in the order sent.
+    pub discounts: Vec<PushedDiscount>,
     /// Its queued payments, in the order sent.
     pub payments: Vec<PushedPayment>,
+}
+
+/// What became of one queued discount: the discount as stored (new or
+/// already there), or why not.
+#[derive(Debug)]
+pub struct PushedDiscount {
+    pub client_discount_id: Option<Uuid>,
+    pub outcome: Result<(bool, Option<Discount>)>,
 }
 
 /// What became of one queued payment.
@@ -104,7 +123,8 @@ pub async fn push_orders(
     for mut raw in orders {
         let client_order_id = raw.get("client_order_id").and_then(|v| v.as_str()).and_then(|v| Uuid::parse_str(v).ok());
         let shift_id = take_shift_id(&mut raw);
-        let (queued, outcome) = match take_payments(&mut raw) {
+        let discounts = take_array(&mut raw, "discounts", "an array of discounts");
+        let (queued, outcome) = match take_array(&mut raw, "payments", "an array of payments") {
             Ok(queued) => match (shift_id, parse_order(&raw)) {
                 (Ok(shift_id), Ok(order)) => {
                     (queued, place_one(&state.db, scope, actor, order, shift_id, policy).await)
@@ -118,6 +138,16 @@ pub async fn push_orders(
             Err(ref e) => tracing::info!(?client_order_id, error = ?e, "pushed order rejected"),
             Ok(_) => {}
         }
+        let discounts = match (&outcome, discounts) {
+            (Ok(Placed::Created(order) | Placed::Duplicate(order)), Ok(discounts)) => {
+                push_discounts(state, scope, actor, order, discounts).await?
+            }
+            (_, Ok(discounts)) => discounts
+                .iter()
+                .map(|raw| PushedDiscount { client_discount_id: discount_id(raw), outcome: Err(Error::NotFound) })
+                .collect(),
+            (_, Err(e)) => vec![PushedDiscount { client_discount_id: None, outcome: Err(e) }],
+        };
         let payments = match &outcome {
             Ok(Placed::Created(order) | Placed::Duplicate(order)) => {
                 push_payments(state, scope, actor, order.id, queued).await?
@@ -128,18 +158,19 @@ pub async fn push_orders(
                 .map(|raw| PushedPayment { client_payment_id: payment_id(raw), outcome: Err(Error::NotFound) })
                 .collect(),
         };
-        pushed.push(Pushed { client_order_id, outcome, payments });
+        pushed.push(Pushed { client_order_id, outcome, discounts, payments });
     }
     Ok(pushed)
 }
 
-/// Takes `payments` off a pushed order (the order itself has no such field).
-fn take_payments(raw: &mut serde_json::Value) -> Result<Vec<serde_json::Value>> {
-    let Some(payments) = raw.as_object_mut().and_then(|o| o.remove("payments")) else { return Ok(Vec::new()) };
-    match payments {
+/// Takes the array `field` (`payments`, `discounts`) off a pushed order
+/// (the order itself has no such field).
+fn take_array(raw: &mut serde_json::Value, field: &'static str, what: &'static str) -> Result<Vec<serde_json::Value>> {
+    let Some(items) = raw.as_object_mut().and_then(|o| o.remove(field)) else { return Ok(Vec::new()) };
+    match items {
         serde_json::Value::Array(items) => Ok(items),
         serde_json::Value::Null => Ok(Vec::new()),
-        _ => Err(Error::field("payments", CodedError::parser(Code::InvalidValue, "an array of payments"))),
+        _ => Err(Error::field(field, CodedError::parser(Code::InvalidValue, what))),
     }
 }
 
@@ -158,6 +189,59 @@ fn take_shift_id(raw: &mut serde_json::Value) -> Result<Option<Uuid>> {
 
 fn payment_id(raw: &serde_json::Value) -> Option<Uuid> {
     raw.get("client_payment_id").and_then(|v| v.as_str()).and_then(|v| Uuid::parse_str(v).ok())
+}
+
+fn discount_id(raw: &serde_json::Value) -> Option<Uuid> {
+    raw.get("client_discount_id").and_then(|v| v.as_str()).and_then(|v| Uuid::parse_str(v).ok())
+}
+
+/// Applies the queued discounts of the pushed `order`, each in a
+/// transaction of its own, before its payments. At most [`MAX_DISCOUNTS`].
+async fn push_discounts(
+    state: &AppState,
+    scope: &PushScope,
+    actor: &Actor,
+    order: &Order,
+    queued: Vec<serde_json::Value>,
+) -> Result<Vec<PushedDiscount>> {
+    let mut out = Vec::with_capacity(queued.len());
+    for (i, raw) in queued.into_iter().enumerate() {
+        let client_discount_id = discount_id(&raw);
+        let outcome = if i >= MAX_DISCOUNTS {
+            Err(Error::field("discounts", CodedError::too_many(Code::InvalidValue, MAX_DISCOUNTS)))
+        } else {
+            match parse_json::<QueuedDiscount>(&serde_json::to_vec(&raw).map_err(anyhow::Error::from)?) {
+                Ok(discount) => apply_discount(state, scope, actor, order, &discount).await,
+                Err(e) => Err(e),
+            }
+        };
+        if let Err(e @ (Error::Db(_) | Error::Internal(_))) = outcome {
+            return Err(e);
+        }
+        out.push(PushedDiscount { client_discount_id, outcome });
+    }
+    Ok(out)
+}
+
+/// Discounts allowed per pushed order.
+pub const MAX_DISCOUNTS: usize = 20;
+
+/// One queued discount in its own transaction: whether it is new, and it as stored.
+async fn apply_discount(
+    state: &AppState,
+    scope: &PushScope,
+    actor: &Actor,
+    order: &Order,
+    discount: &QueuedDiscount,
+) -> Result<(bool, Option<Discount>)> {
+    let tx = state.db.begin_scoped(scope.tenant_id, scope.outlets.clone(), scope.principal).await?;
+    let done = add_queued_discount(&tx, &state.limiter, &state.approval_keys, actor, order, discount).await?;
+    tx.commit().await?;
+    let (created, order) = match done {
+        Discounted::Created(order) => (true, order),
+        Discounted::Replayed(order) => (false, order),
+    };
+    Ok((created, order.discounts.into_iter().find(|d| d.client_discount_id == discount.client_discount_id)))
 }
 
 /// Takes the queued payments of the pushed order `order_id`, each in a

@@ -1,8 +1,9 @@
 //! `GET /till/staff`, `POST /till/sign-in` (the till's device token) and
-//! `POST /till/sign-out` (the cashier's till token).
+//! `POST /till/sign-out` (the cashier's till token); `GET /till/approval-key`
+//! (a till's tokens).
 
 use actix_web::{HttpResponse, web};
-use pos_wire::{TillSession, TillSignIn, TillStaff};
+use pos_wire::{ApprovalKey, TillSession, TillSignIn, TillStaff};
 
 use crate::{
     auth::principal::{BearerClaims, Scoped},
@@ -14,7 +15,22 @@ use crate::{
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/till/staff").route(web::get().to(till_staff)))
         .service(web::resource("/till/sign-in").route(web::post().to(till_sign_in)))
-        .service(web::resource("/till/sign-out").route(web::post().to(till_sign_out)));
+        .service(web::resource("/till/sign-out").route(web::post().to(till_sign_out)))
+        .service(web::resource("/till/approval-key").route(web::get().to(approval_key)));
+}
+
+/// The server's public key a till seals a manager's PIN to while offline
+/// (see `pos_wire::SealedApproval`); for a till's device token or a cashier
+/// signed in on a till.
+#[utoipa::path(get, path = "/api/v1/till/approval-key", tag = "till",
+    responses((status = 200, body = ApprovalKey), (status = 403, description = "not a till's token")),
+    security(("bearer" = [])))]
+pub async fn approval_key(state: web::Data<AppState>, s: Scoped) -> Result<web::Json<ApprovalKey>> {
+    if super::sign_in::calling_till(&s.actor).is_err() && s.actor.till().is_none() {
+        return Err(Error::Forbidden(Code::TillTokenRequired));
+    }
+    s.tx.commit().await?;
+    Ok(web::Json(state.approval_keys.public().clone()))
 }
 
 /// Who may sign in on the calling till: `[{id, name, role}]`.

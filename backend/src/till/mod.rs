@@ -5,5 +5,6 @@
 //! that gives them, bound to the till (`Actor::till`), so it is recorded
 //! under their name.
 
+pub mod approval_seal;
 pub mod http;
 pub mod sign_in;

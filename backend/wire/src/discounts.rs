@@ -74,6 +74,11 @@ pub struct Discount {
     pub reason: String,
     pub user_id: Option<Uuid>,
     pub approved_by: Option<Uuid>,
+    /// Given offline above the limit with a manager's PIN the server could
+    /// not verify at replay (wrong, missing, or not a manager's): kept,
+    /// because the sale happened, and counted in the shift's reports.
+    #[serde(default)]
+    pub approval_unverified: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -83,6 +88,139 @@ pub struct DiscountTerms {
     pub line_id: Option<Uuid>,
     pub kind: DiscountKind,
     pub value: i64,
+}
+
+/// Whether a discount needs a manager: its own share of what it applies to
+/// (`base`, in minor units, after the discounts before it), or the order's
+/// discounts together (`total_discount` of `subtotal`), above `limit_bp`.
+/// `amount` is what it takes off. The till asks for a PIN by the same rule
+/// the server applies.
+pub fn above_limit(
+    terms: &DiscountTerms,
+    amount: i64,
+    base: i64,
+    total_discount: i64,
+    subtotal: i64,
+    limit_bp: i32,
+) -> bool {
+    let limit = i128::from(limit_bp);
+    let own = match terms.kind {
+        DiscountKind::Percent => i128::from(terms.value) > limit,
+        DiscountKind::Amount => i128::from(amount) * 10_000 > limit * i128::from(base),
+    };
+    own || i128::from(total_discount) * 10_000 > limit * i128::from(subtotal)
+}
+
+/// An order's discounts and money: what each of `discounts` takes off
+/// (see [`discount_amounts`]) and the totals with service charge and tax on
+/// what is left. The server prices an order with it, and a till shows an
+/// offline sale's total with it, so the two cannot disagree.
+pub fn discounted_order(
+    lines: &[(Uuid, i64)],
+    discounts: &[DiscountTerms],
+    service_charge_bp: i32,
+    tax_rate_bp: i32,
+) -> (Vec<i64>, crate::pricing::Totals) {
+    let amounts = discount_amounts(lines, discounts);
+    let subtotal: i64 = lines.iter().map(|(_, t)| t).sum();
+    let totals = crate::pricing::discounted_totals(subtotal, amounts.iter().sum(), service_charge_bp, tax_rate_bp);
+    (amounts, totals)
+}
+
+/// A manager's approval typed on a till while offline, sealed to the
+/// server's approval key (`GET /api/v1/till/approval-key`): ECDH P-256 with
+/// a one-time key of the till's, HKDF-SHA256, AES-256-GCM. Only the server
+/// opens it; the till keeps no PIN readable. Each part is base64url without
+/// padding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SealedApproval {
+    /// The server key it was sealed to.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub key_id: String,
+    /// The till's one-time public key, an uncompressed SEC1 point (65 bytes).
+    #[cfg_attr(feature = "openapi", schema(max_length = 100))]
+    pub epk: String,
+    /// AES-GCM nonce (12 bytes).
+    #[cfg_attr(feature = "openapi", schema(max_length = 32))]
+    pub iv: String,
+    /// [`ApprovalSeal`] as JSON, encrypted, with its tag.
+    #[cfg_attr(feature = "openapi", schema(max_length = 1024))]
+    pub ciphertext: String,
+}
+
+/// What a till seals: who approved, their PIN, and what for, so that a seal
+/// cannot be moved to another discount or order.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalSeal {
+    pub approver_id: Uuid,
+    pub pin: String,
+    pub client_discount_id: Uuid,
+    pub client_order_id: Uuid,
+    pub outlet_id: Uuid,
+    pub sealed_at: DateTime<Utc>,
+}
+
+/// The PIN never reaches a log through `{:?}`.
+impl std::fmt::Debug for ApprovalSeal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApprovalSeal")
+            .field("approver_id", &self.approver_id)
+            .field("client_discount_id", &self.client_discount_id)
+            .field("client_order_id", &self.client_order_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The HKDF `info` of a sealed approval (the salt is empty).
+pub const APPROVAL_SEAL_INFO: &[u8] = b"pos offline approval v1";
+
+/// `GET /api/v1/till/approval-key`: what a till seals offline approvals to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApprovalKey {
+    pub key_id: String,
+    /// An uncompressed SEC1 P-256 point (65 bytes), base64url without padding.
+    pub public_key: String,
+}
+
+/// A discount given at a till while offline, riding in the queue with its
+/// order (`discounts` of a pushed order): applied after the order and
+/// before its payments, exactly once per `client_discount_id`, always on
+/// the whole order (the order's line ids are the server's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct QueuedDiscount {
+    pub client_discount_id: Uuid,
+    pub kind: DiscountKind,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
+    pub value: i64,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub reason: String,
+    /// A manager's PIN sealed on the till, when the discount was above the limit.
+    #[serde(default)]
+    pub sealed_approval: Option<SealedApproval>,
+}
+
+impl QueuedDiscount {
+    /// As the discount endpoint takes it (the approval is checked apart).
+    pub fn to_create(&self) -> CreateDiscount {
+        CreateDiscount {
+            client_discount_id: self.client_discount_id,
+            line_id: None,
+            kind: self.kind,
+            value: self.value,
+            reason: self.reason.clone(),
+            approval: None,
+        }
+    }
+
+    pub fn terms(&self) -> DiscountTerms {
+        DiscountTerms { line_id: None, kind: self.kind, value: self.value }
+    }
 }
 
 /// What each of `discounts` takes off an order whose lines are
@@ -122,6 +260,36 @@ pub fn discount_amounts(lines: &[(Uuid, i64)], discounts: &[DiscountTerms]) -> V
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_limit_bounds_each_discount_and_all_of_them_together() {
+        let pct = |v| DiscountTerms { line_id: None, kind: DiscountKind::Percent, value: v };
+        let amt = |v| DiscountTerms { line_id: None, kind: DiscountKind::Amount, value: v };
+        // 10% limit on an order of 100,000.
+        assert!(!above_limit(&pct(1_000), 10_000, 100_000, 10_000, 100_000, 1_000));
+        assert!(above_limit(&pct(1_001), 10_010, 100_000, 10_010, 100_000, 1_000));
+        assert!(!above_limit(&amt(10_000), 10_000, 100_000, 10_000, 100_000, 1_000));
+        assert!(above_limit(&amt(10_001), 10_001, 100_000, 10_001, 100_000, 1_000));
+        // A second 5% after a first one: 9.75% in all is fine, a third is not.
+        assert!(!above_limit(&pct(500), 4_750, 95_000, 9_750, 100_000, 1_000));
+        assert!(above_limit(&pct(500), 4_513, 90_250, 14_263, 100_000, 1_000));
+        // A limit of 0: every discount needs a manager.
+        assert!(above_limit(&amt(1), 1, 100_000, 1, 100_000, 0));
+    }
+
+    #[test]
+    fn an_order_is_priced_with_its_discounts_before_service_and_tax() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let lines = [(a, 60_000), (b, 40_000)];
+        let d = [DiscountTerms { line_id: None, kind: DiscountKind::Percent, value: 1_000 }];
+        let (amounts, t) = discounted_order(&lines, &d, 500, 1_100);
+        assert_eq!(amounts, [10_000]);
+        assert_eq!(
+            (t.subtotal_minor, t.service_charge_minor, t.tax_minor, t.total_minor),
+            (100_000, 4_500, 10_395, 104_895)
+        );
+        assert_eq!(discounted_order(&lines, &[], 0, 0).1.total_minor, 100_000);
+    }
 
     fn terms(line_id: Option<Uuid>, kind: DiscountKind, value: i64) -> DiscountTerms {
         DiscountTerms { line_id, kind, value }

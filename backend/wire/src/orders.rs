@@ -272,7 +272,8 @@ pub struct SyncPush {
     /// (cash and card taken with it while offline) and, from a till,
     /// `shift_id`: the till's shift it was sold in (a sale at a till needs
     /// an open shift; one taken while its shift was open lands even after
-    /// the shift closed).
+    /// the shift closed), and `discounts: [QueuedDiscount]` (given offline,
+    /// applied after the order and before its payments).
     #[cfg_attr(feature = "openapi", schema(max_items = 500))]
     pub orders: Vec<serde_json::Value>,
 }
@@ -300,6 +301,25 @@ pub struct PushResult {
     /// while offline), in the order sent; absent when it carried none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub payments: Vec<PaymentPushResult>,
+    /// What became of the order's queued `discounts`, in the order sent;
+    /// absent when it carried none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub discounts: Vec<DiscountPushResult>,
+}
+
+/// One discount that rode in the queue with its order
+/// ([`crate::QueuedDiscount`]): applied exactly once per
+/// `client_discount_id`, after the order and before its payments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DiscountPushResult {
+    pub client_discount_id: Option<Uuid>,
+    pub outcome: PushOutcome,
+    /// The discount as stored (`approved_by`, `approval_unverified`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<crate::discounts::Discount>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::Problem>,
 }
 
 /// One payment that rode in the queue with its order: applied exactly once

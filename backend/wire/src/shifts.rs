@@ -247,6 +247,10 @@ pub struct ShiftReport {
     pub refunds_total_minor: i64,
     /// Discounts on the orders paid in the shift.
     pub discounts_minor: i64,
+    /// Of those, the ones given offline whose manager's PIN the server could
+    /// not verify at replay (`approval_unverified`): staff must look.
+    #[serde(default)]
+    pub unverified_discounts: Tally,
     /// Orders of the outlet voided while the shift was open (their totals).
     pub voids: Tally,
     /// Sum of the cash rounding of the shift's cash payments (signed).

@@ -3,20 +3,25 @@
 
 import { execFileSync } from "node:child_process";
 
-import { Device, pairingCode } from "./harness.mjs";
+import { Device, allOrders, pairingCode } from "./harness.mjs";
 
-/** Creates a cashier of `outletId` with `pin`; returns the user. */
-export async function cashier(owner, outletId, name, pin) {
+/** Creates a cashier (or `role`) of `outletId` with `pin`; returns the user. */
+export async function cashier(owner, outletId, name, pin, role = "cashier") {
   const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@kiosk-tests.example`;
   const user = await owner.post("/api/v1/users", {
     email,
     name,
     password: "cashier-password-1",
-    role: "cashier",
+    role,
     outlet_ids: [outletId],
   });
   await owner.patch(`/api/v1/users/${user.id}`, { pin });
   return user;
+}
+
+/** The outlet's counter orders (those sold at a till). */
+export async function counterOrders(owner, outletId) {
+  return (await allOrders(owner, outletId)).filter((o) => o.channel === "counter");
 }
 
 /** From the staff list: tap `name`, type `pin`, sign in (to order entry, or to "open the shift" without one). */

@@ -10,11 +10,22 @@
 //! discounts cannot be stacked past it), needs a manager's (or owner's) PIN
 //! on the spot (`crate::approvals`, rate limited as for refunds). Owners
 //! and managers discount without one.
+//!
+//! A till that lost the network queues its discounts after their order
+//! ([`add_queued_discount`], through `sync/push`): the manager's PIN rides
+//! sealed to the server's key (`crate::till::approval_seal`) and is checked
+//! at replay with the same rules and limiter. A PIN that does not check out
+//! cannot undo the sale (the money was taken at the discounted price): the
+//! discount is kept, marked `approval_unverified`, written to the audit log
+//! and counted in the shift's reports.
 
 pub mod http;
+mod offline_approval;
+
+pub use offline_approval::add_queued_discount;
 
 use chrono::{DateTime, Utc};
-use pos_wire::{CreateDiscount, Discount, DiscountKind, DiscountTerms, Order, Role, discount_amounts};
+use pos_wire::{CreateDiscount, Discount, DiscountKind, DiscountTerms, Order, Role, above_limit, discount_amounts};
 use sea_orm::FromQueryResult;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -44,11 +55,12 @@ struct DiscountRow {
     reason: String,
     user_id: Option<Uuid>,
     approved_by: Option<Uuid>,
+    approval_unverified: bool,
     created_at: DateTime<Utc>,
 }
 
-const COLUMNS: &str =
-    "id, client_discount_id, order_id, line_id, kind, value, amount_minor, reason, user_id, approved_by, created_at";
+const COLUMNS: &str = "id, client_discount_id, order_id, line_id, kind, value, amount_minor, reason, user_id, \
+                       approved_by, approval_unverified, created_at";
 
 impl TryFrom<DiscountRow> for Discount {
     type Error = Error;
@@ -65,6 +77,7 @@ impl TryFrom<DiscountRow> for Discount {
             reason: r.reason,
             user_id: r.user_id,
             approved_by: r.approved_by,
+            approval_unverified: r.approval_unverified,
             created_at: r.created_at,
         })
     }
@@ -100,6 +113,8 @@ struct DiscountRequest {
     client_discount_id: Uuid,
     terms: DiscountTerms,
     reason: String,
+    /// Given at a till while offline (through the queue).
+    offline: bool,
 }
 
 impl DiscountRequest {
@@ -118,6 +133,7 @@ impl DiscountRequest {
             client_discount_id: req.client_discount_id,
             terms: DiscountTerms { line_id: req.line_id, kind: req.kind, value: req.value },
             reason: reason.unwrap_or_default(),
+            offline: false,
         })
     }
 
@@ -131,24 +147,6 @@ impl DiscountRequest {
         h.update(self.reason.as_bytes());
         h.finalize().to_vec()
     }
-}
-
-/// Whether a discount needs a manager: its own share of what it applies to
-/// (`base`), or the order's discounts together, above `limit_bp`.
-pub fn above_limit(
-    terms: &DiscountTerms,
-    amount: i64,
-    base: i64,
-    total_discount: i64,
-    subtotal: i64,
-    limit_bp: i32,
-) -> bool {
-    let limit = i128::from(limit_bp);
-    let own = match terms.kind {
-        DiscountKind::Percent => i128::from(terms.value) > limit,
-        DiscountKind::Amount => i128::from(amount) * 10_000 > limit * i128::from(base),
-    };
-    own || i128::from(total_discount) * 10_000 > limit * i128::from(subtotal)
 }
 
 /// What became of a discount request.
@@ -166,8 +164,41 @@ pub async fn add_discount(
     order_id: Uuid,
     req: &CreateDiscount,
 ) -> Result<Discounted> {
-    let role = actor.require_role(&[Role::Owner, Role::Manager, Role::Cashier])?;
     let request = DiscountRequest::parse(req)?;
+    discount_order(tx, actor, order_id, &request, |order, role| async move {
+        if role == Role::Cashier && req.approval.is_none() {
+            return Err(Error::Forbidden(Code::DiscountAboveLimit));
+        }
+        let what = ApprovalFor { action: "discount", entity: "order", entity_id: order.id, outlet_id: order.outlet_id };
+        let approved = approvals::authorise(tx, limiter, actor, req.approval.as_ref(), what).await?;
+        Ok(Approved { approved_by: approved.approved_by, unverified: None })
+    })
+    .await
+}
+
+/// How a discount above the limit was approved.
+#[derive(Debug, Clone, PartialEq)]
+struct Approved {
+    approved_by: Option<Uuid>,
+    /// Given offline without an approval the server could verify: why not.
+    unverified: Option<&'static str>,
+}
+
+/// The discount of `request` on order `order_id`, exactly once per
+/// `client_discount_id`; above the limit, `approve` says who approved it
+/// (or refuses it) for the locked order and the actor's role.
+async fn discount_order<F, Fut>(
+    tx: &ScopedTx,
+    actor: &Actor,
+    order_id: Uuid,
+    request: &DiscountRequest,
+    approve: F,
+) -> Result<Discounted>
+where
+    F: FnOnce(Order, Role) -> Fut,
+    Fut: Future<Output = Result<Approved>>,
+{
+    let role = actor.require_role(&[Role::Owner, Role::Manager, Role::Cashier])?;
     let hash = request.payload_hash(order_id);
     let order = super::get(tx, actor, order_id).await?;
     tx.execute(
@@ -203,22 +234,18 @@ pub async fn add_discount(
     };
     let limit_bp = discount_limit(tx, order.outlet_id).await?;
     let needs_manager = above_limit(&request.terms, amount, base, after.iter().sum(), order.subtotal_minor, limit_bp);
-    let approved_by = if needs_manager {
-        if role == Role::Cashier && req.approval.is_none() {
-            return Err(Error::Forbidden(Code::DiscountAboveLimit));
-        }
-        let what = ApprovalFor { action: "discount", entity: "order", entity_id: order.id, outlet_id: order.outlet_id };
-        approvals::authorise(tx, limiter, actor, req.approval.as_ref(), what).await?.approved_by
+    let approved = if needs_manager {
+        approve(order.clone(), role).await?
     } else {
-        None
+        Approved { approved_by: None, unverified: None }
     };
 
     let row: DiscountRow = tx
         .query_one(
             &format!(
                 "INSERT INTO order_discounts (tenant_id, id, outlet_id, order_id, client_discount_id, payload_hash, \
-                        line_id, kind, value, amount_minor, reason, user_id, approved_by) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING {COLUMNS}"
+                        line_id, kind, value, amount_minor, reason, user_id, approved_by, approval_unverified, offline) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING {COLUMNS}"
             ),
             [
                 tx.tenant_id().into(),
@@ -233,7 +260,9 @@ pub async fn add_discount(
                 amount.into(),
                 request.reason.clone().into(),
                 actor.user_id().into(),
-                approved_by.into(),
+                approved.approved_by.into(),
+                approved.unverified.is_some().into(),
+                request.offline.into(),
             ],
         )
         .await?
@@ -244,6 +273,10 @@ pub async fn add_discount(
     let mut record = serde_json::to_value(&discount).map_err(anyhow::Error::from)?;
     record["order_discount_minor"] = updated.discount_minor.into();
     record["order_total_minor"] = updated.total_minor.into();
+    record["offline"] = request.offline.into();
+    if let Some(why) = approved.unverified {
+        record["approval_unverified_because"] = why.into();
+    }
     audit::record(
         tx,
         actor,
@@ -255,6 +288,21 @@ pub async fn add_discount(
         Some(record),
     )
     .await?;
+    if let Some(why) = approved.unverified {
+        tracing::warn!(discount_id = %discount.id, order_id = %order.id, why, "offline discount kept unverified");
+        let after = serde_json::json!({"because": why, "amount_minor": discount.amount_minor, "order_id": order.id});
+        audit::record(
+            tx,
+            actor,
+            "discount.approval_unverified",
+            "discount",
+            Some(discount.id),
+            Some(order.outlet_id),
+            None,
+            Some(after),
+        )
+        .await?;
+    }
     Ok(Discounted::Created(announce(tx, actor, order.id).await?))
 }
 
@@ -369,21 +417,5 @@ mod tests {
         assert_eq!(a.payload_hash(order), DiscountRequest::parse(&approved).unwrap().payload_hash(order));
         let other = DiscountRequest::parse(&body(DiscountKind::Amount, 500, "birthday")).unwrap();
         assert_ne!(a.payload_hash(order), other.payload_hash(order));
-    }
-
-    #[test]
-    fn the_limit_bounds_each_discount_and_all_of_them_together() {
-        let pct = |v| DiscountTerms { line_id: None, kind: DiscountKind::Percent, value: v };
-        let amt = |v| DiscountTerms { line_id: None, kind: DiscountKind::Amount, value: v };
-        // 10% limit on an order of 100,000.
-        assert!(!above_limit(&pct(1_000), 10_000, 100_000, 10_000, 100_000, 1_000));
-        assert!(above_limit(&pct(1_001), 10_010, 100_000, 10_010, 100_000, 1_000));
-        assert!(!above_limit(&amt(10_000), 10_000, 100_000, 10_000, 100_000, 1_000));
-        assert!(above_limit(&amt(10_001), 10_001, 100_000, 10_001, 100_000, 1_000));
-        // A second 5% after a first one: 9.75% in all is fine, a third is not.
-        assert!(!above_limit(&pct(500), 4_750, 95_000, 9_750, 100_000, 1_000));
-        assert!(above_limit(&pct(500), 4_513, 90_250, 14_263, 100_000, 1_000));
-        // A limit of 0: every discount needs a manager.
-        assert!(above_limit(&amt(1), 1, 100_000, 1, 100_000, 0));
     }
 }

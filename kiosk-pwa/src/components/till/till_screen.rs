@@ -4,7 +4,7 @@ use leptos::{ev, prelude::*};
 use pos_wire::{Channel, CreatePayment, Order, PairedDevice};
 use uuid::Uuid;
 
-use super::discount_panel::DiscountPanel;
+use super::discount_panel::{DiscountPanel, OfflineSale};
 use super::shift_panel::{ShiftBar, ShiftPanel, Shifts};
 use super::{CashierSignIn, PaymentPanel, UnpaidOrders, unpaid_orders::awaits_payment};
 use super::{
@@ -111,6 +111,10 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
     let queued_rounds = RwSignal::new(tables::queued_rounds());
     // The most this payment takes of the order: one part of an even split.
     let part = RwSignal::new(None::<i64>);
+    // The new sale's order id (a manager's PIN sealed offline names it) and
+    // the discounts given on it offline, sent with it through the queue.
+    let sale_id = RwSignal::new(Uuid::now_v7());
+    let sale_discounts = RwSignal::new(Vec::<pos_wire::QueuedDiscount>::new());
 
     let sync = MenuSync::new(device.clone(), connectivity);
     let menu = sync.menu;
@@ -160,14 +164,34 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
             let left = order.total_minor - order.paid_minor;
             part.get().map_or(left, |p| p.min(left))
         }
-        _ => menu.with(|m| cart.with(|lines| cart::totals(lines, m).total_minor)),
+        _ => {
+            menu.with(|m| cart.with(|lines| sale_discounts.with(|d| cart::discounted_totals(lines, m, d).total_minor)))
+        }
     });
+    let offline_sale = OfflineSale {
+        client_order_id: sale_id.into(),
+        subtotal: Signal::derive(move || cart.with(|lines| cart::subtotal(lines))),
+        limit_bp: Signal::derive(move || menu.with(|m| m.outlet.as_ref().map_or(0, |o| o.discount_limit_bp))),
+        discounts: sale_discounts,
+    };
+    // While online, the till keeps the server's approval key and who may
+    // approve, for a manager's PIN given offline.
+    let keep_approval_key = move || {
+        if connectivity.browser_online.get_untracked() {
+            let till = till_device.get_value();
+            leptos::task::spawn_local(async move { crate::offline_approval::refresh(&till).await });
+        }
+    };
+    keep_approval_key();
 
     let new_sale = move || {
         if let Some(me) = as_cashier() {
             shifts.refresh(me);
         }
         cart.set(Vec::new());
+        sale_id.set(Uuid::now_v7());
+        sale_discounts.set(Vec::new());
+        keep_approval_key();
         tenders.set(Vec::new());
         customer.set(String::new());
         dine_in.set(false);
@@ -251,9 +275,12 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                 channel: Channel::Counter,
             };
             let number = queue.next_number().await;
-            let mut order = QueuedOrder::new(&checkout, Uuid::now_v7(), outlet_id, number, clock::now_ms());
+            let mut order = QueuedOrder::new(&checkout, sale_id.get_untracked(), outlet_id, number, clock::now_ms());
             order.seller_token = Some(seller);
             order.shift_id = shift_id;
+            // Given offline: the total shown is the discounted one, priced as the server will.
+            order.discounts = sale_discounts.get_untracked();
+            order.shown_total_minor = cart::discounted_totals(&lines, &menu, &order.discounts).total_minor;
             order
         }
     };
@@ -695,6 +722,7 @@ pub fn TillScreen(device: PairedDevice, on_unpaired: Callback<()>) -> impl IntoV
                             tenders.set(Vec::new());
                             mode.set(Mode::Pay(Bill::Existing(Box::new(order))));
                         })
+                        offline_sale
                     />
                     <PaymentPanel
                         total=bill_total
