@@ -152,7 +152,10 @@ pub async fn fanout(a: HashMap<String, String>) -> anyhow::Result<()> {
             SETTLE.as_secs()
         );
     }
-    println!("  load average at the end of the orders: {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    println!(
+        "  load average at the end of the orders: {}",
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
     if !short.is_empty() || open < n {
         bail!("not every subscriber received every order");
     }

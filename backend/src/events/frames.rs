@@ -33,7 +33,7 @@ pub const KEEP_ALIVE: &[u8] = b": keep-alive\n\n";
 
 /// `id:` (when given), `event:` the kind, `data:` the payload (compact
 /// JSON: one line).
-pub fn frame(event: &LiveEvent, id: Option<i64>) -> Result<Bytes, ()> {
+pub(crate) fn frame(event: &LiveEvent, id: Option<i64>) -> Result<Bytes, ()> {
     let payload =
         event.payload().map_err(|e| tracing::error!(error = %e, kind = event.kind(), "event serialisation"))?;
     let mut head = String::with_capacity(48);
@@ -61,13 +61,13 @@ pub struct SharedFrames {
 
 impl SharedFrames {
     /// The frame of `shown`, which an audience made of `event`.
-    pub fn get(&self, event: &OutletEvent, shown: &Cow<'_, LiveEvent>) -> Result<Bytes, ()> {
-        let cell = match shown {
+    pub(crate) fn get(&self, event: &OutletEvent, shown: Cow<'_, LiveEvent>) -> Result<Bytes, ()> {
+        let cell = match &shown {
             Cow::Borrowed(_) => &self.whole,
             // Audiences make views from the event alone, so one view fits all.
             Cow::Owned(_) => &self.view,
         };
-        cell.get_or_init(|| frame(shown, Some(event.seq)).ok()).clone().ok_or(())
+        cell.get_or_init(|| frame(&shown, Some(event.seq)).ok()).clone().ok_or(())
     }
 }
 
@@ -128,7 +128,8 @@ mod tests {
 
     #[test]
     fn a_frame_is_id_event_and_one_line_of_data() {
-        let event = LiveEvent::MenuItemUpdated(MenuItemChanged { item_id: Uuid::nil(), op: ChangeOp::Delete, item: None });
+        let event =
+            LiveEvent::MenuItemUpdated(MenuItemChanged { item_id: Uuid::nil(), op: ChangeOp::Delete, item: None });
         let bytes = frame(&event, Some(7)).unwrap();
         let text = std::str::from_utf8(&bytes).unwrap();
         let data = serde_json::to_string(&event.payload().unwrap()).unwrap();
@@ -138,11 +139,18 @@ mod tests {
 
     #[test]
     fn every_stream_shares_one_frame_per_view() {
-        let live = LiveEvent::MenuItemUpdated(MenuItemChanged { item_id: Uuid::nil(), op: ChangeOp::Delete, item: None });
-        let event = OutletEvent { seq: 3, outlet_id: Uuid::nil(), at: chrono::Utc::now(), order_device_id: None, event: Some(live.clone()) };
+        let live =
+            LiveEvent::MenuItemUpdated(MenuItemChanged { item_id: Uuid::nil(), op: ChangeOp::Delete, item: None });
+        let event = OutletEvent {
+            seq: 3,
+            outlet_id: Uuid::nil(),
+            at: chrono::Utc::now(),
+            order_device_id: None,
+            event: Some(live.clone()),
+        };
         let frames = SharedFrames::default();
-        let a = frames.get(&event, &Cow::Borrowed(&live)).unwrap();
-        let b = frames.get(&event, &Cow::Borrowed(&live)).unwrap();
+        let a = frames.get(&event, Cow::Borrowed(&live)).unwrap();
+        let b = frames.get(&event, Cow::Borrowed(&live)).unwrap();
         // The same allocation, not an equal copy.
         assert_eq!(a.as_ptr(), b.as_ptr());
     }

@@ -310,7 +310,7 @@ impl Stream {
         }
         if let Some(shown) = self.audience.show(event) {
             let sse = match shared {
-                Some(frames) => frames.get(event, &shown)?,
+                Some(frames) => frames.get(event, shown)?,
                 None => frames::frame(&shown, Some(event.seq))?,
             };
             match pace {
