@@ -58,6 +58,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         crate::events::redis_fanout::start(&events, pool.clone(), url.expose().clone());
     }
     events.spawn_sweeper(db.clone(), settings.event_sweep_interval);
+    ops::memory::spawn_trimmer(std::time::Duration::from_secs(5), events.shutdown.clone());
     let stream_slots = crate::events::slots::StreamSlots::new(redis.clone());
     let stream_guard = std::sync::Arc::new(auth::stream_guard::StreamGuard::default());
     stream_guard.spawn(db.clone(), settings.stream_recheck_interval, events.shutdown.clone());

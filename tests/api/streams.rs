@@ -132,6 +132,51 @@ async fn the_stream_cap_holds_across_server_processes() {
     assert_eq!(again, 200, "a slot freed on A can be taken on B");
 }
 
+/// The leases `key` holds in Redis: (member, expiry in ms).
+fn leases(redis: &RedisProcess, key: &str) -> Vec<(String, f64)> {
+    let out = std::process::Command::new("redis-cli")
+        .args(["-p", &redis.port.to_string(), "ZRANGE", key, "0", "-1", "WITHSCORES"])
+        .output()
+        .expect("redis-cli (apt-get install redis-tools)");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    lines.chunks(2).map(|p| (p[0].to_string(), p[1].parse().unwrap())).collect()
+}
+
+#[tokio::test]
+async fn stream_leases_are_renewed_while_open_and_given_back_when_closed() {
+    let redis = RedisProcess::start().await;
+    let server = ServerProcess::start(&[("POS_REDIS_URL", redis.url())]).await;
+    let o = outlet_with(TestApp::spawn().await).await;
+    let (kds_id, kds) = o.app.pair_device(&o.token, o.outlet, "kds").await;
+    let path = format!("/api/v1/outlets/{}/events", o.outlet);
+    let open = || async { reqwest::Client::new().get(server.url(&path)).bearer_auth(&kds).send().await.unwrap() };
+    let (one, two) = (open().await, open().await);
+    assert_eq!((one.status(), two.status()), (StatusCode::OK, StatusCode::OK));
+    let key = format!("pos:streams:device:{kds_id}");
+    let first = leases(&redis, &key);
+    assert_eq!(first.len(), 2, "{first:?}");
+    // One renewal round (a third of the 30 s lease) later, both run out later.
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    let later = leases(&redis, &key);
+    assert_eq!(later.len(), 2, "{later:?}");
+    for (member, until) in &later {
+        let before = first.iter().find(|(m, _)| m == member).expect("the same lease").1;
+        assert!(*until > before + 5_000.0, "{member}: {before} -> {until}");
+    }
+    drop(one);
+    let mut left = later.len();
+    for _ in 0..50 {
+        left = leases(&redis, &key).len();
+        if left == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(left, 1, "a closed stream gives its lease back at once");
+    drop(two);
+}
+
 /// Appends `n` events to the outlet's log in one go (a busy day's worth).
 async fn busy_log(o: &Outlet, n: usize) {
     let tx =

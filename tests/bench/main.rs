@@ -22,12 +22,13 @@
 //! statements; with `--compare-recipes 1` it then gives the item a recipe of
 //! five stocked ingredients and measures create-order again (stock
 //! depleted in the order's transaction), in the same run. `fanout` measures create-order response → receipt by each of
-//! N SSE subscribers of one outlet, and the server's memory meanwhile.
+//! N SSE subscribers of one outlet, and the server's memory meanwhile (see `fanout.rs`).
 //! `outlets` compares authenticated `GET /api/v1/outlets` over HTTP with
 //! `pgbench` running the same scoped SQL the server runs for that request.
 //! `menu` loads an outlet's effective menu cold and with `If-None-Match`.
 //! `pull` times a device's full `sync/pull` of a large catalogue.
 
+mod fanout;
 mod reports;
 
 use std::{collections::HashMap, path::Path, process::Command};
@@ -57,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
         Some("menu") => menu(args()).await,
         Some("pull") => pull(args()).await,
         Some("orders") => orders(args()).await,
-        Some("fanout") => fanout(args()).await,
+        Some("fanout") => fanout::fanout(args()).await,
         Some("admin-page") => admin_page(args()).await,
         Some("stream-check") => stream_check(args()).await,
         Some("qris-paid") => qris_paid(args()).await,
@@ -699,95 +700,6 @@ async fn stock_recipe(
         .send()
         .await?
         .error_for_status()?;
-    Ok(())
-}
-
-async fn fanout(a: HashMap<String, String>) -> anyhow::Result<()> {
-    let base = a.get("base").context("--base")?.trim_end_matches('/').to_string();
-    let n: usize = a.get("subscribers").map_or(Ok(1000), |v| v.parse())?;
-    let rounds: usize = a.get("orders").map_or(Ok(20), |v| v.parse())?;
-    let pid = a.get("server-pid").cloned();
-    let (client, token, _, _, outlet, item) = order_shop(&base).await?;
-    let rss = |pid: &Option<String>| -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", pid.as_ref()?)).ok()?;
-        status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
-    };
-    let before_kb = rss(&pid);
-
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, String, std::time::Instant)>();
-    let ready = std::sync::Arc::new(tokio::sync::Semaphore::new(0));
-    let url = format!("{base}/api/v1/outlets/{outlet}/events");
-    let sse_client = reqwest::Client::builder().pool_max_idle_per_host(0).build()?;
-    for i in 0..n {
-        let (tx, ready, url, token, sse_client) =
-            (tx.clone(), ready.clone(), url.clone(), token.clone(), sse_client.clone());
-        tokio::spawn(async move {
-            let Ok(res) = sse_client.get(&url).bearer_auth(&token).send().await else { return };
-            ready.add_permits(1);
-            let mut events = res.bytes_stream().eventsource();
-            while let Some(Ok(event)) = events.next().await {
-                let now = std::time::Instant::now();
-                if event.event == "order.created" {
-                    let data: Value = serde_json::from_str(&event.data).unwrap_or_default();
-                    let _ = tx.send((i, data["number"].as_str().unwrap_or("").to_string(), now));
-                }
-            }
-        });
-    }
-    drop(tx);
-    let _ = tokio::time::timeout(std::time::Duration::from_secs(60), ready.acquire_many(n as u32)).await;
-    let open_kb = rss(&pid);
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-
-    let mut latencies = Vec::with_capacity(n * rounds);
-    for _ in 0..rounds {
-        let body = fixtures::counter_order(outlet.parse()?, vec![fixtures::line(item.parse()?, 1)]);
-        let res: Value = client
-            .post(format!("{base}/api/v1/orders"))
-            .bearer_auth(&token)
-            .json(&body)
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let answered = std::time::Instant::now();
-        let number = res["number"].as_str().unwrap_or("").to_string();
-        let mut got = 0;
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
-        while got < n {
-            match tokio::time::timeout_at(deadline, rx.recv()).await {
-                Ok(Some((_, num, at))) if num == number => {
-                    latencies.push(at.saturating_duration_since(answered).as_secs_f64() * 1000.0);
-                    got += 1;
-                }
-                Ok(Some(_)) => {}
-                _ => break,
-            }
-        }
-        if got < n {
-            bail!("only {got} of {n} subscribers got order {number}");
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    latencies.sort_by(|a, b| a.total_cmp(b));
-    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
-    println!("SSE fan-out: {n} subscribers of one outlet, {rounds} orders, create-order response -> receipt");
-    println!(
-        "  p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms ({} deliveries)",
-        pct(0.5),
-        pct(0.99),
-        pct(1.0),
-        latencies.len()
-    );
-    if let (Some(b), Some(o)) = (before_kb, open_kb) {
-        println!(
-            "  server RSS: {:.1} MiB before, {:.1} MiB with {n} streams open ({:.1} KiB per stream)",
-            b as f64 / 1024.0,
-            o as f64 / 1024.0,
-            (o.saturating_sub(b)) as f64 / n as f64
-        );
-    }
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
-use super::{OutletEvent, log};
+use super::{OutletEvent, frames::Shared, log};
 use crate::db::{Db, OutletScope, PrincipalId};
 
 /// How many events a subscriber may fall behind before it is dropped (it
@@ -19,7 +19,7 @@ pub const CHANNEL_CAPACITY: usize = 1024;
 
 struct OutletHub {
     tenant_id: Uuid,
-    sender: broadcast::Sender<Arc<OutletEvent>>,
+    sender: broadcast::Sender<Arc<Shared>>,
     /// The newest sequence number handed to the channel.
     newest: i64,
 }
@@ -46,7 +46,7 @@ impl Default for EventBus {
 
 impl EventBus {
     /// A receiver of every event of the outlet delivered from now on.
-    pub fn subscribe(&self, tenant_id: Uuid, outlet_id: Uuid) -> broadcast::Receiver<Arc<OutletEvent>> {
+    pub fn subscribe(&self, tenant_id: Uuid, outlet_id: Uuid) -> broadcast::Receiver<Arc<Shared>> {
         let mut hubs = self.hubs.lock().unwrap_or_else(|p| p.into_inner());
         let hub = hubs.entry(outlet_id).or_insert_with(|| OutletHub {
             tenant_id,
@@ -63,7 +63,8 @@ impl EventBus {
         for event in events {
             if let Some(hub) = hubs.get_mut(&event.outlet_id) {
                 hub.newest = hub.newest.max(event.seq);
-                let _ = hub.sender.send(Arc::new(event.clone()));
+                // Written as frames once, by the first stream that shows it.
+                let _ = hub.sender.send(Arc::new(Shared::new(event.clone())));
             }
         }
     }

@@ -17,8 +17,8 @@
 
 use std::{sync::Arc, time::Duration};
 
-use actix_web::{HttpRequest, Responder, web};
-use actix_web_lab::sse;
+use actix_web::{HttpRequest, HttpResponse, web};
+use bytes::{Bytes, BytesMut};
 use pos_wire::{Heartbeat, LiveEvent, StreamReset};
 use tokio::sync::{broadcast, mpsc};
 use utoipa::Modify;
@@ -27,6 +27,7 @@ use uuid::Uuid;
 use super::{
     OutletEvent,
     audience::{Audience, revoked_device},
+    frames::{self, EventBody, Shared, SharedFrames},
     log,
     slots::Slot,
 };
@@ -121,7 +122,7 @@ pub async fn outlet_events(
     req: HttpRequest,
     state: web::Data<AppState>,
     outlet: web::Path<Uuid>,
-) -> Result<impl Responder> {
+) -> Result<HttpResponse> {
     let outlet_id = *outlet;
     let (s, lease) = crate::auth::stream_guard::open_stream(&req, &state, outlet_id).await?;
     let resume = last_event_id(&req)?;
@@ -159,16 +160,16 @@ pub async fn outlet_events(
     };
     metrics::gauge!("sse_streams_open").increment(1.0);
     tokio::spawn(stream.run(reset, hi, live, bus, lease));
-    Ok(sse::Sse::from_infallible_receiver(receiver)
-        .with_keep_alive(heartbeat)
-        .with_retry_duration(Duration::from_secs(2)))
+    Ok(EventBody::response(receiver, Duration::from_secs(2)))
 }
 
 struct Stream {
     db: Db,
     tenant_id: Uuid,
     outlet_id: Uuid,
-    sender: mpsc::Sender<sse::Event>,
+    /// Frames to the response body; bounded, so a client that stops
+    /// reading costs at most this much.
+    sender: mpsc::Sender<Bytes>,
     /// The newest sequence dealt with: sent, or withheld from this audience.
     last_sent: i64,
     /// The device on the other end, if any: its revocation ends the stream.
@@ -189,7 +190,7 @@ impl Stream {
         mut self,
         reset: bool,
         replay_to: i64,
-        mut live: broadcast::Receiver<Arc<OutletEvent>>,
+        mut live: broadcast::Receiver<Arc<Shared>>,
         bus: Arc<super::EventBus>,
         lease: StreamLease,
     ) {
@@ -197,7 +198,7 @@ impl Stream {
             if reset {
                 let reason = "the events you missed are no longer kept; reload".to_string();
                 let reset = LiveEvent::Reset(StreamReset { reason, seq: self.last_sent });
-                self.send(sse::Event::Data(sse_data(&reset)?.id(self.last_sent.to_string())))?;
+                self.send(frames::frame(&reset, Some(self.last_sent))?)?;
             }
             tokio::select! {
                 _ = bus.shutdown.cancelled() => return Ok(()),
@@ -212,8 +213,8 @@ impl Stream {
                     _ = lease.ended() => break,
                     _ = heartbeat.tick() => self.send(self.ping()?)?,
                     received = live.recv() => match received {
-                        Ok(event) => {
-                            if let Next::Stop = self.deliver(&event).await? {
+                        Ok(shared) => {
+                            if let Next::Stop = self.deliver(&shared.event, &shared.frames).await? {
                                 break;
                             }
                         }
@@ -231,16 +232,19 @@ impl Stream {
         .await;
         let _ = outcome;
         metrics::gauge!("sse_streams_open").decrement(1.0);
+        crate::ops::memory::stream_closed();
     }
 
     /// Sends what the log holds up to `upto`, a page at a time, each page
     /// read only once the client has taken the one before.
     async fn replay(&mut self, upto: i64) -> std::result::Result<(), ()> {
         while self.last_sent < upto {
-            let page = self.page(upto).await.map_err(|e| tracing::warn!(error = %e, "replay failed"))?;
+            // Boxed: the database's futures are large, and most streams
+            // never replay; they should not carry that size while they wait.
+            let page = Box::pin(self.page(upto)).await.map_err(|e| tracing::warn!(error = %e, "replay failed"))?;
             let before = self.last_sent;
             for event in &page {
-                self.send_one(event, Pace::Wait).await?;
+                self.send_one(event, None, Pace::Wait).await?;
             }
             if self.last_sent == before {
                 // Nothing follows on from what was sent (not visible yet):
@@ -251,15 +255,20 @@ impl Stream {
         Ok(())
     }
 
-    /// A named heartbeat pages can see (comments are invisible to
-    /// EventSource): the server's time and the last sequence sent, so a
-    /// client can tell it is current. No `id:`, so it moves no resume point.
-    fn ping(&self) -> std::result::Result<sse::Event, ()> {
+    /// The keep-alive comment, then a named heartbeat pages can see
+    /// (comments are invisible to EventSource): the server's time and the
+    /// last sequence sent, so a client can tell it is current. No `id:`, so
+    /// it moves no resume point.
+    fn ping(&self) -> std::result::Result<Bytes, ()> {
         let ping = LiveEvent::Ping(Heartbeat { at: chrono::Utc::now(), seq: self.last_sent });
-        Ok(sse::Event::Data(sse_data(&ping)?))
+        let ping = frames::frame(&ping, None)?;
+        let mut both = BytesMut::with_capacity(frames::KEEP_ALIVE.len() + ping.len());
+        both.extend_from_slice(frames::KEEP_ALIVE);
+        both.extend_from_slice(&ping);
+        Ok(both.freeze())
     }
 
-    fn send(&self, event: sse::Event) -> std::result::Result<(), ()> {
+    fn send(&self, event: Bytes) -> std::result::Result<(), ()> {
         // A full buffer means the client is not reading: drop it, it will replay.
         self.sender.try_send(event).map_err(|e| {
             if matches!(e, mpsc::error::TrySendError::Full(_)) {
@@ -269,31 +278,41 @@ impl Stream {
     }
 
     /// Sends `event` in sequence: skips what was sent, fills a gap from the log.
-    async fn deliver(&mut self, event: &OutletEvent) -> std::result::Result<Next, ()> {
+    async fn deliver(&mut self, event: &OutletEvent, shared: &SharedFrames) -> std::result::Result<Next, ()> {
         if event.seq <= self.last_sent {
             return Ok(Next::Continue);
         }
         if event.seq > self.last_sent + 1 {
             // Up to the event before this one, a page at a time.
-            self.replay(event.seq - 1).await.map_err(|_| tracing::warn!("gap fill failed"))?;
+            Box::pin(self.replay(event.seq - 1)).await.map_err(|_| tracing::warn!("gap fill failed"))?;
             if self.last_sent + 1 < event.seq {
                 // Not committed yet as far as we can see; the event itself will
                 // come again from the sweep. Never send out of order.
                 return Ok(Next::Continue);
             }
         }
-        self.send_one(event, Pace::Live).await?;
+        self.send_one(event, Some(shared), Pace::Live).await?;
         let revoked = self.device.is_some_and(|d| revoked_device(event) == Some(d));
         Ok(if revoked { Next::Stop } else { Next::Continue })
     }
 
-    /// Sends `event` if it is the next in sequence and this audience may see it.
-    async fn send_one(&mut self, event: &OutletEvent, pace: Pace) -> std::result::Result<(), ()> {
+    /// Sends `event` if it is the next in sequence and this audience may
+    /// see it; its frame from `shared` when it came live (made once for
+    /// every stream), made here when replayed from the log.
+    async fn send_one(
+        &mut self,
+        event: &OutletEvent,
+        shared: Option<&SharedFrames>,
+        pace: Pace,
+    ) -> std::result::Result<(), ()> {
         if event.seq != self.last_sent + 1 {
             return Ok(());
         }
         if let Some(shown) = self.audience.show(event) {
-            let sse = sse::Event::Data(sse_data(&shown)?.id(event.seq.to_string()));
+            let sse = match shared {
+                Some(frames) => frames.get(event, shown)?,
+                None => frames::frame(&shown, Some(event.seq))?,
+            };
             match pace {
                 Pace::Live => self.send(sse)?,
                 Pace::Wait => match tokio::time::timeout(REPLAY_WAIT, self.sender.send(sse)).await {
@@ -314,13 +333,6 @@ impl Stream {
         tx.commit().await?;
         Ok(events)
     }
-}
-
-/// `event:` the kind, `data:` the payload.
-fn sse_data(event: &LiveEvent) -> std::result::Result<sse::Data, ()> {
-    let payload =
-        event.payload().map_err(|e| tracing::error!(error = %e, kind = event.kind(), "event serialisation"))?;
-    Ok(sse::Data::new(payload.to_string()).event(event.kind()))
 }
 
 /// How an event goes to the client: live events must fit its buffer at

@@ -11,6 +11,7 @@
 
 pub mod audience;
 pub mod bus;
+pub mod frames;
 pub mod http;
 pub mod log;
 pub mod redis_fanout;

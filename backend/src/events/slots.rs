@@ -3,16 +3,17 @@
 //! process: each open stream holds a lease in a sorted set per principal,
 //! renewed while it lives and removed when it ends, so a crashed process's
 //! streams free their slots within [`LEASE`]. Without Redis, or while it
-//! does not answer, each process counts its own streams.
+//! does not answer, each process counts its own streams. One task per
+//! process renews all of its leases together (one round trip per tick
+//! however many streams are open), not one task per stream.
 
 use std::{
-    collections::HashMap,
-    sync::{Arc, Mutex},
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex, Once, Weak},
     time::Duration,
 };
 
 use deadpool_redis::{Pool, redis};
-use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use crate::error::{Code, Error, Result};
@@ -23,6 +24,10 @@ pub const LEASE: Duration = Duration::from_secs(30);
 pub const RETRY_AFTER_SECS: u64 = 10;
 /// A Redis that takes longer than this to answer is treated as away.
 const REDIS_WAIT: Duration = Duration::from_millis(500);
+/// How long one round of renewals may take (thousands of leases).
+const RENEW_WAIT: Duration = Duration::from_secs(5);
+/// Leases of one key renewed by one script call.
+const RENEW_BATCH: usize = 1_000;
 
 /// Drops expired leases, then takes one if fewer than the cap are held.
 /// Times come from the Redis server, so every process agrees on them.
@@ -36,11 +41,12 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
 return 1
 ";
 
-/// Pushes a lease's expiry forward, if it is still held.
+/// Pushes the expiry of leases (ARGV[2..]) forward, those still held.
 const RENEW: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
+local until_ = now + tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_, ARGV[i]) end
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
 return 1
 ";
@@ -49,6 +55,9 @@ return 1
 pub struct StreamSlots {
     redis: Option<Pool>,
     local: Mutex<HashMap<String, usize>>,
+    /// This process's leases in Redis (members by key), renewed together.
+    leases: Mutex<HashMap<String, HashSet<String>>>,
+    renewer: Once,
 }
 
 /// One open stream's slot, given back when dropped (the stream ended, or
@@ -61,12 +70,17 @@ pub struct Slot {
 
 enum Held {
     Local,
-    Lease { member: String, renew: JoinHandle<()> },
+    Lease { member: String },
 }
 
 impl StreamSlots {
     pub fn new(redis: Option<Pool>) -> Arc<StreamSlots> {
-        Arc::new(StreamSlots { redis, local: Mutex::new(HashMap::new()) })
+        Arc::new(StreamSlots {
+            redis,
+            local: Mutex::new(HashMap::new()),
+            leases: Mutex::new(HashMap::new()),
+            renewer: Once::new(),
+        })
     }
 
     /// A slot for one more stream of `principal` (`device:<id>`,
@@ -77,8 +91,13 @@ impl StreamSlots {
             let member = Uuid::now_v7().simple().to_string();
             match tokio::time::timeout(REDIS_WAIT, lease(pool, &key, &member, cap)).await {
                 Ok(Ok(true)) => {
-                    let renew = tokio::spawn(renew_while_open(pool.clone(), key.clone(), member.clone()));
-                    return Ok(Slot { slots: self.clone(), key, held: Held::Lease { member, renew } });
+                    let mut leases = self.leases.lock().unwrap_or_else(|p| p.into_inner());
+                    leases.entry(key.clone()).or_default().insert(member.clone());
+                    drop(leases);
+                    self.renewer.call_once(|| {
+                        tokio::spawn(renew_while_held(Arc::downgrade(self), pool.clone()));
+                    });
+                    return Ok(Slot { slots: self.clone(), key, held: Held::Lease { member } });
                 }
                 Ok(Ok(false)) => return Err(refused()),
                 Ok(Err(e)) => tracing::warn!(error = %e, "stream slots: Redis unavailable, counting in this process"),
@@ -120,25 +139,35 @@ async fn lease(pool: &Pool, key: &str, member: &str, cap: usize) -> anyhow::Resu
     Ok(taken == 1)
 }
 
-async fn renew_while_open(pool: Pool, key: String, member: String) {
+/// Every third of [`LEASE`], renews every lease this process holds, in
+/// one pipeline; ends with the process's [`StreamSlots`].
+async fn renew_while_held(slots: Weak<StreamSlots>, pool: Pool) {
     let mut tick = tokio::time::interval(LEASE / 3);
     tick.tick().await;
     loop {
         tick.tick().await;
+        let Some(slots) = slots.upgrade() else { return };
+        let held: Vec<(String, Vec<String>)> = {
+            let leases = slots.leases.lock().unwrap_or_else(|p| p.into_inner());
+            leases.iter().map(|(key, members)| (key.clone(), members.iter().cloned().collect())).collect()
+        };
+        drop(slots);
+        if held.is_empty() {
+            continue;
+        }
+        let mut pipe = redis::pipe();
+        for (key, members) in &held {
+            for batch in members.chunks(RENEW_BATCH) {
+                pipe.cmd("EVAL").arg(RENEW).arg(1).arg(key).arg(LEASE.as_millis() as u64).arg(batch).ignore();
+            }
+        }
         let renewed = async {
             let mut conn = pool.get().await?;
-            redis::cmd("EVAL")
-                .arg(RENEW)
-                .arg(1)
-                .arg(&key)
-                .arg(LEASE.as_millis() as u64)
-                .arg(&member)
-                .query_async::<i64>(&mut *conn)
-                .await?;
+            pipe.query_async::<()>(&mut *conn).await?;
             Ok::<_, anyhow::Error>(())
         };
-        if let Err(e) = tokio::time::timeout(REDIS_WAIT, renewed).await.unwrap_or_else(|e| Err(e.into())) {
-            tracing::debug!(error = %e, "stream lease not renewed");
+        if let Err(e) = tokio::time::timeout(RENEW_WAIT, renewed).await.unwrap_or_else(|e| Err(e.into())) {
+            tracing::warn!(error = %e, leases = held.iter().map(|(_, m)| m.len()).sum::<usize>(), "stream leases not renewed");
         }
     }
 }
@@ -155,8 +184,15 @@ impl Drop for Slot {
                     }
                 }
             }
-            Held::Lease { member, renew } => {
-                renew.abort();
+            Held::Lease { member } => {
+                let mut leases = self.slots.leases.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(members) = leases.get_mut(&self.key) {
+                    members.remove(member);
+                    if members.is_empty() {
+                        leases.remove(&self.key);
+                    }
+                }
+                drop(leases);
                 let (Some(pool), Ok(runtime)) = (self.slots.redis.clone(), tokio::runtime::Handle::try_current())
                 else {
                     return;
