@@ -249,8 +249,7 @@ async fn read_events(
     let mut chunk = [0u8; 4096];
     loop {
         // Every complete chunk in `raw` moves to `body`.
-        loop {
-            let Some(line) = find(&raw, b"\r\n") else { break };
+        while let Some(line) = find(&raw, b"\r\n") {
             let size = usize::from_str_radix(std::str::from_utf8(&raw[..line])?.trim(), 16)?;
             if size == 0 {
                 return Ok(());
