@@ -187,6 +187,10 @@ fn insert_for(table: &str, tenant: Uuid) -> String {
             "INSERT INTO stock_movements (tenant_id, id, outlet_id, ingredient_id, kind, qty, on_hand_after, client_movement_id) \
              VALUES ('{tenant}', '{id}', '{id}', '{id}', 'receive', 1, 1, '{id}')"
         ),
+        "stock_sale_lines" => format!(
+            "INSERT INTO stock_sale_lines (tenant_id, outlet_id, order_id, line_id, menu_item_id, ingredient_id, units, qty, \
+             unit_cost_minor, created_at) VALUES ('{tenant}', '{id}', '{id}', '{id}', '{id}', '{id}', 1, 1, 0, now())"
+        ),
         other => panic!("table {other} has no insert in the RLS suite: add one"),
     }
 }

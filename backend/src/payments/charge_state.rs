@@ -71,6 +71,10 @@ pub async fn apply(tx: &ScopedTx, order_id: Uuid, payment_id: Uuid, report: &Rep
         ChargeState::Paid => PaymentStatus::Paid,
         ChargeState::Failed => PaymentStatus::Failed,
         ChargeState::Expired => PaymentStatus::Expired,
+        // Ended past its time: the gateway's "cancel" (for a charge the
+        // reconciliation job ended, whose webhook may arrive before the
+        // job records it) is the expiry.
+        ChargeState::Cancelled if row.expires_at.is_some_and(|at| at <= chrono::Utc::now()) => PaymentStatus::Expired,
         ChargeState::Cancelled => PaymentStatus::Cancelled,
         ChargeState::Pending | ChargeState::Other => return Ok(Applied::Unchanged),
     };
