@@ -219,6 +219,8 @@ async fn bad_periods_and_formats_are_refused_and_only_owners_and_managers_read_s
         assert_eq!(field_code(&r, "to"), "report_range_too_long", "{what}");
         let r = get("format=xml").await.expect(422);
         assert_eq!(field_code(&r, "format"), "report_format_invalid", "{what}");
+        let r = get("group_by=AAA").await.expect(422);
+        assert_eq!(field_code(&r, "group_by"), "report_group_invalid", "{what}");
         get(&format!("outlet_id={}", Uuid::now_v7())).await.expect(404);
         get("format=json").await.expect(200);
     }

@@ -31,9 +31,11 @@ fn csv_asked(req: &HttpRequest, q: &ReportQuery) -> Result<bool> {
     }
 }
 
-/// Owners and managers (of the outlets they work at), a sound query.
+/// Owners and managers (of the outlets they work at), a sound query (a
+/// `group_by` is checked as on every report, though only sales use it).
 async fn checked(req: &HttpRequest, s: &Scoped, q: &ReportQuery) -> Result<(ReportRange, bool)> {
     may_read_reports(&s.actor)?;
+    crate::reports::http::parse_group(q)?;
     let csv = csv_asked(req, q)?;
     Ok((ReportRange::parse(&s.tx, q).await?, csv))
 }
