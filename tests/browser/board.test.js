@@ -153,6 +153,9 @@ describe('orders and the live board', () => {
     assert.equal(await page.locator('#orders tbody tr').count(), 2);
 
     await page.locator(`#order-${cancelled.id} a.strong`).click();
+    // The detail's URL first: a selector wait begun before the boosted
+    // navigation swaps the page can miss the new document (Chromium 156).
+    await page.waitForURL(`**/admin/orders/${cancelled.id}`);
     await page.waitForSelector('#order-number');
     assert.equal(await page.textContent('#order-number'), cancelled.number);
     assert.equal(await page.textContent('#order-status'), 'Dibatalkan');
