@@ -46,7 +46,7 @@ fn json_or_csv<T: serde::Serialize>(
 
 /// The caller may read reports and the query is sound (a `group_by` is
 /// checked wherever it is sent, though only sales use it).
-async fn checked(s: &Scoped, q: &ReportQuery) -> Result<ReportRange> {
+pub(crate) async fn checked(s: &Scoped, q: &ReportQuery) -> Result<ReportRange> {
     may_read_reports(&s.actor)?;
     parse_group(q)?;
     ReportRange::parse(&s.tx, q).await

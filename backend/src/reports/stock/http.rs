@@ -10,7 +10,6 @@ use crate::{
     reports::{
         ReportRange,
         csv::{CsvRecord, csv_response, wants_csv},
-        may_read_reports,
     },
 };
 
@@ -31,13 +30,11 @@ fn csv_asked(req: &HttpRequest, q: &ReportQuery) -> Result<bool> {
     }
 }
 
-/// Owners and managers (of the outlets they work at), a sound query (a
-/// `group_by` is checked as on every report, though only sales use it).
+/// Owners and managers (of the outlets they work at), a sound query, as
+/// for every report; then whether the answer is CSV.
 async fn checked(req: &HttpRequest, s: &Scoped, q: &ReportQuery) -> Result<(ReportRange, bool)> {
-    may_read_reports(&s.actor)?;
-    crate::reports::http::parse_group(q)?;
-    let csv = csv_asked(req, q)?;
-    Ok((ReportRange::parse(&s.tx, q).await?, csv))
+    let range = crate::reports::http::checked(s, q).await?;
+    Ok((range, csv_asked(req, q)?))
 }
 
 fn answer<T: serde::Serialize, R: CsvRecord + 'static>(
