@@ -326,6 +326,58 @@ async fn admin_sessions_end_when_left_idle() {
 }
 
 #[tokio::test]
+async fn admin_sessions_stay_open_while_in_use() {
+    let idle = Duration::from_secs(2);
+    let app = TestApp::spawn_with(|s| s.admin_session_idle = idle).await;
+    let t = app.signup().await;
+    let cookie = app.admin_sign_in(&t.email, PASSWORD).await.unwrap();
+    let started = std::time::Instant::now();
+    while started.elapsed() < idle * 2 {
+        assert_eq!(admin_page_status(&app, &cookie).await, 200, "in use, never idle");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    tokio::time::sleep(idle + Duration::from_millis(500)).await;
+    assert_eq!(admin_page_status(&app, &cookie).await, 303, "then left idle");
+}
+
+/// A session's pages never queue on its row: while another transaction
+/// holds it (a page of the same session still rendering), a page that
+/// would record the session's use skips that and answers.
+#[tokio::test]
+async fn pages_of_one_session_never_wait_on_its_row() {
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    let cookie = app.admin_sign_in(&t.email, PASSWORD).await.unwrap();
+    let old = "UPDATE admin_sessions SET last_seen_at = now() - interval '1 hour' WHERE user_id = $1";
+    let tx = app.tenant_tx(t.tenant_id).await;
+    tx.execute(old, [t.owner_id.into()]).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let holder = app.tenant_tx(t.tenant_id).await;
+    holder.execute("SELECT id FROM admin_sessions WHERE user_id = $1 FOR UPDATE", [t.owner_id.into()]).await.unwrap();
+    let page = tokio::time::timeout(Duration::from_secs(10), admin_page_status(&app, &cookie)).await;
+    assert_eq!(page.expect("the page must not wait for the row"), 200);
+    assert!(session_stale(&holder, t.owner_id).await, "its use was not recorded while the row was held");
+    holder.commit().await.unwrap();
+
+    assert_eq!(admin_page_status(&app, &cookie).await, 200);
+    let tx = app.tenant_tx(t.tenant_id).await;
+    assert!(!session_stale(&tx, t.owner_id).await, "recorded once the row is free");
+    tx.commit().await.unwrap();
+}
+
+/// The user's admin session was last used more than half an hour ago.
+async fn session_stale(tx: &pos_backend::db::ScopedTx, user_id: Uuid) -> bool {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Stale {
+        stale: bool,
+    }
+    let sql = "SELECT (now() - last_seen_at > interval '30 minutes') AS stale FROM admin_sessions WHERE user_id = $1";
+    let row: Option<Stale> = tx.query_one(sql, [user_id.into()]).await.unwrap();
+    row.expect("the session").stale
+}
+
+#[tokio::test]
 async fn every_admin_form_needs_the_csrf_token() {
     let app = TestApp::spawn().await;
     let t = app.signup().await;

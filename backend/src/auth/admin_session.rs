@@ -114,24 +114,47 @@ struct SessionRow {
     absolute_expires_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// The live session of token hash `$1`, its user's name and locale, with
+/// `app.user_id` set to its user; and its idle end moved to `$2` seconds
+/// from now when its last use is more than `$3` seconds old.
+///
+/// The move is skipped, not waited for, while another request of the same
+/// session holds the row (`SKIP LOCKED`): the pages a session loads at once
+/// (a browser's tabs, htmx requests) never queue behind each other on their
+/// session row, and a busy session writes it at most every `$3` seconds.
+const SESSION_SQL: &str = "WITH s AS (SELECT s.id, s.user_id, s.csrf_token, s.absolute_expires_at, u.name, u.locale \
+                  FROM admin_sessions s JOIN users u ON u.id = s.user_id \
+                 WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() \
+                   AND s.absolute_expires_at > now()), \
+          touch AS (UPDATE admin_sessions t SET last_seen_at = now(), \
+                           expires_at = least(now() + make_interval(secs => $2), t.absolute_expires_at) \
+                     WHERE t.id IN (SELECT l.id FROM admin_sessions l JOIN s ON s.id = l.id \
+                                     WHERE l.last_seen_at < now() - make_interval(secs => $3) \
+                                       FOR UPDATE OF l SKIP LOCKED)) \
+     SELECT id, user_id, csrf_token, name, locale, absolute_expires_at, \
+            set_config('app.user_id', user_id::text, true) AS user_setting \
+       FROM s";
+
+/// How stale a session's last use may get before a request records it
+/// again: a tenth of the idle timeout, at most 30 seconds (so a session in
+/// use never ends idle, and the end moves by at most that much less).
+fn touch_every(idle_secs: f64) -> f64 {
+    (idle_secs / 10.0).min(30.0)
+}
+
 /// Opens the request's scoped transaction from the session cookie. 401 when
 /// the cookie is missing, unknown, expired or revoked, or the user is gone.
 pub async fn open(state: &AppState, cookie: Option<&str>, request_id: Option<String>) -> Result<AdminSession> {
     let token = cookie.and_then(CookieToken::parse).ok_or(Error::Unauthorized(Code::SignInRequired))?;
     let mut tx = state.db.begin_scoped(token.tenant_id, OutletScope::Only(vec![]), PrincipalId::System).await?;
+    let (idle, _) = limits(state);
     let row: SessionRow = tx
         .query_one(
-            "UPDATE admin_sessions s SET last_seen_at = now(), \
-                    expires_at = least(now() + make_interval(secs => $2), s.absolute_expires_at) \
-               FROM users u \
-              WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() \
-                AND s.absolute_expires_at > now() AND u.id = s.user_id \
-             RETURNING s.id, s.user_id, s.csrf_token, u.name, u.locale, s.absolute_expires_at",
-            [token.hash(state.settings.session_secret.expose()).into(), limits(state).0.into()],
+            SESSION_SQL,
+            [token.hash(state.settings.session_secret.expose()).into(), idle.into(), touch_every(idle).into()],
         )
         .await?
         .ok_or(Error::Unauthorized(Code::SessionEnded))?;
-    tx.execute("SELECT set_config('app.user_id', $1, true)", [row.user_id.to_string().into()]).await?;
     let role = attach_staff(&mut tx, row.user_id).await?;
     if !matches!(role, Role::Owner | Role::Manager) {
         return Err(Error::Forbidden(Code::AdminForManagers));

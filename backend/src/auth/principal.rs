@@ -102,6 +102,8 @@ pub fn body_read_first(req: &HttpRequest) -> Result<()> {
 struct StaffRow {
     role: String,
     outlet_ids: Vec<Uuid>,
+    /// What the statement set `app.outlet_ids` to.
+    scope: String,
 }
 
 #[derive(FromQueryResult)]
@@ -115,36 +117,46 @@ struct DeviceRow {
 /// every outlet for owners, their memberships for everyone else.
 pub async fn attach_staff(tx: &mut ScopedTx, user_id: Uuid) -> Result<Role> {
     let row: StaffRow = tx
-        .query_one(&format!("{STAFF} WHERE u.id = $1 AND u.active"), [user_id.into()])
+        .query_one(&staff_sql("u.id = $1 AND u.active"), [user_id.into()])
         .await?
         .ok_or(Error::Unauthorized(Code::AccountInactive))?;
-    scope_to(tx, row).await
+    scope_to(tx, row)
 }
 
-const STAFF: &str = "SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m \
-                                        WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids \
-                       FROM users u";
+/// The staff member matching `filter` (on `users u`): role and memberships,
+/// and in the same statement, the outlet scope they give (`app.outlet_ids`,
+/// as [`OutletScope`] writes it). The memberships are read first (the
+/// materialised CTE), under the scope the transaction began with: a user
+/// sees their own memberships whatever the scope.
+fn staff_sql(filter: &str) -> String {
+    format!(
+        "WITH s AS MATERIALIZED (SELECT u.role, ARRAY(SELECT m.outlet_id FROM user_outlets m \
+                                                      WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids \
+                                   FROM users u WHERE {filter}) \
+         SELECT role, outlet_ids, \
+                set_config('app.outlet_ids', \
+                           CASE WHEN role = 'owner' THEN '*' ELSE array_to_string(outlet_ids, ',') END, true) AS scope \
+           FROM s"
+    )
+}
 
 /// [`attach_staff`] for an access token of session `session_id` (its
 /// refresh token): 401 once that session has ended.
 async fn attach_staff_session(tx: &mut ScopedTx, user_id: Uuid, session_id: Uuid) -> Result<Role> {
+    let filter = "u.id = $1 AND u.active AND EXISTS \
+                  (SELECT 1 FROM refresh_tokens r WHERE r.id = $2 AND r.user_id = u.id AND r.revoked_at IS NULL)";
     let row: StaffRow = tx
-        .query_one(
-            &format!(
-                "{STAFF} WHERE u.id = $1 AND u.active AND EXISTS \
-                   (SELECT 1 FROM refresh_tokens r WHERE r.id = $2 AND r.user_id = u.id AND r.revoked_at IS NULL)"
-            ),
-            [user_id.into(), session_id.into()],
-        )
+        .query_one(&staff_sql(filter), [user_id.into(), session_id.into()])
         .await?
         .ok_or(Error::Unauthorized(Code::SessionEnded))?;
-    scope_to(tx, row).await
+    scope_to(tx, row)
 }
 
-async fn scope_to(tx: &mut ScopedTx, row: StaffRow) -> Result<Role> {
+/// Records the scope the staff statement set (see [`staff_sql`]).
+fn scope_to(tx: &mut ScopedTx, row: StaffRow) -> Result<Role> {
     let role = Role::parse(&row.role).ok_or_else(|| Error::internal("unknown role in database"))?;
     let outlets = if role == Role::Owner { OutletScope::All } else { OutletScope::Only(row.outlet_ids) };
-    tx.set_outlets(outlets).await?;
+    tx.outlets_were_set(outlets, &row.scope)?;
     Ok(role)
 }
 

@@ -31,7 +31,7 @@ pub use availability::Availability;
 pub use rows::{opt_row, rows};
 
 use crate::{
-    error::Result,
+    error::{Error, Result},
     events::{EventBus, OutletEvent},
 };
 
@@ -215,6 +215,19 @@ impl ScopedTx {
     /// Narrows (or sets) the outlet scope for the rest of the transaction.
     pub async fn set_outlets(&mut self, outlets: OutletScope) -> Result<()> {
         self.execute("SELECT set_config('app.outlet_ids', $1, true)", [outlets.setting().into()]).await?;
+        self.outlets = outlets;
+        Ok(())
+    }
+
+    /// Records a scope that a statement of this transaction has already set
+    /// (saving [`ScopedTx::set_outlets`]' round trip): `setting` is what
+    /// that statement wrote to `app.outlet_ids`, and must be `outlets`'
+    /// own setting, or the transaction's idea of its scope would differ
+    /// from the policies'.
+    pub fn outlets_were_set(&mut self, outlets: OutletScope, setting: &str) -> Result<()> {
+        if outlets.setting() != setting {
+            return Err(Error::internal("a statement set another outlet scope than the one recorded"));
+        }
         self.outlets = outlets;
         Ok(())
     }
