@@ -1,4 +1,4 @@
-use pos_tests::{Reply, TestApp, fixtures};
+use pos_tests::{Reply, TestApp, fixtures, last_use_is_stale};
 use pos_wire::{DeviceKind, LogoutRequest};
 use serde_json::json;
 
@@ -144,4 +144,32 @@ async fn pairing_code_guessing_is_limited_per_address_and_for_everyone() {
     pair(wrong(), "198.51.100.3").await.expect(422);
     pair(wrong(), "198.51.100.4").await.expect(429);
     pair(new_code().await, "198.51.100.5").await.expect(429);
+}
+
+/// A device's requests never queue on its row: while another transaction
+/// holds it (another request of the same kiosk), a request that would
+/// record the device's use skips that and answers.
+#[tokio::test]
+async fn requests_of_one_device_never_wait_on_its_row() {
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    let outlet = app.create_outlet(&t.token, "Pusat").await;
+    let (device, token) = app.pair_device(&t.token, outlet, "kiosk").await;
+    let menu = format!("/api/v1/outlets/{outlet}/menu");
+    let tx = app.tenant_tx(t.tenant_id).await;
+    let old = "UPDATE devices SET last_seen_at = now() - interval '1 hour' WHERE id = $1";
+    tx.execute(old, [device.into()]).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let holder = app.tenant_tx(t.tenant_id).await;
+    holder.execute("SELECT id FROM devices WHERE id = $1 FOR UPDATE", [device.into()]).await.unwrap();
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(10), app.get(&menu, &token)).await;
+    answer.expect("the request must not wait for the row").expect(200);
+    assert!(last_use_is_stale(&holder, "devices", device).await, "its use was not recorded while the row was held");
+    holder.commit().await.unwrap();
+
+    app.get(&menu, &token).await.expect(200);
+    let tx = app.tenant_tx(t.tenant_id).await;
+    assert!(!last_use_is_stale(&tx, "devices", device).await, "recorded once the row is free");
+    tx.commit().await.unwrap();
 }

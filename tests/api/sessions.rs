@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use pos_tests::{PASSWORD, ServerProcess, SseClient, Tenant, TestApp, fixtures};
+use pos_tests::{PASSWORD, ServerProcess, SseClient, Tenant, TestApp, fixtures, last_use_is_stale};
 use pos_wire::Role;
 use serde_json::Value;
 use uuid::Uuid;
@@ -357,24 +357,16 @@ async fn pages_of_one_session_never_wait_on_its_row() {
     holder.execute("SELECT id FROM admin_sessions WHERE user_id = $1 FOR UPDATE", [t.owner_id.into()]).await.unwrap();
     let page = tokio::time::timeout(Duration::from_secs(10), admin_page_status(&app, &cookie)).await;
     assert_eq!(page.expect("the page must not wait for the row"), 200);
-    assert!(session_stale(&holder, t.owner_id).await, "its use was not recorded while the row was held");
+    assert!(
+        last_use_is_stale(&holder, "admin_sessions", t.owner_id).await,
+        "its use was not recorded while the row was held"
+    );
     holder.commit().await.unwrap();
 
     assert_eq!(admin_page_status(&app, &cookie).await, 200);
     let tx = app.tenant_tx(t.tenant_id).await;
-    assert!(!session_stale(&tx, t.owner_id).await, "recorded once the row is free");
+    assert!(!last_use_is_stale(&tx, "admin_sessions", t.owner_id).await, "recorded once the row is free");
     tx.commit().await.unwrap();
-}
-
-/// The user's admin session was last used more than half an hour ago.
-async fn session_stale(tx: &pos_backend::db::ScopedTx, user_id: Uuid) -> bool {
-    #[derive(sea_orm::FromQueryResult)]
-    struct Stale {
-        stale: bool,
-    }
-    let sql = "SELECT (now() - last_seen_at > interval '30 minutes') AS stale FROM admin_sessions WHERE user_id = $1";
-    let row: Option<Stale> = tx.query_one(sql, [user_id.into()]).await.unwrap();
-    row.expect("the session").stale
 }
 
 #[tokio::test]

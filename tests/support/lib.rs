@@ -252,6 +252,15 @@ async fn item_in_new_category(app: &TestApp, token: &str, station: Option<&str>,
     r.body["id"].as_str().unwrap().parse().unwrap()
 }
 
+/// Whether the row `id` of `table` (`admin_sessions` by its user, `devices`
+/// by its id) was last used more than half an hour ago, as `tx` sees it.
+pub async fn last_use_is_stale(tx: &pos_backend::db::ScopedTx, table: &str, id: Uuid) -> bool {
+    let key = if table == "admin_sessions" { "user_id" } else { "id" };
+    let sql = format!("SELECT (now() - last_seen_at > interval '30 minutes') AS stale FROM {table} WHERE {key} = $1");
+    let rows = tx.query_raw(&sql, [id.into()]).await.expect("query");
+    pos_backend::db::opt_row(&rows, "stale").expect("stale").expect("the row")
+}
+
 /// Scopes the transaction `c` to `tenant` (every outlet), as the server does.
 pub async fn scope_to<C: sea_orm::ConnectionTrait>(c: &C, tenant: Uuid) {
     c.execute_raw(sea_orm::Statement::from_sql_and_values(

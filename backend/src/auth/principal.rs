@@ -199,13 +199,17 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
                 .db
                 .begin_scoped(claims.tid, OutletScope::Only(vec![bound]), PrincipalId::Device(claims.sub))
                 .await?;
+            // Its last use is recorded at most once a minute, and skipped
+            // rather than waited for while another of its requests holds
+            // the row.
             let row: DeviceRow = tx
                 .query_one(
-                    "WITH d AS (SELECT outlet_id, kind, last_seen_at FROM devices \
+                    "WITH d AS (SELECT id, outlet_id, kind FROM devices \
                                  WHERE id = $1 AND paired_at IS NOT NULL AND revoked_at IS NULL), \
-                          touch AS (UPDATE devices SET last_seen_at = now() WHERE id = $1 AND EXISTS \
-                                     (SELECT 1 FROM d WHERE last_seen_at IS NULL \
-                                                         OR last_seen_at < now() - interval '60 seconds')) \
+                          touch AS (UPDATE devices SET last_seen_at = now() WHERE id IN \
+                                     (SELECT l.id FROM devices l JOIN d ON d.id = l.id \
+                                       WHERE l.last_seen_at IS NULL OR l.last_seen_at < now() - interval '60 seconds' \
+                                         FOR UPDATE OF l SKIP LOCKED)) \
                      SELECT outlet_id, kind FROM d",
                     [claims.sub.into()],
                 )
