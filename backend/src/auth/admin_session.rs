@@ -121,12 +121,18 @@ pub async fn open(state: &AppState, cookie: Option<&str>, request_id: Option<Str
     let mut tx = state.db.begin_scoped(token.tenant_id, OutletScope::Only(vec![]), PrincipalId::System).await?;
     let row: SessionRow = tx
         .query_one(
-            "UPDATE admin_sessions s SET last_seen_at = now(), \
-                    expires_at = least(now() + make_interval(secs => $2), s.absolute_expires_at) \
-               FROM users u \
-              WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() \
-                AND s.absolute_expires_at > now() AND u.id = s.user_id \
-             RETURNING s.id, s.user_id, s.csrf_token, u.name, u.locale, s.absolute_expires_at",
+            // The idle expiry slides at most every tenth of the idle window
+            // (30 s at most): a touch locks the session's row until commit,
+            // and every page of one browser (or tab) shares that row.
+            "WITH s AS (SELECT s.id, s.user_id, s.csrf_token, s.last_seen_at, u.name, u.locale, s.absolute_expires_at \
+                          FROM admin_sessions s JOIN users u ON u.id = s.user_id \
+                         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() \
+                           AND s.absolute_expires_at > now()), \
+                  touch AS (UPDATE admin_sessions t SET last_seen_at = now(), \
+                                   expires_at = least(now() + make_interval(secs => $2), t.absolute_expires_at) \
+                              FROM s WHERE t.id = s.id \
+                               AND s.last_seen_at < now() - make_interval(secs => least(30, $2 / 10))) \
+             SELECT id, user_id, csrf_token, name, locale, absolute_expires_at FROM s",
             [token.hash(state.settings.session_secret.expose()).into(), limits(state).0.into()],
         )
         .await?
