@@ -14,8 +14,15 @@
       el.setAttribute("data-local", "");
     });
   }
+  // The menu page back from a save shows the category saved open
+  // ([data-reveal]); a boosted page starts at the top, so bring it into view.
+  function reveal(root) {
+    var el = root.querySelector && root.querySelector("[data-reveal]");
+    if (el) window.requestAnimationFrame(function () { el.scrollIntoView({ block: "nearest" }); });
+  }
   if (window.htmx) {
     window.htmx.onLoad(localise);
+    window.htmx.onLoad(reveal);
   } else {
     document.addEventListener("DOMContentLoaded", function () { localise(document); });
   }

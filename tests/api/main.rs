@@ -2,6 +2,7 @@
 //! app role) against the fresh database the test command prepared.
 
 mod admin_floor;
+mod admin_menu;
 mod admin_pages;
 mod admin_payments;
 mod admin_stock;

@@ -1,9 +1,10 @@
 // The menu: categories (create, station, reorder, delete refused while
-// not empty), an item with a photo and a modifier group typed into the
-// admin, inline validation errors that keep what was typed, markup shown
-// as text, and the per-outlet availability and price grid (one click 86es
-// an item at one outlet only; "until the end of the day" shows when it
-// comes back; the outlet's own price).
+// not empty), listed closed and fetching their items when opened (a link
+// without JavaScript), a search across them, an item with a photo and a
+// modifier group typed into the admin, inline validation errors that keep
+// what was typed, markup shown as text, and the per-outlet availability
+// and price grid (one click 86es an item at one outlet only; "until the
+// end of the day" shows when it comes back; the outlet's own price).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,6 +28,16 @@ describe('menu', () => {
   after(async () => browser?.close());
 
   const section = (page, name) => page.locator('section.category', { has: page.locator('h2', { hasText: name }) });
+
+  /** Opens a category (its items and edit form load then), unless the page shows it open already. */
+  async function openCategory(page, name) {
+    const s = section(page, name);
+    if (!(await s.locator('details.category-items').evaluate((d) => d.open))) {
+      await s.locator('details.category-items > summary').click();
+    }
+    await s.locator('.category-body:not(.lazy)').waitFor();
+    return s;
+  }
 
   async function createCategory(page, name, station) {
     await page.fill('#f-category-name', name);
@@ -72,13 +83,28 @@ describe('menu', () => {
     assert.equal(res.status(), 422);
     assert.match(await page.textContent('#new-category .field-errors'), /kategori lain sudah memakai nama ini/i);
     assert.equal(await page.inputValue('#f-category-name'), 'Minuman');
+
+    // A refused edit comes back with its category open and the message by the field.
+    const makanan = await openCategory(page, 'Makanan');
+    await makanan.locator('details.edit summary').click();
+    await makanan.locator('.category-form input[name=name]').fill('Minuman');
+    const [edit] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      makanan.locator('.category-form button[type=submit]').click(),
+    ]);
+    assert.equal(edit.status(), 422);
+    const errors = section(page, 'Makanan').locator('.category-form .field-errors');
+    await errors.waitFor();
+    assert.match(await errors.textContent(), /kategori lain sudah memakai nama ini/i);
+    assert.equal(await section(page, 'Makanan').locator('.category-form input[name=name]').inputValue(), 'Minuman');
+    assert.equal(await section(page, 'Minuman').locator('details.category-items').evaluate((d) => d.open), false);
     assertClean(problems);
   });
 
   test('an item with a photo and a modifier group is created through the form', async () => {
     const { page, problems } = browser;
     await page.goto('/admin/menu');
-    await section(page, 'Minuman').locator('a', { hasText: 'Tambah menu' }).click();
+    await (await openCategory(page, 'Minuman')).locator('a', { hasText: 'Tambah menu' }).click();
     await page.waitForSelector('#item-form');
     assert.equal(await page.$eval('#f-category', (s) => s.selectedOptions[0].textContent), 'Minuman');
     await page.fill('#f-name', 'Es Kopi Susu');
@@ -108,7 +134,8 @@ describe('menu', () => {
     await page.click('#save-item');
     await page.waitForSelector('.notice');
     assert.equal(await page.textContent('.notice'), 'Menu dibuat.');
-    const line = page.locator('li.item', { hasText: 'Es Kopi Susu' });
+    // Back on the menu with the item's category open.
+    const line = section(page, 'Minuman').locator('li.item', { hasText: 'Es Kopi Susu' });
     assert.match(await line.textContent(), /Rp 25\.000/);
     assert.match(await line.textContent(), /1 grup pilihan/);
     assert.match(await line.locator('img.thumb').getAttribute('src'), /^\/media\//);
@@ -187,10 +214,63 @@ describe('menu', () => {
     assertClean(problems);
   });
 
-  test('a category with items cannot be deleted; the reason shows inline', async () => {
+  test('a category lists its items when opened; a search finds items in closed ones', async () => {
     const { page, problems } = browser;
     await page.goto('/admin/menu');
     const minuman = section(page, 'Minuman');
+    assert.equal(await page.locator('li.item').count(), 0, 'categories start closed, their items not fetched');
+    assert.equal(await minuman.locator('details.category-items > summary').textContent(), '2 menu');
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname.endsWith('/items')),
+      minuman.locator('details.category-items > summary').click(),
+    ]);
+    assert.equal(res.status(), 200);
+    await minuman.locator('.category-body:not(.lazy)').waitFor();
+    assert.deepEqual(await minuman.locator('li.item .item-name').allTextContents(), ['Es Kopi Susu', 'Teh Tarik']);
+    assert.match(await minuman.locator('li.item', { hasText: 'Teh Tarik' }).textContent(), /Rp 12\.000/);
+    assert.equal(await section(page, 'Makanan').locator('li.item').count(), 0, 'the other category stays closed');
+    // Closed and opened again: shown as fetched, not fetched again.
+    let fetches = 0;
+    const count = (r) => { if (new URL(r.url()).pathname.endsWith('/items')) fetches += 1; };
+    page.on('request', count);
+    await minuman.locator('details.category-items > summary').click();
+    await minuman.locator('details.category-items > summary').click();
+    await htmxSettled(page);
+    page.off('request', count);
+    assert.equal(fetches, 0);
+    assert.equal(await minuman.locator('li.item').count(), 2);
+
+    await page.fill('#menu-q', 'tarik');
+    await page.click('form.menu-search button');
+    await page.waitForSelector('#search-results');
+    const found = page.locator('#search-results li.item');
+    assert.deepEqual(await found.locator('.item-name').allTextContents(), ['Teh Tarik']);
+    await Promise.all([page.waitForURL(/open=/), found.locator('a.item-category', { hasText: 'Minuman' }).click()]);
+    await section(page, 'Minuman').locator('li.item', { hasText: 'Es Kopi Susu' }).waitFor();
+    assert.equal(await page.locator('#search-results').count(), 0);
+    await screenshots(page, 'menu-open-category');
+
+    // Without JavaScript a link in the opened category shows it open.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setScriptExecutionDisabled', { value: true });
+    try {
+      await page.goto('/admin/menu');
+      const closed = section(page, 'Minuman');
+      await closed.locator('details.category-items > summary').click();
+      await Promise.all([page.waitForURL(/open=/), closed.locator('a', { hasText: 'Tampilkan menu' }).click()]);
+      assert.deepEqual(await section(page, 'Minuman').locator('li.item .item-name').allTextContents(),
+        ['Es Kopi Susu', 'Teh Tarik']);
+    } finally {
+      await cdp.send('Emulation.setScriptExecutionDisabled', { value: false });
+      await cdp.detach();
+    }
+    assertClean(problems);
+  });
+
+  test('a category with items cannot be deleted; the reason shows inline', async () => {
+    const { page, problems } = browser;
+    await page.goto('/admin/menu');
+    const minuman = await openCategory(page, 'Minuman');
     await minuman.locator('details.edit summary').click();
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST'),
@@ -200,7 +280,7 @@ describe('menu', () => {
     await page.waitForSelector('section.category .alert');
     assert.match(await section(page, 'Minuman').locator('.alert').textContent(), /masih berisi menu/);
 
-    const makanan = section(page, 'Makanan');
+    const makanan = await openCategory(page, 'Makanan');
     await makanan.locator('details.edit summary').click();
     await makanan.locator('button.danger').click();
     await page.waitForSelector('.notice');
@@ -219,7 +299,7 @@ describe('menu', () => {
     await page.fill('#f-price', '1000');
     await page.click('#save-item');
     await page.waitForSelector('.notice');
-    const name = page.locator('li.item a.item-name', { hasText: evil });
+    const name = (await openCategory(page, 'Minuman')).locator('li.item a.item-name', { hasText: evil });
     assert.equal(await name.count(), 1);
     assert.equal(await name.textContent(), evil);
     assert.equal(await page.locator('img[src=x]').count(), 0);
@@ -316,7 +396,10 @@ describe('menu', () => {
     await page.waitForURL('**/admin/menu');
     assert.equal(await page.locator('a[href="/admin/menu/items/new"]').count(), 0);
     assert.equal(await page.locator('#category-form').count(), 0);
+    const minuman = await openCategory(page, 'Minuman');
+    assert.ok(await minuman.locator('li.item .item-name', { hasText: 'Es Kopi Susu' }).count(), 'items are listed');
     assert.equal(await page.locator('li.item a.item-name').count(), 0, 'items are not editable');
+    assert.equal(await minuman.locator('details.edit').count(), 0, 'nor is the category');
     assert.deepEqual(await page.locator('a.chip').allTextContents(), ['Kopi Menu Blok M']);
     await page.goto(`/admin/outlets/${kemang.id}/availability`);
     assert.match(await page.textContent('#error-message'), /tidak ditemukan/);

@@ -142,6 +142,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/menu", web::get().to(menu::show))
             .route("/menu/categories", web::post().to(menu::create_category))
             .route("/menu/categories/{id}", web::post().to(menu::update_category))
+            .route("/menu/categories/{id}/items", web::get().to(menu::category_items))
             .route("/menu/categories/{id}/move", web::post().to(menu::move_category))
             .route("/menu/categories/{id}/delete", web::post().to(menu::delete_category))
             .route("/menu/items/new", web::get().to(menu::new_item))

@@ -1,6 +1,12 @@
 //! The catalogue: categories (in position order, with a kitchen station)
 //! and their items, with the item form (price in major units, image,
 //! modifier groups as editable rows). Owners edit; managers read.
+//!
+//! The menu page lists categories closed, with their item counts: an
+//! opened category fetches its items and edit form (a fragment), so the
+//! page costs the same for 20 items or 2,000. `?open=` shows one category
+//! open (links without JavaScript, and the way back after a save), `?q=`
+//! finds items across categories.
 
 use actix_web::{FromRequest, HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
@@ -9,7 +15,6 @@ use pos_backend::{
     Error,
     catalog::{categories, images, items},
     db::ScopedTx,
-    tenancy::brand,
 };
 use pos_wire::{Category, CreateCategory, MenuItem, Outlet, UpdateCategory};
 use serde::Deserialize;
@@ -28,12 +33,15 @@ use crate::{
     session::{Admin, Ctx, NoticeQuery, state_of},
 };
 
-/// Every live item, in menu order (position, then name).
-pub async fn all_items(tx: &ScopedTx) -> pos_backend::Result<Vec<MenuItem>> {
-    let mut out = crate::paging::every(|q| async move { items::list(tx, None, &q).await }).await?;
+/// The live items of one category, in menu order (position, then name).
+async fn items_of(tx: &ScopedTx, category: Uuid) -> pos_backend::Result<Vec<MenuItem>> {
+    let mut out = crate::paging::every(|q| async move { items::list(tx, Some(category), &q).await }).await?;
     out.sort_by(|a, b| a.position.cmp(&b.position).then_with(|| a.name.cmp(&b.name)));
     Ok(out)
 }
+
+/// The most items a search lists.
+const SEARCH_LIMIT: u32 = 50;
 
 /// The category form as typed.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -69,6 +77,32 @@ pub struct ItemLine {
     pub price: String,
     pub image_url: Option<String>,
     pub groups: usize,
+    /// Its category (id, name), where a list mixes categories (search results).
+    pub category: Option<(Uuid, String)>,
+}
+
+impl ItemLine {
+    fn of(i: MenuItem, ctx: &Ctx) -> ItemLine {
+        ItemLine {
+            price: format_money(i.price_minor, &ctx.currency, ctx.tr),
+            groups: i.modifier_groups.len(),
+            id: i.id,
+            name: i.name,
+            description: i.description,
+            image_url: i.image_url,
+            category: None,
+        }
+    }
+}
+
+/// The menu page's link that shows `category` open, its items listed.
+fn open_url(category: Uuid) -> String {
+    format!("/admin/menu?open={category}#category-{category}")
+}
+
+/// Back to the menu page after a save, with `category` open and a notice.
+fn notice_url(notice: &str, category: Uuid) -> String {
+    format!("/admin/menu?notice={notice}&open={category}#category-{category}")
 }
 
 pub struct CategoryView {
@@ -76,22 +110,54 @@ pub struct CategoryView {
     pub name: String,
     pub position: i32,
     pub station: Option<String>,
-    pub items: Vec<ItemLine>,
-    pub form: CategoryForm,
-    pub errors: FormErrors,
+    /// Live items in it.
+    pub item_count: i64,
+    /// Its items and edit form when the page shows it open; else they are
+    /// fetched when it is opened.
+    pub body: Option<CategoryBody>,
     /// Why it could not be deleted.
     pub delete_error: Option<&'static str>,
 }
 
-impl CategoryView {
+/// What an open category shows: its items and its edit form.
+pub struct CategoryBody {
+    pub items: Vec<ItemLine>,
+    pub form: CategoryForm,
+    pub errors: FormErrors,
     /// The edit form starts open when it has something to say.
-    pub fn open(&self) -> bool {
-        !self.errors.is_empty() || self.delete_error.is_some()
-    }
+    pub edit_open: bool,
+}
 
+impl CategoryBody {
     pub fn other_errors(&self) -> Vec<&String> {
         self.errors.others(&["name", "station", "position"])
     }
+}
+
+impl CategoryView {
+    fn of(c: Category, item_count: i64) -> CategoryView {
+        CategoryView {
+            id: c.id,
+            name: c.name,
+            position: c.position,
+            station: c.station,
+            item_count,
+            body: None,
+            delete_error: None,
+        }
+    }
+
+    fn open_url(&self) -> String {
+        open_url(self.id)
+    }
+}
+
+/// Items found by the page's search, across categories.
+pub struct SearchView {
+    pub text: String,
+    pub items: Vec<ItemLine>,
+    /// More matched than are listed.
+    pub more: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -102,6 +168,7 @@ pub(crate) struct MenuPage {
     new_form: CategoryForm,
     new_errors: FormErrors,
     outlets: Vec<Outlet>,
+    search: Option<SearchView>,
 }
 
 impl MenuPage {
@@ -109,9 +176,21 @@ impl MenuPage {
         self.new_errors.others(&["name", "station", "position"])
     }
 
-    fn item_count(&self) -> usize {
-        self.categories.iter().map(|c| c.items.len()).sum()
+    fn item_count(&self) -> i64 {
+        self.categories.iter().map(|c| c.item_count).sum()
     }
+
+    fn search_text(&self) -> &str {
+        self.search.as_ref().map_or("", |s| s.text.as_str())
+    }
+}
+
+/// One category's items and edit form: what an opened category fetches.
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/menu/category_items.html")]
+pub(crate) struct CategoryItems {
+    ctx: Ctx,
+    c: CategoryView,
 }
 
 /// What a re-rendered menu page should show besides the menu.
@@ -120,53 +199,125 @@ struct Pending {
     new_form: Option<(CategoryForm, FormErrors)>,
     edit: Option<(Uuid, CategoryForm, FormErrors)>,
     delete_error: Option<(Uuid, &'static str)>,
+    /// A category to show open (`?open=`).
+    open: Option<Uuid>,
+    /// Text to look items up by (`?q=`).
+    search: Option<String>,
 }
 
+impl Pending {
+    /// The one category the page shows open, with its items: the one being
+    /// edited or refused, else the one asked for.
+    fn open_category(&self) -> Option<Uuid> {
+        self.edit.as_ref().map(|(id, ..)| *id).or(self.delete_error.map(|(id, _)| id)).or(self.open)
+    }
+}
+
+/// An open category's body: its items (read here) and its edit form, as
+/// typed when `edit` holds a refused one.
+async fn category_body(
+    tx: &ScopedTx,
+    ctx: &Ctx,
+    c: &Category,
+    edit: Option<(CategoryForm, FormErrors)>,
+    refused_delete: bool,
+) -> Result<CategoryBody, AdminError> {
+    let items = items_of(tx, c.id).await?.into_iter().map(|i| ItemLine::of(i, ctx)).collect();
+    let (form, errors) = edit.unwrap_or_else(|| (CategoryForm::of(c), FormErrors::new(ctx.tr)));
+    Ok(CategoryBody { edit_open: !errors.is_empty() || refused_delete, items, form, errors })
+}
+
+/// The menu page: every category with its item count, closed (an opened
+/// one fetches its items, see [`category_items`]) but for the one
+/// [`Pending::open_category`] names.
 async fn menu_page(tx: &ScopedTx, ctx: Ctx, pending: Pending) -> Result<MenuPage, AdminError> {
     let tr = ctx.tr;
-    let currency = brand::get(tx).await?.currency;
     let cats = categories::list(tx).await?;
-    let all = all_items(tx).await?;
+    let counts = items::count_by_category(tx).await?;
     let outlets = all_outlets(tx).await?;
-    let Pending { new_form, mut edit, delete_error } = pending;
-    let categories = cats
-        .into_iter()
-        .map(|c| {
-            let (form, errors) = match edit.take_if(|(id, ..)| *id == c.id) {
-                Some((_, form, errors)) => (form, errors),
-                None => (CategoryForm::of(&c), FormErrors::new(tr)),
-            };
-            CategoryView {
-                items: all
-                    .iter()
-                    .filter(|i| i.category_id == c.id)
-                    .map(|i| ItemLine {
-                        id: i.id,
-                        name: i.name.clone(),
-                        description: i.description.clone(),
-                        price: format_money(i.price_minor, &currency, tr),
-                        image_url: i.image_url.clone(),
-                        groups: i.modifier_groups.len(),
-                    })
-                    .collect(),
-                delete_error: delete_error.filter(|(id, _)| *id == c.id).map(|(_, m)| m),
-                id: c.id,
-                name: c.name,
-                position: c.position,
-                station: c.station,
-                form,
-                errors,
-            }
-        })
-        .collect();
+    let open = pending.open_category();
+    let Pending { new_form, edit, delete_error, search, .. } = pending;
+    let mut edit = edit.map(|(_, form, errors)| (form, errors));
+    let mut categories = Vec::with_capacity(cats.len());
+    for c in cats {
+        let body = if open == Some(c.id) {
+            Some(category_body(tx, &ctx, &c, edit.take(), delete_error.is_some()).await?)
+        } else {
+            None
+        };
+        let count = counts.get(&c.id).copied().unwrap_or(0);
+        let mut view = CategoryView::of(c, count);
+        view.body = body;
+        view.delete_error = delete_error.filter(|(id, _)| *id == view.id).map(|(_, m)| m);
+        categories.push(view);
+    }
+    let search = match search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => Some(search_items(tx, &ctx, text, &categories).await?),
+        None => None,
+    };
     let (new_form, new_errors) = new_form.unwrap_or_else(|| (CategoryForm::default(), FormErrors::new(tr)));
-    Ok(MenuPage { ctx: ctx.at("menu"), categories, new_form, new_errors, outlets })
+    Ok(MenuPage { ctx: ctx.at("menu"), categories, new_form, new_errors, outlets, search })
 }
 
-pub async fn show(Admin { tx, ctx, .. }: Admin, q: web::Query<NoticeQuery>) -> Result<MenuPage, AdminError> {
-    let page = menu_page(&tx, ctx.with_notice(&q), Pending::default()).await?;
+async fn search_items(
+    tx: &ScopedTx,
+    ctx: &Ctx,
+    text: &str,
+    categories: &[CategoryView],
+) -> Result<SearchView, AdminError> {
+    let mut found = items::search(tx, text, SEARCH_LIMIT + 1).await?;
+    let more = found.len() > SEARCH_LIMIT as usize;
+    found.truncate(SEARCH_LIMIT as usize);
+    let items = found
+        .into_iter()
+        .map(|i| {
+            let category = categories.iter().find(|c| c.id == i.category_id).map(|c| (c.id, c.name.clone()));
+            ItemLine { category, ..ItemLine::of(i, ctx) }
+        })
+        .collect();
+    Ok(SearchView { text: text.to_string(), items, more })
+}
+
+/// `?notice=` after a redirect, `?open=` a category to show open, `?q=` a search.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MenuQuery {
+    notice: Option<String>,
+    open: Option<String>,
+    q: Option<String>,
+}
+
+pub async fn show(Admin { tx, ctx, .. }: Admin, q: web::Query<MenuQuery>) -> Result<MenuPage, AdminError> {
+    let MenuQuery { notice, open, q } = q.into_inner();
+    let ctx = ctx.with_notice(&NoticeQuery { notice });
+    // An id that is not one opens nothing, as one of another brand.
+    let pending = Pending { open: open.and_then(|o| Uuid::parse_str(&o).ok()), search: q, ..Pending::default() };
+    let page = menu_page(&tx, ctx, pending).await?;
     tx.commit().await?;
     Ok(page)
+}
+
+/// `GET /admin/menu/categories/{id}/items`: the items and edit form of one
+/// category, which the menu page fetches when the category is opened.
+/// Asked for outside htmx, the menu page with that category open.
+pub async fn category_items(
+    req: HttpRequest,
+    Admin { tx, ctx, .. }: Admin,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AdminError> {
+    let id = parse_id(&id)?;
+    // Row security hides other brands' categories: theirs is not found.
+    let category = categories::get(&tx, id).await?;
+    if !htmx::wants_fragment(&req) {
+        tx.commit().await?;
+        return Ok(htmx::see_other(&open_url(id)));
+    }
+    let body = category_body(&tx, &ctx, &category, None, false).await?;
+    tx.commit().await?;
+    let count = i64::try_from(body.items.len()).unwrap_or(i64::MAX);
+    let mut c = CategoryView::of(category, count);
+    c.body = Some(body);
+    render_with_status(&CategoryItems { ctx, c }, StatusCode::OK)
 }
 
 /// The form's field errors from a refused write; other refusals are a page.
@@ -208,10 +359,10 @@ async fn save_category(
             }
         };
         match saved {
-            Ok(_) => {
+            Ok(saved) => {
                 tx.commit().await?;
                 let notice = if id.is_some() { "category_saved" } else { "category_created" };
-                return Ok(htmx::see_other(&format!("/admin/menu?notice={notice}")));
+                return Ok(htmx::see_other(&notice_url(notice, saved.id)));
             }
             Err(e) => errors = validation(e, &ctx)?,
         }
@@ -428,11 +579,11 @@ fn require_owner(ctx: &Ctx) -> Result<(), AdminError> {
 
 pub async fn new_item(Admin { tx, ctx, .. }: Admin, q: web::Query<NewItemQuery>) -> Result<ItemFormPage, AdminError> {
     require_owner(&ctx)?;
-    let currency = brand::get(&tx).await?.currency;
     let cats = categories::list(&tx).await?;
     tx.commit().await?;
     let category = q.category.as_deref().and_then(|c| Uuid::parse_str(c).ok()).or(cats.first().map(|c| c.id));
     let errors = FormErrors::new(ctx.tr);
+    let currency = ctx.currency.clone();
     Ok(ItemFormPage::new(ctx, None, ItemForm::blank(category), errors, cats, currency))
 }
 
@@ -440,9 +591,9 @@ pub async fn edit_item(Admin { tx, ctx, .. }: Admin, id: web::Path<String>) -> R
     require_owner(&ctx)?;
     let id = parse_id(&id)?;
     let item = items::get(&tx, id).await?;
-    let currency = brand::get(&tx).await?.currency;
     let cats = categories::list(&tx).await?;
     tx.commit().await?;
+    let currency = ctx.currency.clone();
     let form = ItemForm::of(&item, &currency);
     let errors = FormErrors::new(ctx.tr);
     Ok(ItemFormPage::new(ctx, Some(id), form, errors, cats, currency))
@@ -467,7 +618,7 @@ async fn save_item(
     let state = state_of(&req)?;
     let action = RowAction::parse(posted.get("action"));
     let mut form = ItemForm::from_fields(&posted.fields, action.is_some());
-    let currency = brand::get(&tx).await?.currency;
+    let currency = ctx.currency.clone();
     let mut errors = FormErrors::new(ctx.tr);
 
     // A new image is stored first, so a later error never asks for it again.
@@ -494,10 +645,10 @@ async fn save_item(
             Some(id) => items::update(&tx, &actor, id, parsed.update()).await,
         };
         match result {
-            Ok(_) => {
+            Ok(saved) => {
                 tx.commit().await?;
                 let notice = if id.is_some() { "item_saved" } else { "item_created" };
-                return Ok(htmx::see_other(&format!("/admin/menu?notice={notice}")));
+                return Ok(htmx::see_other(&notice_url(notice, saved.category_id)));
             }
             Err(e) => {
                 errors = validation(e, &ctx)?;
@@ -532,7 +683,8 @@ pub async fn delete_item(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AdminError> {
     let id = parse_id(&id)?;
+    let category = items::get(&tx, id).await?.category_id;
     items::delete(&tx, &actor, id).await?;
     tx.commit().await?;
-    Ok(htmx::see_other("/admin/menu?notice=item_deleted"))
+    Ok(htmx::see_other(&notice_url("item_deleted", category)))
 }

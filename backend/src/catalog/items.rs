@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use pos_wire::{
     CreateMenuItem, LiveEvent, MenuItem, MenuItemChanged, ModifierGroup, Page, PageQuery, Role, UpdateMenuItem,
@@ -136,6 +138,38 @@ pub async fn list(tx: &ScopedTx, category: Option<Uuid>, q: &PageQuery) -> Resul
         )
         .await?;
     Ok(page.page(rows.into_iter().map(MenuItem::from).collect(), |i| i.id))
+}
+
+/// How many live items each category holds; a category without any is absent.
+pub async fn count_by_category(tx: &ScopedTx) -> Result<HashMap<Uuid, i64>> {
+    #[derive(FromQueryResult)]
+    struct Count {
+        category_id: Uuid,
+        n: i64,
+    }
+    let rows: Vec<Count> = tx
+        .query_all(
+            "SELECT category_id, count(*) AS n FROM menu_items WHERE deleted_at IS NULL GROUP BY category_id",
+            [],
+        )
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.category_id, r.n)).collect())
+}
+
+/// Live items whose name or code contains `text` (any case), in menu order,
+/// at most `limit` of them.
+pub async fn search(tx: &ScopedTx, text: &str, limit: u32) -> Result<Vec<MenuItem>> {
+    let rows: Vec<ItemRow> = tx
+        .query_all(
+            &format!(
+                "SELECT {COLUMNS} FROM menu_items WHERE deleted_at IS NULL \
+                    AND (strpos(lower(name), lower($1)) > 0 OR strpos(lower(coalesce(code, '')), lower($1)) > 0) \
+                  ORDER BY position, name, id LIMIT $2"
+            ),
+            [text.into(), i64::from(limit).into()],
+        )
+        .await?;
+    Ok(rows.into_iter().map(MenuItem::from).collect())
 }
 
 pub async fn get(tx: &ScopedTx, id: Uuid) -> Result<MenuItem> {
