@@ -77,6 +77,9 @@ export function sql(tenantId, query) {
 export async function openShift(page, float) {
   await page.locator(".open-shift").waitFor({ timeout: 15000 });
   await page.locator(`.quick-float[data-minor="${float}"]`).click();
+  // As a cashier would: press "open" once the field shows the float (on a
+  // loaded machine the click's effect can lag behind the next click).
+  await page.waitForFunction((v) => document.querySelector(".shift-amount")?.value === v, String(float));
   await page.locator(".open-shift-button").click();
   await page.locator(".shift-bar").waitFor({ timeout: 30000 });
 }
