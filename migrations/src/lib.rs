@@ -122,6 +122,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0024_offline_discounts.up.sql"),
                 down: include_str!("../sql/0024_offline_discounts.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000025_event_order_lookup",
+                up: include_str!("../sql/0025_event_order_lookup.up.sql"),
+                down: include_str!("../sql/0025_event_order_lookup.down.sql"),
+            }),
         ]
     }
 }
