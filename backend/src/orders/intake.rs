@@ -218,8 +218,6 @@ pub async fn place_order(
         fields.table = Some(seat.label.clone());
     }
     fields.flags.extend(line_flags.into_iter().map(String::from));
-    let taken = crate::stock::sales::take_for_sale(tx, req.outlet_id, &lines, when_short(intake)).await?;
-    fields.flags.extend(taken.flag().map(String::from));
 
     let subtotal: i64 = lines.iter().map(|l| l.line_total_minor).sum();
     let totals = pricing::totals(subtotal, outlet.service_charge_bp, outlet.tax_rate_bp);
@@ -234,11 +232,11 @@ pub async fn place_order(
     let tickets = if released { crate::kitchen::plan_tickets(&lines) } else { Vec::new() };
     let table_id = seat.map(|s| s.table_id);
     let id = Uuid::now_v7();
-    let lines = serde_json::to_value(&lines).map_err(anyhow::Error::from)?;
+    let stored_lines = serde_json::to_value(&lines).map_err(anyhow::Error::from)?;
     // Counted now, before the insert takes the outlet's number (its counter
     // row stays locked until the commit).
     let counted =
-        rollups::NewOrder { id, outlet_id: req.outlet_id, channel: req.channel, totals: &totals, lines: &lines };
+        rollups::NewOrder { id, outlet_id: req.outlet_id, channel: req.channel, totals: &totals, lines: &stored_lines };
     rollups::count_new_order(tx, counted).await?;
     let new = NewOrder {
         id,
@@ -247,13 +245,19 @@ pub async fn place_order(
         number,
         business_date,
         fields,
-        lines,
+        lines: stored_lines,
         totals,
         currency: outlet.currency,
         table_id,
     };
-    let order = insert_order(tx, actor, device_id, new, &tickets, released).await?;
-    crate::stock::sales::record_sale(tx, &order, taken, actor.user_id(), device_id).await?;
+    let mut order = insert_order(tx, actor, device_id, new, &tickets, released).await?;
+    // Stock last: the outlet's balance rows stay locked only for the events
+    // and the commit. A refusal rolls the whole order back.
+    let short =
+        crate::stock::sales::take_for_order(tx, &order, &lines, when_short(intake), actor.user_id(), device_id).await?;
+    if let Some(flag) = short {
+        add_flag(tx, &mut order, flag).await?;
+    }
     let tickets = crate::kitchen::opened(&order, tickets);
     let mut events = vec![LiveEvent::OrderCreated(order.clone())];
     events.extend(tickets.into_iter().map(LiveEvent::TicketCreated));
@@ -417,6 +421,18 @@ async fn insert_order(
         .map_err(crate::tables::seat_taken)?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
     Order::try_from(row)
+}
+
+/// Adds `flag` to the just stored `order` (rare: an offline sale that took
+/// stock below zero), keeping its flags sorted.
+async fn add_flag(tx: &ScopedTx, order: &mut Order, flag: &str) -> Result<()> {
+    if order.flags.iter().any(|f| f == flag) {
+        return Ok(());
+    }
+    order.flags.push(flag.to_string());
+    order.flags.sort();
+    tx.execute("UPDATE orders SET flags = $2 WHERE id = $1", [order.id.into(), order.flags.clone().into()]).await?;
+    Ok(())
 }
 
 async fn existing(tx: &ScopedTx, client_order_id: Uuid) -> Result<Option<(OrderRow, Vec<u8>)>> {

@@ -4,6 +4,8 @@
 //! same order, so concurrent orders queue instead of deadlocking), and
 //! returns what each ingredient now holds with what its effects need: the
 //! alert level, and the largest portion any item's own recipe takes of it.
+//! A sale ([`sell`]) also writes its movements and its `stock_sale_lines`
+//! in that same statement: one round trip while the outlet's rows are held.
 //!
 //! [`effects`] then does what a change implies: an item that stock can no
 //! longer cover goes sold out at the outlet, one that was sold out by stock
@@ -16,7 +18,9 @@ use std::sync::LazyLock;
 use sea_orm::FromQueryResult;
 use uuid::Uuid;
 
-use super::availability;
+use pos_wire::{Order, OrderLine};
+
+use super::{ITEM_ITSELF, availability};
 use crate::{
     db::ScopedTx,
     email::low_stock::{self, LowStock},
@@ -61,16 +65,17 @@ impl Change {
 }
 
 /// Upserts the balances of `want` (a CTE yielding `ingredient_id, delta`)
-/// and returns each [`Change`]. `$1` tenant, `$2` outlet.
-fn upsert_sql(want: &str) -> String {
+/// and returns each [`Change`]; `also` are further CTEs, which may read the
+/// changes (`changes`). `$1` tenant, `$2` outlet.
+fn upsert_sql(want: &str, also: &str) -> String {
     format!(
         "WITH {want}, \
          up AS (INSERT INTO stock_balances AS b (tenant_id, outlet_id, ingredient_id, on_hand) \
                 SELECT $1, $2, w.ingredient_id, w.delta FROM want w ORDER BY w.ingredient_id \
                 ON CONFLICT (tenant_id, outlet_id, ingredient_id) \
                 DO UPDATE SET on_hand = b.on_hand + EXCLUDED.on_hand, updated_at = now() \
-                RETURNING b.ingredient_id, b.on_hand) \
-         SELECT u.ingredient_id, w.delta, u.on_hand AS after, \
+                RETURNING b.ingredient_id, b.on_hand), \
+         changes AS (SELECT u.ingredient_id, w.delta, u.on_hand AS after, \
                 coalesce(t.threshold, i.low_stock_threshold) AS threshold, \
                 (SELECT max(r.qty) FROM recipe_lines r \
                   WHERE r.tenant_id = $1 AND r.ingredient_id = u.ingredient_id \
@@ -78,8 +83,9 @@ fn upsert_sql(want: &str) -> String {
                 i.name, i.unit, i.cost_per_unit_minor AS unit_cost_minor \
            FROM up u JOIN want w ON w.ingredient_id = u.ingredient_id \
            JOIN ingredients i ON i.tenant_id = $1 AND i.id = u.ingredient_id \
-           LEFT JOIN ingredient_thresholds t ON t.tenant_id = $1 AND t.outlet_id = $2 AND t.ingredient_id = u.ingredient_id \
-          ORDER BY u.ingredient_id"
+           LEFT JOIN ingredient_thresholds t ON t.tenant_id = $1 AND t.outlet_id = $2 AND t.ingredient_id = u.ingredient_id) \
+         {also} \
+         SELECT * FROM changes ORDER BY ingredient_id"
     )
 }
 
@@ -88,17 +94,37 @@ static APPLY: LazyLock<String> = LazyLock::new(|| {
     upsert_sql(
         "want AS (SELECT d.ingredient_id, sum(d.delta)::int8 AS delta \
                     FROM unnest($3::uuid[], $4::int8[]) AS d(ingredient_id, delta) GROUP BY d.ingredient_id)",
+        "",
     )
 });
 
-/// A sale: what the recipes of the lines take. `$3` menu item ids, `$4`
-/// option ids (nil for the item itself), `$5` portions.
+/// A sale, whole: what the recipes of the sold portions take (`took`, per
+/// line and ingredient), the balances, one `sale` movement per ingredient
+/// and the order's `stock_sale_lines`, in one statement. `$3` order, `$4`
+/// its `created_at`, `$5` user, `$6` device, `$7` the movements' base id
+/// (see [`sell`]); the portions: `$8` line ordinal, `$9` line id, `$10`
+/// menu item, `$11` option (nil for the item itself), `$12` units.
 static SELL: LazyLock<String> = LazyLock::new(|| {
+    let took = "p AS (SELECT * FROM unnest($8::int8[], $9::uuid[], $10::uuid[], $11::uuid[], $12::int8[]) \
+                        AS p(ord, line_id, item_id, option_id, units)), \
+         took AS (SELECT p.ord, p.line_id, p.item_id, r.ingredient_id, max(p.units) AS units, \
+                         sum(r.qty * p.units)::int8 AS qty \
+                    FROM p JOIN recipe_lines r \
+                      ON r.tenant_id = $1 AND r.menu_item_id = p.item_id AND r.option_id = p.option_id \
+                   GROUP BY p.ord, p.line_id, p.item_id, r.ingredient_id), \
+         want AS (SELECT ingredient_id, -sum(qty)::int8 AS delta FROM took GROUP BY ingredient_id)";
     upsert_sql(
-        "want AS (SELECT r.ingredient_id, -sum(r.qty * p.qty)::int8 AS delta \
-                    FROM unnest($3::uuid[], $4::uuid[], $5::int8[]) AS p(item_id, option_id, qty) \
-                    JOIN recipe_lines r ON r.tenant_id = $1 AND r.menu_item_id = p.item_id AND r.option_id = p.option_id \
-                   GROUP BY r.ingredient_id)",
+        took,
+        ", moved AS (INSERT INTO stock_movements (tenant_id, id, outlet_id, ingredient_id, kind, qty, on_hand_after, \
+                                                 unit_cost_minor, order_id, user_id, device_id) \
+                     SELECT $1, encode(overlay(uuid_send($7::uuid) \
+                                               PLACING substring(int4send(c.n::int4) FROM 2) FROM 14 FOR 3), 'hex')::uuid, \
+                            $2, c.ingredient_id, 'sale', c.delta, c.after, c.unit_cost_minor, $3, $5, $6 \
+                       FROM (SELECT *, row_number() OVER (ORDER BY ingredient_id) AS n FROM changes) c), \
+           sold AS (INSERT INTO stock_sale_lines (tenant_id, outlet_id, order_id, line_id, menu_item_id, ingredient_id, \
+                                                  units, qty, unit_cost_minor, created_at) \
+                    SELECT $1, $2, $3, t.line_id, t.item_id, t.ingredient_id, t.units, t.qty, c.unit_cost_minor, $4 \
+                      FROM took t JOIN changes c ON c.ingredient_id = t.ingredient_id)",
     )
 });
 
@@ -112,24 +138,62 @@ pub async fn apply(tx: &ScopedTx, outlet_id: Uuid, deltas: &[(Uuid, i64)]) -> Re
     tx.query_all(&APPLY, [tx.tenant_id().into(), outlet_id.into(), ids.into(), qtys.into()]).await
 }
 
-/// One portion count of a menu item or of one of its options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Portion {
-    pub item_id: Uuid,
-    /// [`super::ITEM_ITSELF`] for the item's own recipe.
-    pub option_id: Uuid,
-    pub qty: i64,
+/// A stored order's lines being sold, and who sold them.
+#[derive(Debug, Clone, Copy)]
+pub struct Sale<'a> {
+    pub order: &'a Order,
+    /// The lines sold (all of a new order's, or a round added to a check).
+    pub lines: &'a [OrderLine],
+    pub user_id: Option<Uuid>,
+    pub device_id: Option<Uuid>,
 }
 
-/// Takes what `portions` need by their recipes (nothing for items without one).
-pub async fn sell(tx: &ScopedTx, outlet_id: Uuid, portions: &[Portion]) -> Result<Vec<Change>> {
-    if portions.is_empty() {
+/// Takes what the sale's lines need by their recipes (nothing for items
+/// without one) and writes its ledger rows (see [`SELL`]); returns the changes.
+///
+/// The movements' ids are one UUIDv7 made here with its low 24 bits
+/// replaced by each movement's ordinal: they sort in ingredient order, after
+/// every id this process made before and before every id it makes after
+/// (uuid's v7 counter sits above those bits), like ids made one by one.
+pub async fn sell(tx: &ScopedTx, sale: Sale<'_>) -> Result<Vec<Change>> {
+    if sale.lines.is_empty() {
         return Ok(Vec::new());
     }
-    let items: Vec<Uuid> = portions.iter().map(|p| p.item_id).collect();
-    let options: Vec<Uuid> = portions.iter().map(|p| p.option_id).collect();
-    let qtys: Vec<i64> = portions.iter().map(|p| p.qty).collect();
-    tx.query_all(&SELL, [tx.tenant_id().into(), outlet_id.into(), items.into(), options.into(), qtys.into()]).await
+    let mut ords = Vec::new();
+    let mut line_ids = Vec::new();
+    let mut items = Vec::new();
+    let mut options = Vec::new();
+    let mut units = Vec::new();
+    for (i, l) in sale.lines.iter().enumerate() {
+        let chosen = std::iter::once(ITEM_ITSELF).chain(l.modifiers.iter().map(|m| m.option_id));
+        for option in chosen {
+            ords.push(i as i64);
+            line_ids.push(l.line_id);
+            items.push(l.menu_item_id);
+            options.push(option);
+            units.push(i64::from(l.qty));
+        }
+    }
+    let mut base = Uuid::now_v7().into_bytes();
+    base[13..].fill(0);
+    tx.query_all(
+        &SELL,
+        [
+            tx.tenant_id().into(),
+            sale.order.outlet_id.into(),
+            sale.order.id.into(),
+            sale.order.created_at.into(),
+            sale.user_id.into(),
+            sale.device_id.into(),
+            Uuid::from_bytes(base).into(),
+            ords.into(),
+            line_ids.into(),
+            items.into(),
+            options.into(),
+            units.into(),
+        ],
+    )
+    .await
 }
 
 /// What a row of the ledger records besides its change.
