@@ -15,7 +15,8 @@
 
 use std::sync::LazyLock;
 
-use sea_orm::FromQueryResult;
+use sea_orm::{FromQueryResult, Value};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use pos_wire::{Order, OrderLine};
@@ -27,8 +28,8 @@ use crate::{
     error::Result,
 };
 
-/// A balance after a change.
-#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+/// A balance after a change (also read as JSON: a sale stored with its order).
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult, Deserialize)]
 pub struct Change {
     pub ingredient_id: Uuid,
     /// What the change added (negative: took).
@@ -64,68 +65,119 @@ impl Change {
     }
 }
 
-/// Upserts the balances of `want` (a CTE yielding `ingredient_id, delta`)
-/// and returns each [`Change`]; `also` are further CTEs, which may read the
-/// changes (`changes`). `$1` tenant, `$2` outlet.
-fn upsert_sql(want: &str, also: &str) -> String {
+/// The CTEs that upsert the balances of `want` (a CTE yielding
+/// `ingredient_id, delta`, given first) and yield each [`Change`] as
+/// `changes`; `tenant` and `outlet` are the statement's expressions for them.
+fn change_ctes(tenant: &str, outlet: &str, want: &str) -> String {
     format!(
-        "WITH {want}, \
+        "{want}, \
          up AS (INSERT INTO stock_balances AS b (tenant_id, outlet_id, ingredient_id, on_hand) \
-                SELECT $1, $2, w.ingredient_id, w.delta FROM want w ORDER BY w.ingredient_id \
+                SELECT {tenant}, {outlet}, w.ingredient_id, w.delta FROM want w ORDER BY w.ingredient_id \
                 ON CONFLICT (tenant_id, outlet_id, ingredient_id) \
                 DO UPDATE SET on_hand = b.on_hand + EXCLUDED.on_hand, updated_at = now() \
                 RETURNING b.ingredient_id, b.on_hand), \
          changes AS (SELECT u.ingredient_id, w.delta, u.on_hand AS after, \
                 coalesce(t.threshold, i.low_stock_threshold) AS threshold, \
                 (SELECT max(r.qty) FROM recipe_lines r \
-                  WHERE r.tenant_id = $1 AND r.ingredient_id = u.ingredient_id \
+                  WHERE r.tenant_id = {tenant} AND r.ingredient_id = u.ingredient_id \
                     AND r.option_id = '00000000-0000-0000-0000-000000000000') AS max_portion, \
                 i.name, i.unit, i.cost_per_unit_minor AS unit_cost_minor \
            FROM up u JOIN want w ON w.ingredient_id = u.ingredient_id \
-           JOIN ingredients i ON i.tenant_id = $1 AND i.id = u.ingredient_id \
-           LEFT JOIN ingredient_thresholds t ON t.tenant_id = $1 AND t.outlet_id = $2 AND t.ingredient_id = u.ingredient_id) \
-         {also} \
-         SELECT * FROM changes ORDER BY ingredient_id"
+           JOIN ingredients i ON i.tenant_id = {tenant} AND i.id = u.ingredient_id \
+           LEFT JOIN ingredient_thresholds t \
+                  ON t.tenant_id = {tenant} AND t.outlet_id = {outlet} AND t.ingredient_id = u.ingredient_id)"
     )
 }
 
-/// Given deltas: `$3` ingredient ids, `$4` deltas.
+/// Given deltas: `$1` tenant, `$2` outlet, `$3` ingredient ids, `$4` deltas.
 static APPLY: LazyLock<String> = LazyLock::new(|| {
-    upsert_sql(
-        "want AS (SELECT d.ingredient_id, sum(d.delta)::int8 AS delta \
-                    FROM unnest($3::uuid[], $4::int8[]) AS d(ingredient_id, delta) GROUP BY d.ingredient_id)",
-        "",
-    )
+    let want = "want AS (SELECT d.ingredient_id, sum(d.delta)::int8 AS delta \
+                  FROM unnest($3::uuid[], $4::int8[]) AS d(ingredient_id, delta) GROUP BY d.ingredient_id)";
+    format!("WITH {} SELECT * FROM changes ORDER BY ingredient_id", change_ctes("$1", "$2", want))
 });
 
-/// A sale, whole: what the recipes of the sold portions take (`took`, per
-/// line and ingredient), the balances, one `sale` movement per ingredient
-/// and the order's `stock_sale_lines`, in one statement. `$3` order, `$4`
-/// its `created_at`, `$5` user, `$6` device, `$7` the movements' base id
-/// (see [`sell`]); the portions: `$8` line ordinal, `$9` line id, `$10`
-/// menu item, `$11` option (nil for the item itself), `$12` units.
-static SELL: LazyLock<String> = LazyLock::new(|| {
-    let took = "p AS (SELECT * FROM unnest($8::int8[], $9::uuid[], $10::uuid[], $11::uuid[], $12::int8[]) \
-                        AS p(ord, line_id, item_id, option_id, units)), \
+/// Where a statement that sells has what [`sale_ctes`] needs: SQL
+/// expressions (a parameter such as `$3`, or `now()`), and the number of
+/// the first of the sale's own six parameters ([`sale_values`]).
+pub struct SaleSql<'a> {
+    pub tenant: &'a str,
+    pub outlet: &'a str,
+    pub order: &'a str,
+    /// The order's `created_at`, which its sale lines are dated with.
+    pub created_at: &'a str,
+    pub user: &'a str,
+    pub device: &'a str,
+    pub first: usize,
+}
+
+/// A sale, whole, as CTEs of one statement: what the recipes of the sold
+/// portions take (`took`, per line and ingredient), the balances
+/// (`changes`), one `sale` movement per ingredient and the order's
+/// `stock_sale_lines`. The sale's own parameters, from `first`: the
+/// movements' base id (see [`sale_values`]), then the portions: line
+/// ordinal, line id, menu item, option (nil for the item itself), units.
+pub fn sale_ctes(at: &SaleSql<'_>) -> String {
+    let SaleSql { tenant, outlet, order, created_at, user, device, first } = *at;
+    let [base, ords, lines, items, options, units] = std::array::from_fn::<_, 6, _>(|i| format!("${}", first + i));
+    let took = format!(
+        "p AS (SELECT * FROM unnest({ords}::int8[], {lines}::uuid[], {items}::uuid[], {options}::uuid[], {units}::int8[]) \
+                 AS p(ord, line_id, item_id, option_id, units)), \
          took AS (SELECT p.ord, p.line_id, p.item_id, r.ingredient_id, max(p.units) AS units, \
                          sum(r.qty * p.units)::int8 AS qty \
                     FROM p JOIN recipe_lines r \
-                      ON r.tenant_id = $1 AND r.menu_item_id = p.item_id AND r.option_id = p.option_id \
+                      ON r.tenant_id = {tenant} AND r.menu_item_id = p.item_id AND r.option_id = p.option_id \
                    GROUP BY p.ord, p.line_id, p.item_id, r.ingredient_id), \
-         want AS (SELECT ingredient_id, -sum(qty)::int8 AS delta FROM took GROUP BY ingredient_id)";
-    upsert_sql(
-        took,
-        ", moved AS (INSERT INTO stock_movements (tenant_id, id, outlet_id, ingredient_id, kind, qty, on_hand_after, \
-                                                 unit_cost_minor, order_id, user_id, device_id) \
-                     SELECT $1, encode(overlay(uuid_send($7::uuid) \
-                                               PLACING substring(int4send(c.n::int4) FROM 2) FROM 14 FOR 3), 'hex')::uuid, \
-                            $2, c.ingredient_id, 'sale', c.delta, c.after, c.unit_cost_minor, $3, $5, $6 \
-                       FROM (SELECT *, row_number() OVER (ORDER BY ingredient_id) AS n FROM changes) c), \
-           sold AS (INSERT INTO stock_sale_lines (tenant_id, outlet_id, order_id, line_id, menu_item_id, ingredient_id, \
-                                                  units, qty, unit_cost_minor, created_at) \
-                    SELECT $1, $2, $3, t.line_id, t.item_id, t.ingredient_id, t.units, t.qty, c.unit_cost_minor, $4 \
-                      FROM took t JOIN changes c ON c.ingredient_id = t.ingredient_id)",
+         want AS (SELECT ingredient_id, -sum(qty)::int8 AS delta FROM took GROUP BY ingredient_id)"
+    );
+    format!(
+        "{}, \
+         moved AS (INSERT INTO stock_movements (tenant_id, id, outlet_id, ingredient_id, kind, qty, on_hand_after, \
+                                                unit_cost_minor, order_id, user_id, device_id) \
+                   SELECT {tenant}, encode(overlay(uuid_send({base}::uuid) \
+                                            PLACING substring(int4send(c.n::int4) FROM 2) FROM 14 FOR 3), 'hex')::uuid, \
+                          {outlet}, c.ingredient_id, 'sale', c.delta, c.after, c.unit_cost_minor, {order}, {user}, {device} \
+                     FROM (SELECT *, row_number() OVER (ORDER BY ingredient_id) AS n FROM changes) c), \
+         sold AS (INSERT INTO stock_sale_lines (tenant_id, outlet_id, order_id, line_id, menu_item_id, ingredient_id, \
+                                                units, qty, unit_cost_minor, created_at) \
+                  SELECT {tenant}, {outlet}, {order}, t.line_id, t.item_id, t.ingredient_id, t.units, t.qty, \
+                         c.unit_cost_minor, {created_at} \
+                    FROM took t JOIN changes c ON c.ingredient_id = t.ingredient_id)",
+        change_ctes(tenant, outlet, &took)
     )
+}
+
+/// The sale's own parameters for [`sale_ctes`], for `lines`.
+///
+/// The movements' ids are one UUIDv7 made here with its low 24 bits
+/// replaced by each movement's ordinal: they sort in ingredient order, after
+/// every id this process made before and before every id it makes after
+/// (uuid's v7 counter sits above those bits), like ids made one by one.
+pub fn sale_values(lines: &[OrderLine]) -> [Value; 6] {
+    let mut ords = Vec::new();
+    let mut line_ids = Vec::new();
+    let mut items = Vec::new();
+    let mut options = Vec::new();
+    let mut units = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let chosen = std::iter::once(ITEM_ITSELF).chain(l.modifiers.iter().map(|m| m.option_id));
+        for option in chosen {
+            ords.push(i as i64);
+            line_ids.push(l.line_id);
+            items.push(l.menu_item_id);
+            options.push(option);
+            units.push(i64::from(l.qty));
+        }
+    }
+    let mut base = Uuid::now_v7().into_bytes();
+    base[13..].fill(0);
+    [Uuid::from_bytes(base).into(), ords.into(), line_ids.into(), items.into(), options.into(), units.into()]
+}
+
+/// A sale on its own: `$1` tenant, `$2` outlet, `$3` order, `$4` its
+/// `created_at`, `$5` user, `$6` device, then the sale's own parameters.
+static SELL: LazyLock<String> = LazyLock::new(|| {
+    let at = SaleSql { tenant: "$1", outlet: "$2", order: "$3", created_at: "$4", user: "$5", device: "$6", first: 7 };
+    format!("WITH {} SELECT * FROM changes ORDER BY ingredient_id", sale_ctes(&at))
 });
 
 /// Adds `deltas` (ingredient, signed qty) to the outlet's balances.
@@ -149,51 +201,21 @@ pub struct Sale<'a> {
 }
 
 /// Takes what the sale's lines need by their recipes (nothing for items
-/// without one) and writes its ledger rows (see [`SELL`]); returns the changes.
-///
-/// The movements' ids are one UUIDv7 made here with its low 24 bits
-/// replaced by each movement's ordinal: they sort in ingredient order, after
-/// every id this process made before and before every id it makes after
-/// (uuid's v7 counter sits above those bits), like ids made one by one.
+/// without one) and writes its ledger rows, in one statement
+/// ([`sale_ctes`]); returns the changes.
 pub async fn sell(tx: &ScopedTx, sale: Sale<'_>) -> Result<Vec<Change>> {
     if sale.lines.is_empty() {
         return Ok(Vec::new());
     }
-    let mut ords = Vec::new();
-    let mut line_ids = Vec::new();
-    let mut items = Vec::new();
-    let mut options = Vec::new();
-    let mut units = Vec::new();
-    for (i, l) in sale.lines.iter().enumerate() {
-        let chosen = std::iter::once(ITEM_ITSELF).chain(l.modifiers.iter().map(|m| m.option_id));
-        for option in chosen {
-            ords.push(i as i64);
-            line_ids.push(l.line_id);
-            items.push(l.menu_item_id);
-            options.push(option);
-            units.push(i64::from(l.qty));
-        }
-    }
-    let mut base = Uuid::now_v7().into_bytes();
-    base[13..].fill(0);
-    tx.query_all(
-        &SELL,
-        [
-            tx.tenant_id().into(),
-            sale.order.outlet_id.into(),
-            sale.order.id.into(),
-            sale.order.created_at.into(),
-            sale.user_id.into(),
-            sale.device_id.into(),
-            Uuid::from_bytes(base).into(),
-            ords.into(),
-            line_ids.into(),
-            items.into(),
-            options.into(),
-            units.into(),
-        ],
-    )
-    .await
+    let head: [Value; 6] = [
+        tx.tenant_id().into(),
+        sale.order.outlet_id.into(),
+        sale.order.id.into(),
+        sale.order.created_at.into(),
+        sale.user_id.into(),
+        sale.device_id.into(),
+    ];
+    tx.query_all(&SELL, head.into_iter().chain(sale_values(sale.lines))).await
 }
 
 /// What a row of the ledger records besides its change.

@@ -1,9 +1,11 @@
-//! Sales deplete stock in the order's own transaction: [`take_for_order`]
-//! once the order is stored, as late as the order's transaction allows
-//! (the outlet's hot balance rows are then locked only for the rest of it,
-//! the events and the commit), in one statement that locks the balances in
-//! ingredient order, takes the recipes' quantities and writes the ledger
-//! rows (`ledger::sell`).
+//! Sales deplete stock in the order's own transaction, as late as it
+//! allows: a new order's stock is taken by the very statement that stores
+//! it and takes its pickup number (`ledger::sale_ctes`), a round added to a
+//! check by one statement once the check is recomputed ([`take_for_order`]).
+//! Either way the outlet's hot balance rows are locked (in ingredient order)
+//! only for the events and the commit, like its number counter, and the
+//! ledger rows are written in the same statement. [`settle`] then refuses
+//! the sale or does its effects.
 //!
 //! An order taken now (online) that stock cannot cover is refused:
 //! `item_sold_out` on each line that needs what ran out, and the whole
@@ -56,11 +58,24 @@ pub async fn take_for_order(
     device_id: Option<Uuid>,
 ) -> Result<Option<&'static str>> {
     let changes = ledger::sell(tx, Sale { order, lines, user_id, device_id }).await?;
+    settle(tx, order, lines, &changes, when).await
+}
+
+/// What the stock `lines` of `order` took (`changes`, by `ledger::sell` or
+/// written with the order, `ledger::sale_ctes`) means for the sale: a
+/// refusal, or its effects and the order's flag (see [`take_for_order`]).
+pub async fn settle(
+    tx: &ScopedTx,
+    order: &Order,
+    lines: &[OrderLine],
+    changes: &[Change],
+    when: WhenShort,
+) -> Result<Option<&'static str>> {
     let short: HashSet<Uuid> = changes.iter().filter(|c| c.after < 0 && c.delta < 0).map(|c| c.ingredient_id).collect();
     if !short.is_empty() && when == WhenShort::Refuse {
         return Err(sold_out_lines(tx, lines, &short).await);
     }
-    ledger::effects(tx, order.outlet_id, &changes).await?;
+    ledger::effects(tx, order.outlet_id, changes).await?;
     Ok((!short.is_empty()).then_some(STOCK_SHORT))
 }
 
