@@ -122,6 +122,16 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0024_offline_discounts.up.sql"),
                 down: include_str!("../sql/0024_offline_discounts.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261203_000025_event_order_lookup",
+                up: include_str!("../sql/0025_event_order_lookup.up.sql"),
+                down: include_str!("../sql/0025_event_order_lookup.down.sql"),
+            }),
+            Box::new(SqlMigration {
+                name: "m20261203_000026_stock_ledger_keys",
+                up: include_str!("../sql/0026_stock_ledger_keys.up.sql"),
+                down: include_str!("../sql/0026_stock_ledger_keys.down.sql"),
+            }),
         ]
     }
 }

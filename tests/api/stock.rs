@@ -193,6 +193,11 @@ async fn two_orders_racing_for_the_last_portion_one_is_sold_out_and_offline_ones
     let refused = if a.status == 422 { &a } else { &b };
     assert_eq!(field_code(refused, "items[0].menu_item_id"), "item_sold_out");
     assert_eq!(c.on_hand(c.outlet, c.milk).await, 100, "only one portion taken");
+    // Stock is taken after the order is stored: a refusal rolls it all back.
+    let orders = "SELECT count(*)::bigint AS n FROM orders";
+    assert_eq!(count(&c.app, c.t.tenant_id, orders, vec![]).await, 1, "the refused order is not kept");
+    let sales = "SELECT count(*)::bigint AS n FROM stock_movements WHERE kind = 'sale'";
+    assert_eq!(count(&c.app, c.t.tenant_id, sales, vec![]).await, 2, "milk and coffee, once");
 
     // A kiosk that took an order offline: kept, flagged, stock negative.
     let (device, kiosk) = c.app.pair_device(&c.t.token, c.outlet, "kiosk").await;
@@ -202,6 +207,13 @@ async fn two_orders_racing_for_the_last_portion_one_is_sold_out_and_offline_ones
     assert_eq!(result["outcome"], "created", "{}", pushed.text);
     let flags: Vec<&str> = result["order"]["flags"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
     assert!(flags.contains(&"stock_short"), "{flags:?}");
+    let stored: Order = c
+        .app
+        .get(&format!("/api/v1/orders/{}", result["order"]["id"].as_str().unwrap()), &c.t.token)
+        .await
+        .expect(200)
+        .json();
+    assert!(stored.flags.iter().any(|f| f == "stock_short"), "stored flagged too: {:?}", stored.flags);
     assert_eq!(c.on_hand(c.outlet, c.milk).await, -100, "negative, visibly");
 }
 

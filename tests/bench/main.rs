@@ -5,7 +5,7 @@
 //! pos-bench outlets --base URL --db-url URL [--connections 32] [--seconds 15]
 //! pos-bench menu    --base URL [--connections 32] [--seconds 15] [--items 200]
 //! pos-bench pull    --base URL --db-url URL [--items 20000] [--page 2000]
-//! pos-bench orders  --base URL --db-url URL [--connections 32] [--seconds 15] [--compare-recipes 1]
+//! pos-bench orders  --base URL --db-url URL [--connections 32] [--seconds 15] [--compare-recipes R]
 //! pos-bench fanout  --base URL [--subscribers 1000] [--orders 20] [--server-pid PID]
 //! pos-bench admin-page --base URL [--path /admin/menu] [--connections 32] [--seconds 15]
 //! pos-bench stream-check --db-url URL [--streams 10000] [--tenants 500]
@@ -19,9 +19,10 @@
 //! streams whose credential was revoked (the query every process runs every
 //! `POS_STREAM_RECHECK_MS` for all its open streams), over synthetic brands.
 //! `orders` compares create-order over HTTP with `pgbench` running the same
-//! statements; with `--compare-recipes 1` it then gives the item a recipe of
+//! statements; with `--compare-recipes R` it then gives the item a recipe of
 //! five stocked ingredients and measures create-order again (stock
-//! depleted in the order's transaction), in the same run. `fanout` measures create-order response → receipt by each of
+//! depleted in the order's transaction), in the same run: R rounds with the
+//! recipe on and off alternately, medians compared. `fanout` measures create-order response → receipt by each of
 //! N SSE subscribers of one outlet, and the server's memory meanwhile (see `fanout.rs`).
 //! `outlets` compares authenticated `GET /api/v1/outlets` over HTTP with
 //! `pgbench` running the same scoped SQL the server runs for that request.
@@ -561,16 +562,31 @@ end
         }
     }
 
-    // `--compare-recipes 1`: the same item with a recipe of five stocked
+    // `--compare-recipes R`: the same item with a recipe of five stocked
     // ingredients, so every order locks and updates five balance rows of
-    // the one outlet (its hot rows) and writes five ledger rows.
-    let with_recipes = if a.contains_key("compare-recipes") {
-        stock_recipe(&client, &base, &token, &outlets, &item, 5).await?;
-        wrk(3)?;
-        Some(wrk(secs)?)
-    } else {
-        None
-    };
+    // the outlet (its hot rows) and writes its ledger rows; R rounds, the
+    // recipe on and off alternately (with, without, without, with, ...),
+    // so that neither side runs only later, on a brand with more orders,
+    // or only when the shared machine is busier. Medians are compared.
+    let recipe_rounds: usize = a.get("compare-recipes").map_or(Ok(0), |v| v.parse())?;
+    let mut with_recipes = Vec::new();
+    let mut without = vec![http.rps];
+    let mut first_with = None;
+    if recipe_rounds > 0 {
+        let recipe = stock_recipe(&client, &base, &token, &outlets, 5).await?;
+        for round in 0..2 * recipe_rounds {
+            let on = round % 4 == 0 || round % 4 == 3;
+            set_recipe(&client, &base, &token, &item, if on { &recipe } else { &[] }).await?;
+            wrk(3)?;
+            let measured = wrk(secs)?;
+            if on {
+                with_recipes.push(measured.rps);
+                first_with.get_or_insert(measured);
+            } else {
+                without.push(measured.rps);
+            }
+        }
+    }
 
     // pgbench: the statements the server runs for one new order (same lock,
     // reads, the rollups when intake writes them, one statement for counter
@@ -656,8 +672,13 @@ end
         println!("HTTP, no rollup writes, req/s:  median {without:.0} of [{}]", list(&off));
         println!("rollup cost: {:.1} % of create-order throughput (medians)", 100.0 * (1.0 - with / without));
     }
-    if let Some(with_recipes) = &with_recipes {
-        print_row("HTTP, 5-ingredient recipe", with_recipes);
+    if let Some(first_with) = &first_with {
+        print_row("HTTP, 5-ingredient recipe", first_with);
+        let list = |v: &[f64]| v.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(" ");
+        let (with, plain) = (median(&mut with_recipes.clone()), median(&mut without.clone()));
+        println!("HTTP without recipes, req/s: median {plain:.0} of [{}]", list(&without));
+        println!("HTTP, 5-ingredient recipe, req/s: median {with:.0} of [{}]", list(&with_recipes));
+        println!("recipe cost: {:.1} % of create-order throughput (medians)", 100.0 * (1.0 - with / plain));
     }
     print_row("same SQL (pgbench)", &pg);
     println!("ratio HTTP/pgbench throughput: {:.2}", http.rps / pg.rps);
@@ -672,15 +693,14 @@ end
     Ok(())
 }
 
-/// Gives `item` a recipe of `n` ingredients, each received in plenty at `outlet`.
+/// A recipe of `n` new ingredients, each received in plenty at every outlet.
 async fn stock_recipe(
     client: &reqwest::Client,
     base: &str,
     token: &str,
     outlets: &[String],
-    item: &str,
     n: usize,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<Value>> {
     let mut lines = Vec::with_capacity(n);
     for i in 0..n {
         let body = json!({"name": format!("Bahan {i}"), "unit": "g", "cost_per_unit_minor": 10});
@@ -693,6 +713,17 @@ async fn stock_recipe(
         }
         lines.push(json!({"ingredient_id": id, "qty": 1 + i}));
     }
+    Ok(lines)
+}
+
+/// Replaces `item`'s recipe with `lines` (none: no recipe).
+async fn set_recipe(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    item: &str,
+    lines: &[Value],
+) -> anyhow::Result<()> {
     client
         .put(format!("{base}/api/v1/menu-items/{item}/recipe"))
         .bearer_auth(token)

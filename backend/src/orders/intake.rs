@@ -37,6 +37,7 @@ use crate::{
     db::ScopedTx,
     error::{Code, CodedError, Error, FieldErrors, Result},
     reports::rollups,
+    stock::ledger::{self, Change, SaleSql},
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,8 +219,6 @@ pub async fn place_order(
         fields.table = Some(seat.label.clone());
     }
     fields.flags.extend(line_flags.into_iter().map(String::from));
-    let taken = crate::stock::sales::take_for_sale(tx, req.outlet_id, &lines, when_short(intake)).await?;
-    fields.flags.extend(taken.flag().map(String::from));
 
     let subtotal: i64 = lines.iter().map(|l| l.line_total_minor).sum();
     let totals = pricing::totals(subtotal, outlet.service_charge_bp, outlet.tax_rate_bp);
@@ -234,11 +233,11 @@ pub async fn place_order(
     let tickets = if released { crate::kitchen::plan_tickets(&lines) } else { Vec::new() };
     let table_id = seat.map(|s| s.table_id);
     let id = Uuid::now_v7();
-    let lines = serde_json::to_value(&lines).map_err(anyhow::Error::from)?;
+    let stored_lines = serde_json::to_value(&lines).map_err(anyhow::Error::from)?;
     // Counted now, before the insert takes the outlet's number (its counter
     // row stays locked until the commit).
     let counted =
-        rollups::NewOrder { id, outlet_id: req.outlet_id, channel: req.channel, totals: &totals, lines: &lines };
+        rollups::NewOrder { id, outlet_id: req.outlet_id, channel: req.channel, totals: &totals, lines: &stored_lines };
     rollups::count_new_order(tx, counted).await?;
     let new = NewOrder {
         id,
@@ -247,13 +246,17 @@ pub async fn place_order(
         number,
         business_date,
         fields,
-        lines,
+        lines: stored_lines,
         totals,
         currency: outlet.currency,
         table_id,
     };
-    let order = insert_order(tx, actor, device_id, new, &tickets, released).await?;
-    crate::stock::sales::record_sale(tx, &order, taken, actor.user_id(), device_id).await?;
+    let (mut order, changes) = insert_order(tx, actor, device_id, new, &lines, &tickets, released).await?;
+    // A refusal rolls the whole order back with the transaction.
+    let short = crate::stock::sales::settle(tx, &order, &lines, &changes, when_short(intake)).await?;
+    if let Some(flag) = short {
+        add_flag(tx, &mut order, flag).await?;
+    }
     let tickets = crate::kitchen::opened(&order, tickets);
     let mut events = vec![LiveEvent::OrderCreated(order.clone())];
     events.extend(tickets.into_iter().map(LiveEvent::TicketCreated));
@@ -369,54 +372,77 @@ struct NewOrder<'r> {
     table_id: Option<Uuid>,
 }
 
-/// Stores the order, with its number and its tickets, in one statement
-/// (`sql/insert_order.sql`).
-static INSERT_ORDER: LazyLock<String> =
-    LazyLock::new(|| include_str!("sql/insert_order.sql").replace("{COLUMNS}", COLUMNS));
+/// Stores the order, with its number, its tickets and the stock it takes,
+/// in one statement (`sql/insert_order.sql`).
+static INSERT_ORDER: LazyLock<String> = LazyLock::new(|| {
+    let sale =
+        SaleSql { tenant: "$1", outlet: "$3", order: "$2", created_at: "now()", user: "$19", device: "$18", first: 25 };
+    include_str!("sql/insert_order.sql").replace("{COLUMNS}", COLUMNS).replace("{SALE}", &ledger::sale_ctes(&sale))
+});
+
+/// The stored order and the balances its stock changed.
+#[derive(FromQueryResult)]
+struct Stored {
+    #[sea_orm(nested)]
+    order: OrderRow,
+    stock: serde_json::Value,
+}
 
 async fn insert_order(
     tx: &ScopedTx,
     actor: &Actor,
     device_id: Option<Uuid>,
     new: NewOrder<'_>,
+    lines: &[OrderLine],
     tickets: &[crate::kitchen::PlannedTicket],
     kitchen_released: bool,
-) -> Result<Order> {
+) -> Result<(Order, Vec<Change>)> {
     let req = new.req;
-    let row: OrderRow = tx
-        .query_one(
-            &INSERT_ORDER,
-            [
-                tx.tenant_id().into(),
-                new.id.into(),
-                req.outlet_id.into(),
-                req.client_order_id.into(),
-                new.hash.into(),
-                new.number.into(),
-                new.business_date.into(),
-                req.channel.as_str().into(),
-                new.fields.customer_name.into(),
-                new.fields.table.into(),
-                new.lines.into(),
-                new.totals.subtotal_minor.into(),
-                new.totals.service_charge_minor.into(),
-                new.totals.tax_minor.into(),
-                new.totals.total_minor.into(),
-                new.currency.into(),
-                new.fields.flags.into(),
-                device_id.into(),
-                actor.user_id().into(),
-                req.created_at_client.into(),
-                crate::kitchen::planned_rows(tickets).into(),
-                kitchen_released.into(),
-                new.table_id.into(),
-                req.guest_count.filter(|_| new.table_id.is_some()).into(),
-            ],
-        )
+    let head: [sea_orm::Value; 24] = [
+        tx.tenant_id().into(),
+        new.id.into(),
+        req.outlet_id.into(),
+        req.client_order_id.into(),
+        new.hash.into(),
+        new.number.into(),
+        new.business_date.into(),
+        req.channel.as_str().into(),
+        new.fields.customer_name.into(),
+        new.fields.table.into(),
+        new.lines.into(),
+        new.totals.subtotal_minor.into(),
+        new.totals.service_charge_minor.into(),
+        new.totals.tax_minor.into(),
+        new.totals.total_minor.into(),
+        new.currency.into(),
+        new.fields.flags.into(),
+        device_id.into(),
+        actor.user_id().into(),
+        req.created_at_client.into(),
+        crate::kitchen::planned_rows(tickets).into(),
+        kitchen_released.into(),
+        new.table_id.into(),
+        req.guest_count.filter(|_| new.table_id.is_some()).into(),
+    ];
+    let stored: Stored = tx
+        .query_one(&INSERT_ORDER, head.into_iter().chain(ledger::sale_values(lines)))
         .await
         .map_err(crate::tables::seat_taken)?
         .ok_or_else(|| Error::internal("insert returned nothing"))?;
-    Order::try_from(row)
+    let changes = serde_json::from_value(stored.stock).map_err(anyhow::Error::from)?;
+    Ok((Order::try_from(stored.order)?, changes))
+}
+
+/// Adds `flag` to the just stored `order` (rare: an offline sale that took
+/// stock below zero), keeping its flags sorted.
+async fn add_flag(tx: &ScopedTx, order: &mut Order, flag: &str) -> Result<()> {
+    if order.flags.iter().any(|f| f == flag) {
+        return Ok(());
+    }
+    order.flags.push(flag.to_string());
+    order.flags.sort();
+    tx.execute("UPDATE orders SET flags = $2 WHERE id = $1", [order.id.into(), order.flags.clone().into()]).await?;
+    Ok(())
 }
 
 async fn existing(tx: &ScopedTx, client_order_id: Uuid) -> Result<Option<(OrderRow, Vec<u8>)>> {

@@ -1,12 +1,17 @@
-//! Sales deplete stock in the order's own transaction: [`take_for_sale`]
-//! before the order is stored (its one statement locks the outlet's
-//! balances in ingredient order and takes the recipes' quantities), then
-//! [`record_sale`] writes the ledger rows once the order has its id.
+//! Sales deplete stock in the order's own transaction, as late as it
+//! allows: a new order's stock is taken by the very statement that stores
+//! it and takes its pickup number (`ledger::sale_ctes`), a round added to a
+//! check by one statement once the check is recomputed ([`take_for_order`]).
+//! Either way the outlet's hot balance rows are locked (in ingredient order)
+//! only for the events and the commit, like its number counter, and the
+//! ledger rows are written in the same statement. [`settle`] then refuses
+//! the sale or does its effects.
 //!
 //! An order taken now (online) that stock cannot cover is refused:
-//! `item_sold_out` on each line that needs what ran out, and nothing is
-//! taken. An order taken earlier on a device (offline sync) is kept: stock
-//! may go negative, and the order is flagged `stock_short` for staff.
+//! `item_sold_out` on each line that needs what ran out, and the whole
+//! transaction (the order too) is rolled back. An order taken earlier on a
+//! device (offline sync) is kept: stock may go negative, and the order is
+//! flagged `stock_short` for staff.
 //!
 //! [`restore_for_order`] puts back what the order's own lines took (its
 //! `stock_sale_lines`, which follow lines split off to another check or
@@ -22,7 +27,7 @@ use uuid::Uuid;
 
 use super::{
     ITEM_ITSELF,
-    ledger::{self, Change, Entry, Portion},
+    ledger::{self, Change, Entry, Sale},
 };
 use crate::{
     db::ScopedTx,
@@ -41,41 +46,37 @@ pub enum WhenShort {
     Flag,
 }
 
-/// What a sale took, waiting for its order id.
-#[derive(Debug, Default)]
-pub struct Taken {
-    outlet_id: Uuid,
-    changes: Vec<Change>,
-    /// The lines sold (with their ids), for what each took.
-    lines: Vec<OrderLine>,
+/// Takes what `lines` of the stored `order` need at its outlet, with their
+/// effects (see the module docs); returns the flag the order gets
+/// (`stock_short` when it took stock below zero).
+pub async fn take_for_order(
+    tx: &ScopedTx,
+    order: &Order,
+    lines: &[OrderLine],
+    when: WhenShort,
+    user_id: Option<Uuid>,
+    device_id: Option<Uuid>,
+) -> Result<Option<&'static str>> {
+    let changes = ledger::sell(tx, Sale { order, lines, user_id, device_id }).await?;
+    settle(tx, order, lines, &changes, when).await
 }
 
-impl Taken {
-    /// `stock_short` when the sale took stock below zero.
-    pub fn flag(&self) -> Option<&'static str> {
-        self.changes.iter().any(|c| c.after < 0 && c.delta < 0).then_some(STOCK_SHORT)
-    }
-}
-
-/// The portions `lines` sell: each line's item, and each chosen option.
-pub fn portions(lines: &[OrderLine]) -> Vec<Portion> {
-    let mut out = Vec::with_capacity(lines.len());
-    for l in lines {
-        let qty = i64::from(l.qty);
-        out.push(Portion { item_id: l.menu_item_id, option_id: ITEM_ITSELF, qty });
-        out.extend(l.modifiers.iter().map(|m| Portion { item_id: l.menu_item_id, option_id: m.option_id, qty }));
-    }
-    out
-}
-
-/// Takes what `lines` need at the outlet (see the module docs).
-pub async fn take_for_sale(tx: &ScopedTx, outlet_id: Uuid, lines: &[OrderLine], when: WhenShort) -> Result<Taken> {
-    let changes = ledger::sell(tx, outlet_id, &portions(lines)).await?;
+/// What the stock `lines` of `order` took (`changes`, by `ledger::sell` or
+/// written with the order, `ledger::sale_ctes`) means for the sale: a
+/// refusal, or its effects and the order's flag (see [`take_for_order`]).
+pub async fn settle(
+    tx: &ScopedTx,
+    order: &Order,
+    lines: &[OrderLine],
+    changes: &[Change],
+    when: WhenShort,
+) -> Result<Option<&'static str>> {
     let short: HashSet<Uuid> = changes.iter().filter(|c| c.after < 0 && c.delta < 0).map(|c| c.ingredient_id).collect();
     if !short.is_empty() && when == WhenShort::Refuse {
         return Err(sold_out_lines(tx, lines, &short).await);
     }
-    Ok(Taken { outlet_id, changes, lines: lines.to_vec() })
+    ledger::effects(tx, order.outlet_id, changes).await?;
+    Ok((!short.is_empty()).then_some(STOCK_SHORT))
 }
 
 /// `item_sold_out` on every line whose item or options need a short ingredient.
@@ -110,70 +111,6 @@ async fn sold_out_lines(tx: &ScopedTx, lines: &[OrderLine], short: &HashSet<Uuid
         errors.add("items", Code::ItemSoldOut);
     }
     Error::Validation(errors)
-}
-
-/// Writes the sale's ledger rows for the stored `order`, then its effects.
-pub async fn record_sale(
-    tx: &ScopedTx,
-    order: &Order,
-    taken: Taken,
-    user_id: Option<Uuid>,
-    device_id: Option<Uuid>,
-) -> Result<()> {
-    if taken.changes.is_empty() {
-        return Ok(());
-    }
-    let entry = Entry { order_id: Some(order.id), user_id, device_id, ..Entry::default() };
-    ledger::record(tx, taken.outlet_id, StockMovementKind::Sale, &taken.changes, &entry).await?;
-    record_sale_lines(tx, order, &taken).await?;
-    ledger::effects(tx, taken.outlet_id, &taken.changes).await
-}
-
-/// What each line of the sale took, per ingredient, at the cost on its
-/// movement (`stock_sale_lines`: the cost of goods sold per menu item),
-/// dated like the order in the sales reports (its `created_at`).
-async fn record_sale_lines(tx: &ScopedTx, order: &Order, taken: &Taken) -> Result<()> {
-    let mut ords = Vec::new();
-    let mut line_ids = Vec::new();
-    let mut items = Vec::new();
-    let mut options = Vec::new();
-    let mut units = Vec::new();
-    for (i, l) in taken.lines.iter().enumerate() {
-        let chosen = std::iter::once(ITEM_ITSELF).chain(l.modifiers.iter().map(|m| m.option_id));
-        for option in chosen {
-            ords.push(i as i64);
-            line_ids.push(l.line_id);
-            items.push(l.menu_item_id);
-            options.push(option);
-            units.push(i64::from(l.qty));
-        }
-    }
-    let ingredients: Vec<Uuid> = taken.changes.iter().map(|c| c.ingredient_id).collect();
-    let costs: Vec<i64> = taken.changes.iter().map(|c| c.unit_cost_minor).collect();
-    tx.execute(
-        "INSERT INTO stock_sale_lines (tenant_id, outlet_id, order_id, line_id, menu_item_id, ingredient_id, units, qty, \
-                                       unit_cost_minor, created_at) \
-         SELECT $1, $2, $3, p.line_id, p.item_id, r.ingredient_id, max(p.units), sum(r.qty * p.units), c.cost, $11 \
-           FROM unnest($4::int8[], $5::uuid[], $6::uuid[], $7::uuid[], $8::int8[]) AS p(ord, line_id, item_id, option_id, units) \
-           JOIN recipe_lines r ON r.tenant_id = $1 AND r.menu_item_id = p.item_id AND r.option_id = p.option_id \
-           JOIN unnest($9::uuid[], $10::int8[]) AS c(ingredient_id, cost) ON c.ingredient_id = r.ingredient_id \
-          GROUP BY p.ord, p.line_id, p.item_id, r.ingredient_id, c.cost",
-        [
-            tx.tenant_id().into(),
-            taken.outlet_id.into(),
-            order.id.into(),
-            ords.into(),
-            line_ids.into(),
-            items.into(),
-            options.into(),
-            units.into(),
-            ingredients.into(),
-            costs.into(),
-            order.created_at.into(),
-        ],
-    )
-    .await?;
-    Ok(())
 }
 
 /// Puts back what the order took and nothing has put back yet; `kind` is

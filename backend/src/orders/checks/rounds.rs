@@ -67,11 +67,18 @@ pub async fn add_round(tx: &ScopedTx, actor: &Actor, order_id: Uuid, req: AddRou
     if order.items.len() + new_lines.len() > MAX_CHECK_LINES {
         return Err(Error::field("lines", crate::error::CodedError::too_many(Code::TooManyLines, MAX_CHECK_LINES)));
     }
-    let taken = crate::stock::sales::take_for_sale(tx, order.outlet_id, &new_lines, WhenShort::Refuse).await?;
     let mut lines = order.items.clone();
     lines.extend(new_lines.iter().cloned());
     let updated = recompute(tx, order.id, lines).await?;
-    crate::stock::sales::record_sale(tx, &updated, taken, actor.user_id(), actor.till_device_id()).await?;
+    crate::stock::sales::take_for_order(
+        tx,
+        &updated,
+        &new_lines,
+        WhenShort::Refuse,
+        actor.user_id(),
+        actor.till_device_id(),
+    )
+    .await?;
     let line_ids: Vec<Uuid> = new_lines.iter().map(|l| l.line_id).collect();
     tx.execute(
         "INSERT INTO check_rounds (tenant_id, id, outlet_id, order_id, client_round_id, payload_hash, line_ids, user_id) \

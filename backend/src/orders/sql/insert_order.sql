@@ -1,7 +1,9 @@
 -- Stores a new order and opens its kitchen tickets in one statement, taking
 -- the outlet's next pickup number for the business day when the device
--- brought none ($6 is null). One statement, so the counter row stays locked
--- only for it, the events and the commit.
+-- brought none ($6 is null), and takes the stock its lines need ({SALE}, the
+-- CTEs of `stock::ledger::sale_ctes`, which yield the balances it changed as
+-- `changes`). One statement, so the counter row and the balance rows stay
+-- locked only for it, the events and the commit.
 --
 -- $1 tenant, $2 order id, $3 outlet, $4 client_order_id, $5 payload hash,
 -- $6 the device's own number or null, $7 business date, $8 channel,
@@ -9,7 +11,8 @@
 -- tax and total, $16 currency, $17 flags, $18 device, $19 user,
 -- $20 created_at_client, $21 the tickets ([{id, station, lines}]), $22 whether
 -- the kitchen sees it now (false: a kiosk order waiting for its payment),
--- $23 the table a check is seated at, $24 its number of guests.
+-- $23 the table a check is seated at, $24 its number of guests,
+-- $25..$30 the sale's own (`stock::ledger::sale_values`).
 WITH n AS (
     INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number)
     SELECT $1, $3, $7, 1 WHERE $6::text IS NULL
@@ -30,5 +33,6 @@ t AS (
     INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines)
     SELECT $1, (r->>'id')::uuid, $2, $3, r->>'station', 'open', r->'lines'
       FROM jsonb_array_elements($21::jsonb) r
-)
-SELECT * FROM o
+),
+{SALE}
+SELECT o.*, (SELECT coalesce(json_agg(c ORDER BY c.ingredient_id), '[]') FROM changes c) AS stock FROM o
