@@ -336,3 +336,34 @@ async fn the_app_role_cannot_escape() {
     assert!(err.contains("row-level security"), "{err}");
     tx.rollback().await.unwrap();
 }
+
+/// A request dropped while its `BEGIN` is on the wire (a client that hangs
+/// up, a timeout) must not leave the pooled connection inside a transaction:
+/// the next user's statements would run in it, and its scope and locks would
+/// outlive the request (sqlx before 0.9.1 did exactly that).
+#[tokio::test]
+async fn a_begin_cut_short_leaves_no_transaction_behind() {
+    let c = app_role(1).await;
+    let mut cut_short = 0;
+    // Dropped after 1, 2, ... polls: at some of them the connection has been
+    // taken and BEGIN sent, and its answer not read yet.
+    for polls in (1..=8).cycle().take(48) {
+        let mut begin = Box::pin(c.begin());
+        let mut pending = true;
+        for _ in 0..polls {
+            pending = std::future::poll_fn(|cx| std::task::Poll::Ready(begin.as_mut().poll(cx).is_pending())).await;
+            if !pending {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_micros(300)).await;
+        }
+        cut_short += usize::from(pending);
+        drop(begin);
+        // Outside a transaction block each statement is its own transaction;
+        // inside a leftover one, both statements share its id.
+        let xact = "SELECT pg_current_xact_id()::text::int8";
+        let (first, second) = (count(&c, xact).await, count(&c, xact).await);
+        assert_ne!(first, second, "the pooled connection was handed out inside an open transaction");
+    }
+    assert!(cut_short > 0, "no BEGIN was cut short: the test proves nothing");
+}
