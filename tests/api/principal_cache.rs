@@ -228,3 +228,34 @@ async fn with_redis_down_both_processes_read_the_database() {
     assert_eq!(send(&a.base, Method::DELETE, &format!("/api/v1/devices/{device_id}"), &t.token, None).await.status(), 204);
     assert_eq!(status(&b.base, &path, &kiosk).await, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_device_that_refetches_on_a_menu_event_from_another_process_never_gets_the_old_304() {
+    let redis = RedisProcess::start().await;
+    let Pair { a, b } = two_processes(&redis).await;
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    let outlet = app.create_outlet(&t.token, "Main").await;
+    let item = menu_item(&app, &t.token, "Kopi").await;
+    let (_, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
+    let (_, etag, _) = menu(&b.base, outlet, &kiosk, None).await;
+    for _ in 0..3 {
+        assert_eq!(menu(&b.base, outlet, &kiosk, Some(&etag)).await.0, StatusCode::NOT_MODIFIED);
+    }
+    let mut stream =
+        pos_tests::SseClient::connect(&b.url(&format!("/api/v1/outlets/{outlet}/events")), &kiosk, None).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let r = send(&a.base, Method::PATCH, &format!("/api/v1/menu-items/{item}"), &t.token, Some(json!({"price_minor": 33000})))
+        .await;
+    assert_eq!(r.status(), 200);
+    loop {
+        let event = stream.next(Duration::from_secs(3)).await.expect("the change reached B's stream");
+        if event.event.starts_with("menu.") {
+            break;
+        }
+    }
+    let (code, _, body) = menu(&b.base, outlet, &kiosk, Some(&etag)).await;
+    assert_eq!(code, StatusCode::OK, "refetched on the event: the new menu, not a 304");
+    assert_eq!(body["categories"][0]["items"][0]["price_minor"], 33000);
+}
