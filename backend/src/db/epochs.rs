@@ -18,13 +18,19 @@
 //! database path. Without Redis, or while it errs or is slow, no epoch is
 //! confirmed and every request takes the database path.
 
-use std::time::Duration;
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, Instant},
+};
 
 use deadpool_redis::{Pool, redis};
 use uuid::Uuid;
 
 /// A Redis that takes longer than this is treated as away (database path).
 const READ_WAIT: Duration = Duration::from_millis(250);
+/// After a failed read Redis is left alone this long: requests take the
+/// database path at once rather than each waiting out [`READ_WAIT`].
+const READ_BACK_OFF: Duration = Duration::from_secs(1);
 /// How long one attempt to replace an epoch may take.
 const BUMP_WAIT: Duration = Duration::from_millis(500);
 /// A bump that failed in the request is retried in the background this
@@ -57,14 +63,26 @@ pub struct TenantEpochs {
 }
 
 /// The epochs of every tenant, in Redis when it is configured.
-#[derive(Default)]
 pub struct Epochs {
     redis: Option<Pool>,
+    /// Reads are not tried before this many milliseconds after `origin`.
+    away_until_ms: AtomicU64,
+    origin: Instant,
+}
+
+impl Default for Epochs {
+    fn default() -> Self {
+        Epochs::new(None)
+    }
 }
 
 impl Epochs {
     pub fn new(redis: Option<Pool>) -> Epochs {
-        Epochs { redis }
+        Epochs { redis, away_until_ms: AtomicU64::new(0), origin: Instant::now() }
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.origin.elapsed().as_millis() as u64
     }
 
     /// The tenant's current epochs, or `None` when they cannot be
@@ -72,6 +90,10 @@ impl Epochs {
     /// caller must not use any cache entry.
     pub async fn read(&self, tenant_id: Uuid) -> Option<TenantEpochs> {
         let pool = self.redis.as_ref()?;
+        if self.now_ms() < self.away_until_ms.load(Ordering::Relaxed) {
+            metrics::counter!("epoch_read_skipped_total").increment(1);
+            return None;
+        }
         let (auth_key, menu_key) = (Epoch::Auth.key(tenant_id), Epoch::Menu.key(tenant_id));
         let answer = tokio::time::timeout(READ_WAIT, async {
             let mut conn = pool.get().await?;
@@ -89,19 +111,15 @@ impl Epochs {
             Ok(None)
         })
         .await;
-        match answer {
-            Ok(Ok(epochs)) => epochs,
-            Ok(Err(e)) => {
-                metrics::counter!("epoch_read_failures_total").increment(1);
-                tracing::debug!(error = %e, "epochs: Redis unavailable, reading the database");
-                None
-            }
-            Err(_) => {
-                metrics::counter!("epoch_read_failures_total").increment(1);
-                tracing::debug!("epochs: Redis too slow, reading the database");
-                None
-            }
-        }
+        let failure = match answer {
+            Ok(Ok(epochs)) => return epochs,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "Redis did not answer in time".to_string(),
+        };
+        metrics::counter!("epoch_read_failures_total").increment(1);
+        tracing::warn!(error = %failure, "epochs: Redis unavailable, reading the database for a while");
+        self.away_until_ms.store(self.now_ms() + READ_BACK_OFF.as_millis() as u64, Ordering::Relaxed);
+        None
     }
 
     /// Replaces the tenant's `which` epochs with fresh ones: every cache
