@@ -43,11 +43,15 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         ),
         None => None,
     };
+    let epochs = match (&redis, &settings.redis_url) {
+        (Some(pool), Some(url)) => crate::db::epochs::Epochs::new(pool.clone(), url.expose()).context("POS_REDIS_URL")?,
+        _ => crate::db::epochs::Epochs::default(),
+    };
     let mut db = Db::connect(settings.database_url.expose(), settings.db_max_connections)
         .await
         .context("connecting to PostgreSQL as the app role (POS_DATABASE_URL)")?
         .with_bus(events.clone())
-        .with_epochs(std::sync::Arc::new(crate::db::epochs::Epochs::new(redis.clone())));
+        .with_epochs(std::sync::Arc::new(epochs));
     if let Some(url) = &settings.replica_database_url {
         db = db.with_replica(url.expose(), settings.db_max_connections).await.context("POS_REPLICA_DATABASE_URL")?;
     }

@@ -23,7 +23,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use deadpool_redis::{Pool, redis};
+use deadpool_redis::{
+    Pool,
+    redis::{self, aio::MultiplexedConnection},
+};
 use uuid::Uuid;
 
 /// A Redis that takes longer than this is treated as away (database path).
@@ -64,21 +67,48 @@ pub struct TenantEpochs {
 
 /// The epochs of every tenant, in Redis when it is configured.
 pub struct Epochs {
+    /// For bumps (rare).
     redis: Option<Pool>,
+    /// For the read every request makes: one multiplexed connection, as a
+    /// pooled one would cost a second round trip (its recycling `PING`).
+    reader: Option<Reader>,
     /// Reads are not tried before this many milliseconds after `origin`.
     away_until_ms: AtomicU64,
     origin: Instant,
 }
 
+struct Reader {
+    client: redis::Client,
+    conn: std::sync::Mutex<Option<MultiplexedConnection>>,
+}
+
+impl Reader {
+    async fn connection(&self) -> redis::RedisResult<MultiplexedConnection> {
+        if let Some(conn) = self.conn.lock().unwrap_or_else(|p| p.into_inner()).clone() {
+            return Ok(conn);
+        }
+        let conn = self.client.get_multiplexed_async_connection().await?;
+        *self.conn.lock().unwrap_or_else(|p| p.into_inner()) = Some(conn.clone());
+        Ok(conn)
+    }
+
+    /// After an error: the next read connects afresh.
+    fn reset(&self) {
+        *self.conn.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
 impl Default for Epochs {
     fn default() -> Self {
-        Epochs::new(None)
+        Epochs { redis: None, reader: None, away_until_ms: AtomicU64::new(0), origin: Instant::now() }
     }
 }
 
 impl Epochs {
-    pub fn new(redis: Option<Pool>) -> Epochs {
-        Epochs { redis, away_until_ms: AtomicU64::new(0), origin: Instant::now() }
+    /// Epochs in the Redis at `url`; bumps go through `pool` (to the same Redis).
+    pub fn new(pool: Pool, url: &str) -> anyhow::Result<Epochs> {
+        let reader = Reader { client: redis::Client::open(url)?, conn: Default::default() };
+        Ok(Epochs { redis: Some(pool), reader: Some(reader), ..Epochs::default() })
     }
 
     fn now_ms(&self) -> u64 {
@@ -89,16 +119,16 @@ impl Epochs {
     /// confirmed (no Redis, an error, too slow, not started yet): then the
     /// caller must not use any cache entry.
     pub async fn read(&self, tenant_id: Uuid) -> Option<TenantEpochs> {
-        let pool = self.redis.as_ref()?;
+        let reader = self.reader.as_ref()?;
         if self.now_ms() < self.away_until_ms.load(Ordering::Relaxed) {
             metrics::counter!("epoch_read_skipped_total").increment(1);
             return None;
         }
         let (auth_key, menu_key) = (Epoch::Auth.key(tenant_id), Epoch::Menu.key(tenant_id));
         let answer = tokio::time::timeout(READ_WAIT, async {
-            let mut conn = pool.get().await?;
+            let mut conn = reader.connection().await?;
             let (auth, menu): (Option<String>, Option<String>) =
-                redis::cmd("MGET").arg(&auth_key).arg(&menu_key).query_async(&mut *conn).await?;
+                redis::cmd("MGET").arg(&auth_key).arg(&menu_key).query_async(&mut conn).await?;
             if let (Some(auth), Some(menu)) = (auth, menu) {
                 return anyhow::Ok(Some(TenantEpochs { auth, menu }));
             }
@@ -107,7 +137,7 @@ impl Epochs {
             for key in [&auth_key, &menu_key] {
                 pipe.cmd("SET").arg(key).arg(fresh()).arg("NX").ignore();
             }
-            pipe.query_async::<()>(&mut *conn).await?;
+            pipe.query_async::<()>(&mut conn).await?;
             Ok(None)
         })
         .await;
@@ -116,6 +146,7 @@ impl Epochs {
             Ok(Err(e)) => e.to_string(),
             Err(_) => "Redis did not answer in time".to_string(),
         };
+        reader.reset();
         metrics::counter!("epoch_read_failures_total").increment(1);
         tracing::warn!(error = %failure, "epochs: Redis unavailable, reading the database for a while");
         self.away_until_ms.store(self.now_ms() + READ_BACK_OFF.as_millis() as u64, Ordering::Relaxed);
