@@ -44,7 +44,9 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         None => None,
     };
     let epochs = match (&redis, &settings.redis_url) {
-        (Some(pool), Some(url)) => crate::db::epochs::Epochs::new(pool.clone(), url.expose()).context("POS_REDIS_URL")?,
+        (Some(pool), Some(url)) => {
+            crate::db::epochs::Epochs::new(pool.clone(), url.expose()).context("POS_REDIS_URL")?
+        }
         _ => crate::db::epochs::Epochs::default(),
     };
     let mut db = Db::connect(settings.database_url.expose(), settings.db_max_connections)

@@ -38,8 +38,7 @@ async fn status(base: &str, path: &str, token: &str) -> StatusCode {
 
 /// A conditional menu fetch: status, ETag, body.
 async fn menu(base: &str, outlet: Uuid, token: &str, etag: Option<&str>) -> (StatusCode, String, Value) {
-    let mut req =
-        reqwest::Client::new().get(format!("{base}/api/v1/outlets/{outlet}/menu")).bearer_auth(token);
+    let mut req = reqwest::Client::new().get(format!("{base}/api/v1/outlets/{outlet}/menu")).bearer_auth(token);
     if let Some(etag) = etag {
         req = req.header("If-None-Match", etag);
     }
@@ -78,7 +77,10 @@ async fn a_device_revoked_through_one_process_is_refused_by_the_next_request_to_
     let path = format!("/api/v1/outlets/{outlet}/menu");
     warm_principal(&b, &path, &kiosk).await;
 
-    assert_eq!(send(&a.base, Method::DELETE, &format!("/api/v1/devices/{device_id}"), &t.token, None).await.status(), 204);
+    assert_eq!(
+        send(&a.base, Method::DELETE, &format!("/api/v1/devices/{device_id}"), &t.token, None).await.status(),
+        204
+    );
     assert_eq!(status(&b.base, &path, &kiosk).await, StatusCode::UNAUTHORIZED);
     assert_eq!(status(&a.base, &path, &kiosk).await, StatusCode::UNAUTHORIZED);
 }
@@ -111,8 +113,14 @@ async fn a_membership_taken_away_through_one_process_narrows_the_next_request_to
     let path = format!("/api/v1/outlets/{main}");
     warm_principal(&b, &path, &cashier).await;
 
-    let r = send(&a.base, Method::PATCH, &format!("/api/v1/users/{user_id}"), &t.token, Some(json!({"outlet_ids": [other]})))
-        .await;
+    let r = send(
+        &a.base,
+        Method::PATCH,
+        &format!("/api/v1/users/{user_id}"),
+        &t.token,
+        Some(json!({"outlet_ids": [other]})),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     assert_eq!(status(&b.base, &path, &cashier).await, StatusCode::NOT_FOUND);
 }
@@ -125,8 +133,9 @@ async fn a_session_ended_through_one_process_is_refused_by_the_next_request_to_a
     let t = app.signup().await;
     warm_principal(&b, "/api/v1/outlets", &t.token).await;
 
-    let r = send(&a.base, Method::POST, "/api/v1/auth/logout", &t.token, Some(json!({"refresh_token": t.refresh_token})))
-        .await;
+    let r =
+        send(&a.base, Method::POST, "/api/v1/auth/logout", &t.token, Some(json!({"refresh_token": t.refresh_token})))
+            .await;
     assert_eq!(r.status(), 204);
     assert_eq!(status(&b.base, "/api/v1/outlets", &t.token).await, StatusCode::UNAUTHORIZED);
 }
@@ -147,8 +156,14 @@ async fn a_menu_change_through_one_process_is_not_a_304_on_another() {
     }
     assert!(hits(&b.base, "menu_stamp_cache_total").await > before, "B answered 304 from memory");
 
-    let r = send(&a.base, Method::PATCH, &format!("/api/v1/menu-items/{item}"), &t.token, Some(json!({"price_minor": 31000})))
-        .await;
+    let r = send(
+        &a.base,
+        Method::PATCH,
+        &format!("/api/v1/menu-items/{item}"),
+        &t.token,
+        Some(json!({"price_minor": 31000})),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let (code, new_etag, body) = menu(&b.base, outlet, &kiosk, Some(&etag)).await;
     assert_eq!(code, StatusCode::OK, "the old ETag no longer matches");
@@ -218,14 +233,23 @@ async fn with_redis_down_both_processes_read_the_database() {
     assert_eq!(menu(&b.base, outlet, &kiosk, Some(&etag)).await.0, StatusCode::NOT_MODIFIED);
 
     redis.stop();
-    let r = send(&a.base, Method::PATCH, &format!("/api/v1/menu-items/{item}"), &t.token, Some(json!({"price_minor": 27000})))
-        .await;
+    let r = send(
+        &a.base,
+        Method::PATCH,
+        &format!("/api/v1/menu-items/{item}"),
+        &t.token,
+        Some(json!({"price_minor": 27000})),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let (code, _, body) = menu(&b.base, outlet, &kiosk, Some(&etag)).await;
     assert_eq!(code, StatusCode::OK, "without Redis the stamp comes from the database");
     assert_eq!(body["categories"][0]["items"][0]["price_minor"], 27000);
 
-    assert_eq!(send(&a.base, Method::DELETE, &format!("/api/v1/devices/{device_id}"), &t.token, None).await.status(), 204);
+    assert_eq!(
+        send(&a.base, Method::DELETE, &format!("/api/v1/devices/{device_id}"), &t.token, None).await.status(),
+        204
+    );
     assert_eq!(status(&b.base, &path, &kiosk).await, StatusCode::UNAUTHORIZED);
 }
 
@@ -246,8 +270,14 @@ async fn a_device_that_refetches_on_a_menu_event_from_another_process_never_gets
         pos_tests::SseClient::connect(&b.url(&format!("/api/v1/outlets/{outlet}/events")), &kiosk, None).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    let r = send(&a.base, Method::PATCH, &format!("/api/v1/menu-items/{item}"), &t.token, Some(json!({"price_minor": 33000})))
-        .await;
+    let r = send(
+        &a.base,
+        Method::PATCH,
+        &format!("/api/v1/menu-items/{item}"),
+        &t.token,
+        Some(json!({"price_minor": 33000})),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     loop {
         let event = stream.next(Duration::from_secs(3)).await.expect("the change reached B's stream");

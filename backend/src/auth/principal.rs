@@ -183,7 +183,8 @@ fn touch_device(state: &AppState, tenant_id: Uuid, device_id: Uuid, outlet_id: U
     let db = state.db.clone();
     tokio::spawn(async move {
         let touched = async {
-            let tx = db.begin_scoped(tenant_id, OutletScope::Only(vec![outlet_id]), PrincipalId::Device(device_id)).await?;
+            let tx =
+                db.begin_scoped(tenant_id, OutletScope::Only(vec![outlet_id]), PrincipalId::Device(device_id)).await?;
             tx.execute(
                 "UPDATE devices SET last_seen_at = now() WHERE id IN \
                    (SELECT id FROM devices WHERE id = $1 \

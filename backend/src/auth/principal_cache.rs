@@ -40,12 +40,9 @@ impl Key {
     fn of(claims: &Claims) -> Key {
         match claims.typ {
             TokenType::Device => Key::Device { tenant_id: claims.tid, device_id: claims.sub, outlet_id: claims.oid },
-            TokenType::Staff => Key::Staff {
-                tenant_id: claims.tid,
-                user_id: claims.sub,
-                session_id: claims.sid,
-                till_id: claims.till,
-            },
+            TokenType::Staff => {
+                Key::Staff { tenant_id: claims.tid, user_id: claims.sub, session_id: claims.sid, till_id: claims.till }
+            }
         }
     }
 }
