@@ -160,45 +160,15 @@ async fn authenticate(state: &AppState, claims: &Claims, request_id: Option<Stri
     let started = Instant::now();
     let epochs = state.db.epochs().read(claims.tid).await;
     let actor = |kind| Actor { tenant_id: claims.tid, kind, request_id };
-    if let Some(hit) = epochs.as_ref().and_then(|e| state.principals.get(claims, &e.auth)) {
-        if hit.touch_due
-            && let ActorKind::Device { device_id, outlet_id, .. } = hit.known.kind
-        {
-            touch_device(state, claims.tid, device_id, outlet_id);
-        }
-        let Known { kind, outlets } = hit.known;
+    if let Some(Known { kind, outlets }) = epochs.as_ref().and_then(|e| state.principals.get(claims, &e.auth)) {
         return Ok(Authenticated { actor: actor(kind), outlets, epochs, started, tx: None });
     }
-    let (tx, kind) = open_for(state, claims).await?;
+    let (tx, kind, use_recorded) = open_recording_use(state, claims).await?;
     let outlets = tx.outlets().clone();
     if let Some(e) = &epochs {
-        state.principals.put(claims, &e.auth, Known { kind: kind.clone(), outlets: outlets.clone() });
+        state.principals.put(claims, &e.auth, Known { kind: kind.clone(), outlets: outlets.clone() }, use_recorded);
     }
     Ok(Authenticated { actor: actor(kind), outlets, epochs, started, tx: Some(tx) })
-}
-
-/// Records a device's use in the background (its request does not wait),
-/// skipping the row rather than waiting while another request holds it.
-fn touch_device(state: &AppState, tenant_id: Uuid, device_id: Uuid, outlet_id: Uuid) {
-    let db = state.db.clone();
-    tokio::spawn(async move {
-        let touched = async {
-            let tx =
-                db.begin_scoped(tenant_id, OutletScope::Only(vec![outlet_id]), PrincipalId::Device(device_id)).await?;
-            tx.execute(
-                "UPDATE devices SET last_seen_at = now() WHERE id IN \
-                   (SELECT id FROM devices WHERE id = $1 \
-                       AND (last_seen_at IS NULL OR last_seen_at < now() - interval '60 seconds') \
-                       FOR UPDATE SKIP LOCKED)",
-                [device_id.into()],
-            )
-            .await?;
-            tx.commit().await
-        };
-        if let Err(e) = touched.await {
-            tracing::warn!(error = %e, %device_id, "device last use not recorded");
-        }
-    });
 }
 
 /// Refuses (as a server fault) a request whose body the body middleware has
@@ -222,7 +192,15 @@ struct StaffRow {
 #[derive(FromQueryResult)]
 struct DeviceRow {
     outlet_id: Uuid,
+}
+
+#[derive(FromQueryResult)]
+struct DeviceUse {
+    outlet_id: Uuid,
     kind: String,
+    /// The device's use is recorded as of now (by this statement, or less
+    /// than a minute ago).
+    use_recorded: bool,
 }
 
 /// Reads the staff member's current role and memberships inside `tx` (whose
@@ -278,7 +256,7 @@ fn scope_to(tx: &mut ScopedTx, row: StaffRow) -> Result<Role> {
 async fn bind_to_till(tx: &mut ScopedTx, role: Role, till_id: Uuid) -> Result<TillBinding> {
     let row: Option<DeviceRow> = tx
         .query_one(
-            "SELECT outlet_id, kind FROM devices \
+            "SELECT outlet_id FROM devices \
               WHERE id = $1 AND kind = 'till' AND paired_at IS NOT NULL AND revoked_at IS NULL",
             [till_id.into()],
         )
@@ -294,6 +272,13 @@ async fn bind_to_till(tx: &mut ScopedTx, role: Role, till_id: Uuid) -> Result<Ti
 
 /// Opens the scoped transaction for a verified token.
 pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind)> {
+    let (tx, kind, _) = open_recording_use(state, claims).await?;
+    Ok((tx, kind))
+}
+
+/// [`open_for`], and whether a device's use is recorded as of now (always
+/// true for staff).
+async fn open_recording_use(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind, bool)> {
     match claims.typ {
         TokenType::Staff => {
             let session = claims.sid.ok_or(Error::Unauthorized(Code::TokenWithoutSession))?;
@@ -304,7 +289,7 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
                 Some(till_id) => Some(bind_to_till(&mut tx, role, till_id).await?),
                 None => None,
             };
-            Ok((tx, ActorKind::Staff { user_id: claims.sub, role, till }))
+            Ok((tx, ActorKind::Staff { user_id: claims.sub, role, till }, true))
         }
         TokenType::Device => {
             let bound = claims.oid.ok_or(Error::Unauthorized(Code::TokenInvalid))?;
@@ -315,15 +300,18 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
             // Its last use is recorded at most once a minute, and skipped
             // rather than waited for while another of its requests holds
             // the row.
-            let row: DeviceRow = tx
+            let row: DeviceUse = tx
                 .query_one(
-                    "WITH d AS (SELECT id, outlet_id, kind FROM devices \
+                    "WITH d AS (SELECT id, outlet_id, kind, last_seen_at FROM devices \
                                  WHERE id = $1 AND paired_at IS NOT NULL AND revoked_at IS NULL), \
                           touch AS (UPDATE devices SET last_seen_at = now() WHERE id IN \
                                      (SELECT l.id FROM devices l JOIN d ON d.id = l.id \
                                        WHERE l.last_seen_at IS NULL OR l.last_seen_at < now() - interval '60 seconds' \
-                                         FOR UPDATE OF l SKIP LOCKED)) \
-                     SELECT outlet_id, kind FROM d",
+                                         FOR UPDATE OF l SKIP LOCKED) RETURNING id) \
+                     SELECT outlet_id, kind, \
+                            (last_seen_at >= now() - interval '60 seconds' OR EXISTS (SELECT 1 FROM touch)) IS TRUE \
+                              AS use_recorded \
+                       FROM d",
                     [claims.sub.into()],
                 )
                 .await?
@@ -332,7 +320,7 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
                 return Err(Error::Unauthorized(Code::DeviceTokenStale));
             }
             let kind = DeviceKind::parse(&row.kind).ok_or_else(|| Error::internal("unknown device kind"))?;
-            Ok((tx, ActorKind::Device { device_id: claims.sub, outlet_id: bound, kind }))
+            Ok((tx, ActorKind::Device { device_id: claims.sub, outlet_id: bound, kind }, row.use_recorded))
         }
     }
 }

@@ -59,15 +59,9 @@ struct Entry {
     auth_epoch: String,
     known: Known,
     until: Instant,
-    /// When the device's use was last recorded (devices only).
-    touched: Instant,
-}
-
-/// A cache hit.
-pub struct Hit {
-    pub known: Known,
-    /// The device's `last_seen_at` is due to be recorded.
-    pub touch_due: bool,
+    /// From then on a device's use is due to be recorded again: the entry
+    /// is not used, and the database path (which records it) refills it.
+    touch_due_at: Option<Instant>,
 }
 
 #[derive(Default)]
@@ -77,25 +71,25 @@ pub struct PrincipalCache {
 
 impl PrincipalCache {
     /// The principal of `claims`, if cached under `auth_epoch` (the
-    /// tenant's current one) and not expired.
-    pub fn get(&self, claims: &Claims, auth_epoch: &str) -> Option<Hit> {
+    /// tenant's current one), not expired, and (a device) its use not due
+    /// to be recorded.
+    pub fn get(&self, claims: &Claims, auth_epoch: &str) -> Option<Known> {
         let now = Instant::now();
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let hit = entries.get_mut(&Key::of(claims)).filter(|e| e.auth_epoch == auth_epoch && now < e.until).map(|e| {
-            let touch_due = matches!(e.known.kind, ActorKind::Device { .. }) && now >= e.touched + TOUCH_EVERY;
-            if touch_due {
-                e.touched = now;
-            }
-            Hit { known: e.known.clone(), touch_due }
-        });
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        let hit = entries
+            .get(&Key::of(claims))
+            .filter(|e| e.auth_epoch == auth_epoch && now < e.until && e.touch_due_at.is_none_or(|at| now < at))
+            .map(|e| e.known.clone());
         drop(entries);
         metrics::counter!("principal_cache_total", "result" => if hit.is_some() { "hit" } else { "miss" }).increment(1);
         hit
     }
 
     /// Remembers what the database said of `claims`' principal, read after
-    /// `auth_epoch` was (a device's use was recorded by that read).
-    pub fn put(&self, claims: &Claims, auth_epoch: &str, known: Known) {
+    /// `auth_epoch` was; `use_recorded`: a device's use is recorded as of
+    /// now (that read recorded it, or it was recorded less than
+    /// [`TOUCH_EVERY`] ago).
+    pub fn put(&self, claims: &Claims, auth_epoch: &str, known: Known, use_recorded: bool) {
         let now = Instant::now();
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES {
@@ -104,7 +98,11 @@ impl PrincipalCache {
                 entries.clear();
             }
         }
-        let entry = Entry { auth_epoch: auth_epoch.to_string(), known, until: now + TTL, touched: now };
+        let touch_due_at = match known.kind {
+            ActorKind::Device { .. } => Some(if use_recorded { now + TOUCH_EVERY } else { now }),
+            ActorKind::Staff { .. } => None,
+        };
+        let entry = Entry { auth_epoch: auth_epoch.to_string(), known, until: now + TTL, touch_due_at };
         entries.insert(Key::of(claims), entry);
     }
 }
