@@ -35,13 +35,6 @@ use crate::{
 /// Connects to PostgreSQL (and Redis when configured) and builds the shared state.
 pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppState>> {
     let events = std::sync::Arc::new(crate::events::EventBus::default());
-    let mut db = Db::connect(settings.database_url.expose(), settings.db_max_connections)
-        .await
-        .context("connecting to PostgreSQL as the app role (POS_DATABASE_URL)")?
-        .with_bus(events.clone());
-    if let Some(url) = &settings.replica_database_url {
-        db = db.with_replica(url.expose(), settings.db_max_connections).await.context("POS_REPLICA_DATABASE_URL")?;
-    }
     let redis = match &settings.redis_url {
         Some(url) => Some(
             deadpool_redis::Config::from_url(url.expose())
@@ -50,6 +43,22 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         ),
         None => None,
     };
+    let epochs = match (&redis, &settings.redis_url) {
+        (Some(pool), Some(url)) => {
+            crate::db::epochs::Epochs::new(pool.clone(), url.expose()).context("POS_REDIS_URL")?
+        }
+        _ => crate::db::epochs::Epochs::default(),
+    };
+    let mut db = Db::connect(settings.database_url.expose(), settings.db_max_connections)
+        .await
+        .context("connecting to PostgreSQL as the app role (POS_DATABASE_URL)")?
+        .with_bus(events.clone())
+        .with_epochs(std::sync::Arc::new(epochs));
+    if let Some(url) = &settings.replica_database_url {
+        db = db.with_replica(url.expose(), settings.db_max_connections).await.context("POS_REPLICA_DATABASE_URL")?;
+    }
+    let menu_stamps = std::sync::Arc::new(crate::catalog::menu_stamps::MenuStamps::default());
+    events.watch(menu_stamps.clone());
     catalog::images::prepare_media_dir(&settings.media_dir)?;
     let keyring = Keyring::from_settings(&settings);
     let limiter = RateLimiter::new(redis.clone());
@@ -74,6 +83,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         limiter,
         redis,
         menu_cache: Default::default(),
+        menu_stamps,
+        principals: Default::default(),
         events,
         stream_slots,
         stream_guard,

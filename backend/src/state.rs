@@ -16,6 +16,10 @@ pub struct AppState {
     pub limiter: RateLimiter,
     pub redis: Option<Pool>,
     pub menu_cache: crate::catalog::menu::MenuCache,
+    /// Outlets' current menu stamps (told of menu events by the bus).
+    pub menu_stamps: std::sync::Arc<crate::catalog::menu_stamps::MenuStamps>,
+    /// Devices and staff sessions resolved recently.
+    pub principals: crate::auth::principal_cache::PrincipalCache,
     pub events: std::sync::Arc<crate::events::EventBus>,
     /// Live event streams held per device and per staff member.
     pub stream_slots: std::sync::Arc<crate::events::slots::StreamSlots>,

@@ -24,6 +24,7 @@ mod orders;
 mod outlets;
 mod payments;
 mod prices;
+mod principal_cache;
 mod receipts;
 mod refunds;
 mod reports;

@@ -187,6 +187,7 @@ pub async fn set_password(state: &AppState, token: &str, password: &str) -> Resu
         [found.user_id.into(), hashed.into()],
     )
     .await?;
+    tx.narrows_principals();
     end_all_sessions(&tx, found.user_id).await?;
     let after = serde_json::json!({ "via": found.purpose });
     audit::record_as(

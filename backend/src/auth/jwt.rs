@@ -57,7 +57,15 @@ pub struct Keyring {
     verifying: HashMap<String, DecodingKey>,
     issuer: String,
     audience: String,
+    /// Tokens whose signature was checked already (an Ed25519 verification
+    /// is most of a cheap request's CPU); see [`Keyring::verify`].
+    verified: std::sync::Mutex<HashMap<String, Claims>>,
 }
+
+/// Seconds past `exp` a token is still accepted (clock skew).
+const LEEWAY_SECS: i64 = 30;
+/// Verified tokens remembered at most (expired ones go first, then all).
+const MAX_VERIFIED: usize = 50_000;
 
 /// PKCS#8 v1 DER of an Ed25519 private key: a fixed prefix, then the seed.
 fn ed25519_pkcs8(seed: &[u8; 32]) -> Vec<u8> {
@@ -87,6 +95,7 @@ impl Keyring {
             verifying,
             issuer: settings.jwt_issuer.clone(),
             audience: settings.jwt_audience.clone(),
+            verified: Default::default(),
         }
     }
 
@@ -172,8 +181,31 @@ impl Keyring {
         self.sign_claims(&claims)
     }
 
-    /// Verifies signature (by `kid`), issuer, audience and expiry.
+    /// Verifies signature (by `kid`), issuer, audience and expiry. A token
+    /// verified before is not verified again (the same bytes, the same
+    /// keyring: the same answer); only its expiry is checked again.
     pub fn verify(&self, token: &str) -> Result<Claims> {
+        let now = jsonwebtoken::get_current_timestamp() as i64;
+        let known = self.verified.lock().unwrap_or_else(|p| p.into_inner()).get(token).cloned();
+        if let Some(claims) = known {
+            if now > claims.exp + LEEWAY_SECS {
+                return Err(Error::Unauthorized(Code::TokenExpired));
+            }
+            return Ok(claims);
+        }
+        let claims = self.verify_signed(token)?;
+        let mut verified = self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        if verified.len() >= MAX_VERIFIED {
+            verified.retain(|_, c| now <= c.exp + LEEWAY_SECS);
+            if verified.len() >= MAX_VERIFIED {
+                verified.clear();
+            }
+        }
+        verified.insert(token.to_string(), claims.clone());
+        Ok(claims)
+    }
+
+    fn verify_signed(&self, token: &str) -> Result<Claims> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| Error::Unauthorized(Code::TokenInvalid))?;
         if header.alg != Algorithm::EdDSA {
             return Err(Error::Unauthorized(Code::TokenInvalid));
@@ -184,7 +216,7 @@ impl Keyring {
         validation.set_issuer(&[&self.issuer]);
         validation.set_audience(&[&self.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
+        validation.leeway = LEEWAY_SECS as u64;
         jsonwebtoken::decode::<Claims>(token, key, &validation).map(|d| d.claims).map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => Error::Unauthorized(Code::TokenExpired),
             _ => Error::Unauthorized(Code::TokenInvalid),

@@ -11,6 +11,7 @@ pub mod jwt;
 pub mod password;
 pub mod pin;
 pub mod principal;
+pub mod principal_cache;
 pub mod query_token;
 pub mod rate_limit;
 pub mod refresh;

@@ -8,11 +8,16 @@
 //! transaction is set from what the database says: every outlet for owners,
 //! the memberships of other staff, the bound outlet of a device.
 //!
+//! Most requests skip that re-read: [`Authenticated`] takes the principal
+//! from this process's [`super::principal_cache`] while the tenant's auth
+//! epoch in Redis says nothing has ended or narrowed a principal since it
+//! was read, and opens the transaction with the cached scope.
+//!
 //! No transaction is opened for a request whose body has not been read
 //! first (see [`crate::http::body`]): otherwise the transaction, and its
 //! pooled connection, would wait on however slowly the client sends.
 
-use std::{future::Future, pin::Pin};
+use std::{future::Future, pin::Pin, time::Instant};
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, http::header, web};
 use pos_wire::{DeviceKind, Role};
@@ -24,9 +29,10 @@ use super::{
     Actor, ActorKind,
     actor::TillBinding,
     jwt::{Claims, TokenType},
+    principal_cache::Known,
 };
 use crate::{
-    db::{OutletScope, PrincipalId, ScopedTx},
+    db::{OutletScope, PrincipalId, ScopedTx, epochs::TenantEpochs},
     error::{Code, Error, Result},
     http::body::BodyState,
     state::AppState,
@@ -64,7 +70,51 @@ impl FromRequest for BearerClaims {
     }
 }
 
-impl FromRequest for Scoped {
+/// Who is acting, checked against the database or the principal cache;
+/// the scoped transaction is opened only when asked for (a request that
+/// both caches answer needs no database round trip).
+pub struct Authenticated {
+    pub actor: Actor,
+    /// The outlets the principal may see.
+    pub outlets: OutletScope,
+    /// The tenant's epochs as read before anything else, when confirmed.
+    pub epochs: Option<TenantEpochs>,
+    /// When the request began resolving its principal (before the epochs
+    /// and anything from the database were read).
+    pub started: Instant,
+    /// Already open when the principal was read from the database.
+    tx: Option<ScopedTx>,
+}
+
+impl Authenticated {
+    /// The request's scoped transaction: the one the principal was read in,
+    /// or a new one opened with the cached scope.
+    pub async fn into_scoped(self, state: &AppState) -> Result<Scoped> {
+        let tx = match self.tx {
+            Some(tx) => tx,
+            None => {
+                let principal = match self.actor.kind {
+                    ActorKind::Staff { user_id, .. } => PrincipalId::User(user_id),
+                    ActorKind::Device { device_id, .. } => PrincipalId::Device(device_id),
+                };
+                state.db.begin_scoped(self.actor.tenant_id, self.outlets, principal).await?
+            }
+        };
+        Ok(Scoped { tx, actor: self.actor })
+    }
+
+    /// Ends a request that needed no transaction of its own: commits the
+    /// one the principal was read in, if any (it may have recorded the
+    /// device's use).
+    pub async fn finish(self) -> Result<()> {
+        match self.tx {
+            Some(tx) => tx.commit().await,
+            None => Ok(()),
+        }
+    }
+}
+
+impl FromRequest for Authenticated {
     type Error = Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self>>>>;
 
@@ -78,14 +128,47 @@ impl FromRequest for Scoped {
             body_read?;
             let claims = claims?;
             let state = state.ok_or_else(|| Error::internal("no app state"))?;
-            let (tx, kind) = open_for(&state, &claims).await?;
-            if let ActorKind::Device { kind: DeviceKind::Board, .. } = kind {
+            let who = authenticate(&state, &claims, request_id).await?;
+            if let ActorKind::Device { kind: DeviceKind::Board, .. } = who.actor.kind {
                 crate::tenancy::devices::board::may_use(&method, route.as_deref())?;
             }
             tracing::Span::current().record("tenant_id", tracing::field::display(claims.tid));
-            Ok(Scoped { tx, actor: Actor { tenant_id: claims.tid, kind, request_id } })
+            Ok(who)
         })
     }
+}
+
+impl FromRequest for Scoped {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let who = Authenticated::from_request(req, payload);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let who = who.await?;
+            let state = state.ok_or_else(|| Error::internal("no app state"))?;
+            who.into_scoped(&state).await
+        })
+    }
+}
+
+/// The principal of verified `claims`: from the cache when the tenant's
+/// auth epoch confirms it, else from the database (see [`open_for`]),
+/// remembered under the epoch read before that.
+async fn authenticate(state: &AppState, claims: &Claims, request_id: Option<String>) -> Result<Authenticated> {
+    let started = Instant::now();
+    let epochs = state.db.epochs().read(claims.tid).await;
+    let actor = |kind| Actor { tenant_id: claims.tid, kind, request_id };
+    if let Some(Known { kind, outlets }) = epochs.as_ref().and_then(|e| state.principals.get(claims, &e.auth)) {
+        return Ok(Authenticated { actor: actor(kind), outlets, epochs, started, tx: None });
+    }
+    let (tx, kind, use_recorded) = open_recording_use(state, claims).await?;
+    let outlets = tx.outlets().clone();
+    if let Some(e) = &epochs {
+        state.principals.put(claims, &e.auth, Known { kind: kind.clone(), outlets: outlets.clone() }, use_recorded);
+    }
+    Ok(Authenticated { actor: actor(kind), outlets, epochs, started, tx: Some(tx) })
 }
 
 /// Refuses (as a server fault) a request whose body the body middleware has
@@ -109,7 +192,15 @@ struct StaffRow {
 #[derive(FromQueryResult)]
 struct DeviceRow {
     outlet_id: Uuid,
+}
+
+#[derive(FromQueryResult)]
+struct DeviceUse {
+    outlet_id: Uuid,
     kind: String,
+    /// The device's use is recorded as of now (by this statement, or less
+    /// than a minute ago).
+    use_recorded: bool,
 }
 
 /// Reads the staff member's current role and memberships inside `tx` (whose
@@ -165,7 +256,7 @@ fn scope_to(tx: &mut ScopedTx, row: StaffRow) -> Result<Role> {
 async fn bind_to_till(tx: &mut ScopedTx, role: Role, till_id: Uuid) -> Result<TillBinding> {
     let row: Option<DeviceRow> = tx
         .query_one(
-            "SELECT outlet_id, kind FROM devices \
+            "SELECT outlet_id FROM devices \
               WHERE id = $1 AND kind = 'till' AND paired_at IS NOT NULL AND revoked_at IS NULL",
             [till_id.into()],
         )
@@ -181,6 +272,13 @@ async fn bind_to_till(tx: &mut ScopedTx, role: Role, till_id: Uuid) -> Result<Ti
 
 /// Opens the scoped transaction for a verified token.
 pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind)> {
+    let (tx, kind, _) = open_recording_use(state, claims).await?;
+    Ok((tx, kind))
+}
+
+/// [`open_for`], and whether a device's use is recorded as of now (always
+/// true for staff).
+async fn open_recording_use(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind, bool)> {
     match claims.typ {
         TokenType::Staff => {
             let session = claims.sid.ok_or(Error::Unauthorized(Code::TokenWithoutSession))?;
@@ -191,7 +289,7 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
                 Some(till_id) => Some(bind_to_till(&mut tx, role, till_id).await?),
                 None => None,
             };
-            Ok((tx, ActorKind::Staff { user_id: claims.sub, role, till }))
+            Ok((tx, ActorKind::Staff { user_id: claims.sub, role, till }, true))
         }
         TokenType::Device => {
             let bound = claims.oid.ok_or(Error::Unauthorized(Code::TokenInvalid))?;
@@ -202,15 +300,18 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
             // Its last use is recorded at most once a minute, and skipped
             // rather than waited for while another of its requests holds
             // the row.
-            let row: DeviceRow = tx
+            let row: DeviceUse = tx
                 .query_one(
-                    "WITH d AS (SELECT id, outlet_id, kind FROM devices \
+                    "WITH d AS (SELECT id, outlet_id, kind, last_seen_at FROM devices \
                                  WHERE id = $1 AND paired_at IS NOT NULL AND revoked_at IS NULL), \
                           touch AS (UPDATE devices SET last_seen_at = now() WHERE id IN \
                                      (SELECT l.id FROM devices l JOIN d ON d.id = l.id \
                                        WHERE l.last_seen_at IS NULL OR l.last_seen_at < now() - interval '60 seconds' \
-                                         FOR UPDATE OF l SKIP LOCKED)) \
-                     SELECT outlet_id, kind FROM d",
+                                         FOR UPDATE OF l SKIP LOCKED) RETURNING id) \
+                     SELECT outlet_id, kind, \
+                            (last_seen_at >= now() - interval '60 seconds' OR EXISTS (SELECT 1 FROM touch)) IS TRUE \
+                              AS use_recorded \
+                       FROM d",
                     [claims.sub.into()],
                 )
                 .await?
@@ -219,7 +320,7 @@ pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, Ac
                 return Err(Error::Unauthorized(Code::DeviceTokenStale));
             }
             let kind = DeviceKind::parse(&row.kind).ok_or_else(|| Error::internal("unknown device kind"))?;
-            Ok((tx, ActorKind::Device { device_id: claims.sub, outlet_id: bound, kind }))
+            Ok((tx, ActorKind::Device { device_id: claims.sub, outlet_id: bound, kind }, row.use_recorded))
         }
     }
 }

@@ -179,6 +179,7 @@ pub async fn revoke_family(tx: &ScopedTx, family_id: Uuid) -> Result<()> {
         [family_id.into()],
     )
     .await?;
+    tx.narrows_principals();
     Ok(())
 }
 
@@ -196,6 +197,7 @@ pub async fn revoke_family_of(
         [presented.hash(policy.key).into(), user_id.into()],
     )
     .await?;
+    tx.narrows_principals();
     Ok(())
 }
 
@@ -206,6 +208,7 @@ pub async fn revoke_all_of_user(tx: &ScopedTx, user_id: Uuid) -> Result<()> {
         [user_id.into()],
     )
     .await?;
+    tx.narrows_principals();
     Ok(())
 }
 

@@ -12,9 +12,9 @@ use pos_wire::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{categories, images, items, menu, overrides, pull};
+use super::{categories, images, items, menu, menu_stamps, overrides, pull};
 use crate::{
-    auth::principal::Scoped,
+    auth::principal::{Authenticated, Scoped},
     error::Result,
     http::{body::read_upload, json::Json},
     state::AppState,
@@ -153,25 +153,26 @@ pub async fn delete_item(s: Scoped, id: web::Path<Uuid>) -> Result<HttpResponse>
 pub async fn outlet_menu(
     req: HttpRequest,
     state: web::Data<AppState>,
-    s: Scoped,
+    who: Authenticated,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse> {
-    let stamp = menu::stamp(&s.tx, *id).await?;
+    let (stamp, read) = menu_stamps::current_stamp(&state, who, *id).await?;
     let etag = stamp.etag();
     let tag = EntityTag::new_strong(etag.trim_matches('"').to_string());
     let cache = (header::CACHE_CONTROL, "private, no-cache");
     if let Ok(IfNoneMatch::Items(tags)) = <IfNoneMatch as header::Header>::parse(&req)
         && tags.iter().any(|t| t.weak_eq(&tag))
     {
-        s.tx.commit().await?;
+        read.finish().await?;
         return Ok(HttpResponse::NotModified().insert_header(ETag(tag)).insert_header(cache).finish());
     }
     let body = match state.menu_cache.get(*id, &etag) {
         Some(body) => {
-            s.tx.commit().await?;
+            read.finish().await?;
             body
         }
         None => {
+            let s = read.scoped(&state).await?;
             let menu = menu::outlet_menu_routed(&state.db, s.tx, *id, &stamp).await?;
             let body = bytes::Bytes::from(serde_json::to_vec(&menu).map_err(anyhow::Error::from)?);
             state.menu_cache.put(*id, &etag, body.clone());

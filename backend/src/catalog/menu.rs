@@ -31,19 +31,41 @@ impl MenuStamp {
 
 /// The outlet's stamp, or 404 when the outlet is not visible to the caller.
 pub async fn stamp(tx: &ScopedTx, outlet_id: Uuid) -> Result<MenuStamp> {
-    tx.query_one::<MenuStamp>(
-        "SELECT greatest(o.version, \
-                  (SELECT coalesce(max(version), 0) FROM categories), \
-                  (SELECT coalesce(max(version), 0) FROM menu_items), \
-                  (SELECT coalesce(max(version), 0) FROM outlet_item_overrides WHERE outlet_id = $1)) AS menu_version, \
-                (SELECT count(*) FROM outlet_item_overrides WHERE outlet_id = $1 AND NOT available \
-                    AND unavailable_until <= now() AND deleted_at IS NULL) AS expired_86, \
-                (SELECT currency::text FROM tenants) AS currency \
-           FROM outlets o WHERE o.id = $1 AND o.archived_at IS NULL",
-        [outlet_id.into()],
-    )
-    .await?
-    .ok_or(Error::NotFound)
+    Ok(stamp_and_horizon(tx, outlet_id).await?.0)
+}
+
+#[derive(FromQueryResult)]
+struct StampRow {
+    #[sea_orm(nested)]
+    stamp: MenuStamp,
+    /// Seconds (from the transaction's start) until the outlet's next
+    /// timed 86 runs out, if one is pending.
+    next_86_end_secs: Option<f64>,
+}
+
+/// [`stamp`], and how long from the transaction's start it stays the
+/// stamp without any write: until the earliest pending timed 86 runs out
+/// (`None`: no timed 86 pending).
+pub async fn stamp_and_horizon(tx: &ScopedTx, outlet_id: Uuid) -> Result<(MenuStamp, Option<std::time::Duration>)> {
+    let row = tx
+        .query_one::<StampRow>(
+            "SELECT greatest(o.version, \
+                      (SELECT coalesce(max(version), 0) FROM categories), \
+                      (SELECT coalesce(max(version), 0) FROM menu_items), \
+                      (SELECT coalesce(max(version), 0) FROM outlet_item_overrides WHERE outlet_id = $1)) AS menu_version, \
+                    (SELECT count(*) FROM outlet_item_overrides WHERE outlet_id = $1 AND NOT available \
+                        AND unavailable_until <= now() AND deleted_at IS NULL) AS expired_86, \
+                    (SELECT currency::text FROM tenants) AS currency, \
+                    (SELECT extract(epoch FROM min(unavailable_until) - now())::float8 FROM outlet_item_overrides \
+                      WHERE outlet_id = $1 AND NOT available AND unavailable_until > now() \
+                        AND deleted_at IS NULL) AS next_86_end_secs \
+               FROM outlets o WHERE o.id = $1 AND o.archived_at IS NULL",
+            [outlet_id.into()],
+        )
+        .await?
+        .ok_or(Error::NotFound)?;
+    let horizon = row.next_86_end_secs.map(|s| std::time::Duration::from_secs_f64(s.max(0.0)));
+    Ok((row.stamp, horizon))
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -10,6 +10,7 @@ pub mod http;
 pub mod images;
 pub mod items;
 pub mod menu;
+pub mod menu_stamps;
 pub mod modifiers;
 pub mod overrides;
 pub mod pull;

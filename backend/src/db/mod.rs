@@ -11,11 +11,15 @@
 
 pub mod availability;
 pub mod cross_tenant;
+pub mod epochs;
 pub mod replica;
 mod rows;
 
 use std::{
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
@@ -76,6 +80,8 @@ pub struct Db {
     availability: Arc<Availability>,
     /// The read replica, when one is configured.
     replica: Option<Arc<replica::Replica>>,
+    /// What commits that end principals or change menus bump (see [`epochs`]).
+    epochs: Arc<epochs::Epochs>,
 }
 
 impl Db {
@@ -87,7 +93,13 @@ impl Db {
             .acquire_timeout(Duration::from_secs(5))
             .sqlx_logging(false);
         let conn = Database::connect(opts).await?;
-        Ok(Db { availability: Availability::watch(url)?, conn, bus: None, replica: None })
+        Ok(Db {
+            availability: Availability::watch(url)?,
+            conn,
+            bus: None,
+            replica: None,
+            epochs: Arc::new(epochs::Epochs::default()),
+        })
     }
 
     /// Lets lag-tolerant reads use the replica at `url` (see [`replica`]).
@@ -108,6 +120,17 @@ impl Db {
         self
     }
 
+    /// Keeps the tenants' cache epochs in `epochs` (see [`epochs`]).
+    pub fn with_epochs(mut self, epochs: Arc<epochs::Epochs>) -> Db {
+        self.epochs = epochs;
+        self
+    }
+
+    /// The tenants' cache epochs.
+    pub fn epochs(&self) -> &epochs::Epochs {
+        &self.epochs
+    }
+
     /// Opens a transaction scoped to one tenant, a set of its outlets, and a principal.
     pub async fn begin_scoped(
         &self,
@@ -116,7 +139,9 @@ impl Db {
         principal: PrincipalId,
     ) -> Result<ScopedTx> {
         let scope = Scope { tenant_id, outlets, principal, read_only: false };
-        open_scoped(&self.conn, &self.availability, self.bus.clone(), scope).await
+        let mut tx = open_scoped(&self.conn, &self.availability, self.bus.clone(), scope).await?;
+        tx.epochs = Some(self.epochs.clone());
+        Ok(tx)
     }
 
     /// A round trip of at most `timeout`, for readiness checks; false at
@@ -184,6 +209,9 @@ async fn open_scoped(
         events: Mutex::new(Vec::new()),
         bus,
         availability: availability.clone(),
+        epochs: None,
+        narrows_principals: AtomicBool::new(false),
+        changes_menus: AtomicBool::new(false),
     })
 }
 
@@ -197,9 +225,27 @@ pub struct ScopedTx {
     events: Mutex<Vec<OutletEvent>>,
     bus: Option<Arc<EventBus>>,
     availability: Arc<Availability>,
+    /// Bumped after commit when a flag below is set (absent on replicas).
+    epochs: Option<Arc<epochs::Epochs>>,
+    narrows_principals: AtomicBool,
+    changes_menus: AtomicBool,
 }
 
 impl ScopedTx {
+    /// Marks this transaction as one that may end or narrow a principal (a
+    /// device revoked, a session ended, a user deactivated, a role or a
+    /// membership changed): once it commits, no server process uses a
+    /// principal of the tenant it cached before (see [`epochs`]).
+    pub fn narrows_principals(&self) {
+        self.narrows_principals.store(true, Ordering::Relaxed);
+    }
+
+    /// Marks this transaction as one that changes outlets' menus without a
+    /// menu event (an outlet archived); menu events mark it themselves.
+    pub fn changes_menus(&self) {
+        self.changes_menus.store(true, Ordering::Relaxed);
+    }
+
     pub fn tenant_id(&self) -> Uuid {
         self.tenant_id
     }
@@ -232,10 +278,23 @@ impl ScopedTx {
         Ok(())
     }
 
-    /// Commits, then hands the transaction's events to the live subscribers.
+    /// Commits, makes every process's caches the change made stale
+    /// unusable (see [`epochs`]), then hands the transaction's events to the
+    /// live subscribers: a device that refetches on an event finds the
+    /// caches already forgotten.
     pub async fn commit(self) -> Result<()> {
         self.availability.observe(self.txn.commit().await)?;
         let events = self.events.into_inner().unwrap_or_else(|p| p.into_inner());
+        let mut stale = Vec::new();
+        if self.narrows_principals.into_inner() {
+            stale.push(epochs::Epoch::Auth);
+        }
+        if self.changes_menus.into_inner() || events.iter().any(OutletEvent::changes_menu) {
+            stale.push(epochs::Epoch::Menu);
+        }
+        if let (Some(epochs), false) = (&self.epochs, stale.is_empty()) {
+            epochs.bump(self.tenant_id, &stale).await;
+        }
         if let Some(bus) = &self.bus {
             bus.publish(self.tenant_id, events);
         }

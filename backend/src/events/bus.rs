@@ -2,7 +2,10 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
@@ -24,8 +27,23 @@ struct OutletHub {
     newest: i64,
 }
 
+/// A cache that events make stale. It is told of every event before any
+/// stream of this process shows it, so a client that refetches on an event
+/// never gets the answer from before it.
+pub trait DeliveryWatcher: Send + Sync {
+    /// `events` of `tenant_id` are about to reach this process's streams.
+    fn before_delivery(&self, tenant_id: Uuid, events: &[OutletEvent]);
+    /// Events of other processes may have been missed (the fan-out lost its
+    /// connection, or just got it back).
+    fn fanout_interrupted(&self);
+}
+
 pub struct EventBus {
     hubs: Mutex<HashMap<Uuid, OutletHub>>,
+    watchers: Mutex<Vec<Arc<dyn DeliveryWatcher>>>,
+    /// True while the Redis subscriber is connected: only then does this
+    /// process hear of every other process's events.
+    fanout_connected: AtomicBool,
     /// Set when Redis fans events out to the other processes.
     pub(super) redis: Mutex<Option<super::redis_fanout::Publisher>>,
     /// This process, so it can skip its own messages coming back from Redis.
@@ -37,6 +55,8 @@ impl Default for EventBus {
     fn default() -> Self {
         EventBus {
             hubs: Mutex::new(HashMap::new()),
+            watchers: Mutex::new(Vec::new()),
+            fanout_connected: AtomicBool::new(false),
             redis: Mutex::new(None),
             process_id: Uuid::now_v7(),
             shutdown: CancellationToken::new(),
@@ -56,9 +76,33 @@ impl EventBus {
         hub.sender.subscribe()
     }
 
-    /// Hands events to this process's subscribers. Duplicates and reordering
-    /// are fine: every stream delivers by sequence and fills gaps from the log.
-    pub fn deliver_local(&self, events: &[OutletEvent]) {
+    /// Tells `watcher` of every event from now on, before streams see it.
+    pub fn watch(&self, watcher: Arc<dyn DeliveryWatcher>) {
+        self.watchers.lock().unwrap_or_else(|p| p.into_inner()).push(watcher);
+    }
+
+    /// True while events of every server process reach this one at once:
+    /// Redis fans them out and this process's subscriber is connected.
+    pub fn fanout_healthy(&self) -> bool {
+        self.fanout_connected.load(Ordering::Acquire)
+    }
+
+    /// Records the subscriber's connection; either way events may have been
+    /// missed, which the watchers are told.
+    pub(super) fn set_fanout_connected(&self, connected: bool) {
+        self.fanout_connected.store(connected, Ordering::Release);
+        for watcher in self.watchers.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            watcher.fanout_interrupted();
+        }
+    }
+
+    /// Hands events to this process's subscribers (watchers first).
+    /// Duplicates and reordering are fine: every stream delivers by sequence
+    /// and fills gaps from the log.
+    pub fn deliver_local(&self, tenant_id: Uuid, events: &[OutletEvent]) {
+        for watcher in self.watchers.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+            watcher.before_delivery(tenant_id, events);
+        }
         let mut hubs = self.hubs.lock().unwrap_or_else(|p| p.into_inner());
         for event in events {
             if let Some(hub) = hubs.get_mut(&event.outlet_id) {
@@ -74,7 +118,7 @@ impl EventBus {
         if events.is_empty() {
             return;
         }
-        self.deliver_local(&events);
+        self.deliver_local(tenant_id, &events);
         let publisher = self.redis.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if let Some(publisher) = publisher {
             publisher.publish(self.process_id, tenant_id, events);
@@ -110,7 +154,7 @@ impl EventBus {
                 Ok((hi, missing)) => {
                     if !missing.is_empty() {
                         tracing::info!(%outlet_id, count = missing.len(), "sweep delivered events a publish missed");
-                        self.deliver_local(&missing);
+                        self.deliver_local(tenant_id, &missing);
                     } else if newest == 0 && hi > 0 {
                         self.mark_seen(outlet_id, hi);
                     }

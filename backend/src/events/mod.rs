@@ -38,3 +38,19 @@ pub struct OutletEvent {
     /// no one is shown it.
     pub event: Option<LiveEvent>,
 }
+
+impl OutletEvent {
+    /// Whether the event changes what an outlet's menu stamp would be (a
+    /// catalogue change is announced on every outlet of the tenant).
+    pub fn changes_menu(&self) -> bool {
+        matches!(
+            self.event,
+            Some(
+                LiveEvent::MenuItemUpdated(_)
+                    | LiveEvent::MenuCategoryUpdated(_)
+                    | LiveEvent::MenuAvailabilityChanged(_)
+                    | LiveEvent::OutletUpdated(_)
+            )
+        )
+    }
+}

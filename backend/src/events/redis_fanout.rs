@@ -82,6 +82,8 @@ async fn subscribe_once(bus: &EventBus, url: &str) -> anyhow::Result<()> {
     pubsub.subscribe(CHANNEL).await?;
     tracing::info!("Redis subscriber connected");
     metrics::gauge!("events_redis_subscriber_connected").set(1.0);
+    bus.set_fanout_connected(true);
+    let _disconnected = Disconnected(bus);
     let mut messages = pubsub.into_on_message();
     while let Some(msg) = messages.next().await {
         let Ok(message) = serde_json::from_slice::<Message>(msg.get_payload_bytes()) else {
@@ -90,9 +92,18 @@ async fn subscribe_once(bus: &EventBus, url: &str) -> anyhow::Result<()> {
         };
         if message.origin != bus.process_id {
             let events: Vec<OutletEvent> = message.events.into_iter().map(OutletEvent::from).collect();
-            bus.deliver_local(&events);
+            bus.deliver_local(message.tenant_id, &events);
         }
     }
-    metrics::gauge!("events_redis_subscriber_connected").set(0.0);
     anyhow::bail!("Redis closed the subscription")
+}
+
+/// Marks the fan-out down when the subscription ends, however it ends.
+struct Disconnected<'a>(&'a EventBus);
+
+impl Drop for Disconnected<'_> {
+    fn drop(&mut self) {
+        metrics::gauge!("events_redis_subscriber_connected").set(0.0);
+        self.0.set_fanout_connected(false);
+    }
 }

@@ -148,6 +148,7 @@ pub async fn sign_out(tx: &ScopedTx, actor: &Actor, session_id: Uuid) -> Result<
         [session_id.into(), user_id.into()],
     )
     .await?;
+    tx.narrows_principals();
     let after = serde_json::json!({"user_id": user_id, "session_id": session_id});
     audit::record(tx, actor, "till.sign_out", "device", Some(till.device_id), Some(till.outlet_id), None, Some(after))
         .await

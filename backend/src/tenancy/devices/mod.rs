@@ -165,6 +165,7 @@ pub async fn revoke(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         [id.into()],
     )
     .await?;
+    tx.narrows_principals();
     let after = get(tx, id).await?;
     // Ends the device's open event stream at once.
     tx.append_event(before.outlet_id, LiveEvent::DeviceRevoked(DeviceRevoked { device_id: id })).await?;

@@ -265,6 +265,9 @@ pub async fn archive(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
         [id.into()],
     )
     .await?;
+    // Its devices (tills too) are revoked, and its menu is gone.
+    tx.narrows_principals();
+    tx.changes_menus();
     audit::record(tx, actor, "outlet.archive", "outlet", Some(id), Some(id), snapshot(&before), None).await?;
     Ok(())
 }

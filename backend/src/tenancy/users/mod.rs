@@ -154,6 +154,7 @@ async fn check_outlets(tx: &ScopedTx, role: Role, ids: &[Uuid], errors: &mut Fie
 async fn set_memberships(tx: &ScopedTx, user_id: Uuid, ids: &[Uuid]) -> Result<()> {
     // Only memberships in the caller's scope are visible, so only those are replaced.
     tx.execute("DELETE FROM user_outlets WHERE user_id = $1", [user_id.into()]).await?;
+    tx.narrows_principals();
     if !ids.is_empty() {
         tx.execute(
             "INSERT INTO user_outlets (tenant_id, user_id, outlet_id) SELECT $1, $2, unnest($3::uuid[])",
@@ -289,6 +290,8 @@ pub async fn update(tx: &ScopedTx, actor: &Actor, salt: SaltKey<'_>, id: Uuid, r
     )
     .await
     .map_err(email_taken)?;
+    // Role, activity, password or memberships may have changed.
+    tx.narrows_principals();
     if let Some(ids) = &outlet_ids {
         set_memberships(tx, id, ids).await?;
     }
@@ -315,6 +318,7 @@ pub async fn delete(tx: &ScopedTx, actor: &Actor, id: Uuid) -> Result<()> {
     }
     // Its refresh tokens and admin sessions go with it (ON DELETE CASCADE).
     tx.execute("DELETE FROM users WHERE id = $1", [id.into()]).await?;
+    tx.narrows_principals();
     audit::record(tx, actor, "user.delete", "user", Some(id), None, snapshot(&before), None).await?;
     Ok(())
 }
