@@ -6,9 +6,10 @@
 
 use std::path::{Path, PathBuf};
 
+use actix_files::NamedFile;
 use actix_web::{
-    HttpResponse,
-    http::header,
+    HttpRequest, HttpResponse,
+    http::header::{self, AcceptEncoding, ContentEncoding, Encoding, Header},
     middleware::{Compress, DefaultHeaders},
     web,
 };
@@ -41,14 +42,47 @@ pub fn routes(cfg: &mut web::ServiceConfig, assets: &Path) {
         }
     }
     if dist.join("app").is_dir() {
+        let app = dist.join("app");
+        let bundles = app.clone();
         cfg.service(
             web::scope("/app")
                 // The WASM bundle is a third of its size gzipped (pictures are never compressed).
                 .wrap(Compress::default())
                 .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-cache")))
-                .service(actix_files::Files::new("", dist.join("app")).use_etag(true)),
+                .route(
+                    "/{screen}/pos_kiosk_pwa_bg.wasm",
+                    web::get().to(move |req: HttpRequest, screen: web::Path<String>| {
+                        bundle_wasm(req, bundles.clone(), screen.into_inner())
+                    }),
+                )
+                .service(actix_files::Files::new("", app).use_etag(true)),
         );
     }
+}
+
+/// A screen's WASM, as build.sh compressed it (`gzip -9`, a fifth smaller
+/// than what the `Compress` middleware's fast gzip makes of it) to a browser
+/// that takes gzip; the file itself to any other.
+async fn bundle_wasm(req: HttpRequest, app: PathBuf, screen: String) -> actix_web::Result<HttpResponse> {
+    if !SCREENS.iter().any(|(name, _)| *name == screen) {
+        return Ok(HttpResponse::NotFound().finish());
+    }
+    let wasm = app.join(&screen).join("pos_kiosk_pwa_bg.wasm");
+    let gzipped = wasm.with_extension("wasm.gz");
+    let gzip = Encoding::gzip();
+    let takes_gzip =
+        AcceptEncoding::parse(&req).is_ok_and(|accepts| accepts.negotiate([&gzip].into_iter()) == Some(gzip.clone()));
+    let file = match NamedFile::open_async(&gzipped).await {
+        Ok(file) if takes_gzip => file.set_content_encoding(ContentEncoding::Gzip),
+        _ => NamedFile::open_async(&wasm).await?,
+    };
+    let mut response = file
+        .set_content_type(actix_files::file_extension_to_mime("wasm"))
+        .disable_content_disposition()
+        .use_etag(true)
+        .into_response(&req);
+    response.headers_mut().insert(header::VARY, header::HeaderValue::from_static("accept-encoding"));
+    Ok(response)
 }
 
 /// The screen's page, never cached without asking (a new build names new files).

@@ -60,8 +60,7 @@ pub enum LinkState {
 /// What a screen makes of one SSE event: nothing for a kind this build does
 /// not know (a newer server's), a payload that does not fit, or a heartbeat.
 fn parse(kind: &str, data: &str) -> Option<LiveEvent> {
-    let value: serde_json::Value = serde_json::from_str(data).ok()?;
-    WireEvent::decode(kind, value).ok().flatten().and_then(for_screens)
+    WireEvent::decode_json(kind, data).ok().flatten().and_then(for_screens)
 }
 
 /// Every kind of wire event, named (no catch-all): a new kind does not

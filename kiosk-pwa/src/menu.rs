@@ -34,6 +34,14 @@ struct CachedRow {
     data: serde_json::Value,
 }
 
+/// A cached row's entity, read back through its JSON text: the bundle then
+/// carries one parser per catalogue type (the one from text, which the rest
+/// of the app uses too), not a second one from `serde_json::Value`; about
+/// 30 KiB of WASM (issue 12).
+fn parse_row<T: serde::de::DeserializeOwned>(data: &serde_json::Value) -> serde_json::Result<T> {
+    serde_json::from_str(&data.to_string())
+}
+
 fn row_key(entity: &str, id: Uuid) -> String {
     format!("{entity}:{id}")
 }
@@ -104,9 +112,9 @@ struct Catalogue {
 
 impl Catalogue {
     fn apply(&mut self, entity: &str, id: Uuid, data: Option<&serde_json::Value>) {
-        match (entity, data.cloned()) {
+        match (entity, data) {
             ("category", Some(d)) => {
-                if let Ok(c) = serde_json::from_value::<Category>(d) {
+                if let Ok(c) = parse_row::<Category>(d) {
                     self.categories.insert(id, c);
                 }
             }
@@ -114,7 +122,7 @@ impl Catalogue {
                 self.categories.remove(&id);
             }
             ("menu_item", Some(d)) => {
-                if let Ok(i) = serde_json::from_value::<MenuItem>(d) {
+                if let Ok(i) = parse_row::<MenuItem>(d) {
                     self.items.insert(id, i);
                 }
             }
@@ -122,14 +130,14 @@ impl Catalogue {
                 self.items.remove(&id);
             }
             ("item_override", Some(d)) => {
-                if let Ok(o) = serde_json::from_value::<ItemOverride>(d) {
+                if let Ok(o) = parse_row::<ItemOverride>(d) {
                     self.overrides.insert(id, o);
                 }
             }
             ("item_override", None) => {
                 self.overrides.remove(&id);
             }
-            ("outlet", Some(d)) => self.outlet = serde_json::from_value(d).ok(),
+            ("outlet", Some(d)) => self.outlet = parse_row(d).ok(),
             ("outlet", None) => self.outlet = None,
             _ => {}
         }

@@ -72,5 +72,26 @@ async fn each_screens_paths_get_its_own_page_worker_and_manifest() {
         let wasm = app.call(Method::GET, &format!("/app/{screen}/pos_kiosk_pwa_bg.wasm"), None, None).await;
         assert_eq!(wasm.status, 200, "{screen}'s bundle");
         assert_eq!(wasm.header("content-type"), Some("application/wasm"), "{screen}");
+        assert_eq!(wasm.header("content-encoding"), None, "{screen}: not asked for gzip");
+        assert!(wasm.text.starts_with("\0asm"), "{screen}");
+
+        // A browser that takes gzip gets the file build.sh compressed.
+        let gzipped = app
+            .client
+            .get(app.url(&format!("/app/{screen}/pos_kiosk_pwa_bg.wasm")))
+            .header("accept-encoding", "gzip, deflate, br")
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(gzipped.status(), 200, "{screen}");
+        let header = |name: &str| gzipped.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(header("content-encoding").as_deref(), Some("gzip"), "{screen}");
+        assert_eq!(header("content-type").as_deref(), Some("application/wasm"), "{screen}");
+        assert_eq!(header("vary").as_deref(), Some("accept-encoding"), "{screen}");
+        let body = gzipped.bytes().await.expect("body");
+        assert_eq!(body.get(..2), Some(&[0x1f, 0x8b][..]), "{screen}: gzip -9 of the bundle");
     }
+
+    let unknown = app.call(Method::GET, "/app/nothing/pos_kiosk_pwa_bg.wasm", None, None).await;
+    assert_eq!(unknown.status, 404);
 }
