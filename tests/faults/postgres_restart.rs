@@ -128,6 +128,10 @@ async fn postgres_restarted_under_load_the_server_recovers_by_itself() {
     tokio::task::spawn_blocking(move || cluster.stop_server()).await.unwrap();
     let down_at = Instant::now();
     tokio::time::sleep(Duration::from_secs(3)).await;
+    // PostgreSQL may accept connections a while before `pg_ctl start -w`
+    // returns (it polls; longer on a loaded machine): "down" ends when the
+    // start is asked for, not when it is confirmed.
+    let starting = Instant::now();
     let cluster = pg.clone();
     tokio::task::spawn_blocking(move || cluster.start_server()).await.unwrap();
     let up_at = Instant::now();
@@ -149,11 +153,18 @@ async fn postgres_restarted_under_load_the_server_recovers_by_itself() {
         assert!(s.took < PROMPT, "answered promptly, not after the pool's acquire timeout: {s:?}");
     }
     let while_down: Vec<&Sample> =
-        samples.iter().filter(|s| s.started >= down_at + Duration::from_secs(1) && s.ended() <= up_at).collect();
+        samples.iter().filter(|s| s.started >= down_at + Duration::from_secs(1) && s.ended() <= starting).collect();
     assert!(while_down.len() >= 4, "requests were made while PostgreSQL was down");
-    assert!(while_down.iter().all(|s| s.status == Some(503)), "503 while PostgreSQL is down");
+    let not_503: Vec<&&Sample> = while_down.iter().filter(|s| s.status != Some(503)).collect();
+    assert!(
+        not_503.is_empty(),
+        "503 while PostgreSQL is down (stopped {:?} after the stop was asked, start asked at {:?}): {not_503:#?}",
+        down_at - stopping,
+        starting - stopping
+    );
 
-    let ready_while_down: Vec<&Sample> = probes.iter().filter(|s| s.started >= down_at && s.ended() <= up_at).collect();
+    let ready_while_down: Vec<&Sample> =
+        probes.iter().filter(|s| s.started >= down_at && s.ended() <= starting).collect();
     assert!(ready_while_down.len() >= 5, "readiness was asked while PostgreSQL was down");
     for s in &ready_while_down {
         assert_eq!(s.status, Some(503), "/readyz says so while PostgreSQL is down: {s:?}");
