@@ -169,15 +169,14 @@ fn ms(v: &str) -> anyhow::Result<f64> {
     })
 }
 
-/// The statements the server runs for one authenticated `GET /api/v1/outlets`.
+/// The statements the server runs for one authenticated `GET /api/v1/outlets`
+/// once the owner's principal is cached (`auth::principal_cache`): the
+/// scope is set from memory, no staff lookup.
 fn pgbench_script(tenant: &str, user: &str) -> String {
     format!(
         "BEGIN;\n\
-         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '', true), \
+         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '*', true), \
                 set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
-         SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids \
-           FROM users u WHERE u.id = '{user}' AND u.active;\n\
-         SELECT set_config('app.outlet_ids', '*', true);\n\
          SELECT id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, created_at, updated_at \
            FROM outlets WHERE archived_at IS NULL AND (NULL::uuid IS NULL OR id > NULL) ORDER BY id LIMIT 51;\n\
          COMMIT;\n"
@@ -588,7 +587,8 @@ end
         }
     }
 
-    // pgbench: the statements the server runs for one new order (same lock,
+    // pgbench: the statements the server runs for one new order with the
+    // owner's principal cached (scope set from memory; same lock,
     // reads, the rollups when intake writes them, one statement for counter
     // + order + ticket, then both events), each transaction a new order.
     let outlet = format!("(ARRAY[{}]::uuid[])[:o]", quoted("'"));
@@ -607,9 +607,7 @@ end
     let script = |rollups: &str| {
         format!(
             "BEGIN;\n\
-         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '', true), set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
-         SELECT role, ARRAY(SELECT m.outlet_id FROM user_outlets m WHERE m.user_id = u.id ORDER BY m.outlet_id) AS outlet_ids FROM users u WHERE u.id = '{user}' AND u.active;\n\
-         SELECT set_config('app.outlet_ids', '*', true);\n\
+         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '*', true), set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
          \\set k random(1, 2000000000)\n\
          \\set o random(1, {n_outlets})\n\
          SELECT pg_advisory_xact_lock(hashtextextended(:k::text, 0));\n\
