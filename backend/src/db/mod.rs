@@ -91,6 +91,12 @@ impl Db {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(5))
+            // A connection used within this long is handed out without a
+            // ping first: the default pings on every checkout, a round trip
+            // more for every request. One that broke meanwhile (PostgreSQL
+            // restarted) fails its first statement, which `Availability`
+            // turns into a 503 and the pool then replaces.
+            .test_before_acquire_if_idle_for(Duration::from_secs(5))
             .sqlx_logging(false);
         let conn = Database::connect(opts).await?;
         Ok(Db {
