@@ -10,18 +10,25 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-struct Pair {
+/// Two server processes sharing a private Redis, and a new brand.
+struct Scene {
+    redis: RedisProcess,
     a: ServerProcess,
     b: ServerProcess,
+    app: TestApp,
+    t: pos_tests::Tenant,
 }
 
-async fn two_processes(redis: &RedisProcess) -> Pair {
+async fn scene() -> Scene {
+    let redis = RedisProcess::start().await;
     // No sweep: only the epochs and the fan-out may tell B of A's changes.
     let env = [("POS_REDIS_URL", redis.url()), ("POS_EVENT_SWEEP_MS", "3600000".to_string())];
-    let pair = Pair { a: ServerProcess::start(&env).await, b: ServerProcess::start(&env).await };
+    let (a, b) = (ServerProcess::start(&env).await, ServerProcess::start(&env).await);
     // B's event subscriber is connected to Redis.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    pair
+    let app = TestApp::spawn().await;
+    let t = app.signup().await;
+    Scene { redis, a, b, app, t }
 }
 
 async fn send(base: &str, method: Method, path: &str, token: &str, body: Option<Value>) -> reqwest::Response {
@@ -58,6 +65,19 @@ async fn hits(base: &str, metric: &str) -> u64 {
 }
 
 /// Requests `path` on B until B answers it from its principal cache.
+/// Revokes the device through `base`.
+async fn revoke(base: &str, device_id: Uuid, token: &str) {
+    let r = send(base, Method::DELETE, &format!("/api/v1/devices/{device_id}"), token, None).await;
+    assert_eq!(r.status(), 204, "device revoked");
+}
+
+/// Changes the item's brand price through `base`.
+async fn set_price(base: &str, item: Uuid, token: &str, price_minor: i64) {
+    let path = format!("/api/v1/menu-items/{item}");
+    let r = send(base, Method::PATCH, &path, token, Some(json!({ "price_minor": price_minor }))).await;
+    assert_eq!(r.status(), 200, "price changed");
+}
+
 async fn warm_principal(b: &ServerProcess, path: &str, token: &str) {
     let before = hits(&b.base, "principal_cache_total").await;
     for _ in 0..3 {
@@ -68,29 +88,20 @@ async fn warm_principal(b: &ServerProcess, path: &str, token: &str) {
 
 #[tokio::test]
 async fn a_device_revoked_through_one_process_is_refused_by_the_next_request_to_another() {
-    let redis = RedisProcess::start().await;
-    let Pair { a, b } = two_processes(&redis).await;
-    let app = TestApp::spawn().await;
-    let t = app.signup().await;
+    let Scene { redis: _redis, a, b, app, t } = scene().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let (device_id, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
     let path = format!("/api/v1/outlets/{outlet}/menu");
     warm_principal(&b, &path, &kiosk).await;
 
-    assert_eq!(
-        send(&a.base, Method::DELETE, &format!("/api/v1/devices/{device_id}"), &t.token, None).await.status(),
-        204
-    );
+    revoke(&a.base, device_id, &t.token).await;
     assert_eq!(status(&b.base, &path, &kiosk).await, StatusCode::UNAUTHORIZED);
     assert_eq!(status(&a.base, &path, &kiosk).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn a_user_deactivated_through_one_process_is_refused_by_the_next_request_to_another() {
-    let redis = RedisProcess::start().await;
-    let Pair { a, b } = two_processes(&redis).await;
-    let app = TestApp::spawn().await;
-    let t = app.signup().await;
+    let Scene { redis: _redis, a, b, app, t } = scene().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let (user_id, manager) = app.create_staff(&t.token, "manager", &[outlet]).await;
     warm_principal(&b, "/api/v1/outlets", &manager).await;
@@ -103,10 +114,7 @@ async fn a_user_deactivated_through_one_process_is_refused_by_the_next_request_t
 
 #[tokio::test]
 async fn a_membership_taken_away_through_one_process_narrows_the_next_request_to_another() {
-    let redis = RedisProcess::start().await;
-    let Pair { a, b } = two_processes(&redis).await;
-    let app = TestApp::spawn().await;
-    let t = app.signup().await;
+    let Scene { redis: _redis, a, b, app, t } = scene().await;
     let main = app.create_outlet(&t.token, "Main").await;
     let other = app.create_outlet(&t.token, "Other").await;
     let (user_id, cashier) = app.create_staff(&t.token, "cashier", &[main, other]).await;
@@ -127,10 +135,7 @@ async fn a_membership_taken_away_through_one_process_narrows_the_next_request_to
 
 #[tokio::test]
 async fn a_session_ended_through_one_process_is_refused_by_the_next_request_to_another() {
-    let redis = RedisProcess::start().await;
-    let Pair { a, b } = two_processes(&redis).await;
-    let app = TestApp::spawn().await;
-    let t = app.signup().await;
+    let Scene { redis: _redis, a, b, app: _app, t } = scene().await;
     warm_principal(&b, "/api/v1/outlets", &t.token).await;
 
     let r =
@@ -142,10 +147,7 @@ async fn a_session_ended_through_one_process_is_refused_by_the_next_request_to_a
 
 #[tokio::test]
 async fn a_menu_change_through_one_process_is_not_a_304_on_another() {
-    let redis = RedisProcess::start().await;
-    let Pair { a, b } = two_processes(&redis).await;
-    let app = TestApp::spawn().await;
-    let t = app.signup().await;
+    let Scene { redis: _redis, a, b, app, t } = scene().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let item = menu_item(&app, &t.token, "Kopi").await;
     let (_, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
@@ -156,15 +158,7 @@ async fn a_menu_change_through_one_process_is_not_a_304_on_another() {
     }
     assert!(hits(&b.base, "menu_stamp_cache_total").await > before, "B answered 304 from memory");
 
-    let r = send(
-        &a.base,
-        Method::PATCH,
-        &format!("/api/v1/menu-items/{item}"),
-        &t.token,
-        Some(json!({"price_minor": 31000})),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    set_price(&a.base, item, &t.token, 31000).await;
     let (code, new_etag, body) = menu(&b.base, outlet, &kiosk, Some(&etag)).await;
     assert_eq!(code, StatusCode::OK, "the old ETag no longer matches");
     assert_ne!(new_etag, etag);
@@ -187,10 +181,7 @@ async fn a_menu_change_through_one_process_is_not_a_304_on_another() {
 
 #[tokio::test]
 async fn a_timed_86_running_out_changes_the_etag_without_any_write() {
-    let redis = RedisProcess::start().await;
-    let Pair { a, b } = two_processes(&redis).await;
-    let app = TestApp::spawn().await;
-    let t = app.signup().await;
+    let Scene { redis: _redis, a, b, app, t } = scene().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let item = menu_item(&app, &t.token, "Kopi").await;
     let (_, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
@@ -220,10 +211,7 @@ async fn a_timed_86_running_out_changes_the_etag_without_any_write() {
 
 #[tokio::test]
 async fn with_redis_down_both_processes_read_the_database() {
-    let mut redis = RedisProcess::start().await;
-    let Pair { a, b } = two_processes(&redis).await;
-    let app = TestApp::spawn().await;
-    let t = app.signup().await;
+    let Scene { mut redis, a, b, app, t } = scene().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let item = menu_item(&app, &t.token, "Kopi").await;
     let (device_id, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
@@ -233,32 +221,18 @@ async fn with_redis_down_both_processes_read_the_database() {
     assert_eq!(menu(&b.base, outlet, &kiosk, Some(&etag)).await.0, StatusCode::NOT_MODIFIED);
 
     redis.stop();
-    let r = send(
-        &a.base,
-        Method::PATCH,
-        &format!("/api/v1/menu-items/{item}"),
-        &t.token,
-        Some(json!({"price_minor": 27000})),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    set_price(&a.base, item, &t.token, 27000).await;
     let (code, _, body) = menu(&b.base, outlet, &kiosk, Some(&etag)).await;
     assert_eq!(code, StatusCode::OK, "without Redis the stamp comes from the database");
     assert_eq!(body["categories"][0]["items"][0]["price_minor"], 27000);
 
-    assert_eq!(
-        send(&a.base, Method::DELETE, &format!("/api/v1/devices/{device_id}"), &t.token, None).await.status(),
-        204
-    );
+    revoke(&a.base, device_id, &t.token).await;
     assert_eq!(status(&b.base, &path, &kiosk).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn a_device_that_refetches_on_a_menu_event_from_another_process_never_gets_the_old_304() {
-    let redis = RedisProcess::start().await;
-    let Pair { a, b } = two_processes(&redis).await;
-    let app = TestApp::spawn().await;
-    let t = app.signup().await;
+    let Scene { redis: _redis, a, b, app, t } = scene().await;
     let outlet = app.create_outlet(&t.token, "Main").await;
     let item = menu_item(&app, &t.token, "Kopi").await;
     let (_, kiosk) = app.pair_device(&t.token, outlet, "kiosk").await;
@@ -270,15 +244,7 @@ async fn a_device_that_refetches_on_a_menu_event_from_another_process_never_gets
         pos_tests::SseClient::connect(&b.url(&format!("/api/v1/outlets/{outlet}/events")), &kiosk, None).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    let r = send(
-        &a.base,
-        Method::PATCH,
-        &format!("/api/v1/menu-items/{item}"),
-        &t.token,
-        Some(json!({"price_minor": 33000})),
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    set_price(&a.base, item, &t.token, 33000).await;
     loop {
         let event = stream.next(Duration::from_secs(3)).await.expect("the change reached B's stream");
         if event.event.starts_with("menu.") {
