@@ -126,6 +126,13 @@ async fn a_cashier_signs_in_by_pin_and_sells_under_their_own_name_at_that_till()
     let there = fixtures::counter_order(other_outlet, vec![fixtures::line(s.item, 1)]);
     let r = app.post("/api/v1/orders", Some(&owner_at_till), there).await;
     assert_eq!(r.status, 422, "{}", r.text);
+    // And as a manager: a PIN typed at a till opens no owner-only power.
+    let r = app.patch(&format!("/api/v1/menu-items/{}", s.item), &owner_at_till, json!({"price_minor": 1000})).await;
+    assert_eq!(r.status, 403, "the catalogue is the owner's: {}", r.text);
+    let manager = fixtures::user("new-manager@test.example", "Manager", pos_wire::Role::Manager, &[s.outlet]);
+    let r = app.post("/api/v1/users", Some(&owner_at_till), manager).await;
+    assert_eq!(r.status, 403, "managers are made by an owner: {}", r.text);
+    assert_eq!(app.get("/api/v1/outlets", &owner_at_till).await.status, 200, "still works at the till");
 }
 
 #[tokio::test]

@@ -270,6 +270,17 @@ async fn bind_to_till(tx: &mut ScopedTx, role: Role, till_id: Uuid) -> Result<Ti
     Ok(TillBinding { device_id: till_id, outlet_id: row.outlet_id })
 }
 
+/// The role a staff token acts with: at a till nobody acts as more than a
+/// manager. A till token comes from a short PIN typed on a shared device;
+/// the brand-wide powers only owners have (the catalogue, managers and
+/// owners, the brand) need a signed-in owner, not a PIN.
+fn at_till(role: Role, till: &Option<TillBinding>) -> Role {
+    match (role, till) {
+        (Role::Owner, Some(_)) => Role::Manager,
+        (role, _) => role,
+    }
+}
+
 /// Opens the scoped transaction for a verified token.
 pub async fn open_for(state: &AppState, claims: &Claims) -> Result<(ScopedTx, ActorKind)> {
     let (tx, kind, _) = open_recording_use(state, claims).await?;
@@ -289,7 +300,7 @@ async fn open_recording_use(state: &AppState, claims: &Claims) -> Result<(Scoped
                 Some(till_id) => Some(bind_to_till(&mut tx, role, till_id).await?),
                 None => None,
             };
-            Ok((tx, ActorKind::Staff { user_id: claims.sub, role, till }, true))
+            Ok((tx, ActorKind::Staff { user_id: claims.sub, role: at_till(role, &till), till }, true))
         }
         TokenType::Device => {
             let bound = claims.oid.ok_or(Error::Unauthorized(Code::TokenInvalid))?;
