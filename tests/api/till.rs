@@ -4,6 +4,8 @@
 //! cashier, their session or the till ends. The till's token alone sells
 //! nothing.
 
+use std::time::Duration;
+
 use pos_tests::{
     Reply, TestApp, fixtures,
     paying::{COFFEE, Shop, card, cash, code, count, pay, shop},
@@ -256,8 +258,16 @@ async fn a_till_token_ends_with_the_cashier_their_session_their_outlet_or_the_ti
     app.get(&orders, &own_login).await.expect(200);
     app.post("/api/v1/till/sign-out", Some(&s.t.token), json!({})).await.expect(403);
 
-    // The till revoked: its cashiers' tokens end with it.
+    // The till revoked: its cashiers' tokens end with it, and their open
+    // streams at once (not when their lease is next renewed).
+    let events = app.url(&format!("/api/v1/outlets/{}/events", s.outlet));
+    let mut stream = pos_tests::SseClient::connect(&events, &second, None).await;
+    let mut own_stream = pos_tests::SseClient::connect(&events, &own_login, None).await;
     app.delete(&format!("/api/v1/devices/{}", t.till_id), &s.t.token).await.expect(204);
+    let e = stream.next(Duration::from_secs(3)).await.expect("the revocation");
+    assert_eq!(e.event, "device.revoked");
+    assert!(stream.closed_within(Duration::from_secs(2)).await, "the cashier's stream at the till ended");
+    assert!(!own_stream.closed_within(Duration::from_millis(500)).await, "their own sign-in's stream goes on");
     let r = app.get(&orders, &second).await.expect(401);
     assert_eq!(code(&r), "till_binding_ended");
 }

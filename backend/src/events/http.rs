@@ -140,9 +140,11 @@ pub async fn outlet_events(
     s.tx.commit().await?;
     let (who, cap) = principal(&s.actor, &state);
     let slot = state.stream_slots.acquire(&who, cap).await?;
-    let device = match s.actor.kind {
-        ActorKind::Device { device_id, .. } => Some(device_id),
-        _ => None,
+    // A cashier's stream at a till ends with the till, like the till's own.
+    let device = match &s.actor.kind {
+        ActorKind::Device { device_id, .. } => Some(*device_id),
+        ActorKind::Staff { till: Some(till), .. } => Some(till.device_id),
+        ActorKind::Staff { till: None, .. } => None,
     };
 
     let (sender, receiver) = mpsc::channel(CLIENT_BUFFER);
@@ -172,7 +174,8 @@ struct Stream {
     sender: mpsc::Sender<Bytes>,
     /// The newest sequence dealt with: sent, or withheld from this audience.
     last_sent: i64,
-    /// The device on the other end, if any: its revocation ends the stream.
+    /// The device on the other end (or the till a cashier signed in on),
+    /// if any: its revocation ends the stream.
     device: Option<Uuid>,
     audience: Audience,
     heartbeat: Duration,
