@@ -1,7 +1,10 @@
 use pos_wire::{DeviceKind, Role};
 use uuid::Uuid;
 
-use crate::error::{Code, Error, Result};
+use crate::{
+    db::PrincipalId,
+    error::{Code, Error, Result},
+};
 
 /// The authenticated caller of a request, as the database knows it now
 /// (role and memberships are read afresh every request, not from the token).
@@ -68,6 +71,14 @@ impl Actor {
         match &self.kind {
             ActorKind::Staff { user_id, .. } => Some(*user_id),
             ActorKind::Device { .. } => None,
+        }
+    }
+
+    /// Who the database's policies act for in this caller's transactions.
+    pub fn principal_id(&self) -> PrincipalId {
+        match self.kind {
+            ActorKind::Staff { user_id, .. } => PrincipalId::User(user_id),
+            ActorKind::Device { device_id, .. } => PrincipalId::Device(device_id),
         }
     }
 

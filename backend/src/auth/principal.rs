@@ -92,13 +92,7 @@ impl Authenticated {
     pub async fn into_scoped(self, state: &AppState) -> Result<Scoped> {
         let tx = match self.tx {
             Some(tx) => tx,
-            None => {
-                let principal = match self.actor.kind {
-                    ActorKind::Staff { user_id, .. } => PrincipalId::User(user_id),
-                    ActorKind::Device { device_id, .. } => PrincipalId::Device(device_id),
-                };
-                state.db.begin_scoped(self.actor.tenant_id, self.outlets, principal).await?
-            }
+            None => state.db.begin_scoped(self.actor.tenant_id, self.outlets, self.actor.principal_id()).await?,
         };
         Ok(Scoped { tx, actor: self.actor })
     }

@@ -141,10 +141,9 @@ pub async fn outlet_events(
     let (who, cap) = principal(&s.actor, &state);
     let slot = state.stream_slots.acquire(&who, cap).await?;
     // A cashier's stream at a till ends with the till, like the till's own.
-    let device = match &s.actor.kind {
-        ActorKind::Device { device_id, .. } => Some(*device_id),
-        ActorKind::Staff { till: Some(till), .. } => Some(till.device_id),
-        ActorKind::Staff { till: None, .. } => None,
+    let device = match s.actor.kind {
+        ActorKind::Device { device_id, .. } => Some(device_id),
+        ActorKind::Staff { .. } => s.actor.till_device_id(),
     };
 
     let (sender, receiver) = mpsc::channel(CLIENT_BUFFER);

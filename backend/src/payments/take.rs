@@ -164,11 +164,7 @@ pub(crate) struct Scope {
 
 impl Scope {
     pub(crate) fn of(tx: &ScopedTx, actor: &Actor) -> Scope {
-        let principal = match actor.kind {
-            ActorKind::Staff { user_id, .. } => PrincipalId::User(user_id),
-            ActorKind::Device { device_id, .. } => PrincipalId::Device(device_id),
-        };
-        Scope { tenant_id: tx.tenant_id(), outlets: tx.outlets().clone(), principal }
+        Scope { tenant_id: tx.tenant_id(), outlets: tx.outlets().clone(), principal: actor.principal_id() }
     }
 
     pub(crate) fn system(tenant_id: Uuid, outlet_id: Uuid) -> Scope {

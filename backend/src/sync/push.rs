@@ -100,11 +100,7 @@ pub struct PushScope {
 
 impl PushScope {
     pub fn of(tx: &crate::db::ScopedTx, actor: &Actor) -> PushScope {
-        let principal = match actor.kind {
-            ActorKind::Staff { user_id, .. } => PrincipalId::User(user_id),
-            ActorKind::Device { device_id, .. } => PrincipalId::Device(device_id),
-        };
-        PushScope { tenant_id: tx.tenant_id(), outlets: tx.outlets().clone(), principal }
+        PushScope { tenant_id: tx.tenant_id(), outlets: tx.outlets().clone(), principal: actor.principal_id() }
     }
 }
 
