@@ -14,7 +14,11 @@ use std::{
 };
 
 use leptos::prelude::*;
-use pos_wire::{LiveEvent as WireEvent, Order, OrderPaid, PairedDevice, PaymentUpdated, PickupEntry, Ticket};
+use pos_wire::{
+    DeviceRevoked, EventKind, Order, OrderPaid, OrderStatus, OrderStatusChanged, PairedDevice, PaymentUpdated,
+    PickupEntry, Ticket,
+};
+use serde::{Deserialize, de::DeserializeOwned};
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{EventSource, MessageEvent};
@@ -36,6 +40,12 @@ pub enum LiveEvent {
     OrderCreated(Box<Order>),
     /// The order as it is after the change.
     OrderStatusChanged(Box<Order>),
+    /// An order's new state, in a build without the kiosk and the till
+    /// (which get [`LiveEvent::OrderStatusChanged`] instead).
+    OrderState {
+        order_id: Uuid,
+        status: OrderStatus,
+    },
     TicketUpdated(Box<Ticket>),
     /// An order's number and state, as the pickup board sees them.
     PickupUpdated(PickupEntry),
@@ -57,36 +67,68 @@ pub enum LinkState {
     Down,
 }
 
-/// What a screen makes of one SSE event: nothing for a kind this build does
-/// not know (a newer server's), a payload that does not fit, or a heartbeat.
-fn parse(kind: &str, data: &str) -> Option<LiveEvent> {
-    WireEvent::decode_json(kind, data).ok().flatten().and_then(for_screens)
+/// What this build's screens follow. A kind that none of them uses is not
+/// decoded, so its payload's parser stays out of the screen's bundle (each
+/// screen is its own build: `build.sh`).
+const WHOLE_ORDERS: bool = cfg!(any(feature = "kiosk", feature = "till"));
+const TICKETS: bool = cfg!(feature = "kds");
+const PICKUP: bool = cfg!(feature = "board");
+
+/// The part of `order.status_changed` the kitchen acts on.
+#[derive(Deserialize)]
+struct OrderState {
+    order_id: Uuid,
+    status: OrderStatus,
 }
 
-/// Every kind of wire event, named (no catch-all): a new kind does not
-/// compile until it is decided what the screens do with it.
-fn for_screens(event: WireEvent) -> Option<LiveEvent> {
-    use WireEvent as W;
-    Some(match event {
-        W::OrderCreated(order) => LiveEvent::OrderCreated(Box::new(order)),
-        W::OrderStatusChanged(change) => LiveEvent::OrderStatusChanged(Box::new(change.order)),
+/// What a screen makes of one SSE event: nothing for a kind this build does
+/// not know (a newer server's) or does not follow, a payload that does not
+/// fit, or a heartbeat. Every kind is named (no catch-all): a new kind does
+/// not compile until it is decided what the screens do with it.
+fn parse(kind: &str, data: &str) -> Option<LiveEvent> {
+    fn decode<T: DeserializeOwned>(data: &str) -> Option<T> {
+        serde_json::from_str(data).ok()
+    }
+    use EventKind as K;
+    Some(match EventKind::from_name(kind)? {
+        K::OrderCreated if WHOLE_ORDERS => LiveEvent::OrderCreated(decode(data)?),
+        K::OrderStatusChanged if WHOLE_ORDERS => {
+            LiveEvent::OrderStatusChanged(Box::new(decode::<OrderStatusChanged>(data)?.order))
+        }
+        K::OrderStatusChanged if TICKETS => order_state(data)?,
         // Staff discounted the kiosk's order before it was paid: new totals.
-        W::OrderUpdated(order) => LiveEvent::OrderStatusChanged(Box::new(order)),
-        W::TicketCreated(ticket) | W::TicketUpdated(ticket) => LiveEvent::TicketUpdated(Box::new(ticket)),
-        W::PickupUpdated(entry) => LiveEvent::PickupUpdated(entry),
-        W::MenuItemUpdated(_) | W::MenuAvailabilityChanged(_) | W::MenuCategoryUpdated(_) | W::OutletUpdated(_) => {
+        K::OrderUpdated if WHOLE_ORDERS => LiveEvent::OrderStatusChanged(decode(data)?),
+        K::TicketCreated | K::TicketUpdated if TICKETS => LiveEvent::TicketUpdated(decode(data)?),
+        K::PickupUpdated if PICKUP => LiveEvent::PickupUpdated(decode(data)?),
+        // The screens reload the menu; what changed does not matter.
+        K::MenuItemUpdated | K::MenuAvailabilityChanged | K::MenuCategoryUpdated | K::OutletUpdated => {
             LiveEvent::MenuChanged
         }
-        W::DeviceRevoked(revoked) => LiveEvent::DeviceRevoked(revoked.device_id),
+        K::DeviceRevoked => LiveEvent::DeviceRevoked(decode::<DeviceRevoked>(data)?.device_id),
         // The kiosk follows its customer's QRIS payment by these.
-        W::PaymentUpdated(update) => LiveEvent::PaymentUpdated(Box::new(update)),
-        W::OrderPaid(paid) => LiveEvent::OrderPaid(paid),
-        // Refunds are staff business.
-        W::RefundUpdated(_) => return None,
-        W::Reset(_) => LiveEvent::Reset,
-        // A sign of life, nothing to act on.
-        W::Ping(_) => return None,
+        K::PaymentUpdated if WHOLE_ORDERS => LiveEvent::PaymentUpdated(decode(data)?),
+        K::OrderPaid if WHOLE_ORDERS => LiveEvent::OrderPaid(decode(data)?),
+        K::Reset => LiveEvent::Reset,
+        // Not followed by this build's screens; refunds are staff business;
+        // the heartbeat is a sign of life, nothing to act on.
+        K::OrderCreated
+        | K::OrderStatusChanged
+        | K::OrderUpdated
+        | K::TicketCreated
+        | K::TicketUpdated
+        | K::PickupUpdated
+        | K::PaymentUpdated
+        | K::OrderPaid
+        | K::RefundUpdated
+        | K::Ping => return None,
     })
+}
+
+/// `order.status_changed` as [`LiveEvent::OrderState`]: the order's id and
+/// new state, without parsing the whole order.
+fn order_state(data: &str) -> Option<LiveEvent> {
+    let OrderState { order_id, status } = serde_json::from_str(data).ok()?;
+    Some(LiveEvent::OrderState { order_id, status })
 }
 
 type Listener = Closure<dyn FnMut(web_sys::Event)>;
@@ -200,7 +242,7 @@ fn open(inner: &Rc<Inner>) {
     });
     listeners.push(("error", on_error));
 
-    for &kind in WireEvent::KINDS.iter().chain([&UNNAMED]) {
+    for &kind in pos_wire::LiveEvent::KINDS.iter().chain([&UNNAMED]) {
         let weak: Weak<Inner> = Rc::downgrade(inner);
         let listener: Listener = Closure::new(move |event: web_sys::Event| {
             let (Some(inner), Ok(message)) = (weak.upgrade(), event.dyn_into::<MessageEvent>()) else { return };
@@ -278,7 +320,7 @@ fn watch(inner: &Rc<Inner>) {
 
 #[cfg(test)]
 mod tests {
-    use pos_wire::{DeviceRevoked, MenuItemChanged};
+    use pos_wire::{LiveEvent as WireEvent, MenuItemChanged};
     use serde_json::json;
 
     use super::*;
@@ -312,6 +354,20 @@ mod tests {
         assert_eq!((update.order_id, update.payment.status), (order_id, pos_wire::PaymentStatus::Paid));
         let paid = json!({"order_id": order_id, "number": "K1-7", "receipt_number": 12}).to_string();
         assert!(matches!(parse("order.paid", &paid), Some(LiveEvent::OrderPaid(p)) if p.receipt_number == 12));
+    }
+
+    #[test]
+    fn the_kitchen_reads_an_orders_new_state_alone() {
+        let order_id = Uuid::from_u128(9);
+        let change = json!({
+            "order_id": order_id, "number": "K1-7", "status": "cancelled", "previous": "preparing",
+            "reason": "customer left", "order": {"id": order_id, "items": [{"name": "Es Teh"}]}
+        });
+        let state = order_state(&change.to_string());
+        assert!(
+            matches!(state, Some(LiveEvent::OrderState { order_id: id, status: OrderStatus::Cancelled }) if id == order_id)
+        );
+        assert!(order_state(r#"{"order_id": "K1-7", "status": "cancelled"}"#).is_none());
     }
 
     #[test]

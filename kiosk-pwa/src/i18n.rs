@@ -187,7 +187,11 @@ pub enum Text {
     BoardReady,
 }
 
-/// The string for `text` in `locale`.
+/// The string for `text` in `locale`. Inlined, like the two tables: with
+/// `text` a constant at the call site, as it almost always is, the match
+/// folds to its two strings, and a screen's bundle keeps only the strings
+/// its own code names.
+#[inline(always)]
 pub fn t(locale: Locale, text: Text) -> &'static str {
     match locale {
         Locale::Id => indonesian(text),
@@ -203,6 +207,7 @@ pub fn language_name(locale: Locale) -> &'static str {
     }
 }
 
+#[inline(always)]
 fn indonesian(text: Text) -> &'static str {
     match text {
         Text::KioskTitle => "Kios",
@@ -376,6 +381,7 @@ fn indonesian(text: Text) -> &'static str {
     }
 }
 
+#[inline(always)]
 fn english(text: Text) -> &'static str {
     match text {
         Text::KioskTitle => "Kiosk",

@@ -6,7 +6,7 @@
 use std::{cell::Cell, collections::HashSet, rc::Rc};
 
 use leptos::prelude::*;
-use pos_wire::{Order, OrderStatus, PairedDevice, Ticket, TicketStatus};
+use pos_wire::{OrderStatus, PairedDevice, Ticket, TicketStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -182,7 +182,10 @@ impl Kitchen {
 
     /// Applies a live event.
     pub fn apply(&self, event: &LiveEvent) {
-        if matches!(event, LiveEvent::TicketUpdated(_) | LiveEvent::OrderStatusChanged(_)) {
+        if matches!(
+            event,
+            LiveEvent::TicketUpdated(_) | LiveEvent::OrderStatusChanged(_) | LiveEvent::OrderState { .. }
+        ) {
             self.replay.record(event);
         }
         self.apply_live(event, true);
@@ -193,7 +196,8 @@ impl Kitchen {
             // New orders arrive as their tickets (`ticket.created`).
             LiveEvent::Reset => self.reload_soon(),
             LiveEvent::TicketUpdated(ticket) => self.apply_ticket((**ticket).clone(), chime),
-            LiveEvent::OrderStatusChanged(order) => self.apply_order(order),
+            LiveEvent::OrderStatusChanged(order) => self.apply_order(order.id, order.status),
+            LiveEvent::OrderState { order_id, status } => self.apply_order(*order_id, *status),
             _ => {}
         }
     }
@@ -232,18 +236,18 @@ impl Kitchen {
         }
     }
 
-    fn apply_order(&self, order: &Order) {
-        let cancelled = order.status == OrderStatus::Cancelled;
+    fn apply_order(&self, order_id: Uuid, status: OrderStatus) {
+        let cancelled = status == OrderStatus::Cancelled;
         self.tickets.update(|shown| {
-            for s in shown.iter_mut().filter(|s| s.ticket.order_id == order.id) {
-                s.ticket.order_status = order.status;
+            for s in shown.iter_mut().filter(|s| s.ticket.order_id == order_id) {
+                s.ticket.order_status = status;
                 if cancelled {
                     s.ticket.status = TicketStatus::Cancelled;
                 }
             }
         });
         if cancelled {
-            self.bumped.update(|b| b.retain(|t| t.order_id != order.id));
+            self.bumped.update(|b| b.retain(|t| t.order_id != order_id));
         }
     }
 

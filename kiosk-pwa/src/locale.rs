@@ -40,9 +40,14 @@ pub fn use_locale() -> ReadSignal<Locale> {
 /// on a language switch: `{tr(Text::Close)}`, `aria-label=tr(Text::More)`.
 /// (One function, so every use shares one closure type: one copy of the
 /// rendering code in the bundle, not one per text.)
+#[inline(always)]
 pub fn tr(key: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let locale = use_locale();
-    move || t(locale.get(), key)
+    let (id, en) = (t(Locale::Id, key), t(Locale::En, key));
+    move || match locale.get() {
+        Locale::Id => id,
+        Locale::En => en,
+    }
 }
 
 /// What the language switch calls: every screen shows `locale` from now on,

@@ -13,8 +13,13 @@ use super::{Code, CodedError};
 use crate::Locale;
 
 /// The Indonesian or the English words, formatted with the arguments.
+/// Words without arguments are only copied: every such arm then compiles to
+/// picking two string constants, not to two formatting calls.
 macro_rules! w {
-    ($en:expr, $id:literal, $english:literal $(, $arg:expr)* $(,)?) => {
+    ($en:expr, $id:literal, $english:literal $(,)?) => {
+        if $en { $english } else { $id }.to_owned()
+    };
+    ($en:expr, $id:literal, $english:literal $(, $arg:expr)+ $(,)?) => {
         if $en { format!($english $(, $arg)*) } else { format!($id $(, $arg)*) }
     };
 }
@@ -275,11 +280,11 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
             w!(en, "ada di masa depan: periksa jam perangkat", "is in the future: check the device's clock")
         }
         C::OrderTooOld => {
-            let hours = p("hours");
             w!(
                 en,
-                "lebih dari {hours} jam yang lalu: terlalu lama untuk dikirim ke dapur; selesaikan di kasir",
-                "is more than {hours} h ago: too old to send to the kitchen; settle it at the counter"
+                "lebih dari {} jam yang lalu: terlalu lama untuk dikirim ke dapur; selesaikan di kasir",
+                "is more than {} h ago: too old to send to the kitchen; settle it at the counter",
+                p("hours")
             )
         }
         C::OutletClosed => w!(en, "outlet sedang tutup", "the outlet is closed"),
@@ -288,17 +293,18 @@ pub fn describe(error: &CodedError, locale: Locale) -> String {
         C::ItemSoldOut => w!(en, "item ini sedang habis", "this item is sold out"),
         C::QtyOutOfRange => w!(en, "jumlahnya harus antara {} dan {}", "must be between {} and {}", p("min"), p("max")),
         C::PriceChanged => {
-            let (price, shown) = (p("price_minor"), p("shown_minor"));
-            w!(en, "harganya sekarang {price}, bukan {shown}", "the price is now {price}, not {shown}")
+            w!(en, "harganya sekarang {}, bukan {}", "the price is now {}, not {}", p("price_minor"), p("shown_minor"))
         }
         C::PriceNotOffered => {
-            let (item, shown, hours) = (p("item"), p("shown_minor"), p("window_hours"));
             w!(
                 en,
-                "{item} dengan pilihan ini tidak pernah berharga {shown} di outlet ini antara pembaruan menu \
-                     terakhir perangkat dan waktu pesanan ({hours} jam terakhir yang dihitung)",
-                "{item} with these options did not cost {shown} at this outlet at any time between the \
-                     device's last menu update and the order's time (the last {hours} h count)"
+                "{} dengan pilihan ini tidak pernah berharga {} di outlet ini antara pembaruan menu \
+                     terakhir perangkat dan waktu pesanan ({} jam terakhir yang dihitung)",
+                "{} with these options did not cost {} at this outlet at any time between the \
+                     device's last menu update and the order's time (the last {} h count)",
+                p("item"),
+                p("shown_minor"),
+                p("window_hours")
             )
         }
         C::OptionChosenTwice => w!(en, "ada pilihan yang dipilih dua kali", "an option is chosen twice"),
