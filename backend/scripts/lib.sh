@@ -67,8 +67,31 @@ _pos_pg() {
   fi
 }
 
+# A free loopback port for a service started next: at random below the
+# kernel's ephemeral range (where outgoing connections and port-0 listeners
+# land, so none of them can take it before the service binds), checked free.
 pos_free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+  python3 - <<'PY'
+import random, socket
+try:
+    below = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except Exception:
+    below = 32768
+below = max(below, 21000)
+for _ in range(100):
+    port = random.randrange(20000, below)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+else:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
+PY
 }
 
 _pos_urlpart() { # _pos_urlpart URL field -> prints hostname/port/username/password/path

@@ -58,7 +58,9 @@ if [[ ! -x "$server_bin" ]]; then
 fi
 
 mkdir -p "$artifacts"
-port="$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+# shellcheck source=../../backend/scripts/lib.sh
+source "$root/backend/scripts/lib.sh"
+port="$(pos_free_port)"
 base_url="http://127.0.0.1:$port"
 server_log="$artifacts/browser-server.log"
 

@@ -506,8 +506,35 @@ pub struct ServerProcess {
     log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
+/// A free loopback port for a child process to bind later. Not one the
+/// kernel hands out itself (to a listener on port 0, or to an outgoing
+/// connection): between this check and the child's bind, the run's other
+/// suites, connecting all the time, may be given that very port ("Address
+/// already in use"). So: a port at random below the kernel's ephemeral
+/// range, where it never lands on its own, checked free by binding it.
 pub fn free_port() -> u16 {
+    use std::hash::{BuildHasher, Hasher};
+    let below = ephemeral_ports_from().max(FIXED_PORTS_FROM + 1_000);
+    for _ in 0..100 {
+        let random = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        let port = FIXED_PORTS_FROM + (random % u64::from(below - FIXED_PORTS_FROM)) as u16;
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Where [`free_port`] starts: above the ports services usually claim.
+const FIXED_PORTS_FROM: u16 = 20_000;
+
+/// The first port of the kernel's ephemeral range (Linux's default 32768
+/// when it cannot be read).
+fn ephemeral_ports_from() -> u16 {
+    std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32_768)
 }
 
 /// The `pos-server` binary built next to the running test.

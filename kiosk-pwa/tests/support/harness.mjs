@@ -5,7 +5,7 @@
 // (exported, database migrated), POS_SERVER_BIN or CARGO_TARGET_DIR.
 
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -21,14 +21,37 @@ mkdirSync(ARTIFACTS, { recursive: true });
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
+/**
+ * A free loopback port for a child process to bind later. Not one the
+ * kernel hands out itself (to a listener on port 0 or an outgoing
+ * connection): between this check and the child's bind, the run's other
+ * suites may be given that very port ("Address already in use"). So: a port
+ * at random below the kernel's ephemeral range, where it never lands on its
+ * own, checked free by listening on it (as tests/support/lib.rs does).
+ */
+export async function freePort() {
+  let below = 32768;
+  try {
+    below = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || below;
+  } catch {}
+  const from = 20000;
+  below = Math.max(below, from + 1000);
+  for (let i = 0; i < 100; i++) {
+    const port = from + Math.floor(Math.random() * (below - from));
+    if (await listens(port)) return port;
+  }
+  return listens(0);
+}
+
+/** Listens on `port` (0: one the kernel picks) and closes: the port, or null if it was taken. */
+function listens(port) {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+    srv.once("error", () => resolve(null));
+    srv.listen(port, "127.0.0.1", () => {
+      const { port: bound } = srv.address();
+      srv.close(() => resolve(bound));
     });
-    srv.on("error", reject);
   });
 }
 
