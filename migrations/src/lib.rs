@@ -132,6 +132,11 @@ impl MigratorTrait for Migrator {
                 up: include_str!("../sql/0026_stock_ledger_keys.up.sql"),
                 down: include_str!("../sql/0026_stock_ledger_keys.down.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261204_000027_event_append_plpgsql",
+                up: include_str!("../sql/0027_event_append_plpgsql.up.sql"),
+                down: include_str!("../sql/0027_event_append_plpgsql.down.sql"),
+            }),
         ]
     }
 }

@@ -448,6 +448,53 @@ fn psql(url: &str, sql: &str) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).to_string())
 }
 
+/// A JSON value the server stored, read under the brand's scope (`sql`
+/// selects one jsonb value), as a SQL expression for a pgbench script:
+/// base64, so that pgbench sees neither quotes nor `:name` in it.
+fn stored_json(db_url: &str, tenant: &str, user: &str, sql: &str) -> anyhow::Result<String> {
+    let out = psql(
+        db_url,
+        &format!(
+            "SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '*', true), \
+                    set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true); \
+             SELECT translate(encode(convert_to(({sql})::text, 'UTF8'), 'base64'), E'\\n', '')"
+        ),
+    )?;
+    let b64 = out.lines().last().unwrap_or_default().trim();
+    if b64.is_empty() {
+        bail!("nothing stored for: {sql}");
+    }
+    Ok(format!("convert_from(decode('{b64}', 'base64'), 'UTF8')::jsonb"))
+}
+
+/// `statement` for a pgbench script: its comments dropped, on one line, and
+/// each parameter `$n` replaced by `literals[n - 1]` (a SQL expression).
+fn with_literals(statement: &str, literals: &[&str]) -> String {
+    let text = statement
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 1..].bytes().take_while(u8::is_ascii_digit).count();
+        match rest[at + 1..at + 1 + digits].parse::<usize>() {
+            Ok(n) if (1..=literals.len()).contains(&n) => {
+                out.push('(');
+                out.push_str(literals[n - 1]);
+                out.push(')');
+            }
+            _ => out.push_str(&rest[at..at + 1 + digits]),
+        }
+        rest = &rest[at + 1 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
 impl RollupSwitch {
     fn set(&mut self, on: bool) -> anyhow::Result<()> {
         let verb = if on { "ENABLE" } else { "DISABLE" };
@@ -588,19 +635,72 @@ end
     }
 
     // pgbench: the statements the server runs for one new order with the
-    // owner's principal cached (scope set from memory; same lock,
-    // reads, the rollups when intake writes them, one statement for counter
-    // + order + ticket, then both events), each transaction a new order.
+    // owner's principal cached (scope set from memory; same lock, reads, the
+    // rollups when intake writes them, the server's own statement for
+    // counter + order + tickets + stock, then its own statement for both
+    // events), each transaction a new order. The data are what the server
+    // stored for one of the orders above (its lines, its two events' payloads
+    // with the new order's id, so the event log finds that order as it does
+    // for the server's), so every statement handles the same sizes.
     let outlet = format!("(ARRAY[{}]::uuid[])[:o]", quoted("'"));
-    let lines = format!(
-        "jsonb_build_array(jsonb_build_object('menu_item_id', '{item}', 'name', 'Kopi Susu', 'qty', 2, \
-         'line_total_minor', 50000, 'discount_minor', 0, 'modifiers', jsonb_build_array()))"
+    let stored = |sql: &str| stored_json(db_url, &tenant, &user, sql);
+    let lines = stored("SELECT lines FROM orders ORDER BY created_at DESC LIMIT 1")?;
+    let order_event = stored("SELECT data FROM outlet_events WHERE kind = 'order.created' ORDER BY seq DESC LIMIT 1")?;
+    let ticket_event =
+        stored("SELECT data FROM outlet_events WHERE kind = 'ticket.created' ORDER BY seq DESC LIMIT 1")?;
+    let order_id = "md5(:k::text || 'order')::uuid";
+    let client_order_id = "md5(:k::text || 'client')::uuid";
+    let insert = with_literals(
+        pos_backend::orders::intake::insert_order_statement(),
+        &[
+            &format!("'{tenant}'::uuid"),
+            order_id,
+            &outlet,
+            client_order_id,
+            "'\\x00'::bytea",
+            "NULL::text",
+            "current_date",
+            "'counter'::text",
+            "NULL::text",
+            "NULL::text",
+            &lines,
+            "50000::int8",
+            "0::int8",
+            "5500::int8",
+            "55500::int8",
+            "'IDR'::text",
+            "'{}'::text[]",
+            "NULL::uuid",
+            &format!("'{user}'::uuid"),
+            "now()",
+            &format!(
+                "jsonb_build_array(jsonb_build_object('id', gen_random_uuid(), 'station', 'bar', 'lines', {lines}))"
+            ),
+            "true",
+            "NULL::uuid",
+            "NULL::int4",
+            "gen_random_uuid()",
+            "'{0}'::int8[]",
+            "ARRAY[gen_random_uuid()]",
+            &format!("ARRAY['{item}'::uuid]"),
+            "ARRAY['00000000-0000-0000-0000-000000000000'::uuid]",
+            "'{2}'::int8[]",
+        ],
+    );
+    let events = with_literals(
+        pos_backend::db::APPEND_EVENTS,
+        &[
+            &outlet,
+            &format!(
+                "jsonb_build_array(\
+                   jsonb_build_object('kind', 'order.created', 'data', jsonb_set({order_event}, '{{id}}', to_jsonb({order_id}))), \
+                   jsonb_build_object('kind', 'ticket.created', 'data', \
+                     jsonb_set({ticket_event}, '{{order_id}}', to_jsonb({order_id}))))"
+            ),
+        ],
     );
     let intake_call = if psql(db_url, &format!("SELECT count(*) FROM ({ROLLUP_FUNCTION}) f"))?.trim() == "1" {
-        format!(
-            "SELECT app.rollup_placed_order(md5(:k::text || 'order')::uuid, {outlet}, 'counter', 50000, 5500, 0, \
-             {lines});\n"
-        )
+        format!("SELECT app.rollup_placed_order({order_id}, {outlet}, 'counter', 50000, 5500, 0, {lines});\n")
     } else {
         String::new()
     };
@@ -611,15 +711,12 @@ end
          \\set k random(1, 2000000000)\n\
          \\set o random(1, {n_outlets})\n\
          SELECT pg_advisory_xact_lock(hashtextextended(:k::text, 0));\n\
-         SELECT id FROM orders WHERE client_order_id = md5(:k::text || 'client')::uuid;\n\
+         SELECT id FROM orders WHERE client_order_id = {client_order_id};\n\
          SELECT o.is_open, o.tax_rate_bp, o.service_charge_bp, o.timezone, t.currency::text, (now() AT TIME ZONE o.timezone)::date FROM outlets o JOIN tenants t ON t.id = o.tenant_id WHERE o.id = {outlet} AND o.archived_at IS NULL;\n\
          SELECT i.id, i.name, coalesce(o.price_minor, i.price_minor), (o.available IS DISTINCT FROM false OR o.unavailable_until <= now()) IS TRUE, i.deleted_at IS NOT NULL, i.modifier_groups, c.station FROM menu_items i JOIN categories c ON c.tenant_id = i.tenant_id AND c.id = i.category_id LEFT JOIN outlet_item_overrides o ON o.tenant_id = i.tenant_id AND o.outlet_id = {outlet} AND o.item_id = i.id AND o.deleted_at IS NULL WHERE i.id = ANY(ARRAY['{item}'::uuid]);\n\
          {rollups}\
-         WITH n AS (INSERT INTO order_counters AS c (tenant_id, outlet_id, business_date, last_number) VALUES ('{tenant}', {outlet}, current_date, 1) ON CONFLICT (tenant_id, outlet_id, business_date) DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number), \
-           o AS (INSERT INTO orders (tenant_id, id, outlet_id, client_order_id, payload_hash, number, business_date, status, channel, lines, subtotal_minor, service_charge_minor, tax_minor, total_minor, currency, created_at_client) SELECT '{tenant}', md5(:k::text || 'order')::uuid, {outlet}, gen_random_uuid(), '\\\\x00', 'pg' || :k || '-' || :client_id || '-' || n.last_number, current_date, 'placed', 'counter', {lines}, 50000, 0, 5500, 55500, 'IDR', now() FROM n RETURNING id), \
-           t AS (INSERT INTO tickets (tenant_id, id, order_id, outlet_id, station, status, lines) SELECT '{tenant}', gen_random_uuid(), md5(:k::text || 'order')::uuid, {outlet}, r->>'station', 'open', r->'lines' FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('station', 'bar', 'lines', jsonb_build_array(jsonb_build_object('name', 'Kopi Susu', 'qty', 2))))) r) \
-         SELECT id FROM o;\n\
-         SELECT app.append_outlet_event({outlet}, e.value->>'kind', e.value->'data'), now() FROM jsonb_array_elements(jsonb_build_array(jsonb_build_object('kind', 'order.created', 'data', 1), jsonb_build_object('kind', 'ticket.created', 'data', 1))) WITH ORDINALITY AS e(value, ord) ORDER BY e.ord;\n\
+         {insert};\n\
+         {events};\n\
          COMMIT;\n"
         )
     };

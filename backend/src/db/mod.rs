@@ -237,6 +237,16 @@ pub struct ScopedTx {
     changes_menus: AtomicBool,
 }
 
+/// Appends a batch of one outlet's events (`$2`, a JSON array of
+/// `{"kind", "data"}`) to its log, in order: their sequence numbers, the
+/// device of the order each names, and the time. The function runs row by
+/// row in ordinality order, so sequences follow the batch. Public for the
+/// benchmark's pgbench script, which runs it as the server does.
+pub const APPEND_EVENTS: &str = "SELECT a.seq, a.order_device_id, now() AS at \
+                                   FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord) \
+                                   CROSS JOIN LATERAL app.append_outlet_event($1, e.value->>'kind', e.value->'data') a \
+                                  ORDER BY e.ord";
+
 impl ScopedTx {
     /// Marks this transaction as one that may end or narrow a principal (a
     /// device revoked, a session ended, a user deactivated, a role or a
@@ -328,16 +338,7 @@ impl ScopedTx {
             order_device_id: Option<Uuid>,
             at: chrono::DateTime<chrono::Utc>,
         }
-        // The function runs row by row in ordinality order, so sequences follow the batch.
-        let appended: Vec<Appended> = self
-            .query_all(
-                "SELECT a.seq, a.order_device_id, now() AS at \
-                   FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord) \
-                   CROSS JOIN LATERAL app.append_outlet_event($1, e.value->>'kind', e.value->'data') a \
-                  ORDER BY e.ord",
-                [outlet_id.into(), batch.into()],
-            )
-            .await?;
+        let appended: Vec<Appended> = self.query_all(APPEND_EVENTS, [outlet_id.into(), batch.into()]).await?;
         if appended.len() != events.len() {
             return Err(crate::Error::internal("event batch not fully appended"));
         }

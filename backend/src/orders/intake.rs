@@ -372,6 +372,12 @@ struct NewOrder<'r> {
     table_id: Option<Uuid>,
 }
 
+/// The statement that stores a new order ([`INSERT_ORDER`]), for the
+/// benchmark's pgbench script, which runs it as the server does.
+pub fn insert_order_statement() -> &'static str {
+    &INSERT_ORDER
+}
+
 /// Stores the order, with its number, its tickets and the stock it takes,
 /// in one statement (`sql/insert_order.sql`).
 static INSERT_ORDER: LazyLock<String> = LazyLock::new(|| {

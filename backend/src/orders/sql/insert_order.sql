@@ -1,8 +1,8 @@
 -- Stores a new order and opens its kitchen tickets in one statement, taking
 -- the outlet's next pickup number for the business day when the device
--- brought none ($6 is null), and takes the stock its lines need ({SALE}, the
--- CTEs of `stock::ledger::sale_ctes`, which yield the balances it changed as
--- `changes`). One statement, so the counter row and the balance rows stay
+-- brought none ($6 is null), and takes the stock its lines need (the CTEs
+-- of `stock::ledger::sale_ctes`, put in below, which yield the balances it
+-- changed as `changes`). One statement, so the counter row and the balance rows stay
 -- locked only for it, the events and the commit.
 --
 -- $1 tenant, $2 order id, $3 outlet, $4 client_order_id, $5 payload hash,
