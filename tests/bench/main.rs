@@ -19,7 +19,8 @@
 //! streams whose credential was revoked (the query every process runs every
 //! `POS_STREAM_RECHECK_MS` for all its open streams), over synthetic brands.
 //! `orders` compares create-order over HTTP with `pgbench` running the same
-//! statements; with `--compare-recipes R` it then gives the item a recipe of
+//! statements (the server's insert and event statements themselves, with
+//! the data the server stored for one of the orders); with `--compare-recipes R` it then gives the item a recipe of
 //! five stocked ingredients and measures create-order again (stock
 //! depleted in the order's transaction), in the same run: R rounds with the
 //! recipe on and off alternately, medians compared. `fanout` measures create-order response → receipt by each of
