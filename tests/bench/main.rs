@@ -428,6 +428,14 @@ async fn orders(a: HashMap<String, String>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Vacuums the database before a measurement: otherwise autovacuum works
+/// through the rows the last one wrote (thousands of orders and events)
+/// while the next one runs, and whichever comes second pays for it.
+fn vacuum() -> anyhow::Result<()> {
+    let owner = std::env::var("POS_OWNER_DATABASE_URL").context("POS_OWNER_DATABASE_URL")?;
+    psql(&owner, "VACUUM ANALYZE").map(drop)
+}
+
 /// Turns the reports' rollup writes off (`on == false`) or back on, as the
 /// owner (POS_OWNER_DATABASE_URL): the triggers on orders and payments and,
 /// when intake writes a new order's rollups itself
@@ -585,6 +593,7 @@ end
         parse_wrk(&String::from_utf8_lossy(&out.stdout), true)
     };
     wrk(3)?;
+    vacuum()?;
     let http = wrk(secs)?;
     // `--compare-rollups R`: R rounds of the same with the reports' rollup
     // writes off and on, alternating ABBA so that a drift in the machine's
@@ -726,6 +735,7 @@ end
         std::fs::write(&file, script(rollups))?;
         run_pgbench_file(db_url, &file, conns, secs)
     };
+    vacuum()?;
     let pg = pgbench("server", &intake_call)?;
     // With `--compare-rollups` and intake's own call: the same SQL with the
     // rollups written by intake before the number is taken, by the insert
