@@ -86,9 +86,6 @@ struct OrderState {
 /// fit, or a heartbeat. Every kind is named (no catch-all): a new kind does
 /// not compile until it is decided what the screens do with it.
 fn parse(kind: &str, data: &str) -> Option<LiveEvent> {
-    fn decode<T: DeserializeOwned>(data: &str) -> Option<T> {
-        serde_json::from_str(data).ok()
-    }
     use EventKind as K;
     Some(match EventKind::from_name(kind)? {
         K::OrderCreated if WHOLE_ORDERS => LiveEvent::OrderCreated(decode(data)?),
@@ -127,8 +124,13 @@ fn parse(kind: &str, data: &str) -> Option<LiveEvent> {
 /// `order.status_changed` as [`LiveEvent::OrderState`]: the order's id and
 /// new state, without parsing the whole order.
 fn order_state(data: &str) -> Option<LiveEvent> {
-    let OrderState { order_id, status } = serde_json::from_str(data).ok()?;
+    let OrderState { order_id, status } = decode(data)?;
     Some(LiveEvent::OrderState { order_id, status })
+}
+
+/// A payload as `T`; `None` if it does not fit.
+fn decode<T: DeserializeOwned>(data: &str) -> Option<T> {
+    serde_json::from_str(data).ok()
 }
 
 type Listener = Closure<dyn FnMut(web_sys::Event)>;

@@ -20,8 +20,9 @@
 //! `POS_STREAM_RECHECK_MS` for all its open streams), over synthetic brands.
 //! `orders` compares create-order over HTTP with `pgbench` running the same
 //! statements (the server's insert and event statements themselves, with
-//! the data the server stored for one of the orders); with `--compare-recipes R` it then gives the item a recipe of
-//! five stocked ingredients and measures create-order again (stock
+//! the data the server stored for one of the orders); with
+//! `--compare-recipes R` it then gives the item a recipe of five stocked
+//! ingredients and measures create-order again (stock
 //! depleted in the order's transaction), in the same run: R rounds with the
 //! recipe on and off alternately, medians compared. `fanout` measures create-order response → receipt by each of
 //! N SSE subscribers of one outlet, and the server's memory meanwhile (see `fanout.rs`).
@@ -170,17 +171,26 @@ fn ms(v: &str) -> anyhow::Result<f64> {
     })
 }
 
+/// The statement that scopes a transaction to the brand's owner, as the
+/// server sets it once the owner's principal is cached (no trailing `;`).
+fn owner_scope(tenant: &str, user: &str) -> String {
+    format!(
+        "SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '*', true), \
+                set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true)"
+    )
+}
+
 /// The statements the server runs for one authenticated `GET /api/v1/outlets`
 /// once the owner's principal is cached (`auth::principal_cache`): the
 /// scope is set from memory, no staff lookup.
 fn pgbench_script(tenant: &str, user: &str) -> String {
     format!(
         "BEGIN;\n\
-         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '*', true), \
-                set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
+         {scope};\n\
          SELECT id, name, address, timezone, tax_rate_bp, service_charge_bp, is_open, created_at, updated_at \
            FROM outlets WHERE archived_at IS NULL AND (NULL::uuid IS NULL OR id > NULL) ORDER BY id LIMIT 51;\n\
-         COMMIT;\n"
+         COMMIT;\n",
+        scope = owner_scope(tenant, user)
     )
 }
 
@@ -464,9 +474,8 @@ fn stored_json(db_url: &str, tenant: &str, user: &str, sql: &str) -> anyhow::Res
     let out = psql(
         db_url,
         &format!(
-            "SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '*', true), \
-                    set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true); \
-             SELECT translate(encode(convert_to(({sql})::text, 'UTF8'), 'base64'), E'\\n', '')"
+            "{}; SELECT translate(encode(convert_to(({sql})::text, 'UTF8'), 'base64'), E'\\n', '')",
+            owner_scope(tenant, user)
         ),
     )?;
     let b64 = out.lines().last().unwrap_or_default().trim();
@@ -714,10 +723,11 @@ end
     } else {
         String::new()
     };
+    let scope = owner_scope(&tenant, &user);
     let script = |rollups: &str| {
         format!(
             "BEGIN;\n\
-         SELECT set_config('app.tenant_id', '{tenant}', true), set_config('app.outlet_ids', '*', true), set_config('app.user_id', '{user}', true), set_config('app.device_id', '', true);\n\
+         {scope};\n\
          \\set k random(1, 2000000000)\n\
          \\set o random(1, {n_outlets})\n\
          SELECT pg_advisory_xact_lock(hashtextextended(:k::text, 0));\n\
