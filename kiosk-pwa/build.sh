@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds the kiosk, kitchen display (KDS), pickup board and till into
 # kiosk-pwa/dist/, one bundle per screen, so a device downloads only its own:
-#   dist/app/<screen>/     pos_kiosk_pwa.js and its .wasm (and .wasm.gz), served
+#   dist/app/<screen>/     pos_kiosk_pwa.js and its .wasm (and .wasm.gz, .wasm.br), served
 #                          at /app/<screen>/
 #   dist/app/              app.css and icons/ (shared), served at /app/
 #   dist/<screen>/         index.html, sw.js (the service worker) and
 #                          manifest.webmanifest of the screen, served at its path:
 #     kiosk  /kiosk/    kds  /kds/    board  /kds/board    till  /pos/
-# Needs only rustup, cargo and gzip; installs the matching wasm-bindgen CLI if
+# Needs only rustup, cargo, gzip and brotli; installs the matching wasm-bindgen CLI if
 # missing. The bundle's compiler flags (Leptos's type-erased views) are in
 # .cargo/config.toml, which cargo reads because this runs in kiosk-pwa/.
 #
@@ -29,6 +29,10 @@ screens=("$@")
 [[ ${#screens[@]} -gt 0 ]] || screens=("${ALL_SCREENS[@]}")
 for screen in "${screens[@]}"; do
   [[ -n "${BASE[$screen]:-}" ]] || { echo "build.sh: no screen \"$screen\" (${ALL_SCREENS[*]})" >&2; exit 2; }
+done
+
+for tool in gzip brotli; do
+  command -v "$tool" >/dev/null || { echo "build.sh: $tool is missing (apt-get install $tool)" >&2; exit 1; }
 done
 
 if ! rustup target list --installed | grep -qx "$TARGET"; then
@@ -77,9 +81,11 @@ for screen in "${screens[@]}"; do
   # invalid for table"). Binaryen 132 (npm's `binaryen`) takes 0.2% off the
   # gzipped till (8% raw), not worth a Node step in the build.
   bundle="$out/pos_kiosk_pwa_bg.wasm"
-  # The server sends this to browsers that take gzip (backend/src/
-  # device_apps.rs): a fifth smaller than its own on-the-fly (fast) gzip.
+  # The server sends the best of these a browser takes (backend/src/
+  # device_apps.rs): Brotli at its densest, a fifth smaller than gzip -9,
+  # which is a fifth smaller than the server's own on-the-fly (fast) gzip.
   gzip -9 -n -c "$bundle" >"$bundle.gz"
+  brotli -q 11 -n -c "$bundle" >"$bundle.br"
 
   stamp() { sed -e "s|__SCREEN__|$screen|g" -e "s|__BASE__|${BASE[$screen]}|g" -e "s|__SCOPE__|${SCOPE[$screen]}|g"; }
   stamp <assets/index.html >"dist/$screen/index.html"
@@ -88,11 +94,11 @@ for screen in "${screens[@]}"; do
   # shared files, and names its cache after their content, so a new build
   # replaces the cached app as a whole.
   files=("${shared[@]}")
-  while IFS= read -r f; do files+=("/${f#dist/}"); done < <(find "$out" -type f ! -name '*.gz' | sort)
+  while IFS= read -r f; do files+=("/${f#dist/}"); done < <(find "$out" -type f ! -name '*.gz' ! -name '*.br' | sort)
   list=$(printf '"%s", ' "${files[@]}")
   version=$(cat "dist/$screen/index.html" "dist/$screen/manifest.webmanifest" "${files[@]/#/dist}" |
     sha256sum | cut -c1-16)
   stamp <assets/sw.js | sed -e "s|__BUILD_VERSION__|$version|" -e "s|\.\.\.__SHELL_FILES__|${list%, }|" >"dist/$screen/sw.js"
 
-  echo "$screen: wasm $(wc -c <"$bundle") bytes, $(wc -c <"$bundle.gz") bytes gzipped; js $(wc -c <"$out/pos_kiosk_pwa.js") bytes"
+  echo "$screen: wasm $(wc -c <"$bundle") bytes, $(wc -c <"$bundle.gz") bytes gzipped, $(wc -c <"$bundle.br") with Brotli; js $(wc -c <"$out/pos_kiosk_pwa.js") bytes"
 done

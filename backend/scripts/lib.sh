@@ -29,6 +29,8 @@ pos_install_deps() {
       bench) command -v wrk >/dev/null || want+=(wrk)
              command -v pgbench >/dev/null || want+=(postgresql-contrib) ;;
       # The deployment tests: the nginx site and PgBouncer.
+      # build.sh stores each screen's bundle Brotli-compressed too.
+      wasm) command -v brotli >/dev/null || want+=(brotli) ;;
       cluster) command -v nginx >/dev/null || want+=(nginx-light)
                command -v pgbouncer >/dev/null || want+=(pgbouncer) ;;
     esac

@@ -4,7 +4,7 @@
 //   cd kiosk-pwa/tests && node bench-load.mjs [--runs 5] [--mbit 20] [--screens kds,board]
 //
 // For each screen (kiosk, KDS, pickup board, till) prints its bundle's size
-// (raw and gzip -9, from dist/) and, in headless Chromium with a fresh
+// (raw, gzip -9 and Brotli, from dist/) and, in headless Chromium with a fresh
 // profile each run (no HTTP cache, no service worker), the bytes the page
 // downloaded for the WASM and the time from navigation start until the app
 // has mounted its first screen (`data-ready` on <html>, set by the app right
@@ -13,7 +13,7 @@
 // latency (a shop's Wi-Fi), where the download size shows. Figures only,
 // no assertions.
 
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 
@@ -80,11 +80,14 @@ try {
   for (const [screen, route] of SCREENS) {
     const dir = path.join(REPO_ROOT, "kiosk-pwa/dist/app", screen);
     const wasm = readFileSync(path.join(dir, "pos_kiosk_pwa_bg.wasm"));
+    const brPath = path.join(dir, "pos_kiosk_pwa_bg.wasm.br");
     const js = readFileSync(path.join(dir, "pos_kiosk_pwa.js"));
     const row = {
       screen,
       raw: wasm.length,
       gzip: zlib.gzipSync(wasm, { level: 9 }).length,
+      // (No Brotli copy: built without it, and the server sends gzip.)
+      brotli: existsSync(brPath) ? readFileSync(brPath).length : 0,
       jsGzip: zlib.gzipSync(js, { level: 9 }).length,
     };
     for (const [key, mbit] of [
@@ -110,11 +113,11 @@ const ms = (xs) => `${Math.round(median(xs))} ms`;
 console.log(
   `\nFirst load, cold (fresh profile), navigation start -> app mounted; median of ${RUNS}; throttled = ${MBIT} Mbit/s, 20 ms latency\n`,
 );
-console.log("| screen | wasm raw | wasm gzip -9 | wasm over the wire | js glue gzip | loopback | throttled |");
-console.log("|---|---|---|---|---|---|---|");
+console.log("| screen | wasm raw | wasm gzip -9 | wasm Brotli | wasm over the wire | js glue gzip | loopback | throttled |");
+console.log("|---|---|---|---|---|---|---|---|");
 for (const r of rows) {
   console.log(
-    `| ${r.screen} | ${kib(r.raw)} | ${kib(r.gzip)} | ${kib(r.wire)} | ${kib(r.jsGzip)} | ${ms(r.loopback)} | ${ms(r.throttled)} |`,
+    `| ${r.screen} | ${kib(r.raw)} | ${kib(r.gzip)} | ${r.brotli ? kib(r.brotli) : "—"} | ${kib(r.wire)} | ${kib(r.jsGzip)} | ${ms(r.loopback)} | ${ms(r.throttled)} |`,
   );
 }
 for (const r of rows) console.log(`${r.screen} runs: loopback ${r.loopback.map(Math.round).join(", ")}; throttled ${r.throttled.map(Math.round).join(", ")}`);

@@ -75,21 +75,36 @@ async fn each_screens_paths_get_its_own_page_worker_and_manifest() {
         assert_eq!(wasm.header("content-encoding"), None, "{screen}: not asked for gzip");
         assert!(wasm.text.starts_with("\0asm"), "{screen}");
 
-        // A browser that takes gzip gets the file build.sh compressed.
-        let gzipped = app
-            .client
-            .get(app.url(&format!("/app/{screen}/pos_kiosk_pwa_bg.wasm")))
-            .header("accept-encoding", "gzip, deflate, br")
-            .send()
-            .await
-            .expect("request sent");
-        assert_eq!(gzipped.status(), 200, "{screen}");
-        let header = |name: &str| gzipped.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        assert_eq!(header("content-encoding").as_deref(), Some("gzip"), "{screen}");
-        assert_eq!(header("content-type").as_deref(), Some("application/wasm"), "{screen}");
-        assert_eq!(header("vary").as_deref(), Some("accept-encoding"), "{screen}");
-        let body = gzipped.bytes().await.expect("body");
-        assert_eq!(body.get(..2), Some(&[0x1f, 0x8b][..]), "{screen}: gzip -9 of the bundle");
+        // A browser gets the form build.sh stored that it prefers, Brotli
+        // where it names both alike; nothing is compressed again.
+        let stored = format!("{}/../kiosk-pwa/dist/app/{screen}/pos_kiosk_pwa_bg.wasm", env!("CARGO_MANIFEST_DIR"));
+        for (accept, encoding, file) in [
+            ("gzip, deflate, br", Some("br"), ".br"),
+            ("br;q=0.2, gzip;q=0.9", Some("gzip"), ".gz"),
+            ("gzip;q=0.5, br", Some("br"), ".br"),
+            ("gzip", Some("gzip"), ".gz"),
+            ("br;q=0, gzip", Some("gzip"), ".gz"),
+            ("identity", None, ""),
+        ] {
+            let r = app
+                .client
+                .get(app.url(&format!("/app/{screen}/pos_kiosk_pwa_bg.wasm")))
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .expect("request sent");
+            assert_eq!(r.status(), 200, "{screen}, {accept}");
+            let header = |name: &str| r.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+            assert_eq!(header("content-encoding").as_deref(), encoding, "{screen}, {accept}");
+            assert_eq!(header("content-type").as_deref(), Some("application/wasm"), "{screen}, {accept}");
+            assert_eq!(header("vary").as_deref(), Some("accept-encoding"), "{screen}, {accept}");
+            let body = r.bytes().await.expect("body");
+            let want = std::fs::read(format!("{stored}{file}")).expect("build.sh stored it");
+            assert!(body == want, "{screen}, {accept}: {} bytes, not its {file} file's {}", body.len(), want.len());
+        }
+        let [brotli, gzip] =
+            [".br", ".gz"].map(|file| std::fs::metadata(format!("{stored}{file}")).expect("stored").len());
+        assert!(brotli < gzip, "{screen}: Brotli {brotli} bytes, gzip {gzip}");
     }
 
     let unknown = app.call(Method::GET, "/app/nothing/pos_kiosk_pwa_bg.wasm", None, None).await;

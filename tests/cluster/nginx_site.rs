@@ -1,7 +1,8 @@
 //! The shipped nginx site (`docker/nginx/pos-proxy.conf`) in front of two
 //! servers: the client's address reaches the server (and a forged
 //! `X-Forwarded-For` does not), events stream through unbuffered and
-//! uncompressed, static files are served from disk gzipped, oversized
+//! uncompressed, static files are served from disk gzipped (the screens'
+//! WASM by a server, precompressed), oversized
 //! bodies are refused with problem+json, and with every server down the API
 //! answers a prompt 503 problem with `Retry-After`.
 
@@ -105,6 +106,27 @@ async fn the_nginx_site_forwards_clients_streams_and_limits_as_the_servers_expec
     let gzipped = css.bytes().await.unwrap().len();
     let plain = std::fs::metadata(format!("{}/static/admin.css", pos_cluster_tests::REPO)).unwrap().len() as usize;
     assert!(gzipped * 2 < plain, "compressed: {gzipped} of {plain} bytes");
+
+    // A screen's WASM comes from a server, as build.sh stored it: Brotli
+    // where the browser takes it, gzip -9 where it takes only gzip.
+    let bundle = format!("{}/kiosk-pwa/dist/app/kiosk/pos_kiosk_pwa_bg.wasm", pos_cluster_tests::REPO);
+    for (accept, encoding, stored) in [("gzip, deflate, br", "br", ".br"), ("gzip", "gzip", ".gz")] {
+        let stored = std::fs::metadata(format!("{bundle}{stored}"))
+            .unwrap_or_else(|e| panic!("{bundle}{stored} ({e}): run kiosk-pwa/build.sh first"))
+            .len() as usize;
+        let wasm = reqwest::Client::new()
+            .get(nginx.url("/app/kiosk/pos_kiosk_pwa_bg.wasm"))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wasm.status(), 200, "{accept}");
+        let header = |name: &str| wasm.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        assert_eq!(header("content-encoding"), encoding, "{accept}");
+        assert_eq!(header("content-type"), "application/wasm");
+        assert_ne!(header("x-pos-upstream"), "", "{accept}: sent by a server");
+        assert_eq!(wasm.bytes().await.unwrap().len(), stored, "{accept}: the stored file, not compressed again");
+    }
 
     // Bodies: far too large is refused by nginx, a little too large by the
     // server; both in problem+json.
