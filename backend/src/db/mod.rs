@@ -379,11 +379,6 @@ impl ScopedTx {
     pub async fn query_raw(&self, sql: &str, values: impl IntoIterator<Item = Value>) -> Result<Vec<QueryResult>> {
         self.availability.observe(self.txn.query_all_raw(stmt(sql, values)).await)
     }
-
-    /// A savepoint; its own failure does not abort the outer transaction.
-    pub async fn savepoint(&self) -> Result<DatabaseTransaction> {
-        self.availability.observe(self.txn.begin().await)
-    }
 }
 
 pub(crate) fn stmt(sql: &str, values: impl IntoIterator<Item = Value>) -> Statement {
