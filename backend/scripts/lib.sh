@@ -6,6 +6,11 @@
 
 POS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/pos-target}"
+# The server's templates, static files and built screens come from this
+# checkout. Without it the server looks in the tree it was compiled from,
+# and two checkouts sharing one target directory share cargo's build of it:
+# the tests of one then ran against the other's built screens.
+export POS_ASSETS_DIR="${POS_ASSETS_DIR:-$POS_ROOT}"
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 _POS_STARTED=()
 
