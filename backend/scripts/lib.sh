@@ -33,9 +33,9 @@ pos_install_deps() {
                command -v node >/dev/null || want+=(nodejs npm) ;;
       bench) command -v wrk >/dev/null || want+=(wrk)
              command -v pgbench >/dev/null || want+=(postgresql-contrib) ;;
-      # The deployment tests: the nginx site and PgBouncer.
       # build.sh stores each screen's bundle Brotli-compressed too.
       wasm) command -v brotli >/dev/null || want+=(brotli) ;;
+      # The deployment tests: the nginx site and PgBouncer.
       cluster) command -v nginx >/dev/null || want+=(nginx-light)
                command -v pgbouncer >/dev/null || want+=(pgbouncer) ;;
     esac

@@ -3,6 +3,7 @@
 //! page loads that screen's bundle only. The pickup board's paths lie
 //! inside the kitchen display's (`/kds/board`) and still get the board's.
 
+use pos_backend::startup::assets_dir;
 use pos_tests::TestApp;
 use reqwest::Method;
 
@@ -77,7 +78,8 @@ async fn each_screens_paths_get_its_own_page_worker_and_manifest() {
 
         // A browser gets the form build.sh stored that it prefers, Brotli
         // where it names both alike; nothing is compressed again.
-        let stored = format!("{}/../kiosk-pwa/dist/app/{screen}/pos_kiosk_pwa_bg.wasm", env!("CARGO_MANIFEST_DIR"));
+        let stored = assets_dir().join(format!("kiosk-pwa/dist/app/{screen}/pos_kiosk_pwa_bg.wasm"));
+        let stored = stored.display();
         for (accept, encoding, file) in [
             ("gzip, deflate, br", Some("br"), ".br"),
             ("br;q=0.2, gzip;q=0.9", Some("gzip"), ".gz"),
